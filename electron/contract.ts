@@ -1,0 +1,258 @@
+// The one contract between the renderer and the main process (VS Code's
+// IChannel is the model): each call takes one argument and returns one
+// promise; events are subscriptions. Every argument has a runtime schema,
+// checked at the boundary by both transports (Electron IPC and HTTP).
+// The renderer imports this file's types and `callNames` only.
+import { z } from "zod";
+import type {
+  AgentLane,
+  ArchiveSegmentInfo,
+  Column,
+  Conflict,
+  DiffPage,
+  Doc,
+  HistoryEntry,
+  LaneOp,
+  LostWrite,
+  Page,
+  RecordRow,
+  StoreSummary,
+  TimelineInfo,
+  TimelineOp,
+} from "../engine/src/inspect/types.js";
+
+export type {
+  AgentLane,
+  ArchiveSegmentInfo,
+  ChainLink,
+  Column,
+  Conflict,
+  DiffPage,
+  DiffRow,
+  Doc,
+  HistoryEntry,
+  LaneOp,
+  LostWrite,
+  Page,
+  RecordRow,
+  StoreSummary,
+  StoreWarning,
+  TimelineInfo,
+  TimelineOp,
+} from "../engine/src/inspect/types.js";
+
+export type SessionMode = "read-only" | "writer" | "agent";
+
+// ---------------------------------------------------------------- schemas
+
+const offset = z.number().int().min(0);
+const limit = z.number().int().min(1).max(1000);
+const position = z.number().int().min(0);
+const query = z.record(z.string(), z.unknown());
+const recordId = z.string().min(1).max(4096);
+const isoTime = z.string().min(1).max(64);
+
+export const schemas = {
+  "store.open": z.strictObject({
+    dir: z.string().min(1).max(4096),
+    mode: z.enum(["read-only", "writer", "agent"]).optional(),
+    agentId: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' and '-' only").optional(),
+    /** Agent mode on a single-writer store: the user has read why it is dangerous and goes on */
+    confirmAgentOnSingleWriter: z.boolean().optional(),
+  }),
+  "store.summary": z.strictObject({}),
+  "store.close": z.strictObject({}),
+  "store.recent": z.strictObject({}),
+
+  "records.page": z.strictObject({
+    offset,
+    limit,
+    at: position.optional(),
+    filter: query.optional(),
+    sort: z.strictObject({ field: z.string().min(1).max(500), dir: z.union([z.literal(1), z.literal(-1)]) }).optional(),
+    idContains: z.string().max(4096).optional(),
+  }),
+  "records.get": z.strictObject({ id: recordId, at: position.optional() }),
+  "records.columns": z.strictObject({ at: position.optional() }),
+
+  "ops.page": z.strictObject({
+    offset,
+    limit,
+    agent: z.string().max(200).nullable().optional(),
+    id: z.string().max(4096).optional(),
+    op: z.enum(["set", "delete"]).optional(),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    filter: query.optional(),
+  }),
+  "ops.get": z.strictObject({ pos: position }),
+
+  "agents.list": z.strictObject({}),
+  "agents.ops": z.strictObject({ path: z.string().min(1).max(4096), offset, limit }),
+  "conflicts.page": z.strictObject({ offset, limit }),
+  "lostWrites.page": z.strictObject({ offset, limit }),
+
+  "archive.list": z.strictObject({}),
+  "archive.page": z.strictObject({
+    path: z.string().min(1).max(4096),
+    offset,
+    limit,
+    filter: query.optional(),
+    idContains: z.string().max(4096).optional(),
+  }),
+
+  "timeline.info": z.strictObject({}),
+  "timeline.diff": z.strictObject({ a: position, b: position, offset, limit }),
+  "timeline.posAtTime": z.strictObject({ ts: isoTime }),
+
+  "actions.undoPreview": z.strictObject({}),
+  "actions.undo": z.strictObject({}),
+  "actions.compact": z.strictObject({}),
+  "actions.archive": z.strictObject({ filter: query, segment: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/).optional() }),
+  "actions.set": z.strictObject({ id: recordId, value: z.record(z.string(), z.unknown()) }),
+  "actions.delete": z.strictObject({ id: recordId }),
+  "actions.revert": z.strictObject({ pos: position }),
+  "actions.refresh": z.strictObject({}),
+} as const;
+
+export type CallName = keyof typeof schemas;
+export const callNames = Object.keys(schemas) as CallName[];
+export type CallArg<N extends CallName> = z.input<(typeof schemas)[N]>;
+
+// ---------------------------------------------------------------- results
+
+export interface SessionInfo {
+  dir: string;
+  mode: SessionMode;
+  /** The agent id this session writes as (agent mode only) */
+  agentId: string | null;
+  /** Why the session is in this mode, or why a write mode was not available */
+  modeReason: string;
+  /** Is this the built-in demo store */
+  demo: boolean;
+}
+
+export interface OpenResult {
+  session: SessionInfo;
+  summary: StoreSummary;
+}
+
+export interface RecentStore {
+  dir: string;
+  openedAt: string;
+}
+
+export interface RecordDetail {
+  id: string;
+  /** The record at `at` (default now); null when absent there */
+  value: Doc | null;
+  history: HistoryEntry[];
+}
+
+export interface ActionResult {
+  /** One sentence for the user: what happened */
+  message: string;
+  summary: StoreSummary;
+}
+
+export interface UndoPreview {
+  /** The op undo would remove; null when there is nothing to undo */
+  op: TimelineOp | null;
+  /** Why there is nothing to undo, or what undo will do */
+  message: string;
+}
+
+export interface CallResults {
+  "store.open": OpenResult;
+  "store.summary": OpenResult;
+  "store.close": { closed: true };
+  "store.recent": RecentStore[];
+  "records.page": Page<RecordRow>;
+  "records.get": RecordDetail;
+  "records.columns": Column[];
+  "ops.page": Page<TimelineOp>;
+  "ops.get": TimelineOp;
+  "agents.list": AgentLane[];
+  "agents.ops": Page<LaneOp>;
+  "conflicts.page": Page<Conflict>;
+  "lostWrites.page": Page<LostWrite>;
+  "archive.list": ArchiveSegmentInfo[];
+  "archive.page": Page<RecordRow>;
+  "timeline.info": TimelineInfo;
+  "timeline.diff": DiffPage;
+  "timeline.posAtTime": { pos: number };
+  "actions.undoPreview": UndoPreview;
+  "actions.undo": ActionResult;
+  "actions.compact": ActionResult;
+  "actions.archive": ActionResult;
+  "actions.set": ActionResult;
+  "actions.delete": ActionResult;
+  "actions.revert": ActionResult;
+  "actions.refresh": ActionResult;
+}
+
+export type CallResult<N extends CallName> = CallResults[N];
+
+// ---------------------------------------------------------------- events
+
+export interface StoreChangedEvent {
+  /** "ops": new ops were tailed; "rebuilt": the manifest changed (compaction); "action": this session wrote; "closed" */
+  what: "ops" | "rebuilt" | "action" | "closed";
+  newOps: number;
+  summary: StoreSummary | null;
+}
+
+export interface Events {
+  "store.changed": StoreChangedEvent;
+}
+export type EventName = keyof Events;
+
+// ---------------------------------------------------------------- errors
+
+export type ContractErrorCode =
+  | "bad-argument"
+  | "unknown-call"
+  | "no-store"
+  | "not-a-store"
+  | "half-written"
+  | "missing-file"
+  | "bad-manifest"
+  | "bad-snapshot"
+  | "bad-archive"
+  | "locked"
+  | "compaction-locked"
+  | "read-only"
+  | "not-found"
+  | "bad-filter"
+  | "confirm-required"
+  | "nothing-to-undo"
+  | "unauthorized"
+  | "io"
+  | "internal";
+
+/** How an error crosses the boundary: shown to the user as it is. */
+export interface ContractError {
+  code: ContractErrorCode;
+  message: string;
+  detail?: string;
+}
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ContractError };
+
+/** What the renderer talks to, in Electron (preload) and in browser mode (fetch + SSE) alike. */
+export interface ContractClient {
+  call<N extends CallName>(name: N, arg: CallArg<N>): Promise<CallResult<N>>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+/** A failed call as the client raises it: the ContractError, as an Error. */
+export class CallError extends Error implements ContractError {
+  readonly code: ContractErrorCode;
+  readonly detail?: string;
+  constructor(error: ContractError) {
+    super(error.message);
+    this.name = "CallError";
+    this.code = error.code;
+    this.detail = error.detail;
+  }
+}

@@ -1,0 +1,34 @@
+// One error type for everything the engine tells a user: a code the UI can
+// branch on, a message it can show as it is, and where the problem is.
+
+export type OpslogErrorCode =
+  | "not-a-store"
+  | "half-written"
+  | "missing-file"
+  | "bad-manifest"
+  | "bad-snapshot"
+  | "bad-archive"
+  | "locked"
+  | "compaction-locked"
+  | "read-only"
+  | "not-open"
+  | "not-found"
+  | "bad-filter"
+  | "bad-argument"
+  | "confirm-required"
+  | "nothing-to-undo"
+  | "io";
+
+export class OpslogError extends Error {
+  readonly code: OpslogErrorCode;
+  readonly file?: string;
+  readonly line?: number;
+
+  constructor(code: OpslogErrorCode, message: string, where: { file?: string; line?: number; cause?: unknown } = {}) {
+    super(message, where.cause === undefined ? undefined : { cause: where.cause });
+    this.name = "OpslogError";
+    this.code = code;
+    this.file = where.file;
+    this.line = where.line;
+  }
+}
