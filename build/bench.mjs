@@ -1,0 +1,30 @@
+// `npm run bench [-- part…]`: runs each benchmark part in its own process, in
+// order, so one part's memory never skews another's. Parts: store, inspect,
+// pages, ui. Each prints its own markdown table.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+const parts = [
+  { name: "store", cmd: ["npx", "tsx", "engine/bench/store.ts"] },
+  { name: "inspect", cmd: ["npx", "tsx", "engine/bench/inspect.ts"] },
+  { name: "pages", cmd: ["npx", "tsx", "electron/bench/pages.ts"] },
+  { name: "ui", cmd: ["npx", "tsx", "e2e/bench/ui.ts"] },
+];
+
+const wanted = process.argv.slice(2);
+let failed = 0;
+for (const part of parts) {
+  if (wanted.length > 0 && !wanted.includes(part.name)) continue;
+  const file = part.cmd[part.cmd.length - 1];
+  if (!existsSync(file)) {
+    console.log(`\n## ${part.name}: skipped (${file} does not exist yet)`);
+    continue;
+  }
+  console.log(`\n## ${part.name} (${file})`);
+  const run = spawnSync(part.cmd[0], part.cmd.slice(1), { stdio: "inherit" });
+  if (run.status !== 0) {
+    failed++;
+    console.log(`## ${part.name}: failed with exit code ${run.status}`);
+  }
+}
+process.exit(failed === 0 ? 0 : 1);
