@@ -1,0 +1,166 @@
+/**
+ * The write-ahead log: one JSON op per line, append-only.
+ * - Appends are a single write of whole lines, so a crash leaves at most one
+ *   torn last line; readers skip it (and report it) instead of failing.
+ * - Malformed lines are skipped and reported to the caller (file, line, why),
+ *   not only printed: opslog 0.3.0 printed a count and lost the detail.
+ * - truncateLastOp is O(1) in the file's size: it reads backwards from the end.
+ */
+import { appendFile, open, readFile } from "node:fs/promises";
+import { validateOp } from "./validate.js";
+import type { Operation } from "./types.js";
+
+export interface SkippedLine {
+  file: string;
+  /** 1-based line number */
+  line: number;
+  reason: string;
+}
+
+export type SkipReporter = (skipped: SkippedLine) => void;
+
+const NEWLINE = 0x0a;
+/** Decode in slices well under V8's longest string (~512 MB). */
+const SLICE_BYTES = 64 * 1024 * 1024;
+
+export async function appendOp(path: string, op: Operation): Promise<void> {
+  await appendFile(path, JSON.stringify(op) + "\n", "utf-8");
+}
+
+export async function appendOps(path: string, ops: Operation[]): Promise<void> {
+  if (ops.length === 0) return;
+  // One write for the batch: all lines land or (on a crash) a torn tail is skipped.
+  await appendFile(path, ops.map((op) => JSON.stringify(op)).join("\n") + "\n", "utf-8");
+}
+
+/** Read every valid op of a WAL; a missing file reads as empty (opslog 0.3.0). */
+export async function readOps(path: string, report?: SkipReporter): Promise<Operation[]> {
+  let buffer: Buffer;
+  try {
+    buffer = await readFile(path);
+  } catch {
+    return [];
+  }
+  return parseWalBuffer(buffer, path, 1, true, report).ops;
+}
+
+export interface WalChunk {
+  ops: Operation[];
+  /** Byte offset just past the last complete line consumed */
+  end: number;
+  /** Lines consumed (complete lines, valid or not) */
+  lines: number;
+}
+
+/**
+ * Parse the complete lines of `buffer`, numbering from `firstLine`. With
+ * `final`, a last line without a newline is parsed too (or reported torn);
+ * without it, the partial line is left for a later read (tailing).
+ */
+export function parseWalBuffer(
+  buffer: Buffer,
+  file: string,
+  firstLine: number,
+  final: boolean,
+  report?: SkipReporter,
+): WalChunk {
+  const ops: Operation[] = [];
+  let lineNo = firstLine;
+  let start = 0;
+  while (start < buffer.length) {
+    let end = buffer.lastIndexOf(NEWLINE, Math.min(buffer.length, start + SLICE_BYTES) - 1);
+    if (end < start) end = buffer.indexOf(NEWLINE, start);
+    if (end === -1) {
+      if (!final) break;
+      lineNo = parseLines(buffer.toString("utf-8", start), file, lineNo, ops, report, true);
+      start = buffer.length;
+      break;
+    }
+    lineNo = parseLines(buffer.toString("utf-8", start, end), file, lineNo, ops, report, false);
+    start = end + 1;
+  }
+  return { ops, end: Math.min(start, buffer.length), lines: lineNo - firstLine };
+}
+
+/** Parse newline-separated lines; returns the next line number. */
+function parseLines(
+  text: string,
+  file: string,
+  firstLine: number,
+  out: Operation[],
+  report: SkipReporter | undefined,
+  lastIsUnterminated: boolean,
+): number {
+  if (text.length === 0) return firstLine + (lastIsUnterminated ? 0 : 1);
+  // Fast path: the whole slice as one JSON array (one parse call instead of one per line).
+  let parsed: unknown[] | null = null;
+  try {
+    parsed = JSON.parse("[" + text.replaceAll("\n", ",") + "]") as unknown[];
+    // A line like `1,2` would shift every later line number: fall back to lines.
+    if (parsed.length !== countLines(text)) parsed = null;
+  } catch {
+    parsed = null;
+  }
+  const lines = parsed ? null : text.split("\n");
+  const count = parsed ? parsed.length : lines!.length;
+  for (let i = 0; i < count; i++) {
+    const line = firstLine + i;
+    let raw: unknown;
+    if (parsed) raw = parsed[i];
+    else {
+      const lineText = lines![i];
+      if (lineText.trim() === "") continue;
+      try {
+        raw = JSON.parse(lineText);
+      } catch (err) {
+        const torn = lastIsUnterminated && i === count - 1;
+        report?.({ file, line, reason: torn ? "torn last line (a crash mid-append?)" : `not JSON: ${(err as Error).message}` });
+        continue;
+      }
+    }
+    try {
+      out.push(validateOp(raw));
+    } catch (err) {
+      report?.({ file, line, reason: (err as Error).message });
+    }
+  }
+  return firstLine + count;
+}
+
+function countLines(text: string): number {
+  let count = 1;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) count++;
+  return count;
+}
+
+/** Remove the last line of a WAL (undo). Returns false if the file is missing or empty. */
+export async function truncateLastOp(path: string): Promise<boolean> {
+  let fh;
+  try {
+    fh = await open(path, "r+");
+  } catch {
+    return false;
+  }
+  try {
+    const { size } = await fh.stat();
+    if (size === 0) return false;
+    // Skip the last byte (the trailing newline), then look backwards for the previous one.
+    let pos = size - 1;
+    const chunk = Buffer.alloc(4096);
+    while (pos > 0) {
+      const from = Math.max(0, pos - chunk.length);
+      const length = pos - from;
+      await fh.read(chunk, 0, length, from);
+      const nl = chunk.subarray(0, length).lastIndexOf(NEWLINE);
+      if (nl !== -1) {
+        await fh.truncate(from + nl + 1);
+        return true;
+      }
+      pos = from;
+    }
+    await fh.truncate(0);
+    return true;
+  } finally {
+    await fh.close();
+  }
+}
