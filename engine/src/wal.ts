@@ -93,14 +93,9 @@ function parseLines(
 ): number {
   if (text.length === 0) return firstLine + (lastIsUnterminated ? 0 : 1);
   // Fast path: the whole slice as one JSON array (one parse call instead of one per line).
-  let parsed: unknown[] | null = null;
-  try {
-    parsed = JSON.parse("[" + text.replaceAll("\n", ",") + "]") as unknown[];
-    // A line like `1,2` would shift every later line number: fall back to lines.
-    if (parsed.length !== countLines(text)) parsed = null;
-  } catch {
-    parsed = null;
-  }
+  let parsed = parseAsArray(text);
+  // A line like `1,2` would shift every later line number: fall back to lines.
+  if (parsed && parsed.length !== countLines(text)) parsed = null;
   const lines = parsed ? null : text.split("\n");
   const count = parsed ? parsed.length : lines!.length;
   for (let i = 0; i < count; i++) {
@@ -125,6 +120,14 @@ function parseLines(
     }
   }
   return firstLine + count;
+}
+
+function parseAsArray(text: string): unknown[] | null {
+  try {
+    return JSON.parse("[" + text.replaceAll("\n", ",") + "]") as unknown[];
+  } catch {
+    return null;
+  }
 }
 
 function countLines(text: string): number {
