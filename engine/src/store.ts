@@ -30,8 +30,10 @@ interface WalCursor {
 
 type CoreOptions = Required<Pick<StoreOptions, "checkpointThreshold" | "checkpointOnClose" | "version" | "migrate" | "readOnly">>;
 
+type OrderKey = { clock?: number | null; agent?: string | null };
+
 /** opslog's replay order: Lamport clock, then agent id (with opslog's own comparison, localeCompare). */
-export function compareOps(a: Pick<Operation<unknown>, "clock" | "agent">, b: Pick<Operation<unknown>, "clock" | "agent">): number {
+export function compareOps(a: OrderKey, b: OrderKey): number {
   const clockDiff = (a.clock ?? 0) - (b.clock ?? 0);
   return clockDiff !== 0 ? clockDiff : (a.agent ?? "").localeCompare(b.agent ?? "");
 }

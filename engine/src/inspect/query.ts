@@ -1,0 +1,61 @@
+/**
+ * MongoDB-style filters ({status: "open", n: {$gt: 3}}), evaluated by mingo.
+ * Filters are data, never code: operators that run code are refused.
+ */
+import { Query as MingoQuery } from "mingo";
+import { OpslogError } from "../errors.js";
+import type { Query } from "./types.js";
+
+const CODE_OPERATORS = new Set(["$where", "$function", "$accumulator", "$expr"]);
+
+function refuseCode(value: unknown): void {
+  if (Array.isArray(value)) value.forEach(refuseCode);
+  else if (value && typeof value === "object") {
+    for (const [key, inner] of Object.entries(value)) {
+      if (CODE_OPERATORS.has(key)) throw new OpslogError("bad-filter", `The filter operator ${key} is not allowed: filters are data, and ${key} would run code or expressions.`);
+      refuseCode(inner);
+    }
+  }
+}
+
+/** A predicate for the filter; an empty or missing filter matches everything. */
+export function compileFilter(filter: Query | undefined): ((doc: unknown) => boolean) | null {
+  if (!filter || Object.keys(filter).length === 0) return null;
+  refuseCode(filter);
+  let query: MingoQuery;
+  try {
+    query = new MingoQuery(filter);
+  } catch (err) {
+    throw new OpslogError("bad-filter", `The filter is not a valid query: ${(err as Error).message}.`);
+  }
+  return (doc) => {
+    try {
+      return query.test(doc as Record<string, unknown>);
+    } catch (err) {
+      throw new OpslogError("bad-filter", `The filter is not a valid query: ${(err as Error).message}.`);
+    }
+  };
+}
+
+/** Value at a dot path ("a.b.c") of a document. */
+export function valueAtPath(doc: unknown, path: string): unknown {
+  let current: unknown = doc;
+  for (const key of path.split(".")) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+const TYPE_ORDER: Record<string, number> = { undefined: 0, object: 1, boolean: 2, number: 3, string: 4 };
+
+/** Total order for sorting by field: missing first, then by type, then by value. */
+export function compareValues(a: unknown, b: unknown): number {
+  const ta = a === null ? "object" : typeof a;
+  const tb = b === null ? "object" : typeof b;
+  if (ta !== tb) return (TYPE_ORDER[ta] ?? 5) - (TYPE_ORDER[tb] ?? 5);
+  if (ta === "number" || ta === "string" || ta === "boolean") return a! < b! ? -1 : a! > b! ? 1 : 0;
+  const sa = JSON.stringify(a);
+  const sb = JSON.stringify(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}

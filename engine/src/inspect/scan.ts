@@ -1,0 +1,164 @@
+/**
+ * What is on disk, read without writing or locking: the manifest (tolerantly),
+ * snapshots, WAL files, archive segments, lock files and leftover *.tmp files.
+ */
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { OpslogError } from "../errors.js";
+import { isProcessAlive, readLockPid } from "../lock.js";
+import { validateManifest } from "../validate.js";
+import type { Manifest } from "../types.js";
+import type { LockInfo, StoreWarning } from "./types.js";
+
+export interface FileEntry {
+  /** Path relative to the store dir, e.g. "ops/agent-a-1700000000000.jsonl" */
+  path: string;
+  bytes: number;
+  /** The ms timestamp in the file name, when it has one */
+  ms: number | null;
+}
+
+export interface WalEntry extends FileEntry {
+  /** Agent id from the file name (agent-<id>-<ms>.jsonl); null for ops-<ms>.jsonl */
+  agent: string | null;
+}
+
+export interface DirectoryScan {
+  manifest: Manifest;
+  manifestMtime: number;
+  snapshots: FileEntry[];
+  wals: WalEntry[];
+  archives: FileEntry[];
+  locks: LockInfo[];
+  warnings: StoreWarning[];
+}
+
+const SNAPSHOT_NAME = /^snap-(\d+)\.jsonl?$/;
+const AGENT_WAL_NAME = /^agent-(.+)-(\d+)\.jsonl$/;
+const WAL_NAME = /^ops-(\d+)\.jsonl$/;
+
+async function listDir(dir: string, sub: string): Promise<{ name: string; bytes: number; mtime: number }[]> {
+  let names: string[];
+  try {
+    names = await readdir(join(dir, sub));
+  } catch {
+    return [];
+  }
+  const out = [];
+  for (const name of names) {
+    try {
+      const info = await stat(join(dir, sub, name));
+      if (info.isFile()) out.push({ name, bytes: info.size, mtime: info.mtimeMs });
+    } catch {
+      // vanished between readdir and stat: another process is compacting
+    }
+  }
+  return out;
+}
+
+/** Read and validate manifest.json, explaining what to do when it is absent or damaged. */
+export async function readManifestTolerantly(dir: string): Promise<{ manifest: Manifest; mtime: number }> {
+  const path = join(dir, "manifest.json");
+  let content: string;
+  let mtime: number;
+  try {
+    mtime = (await stat(path)).mtimeMs;
+    content = await readFile(path, "utf-8");
+  } catch {
+    const top = await listDir(dir, ".");
+    if (top.some((f) => f.name === "manifest.json.tmp")) {
+      throw new OpslogError("half-written", `${dir} is half-written: manifest.json.tmp exists but manifest.json does not (a crash during the store's first write?). Check manifest.json.tmp and rename it to manifest.json if it is complete.`, { file: path });
+    }
+    throw new OpslogError("not-a-store", `${dir} is not an opslog store: it has no manifest.json. Choose the folder that contains manifest.json, snapshots/ and ops/.`, { file: path });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(content);
+  } catch (err) {
+    throw new OpslogError("bad-manifest", `${path} is not valid JSON (${(err as Error).message}). Restore it from a backup, or look for manifest.json.tmp beside it.`, { file: path });
+  }
+  try {
+    return { manifest: validateManifest(raw), mtime };
+  } catch (err) {
+    throw new OpslogError("bad-manifest", `${path}: ${(err as Error).message}. Fix that field, or restore the file from a backup.`, { file: path });
+  }
+}
+
+export async function scanDirectory(dir: string): Promise<DirectoryScan> {
+  const { manifest, mtime } = await readManifestTolerantly(dir);
+  const warnings: StoreWarning[] = [];
+  const snapshots = (await listDir(dir, "snapshots"))
+    .filter((f) => SNAPSHOT_NAME.test(f.name))
+    .map((f) => ({ path: `snapshots/${f.name}`, bytes: f.bytes, ms: Number(SNAPSHOT_NAME.exec(f.name)![1]) }));
+  const wals: WalEntry[] = [];
+  for (const f of await listDir(dir, "ops")) {
+    const agentMatch = AGENT_WAL_NAME.exec(f.name);
+    const walMatch = WAL_NAME.exec(f.name);
+    if (agentMatch) wals.push({ path: `ops/${f.name}`, bytes: f.bytes, ms: Number(agentMatch[2]), agent: agentMatch[1] });
+    else if (walMatch) wals.push({ path: `ops/${f.name}`, bytes: f.bytes, ms: Number(walMatch[1]), agent: null });
+  }
+  const archives = (await listDir(dir, "archive"))
+    .filter((f) => f.name.startsWith("archive-") && f.name.endsWith(".json"))
+    .map((f) => ({ path: `archive/${f.name}`, bytes: f.bytes, ms: null }));
+  addNamedFiles(manifest, snapshots, wals, archives, warnings);
+  snapshots.sort((a, b) => a.ms - b.ms || a.path.localeCompare(b.path));
+  wals.sort((a, b) => (a.ms ?? 0) - (b.ms ?? 0) || a.path.localeCompare(b.path));
+  await findLeftoverTmp(dir, warnings);
+  const locks = await readLocks(dir, warnings);
+  return { manifest, manifestMtime: mtime, snapshots, wals, archives, locks, warnings };
+}
+
+/** Files the manifest names but that are missing (or oddly named) become warnings or entries. */
+function addNamedFiles(manifest: Manifest, snapshots: FileEntry[], wals: WalEntry[], archives: FileEntry[], warnings: StoreWarning[]): void {
+  if (!snapshots.some((s) => s.path === manifest.currentSnapshot)) {
+    warnings.push({ code: "missing-file", severity: "error", file: manifest.currentSnapshot, message: `The current snapshot ${manifest.currentSnapshot} named in manifest.json is missing: the store's state cannot be rebuilt without it. Restore it from a backup.` });
+  }
+  const namedWals = [manifest.activeOps, ...Object.values(manifest.activeAgentOps ?? {})];
+  for (const path of new Set(namedWals)) {
+    if (wals.some((w) => w.path === path)) continue;
+    const isAgentWal = Object.values(manifest.activeAgentOps ?? {}).includes(path);
+    // A multi-writer manifest's activeOps usually duplicates an agent WAL; only warn when it is read.
+    if (!isAgentWal && manifest.activeAgentOps) continue;
+    warnings.push({ code: "missing-file", severity: "warning", file: path, message: `The WAL ${path} named in manifest.json is missing: its ops are lost, and the state is the snapshot's alone. Restore the file if you have a copy.` });
+  }
+  for (const path of manifest.archiveSegments) {
+    if (!archives.some((a) => a.path === path)) {
+      warnings.push({ code: "missing-file", severity: "warning", file: path, message: `The archive segment ${path} named in manifest.json is missing: its archived records cannot be shown.` });
+    }
+  }
+}
+
+async function findLeftoverTmp(dir: string, warnings: StoreWarning[]): Promise<void> {
+  for (const sub of [".", "snapshots", "ops", "archive"]) {
+    for (const f of await listDir(dir, sub)) {
+      if (!f.name.endsWith(".tmp")) continue;
+      const path = sub === "." ? f.name : `${sub}/${f.name}`;
+      warnings.push({ code: "leftover-tmp", severity: "info", file: path, message: `${path} is left over from an interrupted write (opslog writes *.tmp, then renames). It is not part of the store; delete it once you have checked it.` });
+    }
+  }
+}
+
+async function readLocks(dir: string, warnings: StoreWarning[]): Promise<LockInfo[]> {
+  const locks: LockInfo[] = [];
+  for (const file of [".lock", ".compact-lock"] as const) {
+    const present = (await listDir(dir, ".")).some((f) => f.name === file);
+    if (!present) continue;
+    const pid = await readLockPid(join(dir, file));
+    const alive = pid !== null && isProcessAlive(pid);
+    locks.push({ file, pid, alive });
+    const kind = file === ".lock" ? "lock" : "compact-lock";
+    const who = pid === null ? "an unknown process" : `process ${pid}`;
+    warnings.push(
+      alive
+        ? { code: `${kind}-live`, severity: "info", file, message: `${file} is held by ${who}, which is running: a writer has this store open. Read-only viewing is safe; writer mode must wait.` }
+        : { code: `${kind}-stale`, severity: "warning", file, message: `${file} names ${who}, which is not running: a stale lock from a crash. opslog takes it over on the next write open; you may delete it.` },
+    );
+  }
+  return locks;
+}
+
+/** Snapshot, archive and WAL file names carry Date.now() at creation. */
+export function msOfSnapshot(path: string): number | null {
+  const match = SNAPSHOT_NAME.exec(path.slice(path.lastIndexOf("/") + 1));
+  return match ? Number(match[1]) : null;
+}
