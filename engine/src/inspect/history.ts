@@ -142,7 +142,7 @@ async function loadSnapshot(dir: string, history: History, entry: FileEntry): Pr
 
 async function replayChain(dir: string, history: History, plan: PlannedLink[]): Promise<void> {
   const archived = await loadArchivedRecords(dir, history);
-  let base: Map<string, unknown> | null = plan[0]?.snapshot ? await loadSnapshot(dir, history, plan[0].snapshot) : new Map();
+  const base: Map<string, unknown> | null = plan[0]?.snapshot ? await loadSnapshot(dir, history, plan[0].snapshot) : new Map();
   if (base) for (const [id, value] of base) setValue(history, id, 0, value as Doc, -1);
   for (const [epoch, planned] of plan.entries()) {
     const startPos = history.timeline.length;
@@ -163,7 +163,6 @@ async function replayChain(dir: string, history: History, plan: PlannedLink[]): 
     };
     if (!planned.live && nextSnap) jumpToSnapshot(history, link, nextSnap, planned.lanes.length === 0, archived);
     history.links.push(link);
-    base = nextSnap;
   }
 }
 
