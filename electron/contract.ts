@@ -63,6 +63,8 @@ export const schemas = {
   "store.summary": z.strictObject({}),
   "store.close": z.strictObject({}),
   "store.recent": z.strictObject({}),
+  /** A native folder dialog (Electron); { dir: null } in browser mode */
+  "store.pickDirectory": z.strictObject({}),
 
   "records.page": z.strictObject({
     offset,
@@ -167,6 +169,7 @@ export interface CallResults {
   "store.summary": OpenResult;
   "store.close": { closed: true };
   "store.recent": RecentStore[];
+  "store.pickDirectory": { dir: string | null };
   "records.page": Page<RecordRow>;
   "records.get": RecordDetail;
   "records.columns": Column[];

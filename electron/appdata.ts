@@ -1,0 +1,53 @@
+/**
+ * The app's own data folder: recent stores and the built-in demo store.
+ * Electron passes app.getPath("userData"); plain Node (browser mode, tests)
+ * uses OPSLOG_EXPLORER_HOME, then $XDG_CONFIG_HOME/opslog-explorer, then ~/.config/opslog-explorer.
+ */
+import { access, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { buildDemoStore } from "../engine/src/demo.js";
+import type { RecentStore } from "./contract.js";
+
+const MAX_RECENT = 12;
+
+export function defaultAppHome(): string {
+  if (process.env.OPSLOG_EXPLORER_HOME) return resolve(process.env.OPSLOG_EXPLORER_HOME);
+  const config = process.env.XDG_CONFIG_HOME || join(homedir(), ".config");
+  return join(config, "opslog-explorer");
+}
+
+export class AppData {
+  constructor(readonly home: string = defaultAppHome()) {}
+
+  /** The demo store's folder, built on first use. */
+  async demoStore(): Promise<string> {
+    const dir = join(this.home, "demo-store");
+    try {
+      await access(join(dir, "manifest.json"));
+    } catch {
+      const building = `${dir}.building-${process.pid}`;
+      await buildDemoStore(building);
+      await mkdir(this.home, { recursive: true });
+      await rename(building, dir).catch(() => {}); // another instance won the race: use its copy
+    }
+    return dir;
+  }
+
+  async recent(): Promise<RecentStore[]> {
+    try {
+      const parsed = JSON.parse(await readFile(join(this.home, "recent.json"), "utf-8")) as unknown;
+      return Array.isArray(parsed) ? parsed.filter((r): r is RecentStore => typeof r?.dir === "string" && typeof r?.openedAt === "string") : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async remember(dir: string): Promise<void> {
+    const list = [{ dir, openedAt: new Date().toISOString() }, ...(await this.recent()).filter((r) => r.dir !== dir)].slice(0, MAX_RECENT);
+    await mkdir(this.home, { recursive: true });
+    const path = join(this.home, "recent.json");
+    await writeFile(path + ".tmp", JSON.stringify(list, null, 2));
+    await rename(path + ".tmp", path);
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Browser mode: the built renderer and the same contract over HTTP, on
+ * 127.0.0.1 only. Every data call needs this run's random token; Host and
+ * Origin are checked so a rebinding DNS name can't reach the API.
+ * CLI: `npm run serve -- [store-dir] [--agent ID | --writer] [--port N]`
+ * prints exactly one line on stdout once listening: `ready <url>`.
+ */
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { AppData } from "./appdata.js";
+import { parseCommandLine, UsageError } from "./args.js";
+import type { SessionMode } from "./contract.js";
+import { Handlers, toContractError } from "./handlers.js";
+import { CONTENT_SECURITY_POLICY } from "./csp.js";
+
+export interface ServerOptions {
+  dir?: string | null;
+  mode?: SessionMode;
+  agentId?: string;
+  port?: number;
+  staticDir?: string;
+  appData?: AppData;
+  pollMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  token: string;
+  port: number;
+  handlers: Handlers;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 16 * 1024 * 1024;
+const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json", ".ico": "image/x-icon", ".woff2": "font/woff2" };
+
+export const DEFAULT_STATIC_DIR = fileURLToPath(new URL("../dist/renderer/", import.meta.url));
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const appData = options.appData ?? new AppData();
+  const handlers = new Handlers({ appData, pollMs: options.pollMs });
+  if (options.dir) await handlers.open(options.dir, options.mode, options.agentId);
+  else await handlers.openDemo();
+  const token = randomBytes(24).toString("base64url");
+  const staticDir = resolve(options.staticDir ?? DEFAULT_STATIC_DIR);
+  let port = 0;
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => sendJson(res, 500, { ok: false, error: toContractError(err) }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req.headers.host, port) || !originAllowed(req.headers.origin, port)) {
+      return sendJson(res, 403, { ok: false, error: { code: "unauthorized", message: "Refused: this server answers only http://127.0.0.1 and http://localhost on its own port." } });
+    }
+    const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
+    if (url.pathname.startsWith("/api/")) {
+      const given = req.headers["x-opslog-token"] ?? url.searchParams.get("token");
+      if (typeof given !== "string" || !sameToken(given, token)) {
+        return sendJson(res, 401, { ok: false, error: { code: "unauthorized", message: "Missing or wrong token: open the URL that `npm run serve` printed." } });
+      }
+      if (url.pathname === "/api/events" && req.method === "GET") return streamEvents(req, res, handlers);
+      const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname);
+      if (call && req.method === "POST") return sendJson(res, 200, await handlers.dispatch(call[1], await readJson(req)));
+      return sendJson(res, 404, { ok: false, error: { code: "unknown-call", message: `No API route ${req.method} ${url.pathname}.` } });
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { ok: false, error: { code: "bad-argument", message: "Only GET for pages." } });
+    return serveStatic(res, staticDir, url.pathname);
+  }
+
+  await new Promise<void>((ok, fail) => {
+    server.once("error", fail);
+    server.listen(options.port ?? 0, "127.0.0.1", () => ok());
+  });
+  port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    token,
+    port,
+    handlers,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+      await handlers.closeSession();
+    },
+  };
+}
+
+function hostAllowed(host: string | undefined, port: number): boolean {
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+}
+
+function originAllowed(origin: string | undefined, port: number): boolean {
+  return origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+}
+
+function sameToken(given: string, token: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error("request body too large");
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString("utf-8");
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return Symbol("not JSON"); // fails every schema: a bad-argument answer, not a crash
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" });
+  res.end(JSON.stringify(body));
+}
+
+function streamEvents(req: IncomingMessage, res: ServerResponse, handlers: Handlers): void {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+  res.write(": connected\n\n");
+  const off = handlers.onChange((event) => res.write(`event: store.changed\ndata: ${JSON.stringify(event)}\n\n`));
+  const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
+  req.on("close", () => {
+    off();
+    clearInterval(keepAlive);
+  });
+}
+
+async function serveStatic(res: ServerResponse, root: string, pathname: string): Promise<void> {
+  const relative = normalize(decodeURIComponent(pathname === "/" ? "/index.html" : pathname)).replace(/^([/\\])+/, "");
+  const path = join(root, relative);
+  const info = path.startsWith(root + sep) ? await stat(path).catch(() => null) : null;
+  if (!info?.isFile()) {
+    const missingBuild = relative === "index.html";
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+    res.end(missingBuild ? `The renderer is not built (${path} is missing). Run: npm run build` : "Not found");
+    return;
+  }
+  res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream", "content-security-policy": CONTENT_SECURITY_POLICY, "x-content-type-options": "nosniff", "cache-control": "no-cache" });
+  createReadStream(path).pipe(res);
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseCommandLine(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(err.message + "\n");
+      process.exit(2);
+    }
+    throw err;
+  }
+  try {
+    const running = await startServer({ dir: args.dir, mode: args.mode, agentId: args.agentId, port: args.port });
+    process.stdout.write(`ready ${running.url}\n`);
+    const stop = () => void running.close().then(() => process.exit(0));
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  } catch (err) {
+    const error = toContractError(err);
+    process.stderr.write(`opslog explorer could not start: ${error.message}${error.detail ? ` (${error.detail})` : ""}\n`);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void main();

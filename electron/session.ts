@@ -1,0 +1,234 @@
+/**
+ * ExplorerSession: one open store in one mode.
+ * - read-only: the inspector alone; never writes, never locks; tails live.
+ * - writer (single-writer stores): a Store holding opslog's .lock.
+ * - agent (multi-writer stores): a Store writing as its own agent id.
+ * Every read goes through the inspector, in every mode: one read path.
+ */
+import { resolve } from "node:path";
+import { OpslogError } from "../engine/src/errors.js";
+import { Store } from "../engine/src/store.js";
+import { openInspector } from "../engine/src/inspect/index.js";
+import { compileFilter } from "../engine/src/inspect/query.js";
+import type { InspectorApi, StoreSummary, TimelineOp } from "../engine/src/inspect/types.js";
+import type { ActionResult, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
+
+export interface OpenOptions {
+  dir: string;
+  mode?: SessionMode;
+  agentId?: string;
+  confirmAgentOnSingleWriter?: boolean;
+  demo?: boolean;
+  /** How often to look for other processes' writes (ms); 0 = never */
+  pollMs?: number;
+}
+
+type Doc = Record<string, unknown>;
+type Listener = (event: StoreChangedEvent) => void;
+
+const NEVER = Number.POSITIVE_INFINITY;
+
+export class ExplorerSession {
+  private listeners = new Set<Listener>();
+  private timer: NodeJS.Timeout | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly info: SessionInfo,
+    readonly inspector: InspectorApi,
+    private store: Store<Doc> | null,
+  ) {}
+
+  static async open(options: OpenOptions): Promise<ExplorerSession> {
+    const dir = resolve(options.dir);
+    const inspector = await openInspector(dir);
+    const kind = (await inspector.summary()).kind;
+    const mode = options.mode ?? "read-only";
+    try {
+      checkModeFits(mode, kind, options.confirmAgentOnSingleWriter === true);
+      const agentId = mode === "agent" ? (options.agentId ?? "explorer") : null;
+      const store = mode === "read-only" ? null : await openStore(dir, agentId);
+      const info: SessionInfo = { dir, mode, agentId, modeReason: modeReason(mode, kind, agentId), demo: options.demo === true };
+      const session = new ExplorerSession(info, inspector, store);
+      if (store) await inspector.refresh(); // agent mode registered a WAL: show it
+      session.startPolling(options.pollMs ?? 400);
+      return session;
+    } catch (err) {
+      await inspector.close();
+      throw err;
+    }
+  }
+
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** One thing at a time: polls and actions never interleave. */
+  private exclusive<R>(fn: () => Promise<R>): Promise<R> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private startPolling(ms: number): void {
+    if (ms <= 0) return;
+    this.timer = setInterval(() => void this.poll().catch(() => undefined), ms);
+    this.timer.unref();
+  }
+
+  /** Pick up other processes' writes; tell listeners what changed. */
+  poll(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.closed) return;
+      const result = await this.inspector.refresh();
+      if (result.newOps === 0 && !result.rebuilt) return;
+      this.emit({ what: result.rebuilt ? "rebuilt" : "ops", newOps: result.newOps, summary: await this.inspector.summary() });
+    });
+  }
+
+  private emit(event: StoreChangedEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.exclusive(async () => {
+      if (this.store) await this.store.close();
+      await this.inspector.close();
+    });
+    this.emit({ what: "closed", newOps: 0, summary: null });
+  }
+
+  // ------------------------------------------------------------ actions
+
+  private writable(): Store<Doc> {
+    if (!this.store) {
+      throw new OpslogError("read-only", "This store is open read-only, so nothing can change it. Reopen it in writer mode (single-writer stores: --writer) or agent mode (multi-writer stores: --agent ID) to undo, compact, archive or edit.");
+    }
+    return this.store;
+  }
+
+  /** Run a write, then bring the inspector up to date and tell listeners. */
+  private act(fn: (store: Store<Doc>) => Promise<string>): Promise<ActionResult> {
+    return this.exclusive(async () => {
+      const store = this.writable();
+      if (this.info.mode === "agent") await store.refresh(); // see other agents' writes first: LWW needs our clock ahead
+      const message = await fn(store);
+      await this.inspector.refresh();
+      const summary = await this.inspector.summary();
+      this.emit({ what: "action", newOps: 0, summary });
+      return { message, summary };
+    });
+  }
+
+  /** The op undo would remove: the writer's last op, or this agent's last op. */
+  async undoPreview(): Promise<UndoPreview> {
+    if (!this.store) return { op: null, message: "Undo needs writer or agent mode; this store is open read-only." };
+    const op = await this.lastOwnOp();
+    if (!op) return { op: null, message: this.info.mode === "agent" ? `Agent ${this.info.agentId} has no op of its own since the last compaction: nothing to undo.` : "The active WAL is empty (nothing since the last compaction): nothing to undo." };
+    return { op, message: `Undo removes the last line of ${op.file}: the ${op.op} of "${op.id}" at position ${op.pos}${op.prev ? ", restoring its previous value" : op.op === "set" ? ", which created it, so the record disappears" : ""}.` };
+  }
+
+  private async lastOwnOp(): Promise<TimelineOp | null> {
+    const summary = await this.inspector.summary();
+    const manifest = summary.manifest!;
+    const wal = this.info.mode === "agent" ? manifest.activeAgentOps?.[this.info.agentId!] : manifest.activeOps;
+    const lane = summary.lanes.find((l) => l.path === wal);
+    if (!lane || lane.ops === 0) return null;
+    const last = (await this.inspector.laneOps(lane.path, { offset: lane.ops - 1, limit: 1 })).rows[0];
+    return last?.pos != null ? await this.inspector.op(last.pos) : null;
+  }
+
+  undo(): Promise<ActionResult> {
+    return this.act(async (store) => {
+      const target = await this.lastOwnOp();
+      if (!(await store.undo()) || !target) throw new OpslogError("nothing-to-undo", "Nothing to undo: there is no op of this session's writer since the last compaction.");
+      return `Undid the ${target.op} of "${target.id}" (removed ${target.file}:${target.line}).`;
+    });
+  }
+
+  compact(): Promise<ActionResult> {
+    return this.act(async (store) => {
+      const before = (await this.inspector.summary()).counts.activeOps;
+      if (this.info.mode === "agent") await store.compactOrThrow();
+      else await store.compact();
+      return `Compacted: ${before} op(s) folded into a new snapshot; the old snapshot and WAL stay on disk as history.`;
+    });
+  }
+
+  archive(filter: Doc, segment?: string): Promise<ActionResult> {
+    const predicate = compileFilter(filter);
+    if (!predicate) throw new OpslogError("bad-filter", "Archive needs a filter that selects records, e.g. {\"status\": \"done\"}; an empty filter would archive everything.");
+    return this.act(async (store) => {
+      const count = await store.archive((value) => predicate(value), segment);
+      return count === 0 ? "No record matches the filter: nothing was archived." : `Archived ${count} record(s)${segment ? ` into segment ${segment}` : ""}, then compacted.`;
+    });
+  }
+
+  set(id: string, value: Doc): Promise<ActionResult> {
+    return this.act(async (store) => {
+      const existed = store.has(id);
+      await store.set(id, value);
+      return existed ? `Saved "${id}".` : `Added "${id}".`;
+    });
+  }
+
+  delete(id: string): Promise<ActionResult> {
+    return this.act(async (store) => {
+      if (!store.has(id)) throw new OpslogError("not-found", `There is no record "${id}" to delete.`);
+      await store.delete(id);
+      return `Deleted "${id}".`;
+    });
+  }
+
+  /** Undo another op's effect with a new, compensating write (history stays intact). */
+  revert(pos: number): Promise<ActionResult> {
+    return this.act(async (store) => {
+      const op = await this.inspector.op(pos);
+      if (!op) throw new OpslogError("not-found", `There is no op at position ${pos}.`);
+      if (op.prev === null) {
+        if (!store.has(op.id)) return `"${op.id}" is already absent: nothing to revert.`;
+        await store.delete(op.id);
+        return `Reverted op ${pos}: "${op.id}" did not exist before it, so it was deleted.`;
+      }
+      await store.set(op.id, op.prev);
+      return `Reverted op ${pos}: "${op.id}" is back to its value before that ${op.op}.`;
+    });
+  }
+
+  refresh(): Promise<ActionResult> {
+    return this.exclusive(async () => {
+      if (this.store) await this.store.refresh();
+      const result = await this.inspector.refresh();
+      const summary: StoreSummary = await this.inspector.summary();
+      return { message: result.rebuilt ? "Reloaded: the store was compacted or reorganised elsewhere." : `Up to date (${result.newOps} new op(s)).`, summary };
+    });
+  }
+}
+
+function checkModeFits(mode: SessionMode, kind: StoreSummary["kind"], confirmed: boolean): void {
+  if (mode === "writer" && (kind === "multi-writer" || kind === "mixed")) {
+    throw new OpslogError("bad-argument", "This is a multi-writer store (its manifest lists per-agent WALs). Writer mode would write a WAL its agents never read. Open it in agent mode instead (--agent ID).");
+  }
+  if (mode === "agent" && (kind === "single-writer" || kind === "empty") && !confirmed) {
+    throw new OpslogError("confirm-required", "This is a single-writer store. In agent mode the explorer would write to a WAL of its own, which the app that owns this store never reads: your changes would be invisible to it, and its next compaction would lose them. Use writer mode instead, or confirm to go on anyway.");
+  }
+}
+
+async function openStore(dir: string, agentId: string | null): Promise<Store<Doc>> {
+  const store = new Store<Doc>();
+  // Never compact behind the user's back: only the Compact action does.
+  await store.open(dir, { checkpointOnClose: false, checkpointThreshold: NEVER, ...(agentId ? { agentId } : {}) });
+  return store;
+}
+
+function modeReason(mode: SessionMode, kind: StoreSummary["kind"], agentId: string | null): string {
+  if (mode === "writer") return "Writer mode: the explorer holds this store's .lock, so its owning app cannot write until you close it.";
+  if (mode === "agent") return `Agent mode: the explorer writes as agent "${agentId}", in a WAL of its own, alongside the store's other agents.`;
+  const write = kind === "multi-writer" || kind === "mixed" ? "agent mode (--agent ID)" : "writer mode (--writer)";
+  return `Read-only: the explorer never writes to or locks this store. To undo, compact or edit, reopen it in ${write}.`;
+}
