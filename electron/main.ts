@@ -1,0 +1,135 @@
+/**
+ * The Electron main process: windows (one store each), the menu, the
+ * command line, and the contract over IPC. Windows are locked down:
+ * contextIsolation, sandbox, no nodeIntegration, webSecurity, a strict CSP,
+ * no navigation, no new windows; devtools only in development.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from "electron";
+import type { MenuItemConstructorOptions, WebContents } from "electron";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { AppData } from "./appdata.js";
+import { parseCommandLine, UsageError } from "./args.js";
+import type { CommandLine } from "./args.js";
+import { CONTENT_SECURITY_POLICY } from "./csp.js";
+import { Handlers, toContractError } from "./handlers.js";
+import { forwardEvents, registerIpc } from "./ipc.js";
+
+const isDev = process.env.OPSLOG_EXPLORER_DEV === "1";
+const rendererIndex = join(__dirname, "..", "renderer", "index.html");
+const appUrl = pathToFileURL(rendererIndex).href;
+const windows = new Map<number, { window: BrowserWindow; handlers: Handlers }>();
+let appData: AppData;
+
+function handlersFor(contents: WebContents): Handlers | undefined {
+  return windows.get(contents.id)?.handlers;
+}
+
+async function pickDirectory(owner?: BrowserWindow): Promise<string | null> {
+  const options = { title: "Open opslog store", properties: ["openDirectory" as const] };
+  const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
+async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId">): Promise<void> {
+  const window = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    title: "opslog explorer",
+    show: false,
+    webPreferences: {
+      preload: join(__dirname, "preload.cjs"),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      devTools: isDev,
+    },
+  });
+  const handlers = new Handlers({ appData, pickDirectory: () => pickDirectory(window) });
+  const contents = window.webContents;
+  windows.set(contents.id, { window, handlers });
+  const stopEvents = forwardEvents(contents, handlers);
+  window.on("closed", () => {
+    stopEvents();
+    windows.delete(contents.id);
+    void handlers.closeSession();
+  });
+  contents.on("will-navigate", (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith("https://")) void shell.openExternal(url);
+    return { action: "deny" };
+  });
+  try {
+    if (target.dir) await handlers.open(target.dir, target.mode, target.agentId);
+    else await handlers.openDemo();
+  } catch (err) {
+    // The renderer shows the open-store screen; the error goes with it.
+    const error = toContractError(err);
+    void dialog.showMessageBox(window, { type: "error", message: "The store could not be opened", detail: error.message });
+  }
+  await window.loadFile(rendererIndex);
+  window.show();
+}
+
+function buildMenu(): void {
+  const focused = () => BrowserWindow.getFocusedWindow() ?? undefined;
+  const reopen = async (dir: string) => {
+    const win = focused();
+    const entry = win && windows.get(win.webContents.id);
+    if (!entry) return openWindow({ dir, mode: undefined, agentId: undefined });
+    try {
+      await entry.handlers.open(dir);
+      entry.window.webContents.reload();
+    } catch (err) {
+      void dialog.showMessageBox(entry.window, { type: "error", message: "The store could not be opened", detail: toContractError(err).message });
+    }
+  };
+  const template: MenuItemConstructorOptions[] = [
+    {
+      label: "File",
+      submenu: [
+        { label: "Open Store…", accelerator: "CmdOrCtrl+O", click: async () => { const dir = await pickDirectory(focused()); if (dir) await reopen(dir); } },
+        { label: "Open Store in New Window…", accelerator: "CmdOrCtrl+Shift+O", click: async () => { const dir = await pickDirectory(); if (dir) await openWindow({ dir, mode: undefined, agentId: undefined }); } },
+        { label: "Open Recent", role: "recentDocuments", submenu: [{ label: "Clear", role: "clearRecentDocuments" }] },
+        { type: "separator" },
+        { label: "Close", accelerator: "CmdOrCtrl+W", role: "close" },
+        { label: "Quit", accelerator: "CmdOrCtrl+Q", role: "quit" },
+      ],
+    },
+    { label: "View", submenu: [{ label: "Reload", accelerator: "CmdOrCtrl+R", role: "reload" }, ...(isDev ? [{ role: "toggleDevTools" as const }] : []), { role: "togglefullscreen" }] },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  app.on("open-file", (_e, path) => void reopen(path));
+}
+
+async function start(): Promise<void> {
+  let args: CommandLine;
+  try {
+    args = parseCommandLine(process.argv.slice(app.isPackaged ? 1 : 2));
+  } catch (err) {
+    process.stderr.write((err instanceof UsageError ? err.message : String(err)) + "\n");
+    app.exit(2);
+    return;
+  }
+  await app.whenReady();
+  appData = new AppData(process.env.OPSLOG_EXPLORER_HOME ?? app.getPath("userData"));
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [CONTENT_SECURITY_POLICY] } });
+  });
+  registerIpc(ipcMain, handlersFor, appUrl);
+  buildMenu();
+  await openWindow(args);
+  app.on("activate", () => {
+    if (windows.size === 0) void openWindow({ dir: null, mode: undefined, agentId: undefined });
+  });
+}
+
+app.on("window-all-closed", () => {
+  if (process.platform !== "darwin") app.quit();
+});
+app.on("web-contents-created", (_e, contents) => {
+  contents.on("will-attach-webview", (event) => event.preventDefault());
+});
+
+void start();
