@@ -205,6 +205,7 @@ export class ExplorerSession {
       if (this.store) await this.store.refresh();
       const result = await this.inspector.refresh();
       const summary: StoreSummary = await this.inspector.summary();
+      if (result.newOps > 0 || result.rebuilt) this.emit({ what: result.rebuilt ? "rebuilt" : "ops", newOps: result.newOps, summary });
       return { message: result.rebuilt ? "Reloaded: the store was compacted or reorganised elsewhere." : `Up to date (${result.newOps} new op(s)).`, summary };
     });
   }

@@ -1,0 +1,92 @@
+/** The frame: header, navigation, the current view, and the overlays. Keyboard: 1–6 switch views, / focuses the filter, ←/→ step the replay. */
+import { useEffect } from "react";
+import type { DragEvent } from "react";
+import { pathOfDroppedFile } from "./api/client";
+import { useSession } from "./state/session";
+import { useUi, VIEWS } from "./state/ui";
+import type { ViewName } from "./state/ui";
+import { useReplay } from "./state/replay";
+import { ErrorBoundary } from "./components/ErrorBoundary";
+import { Header, Nav, WarningsPanel } from "./components/Header";
+import { ConfirmDialog, Toasts } from "./components/Overlays";
+import { RecordsView } from "./views/RecordsView";
+import { OperationsView } from "./views/OperationsView";
+import { AgentsView } from "./views/AgentsView";
+import { ArchiveView } from "./views/ArchiveView";
+import { HistoryView } from "./views/HistoryView";
+import { TimelineView } from "./views/TimelineView";
+import { OpenStoreView } from "./views/OpenStoreView";
+
+const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
+  records: RecordsView,
+  operations: OperationsView,
+  agents: AgentsView,
+  archive: ArchiveView,
+  history: HistoryView,
+  timeline: TimelineView,
+};
+
+function onKey(e: KeyboardEvent): void {
+  const target = e.target as HTMLElement;
+  if (target.closest("input, textarea, select") || useUi.getState().confirmation) return;
+  const ui = useUi.getState();
+  const index = Number(e.key) - 1;
+  if (index >= 0 && index < VIEWS.length) return ui.show(VIEWS[index].name);
+  if (e.key === "/") {
+    e.preventDefault();
+    document.querySelector<HTMLInputElement>("[data-testid=filter-input]")?.focus();
+  } else if (e.key === "Escape") {
+    ui.selectRecord(null);
+    ui.selectOp(null);
+    ui.toggleWarnings(false);
+  } else if (ui.view === "timeline" && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
+    e.preventDefault();
+    useReplay.getState().step(e.key === "ArrowLeft" ? -1 : 1);
+  } else if (ui.view === "timeline" && e.key === " ") {
+    e.preventDefault();
+    const replay = useReplay.getState();
+    if (replay.playing) replay.pause();
+    else replay.play();
+  }
+}
+
+async function onDrop(e: DragEvent<HTMLDivElement>): Promise<void> {
+  e.preventDefault();
+  const file = e.dataTransfer.files[0];
+  if (!file) return;
+  const path = pathOfDroppedFile(file);
+  if (!path) return useUi.getState().toast("error", "Dropping a folder works in the desktop app. In the browser, type the folder's path in the Open screen.");
+  if (!(await useSession.getState().openStore(path))) useUi.getState().toast("error", useSession.getState().openError?.message ?? "That folder could not be opened.");
+}
+
+export function App() {
+  const status = useSession((s) => s.status);
+  const view = useUi((s) => s.view);
+  useEffect(() => {
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+  const View = VIEW_COMPONENTS[view];
+  return (
+    <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={(e) => void onDrop(e)}>
+      <ErrorBoundary where="app">
+        {status === "loading" ? <div className="muted pad">Opening…</div> : null}
+        {status === "no-store" ? <OpenStoreView /> : null}
+        {status === "open" ? (
+          <>
+            <Header />
+            <Nav />
+            <main className="content">
+              <ErrorBoundary where={`${view} view`} key={view}>
+                <View />
+              </ErrorBoundary>
+              <WarningsPanel />
+            </main>
+          </>
+        ) : null}
+        <ConfirmDialog />
+        <Toasts />
+      </ErrorBoundary>
+    </div>
+  );
+}

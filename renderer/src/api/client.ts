@@ -1,0 +1,75 @@
+/**
+ * The contract client. In Electron the preload's bridge carries calls over
+ * IPC; in browser mode, fetch carries them and an EventSource the events.
+ * The rest of the UI cannot tell which.
+ */
+import { CallError } from "../../../electron/contract";
+import type { CallArg, CallName, CallResult, ContractClient, Envelope, EventName, Events } from "../../../electron/contract";
+
+interface Bridge {
+  invoke(name: string, arg: unknown): Promise<Envelope<unknown>>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+  pathForFile(file: File): string | null;
+}
+
+declare global {
+  interface Window {
+    opslogBridge?: Bridge;
+  }
+}
+
+function unwrap<T>(envelope: Envelope<unknown>): T {
+  if (envelope.ok) return envelope.value as T;
+  throw new CallError(envelope.error);
+}
+
+function bridgeClient(bridge: Bridge): ContractClient {
+  return {
+    call: async (name, arg) => unwrap(await bridge.invoke(name, arg)),
+    on: (event, listener) => bridge.on(event, listener as (payload: unknown) => void),
+  };
+}
+
+function httpClient(): ContractClient {
+  const token = new URLSearchParams(window.location.search).get("token") ?? "";
+  let source: EventSource | null = null;
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  function ensureSource(): void {
+    if (source) return;
+    source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    source.addEventListener("store.changed", (e) => {
+      const payload = JSON.parse((e as MessageEvent<string>).data) as unknown;
+      listeners.get("store.changed")?.forEach((l) => l(payload));
+    });
+  }
+  return {
+    async call<N extends CallName>(name: N, arg: CallArg<N>): Promise<CallResult<N>> {
+      let response: Response;
+      try {
+        response = await fetch(`/api/call/${name}`, { method: "POST", headers: { "content-type": "application/json", "x-opslog-token": token }, body: JSON.stringify(arg) });
+      } catch {
+        throw new CallError({ code: "io", message: "The explorer's server does not answer. Is `npm run serve` still running?" });
+      }
+      return unwrap<CallResult<N>>((await response.json()) as Envelope<unknown>);
+    },
+    on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+      ensureSource();
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as (payload: unknown) => void);
+      listeners.set(event, set);
+      return () => set.delete(listener as (payload: unknown) => void);
+    },
+  };
+}
+
+export const api: ContractClient = window.opslogBridge ? bridgeClient(window.opslogBridge) : httpClient();
+
+/** The folder path of a dropped item: only Electron can tell it. */
+export function pathOfDroppedFile(file: File): string | null {
+  return window.opslogBridge?.pathForFile(file) ?? null;
+}
+
+export function errorText(err: unknown): { message: string; detail?: string } {
+  if (err instanceof CallError) return { message: err.message, detail: err.detail };
+  return { message: err instanceof Error ? err.message : String(err) };
+}

@@ -1,0 +1,94 @@
+/** The frame's top bar: which store, in which mode, how big, what is wrong, what is new. */
+import { useEffect, useState } from "react";
+import { api } from "../api/client";
+import type { RecentStore } from "../../../electron/contract";
+import { selectInfo, selectSummary, useSession } from "../state/session";
+import { useUi, VIEWS } from "../state/ui";
+import { ActionsBar } from "./ActionsBar";
+
+export function Header() {
+  const info = useSession(selectInfo);
+  const summary = useSession(selectSummary);
+  const newOps = useSession((s) => s.newOps);
+  const acknowledge = useSession((s) => s.acknowledge);
+  const toggleWarnings = useUi((s) => s.toggleWarnings);
+  if (!info || !summary) return null;
+  const problems = summary.warnings.filter((w) => w.severity !== "info").length;
+  const modeLabel = info.mode === "agent" ? `agent: ${info.agentId}` : info.mode;
+  return (
+    <header className="header">
+      <div className="brand">opslog explorer</div>
+      <div className="store-path" title={info.dir}>{info.demo ? <span className="demo-tag">demo</span> : null}{info.dir}</div>
+      <span className={`mode-badge ${info.mode}`} data-testid="mode-badge" title={info.modeReason}>{modeLabel}</span>
+      <span className="kind-badge" title="What kind of store this is">{summary.kind}</span>
+      <div className="counts">
+        <span title="Records in the current state"><b>{summary.counts.records.toLocaleString()}</b> records</span>
+        <span title="Ops in the timeline, back through compactions"><b>{summary.counts.timelineOps.toLocaleString()}</b> ops</span>
+        <span title="Agents with a WAL"><b>{summary.agents.length}</b> agents</span>
+        <span title="Archived records"><b>{summary.counts.archivedRecords.toLocaleString()}</b> archived</span>
+      </div>
+      <button className={`warnings-badge ${problems ? "bad" : summary.warnings.length ? "info" : "ok"}`} data-testid="warnings-badge" onClick={() => toggleWarnings()} title="Warnings about this store">
+        {summary.warnings.length === 0 ? "no warnings" : `${summary.warnings.length} warning${summary.warnings.length === 1 ? "" : "s"}`}
+      </button>
+      {newOps > 0 ? <button className="live-indicator" data-testid="live-indicator" onClick={acknowledge} title="Ops other processes wrote while you watched">+{newOps} new</button> : <span className="live-dot" data-testid="live-indicator" title="Watching for other processes' writes">live</span>}
+      <RecentMenu />
+      <ActionsBar />
+    </header>
+  );
+}
+
+function RecentMenu() {
+  const [open, setOpen] = useState(false);
+  const [recent, setRecent] = useState<RecentStore[]>([]);
+  const openStore = useSession((s) => s.openStore);
+  const toast = useUi((s) => s.toast);
+  useEffect(() => {
+    if (open) void api.call("store.recent", {}).then(setRecent, () => setRecent([]));
+  }, [open]);
+  return (
+    <div className="menu">
+      <button onClick={() => setOpen(!open)} title="Open a recent store">Recent ▾</button>
+      {open ? (
+        <div className="menu-list" onMouseLeave={() => setOpen(false)}>
+          {recent.length === 0 ? <div className="muted">No recent stores</div> : null}
+          {recent.map((r) => (
+            <button key={r.dir} className="menu-item" onClick={async () => { setOpen(false); if (!(await openStore(r.dir))) toast("error", useSession.getState().openError?.message ?? "Could not open"); }}>{r.dir}</button>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export function Nav() {
+  const view = useUi((s) => s.view);
+  const show = useUi((s) => s.show);
+  return (
+    <nav className="nav" aria-label="Views">
+      {VIEWS.map((v, i) => (
+        <button key={v.name} data-testid={`nav-${v.name}`} className={v.name === view ? "active" : ""} onClick={() => show(v.name)} title={`${v.label} (${i + 1})`}>
+          <span className="nav-key">{i + 1}</span> {v.label}
+        </button>
+      ))}
+    </nav>
+  );
+}
+
+export function WarningsPanel() {
+  const open = useUi((s) => s.warningsOpen);
+  const toggle = useUi((s) => s.toggleWarnings);
+  const summary = useSession(selectSummary);
+  if (!open || !summary) return null;
+  return (
+    <aside className="warnings-panel" data-testid="warnings-panel">
+      <div className="panel-title">Warnings <button onClick={() => toggle(false)} aria-label="Close">✕</button></div>
+      {summary.warnings.length === 0 ? <div className="muted">Nothing looks wrong with this store.</div> : null}
+      {summary.warnings.map((w, i) => (
+        <div key={i} className={`warning ${w.severity}`} data-testid="warning-item">
+          <div className="warning-code">{w.code}{w.file ? <span className="mono"> {w.file}{w.line ? `:${w.line}` : ""}</span> : null}</div>
+          <div>{w.message}</div>
+        </div>
+      ))}
+    </aside>
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * A virtualized table over a paged source: renders only the rows in view,
+ * asks the source for their pages, and stays smooth at a million rows.
+ * Arrow keys / j / k move the selection.
+ */
+import { useEffect, useRef, useState } from "react";
+import type { KeyboardEvent, ReactNode } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useStore } from "zustand";
+import type { StoreApi } from "zustand/vanilla";
+import type { PagedState } from "../state/paged";
+
+export interface TableColumn<T> {
+  key: string;
+  label: string;
+  width: number;
+  render(row: T): ReactNode;
+  sortable?: boolean;
+}
+
+interface Props<T> {
+  source: StoreApi<PagedState<T>>;
+  columns: TableColumn<T>[];
+  rowKey(row: T): string;
+  selectedKey: string | null;
+  highlightKey?: string | null;
+  onSelect(row: T): void;
+  sort?: { field: string; dir: 1 | -1 };
+  onSort?(field: string): void;
+  testId: string;
+  rowTestId: string;
+  empty: ReactNode;
+  rowClass?(row: T): string;
+}
+
+const ROW_HEIGHT = 28;
+
+export function VirtualTable<T>(props: Props<T>) {
+  const { source, columns } = props;
+  const total = useStore(source, (s) => s.total);
+  useStore(source, (s) => s.version);
+  const error = useStore(source, (s) => s.error);
+  const loaded = useStore(source, (s) => s.loaded);
+  const rowAt = source.getState().rowAt;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [focusIndex, setFocusIndex] = useState(0);
+  const virtualizer = useVirtualizer({ count: total ?? 0, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    source.getState().ensure(first, last);
+  }, [source, first, last, total]);
+
+  function onKeyDown(e: KeyboardEvent<HTMLDivElement>): void {
+    const delta = e.key === "ArrowDown" || e.key === "j" ? 1 : e.key === "ArrowUp" || e.key === "k" ? -1 : 0;
+    if (!delta || !total) return;
+    e.preventDefault();
+    const next = Math.max(0, Math.min(total - 1, focusIndex + delta));
+    setFocusIndex(next);
+    virtualizer.scrollToIndex(next);
+    const row = rowAt(next);
+    if (row) props.onSelect(row);
+  }
+
+  const width = columns.reduce((w, c) => w + c.width, 0);
+  return (
+    <div className="vtable" data-testid={props.testId}>
+      <div className="vtable-head" style={{ minWidth: width }}>
+        {columns.map((c) => (
+          <div key={c.key} className={`vtable-cell head${c.sortable ? " sortable" : ""}`} style={{ width: c.width }} onClick={() => c.sortable && props.onSort?.(c.key)} title={c.sortable ? "Sort" : undefined}>
+            {c.label}
+            {props.sort?.field === c.key ? (props.sort.dir === 1 ? " ▲" : " ▼") : ""}
+          </div>
+        ))}
+      </div>
+      {error ? <div className="pane-error" role="alert">{error.message}{error.detail ? <div className="detail">{error.detail}</div> : null}</div> : null}
+      {loaded && total === 0 && !error ? <div className="empty">{props.empty}</div> : null}
+      <div className="vtable-body" ref={scrollRef} tabIndex={0} onKeyDown={onKeyDown}>
+        <div style={{ height: virtualizer.getTotalSize(), minWidth: width, position: "relative" }}>
+          {items.map((item) => {
+            const row = rowAt(item.index);
+            const key = row ? props.rowKey(row) : null;
+            const cls = ["vtable-row", item.index % 2 ? "odd" : "", key !== null && key === props.selectedKey ? "selected" : "", key !== null && key === props.highlightKey ? "highlight" : "", row && props.rowClass ? props.rowClass(row) : ""].join(" ");
+            return (
+              <div key={item.key} className={cls} data-testid={row ? props.rowTestId : undefined} data-key={key ?? undefined} style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }} onClick={() => { if (row) { setFocusIndex(item.index); props.onSelect(row); } }}>
+                {row ? columns.map((c) => <div key={c.key} className="vtable-cell" style={{ width: c.width }}>{c.render(row)}</div>) : <div className="vtable-cell loading">…</div>}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { api } from "./api/client";
+import { useSession } from "./state/session";
+import { App } from "./App";
+import "./styles.css";
+
+api.on("store.changed", (event) => useSession.getState().applyChange(event));
+void useSession.getState().load();
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

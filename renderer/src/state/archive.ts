@@ -1,0 +1,54 @@
+/** The Archive view: its segments, the open one, and that segment's paged records. */
+import { create } from "zustand";
+import type { ArchiveSegmentInfo, RecordRow } from "../../../electron/contract";
+import { api, errorText } from "../api/client";
+import { createPaged } from "./paged";
+import { parseFilter } from "../components/filter";
+
+interface ArchiveState {
+  segments: ArchiveSegmentInfo[];
+  open: string | null;
+  filterText: string;
+  filter: Record<string, unknown> | undefined;
+  filterError: string | null;
+  error: { message: string; detail?: string } | null;
+  load(): Promise<void>;
+  openSegment(path: string): void;
+  setFilterText(text: string): void;
+  applyFilter(): void;
+}
+
+export const useArchive = create<ArchiveState>()((set, get) => ({
+  segments: [],
+  open: null,
+  filterText: "",
+  filter: undefined,
+  filterError: null,
+  error: null,
+  async load() {
+    try {
+      const segments = await api.call("archive.list", {});
+      set({ segments, error: null, open: get().open ?? segments[0]?.path ?? null });
+      void archiveRecords.getState().refresh();
+    } catch (err) {
+      set({ error: errorText(err) });
+    }
+  },
+  openSegment(path) {
+    set({ open: path });
+    void archiveRecords.getState().refresh();
+  },
+  setFilterText: (filterText) => set({ filterText }),
+  applyFilter() {
+    const parsed = parseFilter(get().filterText);
+    if (!parsed.ok) return set({ filterError: parsed.error });
+    set({ filter: parsed.value, filterError: null });
+    void archiveRecords.getState().refresh();
+  },
+}));
+
+export const archiveRecords = createPaged<RecordRow>(() => {
+  const { open, filter } = useArchive.getState();
+  if (!open) return null;
+  return (offset, limit) => api.call("archive.page", { path: open, offset, limit, ...(filter ? { filter } : {}) });
+});

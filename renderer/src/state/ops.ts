@@ -1,0 +1,40 @@
+/** The Operations view's filters and its paged, merged timeline. */
+import { create } from "zustand";
+import type { TimelineOp } from "../../../electron/contract";
+import { api } from "../api/client";
+import { createPaged } from "./paged";
+
+interface OpsFilters {
+  agent: string;
+  op: "" | "set" | "delete";
+  id: string;
+  from: string;
+  to: string;
+  set(change: Partial<Omit<OpsFilters, "set">>): void;
+}
+
+export const useOpsFilters = create<OpsFilters>()((set) => ({
+  agent: "",
+  op: "",
+  id: "",
+  from: "",
+  to: "",
+  set(change) {
+    set(change);
+    void ops.getState().refresh();
+  },
+}));
+
+function isoOrUndefined(local: string): string | undefined {
+  if (!local) return undefined;
+  const d = new Date(local);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+export const ops = createPaged<TimelineOp>(() => {
+  const f = useOpsFilters.getState();
+  const from = isoOrUndefined(f.from);
+  const to = isoOrUndefined(f.to);
+  return (offset, limit) =>
+    api.call("ops.page", { offset, limit, ...(f.agent ? { agent: f.agent === "(none)" ? null : f.agent } : {}), ...(f.op ? { op: f.op } : {}), ...(f.id ? { id: f.id } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) });
+});

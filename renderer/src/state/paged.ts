@@ -1,0 +1,90 @@
+/**
+ * A list fetched by page as the user scrolls: the table asks for the rows it
+ * shows; missing pages are fetched once; a refresh keeps the rows shown until
+ * the new ones arrive, so scroll and selection survive live updates.
+ */
+import { createStore } from "zustand/vanilla";
+import type { Page } from "../../../electron/contract";
+import { errorText } from "../api/client";
+
+export const PAGE_SIZE = 200;
+const MAX_PAGES = 40;
+
+export interface PagedState<T> {
+  total: number | null;
+  pages: Map<number, T[]>;
+  error: { message: string; detail?: string } | null;
+  /** Bumped whenever rows change, so tables re-render */
+  version: number;
+  loaded: boolean;
+  rowAt(index: number): T | undefined;
+  ensure(first: number, last: number): void;
+  /** Refetch what is loaded (live update or new query), keeping it until then */
+  refresh(): Promise<void>;
+}
+
+export type Fetcher<T> = (offset: number, limit: number) => Promise<Page<T>>;
+
+export function createPaged<T>(fetcher: () => Fetcher<T> | null) {
+  const inflight = new Set<number>();
+  let generation = 0;
+  return createStore<PagedState<T>>()((set, get) => {
+    async function load(pageIndex: number, gen: number): Promise<void> {
+      const fetch = fetcher();
+      if (!fetch || inflight.has(pageIndex)) return;
+      inflight.add(pageIndex);
+      try {
+        const page = await fetch(pageIndex * PAGE_SIZE, PAGE_SIZE);
+        if (gen !== generation) return;
+        const pages = new Map(get().pages);
+        pages.set(pageIndex, page.rows);
+        evictFar(pages, pageIndex);
+        set({ pages, total: page.total, error: null, version: get().version + 1, loaded: true });
+      } catch (err) {
+        if (gen === generation) set({ error: errorText(err), loaded: true, version: get().version + 1 });
+      } finally {
+        inflight.delete(pageIndex);
+      }
+    }
+    return {
+      total: null,
+      pages: new Map(),
+      error: null,
+      version: 0,
+      loaded: false,
+      rowAt: (index) => get().pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE],
+      ensure(first, last) {
+        for (let p = Math.floor(Math.max(0, first) / PAGE_SIZE); p <= Math.floor(Math.max(0, last) / PAGE_SIZE); p++) {
+          if (!get().pages.has(p)) void load(p, generation);
+        }
+      },
+      async refresh() {
+        generation++;
+        inflight.clear();
+        const wanted = [...get().pages.keys()];
+        const gen = generation;
+        const fetch = fetcher();
+        if (!fetch) return;
+        try {
+          const results = await Promise.all((wanted.length ? wanted : [0]).map(async (p) => [p, await fetch(p * PAGE_SIZE, PAGE_SIZE)] as const));
+          if (gen !== generation) return;
+          const pages = new Map<number, T[]>();
+          let total = 0;
+          for (const [p, page] of results) {
+            pages.set(p, page.rows);
+            total = page.total;
+          }
+          set({ pages, total, error: null, version: get().version + 1, loaded: true });
+        } catch (err) {
+          if (gen === generation) set({ error: errorText(err), loaded: true, total: 0, pages: new Map(), version: get().version + 1 });
+        }
+      },
+    };
+  });
+}
+
+function evictFar(pages: Map<number, unknown>, around: number): void {
+  if (pages.size <= MAX_PAGES) return;
+  const far = [...pages.keys()].sort((a, b) => Math.abs(b - around) - Math.abs(a - around));
+  for (const p of far.slice(0, pages.size - MAX_PAGES)) pages.delete(p);
+}

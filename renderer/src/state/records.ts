@@ -1,0 +1,69 @@
+/** The Records view's query (filter, sort, id search, columns) and its paged rows. */
+import { create } from "zustand";
+import type { Column, RecordRow } from "../../../electron/contract";
+import { api } from "../api/client";
+import { createPaged } from "./paged";
+import { parseFilter } from "../components/filter";
+
+interface RecordsQuery {
+  filterText: string;
+  filter: Record<string, unknown> | undefined;
+  filterError: string | null;
+  sort: { field: string; dir: 1 | -1 } | undefined;
+  idContains: string;
+  columns: Column[];
+  hidden: Set<string>;
+  setFilterText(text: string): void;
+  applyFilter(): void;
+  setSort(field: string): void;
+  setIdContains(text: string): void;
+  toggleColumn(field: string): void;
+  loadColumns(): Promise<void>;
+}
+
+export const useRecordsQuery = create<RecordsQuery>()((set, get) => ({
+  filterText: "",
+  filter: undefined,
+  filterError: null,
+  sort: undefined,
+  idContains: "",
+  columns: [],
+  hidden: new Set(),
+  setFilterText: (filterText) => set({ filterText }),
+  applyFilter() {
+    const parsed = parseFilter(get().filterText);
+    if (!parsed.ok) return set({ filterError: parsed.error });
+    set({ filter: parsed.value, filterError: null });
+    void records.getState().refresh();
+  },
+  setSort(field) {
+    const sort = get().sort;
+    const next = sort?.field === field ? (sort.dir === 1 ? { field, dir: -1 as const } : undefined) : { field, dir: 1 as const };
+    set({ sort: next });
+    void records.getState().refresh();
+  },
+  setIdContains(idContains) {
+    set({ idContains });
+    void records.getState().refresh();
+  },
+  toggleColumn(field) {
+    const hidden = new Set(get().hidden);
+    if (hidden.has(field)) hidden.delete(field);
+    else hidden.add(field);
+    set({ hidden });
+  },
+  async loadColumns() {
+    try {
+      set({ columns: await api.call("records.columns", {}) });
+    } catch {
+      set({ columns: [] });
+    }
+  },
+}));
+
+/** Server errors about the filter (bad-filter) surface in the filter bar. */
+export const records = createPaged<RecordRow>(() => {
+  const q = useRecordsQuery.getState();
+  return (offset, limit) =>
+    api.call("records.page", { offset, limit, ...(q.filter ? { filter: q.filter } : {}), ...(q.sort ? { sort: q.sort } : {}), ...(q.idContains ? { idContains: q.idContains } : {}) });
+});

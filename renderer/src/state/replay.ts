@@ -1,0 +1,77 @@
+/**
+ * The one replay cursor (Redux DevTools' model): the scrubber, the op list,
+ * the state table and the diff panes all read it; none keeps a copy.
+ * cursor = how many timeline ops are applied (0 = the oldest state on disk).
+ */
+import { create } from "zustand";
+import type { TimelineInfo } from "../../../electron/contract";
+import { api, errorText } from "../api/client";
+
+export type Speed = 1 | 4 | 16;
+
+interface ReplayState {
+  info: TimelineInfo | null;
+  cursor: number;
+  playing: boolean;
+  speed: Speed;
+  error: { message: string; detail?: string } | null;
+  loadInfo(): Promise<void>;
+  seek(pos: number): void;
+  step(delta: number): void;
+  play(): void;
+  pause(): void;
+  setSpeed(speed: Speed): void;
+  jumpToTime(ts: string): Promise<void>;
+}
+
+let timer: ReturnType<typeof setInterval> | null = null;
+const TICK_MS = 250;
+
+export const useReplay = create<ReplayState>()((set, get) => ({
+  info: null,
+  cursor: 0,
+  playing: false,
+  speed: 1,
+  error: null,
+  async loadInfo() {
+    try {
+      const info = await api.call("timeline.info", {});
+      const first = get().info === null;
+      // First load starts at "now"; later loads keep the user's cursor.
+      set({ info, error: null, cursor: first ? info.total : Math.min(get().cursor, info.total) });
+    } catch (err) {
+      set({ error: errorText(err) });
+    }
+  },
+  seek(pos) {
+    const total = get().info?.total ?? 0;
+    set({ cursor: Math.max(0, Math.min(total, Math.round(pos))) });
+  },
+  step(delta) {
+    get().seek(get().cursor + delta);
+  },
+  play() {
+    if (timer) clearInterval(timer);
+    if (get().cursor >= (get().info?.total ?? 0)) set({ cursor: 0 });
+    set({ playing: true });
+    timer = setInterval(() => {
+      const { cursor, info, speed } = get();
+      if (!info || cursor >= info.total) return get().pause();
+      get().seek(cursor + speed);
+    }, TICK_MS);
+  },
+  pause() {
+    if (timer) clearInterval(timer);
+    timer = null;
+    set({ playing: false });
+  },
+  setSpeed: (speed) => set({ speed }),
+  async jumpToTime(ts) {
+    try {
+      const { pos } = await api.call("timeline.posAtTime", { ts: new Date(ts).toISOString() });
+      get().seek(pos);
+    } catch (err) {
+      set({ error: errorText(err) });
+    }
+  },
+}));

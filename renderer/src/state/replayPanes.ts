@@ -1,0 +1,47 @@
+/** What the Timeline shows at the replay cursor: the state, the op just applied, and the diffs. Reads the cursor; never copies it. */
+import { create } from "zustand";
+import type { DiffPage, RecordRow, TimelineOp } from "../../../electron/contract";
+import { api, errorText } from "../api/client";
+import { createPaged } from "./paged";
+import { useReplay } from "./replay";
+
+interface ReplayPanes {
+  shownAt: number | null;
+  currentOp: TimelineOp | null;
+  diffPrev: DiffPage | null;
+  diffNow: DiffPage | null;
+  error: { message: string; detail?: string } | null;
+  load(): Promise<void>;
+}
+
+let generation = 0;
+
+export const useReplayPanes = create<ReplayPanes>()((set) => ({
+  shownAt: null,
+  currentOp: null,
+  diffPrev: null,
+  diffNow: null,
+  error: null,
+  async load() {
+    const gen = ++generation;
+    const { cursor, info } = useReplay.getState();
+    if (!info) return;
+    try {
+      const [currentOp, diffPrev, diffNow] = await Promise.all([
+        cursor > 0 ? api.call("ops.get", { pos: cursor - 1 }) : Promise.resolve(null),
+        cursor > 0 ? api.call("timeline.diff", { a: cursor - 1, b: cursor, offset: 0, limit: 50 }) : Promise.resolve(null),
+        api.call("timeline.diff", { a: cursor, b: info.total, offset: 0, limit: 200 }),
+        stateRecords.getState().refresh(),
+      ]);
+      if (gen === generation) set({ shownAt: cursor, currentOp, diffPrev, diffNow, error: null });
+    } catch (err) {
+      if (gen === generation) set({ error: errorText(err) });
+    }
+  },
+}));
+
+export const stateRecords = createPaged<RecordRow>(() => {
+  const { cursor, info } = useReplay.getState();
+  if (!info) return null;
+  return (offset, limit) => api.call("records.page", { offset, limit, at: cursor });
+});

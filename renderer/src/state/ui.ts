@@ -1,0 +1,67 @@
+/** Which view is showing, what is selected, and the messages and confirmations in front of the user. */
+import { create } from "zustand";
+
+export type ViewName = "records" | "operations" | "agents" | "archive" | "history" | "timeline";
+export const VIEWS: { name: ViewName; label: string }[] = [
+  { name: "records", label: "Records" },
+  { name: "operations", label: "Operations" },
+  { name: "agents", label: "Agents" },
+  { name: "archive", label: "Archive" },
+  { name: "history", label: "History" },
+  { name: "timeline", label: "Timeline" },
+];
+
+export interface Toast {
+  id: number;
+  kind: "ok" | "error";
+  message: string;
+  detail?: string;
+}
+
+export interface Confirmation {
+  title: string;
+  body: import("react").ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+  onConfirm: () => Promise<void> | void;
+}
+
+interface UiState {
+  view: ViewName;
+  selectedRecordId: string | null;
+  selectedOpPos: number | null;
+  warningsOpen: boolean;
+  toasts: Toast[];
+  confirmation: Confirmation | null;
+  show(view: ViewName): void;
+  selectRecord(id: string | null): void;
+  selectOp(pos: number | null): void;
+  toggleWarnings(open?: boolean): void;
+  toast(kind: Toast["kind"], message: string, detail?: string): void;
+  dismissToast(id: number): void;
+  ask(confirmation: Confirmation): void;
+  closeConfirmation(): void;
+}
+
+let nextToast = 1;
+
+export const useUi = create<UiState>()((set, get) => ({
+  view: "records",
+  selectedRecordId: null,
+  selectedOpPos: null,
+  warningsOpen: false,
+  toasts: [],
+  confirmation: null,
+  show: (view) => set({ view }),
+  selectRecord: (id) => set({ selectedRecordId: id }),
+  selectOp: (pos) => set({ selectedOpPos: pos }),
+  toggleWarnings: (open) => set({ warningsOpen: open ?? !get().warningsOpen }),
+  toast(kind, message, detail) {
+    const id = nextToast++;
+    set({ toasts: [...get().toasts, { id, kind, message, detail }] });
+    setTimeout(() => get().dismissToast(id), kind === "error" ? 12000 : 6000);
+  },
+  dismissToast: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
+  ask: (confirmation) => set({ confirmation }),
+  closeConfirmation: () => set({ confirmation: null }),
+}));

@@ -1,0 +1,46 @@
+/** Archive: segments with their periods and counts; open one to browse its records. */
+import { useEffect, useState } from "react";
+import type { RecordRow } from "../../../electron/contract";
+import { archiveRecords, useArchive } from "../state/archive";
+import { useSession } from "../state/session";
+import { VirtualTable } from "../components/VirtualTable";
+import { JsonView } from "../components/JsonView";
+import { cellText, shortTime } from "../components/format";
+
+const COLUMNS = [
+  { key: "id", label: "_id", width: 170, render: (r: RecordRow) => <span className="mono">{r.id}</span> },
+  { key: "data", label: "record", width: 700, render: (r: RecordRow) => <span className="mono muted">{cellText(r.data)}</span> },
+];
+
+export function ArchiveView() {
+  const revision = useSession((s) => s.revision);
+  const a = useArchive();
+  const [selected, setSelected] = useState<RecordRow | null>(null);
+  useEffect(() => {
+    void useArchive.getState().load();
+  }, [revision]);
+  if (a.error) return <div className="pane-error" role="alert">{a.error.message}</div>;
+  return (
+    <div className="split">
+      <aside className="side-list">
+        <div className="panel-title">Segments</div>
+        {a.segments.length === 0 ? <div className="empty">Nothing archived yet. Archiving moves records out of the live state into a segment like archive-2026-Q1.json.</div> : null}
+        {a.segments.map((s) => (
+          <button key={s.path} className={`segment ${s.path === a.open ? "active" : ""}`} data-testid="archive-segment" onClick={() => a.openSegment(s.path)}>
+            <div><b>{s.period}</b> {s.named ? null : <span className="flag" title="manifest.json does not list this segment">not in manifest</span>}</div>
+            <div className="small muted">{s.records} records · {(s.bytes / 1024).toFixed(1)} KB{s.timestamp ? ` · ${shortTime(s.timestamp)}` : ""}</div>
+          </button>
+        ))}
+      </aside>
+      <section className="main-pane">
+        <div className="toolbar">
+          <input className="filter-input mono" placeholder="Filter archived records" value={a.filterText} onChange={(e) => a.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && a.applyFilter()} data-testid="archive-filter" />
+          <button className="primary" onClick={a.applyFilter}>Find</button>
+        </div>
+        {a.filterError ? <div className="filter-error" role="alert">{a.filterError}</div> : null}
+        <VirtualTable source={archiveRecords} columns={COLUMNS} rowKey={(r: RecordRow) => r.id} selectedKey={selected?.id ?? null} onSelect={(r: RecordRow) => setSelected(r)} testId="archive-table" rowTestId="archive-row" empty="No archived record matches." />
+      </section>
+      <aside className="detail-pane">{selected ? <><div className="panel-title mono">{selected.id}</div><JsonView value={selected.data} /></> : <div className="muted">Select an archived record.</div>}</aside>
+    </div>
+  );
+}

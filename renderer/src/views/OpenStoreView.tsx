@@ -1,0 +1,49 @@
+/** No store open: pick one by path, folder dialog, drop, or from recent stores. */
+import { useEffect, useState } from "react";
+import type { RecentStore, SessionMode } from "../../../electron/contract";
+import { api } from "../api/client";
+import { useSession } from "../state/session";
+
+export function OpenStoreView() {
+  const openStore = useSession((s) => s.openStore);
+  const error = useSession((s) => s.openError);
+  const [dir, setDir] = useState("");
+  const [mode, setMode] = useState<SessionMode>("read-only");
+  const [agentId, setAgentId] = useState("explorer");
+  const [recent, setRecent] = useState<RecentStore[]>([]);
+  useEffect(() => {
+    void api.call("store.recent", {}).then(setRecent, () => setRecent([]));
+  }, []);
+  const open = (target: string, confirm = false) => void openStore(target, mode, mode === "agent" ? agentId : undefined, confirm);
+  async function pick() {
+    const { dir: picked } = await api.call("store.pickDirectory", {});
+    if (picked) open(picked);
+  }
+  return (
+    <div className="open-store">
+      <h1>Open an opslog store</h1>
+      <p className="muted">Choose the folder that holds manifest.json, snapshots/ and ops/. Read-only never writes a byte.</p>
+      <div className="toolbar">
+        <input className="mono grow" placeholder="/path/to/store" value={dir} onChange={(e) => setDir(e.target.value)} onKeyDown={(e) => e.key === "Enter" && dir && open(dir)} data-testid="open-path" />
+        <select value={mode} onChange={(e) => setMode(e.target.value as SessionMode)} aria-label="Mode">
+          <option value="read-only">read-only</option>
+          <option value="writer">writer</option>
+          <option value="agent">agent</option>
+        </select>
+        {mode === "agent" ? <input className="mono" value={agentId} onChange={(e) => setAgentId(e.target.value)} aria-label="Agent id" /> : null}
+        <button className="primary" disabled={!dir} onClick={() => open(dir)} data-testid="open-button">Open</button>
+        {window.opslogBridge ? <button onClick={() => void pick()}>Choose folder…</button> : null}
+      </div>
+      {error ? (
+        <div className="pane-error" role="alert" data-testid="open-error">
+          {error.message}
+          {error.detail ? <div className="detail">{error.detail}</div> : null}
+          {error.code === "confirm-required" ? <div><button className="danger" onClick={() => open(dir, true)}>I understand: open in agent mode anyway</button></div> : null}
+        </div>
+      ) : null}
+      <h2>Recent</h2>
+      {recent.length === 0 ? <div className="muted">No recent stores yet.</div> : null}
+      {recent.map((r) => <button key={r.dir} className="recent-item mono" onClick={() => { setDir(r.dir); open(r.dir); }}>{r.dir}</button>)}
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+/** Operations: the merged timeline in replay order, filterable, each op with its data, prev and their diff. */
+import { useEffect, useMemo } from "react";
+import { useStore } from "zustand";
+import type { TimelineOp } from "../../../electron/contract";
+import { api } from "../api/client";
+import { ops, useOpsFilters } from "../state/ops";
+import { useDetail } from "../state/detail";
+import { useReplay } from "../state/replay";
+import { selectInfo, selectSummary, useSession } from "../state/session";
+import { useUi } from "../state/ui";
+import { VirtualTable } from "../components/VirtualTable";
+import type { TableColumn } from "../components/VirtualTable";
+import { DiffView } from "../components/DiffView";
+import { JsonView } from "../components/JsonView";
+import { runAction } from "../components/ActionsBar";
+import { shortTime } from "../components/format";
+
+export const OP_COLUMNS: TableColumn<TimelineOp>[] = [
+  { key: "pos", label: "#", width: 70, render: (o) => <span className="mono">{o.pos}</span> },
+  { key: "ts", label: "time", width: 160, render: (o) => <span className="mono">{shortTime(o.ts)}</span> },
+  { key: "agent", label: "agent", width: 110, render: (o) => o.agent ?? <span className="muted">writer</span> },
+  { key: "clock", label: "clock", width: 60, render: (o) => (o.clock === null ? "" : o.clock) },
+  { key: "op", label: "op", width: 70, render: (o) => <span className={`op-badge ${o.op}`}>{o.op}</span> },
+  { key: "id", label: "id", width: 150, render: (o) => <span className="mono">{o.id}</span> },
+  { key: "file", label: "file:line", width: 300, render: (o) => <span className="mono muted">{o.file}:{o.line}</span> },
+];
+
+export function OperationsView() {
+  const revision = useSession((s) => s.revision);
+  const summary = useSession(selectSummary);
+  const f = useOpsFilters();
+  const selected = useUi((s) => s.selectedOpPos);
+  const selectOp = useUi((s) => s.selectOp);
+  const total = useStore(ops, (s) => s.total);
+  useEffect(() => {
+    void ops.getState().refresh();
+  }, [revision]);
+  const columns = useMemo(() => OP_COLUMNS, []);
+  return (
+    <div className="split">
+      <section className="main-pane">
+        <div className="toolbar">
+          <select value={f.agent} onChange={(e) => f.set({ agent: e.target.value })} data-testid="ops-agent" aria-label="Agent">
+            <option value="">all agents</option>
+            {summary?.agents.map((a) => <option key={a} value={a}>{a}</option>)}
+            <option value="(none)">single writer</option>
+          </select>
+          <select value={f.op} onChange={(e) => f.set({ op: e.target.value as "" | "set" | "delete" })} data-testid="ops-type" aria-label="Op type">
+            <option value="">set + delete</option>
+            <option value="set">set</option>
+            <option value="delete">delete</option>
+          </select>
+          <input className="mono" placeholder="record id" value={f.id} onChange={(e) => f.set({ id: e.target.value })} data-testid="ops-id" />
+          <label className="muted">from <input type="datetime-local" step="1" value={f.from} onChange={(e) => f.set({ from: e.target.value })} /></label>
+          <label className="muted">to <input type="datetime-local" step="1" value={f.to} onChange={(e) => f.set({ to: e.target.value })} /></label>
+          <span className="result-count">{total === null ? "…" : `${total.toLocaleString()} ops`}</span>
+        </div>
+        <VirtualTable source={ops} columns={columns} rowKey={(o) => String(o.pos)} selectedKey={selected === null ? null : String(selected)} onSelect={(o) => selectOp(o.pos)} testId="ops-table" rowTestId="op-row" empty="No op matches these filters." />
+      </section>
+      {selected !== null ? <OpDetail pos={selected} /> : <aside className="detail-pane empty-detail">Select an op to see its data, what it replaced, and who wrote it.</aside>}
+    </div>
+  );
+}
+
+export function OpDetail({ pos }: { pos: number }) {
+  const revision = useSession((s) => s.revision);
+  const info = useSession(selectInfo);
+  const op = useDetail((s) => s.op);
+  const error = useDetail((s) => s.opError);
+  const loadOp = useDetail((s) => s.loadOp);
+  const ask = useUi((s) => s.ask);
+  useEffect(() => {
+    void loadOp(pos);
+  }, [pos, revision, loadOp]);
+  const shown = op?.pos === pos ? op : null;
+  if (error) return <aside className="detail-pane"><div className="pane-error" role="alert">{error.message}</div></aside>;
+  if (!shown) return <aside className="detail-pane muted">Loading…</aside>;
+  const canRevert = info?.mode === "agent" || info?.mode === "writer";
+  return (
+    <aside className="detail-pane" data-testid="op-detail">
+      <div className="panel-title">
+        <span className={`op-badge ${shown.op}`}>{shown.op}</span> <span className="mono">{shown.id}</span>
+        <span className="spacer" />
+        <button onClick={() => { useUi.getState().selectRecord(shown.id); useUi.getState().show("records"); }} data-testid="jump-record">Record</button>
+        <button onClick={() => { useReplay.getState().seek(shown.pos + 1); useUi.getState().show("timeline"); }} data-testid="jump-timeline">Replay here</button>
+        <button disabled={!canRevert} title={canRevert ? "Write a compensating op that restores the value before this one" : info?.modeReason} data-testid="action-revert" onClick={() => ask({ title: `Revert op #${shown.pos}?`, body: shown.prev ? `Sets "${shown.id}" back to its value before this op, with a new op (history stays intact).` : `"${shown.id}" did not exist before this op: reverting deletes it, with a new op.`, confirmLabel: "Revert", danger: true, onConfirm: () => runAction("Revert", () => api.call("actions.revert", { pos: shown.pos })) })}>Revert…</button>
+      </div>
+      <dl className="facts">
+        <dt>position</dt><dd className="mono">#{shown.pos} (link {shown.epoch})</dd>
+        <dt>time</dt><dd className="mono">{shown.ts}</dd>
+        <dt>agent</dt><dd>{shown.agent ?? "single writer"}{shown.clock !== null ? <span className="muted"> · clock {shown.clock}</span> : null}</dd>
+        <dt>where</dt><dd className="mono">{shown.file}:{shown.line} <span className="muted">(byte {shown.offset})</span></dd>
+        <dt>encoding</dt><dd>{shown.encoding === "delta" ? "delta (prev stored as a reverse patch, shown resolved)" : "full"}</dd>
+      </dl>
+      <h3>Change</h3>
+      <DiffView before={shown.prev} after={shown.data} />
+      <h3>data</h3>
+      <JsonView value={shown.data} />
+      <h3>prev</h3>
+      <JsonView value={shown.prev} />
+    </aside>
+  );
+}

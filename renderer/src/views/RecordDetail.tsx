@@ -1,0 +1,84 @@
+/** One record: its JSON, every op that touched it (with diffs), and, when writable, edit and delete. */
+import { useEffect, useState } from "react";
+import { api } from "../api/client";
+import { useDetail } from "../state/detail";
+import { selectInfo, useSession } from "../state/session";
+import { useUi } from "../state/ui";
+import { useReplay } from "../state/replay";
+import { JsonView } from "../components/JsonView";
+import { DiffView } from "../components/DiffView";
+import { runAction } from "../components/ActionsBar";
+import { shortTime } from "../components/format";
+
+export function RecordDetail({ id }: { id: string }) {
+  const revision = useSession((s) => s.revision);
+  const info = useSession(selectInfo);
+  const record = useDetail((s) => s.record);
+  const error = useDetail((s) => s.recordError);
+  const loadRecord = useDetail((s) => s.loadRecord);
+  const ask = useUi((s) => s.ask);
+  const [editing, setEditing] = useState(false);
+  useEffect(() => {
+    void loadRecord(id);
+  }, [id, revision, loadRecord]);
+  const writable = info?.mode !== "read-only";
+  const shown = record?.id === id ? record : null;
+  return (
+    <aside className="detail-pane" data-testid="record-detail">
+      <div className="panel-title">
+        <span className="mono">{id}</span>
+        <span className="spacer" />
+        <button disabled={!writable || !shown?.value} title={writable ? "Edit this record as JSON" : info?.modeReason} onClick={() => setEditing(true)}>Edit</button>
+        <button className="danger" disabled={!writable || !shown?.value} title={writable ? "Delete this record" : info?.modeReason} onClick={() => ask({ title: `Delete "${id}"?`, body: "Appends a delete op. You can undo it, or revert it from the Operations view.", confirmLabel: "Delete", danger: true, onConfirm: () => runAction("Delete", () => api.call("actions.delete", { id })) })}>Delete</button>
+      </div>
+      {error ? <div className="pane-error" role="alert">{error.message}</div> : null}
+      {editing && shown?.value ? <RecordEditor id={id} initial={shown.value} onDone={() => setEditing(false)} /> : <JsonView value={shown?.value ?? null} />}
+      <h3>History <span className="muted">({shown?.history.length ?? 0} ops)</span></h3>
+      <div className="history-list">
+        {shown?.history.slice().reverse().map((h) => (
+          <div key={h.pos} className="history-item" data-testid="history-item">
+            <div className="history-head">
+              <span className={`op-badge ${h.op}`}>{h.op}</span>
+              <span className="mono">#{h.pos}</span>
+              <span>{h.agent ?? "writer"}</span>
+              <span className="muted">{shortTime(h.ts)}</span>
+              <span className="spacer" />
+              <button className="link" onClick={() => { useReplay.getState().seek(h.pos + 1); useUi.getState().show("timeline"); }}>replay here</button>
+            </div>
+            <DiffView before={h.before} after={h.after} />
+          </div>
+        ))}
+      </div>
+    </aside>
+  );
+}
+
+export function RecordEditor({ id, initial, onDone }: { id: string; initial: Record<string, unknown> | null; onDone(): void }) {
+  const [text, setText] = useState(JSON.stringify(initial ?? {}, null, 2));
+  const [newId, setNewId] = useState(id);
+  const [problem, setProblem] = useState<string | null>(null);
+  const ask = useUi((s) => s.ask);
+  function save() {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      return setProblem(`Not valid JSON: ${(err as Error).message}`);
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return setProblem("A record is a JSON object, like {\"title\": \"…\"}.");
+    if (!newId.trim()) return setProblem("A record needs an id.");
+    setProblem(null);
+    ask({ title: initial ? `Save "${newId}"?` : `Add "${newId}"?`, body: "Appends a set op to the WAL.", confirmLabel: "Save", onConfirm: async () => { await runAction("Save", () => api.call("actions.set", { id: newId.trim(), value: value as Record<string, unknown> })); onDone(); } });
+  }
+  return (
+    <div className="editor" data-testid="record-editor">
+      {initial ? null : <input className="mono" placeholder="record id" value={newId} onChange={(e) => setNewId(e.target.value)} data-testid="editor-id" />}
+      <textarea className="mono" value={text} onChange={(e) => setText(e.target.value)} rows={14} spellCheck={false} data-testid="editor-json" />
+      {problem ? <div className="filter-error" role="alert">{problem}</div> : null}
+      <div className="modal-actions">
+        <button onClick={onDone}>Cancel</button>
+        <button className="primary" onClick={save} data-testid="editor-save">Save</button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+/** Records: the current state as a table, filterable like Compass, with each record's JSON and history. */
+import { useEffect, useMemo } from "react";
+import { useStore } from "zustand";
+import type { RecordRow } from "../../../electron/contract";
+import { records, useRecordsQuery } from "../state/records";
+import { useSession } from "../state/session";
+import { useUi } from "../state/ui";
+import { VirtualTable } from "../components/VirtualTable";
+import type { TableColumn } from "../components/VirtualTable";
+import { RecordDetail } from "./RecordDetail";
+import { cellText } from "../components/format";
+
+export function RecordsView() {
+  const revision = useSession((s) => s.revision);
+  const q = useRecordsQuery();
+  const selected = useUi((s) => s.selectedRecordId);
+  const selectRecord = useUi((s) => s.selectRecord);
+  const total = useStore(records, (s) => s.total);
+  const error = useStore(records, (s) => s.error);
+
+  useEffect(() => {
+    void records.getState().refresh();
+    void useRecordsQuery.getState().loadColumns();
+  }, [revision]);
+
+  const columns = useMemo<TableColumn<RecordRow>[]>(() => [
+    { key: "id", label: "_id", width: 170, sortable: true, render: (r) => <span className="mono">{r.id}</span> },
+    ...q.columns.filter((c) => !q.hidden.has(c.field)).slice(0, 12).map((c) => ({ key: c.field, label: c.field, width: c.types.includes("string") ? 200 : 110, sortable: true, render: (r: RecordRow) => cellText(r.data[c.field]) })),
+  ], [q.columns, q.hidden]);
+
+  const serverFilterError = error && /filter|query/i.test(error.message) ? error.message : null;
+  return (
+    <div className="split">
+      <section className="main-pane">
+        <div className="toolbar">
+          <input className="filter-input mono" data-testid="filter-input" placeholder='Filter: {status: "open", estimate: {$gt: 3}}' value={q.filterText} onChange={(e) => q.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && q.applyFilter()} spellCheck={false} />
+          <button className="primary" data-testid="filter-apply" onClick={q.applyFilter}>Find</button>
+          <input className="id-search mono" data-testid="id-search" placeholder="id contains…" value={q.idContains} onChange={(e) => q.setIdContains(e.target.value)} />
+          <ColumnPicker />
+          <span className="result-count" data-testid="records-total">{total === null ? "…" : `${total.toLocaleString()} record${total === 1 ? "" : "s"}`}</span>
+        </div>
+        {q.filterError || serverFilterError ? <div className="filter-error" data-testid="filter-error" role="alert">{q.filterError ?? serverFilterError}</div> : null}
+        <VirtualTable source={records} columns={columns} rowKey={(r) => r.id} selectedKey={selected} onSelect={(r) => selectRecord(r.id)} sort={q.sort} onSort={q.setSort} testId="records-table" rowTestId="record-row" empty={q.filter || q.idContains ? "No record matches." : "This store has no records."} />
+      </section>
+      {selected ? <RecordDetail id={selected} /> : <aside className="detail-pane empty-detail">Select a record to see its JSON and its history.</aside>}
+    </div>
+  );
+}
+
+function ColumnPicker() {
+  const columns = useRecordsQuery((s) => s.columns);
+  const hidden = useRecordsQuery((s) => s.hidden);
+  const toggle = useRecordsQuery((s) => s.toggleColumn);
+  return (
+    <details className="menu column-picker">
+      <summary>Columns</summary>
+      <div className="menu-list">
+        {columns.map((c) => (
+          <label key={c.field} className="menu-item">
+            <input type="checkbox" checked={!hidden.has(c.field)} onChange={() => toggle(c.field)} /> {c.field} <span className="muted">{c.types.join("|")}</span>
+          </label>
+        ))}
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * Timeline replay: scrub through every position, step, play at speed, or
+ * jump to a time; the state table, the current op and both diffs follow the
+ * one replay cursor.
+ */
+import { useEffect } from "react";
+import type { DiffPage, RecordRow } from "../../../electron/contract";
+import { useReplay } from "../state/replay";
+import type { Speed } from "../state/replay";
+import { stateRecords, useReplayPanes } from "../state/replayPanes";
+import { useSession } from "../state/session";
+import { useUi } from "../state/ui";
+import { VirtualTable } from "../components/VirtualTable";
+import { DiffView } from "../components/DiffView";
+import { cellText, shortTime } from "../components/format";
+
+const STATE_COLUMNS = [
+  { key: "id", label: "_id", width: 150, render: (r: RecordRow) => <span className="mono">{r.id}</span> },
+  { key: "data", label: "record at this position", width: 640, render: (r: RecordRow) => <span className="mono muted">{cellText(r.data)}</span> },
+];
+
+export function TimelineView() {
+  const revision = useSession((s) => s.revision);
+  const cursor = useReplay((s) => s.cursor);
+  const info = useReplay((s) => s.info);
+  useEffect(() => {
+    void useReplay.getState().loadInfo();
+  }, [revision]);
+  useEffect(() => {
+    void useReplayPanes.getState().load();
+  }, [cursor, info]);
+  if (!info) return <div className="muted pad">Loading the timeline…</div>;
+  return (
+    <div className="timeline">
+      <Scrubber />
+      <div className="timeline-body">
+        <section className="main-pane">
+          <CurrentOp />
+          <StateTable />
+        </section>
+        <aside className="detail-pane">
+          <DiffList title="Changed by this op" page={useReplayPanes((s) => s.diffPrev)} testId="diff-prev" />
+          <DiffList title={`From here to now (${info.total - cursor} ops later)`} page={useReplayPanes((s) => s.diffNow)} testId="diff-now" />
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function Scrubber() {
+  const { cursor, info, playing, speed, seek, step, play, pause, setSpeed, jumpToTime, error } = useReplay();
+  const total = info?.total ?? 0;
+  const boundaries = info?.links.slice(1).map((l) => l.startPos) ?? [];
+  return (
+    <div className="scrubber-bar">
+      <button data-testid="step-back" onClick={() => step(-1)} disabled={cursor <= 0} title="Step back (←)">◀</button>
+      <button data-testid="play" onClick={() => (playing ? pause() : play())} title="Play / pause (space)">{playing ? "❚❚" : "▶"}</button>
+      <button data-testid="step-forward" onClick={() => step(1)} disabled={cursor >= total} title="Step forward (→)">▶︎|</button>
+      <select value={speed} onChange={(e) => setSpeed(Number(e.target.value) as Speed)} aria-label="Speed">
+        <option value={1}>1×</option>
+        <option value={4}>4×</option>
+        <option value={16}>16×</option>
+      </select>
+      <div className="scrubber-track">
+        <input type="range" min={0} max={total} value={cursor} onChange={(e) => seek(Number(e.target.value))} data-testid="scrubber" aria-label="Replay position" />
+        {boundaries.map((b) => <span key={b} className="compaction-tick" style={{ left: `${total ? (b / total) * 100 : 0}%` }} title={`compaction: a new snapshot starts at #${b}`} />)}
+      </div>
+      <span className="replay-pos mono" data-testid="replay-pos">{cursor.toLocaleString()} / {total.toLocaleString()}</span>
+      <input type="datetime-local" step="1" aria-label="Jump to time" onChange={(e) => e.target.value && void jumpToTime(e.target.value)} title="Jump to the state at this time" />
+      {error ? <span className="bad-text small">{error.message}</span> : null}
+    </div>
+  );
+}
+
+function CurrentOp() {
+  const cursor = useReplay((s) => s.cursor);
+  const op = useReplayPanes((s) => s.currentOp);
+  const error = useReplayPanes((s) => s.error);
+  if (error) return <div className="pane-error" role="alert">{error.message}</div>;
+  if (cursor === 0) return <div className="current-op muted" data-testid="current-op">Position 0: the oldest state on disk, before any op in the timeline.</div>;
+  if (!op) return <div className="current-op muted">…</div>;
+  return (
+    <div className="current-op" data-testid="current-op">
+      <span className={`op-badge ${op.op}`}>{op.op}</span> <b className="mono">{op.id}</b> by {op.agent ?? "the writer"}
+      {op.clock !== null ? <span className="muted"> (clock {op.clock})</span> : null} <span className="muted">at {shortTime(op.ts)} · #{op.pos} · {op.file}:{op.line}</span>
+      <button className="link" onClick={() => { useUi.getState().selectOp(op.pos); useUi.getState().show("operations"); }}>details</button>
+    </div>
+  );
+}
+
+function StateTable() {
+  const op = useReplayPanes((s) => s.currentOp);
+  return <VirtualTable source={stateRecords} columns={STATE_COLUMNS} rowKey={(r) => r.id} selectedKey={null} highlightKey={op?.id ?? null} onSelect={(r) => useUi.getState().selectRecord(r.id)} testId="state-table" rowTestId="state-row" empty="No records at this position." />;
+}
+
+function DiffList({ title, page, testId }: { title: string; page: DiffPage | null; testId: string }) {
+  return (
+    <div className="diff-list" data-testid={testId}>
+      <h3>{title}</h3>
+      {page ? <div className="small muted">{page.counts.added} added · {page.counts.changed} changed · {page.counts.removed} removed</div> : null}
+      {page?.rows.map((row) => (
+        <div key={row.id} className="diff-item">
+          <div className="mono"><span className={`kind ${row.kind}`}>{row.kind}</span> {row.id}</div>
+          <DiffView before={row.before} after={row.after} />
+        </div>
+      ))}
+      {page && page.total > page.rows.length ? <div className="muted small">…and {page.total - page.rows.length} more</div> : null}
+    </div>
+  );
+}
