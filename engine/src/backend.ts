@@ -87,17 +87,17 @@ export class FsBackend implements StorageBackend, TailingBackend {
     try {
       fh = await open(join(this.dir, relativePath), "r");
     } catch {
-      return { ops: [], end: offset, lines: 0 };
+      return { ops: [], end: offset, lines: 0, pending: 0 };
     }
     try {
       const { size } = await fh.stat();
-      if (size < offset) return { ops: [], end: -1, lines: 0 }; // shrank (an undo elsewhere): caller reloads
-      if (size === offset) return { ops: [], end: offset, lines: 0 };
+      if (size < offset) return { ops: [], end: -1, lines: 0, pending: 0 }; // shrank (an undo elsewhere): caller reloads
+      if (size === offset) return { ops: [], end: offset, lines: 0, pending: 0 };
       const buffer = Buffer.alloc(size - offset);
       await fh.read(buffer, 0, buffer.length, offset);
       // Not final: a partial last line may still be being written; leave it for the next read.
       const chunk = parseWalBuffer(buffer, relativePath, firstLine, false, report);
-      return { ops: chunk.ops, end: offset + chunk.end, lines: chunk.lines };
+      return { ops: chunk.ops, end: offset + chunk.end, lines: chunk.lines, pending: chunk.pending };
     } finally {
       await fh.close();
     }

@@ -174,7 +174,7 @@ function runScenario(world: DemoWorld, random: () => number, { planner, coder1, 
   const taskIds = TITLES.map((_, i) => `task-${String(i + 1).padStart(3, "0")}`);
   taskIds.slice(0, 12).forEach((id, i) => planner.set(id, { title: TITLES[i], status: "todo", priority: pick(random, ["low", "medium", "high"]), estimate: 1 + Math.floor(random() * 8), tags: [pick(random, ["infra", "agents", "evals", "ux"])], assignee: null, notes: "", updatedBy: "planner" }));
   for (const agent of [coder1, coder2, reviewer]) agent.refresh();
-  workRound(random, taskIds.slice(0, 12), [coder1, coder2, reviewer], 40);
+  workRound(random, taskIds.slice(0, 12), [coder1, coder2, reviewer], 60);
   // A conflict: both coders edit task-003 without seeing each other's write.
   coder1.update("task-003", { status: "in-progress", assignee: "coder-1", notes: "taking this, parser first" });
   coder2.update("task-003", { status: "in-progress", assignee: "coder-2", notes: "on it" });
@@ -185,7 +185,7 @@ function runScenario(world: DemoWorld, random: () => number, { planner, coder1, 
   for (const agent of [coder1, coder2, reviewer]) agent.refresh();
   taskIds.slice(12).forEach((id, i) => planner.set(id, { title: TITLES[12 + i], status: "todo", priority: "medium", estimate: 2, tags: ["evals"], assignee: null, notes: "", updatedBy: "planner" }));
   for (const agent of [coder1, coder2, reviewer]) agent.refresh();
-  workRound(random, taskIds, [coder1, coder2, reviewer, planner], 90);
+  workRound(random, taskIds, [coder1, coder2, reviewer, planner], 120);
   coder1.update("task-002", { status: "blocked", notes: "oops, wrong task" });
   coder1.undo();
   planner.delete("task-016");
@@ -198,10 +198,25 @@ function runScenario(world: DemoWorld, random: () => number, { planner, coder1, 
   const followUps = TITLES.slice(0, 10).map((title, i) => [`task-${String(17 + i).padStart(3, "0")}`, `Follow-up: ${title.toLowerCase()}`]);
   for (const [id, title] of followUps) planner.set(id, { title, status: "todo", priority: pick(random, ["low", "medium", "high"]), estimate: 1 + Math.floor(random() * 5), tags: ["follow-up"], assignee: null, notes: "", updatedBy: "planner" });
   for (const agent of [coder1, coder2, reviewer]) agent.refresh();
-  workRound(random, [...taskIds, ...followUps.map(([id]) => id)], [coder1, coder2, reviewer, planner], 80);
+  workRound(random, [...taskIds, ...followUps.map(([id]) => id)], [coder1, coder2, reviewer, planner], 110);
   coder2.update("task-011", { status: "review", notes: "ready for a look" });
   reviewer.update("task-011", { status: "changes-requested", notes: "needs tests" });
+  closeSprint(planner, coder1);
   return done;
+}
+
+/**
+ * The planner checkpoints and plans the next sprint alone, so that every
+ * reader (with or without an agent id) sees the same current state; coder-1,
+ * not yet refreshed, writes one more note into its retired WAL: a lost write.
+ */
+function closeSprint(planner: DemoAgent, coder1: DemoAgent): void {
+  planner.compact();
+  coder1.update([...coder1.state.keys()][0], { notes: "cache hit rate 93%, shipping" });
+  planner.set("sprint-2", { title: "Sprint 2 goals", status: "todo", priority: "high", estimate: 5, tags: ["planning"], assignee: "planner", notes: "carry over open follow-ups", updatedBy: "planner" });
+  const open = [...planner.state].filter(([id, t]) => id !== "sprint-2" && t.status !== "done").map(([id]) => id);
+  for (const id of open.slice(0, 4)) planner.update(id, { priority: "high", notes: "carried into sprint 2" });
+  planner.update("sprint-2", { status: "in-progress" });
 }
 
 /** Agents pick tasks and move them along; each refreshes now and then, as real agents do. */

@@ -167,6 +167,8 @@ export class Store<T = Record<string, unknown>> {
   private async readWal(path: string): Promise<Operation<T>[]> {
     if (!canTail(this.backend)) return (await this.backend.readOps(path)) as Operation<T>[];
     const chunk = await this.backend.readOpsFrom(path, 0, 1, (s) => this.reportSkipped(s));
+    // Reported, but the cursor stays before it: if a writer is mid-append, the next tail reads it whole.
+    if (chunk.pending > 0) this.reportSkipped({ file: path, line: chunk.lines + 1, reason: "torn last line (a crash mid-append, or a write in progress)" });
     this.cursors.set(path, { offset: Math.max(chunk.end, 0), lines: chunk.lines, dirty: false });
     return chunk.ops as Operation<T>[];
   }

@@ -50,6 +50,8 @@ export interface WalChunk {
   end: number;
   /** Lines consumed (complete lines, valid or not) */
   lines: number;
+  /** Bytes after `end` not consumed: a partial last line (a crash mid-append, or a write in progress) */
+  pending: number;
 }
 
 /**
@@ -79,7 +81,8 @@ export function parseWalBuffer(
     lineNo = parseLines(buffer.toString("utf-8", start, end), file, lineNo, ops, report, false);
     start = end + 1;
   }
-  return { ops, end: Math.min(start, buffer.length), lines: lineNo - firstLine };
+  const end = Math.min(start, buffer.length);
+  return { ops, end, lines: lineNo - firstLine, pending: buffer.length - end };
 }
 
 /** Parse newline-separated lines; returns the next line number. */
