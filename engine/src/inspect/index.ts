@@ -244,7 +244,8 @@ class Inspector implements InspectorApi {
         counts.set(field, entry);
       }
     }
-    return [...counts].map(([field, e]) => ({ field, count: e.count, types: [...e.types].sort() })).sort((a, b) => b.count - a.count || compareIds(a.field, b.field));
+    // Most common first; among equals, the order the records themselves use (a Map keeps first-seen order).
+    return [...counts].map(([field, e]) => ({ field, count: e.count, types: [...e.types].sort() })).sort((a, b) => b.count - a.count);
   }
 
   async diff(a: number, b: number, req: PageRequest): Promise<DiffPage> {
