@@ -150,8 +150,8 @@ export class Store<T = Record<string, unknown>> {
       this.version = this.opts.version;
     }
     this.cursors = new Map();
-    const ops: Operation<T>[] = [];
-    for (const path of this.walPaths(manifest)) ops.push(...(await this.readWal(path)));
+    let ops: Operation<T>[] = [];
+    for (const path of this.walPaths(manifest)) ops = appendAll(ops, await this.readWal(path));
     if (this.isMultiWriter()) ops.sort(compareOps);
     for (const op of ops) this.applyOp(op);
     this.ops = ops;
@@ -387,7 +387,7 @@ export class Store<T = Record<string, unknown>> {
       fn();
       if (this.batchOps.length > 0) {
         await this.append(this.batchOps);
-        this.ops.push(...this.batchOps);
+        this.ops = appendAll(this.ops, this.batchOps);
         if (this.ops.length >= this.opts.checkpointThreshold) await this._compact(false);
       }
     } catch (err) {
@@ -493,14 +493,14 @@ export class Store<T = Record<string, unknown>> {
       await this.reload();
       return this.manifestVersion === manifestBefore ? this.ops.slice(before) : [...this.ops];
     }
-    const fresh: Operation<T>[] = [];
+    let fresh: Operation<T>[] = [];
     for (const path of this.walPaths(this.manifest!)) {
       const cursor = this.cursors.get(path) ?? { offset: 0, lines: 0, dirty: false };
       const from = cursor.dirty ? 0 : cursor.offset;
       const chunk = await this.backend.readOpsFrom(path, from, cursor.dirty ? 1 : cursor.lines + 1, (s) => this.reportSkipped(s));
       if (chunk.end === -1) return this.rebuild();
       const ops = chunk.ops as Operation<T>[];
-      fresh.push(...(cursor.dirty ? ops.slice(this.ops.length) : ops));
+      fresh = appendAll(fresh, cursor.dirty ? ops.slice(this.ops.length) : ops);
       this.cursors.set(path, { offset: chunk.end, lines: (cursor.dirty ? 0 : cursor.lines) + chunk.lines, dirty: false });
     }
     if (fresh.length === 0) return [];
@@ -511,7 +511,7 @@ export class Store<T = Record<string, unknown>> {
       this.clock = new LamportClock(Math.max(this.clock!.current, fresh[fresh.length - 1].clock ?? 0));
     }
     for (const op of fresh) this.applyOp(op);
-    this.ops.push(...fresh);
+    this.ops = appendAll(this.ops, fresh);
     return fresh;
   }
 
@@ -540,6 +540,13 @@ export class Store<T = Record<string, unknown>> {
     if (prev === null) this.records.delete(op.id);
     else this.records.set(op.id, prev);
   }
+}
+
+/** a.push(...b) overflows the stack past ~100k items; this does not. */
+function appendAll<X>(a: X[], b: X[]): X[] {
+  if (a.length === 0) return b;
+  for (const item of b) a.push(item);
+  return a;
 }
 
 function defaultPeriod(): string {
