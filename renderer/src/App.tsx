@@ -39,6 +39,13 @@ function onKey(e: KeyboardEvent): void {
     ui.selectRecord(null);
     ui.selectOp(null);
     ui.toggleWarnings(false);
+  } else if (["j", "k", "ArrowDown", "ArrowUp"].includes(e.key) && !target.closest(".vtable-body")) {
+    // Lists answer j/k and arrows even before the user clicks into them.
+    const list = document.querySelector<HTMLElement>(".main-pane .vtable-body");
+    if (!list) return;
+    e.preventDefault();
+    list.focus();
+    list.dispatchEvent(new KeyboardEvent("keydown", { key: e.key, bubbles: true }));
   } else if (ui.view === "timeline" && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
     e.preventDefault();
     useReplay.getState().step(e.key === "ArrowLeft" ? -1 : 1);

@@ -3,30 +3,56 @@
  * agent's write it had never seen. Evidence: the overriding op's `prev` (what
  * its writer had in memory) is not what the overridden op wrote.
  */
-import { isDeepStrictEqual } from "node:util";
 import type { ScannedOp } from "./walscan.js";
-
-export interface OpWithPos extends ScannedOp {
-  pos: number | null;
-}
+import type { Doc } from "./types.js";
 
 export interface ConflictRecord {
   id: string;
-  winner: OpWithPos;
-  losers: OpWithPos[];
+  winner: ScannedOp;
+  losers: ScannedOp[];
+}
+
+/** Deep equality of JSON values (what JSON.parse gives), much cheaper than util.isDeepStrictEqual. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || !jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+/** Whether op's prev (full or a reverse patch over its data) is exactly `record`, without building it. */
+export function prevIs(op: ScannedOp, record: Doc | null): boolean {
+  if (op.rawPrev === null || record === null) return op.rawPrev === record;
+  if (op.encoding !== "delta") return jsonEqual(op.rawPrev, record);
+  const patch = op.rawPrev as { $set?: Doc; $unset?: string[] };
+  const data = op.data ?? {};
+  const set = patch.$set ?? {};
+  const unset = patch.$unset ?? [];
+  let count = 0;
+  for (const key in data) if (!Object.hasOwn(set, key) && !unset.includes(key)) count++;
+  for (const key in set) if (Object.hasOwn(set, key)) count++;
+  let seen = 0;
+  for (const key in record) {
+    seen++;
+    const value = record[key];
+    if (Object.hasOwn(set, key)) {
+      if (!jsonEqual(set[key], value)) return false;
+    } else if (unset.includes(key) || !Object.hasOwn(data, key) || !jsonEqual(data[key], value)) return false;
+  }
+  return seen === count;
 }
 
 export class ConflictFinder {
   readonly found: ConflictRecord[] = [];
-  private lastWrite = new Map<string, OpWithPos>();
 
-  /** Call for each op in replay order, before it is applied. */
-  observe(op: OpWithPos, _current: unknown): void {
-    const last = this.lastWrite.get(op.id);
-    this.lastWrite.set(op.id, op);
+  /** Call for each op in replay order, with the op that wrote the key last (null after a snapshot or none). */
+  observe(op: ScannedOp, last: ScannedOp | null): void {
     if (!last || last.agent === null || op.agent === null || last.agent === op.agent) return;
-    const lastResult = last.op === "set" ? last.data : null;
-    if (isDeepStrictEqual(op.prev, lastResult)) return; // the writer had seen it: an ordinary update
+    if (prevIs(op, last.op === "set" ? last.data : null)) return; // the writer had seen it: an ordinary update
     this.found.push({ id: op.id, winner: op, losers: [last] });
   }
 }

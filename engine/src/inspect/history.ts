@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
 import { readArchiveSegmentFile } from "../archive.js";
 import { readSnapshotFile } from "../snapshot.js";
-import { compareOps } from "../store.js";
+import { mergeInReplayOrder } from "./order.js";
 import { scanDirectory } from "./scan.js";
 import type { DirectoryScan, FileEntry, WalEntry } from "./scan.js";
 import { readWalLines } from "./walscan.js";
@@ -17,12 +17,8 @@ import { RecordVersions } from "./versions.js";
 import { ConflictFinder } from "./conflicts.js";
 import type { ChainLink, Conflict, Doc, StoreKind, StoreWarning } from "./types.js";
 
-export interface IndexedOp extends ScannedOp {
-  /** Timeline position; null when the op is not part of the history (lost) */
-  pos: number | null;
-  epoch: number | null;
-  lost: boolean;
-}
+/** An op with its timeline place (pos, epoch, lost), as the index keeps it. */
+export type IndexedOp = ScannedOp;
 
 export interface Lane {
   entry: WalEntry;
@@ -42,6 +38,8 @@ export interface History {
   links: ChainLink[];
   versions: RecordVersions;
   head: Map<string, Doc>;
+  /** alive[k] = number of records in state k (the state after k timeline ops) */
+  alive: number[];
   conflicts: ConflictFinder;
   lost: IndexedOp[];
   /** State indexes where a snapshot replaced the replayed state, and the ids it changed */
@@ -68,7 +66,7 @@ export async function buildHistory(dir: string): Promise<History> {
   const warnings = [...scan.warnings];
   for (const [fileIdx, entry] of scan.wals.entries()) {
     const read = await readWalLines(dir, entry.path, fileIdx, 0, 1, false);
-    const lane: Lane = { entry, named: named.has(entry.path), live: liveWals.has(entry.path), ops: read.ops.map(asIndexed), skipped: read.skipped, end: read.end, nextLine: read.nextLine };
+    const lane: Lane = { entry, named: named.has(entry.path), live: liveWals.has(entry.path), ops: read.ops, skipped: read.skipped, end: read.end, nextLine: read.nextLine };
     if (read.end < entry.bytes) lane.skipped.push({ line: read.nextLine, reason: "incomplete last line: a crash mid-append, or a write in progress", torn: true });
     lanes.push(lane);
     for (const s of lane.skipped) warnings.push(skippedWarning(entry.path, s));
@@ -80,6 +78,7 @@ export async function buildHistory(dir: string): Promise<History> {
     links: [],
     versions: new RecordVersions(),
     head: new Map(),
+    alive: [0],
     conflicts: new ConflictFinder(),
     lost: [],
     jumps: [],
@@ -91,11 +90,8 @@ export async function buildHistory(dir: string): Promise<History> {
   await replayChain(dir, history, planLinks(scan, lanes));
   history.kind = storeKind(history);
   markLostWrites(history);
+  history.versions.ids(); // sort the ids once now, not on the first seek
   return history;
-}
-
-function asIndexed(op: ScannedOp): IndexedOp {
-  return Object.assign(op, { pos: null, epoch: null, lost: false });
 }
 
 export function skippedWarning(path: string, s: SkippedWalLine): StoreWarning {
@@ -186,32 +182,36 @@ function missingLiveWals(history: History): string[] {
 
 /** Replay one link's ops in opslog's order; ops appended after the next snapshot was taken are lost. */
 function replayLink(history: History, planned: PlannedLink, epoch: number, cutoff: string | null): void {
-  const ops: IndexedOp[] = [];
+  const runs: IndexedOp[][] = [];
   for (const lane of planned.lanes) {
+    const run: IndexedOp[] = [];
     for (const op of lane.ops) {
       if (cutoff !== null && op.ts > cutoff) op.lost = true;
-      else if (!planned.live || lane.live) ops.push(op);
+      else if (!planned.live || lane.live) run.push(op);
       else op.lost = true; // a WAL of the live link that the manifest does not name
     }
+    runs.push(run);
   }
-  if (ops.some((op) => op.clock !== null)) ops.sort(compareOps);
-  for (const op of ops) appendToTimeline(history, op, epoch);
+  for (const op of mergeInReplayOrder(runs)) appendToTimeline(history, op, epoch);
 }
 
 export function appendToTimeline(history: History, op: IndexedOp, epoch: number): void {
   const pos = history.timeline.length;
   op.pos = pos;
   op.epoch = epoch;
-  history.conflicts.observe(op, history.head.get(op.id) ?? null);
-  setValue(history, op.id, pos + 1, op.data, pos);
+  const lastPos = setValue(history, op.id, pos + 1, op.data, pos);
+  history.conflicts.observe(op, lastPos >= 0 ? history.timeline[lastPos] : null);
   history.timeline.push(op);
-  op.prev = null; // recoverable from the versions; dropping it halves the index's memory
+  op.rawPrev = null; // recoverable from the versions; dropping it halves the index's memory
 }
 
-function setValue(history: History, id: string, k: number, value: Doc | null, pos: number): void {
-  history.versions.push(id, k, value, pos);
+/** Returns the pos of the op that wrote id's previous version (-1: a snapshot, or none). */
+function setValue(history: History, id: string, k: number, value: Doc | null, pos: number): number {
+  const previous = history.versions.push(id, k, value, pos);
   if (value === null) history.head.delete(id);
   else history.head.set(id, value);
+  history.alive[k] = history.head.size;
+  return previous;
 }
 
 /** Verify a link against the snapshot that follows it, then continue from that snapshot. */
@@ -263,9 +263,10 @@ function markLostWrites(history: History): void {
 function storeKind(history: History): StoreKind {
   if (history.timeline.length === 0 && history.head.size === 0) return "empty";
   const live = history.links[history.links.length - 1];
-  const liveOps = live ? history.timeline.slice(live.startPos) : [];
-  const withAgent = liveOps.filter((op) => op.agent !== null).length;
-  if (history.multiWriter) return withAgent < liveOps.length ? "mixed" : "multi-writer";
+  let withAgent = 0;
+  const start = live ? live.startPos : history.timeline.length;
+  for (let p = start; p < history.timeline.length; p++) if (history.timeline[p].agent !== null) withAgent++;
+  if (history.multiWriter) return withAgent < history.timeline.length - start ? "mixed" : "multi-writer";
   return withAgent > 0 ? "mixed" : "single-writer";
 }
 

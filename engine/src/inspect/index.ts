@@ -12,7 +12,7 @@ import { appendToTimeline, buildHistory, skippedWarning } from "./history.js";
 import type { History, IndexedOp } from "./history.js";
 import { explainConflict } from "./conflicts.js";
 import { compareValues, compileFilter, valueAtPath } from "./query.js";
-import { readWalLines } from "./walscan.js";
+import { prevOf, readWalLines } from "./walscan.js";
 import { compareIds } from "./versions.js";
 import type {
   AgentLane,
@@ -178,6 +178,7 @@ class Inspector implements InspectorApi {
   }
 
   async lanes(): Promise<AgentLane[]> {
+    const lost = new Set(this.h.lost);
     return this.h.lanes.map((lane) => {
       let clockRange: [number, number] | null = null;
       let tsRange = null as [string, string] | null;
@@ -186,7 +187,7 @@ class Inspector implements InspectorApi {
         tsRange = tsRange ? [op.ts < tsRange[0] ? op.ts : tsRange[0], op.ts > tsRange[1] ? op.ts : tsRange[1]] : [op.ts, op.ts];
       }
       const agent = lane.entry.agent ?? lane.ops.find((op) => op.agent !== null)?.agent ?? null;
-      const lostOps = lane.ops.filter((op) => op.pos === null && this.h.lost.includes(op)).length;
+      const lostOps = lane.ops.filter((op) => op.pos === null && lost.has(op)).length;
       return { path: lane.entry.path, agent, named: lane.named, ops: lane.ops.length, bytes: lane.end, clockRange, tsRange, malformedLines: lane.skipped.length, lostOps };
     });
   }
@@ -195,8 +196,8 @@ class Inspector implements InspectorApi {
     const lane = this.h.lanes.find((l) => l.entry.path === path);
     if (!lane) throw new OpslogError("not-found", `No WAL file ${path} in this store.`);
     const rows = lane.ops.slice(req.offset, req.offset + req.limit).map((op): LaneOp => {
-      const base = op.pos !== null ? this.toTimelineOp(op) : { ...op, file: path, prev: op.prev, pos: null, epoch: null };
-      return { file: path, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev: base.prev, encoding: op.encoding, pos: op.pos, epoch: op.epoch, lost: op.pos === null };
+      const prev = op.pos !== null ? this.h.versions.valueAt(op.id, op.pos) : prevOf(op);
+      return { file: path, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev, encoding: op.encoding, pos: op.pos, epoch: op.epoch, lost: op.pos === null };
     });
     return { rows, total: lane.ops.length, offset: req.offset, limit: req.limit };
   }
@@ -217,6 +218,10 @@ class Inspector implements InspectorApi {
 
   async records(req: RecordsRequest): Promise<Page<RecordRow>> {
     const at = this.checkAt(req.at);
+    if (!req.filter && !req.sort && !req.idContains) {
+      // The common seek: one page in id order, found by binary search per id, counted by alive[at].
+      return { rows: this.h.versions.alivePage(at, req.offset, req.limit), total: this.h.alive[at] ?? 0, offset: req.offset, limit: req.limit };
+    }
     const key = JSON.stringify([at, this.total, req.filter ?? null, req.sort ?? null, req.idContains ?? ""]);
     if (this.recordsCache?.key !== key) {
       let rows = this.rowsAt(at);
@@ -362,11 +367,11 @@ class Inspector implements InspectorApi {
     for (const lane of this.h.lanes.filter((l) => l.live)) {
       const read = await readWalLines(this.dir, lane.entry.path, this.h.scan.wals.indexOf(lane.entry), lane.end, lane.nextLine, false);
       for (const s of read.skipped) this.h.warnings.push(skippedWarning(lane.entry.path, s));
-      const ops = read.ops.map((op) => Object.assign(op, { pos: null, epoch: null, lost: false }));
-      lane.ops.push(...ops);
+      const ops = read.ops;
+      for (const op of ops) lane.ops.push(op);
       lane.end = read.end;
       lane.nextLine = read.nextLine;
-      fresh.push(...ops);
+      for (const op of ops) fresh.push(op);
     }
     if (fresh.length === 0) return { newOps: 0, rebuilt: false };
     if (fresh.some((op) => op.clock !== null)) fresh.sort(compareOps);

@@ -17,17 +17,19 @@ export class RecordVersions {
   private byId = new Map<string, VersionList>();
   private sortedIds: string[] | null = null;
 
-  /** Record that from state k, id has value (null = absent). */
-  push(id: string, k: number, value: Doc | null, pos: number): void {
+  /** Record that from state k, id has value (null = absent); returns the previous version's pos (-1 if none). */
+  push(id: string, k: number, value: Doc | null, pos: number): number {
     let list = this.byId.get(id);
     if (!list) {
       list = { k: [], value: [], pos: [] };
       this.byId.set(id, list);
       this.sortedIds = null;
     }
+    const previous = list.pos.length > 0 ? list.pos[list.pos.length - 1] : -1;
     list.k.push(k);
     list.value.push(value);
     list.pos.push(pos);
+    return previous;
   }
 
   list(id: string): VersionList | undefined {
@@ -60,6 +62,19 @@ export class RecordVersions {
     for (const id of this.ids()) {
       const value = this.valueAt(id, at);
       if (value !== null) out.push({ id, data: value });
+    }
+    return out;
+  }
+
+  /** A page of the records alive in state `at`, in id order, without materializing the others. */
+  alivePage(at: number, offset: number, limit: number): { id: string; data: Doc }[] {
+    const out: { id: string; data: Doc }[] = [];
+    let seen = 0;
+    for (const id of this.ids()) {
+      if (out.length >= limit) break;
+      const value = this.valueAt(id, at);
+      if (value === null) continue;
+      if (seen++ >= offset) out.push({ id, data: value });
     }
     return out;
   }

@@ -69,7 +69,14 @@ export function pathOfDroppedFile(file: File): string | null {
   return window.opslogBridge?.pathForFile(file) ?? null;
 }
 
-export function errorText(err: unknown): { message: string; detail?: string } {
-  if (err instanceof CallError) return { message: err.message, detail: err.detail };
+/** An error as a pane shows it: the contract's message, its detail, and its code when it came from the main process. */
+export interface ShownError {
+  message: string;
+  detail?: string;
+  code?: string;
+}
+
+export function errorText(err: unknown): ShownError {
+  if (err instanceof CallError) return { message: err.message, detail: err.detail, code: err.code };
   return { message: err instanceof Error ? err.message : String(err) };
 }

@@ -31,8 +31,8 @@ export function Header() {
         {summary.warnings.length === 0 ? "no warnings" : `${summary.warnings.length} warning${summary.warnings.length === 1 ? "" : "s"}`}
       </button>
       {newOps > 0 ? <button className="live-indicator" data-testid="live-indicator" onClick={acknowledge} title="Ops other processes wrote while you watched">+{newOps} new</button> : <span className="live-dot" data-testid="live-indicator" title="Watching for other processes' writes">live</span>}
+      <span className="spacer" />
       <RecentMenu />
-      <ActionsBar />
     </header>
   );
 }
@@ -70,6 +70,8 @@ export function Nav() {
           <span className="nav-key">{i + 1}</span> {v.label}
         </button>
       ))}
+      <span className="spacer" />
+      <ActionsBar />
     </nav>
   );
 }

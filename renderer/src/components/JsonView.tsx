@@ -4,10 +4,10 @@ import "react-json-view-lite/dist/index.css";
 
 export function JsonView({ value }: { value: unknown }) {
   if (value === null || value === undefined) return <div className="muted">(absent)</div>;
-  const dark = window.matchMedia?.("(prefers-color-scheme: dark)").matches;
+  const base = window.matchMedia?.("(prefers-color-scheme: dark)").matches ? darkStyles : defaultStyles;
   return (
     <div className="json">
-      <Viewer data={value as object} shouldExpandNode={allExpanded} style={dark ? darkStyles : defaultStyles} />
+      <Viewer data={value as object} shouldExpandNode={allExpanded} style={{ ...base, container: `${base.container} json-container` }} />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useStore } from "zustand";
 import type { StoreApi } from "zustand/vanilla";
 import type { PagedState } from "../state/paged";
+import { PaneError } from "./PaneError";
 
 export interface TableColumn<T> {
   key: string;
@@ -31,6 +32,8 @@ interface Props<T> {
   rowTestId: string;
   empty: ReactNode;
   rowClass?(row: T): string;
+  /** An error code the view already shows above the table (e.g. "bad-filter" in the filter bar) */
+  errorShownAbove?: string;
 }
 
 const ROW_HEIGHT = 28;
@@ -44,13 +47,15 @@ export function VirtualTable<T>(props: Props<T>) {
   const rowAt = source.getState().rowAt;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [focusIndex, setFocusIndex] = useState(0);
-  const virtualizer = useVirtualizer({ count: total ?? 0, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const virtualizer = useVirtualizer({ count: total ?? 0, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20, scrollPaddingStart: ROW_HEIGHT + 2 });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
 
+  // A short wait so a fast fling through a million rows fetches only where it stops.
   useEffect(() => {
-    source.getState().ensure(first, last);
+    const wait = setTimeout(() => source.getState().ensure(first, last), 40);
+    return () => clearTimeout(wait);
   }, [source, first, last, total]);
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>): void {
@@ -65,26 +70,27 @@ export function VirtualTable<T>(props: Props<T>) {
   }
 
   const width = columns.reduce((w, c) => w + c.width, 0);
+  const shownError = error && error.code !== props.errorShownAbove ? error : null;
   return (
     <div className="vtable" data-testid={props.testId}>
-      <div className="vtable-head" style={{ minWidth: width }}>
-        {columns.map((c) => (
-          <div key={c.key} className={`vtable-cell head${c.sortable ? " sortable" : ""}`} style={{ width: c.width }} onClick={() => c.sortable && props.onSort?.(c.key)} title={c.sortable ? "Sort" : undefined}>
-            {c.label}
-            {props.sort?.field === c.key ? (props.sort.dir === 1 ? " ▲" : " ▼") : ""}
-          </div>
-        ))}
-      </div>
-      {error ? <div className="pane-error" role="alert">{error.message}{error.detail ? <div className="detail">{error.detail}</div> : null}</div> : null}
-      {loaded && total === 0 && !error ? <div className="empty">{props.empty}</div> : null}
-      <div className="vtable-body" ref={scrollRef} tabIndex={0} onKeyDown={onKeyDown}>
+      {shownError ? <PaneError error={shownError} /> : null}
+      <div className="vtable-body" ref={scrollRef} tabIndex={0} onKeyDown={onKeyDown} role="grid" aria-rowcount={total ?? 0}>
+        <div className="vtable-head" style={{ minWidth: width }} role="row">
+          {columns.map((c) => (
+            <div key={c.key} role="columnheader" className={`vtable-cell head${c.sortable ? " sortable" : ""}`} style={{ width: c.width }} onClick={() => c.sortable && props.onSort?.(c.key)} title={c.sortable ? `Sort by ${c.label}` : undefined} aria-sort={props.sort?.field === c.key ? (props.sort.dir === 1 ? "ascending" : "descending") : undefined}>
+              {c.label}
+              {props.sort?.field === c.key ? (props.sort.dir === 1 ? " ▲" : " ▼") : ""}
+            </div>
+          ))}
+        </div>
+        {loaded && total === 0 && !error ? <div className="empty">{props.empty}</div> : null}
         <div style={{ height: virtualizer.getTotalSize(), minWidth: width, position: "relative" }}>
           {items.map((item) => {
             const row = rowAt(item.index);
             const key = row ? props.rowKey(row) : null;
             const cls = ["vtable-row", item.index % 2 ? "odd" : "", key !== null && key === props.selectedKey ? "selected" : "", key !== null && key === props.highlightKey ? "highlight" : "", row && props.rowClass ? props.rowClass(row) : ""].join(" ");
             return (
-              <div key={item.key} className={cls} data-testid={row ? props.rowTestId : undefined} data-key={key ?? undefined} style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }} onClick={() => { if (row) { setFocusIndex(item.index); props.onSelect(row); } }}>
+              <div key={item.key} role="row" aria-selected={key !== null && key === props.selectedKey} className={cls} data-testid={row ? props.rowTestId : undefined} data-key={key ?? undefined} style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, minWidth: width }} onClick={() => { if (row) { setFocusIndex(item.index); props.onSelect(row); } }}>
                 {row ? columns.map((c) => <div key={c.key} className="vtable-cell" style={{ width: c.width }}>{c.render(row)}</div>) : <div className="vtable-cell loading">…</div>}
               </div>
             );

@@ -21,11 +21,22 @@ export function parseFilter(text: string): ParsedFilter {
     try {
       value = JSON.parse(relax(trimmed));
     } catch {
-      return { ok: false, error: `Not a query: ${(strictError as Error).message}. Write an object such as {"status": "open"} or {status: 'open', estimate: {$gt: 3}}.` };
+      return { ok: false, error: `Not a query: ${unbalanced(trimmed) ?? (strictError as Error).message}. Write an object such as {"status": "open"} or {status: 'open', estimate: {$gt: 3}}.` };
     }
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { ok: false, error: "A filter is an object, such as {\"status\": \"open\"}." };
   }
   return { ok: true, value: value as Record<string, unknown> };
+}
+
+/** The commonest typo, named plainly: a bracket opened and never closed (or closed twice). */
+function unbalanced(text: string): string | null {
+  const outsideStrings = text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, "");
+  for (const [open, close] of [["{", "}"], ["[", "]"]]) {
+    const diff = outsideStrings.split(open).length - outsideStrings.split(close).length;
+    if (diff > 0) return `${diff} "${open}" never closed: add "${close}"`;
+    if (diff < 0) return `${-diff} "${close}" too many`;
+  }
+  return null;
 }

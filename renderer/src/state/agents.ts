@@ -2,8 +2,19 @@
 import { create } from "zustand";
 import type { AgentLane, Conflict, LaneOp, LostWrite } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
+import type { ShownError } from "../api/client";
 
+/** Marks drawn per lane: a lane with more ops is sampled in evenly spaced runs across its whole length. */
 export const MARK_LIMIT = 1000;
+const SAMPLE_RUNS = 8;
+
+async function laneMarks(lane: AgentLane): Promise<LaneOp[]> {
+  if (lane.ops <= MARK_LIMIT) return (await api.call("agents.ops", { path: lane.path, offset: 0, limit: MARK_LIMIT })).rows;
+  const run = Math.floor(MARK_LIMIT / SAMPLE_RUNS);
+  const stride = Math.floor((lane.ops - run) / (SAMPLE_RUNS - 1));
+  const pages = await Promise.all(Array.from({ length: SAMPLE_RUNS }, (_, i) => api.call("agents.ops", { path: lane.path, offset: i * stride, limit: run })));
+  return pages.flatMap((p) => p.rows);
+}
 
 interface AgentsState {
   lanes: AgentLane[];
@@ -12,7 +23,7 @@ interface AgentsState {
   conflictTotal: number;
   lost: LostWrite[];
   lostTotal: number;
-  error: { message: string; detail?: string } | null;
+  error: ShownError | null;
   load(): Promise<void>;
 }
 
@@ -27,11 +38,11 @@ export const useAgents = create<AgentsState>()((set) => ({
   async load() {
     try {
       const lanes = await api.call("agents.list", {});
-      const pages = await Promise.all(lanes.map((l) => api.call("agents.ops", { path: l.path, offset: 0, limit: MARK_LIMIT })));
+      const pages = await Promise.all(lanes.map(laneMarks));
       const [conflicts, lost] = await Promise.all([api.call("conflicts.page", { offset: 0, limit: 200 }), api.call("lostWrites.page", { offset: 0, limit: 200 })]);
       set({
         lanes,
-        laneOps: Object.fromEntries(lanes.map((l, i) => [l.path, pages[i].rows])),
+        laneOps: Object.fromEntries(lanes.map((l, i) => [l.path, pages[i]])),
         conflicts: conflicts.rows,
         conflictTotal: conflicts.total,
         lost: lost.rows,

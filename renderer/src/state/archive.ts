@@ -2,6 +2,7 @@
 import { create } from "zustand";
 import type { ArchiveSegmentInfo, RecordRow } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
+import type { ShownError } from "../api/client";
 import { createPaged } from "./paged";
 import { parseFilter } from "../components/filter";
 
@@ -11,7 +12,9 @@ interface ArchiveState {
   filterText: string;
   filter: Record<string, unknown> | undefined;
   filterError: string | null;
-  error: { message: string; detail?: string } | null;
+  idContains: string;
+  setIdContains(text: string): void;
+  error: ShownError | null;
   load(): Promise<void>;
   openSegment(path: string): void;
   setFilterText(text: string): void;
@@ -24,6 +27,11 @@ export const useArchive = create<ArchiveState>()((set, get) => ({
   filterText: "",
   filter: undefined,
   filterError: null,
+  idContains: "",
+  setIdContains(idContains) {
+    set({ idContains });
+    void archiveRecords.getState().refresh();
+  },
   error: null,
   async load() {
     try {
@@ -48,7 +56,7 @@ export const useArchive = create<ArchiveState>()((set, get) => ({
 }));
 
 export const archiveRecords = createPaged<RecordRow>(() => {
-  const { open, filter } = useArchive.getState();
+  const { open, filter, idContains } = useArchive.getState();
   if (!open) return null;
-  return (offset, limit) => api.call("archive.page", { path: open, offset, limit, ...(filter ? { filter } : {}) });
+  return (offset, limit) => api.call("archive.page", { path: open, offset, limit, ...(filter ? { filter } : {}), ...(idContains ? { idContains } : {}) });
 });

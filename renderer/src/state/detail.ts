@@ -2,12 +2,13 @@
 import { create } from "zustand";
 import type { RecordDetail, TimelineOp } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
+import type { ShownError } from "../api/client";
 
 interface DetailState {
   record: RecordDetail | null;
-  recordError: { message: string; detail?: string } | null;
+  recordError: ShownError | null;
   op: TimelineOp | null;
-  opError: { message: string; detail?: string } | null;
+  opError: ShownError | null;
   loadRecord(id: string): Promise<void>;
   loadOp(pos: number): Promise<void>;
 }

@@ -6,6 +6,7 @@
 import { createStore } from "zustand/vanilla";
 import type { Page } from "../../../electron/contract";
 import { errorText } from "../api/client";
+import type { ShownError } from "../api/client";
 
 export const PAGE_SIZE = 200;
 const MAX_PAGES = 40;
@@ -13,7 +14,7 @@ const MAX_PAGES = 40;
 export interface PagedState<T> {
   total: number | null;
   pages: Map<number, T[]>;
-  error: { message: string; detail?: string } | null;
+  error: ShownError | null;
   /** Bumped whenever rows change, so tables re-render */
   version: number;
   loaded: boolean;

@@ -6,6 +6,7 @@
 import { create } from "zustand";
 import type { TimelineInfo } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
+import type { ShownError } from "../api/client";
 
 export type Speed = 1 | 4 | 16;
 
@@ -14,7 +15,7 @@ interface ReplayState {
   cursor: number;
   playing: boolean;
   speed: Speed;
-  error: { message: string; detail?: string } | null;
+  error: ShownError | null;
   loadInfo(): Promise<void>;
   seek(pos: number): void;
   step(delta: number): void;

@@ -2,6 +2,7 @@
 import { create } from "zustand";
 import type { DiffPage, RecordRow, TimelineOp } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
+import type { ShownError } from "../api/client";
 import { createPaged } from "./paged";
 import { useReplay } from "./replay";
 
@@ -10,7 +11,7 @@ interface ReplayPanes {
   currentOp: TimelineOp | null;
   diffPrev: DiffPage | null;
   diffNow: DiffPage | null;
-  error: { message: string; detail?: string } | null;
+  error: ShownError | null;
   load(): Promise<void>;
 }
 

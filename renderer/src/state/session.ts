@@ -2,12 +2,17 @@
 import { create } from "zustand";
 import type { OpenResult, SessionMode, StoreChangedEvent } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
+import type { ShownError } from "../api/client";
 import { CallError } from "../../../electron/contract";
+import { useUi } from "./ui";
+import { useReplay } from "./replay";
+import { useRecordsQuery } from "./records";
+import { useArchive } from "./archive";
 
 export interface SessionState {
   status: "loading" | "open" | "no-store";
   current: OpenResult | null;
-  openError: { message: string; detail?: string; code?: string } | null;
+  openError: ShownError | null;
   /** Bumped on every change to the store (live or action): views refetch on it */
   revision: number;
   /** Ops that arrived live since the user last acknowledged */
@@ -36,10 +41,11 @@ export const useSession = create<SessionState>()((set, get) => ({
   async openStore(dir, mode, agentId, confirm) {
     try {
       const current = await api.call("store.open", { dir, ...(mode ? { mode } : {}), ...(agentId ? { agentId } : {}), ...(confirm ? { confirmAgentOnSingleWriter: true } : {}) });
+      forgetPreviousStore();
       set({ status: "open", current, openError: null, revision: get().revision + 1, newOps: 0 });
       return true;
     } catch (err) {
-      set({ openError: { ...errorText(err), code: err instanceof CallError ? err.code : undefined } });
+      set({ openError: errorText(err) });
       return false;
     }
   },
@@ -55,6 +61,15 @@ export const useSession = create<SessionState>()((set, get) => ({
   },
   acknowledge: () => set({ newOps: 0 }),
 }));
+
+/** Another store is open: selections, queries and the replay cursor of the old one mean nothing here. */
+function forgetPreviousStore(): void {
+  useUi.setState({ selectedRecordId: null, selectedOpPos: null, warningsOpen: false });
+  useReplay.setState({ info: null, cursor: 0 });
+  useReplay.getState().pause();
+  useRecordsQuery.setState({ filterText: "", filter: undefined, filterError: null, sort: undefined, idContains: "", columns: [], hidden: new Set() });
+  useArchive.setState({ open: null, filterText: "", filter: undefined, filterError: null, idContains: "" });
+}
 
 export const selectSummary = (s: SessionState) => s.current?.summary ?? null;
 export const selectInfo = (s: SessionState) => s.current?.session ?? null;

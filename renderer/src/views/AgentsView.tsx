@@ -8,6 +8,7 @@ import { MARK_LIMIT, useAgents } from "../state/agents";
 import { useSession } from "../state/session";
 import { useUi } from "../state/ui";
 import { shortTime } from "../components/format";
+import { PaneError } from "../components/PaneError";
 
 export function AgentsView() {
   const revision = useSession((s) => s.revision);
@@ -17,7 +18,7 @@ export function AgentsView() {
   }, [revision, load]);
   const range = useMemo(() => timeRange(lanes), [lanes]);
   const conflictPos = useMemo(() => new Set(conflicts.flatMap((c) => [c.winner.pos, ...c.losers.map((l) => l.pos)])), [conflicts]);
-  if (error) return <div className="pane-error" role="alert">{error.message}</div>;
+  if (error) return <PaneError error={error} />;
   return (
     <div className="scroll-pane">
       <section className="lanes">
@@ -65,7 +66,7 @@ function Lane({ lane, ops, range, conflictPos }: { lane: AgentLane; ops: LaneOp[
   return (
     <div className={`lane ${lane.named ? "" : "retired"}`} data-testid="lane">
       <div className="lane-label">
-        <div><b>{lane.agent ?? "single writer"}</b> {lane.named ? null : <span className="flag" title="The manifest no longer names this WAL: a compaction retired it">retired</span>}{lane.lostOps ? <span className="flag bad">{lane.lostOps} lost</span> : null}</div>
+        <div><b>{lane.agent ?? "single writer"}</b> {lane.named ? null : <span className="flag quiet" title="The manifest no longer names this WAL: a compaction retired it. Its ops are history (see the History view), unless marked lost">retired</span>}{lane.lostOps ? <span className="flag bad">{lane.lostOps} lost</span> : null}</div>
         <div className="mono small muted" title={lane.path}>{lane.path.replace("ops/", "")}</div>
         <div className="small muted">{lane.ops} ops · {(lane.bytes / 1024).toFixed(1)} KB{lane.clockRange ? ` · clock ${lane.clockRange[0]}–${lane.clockRange[1]}` : ""}{lane.malformedLines ? ` · ${lane.malformedLines} bad lines` : ""}</div>
       </div>
@@ -75,7 +76,7 @@ function Lane({ lane, ops, range, conflictPos }: { lane: AgentLane; ops: LaneOp[
           const cls = op.lost ? "lost" : conflictPos.has(op.pos) ? "conflict" : op.op;
           return <span key={i} className={`mark ${cls}`} style={{ left: `${left}%` }} title={`#${op.pos ?? "lost"} ${op.op} ${op.id} · ${shortTime(op.ts)}${op.clock !== null ? ` · clock ${op.clock}` : ""}`} onClick={() => { if (op.pos !== null) { useUi.getState().selectOp(op.pos); useUi.getState().show("operations"); } }} />;
         })}
-        {lane.ops > MARK_LIMIT ? <span className="lane-more">first {MARK_LIMIT} of {lane.ops}</span> : null}
+        {lane.ops > MARK_LIMIT ? <span className="lane-more" title="Too many ops to draw each: evenly spaced runs across the file are shown">{ops.length.toLocaleString()} of {lane.ops.toLocaleString()} ops sampled</span> : null}
       </div>
     </div>
   );

@@ -6,6 +6,7 @@ import { useSession } from "../state/session";
 import { VirtualTable } from "../components/VirtualTable";
 import { JsonView } from "../components/JsonView";
 import { cellText, shortTime } from "../components/format";
+import { PaneError } from "../components/PaneError";
 
 const COLUMNS = [
   { key: "id", label: "_id", width: 170, render: (r: RecordRow) => <span className="mono">{r.id}</span> },
@@ -19,7 +20,7 @@ export function ArchiveView() {
   useEffect(() => {
     void useArchive.getState().load();
   }, [revision]);
-  if (a.error) return <div className="pane-error" role="alert">{a.error.message}</div>;
+  if (a.error) return <PaneError error={a.error} />;
   return (
     <div className="split">
       <aside className="side-list">
@@ -36,6 +37,7 @@ export function ArchiveView() {
         <div className="toolbar">
           <input className="filter-input mono" placeholder="Filter archived records" value={a.filterText} onChange={(e) => a.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && a.applyFilter()} data-testid="archive-filter" />
           <button className="primary" onClick={a.applyFilter}>Find</button>
+          <input className="id-search mono" placeholder="id contains…" value={a.idContains} onChange={(e) => a.setIdContains(e.target.value)} data-testid="archive-id-search" />
         </div>
         {a.filterError ? <div className="filter-error" role="alert">{a.filterError}</div> : null}
         <VirtualTable source={archiveRecords} columns={COLUMNS} rowKey={(r: RecordRow) => r.id} selectedKey={selected?.id ?? null} onSelect={(r: RecordRow) => setSelected(r)} testId="archive-table" rowTestId="archive-row" empty="No archived record matches." />

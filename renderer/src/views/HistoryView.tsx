@@ -1,42 +1,72 @@
 /** History: the chain snapshot -> WALs -> next snapshot, back to creation, with its gaps and checks. */
 import { useEffect } from "react";
+import type { ChainLink } from "../../../electron/contract";
 import { useReplay } from "../state/replay";
 import { selectSummary, useSession } from "../state/session";
 import { useUi } from "../state/ui";
+import { PaneError } from "../components/PaneError";
 
-const VERDICT: Record<string, string> = {
-  ok: "verified: replaying the WALs over the snapshot gives the next snapshot",
-  mismatch: "MISMATCH: replaying the WALs does not give the next snapshot",
-  unverifiable: "cannot be verified: files are missing",
+const VERDICT: Record<ChainLink["verified"], string> = {
+  ok: "verified: replaying these WALs over the snapshot gives the next snapshot",
+  mismatch: "mismatch: replaying these WALs does not give the next snapshot",
+  unverifiable: "cannot be verified: a file it needs is missing",
   live: "live: the current state, still being written",
 };
+
+const fileName = (path: string) => path.replace(/^(snapshots|ops)\//, "");
 
 export function HistoryView() {
   const revision = useSession((s) => s.revision);
   const summary = useSession(selectSummary);
   const info = useReplay((s) => s.info);
+  const error = useReplay((s) => s.error);
   useEffect(() => {
     void useReplay.getState().loadInfo();
   }, [revision]);
-  if (!info || !summary) return <div className="muted pad">Loading…</div>;
-  const sizes = new Map(summary.snapshots.map((s) => [s.path, s]));
+  if (error && !info) return <PaneError error={error} />;
+  if (!info || !summary) return <div className="muted pad">Loading the history chain…</div>;
+  const snapshots = new Map(summary.snapshots.map((s) => [s.path, s]));
+  const gaps = info.links.filter((l) => l.missing.length).length;
+  const mismatches = info.links.filter((l) => l.verified === "mismatch").length;
   return (
     <div className="scroll-pane">
-      <p className="muted pad">opslog never deletes old snapshots and WALs: each compaction leaves them behind. Together they are the store's history, replayed here link by link. {info.total.toLocaleString()} ops in all.</p>
+      <div className="history-summary">
+        <h2>History chain</h2>
+        <p className="muted">
+          opslog never deletes old snapshots and WALs: each compaction leaves them behind. Together they are the store's history, replayed here link by link:
+          a snapshot, the WALs written after it, and the snapshot the next compaction made from them.
+        </p>
+        <div className="stat-row">
+          <span><b>{info.links.length}</b> links</span>
+          <span><b>{info.total.toLocaleString()}</b> ops</span>
+          <span className={gaps ? "bad-text" : ""}><b>{gaps}</b> with missing files</span>
+          <span className={mismatches ? "bad-text" : ""}><b>{mismatches}</b> mismatched</span>
+        </div>
+      </div>
       <div className="chain">
         {info.links.map((link) => {
-          const snap = link.snapshot ? sizes.get(link.snapshot) : null;
+          const snap = link.snapshot ? snapshots.get(link.snapshot) : null;
           return (
-            <div key={link.epoch} className={`chain-link ${link.verified}`} data-testid="chain-link">
+            <div key={link.epoch} className={`chain-link ${link.verified}`} data-testid="chain-link" data-verified={link.verified}>
               <div className="chain-node">
-                <div className="mono"><b>{link.snapshot ? link.snapshot.replace("snapshots/", "") : "(creation: empty)"}</b></div>
+                <div className="small muted">link {link.epoch}</div>
+                <div className="mono"><b>{link.snapshot ? fileName(link.snapshot) : "(creation: empty state)"}</b></div>
                 {snap ? <div className="small muted">{snap.format} · {snap.records ?? "?"} records · {(snap.bytes / 1024).toFixed(1)} KB{snap.current ? " · current" : ""}</div> : null}
               </div>
               <div className="chain-wals">
-                {link.wals.map((w) => <div key={w} className="mono small">↳ {w.replace("ops/", "")}</div>)}
-                {link.missing.map((m) => <div key={m} className="small bad-text">missing: {m}</div>)}
-                <div className="small">ops #{link.startPos}–#{Math.max(link.startPos, link.endPos - 1)} ({link.endPos - link.startPos})</div>
-                <div className={`small verdict ${link.verified}`}>{VERDICT[link.verified]}{link.mismatchCount ? ` (${link.mismatchCount} record(s): ${link.mismatchIds.slice(0, 5).join(", ")})` : ""}</div>
+                {link.wals.map((w) => <div key={w} className="mono small">↳ {fileName(w)}</div>)}
+                {link.wals.length === 0 ? <div className="small muted">no WAL</div> : null}
+                {link.missing.map((m) => <div key={m} className="small bad-text" data-testid="chain-gap">missing: <span className="mono">{m}</span>: the timeline jumps over this gap</div>)}
+                {link.next ? <div className="mono small muted">→ {fileName(link.next)}</div> : null}
+              </div>
+              <div className="chain-verdict">
+                <div className="small">ops #{link.startPos}–#{Math.max(link.startPos, link.endPos - 1)} <span className="muted">({link.endPos - link.startPos})</span></div>
+                <div className={`small verdict ${link.verified}`}>{VERDICT[link.verified]}</div>
+                {link.mismatchCount ? (
+                  <div className="small bad-text" data-testid="chain-mismatch">
+                    {link.mismatchCount} record(s) differ: <span className="mono">{link.mismatchIds.slice(0, 8).join(", ")}{link.mismatchCount > 8 ? ", …" : ""}</span>
+                  </div>
+                ) : null}
                 <button className="link" onClick={() => { useReplay.getState().seek(link.startPos); useUi.getState().show("timeline"); }}>replay from here</button>
               </div>
             </div>

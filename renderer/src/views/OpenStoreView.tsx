@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import type { RecentStore, SessionMode } from "../../../electron/contract";
 import { api } from "../api/client";
 import { useSession } from "../state/session";
+import { shortTime } from "../components/format";
 
 export function OpenStoreView() {
   const openStore = useSession((s) => s.openStore);
@@ -32,18 +33,23 @@ export function OpenStoreView() {
         </select>
         {mode === "agent" ? <input className="mono" value={agentId} onChange={(e) => setAgentId(e.target.value)} aria-label="Agent id" /> : null}
         <button className="primary" disabled={!dir} onClick={() => open(dir)} data-testid="open-button">Open</button>
-        {window.opslogBridge ? <button onClick={() => void pick()}>Choose folder…</button> : null}
+        {window.opslogBridge ? <button onClick={() => void pick()} data-testid="pick-folder">Choose folder…</button> : null}
       </div>
       {error ? (
         <div className="pane-error" role="alert" data-testid="open-error">
           {error.message}
           {error.detail ? <div className="detail">{error.detail}</div> : null}
-          {error.code === "confirm-required" ? <div><button className="danger" onClick={() => open(dir, true)}>I understand: open in agent mode anyway</button></div> : null}
+          {error.code === "confirm-required" ? <div><button className="danger" data-testid="confirm-agent" onClick={() => open(dir, true)}>I understand: open in agent mode anyway</button></div> : null}
         </div>
       ) : null}
       <h2>Recent</h2>
       {recent.length === 0 ? <div className="muted">No recent stores yet.</div> : null}
-      {recent.map((r) => <button key={r.dir} className="recent-item mono" onClick={() => { setDir(r.dir); open(r.dir); }}>{r.dir}</button>)}
+      {recent.map((r) => (
+        <button key={r.dir} className="recent-item" data-testid="recent-store" onClick={() => { setDir(r.dir); open(r.dir); }}>
+          <span className="mono">{r.dir}</span> <span className="muted small">opened {shortTime(r.openedAt)}</span>
+        </button>
+      ))}
+      {window.opslogBridge ? <p className="muted small">You can also drop a store folder anywhere on this window, or use File › Open.</p> : null}
     </div>
   );
 }

@@ -14,6 +14,7 @@ import { DiffView } from "../components/DiffView";
 import { JsonView } from "../components/JsonView";
 import { runAction } from "../components/ActionsBar";
 import { shortTime } from "../components/format";
+import { PaneError } from "../components/PaneError";
 
 export const OP_COLUMNS: TableColumn<TimelineOp>[] = [
   { key: "pos", label: "#", width: 70, render: (o) => <span className="mono">{o.pos}</span> },
@@ -73,7 +74,7 @@ export function OpDetail({ pos }: { pos: number }) {
     void loadOp(pos);
   }, [pos, revision, loadOp]);
   const shown = op?.pos === pos ? op : null;
-  if (error) return <aside className="detail-pane"><div className="pane-error" role="alert">{error.message}</div></aside>;
+  if (error) return <aside className="detail-pane"><PaneError error={error} /></aside>;
   if (!shown) return <aside className="detail-pane muted">Loading…</aside>;
   const canRevert = info?.mode === "agent" || info?.mode === "writer";
   return (

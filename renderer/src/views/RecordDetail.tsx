@@ -9,6 +9,7 @@ import { JsonView } from "../components/JsonView";
 import { DiffView } from "../components/DiffView";
 import { runAction } from "../components/ActionsBar";
 import { shortTime } from "../components/format";
+import { PaneError } from "../components/PaneError";
 
 export function RecordDetail({ id }: { id: string }) {
   const revision = useSession((s) => s.revision);
@@ -31,7 +32,7 @@ export function RecordDetail({ id }: { id: string }) {
         <button disabled={!writable || !shown?.value} title={writable ? "Edit this record as JSON" : info?.modeReason} onClick={() => setEditing(true)}>Edit</button>
         <button className="danger" disabled={!writable || !shown?.value} title={writable ? "Delete this record" : info?.modeReason} onClick={() => ask({ title: `Delete "${id}"?`, body: "Appends a delete op. You can undo it, or revert it from the Operations view.", confirmLabel: "Delete", danger: true, onConfirm: () => runAction("Delete", () => api.call("actions.delete", { id })) })}>Delete</button>
       </div>
-      {error ? <div className="pane-error" role="alert">{error.message}</div> : null}
+      {error ? <PaneError error={error} /> : null}
       {editing && shown?.value ? <RecordEditor id={id} initial={shown.value} onDone={() => setEditing(false)} /> : <JsonView value={shown?.value ?? null} />}
       <h3>History <span className="muted">({shown?.history.length ?? 0} ops)</span></h3>
       <div className="history-list">

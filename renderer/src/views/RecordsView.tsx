@@ -1,5 +1,5 @@
 /** Records: the current state as a table, filterable like Compass, with each record's JSON and history. */
-import { useEffect, useMemo } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useStore } from "zustand";
 import type { RecordRow } from "../../../electron/contract";
 import { records, useRecordsQuery } from "../state/records";
@@ -7,7 +7,8 @@ import { useSession } from "../state/session";
 import { useUi } from "../state/ui";
 import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
-import { RecordDetail } from "./RecordDetail";
+import { RecordDetail, RecordEditor } from "./RecordDetail";
+import { selectInfo } from "../state/session";
 import { cellText } from "../components/format";
 
 export function RecordsView() {
@@ -17,6 +18,9 @@ export function RecordsView() {
   const selectRecord = useUi((s) => s.selectRecord);
   const total = useStore(records, (s) => s.total);
   const error = useStore(records, (s) => s.error);
+  const info = useSession(selectInfo);
+  const [adding, setAdding] = useState(false);
+  const writable = info !== null && info.mode !== "read-only";
 
   useEffect(() => {
     void records.getState().refresh();
@@ -28,7 +32,7 @@ export function RecordsView() {
     ...q.columns.filter((c) => !q.hidden.has(c.field)).slice(0, 12).map((c) => ({ key: c.field, label: c.field, width: c.types.includes("string") ? 200 : 110, sortable: true, render: (r: RecordRow) => cellText(r.data[c.field]) })),
   ], [q.columns, q.hidden]);
 
-  const serverFilterError = error && /filter|query/i.test(error.message) ? error.message : null;
+  const serverFilterError = error?.code === "bad-filter" ? [error.message, error.detail].filter(Boolean).join(": ") : null;
   return (
     <div className="split">
       <section className="main-pane">
@@ -37,12 +41,18 @@ export function RecordsView() {
           <button className="primary" data-testid="filter-apply" onClick={q.applyFilter}>Find</button>
           <input className="id-search mono" data-testid="id-search" placeholder="id contains…" value={q.idContains} onChange={(e) => q.setIdContains(e.target.value)} />
           <ColumnPicker />
+          <button data-testid="record-add" disabled={!writable} title={writable ? "Add a record (a set op)" : info?.modeReason} onClick={() => { setAdding(true); selectRecord(null); }}>+ Add</button>
           <span className="result-count" data-testid="records-total">{total === null ? "…" : `${total.toLocaleString()} record${total === 1 ? "" : "s"}`}</span>
         </div>
         {q.filterError || serverFilterError ? <div className="filter-error" data-testid="filter-error" role="alert">{q.filterError ?? serverFilterError}</div> : null}
-        <VirtualTable source={records} columns={columns} rowKey={(r) => r.id} selectedKey={selected} onSelect={(r) => selectRecord(r.id)} sort={q.sort} onSort={q.setSort} testId="records-table" rowTestId="record-row" empty={q.filter || q.idContains ? "No record matches." : "This store has no records."} />
+        <VirtualTable source={records} columns={columns} rowKey={(r) => r.id} selectedKey={selected} onSelect={(r) => { setAdding(false); selectRecord(r.id); }} sort={q.sort} onSort={q.setSort} testId="records-table" rowTestId="record-row" errorShownAbove="bad-filter" empty={q.filter || q.idContains ? "No record matches." : "This store has no records."} />
       </section>
-      {selected ? <RecordDetail id={selected} /> : <aside className="detail-pane empty-detail">Select a record to see its JSON and its history.</aside>}
+      {adding ? (
+        <aside className="detail-pane" data-testid="record-new">
+          <div className="panel-title">New record</div>
+          <RecordEditor id="" initial={null} onDone={() => setAdding(false)} />
+        </aside>
+      ) : selected ? <RecordDetail id={selected} /> : <aside className="detail-pane empty-detail">Select a record to see its JSON and its history.</aside>}
     </div>
   );
 }

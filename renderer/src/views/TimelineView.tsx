@@ -3,7 +3,7 @@
  * jump to a time; the state table, the current op and both diffs follow the
  * one replay cursor.
  */
-import { useEffect } from "react";
+import { useEffect, useMemo } from "react";
 import type { DiffPage, RecordRow } from "../../../electron/contract";
 import { useReplay } from "../state/replay";
 import type { Speed } from "../state/replay";
@@ -11,13 +11,14 @@ import { stateRecords, useReplayPanes } from "../state/replayPanes";
 import { useSession } from "../state/session";
 import { useUi } from "../state/ui";
 import { VirtualTable } from "../components/VirtualTable";
+import type { TableColumn } from "../components/VirtualTable";
+import { useRecordsQuery } from "../state/records";
 import { DiffView } from "../components/DiffView";
 import { cellText, shortTime } from "../components/format";
+import { PaneError } from "../components/PaneError";
 
-const STATE_COLUMNS = [
-  { key: "id", label: "_id", width: 150, render: (r: RecordRow) => <span className="mono">{r.id}</span> },
-  { key: "data", label: "record at this position", width: 640, render: (r: RecordRow) => <span className="mono muted">{cellText(r.data)}</span> },
-];
+const ID_COLUMN: TableColumn<RecordRow> = { key: "id", label: "_id", width: 150, render: (r) => <span className="mono">{r.id}</span> };
+const RAW_COLUMN: TableColumn<RecordRow> = { key: "data", label: "record at this position", width: 640, render: (r) => <span className="mono muted">{cellText(r.data)}</span> };
 
 export function TimelineView() {
   const revision = useSession((s) => s.revision);
@@ -53,9 +54,9 @@ function Scrubber() {
   const boundaries = info?.links.slice(1).map((l) => l.startPos) ?? [];
   return (
     <div className="scrubber-bar">
-      <button data-testid="step-back" onClick={() => step(-1)} disabled={cursor <= 0} title="Step back (←)">◀</button>
-      <button data-testid="play" onClick={() => (playing ? pause() : play())} title="Play / pause (space)">{playing ? "❚❚" : "▶"}</button>
-      <button data-testid="step-forward" onClick={() => step(1)} disabled={cursor >= total} title="Step forward (→)">▶︎|</button>
+      <button data-testid="step-back" onClick={() => step(-1)} disabled={cursor <= 0} title="Step back one op (←)">◂ Step</button>
+      <button data-testid="play" onClick={() => (playing ? pause() : play())} title="Play / pause (space)" aria-label={playing ? "Pause" : "Play"} className="play-button">{playing ? "❚❚ Pause" : "▶ Play"}</button>
+      <button data-testid="step-forward" onClick={() => step(1)} disabled={cursor >= total} title="Step forward one op (→)">Step ▸</button>
       <select value={speed} onChange={(e) => setSpeed(Number(e.target.value) as Speed)} aria-label="Speed">
         <option value={1}>1×</option>
         <option value={4}>4×</option>
@@ -76,7 +77,7 @@ function CurrentOp() {
   const cursor = useReplay((s) => s.cursor);
   const op = useReplayPanes((s) => s.currentOp);
   const error = useReplayPanes((s) => s.error);
-  if (error) return <div className="pane-error" role="alert">{error.message}</div>;
+  if (error) return <PaneError error={error} />;
   if (cursor === 0) return <div className="current-op muted" data-testid="current-op">Position 0: the oldest state on disk, before any op in the timeline.</div>;
   if (!op) return <div className="current-op muted">…</div>;
   return (
@@ -88,9 +89,18 @@ function CurrentOp() {
   );
 }
 
+/** The state at the cursor, in the Records view's columns (fields the record had then but not now show in no column: see the diff pane). */
 function StateTable() {
   const op = useReplayPanes((s) => s.currentOp);
-  return <VirtualTable source={stateRecords} columns={STATE_COLUMNS} rowKey={(r) => r.id} selectedKey={null} highlightKey={op?.id ?? null} onSelect={(r) => useUi.getState().selectRecord(r.id)} testId="state-table" rowTestId="state-row" empty="No records at this position." />;
+  const fields = useRecordsQuery((s) => s.columns);
+  useEffect(() => {
+    if (useRecordsQuery.getState().columns.length === 0) void useRecordsQuery.getState().loadColumns();
+  }, []);
+  const columns = useMemo<TableColumn<RecordRow>[]>(
+    () => (fields.length ? [ID_COLUMN, ...fields.slice(0, 10).map((c) => ({ key: c.field, label: c.field, width: c.types.includes("string") ? 180 : 100, render: (r: RecordRow) => cellText(r.data[c.field]) }))] : [ID_COLUMN, RAW_COLUMN]),
+    [fields],
+  );
+  return <VirtualTable source={stateRecords} columns={columns} rowKey={(r) => r.id} selectedKey={null} highlightKey={op?.id ?? null} onSelect={(r) => useUi.getState().selectRecord(r.id)} testId="state-table" rowTestId="state-row" empty="No records at this position." />;
 }
 
 function DiffList({ title, page, testId }: { title: string; page: DiffPage | null; testId: string }) {

@@ -1,0 +1,197 @@
+/**
+ * Inspector benchmark: 1,000,000 ops over 100,000 keys in 4 agent WALs
+ * (generated once, cached under $OPSLOG_BENCH_DIR or /tmp/opslog-bench).
+ * Measures index build against the floor (read + JSON.parse every line),
+ * memory after build, random seeks, a diff and a filtered page, side by side
+ * with the published opslog opening the same store. Prints a markdown table.
+ *
+ *   npx tsx engine/bench/inspect.ts        (add --expose-gc via NODE_OPTIONS for steadier memory figures)
+ */
+import { createWriteStream } from "node:fs";
+import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Store as Published } from "@backloghq/opslog";
+import { openInspector } from "../src/inspect/index.js";
+
+const OPS = 1_000_000;
+const KEYS = 100_000;
+const AGENTS = ["agent-a", "agent-b", "agent-c", "agent-d"];
+const BASE_MS = Date.UTC(2026, 0, 5, 8, 0, 0);
+const DIR = join(process.env.OPSLOG_BENCH_DIR ?? "/tmp/opslog-bench", `inspect-${OPS}`);
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Write the store as opslog 0.8 would: JSONL snapshot, 4 agent WALs, delta-encoded updates. */
+async function generate(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  for (const sub of ["snapshots", "ops", "archive"]) await mkdir(join(dir, sub), { recursive: true });
+  const snapshot = `snapshots/snap-${BASE_MS}.jsonl`;
+  await writeFile(join(dir, snapshot), JSON.stringify({ version: 1, timestamp: new Date(BASE_MS).toISOString() }) + "\n");
+  const random = prng(42);
+  const statuses = ["todo", "doing", "review", "done"];
+  const state = new Map<string, Record<string, unknown>>();
+  const wals = AGENTS.map((agent, i) => `ops/agent-${agent}-${BASE_MS + 1 + i}.jsonl`);
+  const streams = wals.map((p) => createWriteStream(join(dir, p)));
+  for (let i = 0; i < OPS; i++) {
+    const a = i % AGENTS.length;
+    const id = `task-${String(Math.floor(random() * KEYS)).padStart(6, "0")}`;
+    const prev = state.get(id) ?? null;
+    const data = { title: prev?.title ?? `Task ${id} for the benchmark`, status: statuses[Math.floor(random() * 4)], n: i, owner: AGENTS[a] };
+    const op: Record<string, unknown> = { ts: new Date(BASE_MS + 10 + i * 10).toISOString(), op: "set", id, data, prev, agent: AGENTS[a], clock: Math.floor(i / AGENTS.length) + 1 };
+    if (prev) {
+      op.prev = { $set: { status: prev.status, n: prev.n, owner: prev.owner } };
+      op.encoding = "delta";
+    }
+    state.set(id, data);
+    if (!streams[a].write(JSON.stringify(op) + "\n")) await new Promise<void>((r) => streams[a].once("drain", () => r()));
+  }
+  await Promise.all(streams.map((s) => new Promise((r) => s.end(r))));
+  const manifest = {
+    version: 1, currentSnapshot: snapshot, activeOps: wals[0], activeAgentOps: Object.fromEntries(AGENTS.map((a, i) => [a, wals[i]])), archiveSegments: [],
+    stats: { activeRecords: 0, archivedRecords: 0, opsCount: OPS, created: new Date(BASE_MS).toISOString(), lastCheckpoint: new Date(BASE_MS).toISOString() },
+  };
+  await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
+}
+
+async function bytesOnDisk(dir: string): Promise<number> {
+  let total = 0;
+  for (const sub of ["", "snapshots", "ops"]) {
+    for (const name of await readdir(join(dir, sub))) {
+      const info = await stat(join(dir, sub, name));
+      if (info.isFile()) total += info.size;
+    }
+  }
+  return total;
+}
+
+/** The floor: read every WAL and JSON.parse every line, nothing else. */
+async function floor(dir: string): Promise<number> {
+  const start = performance.now();
+  let n = 0;
+  for (const name of await readdir(join(dir, "ops"))) {
+    const text = await readFile(join(dir, "ops", name), "utf-8");
+    for (const line of text.split("\n")) if (line) n += JSON.parse(line) ? 1 : 0;
+  }
+  if (n !== OPS) throw new Error(`floor read ${n} ops, expected ${OPS}`);
+  return performance.now() - start;
+}
+
+/** The published opslog on the same data: read-only (it reads activeOps only) and as a registered agent (all 4 WALs). */
+async function timePublishedOpen(dir: string): Promise<string[][]> {
+  const rows: string[][] = [];
+  for (const [label, options] of [
+    ["read-only, no agent: reads activeOps, 1 of 4 WALs", { readOnly: true }],
+    ["as agent-a: reads all 4 WALs, writes nothing", { agentId: AGENTS[0], checkpointOnClose: false }],
+  ] as const) {
+    const start = performance.now();
+    const store = new Published();
+    try {
+      await store.open(dir, options);
+      rows.push([`Published opslog 0.8.1 open, ${label}`, ms(performance.now() - start), `${store.count()} records`]);
+      await store.close();
+    } catch (err) {
+      rows.push([`Published opslog 0.8.1 open, ${label}`, "fails", `${(err as Error).name}: ${(err as Error).message}`]);
+    }
+    gc();
+  }
+  return rows;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+const ms = (t: number) => `${t.toFixed(1)} ms`;
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+const rebuilds: number[] = [];
+
+/** One more index build, timed, then dropped. */
+async function timeBuild(): Promise<number> {
+  gc();
+  const start = performance.now();
+  const insp = await openInspector(DIR);
+  const took = performance.now() - start;
+  await insp.close();
+  return took;
+}
+
+/** Build the index, then seek, diff and filter on it; the index is dropped on return. */
+async function measureInspector() {
+  const t0 = performance.now();
+  const insp = await openInspector(DIR);
+  const buildMs = performance.now() - t0;
+  gc();
+  const mem = process.memoryUsage();
+  const { total } = await insp.timelineInfo();
+
+  const random = prng(7);
+  const seeks: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const at = Math.floor(random() * (total + 1));
+    const s = performance.now();
+    await insp.records({ at, offset: 0, limit: 200 });
+    seeks.push(performance.now() - s);
+  }
+  seeks.sort((a, b) => a - b);
+
+  const a = Math.floor(total / 2);
+  let s = performance.now();
+  const diff = await insp.diff(a, a + 10_000, { offset: 0, limit: 200 });
+  const diffMs = performance.now() - s;
+
+  s = performance.now();
+  const filtered = await insp.records({ at: a, offset: 0, limit: 200, filter: { status: "review", n: { $gt: 100_000 } } });
+  const filterMs = performance.now() - s;
+  await insp.close();
+
+  return { buildMs, mem, seeks, diff, diffMs, filtered, filterMs, total };
+}
+
+async function main(): Promise<void> {
+  const marker = join(DIR, "manifest.json");
+  if (!(await stat(marker).catch(() => null))) {
+    console.log(`Generating ${OPS} ops in ${DIR} ...`);
+    await generate(DIR);
+  }
+  const disk = await bytesOnDisk(DIR);
+  const rssBefore = process.memoryUsage().rss;
+  const inspected = await measureInspector();
+  gc();
+  // The floor runs after the inspector, so its garbage does not inflate the inspector's RSS.
+  // Build and floor alternate twice and the best of each counts: the machine may be shared.
+  const floorMs = Math.min(await floor(DIR), await timeBuild().then(async (again) => {
+    rebuilds.push(again);
+    return floor(DIR);
+  }));
+  const published = await timePublishedOpen(DIR);
+  const { mem, seeks, diff, diffMs, filtered, filterMs, total } = inspected;
+  const buildMs = Math.min(inspected.buildMs, ...rebuilds);
+
+  const rows = [
+    ["Store on disk", mb(disk), ""],
+    ["Floor: read + JSON.parse every WAL line (best of 2)", ms(floorMs), ""],
+    ["Inspector index build (best of 2)", ms(buildMs), `${(buildMs / floorMs).toFixed(2)} x floor (target <= 1.5 x)`],
+    ...published,
+    ["RSS after build", mb(mem.rss), `${(mem.rss / disk).toFixed(2)} x disk (target <= 2 x); grew ${mb(mem.rss - rssBefore)} from ${mb(rssBefore)}`],
+    ["Heap used after build", mb(mem.heapUsed), `${(mem.heapUsed / disk).toFixed(2)} x disk; heap total ${mb(mem.heapTotal)}, external ${mb(mem.external)}`],
+    ["Random seek, records({at, limit: 200}) p50", ms(quantile(seeks, 0.5)), "200 positions"],
+    ["Random seek p99", ms(quantile(seeks, 0.99)), "target <= 50 ms"],
+    ["Diff 10,000 ops apart, first page", ms(diffMs), `${diff.total} ids differ`],
+    ["Filtered page of 200 at a position", ms(filterMs), `${filtered.total} match`],
+  ];
+  console.log(`\n${OPS.toLocaleString("en")} ops, ${KEYS.toLocaleString("en")} keys, ${AGENTS.length} agent WALs; ${total} timeline ops\n`);
+  console.log("| Measure | Value | Note |\n|---|---|---|");
+  for (const [m, v, n] of rows) console.log(`| ${m} | ${v} | ${n} |`);
+}
+
+await main();
