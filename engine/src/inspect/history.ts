@@ -14,6 +14,7 @@ import type { DirectoryScan, FileEntry, WalEntry } from "./scan.js";
 import { readWalLines } from "./walscan.js";
 import type { ScannedOp, SkippedWalLine } from "./walscan.js";
 import { RecordVersions } from "./versions.js";
+import type { VersionList } from "./versions.js";
 import { ConflictFinder } from "./conflicts.js";
 import type { ChainLink, Conflict, Doc, StoreKind, StoreWarning } from "./types.js";
 
@@ -199,19 +200,21 @@ export function appendToTimeline(history: History, op: IndexedOp, epoch: number)
   const pos = history.timeline.length;
   op.pos = pos;
   op.epoch = epoch;
-  const lastPos = setValue(history, op.id, pos + 1, op.data, pos);
+  const list = setValue(history, op.id, pos + 1, op.data, pos);
+  op.id = list.id; // share one id string per record, not one per op
+  const lastPos = list.pos.length > 1 ? list.pos[list.pos.length - 2] : -1;
   history.conflicts.observe(op, lastPos >= 0 ? history.timeline[lastPos] : null);
   history.timeline.push(op);
   op.rawPrev = null; // recoverable from the versions; dropping it halves the index's memory
 }
 
-/** Returns the pos of the op that wrote id's previous version (-1: a snapshot, or none). */
-function setValue(history: History, id: string, k: number, value: Doc | null, pos: number): number {
-  const previous = history.versions.push(id, k, value, pos);
+/** Returns id's version list (pos -1 marks a version a snapshot set). */
+function setValue(history: History, id: string, k: number, value: Doc | null, pos: number): VersionList {
+  const list = history.versions.push(id, k, value, pos);
   if (value === null) history.head.delete(id);
   else history.head.set(id, value);
   history.alive[k] = history.head.size;
-  return previous;
+  return list;
 }
 
 /** Verify a link against the snapshot that follows it, then continue from that snapshot. */

@@ -6,6 +6,8 @@
 import type { Doc } from "./types.js";
 
 export interface VersionList {
+  /** The id, one string shared by every op on it */
+  id: string;
   /** State index from which each version holds; non-decreasing */
   k: number[];
   value: (Doc | null)[];
@@ -17,19 +19,18 @@ export class RecordVersions {
   private byId = new Map<string, VersionList>();
   private sortedIds: string[] | null = null;
 
-  /** Record that from state k, id has value (null = absent); returns the previous version's pos (-1 if none). */
-  push(id: string, k: number, value: Doc | null, pos: number): number {
+  /** Record that from state k, id has value (null = absent); returns id's version list. */
+  push(id: string, k: number, value: Doc | null, pos: number): VersionList {
     let list = this.byId.get(id);
     if (!list) {
-      list = { k: [], value: [], pos: [] };
+      list = { id, k: [], value: [], pos: [] };
       this.byId.set(id, list);
       this.sortedIds = null;
     }
-    const previous = list.pos.length > 0 ? list.pos[list.pos.length - 1] : -1;
     list.k.push(k);
     list.value.push(value);
     list.pos.push(pos);
-    return previous;
+    return list;
   }
 
   list(id: string): VersionList | undefined {

@@ -52,7 +52,18 @@ export interface WalRead {
 }
 
 const NEWLINE = 0x0a;
-const CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** One string per agent id, not one per op (JSON.parse makes a new string per line). */
+class AgentNames {
+  private last: string | null = null;
+  private known = new Map<string, string>();
+  intern(agent: string): string {
+    if (agent === this.last) return this.last;
+    let known = this.known.get(agent);
+    if (known === undefined) this.known.set(agent, (known = agent));
+    return (this.last = known);
+  }
+}const CHUNK_BYTES = 8 * 1024 * 1024;
 
 /**
  * Read the complete lines of a WAL after `offset`. With `final`, an
@@ -78,6 +89,7 @@ export async function readWalLines(dir: string, path: string, fileIdx: number, o
 async function readChunks(fh: FileHandle, size: number, at: { fileIdx: number; offset: number; firstLine: number; final: boolean; chunkBytes: number }): Promise<WalRead> {
   const { fileIdx, offset, firstLine, final, chunkBytes } = at;
   const result: WalRead = { ops: [], skipped: [], end: offset, nextLine: firstLine };
+  const strings = new AgentNames();
   let carry = Buffer.alloc(0);
   let position = offset;
   while (position < size) {
@@ -88,7 +100,7 @@ async function readChunks(fh: FileHandle, size: number, at: { fileIdx: number; o
     if (bytesRead === 0) break; // the file shrank under us: read what we have
     position += bytesRead;
     const buffer = chunk.subarray(0, carry.length + bytesRead);
-    const part = parseLines(buffer, fileIdx, result.end, result.nextLine, final && position >= size);
+    const part = parseLines(buffer, { fileIdx, base: result.end, firstLine: result.nextLine, final: final && position >= size, strings });
     for (const op of part.ops) result.ops.push(op);
     for (const skip of part.skipped) result.skipped.push(skip);
     carry = buffer.subarray(part.end - result.end);
@@ -98,13 +110,13 @@ async function readChunks(fh: FileHandle, size: number, at: { fileIdx: number; o
   return result;
 }
 
-function parseLines(buffer: Buffer, fileIdx: number, base: number, firstLine: number, final: boolean): WalRead {
+function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLine: number; final: boolean; strings: AgentNames }): WalRead {
+  const { fileIdx, base, firstLine, final, strings } = at;
   const text = buffer.toString("utf-8");
   // All ASCII (the usual case): character offsets are byte offsets, so one decode serves every line.
   const ascii = text.length === buffer.length;
   const ops: ScannedOp[] = [];
   const skipped: SkippedWalLine[] = [];
-  const agents = new Map<string, string>();
   let start = 0;
   let line = firstLine;
   const length = ascii ? text.length : buffer.length;
@@ -117,7 +129,7 @@ function parseLines(buffer: Buffer, fileIdx: number, base: number, firstLine: nu
     }
     const lineText = ascii ? text.slice(start, end) : buffer.toString("utf-8", start, end);
     if (lineText.trim() !== "") {
-      const parsed = parseOne(lineText, fileIdx, line, base + start, agents);
+      const parsed = parseOne(lineText, fileIdx, line, base + start, strings);
       if ("reason" in parsed) skipped.push({ line, reason: unterminated ? `torn last line (a crash mid-append?): ${parsed.reason}` : parsed.reason, torn: unterminated });
       else ops.push(parsed);
     }
@@ -127,7 +139,7 @@ function parseLines(buffer: Buffer, fileIdx: number, base: number, firstLine: nu
   return { ops, skipped, end: base + Math.min(start, length), nextLine: line };
 }
 
-function parseOne(text: string, fileIdx: number, line: number, offset: number, agents: Map<string, string>): ScannedOp | { reason: string } {
+function parseOne(text: string, fileIdx: number, line: number, offset: number, strings: AgentNames): ScannedOp | { reason: string } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -136,18 +148,17 @@ function parseOne(text: string, fileIdx: number, line: number, offset: number, a
   }
   try {
     const op = validateOp(raw);
-    let agent = op.agent ?? null;
-    if (agent !== null) agent = agents.get(agent) ?? (agents.set(agent, agent), agent); // one string per agent, not per op
+    const data = op.op === "set" ? (op.data as Doc) : null;
     return {
       fileIdx,
       line,
       offset,
       ts: op.ts,
-      agent,
+      agent: op.agent === undefined ? null : strings.intern(op.agent),
       clock: op.clock ?? null,
       op: op.op === "set" ? "set" : "delete",
       id: op.id,
-      data: op.op === "set" ? (op.data as Doc) : null,
+      data,
       rawPrev: (op.prev as Doc | null) ?? null,
       encoding: op.encoding === "delta" ? "delta" : "full",
       pos: null,

@@ -95,6 +95,19 @@ describe("the inspector on bad input", () => {
     expect(s.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(["lock-live", "compact-lock-stale"]));
   });
 
+  it("manifest stats that disagree with the files on disk are reported", async () => {
+    const { dir } = await demo();
+    const raw = JSON.parse(await readFile(join(dir, "manifest.json"), "utf-8")) as { stats: Record<string, unknown> };
+    raw.stats.activeRecords = 999;
+    raw.stats.archivedRecords = 0;
+    await writeFile(join(dir, "manifest.json"), JSON.stringify(raw));
+    const s = await (await openInspector(dir)).summary();
+    const mismatches = s.warnings.filter((w) => w.code === "stats-mismatch");
+    expect(mismatches.length).toBe(2);
+    expect(mismatches.every((w) => w.file === "manifest.json")).toBe(true);
+    expect(mismatches[0].message).toContain("999");
+  });
+
   it("a leftover *.tmp is reported", async () => {
     const { dir } = await demo();
     await mkdir(join(dir, "snapshots"), { recursive: true });
