@@ -46,11 +46,11 @@ export class Handlers {
   }
 
   async closeSession(): Promise<void> {
-    this.detach?.();
-    this.detach = null;
     const session = this.session;
     this.session = null;
-    await session?.close();
+    await session?.close(); // its "closed" event still reaches the listeners
+    this.detach?.();
+    this.detach = null;
   }
 
   private current(): ExplorerSession {

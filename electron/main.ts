@@ -44,6 +44,7 @@ async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId">)
       nodeIntegration: false,
       webSecurity: true,
       devTools: isDev,
+      disableBlinkFeatures: "Auxclick", // a middle click must not open a window either
     },
   });
   const handlers = new Handlers({ appData, pickDirectory: () => pickDirectory(window) });
@@ -117,6 +118,9 @@ async function start(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [CONTENT_SECURITY_POLICY] } });
   });
+  // The explorer needs no camera, notifications, clipboard reads...: refuse every permission.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
   registerIpc(ipcMain, handlersFor, appUrl);
   buildMenu();
   await openWindow(args);

@@ -28,6 +28,8 @@ const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
 
 function onKey(e: KeyboardEvent): void {
   const target = e.target as HTMLElement;
+  // Esc leaves a text box, so the list keys (j/k, arrows) work again.
+  if (e.key === "Escape" && target.closest("input, textarea") && !useUi.getState().confirmation) return target.blur();
   if (target.closest("input, textarea, select") || useUi.getState().confirmation) return;
   const ui = useUi.getState();
   const index = Number(e.key) - 1;
@@ -49,6 +51,10 @@ function onKey(e: KeyboardEvent): void {
   } else if (ui.view === "timeline" && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
     e.preventDefault();
     useReplay.getState().step(e.key === "ArrowLeft" ? -1 : 1);
+  } else if (ui.view === "timeline" && (e.key === "Home" || e.key === "End")) {
+    e.preventDefault();
+    const replay = useReplay.getState();
+    replay.seek(e.key === "Home" ? 0 : (replay.info?.total ?? 0));
   } else if (ui.view === "timeline" && e.key === " ") {
     e.preventDefault();
     const replay = useReplay.getState();

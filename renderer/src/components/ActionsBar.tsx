@@ -7,6 +7,7 @@ import { api, errorText } from "../api/client";
 import type { ActionResult } from "../../../electron/contract";
 import { selectInfo, useSession } from "../state/session";
 import { useRecordsQuery } from "../state/records";
+import { parseFilter } from "./filter";
 import { useUi } from "../state/ui";
 
 export async function runAction(label: string, call: () => Promise<ActionResult>): Promise<void> {
@@ -24,7 +25,6 @@ export function ActionsBar() {
   const info = useSession(selectInfo);
   const ask = useUi((s) => s.ask);
   const toast = useUi((s) => s.toast);
-  const filter = useRecordsQuery((s) => s.filter);
   if (!info) return null;
   const writable = info.mode !== "read-only";
   const reason = writable ? undefined : info.modeReason;
@@ -44,15 +44,25 @@ export function ActionsBar() {
   }
 
   function archive() {
-    if (!filter) return toast("error", "Archive moves the records that match the Records view's filter. Set a filter there first, e.g. {\"status\": \"done\"}.");
-    ask({ title: "Archive matching records?", body: <>Moves every record matching <code>{JSON.stringify(filter)}</code> into an archive segment, then compacts. They leave the live state but stay readable in the Archive view.</>, confirmLabel: "Archive", danger: true, onConfirm: () => runAction("Archive", () => api.call("actions.archive", { filter })) });
+    const initial = useRecordsQuery.getState().filterText;
+    ask({
+      title: "Archive records by filter?",
+      body: "Moves every record matching the filter into an archive segment, then compacts. They leave the live state but stay readable in the Archive view.",
+      input: { label: "Filter (MongoDB-style, as in the Records view)", initial, placeholder: '{status: "done"}', check: (text) => { const parsed = parseFilter(text); return !parsed.ok ? parsed.error : parsed.value ? null : "Give a filter: archiving everything is rarely what you want. E.g. {status: \"done\"}."; } },
+      confirmLabel: "Archive",
+      danger: true,
+      onConfirm: (text) => {
+        const parsed = parseFilter(text);
+        if (parsed.ok && parsed.value) return runAction("Archive", () => api.call("actions.archive", { filter: parsed.value! }));
+      },
+    });
   }
 
   return (
     <div className="actions">
       <button data-testid="action-undo" disabled={!writable} title={reason ?? "Undo this writer's last op"} onClick={() => void undo()}>Undo</button>
       <button data-testid="action-compact" disabled={!writable} title={reason ?? "Compact: snapshot the state, start a new WAL"} onClick={compact}>Compact</button>
-      <button data-testid="action-archive" disabled={!writable} title={reason ?? "Archive the records matching the Records filter"} onClick={archive}>Archive…</button>
+      <button data-testid="action-archive" disabled={!writable} title={reason ?? "Archive the records matching a filter"} onClick={archive}>Archive…</button>
       <button data-testid="action-refresh" title="Look for other processes' writes now" onClick={() => void runAction("Refresh", () => api.call("actions.refresh", {}))}>Refresh</button>
     </div>
   );

@@ -1,7 +1,8 @@
 /** The frame's top bar: which store, in which mode, how big, what is wrong, what is new. */
 import { useEffect, useState } from "react";
 import { api } from "../api/client";
-import type { RecentStore } from "../../../electron/contract";
+import type { RecentStore, StoreWarning } from "../../../electron/contract";
+import type { ViewName } from "../state/ui";
 import { selectInfo, selectSummary, useSession } from "../state/session";
 import { useUi, VIEWS } from "../state/ui";
 import { ActionsBar } from "./ActionsBar";
@@ -76,6 +77,16 @@ export function Nav() {
   );
 }
 
+/** Where the user can see more about a warning */
+const WARNING_VIEW: Partial<Record<StoreWarning["code"], ViewName>> = {
+  "lost-writes": "agents",
+  "chain-gap": "history",
+  "chain-mismatch": "history",
+  "missing-file": "history",
+  "malformed-line": "agents",
+  "torn-line": "agents",
+};
+
 export function WarningsPanel() {
   const open = useUi((s) => s.warningsOpen);
   const toggle = useUi((s) => s.toggleWarnings);
@@ -83,12 +94,13 @@ export function WarningsPanel() {
   if (!open || !summary) return null;
   return (
     <aside className="warnings-panel" data-testid="warnings-panel">
-      <div className="panel-title">Warnings <button onClick={() => toggle(false)} aria-label="Close">✕</button></div>
+      <div className="panel-title">Warnings <span className="spacer" /><button onClick={() => toggle(false)} aria-label="Close warnings" title="Close (Esc)">✕</button></div>
       {summary.warnings.length === 0 ? <div className="muted">Nothing looks wrong with this store.</div> : null}
       {summary.warnings.map((w, i) => (
         <div key={i} className={`warning ${w.severity}`} data-testid="warning-item">
-          <div className="warning-code">{w.code}{w.file ? <span className="mono"> {w.file}{w.line ? `:${w.line}` : ""}</span> : null}</div>
+          <div className="warning-code"><span className={`severity ${w.severity}`}>{w.severity}</span> {w.code}{w.file ? <span className="mono"> {w.file}{w.line ? `:${w.line}` : ""}</span> : null}</div>
           <div>{w.message}</div>
+          {WARNING_VIEW[w.code] ? <button className="link" onClick={() => { useUi.getState().show(WARNING_VIEW[w.code]!); toggle(false); }}>show in {WARNING_VIEW[w.code]}</button> : null}
         </div>
       ))}
     </aside>

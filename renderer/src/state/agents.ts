@@ -24,7 +24,10 @@ interface AgentsState {
   lost: LostWrite[];
   lostTotal: number;
   error: ShownError | null;
+  /** The record whose marks stand out in every lane (a conflict or lost write the user picked) */
+  focusId: string | null;
   load(): Promise<void>;
+  focus(id: string | null): void;
 }
 
 export const useAgents = create<AgentsState>()((set) => ({
@@ -35,6 +38,8 @@ export const useAgents = create<AgentsState>()((set) => ({
   lost: [],
   lostTotal: 0,
   error: null,
+  focusId: null,
+  focus: (focusId) => set({ focusId }),
   async load() {
     try {
       const lanes = await api.call("agents.list", {});

@@ -26,6 +26,8 @@ interface ReplayState {
 }
 
 let timer: ReturnType<typeof setInterval> | null = null;
+/** A jump asked for before the timeline was loaded (e.g. "Replay here" from an op) */
+let requested: number | null = null;
 const TICK_MS = 250;
 
 export const useReplay = create<ReplayState>()((set, get) => ({
@@ -38,14 +40,21 @@ export const useReplay = create<ReplayState>()((set, get) => ({
     try {
       const info = await api.call("timeline.info", {});
       const first = get().info === null;
-      // First load starts at "now"; later loads keep the user's cursor.
-      set({ info, error: null, cursor: first ? info.total : Math.min(get().cursor, info.total) });
+      // First load starts at "now" (or where another view asked to jump); later loads keep the user's cursor.
+      const wanted = first ? (requested ?? info.total) : get().cursor;
+      requested = null;
+      set({ info, error: null, cursor: Math.max(0, Math.min(wanted, info.total)) });
     } catch (err) {
       set({ error: errorText(err) });
     }
   },
   seek(pos) {
-    const total = get().info?.total ?? 0;
+    const info = get().info;
+    if (!info) {
+      requested = Math.max(0, Math.round(pos));
+      return set({ cursor: requested });
+    }
+    const total = info.total;
     set({ cursor: Math.max(0, Math.min(total, Math.round(pos))) });
   },
   step(delta) {
@@ -69,7 +78,7 @@ export const useReplay = create<ReplayState>()((set, get) => ({
   setSpeed: (speed) => set({ speed }),
   async jumpToTime(ts) {
     try {
-      const { pos } = await api.call("timeline.posAtTime", { ts: new Date(ts).toISOString() });
+      const { pos } = await api.call("timeline.posAtTime", { ts: new Date(/[zZ]|[+-]\d\d:\d\d$/.test(ts) ? ts : `${ts}Z`).toISOString() });
       get().seek(pos);
     } catch (err) {
       set({ error: errorText(err) });

@@ -23,7 +23,9 @@ export interface Confirmation {
   body: import("react").ReactNode;
   confirmLabel: string;
   danger?: boolean;
-  onConfirm: () => Promise<void> | void;
+  /** A text the user fills in before confirming (e.g. the archive filter); checked by `check`, which returns a problem or null */
+  input?: { label: string; initial: string; placeholder?: string; check(text: string): string | null };
+  onConfirm: (text: string) => Promise<void> | void;
 }
 
 interface UiState {

@@ -1,57 +1,112 @@
 /**
  * Agents: one swimlane per WAL on a shared time axis, each op a mark.
- * Retired WALs are flagged; conflicts and lost writes are highlighted and explained.
+ * Retired WALs are flagged; conflicts and lost writes are listed beside the
+ * lanes, explained, and picking one makes its record's marks stand out.
  */
 import { useEffect, useMemo } from "react";
-import type { AgentLane, LaneOp } from "../../../electron/contract";
+import type { AgentLane, Conflict, LaneOp, LostWrite } from "../../../electron/contract";
 import { MARK_LIMIT, useAgents } from "../state/agents";
 import { useSession } from "../state/session";
 import { useUi } from "../state/ui";
 import { shortTime } from "../components/format";
 import { PaneError } from "../components/PaneError";
+import { DiffView } from "../components/DiffView";
+
+function showOp(pos: number | null): void {
+  if (pos === null) return;
+  useUi.getState().selectOp(pos);
+  useUi.getState().show("operations");
+}
 
 export function AgentsView() {
   const revision = useSession((s) => s.revision);
-  const { lanes, laneOps, conflicts, conflictTotal, lost, lostTotal, error, load } = useAgents();
+  const lanes = useAgents((s) => s.lanes);
+  const laneOps = useAgents((s) => s.laneOps);
+  const conflicts = useAgents((s) => s.conflicts);
+  const error = useAgents((s) => s.error);
+  const focusId = useAgents((s) => s.focusId);
   useEffect(() => {
-    void load();
-  }, [revision, load]);
+    void useAgents.getState().load();
+  }, [revision]);
   const range = useMemo(() => timeRange(lanes), [lanes]);
   const conflictPos = useMemo(() => new Set(conflicts.flatMap((c) => [c.winner.pos, ...c.losers.map((l) => l.pos)])), [conflicts]);
   if (error) return <PaneError error={error} />;
   return (
-    <div className="scroll-pane">
-      <section className="lanes">
-        <div className="lane-axis"><span>{range ? shortTime(new Date(range[0]).toISOString()) : ""}</span><span>{range ? shortTime(new Date(range[1]).toISOString()) : ""}</span></div>
-        {lanes.map((lane) => <Lane key={lane.path} lane={lane} ops={laneOps[lane.path] ?? []} range={range} conflictPos={conflictPos} />)}
-        {lanes.length === 0 ? <div className="empty">This store has no WAL files.</div> : null}
-        <div className="legend"><span className="mark set" /> set <span className="mark delete" /> delete <span className="mark conflict" /> in a conflict <span className="mark lost" /> lost write</div>
-      </section>
-      <section className="explain">
-        <h2>Conflicts <span className="muted">({conflictTotal})</span></h2>
-        <p className="muted">Two agents wrote the same record, and the later one had not seen the earlier write. opslog resolves this by last-writer-wins on (Lamport clock, agent id): the loser's write disappears without a trace in the current state. Both are still in the WALs, listed here.</p>
-        {conflicts.length === 0 ? <div className="muted">No conflicts: every overriding write had seen the one it replaced.</div> : null}
-        {conflicts.map((c, i) => (
-          <div key={i} className="conflict-item" data-testid="conflict-item">
-            <div><b className="mono">{c.id}</b>: {c.explanation}</div>
-            <div className="mono small">kept: #{c.winner.pos} {c.winner.agent} (clock {c.winner.clock}) {c.winner.file}:{c.winner.line}</div>
-            {c.losers.map((l, j) => <div key={j} className="mono small lost-text">overridden: #{l.pos} {l.agent} (clock {l.clock}) {l.file}:{l.line} wrote {JSON.stringify(l.data)}</div>)}
-            <button className="link" onClick={() => { useUi.getState().selectOp(c.winner.pos); useUi.getState().show("operations"); }}>show op</button>
+    <div className="split">
+      <section className="main-pane scroll-pane">
+        <div className="lanes">
+          <div className="lane-axis"><span>{range ? shortTime(new Date(range[0]).toISOString()) : ""}</span><span>{range ? shortTime(new Date(range[1]).toISOString()) : ""}</span></div>
+          {lanes.map((lane) => <Lane key={lane.path} lane={lane} ops={laneOps[lane.path] ?? []} range={range} conflictPos={conflictPos} focusId={focusId} />)}
+          {lanes.length === 0 ? <div className="empty">This store has no WAL files.</div> : null}
+          <div className="legend">
+            <span className="mark set" /> set <span className="mark delete" /> delete <span className="mark conflict" /> in a conflict <span className="mark lost" /> lost write
+            <span className="flag quiet">retired</span> a WAL an earlier compaction replaced: its ops are history
           </div>
-        ))}
+        </div>
       </section>
-      <section className="explain">
-        <h2>Lost writes <span className="muted">({lostTotal})</span></h2>
-        <p className="muted">An agent kept appending to its old WAL after another agent compacted the store. The manifest no longer names that file, so no reader replays it: the writes are on disk but not in the store, though the agent that wrote them believes they were saved.</p>
-        {lost.length === 0 ? <div className="muted">No lost writes.</div> : null}
-        {lost.map((l, i) => (
-          <div key={i} className="lost-write-item" data-testid="lost-write-item">
-            <div><b className="mono">{l.id}</b> <span className={`op-badge ${l.op}`}>{l.op}</span> by {l.agent ?? "writer"} at {shortTime(l.ts)}</div>
-            <div className="small">{l.explanation}</div>
-            <div className="mono small">{l.file}:{l.line} {JSON.stringify(l.data)}</div>
-          </div>
-        ))}
-      </section>
+      <aside className="detail-pane">
+        <LostWriteList />
+        <ConflictList />
+      </aside>
+    </div>
+  );
+}
+
+function ConflictList() {
+  const conflicts = useAgents((s) => s.conflicts);
+  const total = useAgents((s) => s.conflictTotal);
+  const focusId = useAgents((s) => s.focusId);
+  return (
+    <section className="explain">
+      <h2>Conflicts <span className="muted">({total})</span></h2>
+      <p className="muted small">Two agents wrote the same record without one having seen the other's write. opslog keeps the write with the higher (Lamport clock, agent id) and the other silently disappears from the current state. Both are still in the WALs.</p>
+      {conflicts.length === 0 ? <div className="muted">No conflicts: every overriding write had seen the one it replaced.</div> : null}
+      {conflicts.map((c, i) => <ConflictItem key={i} conflict={c} focused={focusId === c.id} />)}
+      {total > conflicts.length ? <div className="muted small">…and {total - conflicts.length} more</div> : null}
+    </section>
+  );
+}
+
+function ConflictItem({ conflict: c, focused }: { conflict: Conflict; focused: boolean }) {
+  return (
+    <div className={`conflict-item${focused ? " focused" : ""}`} data-testid="conflict-item" onClick={() => useAgents.getState().focus(focused ? null : c.id)}>
+      <div><b className="mono">{c.id}</b></div>
+      <div className="small">{c.explanation}</div>
+      <div className="mono small ok-text">kept: #{c.winner.pos} {c.winner.agent} (clock {c.winner.clock}) {c.winner.file.replace("ops/", "")}:{c.winner.line}</div>
+      {c.losers.map((l, j) => (
+        <div key={j}>
+          <div className="mono small lost-text">overridden: #{l.pos} {l.agent} (clock {l.clock}) {l.file.replace("ops/", "")}:{l.line}</div>
+          <div className="small muted">what the overridden write had, against what was kept:</div>
+          <DiffView before={l.data} after={c.winner.data} />
+        </div>
+      ))}
+      <button className="link" onClick={(e) => { e.stopPropagation(); showOp(c.winner.pos); }}>show kept op</button>
+      {c.losers[0] ? <button className="link" onClick={(e) => { e.stopPropagation(); showOp(c.losers[0].pos); }}>show overridden op</button> : null}
+    </div>
+  );
+}
+
+function LostWriteList() {
+  const lost = useAgents((s) => s.lost);
+  const total = useAgents((s) => s.lostTotal);
+  const focusId = useAgents((s) => s.focusId);
+  return (
+    <section className="explain">
+      <h2>Lost writes <span className="muted">({total})</span></h2>
+      <p className="muted small">An agent kept appending to its old WAL after another agent compacted the store. The manifest no longer names that file, so no reader replays it: the writes are on disk but not in the store, though the agent that wrote them believes they were saved.</p>
+      {lost.length === 0 ? <div className="muted">No lost writes.</div> : null}
+      {lost.map((l, i) => <LostWriteItem key={i} lost={l} focused={focusId === l.id} />)}
+      {total > lost.length ? <div className="muted small">…and {total - lost.length} more</div> : null}
+    </section>
+  );
+}
+
+function LostWriteItem({ lost: l, focused }: { lost: LostWrite; focused: boolean }) {
+  return (
+    <div className={`lost-write-item${focused ? " focused" : ""}`} data-testid="lost-write-item" onClick={() => useAgents.getState().focus(focused ? null : l.id)}>
+      <div><b className="mono">{l.id}</b> <span className={`op-badge ${l.op}`}>{l.op}</span> by {l.agent ?? "writer"} at {shortTime(l.ts)}</div>
+      <div className="small">{l.explanation}</div>
+      <div className="mono small muted">{l.file}:{l.line} {JSON.stringify(l.data)}</div>
     </div>
   );
 }
@@ -61,20 +116,19 @@ function timeRange(lanes: AgentLane[]): [number, number] | null {
   return times.length ? [Math.min(...times), Math.max(...times)] : null;
 }
 
-function Lane({ lane, ops, range, conflictPos }: { lane: AgentLane; ops: LaneOp[]; range: [number, number] | null; conflictPos: Set<number | null> }) {
+function Lane({ lane, ops, range, conflictPos, focusId }: { lane: AgentLane; ops: LaneOp[]; range: [number, number] | null; conflictPos: Set<number | null>; focusId: string | null }) {
   const span = range ? Math.max(1, range[1] - range[0]) : 1;
   return (
-    <div className={`lane ${lane.named ? "" : "retired"}`} data-testid="lane">
-      <div className="lane-label">
-        <div><b>{lane.agent ?? "single writer"}</b> {lane.named ? null : <span className="flag quiet" title="The manifest no longer names this WAL: a compaction retired it. Its ops are history (see the History view), unless marked lost">retired</span>}{lane.lostOps ? <span className="flag bad">{lane.lostOps} lost</span> : null}</div>
-        <div className="mono small muted" title={lane.path}>{lane.path.replace("ops/", "")}</div>
-        <div className="small muted">{lane.ops} ops · {(lane.bytes / 1024).toFixed(1)} KB{lane.clockRange ? ` · clock ${lane.clockRange[0]}–${lane.clockRange[1]}` : ""}{lane.malformedLines ? ` · ${lane.malformedLines} bad lines` : ""}</div>
+    <div className={`lane ${lane.named ? "" : "retired"}`} data-testid="lane" data-agent={lane.agent ?? ""} data-named={lane.named}>
+      <div className="lane-label" title={lane.path}>
+        <div><b>{lane.agent ?? "single writer"}</b> {lane.named ? <span className="flag live-flag" title="The manifest names this WAL: it is being written">active</span> : <span className="flag quiet" title="The manifest no longer names this WAL: a compaction replaced it. Its ops are history (see the History view), unless marked lost">retired</span>}{lane.lostOps ? <span className="flag bad">{lane.lostOps} lost</span> : null}{lane.malformedLines ? <span className="flag bad">{lane.malformedLines} bad lines</span> : null}</div>
+        <div className="small muted"><span className="mono">{lane.path.replace("ops/", "")}</span> · {lane.ops} ops{lane.clockRange ? ` · clock ${lane.clockRange[0]}–${lane.clockRange[1]}` : ""}</div>
       </div>
       <div className="lane-track">
         {ops.map((op, i) => {
           const left = range ? ((Date.parse(op.ts) - range[0]) / span) * 100 : 0;
           const cls = op.lost ? "lost" : conflictPos.has(op.pos) ? "conflict" : op.op;
-          return <span key={i} className={`mark ${cls}`} style={{ left: `${left}%` }} title={`#${op.pos ?? "lost"} ${op.op} ${op.id} · ${shortTime(op.ts)}${op.clock !== null ? ` · clock ${op.clock}` : ""}`} onClick={() => { if (op.pos !== null) { useUi.getState().selectOp(op.pos); useUi.getState().show("operations"); } }} />;
+          return <span key={i} className={`mark ${cls}${focusId !== null && op.id === focusId ? " focused" : ""}`} style={{ left: `${left}%` }} title={`#${op.pos ?? "lost"} ${op.op} ${op.id} · ${shortTime(op.ts)}${op.clock !== null ? ` · clock ${op.clock}` : ""}`} onClick={() => showOp(op.pos)} />;
         })}
         {lane.ops > MARK_LIMIT ? <span className="lane-more" title="Too many ops to draw each: evenly spaced runs across the file are shown">{ops.length.toLocaleString()} of {lane.ops.toLocaleString()} ops sampled</span> : null}
       </div>

@@ -44,7 +44,8 @@ export function RecordDetail({ id }: { id: string }) {
               <span>{h.agent ?? "writer"}</span>
               <span className="muted">{shortTime(h.ts)}</span>
               <span className="spacer" />
-              <button className="link" onClick={() => { useReplay.getState().seek(h.pos + 1); useUi.getState().show("timeline"); }}>replay here</button>
+              <button className="link" title="This op in the Operations view" onClick={() => { useUi.getState().selectOp(h.pos); useUi.getState().show("operations"); }}>op</button>
+              <button className="link" title="The Timeline, just after this op" onClick={() => { useReplay.getState().seek(h.pos + 1); useUi.getState().show("timeline"); }}>replay here</button>
             </div>
             <DiffView before={h.before} after={h.after} />
           </div>

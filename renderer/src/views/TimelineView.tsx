@@ -24,6 +24,8 @@ export function TimelineView() {
   const revision = useSession((s) => s.revision);
   const cursor = useReplay((s) => s.cursor);
   const info = useReplay((s) => s.info);
+  const diffPrev = useReplayPanes((s) => s.diffPrev); // every hook before the early return (React #310)
+  const diffNow = useReplayPanes((s) => s.diffNow);
   useEffect(() => {
     void useReplay.getState().loadInfo();
   }, [revision]);
@@ -40,8 +42,8 @@ export function TimelineView() {
           <StateTable />
         </section>
         <aside className="detail-pane">
-          <DiffList title="Changed by this op" page={useReplayPanes((s) => s.diffPrev)} testId="diff-prev" />
-          <DiffList title={`From here to now (${info.total - cursor} ops later)`} page={useReplayPanes((s) => s.diffNow)} testId="diff-now" />
+          <DiffList title="Changed by this op" page={diffPrev} testId="diff-prev" />
+          <DiffList title={`From here to now (${info.total - cursor} ops later)`} page={diffNow} testId="diff-now" />
         </aside>
       </div>
     </div>
@@ -54,10 +56,12 @@ function Scrubber() {
   const boundaries = info?.links.slice(1).map((l) => l.startPos) ?? [];
   return (
     <div className="scrubber-bar">
+      <button data-testid="replay-start" onClick={() => seek(0)} disabled={cursor <= 0} title="The oldest state on disk (Home)">⇤</button>
       <button data-testid="step-back" onClick={() => step(-1)} disabled={cursor <= 0} title="Step back one op (←)">◂ Step</button>
       <button data-testid="play" onClick={() => (playing ? pause() : play())} title="Play / pause (space)" aria-label={playing ? "Pause" : "Play"} className="play-button">{playing ? "❚❚ Pause" : "▶ Play"}</button>
       <button data-testid="step-forward" onClick={() => step(1)} disabled={cursor >= total} title="Step forward one op (→)">Step ▸</button>
-      <select value={speed} onChange={(e) => setSpeed(Number(e.target.value) as Speed)} aria-label="Speed">
+      <button data-testid="replay-now" onClick={() => seek(total)} disabled={cursor >= total} title="The current state (End)">Now ⇥</button>
+      <select value={speed} onChange={(e) => setSpeed(Number(e.target.value) as Speed)} aria-label="Speed" data-testid="speed" title="Ops per tick (4 ticks a second)">
         <option value={1}>1×</option>
         <option value={4}>4×</option>
         <option value={16}>16×</option>
@@ -67,7 +71,7 @@ function Scrubber() {
         {boundaries.map((b) => <span key={b} className="compaction-tick" style={{ left: `${total ? (b / total) * 100 : 0}%` }} title={`compaction: a new snapshot starts at #${b}`} />)}
       </div>
       <span className="replay-pos mono" data-testid="replay-pos">{cursor.toLocaleString()} / {total.toLocaleString()}</span>
-      <input type="datetime-local" step="1" aria-label="Jump to time" onChange={(e) => e.target.value && void jumpToTime(e.target.value)} title="Jump to the state at this time" />
+      <input type="datetime-local" step="1" aria-label="Jump to time" data-testid="jump-time" onChange={(e) => e.target.value && void jumpToTime(e.target.value)} title="Jump to the state at this time (UTC)" />
       {error ? <span className="bad-text small">{error.message}</span> : null}
     </div>
   );

@@ -1,0 +1,65 @@
+/**
+ * Browser mode as a child process, exactly as a user starts it:
+ * `node --import tsx electron/serve.ts <dir> [--writer | --agent ID] --port 0`,
+ * with its app data (demo store, recent list) in a folder of the caller's
+ * choosing. Resolves once the server prints `ready <url>`. Used by the e2e
+ * fixtures and the UI benchmark; free of Playwright so plain tsx can run it.
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
+
+export interface ExplorerOptions {
+  writer?: boolean;
+  agent?: string;
+}
+
+export interface RunningExplorer {
+  url: string;
+  pid: number;
+  /** Server stdout/stderr so far: printed when a test fails */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = Number(process.env.OPSLOG_READY_TIMEOUT_MS ?? 30_000);
+
+/** Start `electron/serve.ts <dir>` on a free port; resolves once it prints `ready <url>`. */
+export async function startExplorer(dir: string, home: string, options: ExplorerOptions = {}, readyTimeoutMs = READY_TIMEOUT_MS): Promise<RunningExplorer> {
+  const args = ["--import", "tsx", "electron/serve.ts", dir, "--port", "0"];
+  if (options.writer) args.push("--writer");
+  if (options.agent) args.push("--agent", options.agent);
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, OPSLOG_EXPLORER_HOME: home }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`serve.ts printed no "ready <url>" within ${readyTimeoutMs} ms:\n${output}`)), readyTimeoutMs);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on("line", (line) => {
+      output += line + "\n";
+      const ready = /^ready (http:\/\/\S+)$/.exec(line);
+      if (ready) {
+        clearTimeout(timer);
+        ok(ready[1]);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`serve.ts exited with code ${code} before it was ready:\n${output}`));
+    });
+  });
+  return { url, pid: child.pid!, log: () => output, stop: () => stopChild(child) };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,59 @@
+/** Agent mode (--agent explorer) on a copy of the demo store: revert, undo and compact, each checked on disk with the published opslog. */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { demoStoreCopy, expect, readWithPublished, test } from "../fixtures";
+
+interface AgentManifest {
+  currentSnapshot: string;
+  activeAgentOps?: Record<string, string>;
+}
+
+async function manifestOf(dir: string): Promise<AgentManifest> {
+  return JSON.parse(await readFile(join(dir, "manifest.json"), "utf-8")) as AgentManifest;
+}
+
+test("an agent reverts another agent's op, undoes its own revert, then compacts", async ({ page, workDir, explorer }) => {
+  const dir = await demoStoreCopy(workDir);
+  const original = await readWithPublished(dir, workDir, { agentId: "checker" });
+  expect(original.get("sprint-2")).toMatchObject({ status: "in-progress" });
+  const server = await explorer(dir, { agent: "explorer" });
+  await page.goto(server.url);
+  await expect(page.getByTestId("mode-badge")).toHaveText("agent: explorer");
+  expect((await manifestOf(dir)).activeAgentOps).toHaveProperty("explorer");
+
+  await test.step("revert the planner's last update of sprint-2: a compensating write", async () => {
+    await page.getByTestId("nav-operations").click();
+    await page.getByTestId("ops-id").fill("sprint-2");
+    const rows = page.getByTestId("op-row");
+    await expect(rows).toHaveCount(2);
+    await rows.last().click();
+    await expect(page.getByTestId("op-detail")).toContainText("planner");
+    await page.getByTestId("action-revert").click();
+    await page.getByTestId("confirm-ok").click();
+    await expect(page.getByTestId("toast").first()).toContainText(/Reverted op \d+: "sprint-2" is back/);
+    await expect(rows).toHaveCount(3);
+    await expect(rows.last()).toContainText("explorer");
+    const state = await readWithPublished(dir, workDir, { agentId: "checker" });
+    expect(state.get("sprint-2")).toMatchObject({ status: "todo" });
+  });
+
+  await test.step("undo removes the explorer's own revert", async () => {
+    await page.getByTestId("action-undo").click();
+    await expect(page.getByRole("dialog")).toContainText("sprint-2");
+    await page.getByTestId("confirm-ok").click();
+    await expect(page.getByTestId("toast").filter({ hasText: "Undid" })).toContainText('Undid the set of "sprint-2"');
+    await expect(page.getByTestId("op-row")).toHaveCount(2);
+    expect(await readWithPublished(dir, workDir, { agentId: "checker" })).toEqual(original);
+  });
+
+  await test.step("compact under the compaction lock: a new snapshot, only the explorer's WAL named", async () => {
+    const before = await manifestOf(dir);
+    await page.getByTestId("action-compact").click();
+    await page.getByTestId("confirm-ok").click();
+    await expect(page.getByTestId("toast").filter({ hasText: "Compacted" })).toHaveCount(1);
+    const after = await manifestOf(dir);
+    expect(after.currentSnapshot).not.toBe(before.currentSnapshot);
+    expect(Object.keys(after.activeAgentOps ?? {})).toEqual(["explorer"]);
+    expect(await readWithPublished(dir, workDir, { agentId: "checker" })).toEqual(original);
+  });
+});

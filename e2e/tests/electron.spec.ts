@@ -1,0 +1,45 @@
+/** The real desktop app through Playwright's Electron driver, where the Electron binary is installed. */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { _electron } from "@playwright/test";
+import { build } from "esbuild";
+import { demoStoreCopy, expect, ROOT, test } from "../fixtures";
+
+/** `require("electron")` is the binary's path when installed, and throws when the download failed. */
+function electronBinary(): { path: string | null; reason: string } {
+  try {
+    const path = createRequire(join(ROOT, "package.json"))("electron") as unknown;
+    if (typeof path === "string" && existsSync(path)) return { path, reason: "" };
+    return { path: null, reason: `require("electron") gave ${String(path)}, which does not exist` };
+  } catch (err) {
+    return { path: null, reason: (err as Error).message.split("\n")[0] };
+  }
+}
+
+const electron = electronBinary();
+const mainCjs = join(ROOT, "dist", "electron", "main.cjs");
+
+/** Bundle main and preload as `npm start` does (dist/electron/*.cjs, next to dist/renderer). */
+async function bundleApp(): Promise<void> {
+  const common = { bundle: true, platform: "node", format: "cjs", external: ["electron"], logLevel: "warning" } as const;
+  await build({ ...common, external: [...common.external], entryPoints: [join(ROOT, "electron/main.ts")], outfile: mainCjs });
+  await build({ ...common, external: [...common.external], entryPoints: [join(ROOT, "electron/preload.ts")], outfile: join(ROOT, "dist", "electron", "preload.cjs") });
+}
+
+test("the desktop app opens a store and shows its records", async ({ workDir }) => {
+  if (!electron.path) console.log(`Skipped: Electron binary missing: ${electron.reason}`);
+  test.skip(!electron.path, `Electron binary missing: ${electron.reason}`);
+  await bundleApp();
+  const dir = await demoStoreCopy(workDir);
+  const app = await _electron.launch({ executablePath: electron.path!, args: [mainCjs, dir], env: { ...process.env, OPSLOG_EXPLORER_HOME: join(workDir, "app-home") } });
+  try {
+    const window = await app.firstWindow();
+    await expect(window.getByTestId("mode-badge")).toHaveText("read-only");
+    await expect(window.getByTestId("record-row").first()).toBeVisible();
+    await window.getByTestId("nav-agents").click();
+    await expect(window.getByTestId("lane").nth(3)).toBeVisible();
+  } finally {
+    await app.close();
+  }
+});

@@ -1,0 +1,65 @@
+/** The Records filter: a valid query narrows the table to matching rows; a bad one explains itself and breaks nothing. */
+import { demoStoreCopy, expect, test } from "../fixtures";
+
+/** The count records-total shows, or NaN while it loads ("…") */
+function totalOf(text: string | null): number {
+  const shown = /^([\d,]+) records?$/.exec(text ?? "");
+  return shown ? Number(shown[1].replace(/,/g, "")) : NaN;
+}
+
+test("a valid filter narrows the rows to records that match it", async ({ page, workDir, explorer }) => {
+  const server = await explorer(await demoStoreCopy(workDir));
+  await page.goto(server.url);
+  const total = page.getByTestId("records-total");
+  await expect(total).toHaveText(/^\d+ records?$/);
+  const before = totalOf(await total.textContent());
+
+  await page.getByTestId("filter-input").fill('{status: "done"}');
+  await page.getByTestId("filter-apply").click();
+  await expect.poll(async () => totalOf(await total.textContent())).toBeLessThan(before);
+  const after = totalOf(await total.textContent());
+  expect(after).toBeGreaterThan(0);
+
+  const rows = page.getByTestId("record-row");
+  await expect(rows).toHaveCount(after);
+  for (const row of await rows.all()) await expect(row).toContainText("done");
+  await expect(page.getByTestId("filter-error")).toHaveCount(0);
+
+  await page.getByTestId("filter-input").fill("");
+  await page.getByTestId("filter-apply").click();
+  await expect.poll(async () => totalOf(await total.textContent())).toBe(before);
+});
+
+test("a filter that does not parse shows a clear error and the table stays usable", async ({ page, workDir, explorer }) => {
+  const server = await explorer(await demoStoreCopy(workDir));
+  await page.goto(server.url);
+  const rows = page.getByTestId("record-row");
+  await expect(rows.first()).toBeVisible();
+  const totalText = await page.getByTestId("records-total").textContent();
+
+  await page.getByTestId("filter-input").fill("{status: ");
+  await page.getByTestId("filter-input").press("Enter");
+  await expect(page.getByTestId("filter-error")).toContainText(/Not a query/);
+  await expect(page.getByTestId("filter-error")).toContainText(/never closed/);
+  await expect(page.getByTestId("records-total")).toHaveText(totalText!);
+  await rows.nth(1).click();
+  await expect(page.getByTestId("record-detail")).toBeVisible();
+});
+
+test("a filter with an unknown operator shows the server's error and the table stays usable", async ({ page, workDir, explorer }) => {
+  const server = await explorer(await demoStoreCopy(workDir));
+  await page.goto(server.url);
+  const rows = page.getByTestId("record-row");
+  await expect(rows.first()).toBeVisible();
+
+  await page.getByTestId("filter-input").fill('{"estimate": {"$bogus": 1}}');
+  await page.getByTestId("filter-apply").click();
+  await expect(page.getByTestId("filter-error")).toContainText("$bogus");
+
+  await page.getByTestId("filter-input").fill('{"estimate": {"$gte": 5}}');
+  await page.getByTestId("filter-apply").click();
+  await expect(page.getByTestId("filter-error")).toHaveCount(0);
+  await expect(rows.first()).toBeVisible();
+  await rows.first().click();
+  await expect(page.getByTestId("record-detail")).toBeVisible();
+});

@@ -1,0 +1,31 @@
+/** A WAL with malformed lines opens anyway: the warnings name each bad line by file:line, and the records still show. */
+import { join } from "node:path";
+import { expect, malformedStore, multiWriterStore, SCREENSHOTS, test } from "../fixtures";
+
+test("malformed WAL lines are listed as warnings with file:line and the records still show", async ({ page, workDir, explorer }) => {
+  const { dir, wal, badLines } = await malformedStore(workDir);
+  const server = await explorer(dir);
+  await page.goto(server.url);
+  await expect(page.getByTestId("record-row")).toHaveCount(5);
+  await expect(page.getByTestId("records-total")).toHaveText("5 records");
+
+  const badge = page.getByTestId("warnings-badge");
+  await expect(badge).toHaveText(/^\d+ warnings?$/);
+  await badge.click();
+  const panel = page.getByTestId("warnings-panel");
+  await expect(panel).toBeVisible();
+  for (const line of badLines) await expect(page.getByTestId("warning-item").filter({ hasText: `${wal}:${line}` }).first()).toBeVisible();
+  await page.screenshot({ path: join(SCREENSHOTS, "warnings.png"), fullPage: true });
+});
+
+test("a multi-writer store written by the published opslog shows one lane per agent and LWW's winner", async ({ page, workDir, explorer }) => {
+  const server = await explorer(await multiWriterStore(workDir));
+  await page.goto(server.url);
+  await expect(page.getByTestId("records-total")).toHaveText("3 records");
+  await page.locator('[data-testid=record-row][data-key="doc-1"]').click();
+  await expect(page.getByTestId("record-detail")).toContainText('"beta"');
+  await page.getByTestId("nav-agents").click();
+  await expect(page.getByTestId("lane")).toHaveCount(2);
+  await expect(page.getByTestId("lane").filter({ hasText: "alpha" })).toHaveCount(1);
+  await expect(page.getByTestId("lane").filter({ hasText: "beta" })).toHaveCount(1);
+});

@@ -1,0 +1,53 @@
+/** Timeline replay: the scrubber and the step buttons move the one replay cursor; the state follows it. */
+import type { Page } from "@playwright/test";
+import { demoStoreCopy, expect, test } from "../fixtures";
+
+async function position(page: Page): Promise<{ pos: number; total: number }> {
+  const [pos, total] = ((await page.getByTestId("replay-pos").textContent()) ?? "").split("/").map((s) => Number(s.replace(/[^\d]/g, "")));
+  return { pos, total };
+}
+
+async function stateIds(page: Page): Promise<string> {
+  const rows = await page.getByTestId("state-row").allTextContents();
+  return rows.join("\n");
+}
+
+// Opens Timeline straight from Records, before timeline.info has loaded: the path that once hit React error #310.
+test("scrubbing and stepping move the replay position and the current op", async ({ page, workDir, explorer }) => {
+  const server = await explorer(await demoStoreCopy(workDir));
+  await page.goto(server.url);
+  await page.getByTestId("nav-timeline").click();
+  await expect(page.getByTestId("replay-pos")).toHaveText(/^([\d,]+) \/ \1$/);
+  const { total } = await position(page);
+  expect(total).toBeGreaterThan(100);
+  const currentOp = page.getByTestId("current-op");
+  await expect(currentOp).toContainText(`#${total - 1}`);
+  const stateNow = await stateIds(page);
+
+  const middle = Math.floor(total / 2);
+  await page.getByTestId("scrubber").fill(String(middle));
+  await expect(page.getByTestId("replay-pos")).toHaveText(`${middle.toLocaleString("en-US")} / ${total.toLocaleString("en-US")}`);
+  await expect(currentOp).toContainText(`#${middle - 1} `);
+
+  await page.getByTestId("step-forward").click();
+  await expect(page.getByTestId("replay-pos")).toHaveText(`${(middle + 1).toLocaleString("en-US")} / ${total.toLocaleString("en-US")}`);
+  await expect(currentOp).toContainText(`#${middle} `);
+
+  await page.getByTestId("step-back").click();
+  await page.getByTestId("step-back").click();
+  await expect(page.getByTestId("replay-pos")).toHaveText(`${(middle - 1).toLocaleString("en-US")} / ${total.toLocaleString("en-US")}`);
+  await expect(currentOp).toContainText(`#${middle - 2} `);
+
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByTestId("replay-pos")).toHaveText(`${middle.toLocaleString("en-US")} / ${total.toLocaleString("en-US")}`);
+  await expect(currentOp).toContainText(`#${middle - 1} `);
+
+  await test.step("position 0 is the oldest state, which differs from now", async () => {
+    await page.getByTestId("scrubber").fill("0");
+    await expect(page.getByTestId("replay-pos")).toHaveText(`0 / ${total.toLocaleString("en-US")}`);
+    await expect(currentOp).toContainText("Position 0");
+    await expect(page.getByTestId("step-back")).toBeDisabled();
+    await expect.poll(() => stateIds(page)).not.toBe(stateNow);
+    await expect(page.getByTestId("diff-now")).toContainText(/[1-9]\d* added/);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { parseCommandLine, UsageError } from "../args.js";
+
+describe("the command line", () => {
+  it("opens the demo store read-only when nothing is named", () => {
+    expect(parseCommandLine([])).toEqual({ dir: null, mode: undefined, agentId: undefined, port: undefined });
+  });
+
+  it("takes a store folder and --writer", () => {
+    expect(parseCommandLine(["/data/store", "--writer"])).toMatchObject({ dir: "/data/store", mode: "writer" });
+  });
+
+  it("takes --agent ID, --agent=ID, and a bare --agent as agent explorer", () => {
+    expect(parseCommandLine(["s", "--agent", "fixer"])).toMatchObject({ dir: "s", mode: "agent", agentId: "fixer" });
+    expect(parseCommandLine(["--agent=a.b_c-1", "s"])).toMatchObject({ dir: "s", agentId: "a.b_c-1" });
+    expect(parseCommandLine(["s", "--agent"])).toMatchObject({ mode: "agent", agentId: "explorer" });
+  });
+
+  it("takes --port N and --port=N", () => {
+    expect(parseCommandLine(["--port", "8080"]).port).toBe(8080);
+    expect(parseCommandLine(["--port=0"]).port).toBe(0);
+  });
+
+  it("ignores switches Electron and Chromium add", () => {
+    expect(parseCommandLine(["--no-sandbox", "--inspect=9229", "dir"])).toMatchObject({ dir: "dir", mode: undefined });
+  });
+
+  it.each([
+    [["--writer", "--agent", "x"], /cannot be combined/],
+    [["--agent", "x", "--writer"], /cannot be combined/],
+    [["--agent=bad id"], /letters, digits/],
+    [["--port", "http"], /0 to 65535/],
+    [["--port", "70000"], /0 to 65535/],
+    [["one", "two"], /Only one store folder/],
+  ])("refuses %j with a usage message", (argv, message) => {
+    expect(() => parseCommandLine(argv)).toThrow(UsageError);
+    expect(() => parseCommandLine(argv)).toThrow(message);
+    expect(() => parseCommandLine(argv)).toThrow(/usage: opslog-explorer/);
+  });
+});

@@ -1,0 +1,37 @@
+// Doyensec's electronegativity scans electron/ (it parses the .ts sources)
+// for Electron security misconfigurations: none of high severity allowed.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = new URL("../..", import.meta.url).pathname;
+const cli = join(root, "node_modules/.bin/electronegativity");
+
+interface Finding { issue: string; severity: string; file: string; location: string }
+
+function parseCsv(text: string): Finding[] {
+  return text.trim().split("\n").slice(1).filter(Boolean).map((line) => {
+    const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, "").replace(/^"|"$/g, ""));
+    return { issue: cells[0], severity: cells[1], file: cells[3], location: cells[4] };
+  });
+}
+
+describe("electronegativity", () => {
+  it("finds no high-severity issue in electron/ and parses main.ts and preload.ts", async () => {
+    const out = await mkdtemp(join(tmpdir(), "opslog-explorer-eneg-"));
+    try {
+      const csv = join(out, "findings.csv");
+      const run = spawnSync(cli, ["-i", join(root, "electron"), "-o", csv, "-e", "41.7.1"], { encoding: "utf-8", timeout: 120_000 });
+      expect(existsSync(csv), `electronegativity wrote no report: ${run.stderr}`).toBe(true);
+      const findings = parseCsv(readFileSync(csv, "utf-8"));
+      expect(findings.some((f) => f.file.endsWith("main.ts")), "the scan must reach main.ts").toBe(true);
+      const high = findings.filter((f) => /HIGH|CRITICAL/i.test(f.severity));
+      expect(high, JSON.stringify(high, null, 2)).toEqual([]);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});

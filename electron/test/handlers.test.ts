@@ -1,0 +1,194 @@
+// The contract over a session, through dispatch() as both transports use it:
+// every call in every mode, on stores written by the published opslog.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Store } from "@backloghq/opslog";
+import { AppData } from "../appdata.js";
+import { callNames } from "../contract.js";
+import type { OpenResult, RecordDetail, UndoPreview } from "../contract.js";
+import { Handlers } from "../handlers.js";
+import type { Page, RecordRow, TimelineOp } from "../../engine/src/inspect/types.js";
+import { errorOf, multiWriterStore, readCalls, removeDir, singleWriterStore, tempDir, valueOf } from "./helpers.js";
+
+let work: string;
+let handlers: Handlers;
+
+beforeEach(async () => {
+  work = await tempDir("handlers");
+  handlers = new Handlers({ appData: new AppData(`${work}/home`), pollMs: 0 });
+});
+afterEach(async () => {
+  await handlers.closeSession();
+  await removeDir(work);
+});
+
+const open = async (arg: unknown) => valueOf<OpenResult>(await handlers.dispatch("store.open", arg));
+const ids = (page: Page<RecordRow>) => page.rows.map((r) => r.id);
+
+describe("read-only mode", () => {
+  it("answers every read call on a single-writer store", async () => {
+    const dir = await singleWriterStore(`${work}/single`);
+    const opened = await open({ dir });
+    expect(opened.session.mode).toBe("read-only");
+    expect(opened.summary.kind).toBe("single-writer");
+    const lane = opened.summary.lanes[0].path;
+    for (const [name, arg] of readCalls(lane, null)) {
+      const answer = await handlers.dispatch(name, arg);
+      expect(answer, `${name} ${JSON.stringify(arg)}`).toMatchObject({ ok: true });
+    }
+  });
+
+  it("pages records with filter, sort and id search through mingo", async () => {
+    await open({ dir: await singleWriterStore(`${work}/single`) });
+    const all = valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 1000 }));
+    expect(all.total).toBe(21); // 22 tasks created, one deleted
+    expect(ids(all)).not.toContain("task-2");
+    const blocked = valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 10, filter: { status: "blocked" } }));
+    expect(ids(blocked)).toEqual(["task-4"]);
+    const sorted = valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 3, sort: { field: "estimate", dir: -1 } }));
+    expect(sorted.rows.every((r) => r.data.estimate === 4)).toBe(true);
+  });
+
+  it("records.get returns the value and the record's history", async () => {
+    await open({ dir: await singleWriterStore(`${work}/single`) });
+    const detail = valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: "task-3" }));
+    expect(detail.value).toMatchObject({ title: "Task 3 renamed" });
+    expect(detail.history.map((h) => h.op)).toEqual(["set", "set"]);
+  });
+
+  it("refuses every action and says how to reopen in a write mode", async () => {
+    await open({ dir: await singleWriterStore(`${work}/single`) });
+    for (const [name, arg] of [["actions.undo", {}], ["actions.compact", {}], ["actions.archive", { filter: { status: "done" } }], ["actions.set", { id: "x", value: { a: 1 } }], ["actions.delete", { id: "task-1" }], ["actions.revert", { pos: 0 }]] as const) {
+      const error = errorOf(await handlers.dispatch(name, arg));
+      expect(error.code, name).toBe("read-only");
+      expect(error.message).toMatch(/writer mode/);
+    }
+  });
+
+  it("answers no-store before a store is open", async () => {
+    expect(errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 10 })).code).toBe("no-store");
+  });
+});
+
+describe("writer mode", () => {
+  it("previews and undoes the last op of the active WAL", async () => {
+    await open({ dir: await singleWriterStore(`${work}/single`), mode: "writer" });
+    const preview = valueOf<UndoPreview>(await handlers.dispatch("actions.undoPreview", {}));
+    expect(preview.op).toMatchObject({ op: "set", id: "task-4" });
+    valueOf(await handlers.dispatch("actions.undo", {}));
+    const detail = valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: "task-4" }));
+    expect(detail.value).toMatchObject({ status: "open" });
+  });
+
+  it("sets, deletes, archives by filter and compacts, and the reads see each change", async () => {
+    await open({ dir: await singleWriterStore(`${work}/single`), mode: "writer" });
+    valueOf(await handlers.dispatch("actions.set", { id: "new-1", value: { title: "New", status: "open" } }));
+    valueOf(await handlers.dispatch("actions.delete", { id: "task-5" }));
+    const archived = valueOf<{ message: string }>(await handlers.dispatch("actions.archive", { filter: { status: "done" }, segment: "done-2026" }));
+    expect(archived.message).toMatch(/Archived \d+ record/);
+    const open_ = valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 1000 }));
+    expect(ids(open_)).toContain("new-1");
+    expect(ids(open_)).not.toContain("task-5");
+    expect(open_.rows.some((r) => r.data.status === "done")).toBe(false);
+    expect(valueOf<unknown[]>(await handlers.dispatch("archive.list", {})).length).toBeGreaterThan(0);
+    valueOf(await handlers.dispatch("actions.compact", {}));
+    const after = valueOf<OpenResult>(await handlers.dispatch("store.summary", {}));
+    expect(after.summary.counts.activeOps).toBe(0);
+  });
+
+  it("reports a delete of a missing record as not-found and an empty archive filter as bad-filter", async () => {
+    await open({ dir: await singleWriterStore(`${work}/single`), mode: "writer" });
+    expect(errorOf(await handlers.dispatch("actions.delete", { id: "no-such" })).code).toBe("not-found");
+    expect(errorOf(await handlers.dispatch("actions.archive", { filter: {} })).code).toBe("bad-filter");
+  });
+
+  it("is refused on a multi-writer store, saying to use agent mode", async () => {
+    const error = errorOf(await handlers.dispatch("store.open", { dir: await multiWriterStore(`${work}/multi`), mode: "writer" }));
+    expect(error.message).toMatch(/multi-writer.*agent mode/s);
+  });
+});
+
+describe("agent mode", () => {
+  it("needs confirmation on a single-writer store, and says why", async () => {
+    const dir = await singleWriterStore(`${work}/single`);
+    const error = errorOf(await handlers.dispatch("store.open", { dir, mode: "agent" }));
+    expect(error.code).toBe("confirm-required");
+    expect(error.message).toMatch(/never reads/);
+    expect((await open({ dir, mode: "agent", confirmAgentOnSingleWriter: true })).session.agentId).toBe("explorer");
+  });
+
+  it("writes as its own agent, undoes only its own op, and the owning agents read its writes", async () => {
+    const dir = await multiWriterStore(`${work}/multi`);
+    const opened = await open({ dir, mode: "agent", agentId: "fixer" });
+    expect(opened.session).toMatchObject({ mode: "agent", agentId: "fixer" });
+    expect(valueOf<UndoPreview>(await handlers.dispatch("actions.undoPreview", {})).op).toBeNull();
+    valueOf(await handlers.dispatch("actions.set", { id: "job-0", value: { title: "Job 0", state: "fixed" } }));
+    valueOf(await handlers.dispatch("actions.set", { id: "job-9", value: { title: "Job 9", state: "new" } }));
+    expect(valueOf<UndoPreview>(await handlers.dispatch("actions.undoPreview", {})).op).toMatchObject({ id: "job-9", agent: "fixer" });
+    valueOf(await handlers.dispatch("actions.undo", {}));
+    await handlers.closeSession();
+    const reader = new Store<Record<string, unknown>>();
+    await reader.open(dir, { agentId: "planner", checkpointOnClose: false });
+    expect(reader.get("job-0")).toMatchObject({ state: "fixed" });
+    expect(reader.get("job-9")).toBeUndefined();
+    await reader.close();
+  });
+
+  it("reverts another agent's op with a compensating write that wins", async () => {
+    await open({ dir: await multiWriterStore(`${work}/multi`), mode: "agent" });
+    const ops = valueOf<Page<TimelineOp>>(await handlers.dispatch("ops.page", { offset: 0, limit: 100, agent: "worker", id: "job-2" }));
+    const op = ops.rows[0];
+    expect(op.prev).toMatchObject({ state: "planned" });
+    valueOf(await handlers.dispatch("actions.revert", { pos: op.pos }));
+    expect(valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: "job-2" })).value).toMatchObject({ state: "planned" });
+    const deleted = valueOf<Page<TimelineOp>>(await handlers.dispatch("ops.page", { offset: 0, limit: 10, op: "delete" })).rows[0];
+    valueOf(await handlers.dispatch("actions.revert", { pos: deleted.pos }));
+    expect(valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: "job-7" })).value).toMatchObject({ title: "Job 7" });
+  });
+
+  it("compacts under the compaction lock", async () => {
+    await open({ dir: await multiWriterStore(`${work}/multi`), mode: "agent" });
+    expect(valueOf<{ message: string }>(await handlers.dispatch("actions.compact", {})).message).toMatch(/Compacted/);
+    expect(valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 100 })).total).toBe(7);
+  });
+});
+
+describe("bad input", () => {
+  it("answers an unknown call with unknown-call", async () => {
+    expect(errorOf(await handlers.dispatch("store.format", {})).code).toBe("unknown-call");
+    expect(errorOf(await handlers.dispatch("__proto__", {})).code).toBe("unknown-call");
+  });
+
+  it("answers junk on every call with bad-argument naming the field, and changes nothing", async () => {
+    await open({ dir: await singleWriterStore(`${work}/single`), mode: "writer" });
+    const before = valueOf<OpenResult>(await handlers.dispatch("store.summary", {})).summary.counts;
+    const junk: unknown[] = [42, "text", [1, 2], { unexpected: true }, { offset: -1, limit: 0 }, { id: 7, value: "no", pos: "x", filter: 3, dir: "", path: 9, a: -1, ts: 5 }];
+    for (const name of callNames) {
+      for (const arg of junk) {
+        const answer = await handlers.dispatch(name, arg);
+        expect(answer.ok, `${name} ${JSON.stringify(arg)} was accepted`).toBe(false);
+        if (answer.ok) continue;
+        expect(answer.error.code, `${name} ${JSON.stringify(arg)}`).toBe("bad-argument");
+        expect(answer.error.message).toContain(name);
+        expect(answer.error.message).not.toMatch(/\n\s+at /); // no stack trace
+      }
+    }
+    const after = valueOf<OpenResult>(await handlers.dispatch("store.summary", {})).summary.counts;
+    expect(after).toEqual(before);
+  });
+
+  it("names the bad field", async () => {
+    await open({ dir: await singleWriterStore(`${work}/single`) });
+    expect(errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 5000 })).message).toMatch(/"limit"/);
+    expect(errorOf(await handlers.dispatch("store.open", { dir: "/x", agentId: "bad id!" })).message).toMatch(/"agentId"/);
+  });
+
+  it("answers a bad filter operator as a clear error, not a crash", async () => {
+    await open({ dir: await singleWriterStore(`${work}/single`) });
+    const error = errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 5, filter: { status: { $nosuchop: 1 } } }));
+    expect(["bad-filter", "bad-argument"]).toContain(error.code);
+  });
+
+  it("answers a folder that is not a store with not-a-store", async () => {
+    expect(errorOf(await handlers.dispatch("store.open", { dir: work })).code).toMatch(/not-a-store|io/);
+  });
+});

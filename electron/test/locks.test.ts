@@ -1,0 +1,76 @@
+// Locks held by other processes: writer mode names the live holder; an
+// agent's compaction reports another agent's compaction lock.
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { AppData } from "../appdata.js";
+import type { OpenResult } from "../contract.js";
+import { Handlers } from "../handlers.js";
+import { digestTree, errorOf, multiWriterStore, removeDir, singleWriterStore, tempDir, valueOf } from "./helpers.js";
+
+let work: string;
+let handlers: Handlers;
+let holder: ChildProcess | null = null;
+
+afterEach(async () => {
+  holder?.kill();
+  holder = null;
+  await handlers?.closeSession();
+  if (work) await removeDir(work);
+});
+
+/** A live process that is not us: its pid goes into the lock file. */
+function liveProcess(): ChildProcess {
+  return spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
+}
+
+async function setup(): Promise<void> {
+  work = await tempDir("locks");
+  handlers = new Handlers({ appData: new AppData(join(work, "home")), pollMs: 0 });
+}
+
+describe("a store locked by another process", () => {
+  it("refuses writer mode with a message naming the live pid, and changes nothing", async () => {
+    await setup();
+    const dir = await singleWriterStore(join(work, "single"));
+    holder = liveProcess();
+    await writeFile(join(dir, ".lock"), String(holder.pid));
+    const before = await digestTree(dir);
+    const error = errorOf(await handlers.dispatch("store.open", { dir, mode: "writer" }));
+    expect(error.code).toBe("locked");
+    expect(error.message).toContain(String(holder.pid));
+    expect(await digestTree(dir)).toEqual(before);
+  });
+
+  it("still opens read-only alongside the lock holder", async () => {
+    await setup();
+    const dir = await singleWriterStore(join(work, "single"));
+    holder = liveProcess();
+    await writeFile(join(dir, ".lock"), String(holder.pid));
+    const opened = valueOf<OpenResult>(await handlers.dispatch("store.open", { dir }));
+    expect(opened.summary.locks).toContainEqual(expect.objectContaining({ file: ".lock", pid: holder.pid, alive: true }));
+  });
+
+  it("takes over a stale lock left by a dead process", async () => {
+    await setup();
+    const dir = await singleWriterStore(join(work, "single"));
+    const dead = liveProcess();
+    const pid = dead.pid!;
+    await new Promise((done) => { dead.once("exit", done); dead.kill(); });
+    await writeFile(join(dir, ".lock"), String(pid));
+    expect(valueOf<OpenResult>(await handlers.dispatch("store.open", { dir, mode: "writer" })).session.mode).toBe("writer");
+  });
+
+  it("reports another agent's compaction lock when an agent compacts", async () => {
+    await setup();
+    const dir = await multiWriterStore(join(work, "multi"));
+    valueOf(await handlers.dispatch("store.open", { dir, mode: "agent" }));
+    holder = liveProcess();
+    await writeFile(join(dir, ".compact-lock"), String(holder.pid));
+    const error = errorOf(await handlers.dispatch("actions.compact", {}));
+    expect(error.code).toBe("compaction-locked");
+    expect(error.message).toContain(String(holder.pid));
+  });
+});

@@ -1,0 +1,39 @@
+// Read-only means read-only: every byte of the store is the same after a
+// whole read-only session that exercised every read call.
+import { afterEach, describe, expect, it } from "vitest";
+import { AppData } from "../appdata.js";
+import type { OpenResult } from "../contract.js";
+import { Handlers } from "../handlers.js";
+import { buildDemoStore } from "../../engine/src/demo.js";
+import { digestTree, multiWriterStore, readCalls, removeDir, singleWriterStore, tempDir, valueOf } from "./helpers.js";
+
+let work: string | null = null;
+afterEach(async () => {
+  if (work) await removeDir(work);
+  work = null;
+});
+
+async function exerciseReadOnly(dir: string, home: string): Promise<void> {
+  const handlers = new Handlers({ appData: new AppData(home), pollMs: 20 });
+  const opened = valueOf<OpenResult>(await handlers.dispatch("store.open", { dir }));
+  expect(opened.session.mode).toBe("read-only");
+  const archive = opened.summary.archiveSegments[0]?.path ?? null;
+  for (const lane of opened.summary.lanes) {
+    for (const [name, arg] of readCalls(lane.path, archive)) await handlers.dispatch(name, arg);
+  }
+  await handlers.closeSession();
+}
+
+describe("a read-only session", () => {
+  it.each([
+    ["single-writer", singleWriterStore],
+    ["multi-writer", multiWriterStore],
+    ["demo", async (dir: string) => (await buildDemoStore(dir), dir)],
+  ])("leaves every byte of a %s store unchanged", async (_kind, build) => {
+    work = await tempDir("readonly");
+    const dir = await build(`${work}/store`);
+    const before = await digestTree(dir);
+    await exerciseReadOnly(dir, `${work}/home`);
+    expect(await digestTree(dir)).toEqual(before);
+  });
+});
