@@ -54,6 +54,7 @@ function page<T>(rows: T[], req: PageRequest): Page<T> {
 
 class Inspector implements InspectorApi {
   private recordsCache: { key: string; rows: RecordRow[] } | null = null;
+  private aliveCache: { key: string; ids: string[] } | null = null;
   private archiveCache = new Map<string, { mtime: number; records: RecordRow[]; info: ArchiveSegmentInfo }>();
 
   constructor(
@@ -208,6 +209,16 @@ class Inspector implements InspectorApi {
     return at;
   }
 
+  /** Ids alive at `at`, in id order; one position cached (the one being scrolled). */
+  private aliveIds(at: number): string[] {
+    const key = `${at}/${this.total}/${this.h.versions.size}`;
+    if (this.aliveCache?.key !== key) {
+      const ids = this.h.versions.ids().filter((id) => this.h.versions.valueAt(id, at) !== null);
+      this.aliveCache = { key, ids };
+    }
+    return this.aliveCache.ids;
+  }
+
   private rowsAt(at: number): RecordRow[] {
     if (at === this.total) {
       const ids = [...this.h.head.keys()].sort(compareIds);
@@ -219,8 +230,10 @@ class Inspector implements InspectorApi {
   async records(req: RecordsRequest): Promise<Page<RecordRow>> {
     const at = this.checkAt(req.at);
     if (!req.filter && !req.sort && !req.idContains) {
-      // The common seek: one page in id order, found by binary search per id, counted by alive[at].
-      return { rows: this.h.versions.alivePage(at, req.offset, req.limit), total: this.h.alive[at] ?? 0, offset: req.offset, limit: req.limit };
+      const total = this.h.alive[at] ?? 0;
+      // Early pages of a seek: walk ids from the start (cheap). Deep pages: the position's alive ids, kept for scrolling.
+      if (req.offset < DIRECT_WALK_LIMIT) return { rows: this.h.versions.alivePage(at, req.offset, req.limit), total, offset: req.offset, limit: req.limit };
+      return { rows: this.aliveIds(at).slice(req.offset, req.offset + req.limit).map((id) => ({ id, data: this.h.versions.valueAt(id, at)! })), total, offset: req.offset, limit: req.limit };
     }
     const key = JSON.stringify([at, this.total, req.filter ?? null, req.sort ?? null, req.idContains ?? ""]);
     if (this.recordsCache?.key !== key) {
@@ -361,6 +374,7 @@ class Inspector implements InspectorApi {
       const before = this.total;
       this.h = await buildHistory(this.dir);
       this.recordsCache = null;
+      this.aliveCache = null;
       return { newOps: Math.max(0, this.total - before), rebuilt: true };
     }
     const fresh: IndexedOp[] = [];
@@ -379,12 +393,14 @@ class Inspector implements InspectorApi {
     if (last && last.clock !== null && compareOps(fresh[0], last) < 0) {
       this.h = await buildHistory(this.dir); // arrived out of replay order: replay again
       this.recordsCache = null;
+      this.aliveCache = null;
       return { newOps: fresh.length, rebuilt: true };
     }
     const live = this.h.links[this.h.links.length - 1];
     for (const op of fresh) appendToTimeline(this.h, op, live.epoch);
     live.endPos = this.total;
     this.recordsCache = null;
+    this.aliveCache = null;
     return { newOps: fresh.length, rebuilt: false };
   }
 
@@ -404,9 +420,12 @@ class Inspector implements InspectorApi {
 
   async close(): Promise<void> {
     this.recordsCache = null;
+    this.aliveCache = null;
     this.archiveCache.clear();
   }
 }
+
+const DIRECT_WALK_LIMIT = 2000;
 
 function sortRows(rows: RecordRow[], field: string, dir: 1 | -1): RecordRow[] {
   const key = (r: RecordRow) => (field === "id" ? r.id : valueAtPath(r.data, field));
