@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import type { Page } from "playwright-core";
 import { startExplorer } from "../serve-child.js";
+import { prng } from "../../engine/src/demo.js";
 
 const RECORDS = 1_000_000;
 const WAL_OPS = 2_000;
@@ -28,15 +29,6 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const STATUSES = ["todo", "in-progress", "review", "done"];
 const OWNERS = ["planner", "coder-1", "coder-2", "reviewer"];
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const idOf = (i: number) => `rec-${String(i).padStart(7, "0")}`;
 

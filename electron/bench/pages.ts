@@ -11,6 +11,7 @@ import { performance } from "node:perf_hooks";
 import { AppData } from "../appdata.js";
 import { Handlers } from "../handlers.js";
 import { startServer } from "../serve.js";
+import { prng } from "../../engine/src/demo.js";
 
 const RECORDS = 1_000_000;
 const PAGE = 200;
@@ -19,15 +20,6 @@ const DIR = "/tmp/opslog-bench/pages-1m";
 const BASE_MS = Date.UTC(2026, 0, 1);
 const STATUSES = ["todo", "doing", "review", "done"];
 
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function generate(dir: string): Promise<void> {
   try {

@@ -12,6 +12,7 @@ import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises"
 import { join } from "node:path";
 import { Store as Published } from "@backloghq/opslog";
 import { openInspector } from "../src/inspect/index.js";
+import { prng } from "../src/demo.js";
 
 const OPS = 1_000_000;
 const KEYS = 100_000;
@@ -19,15 +20,6 @@ const AGENTS = ["agent-a", "agent-b", "agent-c", "agent-d"];
 const BASE_MS = Date.UTC(2026, 0, 5, 8, 0, 0);
 const DIR = join(process.env.OPSLOG_BENCH_DIR ?? "/tmp/opslog-bench", `inspect-${OPS}`);
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Write the store as opslog 0.8 would: JSONL snapshot, 4 agent WALs, delta-encoded updates. */
 async function generate(dir: string): Promise<void> {

@@ -21,7 +21,7 @@ const TITLES = [
 ];
 
 /** Seeded PRNG (mulberry32): the same seed gives the same store, byte for byte. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
