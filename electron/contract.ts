@@ -230,6 +230,7 @@ export type ContractErrorCode =
   | "confirm-required"
   | "nothing-to-undo"
   | "unauthorized"
+  | "changed-on-disk"
   | "io"
   | "internal";
 

@@ -17,6 +17,7 @@ export type OpslogErrorCode =
   | "bad-argument"
   | "confirm-required"
   | "nothing-to-undo"
+  | "changed-on-disk"
   | "io";
 
 export class OpslogError extends Error {

@@ -6,10 +6,11 @@
 import type { ScannedOp } from "./walscan.js";
 import type { Doc } from "./types.js";
 
+/** A last-writer-wins conflict, by op entries: the winner overrode the loser's write without having seen it. */
 export interface ConflictRecord {
-  id: string;
-  winner: ScannedOp;
-  losers: ScannedOp[];
+  rec: number;
+  winner: number;
+  losers: number[];
 }
 
 /** Deep equality of JSON values (what JSON.parse gives), much cheaper than util.isDeepStrictEqual. */
@@ -25,7 +26,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 }
 
 /** Whether op's prev (full or a reverse patch over its data) is exactly `record`, without building it. */
-export function prevIs(op: ScannedOp, record: Doc | null): boolean {
+export function prevIs(op: Pick<ScannedOp, "data" | "rawPrev" | "encoding">, record: Doc | null): boolean {
   if (op.rawPrev === null || record === null) return op.rawPrev === record;
   if (op.encoding !== "delta") return jsonEqual(op.rawPrev, record);
   const patch = op.rawPrev as { $set?: Doc; $unset?: string[] };
@@ -44,17 +45,6 @@ export function prevIs(op: ScannedOp, record: Doc | null): boolean {
     } else if (unset.includes(key) || !Object.hasOwn(data, key) || !jsonEqual(data[key], value)) return false;
   }
   return seen === count;
-}
-
-export class ConflictFinder {
-  readonly found: ConflictRecord[] = [];
-
-  /** Call for each op in replay order, with the op that wrote the key last (null after a snapshot or none). */
-  observe(op: ScannedOp, last: ScannedOp | null): void {
-    if (!last || last.agent === null || op.agent === null || last.agent === op.agent) return;
-    if (prevIs(op, last.op === "set" ? last.data : null)) return; // the writer had seen it: an ordinary update
-    this.found.push({ id: op.id, winner: op, losers: [last] });
-  }
 }
 
 export function explainConflict(id: string, winnerAgent: string | null, loserAgents: (string | null)[]): string {

@@ -2,30 +2,35 @@
  * Builds the store's whole history from what is on disk: the chain
  * snapshot -> WALs -> next snapshot -> ... back to creation, replayed in
  * opslog's order into per-record versions, with each link verified, and
- * conflicts and lost writes found on the way. Reads only; never writes.
+ * conflicts and lost writes found on the way. The WALs stream through once,
+ * merged as they are read; each op leaves a compact entry in the op index
+ * (OpTable) and its data is dropped, except the current value of each record.
+ * Reads only; never writes.
  */
 import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
 import { readArchiveSegmentFile } from "../archive.js";
+import { compareOps } from "../store.js";
 import { readSnapshotFile } from "../snapshot.js";
-import { mergeInReplayOrder } from "./order.js";
+import { jsonEqual, prevIs } from "./conflicts.js";
+import type { ConflictRecord } from "./conflicts.js";
+import { AgentTable, IntList, OpTable } from "./optable.js";
+import { OpReader } from "./opreader.js";
+import { OutOfOrder, mergeInReplayOrder } from "./order.js";
+import type { MergeSource } from "./order.js";
 import { scanDirectory } from "./scan.js";
 import type { DirectoryScan, FileEntry, WalEntry } from "./scan.js";
-import { readWalLines } from "./walscan.js";
+import { LaneReader } from "./walscan.js";
 import type { ScannedOp, SkippedWalLine } from "./walscan.js";
-import { RecordVersions } from "./versions.js";
-import type { VersionList } from "./versions.js";
-import { ConflictFinder } from "./conflicts.js";
-import type { ChainLink, Conflict, Doc, StoreKind, StoreWarning } from "./types.js";
-
-/** An op with its timeline place (pos, epoch, lost), as the index keeps it. */
-export type IndexedOp = ScannedOp;
+import { CurrentState, RecordVersions } from "./versions.js";
+import type { ChainLink, Doc, StoreKind, StoreWarning } from "./types.js";
 
 export interface Lane {
   entry: WalEntry;
   named: boolean;
   live: boolean;
-  ops: IndexedOp[];
+  /** The op index entries of this WAL's ops, in file order */
+  entries: IntList;
   skipped: SkippedWalLine[];
   /** Where the next tail read starts */
   end: number;
@@ -35,20 +40,26 @@ export interface Lane {
 export interface History {
   scan: DirectoryScan;
   lanes: Lane[];
-  timeline: IndexedOp[];
+  table: OpTable;
+  agents: AgentTable;
+  /** Timeline position -> op entry */
+  timeline: IntList;
   links: ChainLink[];
   versions: RecordVersions;
-  head: Map<string, Doc>;
+  /** The current state, as parsed, by record number */
+  head: CurrentState;
   /** alive[k] = number of records in state k (the state after k timeline ops) */
-  alive: number[];
-  conflicts: ConflictFinder;
-  lost: IndexedOp[];
+  alive: IntList;
+  conflicts: ConflictRecord[];
+  /** Entries of ops that are not part of the history and that the current state does not hold */
+  lost: number[];
   /** State indexes where a snapshot replaced the replayed state, and the ids it changed */
   jumps: { k: number; ids: string[] }[];
   warnings: StoreWarning[];
   kind: StoreKind;
   multiWriter: boolean;
   snapshotInfo: Map<string, { timestamp: string | null; records: number | null; format: "json" | "jsonl" | null }>;
+  reader: OpReader;
 }
 
 interface PlannedLink {
@@ -58,40 +69,61 @@ interface PlannedLink {
   live: boolean;
 }
 
+/**
+ * The history of the store in `dir`. WALs are merged as they stream in; if
+ * one turns out not to be in clock order, the build starts over and sorts
+ * each link's ops in memory instead (slower, and rare: opslog never writes that).
+ */
 export async function buildHistory(dir: string): Promise<History> {
+  try {
+    return await build(dir, false);
+  } catch (err) {
+    if (!(err instanceof OutOfOrder)) throw err;
+    return await build(dir, true);
+  }
+}
+
+async function build(dir: string, sortInMemory: boolean): Promise<History> {
   const scan = await scanDirectory(dir);
   const { manifest } = scan;
   const named = new Set([manifest.activeOps, ...Object.values(manifest.activeAgentOps ?? {})]);
   const liveWals = new Set(manifest.activeAgentOps ? Object.values(manifest.activeAgentOps) : [manifest.activeOps]);
-  const lanes: Lane[] = [];
-  const warnings = [...scan.warnings];
-  for (const [fileIdx, entry] of scan.wals.entries()) {
-    const read = await readWalLines(dir, entry.path, fileIdx, 0, 1, false);
-    const lane: Lane = { entry, named: named.has(entry.path), live: liveWals.has(entry.path), ops: read.ops, skipped: read.skipped, end: read.end, nextLine: read.nextLine };
-    if (read.end < entry.bytes) lane.skipped.push({ line: read.nextLine, reason: "incomplete last line: a crash mid-append, or a write in progress", torn: true });
-    lanes.push(lane);
-    for (const s of lane.skipped) warnings.push(skippedWarning(entry.path, s));
-  }
+  const lanes: Lane[] = scan.wals.map((entry) => ({ entry, named: named.has(entry.path), live: liveWals.has(entry.path), entries: new IntList(), skipped: [], end: 0, nextLine: 1 }));
+  const table = new OpTable();
+  const versions = new RecordVersions();
   const history: History = {
     scan,
     lanes,
-    timeline: [],
+    table,
+    agents: new AgentTable(),
+    timeline: new IntList(),
     links: [],
-    versions: new RecordVersions(),
-    head: new Map(),
-    alive: [0],
-    conflicts: new ConflictFinder(),
+    versions,
+    head: new CurrentState(),
+    alive: new IntList(),
+    conflicts: [],
     lost: [],
     jumps: [],
-    warnings,
+    warnings: [...scan.warnings],
     kind: "single-writer",
     multiWriter: manifest.activeAgentOps !== undefined,
     snapshotInfo: new Map(),
+    reader: new OpReader(dir, table, scan.wals.map((w) => w.path), (e) => versions.ids[table.rec(e)]),
   };
-  await replayChain(dir, history, planLinks(scan, lanes));
-  history.kind = storeKind(history);
-  markLostWrites(history);
-  history.versions.ids(); // sort the ids once now, not on the first seek
+  history.alive.push(0);
+  try {
+    const plan = planLinks(scan, lanes);
+    await replayChain(dir, history, plan, sortInMemory);
+    // WALs outside the chain (newer than the current snapshot, say): read, but never replayed.
+    const inPlan = new Set(plan.flatMap((p) => p.lanes));
+    for (const lane of lanes) if (!inPlan.has(lane)) await readWholeLane(dir, history, lane, () => true);
+    history.kind = storeKind(history);
+    markLostWrites(history);
+    versions.sortedRecs(); // sort the ids once now, not on the first seek
+  } catch (err) {
+    history.reader.close();
+    throw err;
+  }
   return history;
 }
 
@@ -137,15 +169,15 @@ async function loadSnapshot(dir: string, history: History, entry: FileEntry): Pr
   }
 }
 
-async function replayChain(dir: string, history: History, plan: PlannedLink[]): Promise<void> {
+async function replayChain(dir: string, history: History, plan: PlannedLink[], sortInMemory: boolean): Promise<void> {
   const archived = await loadArchivedRecords(dir, history);
   const base: Map<string, unknown> | null = plan[0]?.snapshot ? await loadSnapshot(dir, history, plan[0].snapshot) : new Map();
-  if (base) for (const [id, value] of base) setValue(history, id, 0, value as Doc, -1);
+  if (base) for (const [id, value] of base) setFromSnapshot(history, id, 0, value as Doc);
   for (const [epoch, planned] of plan.entries()) {
     const startPos = history.timeline.length;
     const nextSnap = planned.next ? await loadSnapshot(dir, history, planned.next) : null;
     const cutoff = planned.next ? history.snapshotInfo.get(planned.next.path)?.timestamp ?? null : null;
-    replayLink(history, planned, epoch, cutoff);
+    await replayLink(dir, history, planned, epoch, cutoff, sortInMemory);
     const link: ChainLink = {
       epoch,
       snapshot: planned.snapshot?.path ?? null,
@@ -181,40 +213,105 @@ function missingLiveWals(history: History): string[] {
   return history.warnings.filter((w) => w.code === "missing-file" && w.file?.startsWith("ops/")).map((w) => w.file!);
 }
 
-/** Replay one link's ops in opslog's order; ops appended after the next snapshot was taken are lost. */
-function replayLink(history: History, planned: PlannedLink, epoch: number, cutoff: string | null): void {
-  const runs: IndexedOp[][] = [];
-  for (const lane of planned.lanes) {
-    const run: IndexedOp[] = [];
-    for (const op of lane.ops) {
-      if (cutoff !== null && op.ts > cutoff) op.lost = true;
-      else if (!planned.live || lane.live) run.push(op);
-      else op.lost = true; // a WAL of the live link that the manifest does not name
-    }
-    runs.push(run);
+/** Add a chunk of a lane's ops to the index; the ones `replayed` accepts go on to be replayed. */
+export function addToIndex(history: History, lane: Lane, ops: ScannedOp[], replayed: (op: ScannedOp) => boolean): ScannedOp[] {
+  const out: ScannedOp[] = [];
+  for (const op of ops) {
+    const rec = history.versions.intern(op.id);
+    op.id = history.versions.ids[rec]; // one id string per record, not one per op
+    op.agentIdx = history.agents.intern(op.agent);
+    op.entry = history.table.add(op, op.agentIdx, rec);
+    lane.entries.push(op.entry);
+    if (replayed(op)) out.push(op);
   }
-  for (const op of mergeInReplayOrder(runs)) appendToTimeline(history, op, epoch);
+  return out;
 }
 
-export function appendToTimeline(history: History, op: IndexedOp, epoch: number): void {
+/** Where a lane's reading ended, and what it skipped. */
+function finishLane(history: History, lane: Lane, reader: LaneReader): void {
+  lane.end = reader.end;
+  lane.nextLine = reader.nextLine;
+  lane.skipped = reader.skipped;
+  if (lane.end < lane.entry.bytes) lane.skipped.push({ line: lane.nextLine, reason: "incomplete last line: a crash mid-append, or a write in progress", torn: true });
+  for (const s of lane.skipped) history.warnings.push(skippedWarning(lane.entry.path, s));
+}
+
+async function readWholeLane(dir: string, history: History, lane: Lane, lost: (op: ScannedOp) => boolean): Promise<ScannedOp[]> {
+  const fileIdx = history.lanes.indexOf(lane);
+  const reader = new LaneReader(dir, lane.entry.path, fileIdx, 0, 1, false);
+  const out: ScannedOp[] = [];
+  for (let chunk = await reader.next(); chunk; chunk = await reader.next()) {
+    for (const op of addToIndex(history, lane, chunk, (o) => !lost(o))) out.push(op);
+  }
+  finishLane(history, lane, reader);
+  return out;
+}
+
+/**
+ * Replay one link's ops in opslog's order. Ops appended after the next
+ * snapshot was taken, and ops in a WAL of the live link that the manifest no
+ * longer names, are not replayed: they are lost-write candidates.
+ */
+async function replayLink(dir: string, history: History, planned: PlannedLink, epoch: number, cutoff: string | null, sortInMemory: boolean): Promise<void> {
+  const lost = (lane: Lane) => (op: ScannedOp) => (cutoff !== null && op.ts > cutoff) || (planned.live && !lane.live);
+  if (sortInMemory) {
+    const runs: ScannedOp[] = [];
+    for (const lane of planned.lanes) for (const op of await readWholeLane(dir, history, lane, lost(lane))) runs.push(op);
+    runs.sort(compareOps); // stable: equal keys keep WAL order
+    for (const op of runs) replay(history, op, epoch);
+    return;
+  }
+  const readers: LaneReader[] = [];
+  const sources = planned.lanes.map((lane): MergeSource => {
+    const reader = new LaneReader(dir, lane.entry.path, history.lanes.indexOf(lane), 0, 1, false);
+    readers.push(reader);
+    const isLost = lost(lane);
+    const source: MergeSource = {
+      buf: [],
+      i: 0,
+      async fill() {
+        while (source.i >= source.buf.length) {
+          const chunk = await reader.next();
+          if (!chunk) return;
+          source.buf = addToIndex(history, lane, chunk, (op) => !isLost(op));
+          source.i = 0;
+        }
+      },
+    };
+    return source;
+  });
+  try {
+    await mergeInReplayOrder(sources, () => history.agents.ranks, (op) => replay(history, op, epoch));
+  } finally {
+    for (const reader of readers) await reader.close();
+  }
+  planned.lanes.forEach((lane, i) => finishLane(history, lane, readers[i]));
+}
+
+/** Apply one op: its timeline place, the record's new version, the current state; and is it a conflict? */
+export function replay(history: History, op: ScannedOp, epoch: number): void {
+  const { table, versions, head } = history;
   const pos = history.timeline.length;
-  op.pos = pos;
-  op.epoch = epoch;
-  const list = setValue(history, op.id, pos + 1, op.data, pos);
-  op.id = list.id; // share one id string per record, not one per op
-  const lastPos = list.pos.length > 1 ? list.pos[list.pos.length - 2] : -1;
-  history.conflicts.observe(op, lastPos >= 0 ? history.timeline[lastPos] : null);
-  history.timeline.push(op);
-  op.rawPrev = null; // recoverable from the versions; dropping it halves the index's memory
+  table.place(op.entry, pos, epoch);
+  history.timeline.push(op.entry);
+  const rec = table.rec(op.entry);
+  const last = versions.lastSrc(rec);
+  // A different agent wrote this key last, and this op's writer had not seen that write.
+  if (last >= 0 && op.agentIdx !== 0) {
+    const lastAgent = versions.lastAgent(rec);
+    if (lastAgent !== 0 && lastAgent !== op.agentIdx && !prevIs(op, head.get(rec) ?? null)) history.conflicts.push({ rec, winner: op.entry, losers: [last] });
+  }
+  versions.push(rec, pos + 1, op.entry, op.agentIdx);
+  head.set(rec, op.data);
+  history.alive.push(head.size);
 }
 
-/** Returns id's version list (pos -1 marks a version a snapshot set). */
-function setValue(history: History, id: string, k: number, value: Doc | null, pos: number): VersionList {
-  const list = history.versions.push(id, k, value, pos);
-  if (value === null) history.head.delete(id);
-  else history.head.set(id, value);
-  history.alive[k] = history.head.size;
-  return list;
+/** From state k on, id has the value a snapshot gave it (null: absent). */
+function setFromSnapshot(history: History, id: string, k: number, value: Doc | null): void {
+  const rec = history.versions.intern(id);
+  history.versions.push(rec, k, history.versions.snapshotSrc(value));
+  history.head.set(rec, value);
+  history.alive.set(k, history.head.size);
 }
 
 /** Verify a link against the snapshot that follows it, then continue from that snapshot. */
@@ -222,15 +319,20 @@ function jumpToSnapshot(history: History, link: ChainLink, next: Map<string, unk
   const k = history.timeline.length;
   const differing: string[] = [];
   const changed: string[] = [];
-  for (const [id, value] of next) if (!isDeepStrictEqual(history.head.get(id), value)) differing.push(id);
-  for (const [id, value] of history.head) {
+  const { head, versions } = history;
+  for (const [id, value] of next) {
+    const rec = versions.recOf(id);
+    if (!isDeepStrictEqual(rec === undefined ? undefined : head.get(rec), value)) differing.push(id);
+  }
+  for (const [rec, value] of head.entries()) {
+    const id = versions.ids[rec];
     if (next.has(id)) continue;
     changed.push(id);
     // store.archive() removes records without an op: gone into an archive segment is not a mismatch.
     if (!isDeepStrictEqual(archived.get(id), value)) differing.push(id);
   }
   changed.push(...differing.filter((id) => next.has(id)));
-  for (const id of changed) setValue(history, id, k, (next.get(id) as Doc | undefined) ?? null, -1);
+  for (const id of changed) setFromSnapshot(history, id, k, (next.get(id) as Doc | undefined) ?? null);
   if (changed.length > 0) history.jumps.push({ k, ids: changed });
   link.mismatchCount = differing.length;
   link.mismatchIds = differing.slice(0, 100);
@@ -246,31 +348,41 @@ function jumpToSnapshot(history: History, link: ChainLink, next: Map<string, unk
   }
 }
 
+const LOST_BATCH = 10_000;
+
 /** Lost: not part of the history, and the current state does not hold what they wrote. */
 function markLostWrites(history: History): void {
+  const candidates: number[] = [];
   for (const lane of history.lanes) {
-    for (const op of lane.ops) {
-      if (op.pos !== null) continue;
-      op.lost = true;
-      const now = history.head.get(op.id) ?? null;
-      const holds = op.op === "set" ? isDeepStrictEqual(now, op.data) : now === null;
-      if (!holds) history.lost.push(op);
+    for (let i = 0; i < lane.entries.length; i++) {
+      const e = lane.entries.get(i);
+      if (history.table.pos(e) === -1) candidates.push(e);
+    }
+  }
+  // Read back in batches: a whole retired WAL can be candidates.
+  for (let b = 0; b < candidates.length; b += LOST_BATCH) {
+    const batch = candidates.slice(b, b + LOST_BATCH);
+    const ops = history.reader.many(batch);
+    for (const e of batch) {
+      const op = ops.get(e)!;
+      const now = history.head.get(history.table.rec(e)) ?? null;
+      const holds = op.op === "set" ? jsonEqual(now, op.data) : now === null;
+      if (!holds) history.lost.push(e);
     }
   }
   if (history.lost.length > 0) {
-    const files = [...new Set(history.lost.map((op) => history.scan.wals[op.fileIdx].path))];
+    const files = [...new Set(history.lost.map((e) => history.scan.wals[history.table.fileIdx(e)].path))];
     history.warnings.push({ code: "lost-writes", severity: "warning", message: `${history.lost.length} write(s) in ${files.join(", ")} are not part of the store: their agent kept appending to a WAL that a compaction had already retired. Their writers believe them saved.` });
   }
 }
 
 function storeKind(history: History): StoreKind {
-  if (history.timeline.length === 0 && history.head.size === 0) return "empty";
+  const total = history.timeline.length;
+  if (total === 0 && history.head.size === 0) return "empty";
   const live = history.links[history.links.length - 1];
   let withAgent = 0;
-  const start = live ? live.startPos : history.timeline.length;
-  for (let p = start; p < history.timeline.length; p++) if (history.timeline[p].agent !== null) withAgent++;
-  if (history.multiWriter) return withAgent < history.timeline.length - start ? "mixed" : "multi-writer";
+  const start = live ? live.startPos : total;
+  for (let p = start; p < total; p++) if (history.table.agent(history.timeline.get(p)) !== 0) withAgent++;
+  if (history.multiWriter) return withAgent < total - start ? "mixed" : "multi-writer";
   return withAgent > 0 ? "mixed" : "single-writer";
 }
-
-export type { Conflict };

@@ -2,18 +2,22 @@
  * The inspector: a strictly read-only view of one store directory. It never
  * takes a lock and never writes a byte; it answers what the Store API cannot
  * (timeline, lanes, history chain, replay, conflicts, lost writes), in pages.
+ * The index keeps where every op is, not its data: what a page shows is read
+ * back from the WALs by offset (OpReader), a few sequential reads per page.
  */
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { readArchiveSegmentFile } from "../archive.js";
 import { OpslogError } from "../errors.js";
 import { compareOps } from "../store.js";
-import { appendToTimeline, buildHistory, skippedWarning } from "./history.js";
-import type { History, IndexedOp } from "./history.js";
-import { explainConflict } from "./conflicts.js";
-import { compareValues, compileFilter, valueAtPath } from "./query.js";
+import { addToIndex, buildHistory, replay, skippedWarning } from "./history.js";
+import type { History } from "./history.js";
+import { explainConflict, jsonEqual } from "./conflicts.js";
+import { canonicalMs } from "./optable.js";
+import { compareValues, compileFilter, mentionsFields, valueAtPath } from "./query.js";
 import { prevOf, readWalLines } from "./walscan.js";
-import { compareIds } from "./versions.js";
+import type { ScannedOp } from "./walscan.js";
+import { ABSENT, compareIds } from "./versions.js";
 import type {
   AgentLane,
   ArchiveSegmentInfo,
@@ -52,9 +56,24 @@ function page<T>(rows: T[], req: PageRequest): Page<T> {
   return { rows: rows.slice(req.offset, req.offset + req.limit), total: rows.length, offset: req.offset, limit: req.limit };
 }
 
+/** A diff row before its values are read: which version each side has. */
+interface DiffRef {
+  rec: number;
+  kind: DiffRow["kind"];
+  before: number;
+  after: number;
+}
+
+/** Timeline positions scanned per batch when a filter needs the ops' data. */
+const SCAN_BATCH = 4096;
+/** Early pages of a seek walk the ids from the start; deeper ones use the position's alive ids, kept for scrolling. */
+const DIRECT_WALK_LIMIT = 2000;
+
 class Inspector implements InspectorApi {
   private recordsCache: { key: string; rows: RecordRow[] } | null = null;
-  private aliveCache: { key: string; ids: string[] } | null = null;
+  private aliveCache: { key: string; recs: Int32Array } | null = null;
+  private opsCache: { key: string; positions: number[] } | null = null;
+  private diffCache: { key: string; refs: DiffRef[]; counts: DiffPage["counts"] } | null = null;
   private archiveCache = new Map<string, { mtime: number; records: RecordRow[]; info: ArchiveSegmentInfo }>();
 
   constructor(
@@ -66,27 +85,46 @@ class Inspector implements InspectorApi {
     return this.h.timeline.length;
   }
 
-  private file(op: IndexedOp): string {
-    return this.h.scan.wals[op.fileIdx].path;
+  private file(e: number): string {
+    return this.h.scan.wals[this.h.table.fileIdx(e)].path;
   }
 
-  private toTimelineOp(op: IndexedOp): TimelineOp {
-    const pos = op.pos!;
-    return {
-      pos,
-      epoch: op.epoch!,
-      file: this.file(op),
-      line: op.line,
-      offset: op.offset,
-      ts: op.ts,
-      agent: op.agent,
-      clock: op.clock,
-      op: op.op,
-      id: op.id,
-      data: op.data,
-      prev: this.h.versions.valueAt(op.id, pos),
-      encoding: op.encoding,
-    };
+  private idOf(e: number): string {
+    return this.h.versions.ids[this.h.table.rec(e)];
+  }
+
+  private agentOf(e: number): string | null {
+    return this.h.agents.names[this.h.table.agent(e)];
+  }
+
+  /** Whether a version source holds a record (not absent, not a delete). */
+  private holds(src: number): boolean {
+    if (src >= 0) return !this.h.table.isDelete(src);
+    return src !== ABSENT && this.h.versions.snapshotValue(src) !== null;
+  }
+
+  /** The values of version sources, the ops among them read from disk together. */
+  private values(srcs: number[]): (Doc | null)[] {
+    const ops = this.h.reader.many(srcs.filter((s) => s >= 0));
+    return srcs.map((s) => (s >= 0 ? ops.get(s)!.data : s === ABSENT ? null : this.h.versions.snapshotValue(s)));
+  }
+
+  private valueAt(rec: number | undefined, at: number): Doc | null {
+    return rec === undefined ? null : this.values([this.h.versions.srcAt(rec, at)])[0];
+  }
+
+  /** Timeline ops at these positions, each with its data and the record's value before it. */
+  private timelineOps(positions: number[]): TimelineOp[] {
+    const { table, timeline, versions } = this.h;
+    const entries = positions.map((p) => timeline.get(p));
+    const prevSrcs = positions.map((p, i) => versions.srcAt(table.rec(entries[i]), p));
+    const ops = this.h.reader.many(entries);
+    const prevs = this.values(prevSrcs);
+    return positions.map((pos, i) => {
+      const e = entries[i];
+      const op = ops.get(e)!;
+      return { pos, epoch: table.epoch(e), file: this.file(e), line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev: prevs[i], encoding: op.encoding };
+    });
   }
 
   async summary(): Promise<StoreSummary> {
@@ -104,7 +142,7 @@ class Inspector implements InspectorApi {
         timelineOps: this.total,
         archivedRecords: archives.reduce((n, a) => n + a.records, 0),
         lostWrites: h.lost.length,
-        conflicts: h.conflicts.found.length,
+        conflicts: h.conflicts.length,
       },
       agents,
       snapshots: this.snapshotInfos(),
@@ -144,63 +182,129 @@ class Inspector implements InspectorApi {
   }
 
   async timelineInfo(): Promise<TimelineInfo> {
-    const t = this.h.timeline;
-    let min: string | null = null;
-    let max: string | null = null;
-    for (const op of t) {
-      if (min === null || op.ts < min) min = op.ts;
-      if (max === null || op.ts > max) max = op.ts;
+    const { table, timeline } = this.h;
+    let min = -1;
+    let max = -1;
+    for (let p = 0; p < timeline.length; p++) {
+      const e = timeline.get(p);
+      const ms = table.tsMs(e);
+      if (min === -1 || ms < table.tsMs(min)) min = e;
+      if (max === -1 || ms > table.tsMs(max)) max = e;
     }
-    return { total: t.length, links: this.h.links.map((l) => ({ ...l })), tsRange: min && max ? [min, max] : null };
+    return { total: timeline.length, links: this.h.links.map((l) => ({ ...l })), tsRange: min === -1 ? null : [table.ts(min), table.ts(max)] };
   }
 
   async ops(req: OpsRequest): Promise<Page<TimelineOp>> {
     const predicate = compileFilter(req.filter);
     const plain = req.agent === undefined && !req.id && !req.op && !req.from && !req.to && !predicate;
-    if (plain) return { ...page(this.h.timeline, req), rows: this.h.timeline.slice(req.offset, req.offset + req.limit).map((op) => this.toTimelineOp(op)) };
-    const rows: TimelineOp[] = [];
-    let total = 0;
-    for (const op of this.h.timeline) {
-      if (req.agent !== undefined && op.agent !== req.agent) continue;
-      if (req.id && op.id !== req.id) continue;
-      if (req.op && op.op !== req.op) continue;
-      if (req.from && op.ts < req.from) continue;
-      if (req.to && op.ts > req.to) continue;
-      if (predicate && !predicate(this.toTimelineOp(op))) continue;
-      if (total >= req.offset && rows.length < req.limit) rows.push(this.toTimelineOp(op));
-      total++;
+    if (plain) {
+      const end = Math.min(this.total, req.offset + req.limit);
+      const positions: number[] = [];
+      for (let p = req.offset; p < end; p++) positions.push(p);
+      return { rows: this.timelineOps(positions), total: this.total, offset: req.offset, limit: req.limit };
     }
-    return { rows, total, offset: req.offset, limit: req.limit };
+    const key = JSON.stringify([this.total, req.agent, req.id ?? null, req.op ?? null, req.from ?? null, req.to ?? null, req.filter ?? null]);
+    if (this.opsCache?.key !== key) this.opsCache = { key, positions: this.matchingPositions(req, predicate) };
+    const positions = this.opsCache.positions;
+    return { rows: this.timelineOps(positions.slice(req.offset, req.offset + req.limit)), total: positions.length, offset: req.offset, limit: req.limit };
+  }
+
+  /** Timeline positions whose op passes the request's conditions; the data is read only if the filter looks at it. */
+  private matchingPositions(req: OpsRequest, predicate: ((doc: unknown) => boolean) | null): number[] {
+    const { table, timeline, versions } = this.h;
+    const agent = req.agent === undefined ? undefined : req.agent === null ? 0 : this.h.agents.names.indexOf(req.agent);
+    const rec = req.id ? versions.recOf(req.id) : undefined;
+    if (agent === -1 || (req.id && rec === undefined)) return [];
+    const after = timeBound(req.from);
+    const before = timeBound(req.to);
+    const candidates: number[] = [];
+    for (let p = 0; p < timeline.length; p++) {
+      const e = timeline.get(p);
+      if (agent !== undefined && table.agent(e) !== agent) continue;
+      if (rec !== undefined && table.rec(e) !== rec) continue;
+      if (req.op && table.op(e) !== req.op) continue;
+      if (after && after.below(table, e)) continue;
+      if (before && before.above(table, e)) continue;
+      candidates.push(p);
+    }
+    if (!predicate) return candidates;
+    const matched: number[] = [];
+    if (!mentionsFields(req.filter!, ["data", "prev"])) {
+      // Only the op's own fields are asked about: no need to read anything.
+      for (const p of candidates) {
+        const e = timeline.get(p);
+        const light = { pos: p, epoch: table.epoch(e), file: this.file(e), line: table.line(e), offset: table.offset(e), ts: table.ts(e), agent: this.agentOf(e), clock: table.clock(e), op: table.op(e), id: this.idOf(e), encoding: table.encoding(e) };
+        if (predicate(light)) matched.push(p);
+      }
+      return matched;
+    }
+    for (let b = 0; b < candidates.length; b += SCAN_BATCH) {
+      const batch = candidates.slice(b, b + SCAN_BATCH);
+      this.timelineOps(batch).forEach((op, i) => {
+        if (predicate(op)) matched.push(batch[i]);
+      });
+    }
+    return matched;
   }
 
   async op(pos: number): Promise<TimelineOp | null> {
-    const op = this.h.timeline[pos];
-    return op ? this.toTimelineOp(op) : null;
+    if (!Number.isInteger(pos) || pos < 0 || pos >= this.total) return null;
+    return this.timelineOps([pos])[0];
   }
 
   async lanes(): Promise<AgentLane[]> {
+    const { table, agents } = this.h;
     const lost = new Set(this.h.lost);
     return this.h.lanes.map((lane) => {
-      let clockRange: [number, number] | null = null;
-      let tsRange = null as [string, string] | null;
-      for (const op of lane.ops) {
-        if (op.clock !== null) clockRange = clockRange ? [Math.min(clockRange[0], op.clock), Math.max(clockRange[1], op.clock)] : [op.clock, op.clock];
-        tsRange = tsRange ? [op.ts < tsRange[0] ? op.ts : tsRange[0], op.ts > tsRange[1] ? op.ts : tsRange[1]] : [op.ts, op.ts];
+      let clockMin = Infinity;
+      let clockMax = -Infinity;
+      let first = -1;
+      let last = -1;
+      let lostOps = 0;
+      let agent = 0;
+      for (let i = 0; i < lane.entries.length; i++) {
+        const e = lane.entries.get(i);
+        const clock = table.clock(e);
+        if (clock !== null) {
+          if (clock < clockMin) clockMin = clock;
+          if (clock > clockMax) clockMax = clock;
+        }
+        if (first === -1 || table.tsMs(e) < table.tsMs(first)) first = e;
+        if (last === -1 || table.tsMs(e) > table.tsMs(last)) last = e;
+        if (lost.has(e)) lostOps++;
+        if (agent === 0) agent = table.agent(e);
       }
-      const agent = lane.entry.agent ?? lane.ops.find((op) => op.agent !== null)?.agent ?? null;
-      const lostOps = lane.ops.filter((op) => op.pos === null && lost.has(op)).length;
-      return { path: lane.entry.path, agent, named: lane.named, ops: lane.ops.length, bytes: lane.end, clockRange, tsRange, malformedLines: lane.skipped.length, lostOps };
+      return {
+        path: lane.entry.path,
+        agent: lane.entry.agent ?? agents.names[agent],
+        named: lane.named,
+        ops: lane.entries.length,
+        bytes: lane.end,
+        clockRange: clockMin === Infinity ? null : [clockMin, clockMax],
+        tsRange: first === -1 ? null : [table.ts(first), table.ts(last)],
+        malformedLines: lane.skipped.length,
+        lostOps,
+      };
     });
   }
 
   async laneOps(path: string, req: PageRequest): Promise<Page<LaneOp>> {
     const lane = this.h.lanes.find((l) => l.entry.path === path);
     if (!lane) throw new OpslogError("not-found", `No WAL file ${path} in this store.`);
-    const rows = lane.ops.slice(req.offset, req.offset + req.limit).map((op): LaneOp => {
-      const prev = op.pos !== null ? this.h.versions.valueAt(op.id, op.pos) : prevOf(op);
-      return { file: path, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev, encoding: op.encoding, pos: op.pos, epoch: op.epoch, lost: op.pos === null };
+    const { table, versions } = this.h;
+    const entries: number[] = [];
+    for (let i = req.offset; i < Math.min(lane.entries.length, req.offset + req.limit); i++) entries.push(lane.entries.get(i));
+    const ops = this.h.reader.many(entries);
+    // Replayed ops show the state before them; the others, what their writer thought it was.
+    const prevSrcs = entries.map((e) => (table.pos(e) >= 0 ? versions.srcAt(table.rec(e), table.pos(e)) : ABSENT));
+    const prevs = this.values(prevSrcs);
+    const rows = entries.map((e, i): LaneOp => {
+      const op = ops.get(e)!;
+      const pos = table.pos(e);
+      const prev = pos >= 0 ? prevs[i] : prevOf(op);
+      return { file: path, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev, encoding: op.encoding, pos: pos >= 0 ? pos : null, epoch: pos >= 0 ? table.epoch(e) : null, lost: pos < 0 };
     });
-    return { rows, total: lane.ops.length, offset: req.offset, limit: req.limit };
+    return { rows, total: lane.entries.length, offset: req.offset, limit: req.limit };
   }
 
   private checkAt(at: number | undefined): number {
@@ -209,38 +313,68 @@ class Inspector implements InspectorApi {
     return at;
   }
 
-  /** Ids alive at `at`, in id order; one position cached (the one being scrolled). */
-  private aliveIds(at: number): string[] {
+  /** Records alive at `at`, in id order; one position cached (the one being scrolled). */
+  private aliveRecs(at: number): Int32Array {
     const key = `${at}/${this.total}/${this.h.versions.size}`;
     if (this.aliveCache?.key !== key) {
-      const ids = this.h.versions.ids().filter((id) => this.h.versions.valueAt(id, at) !== null);
-      this.aliveCache = { key, ids };
+      const { versions } = this.h;
+      const all = versions.sortedRecs();
+      const alive = new Int32Array(this.h.alive.get(at));
+      let n = 0;
+      for (let i = 0; i < all.length && n < alive.length; i++) if (this.holds(versions.srcAt(all[i], at))) alive[n++] = all[i];
+      this.aliveCache = { key, recs: alive.subarray(0, n) };
     }
-    return this.aliveCache.ids;
+    return this.aliveCache.recs;
   }
 
-  private rowsAt(at: number): RecordRow[] {
-    if (at === this.total) {
-      const ids = [...this.h.head.keys()].sort(compareIds);
-      return ids.map((id) => ({ id, data: this.h.head.get(id)! }));
+  /** A page of the records alive at `at`, in id order, reading only that page's values. */
+  private alivePage(at: number, offset: number, limit: number): RecordRow[] {
+    const { versions } = this.h;
+    const recs: number[] = [];
+    const srcs: number[] = [];
+    if (offset < DIRECT_WALK_LIMIT) {
+      let seen = 0;
+      for (const rec of versions.sortedRecs()) {
+        if (recs.length >= limit) break;
+        const src = versions.srcAt(rec, at);
+        if (!this.holds(src) || seen++ < offset) continue;
+        recs.push(rec);
+        srcs.push(src);
+      }
+    } else {
+      for (const rec of this.aliveRecs(at).subarray(offset, offset + limit)) {
+        recs.push(rec);
+        srcs.push(versions.srcAt(rec, at));
+      }
     }
-    return this.h.versions.aliveAt(at);
+    const values = this.values(srcs);
+    return recs.map((rec, i) => ({ id: versions.ids[rec], data: values[i]! }));
+  }
+
+  /** Every record alive at `at` whose id contains `idContains`, with its value. */
+  private rowsAt(at: number, idContains: string | undefined): RecordRow[] {
+    const { versions } = this.h;
+    const match = (id: string) => !idContains || id.includes(idContains);
+    if (at === this.total) {
+      const rows: RecordRow[] = [];
+      for (const [rec, data] of this.h.head.entries()) if (match(versions.ids[rec])) rows.push({ id: versions.ids[rec], data });
+      return rows.sort((x, y) => compareIds(x.id, y.id));
+    }
+    const recs = [...this.aliveRecs(at)].filter((rec) => match(versions.ids[rec]));
+    const values = this.values(recs.map((rec) => versions.srcAt(rec, at)));
+    return recs.map((rec, i) => ({ id: versions.ids[rec], data: values[i]! }));
   }
 
   async records(req: RecordsRequest): Promise<Page<RecordRow>> {
     const at = this.checkAt(req.at);
     if (!req.filter && !req.sort && !req.idContains) {
-      const total = this.h.alive[at] ?? 0;
-      // Early pages of a seek: walk ids from the start (cheap). Deep pages: the position's alive ids, kept for scrolling.
-      if (req.offset < DIRECT_WALK_LIMIT) return { rows: this.h.versions.alivePage(at, req.offset, req.limit), total, offset: req.offset, limit: req.limit };
-      return { rows: this.aliveIds(at).slice(req.offset, req.offset + req.limit).map((id) => ({ id, data: this.h.versions.valueAt(id, at)! })), total, offset: req.offset, limit: req.limit };
+      return { rows: this.alivePage(at, req.offset, req.limit), total: this.h.alive.get(at), offset: req.offset, limit: req.limit };
     }
     const key = JSON.stringify([at, this.total, req.filter ?? null, req.sort ?? null, req.idContains ?? ""]);
     if (this.recordsCache?.key !== key) {
-      let rows = this.rowsAt(at);
       const predicate = compileFilter(req.filter);
+      let rows = this.rowsAt(at, req.idContains);
       if (predicate) rows = rows.filter((r) => predicate(r.data));
-      if (req.idContains) rows = rows.filter((r) => r.id.includes(req.idContains!));
       if (req.sort) rows = sortRows(rows, req.sort.field, req.sort.dir);
       this.recordsCache = { key, rows };
     }
@@ -248,7 +382,7 @@ class Inspector implements InspectorApi {
   }
 
   async record(id: string, at?: number): Promise<Doc | null> {
-    return this.h.versions.valueAt(id, this.checkAt(at));
+    return this.valueAt(this.h.versions.recOf(id), this.checkAt(at));
   }
 
   async columns(at?: number): Promise<Column[]> {
@@ -269,59 +403,95 @@ class Inspector implements InspectorApi {
   async diff(a: number, b: number, req: PageRequest): Promise<DiffPage> {
     this.checkAt(a);
     this.checkAt(b);
+    const key = `${a}/${b}/${this.total}`;
+    if (this.diffCache?.key !== key) this.diffCache = { key, ...this.diffRefs(a, b) };
+    const { refs, counts } = this.diffCache;
+    const slice = refs.slice(req.offset, req.offset + req.limit);
+    const values = this.values(slice.flatMap((r) => [r.before, r.after]));
+    const rows = slice.map((r, i): DiffRow => ({ id: this.h.versions.ids[r.rec], kind: r.kind, before: values[2 * i], after: values[2 * i + 1] }));
+    return { rows, total: refs.length, offset: req.offset, limit: req.limit, counts };
+  }
+
+  /** Which records differ between states a and b, and how; values are read only where both hold one. */
+  private diffRefs(a: number, b: number): { refs: DiffRef[]; counts: DiffPage["counts"] } {
+    const { versions, timeline, table } = this.h;
     const [lo, hi] = a <= b ? [a, b] : [b, a];
-    const touched = new Set<string>();
-    for (let p = lo; p < hi; p++) touched.add(this.h.timeline[p].id);
-    for (const jump of this.h.jumps) if (jump.k > lo && jump.k <= hi) jump.ids.forEach((id) => touched.add(id));
-    const rows: DiffRow[] = [];
-    const counts = { added: 0, removed: 0, changed: 0 };
-    for (const id of [...touched].sort(compareIds)) {
-      const before = this.h.versions.valueAt(id, a);
-      const after = this.h.versions.valueAt(id, b);
-      const kind = before === null ? (after === null ? null : "added") : after === null ? "removed" : JSON.stringify(before) === JSON.stringify(after) ? null : "changed";
-      if (!kind) continue;
-      counts[kind]++;
-      rows.push({ id, kind, before, after });
+    const touched = new Set<number>();
+    for (let p = lo; p < hi; p++) touched.add(table.rec(timeline.get(p)));
+    for (const jump of this.h.jumps) if (jump.k > lo && jump.k <= hi) for (const id of jump.ids) touched.add(versions.intern(id));
+    const refs: DiffRef[] = [];
+    const both: DiffRef[] = [];
+    for (const rec of [...touched].sort((x, y) => compareIds(versions.ids[x], versions.ids[y]))) {
+      const before = versions.srcAt(rec, a);
+      const after = versions.srcAt(rec, b);
+      if (before === after) continue;
+      const had = this.holds(before);
+      const has = this.holds(after);
+      if (!had && !has) continue;
+      const ref: DiffRef = { rec, kind: had ? (has ? "changed" : "removed") : "added", before, after };
+      refs.push(ref);
+      if (had && has) both.push(ref);
     }
-    return { ...page(rows, req), counts };
+    // Two versions can hold equal values (a set that changed nothing): those are not changes.
+    const unchanged = new Set<DiffRef>();
+    for (let i = 0; i < both.length; i += SCAN_BATCH) {
+      const batch = both.slice(i, i + SCAN_BATCH);
+      const values = this.values(batch.flatMap((r) => [r.before, r.after]));
+      batch.forEach((r, j) => {
+        if (jsonEqual(values[2 * j], values[2 * j + 1])) unchanged.add(r);
+      });
+    }
+    const kept = unchanged.size === 0 ? refs : refs.filter((r) => !unchanged.has(r));
+    const counts = { added: 0, removed: 0, changed: 0 };
+    for (const r of kept) counts[r.kind]++;
+    return { refs: kept, counts };
   }
 
   async recordHistory(id: string): Promise<HistoryEntry[]> {
-    const list = this.h.versions.list(id);
-    if (!list) return [];
+    const { versions, table } = this.h;
+    const rec = versions.recOf(id);
+    if (rec === undefined) return [];
+    const list = versions.list(rec);
+    const values = this.values(list.src);
+    const ops = this.h.reader.many(list.src.filter((s) => s >= 0));
     const out: HistoryEntry[] = [];
-    for (let i = 0; i < list.k.length; i++) {
-      if (list.pos[i] < 0) continue;
-      const op = this.h.timeline[list.pos[i]];
-      out.push({ pos: op.pos!, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, before: i > 0 ? list.value[i - 1] : null, after: list.value[i], file: this.file(op), line: op.line });
-    }
+    list.src.forEach((src, i) => {
+      if (src < 0) return;
+      const op = ops.get(src)!;
+      out.push({ pos: table.pos(src), ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, before: i > 0 ? values[i - 1] : null, after: values[i], file: this.file(src), line: op.line });
+    });
     return out;
   }
 
-  private ref(op: IndexedOp): OpRef & { data: Doc | null; op: "set" | "delete" } {
-    return { pos: op.pos, file: this.file(op), line: op.line, agent: op.agent, clock: op.clock, ts: op.ts, data: op.data, op: op.op };
+  private ref(op: ScannedOp): OpRef & { data: Doc | null; op: "set" | "delete" } {
+    const pos = this.h.table.pos(op.entry);
+    return { pos: pos >= 0 ? pos : null, file: this.file(op.entry), line: op.line, agent: op.agent, clock: op.clock, ts: op.ts, data: op.data, op: op.op };
   }
 
   async conflicts(req: PageRequest): Promise<Page<Conflict>> {
-    const all = this.h.conflicts.found;
-    const rows = all.slice(req.offset, req.offset + req.limit).map((c) => ({
-      id: c.id,
-      winner: this.ref(c.winner as IndexedOp),
-      losers: c.losers.map((l) => this.ref(l as IndexedOp)),
-      explanation: explainConflict(c.id, c.winner.agent, c.losers.map((l) => l.agent)),
-    }));
+    const all = this.h.conflicts;
+    const slice = all.slice(req.offset, req.offset + req.limit);
+    const ops = this.h.reader.many(slice.flatMap((c) => [c.winner, ...c.losers]));
+    const rows = slice.map((c) => {
+      const winner = ops.get(c.winner)!;
+      const losers = c.losers.map((l) => ops.get(l)!);
+      return { id: winner.id, winner: this.ref(winner), losers: losers.map((l) => this.ref(l)), explanation: explainConflict(winner.id, winner.agent, losers.map((l) => l.agent)) };
+    });
     return { rows, total: all.length, offset: req.offset, limit: req.limit };
   }
 
   async lostWrites(req: PageRequest): Promise<Page<LostWrite>> {
-    const rows = this.h.lost.map((op): LostWrite => {
-      const file = this.file(op);
+    const slice = this.h.lost.slice(req.offset, req.offset + req.limit);
+    const ops = this.h.reader.many(slice);
+    const rows = slice.map((e): LostWrite => {
+      const op = ops.get(e)!;
+      const file = this.file(e);
       return {
         file, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data,
         explanation: `${op.agent ?? "A writer"} appended this ${op.op} of "${op.id}" to ${file} after that WAL was retired by a compaction (manifest.json no longer names it). No reader replays it, so the store never saw it, though its writer believes it saved.`,
       };
     });
-    return page(rows, req);
+    return { rows, total: this.h.lost.length, offset: req.offset, limit: req.limit };
   }
 
   async archiveSegments(): Promise<ArchiveSegmentInfo[]> {
@@ -362,46 +532,52 @@ class Inspector implements InspectorApi {
   }
 
   async posAtTime(ts: string): Promise<number> {
+    const { table, timeline } = this.h;
+    const bound = timeBound(ts)!;
     let pos = 0;
-    this.h.timeline.forEach((op, i) => {
-      if (op.ts <= ts) pos = i + 1;
-    });
+    for (let p = 0; p < timeline.length; p++) if (!bound.above(table, timeline.get(p))) pos = p + 1;
     return pos;
   }
 
   async refresh(): Promise<RefreshResult> {
-    if (await this.needsRebuild()) {
-      const before = this.total;
-      this.h = await buildHistory(this.dir);
-      this.recordsCache = null;
-      this.aliveCache = null;
-      return { newOps: Math.max(0, this.total - before), rebuilt: true };
-    }
-    const fresh: IndexedOp[] = [];
-    for (const lane of this.h.lanes.filter((l) => l.live)) {
-      const read = await readWalLines(this.dir, lane.entry.path, this.h.scan.wals.indexOf(lane.entry), lane.end, lane.nextLine, false);
-      for (const s of read.skipped) this.h.warnings.push(skippedWarning(lane.entry.path, s));
-      const ops = read.ops;
-      for (const op of ops) lane.ops.push(op);
+    if (await this.needsRebuild()) return this.rebuild();
+    const h = this.h;
+    const fresh: ScannedOp[] = [];
+    for (const lane of h.lanes.filter((l) => l.live)) {
+      const read = await readWalLines(this.dir, lane.entry.path, h.lanes.indexOf(lane), lane.end, lane.nextLine, false);
+      for (const s of read.skipped) h.warnings.push(skippedWarning(lane.entry.path, s));
+      for (const op of addToIndex(h, lane, read.ops, () => true)) fresh.push(op);
       lane.end = read.end;
       lane.nextLine = read.nextLine;
-      for (const op of ops) fresh.push(op);
     }
     if (fresh.length === 0) return { newOps: 0, rebuilt: false };
     if (fresh.some((op) => op.clock !== null)) fresh.sort(compareOps);
-    const last = this.h.timeline[this.total - 1];
-    if (last && last.clock !== null && compareOps(fresh[0], last) < 0) {
-      this.h = await buildHistory(this.dir); // arrived out of replay order: replay again
-      this.recordsCache = null;
-      this.aliveCache = null;
-      return { newOps: fresh.length, rebuilt: true };
+    if (this.total > 0) {
+      const e = h.timeline.get(this.total - 1);
+      const last = { clock: h.table.clock(e), agent: this.agentOf(e) };
+      if (last.clock !== null && compareOps(fresh[0], last) < 0) return { ...(await this.rebuild()), newOps: fresh.length }; // arrived out of replay order: replay again
     }
-    const live = this.h.links[this.h.links.length - 1];
-    for (const op of fresh) appendToTimeline(this.h, op, live.epoch);
+    const live = h.links[h.links.length - 1];
+    for (const op of fresh) replay(h, op, live.epoch);
     live.endPos = this.total;
+    this.dropCaches();
+    return { newOps: fresh.length, rebuilt: false };
+  }
+
+  private async rebuild(): Promise<RefreshResult> {
+    const before = this.total;
+    const h = await buildHistory(this.dir);
+    this.h.reader.close();
+    this.h = h;
+    this.dropCaches();
+    return { newOps: Math.max(0, this.total - before), rebuilt: true };
+  }
+
+  private dropCaches(): void {
     this.recordsCache = null;
     this.aliveCache = null;
-    return { newOps: fresh.length, rebuilt: false };
+    this.opsCache = null;
+    this.diffCache = null;
   }
 
   /** The manifest changed, or a WAL appeared, vanished or shrank, or a retired WAL grew. */
@@ -419,13 +595,25 @@ class Inspector implements InspectorApi {
   }
 
   async close(): Promise<void> {
-    this.recordsCache = null;
-    this.aliveCache = null;
+    this.dropCaches();
     this.archiveCache.clear();
+    this.h.reader.close();
   }
 }
 
-const DIRECT_WALK_LIMIT = 2000;
+/**
+ * A time bound on ops: compared as ms when both sides are canonical ISO
+ * timestamps, else as strings, as opslog's ts strings compare.
+ */
+function timeBound(ts: string | undefined) {
+  if (!ts) return null;
+  const ms = canonicalMs(ts);
+  const exact = !Number.isNaN(ms);
+  return {
+    below: (table: History["table"], e: number) => (exact && !Number.isNaN(table.tsMs(e)) ? table.tsMs(e) < ms : table.ts(e) < ts),
+    above: (table: History["table"], e: number) => (exact && !Number.isNaN(table.tsMs(e)) ? table.tsMs(e) > ms : table.ts(e) > ts),
+  };
+}
 
 function sortRows(rows: RecordRow[], field: string, dir: 1 | -1): RecordRow[] {
   const key = (r: RecordRow) => (field === "id" ? r.id : valueAtPath(r.data, field));

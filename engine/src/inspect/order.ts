@@ -1,39 +1,58 @@
 /**
- * opslog's replay order, computed without sorting a million ops: each WAL is
+ * opslog's replay order, computed while the WALs stream in: each WAL is
  * already in clock order (an agent's clock only ticks up), so the runs are
- * merged. The result equals opslog's stable sort by (clock, agent) over the
- * WALs concatenated; a run out of order falls back to that very sort.
+ * merged as they are read, a chunk at a time. The result equals opslog's
+ * stable sort by (clock, agent) over the WALs concatenated. A WAL found out
+ * of order stops the merge (OutOfOrder) and the caller sorts instead.
  */
-import { compareOps } from "../store.js";
 import type { ScannedOp } from "./walscan.js";
 
-/** Agents ranked once by opslog's comparison (localeCompare), so the merge compares integers. */
-function agentRanks(runs: ScannedOp[][]): Map<string, number> {
-  const agents = new Set<string>();
-  for (const run of runs) for (const op of run) agents.add(op.agent ?? "");
-  const sorted = [...agents].sort((a, b) => a.localeCompare(b));
-  const ranks = new Map<string, number>();
-  sorted.forEach((agent, i) => ranks.set(agent, i > 0 && sorted[i - 1].localeCompare(agent) === 0 ? ranks.get(sorted[i - 1])! : i));
-  return ranks;
+/** One WAL being read: the ops of its current chunk, and how to get the next. */
+export interface MergeSource {
+  buf: ScannedOp[];
+  i: number;
+  /** Make buf[i] available, unless the WAL is read to its end. */
+  fill(): Promise<void>;
 }
 
-export function mergeInReplayOrder(runs: ScannedOp[][]): ScannedOp[] {
-  const nonEmpty = runs.filter((run) => run.length > 0);
-  if (nonEmpty.length === 0) return [];
-  if (nonEmpty.every((run) => run.every((op) => op.clock === null))) return nonEmpty.flat(); // single-writer: file order
-  const ranks = agentRanks(nonEmpty);
-  const key = (op: ScannedOp) => (op.clock ?? 0) * ranks.size + ranks.get(op.agent ?? "")!;
-  const keys = nonEmpty.map((run) => Float64Array.from(run, key));
-  if (keys.some((k) => k.some((v, i) => i > 0 && v < k[i - 1]))) return nonEmpty.flat().sort(compareOps);
-  const out: ScannedOp[] = new Array(nonEmpty.reduce((n, run) => n + run.length, 0));
-  const next = nonEmpty.map(() => 0);
-  for (let o = 0; o < out.length; o++) {
+export class OutOfOrder extends Error {}
+
+/**
+ * Emit every op of the sources in replay order. `ranks[op.agentIdx]` orders
+ * agents as opslog's localeCompare does; it is read on each comparison, as
+ * new agents may appear while the WALs are read.
+ */
+export async function mergeInReplayOrder(sources: MergeSource[], ranks: () => Int32Array, emit: (op: ScannedOp) => void): Promise<void> {
+  for (const source of sources) await source.fill();
+  const last: (ScannedOp | null)[] = sources.map(() => null);
+  const n = sources.length;
+  for (;;) {
+    const rank = ranks();
     let best = -1;
-    for (let r = 0; r < nonEmpty.length; r++) {
-      // Strictly less: on equal keys the earlier run wins, as in a stable sort.
-      if (next[r] < keys[r].length && (best === -1 || keys[r][next[r]] < keys[best][next[best]])) best = r;
+    let bestOp: ScannedOp | null = null;
+    for (let r = 0; r < n; r++) {
+      const s = sources[r];
+      if (s.i >= s.buf.length) continue;
+      const op = s.buf[s.i];
+      // Strictly less: on equal keys the earlier WAL wins, as in a stable sort.
+      if (bestOp === null || compareKeys(op, bestOp, rank) < 0) {
+        best = r;
+        bestOp = op;
+      }
     }
-    out[o] = nonEmpty[best][next[best]++];
+    if (bestOp === null) return;
+    const source = sources[best];
+    source.i++;
+    const before = last[best];
+    if (before !== null && compareKeys(bestOp, before, rank) < 0) {
+      throw new OutOfOrder(`line ${bestOp.line} sorts before line ${before.line} of the same WAL`);
+    }
+    last[best] = bestOp;
+    emit(bestOp);
+    if (source.i >= source.buf.length) await source.fill();
   }
-  return out;
+}
+
+function compareKeys(a: ScannedOp, b: ScannedOp, rank: Int32Array): number {
+  return (a.clock ?? 0) - (b.clock ?? 0) || rank[a.agentIdx] - rank[b.agentIdx];
 }

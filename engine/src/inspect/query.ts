@@ -59,3 +59,13 @@ export function compareValues(a: unknown, b: unknown): number {
   const sb = JSON.stringify(b);
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
+
+/** Whether a query looks at any of these top-level fields (through $and, $or and $nor too). */
+export function mentionsFields(query: Query, fields: string[]): boolean {
+  for (const [key, value] of Object.entries(query)) {
+    if (key === "$and" || key === "$or" || key === "$nor") {
+      if (Array.isArray(value) && value.some((q) => q && typeof q === "object" && mentionsFields(q as Query, fields))) return true;
+    } else if (key.startsWith("$") || fields.includes(key.split(".")[0])) return true;
+  }
+  return false;
+}

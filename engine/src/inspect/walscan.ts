@@ -1,9 +1,12 @@
 /**
  * Position-aware WAL reading for the inspector: every op with its file,
- * 1-based line and byte offset; every skipped line with why. Reading from an
- * offset leaves a partial last line for later (another process may be
- * mid-append), so tailing never reports a half-written line as malformed.
+ * 1-based line, byte offset and length; every skipped line with why. A
+ * LaneReader reads one WAL a chunk at a time, so a large WAL never sits in
+ * memory whole, parsed or not. Reading from an offset leaves a partial last
+ * line for later (another process may be mid-append), so tailing never
+ * reports a half-written line as malformed.
  */
+import { isAscii } from "node:buffer";
 import { open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
@@ -11,27 +14,29 @@ import { fullPrev } from "../delta.js";
 import { validateOp } from "../validate.js";
 import type { Doc } from "./types.js";
 
-/** One op as it stands in its WAL, and its place in the timeline once replayed. */
+/** One op as it stands in its WAL: parsed, and held only while it is indexed and replayed. */
 export interface ScannedOp {
   fileIdx: number;
   line: number;
   offset: number;
+  /** Bytes of the line, without its newline */
+  length: number;
   ts: string;
   agent: string | null;
   clock: number | null;
   op: "set" | "delete";
   id: string;
   data: Doc | null;
-  /** prev as written (a reverse patch when encoding is "delta"); dropped once the op is replayed */
+  /** prev as written: a reverse patch when encoding is "delta" */
   rawPrev: Doc | null;
   encoding: "full" | "delta";
-  /** Timeline position; null when the op is not part of the history (lost) */
-  pos: number | null;
-  epoch: number | null;
-  lost: boolean;
+  /** Entry number in the op index, once added */
+  entry: number;
+  /** The agent's number in the index's agent table, once added (0: no agent) */
+  agentIdx: number;
 }
 
-/** The full previous record, whatever the encoding; null for a create (or once dropped). */
+/** The full previous record as the op's writer saw it, whatever the encoding; null for a create. */
 export function prevOf(op: ScannedOp): Doc | null {
   return op.rawPrev === null ? null : (fullPrev({ ts: op.ts, op: op.op, id: op.id, data: op.data ?? undefined, prev: op.rawPrev, encoding: op.encoding }) as Doc);
 }
@@ -52,71 +57,107 @@ export interface WalRead {
 }
 
 const NEWLINE = 0x0a;
-
-/** One string per agent id, not one per op (JSON.parse makes a new string per line). */
-class AgentNames {
-  private last: string | null = null;
-  private known = new Map<string, string>();
-  intern(agent: string): string {
-    if (agent === this.last) return this.last;
-    let known = this.known.get(agent);
-    if (known === undefined) this.known.set(agent, (known = agent));
-    return (this.last = known);
-  }
-}const CHUNK_BYTES = 8 * 1024 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 
 /**
- * Read the complete lines of a WAL after `offset`. With `final`, an
- * unterminated last line is parsed too, and reported as torn if it fails.
+ * Reads one WAL from `offset` on, a chunk of lines per next() call. With
+ * `final`, an unterminated last line is parsed too, and reported as torn if
+ * it fails; otherwise it is left for a later read.
  */
+export class LaneReader {
+  readonly skipped: SkippedWalLine[] = [];
+  /** Byte offset after the last complete line read */
+  end: number;
+  nextLine: number;
+  private fh: FileHandle | null = null;
+  private size = 0;
+  private position: number;
+  private carry = Buffer.alloc(0);
+  private done = false;
+  private ahead: Promise<Buffer> | null = null;
+
+  constructor(
+    private readonly dir: string,
+    readonly path: string,
+    private readonly fileIdx: number,
+    offset = 0,
+    firstLine = 1,
+    private readonly final = true,
+    private readonly chunkBytes = CHUNK_BYTES,
+  ) {
+    this.end = offset;
+    this.position = offset;
+    this.nextLine = firstLine;
+  }
+
+  /** The next chunk's ops (possibly none), or null once the file is read to its end. */
+  async next(): Promise<ScannedOp[] | null> {
+    if (this.done) return null;
+    if (!this.fh) {
+      try {
+        this.fh = await open(join(this.dir, this.path), "r");
+        this.size = (await this.fh.stat()).size;
+      } catch {
+        return this.finish();
+      }
+      if (this.size <= this.position) {
+        this.end = Math.min(this.end, this.size);
+        return this.finish();
+      }
+    }
+    if (this.position >= this.size) return this.finish();
+    // The next chunk was read ahead while the last one was parsed; start reading the one after.
+    const raw = await (this.ahead ?? this.readAt(this.position));
+    this.ahead = null;
+    if (raw.length === 0) return this.finish(); // the file shrank under us: keep what we have
+    this.position += raw.length;
+    if (this.position < this.size) this.ahead = this.readAt(this.position);
+    // The partial line carried over goes first.
+    const buffer = this.carry.length === 0 ? raw : Buffer.concat([this.carry, raw]);
+    const ops: ScannedOp[] = [];
+    const part = parseLines(buffer, { fileIdx: this.fileIdx, base: this.end, firstLine: this.nextLine, final: this.final && this.position >= this.size }, ops, this.skipped);
+    this.carry = Buffer.from(buffer.subarray(part.end - this.end));
+    this.end = part.end;
+    this.nextLine = part.nextLine;
+    return ops;
+  }
+
+  private async readAt(position: number): Promise<Buffer> {
+    const chunk = Buffer.allocUnsafe(Math.min(this.chunkBytes, this.size - position));
+    const { bytesRead } = await this.fh!.read(chunk, 0, chunk.length, position);
+    return chunk.subarray(0, bytesRead);
+  }
+
+  private async finish(): Promise<null> {
+    this.done = true;
+    this.carry = Buffer.alloc(0);
+    await this.ahead?.catch(() => null); // never close the file under a read
+    this.ahead = null;
+    await this.fh?.close();
+    this.fh = null;
+    return null;
+  }
+
+  /** Stop early (the file stays as it is). */
+  async close(): Promise<void> {
+    await this.finish();
+  }
+}
+
+/** Every complete line of a WAL after `offset`, at once (for tailing and tests). */
 export async function readWalLines(dir: string, path: string, fileIdx: number, offset = 0, firstLine = 1, final = true, chunkBytes = CHUNK_BYTES): Promise<WalRead> {
-  let fh;
-  try {
-    fh = await open(join(dir, path), "r");
-  } catch {
-    return { ops: [], skipped: [], end: offset, nextLine: firstLine };
-  }
-  try {
-    const { size } = await fh.stat();
-    if (size <= offset) return { ops: [], skipped: [], end: Math.min(offset, size), nextLine: firstLine };
-    return await readChunks(fh, size, { fileIdx, offset, firstLine, final, chunkBytes });
-  } finally {
-    await fh.close();
-  }
-}
-
-/** In chunks, so a large WAL never sits in memory whole; a partial line waits for the next chunk. */
-async function readChunks(fh: FileHandle, size: number, at: { fileIdx: number; offset: number; firstLine: number; final: boolean; chunkBytes: number }): Promise<WalRead> {
-  const { fileIdx, offset, firstLine, final, chunkBytes } = at;
-  const result: WalRead = { ops: [], skipped: [], end: offset, nextLine: firstLine };
-  const strings = new AgentNames();
-  let carry = Buffer.alloc(0);
-  let position = offset;
-  while (position < size) {
-    // The partial line carried over goes first, then the next chunk is read in behind it.
-    const chunk = Buffer.allocUnsafe(carry.length + Math.min(chunkBytes, size - position));
-    carry.copy(chunk, 0);
-    const { bytesRead } = await fh.read(chunk, carry.length, chunk.length - carry.length, position);
-    if (bytesRead === 0) break; // the file shrank under us: read what we have
-    position += bytesRead;
-    const buffer = chunk.subarray(0, carry.length + bytesRead);
-    const part = parseLines(buffer, { fileIdx, base: result.end, firstLine: result.nextLine, final: final && position >= size, strings });
-    for (const op of part.ops) result.ops.push(op);
-    for (const skip of part.skipped) result.skipped.push(skip);
-    carry = buffer.subarray(part.end - result.end);
-    result.end = part.end;
-    result.nextLine = part.nextLine;
-  }
-  return result;
-}
-
-function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLine: number; final: boolean; strings: AgentNames }): WalRead {
-  const { fileIdx, base, firstLine, final, strings } = at;
-  const text = buffer.toString("utf-8");
-  // All ASCII (the usual case): character offsets are byte offsets, so one decode serves every line.
-  const ascii = text.length === buffer.length;
+  const reader = new LaneReader(dir, path, fileIdx, offset, firstLine, final, chunkBytes);
   const ops: ScannedOp[] = [];
-  const skipped: SkippedWalLine[] = [];
+  for (let chunk = await reader.next(); chunk; chunk = await reader.next()) for (const op of chunk) ops.push(op);
+  return { ops, skipped: reader.skipped, end: reader.end, nextLine: reader.nextLine };
+}
+
+function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLine: number; final: boolean }, ops: ScannedOp[], skipped: SkippedWalLine[]): { end: number; nextLine: number } {
+  const { fileIdx, base, firstLine, final } = at;
+  // All ASCII (the usual case): character offsets are byte offsets, so one decode serves every
+  // line, and latin1 decodes ASCII exactly, several times faster than utf-8.
+  const ascii = isAscii(buffer);
+  const text = ascii ? buffer.toString("latin1") : "";
   let start = 0;
   let line = firstLine;
   const length = ascii ? text.length : buffer.length;
@@ -128,44 +169,50 @@ function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLi
       end = length;
     }
     const lineText = ascii ? text.slice(start, end) : buffer.toString("utf-8", start, end);
-    if (lineText.trim() !== "") {
-      const parsed = parseOne(lineText, fileIdx, line, base + start, strings);
-      if ("reason" in parsed) skipped.push({ line, reason: unterminated ? `torn last line (a crash mid-append?): ${parsed.reason}` : parsed.reason, torn: unterminated });
-      else ops.push(parsed);
+    if (lineText.charCodeAt(0) === 0x7b /* { */ || lineText.trim() !== "") {
+      const parsed = parseOp(lineText);
+      if (typeof parsed === "string") skipped.push({ line, reason: unterminated ? `torn last line (a crash mid-append?): ${parsed}` : parsed, torn: unterminated });
+      else {
+        parsed.fileIdx = fileIdx;
+        parsed.line = line;
+        parsed.offset = base + start;
+        parsed.length = end - start;
+        ops.push(parsed);
+      }
     }
     line++;
     start = end + 1;
   }
-  return { ops, skipped, end: base + Math.min(start, length), nextLine: line };
+  return { end: base + Math.min(start, length), nextLine: line };
 }
 
-function parseOne(text: string, fileIdx: number, line: number, offset: number, strings: AgentNames): ScannedOp | { reason: string } {
+/** One WAL line as an op, or why it is not one. */
+export function parseOp(text: string): ScannedOp | string {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    return { reason: `not JSON (${(err as Error).message})` };
+    return `not JSON (${(err as Error).message})`;
   }
   try {
     const op = validateOp(raw);
-    const data = op.op === "set" ? (op.data as Doc) : null;
     return {
-      fileIdx,
-      line,
-      offset,
+      fileIdx: 0,
+      line: 0,
+      offset: 0,
+      length: 0,
       ts: op.ts,
-      agent: op.agent === undefined ? null : strings.intern(op.agent),
+      agent: op.agent ?? null,
       clock: op.clock ?? null,
       op: op.op === "set" ? "set" : "delete",
       id: op.id,
-      data,
+      data: op.op === "set" ? (op.data as Doc) : null,
       rawPrev: (op.prev as Doc | null) ?? null,
       encoding: op.encoding === "delta" ? "delta" : "full",
-      pos: null,
-      epoch: null,
-      lost: false,
+      entry: -1,
+      agentIdx: 0,
     };
   } catch (err) {
-    return { reason: (err as Error).message.replace(/^Invalid operation: /, "") };
+    return (err as Error).message.replace(/^Invalid operation: /, "");
   }
 }

@@ -1,0 +1,140 @@
+/**
+ * Reads ops back from their WALs by byte offset, for the few the caller is
+ * looking at: the index keeps where each op is, not its data. Reads are
+ * sorted by file and offset and neighbours are read together, so a page, a
+ * diff or a whole state at a position costs a few sequential reads. Files
+ * are opened read-only; a line that no longer holds the op it held (the WAL
+ * was rewritten under us) is an error that says to refresh.
+ */
+import { isAscii } from "node:buffer";
+import { closeSync, openSync, readSync } from "node:fs";
+import { join } from "node:path";
+import { OpslogError } from "../errors.js";
+import type { OpTable } from "./optable.js";
+import { parseOp } from "./walscan.js";
+import type { ScannedOp } from "./walscan.js";
+
+/** Neighbouring lines closer than this are read in one go. */
+const GAP_BYTES = 64 * 1024;
+const WINDOW_BYTES = 4 * 1024 * 1024;
+/** Parsed ops kept for the next call (pages are asked for again as the user scrolls back). */
+const CACHE_OPS = 20_000;
+
+export class OpReader {
+  private fds = new Map<number, number>();
+  /** Two generations: when the young one fills, it becomes the old one and the old one is dropped (O(1) LRU-ish). */
+  private young = new Map<number, ScannedOp>();
+  private old = new Map<number, ScannedOp>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly table: OpTable,
+    private readonly files: readonly string[],
+    private readonly idOf: (entry: number) => string,
+  ) {}
+
+  one(entry: number): ScannedOp {
+    return this.many([entry]).get(entry)!;
+  }
+
+  /** The ops of these entries, parsed; one read per run of neighbouring lines. */
+  many(entries: Iterable<number>): Map<number, ScannedOp> {
+    const out = new Map<number, ScannedOp>();
+    const wanted: number[] = [];
+    for (const e of entries) {
+      if (out.has(e)) continue;
+      const cached = this.young.get(e) ?? this.old.get(e);
+      if (cached) {
+        out.set(e, cached);
+        this.remember(e, cached);
+      } else {
+        out.set(e, null as unknown as ScannedOp);
+        wanted.push(e);
+      }
+    }
+    const t = this.table;
+    // In file order: one sort key per entry, file number above the byte offset.
+    const keys = new Map<number, number>();
+    for (const e of wanted) keys.set(e, t.fileIdx(e) * 2 ** 40 + t.offset(e));
+    wanted.sort((a, b) => keys.get(a)! - keys.get(b)!);
+    for (let i = 0; i < wanted.length; ) {
+      // A window: entries of one file whose lines lie close together.
+      const file = t.fileIdx(wanted[i]);
+      const start = t.offset(wanted[i]);
+      let end = start + t.length_(wanted[i]);
+      let j = i + 1;
+      while (j < wanted.length && t.fileIdx(wanted[j]) === file && t.offset(wanted[j]) - end <= GAP_BYTES && t.offset(wanted[j]) + t.length_(wanted[j]) - start <= WINDOW_BYTES) {
+        end = Math.max(end, t.offset(wanted[j]) + t.length_(wanted[j]));
+        j++;
+      }
+      const buffer = this.read(file, start, end - start);
+      // ASCII (the usual case): decode the window once, as latin1 (exact for ASCII, and fast).
+      const text = isAscii(buffer) ? buffer.toString("latin1") : null;
+      for (let k = i; k < j; k++) {
+        const e = wanted[k];
+        const from = t.offset(e) - start;
+        const to = from + t.length_(e);
+        const op = this.parse(e, text !== null ? text.slice(from, to) : buffer.toString("utf-8", from, to));
+        out.set(e, op);
+        this.remember(e, op);
+      }
+      i = j;
+    }
+    return out;
+  }
+
+  private parse(e: number, text: string): ScannedOp {
+    const parsed = parseOp(text);
+    const t = this.table;
+    if (typeof parsed === "string" || parsed.id !== this.idOf(e) || parsed.op !== t.op(e)) {
+      throw this.changed(t.fileIdx(e), `line ${t.line(e)} no longer holds the ${t.op(e)} of "${this.idOf(e)}"`);
+    }
+    parsed.fileIdx = t.fileIdx(e);
+    parsed.line = t.line(e);
+    parsed.offset = t.offset(e);
+    parsed.length = t.length_(e);
+    parsed.entry = e;
+    return parsed;
+  }
+
+  private remember(e: number, op: ScannedOp): void {
+    this.young.set(e, op);
+    if (this.young.size >= CACHE_OPS / 2) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+  }
+
+  private read(file: number, position: number, length: number): Buffer {
+    let fd = this.fds.get(file);
+    if (fd === undefined) {
+      try {
+        fd = openSync(join(this.dir, this.files[file]), "r");
+      } catch {
+        throw this.changed(file, "the file is gone");
+      }
+      this.fds.set(file, fd);
+    }
+    const buffer = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(fd, buffer, got, length - got, position + got);
+      if (n === 0) throw this.changed(file, "the file is shorter than when it was read");
+      got += n;
+    }
+    return buffer;
+  }
+
+  private changed(file: number, what: string): OpslogError {
+    const path = this.files[file];
+    return new OpslogError("changed-on-disk", `${path} changed on disk since this view was built (${what}). Refresh to rebuild the view.`, { file: path });
+  }
+
+  /** Close the files (the index stays usable: they reopen on the next read). */
+  close(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+    this.young.clear();
+    this.old.clear();
+  }
+}
