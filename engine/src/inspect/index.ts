@@ -13,7 +13,6 @@ import { compareOps } from "../store.js";
 import { addToIndex, buildHistory, replay, skippedWarning } from "./history.js";
 import type { History } from "./history.js";
 import { explainConflict, jsonEqual } from "./conflicts.js";
-import { canonicalMs } from "./optable.js";
 import { compareValues, compileFilter, mentionsFields, valueAtPath } from "./query.js";
 import { prevOf, readWalLines } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
@@ -73,6 +72,7 @@ class Inspector implements InspectorApi {
   private recordsCache: { key: string; rows: RecordRow[] } | null = null;
   private aliveCache: { key: string; recs: Int32Array } | null = null;
   private opsCache: { key: string; positions: number[] } | null = null;
+  private stateCache: { key: string; rows: RecordRow[] } | null = null;
   private diffCache: { key: string; refs: DiffRef[]; counts: DiffPage["counts"] } | null = null;
   private archiveCache = new Map<string, { mtime: number; records: RecordRow[]; info: ArchiveSegmentInfo }>();
 
@@ -351,7 +351,11 @@ class Inspector implements InspectorApi {
     return recs.map((rec, i) => ({ id: versions.ids[rec], data: values[i]! }));
   }
 
-  /** Every record alive at `at` whose id contains `idContains`, with its value. */
+  /**
+   * Every record alive at `at` whose id contains `idContains`, with its value.
+   * A past state is read from disk once and kept while the user filters and
+   * sorts at that position (one position, like the alive ids).
+   */
   private rowsAt(at: number, idContains: string | undefined): RecordRow[] {
     const { versions } = this.h;
     const match = (id: string) => !idContains || id.includes(idContains);
@@ -360,9 +364,13 @@ class Inspector implements InspectorApi {
       for (const [rec, data] of this.h.head.entries()) if (match(versions.ids[rec])) rows.push({ id: versions.ids[rec], data });
       return rows.sort((x, y) => compareIds(x.id, y.id));
     }
+    const key = `${at}/${this.total}`;
+    if (this.stateCache?.key === key) return idContains ? this.stateCache.rows.filter((r) => match(r.id)) : this.stateCache.rows;
     const recs = [...this.aliveRecs(at)].filter((rec) => match(versions.ids[rec]));
     const values = this.values(recs.map((rec) => versions.srcAt(rec, at)));
-    return recs.map((rec, i) => ({ id: versions.ids[rec], data: values[i]! }));
+    const rows = recs.map((rec, i) => ({ id: versions.ids[rec], data: values[i]! }));
+    if (!idContains) this.stateCache = { key, rows };
+    return rows;
   }
 
   async records(req: RecordsRequest): Promise<Page<RecordRow>> {
@@ -578,10 +586,12 @@ class Inspector implements InspectorApi {
     this.aliveCache = null;
     this.opsCache = null;
     this.diffCache = null;
+    this.stateCache = null;
   }
 
-  /** The manifest changed, or a WAL appeared, vanished or shrank, or a retired WAL grew. */
+  /** The manifest changed, or a WAL appeared, vanished or shrank, or a retired WAL grew, or a read found a WAL rewritten. */
   private async needsRebuild(): Promise<boolean> {
+    if (this.h.reader.stale) return true;
     const manifest = await stat(join(this.dir, "manifest.json")).catch(() => null);
     if (!manifest || manifest.mtimeMs !== this.h.scan.manifestMtime) return true;
     const names = await readdir(join(this.dir, "ops")).catch(() => [] as string[]);
@@ -602,12 +612,13 @@ class Inspector implements InspectorApi {
 }
 
 /**
- * A time bound on ops: compared as ms when both sides are canonical ISO
- * timestamps, else as strings, as opslog's ts strings compare.
+ * A time bound on ops: compared as instants when both sides parse as dates
+ * (an op written with an offset, +02:00, compares by its UTC instant), else
+ * as strings.
  */
 function timeBound(ts: string | undefined) {
   if (!ts) return null;
-  const ms = canonicalMs(ts);
+  const ms = Date.parse(ts);
   const exact = !Number.isNaN(ms);
   return {
     below: (table: History["table"], e: number) => (exact && !Number.isNaN(table.tsMs(e)) ? table.tsMs(e) < ms : table.ts(e) < ts),

@@ -16,12 +16,15 @@ import type { ScannedOp } from "./walscan.js";
 
 /** Neighbouring lines closer than this are read in one go. */
 const GAP_BYTES = 64 * 1024;
-const WINDOW_BYTES = 4 * 1024 * 1024;
+const WINDOW_BYTES = 1024 * 1024;
 /** Parsed ops kept for the next call (pages are asked for again as the user scrolls back). */
 const CACHE_OPS = 20_000;
 
 export class OpReader {
   private fds = new Map<number, number>();
+  private buffer = Buffer.alloc(0);
+  /** A read found a WAL changed under the index: the next refresh must rebuild. */
+  stale = false;
   /** Two generations: when the young one fills, it becomes the old one and the old one is dropped (O(1) LRU-ish). */
   private young = new Map<number, ScannedOp>();
   private old = new Map<number, ScannedOp>();
@@ -52,35 +55,48 @@ export class OpReader {
         wanted.push(e);
       }
     }
+    if (wanted.length === 0) return out;
+    // File order, without a comparator: a WAL's ops enter the index in file order, so within
+    // one file, entry order is offset order (checked, and sorted by offset if ever not).
     const t = this.table;
-    // In file order: one sort key per entry, file number above the byte offset.
-    const keys = new Map<number, number>();
-    for (const e of wanted) keys.set(e, t.fileIdx(e) * 2 ** 40 + t.offset(e));
-    wanted.sort((a, b) => keys.get(a)! - keys.get(b)!);
-    for (let i = 0; i < wanted.length; ) {
-      // A window: entries of one file whose lines lie close together.
-      const file = t.fileIdx(wanted[i]);
-      const start = t.offset(wanted[i]);
-      let end = start + t.length_(wanted[i]);
+    const byFile = new Map<number, number[]>();
+    for (const e of Int32Array.from(wanted).sort()) {
+      const file = t.fileIdx(e);
+      let list = byFile.get(file);
+      if (!list) byFile.set(file, (list = []));
+      list.push(e);
+    }
+    for (const [file, list] of byFile) {
+      if (list.some((e, i) => i > 0 && t.offset(e) < t.offset(list[i - 1]))) list.sort((a, b) => t.offset(a) - t.offset(b));
+      this.readRun(file, list, out, wanted.length <= CACHE_OPS / 4);
+    }
+    return out;
+  }
+
+  /** Read these entries of one file (in offset order): neighbouring lines in one read each. */
+  private readRun(file: number, list: number[], out: Map<number, ScannedOp>, remember: boolean): void {
+    const t = this.table;
+    for (let i = 0; i < list.length; ) {
+      const start = t.offset(list[i]);
+      let end = start + t.length_(list[i]);
       let j = i + 1;
-      while (j < wanted.length && t.fileIdx(wanted[j]) === file && t.offset(wanted[j]) - end <= GAP_BYTES && t.offset(wanted[j]) + t.length_(wanted[j]) - start <= WINDOW_BYTES) {
-        end = Math.max(end, t.offset(wanted[j]) + t.length_(wanted[j]));
+      while (j < list.length && t.offset(list[j]) - end <= GAP_BYTES && t.offset(list[j]) + t.length_(list[j]) - start <= WINDOW_BYTES) {
+        end = Math.max(end, t.offset(list[j]) + t.length_(list[j]));
         j++;
       }
       const buffer = this.read(file, start, end - start);
-      // ASCII (the usual case): decode the window once, as latin1 (exact for ASCII, and fast).
-      const text = isAscii(buffer) ? buffer.toString("latin1") : null;
       for (let k = i; k < j; k++) {
-        const e = wanted[k];
+        const e = list[k];
         const from = t.offset(e) - start;
-        const to = from + t.length_(e);
-        const op = this.parse(e, text !== null ? text.slice(from, to) : buffer.toString("utf-8", from, to));
+        const line = buffer.subarray(from, from + t.length_(e));
+        // latin1 decodes ASCII exactly, and much faster than utf-8.
+        const op = this.parse(e, line.toString(isAscii(line) ? "latin1" : "utf-8"));
         out.set(e, op);
-        this.remember(e, op);
+        // A bulk read (a whole state, say) would only flush the pages being looked at.
+        if (remember) this.remember(e, op);
       }
       i = j;
     }
-    return out;
   }
 
   private parse(e: number, text: string): ScannedOp {
@@ -115,7 +131,9 @@ export class OpReader {
       }
       this.fds.set(file, fd);
     }
-    const buffer = Buffer.allocUnsafe(length);
+    // One buffer, reused (reads are synchronous): no fresh pages to fault in on every read.
+    if (this.buffer.length < length) this.buffer = Buffer.allocUnsafe(Math.max(length, WINDOW_BYTES));
+    const buffer = this.buffer.subarray(0, length);
     let got = 0;
     while (got < length) {
       const n = readSync(fd, buffer, got, length - got, position + got);
@@ -126,6 +144,7 @@ export class OpReader {
   }
 
   private changed(file: number, what: string): OpslogError {
+    this.stale = true;
     const path = this.files[file];
     return new OpslogError("changed-on-disk", `${path} changed on disk since this view was built (${what}). Refresh to rebuild the view.`, { file: path });
   }
@@ -136,5 +155,6 @@ export class OpReader {
     this.fds.clear();
     this.young.clear();
     this.old.clear();
+    this.buffer = Buffer.alloc(0);
   }
 }
