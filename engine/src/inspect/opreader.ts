@@ -19,6 +19,8 @@ const GAP_BYTES = 64 * 1024;
 const WINDOW_BYTES = 1024 * 1024;
 /** Parsed ops kept for the next call (pages are asked for again as the user scrolls back). */
 const CACHE_OPS = 20_000;
+/** WALs kept open at once (a store with many retired WALs must not run out of file descriptors). */
+const MAX_OPEN_FILES = 32;
 
 export class OpReader {
   private fds = new Map<number, number>();
@@ -124,6 +126,11 @@ export class OpReader {
   private read(file: number, position: number, length: number): Buffer {
     let fd = this.fds.get(file);
     if (fd === undefined) {
+      if (this.fds.size >= MAX_OPEN_FILES) {
+        const [oldest, oldestFd] = this.fds.entries().next().value!;
+        closeSync(oldestFd);
+        this.fds.delete(oldest);
+      }
       try {
         fd = openSync(join(this.dir, this.files[file]), "r");
       } catch {

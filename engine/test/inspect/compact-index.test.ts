@@ -111,3 +111,26 @@ describe("the compact index", () => {
     expect((await insp.records(ALL)).rows.map((r) => r.id)).toEqual(["cc", "dd"]);
   });
 });
+
+describe("reading values back from many WALs", () => {
+  const procFd = "/proc/self/fd";
+  it("keeps at most 32 WALs open, however many are read", async (ctx) => {
+    const { existsSync, readdirSync } = await import("node:fs");
+    if (!existsSync(procFd)) {
+      console.log(`skipped: ${procFd} does not exist on ${process.platform}, so open files cannot be counted`);
+      ctx.skip();
+    }
+    // 40 retired single-writer WALs before the first snapshot, then an empty live one.
+    const wals: Record<string, object[]> = { "ops/ops-1700000000001.jsonl": [] };
+    for (let i = 0; i < 40; i++) wals[`ops/ops-${1600000000000 + i}.jsonl`] = [{ ts: new Date(1600000000000 + i).toISOString(), op: "set", id: `r${i}`, data: { i }, prev: null }];
+    const dir = await handWritten(wals);
+    const insp = await openInspector(dir);
+    const before = readdirSync(procFd).length;
+    const lanes = await insp.lanes();
+    expect(lanes.length).toBe(41);
+    for (const lane of lanes) if (lane.ops > 0) expect((await insp.laneOps(lane.path, ALL)).rows[0].data).toEqual({ i: Number(lane.path.slice(-8, -6)) });
+    expect(readdirSync(procFd).length - before).toBeLessThanOrEqual(32);
+    await insp.close();
+    expect(readdirSync(procFd).length).toBeLessThanOrEqual(before);
+  });
+});
