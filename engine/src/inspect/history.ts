@@ -119,7 +119,9 @@ async function build(dir: string, sortInMemory: boolean): Promise<History> {
     for (const lane of lanes) if (!inPlan.has(lane)) await readWholeLane(dir, history, lane, () => true);
     history.kind = storeKind(history);
     markLostWrites(history);
-    versions.sortedRecs(); // sort the ids once now, not on the first seek
+    // Group the versions by record and sort the ids once now, not on the first seek.
+    versions.seal();
+    versions.sortedRecs();
   } catch (err) {
     history.reader.close();
     throw err;

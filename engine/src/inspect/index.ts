@@ -110,7 +110,9 @@ class Inspector implements InspectorApi {
   }
 
   private valueAt(rec: number | undefined, at: number): Doc | null {
-    return rec === undefined ? null : this.values([this.h.versions.srcAt(rec, at)])[0];
+    if (rec === undefined) return null;
+    if (at === this.total) return this.h.head.get(rec) ?? null;
+    return this.values([this.h.versions.srcAt(rec, at)])[0];
   }
 
   /** Timeline ops at these positions, each with its data and the record's value before it. */
@@ -347,7 +349,8 @@ class Inspector implements InspectorApi {
         srcs.push(versions.srcAt(rec, at));
       }
     }
-    const values = this.values(srcs);
+    // Now: the current state is in memory. A past state: read the page's values back.
+    const values = at === this.total ? recs.map((rec) => this.h.head.get(rec)!) : this.values(srcs);
     return recs.map((rec, i) => ({ id: versions.ids[rec], data: values[i]! }));
   }
 

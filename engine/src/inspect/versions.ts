@@ -74,9 +74,14 @@ export class RecordVersions {
     this.latest.set(2 * rec + 1, agent);
   }
 
-  /** Group the logged versions by record (a counting sort: stable, so each record's stay in order). */
-  private seal(): void {
-    const log = this.log!;
+  /**
+   * Group the logged versions by record (a counting sort: stable, so each
+   * record's stay in order). Done once the index is built; later versions
+   * go to `extra`.
+   */
+  seal(): void {
+    const log = this.log;
+    if (!log) return;
     this.log = null;
     const n = log.rec.length;
     const start = new Int32Array(this.ids.length + 1);
