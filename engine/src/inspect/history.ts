@@ -12,14 +12,16 @@ import { join } from "node:path";
 import { readArchiveSegmentFile } from "../archive.js";
 import { compareOps } from "../store.js";
 import { readSnapshotFile } from "../snapshot.js";
-import { jsonEqual, prevIs } from "./conflicts.js";
+import { jsonEqual } from "./conflicts.js";
 import type { ConflictRecord } from "./conflicts.js";
-import { AgentTable, IntList, OpTable } from "./optable.js";
+import { AgentTable, IntList, OpTable, canonicalMs } from "./optable.js";
 import { OpReader } from "./opreader.js";
 import { OutOfOrder, mergeInReplayOrder } from "./order.js";
 import type { MergeSource } from "./order.js";
 import { scanDirectory } from "./scan.js";
 import type { DirectoryScan, FileEntry, WalEntry } from "./scan.js";
+import { ParallelScan, ScanWorkerFailed } from "./parallel.js";
+import type { LaneSource } from "./parallel.js";
 import { LaneReader } from "./walscan.js";
 import type { ScannedOp, SkippedWalLine } from "./walscan.js";
 import { CurrentState, RecordVersions } from "./versions.js";
@@ -60,6 +62,8 @@ export interface History {
   multiWriter: boolean;
   snapshotInfo: Map<string, { timestamp: string | null; records: number | null; format: "json" | "jsonl" | null }>;
   reader: OpReader;
+  /** The worker reading the WALs during the build, if any */
+  parallel: ParallelScan | null;
 }
 
 interface PlannedLink {
@@ -74,17 +78,38 @@ interface PlannedLink {
  * one turns out not to be in clock order, the build starts over and sorts
  * each link's ops in memory instead (slower, and rare: opslog never writes that).
  */
-export async function buildHistory(dir: string): Promise<History> {
-  try {
-    return await build(dir, false);
-  } catch (err) {
-    if (!(err instanceof OutOfOrder)) throw err;
-    return await build(dir, true);
+export async function buildHistory(dir: string, parallel: ParallelMode = "auto"): Promise<History> {
+  for (let sortInMemory = false; ; ) {
+    try {
+      return await build(dir, sortInMemory, parallel);
+    } catch (err) {
+      if (err instanceof OutOfOrder && !sortInMemory) sortInMemory = true;
+      else if (err instanceof ScanWorkerFailed && parallel === "auto") parallel = "never";
+      else throw err;
+    }
   }
 }
 
-async function build(dir: string, sortInMemory: boolean): Promise<History> {
+/**
+ * Whether the WALs are read and parsed in a worker thread while this one
+ * indexes: "auto" does so when they are big enough to repay starting it, and
+ * reads in this thread if the worker fails; "always" fails with it.
+ */
+export type ParallelMode = "auto" | "always" | "never";
+const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
+
+async function build(dir: string, sortInMemory: boolean, mode: ParallelMode): Promise<History> {
   const scan = await scanDirectory(dir);
+  const walBytes = scan.wals.reduce((sum, w) => sum + w.bytes, 0);
+  const parallel = mode === "always" || (mode === "auto" && walBytes >= PARALLEL_MIN_BYTES) ? ParallelScan.start() : null;
+  try {
+    return await buildFrom(dir, scan, sortInMemory, parallel);
+  } finally {
+    await parallel?.close();
+  }
+}
+
+async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean, parallel: ParallelScan | null): Promise<History> {
   const { manifest } = scan;
   const named = new Set([manifest.activeOps, ...Object.values(manifest.activeAgentOps ?? {})]);
   const liveWals = new Set(manifest.activeAgentOps ? Object.values(manifest.activeAgentOps) : [manifest.activeOps]);
@@ -109,8 +134,14 @@ async function build(dir: string, sortInMemory: boolean): Promise<History> {
     multiWriter: manifest.activeAgentOps !== undefined,
     snapshotInfo: new Map(),
     reader: new OpReader(dir, table, scan.wals.map((w) => w.path), (e) => versions.ids[table.rec(e)]),
+    parallel,
   };
   history.alive.push(0);
+  // Values the parallel scan left on disk: each record's latest version.
+  history.head.load = (recs) => {
+    const ops = history.reader.many(recs.map((rec) => versions.lastSrc(rec)));
+    return recs.map((rec) => ops.get(versions.lastSrc(rec))!.data!);
+  };
   try {
     const plan = planLinks(scan, lanes);
     await replayChain(dir, history, plan, sortInMemory);
@@ -192,7 +223,9 @@ async function replayChain(dir: string, history: History, plan: PlannedLink[], s
       mismatchIds: [],
       mismatchCount: 0,
     };
-    if (!planned.live && nextSnap) jumpToSnapshot(history, link, nextSnap, planned.lanes.length === 0, archived);
+    if (!planned.live && nextSnap) {
+      jumpToSnapshot(history, link, nextSnap, planned.lanes.length === 0, archived);
+    }
     history.links.push(link);
   }
 }
@@ -229,8 +262,30 @@ export function addToIndex(history: History, lane: Lane, ops: ScannedOp[], repla
   return out;
 }
 
+/** Read a lane from its start: through the worker if there is one, unless `here`. */
+async function openLane(dir: string, history: History, lane: Lane, here = false): Promise<LaneSource> {
+  const fileIdx = history.lanes.indexOf(lane);
+  return history.parallel && !here ? await history.parallel.lane(dir, lane.entry.path, fileIdx) : new LaneReader(dir, lane.entry.path, fileIdx, 0, 1, false);
+}
+
+/** The share of a link's WAL bytes this thread parses itself while the worker parses the rest (it also indexes all of them). */
+const LOCAL_SHARE = 0.3;
+
+/** The lanes this thread reads itself: the smallest, up to LOCAL_SHARE of the bytes. */
+function localLanes(lanes: Lane[]): Set<Lane> {
+  const total = lanes.reduce((sum, l) => sum + l.entry.bytes, 0);
+  const local = new Set<Lane>();
+  let bytes = 0;
+  for (const lane of [...lanes].sort((a, b) => a.entry.bytes - b.entry.bytes)) {
+    if (bytes + lane.entry.bytes > LOCAL_SHARE * total) break;
+    bytes += lane.entry.bytes;
+    local.add(lane);
+  }
+  return local;
+}
+
 /** Where a lane's reading ended, and what it skipped. */
-function finishLane(history: History, lane: Lane, reader: LaneReader): void {
+function finishLane(history: History, lane: Lane, reader: LaneSource): void {
   lane.end = reader.end;
   lane.nextLine = reader.nextLine;
   lane.skipped = reader.skipped;
@@ -239,8 +294,7 @@ function finishLane(history: History, lane: Lane, reader: LaneReader): void {
 }
 
 async function readWholeLane(dir: string, history: History, lane: Lane, lost: (op: ScannedOp) => boolean): Promise<ScannedOp[]> {
-  const fileIdx = history.lanes.indexOf(lane);
-  const reader = new LaneReader(dir, lane.entry.path, fileIdx, 0, 1, false);
+  const reader = await openLane(dir, history, lane);
   const out: ScannedOp[] = [];
   for (let chunk = await reader.next(); chunk; chunk = await reader.next()) {
     for (const op of addToIndex(history, lane, chunk, (o) => !lost(o))) out.push(op);
@@ -255,7 +309,8 @@ async function readWholeLane(dir: string, history: History, lane: Lane, lost: (o
  * longer names, are not replayed: they are lost-write candidates.
  */
 async function replayLink(dir: string, history: History, planned: PlannedLink, epoch: number, cutoff: string | null, sortInMemory: boolean): Promise<void> {
-  const lost = (lane: Lane) => (op: ScannedOp) => (cutoff !== null && op.ts > cutoff) || (planned.live && !lane.live);
+  const cutoffMs = cutoff === null ? NaN : canonicalMs(cutoff);
+  const lost = (lane: Lane) => (op: ScannedOp) => (cutoff !== null && writtenAfter(op, cutoff, cutoffMs)) || (planned.live && !lane.live);
   if (sortInMemory) {
     const runs: ScannedOp[] = [];
     for (const lane of planned.lanes) for (const op of await readWholeLane(dir, history, lane, lost(lane))) runs.push(op);
@@ -263,10 +318,11 @@ async function replayLink(dir: string, history: History, planned: PlannedLink, e
     for (const op of runs) replay(history, op, epoch);
     return;
   }
-  const readers: LaneReader[] = [];
-  const sources = planned.lanes.map((lane): MergeSource => {
-    const reader = new LaneReader(dir, lane.entry.path, history.lanes.indexOf(lane), 0, 1, false);
-    readers.push(reader);
+  const readers: LaneSource[] = [];
+  const local = history.parallel ? localLanes(planned.lanes) : new Set<Lane>();
+  for (const lane of planned.lanes) readers.push(await openLane(dir, history, lane, local.has(lane)));
+  const sources = planned.lanes.map((lane, i): MergeSource => {
+    const reader = readers[i];
     const isLost = lost(lane);
     const source: MergeSource = {
       buf: [],
@@ -290,6 +346,12 @@ async function replayLink(dir: string, history: History, planned: PlannedLink, e
   planned.lanes.forEach((lane, i) => finishLane(history, lane, readers[i]));
 }
 
+/** Whether op was written after the ts `cutoff` (its ms when canonical, else compared as written, as opslog does). */
+function writtenAfter(op: ScannedOp, cutoff: string, cutoffMs: number): boolean {
+  if (!Number.isNaN(op.tsMs) && !Number.isNaN(cutoffMs)) return op.tsMs > cutoffMs;
+  return (op.ts || new Date(op.tsMs).toISOString()) > cutoff;
+}
+
 /** Apply one op: its timeline place, the record's new version, the current state; and is it a conflict? */
 export function replay(history: History, op: ScannedOp, epoch: number): void {
   const { table, versions, head } = history;
@@ -301,10 +363,11 @@ export function replay(history: History, op: ScannedOp, epoch: number): void {
   // A different agent wrote this key last, and this op's writer had not seen that write.
   if (last >= 0 && op.agentIdx !== 0) {
     const lastAgent = versions.lastAgent(rec);
-    if (lastAgent !== 0 && lastAgent !== op.agentIdx && !prevIs(op, head.get(rec) ?? null)) history.conflicts.push({ rec, winner: op.entry, losers: [last] });
+    if (lastAgent !== 0 && lastAgent !== op.agentIdx && !head.prevMatches(rec, op)) history.conflicts.push({ rec, winner: op.entry, losers: [last] });
   }
   versions.push(rec, pos + 1, op.entry, op.agentIdx);
-  head.set(rec, op.data);
+  if (op.loaded || op.op === "delete") head.set(rec, op.data);
+  else head.setLazy(rec, op.dataHash0, op.dataHash1);
   history.alive.push(head.size);
 }
 
@@ -322,6 +385,7 @@ function jumpToSnapshot(history: History, link: ChainLink, next: Map<string, unk
   const differing: string[] = [];
   const changed: string[] = [];
   const { head, versions } = history;
+  head.materialize();
   for (const [id, value] of next) {
     const rec = versions.recOf(id);
     if (!isDeepStrictEqual(rec === undefined ? undefined : head.get(rec), value)) differing.push(id);
@@ -365,9 +429,10 @@ function markLostWrites(history: History): void {
   for (let b = 0; b < candidates.length; b += LOST_BATCH) {
     const batch = candidates.slice(b, b + LOST_BATCH);
     const ops = history.reader.many(batch);
-    for (const e of batch) {
+    const current = history.head.getMany(batch.map((e) => history.table.rec(e)));
+    for (const [j, e] of batch.entries()) {
       const op = ops.get(e)!;
-      const now = history.head.get(history.table.rec(e)) ?? null;
+      const now = current[j] ?? null;
       const holds = op.op === "set" ? jsonEqual(now, op.data) : now === null;
       if (!holds) history.lost.push(e);
     }

@@ -11,7 +11,7 @@ import { readArchiveSegmentFile } from "../archive.js";
 import { OpslogError } from "../errors.js";
 import { compareOps } from "../store.js";
 import { addToIndex, buildHistory, replay, skippedWarning } from "./history.js";
-import type { History } from "./history.js";
+import type { History, ParallelMode } from "./history.js";
 import { explainConflict, jsonEqual } from "./conflicts.js";
 import { compareValues, compileFilter, mentionsFields, valueAtPath } from "./query.js";
 import { prevOf, readWalLines } from "./walscan.js";
@@ -45,10 +45,19 @@ import type {
 
 export type * from "./types.js";
 
-export async function openInspector(dir: string): Promise<InspectorApi> {
+export interface InspectOptions {
+  /**
+   * Read and parse the WALs in a worker thread while this one indexes:
+   * "auto" (the default) does so for WALs big enough to repay starting it.
+   */
+  parallel?: ParallelMode;
+}
+
+export async function openInspector(dir: string, options: InspectOptions = {}): Promise<InspectorApi> {
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) throw new OpslogError("not-a-store", `${dir} does not exist or is not a folder. Choose the folder that contains manifest.json.`, { file: dir });
-  return new Inspector(dir, await buildHistory(dir));
+  const parallel = options.parallel ?? "auto";
+  return new Inspector(dir, await buildHistory(dir, parallel), parallel);
 }
 
 function page<T>(rows: T[], req: PageRequest): Page<T> {
@@ -79,6 +88,7 @@ class Inspector implements InspectorApi {
   constructor(
     readonly dir: string,
     private h: History,
+    private readonly parallel: ParallelMode,
   ) {}
 
   private get total(): number {
@@ -350,7 +360,7 @@ class Inspector implements InspectorApi {
       }
     }
     // Now: the current state is in memory. A past state: read the page's values back.
-    const values = at === this.total ? recs.map((rec) => this.h.head.get(rec)!) : this.values(srcs);
+    const values = at === this.total ? this.h.head.getMany(recs) : this.values(srcs);
     return recs.map((rec, i) => ({ id: versions.ids[rec], data: values[i]! }));
   }
 
@@ -577,7 +587,7 @@ class Inspector implements InspectorApi {
 
   private async rebuild(): Promise<RefreshResult> {
     const before = this.total;
-    const h = await buildHistory(this.dir);
+    const h = await buildHistory(this.dir, this.parallel);
     this.h.reader.close();
     this.h = h;
     this.dropCaches();

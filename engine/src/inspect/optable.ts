@@ -105,6 +105,8 @@ export interface OpFields {
   offset: number;
   length: number;
   ts: string;
+  /** ts in ms if canonical, else NaN (ts is then kept as written) */
+  tsMs: number;
   clock: number | null;
   op: "set" | "delete";
   encoding: "full" | "delta";
@@ -127,7 +129,7 @@ export class OpTable {
     }
     const f = this.f[this.f.length - 1];
     const i = this.i[this.i.length - 1];
-    let ms = canonicalMs(op.ts);
+    let ms = op.tsMs;
     if (Number.isNaN(ms)) {
       this.oddTs.set(e, op.ts);
       ms = Date.parse(op.ts);

@@ -12,6 +12,7 @@ import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { fullPrev } from "../delta.js";
 import { validateOp } from "../validate.js";
+import { canonicalMs } from "./optable.js";
 import type { Doc } from "./types.js";
 
 /** One op as it stands in its WAL: parsed, and held only while it is indexed and replayed. */
@@ -21,7 +22,10 @@ export interface ScannedOp {
   offset: number;
   /** Bytes of the line, without its newline */
   length: number;
+  /** ts as written ("" for an op from the parallel scan whose ts is canonical: see tsMs) */
   ts: string;
+  /** ts in ms if it is in canonical form (toISOString's), else NaN */
+  tsMs: number;
   agent: string | null;
   clock: number | null;
   op: "set" | "delete";
@@ -29,6 +33,16 @@ export interface ScannedOp {
   data: Doc | null;
   /** prev as written: a reverse patch when encoding is "delta" */
   rawPrev: Doc | null;
+  hasPrev: boolean;
+  /**
+   * Whether data and rawPrev are here. The parallel scan leaves them on disk
+   * and sends their hashes instead: the data's, and the full prev's.
+   */
+  loaded: boolean;
+  dataHash0: number;
+  dataHash1: number;
+  prevHash0: number;
+  prevHash1: number;
   encoding: "full" | "delta";
   /** Entry number in the op index, once added */
   entry: number;
@@ -202,12 +216,19 @@ export function parseOp(text: string): ScannedOp | string {
       offset: 0,
       length: 0,
       ts: op.ts,
+      tsMs: canonicalMs(op.ts),
       agent: op.agent ?? null,
       clock: op.clock ?? null,
       op: op.op === "set" ? "set" : "delete",
       id: op.id,
       data: op.op === "set" ? (op.data as Doc) : null,
       rawPrev: (op.prev as Doc | null) ?? null,
+      hasPrev: op.prev !== null && op.prev !== undefined,
+      loaded: true,
+      dataHash0: 0,
+      dataHash1: 0,
+      prevHash0: 0,
+      prevHash1: 0,
       encoding: op.encoding === "delta" ? "delta" : "full",
       entry: -1,
       agentIdx: 0,

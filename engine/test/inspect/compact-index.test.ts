@@ -1,6 +1,6 @@
 // The compact index keeps where each op is, not its data, and reads values
 // back from the WALs: these tests cover what that design could get wrong.
-import { cp, mkdir, writeFile } from "node:fs/promises";
+import { cp, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Store as Published } from "@backloghq/opslog";
 import { describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { OpslogError } from "../../src/errors.js";
 import { compareOps } from "../../src/store.js";
 import { openInspector } from "../../src/inspect/index.js";
 import { tempDir } from "../helpers/tmp.js";
-import { StateLog, publishedState, task } from "./fixtures.js";
+import { StateLog, handWritten, publishedState, task } from "./fixtures.js";
 import type { State, Task } from "./fixtures.js";
 
 const ALL = { offset: 0, limit: 100_000 };
@@ -18,25 +18,6 @@ function asEntries(state: State): [string, unknown][] {
 }
 
 /** A store written by hand: an empty JSONL snapshot, and the given WALs with their lines. */
-async function handWritten(wals: Record<string, object[]>, agents?: Record<string, string>): Promise<string> {
-  const dir = await tempDir();
-  for (const sub of ["snapshots", "ops", "archive"]) await mkdir(join(dir, sub));
-  const snapshot = "snapshots/snap-1700000000000.jsonl";
-  await writeFile(join(dir, snapshot), JSON.stringify({ version: 1, timestamp: "2023-11-14T22:13:20.000Z" }) + "\n");
-  for (const [path, lines] of Object.entries(wals)) await writeFile(join(dir, path), lines.map((l) => JSON.stringify(l) + "\n").join(""));
-  const paths = Object.keys(wals);
-  const manifest = {
-    version: 1,
-    currentSnapshot: snapshot,
-    activeOps: paths[0],
-    ...(agents ? { activeAgentOps: agents } : {}),
-    archiveSegments: [],
-    stats: { activeRecords: 0, archivedRecords: 0, opsCount: 0, created: "2023-11-14T22:13:20.000Z", lastCheckpoint: "2023-11-14T22:13:20.000Z" },
-  };
-  await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest));
-  return dir;
-}
-
 describe("the compact index", () => {
   it("tails ops after the index was queried, and every position still equals the writer's state", async () => {
     const dir = await tempDir();

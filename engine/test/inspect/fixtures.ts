@@ -1,10 +1,11 @@
 // Stores written by the published opslog, with the states they went through,
 // recorded as they were written: the independent expectations for replay.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Store as Published } from "@backloghq/opslog";
 import { afterAll } from "vitest";
+import { tempDir } from "../helpers/tmp.js";
 import type { Doc } from "../../src/inspect/types.js";
 
 export type Task = { title: string; status: string; n: number; tags: string[]; notes?: string };
@@ -142,4 +143,24 @@ export async function publishedState(dir: string, agentId?: string): Promise<[st
   const entries = store.entries().sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   await store.close();
   return entries;
+}
+
+/** A store written by hand: an empty snapshot and these WALs (the first is activeOps; agents: activeAgentOps). */
+export async function handWritten(wals: Record<string, object[]>, agents?: Record<string, string>): Promise<string> {
+  const dir = await tempDir();
+  for (const sub of ["snapshots", "ops", "archive"]) await mkdir(join(dir, sub));
+  const snapshot = "snapshots/snap-1700000000000.jsonl";
+  await writeFile(join(dir, snapshot), JSON.stringify({ version: 1, timestamp: "2023-11-14T22:13:20.000Z" }) + "\n");
+  for (const [path, lines] of Object.entries(wals)) await writeFile(join(dir, path), lines.map((l) => JSON.stringify(l) + "\n").join(""));
+  const paths = Object.keys(wals);
+  const manifest = {
+    version: 1,
+    currentSnapshot: snapshot,
+    activeOps: paths[0],
+    ...(agents ? { activeAgentOps: agents } : {}),
+    archiveSegments: [],
+    stats: { activeRecords: 0, archivedRecords: 0, opsCount: 0, created: "2023-11-14T22:13:20.000Z", lastCheckpoint: "2023-11-14T22:13:20.000Z" },
+  };
+  await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest));
+  return dir;
 }

@@ -9,7 +9,7 @@ import type { MergeSource } from "../../src/inspect/order.js";
 import type { ScannedOp } from "../../src/inspect/walscan.js";
 
 function op(fields: Partial<ScannedOp>): ScannedOp {
-  return { fileIdx: 0, line: 1, offset: 0, length: 0, ts: "t", agent: null, clock: null, op: "set", id: "x", data: {}, rawPrev: null, encoding: "full", entry: -1, agentIdx: 0, ...fields };
+  return { fileIdx: 0, line: 1, offset: 0, length: 0, ts: "t", tsMs: NaN, agent: null, clock: null, op: "set", id: "x", data: {}, rawPrev: null, hasPrev: false, loaded: true, dataHash0: 0, dataHash1: 0, prevHash0: 0, prevHash1: 0, encoding: "full", entry: -1, agentIdx: 0, ...fields };
 }
 
 /** Merge runs as the inspector does, each run arriving in chunks of `chunk` ops. */

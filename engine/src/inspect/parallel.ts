@@ -1,0 +1,234 @@
+/**
+ * The parallel scan, main-thread side: a worker thread (scan-worker.ts) reads
+ * and parses the WALs while this thread merges and indexes what it sends. A
+ * RemoteLane reads like a LaneReader, but its ops come without data and
+ * prev, only with their hashes: the build compares those for conflicts and
+ * reads back the records it keeps. If the worker cannot start, the build
+ * reads in this thread instead.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import type { ScannedOp, SkippedWalLine } from "./walscan.js";
+
+/** Float64 fields per op in a batch */
+export const BATCH_F64 = 3;
+export const F_OFFSET = 0;
+export const F_CLOCK = 1;
+export const F_TS = 2;
+/** Int32 fields per op in a batch */
+export const BATCH_I32 = 8;
+export const I_LINE = 0;
+export const I_LENGTH = 1;
+export const I_FLAGS = 2;
+export const I_AGENT = 3;
+export const I_DATA0 = 4;
+export const I_DATA1 = 5;
+export const I_PREV0 = 6;
+export const I_PREV1 = 7;
+export const FLAG_DELETE = 1;
+export const FLAG_DELTA = 2;
+export const FLAG_PREV = 4;
+
+/** Chunks a lane may be read ahead of what this thread has taken */
+const READ_AHEAD = 8;
+
+export type ScanRequest =
+  | { kind: "open"; lane: number; dir: string; path: string; fileIdx: number; credit: number }
+  | { kind: "credit"; lane: number; n: number }
+  | { kind: "close"; lane: number };
+
+export interface ScanBatch {
+  kind: "batch";
+  lane: number;
+  n: number;
+  f64: Float64Array;
+  i32: Int32Array;
+  ids: string[];
+  /** Ops whose ts is not canonical: [index in the batch, ts as written] */
+  oddTs: [number, string][];
+  /** Agents first seen in this batch, numbered on from the last one seen (1, 2, ...) */
+  newAgents: string[];
+}
+
+export type ScanReply =
+  | { kind: "ready" }
+  | ScanBatch
+  | { kind: "end"; lane: number; skipped: SkippedWalLine[]; end: number; nextLine: number }
+  | { kind: "error"; lane: number; message: string };
+
+/** What the build reads a WAL through: a LaneReader, or a RemoteLane. */
+export interface LaneSource {
+  next(): Promise<ScannedOp[] | null>;
+  close(): Promise<void>;
+  readonly skipped: SkippedWalLine[];
+  readonly end: number;
+  readonly nextLine: number;
+}
+
+/** The worker failed (or never started): the build starts over in this thread. */
+export class ScanWorkerFailed extends Error {}
+
+function startWorker(): Worker {
+  // Bundled (the Electron app's main process): the worker is bundled beside it.
+  if (typeof __dirname === "string") {
+    const bundled = join(__dirname, "scan-worker.cjs");
+    if (existsSync(bundled)) return new Worker(bundled);
+  }
+  // From the TypeScript sources (tsx, vitest): register tsx's loader in the worker, then load the source.
+  const source = new URL("./scan-worker.ts", import.meta.url).href;
+  const tsx = import.meta.resolve("tsx/esm/api");
+  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source)}); });`, { eval: true });
+}
+
+export class ParallelScan {
+  private readonly lanes = new Map<number, RemoteLane>();
+  /** Agent names by the worker's numbers (0: no agent) */
+  readonly agentNames: (string | null)[] = [null];
+  private nextLane = 0;
+  private failure: ScanWorkerFailed | null = null;
+  private readonly ready: Promise<void>;
+
+  private constructor(private readonly worker: Worker) {
+    this.ready = new Promise((resolve, reject) => {
+      worker.on("message", (reply: ScanReply) => {
+        if (reply.kind === "ready") resolve();
+        else this.deliver(reply);
+      });
+      const fail = (why: string) => {
+        this.failure ??= new ScanWorkerFailed(`the WAL scan worker ${why}`);
+        reject(this.failure);
+        for (const lane of this.lanes.values()) lane.fail(this.failure);
+      };
+      worker.on("error", (err) => fail(`failed: ${err.message}`));
+      worker.on("exit", (code) => fail(`exited (code ${code})`));
+    });
+    this.ready.catch(() => undefined); // awaited by the first lane
+  }
+
+  /** Start the worker (it fails the first lane opened if it cannot start). */
+  static start(): ParallelScan {
+    try {
+      return new ParallelScan(startWorker());
+    } catch (err) {
+      throw new ScanWorkerFailed(`the WAL scan worker cannot start: ${(err as Error).message}`);
+    }
+  }
+
+  /** Read one WAL through the worker. */
+  async lane(dir: string, path: string, fileIdx: number): Promise<RemoteLane> {
+    await this.ready;
+    if (this.failure) throw this.failure;
+    const id = this.nextLane++;
+    const lane = new RemoteLane(this, id, fileIdx);
+    this.lanes.set(id, lane);
+    this.send({ kind: "open", lane: id, dir, path, fileIdx, credit: READ_AHEAD });
+    return lane;
+  }
+
+  send(req: ScanRequest): void {
+    if (!this.failure) this.worker.postMessage(req);
+  }
+
+  forget(id: number): void {
+    this.lanes.delete(id);
+  }
+
+  private deliver(reply: Exclude<ScanReply, { kind: "ready" }>): void {
+    if (reply.kind === "batch") for (const name of reply.newAgents) this.agentNames.push(name);
+    this.lanes.get(reply.lane)?.deliver(reply);
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new ScanWorkerFailed("the WAL scan worker was closed");
+    await this.worker.terminate();
+  }
+}
+
+/** One WAL as the worker reads it: ops in chunks, in file order. */
+export class RemoteLane implements LaneSource {
+  skipped: SkippedWalLine[] = [];
+  end = 0;
+  nextLine = 1;
+  private readonly queue: ScanBatch[] = [];
+  private done = false;
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly scan: ParallelScan,
+    private readonly id: number,
+    private readonly fileIdx: number,
+  ) {}
+
+  deliver(reply: Exclude<ScanReply, { kind: "ready" }>): void {
+    if (reply.kind === "batch") this.queue.push(reply);
+    else if (reply.kind === "end") {
+      this.skipped = reply.skipped;
+      this.end = reply.end;
+      this.nextLine = reply.nextLine;
+      this.done = true;
+      this.scan.forget(this.id);
+    } else this.fail(new ScanWorkerFailed(`the WAL scan worker could not read a WAL: ${reply.message}`));
+    this.wake?.();
+  }
+
+  fail(err: Error): void {
+    this.failure = err;
+    this.wake?.();
+  }
+
+  async next(): Promise<ScannedOp[] | null> {
+    while (this.queue.length === 0 && !this.done && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = null;
+    if (this.failure) throw this.failure;
+    const batch = this.queue.shift();
+    if (!batch) return null;
+    this.scan.send({ kind: "credit", lane: this.id, n: 1 });
+    return this.decode(batch);
+  }
+
+  private decode(batch: ScanBatch): ScannedOp[] {
+    const { n, f64, i32, ids } = batch;
+    const names = this.scan.agentNames;
+    const ops: ScannedOp[] = new Array(n);
+    for (let j = 0; j < n; j++) {
+      const f = j * BATCH_F64;
+      const i = j * BATCH_I32;
+      const flags = i32[i + I_FLAGS];
+      const clock = f64[f + F_CLOCK];
+      ops[j] = {
+        fileIdx: this.fileIdx,
+        line: i32[i + I_LINE],
+        offset: f64[f + F_OFFSET],
+        length: i32[i + I_LENGTH],
+        ts: "",
+        tsMs: f64[f + F_TS],
+        agent: names[i32[i + I_AGENT]],
+        clock: Number.isNaN(clock) ? null : clock,
+        op: flags & FLAG_DELETE ? "delete" : "set",
+        id: ids[j],
+        data: null,
+        rawPrev: null,
+        hasPrev: (flags & FLAG_PREV) !== 0,
+        loaded: false,
+        dataHash0: i32[i + I_DATA0],
+        dataHash1: i32[i + I_DATA1],
+        prevHash0: i32[i + I_PREV0],
+        prevHash1: i32[i + I_PREV1],
+        encoding: flags & FLAG_DELTA ? "delta" : "full",
+        entry: -1,
+        agentIdx: 0,
+      };
+    }
+    for (const [j, ts] of batch.oddTs) ops[j].ts = ts;
+    return ops;
+  }
+
+  async close(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    this.scan.send({ kind: "close", lane: this.id });
+    this.scan.forget(this.id);
+  }
+}
