@@ -39,8 +39,6 @@ if (!electronBinary()) {
 
 const electronVersion = JSON.parse(readFileSync(join(root, "node_modules/electron/package.json"), "utf-8")).version;
 run("npx", ["vite", "build", "--config", "renderer/vite.config.ts", "--logLevel", "warn"]);
-const common = ["--bundle", "--platform=node", "--format=cjs", "--external:electron", "--log-level=warning"];
-run("npx", ["esbuild", "electron/main.ts", "--outfile=dist/electron/main.cjs", ...common]);
-run("npx", ["esbuild", "electron/preload.ts", "--outfile=dist/electron/preload.cjs", ...common]);
+run("node", ["build/bundle.mjs"]);
 run("npx", ["electron-builder", "--config", "build/electron-builder.json", `-c.electronVersion=${electronVersion}`, "--publish", "never", ...process.argv.slice(2)]);
 console.log("Packages written to dist/packages/.");

@@ -42,9 +42,7 @@ function electronBinary() {
 
 const electron = electronBinary();
 if (electron) {
-  const common = ["--bundle", "--platform=node", "--format=cjs", "--external:electron", "--log-level=warning"];
-  run("npx", ["esbuild", "electron/main.ts", "--outfile=dist/electron/main.cjs", ...common]);
-  run("npx", ["esbuild", "electron/preload.ts", "--outfile=dist/electron/preload.cjs", ...common]);
+  run("node", ["build/bundle.mjs"]);
   const child = spawn(electron, [join(root, "dist/electron/main.cjs"), ...args], { cwd: root, stdio: "inherit" });
   child.on("exit", (code) => process.exit(code ?? 0));
 } else {

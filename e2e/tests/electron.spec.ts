@@ -1,9 +1,9 @@
 /** The real desktop app through Playwright's Electron driver, where the Electron binary is installed. */
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { _electron } from "@playwright/test";
-import { build } from "esbuild";
 import { demoStoreCopy, expect, ROOT, test } from "../fixtures";
 
 /** `require("electron")` is the binary's path when installed, and throws when the download failed. */
@@ -20,17 +20,16 @@ function electronBinary(): { path: string | null; reason: string } {
 const electron = electronBinary();
 const mainCjs = join(ROOT, "dist", "electron", "main.cjs");
 
-/** Bundle main and preload as `npm start` does (dist/electron/*.cjs, next to dist/renderer). */
-async function bundleApp(): Promise<void> {
-  const common = { bundle: true, platform: "node", format: "cjs", external: ["electron"], logLevel: "warning" } as const;
-  await build({ ...common, external: [...common.external], entryPoints: [join(ROOT, "electron/main.ts")], outfile: mainCjs });
-  await build({ ...common, external: [...common.external], entryPoints: [join(ROOT, "electron/preload.ts")], outfile: join(ROOT, "dist", "electron", "preload.cjs") });
+/** Bundle the main process as `npm start` does (dist/electron/*.cjs, next to dist/renderer). */
+function bundleApp(): void {
+  const run = spawnSync(process.execPath, [join(ROOT, "build/bundle.mjs")], { cwd: ROOT, encoding: "utf-8" });
+  if (run.status !== 0) throw new Error(`build/bundle.mjs failed: ${run.stderr}`);
 }
 
 test("the desktop app opens a store and shows its records", async ({ workDir }) => {
   if (!electron.path) console.log(`Skipped: Electron binary missing: ${electron.reason}`);
   test.skip(!electron.path, `Electron binary missing: ${electron.reason}`);
-  await bundleApp();
+  bundleApp();
   const dir = await demoStoreCopy(workDir);
   const app = await _electron.launch({ executablePath: electron.path!, args: [mainCjs, dir], env: { ...process.env, OPSLOG_EXPLORER_HOME: join(workDir, "app-home") } });
   try {

@@ -1,15 +1,15 @@
 // Packaging, checked as far as it can be without the Electron binary: the
 // electron-builder config passes electron-builder's own schema, names the
-// targets, and ships what start.mjs/dist.mjs build; the bundles load.
+// targets, and ships what start.mjs/dist.mjs build; the bundles load and run.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
-import type { BuildOptions } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { buildDemoStore } from "../../engine/src/demo.js";
+import { openInspector } from "../../engine/src/inspect/index.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const require = createRequire(import.meta.url);
@@ -39,12 +39,10 @@ describe("the electron-builder configuration", () => {
     expect(config.win.target).toEqual(["nsis"]);
   });
 
-  it("ships the bundled main process, the preload and the renderer, and starts the bundled main", () => {
+  it("ships the bundled main process, the preload, the scan worker and the renderer, and starts the bundled main", () => {
     expect(config.files).toEqual(expect.arrayContaining(["dist/electron/**", "dist/renderer/**", "package.json"]));
     expect(config.extraMetadata.main).toBe("dist/electron/main.cjs");
-    const dist = readFileSync(join(root, "build/dist.mjs"), "utf-8");
-    expect(dist).toContain("--outfile=dist/electron/main.cjs");
-    expect(dist).toContain("--outfile=dist/electron/preload.cjs");
+    for (const script of ["build/dist.mjs", "build/start.mjs"]) expect(readFileSync(join(root, script), "utf-8")).toContain('run("node", ["build/bundle.mjs"])');
   });
 
   it("points at a 512x512 PNG icon that exists", async () => {
@@ -57,17 +55,41 @@ describe("the electron-builder configuration", () => {
 });
 
 describe("the Electron bundles", () => {
-  it("bundle main and preload to CommonJS; the sandboxed preload needs only electron", async () => {
+  it("bundle main, preload and the scan worker to CommonJS; the sandboxed preload needs only electron", async () => {
     const out = await mkdtemp(join(tmpdir(), "opslog-explorer-bundle-"));
     try {
-      const common: BuildOptions = { bundle: true, platform: "node", format: "cjs", external: ["electron"], logLevel: "silent" };
-      await build({ ...common, entryPoints: [join(root, "electron/main.ts")], outfile: join(out, "main.cjs") });
-      await build({ ...common, entryPoints: [join(root, "electron/preload.ts")], outfile: join(out, "preload.cjs") });
+      const run = spawnSync(process.execPath, [join(root, "build/bundle.mjs"), out], { cwd: root, encoding: "utf-8" });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr).toBe(""); // no esbuild warnings
+      expect(await readdir(out)).toEqual(["main.cjs", "preload.cjs", "scan-worker.cjs"]);
       const preload = await readFile(join(out, "preload.cjs"), "utf-8");
       expect([...new Set(preload.match(/require\("[^"]+"\)/g))]).toEqual(['require("electron")']);
       expect(preload).toContain('exposeInMainWorld("opslogBridge"');
     } finally {
       await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it("the bundled engine scans WALs in the bundled worker, and answers as the engine from source does", async () => {
+    const out = await mkdtemp(join(tmpdir(), "opslog-explorer-bundle-"));
+    const store = await mkdtemp(join(tmpdir(), "opslog-explorer-store-"));
+    try {
+      const bundled = spawnSync(process.execPath, [join(root, "build/bundle.mjs"), out, "electron/test/bundled-scan.ts"], { cwd: root, encoding: "utf-8" });
+      expect(bundled.status, bundled.stderr).toBe(0);
+      await buildDemoStore(store, { seed: 7 });
+      const run = spawnSync(process.execPath, [join(out, "bundled-scan.cjs"), store], { encoding: "utf-8" });
+      expect(run.status, run.stderr).toBe(0);
+      const insp = await openInspector(store, { parallel: "never" });
+      const summary = await insp.summary();
+      expect(JSON.parse(run.stdout)).toEqual({ counts: summary.counts, records: (await insp.records({ offset: 0, limit: 100_000 })).rows });
+      await insp.close();
+      // Without its worker beside it, the bundle cannot scan in parallel: "always" says so.
+      await rm(join(out, "scan-worker.cjs"));
+      const without = spawnSync(process.execPath, [join(out, "bundled-scan.cjs"), store], { encoding: "utf-8" });
+      expect(without.status).not.toBe(0);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+      await rm(store, { recursive: true, force: true });
     }
   });
 });

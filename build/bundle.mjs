@@ -1,0 +1,18 @@
+// Bundles the Electron main process with esbuild: main, preload, and the
+// inspector's WAL scan worker (a thread of its own, so a file of its own).
+//   node build/bundle.mjs [outdir] [extra-entry.ts ...]
+// The engine also runs from its TypeScript sources (tsx, vitest); the path it
+// takes there uses import.meta, which the CommonJS bundle never reaches, so
+// esbuild's warning about it is silenced.
+import { spawnSync } from "node:child_process";
+import { basename } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const [outdir = "dist/electron", ...extra] = process.argv.slice(2);
+const entries = ["electron/main.ts", "electron/preload.ts", "engine/src/inspect/scan-worker.ts", ...extra];
+const flags = ["--bundle", "--platform=node", "--format=cjs", "--external:electron", "--log-level=warning", "--log-override:empty-import-meta=silent"];
+for (const entry of entries) {
+  const out = `${outdir}/${basename(entry).replace(/\.ts$/, ".cjs")}`;
+  const result = spawnSync("npx", ["esbuild", entry, `--outfile=${out}`, ...flags], { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
