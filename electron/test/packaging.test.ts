@@ -3,7 +3,7 @@
 // targets, and ships what start.mjs/dist.mjs build; the bundles load and run.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,6 +54,20 @@ describe("the electron-builder configuration", () => {
   });
 });
 
+/** A store whose WAL passes the size at which "auto" scans in a worker (8 MB). */
+async function bigStore(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "opslog-explorer-big-"));
+  await mkdir(join(dir, "snapshots"));
+  await mkdir(join(dir, "ops"));
+  await writeFile(join(dir, "snapshots/snap-1700000000000.jsonl"), JSON.stringify({ version: 1, timestamp: "2023-11-14T22:13:20.000Z" }) + "\n");
+  const notes = "x".repeat(200);
+  const lines = Array.from({ length: 40_000 }, (_, i) => JSON.stringify({ ts: new Date(1700000000001 + i).toISOString(), op: "set", id: `r${i % 5000}`, data: { i, notes }, prev: null }) + "\n");
+  await writeFile(join(dir, "ops/ops-1700000000001.jsonl"), lines.join(""));
+  const stats = { activeRecords: 0, archivedRecords: 0, opsCount: 0, created: "2023-11-14T22:13:20.000Z", lastCheckpoint: "2023-11-14T22:13:20.000Z" };
+  await writeFile(join(dir, "manifest.json"), JSON.stringify({ version: 1, currentSnapshot: "snapshots/snap-1700000000000.jsonl", activeOps: "ops/ops-1700000000001.jsonl", archiveSegments: [], stats }));
+  return dir;
+}
+
 describe("the Electron bundles", () => {
   it("bundle main, preload and the scan worker to CommonJS; the sandboxed preload needs only electron", async () => {
     const out = await mkdtemp(join(tmpdir(), "opslog-explorer-bundle-"));
@@ -83,10 +97,19 @@ describe("the Electron bundles", () => {
       const summary = await insp.summary();
       expect(JSON.parse(run.stdout)).toEqual({ counts: summary.counts, records: (await insp.records({ offset: 0, limit: 100_000 })).rows });
       await insp.close();
-      // Without its worker beside it, the bundle cannot scan in parallel: "always" says so.
+      // Without its worker beside it, the bundle cannot scan in parallel: "always" says so, and
+      // "auto", on WALs big enough to want the worker, reads them in one thread instead.
       await rm(join(out, "scan-worker.cjs"));
       const without = spawnSync(process.execPath, [join(out, "bundled-scan.cjs"), store], { encoding: "utf-8" });
       expect(without.status).not.toBe(0);
+      expect(without.stderr).toContain("the WAL scan worker");
+      const big = await bigStore();
+      const auto = spawnSync(process.execPath, [join(out, "bundled-scan.cjs"), big, "auto"], { encoding: "utf-8", maxBuffer: 1 << 28 });
+      expect(auto.status, auto.stderr).toBe(0);
+      const serial = await openInspector(big, { parallel: "never" });
+      expect(JSON.parse(auto.stdout).counts).toEqual((await serial.summary()).counts);
+      await serial.close();
+      await rm(big, { recursive: true, force: true });
     } finally {
       await rm(out, { recursive: true, force: true });
       await rm(store, { recursive: true, force: true });

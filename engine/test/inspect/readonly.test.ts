@@ -59,5 +59,8 @@ describe("the inspector is strictly read-only", () => {
     const before = await hashTree(dir);
     await inspectEverything(await openInspector(dir));
     expect(await hashTree(dir)).toEqual(before);
+    // The same through the parallel scan's worker thread.
+    await inspectEverything(await openInspector(dir, { parallel: "always" }));
+    expect(await hashTree(dir)).toEqual(before);
   });
 });
