@@ -8,7 +8,7 @@ import type { AgentLane, Conflict, LaneOp, LostWrite } from "../../../electron/c
 import { MARK_LIMIT, useAgents } from "../state/agents";
 import { useSession } from "../state/session";
 import { useUi } from "../state/ui";
-import { shortTime } from "../components/format";
+import { formatBytes, shortTime } from "../components/format";
 import { PaneError } from "../components/PaneError";
 import { DiffView } from "../components/DiffView";
 
@@ -35,7 +35,9 @@ export function AgentsView() {
     <div className="split">
       <section className="main-pane scroll-pane">
         <div className="lanes">
-          <div className="lane-axis"><span>{range ? shortTime(new Date(range[0]).toISOString()) : ""}</span><span>{range ? shortTime(new Date(range[1]).toISOString()) : ""}</span></div>
+          <div className="lane-axis" data-testid="lane-axis">
+            {range ? AXIS_TICKS.map((f) => <span key={f} style={{ left: `${f * 100}%`, transform: `translateX(-${f * 100}%)` }}>{shortTime(new Date(range[0] + f * (range[1] - range[0])).toISOString())}</span>) : null}
+          </div>
           {lanes.map((lane) => <Lane key={lane.path} lane={lane} ops={laneOps[lane.path] ?? []} range={range} conflictPos={conflictPos} focusId={focusId} />)}
           {lanes.length === 0 ? <div className="empty">This store has no WAL files.</div> : null}
           <div className="legend">
@@ -111,6 +113,9 @@ function LostWriteItem({ lost: l, focused }: { lost: LostWrite; focused: boolean
   );
 }
 
+/** Where the time axis is labelled, as fractions of the range */
+const AXIS_TICKS = [0, 0.25, 0.5, 0.75, 1];
+
 function timeRange(lanes: AgentLane[]): [number, number] | null {
   const times = lanes.flatMap((l) => (l.tsRange ? [Date.parse(l.tsRange[0]), Date.parse(l.tsRange[1])] : []));
   return times.length ? [Math.min(...times), Math.max(...times)] : null;
@@ -122,7 +127,8 @@ function Lane({ lane, ops, range, conflictPos, focusId }: { lane: AgentLane; ops
     <div className={`lane ${lane.named ? "" : "retired"}`} data-testid="lane" data-agent={lane.agent ?? ""} data-named={lane.named}>
       <div className="lane-label" title={lane.path}>
         <div><b>{lane.agent ?? "single writer"}</b> {lane.named ? <span className="flag live-flag" title="The manifest names this WAL: it is being written">active</span> : <span className="flag quiet" title="The manifest no longer names this WAL: a compaction replaced it. Its ops are history (see the History view), unless marked lost">retired</span>}{lane.lostOps ? <span className="flag bad">{lane.lostOps} lost</span> : null}{lane.malformedLines ? <span className="flag bad">{lane.malformedLines} bad lines</span> : null}</div>
-        <div className="small muted"><span className="mono">{lane.path.replace("ops/", "")}</span> · {lane.ops} ops{lane.clockRange ? ` · clock ${lane.clockRange[0]}–${lane.clockRange[1]}` : ""}</div>
+        <div className="small muted mono">{lane.path.replace("ops/", "")}</div>
+        <div className="small muted">{lane.ops.toLocaleString()} ops{lane.clockRange ? ` · clock ${lane.clockRange[0]}–${lane.clockRange[1]}` : ""} · {formatBytes(lane.bytes)}</div>
       </div>
       <div className="lane-track">
         {ops.map((op, i) => {

@@ -5,7 +5,7 @@ import { archiveRecords, useArchive } from "../state/archive";
 import { useSession } from "../state/session";
 import { VirtualTable } from "../components/VirtualTable";
 import { JsonView } from "../components/JsonView";
-import { cellText, shortTime } from "../components/format";
+import { cellText, formatBytes, shortTime } from "../components/format";
 import { PaneError } from "../components/PaneError";
 
 const COLUMNS = [
@@ -29,7 +29,7 @@ export function ArchiveView() {
         {a.segments.map((s) => (
           <button key={s.path} className={`segment ${s.path === a.open ? "active" : ""}`} data-testid="archive-segment" onClick={() => a.openSegment(s.path)}>
             <div><b>{s.period}</b> {s.named ? null : <span className="flag" title="manifest.json does not list this segment">not in manifest</span>}</div>
-            <div className="small muted">{s.records} records · {(s.bytes / 1024).toFixed(1)} KB{s.timestamp ? ` · ${shortTime(s.timestamp)}` : ""}</div>
+            <div className="small muted">{s.records} records · {formatBytes(s.bytes)}{s.timestamp ? ` · ${shortTime(s.timestamp)}` : ""}</div>
           </button>
         ))}
       </aside>

@@ -5,6 +5,7 @@ import { useReplay } from "../state/replay";
 import { selectSummary, useSession } from "../state/session";
 import { useUi } from "../state/ui";
 import { PaneError } from "../components/PaneError";
+import { formatBytes } from "../components/format";
 
 const VERDICT: Record<ChainLink["verified"], string> = {
   ok: "verified: replaying these WALs over the snapshot gives the next snapshot",
@@ -51,7 +52,7 @@ export function HistoryView() {
               <div className="chain-node">
                 <div className="small muted">link {link.epoch}</div>
                 <div className="mono"><b>{link.snapshot ? fileName(link.snapshot) : "(creation: empty state)"}</b></div>
-                {snap ? <div className="small muted">{snap.format} · {snap.records ?? "?"} records · {(snap.bytes / 1024).toFixed(1)} KB{snap.current ? " · current" : ""}</div> : null}
+                {snap ? <div className="small muted">{snap.format} · {snap.records ?? "?"} records · {formatBytes(snap.bytes)}{snap.current ? " · current" : ""}</div> : null}
               </div>
               <div className="chain-wals">
                 {link.wals.map((w) => <div key={w} className="mono small">↳ {fileName(w)}</div>)}
