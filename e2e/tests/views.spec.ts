@@ -54,6 +54,8 @@ test("every view renders the demo store's real data", async ({ page, workDir, ex
     await expect(page.getByTestId("archive-segment")).toContainText("2026-Q1");
     await expect(page.getByTestId("archive-table").getByTestId("archive-row").first()).toBeVisible();
     await expect(page.getByTestId("archive-row").first()).toContainText("done");
+    // Columns from the segment's own fields, as in the Records view
+    for (const field of ["title", "status", "priority"]) await expect(page.getByTestId("archive-table").getByRole("columnheader", { name: field, exact: true })).toBeVisible();
     await shoot(page, "archive");
   });
 

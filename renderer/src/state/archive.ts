@@ -5,10 +5,13 @@ import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { createPaged } from "./paged";
 import { parseFilter } from "../components/filter";
+import { mergeFields } from "./fields";
 
 interface ArchiveState {
   segments: ArchiveSegmentInfo[];
   open: string | null;
+  /** The open segment's fields, most common first: the table's columns */
+  fields: string[];
   filterText: string;
   filter: Record<string, unknown> | undefined;
   filterError: string | null;
@@ -24,6 +27,7 @@ interface ArchiveState {
 export const useArchive = create<ArchiveState>()((set, get) => ({
   segments: [],
   open: null,
+  fields: [],
   filterText: "",
   filter: undefined,
   filterError: null,
@@ -43,7 +47,7 @@ export const useArchive = create<ArchiveState>()((set, get) => ({
     }
   },
   openSegment(path) {
-    set({ open: path });
+    set({ open: path, fields: [] });
     void archiveRecords.getState().refresh();
   },
   setFilterText: (filterText) => set({ filterText }),
@@ -58,5 +62,10 @@ export const useArchive = create<ArchiveState>()((set, get) => ({
 export const archiveRecords = createPaged<RecordRow>(() => {
   const { open, filter, idContains } = useArchive.getState();
   if (!open) return null;
-  return (offset, limit) => api.call("archive.page", { path: open, offset, limit, ...(filter ? { filter } : {}), ...(idContains ? { idContains } : {}) });
+  return async (offset, limit) => {
+    const page = await api.call("archive.page", { path: open, offset, limit, ...(filter ? { filter } : {}), ...(idContains ? { idContains } : {}) });
+    const fields = mergeFields(useArchive.getState().fields, page.rows);
+    if (fields !== useArchive.getState().fields) useArchive.setState({ fields });
+    return page;
+  };
 });
