@@ -1,5 +1,6 @@
 // Bundles the Electron main process with esbuild: main, preload, and the
-// inspector's WAL scan worker (a thread of its own, so a file of its own).
+// engine's two worker threads (each a file of its own): the inspector's
+// thread and the WAL scan worker it starts.
 //   node build/bundle.mjs [outdir] [extra-entry.ts ...]
 // The engine also runs from its TypeScript sources (tsx, vitest); the path it
 // takes there uses import.meta, which the CommonJS bundle never reaches, so
@@ -9,7 +10,7 @@ import { basename } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const [outdir = "dist/electron", ...extra] = process.argv.slice(2);
-const entries = ["electron/main.ts", "electron/preload.ts", "engine/src/inspect/scan-worker.ts", ...extra];
+const entries = ["electron/main.ts", "electron/preload.ts", "engine/src/inspect/inspect-worker.ts", "engine/src/inspect/scan-worker.ts", ...extra];
 const flags = ["--bundle", "--platform=node", "--format=cjs", "--external:electron", "--log-level=warning", "--log-override:empty-import-meta=silent"];
 for (const entry of entries) {
   const out = `${outdir}/${basename(entry).replace(/\.ts$/, ".cjs")}`;

@@ -9,6 +9,8 @@ import { resolve } from "node:path";
 import { OpslogError } from "../engine/src/errors.js";
 import { Store } from "../engine/src/store.js";
 import { openInspector } from "../engine/src/inspect/index.js";
+import { openInspectorThread } from "../engine/src/inspect/thread.js";
+import { EngineWorkerFailed } from "../engine/src/inspect/threads.js";
 import { compileFilter } from "../engine/src/inspect/query.js";
 import type { InspectorApi, StoreSummary, TimelineOp } from "../engine/src/inspect/types.js";
 import type { ActionResult, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
@@ -28,6 +30,21 @@ type Listener = (event: StoreChangedEvent) => void;
 
 const NEVER = Number.POSITIVE_INFINITY;
 
+/**
+ * The inspector in a thread of its own, so that indexing a large store or
+ * filtering it never holds up the process that serves the UI; in this thread
+ * if that one cannot start.
+ */
+async function openInspectorOffThread(dir: string): Promise<InspectorApi> {
+  try {
+    return await openInspectorThread(dir);
+  } catch (err) {
+    if (!(err instanceof EngineWorkerFailed)) throw err;
+    console.warn(`opslog explorer: the inspector runs on the main thread (${err.message}).`);
+    return await openInspector(dir);
+  }
+}
+
 export class ExplorerSession {
   private listeners = new Set<Listener>();
   private timer: NodeJS.Timeout | null = null;
@@ -42,7 +59,7 @@ export class ExplorerSession {
 
   static async open(options: OpenOptions): Promise<ExplorerSession> {
     const dir = resolve(options.dir);
-    const inspector = await openInspector(dir);
+    const inspector = await openInspectorOffThread(dir);
     const kind = (await inspector.summary()).kind;
     const mode = options.mode ?? "read-only";
     try {

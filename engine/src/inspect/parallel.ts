@@ -6,9 +6,8 @@
  * reads back the records it keeps. If the worker cannot start, the build
  * reads in this thread instead.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startEngineWorker } from "./threads.js";
 import type { ScannedOp, SkippedWalLine } from "./walscan.js";
 
 /** Float64 fields per op in a batch */
@@ -69,18 +68,6 @@ export interface LaneSource {
 /** The worker failed (or never started): the build starts over in this thread. */
 export class ScanWorkerFailed extends Error {}
 
-function startWorker(): Worker {
-  // Bundled (the Electron app's main process): the worker is bundled beside it.
-  if (typeof __dirname === "string") {
-    const bundled = join(__dirname, "scan-worker.cjs");
-    if (existsSync(bundled)) return new Worker(bundled);
-  }
-  // From the TypeScript sources (tsx, vitest): register tsx's loader in the worker, then load the source.
-  const source = new URL("./scan-worker.ts", import.meta.url).href;
-  const tsx = import.meta.resolve("tsx/esm/api");
-  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source)}); });`, { eval: true });
-}
-
 export class ParallelScan {
   private readonly lanes = new Map<number, RemoteLane>();
   /** Agent names by the worker's numbers (0: no agent) */
@@ -109,7 +96,7 @@ export class ParallelScan {
   /** Start the worker (it fails the first lane opened if it cannot start). */
   static start(): ParallelScan {
     try {
-      return new ParallelScan(startWorker());
+      return new ParallelScan(startEngineWorker("scan-worker"));
     } catch (err) {
       throw new ScanWorkerFailed(`the WAL scan worker cannot start: ${(err as Error).message}`);
     }

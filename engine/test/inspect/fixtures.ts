@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Store as Published } from "@backloghq/opslog";
 import { afterAll } from "vitest";
 import { tempDir } from "../helpers/tmp.js";
-import type { Doc } from "../../src/inspect/types.js";
+import type { Doc, InspectorApi } from "../../src/inspect/types.js";
 
 export type Task = { title: string; status: string; n: number; tags: string[]; notes?: string };
 export type State = Map<string, Doc>;
@@ -163,4 +163,29 @@ export async function handWritten(wals: Record<string, object[]>, agents?: Recor
   };
   await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest));
   return dir;
+}
+
+const ALL = { offset: 0, limit: 1_000_000 };
+
+/** Everything the inspector answers about a store, as plain data. */
+export async function answers(insp: InspectorApi): Promise<Record<string, unknown>> {
+  const { total } = await insp.timelineInfo();
+  const positions = [...new Set([0, Math.floor(total / 3), Math.floor(total / 2), total - 1, total].filter((p) => p >= 0))];
+  const records = await insp.records(ALL);
+  const ids = records.rows.map((r) => r.id);
+  const lanes = await insp.lanes();
+  return {
+    summary: await insp.summary(),
+    timeline: await insp.timelineInfo(),
+    ops: await insp.ops(ALL),
+    lanes,
+    laneOps: await Promise.all(lanes.map((l) => insp.laneOps(l.path, ALL))),
+    states: await Promise.all(positions.map((at) => insp.records({ ...ALL, at }))),
+    filtered: await insp.records({ ...ALL, filter: { status: { $ne: "todo" } } }),
+    columns: await insp.columns(),
+    diffs: await Promise.all([insp.diff(0, total, ALL), insp.diff(Math.floor(total / 2), total, ALL)]),
+    conflicts: await insp.conflicts(ALL),
+    lost: await insp.lostWrites(ALL),
+    histories: await Promise.all(ids.slice(0, 25).map((id) => insp.recordHistory(id))),
+  };
 }

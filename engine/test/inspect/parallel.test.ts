@@ -6,33 +6,8 @@ import { describe, expect, it } from "vitest";
 import { buildDemoStore } from "../../src/demo.js";
 import { openInspector } from "../../src/inspect/index.js";
 import type { InspectorApi } from "../../src/inspect/index.js";
-import { handWritten, nextMs, suiteDir, task, writeMultiWriterStore, writeSingleWriterStore } from "./fixtures.js";
+import { answers, handWritten, nextMs, suiteDir, task, writeMultiWriterStore, writeSingleWriterStore } from "./fixtures.js";
 import type { Task } from "./fixtures.js";
-
-const ALL = { offset: 0, limit: 1_000_000 };
-
-/** Everything the inspector answers about a store, as plain data. */
-async function answers(insp: InspectorApi): Promise<Record<string, unknown>> {
-  const { total } = await insp.timelineInfo();
-  const positions = [...new Set([0, Math.floor(total / 3), Math.floor(total / 2), total - 1, total].filter((p) => p >= 0))];
-  const records = await insp.records(ALL);
-  const ids = records.rows.map((r) => r.id);
-  const lanes = await insp.lanes();
-  return {
-    summary: await insp.summary(),
-    timeline: await insp.timelineInfo(),
-    ops: await insp.ops(ALL),
-    lanes,
-    laneOps: await Promise.all(lanes.map((l) => insp.laneOps(l.path, ALL))),
-    states: await Promise.all(positions.map((at) => insp.records({ ...ALL, at }))),
-    filtered: await insp.records({ ...ALL, filter: { status: { $ne: "todo" } } }),
-    columns: await insp.columns(),
-    diffs: await Promise.all([insp.diff(0, total, ALL), insp.diff(Math.floor(total / 2), total, ALL)]),
-    conflicts: await insp.conflicts(ALL),
-    lost: await insp.lostWrites(ALL),
-    histories: await Promise.all(ids.slice(0, 25).map((id) => insp.recordHistory(id))),
-  };
-}
 
 async function expectSameAnswers(dir: string): Promise<{ serial: InspectorApi; parallel: InspectorApi; seen: Record<string, unknown> }> {
   const serial = await openInspector(dir, { parallel: "never" });
