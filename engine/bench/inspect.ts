@@ -11,7 +11,10 @@ import { createWriteStream } from "node:fs";
 import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Store as Published } from "@backloghq/opslog";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { openInspector } from "../src/inspect/index.js";
+import type { InspectorApi } from "../src/inspect/index.js";
+import { openInspectorThread } from "../src/inspect/thread.js";
 import { prng } from "../src/demo.js";
 
 const OPS = 1_000_000;
@@ -117,6 +120,28 @@ async function timeBuild(parallel: "auto" | "never" = "auto"): Promise<number> {
   return took;
 }
 
+/**
+ * How long this thread is held up while the store opens and a first filter
+ * runs on it: the longest event loop delay (what a UI request arriving then
+ * would wait), with the inspector here and in its own thread (as the app
+ * opens it). Also how long the two took.
+ */
+async function mainThreadStall(): Promise<{ here: [number, number]; thread: [number, number] }> {
+  const measure = async (open: () => Promise<InspectorApi>): Promise<[number, number]> => {
+    gc();
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const start = performance.now();
+    const insp = await open();
+    await insp.records({ offset: 0, limit: 200, filter: { status: "done" } });
+    const took = performance.now() - start;
+    delay.disable();
+    await insp.close();
+    return [delay.max / 1e6, took];
+  };
+  return { here: await measure(() => openInspector(DIR)), thread: await measure(() => openInspectorThread(DIR)) };
+}
+
 /** Build the index, then seek, diff and filter on it; the index is dropped on return. */
 async function measureInspector() {
   const t0 = performance.now();
@@ -176,6 +201,7 @@ async function main(): Promise<void> {
     return floor(DIR);
   }));
   const serialMs = await timeBuild("never");
+  const stall = await mainThreadStall();
   const published = await timePublishedOpen(DIR);
   const { mem, seeks, diff, diffMs, filtered, filterMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total } = inspected;
   const buildMs = Math.min(inspected.buildMs, ...rebuilds);
@@ -188,6 +214,8 @@ async function main(): Promise<void> {
     ...published,
     ["RSS after build", mb(mem.rss), `${(mem.rss / disk).toFixed(2)} x disk (target <= 2 x); grew ${mb(mem.rss - rssBefore)} from ${mb(rssBefore)}`],
     ["Heap used after build", mb(mem.heapUsed), `${(mem.heapUsed / disk).toFixed(2)} x disk; heap total ${mb(mem.heapTotal)}, external ${mb(mem.external)}`],
+    ["Longest stall of the calling thread, open + first filter on the current state: inspector in that thread", ms(stall.here[0]), `both took ${ms(stall.here[1])}`],
+    ["... inspector in its own thread (as the app opens it)", ms(stall.thread[0]), `both took ${ms(stall.thread[1])}`],
     ["Random seek, records({at, limit: 200}) p50", ms(quantile(seeks, 0.5)), "200 positions"],
     ["Random seek p99", ms(quantile(seeks, 0.99)), "target <= 50 ms"],
     ["Diff 10,000 ops apart, first page", ms(diffMs), `${diff.total} ids differ`],
