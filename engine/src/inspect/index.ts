@@ -81,7 +81,8 @@ class Inspector implements InspectorApi {
   private recordsCache: { key: string; rows: RecordRow[] } | null = null;
   private aliveCache: { key: string; recs: Int32Array } | null = null;
   private opsCache: { key: string; positions: number[] } | null = null;
-  private stateCache: { key: string; rows: RecordRow[] } | null = null;
+  /** The last past state read back: its rows, and where each row's value came from (src) */
+  private stateCache: { key: string; rows: RecordRow[]; srcs: number[] } | null = null;
   private diffCache: { key: string; refs: DiffRef[]; counts: DiffPage["counts"] } | null = null;
   private archiveCache = new Map<string, { mtime: number; records: RecordRow[]; info: ArchiveSegmentInfo }>();
 
@@ -114,6 +115,17 @@ class Inspector implements InspectorApi {
   }
 
   /** The values of version sources, the ops among them read from disk together. */
+  /** The values of srcs, taking those a kept state already holds from it. */
+  private valuesReusing(srcs: number[], kept: { rows: RecordRow[]; srcs: number[] } | null): (Doc | null)[] {
+    if (!kept) return this.values(srcs);
+    const held = new Map<number, Doc>();
+    kept.srcs.forEach((src, i) => held.set(src, kept.rows[i].data));
+    const missing = srcs.filter((src) => !held.has(src));
+    const read = this.values(missing);
+    missing.forEach((src, i) => held.set(src, read[i]!));
+    return srcs.map((src) => held.get(src) ?? null);
+  }
+
   private values(srcs: number[]): (Doc | null)[] {
     const ops = this.h.reader.many(srcs.filter((s) => s >= 0));
     return srcs.map((s) => (s >= 0 ? ops.get(s)!.data : s === ABSENT ? null : this.h.versions.snapshotValue(s)));
@@ -367,7 +379,8 @@ class Inspector implements InspectorApi {
   /**
    * Every record alive at `at` whose id contains `idContains`, with its value.
    * A past state is read from disk once and kept while the user filters and
-   * sorts at that position (one position, like the alive ids).
+   * sorts at that position; moving to another position reads back only the
+   * values that differ from the kept state's (a step in the Timeline reads one).
    */
   private rowsAt(at: number, idContains: string | undefined): RecordRow[] {
     const { versions } = this.h;
@@ -380,9 +393,10 @@ class Inspector implements InspectorApi {
     const key = `${at}/${this.total}`;
     if (this.stateCache?.key === key) return idContains ? this.stateCache.rows.filter((r) => match(r.id)) : this.stateCache.rows;
     const recs = [...this.aliveRecs(at)].filter((rec) => match(versions.ids[rec]));
-    const values = this.values(recs.map((rec) => versions.srcAt(rec, at)));
+    const srcs = recs.map((rec) => versions.srcAt(rec, at));
+    const values = this.valuesReusing(srcs, this.stateCache);
     const rows = recs.map((rec, i) => ({ id: versions.ids[rec], data: values[i]! }));
-    if (!idContains) this.stateCache = { key, rows };
+    if (!idContains) this.stateCache = { key, rows, srcs };
     return rows;
   }
 

@@ -17,7 +17,6 @@ function asEntries(state: State): [string, unknown][] {
   return [...state].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** A store written by hand: an empty JSONL snapshot, and the given WALs with their lines. */
 describe("the compact index", () => {
   it("tails ops after the index was queried, and every position still equals the writer's state", async () => {
     const dir = await tempDir();
@@ -40,6 +39,12 @@ describe("the compact index", () => {
     expect(await insp.refresh()).toEqual({ newOps: 9, rebuilt: false });
     for (let at = 0; at < log.states.length; at++) {
       expect((await insp.records({ ...ALL, at })).rows.map((r) => [r.id, r.data]), `state ${at}`).toEqual(asEntries(log.states[at]));
+    }
+    // Filtered, position after position and back: each past state reuses the values the last one read.
+    const positions = log.states.map((_, at) => at);
+    for (const at of [...positions, ...positions.reverse()]) {
+      const rows = (await insp.records({ ...ALL, at, filter: { status: { $ne: "done" } } })).rows.map((r) => [r.id, r.data]);
+      expect(rows, `state ${at}, filtered`).toEqual(asEntries(log.states[at]).filter(([, value]) => (value as Task).status !== "done"));
     }
     const history = await insp.recordHistory("t4");
     expect(history.map((h) => h.op)).toEqual(["set", "delete", "set"]);
