@@ -88,9 +88,83 @@ async function readWhole(absPath: string): Promise<SnapshotFile> {
   const firstNewline = content.indexOf("\n");
   const header = tryParse(firstNewline === -1 ? content : content.slice(0, firstNewline));
   if (header && !("records" in header)) return fromJsonlText(content, header, absPath);
+  const own = firstNewline === -1 ? null : fromOwnLineText(content, firstNewline);
+  if (own) return own;
   const snapshot = validateSnapshot(header ?? JSON.parse(content));
   return { version: snapshot.version, timestamp: snapshot.timestamp, records: toMap(snapshot.records), format: "json" };
 }
+
+/**
+ * This engine's own form (header line, one `"id":{...},` per line, `}}`),
+ * parsed a line at a time: one JSON.parse of a million-key object builds a
+ * slow dictionary first. Null if the text is not exactly in that form (the
+ * caller then parses it whole, as before).
+ */
+function fromOwnLineText(content: string, firstNewline: number): SnapshotFile | null {
+  const first = content.slice(0, firstNewline);
+  if (!first.endsWith('"records":{')) return null;
+  const head = tryParse(first + "}}");
+  if (!head) return null;
+  const header = validateSnapshot(head);
+  const records = new Map<string, unknown>();
+  let start = firstNewline + 1;
+  let sawRecord = false;
+  let commaOwed = false; // the last record line ended with a comma: another record must follow
+  try {
+    for (;;) {
+      let end = content.indexOf("\n", start);
+      if (end === -1) end = content.length;
+      const line = content.slice(start, end);
+      if (line === "}}") {
+        const whole = !commaOwed && content.slice(end).trim() === "";
+        return whole ? { version: header.version, timestamp: header.timestamp, records: inObjectOrder(records), format: "json" } : null;
+      }
+      if (end === content.length || (sawRecord && !commaOwed)) return null;
+      sawRecord = true;
+      commaOwed = line.endsWith(",");
+      const body = commaOwed ? line.slice(0, -1) : line;
+      const quote = body.charCodeAt(0) === 0x22 ? body.indexOf('"', 1) : -1;
+      if (quote === -1 || body.charCodeAt(quote + 1) !== 0x3a /* : */) return null;
+      const id = body.slice(1, quote);
+      if (PLAIN_ID.test(id)) records.set(id, JSON.parse(body.slice(quote + 2)));
+      else {
+        // Escapes or control characters in the id: JSON.parse reads it, as the one key of one object.
+        const one = JSON.parse("{" + body + "}") as Record<string, unknown>;
+        const keys = Object.keys(one);
+        if (keys.length !== 1) return null;
+        records.set(keys[0], one[keys[0]]);
+      }
+      start = end + 1;
+    }
+  } catch {
+    return null; // not one record a line after all
+  }
+}
+
+/**
+ * The records in the order JSON.parse's object would list them (the order
+ * opslog iterates a snapshot in): ids that are array indexes first, by value.
+ */
+function inObjectOrder(records: Map<string, unknown>): Map<string, unknown> {
+  const indexes: string[] = [];
+  for (const id of records.keys()) if (isArrayIndex(id)) indexes.push(id);
+  if (indexes.length === 0) return records;
+  indexes.sort((a, b) => Number(a) - Number(b));
+  const ordered = new Map<string, unknown>();
+  for (const id of indexes) ordered.set(id, records.get(id));
+  for (const [id, value] of records) if (!ordered.has(id)) ordered.set(id, value);
+  return ordered;
+}
+
+function isArrayIndex(id: string): boolean {
+  const c = id.charCodeAt(0);
+  if (c < 0x30 || c > 0x39 || (c === 0x30 && id.length > 1) || id.length > 10) return false;
+  if (!/^\d+$/.test(id)) return false;
+  return Number(id) < 4294967295;
+}
+
+/** An id written as is between its quotes: no escapes, no control characters. */
+const PLAIN_ID = /^[^\\\u0000-\u001f]*$/;
 
 function fromJsonlText(content: string, header: Record<string, unknown>, absPath: string): SnapshotFile {
   const records = new Map<string, unknown>();

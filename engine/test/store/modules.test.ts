@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promis
 import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { applyReversePatch, fullPrev } from "../../src/delta.js";
 import { LamportClock } from "../../src/clock.js";
@@ -173,5 +174,50 @@ describe("snapshot", () => {
     const junk = join(dir, "junk.json");
     await writeFile(junk, "{not json");
     await expect(readSnapshotFile(junk)).rejects.toMatchObject({ code: "bad-snapshot", file: junk });
+  });
+
+  it("reads its own one-record-a-line form a line at a time exactly as JSON.parse reads the whole file, whatever the ids", async () => {
+    await mkdir(join(dir, "snapshots"));
+    const id = fc.oneof(fc.string(), fc.constantFrom("__proto__", "constructor", "a\\b", 'q"uote', "tab\there", "\u0000", "é", "😀"));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(id, fc.jsonValue()), { maxLength: 8 }), async (entries) => {
+        const records = new Map<string, unknown>(entries);
+        const rel = await writeSnapshot(dir, records, 1);
+        const text = await readFile(join(dir, rel), "utf-8");
+        const whole = JSON.parse(text) as { records: Record<string, unknown> };
+        const read = await readSnapshotFile(join(dir, rel));
+        expect(read.format).toBe("json");
+        expect([...read.records]).toEqual(Object.entries(whole.records));
+        // ...which holds what was written (JSON's values: -0 reads back as 0), ids that are array indexes listed first.
+        expect(read.records).toEqual(new Map([...records].map(([k, v]) => [k, JSON.parse(JSON.stringify(v)) as unknown])));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("gives the same answer or the same error as JSON.parse when a line-form file is not quite that form", async () => {
+    const head = `{"version":1,"timestamp":"${ts}","records":{`;
+    const cases: Record<string, string> = {
+      "missing comma": `${head}\n"a":{"v":1}\n"b":{"v":2}\n}}\n`,
+      "trailing comma": `${head}\n"a":{"v":1},\n}}\n`,
+      "no closing line": `${head}\n"a":{"v":1}\n`,
+      "text after the end": `${head}\n"a":{"v":1}\n}}\n{}`,
+      "two records on a line": `${head}\n"a":1,"b":2\n}}\n`,
+      "CRLF": `${head}\r\n"a":{"v":1},\r\n"b":2\r\n}}\r\n`,
+      "a value over two lines": `${head}\n"a":{\n"v":1},\n"b":2\n}}\n`,
+      "duplicate ids": `${head}\n"a":1,\n"a":2\n}}\n`,
+    };
+    for (const [name, text] of Object.entries(cases)) {
+      const file = join(dir, `${name.replaceAll(" ", "-")}.json`);
+      await writeFile(file, text);
+      let expected: Map<string, unknown> | null = null;
+      try {
+        expected = new Map(Object.entries((JSON.parse(text) as { records: Record<string, unknown> }).records));
+      } catch {
+        expected = null;
+      }
+      if (expected) expect((await readSnapshotFile(file)).records, name).toEqual(expected);
+      else await expect(readSnapshotFile(file), name).rejects.toMatchObject({ code: "bad-snapshot", file });
+    }
   });
 });
