@@ -10,7 +10,7 @@ import { OpslogError } from "../engine/src/errors.js";
 import { Store } from "../engine/src/store.js";
 import { openInspector } from "../engine/src/inspect/index.js";
 import { openInspectorThread } from "../engine/src/inspect/thread.js";
-import { EngineWorkerFailed } from "../engine/src/inspect/threads.js";
+import { EngineWorkerFailed } from "../engine/src/inspect/workers.js";
 import { compileFilter } from "../engine/src/inspect/query.js";
 import type { InspectorApi, StoreSummary, TimelineOp } from "../engine/src/inspect/types.js";
 import type { ActionResult, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";

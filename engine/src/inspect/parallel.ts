@@ -7,7 +7,7 @@
  * reads in this thread instead.
  */
 import type { Worker } from "node:worker_threads";
-import { startEngineWorker } from "./threads.js";
+import { startEngineWorker } from "./workers.js";
 import type { ScannedOp, SkippedWalLine } from "./walscan.js";
 
 /** Float64 fields per op in a batch */

@@ -10,7 +10,7 @@ import type { Worker } from "node:worker_threads";
 import { OpslogError } from "../errors.js";
 import type { OpslogErrorCode } from "../errors.js";
 import type { InspectOptions } from "./index.js";
-import { EngineWorkerFailed, startEngineWorker } from "./threads.js";
+import { EngineWorkerFailed, startEngineWorker } from "./workers.js";
 import type {
   AgentLane, ArchiveSegmentInfo, Column, Conflict, DiffPage, Doc, HistoryEntry, InspectorApi, LaneOp, LostWrite, OpsRequest, Page, PageRequest, Query,
   RecordRow, RecordsRequest, RefreshResult, StoreSummary, TimelineInfo, TimelineOp,
