@@ -126,7 +126,7 @@ function fromOwnLineText(content: string, firstNewline: number): SnapshotFile | 
       const quote = body.charCodeAt(0) === 0x22 ? body.indexOf('"', 1) : -1;
       if (quote === -1 || body.charCodeAt(quote + 1) !== 0x3a /* : */) return null;
       const id = body.slice(1, quote);
-      if (PLAIN_ID.test(id)) records.set(id, JSON.parse(body.slice(quote + 2)));
+      if (isPlainId(id)) records.set(id, JSON.parse(body.slice(quote + 2)));
       else {
         // Escapes or control characters in the id: JSON.parse reads it, as the one key of one object.
         const one = JSON.parse("{" + body + "}") as Record<string, unknown>;
@@ -164,7 +164,13 @@ function isArrayIndex(id: string): boolean {
 }
 
 /** An id written as is between its quotes: no escapes, no control characters. */
-const PLAIN_ID = /^[^\\\u0000-\u001f]*$/;
+function isPlainId(id: string): boolean {
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c < 0x20 || c === 0x5c /* \\ */) return false;
+  }
+  return true;
+}
 
 function fromJsonlText(content: string, header: Record<string, unknown>, absPath: string): SnapshotFile {
   const records = new Map<string, unknown>();

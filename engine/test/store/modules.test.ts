@@ -148,6 +148,15 @@ describe("archive", () => {
   });
 });
 
+/** The records JSON.parse finds in a whole snapshot file, or null if it throws. */
+function wholeParse(text: string): Map<string, unknown> | null {
+  try {
+    return new Map(Object.entries((JSON.parse(text) as { records: Record<string, unknown> }).records));
+  } catch {
+    return null;
+  }
+}
+
 describe("snapshot", () => {
   it("writes single-object JSON that plain JSON.parse reads, and reads it back", async () => {
     await mkdir(join(dir, "snapshots"));
@@ -210,12 +219,7 @@ describe("snapshot", () => {
     for (const [name, text] of Object.entries(cases)) {
       const file = join(dir, `${name.replaceAll(" ", "-")}.json`);
       await writeFile(file, text);
-      let expected: Map<string, unknown> | null = null;
-      try {
-        expected = new Map(Object.entries((JSON.parse(text) as { records: Record<string, unknown> }).records));
-      } catch {
-        expected = null;
-      }
+      const expected = wholeParse(text);
       if (expected) expect((await readSnapshotFile(file)).records, name).toEqual(expected);
       else await expect(readSnapshotFile(file), name).rejects.toMatchObject({ code: "bad-snapshot", file });
     }
