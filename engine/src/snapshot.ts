@@ -167,7 +167,7 @@ function isArrayIndex(id: string): boolean {
 function isPlainId(id: string): boolean {
   for (let i = 0; i < id.length; i++) {
     const c = id.charCodeAt(i);
-    if (c < 0x20 || c === 0x5c /* \\ */) return false;
+    if (c < 0x20 || c === 0x5c /* backslash */) return false;
   }
   return true;
 }
