@@ -1,10 +1,15 @@
-/** What the Timeline shows at the replay cursor: the state, the op just applied, and the diffs. Reads the cursor; never copies it. */
+/**
+ * What the Timeline shows at the replay cursor: the state (through the
+ * user's filter, if any), the op just applied, and the diffs. Reads the
+ * cursor; never copies it.
+ */
 import { create } from "zustand";
 import type { DiffPage, RecordRow, TimelineOp } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { createPaged } from "./paged";
 import { useReplay } from "./replay";
+import { parseFilter } from "../components/filter";
 
 interface ReplayPanes {
   shownAt: number | null;
@@ -12,17 +17,33 @@ interface ReplayPanes {
   diffPrev: DiffPage | null;
   diffNow: DiffPage | null;
   error: ShownError | null;
+  /** A filter on the state, kept as the cursor moves: which records match it, position by position */
+  filterText: string;
+  filter: Record<string, unknown> | undefined;
+  filterError: string | null;
+  setFilterText(text: string): void;
+  applyFilter(): void;
   load(): Promise<void>;
 }
 
 let generation = 0;
 
-export const useReplayPanes = create<ReplayPanes>()((set) => ({
+export const useReplayPanes = create<ReplayPanes>()((set, get) => ({
   shownAt: null,
   currentOp: null,
   diffPrev: null,
   diffNow: null,
   error: null,
+  filterText: "",
+  filter: undefined,
+  filterError: null,
+  setFilterText: (filterText) => set({ filterText }),
+  applyFilter() {
+    const parsed = parseFilter(get().filterText);
+    if (!parsed.ok) return set({ filterError: parsed.error });
+    set({ filter: parsed.value, filterError: null });
+    void stateRecords.getState().refresh();
+  },
   async load() {
     const gen = ++generation;
     const { cursor, info } = useReplay.getState();
@@ -44,5 +65,6 @@ export const useReplayPanes = create<ReplayPanes>()((set) => ({
 export const stateRecords = createPaged<RecordRow>(() => {
   const { cursor, info } = useReplay.getState();
   if (!info) return null;
-  return (offset, limit) => api.call("records.page", { offset, limit, at: cursor });
+  const { filter } = useReplayPanes.getState();
+  return (offset, limit) => api.call("records.page", { offset, limit, at: cursor, ...(filter ? { filter } : {}) });
 });

@@ -4,6 +4,7 @@
  * one replay cursor.
  */
 import { useEffect, useMemo } from "react";
+import { useStore } from "zustand";
 import type { DiffPage, RecordRow } from "../../../electron/contract";
 import { useReplay } from "../state/replay";
 import type { Speed } from "../state/replay";
@@ -104,7 +105,22 @@ function StateTable() {
     () => (fields.length ? [ID_COLUMN, ...fields.slice(0, 10).map((c) => ({ key: c.field, label: c.field, width: c.types.includes("string") ? 180 : 100, render: (r: RecordRow) => cellText(r.data[c.field]) }))] : [ID_COLUMN, RAW_COLUMN]),
     [fields],
   );
-  return <VirtualTable source={stateRecords} columns={columns} rowKey={(r) => r.id} selectedKey={null} highlightKey={op?.id ?? null} onSelect={(r) => useUi.getState().selectRecord(r.id)} testId="state-table" rowTestId="state-row" empty="No records at this position." />;
+  const panes = useReplayPanes();
+  const cursor = useReplay((s) => s.cursor);
+  const total = useStore(stateRecords, (s) => s.total);
+  const error = useStore(stateRecords, (s) => s.error);
+  const serverFilterError = error?.code === "bad-filter" ? [error.message, error.detail].filter(Boolean).join(": ") : null;
+  return (
+    <>
+      <div className="toolbar">
+        <input className="filter-input mono" data-testid="state-filter" placeholder='Watch a query as you replay: {status: "in-progress"}' value={panes.filterText} onChange={(e) => panes.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && panes.applyFilter()} spellCheck={false} />
+        <button className="primary" data-testid="state-filter-apply" onClick={panes.applyFilter}>Find</button>
+        <span className="result-count" data-testid="state-total">{total === null ? "…" : `${total.toLocaleString()} ${total === 1 ? "record" : "records"}${panes.filter ? (total === 1 ? " matches" : " match") : ""} at position ${cursor.toLocaleString()}`}</span>
+      </div>
+      {panes.filterError || serverFilterError ? <div className="filter-error" role="alert">{panes.filterError ?? serverFilterError}</div> : null}
+      <VirtualTable source={stateRecords} columns={columns} rowKey={(r) => r.id} selectedKey={null} highlightKey={op?.id ?? null} onSelect={(r) => useUi.getState().selectRecord(r.id)} testId="state-table" rowTestId="state-row" errorShownAbove="bad-filter" empty={panes.filter ? "No record matches at this position." : "No records at this position."} />
+    </>
+  );
 }
 
 function DiffList({ title, page, testId }: { title: string; page: DiffPage | null; testId: string }) {
