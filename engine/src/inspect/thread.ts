@@ -69,13 +69,13 @@ class InspectorThread implements InspectorApi {
   private failure: Error | null = null;
 
   constructor(private readonly worker: Worker) {
-    // Idle, the thread never keeps the process alive; a call in flight does.
-    worker.unref();
+    // Idle, the thread never keeps the process alive; starting, or a call in flight, does.
     let started = false;
     this.ready = new Promise((resolve, reject) => {
       worker.on("message", (reply: ThreadReply) => {
         if (reply.id === -1) {
           started = true;
+          if (this.pending.size === 0) worker.unref();
           resolve();
           return;
         }
