@@ -110,6 +110,12 @@ describe("the Electron bundles", () => {
       expect(JSON.parse(auto.stdout).counts).toEqual((await serial.summary()).counts);
       await serial.close();
       await rm(big, { recursive: true, force: true });
+      // Without the inspector's thread either, the app's session says so and inspects in the main thread.
+      await rm(join(out, "inspect-worker.cjs"));
+      const session = spawnSync(process.execPath, [join(out, "bundled-scan.cjs"), store, "session"], { encoding: "utf-8" });
+      expect(session.status, session.stderr).toBe(0);
+      expect(session.stderr).toContain("the inspector runs on the main thread");
+      expect(JSON.parse(session.stdout).counts).toEqual(summary.counts);
     } finally {
       await rm(out, { recursive: true, force: true });
       await rm(store, { recursive: true, force: true });
