@@ -4,33 +4,27 @@ import type { ArchiveSegmentInfo, RecordRow } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { createPaged } from "./paged";
-import { parseFilter } from "../components/filter";
+import { filterBar } from "./filterBar";
+import type { FilterBar } from "./filterBar";
 import { mergeFields } from "./fields";
 
-interface ArchiveState {
+interface ArchiveState extends FilterBar {
   segments: ArchiveSegmentInfo[];
   open: string | null;
   /** The open segment's fields, most common first: the table's columns */
   fields: string[];
-  filterText: string;
-  filter: Record<string, unknown> | undefined;
-  filterError: string | null;
   idContains: string;
   setIdContains(text: string): void;
   error: ShownError | null;
   load(): Promise<void>;
   openSegment(path: string): void;
-  setFilterText(text: string): void;
-  applyFilter(): void;
 }
 
 export const useArchive = create<ArchiveState>()((set, get) => ({
   segments: [],
   open: null,
   fields: [],
-  filterText: "",
-  filter: undefined,
-  filterError: null,
+  ...filterBar(set, get, () => void archiveRecords.getState().refresh()),
   idContains: "",
   setIdContains(idContains) {
     set({ idContains });
@@ -48,13 +42,6 @@ export const useArchive = create<ArchiveState>()((set, get) => ({
   },
   openSegment(path) {
     set({ open: path, fields: [] });
-    void archiveRecords.getState().refresh();
-  },
-  setFilterText: (filterText) => set({ filterText }),
-  applyFilter() {
-    const parsed = parseFilter(get().filterText);
-    if (!parsed.ok) return set({ filterError: parsed.error });
-    set({ filter: parsed.value, filterError: null });
     void archiveRecords.getState().refresh();
   },
 }));

@@ -3,18 +3,14 @@ import { create } from "zustand";
 import type { Column, RecordRow } from "../../../electron/contract";
 import { api } from "../api/client";
 import { createPaged } from "./paged";
-import { parseFilter } from "../components/filter";
+import { filterBar } from "./filterBar";
+import type { FilterBar } from "./filterBar";
 
-interface RecordsQuery {
-  filterText: string;
-  filter: Record<string, unknown> | undefined;
-  filterError: string | null;
+interface RecordsQuery extends FilterBar {
   sort: { field: string; dir: 1 | -1 } | undefined;
   idContains: string;
   columns: Column[];
   hidden: Set<string>;
-  setFilterText(text: string): void;
-  applyFilter(): void;
   setSort(field: string): void;
   setIdContains(text: string): void;
   toggleColumn(field: string): void;
@@ -22,20 +18,11 @@ interface RecordsQuery {
 }
 
 export const useRecordsQuery = create<RecordsQuery>()((set, get) => ({
-  filterText: "",
-  filter: undefined,
-  filterError: null,
+  ...filterBar(set, get, () => void records.getState().refresh()),
   sort: undefined,
   idContains: "",
   columns: [],
   hidden: new Set(),
-  setFilterText: (filterText) => set({ filterText }),
-  applyFilter() {
-    const parsed = parseFilter(get().filterText);
-    if (!parsed.ok) return set({ filterError: parsed.error });
-    set({ filter: parsed.value, filterError: null });
-    void records.getState().refresh();
-  },
   setSort(field) {
     const sort = get().sort;
     const next = sort?.field === field ? (sort.dir === 1 ? { field, dir: -1 as const } : undefined) : { field, dir: 1 as const };

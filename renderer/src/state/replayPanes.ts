@@ -9,20 +9,16 @@ import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { createPaged } from "./paged";
 import { useReplay } from "./replay";
-import { parseFilter } from "../components/filter";
+import { filterBar } from "./filterBar";
+import type { FilterBar } from "./filterBar";
 
-interface ReplayPanes {
+/** Its FilterBar: a query on the state, kept as the cursor moves. */
+interface ReplayPanes extends FilterBar {
   shownAt: number | null;
   currentOp: TimelineOp | null;
   diffPrev: DiffPage | null;
   diffNow: DiffPage | null;
   error: ShownError | null;
-  /** A filter on the state, kept as the cursor moves: which records match it, position by position */
-  filterText: string;
-  filter: Record<string, unknown> | undefined;
-  filterError: string | null;
-  setFilterText(text: string): void;
-  applyFilter(): void;
   load(): Promise<void>;
 }
 
@@ -34,16 +30,7 @@ export const useReplayPanes = create<ReplayPanes>()((set, get) => ({
   diffPrev: null,
   diffNow: null,
   error: null,
-  filterText: "",
-  filter: undefined,
-  filterError: null,
-  setFilterText: (filterText) => set({ filterText }),
-  applyFilter() {
-    const parsed = parseFilter(get().filterText);
-    if (!parsed.ok) return set({ filterError: parsed.error });
-    set({ filter: parsed.value, filterError: null });
-    void stateRecords.getState().refresh();
-  },
+  ...filterBar(set, get, () => void stateRecords.getState().refresh()),
   async load() {
     const gen = ++generation;
     const { cursor, info } = useReplay.getState();
