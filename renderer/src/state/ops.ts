@@ -3,18 +3,14 @@ import { create } from "zustand";
 import type { TimelineOp } from "../../../electron/contract";
 import { api } from "../api/client";
 import { createPaged } from "./paged";
-import { parseFilter } from "../components/filter";
+import { filterBar } from "./filterBar";
+import type { FilterBar } from "./filterBar";
 
-interface OpsFilters {
+/** Its FilterBar: a query over the ops' fields, e.g. {"data.status": "done"}. */
+interface OpsFilters extends FilterBar {
   agent: string;
   op: "" | "set" | "delete";
   id: string;
-  /** A query over the op's fields, e.g. {"data.status": "done"}: text as typed, and the parsed query or the parse problem */
-  queryText: string;
-  query: Record<string, unknown> | undefined;
-  queryError: string | null;
-  setQueryText(text: string): void;
-  applyQuery(): void;
   from: string;
   to: string;
   set(change: Partial<Pick<OpsFilters, "agent" | "op" | "id" | "from" | "to">>): void;
@@ -26,16 +22,7 @@ export const useOpsFilters = create<OpsFilters>()((set, get) => ({
   id: "",
   from: "",
   to: "",
-  queryText: "",
-  query: undefined,
-  queryError: null,
-  setQueryText: (queryText) => set({ queryText }),
-  applyQuery() {
-    const parsed = parseFilter(get().queryText);
-    if (!parsed.ok) return set({ queryError: parsed.error });
-    set({ query: parsed.value, queryError: null });
-    void ops.getState().refresh();
-  },
+  ...filterBar(set, get, () => void ops.getState().refresh()),
   set(change) {
     set(change);
     void ops.getState().refresh();
@@ -53,5 +40,5 @@ export const ops = createPaged<TimelineOp>(() => {
   const from = isoOrUndefined(f.from);
   const to = isoOrUndefined(f.to);
   return (offset, limit) =>
-    api.call("ops.page", { offset, limit, ...(f.agent ? { agent: f.agent === "(none)" ? null : f.agent } : {}), ...(f.op ? { op: f.op } : {}), ...(f.id ? { id: f.id } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(f.query ? { filter: f.query } : {}) });
+    api.call("ops.page", { offset, limit, ...(f.agent ? { agent: f.agent === "(none)" ? null : f.agent } : {}), ...(f.op ? { op: f.op } : {}), ...(f.id ? { id: f.id } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(f.filter ? { filter: f.filter } : {}) });
 });

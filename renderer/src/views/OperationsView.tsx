@@ -55,10 +55,10 @@ export function OperationsView() {
           <input className="mono" placeholder="record id" value={f.id} onChange={(e) => f.set({ id: e.target.value })} data-testid="ops-id" />
           <label className="muted" title="Times are UTC, as shown in the list">from <input type="datetime-local" step="1" value={f.from} onChange={(e) => f.set({ from: e.target.value })} /></label>
           <label className="muted" title="Times are UTC, as shown in the list">to <input type="datetime-local" step="1" value={f.to} onChange={(e) => f.set({ to: e.target.value })} /></label>
-          <input className="mono ops-query" placeholder='op query: {"data.status": "done"}' value={f.queryText} onChange={(e) => f.setQueryText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && f.applyQuery()} data-testid="ops-query" spellCheck={false} title="A MongoDB-style query over the op's fields (ts, agent, clock, op, id, data, prev); Enter applies" />
+          <input className="mono ops-query" placeholder='op query: {"data.status": "done"}' value={f.filterText} onChange={(e) => f.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && f.applyFilter()} data-testid="ops-query" spellCheck={false} title="A MongoDB-style query over the op's fields (ts, agent, clock, op, id, data, prev); Enter applies" />
           <span className="result-count" data-testid="ops-total">{total === null ? "…" : `${total.toLocaleString()} ops`}</span>
         </div>
-        {f.queryError || opsError?.code === "bad-filter" ? <div className="filter-error" role="alert" data-testid="ops-query-error">{f.queryError ?? opsError?.message}</div> : null}
+        {f.filterError || opsError?.code === "bad-filter" ? <div className="filter-error" role="alert" data-testid="ops-query-error">{f.filterError ?? opsError?.message}</div> : null}
         <VirtualTable source={ops} columns={columns} rowKey={(o) => String(o.pos)} selectedKey={selected === null ? null : String(selected)} onSelect={(o) => selectOp(o.pos)} testId="ops-table" rowTestId="op-row" errorShownAbove="bad-filter" empty="No op matches these filters." />
       </section>
       {selected !== null ? <OpDetail pos={selected} /> : <aside className="detail-pane empty-detail">Select an op to see its data, what it replaced, and who wrote it.</aside>}
