@@ -5,6 +5,7 @@
  * offset when shown (see OpReader). A million ops cost about 60 MB here,
  * against the several hundred MB their parsed data would hold.
  */
+import type { ScannedOp } from "./walscan.js";
 
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
@@ -99,18 +100,7 @@ const I_FILE = 0, I_LINE = 1, I_LENGTH = 2, I_AGENT = 3, I_FLAGS = 4, I_REC = 5,
 const FLAG_DELETE = 1, FLAG_DELTA = 2;
 
 /** What the index needs of a parsed op to add it. */
-export interface OpFields {
-  fileIdx: number;
-  line: number;
-  offset: number;
-  length: number;
-  ts: string;
-  /** ts in ms if canonical, else NaN (ts is then kept as written) */
-  tsMs: number;
-  clock: number | null;
-  op: "set" | "delete";
-  encoding: "full" | "delta";
-}
+export type OpFields = Pick<ScannedOp, "fileIdx" | "line" | "offset" | "length" | "ts" | "tsMs" | "clock" | "op" | "encoding">;
 
 /** Every op read from the WALs, by entry number (the order they were read in). */
 export class OpTable {
