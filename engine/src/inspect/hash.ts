@@ -134,3 +134,9 @@ export function hashPatched(data: Doc, patch: { $set?: Doc; $unset?: string[] },
   out[0] = outA;
   out[1] = outB;
 }
+
+/** The hash of the full record an op's writer had: its prev as written, or rebuilt from a delta patch over its data. */
+export function hashFullPrev(op: { data: Doc | null; rawPrev: Doc | null; encoding: "full" | "delta" }, out: Hash): void {
+  if (op.encoding === "delta") hashPatched(op.data ?? {}, op.rawPrev as { $set?: Doc; $unset?: string[] }, out);
+  else hashValue(op.rawPrev, out);
+}

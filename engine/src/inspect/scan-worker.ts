@@ -8,7 +8,7 @@
  * Reads only; never writes.
  */
 import { parentPort } from "node:worker_threads";
-import { hashPatched, hashValue } from "./hash.js";
+import { hashFullPrev, hashValue } from "./hash.js";
 import { BATCH_F64, BATCH_I32, F_CLOCK, F_OFFSET, F_TS, FLAG_DELETE, FLAG_DELTA, FLAG_PREV, I_AGENT, I_DATA0, I_DATA1, I_FLAGS, I_LENGTH, I_LINE, I_PREV0, I_PREV1 } from "./parallel.js";
 import type { ScanBatch, ScanReply, ScanRequest } from "./parallel.js";
 import { LaneReader } from "./walscan.js";
@@ -64,8 +64,7 @@ function encode(lane: number, ops: ScannedOp[]): ScanBatch {
       i32[i + I_DATA1] = hash[1];
     }
     if (op.rawPrev !== null) {
-      if (op.encoding === "delta") hashPatched(op.data ?? {}, op.rawPrev, hash);
-      else hashValue(op.rawPrev, hash);
+      hashFullPrev(op, hash);
       i32[i + I_PREV0] = hash[0];
       i32[i + I_PREV1] = hash[1];
     }

@@ -6,7 +6,7 @@
  * kept here). A seek is a binary search per record, never a replay from zero.
  */
 import { prevIs } from "./conflicts.js";
-import { hashPatched, hashValue } from "./hash.js";
+import { hashFullPrev, hashValue } from "./hash.js";
 import type { Hash } from "./hash.js";
 import { IntList } from "./optable.js";
 import type { Doc } from "./types.js";
@@ -271,8 +271,7 @@ function prevHash(op: ScannedOp, out: Hash): void {
   if (!op.loaded) {
     out[0] = op.prevHash0;
     out[1] = op.prevHash1;
-  } else if (op.encoding === "delta") hashPatched(op.data ?? {}, op.rawPrev as { $set?: Doc; $unset?: string[] }, out);
-  else hashValue(op.rawPrev, out);
+  } else hashFullPrev(op, out);
 }
 
 /** Index of the last element <= at in ks[from, to) (non-decreasing), or -1. */
