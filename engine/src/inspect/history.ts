@@ -103,7 +103,9 @@ async function build(dir: string, sortInMemory: boolean, mode: ParallelMode): Pr
   const walBytes = scan.wals.reduce((sum, w) => sum + w.bytes, 0);
   const parallel = mode === "always" || (mode === "auto" && walBytes >= PARALLEL_MIN_BYTES) ? ParallelScan.start() : null;
   try {
-    return await buildFrom(dir, scan, sortInMemory, parallel);
+    const history = await buildFrom(dir, scan, sortInMemory, parallel);
+    history.parallel = null; // the worker is for the build: tailing reads in this thread
+    return history;
   } finally {
     await parallel?.close();
   }
@@ -223,9 +225,7 @@ async function replayChain(dir: string, history: History, plan: PlannedLink[], s
       mismatchIds: [],
       mismatchCount: 0,
     };
-    if (!planned.live && nextSnap) {
-      jumpToSnapshot(history, link, nextSnap, planned.lanes.length === 0, archived);
-    }
+    if (!planned.live && nextSnap) jumpToSnapshot(history, link, nextSnap, planned.lanes.length === 0, archived);
     history.links.push(link);
   }
 }
