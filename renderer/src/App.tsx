@@ -26,17 +26,33 @@ const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
   timeline: TimelineView,
 };
 
+/** Text boxes keep their keys; a select or button keeps only the keys it needs (a select's up/down). */
+function keepsKey(target: HTMLElement, key: string): boolean {
+  if (target.closest("textarea, [contenteditable=true]")) return true;
+  const input = target.closest("input");
+  if (input) return !["range", "checkbox", "radio", "button"].includes(input.type);
+  if (target.closest("select")) return key === "ArrowUp" || key === "ArrowDown";
+  return false;
+}
+
+/** The filter box of the view showing (Records, Operations' op query, Archive, the Timeline's watched query). */
+function focusFilter(): void {
+  document.querySelector<HTMLInputElement>(".content .filter-input, .content .ops-query")?.focus();
+}
+
 function onKey(e: KeyboardEvent): void {
   const target = e.target as HTMLElement;
-  // Esc leaves a text box, so the list keys (j/k, arrows) work again.
-  if (e.key === "Escape" && target.closest("input, textarea") && !useUi.getState().confirmation) return target.blur();
-  if (target.closest("input, textarea, select") || useUi.getState().confirmation) return;
   const ui = useUi.getState();
+  if (ui.confirmation) return;
+  if (e.key === "Escape" && ui.openMenu) return ui.setMenu(null);
+  // Esc leaves any text box or select, so the view's keys (j/k, arrows, space) work again.
+  if (e.key === "Escape" && target.closest("input, textarea, select")) return target.blur();
+  if (e.ctrlKey || e.metaKey || e.altKey || keepsKey(target, e.key)) return;
   const index = Number(e.key) - 1;
   if (index >= 0 && index < VIEWS.length) return ui.show(VIEWS[index].name);
   if (e.key === "/") {
     e.preventDefault();
-    document.querySelector<HTMLInputElement>("[data-testid=filter-input]")?.focus();
+    focusFilter();
   } else if (e.key === "Escape") {
     ui.selectRecord(null);
     ui.selectOp(null);
@@ -56,11 +72,16 @@ function onKey(e: KeyboardEvent): void {
     const replay = useReplay.getState();
     replay.seek(e.key === "Home" ? 0 : (replay.info?.total ?? 0));
   } else if (ui.view === "timeline" && e.key === " ") {
-    e.preventDefault();
+    e.preventDefault(); // also keeps a focused button (one just clicked) from being pressed again
     const replay = useReplay.getState();
     if (replay.playing) replay.pause();
     else replay.play();
   }
+}
+
+/** A click anywhere but in the open menu closes it. */
+function closeMenuOutside(e: MouseEvent): void {
+  if (useUi.getState().openMenu && !(e.target as HTMLElement).closest(".menu")) useUi.getState().setMenu(null);
 }
 
 async function onDrop(e: DragEvent<HTMLDivElement>): Promise<void> {
@@ -77,7 +98,11 @@ export function App() {
   const view = useUi((s) => s.view);
   useEffect(() => {
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    window.addEventListener("mousedown", closeMenuOutside);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      window.removeEventListener("mousedown", closeMenuOutside);
+    };
   }, []);
   const View = VIEW_COMPONENTS[view];
   return (

@@ -39,7 +39,8 @@ export function Header() {
 }
 
 function RecentMenu() {
-  const [open, setOpen] = useState(false);
+  const open = useUi((s) => s.openMenu === "recent");
+  const setOpen = (next: boolean) => useUi.getState().setMenu(next ? "recent" : null);
   const [recent, setRecent] = useState<RecentStore[]>([]);
   const openStore = useSession((s) => s.openStore);
   const toast = useUi((s) => s.toast);
@@ -48,9 +49,9 @@ function RecentMenu() {
   }, [open]);
   return (
     <div className="menu">
-      <button onClick={() => setOpen(!open)} title="Open a recent store">Recent ▾</button>
+      <button onClick={() => setOpen(!open)} title="Open a recent store" aria-expanded={open} data-testid="recent-menu">Recent ▾</button>
       {open ? (
-        <div className="menu-list" onMouseLeave={() => setOpen(false)}>
+        <div className="menu-list" data-testid="recent-list">
           {recent.length === 0 ? <div className="muted">No recent stores</div> : null}
           {recent.map((r) => (
             <button key={r.dir} className="menu-item" onClick={async () => { setOpen(false); if (!(await openStore(r.dir))) toast("error", useSession.getState().openError?.message ?? "Could not open"); }}>{r.dir}</button>

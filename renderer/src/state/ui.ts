@@ -11,6 +11,9 @@ export const VIEWS: { name: ViewName; label: string }[] = [
   { name: "timeline", label: "Timeline" },
 ];
 
+/** The drop-down menus: at most one open; Esc, a click elsewhere or a view switch closes it. */
+export type MenuName = "recent" | "columns";
+
 export interface Toast {
   id: number;
   kind: "ok" | "error";
@@ -35,7 +38,9 @@ interface UiState {
   warningsOpen: boolean;
   toasts: Toast[];
   confirmation: Confirmation | null;
+  openMenu: MenuName | null;
   show(view: ViewName): void;
+  setMenu(menu: MenuName | null): void;
   selectRecord(id: string | null): void;
   selectOp(pos: number | null): void;
   toggleWarnings(open?: boolean): void;
@@ -54,7 +59,9 @@ export const useUi = create<UiState>()((set, get) => ({
   warningsOpen: false,
   toasts: [],
   confirmation: null,
-  show: (view) => set({ view }),
+  openMenu: null,
+  show: (view) => set({ view, openMenu: null }),
+  setMenu: (openMenu) => set({ openMenu }),
   selectRecord: (id) => set({ selectedRecordId: id }),
   selectOp: (pos) => set({ selectedOpPos: pos }),
   toggleWarnings: (open) => set({ warningsOpen: open ?? !get().warningsOpen }),

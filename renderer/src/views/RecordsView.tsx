@@ -61,16 +61,17 @@ function ColumnPicker() {
   const columns = useRecordsQuery((s) => s.columns);
   const hidden = useRecordsQuery((s) => s.hidden);
   const toggle = useRecordsQuery((s) => s.toggleColumn);
+  const open = useUi((s) => s.openMenu === "columns");
   return (
-    <details className="menu column-picker">
-      <summary>Columns</summary>
-      <div className="menu-list">
+    <div className="menu column-picker">
+      <button onClick={() => useUi.getState().setMenu(open ? null : "columns")} aria-expanded={open} data-testid="columns-menu">Columns ▾</button>
+      {open ? <div className="menu-list" data-testid="columns-list">
         {columns.map((c) => (
           <label key={c.field} className="menu-item">
             <input type="checkbox" checked={!hidden.has(c.field)} onChange={() => toggle(c.field)} /> {c.field} <span className="muted">{c.types.join("|")}</span>
           </label>
         ))}
-      </div>
-    </details>
+      </div> : null}
+    </div>
   );
 }

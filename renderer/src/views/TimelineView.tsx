@@ -62,7 +62,7 @@ function Scrubber() {
       <button data-testid="play" onClick={() => (playing ? pause() : play())} title="Play / pause (space)" aria-label={playing ? "Pause" : "Play"} className="play-button">{playing ? "❚❚ Pause" : "▶ Play"}</button>
       <button data-testid="step-forward" onClick={() => step(1)} disabled={cursor >= total} title="Step forward one op (→)">Step ▸</button>
       <button data-testid="replay-now" onClick={() => seek(total)} disabled={cursor >= total} title="The current state (End)">Now ⇥</button>
-      <select value={speed} onChange={(e) => setSpeed(Number(e.target.value) as Speed)} aria-label="Speed" data-testid="speed" title="Ops per tick (4 ticks a second)">
+      <select value={speed} onChange={(e) => { setSpeed(Number(e.target.value) as Speed); e.target.blur(); }} aria-label="Speed" data-testid="speed" title="Ops per tick (4 ticks a second)">
         <option value={1}>1×</option>
         <option value={4}>4×</option>
         <option value={16}>16×</option>
