@@ -1,4 +1,6 @@
-/** The Records filter and the Operations query: a valid query narrows the table to matching rows; a bad one explains itself and breaks nothing. */
+/** The Records, Operations and Archive filters: a valid query narrows the table to matching rows; a bad one explains itself and breaks nothing. */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { openInspector } from "../../engine/src/inspect/index.js";
 import { demoStoreCopy, expect, test } from "../fixtures";
 
@@ -87,4 +89,49 @@ test("an op query in Operations keeps the ops whose fields match it, and a bad o
   await page.getByTestId("ops-query").press("Enter");
   await expect(page.getByTestId("ops-query-error")).toContainText("Not a query");
   await expect(page.getByTestId("ops-total")).toHaveText(`${done.length} ops`); // the last good query still holds
+});
+
+test("a query the server refuses keeps the last good result, marks the box invalid and says why", async ({ page, workDir, explorer }) => {
+  const dir = await demoStoreCopy(workDir);
+  const server = await explorer(dir);
+  await page.goto(server.url);
+  const box = page.getByTestId("filter-input");
+  await box.fill('{"estimate": {"$gte": 5}}');
+  await box.press("Enter");
+  await expect(page.getByTestId("records-total")).not.toHaveText(/^13 records$/);
+  const goodTotal = await page.getByTestId("records-total").textContent();
+  const goodRows = await page.getByTestId("record-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-key")));
+  expect(goodRows.length).toBeGreaterThan(0);
+
+  await box.fill('{"estimate": {"$bogus": 5}}');
+  await box.press("Enter");
+  await expect(page.getByTestId("filter-error")).toContainText("$bogus");
+  await expect(box).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByTestId("records-total")).toHaveText(goodTotal!);
+  expect(await page.getByTestId("record-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-key")))).toEqual(goodRows);
+
+  await box.fill("");
+  await box.press("Enter");
+  await expect(box).toHaveAttribute("aria-invalid", "false");
+  await expect(page.getByTestId("filter-error")).toHaveCount(0);
+  await expect(page.getByTestId("records-total")).toHaveText("13 records");
+});
+
+test("the Archive view counts the archived records its filter keeps", async ({ page, workDir, explorer }) => {
+  const dir = await demoStoreCopy(workDir);
+  // The expectation, from the segment file itself
+  const segment = JSON.parse(await readFile(join(dir, "archive", "archive-2026-Q1.json"), "utf-8")) as { records: Record<string, { priority?: string }> };
+  const all = Object.keys(segment.records).length;
+  const high = Object.values(segment.records).filter((r) => r.priority === "high").length;
+  expect(high).toBeGreaterThan(0);
+  expect(high).toBeLessThan(all);
+
+  const server = await explorer(dir);
+  await page.goto(server.url);
+  await page.getByTestId("nav-archive").click();
+  await expect(page.getByTestId("archive-total")).toHaveText(`${all} archived records`);
+  await page.getByTestId("archive-filter").fill("{priority: 'high'}");
+  await page.getByTestId("archive-filter").press("Enter");
+  await expect(page.getByTestId("archive-total")).toHaveText(`${high} archived record${high === 1 ? "" : "s"} match`);
+  await expect(page.getByTestId("archive-row")).toHaveCount(high);
 });

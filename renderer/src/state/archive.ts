@@ -24,7 +24,7 @@ export const useArchive = create<ArchiveState>()((set, get) => ({
   segments: [],
   open: null,
   fields: [],
-  ...filterBar(set, get, () => void archiveRecords.getState().refresh()),
+  ...filterBar(set, get, (): Promise<ShownError | null> => archiveRecords.getState().refresh()),
   idContains: "",
   setIdContains(idContains) {
     set({ idContains });

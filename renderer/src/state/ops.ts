@@ -2,6 +2,7 @@
 import { create } from "zustand";
 import type { TimelineOp } from "../../../electron/contract";
 import { api } from "../api/client";
+import type { ShownError } from "../api/client";
 import { createPaged } from "./paged";
 import { filterBar } from "./filterBar";
 import type { FilterBar } from "./filterBar";
@@ -22,7 +23,7 @@ export const useOpsFilters = create<OpsFilters>()((set, get) => ({
   id: "",
   from: "",
   to: "",
-  ...filterBar(set, get, () => void ops.getState().refresh()),
+  ...filterBar(set, get, (): Promise<ShownError | null> => ops.getState().refresh()),
   set(change) {
     set(change);
     void ops.getState().refresh();

@@ -20,8 +20,8 @@ export interface PagedState<T> {
   loaded: boolean;
   rowAt(index: number): T | undefined;
   ensure(first: number, last: number): void;
-  /** Refetch what is loaded (live update or new query), keeping it until then */
-  refresh(): Promise<void>;
+  /** Refetch what is loaded (live update or new query), keeping it until then; resolves to the error, if any */
+  refresh(): Promise<ShownError | null>;
 }
 
 export type Fetcher<T> = (offset: number, limit: number) => Promise<Page<T>>;
@@ -65,10 +65,10 @@ export function createPaged<T>(fetcher: () => Fetcher<T> | null) {
         const wanted = [...get().pages.keys()];
         const gen = generation;
         const fetch = fetcher();
-        if (!fetch) return;
+        if (!fetch) return null;
         try {
           const results = await Promise.all((wanted.length ? wanted : [0]).map(async (p) => [p, await fetch(p * PAGE_SIZE, PAGE_SIZE)] as const));
-          if (gen !== generation) return;
+          if (gen !== generation) return null;
           const pages = new Map<number, T[]>();
           let total = 0;
           for (const [p, page] of results) {
@@ -76,8 +76,14 @@ export function createPaged<T>(fetcher: () => Fetcher<T> | null) {
             total = page.total;
           }
           set({ pages, total, error: null, version: get().version + 1, loaded: true });
+          return null;
         } catch (err) {
-          if (gen === generation) set({ error: errorText(err), loaded: true, total: 0, pages: new Map(), version: get().version + 1 });
+          const error = errorText(err);
+          if (gen !== generation) return error;
+          // A query the server refused is not "0 rows": the rows of the last good query stay.
+          if (error.code === "bad-filter" && get().loaded && get().total !== null) set({ error, version: get().version + 1 });
+          else set({ error, loaded: true, total: 0, pages: new Map(), version: get().version + 1 });
+          return error;
         }
       },
     };

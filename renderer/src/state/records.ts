@@ -2,6 +2,7 @@
 import { create } from "zustand";
 import type { Column, RecordRow } from "../../../electron/contract";
 import { api } from "../api/client";
+import type { ShownError } from "../api/client";
 import { createPaged } from "./paged";
 import { filterBar } from "./filterBar";
 import type { FilterBar } from "./filterBar";
@@ -18,7 +19,7 @@ interface RecordsQuery extends FilterBar {
 }
 
 export const useRecordsQuery = create<RecordsQuery>()((set, get) => ({
-  ...filterBar(set, get, () => void records.getState().refresh()),
+  ...filterBar(set, get, (): Promise<ShownError | null> => records.getState().refresh()),
   sort: undefined,
   idContains: "",
   columns: [],

@@ -30,7 +30,7 @@ export const useReplayPanes = create<ReplayPanes>()((set, get) => ({
   diffPrev: null,
   diffNow: null,
   error: null,
-  ...filterBar(set, get, () => void stateRecords.getState().refresh()),
+  ...filterBar(set, get, (): Promise<ShownError | null> => stateRecords.getState().refresh()),
   async load() {
     const gen = ++generation;
     const { cursor, info } = useReplay.getState();

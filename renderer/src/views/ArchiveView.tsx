@@ -1,5 +1,6 @@
 /** Archive: segments with their periods and counts; open one to browse its records. */
 import { useEffect, useMemo, useState } from "react";
+import { useStore } from "zustand";
 import type { RecordRow } from "../../../electron/contract";
 import { archiveRecords, useArchive } from "../state/archive";
 import { useSession } from "../state/session";
@@ -34,9 +35,10 @@ export function ArchiveView() {
       </aside>
       <section className="main-pane">
         <div className="toolbar">
-          <input className="filter-input mono" placeholder="Filter archived records" value={a.filterText} onChange={(e) => a.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && a.applyFilter()} data-testid="archive-filter" />
-          <button className="primary" onClick={a.applyFilter}>Find</button>
+          <input className="filter-input mono" placeholder="Filter archived records" value={a.filterText} onChange={(e) => a.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && void a.applyFilter()} data-testid="archive-filter" aria-invalid={Boolean(a.filterError)} />
+          <button className="primary" onClick={() => void a.applyFilter()}>Find</button>
           <input className="id-search mono" placeholder="id contains…" value={a.idContains} onChange={(e) => a.setIdContains(e.target.value)} data-testid="archive-id-search" />
+          <ArchiveCount filtered={Boolean(a.filter || a.idContains)} />
         </div>
         {a.filterError ? <div className="filter-error" role="alert">{a.filterError}</div> : null}
         <VirtualTable source={archiveRecords} columns={columns} rowKey={(r: RecordRow) => r.id} selectedKey={selected?.id ?? null} onSelect={(r: RecordRow) => setSelected(r)} testId="archive-table" rowTestId="archive-row" empty="No archived record matches." />
@@ -44,4 +46,12 @@ export function ArchiveView() {
       <aside className="detail-pane">{selected ? <><div className="panel-title mono">{selected.id}</div><JsonView value={selected.data} /></> : <div className="muted">Select an archived record.</div>}</aside>
     </div>
   );
+}
+
+/** How many of the open segment's records the filter keeps. */
+function ArchiveCount({ filtered }: { filtered: boolean }) {
+  const total = useStore(archiveRecords, (s) => s.total);
+  if (total === null) return <span className="result-count" data-testid="archive-total">…</span>;
+  const noun = total === 1 ? "record" : "records";
+  return <span className="result-count" data-testid="archive-total">{`${total.toLocaleString()} ${filtered ? `archived ${noun} match` : `archived ${noun}`}`}</span>;
 }

@@ -55,7 +55,7 @@ export function OperationsView() {
           <input className="mono" placeholder="record id" value={f.id} onChange={(e) => f.set({ id: e.target.value })} data-testid="ops-id" />
           <label className="muted" title="Times are UTC, as shown in the list">from <input type="datetime-local" step="1" value={f.from} onChange={(e) => f.set({ from: e.target.value })} /></label>
           <label className="muted" title="Times are UTC, as shown in the list">to <input type="datetime-local" step="1" value={f.to} onChange={(e) => f.set({ to: e.target.value })} /></label>
-          <input className="mono ops-query" placeholder='op query: {"data.status": "done"}' value={f.filterText} onChange={(e) => f.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && f.applyFilter()} data-testid="ops-query" spellCheck={false} title="A MongoDB-style query over the op's fields (ts, agent, clock, op, id, data, prev); Enter applies" />
+          <input className="mono ops-query" placeholder='op query: {"data.status": "done"}' value={f.filterText} onChange={(e) => f.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && void f.applyFilter()} aria-invalid={Boolean(f.filterError)} data-testid="ops-query" spellCheck={false} title="A MongoDB-style query over the op's fields (ts, agent, clock, op, id, data, prev); Enter applies" />
           <span className="result-count" data-testid="ops-total">{total === null ? "…" : `${total.toLocaleString()} ops`}</span>
         </div>
         {f.filterError || opsError?.code === "bad-filter" ? <div className="filter-error" role="alert" data-testid="ops-query-error">{f.filterError ?? opsError?.message}</div> : null}

@@ -37,8 +37,8 @@ export function RecordsView() {
     <div className="split">
       <section className="main-pane">
         <div className="toolbar">
-          <input className="filter-input mono" data-testid="filter-input" placeholder='Filter: {status: "open", estimate: {$gt: 3}}' value={q.filterText} onChange={(e) => q.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && q.applyFilter()} spellCheck={false} />
-          <button className="primary" data-testid="filter-apply" onClick={q.applyFilter}>Find</button>
+          <input className="filter-input mono" data-testid="filter-input" placeholder='Filter: {status: "open", estimate: {$gt: 3}}' value={q.filterText} onChange={(e) => q.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && void q.applyFilter()} spellCheck={false} aria-invalid={Boolean(q.filterError || serverFilterError)} />
+          <button className="primary" data-testid="filter-apply" onClick={() => void q.applyFilter()}>Find</button>
           <input className="id-search mono" data-testid="id-search" placeholder="id contains…" value={q.idContains} onChange={(e) => q.setIdContains(e.target.value)} />
           <ColumnPicker />
           <button data-testid="record-add" disabled={!writable} title={writable ? "Add a record (a set op)" : info?.modeReason} onClick={() => { setAdding(true); selectRecord(null); }}>+ Add</button>

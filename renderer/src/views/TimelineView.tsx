@@ -113,8 +113,8 @@ function StateTable() {
   return (
     <>
       <div className="toolbar">
-        <input className="filter-input mono" data-testid="state-filter" placeholder='Watch a query as you replay: {status: "in-progress"}' value={panes.filterText} onChange={(e) => panes.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && panes.applyFilter()} spellCheck={false} />
-        <button className="primary" data-testid="state-filter-apply" onClick={panes.applyFilter}>Find</button>
+        <input className="filter-input mono" data-testid="state-filter" placeholder='Watch a query as you replay: {status: "in-progress"}' value={panes.filterText} onChange={(e) => panes.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && void panes.applyFilter()} spellCheck={false} aria-invalid={Boolean(panes.filterError)} />
+        <button className="primary" data-testid="state-filter-apply" onClick={() => void panes.applyFilter()}>Find</button>
         <span className="result-count" data-testid="state-total">{total === null ? "…" : `${total.toLocaleString()} ${total === 1 ? "record" : "records"}${panes.filter ? (total === 1 ? " matches" : " match") : ""} at position ${cursor.toLocaleString()}`}</span>
       </div>
       {panes.filterError || serverFilterError ? <div className="filter-error" role="alert">{panes.filterError ?? serverFilterError}</div> : null}
