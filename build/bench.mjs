@@ -3,6 +3,7 @@
 // pages, ui. Each prints its own markdown table.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { buildRendererIfStale } from "./fresh.mjs";
 
 const parts = [
   { name: "store", cmd: ["npx", "tsx", "engine/bench/store.ts"] },
@@ -20,6 +21,7 @@ for (const part of parts) {
     console.log(`\n## ${part.name}: skipped (${file} does not exist yet)`);
     continue;
   }
+  if (part.name === "ui") buildRendererIfStale(); // the UI benchmark drives the built renderer
   console.log(`\n## ${part.name} (${file})`);
   const run = spawnSync(part.cmd[0], part.cmd.slice(1), { stdio: "inherit" });
   if (run.status !== 0) {

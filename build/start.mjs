@@ -1,35 +1,17 @@
-// `npm start [-- store-dir] [--agent ID | --writer]`: builds what is missing,
-// then runs the Electron app; without the Electron binary, says so and
+// `npm start [-- store-dir] [--agent ID | --writer]`: builds what is missing or
+// stale (build/fresh.mjs), then runs the Electron app; without the Electron binary, says so and
 // starts browser mode instead.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, statSync, readdirSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { buildRendererIfStale, bundleMainIfStale } from "./fresh.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
 const require = createRequire(import.meta.url);
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function run(cmd, cmdArgs) {
-  const result = spawnSync(cmd, cmdArgs, { cwd: root, stdio: "inherit" });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-}
-
-// The renderer: rebuilt when any of its sources is newer than the build.
-const index = join(root, "dist/renderer/index.html");
-if (!existsSync(index) || newestMtime(join(root, "renderer")) > statSync(index).mtimeMs) {
-  console.error("Building the renderer…");
-  run("npx", ["vite", "build", "--config", "renderer/vite.config.ts", "--logLevel", "warn"]);
-}
+buildRendererIfStale();
 
 function electronBinary() {
   try {
@@ -42,7 +24,7 @@ function electronBinary() {
 
 const electron = electronBinary();
 if (electron) {
-  run("node", ["build/bundle.mjs"]);
+  bundleMainIfStale();
   const child = spawn(electron, [join(root, "dist/electron/main.cjs"), ...args], { cwd: root, stdio: "inherit" });
   child.on("exit", (code) => process.exit(code ?? 0));
 } else {
@@ -53,7 +35,8 @@ if (electron) {
       "on a machine with internet access, or point ELECTRON_OVERRIDE_DIST_PATH at an Electron build. " +
       "Starting browser mode instead: open the URL below in your browser.\n",
   );
-  const child = spawn("npx", ["tsx", "electron/serve.ts", ...args], { cwd: root, stdio: "inherit" });
+  // node --import tsx: one process, no npx lookup (about a second less to a usable UI than `npx tsx`)
+  const child = spawn(process.execPath, ["--import", "tsx", "electron/serve.ts", ...args], { cwd: root, stdio: "inherit" });
   child.on("exit", (code) => process.exit(code ?? 0));
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 }
