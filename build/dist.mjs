@@ -1,7 +1,7 @@
 // `npm run dist`: packages the app for this platform with electron-builder
 // (build/electron-builder.json): AppImage + deb on Linux, dmg on macOS, nsis
 // on Windows, into dist/packages. Packaging needs the Electron binary; where
-// it is missing, this says so and exits non-zero.
+// it is missing, or Node is older than 22.12, this says so and exits non-zero.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -34,6 +34,13 @@ if (!electronBinary()) {
       "skipped on this machine. Run `npm install electron` on a machine with internet access (or set " +
       "ELECTRON_OVERRIDE_DIST_PATH to an Electron build), then run `npm run dist` again.",
   );
+  process.exit(1);
+}
+
+// electron-builder's @electron/rebuild and node-abi declare Node >= 22.12; say so before they fail obscurely.
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  console.error(`Cannot package on Node ${process.versions.node}: electron-builder's helpers need Node 22.12 or newer. The app and its tests run on Node 20.19+; only packaging needs 22.12+.`);
   process.exit(1);
 }
 

@@ -42,7 +42,8 @@ describe("the electron-builder configuration", () => {
   it("ships the bundled main process, the preload, the scan worker and the renderer, and starts the bundled main", () => {
     expect(config.files).toEqual(expect.arrayContaining(["dist/electron/**", "dist/renderer/**", "package.json"]));
     expect(config.extraMetadata.main).toBe("dist/electron/main.cjs");
-    for (const script of ["build/dist.mjs", "build/start.mjs"]) expect(readFileSync(join(root, script), "utf-8")).toContain('run("node", ["build/bundle.mjs"])');
+    for (const script of ["build/dist.mjs", "build/fresh.mjs"]) expect(readFileSync(join(root, script), "utf-8")).toContain('run("node", ["build/bundle.mjs"])');
+    expect(readFileSync(join(root, "build/start.mjs"), "utf-8")).toContain("bundleMainIfStale()");
   });
 
   it("points at a 512x512 PNG icon that exists", async () => {
