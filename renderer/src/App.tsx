@@ -9,6 +9,8 @@ import { useReplay } from "./state/replay";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { Header, Nav, WarningsPanel } from "./components/Header";
 import { ConfirmDialog, Toasts } from "./components/Overlays";
+import { RevertDialog } from "./components/RevertDialog";
+import { useRevert } from "./state/revert";
 import { RecordsView } from "./views/RecordsView";
 import { OperationsView } from "./views/OperationsView";
 import { AgentsView } from "./views/AgentsView";
@@ -30,7 +32,7 @@ function onKey(e: KeyboardEvent): void {
   const target = e.target as HTMLElement;
   // Esc leaves a text box, so the list keys (j/k, arrows) work again.
   if (e.key === "Escape" && target.closest("input, textarea") && !useUi.getState().confirmation) return target.blur();
-  if (target.closest("input, textarea, select") || useUi.getState().confirmation) return;
+  if (target.closest("input, textarea, select") || useUi.getState().confirmation || useRevert.getState().pos !== null) return;
   const ui = useUi.getState();
   const index = Number(e.key) - 1;
   if (index >= 0 && index < VIEWS.length) return ui.show(VIEWS[index].name);
@@ -98,6 +100,7 @@ export function App() {
           </>
         ) : null}
         <ConfirmDialog />
+        <RevertDialog />
         <Toasts />
       </ErrorBoundary>
     </div>
