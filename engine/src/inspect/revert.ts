@@ -87,5 +87,20 @@ export function undoOwnChange(target: RevertTarget, now: Doc | null, later: Late
   if (fields.length === 0) return notApplicable(`This op wrote the value "${id}" already had: it changed no field, so there is nothing to undo.`);
   if (restored.length === 0) return notApplicable(`Every field this op changed (${list(fields)}) was changed again by later ops: undoing only this op's change would change nothing. The full revert overwrites those later changes.`, keptLater);
   const recreated = target.op === "delete" ? ` "${id}" was created again after this delete; fields it does not have come back from before the delete.` : "";
-  return { applicable: true, value, restored, keptLater, explanation: `Puts ${list(restored)} back as ${restored.length === 1 ? "it was" : "they were"} before this op and keeps everything else as it is now.${recreated}${kept}` };
+  return { applicable: true, value, restored, keptLater, explanation: `${describeRestore(target, restored)}, and keeps everything else as it is now.${recreated}${kept}` };
+}
+
+/** "Sets "status" back, brings back "owner" (this op removed it), removes "tag" (this op added it)". */
+function describeRestore(target: RevertTarget, restored: string[]): string {
+  const had = (doc: Doc | null, f: string) => doc !== null && Object.hasOwn(doc, f);
+  const setBack = restored.filter((f) => had(target.prev, f) && had(target.data, f));
+  const broughtBack = restored.filter((f) => had(target.prev, f) && !had(target.data, f));
+  const removed = restored.filter((f) => !had(target.prev, f));
+  const parts = [
+    setBack.length ? `sets ${list(setBack)} back to ${setBack.length === 1 ? "its" : "their"} value before this op` : "",
+    broughtBack.length ? `brings back ${list(broughtBack)} (this op removed ${broughtBack.length === 1 ? "it" : "them"})` : "",
+    removed.length ? `removes ${list(removed)} (this op added ${removed.length === 1 ? "it" : "them"})` : "",
+  ].filter(Boolean);
+  const text = parts.join(", ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -35,6 +35,7 @@ describe("undo only this op's change", () => {
     expect(undo.value).toEqual({ title: "Spec v2", status: "done", owner: "ann", n: 2 });
     expect(undo.keptLater).toEqual(["status"]);
     expect(undo.explanation).toMatch(/"status" again/);
+    expect(undo.explanation).toMatch(/^Brings back "owner" \(this op removed it\), removes "tag" \(this op added it\), and keeps everything else/);
   });
 
   it("is not offered when later ops changed every field the op changed", () => {

@@ -37,7 +37,7 @@ export function RevertDialog() {
               <Choice value="own-change" current={choice} onChoose={choose} disabled={!preview.ownChange.applicable} label="Undo only this op's change" hint={preview.ownChange.explanation} />
               <Choice value="full" current={choice} onChoose={choose} label={`Full revert: "${preview.op.id}" as it was before this op`} hint={preview.fullExplanation} />
             </fieldset>
-            <h3>Now → after</h3>
+            <h3>Now → after {choice === "full" ? "the full revert" : "undoing only this op's change"}</h3>
             <div data-testid="revert-diff"><DiffView before={preview.now} after={after} /></div>
           </div>
         ) : null}
