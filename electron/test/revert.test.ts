@@ -9,7 +9,7 @@ import { Store } from "@backloghq/opslog";
 import { AppData } from "../appdata.js";
 import type { ActionResult, RevertPreview } from "../contract.js";
 import { Handlers } from "../handlers.js";
-import { digestTree, errorOf, removeDir, tempDir, valueOf } from "./helpers.js";
+import { digestTree, errorOf, multiWriterStore, removeDir, tempDir, valueOf } from "./helpers.js";
 
 type Doc = Record<string, unknown>;
 let work: string;
@@ -157,6 +157,19 @@ describe("undo only this op's change", () => {
     expect(await readBack(dir, "planner")).toEqual({ title: "Spec v2", status: "done", owner: "ann", n: 9 });
     const written = (await rawTimeline(dir)).filter((o) => o.agent === "fixer");
     expect(written.map((o) => [o.op, o.id])).toEqual([["set", "doc-014"]]);
+  });
+
+  it("on a delete recreates the record as it was, as the published opslog reads it back", async () => {
+    const dir = await multiWriterStore(join(work, "jobs"));
+    const pos = (await rawTimeline(dir)).findIndex((o) => o.op === "delete" && o.id === "job-7");
+    valueOf(await handlers.dispatch("store.open", { dir, mode: "agent", agentId: "fixer" }));
+    expect((await preview(pos)).afterOwnChange).toEqual({ title: "Job 7", state: "planned" });
+    valueOf(await handlers.dispatch("actions.revert", { pos, mode: "own-change" }));
+    await handlers.closeSession();
+    const store = new Store<Doc>();
+    await store.open(dir, { agentId: "planner", checkpointOnClose: false });
+    expect(store.get("job-7")).toEqual({ title: "Job 7", state: "planned" });
+    await store.close();
   });
 
   it("refuses on a create that later ops changed, says why, and writes nothing", async () => {
