@@ -113,7 +113,14 @@ export const schemas = {
   "actions.archive": z.strictObject({ filter: query, segment: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/).optional() }),
   "actions.set": z.strictObject({ id: recordId, value: z.record(z.string(), z.unknown()) }),
   "actions.delete": z.strictObject({ id: recordId }),
-  "actions.revert": z.strictObject({ pos: position }),
+  "actions.revertPreview": z.strictObject({ pos: position }),
+  /** mode "own-change": undo only this op's field changes on the current value; "full": the record as before the op, overwriting later changes */
+  "actions.revert": z.strictObject({
+    pos: position,
+    mode: z.enum(["own-change", "full"]),
+    /** What the preview showed (the op's file:line, the later ops' count): the revert refuses if either changed since */
+    seen: z.strictObject({ file: z.string().min(1).max(4096), line: z.number().int().min(1), laterOps: z.number().int().min(0) }).optional(),
+  }),
   "actions.refresh": z.strictObject({}),
 } as const;
 
@@ -164,6 +171,36 @@ export interface UndoPreview {
   message: string;
 }
 
+/** One op on the same record after the op being reverted. */
+export interface LaterOp {
+  pos: number;
+  ts: string;
+  agent: string | null;
+  op: "set" | "delete";
+  file: string;
+  line: number;
+  /** Top-level fields it changed */
+  fields: string[];
+}
+
+/** What each way of reverting an op would do, before anything is written. */
+export interface RevertPreview {
+  op: TimelineOp;
+  /** The record now (null: absent) */
+  now: Doc | null;
+  /** After the full revert: the record as it was before the op (null: absent) */
+  afterFull: Doc | null;
+  /** After undoing only this op's change (null: absent) */
+  afterOwnChange: Doc | null;
+  ownChange: { applicable: boolean; restored: string[]; explanation: string };
+  fullExplanation: string;
+  /** Fields this op changed that later ops changed again */
+  fieldsChangedLater: string[];
+  /** Later ops on this record, which a full revert overwrites: the first 50, oldest first */
+  laterOps: LaterOp[];
+  laterOpsTotal: number;
+}
+
 export interface CallResults {
   "store.open": OpenResult;
   "store.summary": OpenResult;
@@ -190,6 +227,7 @@ export interface CallResults {
   "actions.archive": ActionResult;
   "actions.set": ActionResult;
   "actions.delete": ActionResult;
+  "actions.revertPreview": RevertPreview;
   "actions.revert": ActionResult;
   "actions.refresh": ActionResult;
 }

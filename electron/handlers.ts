@@ -94,7 +94,8 @@ export class Handlers {
     "actions.archive": (a) => this.current().archive(a.filter, a.segment),
     "actions.set": (a) => this.current().set(a.id, a.value),
     "actions.delete": (a) => this.current().delete(a.id),
-    "actions.revert": (a) => this.current().revert(a.pos),
+    "actions.revertPreview": (a) => this.current().revertPreview(a.pos),
+    "actions.revert": (a) => this.current().revert(a.pos, a.mode, a.seen),
     "actions.refresh": () => this.current().refresh(),
   };
 

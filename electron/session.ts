@@ -13,7 +13,9 @@ import { openInspectorThread } from "../engine/src/inspect/thread.js";
 import { EngineWorkerFailed } from "../engine/src/inspect/workers.js";
 import { compileFilter } from "../engine/src/inspect/query.js";
 import type { InspectorApi, StoreSummary, TimelineOp } from "../engine/src/inspect/types.js";
-import type { ActionResult, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
+import type { ActionResult, RevertPreview, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
+import { applyRevert, previewRevert } from "./revert.js";
+import type { RevertMode, RevertSeen } from "./revert.js";
 
 export interface OpenOptions {
   dir: string;
@@ -202,18 +204,16 @@ export class ExplorerSession {
     });
   }
 
-  /** Undo another op's effect with a new, compensating write (history stays intact). */
-  revert(pos: number): Promise<ActionResult> {
+  /** What reverting the op at pos would do, each way: now, after, and the later ops it would override. */
+  revertPreview(pos: number): Promise<RevertPreview> {
+    return this.exclusive(() => previewRevert(this.inspector, pos));
+  }
+
+  /** Undo an op's effect with a new, compensating write (history stays intact): only its own change, or in full. */
+  revert(pos: number, mode: RevertMode, seen?: RevertSeen): Promise<ActionResult> {
     return this.act(async (store) => {
-      const op = await this.inspector.op(pos);
-      if (!op) throw new OpslogError("not-found", `There is no op at position ${pos}.`);
-      if (op.prev === null) {
-        if (!store.has(op.id)) return `"${op.id}" is already absent: nothing to revert.`;
-        await store.delete(op.id);
-        return `Reverted op ${pos}: "${op.id}" did not exist before it, so it was deleted.`;
-      }
-      await store.set(op.id, op.prev);
-      return `Reverted op ${pos}: "${op.id}" is back to its value before that ${op.op}.`;
+      await this.inspector.refresh(); // decide on what the store now holds, other agents' latest writes included
+      return applyRevert(store, await previewRevert(this.inspector, pos), mode, seen);
     });
   }
 

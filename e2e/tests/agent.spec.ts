@@ -29,8 +29,9 @@ test("an agent reverts another agent's op, undoes its own revert, then compacts"
     await rows.last().click();
     await expect(page.getByTestId("op-detail")).toContainText("planner");
     await page.getByTestId("action-revert").click();
-    await page.getByTestId("confirm-ok").click();
-    await expect(page.getByTestId("toast").first()).toContainText(/Reverted op \d+: "sprint-2" is back/);
+    await page.getByTestId("revert-choice-full").check();
+    await page.getByTestId("revert-apply").click();
+    await expect(page.getByTestId("toast").first()).toContainText(/Reverted op \d+ in full: "sprint-2" is back/);
     await expect(rows).toHaveCount(3);
     await expect(rows.last()).toContainText("explorer");
     const state = await readWithPublished(dir, workDir, { agentId: "checker" });

@@ -57,7 +57,7 @@ describe("read-only mode", () => {
 
   it("refuses every action and says how to reopen in a write mode", async () => {
     await open({ dir: await singleWriterStore(`${work}/single`) });
-    for (const [name, arg] of [["actions.undo", {}], ["actions.compact", {}], ["actions.archive", { filter: { status: "done" } }], ["actions.set", { id: "x", value: { a: 1 } }], ["actions.delete", { id: "task-1" }], ["actions.revert", { pos: 0 }]] as const) {
+    for (const [name, arg] of [["actions.undo", {}], ["actions.compact", {}], ["actions.archive", { filter: { status: "done" } }], ["actions.set", { id: "x", value: { a: 1 } }], ["actions.delete", { id: "task-1" }], ["actions.revert", { pos: 0, mode: "own-change" }]] as const) {
       const error = errorOf(await handlers.dispatch(name, arg));
       expect(error.code, name).toBe("read-only");
       expect(error.message).toMatch(/writer mode/);
@@ -138,10 +138,10 @@ describe("agent mode", () => {
     const ops = valueOf<Page<TimelineOp>>(await handlers.dispatch("ops.page", { offset: 0, limit: 100, agent: "worker", id: "job-2" }));
     const op = ops.rows[0];
     expect(op.prev).toMatchObject({ state: "planned" });
-    valueOf(await handlers.dispatch("actions.revert", { pos: op.pos }));
+    valueOf(await handlers.dispatch("actions.revert", { pos: op.pos, mode: "full" }));
     expect(valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: "job-2" })).value).toMatchObject({ state: "planned" });
     const deleted = valueOf<Page<TimelineOp>>(await handlers.dispatch("ops.page", { offset: 0, limit: 10, op: "delete" })).rows[0];
-    valueOf(await handlers.dispatch("actions.revert", { pos: deleted.pos }));
+    valueOf(await handlers.dispatch("actions.revert", { pos: deleted.pos, mode: "full" }));
     expect(valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: "job-7" })).value).toMatchObject({ title: "Job 7" });
   });
 

@@ -1,12 +1,13 @@
 // Locks held by other processes: writer mode names the live holder; an
-// agent's compaction reports another agent's compaction lock.
+// agent's compaction reports another agent's compaction lock; the explorer's
+// own .lock (writer mode) is never reported as another process's.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppData } from "../appdata.js";
-import type { OpenResult } from "../contract.js";
+import type { OpenResult, StoreSummary } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import { digestTree, errorOf, multiWriterStore, removeDir, singleWriterStore, tempDir, valueOf } from "./helpers.js";
 
@@ -51,6 +52,7 @@ describe("a store locked by another process", () => {
     await writeFile(join(dir, ".lock"), String(holder.pid));
     const opened = valueOf<OpenResult>(await handlers.dispatch("store.open", { dir }));
     expect(opened.summary.locks).toContainEqual(expect.objectContaining({ file: ".lock", pid: holder.pid, alive: true }));
+    expect(opened.summary.warnings).toContainEqual(expect.objectContaining({ code: "lock-live", message: expect.stringContaining(`process ${holder.pid}`) }));
   });
 
   it("takes over a stale lock left by a dead process", async () => {
@@ -74,3 +76,21 @@ describe("a store locked by another process", () => {
     expect(error.message).toContain(String(holder.pid));
   });
 });
+
+describe("the explorer's own lock in writer mode", () => {
+  it("is reported as held by this explorer, never as a foreign live lock", async () => {
+    await setup();
+    const dir = await singleWriterStore(join(work, "single"));
+    valueOf(await handlers.dispatch("store.open", { dir, mode: "writer" }));
+    expect((await readFile(join(dir, ".lock"), "utf-8")).trim()).toBe(String(process.pid)); // the explorer does hold it
+    valueOf(await handlers.dispatch("actions.set", { id: "task-99", value: { title: "Task 99" } }));
+    valueOf(await handlers.dispatch("actions.compact", {})); // a compaction makes the inspector scan the store again, .lock included
+    for (const call of ["store.summary", "actions.refresh"] as const) {
+      const { summary } = valueOf<{ summary: StoreSummary }>(await handlers.dispatch(call, {}));
+      const lockWarnings = summary.warnings.filter((w) => w.file === ".lock");
+      expect(lockWarnings.filter((w) => w.code === "lock-live" || /must wait|process \d+/.test(w.message)), call).toEqual([]);
+      expect(lockWarnings, call).toEqual([expect.objectContaining({ code: "lock-own", severity: "info", message: expect.stringContaining("held by this explorer (writer mode)") })]);
+    }
+  });
+});
+

@@ -9,6 +9,8 @@ import { useReplay } from "./state/replay";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { Header, Nav, WarningsPanel } from "./components/Header";
 import { ConfirmDialog, Toasts } from "./components/Overlays";
+import { RevertDialog } from "./components/RevertDialog";
+import { useRevert } from "./state/revert";
 import { RecordsView } from "./views/RecordsView";
 import { OperationsView } from "./views/OperationsView";
 import { AgentsView } from "./views/AgentsView";
@@ -43,7 +45,7 @@ function focusFilter(): void {
 function onKey(e: KeyboardEvent): void {
   const target = e.target as HTMLElement;
   const ui = useUi.getState();
-  if (ui.confirmation) return;
+  if (ui.confirmation || useRevert.getState().pos !== null) return; // a dialog has the keys
   if (e.key === "Escape" && ui.openMenu) return ui.setMenu(null);
   // Esc leaves any text box or select, so the view's keys (j/k, arrows, space) work again.
   if (e.key === "Escape" && target.closest("input, textarea, select")) return target.blur();
@@ -123,6 +125,7 @@ export function App() {
           </>
         ) : null}
         <ConfirmDialog />
+        <RevertDialog />
         <Toasts />
       </ErrorBoundary>
     </div>

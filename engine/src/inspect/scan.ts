@@ -148,6 +148,11 @@ async function readLocks(dir: string, warnings: StoreWarning[]): Promise<LockInf
     locks.push({ file, pid, alive });
     const kind = file === ".lock" ? "lock" : "compact-lock";
     const who = pid === null ? "an unknown process" : `process ${pid}`;
+    // The inspector runs inside the explorer: a lock with our own pid is the explorer's writer or compaction, not a foreign writer.
+    if (pid === process.pid) {
+      warnings.push({ code: `${kind}-own`, severity: "info", file, message: file === ".lock" ? `${file} is held by this explorer (writer mode): no other process can write to the store until you close it here.` : `${file} is held by this explorer while it compacts.` });
+      continue;
+    }
     warnings.push(
       alive
         ? { code: `${kind}-live`, severity: "info", file, message: `${file} is held by ${who}, which is running: a writer has this store open. Read-only viewing is safe; writer mode must wait.` }

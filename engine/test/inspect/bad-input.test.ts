@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { appendFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -88,11 +89,16 @@ describe("the inspector on bad input", () => {
 
   it("a live and a stale lock are told apart by whether the pid runs", async () => {
     const { dir } = await demo();
-    await writeFile(join(dir, ".lock"), String(process.pid));
-    await writeFile(join(dir, ".compact-lock"), "999999999");
-    const s = await (await openInspector(dir)).summary();
-    expect(s.locks).toEqual([{ file: ".lock", pid: process.pid, alive: true }, { file: ".compact-lock", pid: 999999999, alive: false }]);
-    expect(s.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(["lock-live", "compact-lock-stale"]));
+    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" }); // live, and not this process (our own pid is the explorer's lock)
+    try {
+      await writeFile(join(dir, ".lock"), String(holder.pid));
+      await writeFile(join(dir, ".compact-lock"), "999999999");
+      const s = await (await openInspector(dir)).summary();
+      expect(s.locks).toEqual([{ file: ".lock", pid: holder.pid, alive: true }, { file: ".compact-lock", pid: 999999999, alive: false }]);
+      expect(s.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(["lock-live", "compact-lock-stale"]));
+    } finally {
+      holder.kill();
+    }
   });
 
   it("manifest stats that disagree with the files on disk are reported", async () => {

@@ -2,17 +2,16 @@
 import { useEffect, useMemo } from "react";
 import { useStore } from "zustand";
 import type { TimelineOp } from "../../../electron/contract";
-import { api } from "../api/client";
 import { ops, useOpsFilters } from "../state/ops";
 import { useDetail } from "../state/detail";
 import { useReplay } from "../state/replay";
 import { selectInfo, selectSummary, useSession } from "../state/session";
 import { useUi } from "../state/ui";
+import { useRevert } from "../state/revert";
 import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
 import { DiffView } from "../components/DiffView";
 import { JsonView } from "../components/JsonView";
-import { runAction } from "../components/ActionsBar";
 import { shortTime } from "../components/format";
 import { PaneError } from "../components/PaneError";
 
@@ -72,7 +71,6 @@ export function OpDetail({ pos }: { pos: number }) {
   const op = useDetail((s) => s.op);
   const error = useDetail((s) => s.opError);
   const loadOp = useDetail((s) => s.loadOp);
-  const ask = useUi((s) => s.ask);
   useEffect(() => {
     void loadOp(pos);
   }, [pos, revision, loadOp]);
@@ -87,7 +85,7 @@ export function OpDetail({ pos }: { pos: number }) {
         <span className="spacer" />
         <button onClick={() => { useUi.getState().selectRecord(shown.id); useUi.getState().show("records"); }} data-testid="jump-record">Record</button>
         <button onClick={() => { useReplay.getState().seek(shown.pos + 1); useUi.getState().show("timeline"); }} data-testid="jump-timeline">Replay here</button>
-        <button disabled={!canRevert} title={canRevert ? "Write a compensating op that restores the value before this one" : info?.modeReason} data-testid="action-revert" onClick={() => ask({ title: `Revert op #${shown.pos}?`, body: shown.prev ? `Sets "${shown.id}" back to its value before this op, with a new op (history stays intact).` : `"${shown.id}" did not exist before this op: reverting deletes it, with a new op.`, confirmLabel: "Revert", danger: true, onConfirm: () => runAction("Revert", () => api.call("actions.revert", { pos: shown.pos })) })}>Revert…</button>
+        <button disabled={!canRevert} title={canRevert ? "Undo this op's change, or restore the value before it, with a new op; shows first what later ops it would override" : info?.modeReason} data-testid="action-revert" onClick={() => void useRevert.getState().open(shown.pos)}>Revert…</button>
       </div>
       <dl className="facts">
         <dt>position</dt><dd className="mono">#{shown.pos} (link {shown.epoch})</dd>
