@@ -231,6 +231,7 @@ export type ContractErrorCode =
   | "nothing-to-undo"
   | "unauthorized"
   | "changed-on-disk"
+  | "timeout"
   | "io"
   | "internal";
 

@@ -8,12 +8,15 @@ import { schemas } from "./contract.js";
 import type { CallName, CallResults, ContractError, ContractErrorCode, Envelope, OpenResult, SessionMode, StoreChangedEvent } from "./contract.js";
 import { ExplorerSession } from "./session.js";
 import type { AppData } from "./appdata.js";
+import type { ThreadOptions } from "../engine/src/inspect/thread.js";
 
 export interface HandlerOptions {
   appData: AppData;
   /** A native folder picker (Electron); absent in browser mode */
   pickDirectory?: () => Promise<string | null>;
   pollMs?: number;
+  /** The inspector thread's call deadline (default 30 s), and tests' hooks */
+  inspectorThread?: ThreadOptions;
 }
 
 type Args = { [N in CallName]: ReturnType<(typeof schemas)[N]["parse"]> };
@@ -28,7 +31,7 @@ export class Handlers {
 
   /** Open a store in this window/server, replacing the current one. */
   async open(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false): Promise<OpenResult> {
-    const session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs });
+    const session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread });
     await this.closeSession();
     this.session = session;
     this.detach = session.onChange((event) => this.listeners.forEach((l) => l(event)));
