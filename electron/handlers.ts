@@ -108,7 +108,8 @@ export class Handlers {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue.path.length ? `"${issue.path.join(".")}"` : "the argument";
-      return failure("bad-argument", `${name}: ${where} ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}.`);
+      const code = issue.code === "custom" && issue.params?.code === "bad-filter" ? "bad-filter" : "bad-argument"; // a filter beyond its limits
+      return failure(code, `${name}: ${where} ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}.`);
     }
     try {
       const run = this.calls[name as CallName] as (a: unknown) => Promise<unknown>;
