@@ -134,7 +134,12 @@ class InspectorThread implements InspectorApi {
     return new Promise((resolve, reject) => {
       const call: Call = { message: { ...req, id: this.nextId++ }, resolve, reject, deadline: null };
       this.calls.set(call.message.id, call);
-      if (now || !this.restarting) this.post(call);
+      try {
+        if (now || !this.restarting) this.post(call);
+      } catch (err) {
+        this.calls.delete(call.message.id); // an argument that cannot be cloned: this call fails, the thread goes on
+        throw err;
+      }
       this.updateRef();
     });
   }
