@@ -7,6 +7,7 @@
 import { Context } from "mingo/core";
 import * as queryOperators from "mingo/operators/query";
 import { Query as MingoQuery } from "mingo/query";
+import { ensureArray, flatten, resolve } from "mingo/util";
 import { OpslogError } from "../errors.js";
 import { FILTER_LIMITS, jsonBeyondLimits } from "../limits.js";
 import { LinearRegExp } from "./regex.js";
@@ -37,11 +38,24 @@ function withLinearRegex(operator: unknown): RegexOperator {
   return (selector, value, options) => (operator as RegexOperator)(selector, linear(value) as RegExp, options);
 }
 
+/**
+ * mingo's $regex (its operators/_predicates.js) asking RE2's test, its
+ * fastest path: mingo only asks whether exec found anything.
+ */
+const $regex: RegexOperator = (selector, value) => {
+  const regex = linear(value) as RegExp;
+  const match = (x: unknown) => typeof x === "string" && regex.test(x);
+  return (doc) => {
+    const values = ensureArray(resolve(doc, selector, { unwrapArray: true }));
+    return values.some(match) || flatten(values, 1).some(match);
+  };
+};
+
 /** mingo's query operators, with every one that runs a regex running it in RE2; nested queries ($not, $elemMatch, $or) inherit it. */
 const LINEAR_REGEX = Context.init({
   query: {
     ...queryOperators,
-    $regex: withLinearRegex(queryOperators.$regex),
+    $regex,
     $in: withLinearRegex(queryOperators.$in),
     $nin: withLinearRegex(queryOperators.$nin),
     $all: withLinearRegex(queryOperators.$all),

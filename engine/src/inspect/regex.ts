@@ -80,7 +80,9 @@ export class LinearRegExp extends RegExp {
   }
 
   override exec(text: string): RegExpExecArray | null {
-    return this.#re2.exec(String(text)) as RegExpExecArray | null;
+    const input = String(text);
+    // RE2's test runs its DFA, far faster than exec's capture tracking; mingo mostly meets records that do not match.
+    return this.#re2.test(input) ? (this.#re2.exec(input) as RegExpExecArray | null) : null;
   }
 
   override test(text: string): boolean {
