@@ -3,8 +3,10 @@
  * inspect-worker.ts, opens the store there, and gives back an InspectorApi
  * whose every call is a message to it. Answers are plain data (structured
  * clones); an OpslogError thrown there is an OpslogError here, code and file
- * included. If the thread cannot start, the caller opens the inspector in its
- * own thread instead (EngineWorkerFailed).
+ * included. Every call has a deadline: past it the call answers "timeout",
+ * the thread is terminated and the store reopened in a new one. If the thread
+ * cannot start, the caller opens the inspector in its own thread instead
+ * (EngineWorkerFailed).
  */
 import type { Worker } from "node:worker_threads";
 import { OpslogError } from "../errors.js";
