@@ -4,6 +4,8 @@
 // checked at the boundary by both transports (Electron IPC and HTTP).
 // The renderer imports this file's types and `callNames` only.
 import { z } from "zod";
+import { FILTER_LIMITS, RECORD_LIMITS, jsonBeyondLimits } from "../engine/src/limits.js";
+import type { JsonLimits } from "../engine/src/limits.js";
 import type {
   AgentLane,
   ArchiveSegmentInfo,
@@ -48,7 +50,13 @@ export type SessionMode = "read-only" | "writer" | "agent";
 const offset = z.number().int().min(0);
 const limit = z.number().int().min(1).max(1000);
 const position = z.number().int().min(0);
-const query = z.record(z.string(), z.unknown());
+/** A JSON object within limits, checked before anything walks it recursively; `code` is the error a breach answers */
+const boundedJson = (limits: JsonLimits, code: "bad-filter" | "bad-argument") =>
+  z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+    const beyond = jsonBeyondLimits(value, limits);
+    if (beyond) ctx.addIssue({ code: "custom", message: beyond, params: { code } });
+  });
+const query = boundedJson(FILTER_LIMITS, "bad-filter");
 const recordId = z.string().min(1).max(4096);
 const isoTime = z.string().min(1).max(64);
 
@@ -111,7 +119,7 @@ export const schemas = {
   "actions.undo": z.strictObject({}),
   "actions.compact": z.strictObject({}),
   "actions.archive": z.strictObject({ filter: query, segment: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/).optional() }),
-  "actions.set": z.strictObject({ id: recordId, value: z.record(z.string(), z.unknown()) }),
+  "actions.set": z.strictObject({ id: recordId, value: boundedJson(RECORD_LIMITS, "bad-argument") }),
   "actions.delete": z.strictObject({ id: recordId }),
   "actions.revertPreview": z.strictObject({ pos: position }),
   /** mode "own-change": undo only this op's field changes on the current value; "full": the record as before the op, overwriting later changes */
@@ -269,6 +277,7 @@ export type ContractErrorCode =
   | "nothing-to-undo"
   | "unauthorized"
   | "changed-on-disk"
+  | "timeout"
   | "io"
   | "internal";
 

@@ -8,12 +8,15 @@ import { schemas } from "./contract.js";
 import type { CallName, CallResults, ContractError, ContractErrorCode, Envelope, OpenResult, SessionMode, StoreChangedEvent } from "./contract.js";
 import { ExplorerSession } from "./session.js";
 import type { AppData } from "./appdata.js";
+import type { ThreadOptions } from "../engine/src/inspect/thread.js";
 
 export interface HandlerOptions {
   appData: AppData;
   /** A native folder picker (Electron); absent in browser mode */
   pickDirectory?: () => Promise<string | null>;
   pollMs?: number;
+  /** The inspector thread's call deadline (default 30 s), and tests' hooks */
+  inspectorThread?: ThreadOptions;
 }
 
 type Args = { [N in CallName]: ReturnType<(typeof schemas)[N]["parse"]> };
@@ -28,7 +31,7 @@ export class Handlers {
 
   /** Open a store in this window/server, replacing the current one. */
   async open(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false): Promise<OpenResult> {
-    const session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs });
+    const session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread });
     await this.closeSession();
     this.session = session;
     this.detach = session.onChange((event) => this.listeners.forEach((l) => l(event)));
@@ -106,7 +109,8 @@ export class Handlers {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue.path.length ? `"${issue.path.join(".")}"` : "the argument";
-      return failure("bad-argument", `${name}: ${where} ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}.`);
+      const code = issue.code === "custom" && issue.params?.code === "bad-filter" ? "bad-filter" : "bad-argument"; // a filter beyond its limits
+      return failure(code, `${name}: ${where} ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}.`);
     }
     try {
       const run = this.calls[name as CallName] as (a: unknown) => Promise<unknown>;

@@ -10,6 +10,7 @@ import { OpslogError } from "../engine/src/errors.js";
 import { Store } from "../engine/src/store.js";
 import { openInspector } from "../engine/src/inspect/index.js";
 import { openInspectorThread } from "../engine/src/inspect/thread.js";
+import type { ThreadOptions } from "../engine/src/inspect/thread.js";
 import { EngineWorkerFailed } from "../engine/src/inspect/workers.js";
 import { compileFilter } from "../engine/src/inspect/query.js";
 import type { InspectorApi, StoreSummary, TimelineOp } from "../engine/src/inspect/types.js";
@@ -25,6 +26,8 @@ export interface OpenOptions {
   demo?: boolean;
   /** How often to look for other processes' writes (ms); 0 = never */
   pollMs?: number;
+  /** The inspector thread's call deadline (and tests' hooks) */
+  thread?: ThreadOptions;
 }
 
 type Doc = Record<string, unknown>;
@@ -34,14 +37,15 @@ const NEVER = Number.POSITIVE_INFINITY;
 
 /**
  * The inspector in a thread of its own, so that indexing a large store or
- * filtering it never holds up the process that serves the UI; in this thread
- * if that one cannot start.
+ * filtering it never holds up the process that serves the UI, and a call past
+ * its deadline can be stopped; in this thread if that one cannot start.
  */
-async function openInspectorOffThread(dir: string): Promise<InspectorApi> {
+async function openInspectorOffThread(dir: string, thread: ThreadOptions = {}): Promise<InspectorApi> {
   try {
-    return await openInspectorThread(dir);
+    return await openInspectorThread(dir, {}, thread);
   } catch (err) {
     if (!(err instanceof EngineWorkerFailed)) throw err;
+    // Here no deadline can pre-empt a call (nothing runs while it does); regexes still run in linear time (RE2).
     console.warn(`opslog explorer: the inspector runs on the main thread (${err.message}).`);
     return await openInspector(dir);
   }
@@ -61,7 +65,7 @@ export class ExplorerSession {
 
   static async open(options: OpenOptions): Promise<ExplorerSession> {
     const dir = resolve(options.dir);
-    const inspector = await openInspectorOffThread(dir);
+    const inspector = await openInspectorOffThread(dir, options.thread);
     const kind = (await inspector.summary()).kind;
     const mode = options.mode ?? "read-only";
     try {
@@ -115,10 +119,12 @@ export class ExplorerSession {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    // Not queued: a poll waiting on a spinning inspector call would hold the close; closing stops its thread.
+    const inspectorClosed = this.inspector.close();
     await this.exclusive(async () => {
       if (this.store) await this.store.close();
-      await this.inspector.close();
     });
+    await inspectorClosed;
     this.emit({ what: "closed", newOps: 0, summary: null });
   }
 

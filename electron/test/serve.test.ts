@@ -92,6 +92,22 @@ describe("browser mode", () => {
     expect(JSON.parse(answer.body)).toMatchObject({ ok: false, error: { code: "bad-argument" } });
   });
 
+  it("answers a filter nested 10,000 levels deep with bad-filter naming the limit, not an internal error", async () => {
+    const deep = '{"$and":['.repeat(5000) + '{"status":"open"}' + "]}".repeat(5000); // JSON.stringify could not even write it
+    const answer = await http("POST", "/api/call/records.page", { "x-opslog-token": server.token, "content-type": "application/json" }, `{"offset":0,"limit":5,"filter":${deep}}`);
+    const body = JSON.parse(answer.body) as { ok: boolean; error: { code: string; message: string } };
+    expect(body).toMatchObject({ ok: false, error: { code: "bad-filter" } });
+    expect(body.error.message).toContain("the limit of 64 levels");
+  });
+
+  it("answers a record value nested 10,000 levels deep with bad-argument naming the limit", async () => {
+    const deep = '{"a":'.repeat(10_000) + "1" + "}".repeat(10_000);
+    const answer = await http("POST", "/api/call/actions.set", { "x-opslog-token": server.token, "content-type": "application/json" }, `{"id":"deep","value":${deep}}`);
+    const body = JSON.parse(answer.body) as { ok: boolean; error: { code: string; message: string } };
+    expect(body).toMatchObject({ ok: false, error: { code: "bad-argument" } });
+    expect(body.error.message).toContain("the limit of 64 levels");
+  });
+
   it("answers an unknown call with unknown-call", async () => {
     expect(JSON.parse((await call("store.explode", {})).body)).toMatchObject({ ok: false, error: { code: "unknown-call" } });
   });

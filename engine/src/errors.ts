@@ -18,6 +18,7 @@ export type OpslogErrorCode =
   | "confirm-required"
   | "nothing-to-undo"
   | "changed-on-disk"
+  | "timeout"
   | "io";
 
 export class OpslogError extends Error {

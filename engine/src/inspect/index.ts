@@ -405,9 +405,9 @@ class Inspector implements InspectorApi {
     if (!req.filter && !req.sort && !req.idContains) {
       return { rows: this.alivePage(at, req.offset, req.limit), total: this.h.alive.get(at), offset: req.offset, limit: req.limit };
     }
+    const predicate = compileFilter(req.filter); // first: it refuses a filter too deep for JSON.stringify
     const key = JSON.stringify([at, this.total, req.filter ?? null, req.sort ?? null, req.idContains ?? ""]);
     if (this.recordsCache?.key !== key) {
-      const predicate = compileFilter(req.filter);
       let rows = this.rowsAt(at, req.idContains);
       if (predicate) rows = rows.filter((r) => predicate(r.data));
       if (req.sort) rows = sortRows(rows, req.sort.field, req.sort.dir);

@@ -12,6 +12,7 @@ import type { ThreadReply, ThreadRequest } from "./thread.js";
 
 const port = parentPort!;
 let inspector: InspectorApi | null = null;
+let spinOn: string | undefined;
 
 function reply(message: ThreadReply): void {
   port.postMessage(message);
@@ -22,11 +23,13 @@ port.on("message", (req: ThreadRequest) => {
     try {
       if (req.kind === "open") {
         inspector = await openInspector(req.dir, req.options);
+        spinOn = req.spinOn;
         reply({ id: req.id, value: inspector.dir });
         return;
       }
       if (!inspector) throw new Error("the inspector thread has no store open");
       if (!INSPECTOR_METHODS.has(req.method)) throw new Error(`not an inspector method: ${req.method}`);
+      if (req.method === spinOn) for (;;); // tests: a call that never ends, until the thread is terminated
       const method = inspector[req.method] as (...args: unknown[]) => Promise<unknown>;
       reply({ id: req.id, value: await method.apply(inspector, req.args) });
     } catch (err) {

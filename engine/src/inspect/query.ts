@@ -1,9 +1,16 @@
 /**
  * MongoDB-style filters ({status: "open", n: {$gt: 3}}), evaluated by mingo.
- * Filters are data, never code: operators that run code are refused.
+ * Filters are data, never code: operators that run code are refused; every
+ * regex runs in linear time (regex.ts); a filter's depth and size are capped
+ * before anything walks it recursively.
  */
-import { Query as MingoQuery } from "mingo";
+import { Context } from "mingo/core";
+import * as queryOperators from "mingo/operators/query";
+import { Query as MingoQuery } from "mingo/query";
+import { ensureArray, flatten, resolve } from "mingo/util";
 import { OpslogError } from "../errors.js";
+import { FILTER_LIMITS, jsonBeyondLimits } from "../limits.js";
+import { LinearRegExp } from "./regex.js";
 import type { Query } from "./types.js";
 
 const CODE_OPERATORS = new Set(["$where", "$function", "$accumulator", "$expr"]);
@@ -18,14 +25,54 @@ function refuseCode(value: unknown): void {
   }
 }
 
+/** A regex operand (or regexes in a list, for $in, $nin and $all) as LinearRegExps. */
+function linear(value: unknown): unknown {
+  if (value instanceof RegExp) return new LinearRegExp(value);
+  return Array.isArray(value) ? value.map((v: unknown) => (v instanceof RegExp ? new LinearRegExp(v) : v)) : value;
+}
+
+type RegexOperator = typeof queryOperators.$regex;
+
+/** mingo's own operator, handed linear regexes: mingo has made RegExps of $regex strings by then. */
+function withLinearRegex(operator: unknown): RegexOperator {
+  return (selector, value, options) => (operator as RegexOperator)(selector, linear(value) as RegExp, options);
+}
+
+/**
+ * mingo's $regex (its operators/_predicates.js) asking RE2's test, its
+ * fastest path: mingo only asks whether exec found anything.
+ */
+const $regex: RegexOperator = (selector, value) => {
+  const regex = linear(value) as RegExp;
+  const match = (x: unknown) => typeof x === "string" && regex.test(x);
+  return (doc) => {
+    const values = ensureArray(resolve(doc, selector, { unwrapArray: true }));
+    return values.some(match) || flatten(values, 1).some(match);
+  };
+};
+
+/** mingo's query operators, with every one that runs a regex running it in RE2; nested queries ($not, $elemMatch, $or) inherit it. */
+const LINEAR_REGEX = Context.init({
+  query: {
+    ...queryOperators,
+    $regex,
+    $in: withLinearRegex(queryOperators.$in),
+    $nin: withLinearRegex(queryOperators.$nin),
+    $all: withLinearRegex(queryOperators.$all),
+  },
+});
+
 /** A predicate for the filter; an empty or missing filter matches everything. */
 export function compileFilter(filter: Query | undefined): ((doc: unknown) => boolean) | null {
   if (!filter || Object.keys(filter).length === 0) return null;
+  const beyond = jsonBeyondLimits(filter, FILTER_LIMITS);
+  if (beyond) throw new OpslogError("bad-filter", `The filter ${beyond}.`);
   refuseCode(filter);
   let query: MingoQuery;
   try {
-    query = new MingoQuery(filter);
+    query = new MingoQuery(filter, { context: LINEAR_REGEX });
   } catch (err) {
+    if (err instanceof OpslogError) throw err;
     throw new OpslogError("bad-filter", `The filter is not a valid query: ${(err as Error).message}.`);
   }
   return (doc) => {
