@@ -1,14 +1,29 @@
-// `npm start [-- store-dir] [--agent ID | --writer]`: builds what is missing,
-// then runs the Electron app; without the Electron binary, says so and
-// starts browser mode instead.
+// `npm start [-- store-dir] [--agent ID | --writer] [--read-only] [--help]`:
+// checks the command line first (usage and exit 2 on an unknown flag), builds
+// what is missing, then runs the Electron app; without the Electron binary,
+// says so and starts browser mode instead.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, statSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { tsImport } from "tsx/esm/api";
 
 const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
 const require = createRequire(import.meta.url);
+
+// The same parser as the app's (electron/args.ts), before any slow build step.
+const { parseCommandLine, usage, UsageError, withoutChromiumSwitches } = await tsImport("../electron/args.ts", import.meta.url);
+try {
+  if (parseCommandLine(withoutChromiumSwitches(args), "npm start --").help) {
+    console.log(usage("npm start --"));
+    process.exit(0);
+  }
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  console.error(err.message);
+  process.exit(2);
+}
 
 function newestMtime(dir) {
   let newest = 0;
@@ -53,7 +68,7 @@ if (electron) {
       "on a machine with internet access, or point ELECTRON_OVERRIDE_DIST_PATH at an Electron build. " +
       "Starting browser mode instead: open the URL below in your browser.\n",
   );
-  const child = spawn("npx", ["tsx", "electron/serve.ts", ...args], { cwd: root, stdio: "inherit" });
+  const child = spawn("npx", ["tsx", "electron/serve.ts", ...withoutChromiumSwitches(args)], { cwd: root, stdio: "inherit" });
   child.on("exit", (code) => process.exit(code ?? 0));
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 }
