@@ -5,11 +5,15 @@ import { api } from "../api/client";
 import { useSession } from "../state/session";
 import { shortTime } from "../components/format";
 
+const LOCKED = "The explorer was started with --read-only: stores open read-only, and writer and agent modes are unavailable.";
+
 export function OpenStoreView() {
   const openStore = useSession((s) => s.openStore);
   const error = useSession((s) => s.openError);
+  const locked = useSession((s) => s.lockedReadOnly);
   const [dir, setDir] = useState("");
-  const [mode, setMode] = useState<SessionMode>("read-only");
+  const [chosenMode, setMode] = useState<SessionMode>("read-only");
+  const mode = locked ? "read-only" : chosenMode;
   const [agentId, setAgentId] = useState("explorer");
   const [recent, setRecent] = useState<RecentStore[]>([]);
   useEffect(() => {
@@ -26,7 +30,7 @@ export function OpenStoreView() {
       <p className="muted">Choose the folder that holds manifest.json, snapshots/ and ops/. Read-only never writes a byte.</p>
       <div className="toolbar">
         <input className="mono grow" placeholder="/path/to/store" value={dir} onChange={(e) => setDir(e.target.value)} onKeyDown={(e) => e.key === "Enter" && dir && open(dir)} data-testid="open-path" />
-        <select value={mode} onChange={(e) => setMode(e.target.value as SessionMode)} aria-label="Mode">
+        <select value={mode} onChange={(e) => setMode(e.target.value as SessionMode)} aria-label="Mode" disabled={locked} title={locked ? LOCKED : "The mode to open the store in"} data-testid="open-mode">
           <option value="read-only">read-only</option>
           <option value="writer">writer</option>
           <option value="agent">agent</option>
@@ -35,6 +39,7 @@ export function OpenStoreView() {
         <button className="primary" disabled={!dir} onClick={() => open(dir)} data-testid="open-button">Open</button>
         {window.opslogBridge ? <button onClick={() => void pick()} data-testid="pick-folder">Choose folder…</button> : null}
       </div>
+      {locked ? <p className="muted small" data-testid="open-locked">{LOCKED}</p> : null}
       {error ? (
         <div className="pane-error" role="alert" data-testid="open-error">
           {error.message}
