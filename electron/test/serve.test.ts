@@ -1,6 +1,7 @@
 // Browser mode over real HTTP: the token, Host and Origin checks, the
 // Envelope answers, SSE events and static files with the CSP.
 import { request } from "node:http";
+import { connect } from "node:net";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -163,6 +164,26 @@ describe("browser mode's refusals", () => {
     const answer = await http("GET", path);
     expect(answer.status).toBe(400);
     expect(answer.body).not.toMatch(/URI malformed|Something went wrong/);
+  });
+});
+
+/** A request written by hand, for targets no HTTP client would send. */
+function rawRequest(target: string): Promise<{ status: number; body: string }> {
+  return new Promise((done, fail) => {
+    const socket = connect(server.port, "127.0.0.1", () => socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`));
+    let text = "";
+    socket.setEncoding("utf-8");
+    socket.on("data", (chunk: string) => (text += chunk));
+    socket.on("close", () => done({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1]), body: text.slice(text.indexOf("\r\n\r\n") + 4) }));
+    socket.on("error", fail);
+  });
+}
+
+describe("browser mode's refusals of odd request targets", () => {
+  it.each([["http://["], ["//"]])("answers the request target %s, which is no URL, with 400", async (target) => {
+    const answer = await rawRequest(target);
+    expect(answer.status).toBe(400);
+    expect(answer.body).not.toMatch(/Invalid URL|Something went wrong/);
   });
 });
 
