@@ -45,8 +45,8 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-// Chromium switches a user may need to pass to the desktop app (sandbox, GPU, Wayland, logging).
-const CHROMIUM_SWITCHES = /^--(no-sandbox|disable-gpu|disable-dev-shm-usage|enable-logging|ozone-platform|ozone-platform-hint|enable-features|disable-features|enable-wayland-ime|force-device-scale-factor|lang)(=.*)?$/;
+// Chromium and Node switches the desktop app may be given (sandbox, GPU, Wayland, logging; debugging, as Playwright's Electron driver does).
+const CHROMIUM_SWITCHES = /^--(no-sandbox|disable-gpu|disable-dev-shm-usage|enable-logging|ozone-platform|ozone-platform-hint|enable-features|disable-features|enable-wayland-ime|force-device-scale-factor|lang|remote-debugging-port|remote-debugging-pipe|inspect|inspect-brk|inspect-port)(=.*)?$/;
 
 /** The desktop app's argv without the Chromium switches Chromium reads itself (and macOS's -psn_ process id). */
 export function withoutChromiumSwitches(argv: string[]): string[] {

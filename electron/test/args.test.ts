@@ -28,7 +28,7 @@ describe("the command line", () => {
   });
 
   it("leaves the Chromium switches a user may pass to the desktop app to Chromium", () => {
-    expect(parseCommandLine(withoutChromiumSwitches(["--no-sandbox", "--ozone-platform=wayland", "dir"]))).toMatchObject({ dir: "dir", mode: undefined });
+    expect(parseCommandLine(withoutChromiumSwitches(["--no-sandbox", "--ozone-platform=wayland", "--remote-debugging-port=0", "--inspect=0", "dir"]))).toMatchObject({ dir: "dir", mode: undefined });
   });
 
   it.each([
@@ -39,7 +39,7 @@ describe("the command line", () => {
     [["--port", "70000"], /0 to 65535/],
     [["one", "two"], /Only one store folder/],
     [["s", "--writter"], /Unknown option --writter\./],
-    [["s", "--inspect=9229"], /Unknown option --inspect/],
+    [["s", "--inspect=9229"], /Unknown option --inspect/], // in browser mode, no Chromium to take it
     [["--read-only", "--writer"], /--read-only cannot be combined with --writer/],
     [["--agent", "x", "--read-only"], /--read-only cannot be combined with --agent/],
     [["--writer=yes"], /--writer takes no value/],
