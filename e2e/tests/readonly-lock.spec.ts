@@ -1,4 +1,9 @@
-/** A server started with --read-only: the UI shows writing as unavailable and why, and the open screen offers no write mode; the store's bytes never change. */
+/**
+ * The mode switch: without --read-only, the open screen opens a store in
+ * writer mode once the user confirms; a server started with --read-only shows
+ * writing as unavailable and why, offers no write mode, and the store's bytes
+ * never change.
+ */
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -14,6 +19,32 @@ async function digestTree(dir: string, out: Record<string, string> = {}, at = di
   return out;
 }
 
+/** Close the open store as a client would, which brings up the open screen. */
+async function closeStore(page: import("@playwright/test").Page): Promise<void> {
+  await page.evaluate(async () => {
+    const token = new URL(location.href).searchParams.get("token")!;
+    await fetch("/api/call/store.close", { method: "POST", headers: { "x-opslog-token": token, "content-type": "application/json" }, body: "{}" });
+  });
+}
+
+test("without --read-only, the open screen switches a store to writer mode once the user confirms", async ({ page, workDir, explorer }) => {
+  const dir = await singleWriterStore(workDir);
+  const server = await explorer(dir);
+  await page.goto(server.url);
+  await expect(page.getByTestId("mode-badge")).toHaveText("read-only");
+  await closeStore(page);
+  await page.getByTestId("open-mode").selectOption("writer");
+  await page.getByTestId("open-path").fill(dir);
+  await page.getByTestId("open-button").click();
+  await expect(page.getByRole("dialog")).toContainText("Open in writer mode?");
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("open-path")).toBeVisible(); // cancelled: still on the open screen
+  await page.getByTestId("open-button").click();
+  await page.getByTestId("confirm-ok").click();
+  await expect(page.getByTestId("mode-badge")).toHaveText("writer");
+  await expect(page.getByTestId("action-undo")).toBeEnabled();
+});
+
 test("--read-only: the actions say why they are off, the open screen offers no write mode, and a writer open is refused", async ({ page, workDir, explorer }) => {
   const dir = await singleWriterStore(workDir);
   const before = await digestTree(dir);
@@ -23,11 +54,7 @@ test("--read-only: the actions say why they are off, the open screen offers no w
   await expect(page.getByTestId("action-undo")).toBeDisabled();
   await expect(page.getByTestId("action-undo")).toHaveAttribute("title", /started with --read-only/);
 
-  // Close the store as the menu would: the open screen appears, with the mode switch unavailable.
-  await page.evaluate(async () => {
-    const token = new URL(location.href).searchParams.get("token")!;
-    await fetch("/api/call/store.close", { method: "POST", headers: { "x-opslog-token": token, "content-type": "application/json" }, body: "{}" });
-  });
+  await closeStore(page);
   await expect(page.getByTestId("open-mode")).toBeDisabled();
   await expect(page.getByTestId("open-mode")).toHaveValue("read-only");
   await expect(page.getByTestId("open-locked")).toContainText("--read-only");

@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import type { RecentStore, SessionMode } from "../../../electron/contract";
 import { api } from "../api/client";
 import { useSession } from "../state/session";
+import { useUi } from "../state/ui";
 import { shortTime } from "../components/format";
 
 const LOCKED = "The explorer was started with --read-only: stores open read-only, and writer and agent modes are unavailable.";
@@ -19,7 +20,19 @@ export function OpenStoreView() {
   useEffect(() => {
     void api.call("store.recent", {}).then(setRecent, () => setRecent([]));
   }, []);
-  const open = (target: string, confirm = false) => void openStore(target, mode, mode === "agent" ? agentId : undefined, confirm);
+  const ask = useUi((s) => s.ask);
+  const openNow = (target: string, confirm = false) => void openStore(target, mode, mode === "agent" ? agentId : undefined, confirm);
+  // A write mode is a choice the user makes knowingly: ask before opening in one.
+  const open = (target: string) =>
+    mode === "read-only"
+      ? openNow(target)
+      : ask({
+          title: `Open in ${mode} mode?`,
+          body: mode === "writer" ? "The explorer takes this store's .lock and may change its files (undo, compact, archive, edits). The app that owns the store cannot write until you close it." : `The explorer writes to this store as agent "${agentId}", in a WAL of its own, and may change its files (undo, revert, compact, edits).`,
+          confirmLabel: `Open in ${mode} mode`,
+          danger: true,
+          onConfirm: () => openNow(target),
+        });
   async function pick() {
     const { dir: picked } = await api.call("store.pickDirectory", {});
     if (picked) open(picked);
@@ -44,7 +57,7 @@ export function OpenStoreView() {
         <div className="pane-error" role="alert" data-testid="open-error">
           {error.message}
           {error.detail ? <div className="detail">{error.detail}</div> : null}
-          {error.code === "confirm-required" ? <div><button className="danger" data-testid="confirm-agent" onClick={() => open(dir, true)}>I understand: open in agent mode anyway</button></div> : null}
+          {error.code === "confirm-required" ? <div><button className="danger" data-testid="confirm-agent" onClick={() => openNow(dir, true)}>I understand: open in agent mode anyway</button></div> : null}
         </div>
       ) : null}
       <h2>Recent</h2>
