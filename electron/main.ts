@@ -111,13 +111,11 @@ async function start(): Promise<void> {
   try {
     args = parseCommandLine(withoutChromiumSwitches(process.argv.slice(app.isPackaged ? 1 : 2)));
   } catch (err) {
-    process.stderr.write((err instanceof UsageError ? err.message : String(err)) + "\n");
-    app.exit(2);
+    process.stderr.write((err instanceof UsageError ? err.message : String(err)) + "\n", () => app.exit(2));
     return;
   }
   if (args.help) {
-    process.stdout.write(usage(app.isPackaged ? "opslog-explorer" : "npm start --") + "\n");
-    app.exit(0);
+    process.stdout.write(usage(app.isPackaged ? "opslog-explorer" : "npm start --") + "\n", () => app.exit(0)); // exit once it is written: a pipe is asynchronous
     return;
   }
   lockedReadOnly = args.readOnly;
