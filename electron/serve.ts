@@ -40,7 +40,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const MAX_BODY = 16 * 1024 * 1024;
+const MAX_BODY = 16 * 1024 * 1024;
 
 /** A request body over MAX_BODY: answered 413, naming the limit. */
 class BodyTooLarge extends Error {}
@@ -74,8 +74,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (!hostAllowed(req.headers.host, port) || !originAllowed(req.headers.origin, port)) {
       return sendJson(res, 403, { ok: false, error: { code: "unauthorized", message: "Refused: this server answers only http://127.0.0.1 and http://localhost on its own port." } });
     }
-    const url = URL.canParse(req.url ?? "/", `http://127.0.0.1:${port}`) ? new URL(req.url ?? "/", `http://127.0.0.1:${port}`) : null;
-    if (!url) return sendJson(res, 400, { ok: false, error: { code: "bad-argument", message: "Bad request: the request target is not a URL." } });
+    const base = `http://127.0.0.1:${port}`;
+    if (!URL.canParse(req.url ?? "/", base)) return sendJson(res, 400, { ok: false, error: { code: "bad-argument", message: "Bad request: the request target is not a URL." } });
+    const url = new URL(req.url ?? "/", base);
     if (url.pathname.startsWith("/api/")) {
       const given = req.headers["x-opslog-token"] ?? url.searchParams.get("token");
       if (typeof given !== "string" || !sameToken(given, token)) {
