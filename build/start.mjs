@@ -1,15 +1,30 @@
-// `npm start [-- store-dir] [--agent ID | --writer]`: builds what is missing or
-// stale (build/fresh.mjs), then runs the Electron app; without the Electron binary, says so and
-// starts browser mode instead.
+// `npm start [-- store-dir] [--agent ID | --writer] [--read-only] [--help]`:
+// checks the command line first (usage and exit 2 on an unknown flag), builds
+// what is missing or stale (build/fresh.mjs), then runs the Electron app;
+// without the Electron binary, says so and starts browser mode instead.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { tsImport } from "tsx/esm/api";
 import { buildRendererIfStale, bundleMainIfStale } from "./fresh.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
 const require = createRequire(import.meta.url);
+
+// The same parser as the app's (electron/args.ts), before any slow build step.
+const { parseCommandLine, usage, UsageError, withoutChromiumSwitches } = await tsImport("../electron/args.ts", import.meta.url);
+try {
+  if (parseCommandLine(withoutChromiumSwitches(args), "npm start --").help) {
+    console.log(usage("npm start --"));
+    process.exit(0);
+  }
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  console.error(err.message);
+  process.exit(2);
+}
 
 buildRendererIfStale();
 
@@ -36,7 +51,7 @@ if (electron) {
       "Starting browser mode instead: open the URL below in your browser.\n",
   );
   // node --import tsx: one process, no npx lookup (about a second less to a usable UI than `npx tsx`)
-  const child = spawn(process.execPath, ["--import", "tsx", "electron/serve.ts", ...args], { cwd: root, stdio: "inherit" });
+  const child = spawn(process.execPath, ["--import", "tsx", "electron/serve.ts", ...withoutChromiumSwitches(args)], { cwd: root, stdio: "inherit" });
   child.on("exit", (code) => process.exit(code ?? 0));
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 }

@@ -1,6 +1,6 @@
 /**
  * Browser mode as a child process, exactly as a user starts it:
- * `node --import tsx electron/serve.ts <dir> [--writer | --agent ID] --port 0`,
+ * `node --import tsx electron/serve.ts <dir> [--writer | --agent ID | --read-only] --port 0`,
  * with its app data (demo store, recent list) in a folder of the caller's
  * choosing. Resolves once the server prints `ready <url>`. Used by the e2e
  * fixtures and the UI benchmark; free of Playwright so plain tsx can run it.
@@ -16,6 +16,8 @@ export const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 export interface ExplorerOptions {
   writer?: boolean;
   agent?: string;
+  /** --read-only: the server refuses every writable open and write */
+  readOnly?: boolean;
 }
 
 export interface RunningExplorer {
@@ -33,6 +35,7 @@ export async function startExplorer(dir: string, home: string, options: Explorer
   const args = ["--import", "tsx", "electron/serve.ts", dir, "--port", "0"];
   if (options.writer) args.push("--writer");
   if (options.agent) args.push("--agent", options.agent);
+  if (options.readOnly) args.push("--read-only");
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, OPSLOG_EXPLORER_HOME: home }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -1,4 +1,11 @@
-/** The command line: `opslog-explorer [store-dir] [--agent ID | --writer] [--port N]`. */
+/**
+ * The command line of `npm start`, `npm run serve` and the packaged app:
+ * `[store-dir] [--writer | --agent ID] [--read-only] [--port N] [--help]`.
+ * Parsed strictly (node's util.parseArgs): a misspelt flag is an error that
+ * names it, never silently ignored, so `--writter` cannot open a store in
+ * a mode the user did not ask for.
+ */
+import { parseArgs } from "node:util";
 import type { SessionMode } from "./contract.js";
 
 export interface CommandLine {
@@ -6,38 +13,83 @@ export interface CommandLine {
   mode: SessionMode | undefined;
   agentId: string | undefined;
   port: number | undefined;
+  /** --read-only: the explorer refuses every writable open and every write, whatever a window or client asks */
+  readOnly: boolean;
+  /** --help: print usage and exit 0 */
+  help: boolean;
 }
 
 export class UsageError extends Error {}
 
-export const USAGE = "usage: opslog-explorer [store-dir] [--agent ID | --writer] [--port N]";
+export const USAGE = usage("opslog-explorer");
 
-export function parseCommandLine(argv: string[]): CommandLine {
-  const out: CommandLine = { dir: null, mode: undefined, agentId: undefined, port: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--writer") {
-      if (out.mode === "agent") throw new UsageError(`--writer and --agent cannot be combined.\n${USAGE}`);
-      out.mode = "writer";
-    } else if (arg === "--agent" || arg.startsWith("--agent=")) {
-      if (out.mode === "writer") throw new UsageError(`--writer and --agent cannot be combined.\n${USAGE}`);
-      out.mode = "agent";
-      const value = arg.includes("=") ? arg.slice(8) : argv[i + 1] && !argv[i + 1].startsWith("--") ? argv[++i] : "explorer";
-      if (!/^[A-Za-z0-9._-]+$/.test(value)) throw new UsageError(`--agent takes an id of letters, digits, '.', '_' and '-', not "${value}".\n${USAGE}`);
-      out.agentId = value;
-    } else if (arg === "--port" || arg.startsWith("--port=")) {
-      const value = arg.includes("=") ? arg.slice(7) : argv[++i];
-      const port = Number(value);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a number from 0 to 65535, not "${value}".\n${USAGE}`);
-      out.port = port;
-    } else if (arg.startsWith("--")) {
-      // Electron and Chromium add switches of their own; they are not ours to judge.
-      continue;
-    } else if (out.dir === null) {
-      out.dir = arg;
-    } else {
-      throw new UsageError(`Only one store folder can be opened per window; got "${out.dir}" and "${arg}".\n${USAGE}`);
-    }
+/** The help text, for the command the user typed (`npm start --`, `npm run serve --`, `opslog-explorer`). */
+export function usage(command: string): string {
+  return [
+    `usage: ${command} [store-dir] [--writer | --agent ID] [--read-only] [--port N]`,
+    "",
+    "  store-dir     the store folder to open (default: a demo store, read-only)",
+    "  --writer      writer mode, for single-writer stores: takes the store's .lock",
+    "  --agent ID    agent mode, for multi-writer stores: writes as agent ID (default explorer)",
+    "  --read-only   never write, whatever is asked: the mode cannot be switched from the UI",
+    "  --port N      browser mode only: listen on 127.0.0.1:N (default: a free port)",
+    "  -h, --help    show this help",
+  ].join("\n");
+}
+
+const OPTIONS = {
+  writer: { type: "boolean" },
+  agent: { type: "string" },
+  "read-only": { type: "boolean" },
+  port: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+// Chromium and Node switches the desktop app may be given (sandbox, GPU, Wayland, logging; debugging, as Playwright's Electron driver does).
+const CHROMIUM_SWITCHES = /^--(no-sandbox|disable-gpu|disable-dev-shm-usage|enable-logging|ozone-platform|ozone-platform-hint|enable-features|disable-features|enable-wayland-ime|force-device-scale-factor|lang|remote-debugging-port|remote-debugging-pipe|inspect|inspect-brk|inspect-port)(=.*)?$/;
+
+/** The desktop app's argv without the Chromium switches Chromium reads itself (and macOS's -psn_ process id). */
+export function withoutChromiumSwitches(argv: string[]): string[] {
+  return argv.filter((arg) => !CHROMIUM_SWITCHES.test(arg) && !arg.startsWith("-psn_"));
+}
+
+export function parseCommandLine(argv: string[], command = "opslog-explorer"): CommandLine {
+  const fail = (message: string) => new UsageError(`${message}\n${usage(command)}`);
+  // A bare --agent (last, or before another flag) means agent "explorer".
+  const args = argv.map((arg, i) => (arg === "--agent" && (i === argv.length - 1 || argv[i + 1].startsWith("-")) ? "--agent=explorer" : arg));
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw fail(explainParseError(err as Error & { code?: string }));
+  }
+  const { values, positionals } = parsed;
+  const out: CommandLine = { dir: positionals[0] ?? null, mode: undefined, agentId: undefined, port: undefined, readOnly: values["read-only"] === true, help: values.help === true };
+  if (out.help) return out;
+  if (positionals.length > 1) throw fail(`Only one store folder can be opened per window; got "${positionals[0]}" and "${positionals[1]}".`);
+  if (values.writer && values.agent !== undefined) throw fail("--writer and --agent cannot be combined.");
+  if (out.readOnly && (values.writer || values.agent !== undefined)) throw fail(`--read-only cannot be combined with ${values.writer ? "--writer" : "--agent"}.`);
+  if (values.writer) out.mode = "writer";
+  if (values.agent !== undefined) {
+    if (!/^[A-Za-z0-9._-]+$/.test(values.agent)) throw fail(`--agent takes an id of letters, digits, '.', '_' and '-', not "${values.agent}".`);
+    out.mode = "agent";
+    out.agentId = values.agent;
+  }
+  if (values.port !== undefined) {
+    const port = /^\d+$/.test(values.port) ? Number(values.port) : NaN;
+    if (!(port >= 0 && port <= 65535)) throw fail(`--port takes a number from 0 to 65535, not "${values.port}".`);
+    out.port = port;
   }
   return out;
+}
+
+/** util.parseArgs' errors, in a line that names the flag and what to do. */
+function explainParseError(err: Error & { code?: string }): string {
+  const flag = /'([^' ]+)/.exec(err.message)?.[1] ?? "";
+  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `Unknown option ${flag}.`;
+  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    if (/does not take an argument/.test(err.message)) return `${flag} takes no value.`;
+    return `${flag} needs a value.`;
+  }
+  return err.message;
 }

@@ -147,6 +147,8 @@ export interface SessionInfo {
   modeReason: string;
   /** Is this the built-in demo store */
   demo: boolean;
+  /** The explorer was started with --read-only: no mode but read-only can be opened, so the UI offers none */
+  lockedReadOnly: boolean;
 }
 
 export interface OpenResult {

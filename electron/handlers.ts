@@ -6,7 +6,7 @@
 import { OpslogError } from "../engine/src/errors.js";
 import { schemas } from "./contract.js";
 import type { CallName, CallResults, ContractError, ContractErrorCode, Envelope, OpenResult, SessionMode, StoreChangedEvent } from "./contract.js";
-import { ExplorerSession } from "./session.js";
+import { ExplorerSession, LOCKED_READ_ONLY } from "./session.js";
 import type { AppData } from "./appdata.js";
 import type { ThreadOptions } from "../engine/src/inspect/thread.js";
 
@@ -17,7 +17,12 @@ export interface HandlerOptions {
   pollMs?: number;
   /** The inspector thread's call deadline (default 30 s), and tests' hooks */
   inspectorThread?: ThreadOptions;
+  /** Started with --read-only: every writable open and every write call is refused, whatever the client asks */
+  lockedReadOnly?: boolean;
 }
+
+/** The calls that write to a store: refused outright when the explorer was started with --read-only. */
+const WRITE_CALLS: ReadonlySet<string> = new Set<CallName>(["actions.undo", "actions.compact", "actions.archive", "actions.set", "actions.delete", "actions.revert"]);
 
 type Args = { [N in CallName]: ReturnType<(typeof schemas)[N]["parse"]> };
 type Implementations = { [N in CallName]: (arg: Args[N]) => Promise<CallResults[N]> };
@@ -31,7 +36,7 @@ export class Handlers {
 
   /** Open a store in this window/server, replacing the current one. */
   async open(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false): Promise<OpenResult> {
-    const session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread });
+    const session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly });
     await this.closeSession();
     this.session = session;
     this.detach = session.onChange((event) => this.listeners.forEach((l) => l(event)));
@@ -105,6 +110,7 @@ export class Handlers {
   /** Validate, run, and wrap: never throws, never leaks a stack trace. */
   async dispatch(name: string, arg: unknown): Promise<Envelope<unknown>> {
     if (!Object.hasOwn(schemas, name)) return failure("unknown-call", `There is no call named "${name}".`);
+    if (this.options.lockedReadOnly && WRITE_CALLS.has(name)) return failure("read-only", LOCKED_READ_ONLY);
     const parsed = schemas[name as CallName].safeParse(arg ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -9,7 +9,7 @@ import type { MenuItemConstructorOptions, WebContents } from "electron";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { AppData } from "./appdata.js";
-import { parseCommandLine, UsageError } from "./args.js";
+import { parseCommandLine, usage, UsageError, withoutChromiumSwitches } from "./args.js";
 import type { CommandLine } from "./args.js";
 import { CONTENT_SECURITY_POLICY } from "./csp.js";
 import { Handlers, toContractError } from "./handlers.js";
@@ -20,6 +20,8 @@ const rendererIndex = join(__dirname, "..", "renderer", "index.html");
 const appUrl = pathToFileURL(rendererIndex).href;
 const windows = new Map<number, { window: BrowserWindow; handlers: Handlers }>();
 let appData: AppData;
+/** --read-only: every window's handlers refuse writable opens and writes */
+let lockedReadOnly = false;
 
 function handlersFor(contents: WebContents): Handlers | undefined {
   return windows.get(contents.id)?.handlers;
@@ -47,7 +49,7 @@ async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId">)
       disableBlinkFeatures: "Auxclick", // a middle click must not open a window either
     },
   });
-  const handlers = new Handlers({ appData, pickDirectory: () => pickDirectory(window) });
+  const handlers = new Handlers({ appData, pickDirectory: () => pickDirectory(window), lockedReadOnly });
   const contents = window.webContents;
   windows.set(contents.id, { window, handlers });
   const stopEvents = forwardEvents(contents, handlers);
@@ -107,12 +109,16 @@ function buildMenu(): void {
 async function start(): Promise<void> {
   let args: CommandLine;
   try {
-    args = parseCommandLine(process.argv.slice(app.isPackaged ? 1 : 2));
+    args = parseCommandLine(withoutChromiumSwitches(process.argv.slice(app.isPackaged ? 1 : 2)));
   } catch (err) {
-    process.stderr.write((err instanceof UsageError ? err.message : String(err)) + "\n");
-    app.exit(2);
+    process.stderr.write((err instanceof UsageError ? err.message : String(err)) + "\n", () => app.exit(2));
     return;
   }
+  if (args.help) {
+    process.stdout.write(usage(app.isPackaged ? "opslog-explorer" : "npm start --") + "\n", () => app.exit(0)); // exit once it is written: a pipe is asynchronous
+    return;
+  }
+  lockedReadOnly = args.readOnly;
   await app.whenReady();
   appData = new AppData(process.env.OPSLOG_EXPLORER_HOME ?? app.getPath("userData"));
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {

@@ -2,7 +2,9 @@
  * Browser mode: the built renderer and the same contract over HTTP, on
  * 127.0.0.1 only. Every data call needs this run's random token; Host and
  * Origin are checked so a rebinding DNS name can't reach the API.
- * CLI: `npm run serve -- [store-dir] [--agent ID | --writer] [--port N]`
+ * Refusals get their own status: 400 for a bad URL, 413 for a body over the
+ * limit; no answer names a path on this machine to a caller without the token.
+ * CLI: `npm run serve -- [store-dir] [--agent ID | --writer] [--read-only] [--port N]`
  * prints exactly one line on stdout once listening: `ready <url>`.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
@@ -13,7 +15,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AppData } from "./appdata.js";
-import { parseCommandLine, UsageError } from "./args.js";
+import { parseCommandLine, usage, UsageError } from "./args.js";
 import type { SessionMode } from "./contract.js";
 import { Handlers, toContractError } from "./handlers.js";
 import { CONTENT_SECURITY_POLICY } from "./csp.js";
@@ -26,6 +28,8 @@ export interface ServerOptions {
   staticDir?: string;
   appData?: AppData;
   pollMs?: number;
+  /** --read-only: refuse every writable open and every write call, whatever a client asks */
+  readOnly?: boolean;
 }
 
 export interface RunningServer {
@@ -37,27 +41,42 @@ export interface RunningServer {
 }
 
 const MAX_BODY = 16 * 1024 * 1024;
+
+/** A request body over MAX_BODY: answered 413, naming the limit. */
+class BodyTooLarge extends Error {}
+
+/** The port asked for with --port is taken by another process. */
+export class PortInUse extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} is in use: choose another with --port, or leave --port out to pick a free one`);
+  }
+}
 const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json", ".ico": "image/x-icon", ".woff2": "font/woff2" };
 
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL("../dist/renderer/", import.meta.url));
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const appData = options.appData ?? new AppData();
-  const handlers = new Handlers({ appData, pollMs: options.pollMs });
+  const handlers = new Handlers({ appData, pollMs: options.pollMs, lockedReadOnly: options.readOnly });
   if (options.dir) await handlers.open(options.dir, options.mode, options.agentId);
   else await handlers.openDemo();
   const token = randomBytes(24).toString("base64url");
   const staticDir = resolve(options.staticDir ?? DEFAULT_STATIC_DIR);
   let port = 0;
   const server = createServer((req, res) => {
-    handle(req, res).catch((err) => sendJson(res, 500, { ok: false, error: toContractError(err) }));
+    handle(req, res).catch((err) => {
+      if (err instanceof BodyTooLarge) return refuseLargeBody(req, res);
+      sendJson(res, 500, { ok: false, error: toContractError(err) });
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostAllowed(req.headers.host, port) || !originAllowed(req.headers.origin, port)) {
       return sendJson(res, 403, { ok: false, error: { code: "unauthorized", message: "Refused: this server answers only http://127.0.0.1 and http://localhost on its own port." } });
     }
-    const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
+    const base = `http://127.0.0.1:${port}`;
+    if (!URL.canParse(req.url ?? "/", base)) return sendJson(res, 400, { ok: false, error: { code: "bad-argument", message: "Bad request: the request target is not a URL." } });
+    const url = new URL(req.url ?? "/", base);
     if (url.pathname.startsWith("/api/")) {
       const given = req.headers["x-opslog-token"] ?? url.searchParams.get("token");
       if (typeof given !== "string" || !sameToken(given, token)) {
@@ -72,10 +91,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return serveStatic(res, staticDir, url.pathname);
   }
 
-  await new Promise<void>((ok, fail) => {
-    server.once("error", fail);
-    server.listen(options.port ?? 0, "127.0.0.1", () => ok());
-  });
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once("error", fail);
+      server.listen(options.port ?? 0, "127.0.0.1", () => ok());
+    });
+  } catch (err) {
+    await handlers.closeSession();
+    throw (err as NodeJS.ErrnoException).code === "EADDRINUSE" ? new PortInUse(options.port ?? 0) : err;
+  }
   port = (server.address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
@@ -105,13 +129,22 @@ function sameToken(given: string, token: string): boolean {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
+  if (Number(req.headers["content-length"]) > MAX_BODY) throw new BodyTooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error("request body too large");
-    chunks.push(chunk as Buffer);
-  }
+  // Not `for await`: leaving it early destroys the socket, and the 413 with it.
+  await new Promise<void>((done, fail) => {
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) return void chunks.push(chunk);
+      req.off("data", onData); // refuseLargeBody drains the rest
+      chunks.length = 0;
+      fail(new BodyTooLarge());
+    };
+    req.on("data", onData);
+    req.on("end", () => done());
+    req.on("error", fail);
+  });
   const text = Buffer.concat(chunks).toString("utf-8");
   if (text.trim() === "") return {};
   try {
@@ -119,6 +152,13 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     return Symbol("not JSON"); // fails every schema: a bad-argument answer, not a crash
   }
+}
+
+/** 413, naming the limit; the rest of the body is read and dropped so the client gets the answer. */
+function refuseLargeBody(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  res.setHeader("connection", "close");
+  sendJson(res, 413, { ok: false, error: { code: "bad-argument", message: `The request body is larger than the limit of ${MAX_BODY / 1024 / 1024} MB (${MAX_BODY} bytes); send a smaller argument.` } });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -138,13 +178,22 @@ function streamEvents(req: IncomingMessage, res: ServerResponse, handlers: Handl
 }
 
 async function serveStatic(res: ServerResponse, root: string, pathname: string): Promise<void> {
-  const relative = normalize(decodeURIComponent(pathname === "/" ? "/index.html" : pathname)).replace(/^([/\\])+/, "");
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname === "/" ? "/index.html" : pathname);
+  } catch {
+    res.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
+    res.end("Bad request: the path is not valid percent-encoding.");
+    return;
+  }
+  const relative = normalize(decoded).replace(/^([/\\])+/, "");
   const path = join(root, relative);
   const info = path.startsWith(root + sep) ? await stat(path).catch(() => null) : null;
   if (!info?.isFile()) {
     const missingBuild = relative === "index.html";
     res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
-    res.end(missingBuild ? `The renderer is not built (${path} is missing). Run: npm run build` : "Not found");
+    // No path in the answer: callers without the token must not learn where the app is installed.
+    res.end(missingBuild ? "The explorer's page is not built yet. Run: npm run build" : "Not found");
     return;
   }
   res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream", "content-security-policy": CONTENT_SECURITY_POLICY, "x-content-type-options": "nosniff", "cache-control": "no-cache" });
@@ -152,23 +201,30 @@ async function serveStatic(res: ServerResponse, root: string, pathname: string):
 }
 
 async function main(): Promise<void> {
+  const command = "npm run serve --";
   let args;
   try {
-    args = parseCommandLine(process.argv.slice(2));
+    args = parseCommandLine(process.argv.slice(2), command);
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(err.message + "\n");
-      process.exit(2);
-    }
-    throw err;
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(err.message + "\n");
+    process.exit(2);
+  }
+  if (args.help) {
+    process.stdout.write(usage(command) + "\n");
+    process.exit(0);
   }
   try {
-    const running = await startServer({ dir: args.dir, mode: args.mode, agentId: args.agentId, port: args.port });
+    const running = await startServer({ dir: args.dir, mode: args.mode, agentId: args.agentId, port: args.port, readOnly: args.readOnly });
     process.stdout.write(`ready ${running.url}\n`);
     const stop = () => void running.close().then(() => process.exit(0));
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   } catch (err) {
+    if (err instanceof PortInUse) {
+      process.stderr.write(`opslog explorer could not start: ${err.message}\n`);
+      process.exit(1);
+    }
     const error = toContractError(err);
     process.stderr.write(`opslog explorer could not start: ${error.message}${error.detail ? ` (${error.detail})` : ""}\n`);
     process.exit(1);

@@ -28,7 +28,11 @@ export interface OpenOptions {
   pollMs?: number;
   /** The inspector thread's call deadline (and tests' hooks) */
   thread?: ThreadOptions;
+  /** Started with --read-only: refuse any mode but read-only, whatever the caller asks */
+  lockedReadOnly?: boolean;
 }
+
+export const LOCKED_READ_ONLY = "This explorer was started with --read-only: it opens stores read-only and refuses every write, whatever is asked. To write, restart it without --read-only.";
 
 type Doc = Record<string, unknown>;
 type Listener = (event: StoreChangedEvent) => void;
@@ -65,14 +69,16 @@ export class ExplorerSession {
 
   static async open(options: OpenOptions): Promise<ExplorerSession> {
     const dir = resolve(options.dir);
+    const mode = options.mode ?? "read-only";
+    const locked = options.lockedReadOnly === true;
+    if (locked && mode !== "read-only") throw new OpslogError("read-only", LOCKED_READ_ONLY);
     const inspector = await openInspectorOffThread(dir, options.thread);
     const kind = (await inspector.summary()).kind;
-    const mode = options.mode ?? "read-only";
     try {
       checkModeFits(mode, kind, options.confirmAgentOnSingleWriter === true);
       const agentId = mode === "agent" ? (options.agentId ?? "explorer") : null;
       const store = mode === "read-only" ? null : await openStore(dir, agentId);
-      const info: SessionInfo = { dir, mode, agentId, modeReason: modeReason(mode, kind, agentId), demo: options.demo === true };
+      const info: SessionInfo = { dir, mode, agentId, modeReason: locked ? LOCKED_READ_ONLY : modeReason(mode, kind, agentId), demo: options.demo === true, lockedReadOnly: locked };
       const session = new ExplorerSession(info, inspector, store);
       if (store) await inspector.refresh(); // agent mode registered a WAL: show it
       session.startPolling(options.pollMs ?? 400);
@@ -132,6 +138,7 @@ export class ExplorerSession {
 
   private writable(): Store<Doc> {
     if (!this.store) {
+      if (this.info.lockedReadOnly) throw new OpslogError("read-only", LOCKED_READ_ONLY);
       throw new OpslogError("read-only", "This store is open read-only, so nothing can change it. Reopen it in writer mode (single-writer stores: --writer) or agent mode (multi-writer stores: --agent ID) to undo, compact, archive or edit.");
     }
     return this.store;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseCommandLine, UsageError } from "../args.js";
+import { parseCommandLine, UsageError, withoutChromiumSwitches } from "../args.js";
 
 describe("the command line", () => {
   it("opens the demo store read-only when nothing is named", () => {
-    expect(parseCommandLine([])).toEqual({ dir: null, mode: undefined, agentId: undefined, port: undefined });
+    expect(parseCommandLine([])).toEqual({ dir: null, mode: undefined, agentId: undefined, port: undefined, readOnly: false, help: false });
   });
 
   it("takes a store folder and --writer", () => {
@@ -21,8 +21,14 @@ describe("the command line", () => {
     expect(parseCommandLine(["--port=0"]).port).toBe(0);
   });
 
-  it("ignores switches Electron and Chromium add", () => {
-    expect(parseCommandLine(["--no-sandbox", "--inspect=9229", "dir"])).toMatchObject({ dir: "dir", mode: undefined });
+  it("takes --read-only, and --help or -h", () => {
+    expect(parseCommandLine(["s", "--read-only"])).toMatchObject({ dir: "s", mode: undefined, readOnly: true });
+    expect(parseCommandLine(["--help"]).help).toBe(true);
+    expect(parseCommandLine(["-h"]).help).toBe(true);
+  });
+
+  it("leaves the Chromium switches a user may pass to the desktop app to Chromium", () => {
+    expect(parseCommandLine(withoutChromiumSwitches(["--no-sandbox", "--ozone-platform=wayland", "--remote-debugging-port=0", "--inspect=0", "dir"]))).toMatchObject({ dir: "dir", mode: undefined });
   });
 
   it.each([
@@ -32,6 +38,15 @@ describe("the command line", () => {
     [["--port", "http"], /0 to 65535/],
     [["--port", "70000"], /0 to 65535/],
     [["one", "two"], /Only one store folder/],
+    [["s", "--writter"], /Unknown option --writter\./],
+    [["s", "--inspect=9229"], /Unknown option --inspect/], // in browser mode, no Chromium to take it
+    [["--read-only", "--writer"], /--read-only cannot be combined with --writer/],
+    [["--agent", "x", "--read-only"], /--read-only cannot be combined with --agent/],
+    [["--writer=yes"], /--writer takes no value/],
+    [["--port"], /--port needs a value/],
+    [["--port", "--writer"], /--port needs a value/],
+    [["--port", "-1"], /--port needs a value/],
+    [["--port=-1"], /0 to 65535/],
   ])("refuses %j with a usage message", (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(UsageError);
     expect(() => parseCommandLine(argv)).toThrow(message);

@@ -7,7 +7,7 @@ import { callNames } from "../contract.js";
 import type { OpenResult, RecordDetail, UndoPreview } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import type { Page, RecordRow, TimelineOp } from "../../engine/src/inspect/types.js";
-import { errorOf, multiWriterStore, readCalls, removeDir, singleWriterStore, tempDir, valueOf } from "./helpers.js";
+import { digestTree, errorOf, multiWriterStore, readCalls, removeDir, singleWriterStore, tempDir, valueOf } from "./helpers.js";
 
 let work: string;
 let handlers: Handlers;
@@ -190,5 +190,51 @@ describe("bad input", () => {
 
   it("answers a folder that is not a store with not-a-store", async () => {
     expect(errorOf(await handlers.dispatch("store.open", { dir: work })).code).toMatch(/not-a-store|io/);
+  });
+});
+
+describe("an explorer started with --read-only (the handlers both transports call)", () => {
+  const WRITES: [string, unknown][] = [
+    ["actions.set", { id: "x", value: { a: 1 } }],
+    ["actions.delete", { id: "job-1" }],
+    ["actions.undo", {}],
+    ["actions.compact", {}],
+    ["actions.archive", { filter: { state: "done" } }],
+    ["actions.revert", { pos: 0 }],
+  ];
+
+  it.each([
+    ["single-writer", singleWriterStore, { mode: "writer" }],
+    ["multi-writer", multiWriterStore, { mode: "agent", agentId: "intruder" }],
+    ["single-writer (agent mode, confirmed)", singleWriterStore, { mode: "agent", agentId: "intruder", confirmAgentOnSingleWriter: true }],
+  ])("refuses a writable open and every write on a %s store, and leaves every byte unchanged", async (_kind, build, writable) => {
+    const locked = new Handlers({ appData: new AppData(`${work}/home`), pollMs: 0, lockedReadOnly: true });
+    try {
+      const dir = await build(`${work}/store`);
+      const before = await digestTree(dir);
+      const opened = valueOf<OpenResult>(await locked.dispatch("store.open", { dir }));
+      expect(opened.session).toMatchObject({ mode: "read-only", lockedReadOnly: true, modeReason: expect.stringContaining("--read-only") });
+      const refused = errorOf(await locked.dispatch("store.open", { dir, ...writable }));
+      expect(refused).toMatchObject({ code: "read-only", message: expect.stringContaining("started with --read-only") });
+      for (const [name, arg] of WRITES) expect(errorOf(await locked.dispatch(name, arg)), name).toMatchObject({ code: "read-only", message: expect.stringContaining("started with --read-only") });
+      expect(valueOf<OpenResult>(await locked.dispatch("store.summary", {})).session.mode).toBe("read-only");
+      await locked.closeSession();
+      expect(await digestTree(dir)).toEqual(before);
+    } finally {
+      await locked.closeSession();
+    }
+  });
+
+  it("refuses a writable open even when no store is open yet", async () => {
+    const locked = new Handlers({ appData: new AppData(`${work}/home`), pollMs: 0, lockedReadOnly: true });
+    const dir = await singleWriterStore(`${work}/store`);
+    expect(errorOf(await locked.dispatch("store.open", { dir, mode: "writer" }))).toMatchObject({ code: "read-only" });
+    expect(errorOf(await locked.dispatch("store.summary", {}))).toMatchObject({ code: "no-store" });
+    await expect(locked.open(dir, "writer")).rejects.toThrow(/started with --read-only/);
+  });
+
+  it("leaves a writable open to the user's choice without --read-only", async () => {
+    const dir = await singleWriterStore(`${work}/store`);
+    expect(valueOf<OpenResult>(await handlers.dispatch("store.open", { dir, mode: "writer" })).session).toMatchObject({ mode: "writer", lockedReadOnly: false });
   });
 });

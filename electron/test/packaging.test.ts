@@ -46,6 +46,27 @@ describe("the electron-builder configuration", () => {
     expect(readFileSync(join(root, "build/start.mjs"), "utf-8")).toContain("bundleMainIfStale()");
   });
 
+  it("flips Electron's fuses: no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect; cookies encrypted; the app only from its integrity-checked asar", async () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true, // checked by Electron on macOS and Windows; Linux has no asar integrity check
+    });
+    // The fuse wire electron-builder writes into the binary from this config, in @electron/fuses' own terms.
+    const { PlatformPackager } = require("app-builder-lib") as { PlatformPackager: { prototype: { generateFuseConfig(f: unknown): Promise<Record<string, unknown>> } } };
+    const { FuseV1Options } = require("@electron/fuses") as { FuseV1Options: Record<string, string> };
+    const wire = await PlatformPackager.prototype.generateFuseConfig.call({}, config.electronFuses);
+    expect(wire[FuseV1Options.RunAsNode]).toBe(false);
+    expect(wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(false);
+    expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(false);
+    expect(wire[FuseV1Options.EnableCookieEncryption]).toBe(true);
+    expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(true);
+    expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(true);
+  });
+
   it("points at a 512x512 PNG icon that exists", async () => {
     for (const icon of [config.icon, config.linux.icon, config.mac.icon, config.win.icon]) {
       const png = await readFile(join(root, icon));

@@ -1,6 +1,7 @@
 // Browser mode over real HTTP: the token, Host and Origin checks, the
 // Envelope answers, SSE events and static files with the CSP.
 import { request } from "node:http";
+import { connect } from "node:net";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,9 +29,9 @@ afterAll(async () => {
 
 interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 
-function http(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
+function http(method: string, path: string, headers: Record<string, string> = {}, body?: string, target: RunningServer = server): Promise<Answer> {
   return new Promise((done, fail) => {
-    const req = request({ host: "127.0.0.1", port: server.port, method, path, headers: { host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
+    const req = request({ host: "127.0.0.1", port: target.port, method, path, headers: { host: `127.0.0.1:${target.port}`, ...headers } }, (res) => {
       let text = "";
       res.setEncoding("utf-8");
       res.on("data", (chunk: string) => (text += chunk));
@@ -147,4 +148,131 @@ describe("browser mode", () => {
     expect((await http("GET", "/../store/manifest.json")).status).toBe(404);
     expect((await http("GET", "/%2e%2e/store/manifest.json")).status).toBe(404);
   });
+});
+
+/** A POST whose body is `size` bytes of a JSON string, sent in 1 MB chunks (chunked: no content-length to check up front). */
+function postLarge(size: number, chunked: boolean): Promise<Answer> {
+  return new Promise((done, fail) => {
+    const headers: Record<string, string> = { host: `127.0.0.1:${server.port}`, "x-opslog-token": server.token, "content-type": "application/json" };
+    if (!chunked) headers["content-length"] = String(size);
+    const req = request({ host: "127.0.0.1", port: server.port, method: "POST", path: "/api/call/records.page", headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf-8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => done({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on("error", fail);
+    const chunk = Buffer.alloc(1024 * 1024, "a");
+    for (let sent = 0; sent < size; sent += chunk.length) req.write(chunk.subarray(0, Math.min(chunk.length, size - sent)));
+    req.end();
+  });
+}
+
+describe("browser mode's refusals", () => {
+  it.each([["with a content-length", false], ["chunked", true]])("answers a 50 MB body (%s) with 413, naming the 16 MB limit, and keeps answering", async (_how, chunked) => {
+    const answer = await postLarge(50 * 1024 * 1024, chunked);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ ok: false, error: { code: "bad-argument", message: expect.stringContaining("limit of 16 MB") } });
+    expect((await call("store.summary", {})).status).toBe(200);
+  }, 30_000);
+
+  it.each([["/%"], ["/%zz"], ["/assets/%E0%A4%A"]])("answers the malformed URL %s with 400, not a 500", async (path) => {
+    const answer = await http("GET", path);
+    expect(answer.status).toBe(400);
+    expect(answer.body).not.toMatch(/URI malformed|Something went wrong/);
+  });
+});
+
+/** A request written by hand, for targets no HTTP client would send. */
+function rawRequest(target: string): Promise<{ status: number; body: string }> {
+  return new Promise((done, fail) => {
+    const socket = connect(server.port, "127.0.0.1", () => socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`));
+    let text = "";
+    socket.setEncoding("utf-8");
+    socket.on("data", (chunk: string) => (text += chunk));
+    socket.on("close", () => done({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1]), body: text.slice(text.indexOf("\r\n\r\n") + 4) }));
+    socket.on("error", fail);
+  });
+}
+
+describe("browser mode's refusals of odd request targets", () => {
+  it.each([["http://["], ["//"]])("answers the request target %s, which is no URL, with 400", async (target) => {
+    const answer = await rawRequest(target);
+    expect(answer.status).toBe(400);
+    expect(answer.body).not.toMatch(/Invalid URL|Something went wrong/);
+  });
+});
+
+describe("browser mode without a built renderer", () => {
+  let bare: RunningServer;
+  let emptyStatic: string;
+  beforeAll(async () => {
+    emptyStatic = join(work, "not-built");
+    await mkdir(emptyStatic);
+    bare = await startServer({ dir: store, staticDir: emptyStatic, appData: new AppData(join(work, "home")), pollMs: 0 });
+  });
+  afterAll(async () => {
+    await bare?.close();
+  });
+
+  it("says the page is not built, without the install path", async () => {
+    const answer = await http("GET", "/", {}, undefined, bare);
+    expect(answer.status).toBe(404);
+    expect(answer.body).toMatch(/not built.*npm run build/);
+    expect(answer.body).not.toContain(work);
+    expect(answer.body).not.toContain("index.html");
+  });
+});
+
+describe("a server started with --read-only", () => {
+  let locked: RunningServer;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await singleWriterStore(join(work, "locked-store"));
+    locked = await startServer({ dir, readOnly: true, staticDir: join(work, "static"), appData: new AppData(join(work, "home")), pollMs: 0 });
+  });
+  afterAll(async () => {
+    await locked?.close();
+  });
+
+  const lockedCall = async (name: string, arg: unknown) => {
+    const answer = await http("POST", `/api/call/${name}`, { "x-opslog-token": locked.token, "content-type": "application/json" }, JSON.stringify(arg), locked);
+    return JSON.parse(answer.body) as { ok: boolean; value?: { session: { mode: string; lockedReadOnly: boolean } }; error?: { code: string; message: string } };
+  };
+
+  it("tells the client it is locked read-only in the summary", async () => {
+    expect((await lockedCall("store.summary", {})).value?.session).toMatchObject({ mode: "read-only", lockedReadOnly: true });
+  });
+
+  it("refuses every writable open and every write call, whatever the client asks, and leaves every byte of the store unchanged", async () => {
+    const before = await digestTree(dir);
+    const attempts: [string, unknown][] = [
+      ["store.open", { dir, mode: "writer" }],
+      ["store.open", { dir, mode: "agent", agentId: "intruder", confirmAgentOnSingleWriter: true }],
+      ["actions.set", { id: "x", value: { a: 1 } }],
+      ["actions.delete", { id: "task-1" }],
+      ["actions.undo", {}],
+      ["actions.compact", {}],
+      ["actions.archive", { filter: { status: "done" } }],
+      ["actions.revert", { pos: 0 }],
+    ];
+    for (const [name, arg] of attempts) {
+      const answer = await lockedCall(name, arg);
+      expect(answer.ok, name).toBe(false);
+      expect(answer.error, name).toMatchObject({ code: "read-only", message: expect.stringContaining("started with --read-only") });
+    }
+    expect((await lockedCall("store.summary", {})).value?.session).toMatchObject({ mode: "read-only", lockedReadOnly: true });
+    expect(await digestTree(dir)).toEqual(before);
+  });
+
+  it("still opens stores read-only", async () => {
+    expect((await lockedCall("store.open", { dir, mode: "read-only" })).value?.session).toMatchObject({ mode: "read-only", lockedReadOnly: true });
+    expect((await lockedCall("store.open", { dir })).ok).toBe(true);
+  });
+});
+
+it("a server started without --read-only lets a client switch to writer mode (the user's choice in the UI)", async () => {
+  const answer = JSON.parse((await call("store.open", { dir: store, mode: "writer" })).body);
+  expect(answer).toMatchObject({ ok: true, value: { session: { mode: "writer", lockedReadOnly: false } } });
+  expect(JSON.parse((await call("store.open", { dir: store })).body)).toMatchObject({ ok: true, value: { session: { mode: "read-only" } } });
 });

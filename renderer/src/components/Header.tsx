@@ -15,7 +15,7 @@ export function Header() {
   const toggleWarnings = useUi((s) => s.toggleWarnings);
   if (!info || !summary) return null;
   const problems = summary.warnings.filter((w) => w.severity !== "info").length;
-  const modeLabel = info.mode === "agent" ? `agent: ${info.agentId}` : info.mode;
+  const modeLabel = info.mode === "agent" ? `agent: ${info.agentId}` : info.lockedReadOnly ? "read-only (locked)" : info.mode;
   return (
     <header className="header">
       <div className="brand">opslog explorer</div>

@@ -18,6 +18,8 @@ export interface SessionState {
   /** Ops that arrived live since the user last acknowledged */
   newOps: number;
   lastChange: StoreChangedEvent["what"] | null;
+  /** The explorer was started with --read-only (learnt from any open store; kept after it closes) */
+  lockedReadOnly: boolean;
   load(): Promise<void>;
   openStore(dir: string, mode?: SessionMode, agentId?: string, confirm?: boolean): Promise<boolean>;
   applyChange(event: StoreChangedEvent): void;
@@ -31,9 +33,11 @@ export const useSession = create<SessionState>()((set, get) => ({
   revision: 0,
   newOps: 0,
   lastChange: null,
+  lockedReadOnly: false,
   async load() {
     try {
-      set({ status: "open", current: await api.call("store.summary", {}), openError: null });
+      const current = await api.call("store.summary", {});
+      set({ status: "open", current, openError: null, lockedReadOnly: current.session.lockedReadOnly });
     } catch (err) {
       set({ status: "no-store", current: null, openError: err instanceof CallError && err.code === "no-store" ? null : errorText(err) });
     }
@@ -42,7 +46,7 @@ export const useSession = create<SessionState>()((set, get) => ({
     try {
       const current = await api.call("store.open", { dir, ...(mode ? { mode } : {}), ...(agentId ? { agentId } : {}), ...(confirm ? { confirmAgentOnSingleWriter: true } : {}) });
       forgetPreviousStore();
-      set({ status: "open", current, openError: null, revision: get().revision + 1, newOps: 0 });
+      set({ status: "open", current, openError: null, revision: get().revision + 1, newOps: 0, lockedReadOnly: current.session.lockedReadOnly });
       return true;
     } catch (err) {
       set({ openError: errorText(err) });

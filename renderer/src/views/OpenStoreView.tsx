@@ -3,19 +3,36 @@ import { useEffect, useState } from "react";
 import type { RecentStore, SessionMode } from "../../../electron/contract";
 import { api } from "../api/client";
 import { useSession } from "../state/session";
+import { useUi } from "../state/ui";
 import { shortTime } from "../components/format";
+
+const LOCKED = "The explorer was started with --read-only: stores open read-only, and writer and agent modes are unavailable.";
 
 export function OpenStoreView() {
   const openStore = useSession((s) => s.openStore);
   const error = useSession((s) => s.openError);
+  const locked = useSession((s) => s.lockedReadOnly);
   const [dir, setDir] = useState("");
-  const [mode, setMode] = useState<SessionMode>("read-only");
+  const [chosenMode, setMode] = useState<SessionMode>("read-only");
+  const mode = locked ? "read-only" : chosenMode;
   const [agentId, setAgentId] = useState("explorer");
   const [recent, setRecent] = useState<RecentStore[]>([]);
   useEffect(() => {
     void api.call("store.recent", {}).then(setRecent, () => setRecent([]));
   }, []);
-  const open = (target: string, confirm = false) => void openStore(target, mode, mode === "agent" ? agentId : undefined, confirm);
+  const ask = useUi((s) => s.ask);
+  const openNow = (target: string, confirm = false) => void openStore(target, mode, mode === "agent" ? agentId : undefined, confirm);
+  // A write mode is a choice the user makes knowingly: ask before opening in one.
+  const open = (target: string) =>
+    mode === "read-only"
+      ? openNow(target)
+      : ask({
+          title: `Open in ${mode} mode?`,
+          body: mode === "writer" ? "The explorer takes this store's .lock and may change its files (undo, compact, archive, edits). The app that owns the store cannot write until you close it." : `The explorer writes to this store as agent "${agentId}", in a WAL of its own, and may change its files (undo, revert, compact, edits).`,
+          confirmLabel: `Open in ${mode} mode`,
+          danger: true,
+          onConfirm: () => openNow(target),
+        });
   async function pick() {
     const { dir: picked } = await api.call("store.pickDirectory", {});
     if (picked) open(picked);
@@ -26,7 +43,7 @@ export function OpenStoreView() {
       <p className="muted">Choose the folder that holds manifest.json, snapshots/ and ops/. Read-only never writes a byte.</p>
       <div className="toolbar">
         <input className="mono grow" placeholder="/path/to/store" value={dir} onChange={(e) => setDir(e.target.value)} onKeyDown={(e) => e.key === "Enter" && dir && open(dir)} data-testid="open-path" />
-        <select value={mode} onChange={(e) => setMode(e.target.value as SessionMode)} aria-label="Mode">
+        <select value={mode} onChange={(e) => setMode(e.target.value as SessionMode)} aria-label="Mode" disabled={locked} title={locked ? LOCKED : "The mode to open the store in"} data-testid="open-mode">
           <option value="read-only">read-only</option>
           <option value="writer">writer</option>
           <option value="agent">agent</option>
@@ -35,11 +52,12 @@ export function OpenStoreView() {
         <button className="primary" disabled={!dir} onClick={() => open(dir)} data-testid="open-button">Open</button>
         {window.opslogBridge ? <button onClick={() => void pick()} data-testid="pick-folder">Choose folder…</button> : null}
       </div>
+      {locked ? <p className="muted small" data-testid="open-locked">{LOCKED}</p> : null}
       {error ? (
         <div className="pane-error" role="alert" data-testid="open-error">
           {error.message}
           {error.detail ? <div className="detail">{error.detail}</div> : null}
-          {error.code === "confirm-required" ? <div><button className="danger" data-testid="confirm-agent" onClick={() => open(dir, true)}>I understand: open in agent mode anyway</button></div> : null}
+          {error.code === "confirm-required" ? <div><button className="danger" data-testid="confirm-agent" onClick={() => openNow(dir, true)}>I understand: open in agent mode anyway</button></div> : null}
         </div>
       ) : null}
       <h2>Recent</h2>
