@@ -12,6 +12,8 @@ import { join } from "node:path";
 import { readArchiveSegmentFile } from "../archive.js";
 import { compareOps } from "../store.js";
 import { readSnapshotFile } from "../snapshot.js";
+import { planLinks } from "./chain.js";
+import type { PlannedLink } from "./chain.js";
 import { jsonEqual } from "./conflicts.js";
 import type { ConflictRecord } from "./conflicts.js";
 import { AgentTable, IntList, OpTable, canonicalMs } from "./optable.js";
@@ -64,13 +66,6 @@ export interface History {
   reader: OpReader;
   /** The worker reading the WALs during the build, if any */
   parallel: ParallelScan | null;
-}
-
-interface PlannedLink {
-  snapshot: FileEntry | null;
-  next: FileEntry | null;
-  lanes: Lane[];
-  live: boolean;
 }
 
 /**
@@ -145,7 +140,7 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
     return recs.map((rec) => ops.get(versions.lastSrc(rec))!.data!);
   };
   try {
-    const plan = planLinks(scan, lanes);
+    const plan = await planLinks(dir, scan, lanes);
     await replayChain(dir, history, plan, sortInMemory);
     // WALs outside the chain (newer than the current snapshot, say): read, but never replayed.
     const inPlan = new Set(plan.flatMap((p) => p.lanes));
@@ -166,29 +161,6 @@ export function skippedWarning(path: string, s: SkippedWalLine): StoreWarning {
   return s.torn
     ? { code: "torn-line", severity: "warning", file: path, line: s.line, message: `${path}:${s.line}: ${s.reason}. opslog skips this line; if no writer is running, it was never saved.` }
     : { code: "malformed-line", severity: "warning", file: path, line: s.line, message: `${path}:${s.line} is skipped by opslog: ${s.reason}.` };
-}
-
-/** Group WALs under the snapshot they continue from, by the ms timestamps in their names. */
-function planLinks(scan: DirectoryScan, lanes: Lane[]): PlannedLink[] {
-  const current = scan.manifest.currentSnapshot;
-  const currentIdx = scan.snapshots.findIndex((s) => s.path === current);
-  // Snapshots after the current one are not part of the history (a compaction in progress).
-  const chain = currentIdx === -1 ? [] : scan.snapshots.slice(0, currentIdx + 1);
-  const links: PlannedLink[] = [];
-  const first = chain[0]?.ms ?? Infinity;
-  const early = lanes.filter((l) => (l.entry.ms ?? 0) < first && !l.live);
-  if (early.length > 0) links.push({ snapshot: null, next: chain[0] ?? null, lanes: early, live: false });
-  chain.forEach((snapshot, i) => {
-    const next = chain[i + 1] ?? null;
-    const live = next === null;
-    const inRange = lanes.filter((l) => {
-      if (l.live) return live;
-      const ms = l.entry.ms ?? 0;
-      return ms >= snapshot.ms! && (next === null || ms < next.ms!);
-    });
-    links.push({ snapshot, next, lanes: inRange, live });
-  });
-  return links;
 }
 
 async function loadSnapshot(dir: string, history: History, entry: FileEntry): Promise<Map<string, unknown> | null> {
