@@ -6,11 +6,14 @@
  * writers may still): a WAL named just before a snapshot whose ops were all
  * written after it, by a writer with no other WAL in the next link, is that
  * snapshot's own WAL. Reads at most the first line of such WALs; never writes.
+ * Also tells, when a link is verified, records archived from damage.
  */
 import { open } from "node:fs/promises";
+import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
 import type { Lane } from "./history.js";
 import type { DirectoryScan, FileEntry, WalEntry } from "./scan.js";
+import type { ChainLink } from "./types.js";
 
 export interface PlannedLink {
   snapshot: FileEntry | null;
@@ -84,5 +87,42 @@ async function writtenFrom(dir: string, entry: WalEntry, ms: number): Promise<bo
     return false; // unreadable or malformed: keep the plan the names give
   } finally {
     await file?.close();
+  }
+}
+
+/**
+ * Tells archiving from damage when a link is verified: store.archive()
+ * removes records without an op, into a segment. Archiving into the same
+ * segment again merges over it, so a segment holds only the value of each
+ * id's last archive: an id that left the state at an earlier link with
+ * another value is accounted for when it left again without an op later.
+ */
+export class ArchiveCheck {
+  /** id -> the last link at which it left the state without an op, into an archive */
+  private lastArchived = new Map<string, number>();
+  private pending: { link: ChainLink; id: string }[] = [];
+
+  /** values: each archived id's value in every readable segment */
+  constructor(private readonly values: Map<string, unknown[]>) {}
+
+  /** id, holding `value`, left the state at `link` without an op: whether an archive accounts for it (some only once finish() has run). */
+  accounts(link: ChainLink, id: string, value: unknown): boolean {
+    const held = this.values.get(id);
+    if (!held) return false;
+    this.lastArchived.set(id, link.epoch);
+    if (!held.some((v) => isDeepStrictEqual(v, value))) this.pending.push({ link, id });
+    return true;
+  }
+
+  /** Per link, the ids no segment holds with the link's value and that were not archived again later. */
+  unaccounted(): Map<ChainLink, string[]> {
+    const out = new Map<ChainLink, string[]>();
+    for (const { link, id } of this.pending) {
+      if (this.lastArchived.get(id)! > link.epoch) continue; // re-archived later: the segment holds that value now
+      let ids = out.get(link);
+      if (!ids) out.set(link, (ids = []));
+      ids.push(id);
+    }
+    return out;
   }
 }

@@ -14,6 +14,7 @@ import { addToIndex, buildHistory, replay, skippedWarning } from "./history.js";
 import type { History, ParallelMode } from "./history.js";
 import { explainConflict, jsonEqual } from "./conflicts.js";
 import { compareValues, compileFilter, mentionsFields, valueAtPath } from "./query.js";
+import { lostWriteRow } from "./lost-writes.js";
 import { prevOf, readWalLines } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
 import { ABSENT, compareIds } from "./versions.js";
@@ -322,11 +323,12 @@ class Inspector implements InspectorApi {
     // Replayed ops show the state before them; the others, what their writer thought it was.
     const prevSrcs = entries.map((e) => (table.pos(e) >= 0 ? versions.srcAt(table.rec(e), table.pos(e)) : ABSENT));
     const prevs = this.values(prevSrcs);
+    const lost = new Set(this.h.lost);
     const rows = entries.map((e, i): LaneOp => {
       const op = ops.get(e)!;
       const pos = table.pos(e);
       const prev = pos >= 0 ? prevs[i] : prevOf(op);
-      return { file: path, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev, encoding: op.encoding, pos: pos >= 0 ? pos : null, epoch: pos >= 0 ? table.epoch(e) : null, lost: pos < 0 };
+      return { file: path, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev, encoding: op.encoding, pos: pos >= 0 ? pos : null, epoch: pos >= 0 ? table.epoch(e) : null, lost: lost.has(e) };
     });
     return { rows, total: lane.entries.length, offset: req.offset, limit: req.limit };
   }
@@ -518,14 +520,7 @@ class Inspector implements InspectorApi {
   async lostWrites(req: PageRequest): Promise<Page<LostWrite>> {
     const slice = this.h.lost.slice(req.offset, req.offset + req.limit);
     const ops = this.h.reader.many(slice);
-    const rows = slice.map((e): LostWrite => {
-      const op = ops.get(e)!;
-      const file = this.file(e);
-      return {
-        file, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data,
-        explanation: `${op.agent ?? "A writer"} appended this ${op.op} of "${op.id}" to ${file} after that WAL was retired by a compaction (manifest.json no longer names it). No reader replays it, so the store never saw it, though its writer believes it saved.`,
-      };
-    });
+    const rows = slice.map((e): LostWrite => lostWriteRow(this.h, e, ops.get(e)!, this.file(e)));
     return { rows, total: this.h.lost.length, offset: req.offset, limit: req.limit };
   }
 

@@ -225,7 +225,7 @@ export interface Conflict {
   explanation: string;
 }
 
-/** An op in a WAL that the manifest no longer names, missing from the current state. */
+/** An op no reader of the store will see (see lost-writes.ts): appended to a retired WAL, or dropped by a compaction that had not seen it. */
 export interface LostWrite {
   file: string;
   line: number;
@@ -236,6 +236,11 @@ export interface LostWrite {
   op: "set" | "delete";
   id: string;
   data: Doc | null;
+  /** Its timeline position, when it was replayed before the compaction that dropped it */
+  pos: number | null;
+  reason: "retired-wal" | "unseen-by-compaction";
+  /** The current state holds its effect anyway (a later write of the same value) */
+  heldAnyway: boolean;
   explanation: string;
 }
 

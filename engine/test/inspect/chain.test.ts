@@ -70,3 +70,49 @@ describe("history chain: WAL names a few ms before their snapshot", () => {
     });
   }
 });
+
+/** An id archived, created again and archived again into one segment, three times over, beside a record archived once. */
+async function reArchived(): Promise<string> {
+  const dir = await suiteDir();
+  const store = new Published<Task>();
+  await store.open(dir, { checkpointOnClose: false });
+  await store.set("keep", task(0, "todo"));
+  await store.set("once", task(1, "done"));
+  for (let round = 0; round < 3; round++) {
+    await store.set("again", task(2, `round-${round}`));
+    await store.set("keep", task(0, `round-${round}`));
+    await msLater(5);
+    await store.archive((v, id) => id === "again" || (round === 0 && id === "once"), "2026-Q1");
+    await msLater(5);
+  }
+  await store.set("again", task(2, "alive"));
+  await store.close();
+  return dir;
+}
+
+describe("history chain: re-archiving into the same segment", () => {
+  it("every link whose archive the segment's later merge overwrote still verifies", async () => {
+    const dir = await reArchived();
+    const segment = JSON.parse(await readFile(join(dir, "archive", "archive-2026-Q1.json"), "utf-8"));
+    expect(segment.records.again.status).toBe("round-2"); // the segment holds only the last archive's value
+    const insp = await openInspector(dir);
+    const info = await insp.timelineInfo();
+    expect(info.links.map((l) => l.verified)).toEqual(["ok", "ok", "ok", "live"]);
+    expect(info.links.map((l) => l.mismatchCount)).toEqual([0, 0, 0, 0]);
+    expect((await insp.summary()).warnings.filter((w) => w.code === "chain-mismatch")).toEqual([]);
+    await insp.close();
+  });
+
+  it("a segment whose value for the last archive of an id is not what was archived is still a mismatch", async () => {
+    const dir = await reArchived();
+    const path = join(dir, "archive", "archive-2026-Q1.json");
+    const segment = JSON.parse(await readFile(path, "utf-8"));
+    segment.records.again.status = "tampered";
+    segment.records.once.status = "tampered";
+    await writeFile(path, JSON.stringify(segment));
+    const insp = await openInspector(dir);
+    const info = await insp.timelineInfo();
+    expect(info.links.map((l) => l.mismatchIds)).toEqual([["once"], [], ["again"], []]);
+    await insp.close();
+  });
+});
