@@ -9,6 +9,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { History } from "./history.js";
+import { ABSENT } from "./versions.js";
 import { prevOf } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
 import type { ChainLink, Doc, LostWrite } from "./types.js";
@@ -86,8 +87,9 @@ export function lostWriteRow(history: History, e: number, op: ScannedOp, file: s
   let anyway = "";
   if (heldAnyway) {
     const src = versions.lastSrc(rec);
-    const by = src >= 0 && src !== e ? `${agents.names[table.agent(src)] ?? "a writer"} (op #${table.pos(src)})` : "a snapshot";
-    anyway = op.op === "set" ? ` The store holds the same value anyway: it was written later by ${by}.` : ` "${op.id}" is absent anyway: removed later by ${by}.`;
+    const by = src >= 0 && src !== e ? `${agents.names[table.agent(src)] ?? "a writer"} (op #${table.pos(src)})` : src === ABSENT ? null : "a snapshot";
+    if (op.op === "set") anyway = ` The store holds the same value anyway: it was written later by ${by ?? "a snapshot"}.`;
+    else anyway = by ? ` "${op.id}" is absent anyway: removed later by ${by}.` : ` "${op.id}" is absent anyway: the store never held it.`;
   }
   return {
     file, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data,
