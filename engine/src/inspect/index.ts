@@ -12,7 +12,7 @@ import { OpslogError } from "../errors.js";
 import { compareOps } from "../store.js";
 import { addToIndex, buildHistory, replay, skippedWarning } from "./history.js";
 import type { History, ParallelMode } from "./history.js";
-import { explainConflict, jsonEqual } from "./conflicts.js";
+import { explainConflict, jsonEqual, readVersion } from "./conflicts.js";
 import { compareValues, compileFilter, mentionsFields, valueAtPath } from "./query.js";
 import { lostWriteRow } from "./lost-writes.js";
 import { prevOf, readWalLines } from "./walscan.js";
@@ -512,7 +512,9 @@ class Inspector implements InspectorApi {
     const rows = slice.map((c) => {
       const winner = ops.get(c.winner)!;
       const losers = c.losers.map((l) => ops.get(l)!);
-      return { id: winner.id, winner: this.ref(winner), losers: losers.map((l) => this.ref(l)), explanation: explainConflict(winner.id, winner.agent, losers.map((l) => l.agent)) };
+      const read = readVersion(this.h, c, winner, (srcs) => this.values(srcs));
+      const explanation = explainConflict({ id: winner.id, winner: { agent: winner.agent, op: winner.op }, loser: { agent: losers[0].agent, pos: this.ref(losers[0]).pos }, read });
+      return { id: winner.id, winner: this.ref(winner), losers: losers.map((l) => this.ref(l)), explanation };
     });
     return { rows, total: all.length, offset: req.offset, limit: req.limit };
   }
