@@ -80,7 +80,7 @@ export function lostWriteRow(history: History, e: number, op: ScannedOp, file: s
   const link = unseen ? history.links[table.epoch(e)] : history.links.find((l) => l.wals.includes(file));
   const snapshot = link?.next ?? null;
   const why = unseen
-    ? `${who} wrote this ${op.op} of "${op.id}" to ${file}, but the compaction that wrote ${snapshot ?? "the next snapshot"} had not seen it (its agent had not refreshed since), so that snapshot does not hold it and no reader will replay it.`
+    ? `${who} wrote this ${op.op} of "${op.id}" to ${file}, but the compaction that wrote ${snapshot ?? "the next snapshot"} had not seen it (its agent had not refreshed since it was written), so that snapshot, and every state after it, lacks it.`
     : `${who} appended this ${op.op} of "${op.id}" to ${file} after ${snapshot ? `the compaction that wrote ${snapshot}` : "a compaction"} had read the store; manifest.json no longer names that WAL, so no reader replays it.`;
   const now = head.get(rec) ?? null;
   const heldAnyway = isDeepStrictEqual(now, effect(op));
