@@ -148,7 +148,7 @@ class Inspector implements InspectorApi {
     return positions.map((pos, i) => {
       const e = entries[i];
       const op = ops.get(e)!;
-      return { pos, epoch: table.epoch(e), file: this.file(e), line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev: prevs[i], encoding: op.encoding };
+      return { pos, epoch: table.epoch(e), file: this.file(e), line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev: prevs[i], encoding: op.encoding, ...(this.h.dropped.has(e) ? { lost: true as const } : {}) };
     });
   }
 

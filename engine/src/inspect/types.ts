@@ -130,6 +130,8 @@ export interface TimelineOp {
   /** The full previous record (delta encoding resolved); null when the op created the record */
   prev: Doc | null;
   encoding: "full" | "delta";
+  /** Set when a compaction that had not seen this op dropped it: the states after that snapshot lack it (see LostWrite) */
+  lost?: true;
 }
 
 /** A link of the history chain: the state at `snapshot`, then the ops of `wals` replayed over it. */
@@ -252,7 +254,7 @@ export interface RefreshResult {
 }
 
 /** An op as it stands in one WAL file; pos is null when it is not in the timeline (a lost write). */
-export type LaneOp = Omit<TimelineOp, "pos" | "epoch"> & { pos: number | null; epoch: number | null; lost: boolean };
+export type LaneOp = Omit<TimelineOp, "pos" | "epoch" | "lost"> & { pos: number | null; epoch: number | null; lost: boolean };
 
 export interface Column {
   /** Top-level field name */

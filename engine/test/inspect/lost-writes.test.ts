@@ -98,6 +98,9 @@ describe("lost writes: one definition in every view", () => {
       const ops = await insp.laneOps(lane.path, { offset: 0, limit: 100 });
       expect(ops.rows.filter((r) => r.lost).map(key).sort()).toEqual(lost.filter((l) => l.file === lane.path).map(key).sort());
     }
+    // In the timeline, the ops the compaction dropped unseen carry the flag, and no other op does.
+    const timeline = await insp.ops({ offset: 0, limit: 100 });
+    expect(timeline.rows.filter((r) => r.lost).map(key).sort()).toEqual(unseen.map(key).sort());
     const warning = (await insp.summary()).warnings.find((w) => w.code === "lost-writes");
     expect(warning?.message).toContain(`${lost.length} write(s)`);
     // The compaction's blind spot is named as lost writes, not as damage.
