@@ -14,7 +14,7 @@ import { addToIndex, buildHistory, replay, skippedWarning } from "./history.js";
 import type { History, ParallelMode } from "./history.js";
 import { explainConflict, jsonEqual, readVersion } from "./conflicts.js";
 import { compareValues, compileFilter, mentionsFields, valueAtPath } from "./query.js";
-import { lostWriteRow } from "./lost-writes.js";
+import { isLost, lostWriteRow } from "./lost-writes.js";
 import { prevOf, readWalLines } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
 import { ABSENT, compareIds } from "./versions.js";
@@ -323,12 +323,11 @@ class Inspector implements InspectorApi {
     // Replayed ops show the state before them; the others, what their writer thought it was.
     const prevSrcs = entries.map((e) => (table.pos(e) >= 0 ? versions.srcAt(table.rec(e), table.pos(e)) : ABSENT));
     const prevs = this.values(prevSrcs);
-    const lost = new Set(this.h.lost);
     const rows = entries.map((e, i): LaneOp => {
       const op = ops.get(e)!;
       const pos = table.pos(e);
       const prev = pos >= 0 ? prevs[i] : prevOf(op);
-      return { file: path, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev, encoding: op.encoding, pos: pos >= 0 ? pos : null, epoch: pos >= 0 ? table.epoch(e) : null, lost: lost.has(e) };
+      return { file: path, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev, encoding: op.encoding, pos: pos >= 0 ? pos : null, epoch: pos >= 0 ? table.epoch(e) : null, lost: isLost(this.h, e) };
     });
     return { rows, total: lane.entries.length, offset: req.offset, limit: req.limit };
   }

@@ -51,13 +51,18 @@ function effect(op: ScannedOp): Doc | null {
   return op.op === "set" ? op.data : null;
 }
 
+/** Whether the op at entry e is lost: never replayed, or dropped by a compaction that had not seen it. */
+export function isLost(history: History, e: number): boolean {
+  return history.table.pos(e) === -1 || history.dropped.has(e);
+}
+
 /** Collect every lost op, in WAL order, and warn once about them all. */
 export function markLostWrites(history: History): void {
   history.lost = [];
   for (const lane of history.lanes) {
     for (let i = 0; i < lane.entries.length; i++) {
       const e = lane.entries.get(i);
-      if (history.table.pos(e) === -1 || history.dropped.has(e)) history.lost.push(e);
+      if (isLost(history, e)) history.lost.push(e);
     }
   }
   if (history.lost.length === 0) return;
