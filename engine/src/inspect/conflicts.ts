@@ -103,14 +103,21 @@ export function readVersion(history: History, c: ConflictRecord, winner: Scanned
   const loserAt = list.src.indexOf(c.losers[0]);
   const before = list.src.slice(0, loserAt === -1 ? list.src.length : loserAt);
   const prev = prevOf(winner);
-  const vals = values(before);
-  for (let j = before.length - 1; j >= 0; j--) {
-    if (!jsonEqual(vals[j], prev)) continue;
-    const src = before[j];
-    if (src >= 0) return { from: "op", op: vals[j] === null ? "delete" : "set", agent: agents.names[table.agent(src)] ?? null, pos: table.pos(src) };
-    const k = list.k[j];
-    const snapshot = k === 0 ? (links[0]?.snapshot ?? null) : (links.find((l) => l.endPos === k && l.next !== null)?.next ?? null);
-    return { from: "snapshot", snapshot, absent: vals[j] === null };
+  // Newest first, a batch at a time: what a writer had read is nearly always a recent version.
+  for (let end = before.length; end > 0; end -= READ_BATCH) {
+    const from = Math.max(0, end - READ_BATCH);
+    const vals = values(before.slice(from, end));
+    for (let j = end - 1; j >= from; j--) {
+      const value = vals[j - from];
+      if (!jsonEqual(value, prev)) continue;
+      const src = before[j];
+      if (src >= 0) return { from: "op", op: value === null ? "delete" : "set", agent: agents.names[table.agent(src)] ?? null, pos: table.pos(src) };
+      const k = list.k[j];
+      const snapshot = k === 0 ? (links[0]?.snapshot ?? null) : (links.find((l) => l.endPos === k && l.next !== null)?.next ?? null);
+      return { from: "snapshot", snapshot, absent: value === null };
+    }
   }
   return prev === null ? { from: "nothing" } : null;
 }
+
+const READ_BATCH = 32;
