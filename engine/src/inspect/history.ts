@@ -200,6 +200,7 @@ async function replayChain(dir: string, history: History, plan: PlannedLink[], s
       verified: planned.live ? "live" : "unverifiable",
       mismatchIds: [],
       mismatchCount: 0,
+      droppedWrites: 0,
     };
     if (!planned.live && nextSnap) verified.push({ link, differing: jumpToSnapshot(history, link, nextSnap, archive), walsMissing: planned.lanes.length === 0 });
     history.links.push(link);
@@ -381,7 +382,9 @@ function jumpToSnapshot(history: History, link: ChainLink, next: Map<string, unk
     if (!archive.accounts(link, id, value)) differing.push(id);
   }
   changed.push(...differing.filter((id) => next.has(id)));
+  const droppedBefore = history.dropped.size;
   const unseen = unseenByCompaction(history, link, differing, next);
+  link.droppedWrites = history.dropped.size - droppedBefore;
   for (const id of changed) setFromSnapshot(history, id, k, (next.get(id) as Doc | undefined) ?? null);
   if (changed.length > 0) history.jumps.push({ k, ids: changed });
   return differing.filter((id) => !unseen.has(id));

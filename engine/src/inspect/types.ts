@@ -151,6 +151,8 @@ export interface ChainLink {
   /** Ids whose replayed value differs from `next` (when verified is "mismatch"), first 100 */
   mismatchIds: string[];
   mismatchCount: number;
+  /** Ops of this link that the compaction writing `next` had not seen and left out: lost writes, not a mismatch */
+  droppedWrites: number;
 }
 
 export interface TimelineInfo {

@@ -104,7 +104,9 @@ describe("lost writes: one definition in every view", () => {
     const warning = (await insp.summary()).warnings.find((w) => w.code === "lost-writes");
     expect(warning?.message).toContain(`${lost.length} write(s)`);
     // The compaction's blind spot is named as lost writes, not as damage.
-    expect((await insp.timelineInfo()).links.filter((l) => l.verified === "mismatch")).toEqual([]);
+    const links = (await insp.timelineInfo()).links;
+    expect(links.filter((l) => l.verified === "mismatch")).toEqual([]);
+    expect(links.map((l) => l.droppedWrites)).toEqual([unseen.length, 0]);
     await insp.close();
   });
 

@@ -68,6 +68,11 @@ export function HistoryView() {
                     {link.mismatchCount} record(s) differ: <span className="mono">{link.mismatchIds.slice(0, 8).join(", ")}{link.mismatchCount > 8 ? ", …" : ""}</span>
                   </div>
                 ) : null}
+                {link.droppedWrites ? (
+                  <div className="small bad-text" data-testid="chain-dropped">
+                    {link.droppedWrites} write(s) here were lost: the compaction that wrote {fileName(link.next ?? "")} had not seen them (see Agents, lost writes)
+                  </div>
+                ) : null}
                 <button className="link" onClick={() => { useReplay.getState().seek(link.startPos); useUi.getState().show("timeline"); }}>replay from here</button>
               </div>
             </div>
