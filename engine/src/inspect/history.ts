@@ -202,12 +202,19 @@ async function replayChain(dir: string, history: History, plan: PlannedLink[], s
       mismatchCount: 0,
       droppedWrites: 0,
     };
-    if (!planned.live && nextSnap) verified.push({ link, differing: jumpToSnapshot(history, link, nextSnap, archive), walsMissing: planned.lanes.length === 0 });
+    if (!planned.live && nextSnap) verified.push({ link, differing: jumpToSnapshot(history, link, nextSnap, archive, compactorOf(plan[epoch + 1])), walsMissing: planned.lanes.length === 0 });
     history.links.push(link);
   }
   // Whether an archived id's value was the link's can be told only once every later archive is known.
   const unaccounted = archive.unaccounted();
   for (const { link, differing, walsMissing } of verified) settleLink(history, link, [...differing, ...(unaccounted.get(link) ?? [])], walsMissing);
+}
+
+/** The agent that wrote a link's snapshot: the compaction starts the first WAL named after it (null: not known). */
+function compactorOf(planned: PlannedLink | undefined): string | null {
+  let first: Lane | null = null;
+  for (const lane of planned?.lanes ?? []) if (lane.entry.ms !== null && (first === null || lane.entry.ms < first.entry.ms!)) first = lane;
+  return first?.entry.agent ?? null;
 }
 
 /** Every archived record's value in each readable segment, to tell archiving from damage. */
@@ -364,7 +371,7 @@ function setFromSnapshot(history: History, id: string, k: number, value: Doc | n
  * replayed value differs from it that neither an archive nor a compaction's
  * blind spot (lost writes) explains.
  */
-function jumpToSnapshot(history: History, link: ChainLink, next: Map<string, unknown>, archive: ArchiveCheck): string[] {
+function jumpToSnapshot(history: History, link: ChainLink, next: Map<string, unknown>, archive: ArchiveCheck, compactor: string | null): string[] {
   const k = history.timeline.length;
   const differing: string[] = [];
   const changed: string[] = [];
@@ -383,7 +390,7 @@ function jumpToSnapshot(history: History, link: ChainLink, next: Map<string, unk
   }
   changed.push(...differing.filter((id) => next.has(id)));
   const droppedBefore = history.dropped.size;
-  const unseen = unseenByCompaction(history, link, differing, next);
+  const unseen = unseenByCompaction(history, link, differing, next, compactor);
   link.droppedWrites = history.dropped.size - droppedBefore;
   for (const id of changed) setFromSnapshot(history, id, k, (next.get(id) as Doc | undefined) ?? null);
   if (changed.length > 0) history.jumps.push({ k, ids: changed });

@@ -19,9 +19,10 @@ import type { ChainLink, Doc, LostWrite } from "./types.js";
  * `link`, the ones a compaction that had not seen some of their ops
  * explains: the snapshot holds the effect of one of the link's ops on the
  * id (or the value its first op started from), and every later op on it is
- * one the compacting agent had not seen. Those ops go to history.dropped.
+ * another agent's, one the compacting agent had not seen. Those ops go to
+ * history.dropped. `compactor`: the compacting agent, when known.
  */
-export function unseenByCompaction(history: History, link: ChainLink, ids: string[], next: Map<string, unknown>): Set<string> {
+export function unseenByCompaction(history: History, link: ChainLink, ids: string[], next: Map<string, unknown>, compactor: string | null): Set<string> {
   const explained = new Set<string>();
   if (ids.length === 0 || link.endPos === link.startPos) return explained;
   const { table, timeline, versions } = history;
@@ -41,7 +42,10 @@ export function unseenByCompaction(history: History, link: ChainLink, ids: strin
     while (seen >= 0 && !isDeepStrictEqual(effect(ops.get(entries[seen])!), kept)) seen--;
     // Nothing the link wrote, nor what it started from: not a compaction's blind spot, damage.
     if (seen === -1 && !isDeepStrictEqual(prevOf(ops.get(entries[0])!), kept)) continue;
-    for (const e of entries.slice(seen + 1)) history.dropped.add(e);
+    const unseen = entries.slice(seen + 1);
+    // Only another agent's write can be unseen: a single writer, or the compacting agent, sees its own.
+    if (!unseen.every((e) => ops.get(e)!.agent !== null && ops.get(e)!.agent !== compactor)) continue;
+    for (const e of unseen) history.dropped.add(e);
     explained.add(id);
   }
   return explained;

@@ -2,7 +2,7 @@
 // directory, one compacting without having seen the other's latest writes,
 // the other appending to its retired WAL afterwards. The expected lost ops
 // come from the raw WAL lines and the snapshot file, never from the inspector.
-import { readFile, readdir } from "node:fs/promises";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Store as Published } from "@backloghq/opslog";
 import { describe, expect, it } from "vitest";
@@ -120,6 +120,45 @@ describe("lost writes: one definition in every view", () => {
     const rows = (await insp.lostWrites({ offset: 0, limit: 100 })).rows;
     expect(rows.filter((r) => r.heldAnyway).map(key)).toEqual(heldNow.map(key));
     expect(rows.find((r) => r.heldAnyway)!.explanation).toMatch(/same value anyway: it was written later by alice \(op #\d+\)/);
+    await insp.close();
+  });
+});
+
+/** Rewrite the current snapshot's record lines through `edit` (JSONL: a header, then one {id, data} per line). */
+async function editSnapshot(dir: string, edit: (rows: { id: string; data: unknown }[]) => { id: string; data: unknown }[]): Promise<void> {
+  const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf-8"));
+  const path = join(dir, manifest.currentSnapshot);
+  const [header, ...rows] = (await readFile(path, "utf-8")).trim().split("\n");
+  await writeFile(path, [header, ...edit(rows.map((r) => JSON.parse(r))).map((r) => JSON.stringify(r))].join("\n") + "\n");
+}
+
+describe("lost writes are not a cover for damage", () => {
+  it("a single writer's snapshot that lacks its own last write is a mismatch, not a lost write", async () => {
+    const dir = await suiteDir();
+    const store = new Published<Task>();
+    await store.open(dir, { checkpointOnClose: false });
+    await store.set("x", task(1, "first"));
+    await store.set("x", task(1, "second"));
+    await nextMs();
+    await store.compact();
+    await nextMs();
+    await store.set("y", task(2, "todo"));
+    await store.close();
+    await editSnapshot(dir, (rows) => rows.map((r) => (r.id === "x" ? { id: "x", data: task(1, "first") } : r)));
+    const insp = await openInspector(dir);
+    expect((await insp.timelineInfo()).links[0]).toMatchObject({ verified: "mismatch", mismatchIds: ["x"], droppedWrites: 0 });
+    expect((await insp.summary()).counts.lostWrites).toBe(0);
+    await insp.close();
+  });
+
+  it("a snapshot that lacks the compacting agent's own write is a mismatch, not a lost write", async () => {
+    const { dir, seenUpTo } = await compactionBesideAnAgent();
+    const { lost } = await expectedLost(dir, seenUpTo);
+    await editSnapshot(dir, (rows) => rows.filter((r) => r.id !== "a2")); // alice wrote a2 herself before compacting
+    const insp = await openInspector(dir);
+    const [link] = (await insp.timelineInfo()).links;
+    expect(link).toMatchObject({ verified: "mismatch", mismatchIds: ["a2"] });
+    expect((await insp.lostWrites({ offset: 0, limit: 100 })).rows.map(key).sort()).toEqual(lost.map(key).sort());
     await insp.close();
   });
 });
