@@ -417,7 +417,7 @@ export class Store<T = Record<string, unknown>> {
   }
 
   private async _compact(strict: boolean): Promise<void> {
-    if (!this.isMultiWriter()) return this.checkpoint(await this.backend.createOpsFile(), undefined);
+    if (!this.isMultiWriter()) return this.checkpoint(() => this.backend.createOpsFile(), false);
     let lock: LockHandle;
     try {
       lock = await this.backend.acquireCompactionLock();
@@ -426,16 +426,18 @@ export class Store<T = Record<string, unknown>> {
       return; // another agent is compacting: skip, as opslog does
     }
     try {
-      const opsPath = await this.backend.createAgentOpsFile(this.agentId!);
-      await this.checkpoint(opsPath, { [this.agentId!]: opsPath });
+      await this.checkpoint(() => this.backend.createAgentOpsFile(this.agentId!), true);
     } finally {
       await this.backend.releaseCompactionLock(lock);
     }
   }
 
   /** Snapshot the state, start a new WAL, and point the manifest at both. */
-  private async checkpoint(opsPath: string, activeAgentOps: Record<string, string> | undefined): Promise<void> {
+  private async checkpoint(createWal: () => Promise<string>, multiWriter: boolean): Promise<void> {
     const snapshotPath = await this.backend.writeSnapshot(this.records as Map<string, unknown>, this.version);
+    // The WAL is named after the snapshot, as opslog does, so its ms never sorts before the snapshot it continues.
+    const opsPath = await createWal();
+    const activeAgentOps = multiWriter ? { [this.agentId!]: opsPath } : undefined;
     const manifest: Manifest = {
       version: this.version,
       currentSnapshot: snapshotPath,

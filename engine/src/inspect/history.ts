@@ -12,7 +12,9 @@ import { join } from "node:path";
 import { readArchiveSegmentFile } from "../archive.js";
 import { compareOps } from "../store.js";
 import { readSnapshotFile } from "../snapshot.js";
-import { jsonEqual } from "./conflicts.js";
+import { ArchiveCheck, planLinks } from "./chain.js";
+import type { PlannedLink } from "./chain.js";
+import { markLostWrites, unseenByCompaction } from "./lost-writes.js";
 import type { ConflictRecord } from "./conflicts.js";
 import { AgentTable, IntList, OpTable, canonicalMs } from "./optable.js";
 import { OpReader } from "./opreader.js";
@@ -53,8 +55,10 @@ export interface History {
   /** alive[k] = number of records in state k (the state after k timeline ops) */
   alive: IntList;
   conflicts: ConflictRecord[];
-  /** Entries of ops that are not part of the history and that the current state does not hold */
+  /** Entries of every lost op, in WAL order (see lost-writes.ts) */
   lost: number[];
+  /** Entries of replayed ops that a compaction which had not seen them left out of its snapshot */
+  dropped: Set<number>;
   /** State indexes where a snapshot replaced the replayed state, and the ids it changed */
   jumps: { k: number; ids: string[] }[];
   warnings: StoreWarning[];
@@ -64,13 +68,6 @@ export interface History {
   reader: OpReader;
   /** The worker reading the WALs during the build, if any */
   parallel: ParallelScan | null;
-}
-
-interface PlannedLink {
-  snapshot: FileEntry | null;
-  next: FileEntry | null;
-  lanes: Lane[];
-  live: boolean;
 }
 
 /**
@@ -130,6 +127,7 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
     alive: new IntList(),
     conflicts: [],
     lost: [],
+    dropped: new Set(),
     jumps: [],
     warnings: [...scan.warnings],
     kind: "single-writer",
@@ -145,7 +143,7 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
     return recs.map((rec) => ops.get(versions.lastSrc(rec))!.data!);
   };
   try {
-    const plan = planLinks(scan, lanes);
+    const plan = await planLinks(dir, scan, lanes);
     await replayChain(dir, history, plan, sortInMemory);
     // WALs outside the chain (newer than the current snapshot, say): read, but never replayed.
     const inPlan = new Set(plan.flatMap((p) => p.lanes));
@@ -168,29 +166,6 @@ export function skippedWarning(path: string, s: SkippedWalLine): StoreWarning {
     : { code: "malformed-line", severity: "warning", file: path, line: s.line, message: `${path}:${s.line} is skipped by opslog: ${s.reason}.` };
 }
 
-/** Group WALs under the snapshot they continue from, by the ms timestamps in their names. */
-function planLinks(scan: DirectoryScan, lanes: Lane[]): PlannedLink[] {
-  const current = scan.manifest.currentSnapshot;
-  const currentIdx = scan.snapshots.findIndex((s) => s.path === current);
-  // Snapshots after the current one are not part of the history (a compaction in progress).
-  const chain = currentIdx === -1 ? [] : scan.snapshots.slice(0, currentIdx + 1);
-  const links: PlannedLink[] = [];
-  const first = chain[0]?.ms ?? Infinity;
-  const early = lanes.filter((l) => (l.entry.ms ?? 0) < first && !l.live);
-  if (early.length > 0) links.push({ snapshot: null, next: chain[0] ?? null, lanes: early, live: false });
-  chain.forEach((snapshot, i) => {
-    const next = chain[i + 1] ?? null;
-    const live = next === null;
-    const inRange = lanes.filter((l) => {
-      if (l.live) return live;
-      const ms = l.entry.ms ?? 0;
-      return ms >= snapshot.ms! && (next === null || ms < next.ms!);
-    });
-    links.push({ snapshot, next, lanes: inRange, live });
-  });
-  return links;
-}
-
 async function loadSnapshot(dir: string, history: History, entry: FileEntry): Promise<Map<string, unknown> | null> {
   try {
     const snap = await readSnapshotFile(join(dir, entry.path));
@@ -205,9 +180,10 @@ async function loadSnapshot(dir: string, history: History, entry: FileEntry): Pr
 }
 
 async function replayChain(dir: string, history: History, plan: PlannedLink[], sortInMemory: boolean): Promise<void> {
-  const archived = await loadArchivedRecords(dir, history);
+  const archive = new ArchiveCheck(await loadArchivedRecords(dir, history));
   const base: Map<string, unknown> | null = plan[0]?.snapshot ? await loadSnapshot(dir, history, plan[0].snapshot) : new Map();
   if (base) for (const [id, value] of base) setFromSnapshot(history, id, 0, value as Doc);
+  const verified: { link: ChainLink; differing: string[]; walsMissing: boolean }[] = [];
   for (const [epoch, planned] of plan.entries()) {
     const startPos = history.timeline.length;
     const nextSnap = planned.next ? await loadSnapshot(dir, history, planned.next) : null;
@@ -224,19 +200,30 @@ async function replayChain(dir: string, history: History, plan: PlannedLink[], s
       verified: planned.live ? "live" : "unverifiable",
       mismatchIds: [],
       mismatchCount: 0,
+      droppedWrites: 0,
     };
-    if (!planned.live && nextSnap) jumpToSnapshot(history, link, nextSnap, planned.lanes.length === 0, archived);
+    if (!planned.live && nextSnap) verified.push({ link, differing: jumpToSnapshot(history, link, nextSnap, archive, compactorOf(plan[epoch + 1])), walsMissing: planned.lanes.length === 0 });
     history.links.push(link);
   }
+  // Whether an archived id's value was the link's can be told only once every later archive is known.
+  const unaccounted = archive.unaccounted();
+  for (const { link, differing, walsMissing } of verified) settleLink(history, link, [...differing, ...(unaccounted.get(link) ?? [])], walsMissing);
 }
 
-/** Every archived record (later segments win), to tell archiving from damage. */
-async function loadArchivedRecords(dir: string, history: History): Promise<Map<string, unknown>> {
-  const archived = new Map<string, unknown>();
+/** The agent that wrote a link's snapshot: the compaction starts the first WAL named after it (null: not known). */
+function compactorOf(planned: PlannedLink | undefined): string | null {
+  let first: Lane | null = null;
+  for (const lane of planned?.lanes ?? []) if (lane.entry.ms !== null && (first === null || lane.entry.ms < first.entry.ms!)) first = lane;
+  return first?.entry.agent ?? null;
+}
+
+/** Every archived record's value in each readable segment, to tell archiving from damage. */
+async function loadArchivedRecords(dir: string, history: History): Promise<Map<string, unknown[]>> {
+  const archived = new Map<string, unknown[]>();
   for (const entry of history.scan.archives) {
     try {
       const segment = await readArchiveSegmentFile(join(dir, entry.path));
-      for (const [id, value] of Object.entries(segment.records)) archived.set(id, value);
+      for (const [id, value] of Object.entries(segment.records)) archived.set(id, [...(archived.get(id) ?? []), value]);
     } catch (err) {
       history.warnings.push({ code: "unreadable-file", severity: "warning", file: entry.path, message: (err as Error).message });
     }
@@ -379,8 +366,12 @@ function setFromSnapshot(history: History, id: string, k: number, value: Doc | n
   history.alive.set(k, history.head.size);
 }
 
-/** Verify a link against the snapshot that follows it, then continue from that snapshot. */
-function jumpToSnapshot(history: History, link: ChainLink, next: Map<string, unknown>, walsMissing: boolean, archived: Map<string, unknown>): void {
+/**
+ * Continue from the snapshot that follows a link; returns the ids whose
+ * replayed value differs from it that neither an archive nor a compaction's
+ * blind spot (lost writes) explains.
+ */
+function jumpToSnapshot(history: History, link: ChainLink, next: Map<string, unknown>, archive: ArchiveCheck, compactor: string | null): string[] {
   const k = history.timeline.length;
   const differing: string[] = [];
   const changed: string[] = [];
@@ -395,11 +386,19 @@ function jumpToSnapshot(history: History, link: ChainLink, next: Map<string, unk
     if (next.has(id)) continue;
     changed.push(id);
     // store.archive() removes records without an op: gone into an archive segment is not a mismatch.
-    if (!isDeepStrictEqual(archived.get(id), value)) differing.push(id);
+    if (!archive.accounts(link, id, value)) differing.push(id);
   }
   changed.push(...differing.filter((id) => next.has(id)));
+  const droppedBefore = history.dropped.size;
+  const unseen = unseenByCompaction(history, link, differing, next, compactor);
+  link.droppedWrites = history.dropped.size - droppedBefore;
   for (const id of changed) setFromSnapshot(history, id, k, (next.get(id) as Doc | undefined) ?? null);
   if (changed.length > 0) history.jumps.push({ k, ids: changed });
+  return differing.filter((id) => !unseen.has(id));
+}
+
+/** A link's verdict, from the ids nothing explains, with a warning when it is not "ok". */
+function settleLink(history: History, link: ChainLink, differing: string[], walsMissing: boolean): void {
   link.mismatchCount = differing.length;
   link.mismatchIds = differing.slice(0, 100);
   if (walsMissing) {
@@ -411,35 +410,6 @@ function jumpToSnapshot(history: History, link: ChainLink, next: Map<string, unk
   link.verified = differing.length === 0 ? "ok" : "mismatch";
   if (differing.length > 0) {
     history.warnings.push({ code: "chain-mismatch", severity: "warning", file: link.next ?? undefined, message: `Replaying ${link.wals.join(", ")} over ${link.snapshot ?? "an empty store"} does not give ${link.next}: ${differing.length} record(s) differ (e.g. ${differing.slice(0, 3).join(", ")}). The timeline follows the snapshot there.` });
-  }
-}
-
-const LOST_BATCH = 10_000;
-
-/** Lost: not part of the history, and the current state does not hold what they wrote. */
-function markLostWrites(history: History): void {
-  const candidates: number[] = [];
-  for (const lane of history.lanes) {
-    for (let i = 0; i < lane.entries.length; i++) {
-      const e = lane.entries.get(i);
-      if (history.table.pos(e) === -1) candidates.push(e);
-    }
-  }
-  // Read back in batches: a whole retired WAL can be candidates.
-  for (let b = 0; b < candidates.length; b += LOST_BATCH) {
-    const batch = candidates.slice(b, b + LOST_BATCH);
-    const ops = history.reader.many(batch);
-    const current = history.head.getMany(batch.map((e) => history.table.rec(e)));
-    for (const [j, e] of batch.entries()) {
-      const op = ops.get(e)!;
-      const now = current[j] ?? null;
-      const holds = op.op === "set" ? jsonEqual(now, op.data) : now === null;
-      if (!holds) history.lost.push(e);
-    }
-  }
-  if (history.lost.length > 0) {
-    const files = [...new Set(history.lost.map((e) => history.scan.wals[history.table.fileIdx(e)].path))];
-    history.warnings.push({ code: "lost-writes", severity: "warning", message: `${history.lost.length} write(s) in ${files.join(", ")} are not part of the store: their agent kept appending to a WAL that a compaction had already retired. Their writers believe them saved.` });
   }
 }
 

@@ -12,8 +12,9 @@ import { OpslogError } from "../errors.js";
 import { compareOps } from "../store.js";
 import { addToIndex, buildHistory, replay, skippedWarning } from "./history.js";
 import type { History, ParallelMode } from "./history.js";
-import { explainConflict, jsonEqual } from "./conflicts.js";
+import { explainConflict, jsonEqual, readVersion } from "./conflicts.js";
 import { compareValues, compileFilter, mentionsFields, valueAtPath } from "./query.js";
+import { isLost, lostWriteRow } from "./lost-writes.js";
 import { prevOf, readWalLines } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
 import { ABSENT, compareIds } from "./versions.js";
@@ -147,7 +148,7 @@ class Inspector implements InspectorApi {
     return positions.map((pos, i) => {
       const e = entries[i];
       const op = ops.get(e)!;
-      return { pos, epoch: table.epoch(e), file: this.file(e), line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev: prevs[i], encoding: op.encoding };
+      return { pos, epoch: table.epoch(e), file: this.file(e), line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev: prevs[i], encoding: op.encoding, ...(this.h.dropped.has(e) ? { lost: true as const } : {}) };
     });
   }
 
@@ -326,7 +327,7 @@ class Inspector implements InspectorApi {
       const op = ops.get(e)!;
       const pos = table.pos(e);
       const prev = pos >= 0 ? prevs[i] : prevOf(op);
-      return { file: path, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev, encoding: op.encoding, pos: pos >= 0 ? pos : null, epoch: pos >= 0 ? table.epoch(e) : null, lost: pos < 0 };
+      return { file: path, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev, encoding: op.encoding, pos: pos >= 0 ? pos : null, epoch: pos >= 0 ? table.epoch(e) : null, lost: isLost(this.h, e) };
     });
     return { rows, total: lane.entries.length, offset: req.offset, limit: req.limit };
   }
@@ -510,7 +511,9 @@ class Inspector implements InspectorApi {
     const rows = slice.map((c) => {
       const winner = ops.get(c.winner)!;
       const losers = c.losers.map((l) => ops.get(l)!);
-      return { id: winner.id, winner: this.ref(winner), losers: losers.map((l) => this.ref(l)), explanation: explainConflict(winner.id, winner.agent, losers.map((l) => l.agent)) };
+      const read = readVersion(this.h, c, winner, (srcs) => this.values(srcs));
+      const explanation = explainConflict({ id: winner.id, winner: { agent: winner.agent, op: winner.op }, loser: { agent: losers[0].agent, pos: this.ref(losers[0]).pos }, read });
+      return { id: winner.id, winner: this.ref(winner), losers: losers.map((l) => this.ref(l)), explanation };
     });
     return { rows, total: all.length, offset: req.offset, limit: req.limit };
   }
@@ -518,14 +521,7 @@ class Inspector implements InspectorApi {
   async lostWrites(req: PageRequest): Promise<Page<LostWrite>> {
     const slice = this.h.lost.slice(req.offset, req.offset + req.limit);
     const ops = this.h.reader.many(slice);
-    const rows = slice.map((e): LostWrite => {
-      const op = ops.get(e)!;
-      const file = this.file(e);
-      return {
-        file, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data,
-        explanation: `${op.agent ?? "A writer"} appended this ${op.op} of "${op.id}" to ${file} after that WAL was retired by a compaction (manifest.json no longer names it). No reader replays it, so the store never saw it, though its writer believes it saved.`,
-      };
-    });
+    const rows = slice.map((e): LostWrite => lostWriteRow(this.h, e, ops.get(e)!, this.file(e)));
     return { rows, total: this.h.lost.length, offset: req.offset, limit: req.limit };
   }
 

@@ -132,6 +132,8 @@ export interface TimelineOp {
   /** The full previous record (delta encoding resolved); null when the op created the record */
   prev: Doc | null;
   encoding: "full" | "delta";
+  /** Set when a compaction that had not seen this op dropped it: the states after that snapshot lack it (see LostWrite) */
+  lost?: true;
 }
 
 /** A link of the history chain: the state at `snapshot`, then the ops of `wals` replayed over it. */
@@ -151,6 +153,8 @@ export interface ChainLink {
   /** Ids whose replayed value differs from `next` (when verified is "mismatch"), first 100 */
   mismatchIds: string[];
   mismatchCount: number;
+  /** Ops of this link that the compaction writing `next` had not seen and left out: lost writes, not a mismatch */
+  droppedWrites: number;
 }
 
 export interface TimelineInfo {
@@ -227,7 +231,7 @@ export interface Conflict {
   explanation: string;
 }
 
-/** An op in a WAL that the manifest no longer names, missing from the current state. */
+/** An op no reader of the store will see (see lost-writes.ts): appended to a retired WAL, or dropped by a compaction that had not seen it. */
 export interface LostWrite {
   file: string;
   line: number;
@@ -238,6 +242,11 @@ export interface LostWrite {
   op: "set" | "delete";
   id: string;
   data: Doc | null;
+  /** Its timeline position, when it was replayed before the compaction that dropped it */
+  pos: number | null;
+  reason: "retired-wal" | "unseen-by-compaction";
+  /** The current state holds its effect anyway (a later write of the same value) */
+  heldAnyway: boolean;
   explanation: string;
 }
 
@@ -249,7 +258,7 @@ export interface RefreshResult {
 }
 
 /** An op as it stands in one WAL file; pos is null when it is not in the timeline (a lost write). */
-export type LaneOp = Omit<TimelineOp, "pos" | "epoch"> & { pos: number | null; epoch: number | null; lost: boolean };
+export type LaneOp = Omit<TimelineOp, "pos" | "epoch" | "lost"> & { pos: number | null; epoch: number | null; lost: boolean };
 
 export interface Column {
   /** Top-level field name */

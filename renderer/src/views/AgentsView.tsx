@@ -95,7 +95,7 @@ function LostWriteList() {
   return (
     <section className="explain">
       <h2>Lost writes <span className="muted">({total})</span></h2>
-      <p className="muted small">An agent kept appending to its old WAL after another agent compacted the store. The manifest no longer names that file, so no reader replays it: the writes are on disk but not in the store, though the agent that wrote them believes they were saved.</p>
+      <p className="muted small">Writes that are on disk but not in the store, though the agent that wrote them believes they were saved: appended to a WAL after a compaction had read the store (the manifest no longer names that file, so no reader replays it), or written before a compaction whose agent had not seen them (its snapshot lacks them). Each is listed, even when the store holds the same value anyway.</p>
       {lost.length === 0 ? <div className="muted">No lost writes.</div> : null}
       {lost.map((l, i) => <LostWriteItem key={i} lost={l} focused={focusId === l.id} />)}
       {total > lost.length ? <div className="muted small">…and {total - lost.length} more</div> : null}

@@ -62,10 +62,15 @@ export function HistoryView() {
               </div>
               <div className="chain-verdict">
                 <div className="small">ops #{link.startPos}–#{Math.max(link.startPos, link.endPos - 1)} <span className="muted">({link.endPos - link.startPos})</span></div>
-                <div className={`small verdict ${link.verified}`}>{VERDICT[link.verified]}</div>
+                <div className={`small verdict ${link.verified}`}>{link.verified === "ok" && link.droppedWrites ? "verified: replaying these WALs, less the writes below, gives the next snapshot" : VERDICT[link.verified]}</div>
                 {link.mismatchCount ? (
                   <div className="small bad-text" data-testid="chain-mismatch">
                     {link.mismatchCount} record(s) differ: <span className="mono">{link.mismatchIds.slice(0, 8).join(", ")}{link.mismatchCount > 8 ? ", …" : ""}</span>
+                  </div>
+                ) : null}
+                {link.droppedWrites ? (
+                  <div className="small bad-text" data-testid="chain-dropped">
+                    {link.droppedWrites} write(s) here were lost: the compaction that wrote {fileName(link.next ?? "")} had not seen them (see Agents, lost writes)
                   </div>
                 ) : null}
                 <button className="link" onClick={() => { useReplay.getState().seek(link.startPos); useUi.getState().show("timeline"); }}>replay from here</button>

@@ -21,7 +21,7 @@ export const OP_COLUMNS: TableColumn<TimelineOp>[] = [
   { key: "agent", label: "agent", width: 110, render: (o) => o.agent ?? <span className="muted">writer</span> },
   { key: "clock", label: "clock", width: 60, render: (o) => (o.clock === null ? "" : o.clock) },
   { key: "op", label: "op", width: 70, render: (o) => <span className={`op-badge ${o.op}`}>{o.op}</span> },
-  { key: "id", label: "id", width: 150, render: (o) => <span className="mono">{o.id}</span> },
+  { key: "id", label: "id", width: 150, render: (o) => <span className="mono">{o.id}{o.lost ? <span className="flag bad" title="A compaction that had not seen this write dropped it: the store lacks it from that snapshot on (see Agents, lost writes)">lost</span> : null}</span> },
   { key: "file", label: "file:line", width: 300, render: (o) => <span className="mono muted">{o.file}:{o.line}</span> },
 ];
 

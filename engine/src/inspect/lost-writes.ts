@@ -1,0 +1,110 @@
+/**
+ * Lost writes, one definition for every view: an op is lost when no reader
+ * of the store will ever see it, though its writer believes it saved. Two
+ * ways: it was appended to a WAL after a compaction had read the store (the
+ * manifest then retired that WAL); or a compaction that had not seen it
+ * wrote a snapshot without its effect (the compacting agent had not
+ * refreshed since it was written). Every such op is lost, even when the
+ * current state happens to hold the same value: that is said, not hidden.
+ */
+import { isDeepStrictEqual } from "node:util";
+import type { History } from "./history.js";
+import { ABSENT } from "./versions.js";
+import { prevOf } from "./walscan.js";
+import type { ScannedOp } from "./walscan.js";
+import type { ChainLink, Doc, LostWrite } from "./types.js";
+
+/**
+ * Of the ids whose replayed value differs from the snapshot that ends
+ * `link`, the ones a compaction that had not seen some of their ops
+ * explains: the snapshot holds the effect of one of the link's ops on the
+ * id (or the value its first op started from), and every later op on it is
+ * another agent's, one the compacting agent had not seen. Those ops go to
+ * history.dropped. `compactor`: the compacting agent, when known.
+ */
+export function unseenByCompaction(history: History, link: ChainLink, ids: string[], next: Map<string, unknown>, compactor: string | null): Set<string> {
+  const explained = new Set<string>();
+  if (ids.length === 0 || link.endPos === link.startPos) return explained;
+  const { table, timeline, versions } = history;
+  const byRec = new Map<number, number[]>();
+  for (const id of ids) {
+    const rec = versions.recOf(id);
+    if (rec !== undefined) byRec.set(rec, []);
+  }
+  // Rare (a mismatch), so a pass over the link's positions is cheaper than indexing every link by record.
+  for (let p = link.startPos; p < link.endPos; p++) byRec.get(table.rec(timeline.get(p)))?.push(timeline.get(p));
+  const ops = history.reader.many([...byRec.values()].flat());
+  for (const [rec, entries] of byRec) {
+    if (entries.length === 0) continue;
+    const id = versions.ids[rec];
+    const kept = next.has(id) ? next.get(id) : null;
+    let seen = entries.length - 1;
+    while (seen >= 0 && !isDeepStrictEqual(effect(ops.get(entries[seen])!), kept)) seen--;
+    // Nothing the link wrote, nor what it started from: not a compaction's blind spot, damage.
+    if (seen === -1 && !isDeepStrictEqual(prevOf(ops.get(entries[0])!), kept)) continue;
+    const unseen = entries.slice(seen + 1);
+    // Only another agent's write can be unseen: a single writer, or the compacting agent, sees its own.
+    if (!unseen.every((e) => ops.get(e)!.agent !== null && ops.get(e)!.agent !== compactor)) continue;
+    for (const e of unseen) history.dropped.add(e);
+    explained.add(id);
+  }
+  return explained;
+}
+
+function effect(op: ScannedOp): Doc | null {
+  return op.op === "set" ? op.data : null;
+}
+
+/** Whether the op at entry e is lost: never replayed, or dropped by a compaction that had not seen it. */
+export function isLost(history: History, e: number): boolean {
+  return history.table.pos(e) === -1 || history.dropped.has(e);
+}
+
+/** Collect every lost op, in WAL order, and warn once about them all. */
+export function markLostWrites(history: History): void {
+  history.lost = [];
+  for (const lane of history.lanes) {
+    for (let i = 0; i < lane.entries.length; i++) {
+      const e = lane.entries.get(i);
+      if (isLost(history, e)) history.lost.push(e);
+    }
+  }
+  if (history.lost.length === 0) return;
+  const files = [...new Set(history.lost.map((e) => history.scan.wals[history.table.fileIdx(e)].path))];
+  const unseen = history.lost.filter((e) => history.dropped.has(e)).length;
+  const retired = history.lost.length - unseen;
+  const how = [
+    retired > 0 ? `${retired} appended to a WAL after a compaction had read the store (the manifest then retired that WAL)` : "",
+    unseen > 0 ? `${unseen} dropped by a compaction whose agent had not seen them` : "",
+  ].filter(Boolean);
+  history.warnings.push({ code: "lost-writes", severity: "warning", message: `${history.lost.length} write(s) in ${files.join(", ")} are not part of the store: ${how.join("; ")}. Their writers believe them saved.` });
+}
+
+/** One lost op as the views show it: where it is, why it is lost, and whether its value is in the store anyway. */
+export function lostWriteRow(history: History, e: number, op: ScannedOp, file: string): LostWrite {
+  const { table, versions, head, agents } = history;
+  const rec = table.rec(e);
+  const unseen = history.dropped.has(e);
+  const who = op.agent ?? "A writer";
+  const link = unseen ? history.links[table.epoch(e)] : history.links.find((l) => l.wals.includes(file));
+  const snapshot = link?.next ?? null;
+  const why = unseen
+    ? `${who} wrote this ${op.op} of "${op.id}" to ${file}, but the compaction that wrote ${snapshot ?? "the next snapshot"} had not seen it (its agent had not refreshed since it was written), so that snapshot, and every state after it, lacks it.`
+    : `${who} appended this ${op.op} of "${op.id}" to ${file} after ${snapshot ? `the compaction that wrote ${snapshot}` : "a compaction"} had read the store; manifest.json no longer names that WAL, so no reader replays it.`;
+  const now = head.get(rec) ?? null;
+  const heldAnyway = isDeepStrictEqual(now, effect(op));
+  let anyway = "";
+  if (heldAnyway) {
+    const src = versions.lastSrc(rec);
+    const by = src >= 0 && src !== e ? `${agents.names[table.agent(src)] ?? "a writer"} (op #${table.pos(src)})` : src === ABSENT ? null : "a snapshot";
+    if (op.op === "set") anyway = ` The store holds the same value anyway: it was written later by ${by ?? "a snapshot"}.`;
+    else anyway = by ? ` "${op.id}" is absent anyway: removed later by ${by}.` : ` "${op.id}" is absent anyway: the store never held it.`;
+  }
+  return {
+    file, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data,
+    pos: table.pos(e) >= 0 ? table.pos(e) : null,
+    reason: unseen ? "unseen-by-compaction" : "retired-wal",
+    heldAnyway,
+    explanation: `${why} Its writer believes it saved.${anyway}`,
+  };
+}
