@@ -17,6 +17,7 @@ import type {
   Page,
   RecordRow,
   StoreSummary,
+  TimelineEvent,
   TimelineInfo,
   TimelineOp,
 } from "../engine/src/inspect/types.js";
@@ -37,6 +38,7 @@ export type {
   RecordRow,
   StoreSummary,
   StoreWarning,
+  TimelineEvent,
   TimelineInfo,
   TimelineOp,
 } from "../engine/src/inspect/types.js";
@@ -105,6 +107,15 @@ export const schemas = {
 
   "timeline.info": z.strictObject({}),
   "timeline.diff": z.strictObject({ a: position, b: position, offset, limit }),
+  /** Archives and compactions; with the Operations view's filters, each placed among the ops they keep */
+  "timeline.events": z.strictObject({
+    agent: z.string().max(200).nullable().optional(),
+    id: z.string().max(4096).optional(),
+    op: z.enum(["set", "delete"]).optional(),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    filter: query.optional(),
+  }),
   "timeline.posAtTime": z.strictObject({ ts: isoTime }),
 
   "actions.undoPreview": z.strictObject({}),
@@ -183,6 +194,7 @@ export interface CallResults {
   "archive.page": Page<RecordRow>;
   "timeline.info": TimelineInfo;
   "timeline.diff": DiffPage;
+  "timeline.events": TimelineEvent[];
   "timeline.posAtTime": { pos: number };
   "actions.undoPreview": UndoPreview;
   "actions.undo": ActionResult;

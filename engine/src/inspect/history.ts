@@ -55,8 +55,8 @@ export interface History {
   conflicts: ConflictRecord[];
   /** Entries of ops that are not part of the history and that the current state does not hold */
   lost: number[];
-  /** State indexes where a snapshot replaced the replayed state, and the ids it changed */
-  jumps: { k: number; ids: string[] }[];
+  /** State indexes where a snapshot replaced the replayed state, the ids it changed, and which of them it left out (events.ts) */
+  jumps: { k: number; ids: string[]; epoch: number; removed: string[] }[];
   warnings: StoreWarning[];
   kind: StoreKind;
   multiWriter: boolean;
@@ -399,7 +399,7 @@ function jumpToSnapshot(history: History, link: ChainLink, next: Map<string, unk
   }
   changed.push(...differing.filter((id) => next.has(id)));
   for (const id of changed) setFromSnapshot(history, id, k, (next.get(id) as Doc | undefined) ?? null);
-  if (changed.length > 0) history.jumps.push({ k, ids: changed });
+  if (changed.length > 0) history.jumps.push({ k, ids: changed, epoch: link.epoch, removed: changed.filter((id) => !next.has(id)) });
   link.mismatchCount = differing.length;
   link.mismatchIds = differing.slice(0, 100);
   if (walsMissing) {
