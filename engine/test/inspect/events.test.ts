@@ -28,7 +28,7 @@ async function writeStore(dir: string): Promise<Written> {
   const store = new Published<Task>();
   await store.open(dir, { checkpointThreshold: 1000, checkpointOnClose: false });
   const archives: Written["archives"] = [];
-  const step = async (run: () => Promise<unknown>) => {
+  const step = async (run: () => unknown) => {
     await run();
     await nextMs(); // snapshot and WAL names carry the ms: keep each compaction's distinct
   };

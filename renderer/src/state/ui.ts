@@ -32,12 +32,15 @@ interface UiState {
   view: ViewName;
   selectedRecordId: string | null;
   selectedOpPos: number | null;
+  /** An archive or compaction row selected in Operations (its eventKey); selecting an op clears it */
+  selectedEventKey: string | null;
   warningsOpen: boolean;
   toasts: Toast[];
   confirmation: Confirmation | null;
   show(view: ViewName): void;
   selectRecord(id: string | null): void;
   selectOp(pos: number | null): void;
+  selectEvent(key: string | null): void;
   toggleWarnings(open?: boolean): void;
   toast(kind: Toast["kind"], message: string, detail?: string): void;
   dismissToast(id: number): void;
@@ -51,12 +54,14 @@ export const useUi = create<UiState>()((set, get) => ({
   view: "records",
   selectedRecordId: null,
   selectedOpPos: null,
+  selectedEventKey: null,
   warningsOpen: false,
   toasts: [],
   confirmation: null,
   show: (view) => set({ view }),
   selectRecord: (id) => set({ selectedRecordId: id }),
-  selectOp: (pos) => set({ selectedOpPos: pos }),
+  selectOp: (pos) => set({ selectedOpPos: pos, selectedEventKey: null }),
+  selectEvent: (key) => set({ selectedEventKey: key, selectedOpPos: null }),
   toggleWarnings: (open) => set({ warningsOpen: open ?? !get().warningsOpen }),
   toast(kind, message, detail) {
     const id = nextToast++;
