@@ -10,7 +10,7 @@ function show(value: unknown): string {
 export function DiffView({ before, after, archivedTo }: { before: Doc; after: Doc; archivedTo?: string }) {
   if (before === null && after === null) return <div className="muted">(no record on either side)</div>;
   if (before === null) return <div className="diff"><div className="diff-line added">created</div>{Object.keys(after!).map((k) => <DiffLine key={k} field={k} kind="added" after={after![k]} />)}</div>;
-  if (after === null && archivedTo) return <div className="diff"><div className="diff-line archived">archived → {segmentName(archivedTo)}: moved out of the live state, not deleted</div></div>;
+  if (after === null && archivedTo) return <div className="diff"><div className="diff-line archived" title={archivedTo}>moved into {segmentName(archivedTo)} as it was</div></div>;
   if (after === null) return <div className="diff"><div className="diff-line removed">deleted</div></div>;
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   const changed = keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));

@@ -154,7 +154,7 @@ function DiffList({ title, page, testId }: { title: string; page: DiffPage | nul
       {page ? <div className="small muted">{page.counts.added} added · {page.counts.changed} changed · {page.counts.removed} removed{page.counts.archived ? ` · ${page.counts.archived} archived` : ""}</div> : null}
       {page?.rows.map((row) => (
         <div key={row.id} className="diff-item" data-testid="diff-row" data-kind={row.kind}>
-          <div className="mono"><DiffKind row={row} /> {row.id}{row.kind === "archived" && row.segment ? <ArchiveLink segment={row.segment} id={row.id} /> : null}</div>
+          <div className="mono"><DiffKind row={row} /> {row.id}{row.kind === "archived" && row.segment ? <ArchiveLink segment={row.segment} id={row.id} label="open in Archive" /> : null}</div>
           <DiffView before={row.before} after={row.after} archivedTo={row.segment} />
         </div>
       ))}
