@@ -67,7 +67,9 @@ async function findEvents(dir: string, h: History): Promise<StoreEvents> {
       for (const id of ids) {
         const rec = h.versions.recOf(id)!;
         const mark = { k: link.endPos, segment, time };
-        marks.set(rec, [...(marks.get(rec) ?? []), mark]);
+        const recMarks = marks.get(rec);
+        if (recMarks) recMarks.push(mark);
+        else marks.set(rec, [mark]);
       }
     }
     list.push({ ...base, kind: "compaction", segment: null, ids: [] });
@@ -106,7 +108,9 @@ function archivedBySegment(h: History, segments: Segment[], removed: string[], k
       const before = valueBeforeRemoval(h, h.versions.recOf(id)!, k);
       chosen = candidates.find((s) => jsonEqual(s.records[id], before)) ?? candidates.reduce((a, b) => (b.ms < a.ms ? b : a));
     }
-    out.set(chosen.path, [...(out.get(chosen.path) ?? []), id]);
+    const ids = out.get(chosen.path);
+    if (ids) ids.push(id);
+    else out.set(chosen.path, [id]);
   }
   return out;
 }
