@@ -19,6 +19,7 @@ import type {
   Page,
   RecordRow,
   StoreSummary,
+  TimelineEvent,
   TimelineInfo,
   TimelineOp,
 } from "../engine/src/inspect/types.js";
@@ -39,6 +40,7 @@ export type {
   RecordRow,
   StoreSummary,
   StoreWarning,
+  TimelineEvent,
   TimelineInfo,
   TimelineOp,
 } from "../engine/src/inspect/types.js";
@@ -113,6 +115,15 @@ export const schemas = {
 
   "timeline.info": z.strictObject({}),
   "timeline.diff": z.strictObject({ a: position, b: position, offset, limit }),
+  /** Archives and compactions; with the Operations view's filters, each placed among the ops they keep */
+  "timeline.events": z.strictObject({
+    agent: z.string().max(200).nullable().optional(),
+    id: z.string().max(4096).optional(),
+    op: z.enum(["set", "delete"]).optional(),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    filter: query.optional(),
+  }),
   "timeline.posAtTime": z.strictObject({ ts: isoTime }),
 
   "actions.undoPreview": z.strictObject({}),
@@ -186,7 +197,7 @@ export interface LaterOp {
   pos: number;
   ts: string;
   agent: string | null;
-  op: "set" | "delete";
+  op: "set" | "delete" | "archive";
   file: string;
   line: number;
   /** Top-level fields it changed */
@@ -230,6 +241,7 @@ export interface CallResults {
   "archive.page": Page<RecordRow>;
   "timeline.info": TimelineInfo;
   "timeline.diff": DiffPage;
+  "timeline.events": TimelineEvent[];
   "timeline.posAtTime": { pos: number };
   "actions.undoPreview": UndoPreview;
   "actions.undo": ActionResult;

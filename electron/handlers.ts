@@ -95,6 +95,7 @@ export class Handlers {
     "archive.page": (a) => this.current().inspector.archivePage(a.path, a),
     "timeline.info": () => this.current().inspector.timelineInfo(),
     "timeline.diff": (a) => this.current().inspector.diff(a.a, a.b, a),
+    "timeline.events": (a) => this.current().inspector.timelineEvents(a),
     "timeline.posAtTime": async (a) => ({ pos: await this.current().inspector.posAtTime(a.ts) }),
     "actions.undoPreview": () => this.current().undoPreview(),
     "actions.undo": () => this.current().undo(),

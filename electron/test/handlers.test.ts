@@ -6,7 +6,7 @@ import { AppData } from "../appdata.js";
 import { callNames } from "../contract.js";
 import type { OpenResult, RecordDetail, UndoPreview } from "../contract.js";
 import { Handlers } from "../handlers.js";
-import type { Page, RecordRow, TimelineOp } from "../../engine/src/inspect/types.js";
+import type { DiffPage, Page, RecordRow, TimelineEvent, TimelineOp } from "../../engine/src/inspect/types.js";
 import { digestTree, errorOf, multiWriterStore, readCalls, removeDir, singleWriterStore, tempDir, valueOf } from "./helpers.js";
 
 let work: string;
@@ -23,6 +23,7 @@ afterEach(async () => {
 
 const open = async (arg: unknown) => valueOf<OpenResult>(await handlers.dispatch("store.open", arg));
 const ids = (page: Page<RecordRow>) => page.rows.map((r) => r.id);
+type Doc = Record<string, unknown>;
 
 describe("read-only mode", () => {
   it("answers every read call on a single-writer store", async () => {
@@ -53,6 +54,25 @@ describe("read-only mode", () => {
     const detail = valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: "task-3" }));
     expect(detail.value).toMatchObject({ title: "Task 3 renamed" });
     expect(detail.history.map((h) => h.op)).toEqual(["set", "set"]);
+  });
+
+  it("timeline.events gives an archive of a published store as an event; its records read archived in diffs and histories", async () => {
+    const dir = `${work}/archived`;
+    const store = new Store<Doc>();
+    await store.open(dir, { checkpointOnClose: false, checkpointThreshold: 1_000_000 });
+    for (let i = 0; i < 6; i++) await store.set(`task-${i}`, { status: i % 2 ? "done" : "open" });
+    const archived = await store.archive((t) => t.status === "done", "2026-Q1");
+    await store.set("task-9", { status: "open" });
+    await store.close();
+    await open({ dir });
+    const events = valueOf<TimelineEvent[]>(await handlers.dispatch("timeline.events", {}));
+    expect(events.map((e) => [e.kind, e.position, e.segment, e.archivedIds])).toEqual([["archive", 6, "archive/archive-2026-Q1.json", ["task-1", "task-3", "task-5"]], ["compaction", 6, null, []]]);
+    expect(events[0].archivedCount).toBe(archived);
+    const diff = valueOf<DiffPage>(await handlers.dispatch("timeline.diff", { a: 5, b: 7, offset: 0, limit: 20 }));
+    expect(diff.rows.map((r) => [r.id, r.kind, r.segment ?? null])).toEqual([["task-1", "archived", "archive/archive-2026-Q1.json"], ["task-3", "archived", "archive/archive-2026-Q1.json"], ["task-9", "added", null]]); // task-5 came and went within
+    const detail = valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: "task-3" }));
+    expect(detail.history.map((h) => [h.op, h.pos, h.segment ?? null])).toEqual([["set", 3, null], ["archive", 6, "archive/archive-2026-Q1.json"]]);
+    expect(errorOf(await handlers.dispatch("timeline.events", { position: 3 })).code).toBe("bad-argument");
   });
 
   it("refuses every action and says how to reopen in a write mode", async () => {

@@ -96,6 +96,8 @@ export function readCalls(lanePath: string, archivePath: string | null): [string
     ...(archivePath ? ([["archive.page", { path: archivePath, offset: 0, limit: 20 }]] as [string, unknown][]) : []),
     ["timeline.info", {}],
     ["timeline.diff", { a: 0, b: 5, offset: 0, limit: 20 }],
+    ["timeline.events", {}],
+    ["timeline.events", { id: "task-1", op: "set" }],
     ["timeline.posAtTime", { ts: new Date().toISOString() }],
     ["actions.undoPreview", {}],
     ["actions.refresh", {}],

@@ -59,8 +59,8 @@ export interface History {
   lost: number[];
   /** Entries of replayed ops that a compaction which had not seen them left out of its snapshot */
   dropped: Set<number>;
-  /** State indexes where a snapshot replaced the replayed state, and the ids it changed */
-  jumps: { k: number; ids: string[] }[];
+  /** State indexes where a snapshot replaced the replayed state, the ids it changed, and which of them it left out (events.ts) */
+  jumps: { k: number; ids: string[]; epoch: number; removed: string[] }[];
   warnings: StoreWarning[];
   kind: StoreKind;
   multiWriter: boolean;
@@ -393,7 +393,7 @@ function jumpToSnapshot(history: History, link: ChainLink, next: Map<string, unk
   const unseen = unseenByCompaction(history, link, differing, next, compactor);
   link.droppedWrites = history.dropped.size - droppedBefore;
   for (const id of changed) setFromSnapshot(history, id, k, (next.get(id) as Doc | undefined) ?? null);
-  if (changed.length > 0) history.jumps.push({ k, ids: changed });
+  if (changed.length > 0) history.jumps.push({ k, ids: changed, epoch: link.epoch, removed: changed.filter((id) => !next.has(id)) });
   return differing.filter((id) => !unseen.has(id));
 }
 

@@ -13,6 +13,7 @@ import { compareOps } from "../store.js";
 import { addToIndex, buildHistory, replay, skippedWarning } from "./history.js";
 import type { History, ParallelMode } from "./history.js";
 import { explainConflict, jsonEqual, readVersion } from "./conflicts.js";
+import { archiveEntry, eventsOf, labelArchived, placeEvents } from "./events.js";
 import { compareValues, compileFilter, mentionsFields, valueAtPath } from "./query.js";
 import { isLost, lostWriteRow } from "./lost-writes.js";
 import { prevOf, readWalLines } from "./walscan.js";
@@ -26,6 +27,7 @@ import type {
   DiffPage,
   DiffRow,
   Doc,
+  EventsRequest,
   HistoryEntry,
   InspectorApi,
   LaneOp,
@@ -40,6 +42,7 @@ import type {
   RefreshResult,
   SnapshotInfo,
   StoreSummary,
+  TimelineEvent,
   TimelineInfo,
   TimelineOp,
 } from "./types.js";
@@ -71,6 +74,8 @@ interface DiffRef {
   kind: DiffRow["kind"];
   before: number;
   after: number;
+  /** The archive segment, when an archive removed it */
+  segment?: string;
 }
 
 /** Timeline positions scanned per batch when a filter needs the ops' data. */
@@ -228,14 +233,25 @@ class Inspector implements InspectorApi {
       for (let p = req.offset; p < end; p++) positions.push(p);
       return { rows: this.timelineOps(positions), total: this.total, offset: req.offset, limit: req.limit };
     }
-    const key = JSON.stringify([this.total, req.agent, req.id ?? null, req.op ?? null, req.from ?? null, req.to ?? null, req.filter ?? null]);
-    if (this.opsCache?.key !== key) this.opsCache = { key, positions: this.matchingPositions(req, predicate) };
-    const positions = this.opsCache.positions;
+    const positions = this.matching(req, predicate);
     return { rows: this.timelineOps(positions.slice(req.offset, req.offset + req.limit)), total: positions.length, offset: req.offset, limit: req.limit };
   }
 
+  /** matchingPositions, kept for the last request (the one being scrolled). */
+  private matching(req: EventsRequest, predicate: ((doc: unknown) => boolean) | null): number[] {
+    const key = JSON.stringify([this.total, req.agent, req.id ?? null, req.op ?? null, req.from ?? null, req.to ?? null, req.filter ?? null]);
+    if (this.opsCache?.key !== key) this.opsCache = { key, positions: this.matchingPositions(req, predicate) };
+    return this.opsCache.positions;
+  }
+
+  async timelineEvents(req: EventsRequest = {}): Promise<TimelineEvent[]> {
+    const predicate = compileFilter(req.filter);
+    const plain = req.agent === undefined && !req.id && !req.op && !req.from && !req.to && !predicate;
+    return placeEvents(await eventsOf(this.dir, this.h), req, plain ? null : this.matching(req, predicate));
+  }
+
   /** Timeline positions whose op passes the request's conditions; the data is read only if the filter looks at it. */
-  private matchingPositions(req: OpsRequest, predicate: ((doc: unknown) => boolean) | null): number[] {
+  private matchingPositions(req: EventsRequest, predicate: ((doc: unknown) => boolean) | null): number[] {
     const { table, timeline, versions } = this.h;
     const agent = req.agent === undefined ? undefined : req.agent === null ? 0 : this.h.agents.names.indexOf(req.agent);
     const rec = req.id ? versions.recOf(req.id) : undefined;
@@ -440,16 +456,19 @@ class Inspector implements InspectorApi {
     this.checkAt(a);
     this.checkAt(b);
     const key = `${a}/${b}/${this.total}`;
-    if (this.diffCache?.key !== key) this.diffCache = { key, ...this.diffRefs(a, b) };
+    if (this.diffCache?.key !== key) {
+      const { refs } = this.diffRefs(a, b);
+      this.diffCache = { key, refs, counts: labelArchived(await eventsOf(this.dir, this.h), this.h, refs, b) };
+    }
     const { refs, counts } = this.diffCache;
     const slice = refs.slice(req.offset, req.offset + req.limit);
     const values = this.values(slice.flatMap((r) => [r.before, r.after]));
-    const rows = slice.map((r, i): DiffRow => ({ id: this.h.versions.ids[r.rec], kind: r.kind, before: values[2 * i], after: values[2 * i + 1] }));
+    const rows = slice.map((r, i): DiffRow => ({ id: this.h.versions.ids[r.rec], kind: r.kind, before: values[2 * i], after: values[2 * i + 1], ...(r.segment ? { segment: r.segment } : {}) }));
     return { rows, total: refs.length, offset: req.offset, limit: req.limit, counts };
   }
 
   /** Which records differ between states a and b, and how; values are read only where both hold one. */
-  private diffRefs(a: number, b: number): { refs: DiffRef[]; counts: DiffPage["counts"] } {
+  private diffRefs(a: number, b: number): { refs: DiffRef[] } {
     const { versions, timeline, table } = this.h;
     const [lo, hi] = a <= b ? [a, b] : [b, a];
     const touched = new Set<number>();
@@ -477,10 +496,7 @@ class Inspector implements InspectorApi {
         if (jsonEqual(values[2 * j], values[2 * j + 1])) unchanged.add(r);
       });
     }
-    const kept = unchanged.size === 0 ? refs : refs.filter((r) => !unchanged.has(r));
-    const counts = { added: 0, removed: 0, changed: 0 };
-    for (const r of kept) counts[r.kind]++;
-    return { refs: kept, counts };
+    return { refs: unchanged.size === 0 ? refs : refs.filter((r) => !unchanged.has(r)) };
   }
 
   async recordHistory(id: string): Promise<HistoryEntry[]> {
@@ -490,8 +506,11 @@ class Inspector implements InspectorApi {
     const list = versions.list(rec);
     const values = this.values(list.src);
     const ops = this.h.reader.many(list.src.filter((s) => s >= 0));
+    const events = await eventsOf(this.dir, this.h);
     const out: HistoryEntry[] = [];
     list.src.forEach((src, i) => {
+      const archived = src < 0 && i > 0 ? archiveEntry(events, rec, list.k[i], values[i - 1]) : null;
+      if (archived) out.push(archived);
       if (src < 0) return;
       const op = ops.get(src)!;
       out.push({ pos: table.pos(src), ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, before: i > 0 ? values[i - 1] : null, after: values[i], file: this.file(src), line: op.line });

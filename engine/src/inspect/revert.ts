@@ -14,7 +14,7 @@ import type { Doc } from "./types.js";
 
 /** The op being reverted: prev is the full record before it (null: it created the record). */
 export interface RevertTarget {
-  op: "set" | "delete";
+  op: "set" | "delete" | "archive";
   id: string;
   data: Doc | null;
   prev: Doc | null;
@@ -23,7 +23,7 @@ export interface RevertTarget {
 /** One later op on the same record: the record before and after it. */
 export interface LaterChange {
   pos: number;
-  op: "set" | "delete";
+  op: "set" | "delete" | "archive";
   before: Doc | null;
   after: Doc | null;
 }
@@ -70,11 +70,14 @@ export function undoOwnChange(target: RevertTarget, now: Doc | null, later: Late
   const fields = changedFields(target.prev, target.data);
   const keptLater = fieldsChangedLater(fields, later);
   if (target.op === "delete" && now === null) {
-    if (later.length > 0) return notApplicable(`"${id}" was created again and deleted again after this op (last ${opRef(later[later.length - 1])}); that later delete is what keeps it absent. Revert that op instead, or use the full revert to bring back the value before this delete.`, keptLater);
+    const last = later[later.length - 1];
+    if (last?.op === "archive") return notApplicable(`"${id}" was created again after this op, then archived (${opRef(last)}): it is absent from the live state because it is in the archive. Use the full revert to bring back the value before this delete.`, keptLater);
+    if (later.length > 0) return notApplicable(`"${id}" was created again and deleted again after this op (last ${opRef(last)}); that later delete is what keeps it absent. Revert that op instead, or use the full revert to bring back the value before this delete.`, keptLater);
     return { applicable: true, value: { ...target.prev }, restored: fields, keptLater: [], explanation: `This op deleted "${id}" and nothing touched it since: undoing it recreates the record as it was.` };
   }
   if (now === null) {
-    const deleter = [...later].reverse().find((c) => c.op === "delete");
+    const deleter = [...later].reverse().find((c) => c.op === "delete" || c.op === "archive");
+    if (deleter?.op === "archive") return notApplicable(`"${id}" was archived after this op (${opRef(deleter)}): it is in the archive, not the live state, so there is no current value to undo this op's change on. Use the full revert to restore the value before this op.`, keptLater);
     return notApplicable(deleter ? `"${id}" was deleted after this op, by ${opRef(deleter)}: undoing only this op's change would bring back a record that a later op removed. Use the full revert to restore the value before this op anyway.` : `"${id}" is not in the live state now (archived, or removed without an op): there is no current value to undo this op's change on. Use the full revert to restore the value before this op.`, keptLater);
   }
   const restored = fields.filter((f) => !keptLater.includes(f));

@@ -14,14 +14,14 @@ import type { OpslogErrorCode } from "../errors.js";
 import type { InspectOptions } from "./index.js";
 import { EngineWorkerFailed, startEngineWorker } from "./workers.js";
 import type {
-  AgentLane, ArchiveSegmentInfo, Column, Conflict, DiffPage, Doc, HistoryEntry, InspectorApi, LaneOp, LostWrite, OpsRequest, Page, PageRequest, Query,
-  RecordRow, RecordsRequest, RefreshResult, StoreSummary, TimelineInfo, TimelineOp,
+  AgentLane, ArchiveSegmentInfo, Column, Conflict, DiffPage, Doc, EventsRequest, HistoryEntry, InspectorApi, LaneOp, LostWrite, OpsRequest, Page, PageRequest, Query,
+  RecordRow, RecordsRequest, RefreshResult, StoreSummary, TimelineEvent, TimelineInfo, TimelineOp,
 } from "./types.js";
 
 type Method = Exclude<keyof InspectorApi, "dir">;
 
 export const INSPECTOR_METHODS: ReadonlySet<string> = new Set<Method>([
-  "summary", "timelineInfo", "ops", "op", "lanes", "laneOps", "records", "record", "columns", "diff", "recordHistory", "conflicts", "lostWrites", "archiveSegments", "archivePage", "posAtTime", "refresh", "close",
+  "summary", "timelineInfo", "ops", "op", "lanes", "laneOps", "records", "record", "columns", "diff", "recordHistory", "timelineEvents", "conflicts", "lostWrites", "archiveSegments", "archivePage", "posAtTime", "refresh", "close",
 ]);
 
 export interface ThreadOptions {
@@ -230,6 +230,7 @@ class InspectorThread implements InspectorApi {
   columns = (at?: number) => this.call<Column[]>("columns", at);
   diff = (a: number, b: number, page: PageRequest) => this.call<DiffPage>("diff", a, b, page);
   recordHistory = (id: string) => this.call<HistoryEntry[]>("recordHistory", id);
+  timelineEvents = (req?: EventsRequest) => this.call<TimelineEvent[]>("timelineEvents", req);
   conflicts = (page: PageRequest) => this.call<Page<Conflict>>("conflicts", page);
   lostWrites = (page: PageRequest) => this.call<Page<LostWrite>>("lostWrites", page);
   archiveSegments = () => this.call<ArchiveSegmentInfo[]>("archiveSegments");

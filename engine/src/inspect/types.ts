@@ -181,13 +181,16 @@ export interface RecordsRequest extends PageRequest {
 
 export interface DiffRow {
   id: string;
-  kind: "added" | "removed" | "changed";
+  /** "archived": the record left the state because an archive moved it to `segment` (not a delete) */
+  kind: "added" | "removed" | "changed" | "archived";
   before: Doc | null;
   after: Doc | null;
+  /** The archive segment it went to (kind "archived" only), e.g. "archive/archive-2026-Q1.json" */
+  segment?: string;
 }
 
 export interface DiffPage extends Page<DiffRow> {
-  counts: { added: number; removed: number; changed: number };
+  counts: { added: number; removed: number; changed: number; archived: number };
 }
 
 export interface OpsRequest extends PageRequest {
@@ -201,17 +204,52 @@ export interface OpsRequest extends PageRequest {
   filter?: Query;
 }
 
+/**
+ * One step of a record's history: an op (pos = its timeline position), or
+ * op "archive": an archive moved the record to `segment`, taking effect in
+ * the state after `pos` ops (file is the segment, line 0).
+ */
 export interface HistoryEntry {
   pos: number;
   ts: string;
   agent: string | null;
   clock: number | null;
-  op: "set" | "delete";
+  op: "set" | "delete" | "archive";
   before: Doc | null;
   after: Doc | null;
   file: string;
   line: number;
+  segment?: string;
 }
+
+/**
+ * An archive or a compaction, in its place in the timeline. Neither is an op:
+ * it takes effect between op position - 1 and op position, so the state after
+ * `position` ops includes it. opslog's archive() writes the segment and then
+ * compacts, so each archive comes with a compaction at the same position.
+ */
+export interface TimelineEvent {
+  kind: "archive" | "compaction";
+  position: number;
+  /** The chain link it closes */
+  epoch: number;
+  /** When the compaction's snapshot was taken (its timestamp), if readable */
+  time: string | null;
+  /** The snapshot the compaction wrote */
+  snapshot: string;
+  /** archive: the segment the records went to; null for a compaction */
+  segment: string | null;
+  /** archive: how many records it moved, and their ids (the first 1000, in id order) */
+  archivedCount: number;
+  archivedIds: string[];
+  /** The link's ops folded into the snapshot; null when that link's WALs are gone */
+  opsFolded: number | null;
+  /** Ops of the (filtered) Operations list before this event: where it goes in that list */
+  opsBefore: number;
+}
+
+/** Which events to list, placed among the ops the same filters keep (see ops()). */
+export type EventsRequest = Omit<OpsRequest, "offset" | "limit">;
 
 export interface OpRef {
   pos: number | null;
@@ -289,8 +327,10 @@ export interface InspectorApi {
   columns(at?: number): Promise<Column[]>;
   /** What changed between the states after a and after b ops */
   diff(a: number, b: number, page: PageRequest): Promise<DiffPage>;
-  /** Every op on one id across the chain, oldest first */
+  /** Every op on one id across the chain, oldest first, with the archives that moved it */
   recordHistory(id: string): Promise<HistoryEntry[]>;
+  /** Archives and compactions in timeline order; with filters, each placed among the ops they keep */
+  timelineEvents(req?: EventsRequest): Promise<TimelineEvent[]>;
   conflicts(page: PageRequest): Promise<Page<Conflict>>;
   lostWrites(page: PageRequest): Promise<Page<LostWrite>>;
   archiveSegments(): Promise<ArchiveSegmentInfo[]>;

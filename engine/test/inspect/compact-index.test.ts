@@ -51,7 +51,7 @@ describe("the compact index", () => {
     expect(history[2].before).toBeNull();
     expect(history[2].after).toEqual(task(4, "back"));
     const diff = await insp.diff(6, log.states.length - 1, ALL);
-    expect(diff.counts).toEqual({ added: 1, removed: 0, changed: 4 });
+    expect(diff.counts).toEqual({ added: 1, removed: 0, changed: 4, archived: 0 });
     await writer.close();
   });
 

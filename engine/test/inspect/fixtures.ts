@@ -187,5 +187,6 @@ export async function answers(insp: InspectorApi): Promise<Record<string, unknow
     conflicts: await insp.conflicts(ALL),
     lost: await insp.lostWrites(ALL),
     histories: await Promise.all(ids.slice(0, 25).map((id) => insp.recordHistory(id))),
+    events: await insp.timelineEvents(),
   };
 }

@@ -19,6 +19,14 @@ describe("changedFields", () => {
 });
 
 describe("undo only this op's change", () => {
+  it("is not offered on a record archived since, and says it is in the archive (not deleted)", () => {
+    const v2 = update.data!;
+    const undo = undoOwnChange(update, null, [{ pos: 40, op: "archive", before: v2, after: null }]);
+    expect(undo.applicable).toBe(false);
+    expect(undo.explanation).toMatch(/was archived after this op \(#40 \(archive\)\)/);
+    expect(undo.explanation).not.toMatch(/deleted/);
+  });
+
   it("reverses only the op's own fields when nothing changed later", () => {
     const now = { title: "Spec", status: "review", n: 1, tag: "x" };
     const undo = undoOwnChange(update, now, []);

@@ -1,13 +1,16 @@
-/** What changed between two versions of a record, top-level key by key. */
+/** What changed between two versions of a record, top-level key by key; a record an archive moved out says so, not "deleted". */
+import { segmentName } from "../state/eventRows";
+
 type Doc = Record<string, unknown> | null;
 
 function show(value: unknown): string {
   return value === undefined ? "—" : JSON.stringify(value);
 }
 
-export function DiffView({ before, after }: { before: Doc; after: Doc }) {
+export function DiffView({ before, after, archivedTo }: { before: Doc; after: Doc; archivedTo?: string }) {
   if (before === null && after === null) return <div className="muted">(no record on either side)</div>;
   if (before === null) return <div className="diff"><div className="diff-line added">created</div>{Object.keys(after!).map((k) => <DiffLine key={k} field={k} kind="added" after={after![k]} />)}</div>;
+  if (after === null && archivedTo) return <div className="diff"><div className="diff-line archived" title={archivedTo}>moved into {segmentName(archivedTo)} as it was</div></div>;
   if (after === null) return <div className="diff"><div className="diff-line removed">deleted</div></div>;
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   const changed = keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));

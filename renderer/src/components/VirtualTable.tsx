@@ -29,7 +29,10 @@ interface Props<T> {
   sort?: { field: string; dir: 1 | -1 };
   onSort?(field: string): void;
   testId: string;
-  rowTestId: string;
+  /** Each row's data-testid: one for all, or per row (e.g. "op-row" and "event-row") */
+  rowTestId: string | ((row: T) => string);
+  /** A row drawn whole, across every column (e.g. an event among ops); null: drawn by the columns */
+  wholeRow?(row: T): ReactNode | null;
   empty: ReactNode;
   rowClass?(row: T): string;
   /** An error code the view already shows above the table (e.g. "bad-filter" in the filter bar) */
@@ -88,10 +91,12 @@ export function VirtualTable<T>(props: Props<T>) {
           {items.map((item) => {
             const row = rowAt(item.index);
             const key = row ? props.rowKey(row) : null;
+            const whole = row && props.wholeRow ? props.wholeRow(row) : null;
+            const testId = row ? (typeof props.rowTestId === "string" ? props.rowTestId : props.rowTestId(row)) : undefined;
             const cls = ["vtable-row", item.index % 2 ? "odd" : "", key !== null && key === props.selectedKey ? "selected" : "", key !== null && key === props.highlightKey ? "highlight" : "", row && props.rowClass ? props.rowClass(row) : ""].join(" ");
             return (
-              <div key={item.key} role="row" aria-selected={key !== null && key === props.selectedKey} className={cls} data-testid={row ? props.rowTestId : undefined} data-key={key ?? undefined} style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, minWidth: width }} onClick={() => { if (row) { setFocusIndex(item.index); props.onSelect(row); } }}>
-                {row ? columns.map((c) => <div key={c.key} className="vtable-cell" style={{ width: c.width }}>{c.render(row)}</div>) : <div className="vtable-cell loading">…</div>}
+              <div key={item.key} role="row" aria-selected={key !== null && key === props.selectedKey} className={cls} data-testid={testId} data-key={key ?? undefined} style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, minWidth: width }} onClick={() => { if (row) { setFocusIndex(item.index); props.onSelect(row); } }}>
+                {whole ? <div className="vtable-cell whole" style={{ width }}>{whole}</div> : row ? columns.map((c) => <div key={c.key} className="vtable-cell" style={{ width: c.width }}>{c.render(row)}</div>) : <div className="vtable-cell loading">…</div>}
               </div>
             );
           })}

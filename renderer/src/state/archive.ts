@@ -1,6 +1,7 @@
 /** The Archive view: its segments, the open one, and that segment's paged records. */
 import { create } from "zustand";
 import type { ArchiveSegmentInfo, RecordRow } from "../../../electron/contract";
+import { useUi } from "./ui";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { createPaged } from "./paged";
@@ -15,9 +16,14 @@ interface ArchiveState extends FilterBar {
   fields: string[];
   idContains: string;
   setIdContains(text: string): void;
+  /** The archived record shown in the detail pane */
+  selected: RecordRow | null;
   error: ShownError | null;
   load(): Promise<void>;
   openSegment(path: string): void;
+  select(row: RecordRow | null): void;
+  /** Open `path` at the record `id` (from a diff or a record's history: "archived -> segment") */
+  showRecord(path: string, id: string): Promise<void>;
 }
 
 export const useArchive = create<ArchiveState>()((set, get) => ({
@@ -41,8 +47,22 @@ export const useArchive = create<ArchiveState>()((set, get) => ({
     }
   },
   openSegment(path) {
-    set({ open: path, fields: [] });
+    set({ open: path, fields: [], selected: null });
     void archiveRecords.getState().refresh();
+  },
+  selected: null,
+  select: (selected) => set({ selected }),
+  async showRecord(path, id) {
+    set({ open: path, fields: [], selected: null, idContains: id, filterText: "", filter: undefined, filterError: null });
+    void archiveRecords.getState().refresh();
+    try {
+      const page = await api.call("archive.page", { path, offset: 0, limit: 1000, idContains: id });
+      const row = page.rows.find((r) => r.id === id) ?? null;
+      set({ selected: row });
+      if (!row) useUi.getState().toast("error", `"${id}" is no longer in ${path}.`);
+    } catch (err) {
+      set({ error: errorText(err) });
+    }
   },
 }));
 

@@ -68,11 +68,11 @@ export const useSession = create<SessionState>()((set, get) => ({
 
 /** Another store is open: selections, queries and the replay cursor of the old one mean nothing here. */
 function forgetPreviousStore(): void {
-  useUi.setState({ selectedRecordId: null, selectedOpPos: null, warningsOpen: false });
+  useUi.setState({ selectedRecordId: null, selectedOpPos: null, selectedEventKey: null, warningsOpen: false });
   useReplay.setState({ info: null, cursor: 0 });
   useReplay.getState().pause();
   useRecordsQuery.setState({ filterText: "", filter: undefined, filterError: null, sort: undefined, idContains: "", columns: [], hidden: new Set() });
-  useArchive.setState({ open: null, filterText: "", filter: undefined, filterError: null, idContains: "" });
+  useArchive.setState({ open: null, filterText: "", filter: undefined, filterError: null, idContains: "", selected: null });
 }
 
 export const selectSummary = (s: SessionState) => s.current?.summary ?? null;

@@ -35,6 +35,8 @@ interface UiState {
   view: ViewName;
   selectedRecordId: string | null;
   selectedOpPos: number | null;
+  /** An archive or compaction row selected in Operations (its eventKey); selecting an op clears it */
+  selectedEventKey: string | null;
   warningsOpen: boolean;
   toasts: Toast[];
   confirmation: Confirmation | null;
@@ -43,6 +45,7 @@ interface UiState {
   setMenu(menu: MenuName | null): void;
   selectRecord(id: string | null): void;
   selectOp(pos: number | null): void;
+  selectEvent(key: string | null): void;
   toggleWarnings(open?: boolean): void;
   toast(kind: Toast["kind"], message: string, detail?: string): void;
   dismissToast(id: number): void;
@@ -56,6 +59,7 @@ export const useUi = create<UiState>()((set, get) => ({
   view: "records",
   selectedRecordId: null,
   selectedOpPos: null,
+  selectedEventKey: null,
   warningsOpen: false,
   toasts: [],
   confirmation: null,
@@ -63,7 +67,8 @@ export const useUi = create<UiState>()((set, get) => ({
   show: (view) => set({ view, openMenu: null }),
   setMenu: (openMenu) => set({ openMenu }),
   selectRecord: (id) => set({ selectedRecordId: id }),
-  selectOp: (pos) => set({ selectedOpPos: pos }),
+  selectOp: (pos) => set({ selectedOpPos: pos, selectedEventKey: null }),
+  selectEvent: (key) => set({ selectedEventKey: key, selectedOpPos: null }),
   toggleWarnings: (open) => set({ warningsOpen: open ?? !get().warningsOpen }),
   toast(kind, message, detail) {
     const id = nextToast++;

@@ -1,5 +1,5 @@
 /** Archive: segments with their periods and counts; open one to browse its records. */
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo } from "react";
 import { useStore } from "zustand";
 import type { RecordRow } from "../../../electron/contract";
 import { archiveRecords, useArchive } from "../state/archive";
@@ -14,7 +14,7 @@ const ID_COLUMN = { key: "id", label: "_id", width: 170, render: (r: RecordRow) 
 export function ArchiveView() {
   const revision = useSession((s) => s.revision);
   const a = useArchive();
-  const [selected, setSelected] = useState<RecordRow | null>(null);
+  const selected = useArchive((s) => s.selected);
   // The segment's own fields as columns, as the Records view shows the live ones.
   const columns = useMemo(() => [ID_COLUMN, ...a.fields.map((field) => ({ key: field, label: field, width: 160, render: (r: RecordRow) => cellText(r.data[field]) }))], [a.fields]);
   useEffect(() => {
@@ -41,9 +41,9 @@ export function ArchiveView() {
           <ArchiveCount filtered={Boolean(a.filter || a.idContains)} />
         </div>
         {a.filterError ? <div className="filter-error" role="alert">{a.filterError}</div> : null}
-        <VirtualTable source={archiveRecords} columns={columns} rowKey={(r: RecordRow) => r.id} selectedKey={selected?.id ?? null} onSelect={(r: RecordRow) => setSelected(r)} testId="archive-table" rowTestId="archive-row" empty="No archived record matches." />
+        <VirtualTable source={archiveRecords} columns={columns} rowKey={(r: RecordRow) => r.id} selectedKey={selected?.id ?? null} onSelect={(r: RecordRow) => a.select(r)} testId="archive-table" rowTestId="archive-row" empty="No archived record matches." />
       </section>
-      <aside className="detail-pane">{selected ? <><div className="panel-title mono">{selected.id}</div><JsonView value={selected.data} /></> : <div className="muted">Select an archived record.</div>}</aside>
+      <aside className="detail-pane" data-testid="archive-detail">{selected ? <><div className="panel-title mono">{selected.id}</div><JsonView value={selected.data} /></> : <div className="muted">Select an archived record.</div>}</aside>
     </div>
   );
 }

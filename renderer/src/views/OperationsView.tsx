@@ -1,7 +1,7 @@
-/** Operations: the merged timeline in replay order, filterable, each op with its data, prev and their diff. */
+/** Operations: the merged timeline in replay order, filterable, each op with its data, prev and their diff; archives and compactions as rows in their places. */
 import { useEffect, useMemo } from "react";
 import { useStore } from "zustand";
-import type { TimelineOp } from "../../../electron/contract";
+import type { TimelineEvent, TimelineOp } from "../../../electron/contract";
 import { ops, useOpsFilters } from "../state/ops";
 import { useDetail } from "../state/detail";
 import { useReplay } from "../state/replay";
@@ -14,6 +14,10 @@ import { DiffView } from "../components/DiffView";
 import { JsonView } from "../components/JsonView";
 import { shortTime } from "../components/format";
 import { PaneError } from "../components/PaneError";
+import { useTimelineEvents } from "../state/events";
+import { describeEvent, eventKey, isEvent } from "../state/eventRows";
+import type { OpsRow } from "../state/eventRows";
+import { EventDetail } from "./EventDetail";
 
 export const OP_COLUMNS: TableColumn<TimelineOp>[] = [
   { key: "pos", label: "#", width: 70, render: (o) => <span className="mono">{o.pos}</span> },
@@ -31,12 +35,20 @@ export function OperationsView() {
   const f = useOpsFilters();
   const selected = useUi((s) => s.selectedOpPos);
   const selectOp = useUi((s) => s.selectOp);
+  const selectedEvent = useUi((s) => s.selectedEventKey);
+  const shownEvent = useTimelineEvents((s) => s.events.find((e) => eventKey(e) === selectedEvent));
   const total = useStore(ops, (s) => s.total);
   const opsError = useStore(ops, (s) => s.error);
   useEffect(() => {
     void ops.getState().refresh();
+    void useTimelineEvents.getState().load();
   }, [revision]);
   const columns = useMemo(() => OP_COLUMNS, []);
+  const onSelect = (row: OpsRow) => {
+    if (!isEvent(row)) return selectOp(row.pos);
+    useUi.getState().selectEvent(eventKey(row));
+    useReplay.getState().seek(row.position);
+  };
   return (
     <div className="split">
       <section className="main-pane">
@@ -55,13 +67,24 @@ export function OperationsView() {
           <label className="muted" title="Times are UTC, as shown in the list">from <input type="datetime-local" step="1" value={f.from} onChange={(e) => f.set({ from: e.target.value })} /></label>
           <label className="muted" title="Times are UTC, as shown in the list">to <input type="datetime-local" step="1" value={f.to} onChange={(e) => f.set({ to: e.target.value })} /></label>
           <input className="mono ops-query" placeholder='op query: {"data.status": "done"}' value={f.filterText} onChange={(e) => f.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && void f.applyFilter()} aria-invalid={Boolean(f.filterError)} data-testid="ops-query" spellCheck={false} title="A MongoDB-style query over the op's fields (ts, agent, clock, op, id, data, prev); Enter applies" />
-          <span className="result-count" data-testid="ops-total">{total === null ? "…" : `${total.toLocaleString()} ops`}</span>
+          <span className="result-count" data-testid="ops-total">{total === null ? "…" : `${(total - f.eventCount).toLocaleString()} ops`}</span>
+          {total !== null && f.eventCount > 0 ? <span className="muted small" title="Archives and compactions, shown in their places among the ops">+ {f.eventCount.toLocaleString()} {f.eventCount === 1 ? "event" : "events"}</span> : null}
         </div>
         {f.filterError || opsError?.code === "bad-filter" ? <div className="filter-error" role="alert" data-testid="ops-query-error">{f.filterError ?? opsError?.message}</div> : null}
-        <VirtualTable source={ops} columns={columns} rowKey={(o) => String(o.pos)} selectedKey={selected === null ? null : String(selected)} onSelect={(o) => selectOp(o.pos)} testId="ops-table" rowTestId="op-row" errorShownAbove="bad-filter" empty="No op matches these filters." />
+        <VirtualTable source={ops} columns={columns} rowKey={(r) => (isEvent(r) ? eventKey(r) : String(r.pos))} selectedKey={selectedEvent ?? (selected === null ? null : String(selected))} onSelect={onSelect} wholeRow={(r) => (isEvent(r) ? <EventRow event={r} /> : null)} rowClass={(r) => (isEvent(r) ? "event-row" : "")} testId="ops-table" rowTestId={(r) => (isEvent(r) ? "event-row" : "op-row")} errorShownAbove="bad-filter" empty="No op matches these filters." />
       </section>
-      {selected !== null ? <OpDetail pos={selected} /> : <aside className="detail-pane empty-detail">Select an op to see its data, what it replaced, and who wrote it.</aside>}
+      {shownEvent ? <EventDetail event={shownEvent} /> : selected !== null ? <OpDetail pos={selected} /> : <aside className="detail-pane empty-detail">Select an op to see its data, what it replaced, and who wrote it.</aside>}
     </div>
+  );
+}
+
+/** An archive or a compaction among the ops: not an op, so one line across the columns. */
+function EventRow({ event }: { event: TimelineEvent }) {
+  return (
+    <span className="event-line">
+      <span className={`op-badge ${event.kind}`}>{event.kind}</span> <b>{describeEvent(event)}</b>
+      <span className="muted mono"> before op #{event.position}{event.time ? ` · ${shortTime(event.time)}` : ""}</span>
+    </span>
   );
 }
 

@@ -1,4 +1,4 @@
-/** One record: its JSON, every op that touched it (with diffs), and, when writable, edit and delete. */
+/** One record: its JSON, every op that touched it (with diffs) and every archive that moved it, and, when writable, edit and delete. */
 import { useEffect, useState } from "react";
 import { api } from "../api/client";
 import { useDetail } from "../state/detail";
@@ -10,6 +10,7 @@ import { DiffView } from "../components/DiffView";
 import { runAction } from "../components/ActionsBar";
 import { shortTime } from "../components/format";
 import { PaneError } from "../components/PaneError";
+import { ArchivedHistoryItem } from "../components/ArchivedHistoryItem";
 
 export function RecordDetail({ id }: { id: string }) {
   const revision = useSession((s) => s.revision);
@@ -34,9 +35,9 @@ export function RecordDetail({ id }: { id: string }) {
       </div>
       {error ? <PaneError error={error} /> : null}
       {editing && shown?.value ? <RecordEditor id={id} initial={shown.value} onDone={() => setEditing(false)} /> : <JsonView value={shown?.value ?? null} />}
-      <h3>History <span className="muted">({shown?.history.length ?? 0} ops)</span></h3>
+      <h3>History <span className="muted">({shown?.history.filter((h) => h.op !== "archive").length ?? 0} ops)</span></h3>
       <div className="history-list">
-        {shown?.history.slice().reverse().map((h) => (
+        {shown?.history.slice().reverse().map((h) => h.op === "archive" ? <ArchivedHistoryItem key={`archive-${h.pos}`} id={id} entry={h} /> : (
           <div key={h.pos} className="history-item" data-testid="history-item">
             <div className="history-head">
               <span className={`op-badge ${h.op}`}>{h.op}</span>

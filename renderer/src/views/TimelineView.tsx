@@ -1,11 +1,11 @@
 /**
  * Timeline replay: scrub through every position, step, play at speed, or
  * jump to a time; the state table, the current op and both diffs follow the
- * one replay cursor.
+ * one replay cursor. Archives and compactions are marked on the scrubber.
  */
 import { useEffect, useMemo } from "react";
 import { useStore } from "zustand";
-import type { DiffPage, RecordRow } from "../../../electron/contract";
+import type { DiffPage, DiffRow, RecordRow, TimelineEvent } from "../../../electron/contract";
 import { useReplay } from "../state/replay";
 import type { Speed } from "../state/replay";
 import { stateRecords, useReplayPanes } from "../state/replayPanes";
@@ -17,6 +17,9 @@ import { useRecordsQuery } from "../state/records";
 import { DiffView } from "../components/DiffView";
 import { cellText, shortTime } from "../components/format";
 import { PaneError } from "../components/PaneError";
+import { ArchiveLink } from "../components/ArchiveLink";
+import { useTimelineEvents } from "../state/events";
+import { describeEvent, segmentName } from "../state/eventRows";
 
 const ID_COLUMN: TableColumn<RecordRow> = { key: "id", label: "_id", width: 150, render: (r) => <span className="mono">{r.id}</span> };
 const RAW_COLUMN: TableColumn<RecordRow> = { key: "data", label: "record at this position", width: 640, render: (r) => <span className="mono muted">{cellText(r.data)}</span> };
@@ -29,6 +32,7 @@ export function TimelineView() {
   const diffNow = useReplayPanes((s) => s.diffNow);
   useEffect(() => {
     void useReplay.getState().loadInfo();
+    void useTimelineEvents.getState().load();
   }, [revision]);
   useEffect(() => {
     void useReplayPanes.getState().load();
@@ -54,7 +58,6 @@ export function TimelineView() {
 function Scrubber() {
   const { cursor, info, playing, speed, seek, step, play, pause, setSpeed, jumpToTime, error } = useReplay();
   const total = info?.total ?? 0;
-  const boundaries = info?.links.slice(1).map((l) => l.startPos) ?? [];
   return (
     <div className="scrubber-bar">
       <button data-testid="replay-start" onClick={() => seek(0)} disabled={cursor <= 0} title="The oldest state on disk (Home)">⇤</button>
@@ -69,7 +72,7 @@ function Scrubber() {
       </select>
       <div className="scrubber-track">
         <input type="range" min={0} max={total} value={cursor} onChange={(e) => seek(Number(e.target.value))} data-testid="scrubber" aria-label="Replay position" />
-        {boundaries.map((b) => <span key={b} className="compaction-tick" style={{ left: `${total ? (b / total) * 100 : 0}%` }} title={`compaction: a new snapshot starts at #${b}`} />)}
+        <EventMarkers total={total} seek={seek} />
       </div>
       <span className="replay-pos mono" data-testid="replay-pos">{cursor.toLocaleString()} / {total.toLocaleString()}</span>
       <input type="datetime-local" step="1" aria-label="Jump to time" data-testid="jump-time" onChange={(e) => e.target.value && void jumpToTime(e.target.value)} title="Jump to the state at this time (UTC)" />
@@ -78,18 +81,39 @@ function Scrubber() {
   );
 }
 
+/** One marker per position where archives or compactions took effect; hover says what, a click goes there. */
+function EventMarkers({ total, seek }: { total: number; seek(pos: number): void }) {
+  const events = useTimelineEvents((s) => s.events);
+  const byPosition = new Map<number, TimelineEvent[]>();
+  for (const e of events) byPosition.set(e.position, [...(byPosition.get(e.position) ?? []), e]);
+  return [...byPosition].map(([position, here]) => {
+    const archive = here.some((e) => e.kind === "archive");
+    const title = `at #${position}: ${here.map(describeEvent).join("; ")}`;
+    return <button key={position} className={`event-marker ${archive ? "archive" : "compaction"}`} style={{ left: `${total ? (position / total) * 100 : 0}%` }} title={title} aria-label={title} data-testid="event-marker" data-position={position} onClick={() => seek(position)} />;
+  });
+}
+
+/** The events that took effect right after the cursor's op: they are in this position's state and in its diff. */
+function EventsAtCursor() {
+  const cursor = useReplay((s) => s.cursor);
+  const here = useTimelineEvents((s) => s.events).filter((e) => e.position === cursor);
+  if (here.length === 0) return null;
+  return <div className="cursor-events small" data-testid="cursor-events">then, before the next op: {here.map(describeEvent).join(" · ")}</div>;
+}
+
 function CurrentOp() {
   const cursor = useReplay((s) => s.cursor);
   const op = useReplayPanes((s) => s.currentOp);
   const error = useReplayPanes((s) => s.error);
   if (error) return <PaneError error={error} />;
-  if (cursor === 0) return <div className="current-op muted" data-testid="current-op">Position 0: the oldest state on disk, before any op in the timeline.</div>;
+  if (cursor === 0) return <div className="current-op muted" data-testid="current-op">Position 0: the oldest state on disk, before any op in the timeline.<EventsAtCursor /></div>;
   if (!op) return <div className="current-op muted">…</div>;
   return (
     <div className="current-op" data-testid="current-op">
       <span className={`op-badge ${op.op}`}>{op.op}</span> <b className="mono">{op.id}</b> by {op.agent ?? "the writer"}
       {op.clock !== null ? <span className="muted"> (clock {op.clock})</span> : null} <span className="muted">at {shortTime(op.ts)} · #{op.pos} · {op.file}:{op.line}</span>
       <button className="link" onClick={() => { useUi.getState().selectOp(op.pos); useUi.getState().show("operations"); }}>details</button>
+      <EventsAtCursor />
     </div>
   );
 }
@@ -127,14 +151,20 @@ function DiffList({ title, page, testId }: { title: string; page: DiffPage | nul
   return (
     <div className="diff-list" data-testid={testId}>
       <h3>{title}</h3>
-      {page ? <div className="small muted">{page.counts.added} added · {page.counts.changed} changed · {page.counts.removed} removed</div> : null}
+      {page ? <div className="small muted">{page.counts.added} added · {page.counts.changed} changed · {page.counts.removed} removed{page.counts.archived ? ` · ${page.counts.archived} archived` : ""}</div> : null}
       {page?.rows.map((row) => (
-        <div key={row.id} className="diff-item">
-          <div className="mono"><span className={`kind ${row.kind}`}>{row.kind}</span> {row.id}</div>
-          <DiffView before={row.before} after={row.after} />
+        <div key={row.id} className="diff-item" data-testid="diff-row" data-kind={row.kind}>
+          <div className="mono"><DiffKind row={row} /> {row.id}{row.kind === "archived" && row.segment ? <ArchiveLink segment={row.segment} id={row.id} label="open in Archive" /> : null}</div>
+          <DiffView before={row.before} after={row.after} archivedTo={row.segment} />
         </div>
       ))}
       {page && page.total > page.rows.length ? <div className="muted small">…and {page.total - page.rows.length} more</div> : null}
     </div>
   );
+}
+
+/** "archived → segment" for a record an archive moved out (not a delete); else the kind. */
+function DiffKind({ row }: { row: DiffRow }) {
+  if (row.kind !== "archived") return <span className={`kind ${row.kind}`}>{row.kind}</span>;
+  return <span className="kind archived" title={`An archive moved it to ${row.segment}: not a delete`}>archived → {segmentName(row.segment ?? "")}</span>;
 }

@@ -1,0 +1,188 @@
+/**
+ * Archives and compactions as events of the timeline. Neither writes an op:
+ * opslog's compact() writes a snapshot and starts a new WAL, and archive()
+ * writes the records into a segment and then compacts, so archived records
+ * leave the state at the end of a chain link with no delete in any WAL.
+ * This file finds, at each link's end, the compaction and which records an
+ * archive moved to which segment, so that diffs and record histories can say
+ * "archived -> segment" where a replay alone would say "deleted". Reads only.
+ */
+import { join } from "node:path";
+import { readArchiveSegmentFile } from "../archive.js";
+import { jsonEqual } from "./conflicts.js";
+import type { History } from "./history.js";
+import { SNAPSHOT_ABSENT, compareIds } from "./versions.js";
+import type { DiffPage, DiffRow, Doc, EventsRequest, HistoryEntry, TimelineEvent } from "./types.js";
+
+/** Where an archive removed a record: from state k on, it is in `segment`. */
+export interface ArchiveMark {
+  k: number;
+  segment: string;
+  time: string | null;
+}
+
+/** An event with every archived id (the API gives the first IDS_SHOWN). */
+export type StoreEvent = Omit<TimelineEvent, "archivedIds" | "opsBefore"> & { ids: string[] };
+
+export interface StoreEvents {
+  /** In timeline order; at one position, an archive comes before its compaction */
+  list: StoreEvent[];
+  /** Per record number: the archives that moved it, oldest first */
+  marks: Map<number, ArchiveMark[]>;
+}
+
+interface Segment {
+  path: string;
+  /** Its timestamp: the last time an archive wrote to it */
+  ms: number;
+  records: Record<string, unknown>;
+}
+
+const IDS_SHOWN = 1000;
+
+/** Computed once per built history (a rebuild makes a new one; tailing adds no link ends). */
+const cache = new WeakMap<History, Promise<StoreEvents>>();
+
+export function eventsOf(dir: string, h: History): Promise<StoreEvents> {
+  let found = cache.get(h);
+  if (!found) cache.set(h, (found = findEvents(dir, h)));
+  return found;
+}
+
+async function findEvents(dir: string, h: History): Promise<StoreEvents> {
+  const segments = await readSegments(dir, h);
+  const marks = new Map<number, ArchiveMark[]>();
+  const list: StoreEvent[] = [];
+  const removedAt = new Map(h.jumps.map((j) => [j.epoch, j.removed]));
+  for (const link of h.links) {
+    if (link.next === null) continue;
+    const time = h.snapshotInfo.get(link.next)?.timestamp ?? null;
+    const opsFolded = link.wals.length === 0 && link.missing.length > 0 ? null : link.endPos - link.startPos;
+    const base = { position: link.endPos, epoch: link.epoch, time, snapshot: link.next, opsFolded, archivedCount: 0 };
+    const startMs = link.snapshot ? Date.parse(h.snapshotInfo.get(link.snapshot)?.timestamp ?? "") : NaN;
+    const bySegment = archivedBySegment(h, segments, removedAt.get(link.epoch) ?? [], link.endPos, startMs);
+    for (const segment of [...bySegment.keys()].sort()) {
+      const ids = bySegment.get(segment)!.sort(compareIds);
+      list.push({ ...base, kind: "archive", segment, ids, archivedCount: ids.length });
+      for (const id of ids) {
+        const rec = h.versions.recOf(id)!;
+        const mark = { k: link.endPos, segment, time };
+        const recMarks = marks.get(rec);
+        if (recMarks) recMarks.push(mark);
+        else marks.set(rec, [mark]);
+      }
+    }
+    list.push({ ...base, kind: "compaction", segment: null, ids: [] });
+  }
+  return { list, marks };
+}
+
+/** Every readable archive segment; an unreadable one is warned about by the Archive view, not here. */
+async function readSegments(dir: string, h: History): Promise<Segment[]> {
+  const out: Segment[] = [];
+  for (const entry of h.scan.archives) {
+    try {
+      const segment = await readArchiveSegmentFile(join(dir, entry.path));
+      const ms = Date.parse(segment.timestamp);
+      out.push({ path: entry.path, ms: Number.isNaN(ms) ? Infinity : ms, records: segment.records });
+    } catch {
+      // left out: its records stay "removed", which is all that can be said of them
+    }
+  }
+  return out;
+}
+
+/**
+ * Which of the records a link's snapshot left out went into which segment.
+ * A segment is written just before the compaction that ends the link, so one
+ * last written before the link began cannot hold them. Where several segments
+ * hold the id, the one holding the value the record had wins; else the oldest.
+ */
+function archivedBySegment(h: History, segments: Segment[], removed: string[], k: number, startMs: number): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const id of removed) {
+    const candidates = segments.filter((s) => Object.hasOwn(s.records, id) && !(s.ms < startMs));
+    if (candidates.length === 0) continue; // gone without an archive: a chain mismatch, not an archive
+    let chosen = candidates[0];
+    if (candidates.length > 1) {
+      const before = valueBeforeRemoval(h, h.versions.recOf(id)!, k);
+      chosen = candidates.find((s) => jsonEqual(s.records[id], before)) ?? candidates.reduce((a, b) => (b.ms < a.ms ? b : a));
+    }
+    const ids = out.get(chosen.path);
+    if (ids) ids.push(id);
+    else out.set(chosen.path, [id]);
+  }
+  return out;
+}
+
+/** The value rec had just before a snapshot at state k left it out. */
+function valueBeforeRemoval(h: History, rec: number, k: number): Doc | null {
+  const { k: ks, src } = h.versions.list(rec);
+  const i = ks.findIndex((kk, j) => kk === k && src[j] === SNAPSHOT_ABSENT);
+  const before = i > 0 ? src[i - 1] : SNAPSHOT_ABSENT;
+  if (before >= 0) return h.reader.many([before]).get(before)!.data;
+  return before === SNAPSHOT_ABSENT ? null : h.versions.snapshotValue(before);
+}
+
+/** The archive that put rec where it is in state `at` (absent because archived), or null. */
+export function archiveMarkAt(events: StoreEvents, h: History, rec: number, at: number): ArchiveMark | null {
+  const marks = events.marks.get(rec);
+  const mark = marks?.filter((m) => m.k <= at).pop();
+  if (!mark) return null;
+  const { k: ks, src } = h.versions.list(rec);
+  let i = ks.length - 1;
+  while (i >= 0 && ks[i] > at) i--;
+  return i >= 0 && ks[i] === mark.k && src[i] === SNAPSHOT_ABSENT ? mark : null;
+}
+
+/** Relabel the "removed" rows an archive removed (as of state b), and count the kinds. */
+export function labelArchived(events: StoreEvents, h: History, refs: { rec: number; kind: DiffRow["kind"]; segment?: string }[], b: number): DiffPage["counts"] {
+  const counts = { added: 0, removed: 0, changed: 0, archived: 0 };
+  for (const ref of refs) {
+    const mark = ref.kind === "removed" ? archiveMarkAt(events, h, ref.rec, b) : null;
+    if (mark) {
+      ref.kind = "archived";
+      ref.segment = mark.segment;
+    }
+    counts[ref.kind]++;
+  }
+  return counts;
+}
+
+/** The history entry of the archive that removed rec at state k, if an archive did. */
+export function archiveEntry(events: StoreEvents, rec: number, k: number, before: Doc | null): HistoryEntry | null {
+  const mark = events.marks.get(rec)?.find((m) => m.k === k);
+  if (!mark) return null;
+  return { pos: k, ts: mark.time ?? "", agent: null, clock: null, op: "archive", before, after: null, file: mark.segment, line: 0, segment: mark.segment };
+}
+
+/**
+ * The events for a list of ops filtered by `req`: with an id, only the
+ * archives that moved it; with a time range, those inside it. Each says how
+ * many of the listed ops (their sorted timeline `positions`; null = all ops)
+ * come before it.
+ */
+export function placeEvents(events: StoreEvents, req: EventsRequest, positions: number[] | null): TimelineEvent[] {
+  const from = req.from ? Date.parse(req.from) : NaN;
+  const to = req.to ? Date.parse(req.to) : NaN;
+  const out: TimelineEvent[] = [];
+  for (const { ids, ...event } of events.list) {
+    if (req.id && !ids.includes(req.id)) continue;
+    const ms = event.time === null ? NaN : Date.parse(event.time);
+    if (!Number.isNaN(ms) && (ms < from || ms > to)) continue;
+    out.push({ ...event, archivedIds: ids.slice(0, IDS_SHOWN), opsBefore: positions ? lowerBound(positions, event.position) : event.position });
+  }
+  return out;
+}
+
+/** How many of the sorted `values` are below x. */
+function lowerBound(values: number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
