@@ -86,7 +86,9 @@ export class LaneReader {
   private fh: FileHandle | null = null;
   private size = 0;
   private position: number;
-  private carry = Buffer.alloc(0);
+  /** The partial last line so far, as read (joined once its newline arrives: a long line is never rescanned) */
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
   private done = false;
   private ahead: Promise<Buffer> | null = null;
 
@@ -126,11 +128,21 @@ export class LaneReader {
     if (raw.length === 0) return this.finish(); // the file shrank under us: keep what we have
     this.position += raw.length;
     if (this.position < this.size) this.ahead = this.readAt(this.position);
+    const final = this.final && this.position >= this.size;
+    // Still inside one long line: keep the chunk and scan nothing yet, so each byte is scanned once.
+    if (this.carryBytes > 0 && !final && raw.indexOf(NEWLINE) === -1) {
+      this.carry.push(raw);
+      this.carryBytes += raw.length;
+      return [];
+    }
     // The partial line carried over goes first.
-    const buffer = this.carry.length === 0 ? raw : Buffer.concat([this.carry, raw]);
+    const buffer = this.carryBytes === 0 ? raw : Buffer.concat([...this.carry, raw], this.carryBytes + raw.length);
     const ops: ScannedOp[] = [];
-    const part = parseLines(buffer, { fileIdx: this.fileIdx, base: this.end, firstLine: this.nextLine, final: this.final && this.position >= this.size }, ops, this.skipped);
-    this.carry = Buffer.from(buffer.subarray(part.end - this.end));
+    const part = parseLines(buffer, { fileIdx: this.fileIdx, base: this.end, firstLine: this.nextLine, final }, ops, this.skipped);
+    const rest = buffer.subarray(part.end - this.end);
+    // A copy, so that the chunk (64 KB) is not kept alive by a short leftover.
+    this.carry = rest.length === 0 ? [] : [Buffer.from(rest)];
+    this.carryBytes = rest.length;
     this.end = part.end;
     this.nextLine = part.nextLine;
     return ops;
@@ -144,7 +156,8 @@ export class LaneReader {
 
   private async finish(): Promise<null> {
     this.done = true;
-    this.carry = Buffer.alloc(0);
+    this.carry = [];
+    this.carryBytes = 0;
     await this.ahead?.catch(() => null); // never close the file under a read
     this.ahead = null;
     await this.fh?.close();
