@@ -14,6 +14,7 @@ import { fullPrev } from "../delta.js";
 import { validateOp } from "../validate.js";
 import { canonicalMs } from "./optable.js";
 import type { Doc } from "./types.js";
+import { explainMergedLine } from "./undo-fault.js";
 
 /** One op as it stands in its WAL: parsed, and held only while it is indexed and replayed. */
 export interface ScannedOp {
@@ -198,7 +199,13 @@ function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLi
     const lineText = ascii ? text.slice(start, end) : buffer.toString("utf-8", start, end);
     if (lineText.charCodeAt(0) === 0x7b /* { */ || lineText.trim() !== "") {
       const parsed = parseOp(lineText);
-      if (typeof parsed === "string") skipped.push({ line, reason: unterminated ? `torn last line (a crash mid-append?): ${parsed}` : parsed, torn: unterminated });
+      const merged = typeof parsed === "string" ? explainMergedLine(lineText, parseOp) : null;
+      if (merged) {
+        skipped.push({ line, reason: merged.reason, torn: false });
+        // The appended op is whole after the fragment: index it where it starts.
+        const skip = ascii ? merged.at : Buffer.byteLength(lineText.slice(0, merged.at));
+        ops.push(Object.assign(merged.appended, { fileIdx, line, offset: base + start + skip, length: end - start - skip }));
+      } else if (typeof parsed === "string") skipped.push({ line, reason: unterminated ? `torn last line (a crash mid-append?): ${parsed}` : parsed, torn: unterminated });
       else {
         parsed.fileIdx = fileIdx;
         parsed.line = line;
