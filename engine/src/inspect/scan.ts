@@ -6,6 +6,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { OpslogError } from "../errors.js";
 import { isProcessAlive, readLockPid } from "../lock.js";
+import { checkManifestPaths } from "../manifest.js";
 import { validateManifest } from "../validate.js";
 import type { Manifest } from "../types.js";
 import type { LockInfo, StoreWarning } from "./types.js";
@@ -77,11 +78,14 @@ export async function readManifestTolerantly(dir: string): Promise<{ manifest: M
   } catch (err) {
     throw new OpslogError("bad-manifest", `${path} is not valid JSON (${(err as Error).message}). Restore it from a backup, or look for manifest.json.tmp beside it.`, { file: path });
   }
+  let manifest: Manifest;
   try {
-    return { manifest: validateManifest(raw), mtime };
+    manifest = validateManifest(raw);
   } catch (err) {
     throw new OpslogError("bad-manifest", `${path}: ${(err as Error).message}. Fix that field, or restore the file from a backup.`, { file: path });
   }
+  await checkManifestPaths(dir, manifest); // before any file it names is looked at
+  return { manifest, mtime };
 }
 
 export async function scanDirectory(dir: string): Promise<DirectoryScan> {
