@@ -62,6 +62,17 @@ export interface SkippedWalLine {
   torn: boolean;
 }
 
+/** Why a file could not be read: the system's error code (EACCES, EPERM, EIO...) and message. */
+export interface UnreadableFile {
+  code: string;
+  message: string;
+}
+
+/** The error a read failed with, as UnreadableFile. */
+export function unreadableFrom(err: unknown): UnreadableFile {
+  return { code: (err as NodeJS.ErrnoException).code ?? "EIO", message: (err as Error).message };
+}
+
 export interface WalRead {
   ops: ScannedOp[];
   skipped: SkippedWalLine[];
@@ -69,6 +80,8 @@ export interface WalRead {
   end: number;
   /** Number of the next line to read */
   nextLine: number;
+  /** Set when the file could not be read (from `end` on): not a torn line */
+  unreadable: UnreadableFile | null;
 }
 
 const NEWLINE = 0x0a;
@@ -84,6 +97,8 @@ export class LaneReader {
   /** Byte offset after the last complete line read */
   end: number;
   nextLine: number;
+  /** Why the file (from `end` on) could not be read; null if it could, or is simply gone */
+  unreadable: UnreadableFile | null = null;
   private fh: FileHandle | null = null;
   private size = 0;
   private position: number;
@@ -114,7 +129,9 @@ export class LaneReader {
       try {
         this.fh = await open(join(this.dir, this.path), "r");
         this.size = (await this.fh.stat()).size;
-      } catch {
+      } catch (err) {
+        // Gone (a compaction elsewhere) reads as empty; anything else (EACCES, EPERM...) is said as it is.
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") this.unreadable = unreadableFrom(err);
         return this.finish();
       }
       if (this.size <= this.position) {
@@ -124,7 +141,14 @@ export class LaneReader {
     }
     if (this.position >= this.size) return this.finish();
     // The next chunk was read ahead while the last one was parsed; start reading the one after.
-    const raw = await (this.ahead ?? this.readAt(this.position));
+    let raw: Buffer;
+    try {
+      raw = await (this.ahead ?? this.readAt(this.position));
+    } catch (err) {
+      this.ahead = null;
+      this.unreadable = unreadableFrom(err); // e.g. EIO: the ops read so far stand
+      return this.finish();
+    }
     this.ahead = null;
     if (raw.length === 0) return this.finish(); // the file shrank under us: keep what we have
     this.position += raw.length;
@@ -177,7 +201,7 @@ export async function readWalLines(dir: string, path: string, fileIdx: number, o
   const reader = new LaneReader(dir, path, fileIdx, offset, firstLine, final, chunkBytes);
   const ops: ScannedOp[] = [];
   for (let chunk = await reader.next(); chunk; chunk = await reader.next()) for (const op of chunk) ops.push(op);
-  return { ops, skipped: reader.skipped, end: reader.end, nextLine: reader.nextLine };
+  return { ops, skipped: reader.skipped, end: reader.end, nextLine: reader.nextLine, unreadable: reader.unreadable };
 }
 
 function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLine: number; final: boolean }, ops: ScannedOp[], skipped: SkippedWalLine[]): { end: number; nextLine: number } {

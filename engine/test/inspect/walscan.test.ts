@@ -35,7 +35,7 @@ describe("reading WAL lines with positions", () => {
     const first = await readWalLines(dir, "wal.jsonl", 0, 0, 1, false);
     await appendFile(join(dir, "wal.jsonl"), lines[1].slice(0, 10));
     const partial = await readWalLines(dir, "wal.jsonl", 0, first.end, first.nextLine, false, 4);
-    expect(partial).toEqual({ ops: [], skipped: [], end: first.end, nextLine: 2 });
+    expect(partial).toEqual({ ops: [], skipped: [], end: first.end, nextLine: 2, unreadable: null });
     const torn = await readWalLines(dir, "wal.jsonl", 0, first.end, first.nextLine, true);
     expect(torn.skipped).toEqual([expect.objectContaining({ line: 2, torn: true })]);
     await appendFile(join(dir, "wal.jsonl"), lines[1].slice(10) + "\n");
