@@ -296,7 +296,7 @@ function finishLane(history: History, lane: Lane, reader: LaneSource): void {
   lane.end = reader.end;
   lane.nextLine = reader.nextLine;
   lane.skipped = reader.skipped;
-  lane.unreadable = reader.unreadable; // said once the chain's positions are known (see warnUnreadableWals)
+  lane.unreadable = reader.unreadable; // said in buildFrom, once the chain's positions are known
   if (lane.end < lane.entry.bytes && !lane.unreadable) lane.skipped.push({ line: lane.nextLine, reason: "incomplete last line: a crash mid-append, or a write in progress", torn: true });
   for (const s of lane.skipped) history.warnings.push(skippedWarning(lane.entry.path, s));
 }

@@ -152,7 +152,10 @@ export class LaneReader {
     this.ahead = null;
     if (raw.length === 0) return this.finish(); // the file shrank under us: keep what we have
     this.position += raw.length;
-    if (this.position < this.size) this.ahead = this.readAt(this.position);
+    if (this.position < this.size) {
+      this.ahead = this.readAt(this.position);
+      this.ahead.catch(() => null); // a failed read-ahead is reported when awaited, not as an unhandled rejection
+    }
     const final = this.final && this.position >= this.size;
     // Still inside one long line: keep the chunk and scan nothing yet, so each byte is scanned once.
     if (this.carryBytes > 0 && !final && raw.indexOf(NEWLINE) === -1) {
@@ -227,7 +230,8 @@ function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLi
       if (merged) {
         skipped.push({ line, reason: merged.reason, torn: false });
         // The appended op is whole after the fragment: index it where it starts.
-        const skip = ascii ? merged.at : Buffer.byteLength(lineText.slice(0, merged.at));
+        // Counted from the end: the fragment may end part-way through a character (decoded as U+FFFD).
+        const skip = ascii ? merged.at : end - start - Buffer.byteLength(lineText.slice(merged.at));
         ops.push(Object.assign(merged.appended, { fileIdx, line, offset: base + start + skip, length: end - start - skip }));
       } else if (typeof parsed === "string") skipped.push({ line, reason: unterminated ? `torn last line (a crash mid-append?): ${parsed}` : parsed, torn: unterminated });
       else {
