@@ -86,6 +86,8 @@ export interface WalRead {
 
 const NEWLINE = 0x0a;
 const CHUNK_BYTES = 64 * 1024;
+/** The largest read inside one long line */
+const LONG_LINE_READ_BYTES = 8 * 1024 * 1024;
 
 /**
  * Reads one WAL from `offset` on, a chunk of lines per next() call. With
@@ -105,6 +107,8 @@ export class LaneReader {
   /** The partial last line so far, as read (joined once its newline arrives: a long line is never rescanned) */
   private carry: Buffer[] = [];
   private carryBytes = 0;
+  /** Bytes per read: chunkBytes, growing while inside a long line */
+  private readBytes: number;
   private done = false;
   private ahead: Promise<Buffer> | null = null;
 
@@ -119,6 +123,7 @@ export class LaneReader {
   ) {
     this.end = offset;
     this.position = offset;
+    this.readBytes = chunkBytes;
     this.nextLine = firstLine;
   }
 
@@ -161,8 +166,10 @@ export class LaneReader {
     if (this.carryBytes > 0 && !final && raw.indexOf(NEWLINE) === -1) {
       this.carry.push(raw);
       this.carryBytes += raw.length;
+      this.readBytes = Math.min(this.readBytes * 2, LONG_LINE_READ_BYTES); // fewer, larger reads through a long line
       return [];
     }
+    this.readBytes = this.chunkBytes;
     // The partial line carried over goes first.
     const buffer = this.carryBytes === 0 ? raw : Buffer.concat([...this.carry, raw], this.carryBytes + raw.length);
     const ops: ScannedOp[] = [];
@@ -177,7 +184,7 @@ export class LaneReader {
   }
 
   private async readAt(position: number): Promise<Buffer> {
-    const chunk = Buffer.allocUnsafe(Math.min(this.chunkBytes, this.size - position));
+    const chunk = Buffer.allocUnsafe(Math.min(this.readBytes, this.size - position));
     const { bytesRead } = await this.fh!.read(chunk, 0, chunk.length, position);
     return chunk.subarray(0, bytesRead);
   }
