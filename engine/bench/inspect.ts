@@ -4,8 +4,11 @@
  * Measures index build against the floor (read + JSON.parse every line),
  * memory after build, random seeks, a diff and a filtered page, side by side
  * with the published opslog opening the same store. Prints a markdown table.
+ * Then one 50 MB WAL line against the same bytes spread over many lines:
+ * opening must stay linear in bytes, however long a line is.
  *
  *   npx tsx engine/bench/inspect.ts        (add --expose-gc via NODE_OPTIONS for steadier memory figures)
+ *   npx tsx engine/bench/inspect.ts long-line    (the long-line table only)
  */
 import { createWriteStream } from "node:fs";
 import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
@@ -188,6 +191,82 @@ async function measureInspector() {
   return { buildMs, mem, seeks, diff, diffMs, filtered, filterMs, filterNextMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total };
 }
 
+const LONG_LINE_BYTES = 50 * 1024 * 1024;
+const SPREAD_LINES = 12_800;
+/** Runs of each long-line measure, alternating: the best counts */
+const RUNS = 5;
+
+/** A single-writer store whose WAL holds `bytes` of record text in `lines` set ops (opslog 0.8's layout). */
+async function writeWideStore(dir: string, bytes: number, lines: number): Promise<number> {
+  await rm(dir, { recursive: true, force: true });
+  for (const sub of ["snapshots", "ops", "archive"]) await mkdir(join(dir, sub), { recursive: true });
+  const snapshot = `snapshots/snap-${BASE_MS}.jsonl`;
+  const wal = `ops/ops-${BASE_MS + 1}.jsonl`;
+  await writeFile(join(dir, snapshot), JSON.stringify({ version: 1, timestamp: new Date(BASE_MS).toISOString() }) + "\n");
+  const body = "x".repeat(Math.floor(bytes / lines));
+  const stream = createWriteStream(join(dir, wal));
+  for (let i = 0; i < lines; i++) {
+    const op = { ts: new Date(BASE_MS + 10 + i).toISOString(), op: "set", id: `doc-${i}`, data: { body, n: i }, prev: null };
+    if (!stream.write(JSON.stringify(op) + "\n")) await new Promise<void>((r) => stream.once("drain", () => r()));
+  }
+  await new Promise((r) => stream.end(r));
+  const manifest = {
+    version: 1, currentSnapshot: snapshot, activeOps: wal, archiveSegments: [],
+    stats: { activeRecords: 0, archivedRecords: 0, opsCount: lines, created: new Date(BASE_MS).toISOString(), lastCheckpoint: new Date(BASE_MS).toISOString() },
+  };
+  await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
+  return (await stat(join(dir, wal))).size;
+}
+
+/** Best of `runs` timings of each of `opens`, taken in turn so that a busy moment of a shared machine hits both alike. */
+async function bestOfEach(runs: number, ...opens: (() => Promise<void>)[]): Promise<number[]> {
+  const best = opens.map(() => Infinity);
+  for (let i = 0; i < runs; i++) {
+    for (const [k, open] of opens.entries()) {
+      gc();
+      const start = performance.now();
+      await open();
+      best[k] = Math.min(best[k], performance.now() - start);
+    }
+  }
+  return best;
+}
+
+/** One 50 MB line against the same bytes over 12,800 lines: inspector and published opslog open each. */
+async function longLineRows(): Promise<string[][]> {
+  const base = join(process.env.OPSLOG_BENCH_DIR ?? "/tmp/opslog-bench", "long-line");
+  const longDir = join(base, "one-line");
+  const spreadDir = join(base, "spread");
+  const longBytes = await writeWideStore(longDir, LONG_LINE_BYTES, 1);
+  const spreadBytes = await writeWideStore(spreadDir, LONG_LINE_BYTES, SPREAD_LINES);
+  const inspect = (dir: string, ops: number) => async () => {
+    const insp = await openInspector(dir);
+    const { total } = await insp.timelineInfo();
+    await insp.close();
+    if (total !== ops) throw new Error(`${dir}: the inspector read ${total} ops, expected ${ops}`);
+  };
+  const published = (dir: string, records: number) => async () => {
+    const store = new Published();
+    await store.open(dir, { readOnly: true });
+    if (store.count() !== records) throw new Error(`${dir}: the published opslog read ${store.count()} records, expected ${records}`);
+    await store.close();
+  };
+  const [longMs, spreadMs] = await bestOfEach(RUNS, inspect(longDir, 1), inspect(spreadDir, SPREAD_LINES));
+  const [publishedLongMs, publishedSpreadMs] = await bestOfEach(RUNS, published(longDir, 1), published(spreadDir, SPREAD_LINES));
+  await rm(base, { recursive: true, force: true });
+  return [
+    [`Inspector open, one 50 MB WAL line (best of ${RUNS})`, ms(longMs), `${mb(longBytes)} WAL; ${(longMs / spreadMs).toFixed(2)} x the same bytes over many lines (target <= 1.5 x)`],
+    [`Inspector open, the same bytes over ${SPREAD_LINES.toLocaleString("en")} lines (best of ${RUNS})`, ms(spreadMs), `${mb(spreadBytes)} WAL`],
+    [`Published opslog 0.8.1 open (read-only), one 50 MB line (best of ${RUNS})`, ms(publishedLongMs), `inspector: ${(longMs / publishedLongMs).toFixed(2)} x`],
+    [`Published opslog 0.8.1 open (read-only), ${SPREAD_LINES.toLocaleString("en")} lines (best of ${RUNS})`, ms(publishedSpreadMs), `inspector: ${(spreadMs / publishedSpreadMs).toFixed(2)} x`],
+  ];
+}
+
+function printTable(rows: string[][]): void {
+  console.log("| Measure | Value | Note |\n|---|---|---|");
+  for (const [m, v, n] of rows) console.log(`| ${m} | ${v} | ${n} |`);
+}
+
 async function main(): Promise<void> {
   const marker = join(DIR, "manifest.json");
   if (!(await stat(marker).catch(() => null))) {
@@ -230,8 +309,9 @@ async function main(): Promise<void> {
     ["RSS after the current state is read back", mb(memAfterHead.rss), `${(memAfterHead.rss / disk).toFixed(2)} x disk`],
   ];
   console.log(`\n${OPS.toLocaleString("en")} ops, ${KEYS.toLocaleString("en")} keys, ${AGENTS.length} agent WALs; ${total} timeline ops\n`);
-  console.log("| Measure | Value | Note |\n|---|---|---|");
-  for (const [m, v, n] of rows) console.log(`| ${m} | ${v} | ${n} |`);
+  printTable(rows);
 }
 
-await main();
+if (!process.argv.includes("long-line")) await main();
+console.log("\nOne long WAL line against the same bytes over many lines\n");
+printTable(await longLineRows());

@@ -8,7 +8,7 @@ import { mkdir, open, readdir, stat, unlink, writeFile } from "node:fs/promises"
 import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { OpslogError } from "./errors.js";
-import { appendOp, appendOps, parseWalBuffer, readOps, truncateLastOp } from "./wal.js";
+import { appendOp, appendOps, parseWalBuffer, readOps, truncateLastOp, unreadableWal } from "./wal.js";
 import type { SkipReporter, WalChunk } from "./wal.js";
 import { loadSnapshot, writeSnapshot } from "./snapshot.js";
 import { readManifest, writeManifest } from "./manifest.js";
@@ -86,7 +86,8 @@ export class FsBackend implements StorageBackend, TailingBackend {
     let fh: FileHandle;
     try {
       fh = await open(join(this.dir, relativePath), "r");
-    } catch {
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw unreadableWal(join(this.dir, relativePath), err);
       return { ops: [], end: offset, lines: 0, pending: 0 };
     }
     try {

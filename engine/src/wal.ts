@@ -7,6 +7,7 @@
  * - truncateLastOp is O(1) in the file's size: it reads backwards from the end.
  */
 import { appendFile, open, readFile } from "node:fs/promises";
+import { OpslogError } from "./errors.js";
 import { validateOp } from "./validate.js";
 import type { Operation } from "./types.js";
 
@@ -33,13 +34,19 @@ export async function appendOps(path: string, ops: Operation[]): Promise<void> {
   await appendFile(path, ops.map((op) => JSON.stringify(op)).join("\n") + "\n", "utf-8");
 }
 
-/** Read every valid op of a WAL; a missing file reads as empty (opslog 0.3.0). */
+/** A WAL that exists but cannot be read (EACCES, EPERM, EIO): an error, never an empty WAL. */
+export function unreadableWal(path: string, err: unknown): OpslogError {
+  return new OpslogError("io", `${path} cannot be read (${(err as Error).message}): its ops would be missing from the store. Give this user read access (or run as the store's owner), then open it again.`, { file: path, cause: err });
+}
+
+/** Read every valid op of a WAL; a missing file reads as empty (opslog 0.3.0), an unreadable one throws. */
 export async function readOps(path: string, report?: SkipReporter): Promise<Operation[]> {
   let buffer: Buffer;
   try {
     buffer = await readFile(path);
-  } catch {
-    return [];
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw unreadableWal(path, err);
   }
   return parseWalBuffer(buffer, path, 1, true, report).ops;
 }

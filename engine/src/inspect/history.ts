@@ -24,8 +24,9 @@ import { scanDirectory } from "./scan.js";
 import type { DirectoryScan, FileEntry, WalEntry } from "./scan.js";
 import { ParallelScan, ScanWorkerFailed } from "./parallel.js";
 import type { LaneSource } from "./parallel.js";
-import { LaneReader } from "./walscan.js";
-import type { ScannedOp, SkippedWalLine } from "./walscan.js";
+import { LaneReader, unreadableFrom } from "./walscan.js";
+import type { ScannedOp, SkippedWalLine, UnreadableFile } from "./walscan.js";
+import { unreadableSnapshotWarning, unreadableWalWarning } from "./unreadable.js";
 import { CurrentState, RecordVersions } from "./versions.js";
 import type { ChainLink, Doc, StoreKind, StoreWarning } from "./types.js";
 
@@ -39,6 +40,8 @@ export interface Lane {
   /** Where the next tail read starts */
   end: number;
   nextLine: number;
+  /** The WAL exists but could not be read (from `end` on) */
+  unreadable?: UnreadableFile | null;
 }
 
 export interface History {
@@ -148,6 +151,9 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
     // WALs outside the chain (newer than the current snapshot, say): read, but never replayed.
     const inPlan = new Set(plan.flatMap((p) => p.lanes));
     for (const lane of lanes) if (!inPlan.has(lane)) await readWholeLane(dir, history, lane, () => true);
+    for (const lane of lanes) {
+      if (lane.unreadable) history.warnings.push(unreadableWalWarning(lane.entry, lane.unreadable, lane.end, lane.nextLine, history.links.find((l) => l.wals.includes(lane.entry.path)), lane.live));
+    }
     history.kind = storeKind(history);
     markLostWrites(history);
     // Group the versions by record and sort the ids once now, not on the first seek.
@@ -174,7 +180,8 @@ async function loadSnapshot(dir: string, history: History, entry: FileEntry): Pr
   } catch (err) {
     history.snapshotInfo.set(entry.path, { timestamp: null, records: null, format: null });
     const current = entry.path === history.scan.manifest.currentSnapshot;
-    history.warnings.push({ code: "unreadable-file", severity: current ? "error" : "warning", file: entry.path, message: `${(err as Error).message}${current ? " The current state below is rebuilt without it and may be incomplete." : ""}` });
+    if ((err as NodeJS.ErrnoException).code) history.warnings.push(unreadableSnapshotWarning(entry.path, unreadableFrom(err), current)); // EACCES...: not damage
+    else history.warnings.push({ code: "unreadable-file", severity: current ? "error" : "warning", file: entry.path, message: `${(err as Error).message}${current ? " The current state below is rebuilt without it and may be incomplete." : ""}` });
     return null;
   }
 }
@@ -276,7 +283,8 @@ function finishLane(history: History, lane: Lane, reader: LaneSource): void {
   lane.end = reader.end;
   lane.nextLine = reader.nextLine;
   lane.skipped = reader.skipped;
-  if (lane.end < lane.entry.bytes) lane.skipped.push({ line: lane.nextLine, reason: "incomplete last line: a crash mid-append, or a write in progress", torn: true });
+  lane.unreadable = reader.unreadable; // said in buildFrom, once the chain's positions are known
+  if (lane.end < lane.entry.bytes && !lane.unreadable) lane.skipped.push({ line: lane.nextLine, reason: "incomplete last line: a crash mid-append, or a write in progress", torn: true });
   for (const s of lane.skipped) history.warnings.push(skippedWarning(lane.entry.path, s));
 }
 

@@ -8,7 +8,7 @@
  */
 import type { Worker } from "node:worker_threads";
 import { startEngineWorker } from "./workers.js";
-import type { ScannedOp, SkippedWalLine } from "./walscan.js";
+import type { ScannedOp, SkippedWalLine, UnreadableFile } from "./walscan.js";
 
 /** Float64 fields per op in a batch */
 export const BATCH_F64 = 3;
@@ -53,7 +53,7 @@ export interface ScanBatch {
 export type ScanReply =
   | { kind: "ready" }
   | ScanBatch
-  | { kind: "end"; lane: number; skipped: SkippedWalLine[]; end: number; nextLine: number }
+  | { kind: "end"; lane: number; skipped: SkippedWalLine[]; end: number; nextLine: number; unreadable: UnreadableFile | null }
   | { kind: "error"; lane: number; message: string };
 
 /** What the build reads a WAL through: a LaneReader, or a RemoteLane. */
@@ -63,6 +63,7 @@ export interface LaneSource {
   readonly skipped: SkippedWalLine[];
   readonly end: number;
   readonly nextLine: number;
+  readonly unreadable: UnreadableFile | null;
 }
 
 /** The worker failed (or never started): the build starts over in this thread. */
@@ -137,6 +138,7 @@ export class RemoteLane implements LaneSource {
   skipped: SkippedWalLine[] = [];
   end = 0;
   nextLine = 1;
+  unreadable: UnreadableFile | null = null;
   private readonly queue: ScanBatch[] = [];
   private done = false;
   private failure: Error | null = null;
@@ -154,6 +156,7 @@ export class RemoteLane implements LaneSource {
       this.skipped = reply.skipped;
       this.end = reply.end;
       this.nextLine = reply.nextLine;
+      this.unreadable = reply.unreadable;
       this.done = true;
       this.scan.forget(this.id);
     } else this.fail(new ScanWorkerFailed(`the WAL scan worker could not read a WAL: ${reply.message}`));

@@ -81,8 +81,8 @@ async function pump(id: number, lane: OpenLane): Promise<void> {
       const ops = await lane.reader.next();
       if (lane.closed) break;
       if (ops === null) {
-        const { skipped, end, nextLine } = lane.reader;
-        post({ kind: "end", lane: id, skipped, end, nextLine });
+        const { skipped, end, nextLine, unreadable } = lane.reader;
+        post({ kind: "end", lane: id, skipped, end, nextLine, unreadable });
         lanes.delete(id);
         break;
       }

@@ -6,9 +6,13 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { OpslogError } from "../errors.js";
 import { isProcessAlive, readLockPid } from "../lock.js";
+import { checkManifestPaths } from "../manifest.js";
 import { validateManifest } from "../validate.js";
 import type { Manifest } from "../types.js";
 import type { LockInfo, StoreWarning } from "./types.js";
+import { unreadablePathWarning } from "./unreadable.js";
+import { unreadableFrom } from "./walscan.js";
+import type { UnreadableFile } from "./walscan.js";
 
 export interface FileEntry {
   /** Path relative to the store dir, e.g. "ops/agent-a-1700000000000.jsonl" */
@@ -37,11 +41,13 @@ const SNAPSHOT_NAME = /^snap-(\d+)\.jsonl?$/;
 const AGENT_WAL_NAME = /^agent-(.+)-(\d+)\.jsonl$/;
 const WAL_NAME = /^ops-(\d+)\.jsonl$/;
 
-async function listDir(dir: string, sub: string): Promise<{ name: string; bytes: number; mtime: number }[]> {
+/** The files of a sub-folder; what exists but cannot be looked at goes into `unreadable`, by path. */
+async function listDir(dir: string, sub: string, unreadable?: Map<string, UnreadableFile>): Promise<{ name: string; bytes: number; mtime: number }[]> {
   let names: string[];
   try {
     names = await readdir(join(dir, sub));
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") unreadable?.set(sub, unreadableFrom(err)); // absent reads as empty
     return [];
   }
   const out = [];
@@ -49,8 +55,9 @@ async function listDir(dir: string, sub: string): Promise<{ name: string; bytes:
     try {
       const info = await stat(join(dir, sub, name));
       if (info.isFile()) out.push({ name, bytes: info.size, mtime: info.mtimeMs });
-    } catch {
-      // vanished between readdir and stat: another process is compacting
+    } catch (err) {
+      // ENOENT: vanished between readdir and stat (another process is compacting)
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") unreadable?.set(`${sub}/${name}`, unreadableFrom(err));
     }
   }
   return out;
@@ -77,30 +84,43 @@ export async function readManifestTolerantly(dir: string): Promise<{ manifest: M
   } catch (err) {
     throw new OpslogError("bad-manifest", `${path} is not valid JSON (${(err as Error).message}). Restore it from a backup, or look for manifest.json.tmp beside it.`, { file: path });
   }
+  let manifest: Manifest;
   try {
-    return { manifest: validateManifest(raw), mtime };
+    manifest = validateManifest(raw);
   } catch (err) {
     throw new OpslogError("bad-manifest", `${path}: ${(err as Error).message}. Fix that field, or restore the file from a backup.`, { file: path });
   }
+  await checkManifestPaths(dir, manifest); // before any file it names is looked at
+  return { manifest, mtime };
 }
 
 export async function scanDirectory(dir: string): Promise<DirectoryScan> {
   const { manifest, mtime } = await readManifestTolerantly(dir);
   const warnings: StoreWarning[] = [];
-  const snapshots = (await listDir(dir, "snapshots"))
+  const unreadable = new Map<string, UnreadableFile>();
+  const listed = {
+    snapshots: await listDir(dir, "snapshots", unreadable),
+    ops: await listDir(dir, "ops", unreadable),
+    archive: await listDir(dir, "archive", unreadable),
+  };
+  await addNamedInUnlisted(dir, manifest, unreadable, listed);
+  const snapshots = listed.snapshots
     .filter((f) => SNAPSHOT_NAME.test(f.name))
     .map((f) => ({ path: `snapshots/${f.name}`, bytes: f.bytes, ms: Number(SNAPSHOT_NAME.exec(f.name)![1]) }));
   const wals: WalEntry[] = [];
-  for (const f of await listDir(dir, "ops")) {
+  for (const f of listed.ops) {
     const agentMatch = AGENT_WAL_NAME.exec(f.name);
     const walMatch = WAL_NAME.exec(f.name);
     if (agentMatch) wals.push({ path: `ops/${f.name}`, bytes: f.bytes, ms: Number(agentMatch[2]), agent: agentMatch[1] });
     else if (walMatch) wals.push({ path: `ops/${f.name}`, bytes: f.bytes, ms: Number(walMatch[1]), agent: null });
   }
-  const archives = (await listDir(dir, "archive"))
+  const archives = listed.archive
     .filter((f) => f.name.startsWith("archive-") && f.name.endsWith(".json"))
     .map((f) => ({ path: `archive/${f.name}`, bytes: f.bytes, ms: null }));
-  addNamedFiles(manifest, snapshots, wals, archives, warnings);
+  for (const [path, why] of unreadable) warnings.push(unreadablePathWarning(path, why));
+  // A named file in a folder that cannot be read is unknown, not missing.
+  const unknown = (path: string) => unreadable.has(path) || unreadable.has(path.slice(0, path.indexOf("/")));
+  addNamedFiles(manifest, snapshots, wals, archives, warnings, unknown);
   snapshots.sort((a, b) => a.ms - b.ms || a.path.localeCompare(b.path));
   wals.sort((a, b) => (a.ms ?? 0) - (b.ms ?? 0) || a.path.localeCompare(b.path));
   await findLeftoverTmp(dir, warnings);
@@ -108,21 +128,38 @@ export async function scanDirectory(dir: string): Promise<DirectoryScan> {
   return { manifest, manifestMtime: mtime, snapshots, wals, archives, locks, warnings };
 }
 
+/**
+ * A folder that cannot be listed may still let a named file be read (no read
+ * right on the folder, but the search right): the files the manifest names in
+ * it are tried by name, and a read that fails is reported where it fails.
+ */
+async function addNamedInUnlisted(dir: string, manifest: Manifest, unreadable: Map<string, UnreadableFile>, listed: Record<"snapshots" | "ops" | "archive", { name: string; bytes: number; mtime: number }[]>): Promise<void> {
+  const named = [manifest.currentSnapshot, manifest.activeOps, ...Object.values(manifest.activeAgentOps ?? {}), ...manifest.archiveSegments];
+  for (const path of new Set(named)) {
+    const slash = path.indexOf("/");
+    const sub = path.slice(0, slash);
+    const name = path.slice(slash + 1);
+    if (!unreadable.has(sub) || !(sub in listed) || name.includes("/")) continue;
+    const info = await stat(join(dir, path)).catch(() => null);
+    listed[sub as keyof typeof listed].push({ name, bytes: info?.size ?? 0, mtime: info?.mtimeMs ?? 0 });
+  }
+}
+
 /** Files the manifest names but that are missing (or oddly named) become warnings or entries. */
-function addNamedFiles(manifest: Manifest, snapshots: FileEntry[], wals: WalEntry[], archives: FileEntry[], warnings: StoreWarning[]): void {
-  if (!snapshots.some((s) => s.path === manifest.currentSnapshot)) {
+function addNamedFiles(manifest: Manifest, snapshots: FileEntry[], wals: WalEntry[], archives: FileEntry[], warnings: StoreWarning[], unknown: (path: string) => boolean): void {
+  if (!snapshots.some((s) => s.path === manifest.currentSnapshot) && !unknown(manifest.currentSnapshot)) {
     warnings.push({ code: "missing-file", severity: "error", file: manifest.currentSnapshot, message: `The current snapshot ${manifest.currentSnapshot} named in manifest.json is missing: the store's state cannot be rebuilt without it. Restore it from a backup.` });
   }
   const namedWals = [manifest.activeOps, ...Object.values(manifest.activeAgentOps ?? {})];
   for (const path of new Set(namedWals)) {
-    if (wals.some((w) => w.path === path)) continue;
+    if (wals.some((w) => w.path === path) || unknown(path)) continue;
     const isAgentWal = Object.values(manifest.activeAgentOps ?? {}).includes(path);
     // A multi-writer manifest's activeOps usually duplicates an agent WAL; only warn when it is read.
     if (!isAgentWal && manifest.activeAgentOps) continue;
     warnings.push({ code: "missing-file", severity: "warning", file: path, message: `The WAL ${path} named in manifest.json is missing: its ops are lost, and the state is the snapshot's alone. Restore the file if you have a copy.` });
   }
   for (const path of manifest.archiveSegments) {
-    if (!archives.some((a) => a.path === path)) {
+    if (!archives.some((a) => a.path === path) && !unknown(path)) {
       warnings.push({ code: "missing-file", severity: "warning", file: path, message: `The archive segment ${path} named in manifest.json is missing: its archived records cannot be shown.` });
     }
   }

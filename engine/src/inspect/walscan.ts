@@ -14,6 +14,7 @@ import { fullPrev } from "../delta.js";
 import { validateOp } from "../validate.js";
 import { canonicalMs } from "./optable.js";
 import type { Doc } from "./types.js";
+import { explainMergedLine } from "./undo-fault.js";
 
 /** One op as it stands in its WAL: parsed, and held only while it is indexed and replayed. */
 export interface ScannedOp {
@@ -61,6 +62,17 @@ export interface SkippedWalLine {
   torn: boolean;
 }
 
+/** Why a file could not be read: the system's error code (EACCES, EPERM, EIO...) and message. */
+export interface UnreadableFile {
+  code: string;
+  message: string;
+}
+
+/** The error a read failed with, as UnreadableFile. */
+export function unreadableFrom(err: unknown): UnreadableFile {
+  return { code: (err as NodeJS.ErrnoException).code ?? "EIO", message: (err as Error).message };
+}
+
 export interface WalRead {
   ops: ScannedOp[];
   skipped: SkippedWalLine[];
@@ -68,10 +80,14 @@ export interface WalRead {
   end: number;
   /** Number of the next line to read */
   nextLine: number;
+  /** Set when the file could not be read (from `end` on): not a torn line */
+  unreadable: UnreadableFile | null;
 }
 
 const NEWLINE = 0x0a;
 const CHUNK_BYTES = 64 * 1024;
+/** The largest read inside one long line */
+const LONG_LINE_READ_BYTES = 8 * 1024 * 1024;
 
 /**
  * Reads one WAL from `offset` on, a chunk of lines per next() call. With
@@ -83,10 +99,16 @@ export class LaneReader {
   /** Byte offset after the last complete line read */
   end: number;
   nextLine: number;
+  /** Why the file (from `end` on) could not be read; null if it could, or is simply gone */
+  unreadable: UnreadableFile | null = null;
   private fh: FileHandle | null = null;
   private size = 0;
   private position: number;
-  private carry = Buffer.alloc(0);
+  /** The partial last line so far, as read (joined once its newline arrives: a long line is never rescanned) */
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  /** Bytes per read: chunkBytes, growing while inside a long line */
+  private readBytes: number;
   private done = false;
   private ahead: Promise<Buffer> | null = null;
 
@@ -101,6 +123,7 @@ export class LaneReader {
   ) {
     this.end = offset;
     this.position = offset;
+    this.readBytes = chunkBytes;
     this.nextLine = firstLine;
   }
 
@@ -111,7 +134,9 @@ export class LaneReader {
       try {
         this.fh = await open(join(this.dir, this.path), "r");
         this.size = (await this.fh.stat()).size;
-      } catch {
+      } catch (err) {
+        // Gone (a compaction elsewhere) reads as empty; anything else (EACCES, EPERM...) is said as it is.
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") this.unreadable = unreadableFrom(err);
         return this.finish();
       }
       if (this.size <= this.position) {
@@ -121,30 +146,53 @@ export class LaneReader {
     }
     if (this.position >= this.size) return this.finish();
     // The next chunk was read ahead while the last one was parsed; start reading the one after.
-    const raw = await (this.ahead ?? this.readAt(this.position));
+    let raw: Buffer;
+    try {
+      raw = await (this.ahead ?? this.readAt(this.position));
+    } catch (err) {
+      this.ahead = null;
+      this.unreadable = unreadableFrom(err); // e.g. EIO: the ops read so far stand
+      return this.finish();
+    }
     this.ahead = null;
     if (raw.length === 0) return this.finish(); // the file shrank under us: keep what we have
     this.position += raw.length;
-    if (this.position < this.size) this.ahead = this.readAt(this.position);
+    if (this.position < this.size) {
+      this.ahead = this.readAt(this.position);
+      this.ahead.catch(() => null); // a failed read-ahead is reported when awaited, not as an unhandled rejection
+    }
+    const final = this.final && this.position >= this.size;
+    // Still inside one long line: keep the chunk and scan nothing yet, so each byte is scanned once.
+    if (this.carryBytes > 0 && !final && raw.indexOf(NEWLINE) === -1) {
+      this.carry.push(raw);
+      this.carryBytes += raw.length;
+      this.readBytes = Math.min(this.readBytes * 2, LONG_LINE_READ_BYTES); // fewer, larger reads through a long line
+      return [];
+    }
+    this.readBytes = this.chunkBytes;
     // The partial line carried over goes first.
-    const buffer = this.carry.length === 0 ? raw : Buffer.concat([this.carry, raw]);
+    const buffer = this.carryBytes === 0 ? raw : Buffer.concat([...this.carry, raw], this.carryBytes + raw.length);
     const ops: ScannedOp[] = [];
-    const part = parseLines(buffer, { fileIdx: this.fileIdx, base: this.end, firstLine: this.nextLine, final: this.final && this.position >= this.size }, ops, this.skipped);
-    this.carry = Buffer.from(buffer.subarray(part.end - this.end));
+    const part = parseLines(buffer, { fileIdx: this.fileIdx, base: this.end, firstLine: this.nextLine, final }, ops, this.skipped);
+    const rest = buffer.subarray(part.end - this.end);
+    // A copy, so that the chunk (64 KB) is not kept alive by a short leftover.
+    this.carry = rest.length === 0 ? [] : [Buffer.from(rest)];
+    this.carryBytes = rest.length;
     this.end = part.end;
     this.nextLine = part.nextLine;
     return ops;
   }
 
   private async readAt(position: number): Promise<Buffer> {
-    const chunk = Buffer.allocUnsafe(Math.min(this.chunkBytes, this.size - position));
+    const chunk = Buffer.allocUnsafe(Math.min(this.readBytes, this.size - position));
     const { bytesRead } = await this.fh!.read(chunk, 0, chunk.length, position);
     return chunk.subarray(0, bytesRead);
   }
 
   private async finish(): Promise<null> {
     this.done = true;
-    this.carry = Buffer.alloc(0);
+    this.carry = [];
+    this.carryBytes = 0;
     await this.ahead?.catch(() => null); // never close the file under a read
     this.ahead = null;
     await this.fh?.close();
@@ -163,7 +211,7 @@ export async function readWalLines(dir: string, path: string, fileIdx: number, o
   const reader = new LaneReader(dir, path, fileIdx, offset, firstLine, final, chunkBytes);
   const ops: ScannedOp[] = [];
   for (let chunk = await reader.next(); chunk; chunk = await reader.next()) for (const op of chunk) ops.push(op);
-  return { ops, skipped: reader.skipped, end: reader.end, nextLine: reader.nextLine };
+  return { ops, skipped: reader.skipped, end: reader.end, nextLine: reader.nextLine, unreadable: reader.unreadable };
 }
 
 function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLine: number; final: boolean }, ops: ScannedOp[], skipped: SkippedWalLine[]): { end: number; nextLine: number } {
@@ -185,7 +233,14 @@ function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLi
     const lineText = ascii ? text.slice(start, end) : buffer.toString("utf-8", start, end);
     if (lineText.charCodeAt(0) === 0x7b /* { */ || lineText.trim() !== "") {
       const parsed = parseOp(lineText);
-      if (typeof parsed === "string") skipped.push({ line, reason: unterminated ? `torn last line (a crash mid-append?): ${parsed}` : parsed, torn: unterminated });
+      const merged = typeof parsed === "string" ? explainMergedLine(lineText, parseOp) : null;
+      if (merged) {
+        skipped.push({ line, reason: merged.reason, torn: false });
+        // The appended op is whole after the fragment: index it where it starts.
+        // Counted from the end: the fragment may end part-way through a character (decoded as U+FFFD).
+        const skip = ascii ? merged.at : end - start - Buffer.byteLength(lineText.slice(merged.at));
+        ops.push(Object.assign(merged.appended, { fileIdx, line, offset: base + start + skip, length: end - start - skip }));
+      } else if (typeof parsed === "string") skipped.push({ line, reason: unterminated ? `torn last line (a crash mid-append?): ${parsed}` : parsed, torn: unterminated });
       else {
         parsed.fileIdx = fileIdx;
         parsed.line = line;

@@ -1,6 +1,6 @@
 import { appendFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { readWalLines } from "../../src/inspect/walscan.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -35,7 +35,7 @@ describe("reading WAL lines with positions", () => {
     const first = await readWalLines(dir, "wal.jsonl", 0, 0, 1, false);
     await appendFile(join(dir, "wal.jsonl"), lines[1].slice(0, 10));
     const partial = await readWalLines(dir, "wal.jsonl", 0, first.end, first.nextLine, false, 4);
-    expect(partial).toEqual({ ops: [], skipped: [], end: first.end, nextLine: 2 });
+    expect(partial).toEqual({ ops: [], skipped: [], end: first.end, nextLine: 2, unreadable: null });
     const torn = await readWalLines(dir, "wal.jsonl", 0, first.end, first.nextLine, true);
     expect(torn.skipped).toEqual([expect.objectContaining({ line: 2, torn: true })]);
     await appendFile(join(dir, "wal.jsonl"), lines[1].slice(10) + "\n");
@@ -49,5 +49,21 @@ describe("reading WAL lines with positions", () => {
     const read = await readWalLines(dir, "wal.jsonl", 0);
     expect(read.skipped[0]).toMatchObject({ line: 1, torn: false });
     expect(read.skipped[0].reason).toContain("op must be");
+  });
+
+  it("joins the chunks of a long line once, when its newline arrives, instead of once per chunk", async () => {
+    const dir = await tempDir();
+    const long = JSON.stringify({ ts: "2026-01-01T00:00:00.000Z", op: "set", id: "long", data: { body: "x".repeat(1024 * 1024) }, prev: null });
+    await writeFile(join(dir, "wal.jsonl"), long + "\n" + lines[1] + "\n");
+    const concat = vi.spyOn(Buffer, "concat");
+    try {
+      const read = await readWalLines(dir, "wal.jsonl", 0, 0, 1, true, 1024);
+      expect(read.ops.map((o) => [o.id, o.offset])).toEqual([["long", 0], ["b", Buffer.byteLength(long) + 1]]);
+      const joined = concat.mock.results.reduce((sum, r) => sum + (r.value as Buffer).length, 0);
+      // Once: about the line's size. Once per 1 KB chunk: about 1,000 times that.
+      expect(joined).toBeLessThan(2 * Buffer.byteLength(long));
+    } finally {
+      concat.mockRestore();
+    }
   });
 });
