@@ -242,8 +242,10 @@ export interface LostWrite {
 export interface RefreshResult {
   /** New ops picked up by tailing */
   newOps: number;
-  /** The manifest changed (compaction, new agent): the index was rebuilt */
+  /** The manifest changed (compaction, new agent) or bytes already read changed (undo): the index was rebuilt */
   rebuilt: boolean;
+  /** A lock was taken, released or left behind by a writer that died (present only when true) */
+  locksChanged?: boolean;
 }
 
 /** An op as it stands in one WAL file; pos is null when it is not in the timeline (a lost write). */
