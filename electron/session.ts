@@ -100,7 +100,7 @@ export class ExplorerSession {
     return this.exclusive(async () => {
       if (this.closed) return;
       const result = await this.inspector.refresh();
-      if (result.newOps === 0 && !result.rebuilt && !result.locksChanged) return;
+      if (result.newOps === 0 && !result.rebuilt && !result.summaryChanged) return;
       this.emit({ what: changeOf(result), newOps: result.newOps, summary: await this.inspector.summary() });
     });
   }
@@ -222,7 +222,7 @@ export class ExplorerSession {
       if (this.store) await this.store.refresh();
       const result = await this.inspector.refresh();
       const summary: StoreSummary = await this.inspector.summary();
-      if (result.newOps > 0 || result.rebuilt || result.locksChanged) this.emit({ what: changeOf(result), newOps: result.newOps, summary });
+      if (result.newOps > 0 || result.rebuilt || result.summaryChanged) this.emit({ what: changeOf(result), newOps: result.newOps, summary });
       return { message: result.rebuilt ? "Reloaded: the store was compacted, reorganised or rewritten (an undo) elsewhere." : `Up to date (${result.newOps} new op(s)).`, summary };
     });
   }
@@ -230,7 +230,7 @@ export class ExplorerSession {
 
 /** What a refresh found, for listeners. */
 function changeOf(result: RefreshResult): StoreChangedEvent["what"] {
-  return result.rebuilt ? "rebuilt" : result.newOps > 0 ? "ops" : "locks";
+  return result.rebuilt ? "rebuilt" : result.newOps > 0 ? "ops" : "summary";
 }
 
 function checkModeFits(mode: SessionMode, kind: StoreSummary["kind"], confirmed: boolean): void {

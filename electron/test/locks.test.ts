@@ -89,7 +89,7 @@ describe("a store locked by another process", () => {
       expect((await session.inspector.summary()).locks).toEqual([{ file: ".lock", pid, alive: true }]);
       await new Promise((done) => { holder!.once("exit", done); holder!.kill(); });
       await session.poll();
-      expect(events.map((e) => [e.what, e.summary?.locks])).toEqual([["locks", [{ file: ".lock", pid, alive: false }]]]);
+      expect(events.map((e) => [e.what, e.summary?.locks])).toEqual([["summary", [{ file: ".lock", pid, alive: false }]]]);
       const refreshed = await session.refresh();
       expect(refreshed.summary.locks).toEqual([{ file: ".lock", pid, alive: false }]);
       expect(refreshed.summary.warnings.map((w) => w.code)).toContain("lock-stale");

@@ -604,7 +604,7 @@ class Inspector implements InspectorApi {
     const polled = await this.live.poll(this.h);
     if (polled.rebuild) return this.rebuild();
     if (polled.newOps > 0) this.dropCaches();
-    return { newOps: polled.newOps, rebuilt: false, ...(polled.locksChanged ? { locksChanged: true } : {}) };
+    return { newOps: polled.newOps, rebuilt: false, ...(polled.summaryChanged ? { summaryChanged: true } : {}) };
   }
 
   private async rebuild(): Promise<RefreshResult> {

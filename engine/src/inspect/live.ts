@@ -50,15 +50,14 @@ interface WalMark extends FileIdentity {
   from: number;
   end: number;
   hash: string;
-  /** The last line read lacks its newline (only a reader that parses torn last lines leaves this): rebuild */
-  open: boolean;
   /** The file could not be read when marked (e.g. permission denied) */
   readable: boolean;
   /** The last op read no longer stood in the file when marked (a write raced the read): rebuild */
   suspect: boolean;
 }
 
-export type PollResult = { rebuild: true } | { rebuild: false; newOps: number; locksChanged: boolean };
+/** What a poll found: the history must be built again; or how many ops it replayed, and whether anything else a summary shows changed (locks, bad lines). */
+export type PollResult = { rebuild: true } | { rebuild: false; newOps: number; summaryChanged: boolean };
 
 /** New lines read from one live WAL, not yet added to the index. */
 interface LaneTail {
@@ -83,7 +82,7 @@ export class LiveTail {
   /** Take note of what `h` was built from, to tell on each poll what has changed since. */
   static async start(dir: string, h: History): Promise<LiveTail> {
     const marks = new Map<Lane, WalMark>();
-    for (const lane of h.lanes) marks.set(lane, await markLane(dir, h, lane));
+    for (const lane of h.lanes) marks.set(lane, await markLane(dir, lane.entry.path, lane.end, lastIndexed(h, lane)));
     const archives = new Map<string, FileIdentity | null>();
     for (const a of h.scan.archives) archives.set(a.path, await identity(join(dir, a.path)));
     return new LiveTail(dir, marks, archives, h.scan.locks);
@@ -105,19 +104,28 @@ export class LiveTail {
     }
     const fresh = tails.flatMap((t) => t.read.ops);
     if (fresh.length > 0 && !inReplayOrder(h, fresh)) return REBUILD;
-    for (const tail of tails) commit(h, tail);
-    for (const tail of tails) {
-      const mark = await markLane(this.dir, h, tail.lane, tail.read.ops.at(-1));
+    const marks: WalMark[] = [];
+    for (const { lane, read } of tails) {
+      const last = read.ops.at(-1);
+      const mark = await markLane(this.dir, lane.entry.path, read.end, last ?? lastIndexed(h, lane));
       if (mark.suspect) return REBUILD; // rewritten while it was read
-      this.marks.set(tail.lane, mark);
+      marks.push(mark);
     }
-    if (fresh.length === 0) return { rebuild: false, newOps: 0, locksChanged };
+    // From here on nothing waits: a query never sees the new ops indexed but not yet replayed.
+    const badLines = () => JSON.stringify(tails.map((t) => t.lane.skipped));
+    const badBefore = badLines();
+    tails.forEach((tail, i) => {
+      commit(h, tail);
+      this.marks.set(tail.lane, marks[i]);
+    });
+    const summaryChanged = locksChanged || badLines() !== badBefore;
+    if (fresh.length === 0) return { rebuild: false, newOps: 0, summaryChanged };
     if (fresh.some((op) => op.clock !== null)) fresh.sort(compareOps);
     const live = h.links[h.links.length - 1];
     for (const op of fresh) replay(h, op, live.epoch);
     live.endPos = h.timeline.length;
     h.kind = storeKind(h);
-    return { rebuild: false, newOps: fresh.length, locksChanged };
+    return { rebuild: false, newOps: fresh.length, summaryChanged };
   }
 
   /**
@@ -129,7 +137,7 @@ export class LiveTail {
     const mark = this.marks.get(lane);
     const seenAt = Date.now();
     const now = await identity(full);
-    if (!mark || !now || mark.suspect || mark.open || now.ino !== mark.ino || now.size < mark.end) return "rebuild";
+    if (!mark || !now || mark.suspect || now.ino !== mark.ino || now.size < mark.end) return "rebuild";
     const still = now.size === mark.size && now.mtimeMs === mark.mtimeMs && now.ctimeMs === mark.ctimeMs;
     if (!mark.readable) return still ? null : "rebuild";
     if (!still || mark.seenAt - mark.mtimeMs < RACY_MS) {
@@ -138,6 +146,7 @@ export class LiveTail {
     }
     // A last line still without its newline was left unread: read again once the file has grown.
     const incomplete = lane.skipped.at(-1)?.line === lane.nextLine;
+    if (incomplete && now.size === lane.end) return "rebuild"; // it was cut off: a fresh open no longer names it
     if (now.size === lane.end || (incomplete && still)) return null;
     if (!lane.live) return "rebuild"; // a retired WAL that grew holds lost writes: found by a build
     const read = await readWalLines(this.dir, lane.entry.path, h.lanes.indexOf(lane), lane.end, lane.nextLine, false);
@@ -214,52 +223,57 @@ async function regionIntact(full: string, mark: WalMark): Promise<boolean> {
   }
 }
 
+/** What a WAL's last op read was: where it stands, and what it says. */
+type LastOp = Pick<ScannedOp, "offset" | "length" | "id" | "op" | "ts" | "clock" | "agent"> & Partial<Pick<ScannedOp, "data" | "rawPrev">>;
+
+/** The lane's last op as the index holds it (no data: the index keeps none). */
+function lastIndexed(h: History, lane: Lane): LastOp | undefined {
+  if (lane.entries.length === 0) return undefined;
+  const { table } = h;
+  const e = lane.entries.get(lane.entries.length - 1);
+  return { offset: table.offset(e), length: table.length_(e), id: h.versions.ids[table.rec(e)], op: table.op(e), ts: table.ts(e), clock: table.clock(e), agent: h.agents.names[table.agent(e)] };
+}
+
 /**
- * Note a WAL's identity and hash the end of what was read of it: at least
- * TAIL_BYTES and the whole last line. The last op read is checked against
- * the bytes hashed (`lastRead`: as just parsed), so that a rewrite between
- * the read and the mark cannot go unseen.
+ * Note a WAL's identity and hash the end of what was read of it, up to `end`:
+ * at least TAIL_BYTES and the whole last line. The last op read is checked
+ * against the bytes hashed, so that a rewrite between the read and the mark
+ * cannot go unseen (suspect).
  */
-async function markLane(dir: string, h: History, lane: Lane, lastRead?: ScannedOp): Promise<WalMark> {
-  const full = join(dir, lane.entry.path);
+async function markLane(dir: string, path: string, end: number, last: LastOp | undefined): Promise<WalMark> {
+  const full = join(dir, path);
   const seenAt = Date.now();
-  const end = lane.end;
   const fh = await open(full, "r").catch(() => null);
   const now = fh ? await fh.stat().catch(() => null) : await stat(full).catch(() => null);
   const base = { ...(now ? { ino: now.ino, size: now.size, mtimeMs: now.mtimeMs, ctimeMs: now.ctimeMs } : { ino: -1, size: -1, mtimeMs: 0, ctimeMs: 0 }), seenAt, end };
   if (!fh || !now) {
     await fh?.close();
-    return { ...base, from: end, hash: "", open: false, readable: false, suspect: false };
+    return { ...base, from: end, hash: "", readable: false, suspect: false };
   }
   try {
     let from = Math.max(0, end - TAIL_BYTES);
     for (;;) {
       const region = await readRegion(fh, from, end);
-      if (region.length < end - from) return { ...base, from, hash: "", open: false, readable: true, suspect: true };
-      const open = region.length > 0 && region[region.length - 1] !== NEWLINE;
-      const nl = region.subarray(0, open ? region.length : region.length - 1).lastIndexOf(NEWLINE);
-      if (nl === -1 && from > 0) {
-        from = Math.max(0, from - 2 * (end - from)); // the last line is longer than what was read: read further back
+      if (region.length < end - from) return { ...base, from, hash: "", readable: true, suspect: true };
+      // The newline before the last line: without one, the last line starts before `from`.
+      if (from > 0 && region.subarray(0, region.length - 1).lastIndexOf(NEWLINE) === -1) {
+        from = Math.max(0, from - 2 * (end - from));
         continue;
       }
-      const suspect = !lastOpStands(h, lane, region, from, lastRead);
-      return { ...base, from, hash: hashOf(region), open, readable: true, suspect };
+      return { ...base, from, hash: hashOf(region), readable: true, suspect: !lastOpStands(region, from, last) };
     }
   } finally {
     await fh.close();
   }
 }
 
-/** Whether the lane's last indexed op is still the line at its offset, in the bytes just hashed. */
-function lastOpStands(h: History, lane: Lane, region: Buffer, from: number, lastRead?: ScannedOp): boolean {
-  if (lane.entries.length === 0) return true;
-  const { table } = h;
-  const e = lane.entries.get(lane.entries.length - 1);
-  const at = table.offset(e) - from;
+/** Whether the last op read still stands at its offset, in the bytes just hashed. */
+function lastOpStands(region: Buffer, from: number, last: LastOp | undefined): boolean {
+  if (!last) return true;
+  const at = last.offset - from;
   if (at < 0) return true; // bad lines after it fill the hashed region: they are what is checked
-  const parsed = parseOp(region.subarray(at, at + table.length_(e)).toString("utf-8"));
+  const parsed = parseOp(region.subarray(at, at + last.length).toString("utf-8"));
   if (typeof parsed === "string") return false;
-  const agent = h.agents.names[table.agent(e)];
-  const same = parsed.id === h.versions.ids[table.rec(e)] && parsed.op === table.op(e) && parsed.ts === table.ts(e) && parsed.clock === table.clock(e) && (parsed.agent ?? null) === agent;
-  return same && (!lastRead || (jsonEqual(parsed.data, lastRead.data) && jsonEqual(parsed.rawPrev, lastRead.rawPrev)));
+  const same = parsed.id === last.id && parsed.op === last.op && parsed.ts === last.ts && parsed.clock === last.clock && (parsed.agent ?? null) === (last.agent ?? null);
+  return same && (last.data === undefined || (jsonEqual(parsed.data, last.data) && jsonEqual(parsed.rawPrev, last.rawPrev)));
 }

@@ -244,8 +244,8 @@ export interface RefreshResult {
   newOps: number;
   /** The manifest changed (compaction, new agent) or bytes already read changed (undo): the index was rebuilt */
   rebuilt: boolean;
-  /** A lock was taken, released or left behind by a writer that died (present only when true) */
-  locksChanged?: boolean;
+  /** Something else a summary shows changed: a lock taken, released or left by a writer that died, or bad lines appended (present only when true) */
+  summaryChanged?: boolean;
 }
 
 /** An op as it stands in one WAL file; pos is null when it is not in the timeline (a lost write). */

@@ -214,7 +214,7 @@ function writerProcess(dir: string) {
 }
 
 describe("locks are read again on every refresh and summary", () => {
-  it("after the writer process closes the store and exits, no lock is reported and the refresh says the locks changed", async () => {
+  it("after the writer process closes the store and exits, no lock is reported and the refresh says the summary changed", async () => {
     const dir = await tempDir();
     const writer = writerProcess(dir);
     await writer.ready;
@@ -222,7 +222,7 @@ describe("locks are read again on every refresh and summary", () => {
     expect((await insp.summary()).locks).toEqual([{ file: ".lock", pid: writer.child.pid, alive: true }]);
     writer.child.stdin.write("close\n");
     await writer.exited;
-    expect((await insp.refresh()).locksChanged).toBe(true);
+    expect((await insp.refresh()).summaryChanged).toBe(true);
     const summary = await insp.summary();
     expect(summary.locks).toEqual([]);
     expect(summary.warnings.filter((w) => w.code.includes("lock"))).toEqual([]);
@@ -238,7 +238,7 @@ describe("locks are read again on every refresh and summary", () => {
     writer.child.kill("SIGKILL");
     await writer.exited;
     expect((await insp.summary()).locks).toEqual([{ file: ".lock", pid: writer.child.pid, alive: false }]);
-    expect((await insp.refresh()).locksChanged).toBe(true);
+    expect((await insp.refresh()).summaryChanged).toBe(true);
     const fresh = await openInspector(dir);
     expect(await insp.summary()).toEqual(await fresh.summary());
     expect((await insp.summary()).warnings.map((w) => w.code)).toEqual(["lock-stale"]);
