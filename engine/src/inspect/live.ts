@@ -140,6 +140,7 @@ export class LiveTail {
     if (!mark || !now || mark.suspect || now.ino !== mark.ino || now.size < mark.end) return "rebuild";
     const still = now.size === mark.size && now.mtimeMs === mark.mtimeMs && now.ctimeMs === mark.ctimeMs;
     if (!mark.readable) return still ? null : "rebuild";
+    if (!lane.live && !still) return "rebuild"; // a retired WAL changed: lost writes appended to it, or worse
     if (!still || mark.seenAt - mark.mtimeMs < RACY_MS) {
       if (!(await regionIntact(full, mark))) return "rebuild";
       Object.assign(mark, now, { seenAt });
@@ -148,7 +149,7 @@ export class LiveTail {
     const incomplete = lane.skipped.at(-1)?.line === lane.nextLine;
     if (incomplete && now.size === lane.end) return "rebuild"; // it was cut off: a fresh open no longer names it
     if (now.size === lane.end || (incomplete && still)) return null;
-    if (!lane.live) return "rebuild"; // a retired WAL that grew holds lost writes: found by a build
+    if (!lane.live) return "rebuild"; // grown between its read and its mark
     const read = await readWalLines(this.dir, lane.entry.path, h.lanes.indexOf(lane), lane.end, lane.nextLine, false);
     return { lane, read, incomplete, size: now.size };
   }
