@@ -599,7 +599,7 @@ class Inspector implements InspectorApi {
     return pos;
   }
 
-  /** Catch up with the disk (see live.ts): tail the live WALs, or build again; every cache goes either way. */
+  /** Catch up with the disk (see live.ts): tail the live WALs, or build again; either way, every cache of what changed goes. */
   async refresh(): Promise<RefreshResult> {
     const polled = await this.live.poll(this.h);
     if (polled.rebuild) return this.rebuild();
