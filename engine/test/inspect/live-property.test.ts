@@ -87,6 +87,7 @@ async function pollAndCompare(insp: InspectorApi, multiWriter: boolean): Promise
   const fresh = await openInspector(insp.dir);
   try {
     expect(await everything(insp)).toEqual(await everything(fresh));
+    expect(await insp.summary()).toEqual(await insp.summary()); // computed, not accumulated
   } finally {
     await fresh.close();
   }
