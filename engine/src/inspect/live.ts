@@ -72,6 +72,8 @@ interface LaneTail {
 const REBUILD: PollResult = { rebuild: true };
 
 export class LiveTail {
+  private outside: Set<number> | null = null;
+
   private constructor(
     private readonly dir: string,
     private readonly marks: Map<Lane, WalMark>,
@@ -104,6 +106,8 @@ export class LiveTail {
     }
     const fresh = tails.flatMap((t) => t.read.ops);
     if (fresh.length > 0 && !inReplayOrder(h, fresh)) return REBUILD;
+    // Whether an op outside the history is lost depends on the current state of its record: judged again by a build.
+    if (fresh.some((op) => this.outsideHistory(h).has(h.versions.recOf(op.id) ?? -1))) return REBUILD;
     const marks: WalMark[] = [];
     for (const { lane, read } of tails) {
       const last = read.ops.at(-1);
@@ -126,6 +130,19 @@ export class LiveTail {
     live.endPos = h.timeline.length;
     h.kind = storeKind(h);
     return { rebuild: false, newOps: fresh.length, summaryChanged };
+  }
+
+  /** Records that ops outside the history (lost-write candidates) write to; found once, when first needed. */
+  private outsideHistory(h: History): Set<number> {
+    if (this.outside) return this.outside;
+    this.outside = new Set();
+    for (const lane of h.lanes) {
+      for (let i = 0; i < lane.entries.length; i++) {
+        const e = lane.entries.get(i);
+        if (h.table.pos(e) === -1) this.outside.add(h.table.rec(e));
+      }
+    }
+    return this.outside;
   }
 
   /**
