@@ -259,8 +259,8 @@ export type CallResult<N extends CallName> = CallResults[N];
 // ---------------------------------------------------------------- events
 
 export interface StoreChangedEvent {
-  /** "ops": new ops were tailed; "rebuilt": the manifest changed (compaction); "action": this session wrote; "closed" */
-  what: "ops" | "rebuilt" | "action" | "closed";
+  /** "ops": new ops were tailed; "rebuilt": the manifest changed (compaction) or an undo rewrote a WAL; "summary": something else the summary shows changed (a lock taken or left, bad lines appended); "action": this session wrote; "closed" */
+  what: "ops" | "rebuilt" | "summary" | "action" | "closed";
   newOps: number;
   summary: StoreSummary | null;
 }

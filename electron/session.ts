@@ -13,7 +13,7 @@ import { openInspectorThread } from "../engine/src/inspect/thread.js";
 import type { ThreadOptions } from "../engine/src/inspect/thread.js";
 import { EngineWorkerFailed } from "../engine/src/inspect/workers.js";
 import { compileFilter } from "../engine/src/inspect/query.js";
-import type { InspectorApi, StoreSummary, TimelineOp } from "../engine/src/inspect/types.js";
+import type { InspectorApi, RefreshResult, StoreSummary, TimelineOp } from "../engine/src/inspect/types.js";
 import type { ActionResult, RevertPreview, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
 import { applyRevert, previewRevert } from "./revert.js";
 import type { RevertMode, RevertSeen } from "./revert.js";
@@ -112,8 +112,8 @@ export class ExplorerSession {
     return this.exclusive(async () => {
       if (this.closed) return;
       const result = await this.inspector.refresh();
-      if (result.newOps === 0 && !result.rebuilt) return;
-      this.emit({ what: result.rebuilt ? "rebuilt" : "ops", newOps: result.newOps, summary: await this.inspector.summary() });
+      if (result.newOps === 0 && !result.rebuilt && !result.summaryChanged) return;
+      this.emit({ what: changeOf(result), newOps: result.newOps, summary: await this.inspector.summary() });
     });
   }
 
@@ -235,10 +235,15 @@ export class ExplorerSession {
       if (this.store) await this.store.refresh();
       const result = await this.inspector.refresh();
       const summary: StoreSummary = await this.inspector.summary();
-      if (result.newOps > 0 || result.rebuilt) this.emit({ what: result.rebuilt ? "rebuilt" : "ops", newOps: result.newOps, summary });
-      return { message: result.rebuilt ? "Reloaded: the store was compacted or reorganised elsewhere." : `Up to date (${result.newOps} new op(s)).`, summary };
+      if (result.newOps > 0 || result.rebuilt || result.summaryChanged) this.emit({ what: changeOf(result), newOps: result.newOps, summary });
+      return { message: result.rebuilt ? "Reloaded: the store was compacted, reorganised or rewritten (an undo) elsewhere." : `Up to date (${result.newOps} new op(s)).`, summary };
     });
   }
+}
+
+/** What a refresh found, for listeners. */
+function changeOf(result: RefreshResult): StoreChangedEvent["what"] {
+  return result.rebuilt ? "rebuilt" : result.newOps > 0 ? "ops" : "summary";
 }
 
 function checkModeFits(mode: SessionMode, kind: StoreSummary["kind"], confirmed: boolean): void {

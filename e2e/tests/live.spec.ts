@@ -31,3 +31,27 @@ test("a record another process writes appears live, flagged +1 new, and the sele
   await expect(page.getByTestId("record-detail")).toContainText("task-4");
   await expect(page.getByTestId("record-detail")).toContainText("Cache embeddings");
 });
+
+test("after another process undoes a write and writes a line of the same length in its place, the Records view shows the new value", async ({ page, workDir, explorer }) => {
+  const dir = await singleWriterStore(workDir);
+  const server = await explorer(dir);
+  await page.goto(server.url);
+  await expect(page.getByTestId("records-total")).toHaveText("5 records");
+  const row = page.locator('[data-testid=record-row][data-key="task-7"]');
+  const writer = new Store<Doc>();
+  await writer.open(dir, { checkpointOnClose: false });
+  try {
+    await writer.set("task-7", { title: "Written while watched", status: "open", estimate: 1 });
+    await expect(row).toContainText("open", { timeout: 5_000 });
+    // opslog's undo truncates the last line; the next write takes its place, to the byte as long.
+    await writer.undo();
+    await writer.set("task-7", { title: "Written while watched", status: "done", estimate: 1 });
+  } finally {
+    await writer.close();
+  }
+  await expect(row).toContainText("done", { timeout: 5_000 });
+  await row.click();
+  await expect(page.getByTestId("record-detail")).toContainText("done");
+  await expect(page.getByTestId("record-detail")).not.toContainText('"open"');
+  await expect(page.getByTestId("records-total")).toHaveText("6 records");
+});

@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AppData } from "../appdata.js";
 import type { OpenResult, StoreSummary } from "../contract.js";
 import { Handlers } from "../handlers.js";
+import { ExplorerSession } from "../session.js";
+import type { StoreChangedEvent } from "../contract.js";
 import { digestTree, errorOf, multiWriterStore, removeDir, singleWriterStore, tempDir, valueOf } from "./helpers.js";
 
 let work: string;
@@ -74,6 +76,29 @@ describe("a store locked by another process", () => {
     const error = errorOf(await handlers.dispatch("actions.compact", {}));
     expect(error.code).toBe("compaction-locked");
     expect(error.message).toContain(String(holder.pid));
+  });
+
+  it("a read-only session's poll and Refresh report the lock as stale once its holder has exited", async () => {
+    await setup();
+    const dir = await singleWriterStore(join(work, "single"));
+    holder = liveProcess();
+    const pid = holder.pid!;
+    await writeFile(join(dir, ".lock"), String(pid));
+    const session = await ExplorerSession.open({ dir, pollMs: 0 });
+    try {
+      const events: StoreChangedEvent[] = [];
+      session.onChange((e) => events.push(e));
+      expect((await session.inspector.summary()).locks).toEqual([{ file: ".lock", pid, alive: true }]);
+      await new Promise((done) => { holder!.once("exit", done); holder!.kill(); });
+      await session.poll();
+      expect(events.map((e) => [e.what, e.summary?.locks])).toEqual([["summary", [{ file: ".lock", pid, alive: false }]]]);
+      const refreshed = await session.refresh();
+      expect(refreshed.summary.locks).toEqual([{ file: ".lock", pid, alive: false }]);
+      expect(refreshed.summary.warnings.map((w) => w.code)).toContain("lock-stale");
+      expect(refreshed.summary.warnings.map((w) => w.code)).not.toContain("lock-live");
+    } finally {
+      await session.close();
+    }
   });
 });
 

@@ -164,6 +164,15 @@ async function measureInspector() {
   }
   seeks.sort((a, b) => a - b);
 
+  // What following the store live costs while nobody writes: one poll every 400 ms.
+  const polls: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const p = performance.now();
+    await insp.refresh();
+    polls.push(performance.now() - p);
+  }
+  polls.sort((x, y) => x - y);
+
   const a = Math.floor(total / 2);
   let s = performance.now();
   const diff = await insp.diff(a, a + 10_000, { offset: 0, limit: 200 });
@@ -188,7 +197,7 @@ async function measureInspector() {
   const memAfterHead = process.memoryUsage();
   await insp.close();
 
-  return { buildMs, mem, seeks, diff, diffMs, filtered, filterMs, filterNextMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total };
+  return { buildMs, mem, seeks, polls, diff, diffMs, filtered, filterMs, filterNextMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total };
 }
 
 const LONG_LINE_BYTES = 50 * 1024 * 1024;
@@ -286,7 +295,7 @@ async function main(): Promise<void> {
   const serialMs = await timeBuild("never");
   const stall = await mainThreadStall();
   const published = await timePublishedOpen(DIR);
-  const { mem, seeks, diff, diffMs, filtered, filterMs, filterNextMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total } = inspected;
+  const { mem, seeks, polls, diff, diffMs, filtered, filterMs, filterNextMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total } = inspected;
   const buildMs = Math.min(inspected.buildMs, ...rebuilds);
 
   const rows = [
@@ -301,6 +310,7 @@ async function main(): Promise<void> {
     ["... inspector in its own thread (as the app opens it)", ms(stall.thread[0]), `both took ${ms(stall.thread[1])}`],
     ["Random seek, records({at, limit: 200}) p50", ms(quantile(seeks, 0.5)), "200 positions"],
     ["Random seek p99", ms(quantile(seeks, 0.99)), "target <= 50 ms"],
+    ["A poll that finds nothing new, refresh() p50", ms(quantile(polls, 0.5)), `20 polls; p99 ${ms(quantile(polls, 0.99))}`],
     ["Diff 10,000 ops apart, first page", ms(diffMs), `${diff.total} ids differ`],
     ["Filtered page of 200 at a position", ms(filterMs), `${filtered.total} match`],
     ["The same filter one position on (a Timeline step)", ms(filterNextMs), "reads back only what changed"],

@@ -278,14 +278,19 @@ function localLanes(lanes: Lane[]): Set<Lane> {
   return local;
 }
 
+/** The line a WAL ends with, still without its newline: left to be read once it is complete. */
+export function incompleteLastLine(line: number): SkippedWalLine {
+  return { line, reason: "incomplete last line: a crash mid-append, or a write in progress", torn: true };
+}
+
 /** Where a lane's reading ended, and what it skipped. */
-function finishLane(history: History, lane: Lane, reader: LaneSource): void {
+function finishLane(lane: Lane, reader: LaneSource): void {
   lane.end = reader.end;
   lane.nextLine = reader.nextLine;
   lane.skipped = reader.skipped;
   lane.unreadable = reader.unreadable; // said in buildFrom, once the chain's positions are known
-  if (lane.end < lane.entry.bytes && !lane.unreadable) lane.skipped.push({ line: lane.nextLine, reason: "incomplete last line: a crash mid-append, or a write in progress", torn: true });
-  for (const s of lane.skipped) history.warnings.push(skippedWarning(lane.entry.path, s));
+  if (lane.end < lane.entry.bytes && !lane.unreadable) lane.skipped.push(incompleteLastLine(lane.nextLine));
+  // Their warnings are the summary's, from lane.skipped: one source, however the lane was read.
 }
 
 async function readWholeLane(dir: string, history: History, lane: Lane, lost: (op: ScannedOp) => boolean): Promise<ScannedOp[]> {
@@ -294,7 +299,7 @@ async function readWholeLane(dir: string, history: History, lane: Lane, lost: (o
   for (let chunk = await reader.next(); chunk; chunk = await reader.next()) {
     for (const op of addToIndex(history, lane, chunk, (o) => !lost(o))) out.push(op);
   }
-  finishLane(history, lane, reader);
+  finishLane(lane, reader);
   return out;
 }
 
@@ -338,7 +343,7 @@ async function replayLink(dir: string, history: History, planned: PlannedLink, e
   } finally {
     for (const reader of readers) await reader.close();
   }
-  planned.lanes.forEach((lane, i) => finishLane(history, lane, readers[i]));
+  planned.lanes.forEach((lane, i) => finishLane(lane, readers[i]));
 }
 
 /** Whether op was written after the ts `cutoff` (its ms when canonical, else compared as written, as opslog does). */
@@ -421,7 +426,7 @@ function settleLink(history: History, link: ChainLink, differing: string[], wals
   }
 }
 
-function storeKind(history: History): StoreKind {
+export function storeKind(history: History): StoreKind {
   const total = history.timeline.length;
   if (total === 0 && history.head.size === 0) return "empty";
   const live = history.links[history.links.length - 1];

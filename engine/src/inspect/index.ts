@@ -5,20 +5,22 @@
  * The index keeps where every op is, not its data: what a page shows is read
  * back from the WALs by offset (OpReader), a few sequential reads per page.
  */
-import { readdir, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { readArchiveSegmentFile } from "../archive.js";
 import { OpslogError } from "../errors.js";
-import { compareOps } from "../store.js";
-import { addToIndex, buildHistory, replay, skippedWarning } from "./history.js";
+import { buildHistory } from "./history.js";
 import type { History, ParallelMode } from "./history.js";
 import { explainConflict, jsonEqual, readVersion } from "./conflicts.js";
 import { archiveEntry, eventsOf, labelArchived, placeEvents } from "./events.js";
 import { compareValues, compileFilter, mentionsFields, valueAtPath } from "./query.js";
 import { isLost, lostWriteRow } from "./lost-writes.js";
-import { prevOf, readWalLines } from "./walscan.js";
+import { LiveTail } from "./live.js";
+import { readLocks } from "./scan.js";
+import { prevOf } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
 import { ABSENT, compareIds } from "./versions.js";
+import { storeWarnings } from "./warnings.js";
 import type {
   AgentLane,
   ArchiveSegmentInfo,
@@ -61,7 +63,16 @@ export async function openInspector(dir: string, options: InspectOptions = {}): 
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) throw new OpslogError("not-a-store", `${dir} does not exist or is not a folder. Choose the folder that contains manifest.json.`, { file: dir });
   const parallel = options.parallel ?? "auto";
-  return new Inspector(dir, await buildHistory(dir, parallel), parallel);
+  const h = await buildHistory(dir, parallel);
+  return new Inspector(dir, h, parallel, await LiveTail.start(dir, h));
+}
+
+/** An archive segment as read: its records, or why it could not be read. */
+interface ArchiveEntry {
+  key: string;
+  records: RecordRow[];
+  error: string | null;
+  info: ArchiveSegmentInfo;
 }
 
 function page<T>(rows: T[], req: PageRequest): Page<T> {
@@ -90,12 +101,14 @@ class Inspector implements InspectorApi {
   /** The last past state read back: its rows, and where each row's value came from (src) */
   private stateCache: { key: string; rows: RecordRow[]; srcs: number[] } | null = null;
   private diffCache: { key: string; refs: DiffRef[]; counts: DiffPage["counts"] } | null = null;
-  private archiveCache = new Map<string, { mtime: number; records: RecordRow[]; info: ArchiveSegmentInfo }>();
+  /** Archive segments as read, by path: keyed by the file's identity, a failure to read included */
+  private archiveCache = new Map<string, ArchiveEntry>();
 
   constructor(
     readonly dir: string,
     private h: History,
     private readonly parallel: ParallelMode,
+    private live: LiveTail,
   ) {}
 
   private get total(): number {
@@ -159,7 +172,10 @@ class Inspector implements InspectorApi {
 
   async summary(): Promise<StoreSummary> {
     const h = this.h;
-    const archives = await this.archiveSegments();
+    const entries = await this.archiveEntries();
+    const archives = entries.map((a) => a.info);
+    const lockWarnings: StoreSummary["warnings"] = [];
+    const locks = await readLocks(this.dir, lockWarnings); // read now: a writer may have come or gone since the last poll
     const agents = [...new Set(h.lanes.map((l) => l.entry.agent).filter((a): a is string => a !== null))].sort();
     const live = h.links[h.links.length - 1];
     return {
@@ -178,8 +194,14 @@ class Inspector implements InspectorApi {
       snapshots: this.snapshotInfos(),
       lanes: await this.lanes(),
       archiveSegments: archives,
-      locks: h.scan.locks,
-      warnings: [...h.warnings, ...this.statsWarnings(archives)],
+      locks,
+      warnings: storeWarnings({
+        built: h.warnings,
+        lanes: h.lanes,
+        locks: lockWarnings,
+        archives: entries.flatMap((a) => (a.error === null ? [] : [{ code: "unreadable-file" as const, severity: "warning" as const, file: a.info.path, message: a.error }])),
+        stats: this.statsWarnings(archives),
+      }),
     };
   }
 
@@ -545,29 +567,32 @@ class Inspector implements InspectorApi {
   }
 
   async archiveSegments(): Promise<ArchiveSegmentInfo[]> {
+    return (await this.archiveEntries()).map((a) => a.info);
+  }
+
+  private async archiveEntries(): Promise<ArchiveEntry[]> {
     const named = new Set(this.h.scan.manifest.archiveSegments);
-    const out: ArchiveSegmentInfo[] = [];
-    for (const entry of this.h.scan.archives) out.push((await this.loadArchive(entry.path, named.has(entry.path))).info);
+    const out: ArchiveEntry[] = [];
+    for (const entry of this.h.scan.archives) out.push(await this.loadArchive(entry.path, named.has(entry.path)));
     return out;
   }
 
-  private async loadArchive(path: string, named: boolean) {
+  /** A segment as it reads now; one that cannot be read says why (error), once, however often it is asked for. */
+  private async loadArchive(path: string, named: boolean): Promise<ArchiveEntry> {
     const full = join(this.dir, path);
     const info = await stat(full).catch(() => null);
     if (!info) throw new OpslogError("missing-file", `Archive segment ${path} is missing.`, { file: path });
+    const key = `${info.ino}/${info.size}/${info.mtimeMs}/${info.ctimeMs}/${named}`;
     const cached = this.archiveCache.get(path);
-    if (cached && cached.mtime === info.mtimeMs) return cached;
-    let segment;
+    if (cached?.key === key) return cached;
+    let entry: ArchiveEntry;
     try {
-      segment = await readArchiveSegmentFile(full);
+      const segment = await readArchiveSegmentFile(full);
+      const records = Object.keys(segment.records).sort(compareIds).map((id) => ({ id, data: segment.records[id] as Doc }));
+      entry = { key, records, error: null, info: { path, period: segment.period, timestamp: segment.timestamp, records: records.length, bytes: info.size, named } };
     } catch (err) {
-      const records: RecordRow[] = [];
-      const entry = { mtime: info.mtimeMs, records, info: { path, period: path.replace(/^archive\/archive-|\.json$/g, ""), timestamp: null, records: 0, bytes: info.size, named } };
-      this.h.warnings.push({ code: "unreadable-file", severity: "warning", file: path, message: (err as Error).message });
-      return entry;
+      entry = { key, records: [], error: (err as Error).message, info: { path, period: path.replace(/^archive\/archive-|\.json$/g, ""), timestamp: null, records: 0, bytes: info.size, named } };
     }
-    const records = Object.keys(segment.records).sort(compareIds).map((id) => ({ id, data: segment.records[id] as Doc }));
-    const entry = { mtime: info.mtimeMs, records, info: { path, period: segment.period, timestamp: segment.timestamp, records: records.length, bytes: info.size, named } };
     this.archiveCache.set(path, entry);
     return entry;
   }
@@ -589,61 +614,34 @@ class Inspector implements InspectorApi {
     return pos;
   }
 
+  /** Catch up with the disk (see live.ts): tail the live WALs, or build again; either way, every cache of what changed goes. */
   async refresh(): Promise<RefreshResult> {
-    if (await this.needsRebuild()) return this.rebuild();
-    const h = this.h;
-    const fresh: ScannedOp[] = [];
-    for (const lane of h.lanes.filter((l) => l.live)) {
-      const read = await readWalLines(this.dir, lane.entry.path, h.lanes.indexOf(lane), lane.end, lane.nextLine, false);
-      for (const s of read.skipped) h.warnings.push(skippedWarning(lane.entry.path, s));
-      for (const op of addToIndex(h, lane, read.ops, () => true)) fresh.push(op);
-      lane.end = read.end;
-      lane.nextLine = read.nextLine;
-    }
-    if (fresh.length === 0) return { newOps: 0, rebuilt: false };
-    if (fresh.some((op) => op.clock !== null)) fresh.sort(compareOps);
-    if (this.total > 0) {
-      const e = h.timeline.get(this.total - 1);
-      const last = { clock: h.table.clock(e), agent: this.agentOf(e) };
-      if (last.clock !== null && compareOps(fresh[0], last) < 0) return { ...(await this.rebuild()), newOps: fresh.length }; // arrived out of replay order: replay again
-    }
-    const live = h.links[h.links.length - 1];
-    for (const op of fresh) replay(h, op, live.epoch);
-    live.endPos = this.total;
-    this.dropCaches();
-    return { newOps: fresh.length, rebuilt: false };
+    const polled = await this.live.poll(this.h);
+    if (polled.rebuild) return this.rebuild();
+    if (polled.newOps > 0) this.dropCaches();
+    return { newOps: polled.newOps, rebuilt: false, ...(polled.summaryChanged ? { summaryChanged: true } : {}) };
   }
 
   private async rebuild(): Promise<RefreshResult> {
     const before = this.total;
     const h = await buildHistory(this.dir, this.parallel);
+    const live = await LiveTail.start(this.dir, h);
     this.h.reader.close();
     this.h = h;
+    this.live = live;
     this.dropCaches();
     return { newOps: Math.max(0, this.total - before), rebuilt: true };
   }
 
+  /** Forget everything read or derived: what is asked next is read from the history as it is now. */
   private dropCaches(): void {
     this.recordsCache = null;
     this.aliveCache = null;
     this.opsCache = null;
     this.diffCache = null;
     this.stateCache = null;
-  }
-
-  /** The manifest changed, or a WAL appeared, vanished or shrank, or a retired WAL grew, or a read found a WAL rewritten. */
-  private async needsRebuild(): Promise<boolean> {
-    if (this.h.reader.stale) return true;
-    const manifest = await stat(join(this.dir, "manifest.json")).catch(() => null);
-    if (!manifest || manifest.mtimeMs !== this.h.scan.manifestMtime) return true;
-    const names = await readdir(join(this.dir, "ops")).catch(() => [] as string[]);
-    if (names.filter((n) => n.endsWith(".jsonl")).length !== this.h.lanes.length) return true;
-    for (const lane of this.h.lanes) {
-      const info = await stat(join(this.dir, lane.entry.path)).catch(() => null);
-      if (!info || info.size < lane.end) return true;
-      if (!lane.live && info.size !== lane.entry.bytes) return true;
-    }
-    return false;
+    this.archiveCache.clear();
+    this.h.reader.close(); // its parsed ops, too
   }
 
   async close(): Promise<void> {

@@ -124,7 +124,8 @@ export async function scanDirectory(dir: string): Promise<DirectoryScan> {
   snapshots.sort((a, b) => a.ms - b.ms || a.path.localeCompare(b.path));
   wals.sort((a, b) => (a.ms ?? 0) - (b.ms ?? 0) || a.path.localeCompare(b.path));
   await findLeftoverTmp(dir, warnings);
-  const locks = await readLocks(dir, warnings);
+  // Lock warnings are the summary's own: it reads the locks again each time, as they come and go.
+  const locks = await readLocks(dir, []);
   return { manifest, manifestMtime: mtime, snapshots, wals, archives, locks, warnings };
 }
 
@@ -175,7 +176,8 @@ async function findLeftoverTmp(dir: string, warnings: StoreWarning[]): Promise<v
   }
 }
 
-async function readLocks(dir: string, warnings: StoreWarning[]): Promise<LockInfo[]> {
+/** The lock files and whether their holders run; a warning for each into `warnings`. */
+export async function readLocks(dir: string, warnings: StoreWarning[]): Promise<LockInfo[]> {
   const locks: LockInfo[] = [];
   for (const file of [".lock", ".compact-lock"] as const) {
     const present = (await listDir(dir, ".")).some((f) => f.name === file);

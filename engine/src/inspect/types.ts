@@ -291,8 +291,10 @@ export interface LostWrite {
 export interface RefreshResult {
   /** New ops picked up by tailing */
   newOps: number;
-  /** The manifest changed (compaction, new agent): the index was rebuilt */
+  /** The manifest changed (compaction, new agent) or bytes already read changed (undo): the index was rebuilt */
   rebuilt: boolean;
+  /** Something else a summary shows changed: a lock taken, released or left by a writer that died, or bad lines appended (present only when true) */
+  summaryChanged?: boolean;
 }
 
 /** An op as it stands in one WAL file; pos is null when it is not in the timeline (a lost write). */

@@ -31,7 +31,7 @@ describe("refresh: following a store that others write", () => {
     await writer.close();
   });
 
-  it("leaves a half-written last line for later and reads it once it is complete", async () => {
+  it("leaves a half-written last line for later, names it as a fresh open does, and reads it once it is complete", async () => {
     const dir = await tempDir();
     const writer = new Published<Task>();
     await writer.open(dir, { checkpointThreshold: 1000, checkpointOnClose: false });
@@ -41,11 +41,16 @@ describe("refresh: following a store that others write", () => {
     const insp = await openInspector(dir);
     const line = JSON.stringify({ ts: new Date().toISOString(), op: "set", id: "b", data: task(2, "todo"), prev: null });
     await appendFile(join(dir, manifest.activeOps), line.slice(0, 20));
-    expect(await insp.refresh()).toEqual({ newOps: 0, rebuilt: false });
-    expect((await insp.summary()).warnings.filter((w) => w.code === "torn-line" || w.code === "malformed-line")).toEqual([]);
+    expect(await insp.refresh()).toEqual({ newOps: 0, rebuilt: false, summaryChanged: true });
+    const lineWarnings = async (i: typeof insp) => (await i.summary()).warnings.filter((w) => w.code === "torn-line" || w.code === "malformed-line");
+    const fresh = await openInspector(dir);
+    expect(await lineWarnings(insp)).toEqual(await lineWarnings(fresh));
+    expect((await lineWarnings(insp)).map((w) => [w.line, w.message.includes("incomplete last line")])).toEqual([[2, true]]);
+    await fresh.close();
     await appendFile(join(dir, manifest.activeOps), line.slice(20) + "\n");
-    expect(await insp.refresh()).toEqual({ newOps: 1, rebuilt: false });
+    expect(await insp.refresh()).toEqual({ newOps: 1, rebuilt: false, summaryChanged: true });
     expect(await insp.record("b")).toEqual(task(2, "todo"));
+    expect(await lineWarnings(insp)).toEqual([]);
   });
 
   it("notices a compaction and rebuilds, keeping the history before it", async () => {
