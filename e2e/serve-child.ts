@@ -18,6 +18,8 @@ export interface ExplorerOptions {
   agent?: string;
   /** --read-only: the server refuses every writable open and write */
   readOnly?: boolean;
+  /** --yes: confirm agent mode on a single-writer store up front */
+  yes?: boolean;
 }
 
 export interface RunningExplorer {
@@ -36,6 +38,7 @@ export async function startExplorer(dir: string, home: string, options: Explorer
   if (options.writer) args.push("--writer");
   if (options.agent) args.push("--agent", options.agent);
   if (options.readOnly) args.push("--read-only");
+  if (options.yes) args.push("--yes");
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, OPSLOG_EXPLORER_HOME: home }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));

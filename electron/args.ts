@@ -17,6 +17,8 @@ export interface CommandLine {
   readOnly: boolean;
   /** --help: print usage and exit 0 */
   help: boolean;
+  /** --yes: the user confirms up front what the UI would otherwise ask (agent mode on a single-writer store) */
+  yes: boolean;
 }
 
 export class UsageError extends Error {}
@@ -26,11 +28,12 @@ export const USAGE = usage("opslog-explorer");
 /** The help text, for the command the user typed (`npm start --`, `npm run serve --`, `opslog-explorer`). */
 export function usage(command: string): string {
   return [
-    `usage: ${command} [store-dir] [--writer | --agent ID] [--read-only] [--port N]`,
+    `usage: ${command} [store-dir] [--writer | --agent ID [--yes]] [--read-only] [--port N]`,
     "",
     "  store-dir     the store folder to open (default: a demo store, read-only)",
     "  --writer      writer mode, for single-writer stores: takes the store's .lock",
     "  --agent ID    agent mode, for multi-writer stores: writes as agent ID (default explorer)",
+    "  --yes         with --agent on a single-writer store: go on without asking (the owning app never reads the explorer's WAL)",
     "  --read-only   never write, whatever is asked: the mode cannot be switched from the UI",
     "  --port N      browser mode only: listen on 127.0.0.1:N (default: a free port)",
     "  -h, --help    show this help",
@@ -43,6 +46,7 @@ const OPTIONS = {
   "read-only": { type: "boolean" },
   port: { type: "string" },
   help: { type: "boolean", short: "h" },
+  yes: { type: "boolean", short: "y" },
 } as const;
 
 // Chromium and Node switches the desktop app may be given (sandbox, GPU, Wayland, logging; debugging, as Playwright's Electron driver does).
@@ -64,11 +68,12 @@ export function parseCommandLine(argv: string[], command = "opslog-explorer"): C
     throw fail(explainParseError(err as Error & { code?: string }));
   }
   const { values, positionals } = parsed;
-  const out: CommandLine = { dir: positionals[0] ?? null, mode: undefined, agentId: undefined, port: undefined, readOnly: values["read-only"] === true, help: values.help === true };
+  const out: CommandLine = { dir: positionals[0] ?? null, mode: undefined, agentId: undefined, port: undefined, readOnly: values["read-only"] === true, help: values.help === true, yes: values.yes === true };
   if (out.help) return out;
   if (positionals.length > 1) throw fail(`Only one store folder can be opened per window; got "${positionals[0]}" and "${positionals[1]}".`);
   if (values.writer && values.agent !== undefined) throw fail("--writer and --agent cannot be combined.");
   if (out.readOnly && (values.writer || values.agent !== undefined)) throw fail(`--read-only cannot be combined with ${values.writer ? "--writer" : "--agent"}.`);
+  if (out.yes && values.agent === undefined) throw fail("--yes goes with --agent: it confirms agent mode on a single-writer store.");
   if (values.writer) out.mode = "writer";
   if (values.agent !== undefined) {
     if (!/^[A-Za-z0-9._-]+$/.test(values.agent)) throw fail(`--agent takes an id of letters, digits, '.', '_' and '-', not "${values.agent}".`);

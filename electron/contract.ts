@@ -75,6 +75,8 @@ export const schemas = {
   "store.recent": z.strictObject({}),
   /** A native folder dialog (Electron); { dir: null } in browser mode */
   "store.pickDirectory": z.strictObject({}),
+  /** The open the command line asked for and the user has yet to confirm (agent mode on a single-writer store), or null */
+  "store.pending": z.strictObject({}),
 
   "records.page": z.strictObject({
     offset,
@@ -222,12 +224,22 @@ export interface RevertPreview {
   laterOpsTotal: number;
 }
 
+/** An open asked for on the command line that waits for the user's confirmation in the UI. */
+export interface PendingOpen {
+  dir: string;
+  mode: SessionMode;
+  agentId: string | null;
+  /** Why it needs confirming */
+  reason: string;
+}
+
 export interface CallResults {
   "store.open": OpenResult;
   "store.summary": OpenResult;
   "store.close": { closed: true };
   "store.recent": RecentStore[];
   "store.pickDirectory": { dir: string | null };
+  "store.pending": PendingOpen | null;
   "records.page": Page<RecordRow>;
   "records.get": RecordDetail;
   "records.columns": Column[];

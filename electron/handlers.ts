@@ -3,9 +3,10 @@
  * (Electron IPC and HTTP) call dispatch(). Every argument is validated by its
  * schema; every failure leaves as a ContractError the UI can show as it is.
  */
+import { resolve } from "node:path";
 import { OpslogError } from "../engine/src/errors.js";
 import { schemas } from "./contract.js";
-import type { CallName, CallResults, ContractError, ContractErrorCode, Envelope, OpenResult, SessionMode, StoreChangedEvent } from "./contract.js";
+import type { CallName, CallResults, ContractError, ContractErrorCode, Envelope, OpenResult, PendingOpen, SessionMode, StoreChangedEvent } from "./contract.js";
 import { ExplorerSession, LOCKED_READ_ONLY } from "./session.js";
 import type { AppData } from "./appdata.js";
 import type { ThreadOptions } from "../engine/src/inspect/thread.js";
@@ -31,13 +32,45 @@ export class Handlers {
   private session: ExplorerSession | null = null;
   private listeners = new Set<(event: StoreChangedEvent) => void>();
   private detach: (() => void) | null = null;
+  private pending: PendingOpen | null = null;
 
   constructor(private options: HandlerOptions) {}
 
   /** Open a store in this window/server, replacing the current one. */
   async open(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false): Promise<OpenResult> {
+    const held = this.session;
+    // The explorer's own lock would stop it reopening the store it writes to: let go first, and take it back if the new open fails.
+    if (held && held.info.mode !== "read-only" && resolve(dir) === held.info.dir) {
+      const was = held.info;
+      await this.closeSession({ quietly: true });
+      try {
+        return await this.openNew(dir, mode, agentId, confirm, demo);
+      } catch (err) {
+        await this.openNew(was.dir, was.mode, was.agentId ?? undefined, true, was.demo).catch(() => undefined);
+        throw err;
+      }
+    }
+    return this.openNew(dir, mode, agentId, confirm, demo);
+  }
+
+  /**
+   * The open the command line asks for. Agent mode on a single-writer store
+   * needs the user's confirmation: without --yes the explorer starts with no
+   * store and the UI asks (store.pending), instead of exiting.
+   */
+  async openFromCommandLine(dir: string, mode?: SessionMode, agentId?: string, yes = false): Promise<void> {
+    try {
+      await this.open(dir, mode, agentId, yes);
+    } catch (err) {
+      if (!(err instanceof OpslogError) || err.code !== "confirm-required") throw err;
+      this.pending = { dir: resolve(dir), mode: mode ?? "read-only", agentId: agentId ?? null, reason: err.message };
+    }
+  }
+
+  private async openNew(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false): Promise<OpenResult> {
     const session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly });
     await this.closeSession();
+    this.pending = null;
     this.session = session;
     this.detach = session.onChange((event) => this.listeners.forEach((l) => l(event)));
     await this.options.appData.remember(session.info.dir).catch(() => undefined);
@@ -53,10 +86,16 @@ export class Handlers {
     return () => this.listeners.delete(listener);
   }
 
-  async closeSession(): Promise<void> {
+  /** Close the open store; `quietly` when another opens in its place at once (no "closed" event to the UI). */
+  async closeSession(options: { quietly?: boolean } = {}): Promise<void> {
     const session = this.session;
     this.session = null;
+    if (options.quietly) this.detachListeners();
     await session?.close(); // its "closed" event still reaches the listeners
+    this.detachListeners();
+  }
+
+  private detachListeners(): void {
     this.detach?.();
     this.detach = null;
   }
@@ -75,6 +114,7 @@ export class Handlers {
     },
     "store.recent": () => this.options.appData.recent(),
     "store.pickDirectory": async () => ({ dir: this.options.pickDirectory ? await this.options.pickDirectory() : null }),
+    "store.pending": async () => (this.session ? null : this.pending),
     "records.page": (a) => this.current().inspector.records(a),
     "records.get": async (a) => {
       const inspector = this.current().inspector;

@@ -33,7 +33,7 @@ async function pickDirectory(owner?: BrowserWindow): Promise<string | null> {
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
-async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId">): Promise<void> {
+async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId"> & { yes?: boolean }): Promise<void> {
   const window = new BrowserWindow({
     width: 1440,
     height: 900,
@@ -64,7 +64,7 @@ async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId">)
     return { action: "deny" };
   });
   try {
-    if (target.dir) await handlers.open(target.dir, target.mode, target.agentId);
+    if (target.dir) await handlers.openFromCommandLine(target.dir, target.mode, target.agentId, target.yes);
     else await handlers.openDemo();
   } catch (err) {
     // The renderer shows the open-store screen; the error goes with it.

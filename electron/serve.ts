@@ -30,6 +30,8 @@ export interface ServerOptions {
   pollMs?: number;
   /** --read-only: refuse every writable open and every write call, whatever a client asks */
   readOnly?: boolean;
+  /** --yes: agent mode on a single-writer store without asking; otherwise the UI asks */
+  yes?: boolean;
 }
 
 export interface RunningServer {
@@ -58,7 +60,7 @@ export const DEFAULT_STATIC_DIR = fileURLToPath(new URL("../dist/renderer/", imp
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const appData = options.appData ?? new AppData();
   const handlers = new Handlers({ appData, pollMs: options.pollMs, lockedReadOnly: options.readOnly });
-  if (options.dir) await handlers.open(options.dir, options.mode, options.agentId);
+  if (options.dir) await handlers.openFromCommandLine(options.dir, options.mode, options.agentId, options.yes);
   else await handlers.openDemo();
   const token = randomBytes(24).toString("base64url");
   const staticDir = resolve(options.staticDir ?? DEFAULT_STATIC_DIR);
@@ -215,7 +217,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   try {
-    const running = await startServer({ dir: args.dir, mode: args.mode, agentId: args.agentId, port: args.port, readOnly: args.readOnly });
+    const running = await startServer({ dir: args.dir, mode: args.mode, agentId: args.agentId, port: args.port, readOnly: args.readOnly, yes: args.yes });
     process.stdout.write(`ready ${running.url}\n`);
     const stop = () => void running.close().then(() => process.exit(0));
     process.on("SIGINT", stop);

@@ -3,7 +3,7 @@ import { parseCommandLine, UsageError, withoutChromiumSwitches } from "../args.j
 
 describe("the command line", () => {
   it("opens the demo store read-only when nothing is named", () => {
-    expect(parseCommandLine([])).toEqual({ dir: null, mode: undefined, agentId: undefined, port: undefined, readOnly: false, help: false });
+    expect(parseCommandLine([])).toEqual({ dir: null, mode: undefined, agentId: undefined, port: undefined, readOnly: false, help: false, yes: false });
   });
 
   it("takes a store folder and --writer", () => {
@@ -25,6 +25,12 @@ describe("the command line", () => {
     expect(parseCommandLine(["s", "--read-only"])).toMatchObject({ dir: "s", mode: undefined, readOnly: true });
     expect(parseCommandLine(["--help"]).help).toBe(true);
     expect(parseCommandLine(["-h"]).help).toBe(true);
+  });
+
+  it("takes --yes (or -y) with --agent, to confirm agent mode on a single-writer store up front", () => {
+    expect(parseCommandLine(["s", "--agent", "bot", "--yes"])).toMatchObject({ mode: "agent", agentId: "bot", yes: true });
+    expect(parseCommandLine(["s", "--agent", "-y"])).toMatchObject({ mode: "agent", agentId: "explorer", yes: true });
+    expect(() => parseCommandLine(["s", "--yes"])).toThrow(/--yes goes with --agent/);
   });
 
   it("leaves the Chromium switches a user may pass to the desktop app to Chromium", () => {

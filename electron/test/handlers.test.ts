@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Store } from "@backloghq/opslog";
 import { AppData } from "../appdata.js";
 import { callNames } from "../contract.js";
-import type { OpenResult, RecordDetail, UndoPreview } from "../contract.js";
+import type { OpenResult, PendingOpen, RecordDetail, UndoPreview } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import type { DiffPage, Page, RecordRow, TimelineEvent, TimelineOp } from "../../engine/src/inspect/types.js";
 import { digestTree, errorOf, multiWriterStore, readCalls, removeDir, singleWriterStore, tempDir, valueOf } from "./helpers.js";
@@ -90,6 +90,18 @@ describe("read-only mode", () => {
 });
 
 describe("writer mode", () => {
+  it("reopens the store it holds the lock of (its own lock does not stand in its way), and keeps it if the new open fails", async () => {
+    const dir = await singleWriterStore(`${work}/single`);
+    await open({ dir, mode: "writer" });
+    expect((await open({ dir, mode: "writer" })).session.mode).toBe("writer");
+    expect((await open({ dir })).session.mode).toBe("read-only");
+    await open({ dir, mode: "writer" });
+    // A refused open (agent mode needs confirming here) leaves the writer session as it was.
+    expect(errorOf(await handlers.dispatch("store.open", { dir, mode: "agent" })).code).toBe("confirm-required");
+    expect(valueOf<OpenResult>(await handlers.dispatch("store.summary", {})).session.mode).toBe("writer");
+    valueOf(await handlers.dispatch("actions.set", { id: "after-reopen", value: { ok: true } }));
+  });
+
   it("previews and undoes the last op of the active WAL", async () => {
     await open({ dir: await singleWriterStore(`${work}/single`), mode: "writer" });
     const preview = valueOf<UndoPreview>(await handlers.dispatch("actions.undoPreview", {}));
@@ -134,6 +146,27 @@ describe("agent mode", () => {
     expect(error.code).toBe("confirm-required");
     expect(error.message).toMatch(/never reads/);
     expect((await open({ dir, mode: "agent", confirmAgentOnSingleWriter: true })).session.agentId).toBe("explorer");
+  });
+
+  it("asked for on the command line without --yes, waits for the user instead of failing: no store open, nothing written, store.pending says what and why", async () => {
+    const dir = await singleWriterStore(`${work}/single`);
+    const before = await digestTree(dir);
+    await handlers.openFromCommandLine(dir, "agent", "bot");
+    expect(errorOf(await handlers.dispatch("store.summary", {})).code).toBe("no-store");
+    const pending = valueOf<PendingOpen>(await handlers.dispatch("store.pending", {}));
+    expect(pending).toMatchObject({ dir, mode: "agent", agentId: "bot" });
+    expect(pending.reason).toMatch(/never reads/);
+    expect(await digestTree(dir)).toEqual(before);
+    // The user confirms in the UI: the open goes on, and nothing is pending any more.
+    expect((await open({ dir, mode: "agent", agentId: "bot", confirmAgentOnSingleWriter: true })).session).toMatchObject({ mode: "agent", agentId: "bot" });
+    expect(valueOf(await handlers.dispatch("store.pending", {}))).toBeNull();
+  });
+
+  it("asked for on the command line with --yes, opens at once", async () => {
+    const dir = await singleWriterStore(`${work}/single`);
+    await handlers.openFromCommandLine(dir, "agent", "bot", true);
+    expect(valueOf<OpenResult>(await handlers.dispatch("store.summary", {})).session).toMatchObject({ mode: "agent", agentId: "bot" });
+    expect(valueOf(await handlers.dispatch("store.pending", {}))).toBeNull();
   });
 
   it("writes as its own agent, undoes only its own op, and the owning agents read its writes", async () => {

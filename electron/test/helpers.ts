@@ -80,6 +80,7 @@ export function readCalls(lanePath: string, archivePath: string | null): [string
     ["store.summary", {}],
     ["store.recent", {}],
     ["store.pickDirectory", {}],
+    ["store.pending", {}],
     ["records.page", { offset: 0, limit: 50 }],
     ["records.page", { offset: 0, limit: 50, filter: { status: "open" }, sort: { field: "estimate", dir: -1 } }],
     ["records.page", { offset: 0, limit: 10, at: 3, idContains: "1" }],

@@ -1,6 +1,6 @@
 /** The open store: who we are (mode), its summary, and what is new since the user last looked. */
 import { create } from "zustand";
-import type { OpenResult, SessionMode, StoreChangedEvent } from "../../../electron/contract";
+import type { OpenResult, PendingOpen, SessionMode, StoreChangedEvent } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { CallError } from "../../../electron/contract";
@@ -20,6 +20,8 @@ export interface SessionState {
   lastChange: StoreChangedEvent["what"] | null;
   /** The explorer was started with --read-only (learnt from any open store; kept after it closes) */
   lockedReadOnly: boolean;
+  /** The command line asked for an open that waits for the user's confirmation (agent mode on a single-writer store) */
+  pendingOpen: PendingOpen | null;
   load(): Promise<void>;
   openStore(dir: string, mode?: SessionMode, agentId?: string, confirm?: boolean): Promise<boolean>;
   applyChange(event: StoreChangedEvent): void;
@@ -34,19 +36,22 @@ export const useSession = create<SessionState>()((set, get) => ({
   newOps: 0,
   lastChange: null,
   lockedReadOnly: false,
+  pendingOpen: null,
   async load() {
     try {
       const current = await api.call("store.summary", {});
       set({ status: "open", current, openError: null, lockedReadOnly: current.session.lockedReadOnly });
     } catch (err) {
-      set({ status: "no-store", current: null, openError: err instanceof CallError && err.code === "no-store" ? null : errorText(err) });
+      const noStore = err instanceof CallError && err.code === "no-store";
+      const pendingOpen = noStore ? await api.call("store.pending", {}).catch(() => null) : null;
+      set({ status: "no-store", current: null, openError: noStore ? null : errorText(err), pendingOpen });
     }
   },
   async openStore(dir, mode, agentId, confirm) {
     try {
       const current = await api.call("store.open", { dir, ...(mode ? { mode } : {}), ...(agentId ? { agentId } : {}), ...(confirm ? { confirmAgentOnSingleWriter: true } : {}) });
       forgetPreviousStore();
-      set({ status: "open", current, openError: null, revision: get().revision + 1, newOps: 0, lockedReadOnly: current.session.lockedReadOnly });
+      set({ status: "open", current, openError: null, revision: get().revision + 1, newOps: 0, lockedReadOnly: current.session.lockedReadOnly, pendingOpen: null });
       return true;
     } catch (err) {
       set({ openError: errorText(err) });

@@ -39,6 +39,7 @@ export function OpenStoreView() {
   }
   return (
     <div className="open-store">
+      <PendingOpenNotice />
       <h1>Open an opslog store</h1>
       <p className="muted">Choose the folder that holds manifest.json, snapshots/ and ops/. Read-only never writes a byte.</p>
       <div className="toolbar">
@@ -68,6 +69,23 @@ export function OpenStoreView() {
         </button>
       ))}
       {window.opslogBridge ? <p className="muted small">You can also drop a store folder anywhere on this window, or use File › Open.</p> : null}
+    </div>
+  );
+}
+
+/** The command line asked for agent mode on a single-writer store: say why that is risky, and let the user choose. */
+function PendingOpenNotice() {
+  const pending = useSession((s) => s.pendingOpen);
+  const openStore = useSession((s) => s.openStore);
+  if (!pending) return null;
+  return (
+    <div className="pane-error pending-open" role="alert" data-testid="pending-open">
+      <b>The command line asked to open <span className="mono">{pending.dir}</span> in {pending.mode} mode{pending.agentId ? ` as agent "${pending.agentId}"` : ""}.</b>
+      <p>{pending.reason}</p>
+      <div className="modal-actions">
+        <button data-testid="pending-read-only" onClick={() => void openStore(pending.dir)}>Open it read-only</button>
+        <button className="danger" data-testid="pending-confirm" onClick={() => void openStore(pending.dir, pending.mode, pending.agentId ?? undefined, true)}>I understand: open in {pending.mode} mode anyway</button>
+      </div>
     </div>
   );
 }
