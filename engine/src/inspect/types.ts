@@ -13,6 +13,11 @@ export interface PageRequest {
   limit: number;
 }
 
+/** Which conflicts to list: all, or (with `pos`) only those the op at that position is in, as winner or loser. */
+export interface ConflictsRequest extends PageRequest {
+  pos?: number;
+}
+
 export interface Page<T> {
   rows: T[];
   total: number;
@@ -280,7 +285,7 @@ export interface InspectorApi {
   diff(a: number, b: number, page: PageRequest): Promise<DiffPage>;
   /** Every op on one id across the chain, oldest first */
   recordHistory(id: string): Promise<HistoryEntry[]>;
-  conflicts(page: PageRequest): Promise<Page<Conflict>>;
+  conflicts(req: ConflictsRequest): Promise<Page<Conflict>>;
   lostWrites(page: PageRequest): Promise<Page<LostWrite>>;
   archiveSegments(): Promise<ArchiveSegmentInfo[]>;
   archivePage(path: string, req: PageRequest & { filter?: Query; idContains?: string }): Promise<Page<RecordRow>>;

@@ -8,7 +8,7 @@ import type { AgentLane, Conflict, LaneOp, LostWrite } from "../../../electron/c
 import { MARK_LIMIT, useAgents } from "../state/agents";
 import { useSession } from "../state/session";
 import { useUi } from "../state/ui";
-import { formatBytes, shortTime } from "../components/format";
+import { formatBytes, opLabel, shortTime } from "../components/format";
 import { PaneError } from "../components/PaneError";
 import { DiffView } from "../components/DiffView";
 
@@ -74,10 +74,10 @@ function ConflictItem({ conflict: c, focused }: { conflict: Conflict; focused: b
     <div className={`conflict-item${focused ? " focused" : ""}`} data-testid="conflict-item" onClick={() => useAgents.getState().focus(focused ? null : c.id)}>
       <div><b className="mono">{c.id}</b></div>
       <div className="small">{c.explanation}</div>
-      <div className="mono small ok-text">kept: #{c.winner.pos} {c.winner.agent} (clock {c.winner.clock}) {c.winner.file.replace("ops/", "")}:{c.winner.line}</div>
+      <div className="mono small ok-text">kept: op {c.winner.pos === null ? "(lost)" : opLabel(c.winner.pos)} {c.winner.agent} (clock {c.winner.clock}) {c.winner.file.replace("ops/", "")}:{c.winner.line}</div>
       {c.losers.map((l, j) => (
         <div key={j}>
-          <div className="mono small lost-text">overridden: #{l.pos} {l.agent} (clock {l.clock}) {l.file.replace("ops/", "")}:{l.line}</div>
+          <div className="mono small lost-text">overridden: op {l.pos === null ? "(lost)" : opLabel(l.pos)} {l.agent} (clock {l.clock}) {l.file.replace("ops/", "")}:{l.line}</div>
           <div className="small muted">what the overridden write had, against what was kept:</div>
           <DiffView before={l.data} after={c.winner.data} />
         </div>
@@ -134,7 +134,7 @@ function Lane({ lane, ops, range, conflictPos, focusId }: { lane: AgentLane; ops
         {ops.map((op, i) => {
           const left = range ? ((Date.parse(op.ts) - range[0]) / span) * 100 : 0;
           const cls = op.lost ? "lost" : conflictPos.has(op.pos) ? "conflict" : op.op;
-          return <span key={i} className={`mark ${cls}${focusId !== null && op.id === focusId ? " focused" : ""}`} style={{ left: `${left}%` }} title={`#${op.pos ?? "lost"} ${op.op} ${op.id} · ${shortTime(op.ts)}${op.clock !== null ? ` · clock ${op.clock}` : ""}`} onClick={() => showOp(op.pos)} />;
+          return <span key={i} className={`mark ${cls}${focusId !== null && op.id === focusId ? " focused" : ""}`} style={{ left: `${left}%` }} title={`${op.pos === null ? "lost" : `op ${opLabel(op.pos)}`} ${op.op} ${op.id} · ${shortTime(op.ts)}${op.clock !== null ? ` · clock ${op.clock}` : ""}`} onClick={() => showOp(op.pos)} />;
         })}
         {lane.ops > MARK_LIMIT ? <span className="lane-more" title="Too many ops to draw each: evenly spaced runs across the file are shown">{ops.length.toLocaleString()} of {lane.ops.toLocaleString()} ops sampled</span> : null}
       </div>

@@ -1,7 +1,7 @@
 /** Operations: the merged timeline in replay order, filterable, each op with its data, prev and their diff. */
 import { useEffect, useMemo } from "react";
 import { useStore } from "zustand";
-import type { TimelineOp } from "../../../electron/contract";
+import type { Conflict, TimelineOp } from "../../../electron/contract";
 import { api } from "../api/client";
 import { ops, useOpsFilters } from "../state/ops";
 import { useDetail } from "../state/detail";
@@ -13,11 +13,11 @@ import type { TableColumn } from "../components/VirtualTable";
 import { DiffView } from "../components/DiffView";
 import { JsonView } from "../components/JsonView";
 import { runAction } from "../components/ActionsBar";
-import { shortTime } from "../components/format";
+import { linkName, opLabel, opNumber, positionAfter, shortTime } from "../components/format";
 import { PaneError } from "../components/PaneError";
 
 export const OP_COLUMNS: TableColumn<TimelineOp>[] = [
-  { key: "pos", label: "#", width: 70, render: (o) => <span className="mono">{o.pos}</span> },
+  { key: "pos", label: "op #", width: 70, render: (o) => <span className="mono">{opNumber(o.pos)}</span> },
   { key: "ts", label: "time", width: 160, render: (o) => <span className="mono">{shortTime(o.ts)}</span> },
   { key: "agent", label: "agent", width: 110, render: (o) => o.agent ?? <span className="muted">writer</span> },
   { key: "clock", label: "clock", width: 60, render: (o) => (o.clock === null ? "" : o.clock) },
@@ -70,6 +70,8 @@ export function OpDetail({ pos }: { pos: number }) {
   const revision = useSession((s) => s.revision);
   const info = useSession(selectInfo);
   const op = useDetail((s) => s.op);
+  const conflicts = useDetail((s) => s.opConflicts);
+  const link = useOpLink(op);
   const error = useDetail((s) => s.opError);
   const loadOp = useDetail((s) => s.loadOp);
   const ask = useUi((s) => s.ask);
@@ -86,16 +88,18 @@ export function OpDetail({ pos }: { pos: number }) {
         <span className={`op-badge ${shown.op}`}>{shown.op}</span> <span className="mono">{shown.id}</span>
         <span className="spacer" />
         <button onClick={() => { useUi.getState().selectRecord(shown.id); useUi.getState().show("records"); }} data-testid="jump-record">Record</button>
-        <button onClick={() => { useReplay.getState().seek(shown.pos + 1); useUi.getState().show("timeline"); }} data-testid="jump-timeline">Replay here</button>
-        <button disabled={!canRevert} title={canRevert ? "Write a compensating op that restores the value before this one" : info?.modeReason} data-testid="action-revert" onClick={() => ask({ title: `Revert op #${shown.pos}?`, body: shown.prev ? `Sets "${shown.id}" back to its value before this op, with a new op (history stays intact).` : `"${shown.id}" did not exist before this op: reverting deletes it, with a new op.`, confirmLabel: "Revert", danger: true, onConfirm: () => runAction("Revert", () => api.call("actions.revert", { pos: shown.pos })) })}>Revert…</button>
+        <button onClick={() => { useReplay.getState().seek(positionAfter(shown.pos)); useUi.getState().show("timeline"); }} data-testid="jump-timeline" title={`The Timeline at position ${positionAfter(shown.pos).toLocaleString()}: the state just after op ${opLabel(shown.pos)}`}>Replay here</button>
+        <button disabled={!canRevert} title={canRevert ? "Write a compensating op that restores the value before this one" : info?.modeReason} data-testid="action-revert" onClick={() => ask({ title: `Revert op ${opLabel(shown.pos)}?`, body: shown.prev ? `Sets "${shown.id}" back to its value before this op, with a new op (history stays intact).` : `"${shown.id}" did not exist before this op: reverting deletes it, with a new op.`, confirmLabel: "Revert", danger: true, onConfirm: () => runAction("Revert", () => api.call("actions.revert", { pos: shown.pos })) })}>Revert…</button>
       </div>
       <dl className="facts">
-        <dt>position</dt><dd className="mono">#{shown.pos} (link {shown.epoch})</dd>
+        <dt>op</dt><dd data-testid="op-number"><span className="mono">{opLabel(shown.pos)}</span> <span className="muted">of the timeline; after it: position {positionAfter(shown.pos).toLocaleString()}</span></dd>
+        <dt>history</dt><dd className="small">{link ? <>in the link {link}</> : "…"}</dd>
         <dt>time</dt><dd className="mono">{shown.ts}</dd>
         <dt>agent</dt><dd>{shown.agent ?? "single writer"}{shown.clock !== null ? <span className="muted"> · clock {shown.clock}</span> : null}</dd>
         <dt>where</dt><dd className="mono">{shown.file}:{shown.line} <span className="muted">(byte {shown.offset})</span></dd>
         <dt>encoding</dt><dd>{shown.encoding === "delta" ? "delta (prev stored as a reverse patch, shown resolved)" : "full"}</dd>
       </dl>
+      {conflicts.map((c, i) => <ConflictNote key={i} conflict={c} pos={shown.pos} />)}
       <h3>Change</h3>
       <DiffView before={shown.prev} after={shown.data} />
       <h3>data</h3>
@@ -103,5 +107,39 @@ export function OpDetail({ pos }: { pos: number }) {
       <h3>prev</h3>
       <JsonView value={shown.prev} />
     </aside>
+  );
+}
+
+/** The history link an op belongs to, named by its snapshot and that snapshot's time. */
+function useOpLink(op: TimelineOp | null): string | null {
+  const info = useReplay((s) => s.info);
+  const summary = useSession(selectSummary);
+  useEffect(() => {
+    if (!useReplay.getState().info) void useReplay.getState().loadInfo();
+  }, []);
+  const link = op ? info?.links.find((l) => l.epoch === op.epoch) : undefined;
+  if (!link) return null;
+  return linkName(link.snapshot, summary?.snapshots.find((s) => s.path === link.snapshot)?.timestamp ?? null);
+}
+
+function showOp(pos: number | null): void {
+  if (pos !== null) useUi.getState().selectOp(pos);
+}
+
+/** Says when this op lost a last-writer-wins conflict (the write that won, one click away), or won one. */
+function ConflictNote({ conflict: c, pos }: { conflict: Conflict; pos: number }) {
+  const won = c.winner.pos === pos;
+  const others = won ? c.losers : [c.winner];
+  return (
+    <div className={`conflict-note ${won ? "won" : "overridden"}`} data-testid="op-conflict">
+      <b>{won ? "This write overrode another agent's write" : "Overridden: this write is not in the current state"}</b>
+      <div className="small">{c.explanation}</div>
+      {others.map((o, i) => (
+        <div key={i} className="small">
+          {won ? "It replaced " : "The write that won: "}
+          <button className="link mono" data-testid="op-conflict-link" onClick={() => showOp(o.pos)} disabled={o.pos === null}>op {o.pos === null ? "(lost)" : opLabel(o.pos)}</button> by {o.agent ?? "the writer"}{o.clock !== null ? ` (clock ${o.clock})` : ""} at {shortTime(o.ts)}
+        </div>
+      ))}
+    </div>
   );
 }
