@@ -8,6 +8,7 @@ import { useUi } from "./ui";
 import { useReplay } from "./replay";
 import { useRecordsQuery } from "./records";
 import { useArchive } from "./archive";
+import { useAgentsAxis } from "./agentsAxis";
 
 export interface SessionState {
   status: "loading" | "open" | "no-store";
@@ -69,6 +70,7 @@ function forgetPreviousStore(): void {
   useReplay.getState().pause();
   useRecordsQuery.setState({ filterText: "", filter: undefined, filterError: null, sort: undefined, idContains: "", columns: [], hidden: new Set() });
   useArchive.setState({ open: null, filterText: "", filter: undefined, filterError: null, idContains: "" });
+  useAgentsAxis.getState().fitAll();
 }
 
 export const selectSummary = (s: SessionState) => s.current?.summary ?? null;
