@@ -7,7 +7,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Store } from "@backloghq/opslog";
-import { copyStore, demoStoreCopy, expect, test } from "../fixtures";
+import { copyStore, demoStoreCopy, expect, SCREENSHOTS, test } from "../fixtures";
 import type { Doc } from "../fixtures";
 
 const n = (x: number) => x.toLocaleString("en-US");
@@ -88,11 +88,12 @@ test("an op another agent's write overrode says so, and links to the write that 
   await page.getByTestId("nav-operations").click();
   await page.getByTestId("op-row").filter({ hasText: loser }).click();
   const note = page.getByTestId("op-conflict");
-  await expect(note).toContainText("Overridden: this write is not in the current state");
+  await expect(note).toContainText("Overridden: another agent's write replaced this one without having seen it");
   const winnerRow = page.getByTestId("op-row").filter({ hasText: winner });
   const winnerNumber = (await winnerRow.locator(".vtable-cell").first().textContent())!;
   await expect(note.getByTestId("op-conflict-link")).toHaveText(`op #${winnerNumber}`);
   await expect(note).toContainText(`by ${winner}`);
+  await page.screenshot({ path: join(SCREENSHOTS, "operations-overridden.png") });
 
   await note.getByTestId("op-conflict-link").click();
   await expect(page.getByTestId("op-number")).toContainText(`#${winnerNumber} of the timeline`);

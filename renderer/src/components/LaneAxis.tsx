@@ -97,7 +97,7 @@ export function LaneArea({ extent, children }: { extent: [number, number] | null
     };
     el.addEventListener("wheel", onWheel, { passive: false });
     return () => el.removeEventListener("wheel", onWheel);
-  });
+  }, [extent]); // toAxis reads only refs, the axis store and extent
 
   function onPointerDown(e: React.PointerEvent<HTMLDivElement>): void {
     const p = toAxis(e.clientX);

@@ -46,6 +46,6 @@ export function positionAfter(pos: number): number {
 
 /** A history-chain link named by the snapshot it starts from and that snapshot's time. */
 export function linkName(snapshot: string | null, timestamp: string | null): string {
-  if (!snapshot) return "from the store's creation";
-  return `from ${snapshot.replace(/^snapshots\//, "")}${timestamp ? ` (${shortTime(timestamp)})` : ""}`;
+  if (!snapshot) return "the empty state at the store's creation";
+  return `${snapshot.replace(/^snapshots\//, "")}${timestamp ? ` (written ${shortTime(timestamp)})` : ""}`;
 }

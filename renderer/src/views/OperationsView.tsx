@@ -93,7 +93,7 @@ export function OpDetail({ pos }: { pos: number }) {
       </div>
       <dl className="facts">
         <dt>op</dt><dd data-testid="op-number"><span className="mono">{opLabel(shown.pos)}</span> <span className="muted">of the timeline; after it: position {positionAfter(shown.pos).toLocaleString()}</span></dd>
-        <dt>history</dt><dd className="small">{link ? <>in the link {link}</> : "…"}</dd>
+        <dt>history</dt><dd className="small" title="The snapshot this op's part of the history chain starts from (see History)">{link ? <>replayed over {link}</> : "…"}</dd>
         <dt>time</dt><dd className="mono">{shown.ts}</dd>
         <dt>agent</dt><dd>{shown.agent ?? "single writer"}{shown.clock !== null ? <span className="muted"> · clock {shown.clock}</span> : null}</dd>
         <dt>where</dt><dd className="mono">{shown.file}:{shown.line} <span className="muted">(byte {shown.offset})</span></dd>
@@ -132,7 +132,7 @@ function ConflictNote({ conflict: c, pos }: { conflict: Conflict; pos: number })
   const others = won ? c.losers : [c.winner];
   return (
     <div className={`conflict-note ${won ? "won" : "overridden"}`} data-testid="op-conflict">
-      <b>{won ? "This write overrode another agent's write" : "Overridden: this write is not in the current state"}</b>
+      <b>{won ? "This write overrode another agent's write" : "Overridden: another agent's write replaced this one without having seen it"}</b>
       <div className="small">{c.explanation}</div>
       {others.map((o, i) => (
         <div key={i} className="small">
