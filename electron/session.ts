@@ -147,7 +147,7 @@ export class ExplorerSession {
     if (!this.store) return { op: null, message: "Undo needs writer or agent mode; this store is open read-only." };
     const op = await this.lastOwnOp();
     if (!op) return { op: null, message: this.info.mode === "agent" ? `Agent ${this.info.agentId} has no op of its own since the last compaction: nothing to undo.` : "The active WAL is empty (nothing since the last compaction): nothing to undo." };
-    return { op, message: `Undo removes the last line of ${op.file}: the ${op.op} of "${op.id}" at position ${op.pos}${op.prev ? ", restoring its previous value" : op.op === "set" ? ", which created it, so the record disappears" : ""}.` };
+    return { op, message: `Undo removes the last line of ${op.file}: the ${op.op} of "${op.id}" (op #${op.pos + 1})${op.prev ? ", restoring its previous value" : op.op === "set" ? ", which created it, so the record disappears" : ""}.` };
   }
 
   private async lastOwnOp(): Promise<TimelineOp | null> {
@@ -210,10 +210,10 @@ export class ExplorerSession {
       if (op.prev === null) {
         if (!store.has(op.id)) return `"${op.id}" is already absent: nothing to revert.`;
         await store.delete(op.id);
-        return `Reverted op ${pos}: "${op.id}" did not exist before it, so it was deleted.`;
+        return `Reverted op #${pos + 1}: "${op.id}" did not exist before it, so it was deleted.`;
       }
       await store.set(op.id, op.prev);
-      return `Reverted op ${pos}: "${op.id}" is back to its value before that ${op.op}.`;
+      return `Reverted op #${pos + 1}: "${op.id}" is back to its value before that ${op.op}.`;
     });
   }
 

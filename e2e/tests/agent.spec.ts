@@ -28,9 +28,10 @@ test("an agent reverts another agent's op, undoes its own revert, then compacts"
     await expect(rows).toHaveCount(2);
     await rows.last().click();
     await expect(page.getByTestId("op-detail")).toContainText("planner");
+    const number = await rows.last().locator(".vtable-cell").first().textContent(); // the op's number, as Operations shows it
     await page.getByTestId("action-revert").click();
     await page.getByTestId("confirm-ok").click();
-    await expect(page.getByTestId("toast").first()).toContainText(/Reverted op \d+: "sprint-2" is back/);
+    await expect(page.getByTestId("toast").first()).toContainText(`Reverted op #${number}: "sprint-2" is back`);
     await expect(rows).toHaveCount(3);
     await expect(rows.last()).toContainText("explorer");
     const state = await readWithPublished(dir, workDir, { agentId: "checker" });
