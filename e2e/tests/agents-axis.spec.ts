@@ -16,7 +16,13 @@ import type { Doc } from "../fixtures";
 type Box = { x: number; y: number; width: number; height: number };
 type RawOp = { ts: string; id: string; agent: string; clock: number };
 
-/** Two agents, 12 ops between them, written as fast as the published library goes (well under a second). */
+/** Until the clock has moved on by `ms` (a condition polled, not a fixed sleep). */
+async function clockMoves(ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) await new Promise((ok) => setImmediate(ok));
+}
+
+/** Two agents taking 6 turns each, 5 ms or more apart: all within well under a second, yet wider than the axis's narrowest window (5 ms). */
 async function burstStore(parent: string): Promise<string> {
   const dir = join(parent, "burst");
   const alpha = new Store<Doc>();
@@ -26,6 +32,7 @@ async function burstStore(parent: string): Promise<string> {
   for (let i = 0; i < 6; i++) {
     await alpha.set(`a-${i}`, { n: i });
     await beta.set(`b-${i}`, { n: i });
+    await clockMoves(5);
   }
   await alpha.close();
   await beta.close();
@@ -76,6 +83,7 @@ test("on a store written in under a second the axis labels show milliseconds, ne
   await page.goto(server.url);
   await page.getByTestId("nav-agents").click();
   await expect(page.getByTestId("lane")).toHaveCount(2);
+  expect(Math.max(...times) - Math.min(...times), "the span is over the narrowest window").toBeGreaterThan(20);
 
   const labels = await expectReadableTicks(page);
   for (const label of labels) expect(label).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
@@ -137,6 +145,10 @@ test("the axis by position gives each op a slot of its own, in replay order", as
   expect(new Set(marks.map((m) => m.x)).size, "no two ops share a slot").toBe(expected.length);
   expect(marks.map((m) => m.title.split(" ")[3])).toEqual(expected);
   expect(marks.map((m) => m.title.split(" ")[1])).toEqual(expected.map((_, i) => `#${i + 1}`));
+
+  // A click on a mark (not a drag) opens its op.
+  await page.locator('.lane-track .mark[title^="op #3 "]').click();
+  await expect(page.getByTestId("op-number")).toContainText("#3 of the timeline");
 });
 
 test("on the demo store a retired lane zooms to fill the track, labels stay apart at 1024 px", async ({ page, workDir, explorer }) => {

@@ -104,13 +104,15 @@ export function LaneArea({ extent, children }: { extent: [number, number] | null
     if (!p || p.x < 0 || e.button !== 0 || !extent) return;
     const onRuler = ruler.current?.contains(e.target as Node) ?? false;
     drag.current = { mode: e.shiftKey || onRuler ? "range" : "pan", startX: e.clientX, lastX: e.clientX, moved: false };
-    area.current?.setPointerCapture(e.pointerId);
   }
 
   function onPointerMove(e: React.PointerEvent<HTMLDivElement>): void {
     const d = drag.current;
     if (!d || !extent) return;
-    if (Math.abs(e.clientX - d.startX) > 3) d.moved = true;
+    if (!d.moved && Math.abs(e.clientX - d.startX) > 3) {
+      d.moved = true;
+      area.current?.setPointerCapture(e.pointerId); // only now: a plain click must still reach the mark under it
+    }
     if (d.mode === "pan") {
       const view = useAgentsAxis.getState().window ?? extent;
       useAgentsAxis.getState().pan(extent, (-(e.clientX - d.lastX) / (ruler.current?.clientWidth || 1)) * (view[1] - view[0]));

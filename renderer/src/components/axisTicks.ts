@@ -67,13 +67,23 @@ function place(ticks: { value: number; label: string }[], window: [number, numbe
 /** The axis's labels for a window of the domain on a track `width` px wide: the most that fit, never touching. */
 export function axisTicks(kind: AxisKind, window: [number, number], width: number): AxisTick[] {
   if (width <= 0 || !(window[1] > window[0])) return [];
-  // Ask d3 for fewer ticks until every one it gives fits with room between labels.
-  for (let count = Math.max(2, Math.floor(width / 60)); count >= 2; count = Math.floor(count * 0.75)) {
+  // Ask d3 for as many ticks as labels of this length fit; a coarser step may shorten them, so ask again.
+  let count = Math.max(2, Math.floor(width / 60));
+  let finer: { value: number; label: string }[] | null = null;
+  while (count >= 1) {
     const ticks = candidates(kind, window, count);
-    const placed = place(ticks, window, width);
-    if (placed.length === ticks.length) return placed;
+    const room = Math.max(...ticks.map((t) => t.label.length)) * CHAR_PX + GAP_PX;
+    const spacing = ticks.length > 1 ? ((ticks[1].value - ticks[0].value) / (window[1] - window[0])) * width : width;
+    if (spacing >= room) {
+      const placed = place(ticks, window, width);
+      // Under 3 labels: every other one of the finer step may give more (still never touching).
+      const thinned = placed.length < 3 && finer ? place(finer, window, width) : [];
+      return thinned.length > placed.length ? thinned : placed;
+    }
+    finer = ticks;
+    count = Math.min(count - 1, Math.floor(width / room), Math.floor((count * spacing) / room));
   }
-  return place(candidates(kind, window, 2), window, width);
+  return place(candidates(kind, window, 1), window, width);
 }
 
 /** How long a span of time is, as people read it: 850 ms, 4.2 s, 3 min 20 s, 2 h 5 min, 3 days. */

@@ -7,8 +7,8 @@
 import { create } from "zustand";
 import type { AxisKind } from "../components/axisTicks";
 
-/** The narrowest window: 2 ms of time, or 4 ops */
-const MIN_SPAN: Record<AxisKind, number> = { time: 2, position: 4 };
+/** The narrowest window: 5 ms of time (still 3 or more whole-ms labels), or 4 ops */
+const MIN_SPAN: Record<AxisKind, number> = { time: 5, position: 4 };
 
 interface AgentsAxisState {
   kind: AxisKind;
