@@ -171,7 +171,7 @@ test("on the demo store a retired lane zooms to fill the track, labels stay apar
   await page.screenshot({ path: join(SCREENSHOTS, "agents-lane-zoomed-1024.png") });
 });
 
-test("a lane with more ops than are drawn says so beside the lane, clear of its marks", async ({ page, workDir, explorer }) => {
+test("a lane with more ops than are drawn says so beside the lane, clear of its marks; zoomed in, every op in view is drawn", async ({ page, workDir, explorer }) => {
   const dir = join(workDir, "long");
   const store = new Store<Doc>();
   await store.open(dir, { checkpointThreshold: 100_000, checkpointOnClose: false });
@@ -185,4 +185,17 @@ test("a lane with more ops than are drawn says so beside the lane, clear of its 
   const [n, t] = [(await note.boundingBox())!, (await page.getByTestId("lane").locator(".lane-track").boundingBox())!];
   const apart = n.x + n.width <= t.x || n.y + n.height <= t.y || n.y >= t.y + t.height;
   expect(apart, `the note (${JSON.stringify(n)}) is outside the track (${JSON.stringify(t)})`).toBe(true);
+
+  // Zoomed to positions around 110-154 (the whole-file sample skips some ops there): each op in view has its mark.
+  await page.getByTestId("axis-kind-position").click();
+  const ruler = (await page.getByTestId("lane-axis").boundingBox())!;
+  await page.mouse.move(ruler.x + ruler.width * 0.1, ruler.y + ruler.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(ruler.x + ruler.width * 0.14, ruler.y + ruler.height / 2, { steps: 4 });
+  await page.mouse.up();
+  await expect(page.getByTestId("axis-window")).toHaveText(/^positions [\d,]+–[\d,]+ of 1,100$/);
+  const [a, b] = (await page.getByTestId("axis-window").textContent())!.replace(/,/g, "").match(/(\d+)–(\d+)/)!.slice(1).map(Number);
+  const inView = Array.from({ length: b - a - 1 }, (_, i) => a + 1 + i); // op #N fills positions N-1..N: these lie wholly inside
+  const drawn = async () => new Set(await page.locator(".lane-track .mark").evaluateAll((els) => els.map((e) => Number((e.getAttribute("title") ?? "").split(" ")[1]?.slice(1)))));
+  await expect.poll(async () => { const d = await drawn(); return inView.filter((op) => !d.has(op)); }, { message: "ops in view without a mark" }).toEqual([]);
 });

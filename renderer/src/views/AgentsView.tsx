@@ -7,6 +7,7 @@
 import { useEffect, useMemo } from "react";
 import type { AgentLane, Conflict, LaneOp, LostWrite } from "../../../electron/contract";
 import { MARK_LIMIT, useAgents } from "../state/agents";
+import type { MarkRun } from "../state/agents";
 import { selectSummary, useSession } from "../state/session";
 import { useAgentsAxis } from "../state/agentsAxis";
 import type { AxisKind } from "../components/axisTicks";
@@ -25,17 +26,21 @@ function showOp(pos: number | null): void {
 export function AgentsView() {
   const revision = useSession((s) => s.revision);
   const lanes = useAgents((s) => s.lanes);
-  const laneOps = useAgents((s) => s.laneOps);
+  const laneRuns = useAgents((s) => s.laneRuns);
+  const windowRuns = useAgents((s) => s.windowRuns);
   const conflicts = useAgents((s) => s.conflicts);
   const error = useAgents((s) => s.error);
   const focusId = useAgents((s) => s.focusId);
   const kind = useAgentsAxis((s) => s.kind);
+  const view = useAgentsAxis((s) => s.window);
   const timelineOps = useSession((s) => selectSummary(s)?.counts.timelineOps ?? 0);
   useEffect(() => {
     void useAgents.getState().load();
   }, [revision]);
   const extent = useMemo(() => axisExtent(kind, lanes, timelineOps), [kind, lanes, timelineOps]);
-  const place = useMemo(() => placer(kind, laneOps), [kind, laneOps]);
+  const place = useMemo(() => placer(kind, laneRuns), [kind, laneRuns]);
+  const laneOps = useMemo(() => drawnOps(laneRuns, windowRuns), [laneRuns, windowRuns]);
+  useEffect(() => useAgents.getState().loadWindow(view, place), [view, place]);
   const conflictPos = useMemo(() => new Set(conflicts.flatMap((c) => [c.winner.pos, ...c.losers.map((l) => l.pos)])), [conflicts]);
   if (error) return <PaneError error={error} />;
   return (
@@ -134,9 +139,9 @@ function axisExtent(kind: AxisKind, lanes: AgentLane[], timelineOps: number): [n
  * fills positions N-1..N). A lost write has no slot: it goes where its time
  * falls among the drawn ops.
  */
-function placer(kind: AxisKind, laneOps: Record<string, LaneOp[]>): (op: LaneOp) => number {
+function placer(kind: AxisKind, laneRuns: Record<string, MarkRun[]>): (op: LaneOp) => number {
   if (kind === "time") return (op) => Date.parse(op.ts);
-  const byTime = Object.values(laneOps).flat().filter((o) => o.pos !== null).map((o) => [Date.parse(o.ts), o.pos!] as const).sort((x, y) => x[0] - y[0]);
+  const byTime = Object.values(laneRuns).flat().flatMap((r) => r.ops).filter((o) => o.pos !== null).map((o) => [Date.parse(o.ts), o.pos!] as const).sort((x, y) => x[0] - y[0]);
   return (op) => {
     if (op.pos !== null) return op.pos + 0.5;
     const t = Date.parse(op.ts);
@@ -148,6 +153,15 @@ function placer(kind: AxisKind, laneOps: Record<string, LaneOp[]>): (op: LaneOp)
     }
     return lo > 0 ? byTime[lo - 1][1] + 1 : 0;
   };
+}
+
+/** Each lane's ops to draw: the sampled runs and those loaded for the window in view, each op once, in file order. */
+function drawnOps(laneRuns: Record<string, MarkRun[]>, windowRuns: Record<string, MarkRun[]>): Record<string, LaneOp[]> {
+  return Object.fromEntries(Object.entries(laneRuns).map(([path, runs]) => {
+    const byIndex = new Map<number, LaneOp>();
+    for (const run of [...runs, ...(windowRuns[path] ?? [])]) run.ops.forEach((op, i) => byIndex.set(run.offset + i, op));
+    return [path, [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, op]) => op)];
+  }));
 }
 
 function Lane({ lane, ops, extent, place, conflictPos, focusId }: { lane: AgentLane; ops: LaneOp[]; extent: [number, number] | null; place: (op: LaneOp) => number; conflictPos: Set<number | null>; focusId: string | null }) {
