@@ -103,7 +103,7 @@ export const schemas = {
 
   "agents.list": z.strictObject({}),
   "agents.ops": z.strictObject({ path: z.string().min(1).max(4096), offset, limit }),
-  "conflicts.page": z.strictObject({ offset, limit }),
+  "conflicts.page": z.strictObject({ offset, limit, pos: position.optional() }),
   "lostWrites.page": z.strictObject({ offset, limit }),
 
   "archive.list": z.strictObject({}),

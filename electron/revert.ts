@@ -68,9 +68,9 @@ export async function applyRevert(store: Store<Doc>, preview: RevertPreview, mod
   else await store.set(op.id, target);
   if (mode === "full") {
     const overwritten = preview.laterOpsTotal > 0 ? `, overwriting ${preview.laterOpsTotal} later op(s)` : "";
-    return target === null ? `Reverted op ${op.pos} in full: "${op.id}" did not exist before it, so it was deleted${overwritten}.` : `Reverted op ${op.pos} in full: "${op.id}" is back to its value before that ${op.op}${overwritten}.`;
+    return target === null ? `Reverted op #${op.pos + 1} in full: "${op.id}" did not exist before it, so it was deleted${overwritten}.` : `Reverted op #${op.pos + 1} in full: "${op.id}" is back to its value before that ${op.op}${overwritten}.`;
   }
   const kept = preview.fieldsChangedLater.length ? `; kept the later value of ${preview.fieldsChangedLater.join(", ")}` : "";
-  if (target === null) return `Undid op ${op.pos}: "${op.id}", which it created, was deleted.`;
-  return `Undid only op ${op.pos}'s change to "${op.id}": ${preview.ownChange.restored.join(", ")} back as before it${kept}.`;
+  if (target === null) return `Undid op #${op.pos + 1}: "${op.id}", which it created, was deleted.`;
+  return `Undid only op #${op.pos + 1}'s change to "${op.id}": ${preview.ownChange.restored.join(", ")} back as before it${kept}.`;
 }

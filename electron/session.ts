@@ -162,7 +162,7 @@ export class ExplorerSession {
     if (!this.store) return { op: null, message: "Undo needs writer or agent mode; this store is open read-only." };
     const op = await this.lastOwnOp();
     if (!op) return { op: null, message: this.info.mode === "agent" ? `Agent ${this.info.agentId} has no op of its own since the last compaction: nothing to undo.` : "The active WAL is empty (nothing since the last compaction): nothing to undo." };
-    return { op, message: `Undo removes the last line of ${op.file}: the ${op.op} of "${op.id}" at position ${op.pos}${op.prev ? ", restoring its previous value" : op.op === "set" ? ", which created it, so the record disappears" : ""}.` };
+    return { op, message: `Undo removes the last line of ${op.file}: the ${op.op} of "${op.id}" (op #${op.pos + 1})${op.prev ? ", restoring its previous value" : op.op === "set" ? ", which created it, so the record disappears" : ""}.` };
   }
 
   private async lastOwnOp(): Promise<TimelineOp | null> {

@@ -28,10 +28,11 @@ test("an agent reverts another agent's op, undoes its own revert, then compacts"
     await expect(rows).toHaveCount(2);
     await rows.last().click();
     await expect(page.getByTestId("op-detail")).toContainText("planner");
+    const number = await rows.last().locator(".vtable-cell").first().textContent(); // the op's number, as Operations shows it
     await page.getByTestId("action-revert").click();
     await page.getByTestId("revert-choice-full").check();
     await page.getByTestId("revert-apply").click();
-    await expect(page.getByTestId("toast").first()).toContainText(/Reverted op \d+ in full: "sprint-2" is back/);
+    await expect(page.getByTestId("toast").first()).toContainText(`Reverted op #${number} in full: "sprint-2" is back`);
     await expect(rows).toHaveCount(3);
     await expect(rows.last()).toContainText("explorer");
     const state = await readWithPublished(dir, workDir, { agentId: "checker" });

@@ -38,8 +38,8 @@ test("every view renders the demo store's real data", async ({ page, workDir, ex
     await expect(page.getByTestId("lane").nth(3)).toBeVisible();
     expect(await page.getByTestId("lane").count()).toBeGreaterThanOrEqual(4);
     for (const agent of ["planner", "coder-1", "coder-2", "reviewer"]) await expect(page.getByTestId("lane").filter({ hasText: agent }).first()).toBeVisible();
-    // The shared time axis is labelled at five points, from the first op to the last.
-    await expect(page.getByTestId("lane-axis").locator("span")).toHaveCount(5);
+    // The shared time axis is labelled (as many labels as fit: see agents-axis.spec.ts).
+    expect(await page.getByTestId("axis-tick").count()).toBeGreaterThanOrEqual(3);
     await expect(page.getByTestId("lane").first()).toContainText(/\d+ ops · clock \d+–\d+ · [\d.]+ (B|KB)/);
     await expect(page.getByTestId("conflict-item").first()).toBeVisible();
     await expect(page.getByTestId("conflict-item").filter({ hasText: "task-003" }).first()).toBeVisible();

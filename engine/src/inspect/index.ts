@@ -26,6 +26,7 @@ import type {
   ArchiveSegmentInfo,
   Column,
   Conflict,
+  ConflictsRequest,
   DiffPage,
   DiffRow,
   Doc,
@@ -545,8 +546,9 @@ class Inspector implements InspectorApi {
     return { pos: pos >= 0 ? pos : null, file: this.file(op.entry), line: op.line, agent: op.agent, clock: op.clock, ts: op.ts, data: op.data, op: op.op };
   }
 
-  async conflicts(req: PageRequest): Promise<Page<Conflict>> {
-    const all = this.h.conflicts;
+  async conflicts(req: ConflictsRequest): Promise<Page<Conflict>> {
+    const { table } = this.h;
+    const all = req.pos === undefined ? this.h.conflicts : this.h.conflicts.filter((c) => table.pos(c.winner) === req.pos || c.losers.some((l) => table.pos(l) === req.pos));
     const slice = all.slice(req.offset, req.offset + req.limit);
     const ops = this.h.reader.many(slice.flatMap((c) => [c.winner, ...c.losers]));
     const rows = slice.map((c) => {

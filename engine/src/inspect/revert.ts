@@ -56,7 +56,7 @@ export function fieldsChangedLater(fields: string[], later: LaterChange[]): stri
 }
 
 const list = (fields: string[]) => fields.map((f) => `"${f}"`).join(", ");
-const opRef = (c: LaterChange) => `#${c.pos} (${c.op})`;
+const opRef = (c: LaterChange) => `#${c.pos + 1} (${c.op})`; // op numbers as the UI shows them, from 1
 
 /** Undo only this op's own change on top of `now`, keeping what later ops did. */
 export function undoOwnChange(target: RevertTarget, now: Doc | null, later: LaterChange[]): OwnChangeUndo {

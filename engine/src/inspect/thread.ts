@@ -14,7 +14,7 @@ import type { OpslogErrorCode } from "../errors.js";
 import type { InspectOptions } from "./index.js";
 import { EngineWorkerFailed, startEngineWorker } from "./workers.js";
 import type {
-  AgentLane, ArchiveSegmentInfo, Column, Conflict, DiffPage, Doc, EventsRequest, HistoryEntry, InspectorApi, LaneOp, LostWrite, OpsRequest, Page, PageRequest, Query,
+  AgentLane, ArchiveSegmentInfo, Column, Conflict, ConflictsRequest, DiffPage, Doc, EventsRequest, HistoryEntry, InspectorApi, LaneOp, LostWrite, OpsRequest, Page, PageRequest, Query,
   RecordRow, RecordsRequest, RefreshResult, StoreSummary, TimelineEvent, TimelineInfo, TimelineOp,
 } from "./types.js";
 
@@ -231,7 +231,7 @@ class InspectorThread implements InspectorApi {
   diff = (a: number, b: number, page: PageRequest) => this.call<DiffPage>("diff", a, b, page);
   recordHistory = (id: string) => this.call<HistoryEntry[]>("recordHistory", id);
   timelineEvents = (req?: EventsRequest) => this.call<TimelineEvent[]>("timelineEvents", req);
-  conflicts = (page: PageRequest) => this.call<Page<Conflict>>("conflicts", page);
+  conflicts = (req: ConflictsRequest) => this.call<Page<Conflict>>("conflicts", req);
   lostWrites = (page: PageRequest) => this.call<Page<LostWrite>>("lostWrites", page);
   archiveSegments = () => this.call<ArchiveSegmentInfo[]>("archiveSegments");
   archivePage = (path: string, req: PageRequest & { filter?: Query; idContains?: string }) => this.call<Page<RecordRow>>("archivePage", path, req);

@@ -13,6 +13,11 @@ export interface PageRequest {
   limit: number;
 }
 
+/** Which conflicts to list: all, or (with `pos`) only those the op at that position is in, as winner or loser. */
+export interface ConflictsRequest extends PageRequest {
+  pos?: number;
+}
+
 export interface Page<T> {
   rows: T[];
   total: number;
@@ -333,7 +338,7 @@ export interface InspectorApi {
   recordHistory(id: string): Promise<HistoryEntry[]>;
   /** Archives and compactions in timeline order; with filters, each placed among the ops they keep */
   timelineEvents(req?: EventsRequest): Promise<TimelineEvent[]>;
-  conflicts(page: PageRequest): Promise<Page<Conflict>>;
+  conflicts(req: ConflictsRequest): Promise<Page<Conflict>>;
   lostWrites(page: PageRequest): Promise<Page<LostWrite>>;
   archiveSegments(): Promise<ArchiveSegmentInfo[]>;
   archivePage(path: string, req: PageRequest & { filter?: Query; idContains?: string }): Promise<Page<RecordRow>>;

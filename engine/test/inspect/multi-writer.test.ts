@@ -89,6 +89,17 @@ describe("inspector on a multi-writer store written by the published opslog", ()
     expect(c.explanation).toContain("alice");
   });
 
+  it("asked by an op's position, lists only the conflicts that op is in: bob's winning write and alice's overridden one each name it; other ops none", async () => {
+    const [c] = (await insp.conflicts(ALL)).rows;
+    for (const pos of [c.winner.pos!, c.losers[0].pos!]) expect((await insp.conflicts({ ...ALL, pos })).rows).toEqual([c]);
+    const ops = (await insp.ops(ALL)).rows;
+    const bystander = ops.find((o) => o.id !== fixture.conflictId)!;
+    expect(await insp.conflicts({ ...ALL, pos: bystander.pos })).toMatchObject({ rows: [], total: 0 });
+    // The overridden op, found here from the raw ops: alice's write to the conflicted key
+    const alice = ops.filter((o) => o.id === fixture.conflictId && o.agent === "alice").at(-1)!;
+    expect(c.losers[0].pos).toBe(alice.pos);
+  });
+
   it("reports bob's writes to his retired WAL as lost writes, with file and line", async () => {
     const lost = await insp.lostWrites(ALL);
     expect(lost.rows.map((w) => w.id)).toEqual(fixture.lostIds);

@@ -5,7 +5,7 @@ import { useUi } from "../state/ui";
 import { segmentName } from "../state/eventRows";
 import { ArchiveLink } from "./ArchiveLink";
 import { JsonView } from "./JsonView";
-import { shortTime } from "./format";
+import { eventPlace, shortTime } from "./format";
 
 export function ArchivedHistoryItem({ id, entry }: { id: string; entry: HistoryEntry }) {
   const segment = entry.segment ?? entry.file;
@@ -14,7 +14,7 @@ export function ArchivedHistoryItem({ id, entry }: { id: string; entry: HistoryE
       <div className="history-head">
         <span className="op-badge archive">archive</span>
         <span>archived to <b className="mono">{segmentName(segment)}</b></span>
-        <span className="muted">before #{entry.pos}</span>
+        <span className="muted">at {eventPlace(entry.pos)}</span>
       </div>
       <div className="history-head small">
         <span className="muted">{entry.ts ? shortTime(entry.ts) : ""}</span>

@@ -10,7 +10,7 @@ import { useRevert } from "../state/revert";
 import type { RevertChoice } from "../state/revert";
 import { DiffView } from "./DiffView";
 import { PaneError } from "./PaneError";
-import { shortTime } from "./format";
+import { opLabel, shortTime } from "./format";
 
 const LATER_SHOWN = 5;
 
@@ -26,8 +26,8 @@ export function RevertDialog() {
   const after = preview ? (choice === "full" ? preview.afterFull : preview.afterOwnChange) : null;
   return (
     <div className="modal-backdrop" onClick={close}>
-      <div className="modal revert-dialog" role="dialog" aria-modal="true" aria-label={`Revert op #${pos}`} data-testid="revert-dialog" onClick={(e) => e.stopPropagation()}>
-        <h2>Revert op #{pos}{preview ? <> · <span className={`op-badge ${preview.op.op}`}>{preview.op.op}</span> <span className="mono">{preview.op.id}</span></> : null}</h2>
+      <div className="modal revert-dialog" role="dialog" aria-modal="true" aria-label={`Revert op ${opLabel(pos)}`} data-testid="revert-dialog" onClick={(e) => e.stopPropagation()}>
+        <h2>Revert op {opLabel(pos)}{preview ? <> · <span className={`op-badge ${preview.op.op}`}>{preview.op.op}</span> <span className="mono">{preview.op.id}</span></> : null}</h2>
         {error ? <PaneError error={error} /> : null}
         {!preview && !error ? <div className="muted">Looking at what a revert would change…</div> : null}
         {preview ? (
@@ -72,7 +72,7 @@ function LaterOps({ preview }: { preview: RevertPreview }) {
 function LaterOpRow({ op }: { op: LaterOp }) {
   return (
     <li className="mono small">
-      #{op.pos} · {op.agent ?? "writer"} · {shortTime(op.ts)} · <span className={`op-badge ${op.op}`}>{op.op}</span> {op.fields.length ? op.fields.join(", ") : <span className="muted">(no field changed)</span>}
+      {opLabel(op.pos)} · {op.agent ?? "writer"} · {shortTime(op.ts)} · <span className={`op-badge ${op.op}`}>{op.op}</span> {op.fields.length ? op.fields.join(", ") : <span className="muted">(no field changed)</span>}
     </li>
   );
 }

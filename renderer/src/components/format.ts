@@ -1,4 +1,4 @@
-/** How values read in a table cell and a timestamp in a list. */
+/** How values read in a table cell, a timestamp in a list, and op numbers and positions everywhere. */
 export function cellText(value: unknown): string {
   if (value === undefined) return "";
   if (value === null) return "null";
@@ -22,4 +22,35 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/*
+ * Op numbers and positions, one convention for the whole UI. Ops are numbered
+ * from 1 in replay order (op #1 is the first op applied); position N is the
+ * state after op #N, and position 0 the oldest state on disk, before op #1.
+ * So "replay here" on op #25 shows position 25. The inspector's `pos` is
+ * 0-based: the op at pos p is op #(p + 1).
+ */
+export function opNumber(pos: number): number {
+  return pos + 1;
+}
+
+export function opLabel(pos: number): string {
+  return `#${opNumber(pos).toLocaleString()}`;
+}
+
+/** The position just after an op: where "replay here" takes the Timeline. */
+export function positionAfter(pos: number): number {
+  return pos + 1;
+}
+
+/** Where an event between ops (an archive, a compaction) takes effect: "position 6, after op #6". */
+export function eventPlace(position: number): string {
+  return `position ${position.toLocaleString()}, ${position === 0 ? "before op #1" : `after op #${position.toLocaleString()}`}`;
+}
+
+/** A history-chain link named by the snapshot it starts from and that snapshot's time. */
+export function linkName(snapshot: string | null, timestamp: string | null): string {
+  if (!snapshot) return "the empty state at the store's creation";
+  return `${snapshot.replace(/^snapshots\//, "")}${timestamp ? ` (written ${shortTime(timestamp)})` : ""}`;
 }

@@ -1,6 +1,6 @@
 /** The record and the op the user is looking at, fetched by action. */
 import { create } from "zustand";
-import type { RecordDetail, TimelineOp } from "../../../electron/contract";
+import type { Conflict, RecordDetail, TimelineOp } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 
@@ -8,6 +8,8 @@ interface DetailState {
   record: RecordDetail | null;
   recordError: ShownError | null;
   op: TimelineOp | null;
+  /** The last-writer-wins conflicts the op is in: it overrode a write, or a write overrode it */
+  opConflicts: Conflict[];
   opError: ShownError | null;
   loadRecord(id: string): Promise<void>;
   loadOp(pos: number): Promise<void>;
@@ -17,6 +19,7 @@ export const useDetail = create<DetailState>()((set) => ({
   record: null,
   recordError: null,
   op: null,
+  opConflicts: [],
   opError: null,
   async loadRecord(id) {
     try {
@@ -27,9 +30,10 @@ export const useDetail = create<DetailState>()((set) => ({
   },
   async loadOp(pos) {
     try {
-      set({ op: await api.call("ops.get", { pos }), opError: null });
+      const [op, conflicts] = await Promise.all([api.call("ops.get", { pos }), api.call("conflicts.page", { pos, offset: 0, limit: 20 })]);
+      set({ op, opConflicts: conflicts.rows, opError: null });
     } catch (err) {
-      set({ op: null, opError: errorText(err) });
+      set({ op: null, opConflicts: [], opError: errorText(err) });
     }
   },
 }));

@@ -8,6 +8,7 @@ import { useUi } from "./ui";
 import { useReplay } from "./replay";
 import { useRecordsQuery } from "./records";
 import { useArchive } from "./archive";
+import { useAgentsAxis } from "./agentsAxis";
 
 export interface SessionState {
   status: "loading" | "open" | "no-store";
@@ -78,6 +79,7 @@ function forgetPreviousStore(): void {
   useReplay.getState().pause();
   useRecordsQuery.setState({ filterText: "", filter: undefined, filterError: null, sort: undefined, idContains: "", columns: [], hidden: new Set() });
   useArchive.setState({ open: null, filterText: "", filter: undefined, filterError: null, idContains: "", selected: null });
+  useAgentsAxis.getState().fitAll();
 }
 
 export const selectSummary = (s: SessionState) => s.current?.summary ?? null;

@@ -43,7 +43,7 @@ export function ArchiveView() {
         {a.filterError ? <div className="filter-error" role="alert">{a.filterError}</div> : null}
         <VirtualTable source={archiveRecords} columns={columns} rowKey={(r: RecordRow) => r.id} selectedKey={selected?.id ?? null} onSelect={(r: RecordRow) => a.select(r)} testId="archive-table" rowTestId="archive-row" empty="No archived record matches." />
       </section>
-      <aside className="detail-pane" data-testid="archive-detail">{selected ? <><div className="panel-title mono">{selected.id}</div><JsonView value={selected.data} /></> : <div className="muted">Select an archived record.</div>}</aside>
+      <aside className={`detail-pane${selected ? "" : " empty-detail"}`} data-testid="archive-detail">{selected ? <><div className="panel-title mono">{selected.id}</div><JsonView value={selected.data} /></> : <div className="muted">Select an archived record.</div>}</aside>
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { useReplay } from "../state/replay";
 import { useUi } from "../state/ui";
 import { describeEvent, segmentName } from "../state/eventRows";
 import { ArchiveLink } from "../components/ArchiveLink";
-import { shortTime } from "../components/format";
+import { eventPlace, shortTime } from "../components/format";
 
 const IDS_LISTED = 50;
 
@@ -18,7 +18,7 @@ export function EventDetail({ event }: { event: TimelineEvent }) {
         <button onClick={() => { useReplay.getState().seek(position); useUi.getState().show("timeline"); }} data-testid="event-replay">Replay here</button>
       </div>
       <dl className="facts">
-        <dt>position</dt><dd className="mono">{position === 0 ? "before op #0" : `after op #${position - 1}, before op #${position}`} (ends link {event.epoch})</dd>
+        <dt>position</dt><dd className="mono">{eventPlace(position)}</dd>
         <dt>time</dt><dd className="mono">{event.time ? shortTime(event.time) : "unknown"}</dd>
         <dt>snapshot</dt><dd className="mono">{event.snapshot}</dd>
         <dt>ops folded</dt><dd>{event.opsFolded === null ? "unknown: this link's WALs are gone" : event.opsFolded.toLocaleString()}</dd>

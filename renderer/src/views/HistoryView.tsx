@@ -5,7 +5,7 @@ import { useReplay } from "../state/replay";
 import { selectSummary, useSession } from "../state/session";
 import { useUi } from "../state/ui";
 import { PaneError } from "../components/PaneError";
-import { formatBytes } from "../components/format";
+import { formatBytes, shortTime } from "../components/format";
 
 const VERDICT: Record<ChainLink["verified"], string> = {
   ok: "verified: replaying these WALs over the snapshot gives the next snapshot",
@@ -50,7 +50,7 @@ export function HistoryView() {
           return (
             <div key={link.epoch} className={`chain-link ${link.verified}`} data-testid="chain-link" data-verified={link.verified}>
               <div className="chain-node">
-                <div className="small muted">link {link.epoch}</div>
+                <div className="small muted" data-testid="chain-link-name">{link.snapshot ? `snapshot${snap?.timestamp ? ` written ${shortTime(snap.timestamp)}` : ""}` : "the store's creation"}</div>
                 <div className="mono"><b>{link.snapshot ? fileName(link.snapshot) : "(creation: empty state)"}</b></div>
                 {snap ? <div className="small muted">{snap.format} · {snap.records ?? "?"} records · {formatBytes(snap.bytes)}{snap.current ? " · current" : ""}</div> : null}
               </div>
@@ -61,7 +61,7 @@ export function HistoryView() {
                 {link.next ? <div className="mono small muted">→ {fileName(link.next)}</div> : null}
               </div>
               <div className="chain-verdict">
-                <div className="small">ops #{link.startPos}–#{Math.max(link.startPos, link.endPos - 1)} <span className="muted">({link.endPos - link.startPos})</span></div>
+                <div className="small" data-testid="chain-link-ops">{link.endPos > link.startPos ? `ops #${(link.startPos + 1).toLocaleString()}–#${link.endPos.toLocaleString()}` : "no ops"} <span className="muted">({(link.endPos - link.startPos).toLocaleString()}) · positions {link.startPos.toLocaleString()}–{link.endPos.toLocaleString()}</span></div>
                 <div className={`small verdict ${link.verified}`}>{link.verified === "ok" && link.droppedWrites ? "verified: replaying these WALs, less the writes below, gives the next snapshot" : VERDICT[link.verified]}</div>
                 {link.mismatchCount ? (
                   <div className="small bad-text" data-testid="chain-mismatch">
@@ -73,7 +73,7 @@ export function HistoryView() {
                     {link.droppedWrites} write(s) here were lost: the compaction that wrote {fileName(link.next ?? "")} had not seen them (see Agents, lost writes)
                   </div>
                 ) : null}
-                <button className="link" onClick={() => { useReplay.getState().seek(link.startPos); useUi.getState().show("timeline"); }}>replay from here</button>
+                <button className="link" title={`The Timeline at position ${link.startPos.toLocaleString()}: this link's snapshot, before its first op`} onClick={() => { useReplay.getState().seek(link.startPos); useUi.getState().show("timeline"); }}>replay from position {link.startPos.toLocaleString()}</button>
               </div>
             </div>
           );

@@ -1,7 +1,7 @@
 /** Operations: the merged timeline in replay order, filterable, each op with its data, prev and their diff; archives and compactions as rows in their places. */
 import { useEffect, useMemo } from "react";
 import { useStore } from "zustand";
-import type { TimelineEvent, TimelineOp } from "../../../electron/contract";
+import type { Conflict, TimelineEvent, TimelineOp } from "../../../electron/contract";
 import { ops, useOpsFilters } from "../state/ops";
 import { useDetail } from "../state/detail";
 import { useReplay } from "../state/replay";
@@ -12,7 +12,7 @@ import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
 import { DiffView } from "../components/DiffView";
 import { JsonView } from "../components/JsonView";
-import { shortTime } from "../components/format";
+import { eventPlace, linkName, opLabel, opNumber, positionAfter, shortTime } from "../components/format";
 import { PaneError } from "../components/PaneError";
 import { useTimelineEvents } from "../state/events";
 import { describeEvent, eventKey, isEvent } from "../state/eventRows";
@@ -20,7 +20,7 @@ import type { OpsRow } from "../state/eventRows";
 import { EventDetail } from "./EventDetail";
 
 export const OP_COLUMNS: TableColumn<TimelineOp>[] = [
-  { key: "pos", label: "#", width: 70, render: (o) => <span className="mono">{o.pos}</span> },
+  { key: "pos", label: "op #", width: 70, render: (o) => <span className="mono">{opNumber(o.pos)}</span> },
   { key: "ts", label: "time", width: 160, render: (o) => <span className="mono">{shortTime(o.ts)}</span> },
   { key: "agent", label: "agent", width: 110, render: (o) => o.agent ?? <span className="muted">writer</span> },
   { key: "clock", label: "clock", width: 60, render: (o) => (o.clock === null ? "" : o.clock) },
@@ -83,7 +83,7 @@ function EventRow({ event }: { event: TimelineEvent }) {
   return (
     <span className="event-line">
       <span className={`op-badge ${event.kind}`}>{event.kind}</span> <b>{describeEvent(event)}</b>
-      <span className="muted mono"> before op #{event.position}{event.time ? ` · ${shortTime(event.time)}` : ""}</span>
+      <span className="muted mono"> at {eventPlace(event.position)}{event.time ? ` · ${shortTime(event.time)}` : ""}</span>
     </span>
   );
 }
@@ -92,6 +92,8 @@ export function OpDetail({ pos }: { pos: number }) {
   const revision = useSession((s) => s.revision);
   const info = useSession(selectInfo);
   const op = useDetail((s) => s.op);
+  const conflicts = useDetail((s) => s.opConflicts);
+  const link = useOpLink(op);
   const error = useDetail((s) => s.opError);
   const loadOp = useDetail((s) => s.loadOp);
   useEffect(() => {
@@ -107,16 +109,18 @@ export function OpDetail({ pos }: { pos: number }) {
         <span className={`op-badge ${shown.op}`}>{shown.op}</span> <span className="mono">{shown.id}</span>
         <span className="spacer" />
         <button onClick={() => { useUi.getState().selectRecord(shown.id); useUi.getState().show("records"); }} data-testid="jump-record">Record</button>
-        <button onClick={() => { useReplay.getState().seek(shown.pos + 1); useUi.getState().show("timeline"); }} data-testid="jump-timeline">Replay here</button>
+        <button onClick={() => { useReplay.getState().seek(positionAfter(shown.pos)); useUi.getState().show("timeline"); }} data-testid="jump-timeline" title={`The Timeline at position ${positionAfter(shown.pos).toLocaleString()}: the state just after op ${opLabel(shown.pos)}`}>Replay here</button>
         <button disabled={!canRevert} title={canRevert ? "Undo this op's change, or restore the value before it, with a new op; shows first what later ops it would override" : info?.modeReason} data-testid="action-revert" onClick={() => void useRevert.getState().open(shown.pos)}>Revert…</button>
       </div>
       <dl className="facts">
-        <dt>position</dt><dd className="mono">#{shown.pos} (link {shown.epoch})</dd>
+        <dt>op</dt><dd data-testid="op-number"><span className="mono">{opLabel(shown.pos)}</span> <span className="muted">of the timeline; after it: position {positionAfter(shown.pos).toLocaleString()}</span></dd>
+        <dt>history</dt><dd className="small" title="The snapshot this op's part of the history chain starts from (see History)">{link ? <>replayed over {link}</> : "…"}</dd>
         <dt>time</dt><dd className="mono">{shown.ts}</dd>
         <dt>agent</dt><dd>{shown.agent ?? "single writer"}{shown.clock !== null ? <span className="muted"> · clock {shown.clock}</span> : null}</dd>
         <dt>where</dt><dd className="mono">{shown.file}:{shown.line} <span className="muted">(byte {shown.offset})</span></dd>
         <dt>encoding</dt><dd>{shown.encoding === "delta" ? "delta (prev stored as a reverse patch, shown resolved)" : "full"}</dd>
       </dl>
+      {conflicts.map((c, i) => <ConflictNote key={i} conflict={c} pos={shown.pos} />)}
       <h3>Change</h3>
       <DiffView before={shown.prev} after={shown.data} />
       <h3>data</h3>
@@ -124,5 +128,39 @@ export function OpDetail({ pos }: { pos: number }) {
       <h3>prev</h3>
       <JsonView value={shown.prev} />
     </aside>
+  );
+}
+
+/** The history link an op belongs to, named by its snapshot and that snapshot's time. */
+function useOpLink(op: TimelineOp | null): string | null {
+  const info = useReplay((s) => s.info);
+  const summary = useSession(selectSummary);
+  useEffect(() => {
+    if (!useReplay.getState().info) void useReplay.getState().loadInfo();
+  }, []);
+  const link = op ? info?.links.find((l) => l.epoch === op.epoch) : undefined;
+  if (!link) return null;
+  return linkName(link.snapshot, summary?.snapshots.find((s) => s.path === link.snapshot)?.timestamp ?? null);
+}
+
+function showOp(pos: number | null): void {
+  if (pos !== null) useUi.getState().selectOp(pos);
+}
+
+/** Says when this op lost a last-writer-wins conflict (the write that won, one click away), or won one. */
+function ConflictNote({ conflict: c, pos }: { conflict: Conflict; pos: number }) {
+  const won = c.winner.pos === pos;
+  const others = won ? c.losers : [c.winner];
+  return (
+    <div className={`conflict-note ${won ? "won" : "overridden"}`} data-testid="op-conflict">
+      <b>{won ? "This write overrode another agent's write" : "Overridden: another agent's write replaced this one without having seen it"}</b>
+      <div className="small">{c.explanation}</div>
+      {others.map((o, i) => (
+        <div key={i} className="small">
+          {won ? "It replaced " : "The write that won: "}
+          <button className="link mono" data-testid="op-conflict-link" onClick={() => showOp(o.pos)} disabled={o.pos === null}>op {o.pos === null ? "(lost)" : opLabel(o.pos)}</button> by {o.agent ?? "the writer"}{o.clock !== null ? ` (clock ${o.clock})` : ""} at {shortTime(o.ts)}
+        </div>
+      ))}
+    </div>
   );
 }

@@ -8,7 +8,7 @@ import { useReplay } from "../state/replay";
 import { JsonView } from "../components/JsonView";
 import { DiffView } from "../components/DiffView";
 import { runAction } from "../components/ActionsBar";
-import { shortTime } from "../components/format";
+import { opLabel, positionAfter, shortTime } from "../components/format";
 import { PaneError } from "../components/PaneError";
 import { ArchivedHistoryItem } from "../components/ArchivedHistoryItem";
 
@@ -41,12 +41,12 @@ export function RecordDetail({ id }: { id: string }) {
           <div key={h.pos} className="history-item" data-testid="history-item">
             <div className="history-head">
               <span className={`op-badge ${h.op}`}>{h.op}</span>
-              <span className="mono">#{h.pos}</span>
+              <span className="mono" title="The op's number in the timeline">op {opLabel(h.pos)}</span>
               <span>{h.agent ?? "writer"}</span>
               <span className="muted">{shortTime(h.ts)}</span>
               <span className="spacer" />
               <button className="link" title="This op in the Operations view" onClick={() => { useUi.getState().selectOp(h.pos); useUi.getState().show("operations"); }}>op</button>
-              <button className="link" title="The Timeline, just after this op" onClick={() => { useReplay.getState().seek(h.pos + 1); useUi.getState().show("timeline"); }}>replay here</button>
+              <button className="link" title={`The Timeline at position ${positionAfter(h.pos).toLocaleString()}: the state just after op ${opLabel(h.pos)}`} onClick={() => { useReplay.getState().seek(positionAfter(h.pos)); useUi.getState().show("timeline"); }}>replay here</button>
             </div>
             <DiffView before={h.before} after={h.after} />
           </div>

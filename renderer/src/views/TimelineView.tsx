@@ -15,7 +15,7 @@ import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
 import { useRecordsQuery } from "../state/records";
 import { DiffView } from "../components/DiffView";
-import { cellText, shortTime } from "../components/format";
+import { cellText, eventPlace, opLabel, shortTime } from "../components/format";
 import { PaneError } from "../components/PaneError";
 import { ArchiveLink } from "../components/ArchiveLink";
 import { useTimelineEvents } from "../state/events";
@@ -74,7 +74,8 @@ function Scrubber() {
         <input type="range" min={0} max={total} value={cursor} onChange={(e) => seek(Number(e.target.value))} data-testid="scrubber" aria-label="Replay position" />
         <EventMarkers total={total} seek={seek} />
       </div>
-      <span className="replay-pos mono" data-testid="replay-pos">{cursor.toLocaleString()} / {total.toLocaleString()}</span>
+      <span className="muted small">position</span>
+      <span className="replay-pos mono" data-testid="replay-pos" title="Position N is the state after op #N; position 0 is the oldest state on disk">{cursor.toLocaleString()} / {total.toLocaleString()}</span>
       <input type="datetime-local" step="1" aria-label="Jump to time" data-testid="jump-time" onChange={(e) => e.target.value && void jumpToTime(e.target.value)} title="Jump to the state at this time (UTC)" />
       {error ? <span className="bad-text small">{error.message}</span> : null}
     </div>
@@ -88,7 +89,7 @@ function EventMarkers({ total, seek }: { total: number; seek(pos: number): void 
   for (const e of events) byPosition.set(e.position, [...(byPosition.get(e.position) ?? []), e]);
   return [...byPosition].map(([position, here]) => {
     const archive = here.some((e) => e.kind === "archive");
-    const title = `at #${position}: ${here.map(describeEvent).join("; ")}`;
+    const title = `at ${eventPlace(position)}: ${here.map(describeEvent).join("; ")}`;
     return <button key={position} className={`event-marker ${archive ? "archive" : "compaction"}`} style={{ left: `${total ? (position / total) * 100 : 0}%` }} title={title} aria-label={title} data-testid="event-marker" data-position={position} onClick={() => seek(position)} />;
   });
 }
@@ -103,15 +104,17 @@ function EventsAtCursor() {
 
 function CurrentOp() {
   const cursor = useReplay((s) => s.cursor);
+  const total = useReplay((s) => s.info?.total ?? 0);
   const op = useReplayPanes((s) => s.currentOp);
   const error = useReplayPanes((s) => s.error);
   if (error) return <PaneError error={error} />;
-  if (cursor === 0) return <div className="current-op muted" data-testid="current-op">Position 0: the oldest state on disk, before any op in the timeline.<EventsAtCursor /></div>;
+  if (cursor === 0) return <div className="current-op muted" data-testid="current-op">Position 0 of {total.toLocaleString()}: the oldest state on disk, before op #1.<EventsAtCursor /></div>;
   if (!op) return <div className="current-op muted">…</div>;
   return (
     <div className="current-op" data-testid="current-op">
+      <b data-testid="current-position">Position {cursor.toLocaleString()} of {total.toLocaleString()}: after op {opLabel(op.pos)}</b>{" "}
       <span className={`op-badge ${op.op}`}>{op.op}</span> <b className="mono">{op.id}</b> by {op.agent ?? "the writer"}
-      {op.clock !== null ? <span className="muted"> (clock {op.clock})</span> : null} <span className="muted">at {shortTime(op.ts)} · #{op.pos} · {op.file}:{op.line}</span>
+      {op.clock !== null ? <span className="muted"> (clock {op.clock})</span> : null} <span className="muted">at {shortTime(op.ts)} · {op.file}:{op.line}</span>
       <button className="link" onClick={() => { useUi.getState().selectOp(op.pos); useUi.getState().show("operations"); }}>details</button>
       <EventsAtCursor />
     </div>

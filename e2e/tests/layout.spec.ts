@@ -1,0 +1,90 @@
+/**
+ * Layout: every view is usable at 1024x700 as at 1400x900, in light and dark:
+ * the header stays on one line, no control is cut off at the right edge of
+ * its pane or of the window, the scrubber keeps room to aim, and a table
+ * wider than its pane scrolls sideways to its last column. A screenshot of
+ * every view at each size and scheme is saved for a human to look at.
+ */
+import { join } from "node:path";
+import type { Page } from "@playwright/test";
+import { demoStoreCopy, expect, SCREENSHOTS, test } from "../fixtures";
+
+const SIZES = [{ width: 1400, height: 900 }, { width: 1024, height: 700 }];
+const SCHEMES = ["light", "dark"] as const;
+
+/** Buttons, inputs and menus that stick out past the right edge of the window or of a pane that clips them (tables excepted: they scroll sideways). */
+async function clippedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>(".app button, .app input, .app select, .app summary, .app .result-count, .app .replay-pos")) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0 || el.closest(".vtable-body")) continue;
+      let right = window.innerWidth;
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX !== "visible") right = Math.min(right, p.getBoundingClientRect().right);
+      }
+      if (box.right > right + 1 || box.left < -1) out.push(`${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute("aria-label") || el.getAttribute("placeholder") || "").trim().slice(0, 30)}" ends at ${Math.round(box.right)} past ${Math.round(right)}`);
+    }
+    return out;
+  });
+}
+
+/** How far apart, in px, the middles of the header's items are (about 0 when they sit on one line; a line's height or more when it wraps). */
+async function headerSpread(page: Page): Promise<number> {
+  return page.locator(".header").evaluate((header) => {
+    const shown = [...header.children].map((c) => c.getBoundingClientRect()).filter((b) => b.height > 0);
+    const middles = shown.map((b) => b.top + b.height / 2);
+    return Math.max(...middles) - Math.min(...middles);
+  });
+}
+
+async function openEachView(page: Page, shot: string): Promise<void> {
+  const views: { nav: string; ready: () => Promise<void> }[] = [
+    { nav: "records", ready: async () => { await page.getByTestId("record-row").first().click(); await expect(page.getByTestId("history-item").first()).toBeVisible(); } },
+    { nav: "operations", ready: async () => { await page.getByTestId("op-row").nth(3).click(); await expect(page.getByTestId("op-detail")).toBeVisible(); } },
+    { nav: "agents", ready: async () => { await expect(page.getByTestId("lane").nth(3)).toBeVisible(); } },
+    { nav: "archive", ready: async () => { await expect(page.getByTestId("archive-row").first()).toBeVisible(); } },
+    { nav: "history", ready: async () => { await expect(page.getByTestId("chain-link").first()).toBeVisible(); } },
+    { nav: "timeline", ready: async () => { await expect(page.getByTestId("state-row").first()).toBeVisible(); } },
+  ];
+  for (const view of views) {
+    await page.getByTestId(`nav-${view.nav}`).click();
+    await view.ready();
+    expect(await headerSpread(page), `${view.nav}: the header wraps`).toBeLessThan(8);
+    expect(await clippedControls(page), `${view.nav}: controls cut off at the right`).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, `${view.nav}-${shot}.png`) });
+  }
+}
+
+for (const size of SIZES) {
+  for (const scheme of SCHEMES) {
+    test(`at ${size.width}x${size.height} (${scheme}) every view fits: the header on one line, no control cut off at the right`, async ({ page, workDir, explorer }) => {
+      const server = await explorer(await demoStoreCopy(workDir));
+      await page.setViewportSize(size);
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(server.url);
+      await openEachView(page, `${size.width}x${size.height}-${scheme}`);
+    });
+  }
+}
+
+test("at 1024x700 the scrubber keeps most of the width and a wide archive table scrolls to its last column", async ({ page, workDir, explorer }) => {
+  const server = await explorer(await demoStoreCopy(workDir));
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.goto(server.url);
+  await page.getByTestId("nav-timeline").click();
+  const scrubber = await page.getByTestId("scrubber").boundingBox();
+  expect(scrubber?.width ?? 0, "the scrubber's width").toBeGreaterThan(1024 * 0.6);
+
+  await page.getByTestId("nav-archive").click();
+  await page.getByTestId("archive-row").first().click(); // its JSON pane takes a third of the width
+  const body = page.getByTestId("archive-table").locator(".vtable-body");
+  const lastHeader = page.getByTestId("archive-table").getByRole("columnheader").last();
+  const { scrollWidth, clientWidth } = await body.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+  expect(scrollWidth, "the archive table is wider than its pane at 1024 px").toBeGreaterThan(clientWidth);
+  const paneBox = await body.boundingBox();
+  expect((paneBox?.y ?? 0) + (paneBox?.height ?? 0), "the table's bottom edge (where its sideways scrollbar is) is on screen").toBeLessThanOrEqual(700);
+  await body.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+  await expect.poll(async () => { const b = await lastHeader.boundingBox(); return b ? Math.round(b.x + b.width) : Infinity; }, { message: "the last column, scrolled to, ends inside the table" }).toBeLessThanOrEqual(Math.round((paneBox?.x ?? 0) + (paneBox?.width ?? 0)) + 1);
+  await expect(lastHeader).toBeInViewport();
+});
