@@ -23,7 +23,7 @@ describe("undo only this op's change", () => {
     const v2 = update.data!;
     const undo = undoOwnChange(update, null, [{ pos: 40, op: "archive", before: v2, after: null }]);
     expect(undo.applicable).toBe(false);
-    expect(undo.explanation).toMatch(/was archived after this op \(#40 \(archive\)\)/);
+    expect(undo.explanation).toMatch(/was archived after this op \(#41 \(archive\)\)/);
     expect(undo.explanation).not.toMatch(/deleted/);
   });
 
@@ -73,6 +73,6 @@ describe("undo only this op's change", () => {
   it("is not offered on a record a later op deleted, and names that op", () => {
     const undo = undoOwnChange(update, null, [later(50, update.data, null)]);
     expect(undo).toMatchObject({ applicable: false, value: null });
-    expect(undo.explanation).toContain("#50");
+    expect(undo.explanation).toContain("#51"); // the op at pos 50 is op #51 in the UI's numbering, from 1
   });
 });
