@@ -56,6 +56,7 @@ test("the revert dialog lists the later ops, defaults to undoing only this op's 
   await expect(rows).toHaveCount(10);
   await rows.nth(1).click();
   await expect(page.getByTestId("op-detail")).toContainText('"tag"');
+  const number = await rows.nth(1).locator(".vtable-cell").first().textContent(); // the op's number, as Operations shows it
   await page.getByTestId("action-revert").click();
 
   const dialog = page.getByTestId("revert-dialog");
@@ -76,8 +77,9 @@ test("the revert dialog lists the later ops, defaults to undoing only this op's 
   await page.screenshot({ path: join(SCREENSHOTS, "revert-dialog-full.png") });
   await dialog.getByTestId("revert-choice-own-change").check();
 
+  await expect(dialog.locator("h2")).toContainText(`Revert op #${number}`);
   await dialog.getByTestId("revert-apply").click();
-  await expect(page.getByTestId("toast").first()).toContainText(/Undid only op \d+'s change to "doc-014"/);
+  await expect(page.getByTestId("toast").first()).toContainText(`Undid only op #${number}'s change to "doc-014"`);
   await expect(dialog).toHaveCount(0);
   const state = await readWithPublished(dir, workDir);
   expect(state.get("doc-014")).toEqual({ title: "Spec v2", status: "done", owner: "ann", n: 9 });
