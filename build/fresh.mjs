@@ -1,9 +1,10 @@
 // Build steps that run only when their inputs changed, so a second `npm start`
 // (or `npm run bench`) starts at once: the renderer (Vite) and the Electron
-// main-process bundle (esbuild). An output is stale when it is missing or any
-// file under its input folders is newer than it.
+// main-process bundle (esbuild). An output is stale when its stamp is missing
+// or any file under its input folders is newer than it. The stamp is written
+// only after a build succeeds, so a failed build is never taken for a fresh one.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -40,17 +41,24 @@ function run(cmd, args) {
 const RENDERER_INPUTS = ["renderer", "electron", "package-lock.json"].map((p) => join(root, p));
 const MAIN_INPUTS = ["electron", "engine/src", "package-lock.json"].map((p) => join(root, p));
 
+/** Run a build step unless its stamp is newer than every input; stamp it once it succeeded. Returns whether it built. */
+export function buildIfStale(stamp, inputs, build) {
+  if (!isStale(stamp, inputs)) return false;
+  rmSync(stamp, { force: true });
+  build();
+  writeFileSync(stamp, `built ${new Date().toISOString()}\n`);
+  return true;
+}
+
 /** Build the renderer into dist/renderer unless it is up to date. Returns whether it built. */
 export function buildRendererIfStale() {
-  if (!isStale(join(root, "dist/renderer/index.html"), RENDERER_INPUTS)) return false;
-  console.error("Building the renderer (its sources changed since the last build)…");
-  run("npx", ["vite", "build", "--config", "renderer/vite.config.ts", "--logLevel", "warn"]);
-  return true;
+  return buildIfStale(join(root, "dist/renderer.built"), RENDERER_INPUTS, () => {
+    console.error("Building the renderer (its sources changed since the last build)…");
+    run("npx", ["vite", "build", "--config", "renderer/vite.config.ts", "--logLevel", "warn"]);
+  });
 }
 
 /** Bundle the Electron main process into dist/electron unless it is up to date. Returns whether it bundled. */
 export function bundleMainIfStale() {
-  if (!isStale(join(root, "dist/electron/main.cjs"), MAIN_INPUTS)) return false;
-  run("node", ["build/bundle.mjs"]);
-  return true;
+  return buildIfStale(join(root, "dist/electron.built"), MAIN_INPUTS, () => run("node", ["build/bundle.mjs"]));
 }

@@ -62,6 +62,16 @@ const query = boundedJson(FILTER_LIMITS, "bad-filter");
 const recordId = z.string().min(1).max(4096);
 const isoTime = z.string().min(1).max(64);
 
+/** The Operations view's filters: ops.page pages the ops they keep, timeline.events places archives and compactions among them. */
+const opFilters = {
+  agent: z.string().max(200).nullable().optional(),
+  id: z.string().max(4096).optional(),
+  op: z.enum(["set", "delete"]).optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  filter: query.optional(),
+};
+
 export const schemas = {
   "store.open": z.strictObject({
     dir: z.string().min(1).max(4096),
@@ -89,16 +99,7 @@ export const schemas = {
   "records.get": z.strictObject({ id: recordId, at: position.optional() }),
   "records.columns": z.strictObject({ at: position.optional() }),
 
-  "ops.page": z.strictObject({
-    offset,
-    limit,
-    agent: z.string().max(200).nullable().optional(),
-    id: z.string().max(4096).optional(),
-    op: z.enum(["set", "delete"]).optional(),
-    from: isoTime.optional(),
-    to: isoTime.optional(),
-    filter: query.optional(),
-  }),
+  "ops.page": z.strictObject({ offset, limit, ...opFilters }),
   "ops.get": z.strictObject({ pos: position }),
 
   "agents.list": z.strictObject({}),
@@ -118,14 +119,7 @@ export const schemas = {
   "timeline.info": z.strictObject({}),
   "timeline.diff": z.strictObject({ a: position, b: position, offset, limit }),
   /** Archives and compactions; with the Operations view's filters, each placed among the ops they keep */
-  "timeline.events": z.strictObject({
-    agent: z.string().max(200).nullable().optional(),
-    id: z.string().max(4096).optional(),
-    op: z.enum(["set", "delete"]).optional(),
-    from: isoTime.optional(),
-    to: isoTime.optional(),
-    filter: query.optional(),
-  }),
+  "timeline.events": z.strictObject(opFilters),
   "timeline.posAtTime": z.strictObject({ ts: isoTime }),
 
   "actions.undoPreview": z.strictObject({}),

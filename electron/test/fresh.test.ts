@@ -1,8 +1,8 @@
 /** npm start builds the renderer and the main bundle only when their inputs changed (build/fresh.mjs). */
-import { mkdir, utimes, writeFile } from "node:fs/promises";
+import { access, mkdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { isStale, newestMtime } from "../../build/fresh.mjs";
+import { buildIfStale, isStale, newestMtime } from "../../build/fresh.mjs";
 import { tempDir } from "../../engine/test/helpers/tmp.js";
 
 let dir: string;
@@ -37,5 +37,27 @@ describe("a build output", () => {
   it("is stale when it does not exist, and a missing input counts for nothing", () => {
     expect(isStale(join(dir, "missing.html"), [join(dir, "src")])).toBe(true);
     expect(isStale(join(dir, "out.html"), [join(dir, "src"), join(dir, "no-such-folder")])).toBe(false);
+  });
+});
+
+describe("a build step", () => {
+  it("runs when its inputs changed, stamps its success, and is skipped until an input changes again", () => {
+    const stamp = join(dir, "out.built");
+    let builds = 0;
+    expect(buildIfStale(stamp, [join(dir, "src")], () => builds++)).toBe(true);
+    expect(buildIfStale(stamp, [join(dir, "src")], () => builds++)).toBe(false);
+    expect(builds).toBe(1);
+  });
+
+  it("that failed leaves no stamp, so the next start builds again instead of serving a broken build", async () => {
+    const stamp = join(dir, "out.built");
+    await writeFile(stamp, "an old success");
+    const later = new Date(Date.now() + 60_000);
+    await utimes(join(dir, "src/a.ts"), later, later); // a source changed since
+    expect(() => buildIfStale(stamp, [join(dir, "src")], () => { throw new Error("build failed"); })).toThrow("build failed");
+    await expect(access(stamp)).rejects.toThrow();
+    let builds = 0;
+    expect(buildIfStale(stamp, [join(dir, "src")], () => builds++)).toBe(true);
+    expect(builds).toBe(1);
   });
 });

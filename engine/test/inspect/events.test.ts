@@ -9,7 +9,7 @@ import { Store as Published } from "@backloghq/opslog";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
 import type { DiffRow, Doc, InspectorApi } from "../../src/inspect/types.js";
-import { nextMs, suiteDir, task } from "./fixtures.js";
+import { nextMs, openPublishedAgent, suiteDir, task } from "./fixtures.js";
 import type { Task } from "./fixtures.js";
 
 const ALL = { offset: 0, limit: 100_000 };
@@ -61,12 +61,7 @@ async function writeSingleWriter(dir: string): Promise<Written> {
  * alice archives into the same segment again and compacts, bob writes on.
  */
 async function writeMultiWriter(dir: string): Promise<Written> {
-  const open = async (agentId: string) => {
-    const store = new Published<Task>();
-    await store.open(dir, { agentId, checkpointThreshold: 1000, checkpointOnClose: false });
-    await nextMs();
-    return store;
-  };
+  const open = (agentId: string) => openPublishedAgent(dir, agentId);
   const alice = await open("alice");
   const bob = await open("bob");
   const archives: Written["archives"] = [];

@@ -100,13 +100,16 @@ export interface MultiWriterFixture {
  * bob, not refreshed, keeps appending to his retired WAL (lost writes);
  * then carol refreshes and writes into the new generation.
  */
+/** An agent of the published opslog on dir (no automatic compaction, none on close), a ms after the last. */
+export async function openPublishedAgent(dir: string, agentId: string): Promise<Published<Task>> {
+  const store = new Published<Task>();
+  await store.open(dir, { agentId, checkpointThreshold: 1000, checkpointOnClose: false });
+  await nextMs();
+  return store;
+}
+
 export async function writeMultiWriterStore(dir: string): Promise<MultiWriterFixture> {
-  const open = async (agentId: string) => {
-    const store = new Published<Task>();
-    await store.open(dir, { agentId, checkpointThreshold: 1000, checkpointOnClose: false });
-    await nextMs();
-    return store;
-  };
+  const open = (agentId: string) => openPublishedAgent(dir, agentId);
   const alice = await open("alice");
   const bob = await open("bob");
   const carol = await open("carol");
