@@ -105,7 +105,8 @@ const SCRUB_STEP_IN_PAGE = `new Promise((done, fail) => {
   const shown = () => document.querySelector("[data-testid=replay-pos]")?.textContent ?? "";
   const posOf = (text) => Number(text.split("/")[0].replace(/[^0-9]/g, ""));
   const cursor = posOf(shown()) + 1;
-  const ready = () => posOf(shown()) === cursor && (document.querySelector("[data-testid=current-op]")?.textContent ?? "").includes("#" + (cursor - 1) + " ");
+  // Position N is the state after op #N (the UI numbers ops from 1): the step is shown once that op is.
+  const ready = () => posOf(shown()) === cursor && (document.querySelector("[data-testid=current-position]")?.textContent ?? "").endsWith("after op #" + cursor.toLocaleString());
   const start = performance.now();
   const observer = new MutationObserver(() => {
     if (!ready()) return;
@@ -202,7 +203,7 @@ async function main(): Promise<void> {
     const total = Number(((await page.getByTestId("replay-pos").textContent()) ?? "").split("/")[1].replace(/[^\d]/g, ""));
     const startAt = Math.max(1, total - SCRUB_STEPS - 5);
     await page.getByTestId("scrubber").fill(String(startAt));
-    await page.getByTestId("current-op").filter({ hasText: `#${startAt - 1} ` }).waitFor({ timeout: 60_000 });
+    await page.getByTestId("current-position").filter({ hasText: new RegExp(`after op #${startAt.toLocaleString("en-US")}$`) }).waitFor({ timeout: 60_000 });
     await scrubStep(page); // warm-up, not counted
     const steps: number[] = [];
     for (let i = 0; i < SCRUB_STEPS && startAt + 1 + i < total; i++) steps.push(await scrubStep(page));
