@@ -7,6 +7,7 @@ import { create } from "zustand";
 import type { AgentLane, Conflict, LaneOp, LostWrite } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
+import { forgetOnOpen } from "./perStore";
 
 /** Marks drawn per lane: a lane with more ops is sampled in evenly spaced runs across its whole length. */
 export const MARK_LIMIT = 1000;
@@ -67,7 +68,7 @@ let windowTimer: ReturnType<typeof setTimeout> | null = null;
 /** Wheel and drag move the window many times a second: load once it rests. */
 const WINDOW_REST_MS = 150;
 
-export const useAgents = create<AgentsState>()((set, get) => ({
+export const useAgents = forgetOnOpen(create<AgentsState>()((set, get) => ({
   lanes: [],
   laneRuns: {},
   windowRuns: {},
@@ -111,4 +112,4 @@ export const useAgents = create<AgentsState>()((set, get) => ({
       set({ error: errorText(err) });
     }
   },
-}));
+})));

@@ -6,6 +6,7 @@
  */
 import { create } from "zustand";
 import type { AxisKind } from "../components/axisTicks";
+import { forgetOnOpen } from "./perStore";
 
 /** The narrowest window: 5 ms of time (still 3 or more whole-ms labels), or 4 ops */
 const MIN_SPAN: Record<AxisKind, number> = { time: 5, position: 4 };
@@ -32,7 +33,7 @@ export function clampWindow(kind: AxisKind, extent: [number, number], from: numb
   return [start, start + span];
 }
 
-export const useAgentsAxis = create<AgentsAxisState>()((set, get) => ({
+export const useAgentsAxis = forgetOnOpen(create<AgentsAxisState>()((set, get) => ({
   kind: "time",
   window: null,
   setKind: (kind) => set({ kind, window: null }),
@@ -46,4 +47,4 @@ export const useAgentsAxis = create<AgentsAxisState>()((set, get) => ({
   },
   zoomTo: (extent, a, b) => set({ window: clampWindow(get().kind, extent, a, b) }),
   fitAll: () => set({ window: null }),
-}));
+})));

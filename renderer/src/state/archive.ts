@@ -8,6 +8,7 @@ import { createPaged } from "./paged";
 import { filterBar } from "./filterBar";
 import type { FilterBar } from "./filterBar";
 import { mergeFields } from "./fields";
+import { forgetOnOpen } from "./perStore";
 
 interface ArchiveState extends FilterBar {
   segments: ArchiveSegmentInfo[];
@@ -26,7 +27,7 @@ interface ArchiveState extends FilterBar {
   showRecord(path: string, id: string): Promise<void>;
 }
 
-export const useArchive = create<ArchiveState>()((set, get) => ({
+export const useArchive = forgetOnOpen(create<ArchiveState>()((set, get) => ({
   segments: [],
   open: null,
   fields: [],
@@ -64,7 +65,7 @@ export const useArchive = create<ArchiveState>()((set, get) => ({
       set({ error: errorText(err) });
     }
   },
-}));
+})));
 
 export const archiveRecords = createPaged<RecordRow>(() => {
   const { open, filter, idContains } = useArchive.getState();

@@ -3,6 +3,7 @@ import { create } from "zustand";
 import type { Conflict, RecordDetail, TimelineOp } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
+import { forgetOnOpen } from "./perStore";
 
 interface DetailState {
   record: RecordDetail | null;
@@ -15,7 +16,7 @@ interface DetailState {
   loadOp(pos: number): Promise<void>;
 }
 
-export const useDetail = create<DetailState>()((set) => ({
+export const useDetail = forgetOnOpen(create<DetailState>()((set) => ({
   record: null,
   recordError: null,
   op: null,
@@ -36,4 +37,4 @@ export const useDetail = create<DetailState>()((set) => ({
       set({ op: null, opConflicts: [], opError: errorText(err) });
     }
   },
-}));
+})));

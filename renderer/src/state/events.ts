@@ -7,6 +7,7 @@ import { create } from "zustand";
 import type { TimelineEvent } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
+import { forgetOnOpen } from "./perStore";
 
 interface EventsState {
   /** Every event, in timeline order */
@@ -15,7 +16,7 @@ interface EventsState {
   load(): Promise<void>;
 }
 
-export const useTimelineEvents = create<EventsState>()((set) => ({
+export const useTimelineEvents = forgetOnOpen(create<EventsState>()((set) => ({
   events: [],
   error: null,
   async load() {
@@ -25,4 +26,4 @@ export const useTimelineEvents = create<EventsState>()((set) => ({
       set({ error: errorText(err) });
     }
   },
-}));
+})));

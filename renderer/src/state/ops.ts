@@ -9,6 +9,7 @@ import type { OpsRow } from "./eventRows";
 import { useSession } from "./session";
 import { filterBar } from "./filterBar";
 import type { FilterBar } from "./filterBar";
+import { forgetOnOpen } from "./perStore";
 
 /** Its FilterBar: a query over the ops' fields, e.g. {"data.status": "done"}. */
 interface OpsFilters extends FilterBar {
@@ -22,7 +23,7 @@ interface OpsFilters extends FilterBar {
   set(change: Partial<Pick<OpsFilters, "agent" | "op" | "id" | "from" | "to">>): void;
 }
 
-export const useOpsFilters = create<OpsFilters>()((set, get) => ({
+export const useOpsFilters = forgetOnOpen(create<OpsFilters>()((set, get) => ({
   eventCount: 0,
   agent: "",
   op: "",
@@ -34,7 +35,7 @@ export const useOpsFilters = create<OpsFilters>()((set, get) => ({
     set(change);
     void ops.getState().refresh();
   },
-}));
+})));
 
 function isoOrUndefined(local: string): string | undefined {
   if (!local) return undefined;

@@ -7,6 +7,7 @@ import { createStore } from "zustand/vanilla";
 import type { Page } from "../../../electron/contract";
 import { errorText } from "../api/client";
 import type { ShownError } from "../api/client";
+import { forgetOnOpen } from "./perStore";
 
 export const PAGE_SIZE = 200;
 const MAX_PAGES = 40;
@@ -29,7 +30,8 @@ export type Fetcher<T> = (offset: number, limit: number) => Promise<Page<T>>;
 export function createPaged<T>(fetcher: () => Fetcher<T> | null) {
   const inflight = new Set<number>();
   let generation = 0;
-  return createStore<PagedState<T>>()((set, get) => {
+  // A paged list shows the open store: forgotten when another opens.
+  return forgetOnOpen(createStore<PagedState<T>>()((set, get) => {
     async function load(pageIndex: number, gen: number): Promise<void> {
       const fetch = fetcher();
       if (!fetch || inflight.has(pageIndex)) return;
@@ -87,7 +89,7 @@ export function createPaged<T>(fetcher: () => Fetcher<T> | null) {
         }
       },
     };
-  });
+  }));
 }
 
 function evictFar(pages: Map<number, unknown>, around: number): void {

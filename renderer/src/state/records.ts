@@ -6,6 +6,7 @@ import type { ShownError } from "../api/client";
 import { createPaged } from "./paged";
 import { filterBar } from "./filterBar";
 import type { FilterBar } from "./filterBar";
+import { forgetOnOpen } from "./perStore";
 
 interface RecordsQuery extends FilterBar {
   sort: { field: string; dir: 1 | -1 } | undefined;
@@ -18,7 +19,7 @@ interface RecordsQuery extends FilterBar {
   loadColumns(): Promise<void>;
 }
 
-export const useRecordsQuery = create<RecordsQuery>()((set, get) => ({
+export const useRecordsQuery = forgetOnOpen(create<RecordsQuery>()((set, get) => ({
   ...filterBar(set, get, (): Promise<ShownError | null> => records.getState().refresh()),
   sort: undefined,
   idContains: "",
@@ -47,7 +48,7 @@ export const useRecordsQuery = create<RecordsQuery>()((set, get) => ({
       set({ columns: [] });
     }
   },
-}));
+})));
 
 /** Server errors about the filter (bad-filter) surface in the filter bar. */
 export const records = createPaged<RecordRow>(() => {

@@ -7,6 +7,7 @@ import { create } from "zustand";
 import type { TimelineInfo } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
+import { forgetOnOpen } from "./perStore";
 
 export type Speed = 1 | 4 | 16;
 
@@ -30,7 +31,7 @@ let timer: ReturnType<typeof setInterval> | null = null;
 let requested: number | null = null;
 const TICK_MS = 250;
 
-export const useReplay = create<ReplayState>()((set, get) => ({
+export const useReplay = forgetOnOpen(create<ReplayState>()((set, get) => ({
   info: null,
   cursor: 0,
   playing: false,
@@ -84,4 +85,4 @@ export const useReplay = create<ReplayState>()((set, get) => ({
       set({ error: errorText(err) });
     }
   },
-}));
+})));

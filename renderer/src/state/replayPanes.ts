@@ -11,6 +11,7 @@ import { createPaged } from "./paged";
 import { useReplay } from "./replay";
 import { filterBar } from "./filterBar";
 import type { FilterBar } from "./filterBar";
+import { forgetOnOpen } from "./perStore";
 
 /** Its FilterBar: a query on the state, kept as the cursor moves. */
 interface ReplayPanes extends FilterBar {
@@ -24,7 +25,7 @@ interface ReplayPanes extends FilterBar {
 
 let generation = 0;
 
-export const useReplayPanes = create<ReplayPanes>()((set, get) => ({
+export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => ({
   shownAt: null,
   currentOp: null,
   diffPrev: null,
@@ -47,7 +48,7 @@ export const useReplayPanes = create<ReplayPanes>()((set, get) => ({
       if (gen === generation) set({ error: errorText(err) });
     }
   },
-}));
+})));
 
 export const stateRecords = createPaged<RecordRow>(() => {
   const { cursor, info } = useReplay.getState();

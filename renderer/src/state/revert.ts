@@ -4,6 +4,7 @@ import type { RevertPreview } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { runAction } from "../components/ActionsBar";
+import { forgetOnOpen } from "./perStore";
 
 export type RevertChoice = "own-change" | "full";
 
@@ -19,7 +20,7 @@ interface RevertState {
   close(): void;
 }
 
-export const useRevert = create<RevertState>()((set, get) => ({
+export const useRevert = forgetOnOpen(create<RevertState>()((set, get) => ({
   pos: null,
   preview: null,
   error: null,
@@ -46,4 +47,4 @@ export const useRevert = create<RevertState>()((set, get) => ({
     set({ pos: null, preview: null, busy: false });
   },
   close: () => set({ pos: null, preview: null, error: null, busy: false }),
-}));
+})));

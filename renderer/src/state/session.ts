@@ -5,9 +5,8 @@ import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { CallError } from "../../../electron/contract";
 import { useUi } from "./ui";
+import { forgetEveryStore } from "./perStore";
 import { useReplay } from "./replay";
-import { useRecordsQuery } from "./records";
-import { useArchive } from "./archive";
 import { useAgentsAxis } from "./agentsAxis";
 
 export interface SessionState {
@@ -74,11 +73,9 @@ export const useSession = create<SessionState>()((set, get) => ({
 
 /** Another store is open: selections, queries and the replay cursor of the old one mean nothing here. */
 function forgetPreviousStore(): void {
-  useUi.setState({ selectedRecordId: null, selectedOpPos: null, selectedEventKey: null, warningsOpen: false });
-  useReplay.setState({ info: null, cursor: 0 });
-  useReplay.getState().pause();
-  useRecordsQuery.setState({ filterText: "", filter: undefined, filterError: null, sort: undefined, idContains: "", columns: [], hidden: new Set() });
-  useArchive.setState({ open: null, filterText: "", filter: undefined, filterError: null, idContains: "", selected: null });
+  useReplay.getState().pause(); // its timer, before its state goes
+  forgetEveryStore();
+  useUi.setState({ selectedRecordId: null, selectedOpPos: null, selectedEventKey: null, warningsOpen: false, openMenu: null });
   useAgentsAxis.getState().fitAll();
 }
 
