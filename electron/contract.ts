@@ -1,11 +1,11 @@
 // The one contract between the renderer and the main process (VS Code's
 // IChannel is the model): each call takes one argument and returns one
-// promise; events are subscriptions. Every argument has a runtime schema,
-// checked at the boundary by both transports (Electron IPC and HTTP).
-// The renderer imports this file's types and `callNames` only.
-import { z } from "zod";
-import { FILTER_LIMITS, RECORD_LIMITS, jsonBeyondLimits } from "../engine/src/limits.js";
-import type { JsonLimits } from "../engine/src/limits.js";
+// promise; events are subscriptions. Types only: the runtime schema of every
+// argument is in schemas.ts (server side), the error class the client raises
+// in call-error.ts, so the renderer's bundle carries neither zod nor schemas.
+import type { z } from "zod";
+import type { OpslogErrorCode } from "../engine/src/errors.js";
+import type { schemas } from "./schemas.js";
 import type {
   AgentLane,
   ArchiveSegmentInfo,
@@ -47,100 +47,10 @@ export type {
 
 export type SessionMode = "read-only" | "writer" | "agent";
 
-// ---------------------------------------------------------------- schemas
+// ---------------------------------------------------------------- calls
 
-const offset = z.number().int().min(0);
-const limit = z.number().int().min(1).max(1000);
-const position = z.number().int().min(0);
-/** A JSON object within limits, checked before anything walks it recursively; `code` is the error a breach answers */
-const boundedJson = (limits: JsonLimits, code: "bad-filter" | "bad-argument") =>
-  z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
-    const beyond = jsonBeyondLimits(value, limits);
-    if (beyond) ctx.addIssue({ code: "custom", message: beyond, params: { code } });
-  });
-const query = boundedJson(FILTER_LIMITS, "bad-filter");
-const recordId = z.string().min(1).max(4096);
-const isoTime = z.string().min(1).max(64);
-
-/** The Operations view's filters: ops.page pages the ops they keep, timeline.events places archives and compactions among them. */
-const opFilters = {
-  agent: z.string().max(200).nullable().optional(),
-  id: z.string().max(4096).optional(),
-  op: z.enum(["set", "delete"]).optional(),
-  from: isoTime.optional(),
-  to: isoTime.optional(),
-  filter: query.optional(),
-};
-
-export const schemas = {
-  "store.open": z.strictObject({
-    dir: z.string().min(1).max(4096),
-    mode: z.enum(["read-only", "writer", "agent"]).optional(),
-    agentId: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' and '-' only").optional(),
-    /** Agent mode on a single-writer store: the user has read why it is dangerous and goes on */
-    confirmAgentOnSingleWriter: z.boolean().optional(),
-  }),
-  "store.summary": z.strictObject({}),
-  "store.close": z.strictObject({}),
-  "store.recent": z.strictObject({}),
-  /** A native folder dialog (Electron); { dir: null } in browser mode */
-  "store.pickDirectory": z.strictObject({}),
-  /** The open the command line asked for and the user has yet to confirm (agent mode on a single-writer store), or null */
-  "store.pending": z.strictObject({}),
-
-  "records.page": z.strictObject({
-    offset,
-    limit,
-    at: position.optional(),
-    filter: query.optional(),
-    sort: z.strictObject({ field: z.string().min(1).max(500), dir: z.union([z.literal(1), z.literal(-1)]) }).optional(),
-    idContains: z.string().max(4096).optional(),
-  }),
-  "records.get": z.strictObject({ id: recordId, at: position.optional() }),
-  "records.columns": z.strictObject({ at: position.optional() }),
-
-  "ops.page": z.strictObject({ offset, limit, ...opFilters }),
-  "ops.get": z.strictObject({ pos: position }),
-
-  "agents.list": z.strictObject({}),
-  "agents.ops": z.strictObject({ path: z.string().min(1).max(4096), offset, limit }),
-  "conflicts.page": z.strictObject({ offset, limit, pos: position.optional() }),
-  "lostWrites.page": z.strictObject({ offset, limit }),
-
-  "archive.list": z.strictObject({}),
-  "archive.page": z.strictObject({
-    path: z.string().min(1).max(4096),
-    offset,
-    limit,
-    filter: query.optional(),
-    idContains: z.string().max(4096).optional(),
-  }),
-
-  "timeline.info": z.strictObject({}),
-  "timeline.diff": z.strictObject({ a: position, b: position, offset, limit }),
-  /** Archives and compactions; with the Operations view's filters, each placed among the ops they keep */
-  "timeline.events": z.strictObject(opFilters),
-  "timeline.posAtTime": z.strictObject({ ts: isoTime }),
-
-  "actions.undoPreview": z.strictObject({}),
-  "actions.undo": z.strictObject({}),
-  "actions.compact": z.strictObject({}),
-  "actions.archive": z.strictObject({ filter: query, segment: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/).optional() }),
-  "actions.set": z.strictObject({ id: recordId, value: boundedJson(RECORD_LIMITS, "bad-argument") }),
-  "actions.delete": z.strictObject({ id: recordId }),
-  "actions.revertPreview": z.strictObject({ pos: position }),
-  /** mode "own-change": undo only this op's field changes on the current value; "full": the record as before the op, overwriting later changes */
-  "actions.revert": z.strictObject({
-    pos: position,
-    mode: z.enum(["own-change", "full"]),
-    /** What the preview showed (the op's file:line, the later ops' count): the revert refuses if either changed since */
-    seen: z.strictObject({ file: z.string().min(1).max(4096), line: z.number().int().min(1), laterOps: z.number().int().min(0) }).optional(),
-  }),
-  "actions.refresh": z.strictObject({}),
-} as const;
-
+/** A call's name and its argument, as its schema (schemas.ts) declares them */
 export type CallName = keyof typeof schemas;
-export const callNames = Object.keys(schemas) as CallName[];
 export type CallArg<N extends CallName> = z.input<(typeof schemas)[N]>;
 
 // ---------------------------------------------------------------- results
@@ -278,28 +188,12 @@ export type EventName = keyof Events;
 
 // ---------------------------------------------------------------- errors
 
-export type ContractErrorCode =
-  | "bad-argument"
-  | "unknown-call"
-  | "no-store"
-  | "not-a-store"
-  | "half-written"
-  | "missing-file"
-  | "bad-manifest"
-  | "bad-snapshot"
-  | "bad-archive"
-  | "locked"
-  | "compaction-locked"
-  | "read-only"
-  | "not-found"
-  | "bad-filter"
-  | "confirm-required"
-  | "nothing-to-undo"
-  | "unauthorized"
-  | "changed-on-disk"
-  | "timeout"
-  | "io"
-  | "internal";
+/**
+ * Every code an error can carry across the boundary: the engine's own
+ * (OpslogErrorCode, one list) with "not-open" said as "no-store", plus the
+ * boundary's own.
+ */
+export type ContractErrorCode = Exclude<OpslogErrorCode, "not-open"> | "no-store" | "unknown-call" | "unauthorized" | "internal";
 
 /** How an error crosses the boundary: shown to the user as it is. */
 export interface ContractError {
@@ -314,16 +208,4 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ContractE
 export interface ContractClient {
   call<N extends CallName>(name: N, arg: CallArg<N>): Promise<CallResult<N>>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
-}
-
-/** A failed call as the client raises it: the ContractError, as an Error. */
-export class CallError extends Error implements ContractError {
-  readonly code: ContractErrorCode;
-  readonly detail?: string;
-  constructor(error: ContractError) {
-    super(error.message);
-    this.name = "CallError";
-    this.code = error.code;
-    this.detail = error.detail;
-  }
 }

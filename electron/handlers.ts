@@ -5,7 +5,8 @@
  */
 import { resolve } from "node:path";
 import { OpslogError } from "../engine/src/errors.js";
-import { schemas } from "./contract.js";
+import type { OpslogErrorCode } from "../engine/src/errors.js";
+import { schemas } from "./schemas.js";
 import type { CallName, CallResults, ContractError, ContractErrorCode, Envelope, OpenResult, PendingOpen, SessionMode, StoreChangedEvent } from "./contract.js";
 import { ExplorerSession, LOCKED_READ_ONLY } from "./session.js";
 import type { AppData } from "./appdata.js";
@@ -168,11 +169,14 @@ export class Handlers {
   }
 }
 
-const CODE_MAP: Partial<Record<string, ContractErrorCode>> = { "not-open": "no-store", "nothing-to-undo": "nothing-to-undo" };
+/** The engine's codes cross as they are, but "not-open", which the UI calls "no-store" (checked by the compiler, no cast). */
+function contractCode(code: OpslogErrorCode): ContractErrorCode {
+  return code === "not-open" ? "no-store" : code;
+}
 
 export function toContractError(err: unknown): ContractError {
   if (err instanceof OpslogError) {
-    const code = (CODE_MAP[err.code] ?? err.code) as ContractErrorCode;
+    const code = contractCode(err.code);
     return { code, message: err.message, ...(err.file ? { detail: err.line ? `${err.file}:${err.line}` : err.file } : {}) };
   }
   const e = err as NodeJS.ErrnoException;

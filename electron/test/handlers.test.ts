@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Store } from "@backloghq/opslog";
 import { AppData } from "../appdata.js";
-import { callNames } from "../contract.js";
+import { callNames } from "../schemas.js";
 import type { OpenResult, PendingOpen, RecordDetail, UndoPreview } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import type { DiffPage, Page, RecordRow, TimelineEvent, TimelineOp } from "../../engine/src/inspect/types.js";

@@ -3,7 +3,7 @@
  * IPC; in browser mode, fetch carries them and an EventSource the events.
  * The rest of the UI cannot tell which.
  */
-import { CallError } from "../../../electron/contract";
+import { CallError } from "../../../electron/call-error";
 import type { CallArg, CallName, CallResult, ContractClient, Envelope, EventName, Events } from "../../../electron/contract";
 
 interface Bridge {

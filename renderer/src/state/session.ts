@@ -3,7 +3,7 @@ import { create } from "zustand";
 import type { OpenResult, PendingOpen, SessionMode, StoreChangedEvent } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
-import { CallError } from "../../../electron/contract";
+import { CallError } from "../../../electron/call-error";
 import { useUi } from "./ui";
 import { forgetEveryStore } from "./perStore";
 import { useReplay } from "./replay";
