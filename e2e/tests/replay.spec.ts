@@ -1,8 +1,17 @@
 /** Timeline replay: the scrubber and the step buttons move the one replay cursor; the state follows it. */
 import type { Page } from "@playwright/test";
-import { openInspector } from "../../engine/src/inspect/index.js";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Store } from "@backloghq/opslog";
 import { demoStoreCopy, expect, SCREENSHOTS, test } from "../fixtures";
+import type { Doc } from "../fixtures";
+
+/** Every op line of a single writer's WALs (ops/ops-<ms>.jsonl), oldest file first, as written. */
+async function rawWalOps(dir: string): Promise<{ op: "set" | "delete"; id: string; data?: Doc }[]> {
+  const files = (await readdir(join(dir, "ops"))).filter((f) => /^ops-\d+\.jsonl$/.test(f)).sort();
+  const lines = await Promise.all(files.map(async (f) => (await readFile(join(dir, "ops", f), "utf-8")).split("\n").filter((l) => l !== "")));
+  return lines.flat().map((l) => JSON.parse(l) as { op: "set" | "delete"; id: string; data?: Doc });
+}
 
 async function position(page: Page): Promise<{ pos: number; total: number }> {
   const [pos, total] = ((await page.getByTestId("replay-pos").textContent()) ?? "").split("/").map((s) => Number(s.replace(/[^\d]/g, "")));
@@ -57,26 +66,46 @@ test("scrubbing and stepping move the replay position and the current op", async
 });
 
 test("a query watched in the Timeline holds as the cursor moves: at each position, the records of that state that match it", async ({ page, workDir, explorer }) => {
-  const dir = await demoStoreCopy(workDir);
-  // The expectation, independently: every record at a position, filtered here in plain code.
-  const inspector = await openInspector(dir);
-  const doneAt = async (at: number) => (await inspector.records({ at, offset: 0, limit: 100_000 })).rows.filter((r) => r.data.status === "done").map((r) => r.id);
+  const dir = join(workDir, "watched");
+  // A single writer's history across two compactions, written by the published opslog.
+  const store = new Store<Doc>();
+  await store.open(dir, { checkpointThreshold: 12, checkpointOnClose: false });
+  for (let i = 0; i < 30; i++) {
+    const id = `t-${String(i % 9).padStart(2, "0")}`;
+    if (i % 7 === 6 && store.get(id) !== undefined) await store.delete(id);
+    else await store.set(id, { status: i % 3 === 0 ? "done" : "open", n: i });
+  }
+  await store.close();
+  // The expectation, independently of the inspector: the raw WAL lines, in file order, replayed here.
+  const ops = await rawWalOps(dir);
+  const doneAt = (at: number) => {
+    const state = new Map<string, Doc>();
+    for (const op of ops.slice(0, at)) {
+      if (op.op === "set") state.set(op.id, op.data!);
+      else state.delete(op.id);
+    }
+    return [...state].filter(([, v]) => v.status === "done").map(([id]) => id).sort();
+  };
+
+  expect((await readdir(join(dir, "ops"))).length, "the history spans compactions").toBeGreaterThan(1);
+  expect(doneAt(ops.length).length).toBeGreaterThan(0);
+
   const server = await explorer(dir);
   await page.goto(server.url);
   await page.getByTestId("nav-timeline").click();
   await expect(page.getByTestId("replay-pos")).toHaveText(/^([\d,]+) \/ \1$/);
   const { total } = await position(page);
+  expect(total).toBe(ops.length);
   await page.getByTestId("state-filter").fill('{status: "done"}');
   await page.getByTestId("state-filter-apply").click();
   const middle = Math.floor(total / 2);
   for (const at of [total, middle, middle - 1]) {
     if (at === middle) await page.getByTestId("scrubber").fill(String(at)); // a jump
     if (at === middle - 1) await page.getByTestId("step-back").click(); // a step
-    const expected = await doneAt(at);
+    const expected = doneAt(at);
     const matching = expected.length === 1 ? "record matches" : "records match";
     await expect(page.getByTestId("state-total")).toHaveText(`${expected.length} ${matching} at position ${at.toLocaleString("en-US")}`);
     await expect.poll(() => page.getByTestId("state-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-key")))).toEqual(expected);
   }
   await page.screenshot({ path: join(SCREENSHOTS, "timeline-filtered.png") });
-  await inspector.close();
 });
