@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { axisTicks, spanText } from "../src/components/axisTicks";
+import { axisTicks, spanText } from "../src/lib/axisTicks";
 import { clampWindow } from "../src/state/agentsAxis";
-import { opLabel, positionAfter } from "../src/components/format";
+import { opLabel, positionAfter } from "../src/lib/format";
 
 const T0 = Date.parse("2026-03-02T09:00:00.000Z");
 const CHAR_PX = 7;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseFilter } from "../src/components/filter";
+import { parseFilter } from "../src/lib/filter";
 
 describe("the filter bar's parser", () => {
   it("accepts strict JSON", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, shortTime } from "../src/components/format";
+import { formatBytes, shortTime } from "../src/lib/format";
 
 describe("formatting for lists", () => {
   it("gives file sizes in the unit people read", () => {

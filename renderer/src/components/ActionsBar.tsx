@@ -7,7 +7,7 @@ import { api, errorText } from "../api/client";
 import type { ActionResult } from "../../../electron/contract";
 import { selectInfo, useSession } from "../state/session";
 import { useRecordsQuery } from "../state/records";
-import { parseFilter } from "./filter";
+import { parseFilter } from "../lib/filter";
 import { useUi } from "../state/ui";
 
 export async function runAction(label: string, call: () => Promise<ActionResult>): Promise<void> {

@@ -5,7 +5,7 @@ import { useUi } from "../state/ui";
 import { segmentName } from "../state/eventRows";
 import { ArchiveLink } from "./ArchiveLink";
 import { JsonView } from "./JsonView";
-import { eventPlace, shortTime } from "./format";
+import { eventPlace, shortTime } from "../lib/format";
 
 export function ArchivedHistoryItem({ id, entry }: { id: string; entry: HistoryEntry }) {
   const segment = entry.segment ?? entry.file;

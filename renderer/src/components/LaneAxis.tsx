@@ -7,8 +7,8 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { ReactNode, RefObject } from "react";
 import { useAgentsAxis } from "../state/agentsAxis";
-import { axisTicks, spanText } from "./axisTicks";
-import type { AxisKind } from "./axisTicks";
+import { axisTicks, spanText } from "../lib/axisTicks";
+import type { AxisKind } from "../lib/axisTicks";
 
 const precise = (ms: number) => new Date(ms).toISOString().replace("T", " ").replace("Z", "");
 

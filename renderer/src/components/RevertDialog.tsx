@@ -10,7 +10,7 @@ import { useRevert } from "../state/revert";
 import type { RevertChoice } from "../state/revert";
 import { DiffView } from "./DiffView";
 import { PaneError } from "./PaneError";
-import { opLabel, shortTime } from "./format";
+import { opLabel, shortTime } from "../lib/format";
 
 const LATER_SHOWN = 5;
 

@@ -5,7 +5,7 @@
  * all" clears it. Windows are in the axis's units: ms since 1970, or positions.
  */
 import { create } from "zustand";
-import type { AxisKind } from "../components/axisTicks";
+import type { AxisKind } from "../lib/axisTicks";
 import { forgetOnOpen } from "./perStore";
 
 /** The narrowest window: 5 ms of time (still 3 or more whole-ms labels), or 4 ops */

@@ -3,7 +3,7 @@
  * the text is not that query (it did not parse, or the server refused it). A
  * refused query never replaces the last good one.
  */
-import { parseFilter } from "../components/filter";
+import { parseFilter } from "../lib/filter";
 import type { ShownError } from "../api/client";
 
 export interface FilterBar {

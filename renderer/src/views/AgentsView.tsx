@@ -10,10 +10,10 @@ import { MARK_LIMIT, useAgents } from "../state/agents";
 import type { MarkRun } from "../state/agents";
 import { selectSummary, useSession } from "../state/session";
 import { useAgentsAxis } from "../state/agentsAxis";
-import type { AxisKind } from "../components/axisTicks";
+import type { AxisKind } from "../lib/axisTicks";
 import { AxisBar, LaneArea } from "../components/LaneAxis";
 import { useUi } from "../state/ui";
-import { formatBytes, opLabel, shortTime } from "../components/format";
+import { formatBytes, opLabel, shortTime } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { DiffView } from "../components/DiffView";
 

@@ -6,7 +6,7 @@ import { archiveRecords, useArchive } from "../state/archive";
 import { useSession } from "../state/session";
 import { VirtualTable } from "../components/VirtualTable";
 import { JsonView } from "../components/JsonView";
-import { cellText, formatBytes, shortTime } from "../components/format";
+import { cellText, formatBytes, shortTime } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 
 const ID_COLUMN = { key: "id", label: "_id", width: 170, render: (r: RecordRow) => <span className="mono">{r.id}</span> };

@@ -4,7 +4,7 @@ import { useReplay } from "../state/replay";
 import { useUi } from "../state/ui";
 import { describeEvent, segmentName } from "../state/eventRows";
 import { ArchiveLink } from "../components/ArchiveLink";
-import { eventPlace, shortTime } from "../components/format";
+import { eventPlace, shortTime } from "../lib/format";
 
 const IDS_LISTED = 50;
 

@@ -5,7 +5,7 @@ import { useReplay } from "../state/replay";
 import { selectSummary, useSession } from "../state/session";
 import { useUi } from "../state/ui";
 import { PaneError } from "../components/PaneError";
-import { formatBytes, shortTime } from "../components/format";
+import { formatBytes, shortTime } from "../lib/format";
 
 const VERDICT: Record<ChainLink["verified"], string> = {
   ok: "verified: replaying these WALs over the snapshot gives the next snapshot",

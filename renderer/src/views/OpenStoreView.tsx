@@ -4,7 +4,7 @@ import type { RecentStore, SessionMode } from "../../../electron/contract";
 import { api } from "../api/client";
 import { useSession } from "../state/session";
 import { useUi } from "../state/ui";
-import { shortTime } from "../components/format";
+import { shortTime } from "../lib/format";
 
 const LOCKED = "The explorer was started with --read-only: stores open read-only, and writer and agent modes are unavailable.";
 

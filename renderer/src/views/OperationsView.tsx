@@ -12,7 +12,7 @@ import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
 import { DiffView } from "../components/DiffView";
 import { JsonView } from "../components/JsonView";
-import { eventPlace, linkName, opLabel, opNumber, positionAfter, shortTime } from "../components/format";
+import { eventPlace, linkName, opLabel, opNumber, positionAfter, shortTime } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { useTimelineEvents } from "../state/events";
 import { describeEvent, eventKey, isEvent } from "../state/eventRows";

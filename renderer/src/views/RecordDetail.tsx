@@ -8,7 +8,7 @@ import { useReplay } from "../state/replay";
 import { JsonView } from "../components/JsonView";
 import { DiffView } from "../components/DiffView";
 import { runAction } from "../components/ActionsBar";
-import { opLabel, positionAfter, shortTime } from "../components/format";
+import { opLabel, positionAfter, shortTime } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { ArchivedHistoryItem } from "../components/ArchivedHistoryItem";
 

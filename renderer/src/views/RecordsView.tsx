@@ -9,7 +9,7 @@ import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
 import { RecordDetail, RecordEditor } from "./RecordDetail";
 import { selectInfo } from "../state/session";
-import { cellText } from "../components/format";
+import { cellText } from "../lib/format";
 
 export function RecordsView() {
   const revision = useSession((s) => s.revision);
