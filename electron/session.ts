@@ -269,9 +269,9 @@ async function openStore(dir: string, agentId: string | null): Promise<Store<Doc
 /** A held .lock: say whose it is and what to do (a dead holder's lock is taken over, so this one is alive). */
 function explainLock(err: unknown): unknown {
   if (!(err instanceof OpslogError) || err.code !== "locked") return err;
-  const pid = /process (\d+)/.exec(err.message)?.[1];
-  const who = pid ? `process ${pid}, which is still running (probably the app that owns this store)` : "another process";
-  return new OpslogError("locked", `Writer mode needs this store's .lock, and it is held by ${who}. Stop that process and reopen in writer mode, or open the store read-only, which works alongside it. (${err.message})`, { file: err.file, cause: err });
+  const pid = err.pid;
+  const who = pid !== undefined ? `process ${pid}, which is still running (probably the app that owns this store)` : "another process";
+  return new OpslogError("locked", `Writer mode needs this store's .lock, and it is held by ${who}. Stop that process and reopen in writer mode, or open the store read-only, which works alongside it. (${err.message})`, { file: err.file, pid, cause: err });
 }
 
 function modeReason(mode: SessionMode, kind: StoreSummary["kind"], agentId: string | null): string {

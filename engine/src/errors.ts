@@ -25,12 +25,15 @@ export class OpslogError extends Error {
   readonly code: OpslogErrorCode;
   readonly file?: string;
   readonly line?: number;
+  /** The process holding a lock ("locked"), as data: never parsed back out of the message */
+  readonly pid?: number;
 
-  constructor(code: OpslogErrorCode, message: string, where: { file?: string; line?: number; cause?: unknown } = {}) {
+  constructor(code: OpslogErrorCode, message: string, where: { file?: string; line?: number; pid?: number; cause?: unknown } = {}) {
     super(message, where.cause === undefined ? undefined : { cause: where.cause });
     this.name = "OpslogError";
     this.code = code;
     this.file = where.file;
     this.line = where.line;
+    this.pid = where.pid;
   }
 }

@@ -42,7 +42,7 @@ export async function acquireLock(dir: string): Promise<FileHandle> {
     }
     const pid = await readLockPid(lockPath);
     if (pid !== null && isProcessAlive(pid)) {
-      throw new OpslogError("locked", `Store is locked by process ${pid}. If this is stale, delete ${lockPath}`, { file: lockPath });
+      throw new OpslogError("locked", `Store is locked by process ${pid}. If this is stale, delete ${lockPath}`, { file: lockPath, pid });
     }
     // Stale lock (crashed writer): remove it and try again.
     await unlink(lockPath).catch(() => {});

@@ -110,6 +110,8 @@ describe("lock", () => {
     const second = acquireLock(dir);
     await expect(second).rejects.toBeInstanceOf(OpslogError);
     await expect(acquireLock(dir)).rejects.toThrow(String(process.pid));
+    // The holder's pid is data on the error, for callers that say whose lock it is without parsing the message.
+    await expect(acquireLock(dir)).rejects.toMatchObject({ code: "locked", pid: process.pid, file: join(dir, ".lock") });
     await releaseLock(dir, fh);
     expect(await readdir(dir)).not.toContain(".lock");
     await releaseLock(dir, await acquireLock(dir));
