@@ -1,15 +1,16 @@
-/** The frame: header, navigation, the current view, and the overlays. Keyboard: 1–6 switch views, / focuses the filter, ←/→ step the replay. */
+/** The frame: header, navigation, the current view, and the overlays. Keys run the commands of commands.ts (1–6 views, / filter, ←/→ step, space play); Ctrl/Cmd-K lists them all. */
 import { useEffect } from "react";
 import type { DragEvent } from "react";
 import { pathOfDroppedFile } from "./api/client";
 import { useSession } from "./state/session";
-import { useUi, VIEWS } from "./state/ui";
+import { useUi } from "./state/ui";
 import type { ViewName } from "./state/ui";
-import { useReplay } from "./state/replay";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { Header, Nav, WarningsPanel } from "./components/Header";
 import { ConfirmDialog, Toasts } from "./components/Overlays";
 import { RevertDialog } from "./components/RevertDialog";
+import { CommandPalette } from "./components/CommandPalette";
+import { commandForKey } from "./commands";
 import { useRevert } from "./state/revert";
 import { RecordsView } from "./views/RecordsView";
 import { OperationsView } from "./views/OperationsView";
@@ -37,25 +38,19 @@ function keepsKey(target: HTMLElement, key: string): boolean {
   return false;
 }
 
-/** The filter box of the view showing (Records, Operations' op query, Archive, the Timeline's watched query). */
-function focusFilter(): void {
-  document.querySelector<HTMLInputElement>(".content .filter-input, .content .ops-query")?.focus();
-}
-
 function onKey(e: KeyboardEvent): void {
   const target = e.target as HTMLElement;
   const ui = useUi.getState();
-  if (ui.confirmation || useRevert.getState().pos !== null) return; // a dialog has the keys
+  if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k" && !ui.confirmation) {
+    e.preventDefault();
+    return ui.setPalette(!ui.paletteOpen);
+  }
+  if (ui.confirmation || ui.paletteOpen || useRevert.getState().pos !== null) return; // a dialog has the keys
   if (e.key === "Escape" && ui.openMenu) return ui.setMenu(null);
   // Esc leaves any text box or select, so the view's keys (j/k, arrows, space) work again.
   if (e.key === "Escape" && target.closest("input, textarea, select")) return target.blur();
   if (e.ctrlKey || e.metaKey || e.altKey || keepsKey(target, e.key)) return;
-  const index = Number(e.key) - 1;
-  if (index >= 0 && index < VIEWS.length) return ui.show(VIEWS[index].name);
-  if (e.key === "/") {
-    e.preventDefault();
-    focusFilter();
-  } else if (e.key === "Escape") {
+  if (e.key === "Escape") {
     ui.selectRecord(null);
     ui.selectOp(null);
     ui.toggleWarnings(false);
@@ -66,18 +61,11 @@ function onKey(e: KeyboardEvent): void {
     e.preventDefault();
     list.focus();
     list.dispatchEvent(new KeyboardEvent("keydown", { key: e.key, bubbles: true }));
-  } else if (ui.view === "timeline" && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
-    e.preventDefault();
-    useReplay.getState().step(e.key === "ArrowLeft" ? -1 : 1);
-  } else if (ui.view === "timeline" && (e.key === "Home" || e.key === "End")) {
-    e.preventDefault();
-    const replay = useReplay.getState();
-    replay.seek(e.key === "Home" ? 0 : (replay.info?.total ?? 0));
-  } else if (ui.view === "timeline" && e.key === " ") {
-    e.preventDefault(); // also keeps a focused button (one just clicked) from being pressed again
-    const replay = useReplay.getState();
-    if (replay.playing) replay.pause();
-    else replay.play();
+  } else {
+    const cmd = commandForKey(e.key);
+    if (!cmd) return;
+    e.preventDefault(); // Space also must not press a button just clicked
+    void cmd.run();
   }
 }
 
@@ -124,6 +112,7 @@ export function App() {
             </main>
           </>
         ) : null}
+        <CommandPalette />
         <ConfirmDialog />
         <RevertDialog />
         <Toasts />

@@ -3,7 +3,7 @@ import { create } from "zustand";
 import type { RevertPreview } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
-import { runAction } from "../components/ActionsBar";
+import { runAction } from "../commands";
 import { forgetOnOpen } from "./perStore";
 
 export type RevertChoice = "own-change" | "full";

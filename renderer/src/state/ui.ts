@@ -41,7 +41,10 @@ interface UiState {
   toasts: Toast[];
   confirmation: Confirmation | null;
   openMenu: MenuName | null;
+  /** The command palette (Ctrl/Cmd-K) is open */
+  paletteOpen: boolean;
   show(view: ViewName): void;
+  setPalette(open: boolean): void;
   setMenu(menu: MenuName | null): void;
   selectRecord(id: string | null): void;
   selectOp(pos: number | null): void;
@@ -64,7 +67,9 @@ export const useUi = create<UiState>()((set, get) => ({
   toasts: [],
   confirmation: null,
   openMenu: null,
+  paletteOpen: false,
   show: (view) => set({ view, openMenu: null }),
+  setPalette: (paletteOpen) => set({ paletteOpen, openMenu: null }),
   setMenu: (openMenu) => set({ openMenu }),
   selectRecord: (id) => set({ selectedRecordId: id }),
   selectOp: (pos) => set({ selectedOpPos: pos, selectedEventKey: null }),

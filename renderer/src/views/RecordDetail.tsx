@@ -7,7 +7,7 @@ import { useUi } from "../state/ui";
 import { useReplay } from "../state/replay";
 import { JsonView } from "../components/JsonView";
 import { DiffView } from "../components/DiffView";
-import { runAction } from "../components/ActionsBar";
+import { runAction } from "../commands";
 import { opLabel, positionAfter, shortTime } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { ArchivedHistoryItem } from "../components/ArchivedHistoryItem";

@@ -1,0 +1,110 @@
+/**
+ * Every named command of the app (excalidraw's ActionManager is the model):
+ * a label, a key, whether it can run now (and why not), and what it does.
+ * The keyboard, the buttons and the command palette (Ctrl/Cmd-K) all run
+ * these, so a key and its button can never drift apart.
+ */
+import { api, errorText } from "./api/client";
+import type { ActionResult } from "../../electron/contract";
+import { parseFilter } from "./lib/filter";
+import { useRecordsQuery } from "./state/records";
+import { useReplay } from "./state/replay";
+import { selectInfo, useSession } from "./state/session";
+import { useUi, VIEWS } from "./state/ui";
+
+export interface Command {
+  name: string;
+  label: string;
+  /** The key that runs it (as KeyboardEvent.key), shown in the palette and in titles */
+  key?: string;
+  /** null when it can run now; otherwise why not, in a sentence */
+  disabledReason(): string | null;
+  run(): void | Promise<void>;
+}
+
+export async function runAction(label: string, call: () => Promise<ActionResult>): Promise<void> {
+  const { toast } = useUi.getState();
+  try {
+    toast("ok", (await call()).message);
+  } catch (err) {
+    const e = errorText(err);
+    toast("error", `${label} failed: ${e.message}`, e.detail);
+  }
+}
+
+const always = () => null;
+/** Writes need writer or agent mode. */
+function writeReason(): string | null {
+  const info = selectInfo(useSession.getState());
+  if (!info) return "No store is open.";
+  return info.mode === "read-only" ? info.modeReason : null;
+}
+const onTimeline = () => (useUi.getState().view === "timeline" ? null : "Only in the Timeline view.");
+
+async function undo(): Promise<void> {
+  const { toast, ask } = useUi.getState();
+  try {
+    const preview = await api.call("actions.undoPreview", {});
+    if (!preview.op) return toast("error", preview.message);
+    ask({ title: "Undo the last op?", body: preview.message, confirmLabel: "Undo", danger: true, onConfirm: () => runAction("Undo", () => api.call("actions.undo", {})) });
+  } catch (err) {
+    toast("error", errorText(err).message);
+  }
+}
+
+function compact(): void {
+  useUi.getState().ask({ title: "Compact the store?", body: "Writes the current state as a new snapshot and starts a new WAL. The old snapshot and WAL stay on disk, so the history chain keeps them.", confirmLabel: "Compact", onConfirm: () => runAction("Compact", () => api.call("actions.compact", {})) });
+}
+
+function archive(): void {
+  useUi.getState().ask({
+    title: "Archive records by filter?",
+    body: "Moves every record matching the filter into an archive segment, then compacts. They leave the live state but stay readable in the Archive view.",
+    input: { label: "Filter (MongoDB-style, as in the Records view)", initial: useRecordsQuery.getState().filterText, placeholder: '{status: "done"}', check: (text) => { const parsed = parseFilter(text); return !parsed.ok ? parsed.error : parsed.value ? null : "Give a filter: archiving everything is rarely what you want. E.g. {status: \"done\"}."; } },
+    confirmLabel: "Archive",
+    danger: true,
+    onConfirm: (text) => {
+      const parsed = parseFilter(text);
+      if (parsed.ok && parsed.value) return runAction("Archive", () => api.call("actions.archive", { filter: parsed.value! }));
+    },
+  });
+}
+
+/** The filter box of the view showing (Records, Operations' op query, Archive, the Timeline's watched query). */
+function focusFilter(): void {
+  document.querySelector<HTMLInputElement>(".content .filter-input, .content .ops-query")?.focus();
+}
+
+const replay = () => useReplay.getState();
+
+export const COMMANDS: Command[] = [
+  ...VIEWS.map((v, i): Command => ({ name: `show-${v.name}`, label: `Show ${v.label}`, key: String(i + 1), disabledReason: always, run: () => useUi.getState().show(v.name) })),
+  { name: "focus-filter", label: "Focus the filter", key: "/", disabledReason: always, run: focusFilter },
+  { name: "step-back", label: "Step back one op", key: "ArrowLeft", disabledReason: onTimeline, run: () => replay().step(-1) },
+  { name: "step-forward", label: "Step forward one op", key: "ArrowRight", disabledReason: onTimeline, run: () => replay().step(1) },
+  { name: "play", label: "Play or pause the replay", key: " ", disabledReason: onTimeline, run: () => (replay().playing ? replay().pause() : replay().play()) },
+  { name: "replay-start", label: "Go to the oldest state (position 0)", key: "Home", disabledReason: onTimeline, run: () => replay().seek(0) },
+  { name: "replay-now", label: "Go to the current state", key: "End", disabledReason: onTimeline, run: () => replay().seek(replay().info?.total ?? 0) },
+  { name: "undo", label: "Undo the last op…", disabledReason: writeReason, run: undo },
+  { name: "compact", label: "Compact the store…", disabledReason: writeReason, run: compact },
+  { name: "archive", label: "Archive records by filter…", disabledReason: writeReason, run: archive },
+  { name: "refresh", label: "Refresh: look for other processes' writes now", disabledReason: always, run: () => runAction("Refresh", () => api.call("actions.refresh", {})) },
+  { name: "toggle-warnings", label: "Show or hide the warnings", disabledReason: always, run: () => useUi.getState().toggleWarnings() },
+];
+
+export function command(name: string): Command {
+  const found = COMMANDS.find((c) => c.name === name);
+  if (!found) throw new Error(`No command named ${name}`);
+  return found;
+}
+
+/** The command a plain key runs, if any (keys that only mean something in the Timeline only there). */
+export function commandForKey(key: string): Command | null {
+  const found = COMMANDS.find((c) => c.key === key);
+  return found && found.disabledReason() === null ? found : null;
+}
+
+/** How a key reads in the palette and in titles. */
+export function keyLabel(key: string): string {
+  return ({ " ": "Space", ArrowLeft: "←", ArrowRight: "→" } as Record<string, string>)[key] ?? key;
+}
