@@ -92,6 +92,26 @@ export const COMMANDS: Command[] = [
   { name: "toggle-warnings", label: "Show or hide the warnings", disabledReason: always, run: () => useUi.getState().toggleWarnings() },
 ];
 
+// ------------------------------------------------------------ commands on one item
+
+/** The Timeline at a position (the state after that many ops). */
+export function replayAt(position: number): void {
+  useReplay.getState().seek(position);
+  useUi.getState().show("timeline");
+}
+
+/** One op (by its 0-based pos) in the Operations view. */
+export function showOp(pos: number): void {
+  useUi.getState().selectOp(pos);
+  useUi.getState().show("operations");
+}
+
+/** One record in the Records view. */
+export function showRecord(id: string): void {
+  useUi.getState().selectRecord(id);
+  useUi.getState().show("records");
+}
+
 export function command(name: string): Command {
   const found = COMMANDS.find((c) => c.name === name);
   if (!found) throw new Error(`No command named ${name}`);

@@ -1,11 +1,10 @@
 /** A step of a record's history that is not an op: an archive moved the record into a segment, with the value it had then (`before`). */
 import type { HistoryEntry } from "../../../electron/contract";
-import { useReplay } from "../state/replay";
-import { useUi } from "../state/ui";
 import { segmentName } from "../state/eventRows";
 import { ArchiveLink } from "./ArchiveLink";
 import { JsonView } from "./JsonView";
 import { eventPlace, shortTime } from "../lib/format";
+import { replayAt } from "../commands";
 
 export function ArchivedHistoryItem({ id, entry }: { id: string; entry: HistoryEntry }) {
   const segment = entry.segment ?? entry.file;
@@ -20,7 +19,7 @@ export function ArchivedHistoryItem({ id, entry }: { id: string; entry: HistoryE
         <span className="muted">{entry.ts ? shortTime(entry.ts) : ""}</span>
         <span className="spacer" />
         <ArchiveLink segment={segment} id={id} label="in archive" />
-        <button className="link" title="The Timeline, just after the archive" onClick={() => { useReplay.getState().seek(entry.pos); useUi.getState().show("timeline"); }}>replay here</button>
+        <button className="link" title="The Timeline, just after the archive" onClick={() => replayAt(entry.pos)}>replay here</button>
       </div>
       <div className="small muted">It left the live state with this value:</div>
       <JsonView value={entry.before} />

@@ -12,15 +12,14 @@ import { selectSummary, useSession } from "../state/session";
 import { useAgentsAxis } from "../state/agentsAxis";
 import type { AxisKind } from "../lib/axisTicks";
 import { AxisBar, LaneArea } from "../components/LaneAxis";
-import { useUi } from "../state/ui";
 import { formatBytes, opLabel, shortTime } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { DiffView } from "../components/DiffView";
+import { showOp } from "../commands";
 
-function showOp(pos: number | null): void {
-  if (pos === null) return;
-  useUi.getState().selectOp(pos);
-  useUi.getState().show("operations");
+/** An op in the Operations view; a lost write has no position to show. */
+function showKnownOp(pos: number | null): void {
+  if (pos !== null) showOp(pos);
 }
 
 export function AgentsView() {
@@ -94,8 +93,8 @@ function ConflictItem({ conflict: c, focused }: { conflict: Conflict; focused: b
           <DiffView before={l.data} after={c.winner.data} />
         </div>
       ))}
-      <button className="link" onClick={(e) => { e.stopPropagation(); showOp(c.winner.pos); }}>show kept op</button>
-      {c.losers[0] ? <button className="link" onClick={(e) => { e.stopPropagation(); showOp(c.losers[0].pos); }}>show overridden op</button> : null}
+      <button className="link" onClick={(e) => { e.stopPropagation(); showKnownOp(c.winner.pos); }}>show kept op</button>
+      {c.losers[0] ? <button className="link" onClick={(e) => { e.stopPropagation(); showKnownOp(c.losers[0].pos); }}>show overridden op</button> : null}
     </div>
   );
 }
@@ -184,7 +183,7 @@ function Lane({ lane, ops, extent, place, conflictPos, focusId }: { lane: AgentL
           const left = view ? ((place(op) - view[0]) / span) * 100 : 0;
           if (left < -0.5 || left > 100.5) return null;
           const cls = op.lost ? "lost" : conflictPos.has(op.pos) ? "conflict" : op.op;
-          return <span key={i} className={`mark ${cls}${focusId !== null && op.id === focusId ? " focused" : ""}`} style={{ left: `${left}%` }} title={`${op.pos === null ? "lost" : `op ${opLabel(op.pos)}`} ${op.op} ${op.id} · ${shortTime(op.ts)}${op.clock !== null ? ` · clock ${op.clock}` : ""}`} onClick={() => showOp(op.pos)} />;
+          return <span key={i} className={`mark ${cls}${focusId !== null && op.id === focusId ? " focused" : ""}`} style={{ left: `${left}%` }} title={`${op.pos === null ? "lost" : `op ${opLabel(op.pos)}`} ${op.op} ${op.id} · ${shortTime(op.ts)}${op.clock !== null ? ` · clock ${op.clock}` : ""}`} onClick={() => showKnownOp(op.pos)} />;
         })}
       </div>
     </div>

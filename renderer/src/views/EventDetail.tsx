@@ -1,10 +1,9 @@
 /** An archive or a compaction selected in Operations: what it did, where it sits, and links to replay it and to the archived records. */
 import type { TimelineEvent } from "../../../electron/contract";
-import { useReplay } from "../state/replay";
-import { useUi } from "../state/ui";
 import { describeEvent, segmentName } from "../state/eventRows";
 import { ArchiveLink } from "../components/ArchiveLink";
 import { eventPlace, shortTime } from "../lib/format";
+import { replayAt } from "../commands";
 
 const IDS_LISTED = 50;
 
@@ -15,7 +14,7 @@ export function EventDetail({ event }: { event: TimelineEvent }) {
       <div className="panel-title">
         <span className={`op-badge ${kind}`}>{kind}</span> <span>{describeEvent(event)}</span>
         <span className="spacer" />
-        <button onClick={() => { useReplay.getState().seek(position); useUi.getState().show("timeline"); }} data-testid="event-replay">Replay here</button>
+        <button onClick={() => replayAt(position)} data-testid="event-replay">Replay here</button>
       </div>
       <dl className="facts">
         <dt>position</dt><dd className="mono">{eventPlace(position)}</dd>

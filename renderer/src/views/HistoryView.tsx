@@ -3,9 +3,9 @@ import { useEffect } from "react";
 import type { ChainLink } from "../../../electron/contract";
 import { useReplay } from "../state/replay";
 import { selectSummary, useSession } from "../state/session";
-import { useUi } from "../state/ui";
 import { PaneError } from "../components/PaneError";
 import { formatBytes, shortTime } from "../lib/format";
+import { replayAt } from "../commands";
 
 const VERDICT: Record<ChainLink["verified"], string> = {
   ok: "verified: replaying these WALs over the snapshot gives the next snapshot",
@@ -73,7 +73,7 @@ export function HistoryView() {
                     {link.droppedWrites} write(s) here were lost: the compaction that wrote {fileName(link.next ?? "")} had not seen them (see Agents, lost writes)
                   </div>
                 ) : null}
-                <button className="link" title={`The Timeline at position ${link.startPos.toLocaleString()}: this link's snapshot, before its first op`} onClick={() => { useReplay.getState().seek(link.startPos); useUi.getState().show("timeline"); }}>replay from position {link.startPos.toLocaleString()}</button>
+                <button className="link" title={`The Timeline at position ${link.startPos.toLocaleString()}: this link's snapshot, before its first op`} onClick={() => replayAt(link.startPos)}>replay from position {link.startPos.toLocaleString()}</button>
               </div>
             </div>
           );

@@ -18,6 +18,7 @@ import { useTimelineEvents } from "../state/events";
 import { describeEvent, eventKey, isEvent } from "../state/eventRows";
 import type { OpsRow } from "../state/eventRows";
 import { EventDetail } from "./EventDetail";
+import { replayAt, showRecord } from "../commands";
 
 export const OP_COLUMNS: TableColumn<TimelineOp>[] = [
   { key: "pos", label: "op #", width: 70, render: (o) => <span className="mono">{opNumber(o.pos)}</span> },
@@ -108,8 +109,8 @@ export function OpDetail({ pos }: { pos: number }) {
       <div className="panel-title">
         <span className={`op-badge ${shown.op}`}>{shown.op}</span> <span className="mono">{shown.id}</span>
         <span className="spacer" />
-        <button onClick={() => { useUi.getState().selectRecord(shown.id); useUi.getState().show("records"); }} data-testid="jump-record">Record</button>
-        <button onClick={() => { useReplay.getState().seek(positionAfter(shown.pos)); useUi.getState().show("timeline"); }} data-testid="jump-timeline" title={`The Timeline at position ${positionAfter(shown.pos).toLocaleString()}: the state just after op ${opLabel(shown.pos)}`}>Replay here</button>
+        <button onClick={() => showRecord(shown.id)} data-testid="jump-record">Record</button>
+        <button onClick={() => replayAt(positionAfter(shown.pos))} data-testid="jump-timeline" title={`The Timeline at position ${positionAfter(shown.pos).toLocaleString()}: the state just after op ${opLabel(shown.pos)}`}>Replay here</button>
         <button disabled={!canRevert} title={canRevert ? "Undo this op's change, or restore the value before it, with a new op; shows first what later ops it would override" : info?.modeReason} data-testid="action-revert" onClick={() => void useRevert.getState().open(shown.pos)}>Revert…</button>
       </div>
       <dl className="facts">
@@ -143,7 +144,8 @@ function useOpLink(op: TimelineOp | null): string | null {
   return linkName(link.snapshot, summary?.snapshots.find((s) => s.path === link.snapshot)?.timestamp ?? null);
 }
 
-function showOp(pos: number | null): void {
+/** Select an op in this view (a lost write has no position to select). */
+function selectKnownOp(pos: number | null): void {
   if (pos !== null) useUi.getState().selectOp(pos);
 }
 
@@ -158,7 +160,7 @@ function ConflictNote({ conflict: c, pos }: { conflict: Conflict; pos: number })
       {others.map((o, i) => (
         <div key={i} className="small">
           {won ? "It replaced " : "The write that won: "}
-          <button className="link mono" data-testid="op-conflict-link" onClick={() => showOp(o.pos)} disabled={o.pos === null}>op {o.pos === null ? "(lost)" : opLabel(o.pos)}</button> by {o.agent ?? "the writer"}{o.clock !== null ? ` (clock ${o.clock})` : ""} at {shortTime(o.ts)}
+          <button className="link mono" data-testid="op-conflict-link" onClick={() => selectKnownOp(o.pos)} disabled={o.pos === null}>op {o.pos === null ? "(lost)" : opLabel(o.pos)}</button> by {o.agent ?? "the writer"}{o.clock !== null ? ` (clock ${o.clock})` : ""} at {shortTime(o.ts)}
         </div>
       ))}
     </div>

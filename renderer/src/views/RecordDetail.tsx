@@ -4,10 +4,9 @@ import { api } from "../api/client";
 import { useDetail } from "../state/detail";
 import { selectInfo, useSession } from "../state/session";
 import { useUi } from "../state/ui";
-import { useReplay } from "../state/replay";
 import { JsonView } from "../components/JsonView";
 import { DiffView } from "../components/DiffView";
-import { runAction } from "../commands";
+import { replayAt, runAction, showOp } from "../commands";
 import { opLabel, positionAfter, shortTime } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { ArchivedHistoryItem } from "../components/ArchivedHistoryItem";
@@ -45,8 +44,8 @@ export function RecordDetail({ id }: { id: string }) {
               <span>{h.agent ?? "writer"}</span>
               <span className="muted">{shortTime(h.ts)}</span>
               <span className="spacer" />
-              <button className="link" title="This op in the Operations view" onClick={() => { useUi.getState().selectOp(h.pos); useUi.getState().show("operations"); }}>op</button>
-              <button className="link" title={`The Timeline at position ${positionAfter(h.pos).toLocaleString()}: the state just after op ${opLabel(h.pos)}`} onClick={() => { useReplay.getState().seek(positionAfter(h.pos)); useUi.getState().show("timeline"); }}>replay here</button>
+              <button className="link" title="This op in the Operations view" onClick={() => showOp(h.pos)}>op</button>
+              <button className="link" title={`The Timeline at position ${positionAfter(h.pos).toLocaleString()}: the state just after op ${opLabel(h.pos)}`} onClick={() => replayAt(positionAfter(h.pos))}>replay here</button>
             </div>
             <DiffView before={h.before} after={h.after} />
           </div>

@@ -20,6 +20,7 @@ import { PaneError } from "../components/PaneError";
 import { ArchiveLink } from "../components/ArchiveLink";
 import { useTimelineEvents } from "../state/events";
 import { describeEvent, segmentName } from "../state/eventRows";
+import { showOp } from "../commands";
 
 const ID_COLUMN: TableColumn<RecordRow> = { key: "id", label: "_id", width: 150, render: (r) => <span className="mono">{r.id}</span> };
 const RAW_COLUMN: TableColumn<RecordRow> = { key: "data", label: "record at this position", width: 640, render: (r) => <span className="mono muted">{cellText(r.data)}</span> };
@@ -115,7 +116,7 @@ function CurrentOp() {
       <b data-testid="current-position">Position {cursor.toLocaleString()} of {total.toLocaleString()}: after op {opLabel(op.pos)}</b>{" "}
       <span className={`op-badge ${op.op}`}>{op.op}</span> <b className="mono">{op.id}</b> by {op.agent ?? "the writer"}
       {op.clock !== null ? <span className="muted"> (clock {op.clock})</span> : null} <span className="muted">at {shortTime(op.ts)} · {op.file}:{op.line}</span>
-      <button className="link" onClick={() => { useUi.getState().selectOp(op.pos); useUi.getState().show("operations"); }}>details</button>
+      <button className="link" onClick={() => showOp(op.pos)}>details</button>
       <EventsAtCursor />
     </div>
   );
