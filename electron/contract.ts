@@ -22,7 +22,7 @@ import type {
   TimelineEvent,
   TimelineInfo,
   TimelineOp,
-} from "../engine/src/inspect/types.js";
+} from "../engine/src/inspect/index.js";
 
 export type {
   AgentLane,
@@ -43,7 +43,7 @@ export type {
   TimelineEvent,
   TimelineInfo,
   TimelineOp,
-} from "../engine/src/inspect/types.js";
+} from "../engine/src/inspect/index.js";
 
 export type SessionMode = "read-only" | "writer" | "agent";
 

@@ -10,7 +10,7 @@ import { schemas } from "./schemas.js";
 import type { CallName, CallResults, ContractError, ContractErrorCode, Envelope, OpenResult, PendingOpen, SessionMode, StoreChangedEvent } from "./contract.js";
 import { ExplorerSession, LOCKED_READ_ONLY } from "./session.js";
 import type { AppData } from "./appdata.js";
-import type { ThreadOptions } from "../engine/src/inspect/thread.js";
+import type { ThreadOptions } from "../engine/src/inspect/index.js";
 
 export interface HandlerOptions {
   appData: AppData;
@@ -119,25 +119,25 @@ export class Handlers {
     "records.page": (a) => this.current().inspector.records(a),
     "records.get": async (a) => {
       const inspector = this.current().inspector;
-      return { id: a.id, value: await inspector.record(a.id, a.at), history: await inspector.recordHistory(a.id) };
+      return { id: a.id, value: await inspector.record(a), history: await inspector.recordHistory(a) };
     },
-    "records.columns": (a) => this.current().inspector.columns(a.at),
+    "records.columns": (a) => this.current().inspector.columns(a),
     "ops.page": (a) => this.current().inspector.ops(a),
     "ops.get": async (a) => {
-      const op = await this.current().inspector.op(a.pos);
+      const op = await this.current().inspector.op(a);
       if (!op) throw new OpslogError("not-found", `There is no op at position ${a.pos}.`);
       return op;
     },
     "agents.list": () => this.current().inspector.lanes(),
-    "agents.ops": (a) => this.current().inspector.laneOps(a.path, a),
+    "agents.ops": (a) => this.current().inspector.laneOps(a),
     "conflicts.page": (a) => this.current().inspector.conflicts(a),
     "lostWrites.page": (a) => this.current().inspector.lostWrites(a),
     "archive.list": () => this.current().inspector.archiveSegments(),
-    "archive.page": (a) => this.current().inspector.archivePage(a.path, a),
+    "archive.page": (a) => this.current().inspector.archivePage(a),
     "timeline.info": () => this.current().inspector.timelineInfo(),
-    "timeline.diff": (a) => this.current().inspector.diff(a.a, a.b, a),
+    "timeline.diff": (a) => this.current().inspector.diff(a),
     "timeline.events": (a) => this.current().inspector.timelineEvents(a),
-    "timeline.posAtTime": async (a) => ({ pos: await this.current().inspector.posAtTime(a.ts) }),
+    "timeline.posAtTime": async (a) => ({ pos: await this.current().inspector.posAtTime(a) }),
     "actions.undoPreview": () => this.current().undoPreview(),
     "actions.undo": () => this.current().undo(),
     "actions.compact": () => this.current().compact(),

@@ -7,10 +7,8 @@
  */
 import { OpslogError } from "../engine/src/errors.js";
 import type { Store } from "../engine/src/store.js";
-import { jsonEqual } from "../engine/src/inspect/conflicts.js";
-import { changedFields, fieldsChangedLater, undoOwnChange } from "../engine/src/inspect/revert.js";
-import type { LaterChange } from "../engine/src/inspect/revert.js";
-import type { Doc, InspectorApi, TimelineOp } from "../engine/src/inspect/types.js";
+import { changedFields, fieldsChangedLater, jsonEqual, undoOwnChange } from "../engine/src/inspect/index.js";
+import type { Doc, InspectorApi, LaterChange, TimelineOp } from "../engine/src/inspect/index.js";
 import type { RevertPreview } from "./contract.js";
 
 export type RevertMode = "own-change" | "full";
@@ -24,11 +22,11 @@ export interface RevertSeen {
 const LATER_OPS_SHOWN = 50;
 
 export async function previewRevert(inspector: InspectorApi, pos: number): Promise<RevertPreview> {
-  const op = await inspector.op(pos);
+  const op = await inspector.op({ pos });
   if (!op) throw new OpslogError("not-found", `There is no op at position ${pos}.`);
-  const later = (await inspector.recordHistory(op.id)).filter((h) => h.pos > pos);
+  const later = (await inspector.recordHistory({ id: op.id })).filter((h) => h.pos > pos);
   const changes: LaterChange[] = later.map((h) => ({ pos: h.pos, op: h.op, before: h.before, after: h.after }));
-  const now = await inspector.record(op.id);
+  const now = await inspector.record({ id: op.id });
   const own = undoOwnChange(op, now, changes);
   return {
     op,

@@ -8,12 +8,8 @@
 import { resolve } from "node:path";
 import { OpslogError } from "../engine/src/errors.js";
 import { Store } from "../engine/src/store.js";
-import { openInspector } from "../engine/src/inspect/index.js";
-import { openInspectorThread } from "../engine/src/inspect/thread.js";
-import type { ThreadOptions } from "../engine/src/inspect/thread.js";
-import { EngineWorkerFailed } from "../engine/src/inspect/workers.js";
-import { compileFilter } from "../engine/src/inspect/query.js";
-import type { InspectorApi, RefreshResult, StoreSummary, TimelineOp } from "../engine/src/inspect/types.js";
+import { EngineWorkerFailed, compileFilter, openInspector, openInspectorThread } from "../engine/src/inspect/index.js";
+import type { InspectorApi, RefreshResult, StoreSummary, ThreadOptions, TimelineOp } from "../engine/src/inspect/index.js";
 import type { ActionResult, RevertPreview, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
 import { applyRevert, previewRevert } from "./revert.js";
 import type { RevertMode, RevertSeen } from "./revert.js";
@@ -171,8 +167,8 @@ export class ExplorerSession {
     const wal = this.info.mode === "agent" ? manifest.activeAgentOps?.[this.info.agentId!] : manifest.activeOps;
     const lane = summary.lanes.find((l) => l.path === wal);
     if (!lane || lane.ops === 0) return null;
-    const last = (await this.inspector.laneOps(lane.path, { offset: lane.ops - 1, limit: 1 })).rows[0];
-    return last?.pos != null ? await this.inspector.op(last.pos) : null;
+    const last = (await this.inspector.laneOps({ path: lane.path, offset: lane.ops - 1, limit: 1 })).rows[0];
+    return last?.pos != null ? await this.inspector.op({ pos: last.pos }) : null;
   }
 
   undo(): Promise<ActionResult> {

@@ -6,7 +6,7 @@
 // app does, through an ExplorerSession.
 import { ExplorerSession } from "../session.js";
 import { openInspectorThread } from "../../engine/src/inspect/thread.js";
-import type { InspectorApi } from "../../engine/src/inspect/types.js";
+import type { InspectorApi } from "../../engine/src/inspect/index.js";
 
 async function print(insp: InspectorApi): Promise<void> {
   const summary = await insp.summary();

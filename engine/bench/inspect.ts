@@ -175,7 +175,7 @@ async function measureInspector() {
 
   const a = Math.floor(total / 2);
   let s = performance.now();
-  const diff = await insp.diff(a, a + 10_000, { offset: 0, limit: 200 });
+  const diff = await insp.diff({ a, b: a + 10_000, offset: 0, limit: 200 });
   const diffMs = performance.now() - s;
 
   s = performance.now();

@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { compareOps } from "./store.js";
+import { compareOps } from "./order.js";
 import type { Manifest, Operation } from "./types.js";
 
 type Task = Record<string, unknown>;

@@ -13,6 +13,7 @@ import { LamportClock } from "./clock.js";
 import { fullPrev } from "./delta.js";
 import { OpslogError } from "./errors.js";
 import { createDefaultManifest } from "./manifest.js";
+import { compareOps } from "./order.js";
 import type { SkippedLine } from "./wal.js";
 import type { LockHandle, Manifest, Operation, StorageBackend, StoreOptions, StoreStats } from "./types.js";
 
@@ -30,13 +31,8 @@ interface WalCursor {
 
 type CoreOptions = Required<Pick<StoreOptions, "checkpointThreshold" | "checkpointOnClose" | "version" | "migrate" | "readOnly">>;
 
-type OrderKey = { clock?: number | null; agent?: string | null };
 
-/** opslog's replay order: Lamport clock, then agent id (with opslog's own comparison, localeCompare). */
-export function compareOps(a: OrderKey, b: OrderKey): number {
-  const clockDiff = (a.clock ?? 0) - (b.clock ?? 0);
-  return clockDiff !== 0 ? clockDiff : (a.agent ?? "").localeCompare(b.agent ?? "");
-}
+export { compareOps };
 
 export class Store<T = Record<string, unknown>> {
   private dir = "";

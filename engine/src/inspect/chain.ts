@@ -6,14 +6,21 @@
  * writers may still): a WAL named just before a snapshot whose ops were all
  * written after it, by a writer with no other WAL in the next link, is that
  * snapshot's own WAL. Reads at most the first line of such WALs; never writes.
- * Also tells, when a link is verified, records archived from damage.
+ * Then verifies each link: replaying it must give the snapshot that follows,
+ * but for records archived (not damage) or dropped by a compaction that had
+ * not seen them (lost writes); the timeline follows the snapshot either way.
  */
 import { open } from "node:fs/promises";
 import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
-import type { Lane } from "./history.js";
+import { readArchiveSegmentFile } from "../archive.js";
+import { readSnapshotFile } from "../snapshot.js";
+import type { History, Lane } from "./history.js";
+import { unseenByCompaction } from "./lost-writes.js";
 import type { DirectoryScan, FileEntry, WalEntry } from "./scan.js";
-import type { ChainLink } from "./types.js";
+import { unreadableSnapshotWarning } from "./unreadable.js";
+import { unreadableFrom } from "./walscan.js";
+import type { ChainLink, Doc } from "./types.js";
 
 export interface PlannedLink {
   snapshot: FileEntry | null;
@@ -124,5 +131,99 @@ export class ArchiveCheck {
       ids.push(id);
     }
     return out;
+  }
+}
+
+export async function loadSnapshot(dir: string, history: History, entry: FileEntry): Promise<Map<string, unknown> | null> {
+  try {
+    const snap = await readSnapshotFile(join(dir, entry.path));
+    history.snapshotInfo.set(entry.path, { timestamp: snap.timestamp, records: snap.records.size, format: snap.format });
+    return snap.records;
+  } catch (err) {
+    history.snapshotInfo.set(entry.path, { timestamp: null, records: null, format: null });
+    const current = entry.path === history.scan.manifest.currentSnapshot;
+    if ((err as NodeJS.ErrnoException).code) history.warnings.push(unreadableSnapshotWarning(entry.path, unreadableFrom(err), current)); // EACCES...: not damage
+    else history.warnings.push({ code: "unreadable-file", severity: current ? "error" : "warning", file: entry.path, message: `${(err as Error).message}${current ? " The current state below is rebuilt without it and may be incomplete." : ""}` });
+    return null;
+  }
+}
+
+/** The agent that wrote a link's snapshot: the compaction starts the first WAL named after it (null: not known). */
+export function compactorOf(planned: PlannedLink | undefined): string | null {
+  let first: Lane | null = null;
+  for (const lane of planned?.lanes ?? []) if (lane.entry.ms !== null && (first === null || lane.entry.ms < first.entry.ms!)) first = lane;
+  return first?.entry.agent ?? null;
+}
+
+/** Every archived record's value in each readable segment, to tell archiving from damage. */
+export async function loadArchivedRecords(dir: string, history: History): Promise<Map<string, unknown[]>> {
+  const archived = new Map<string, unknown[]>();
+  for (const entry of history.scan.archives) {
+    try {
+      const segment = await readArchiveSegmentFile(join(dir, entry.path));
+      for (const [id, value] of Object.entries(segment.records)) archived.set(id, [...(archived.get(id) ?? []), value]);
+    } catch (err) {
+      history.warnings.push({ code: "unreadable-file", severity: "warning", file: entry.path, message: (err as Error).message });
+    }
+  }
+  return archived;
+}
+
+export function missingLiveWals(history: History): string[] {
+  return history.warnings.filter((w) => w.code === "missing-file" && w.file?.startsWith("ops/")).map((w) => w.file!);
+}
+
+/** From state k on, id has the value a snapshot gave it (null: absent). */
+export function setFromSnapshot(history: History, id: string, k: number, value: Doc | null): void {
+  const rec = history.versions.intern(id);
+  history.versions.push(rec, k, history.versions.snapshotSrc(value));
+  history.head.set(rec, value);
+  history.alive.set(k, history.head.size);
+}
+
+/**
+ * Continue from the snapshot that follows a link; returns the ids whose
+ * replayed value differs from it that neither an archive nor a compaction's
+ * blind spot (lost writes) explains.
+ */
+export function jumpToSnapshot(history: History, link: ChainLink, next: Map<string, unknown>, archive: ArchiveCheck, compactor: string | null): string[] {
+  const k = history.timeline.length;
+  const differing: string[] = [];
+  const changed: string[] = [];
+  const { head, versions } = history;
+  head.materialize();
+  for (const [id, value] of next) {
+    const rec = versions.recOf(id);
+    if (!isDeepStrictEqual(rec === undefined ? undefined : head.get(rec), value)) differing.push(id);
+  }
+  for (const [rec, value] of head.entries()) {
+    const id = versions.ids[rec];
+    if (next.has(id)) continue;
+    changed.push(id);
+    // store.archive() removes records without an op: gone into an archive segment is not a mismatch.
+    if (!archive.accounts(link, id, value)) differing.push(id);
+  }
+  changed.push(...differing.filter((id) => next.has(id)));
+  const droppedBefore = history.dropped.size;
+  const unseen = unseenByCompaction(history, link, differing, next, compactor);
+  link.droppedWrites = history.dropped.size - droppedBefore;
+  for (const id of changed) setFromSnapshot(history, id, k, (next.get(id) as Doc | undefined) ?? null);
+  if (changed.length > 0) history.jumps.push({ k, ids: changed, epoch: link.epoch, removed: changed.filter((id) => !next.has(id)) });
+  return differing.filter((id) => !unseen.has(id));
+}
+
+/** A link's verdict, from the ids nothing explains, with a warning when it is not "ok". */
+export function settleLink(history: History, link: ChainLink, differing: string[], walsMissing: boolean): void {
+  link.mismatchCount = differing.length;
+  link.mismatchIds = differing.slice(0, 100);
+  if (walsMissing) {
+    link.missing = [`the WAL(s) between ${link.snapshot ?? "creation"} and ${link.next}`];
+    link.verified = differing.length === 0 ? "ok" : "unverifiable";
+    if (differing.length > 0) history.warnings.push({ code: "chain-gap", severity: "info", file: link.next ?? undefined, message: `History gap: the WAL(s) between ${link.snapshot ?? "creation"} and ${link.next} are gone, so the timeline jumps there (${differing.length} record(s) changed unseen).` });
+    return;
+  }
+  link.verified = differing.length === 0 ? "ok" : "mismatch";
+  if (differing.length > 0) {
+    history.warnings.push({ code: "chain-mismatch", severity: "warning", file: link.next ?? undefined, message: `Replaying ${link.wals.join(", ")} over ${link.snapshot ?? "an empty store"} does not give ${link.next}: ${differing.length} record(s) differ (e.g. ${differing.slice(0, 3).join(", ")}). The timeline follows the snapshot there.` });
   }
 }

@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import { readArchiveSegmentFile } from "../archive.js";
-import { jsonEqual } from "./conflicts.js";
+import { jsonEqual } from "./json.js";
 import type { History } from "./history.js";
 import { SNAPSHOT_ABSENT, compareIds } from "./versions.js";
 import type { DiffPage, DiffRow, Doc, EventsRequest, HistoryEntry, TimelineEvent } from "./types.js";

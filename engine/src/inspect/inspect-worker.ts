@@ -5,8 +5,8 @@
  * UI. The other side is InspectorThread (thread.ts). Reads only.
  */
 import { parentPort } from "node:worker_threads";
-import { openInspector } from "./index.js";
-import type { InspectorApi } from "./index.js";
+import type { InspectorApi } from "./api.js";
+import { openInspector } from "./inspector.js";
 import { INSPECTOR_METHODS, errorToWire } from "./thread.js";
 import type { ThreadReply, ThreadRequest } from "./thread.js";
 
@@ -30,8 +30,8 @@ port.on("message", (req: ThreadRequest) => {
       if (!inspector) throw new Error("the inspector thread has no store open");
       if (!INSPECTOR_METHODS.has(req.method)) throw new Error(`not an inspector method: ${req.method}`);
       if (req.method === spinOn) for (;;); // tests: a call that never ends, until the thread is terminated
-      const method = inspector[req.method] as (...args: unknown[]) => Promise<unknown>;
-      reply({ id: req.id, value: await method.apply(inspector, req.args) });
+      const method = inspector[req.method] as (arg: unknown) => Promise<unknown>;
+      reply({ id: req.id, value: await method(req.arg) });
     } catch (err) {
       reply({ id: req.id, error: errorToWire(err) });
     }

@@ -7,6 +7,8 @@
  */
 import type { ScannedOp } from "./walscan.js";
 
+export { compareOps } from "../order.js";
+
 /** One WAL being read: the ops of its current chunk, and how to get the next. */
 export interface MergeSource {
   buf: ScannedOp[];

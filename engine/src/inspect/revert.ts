@@ -9,7 +9,7 @@
  *   keep their later value and are named. Top-level fields only, as opslog's
  *   delta encoding.
  */
-import { jsonEqual } from "./conflicts.js";
+import { jsonEqual } from "./json.js";
 import type { Doc } from "./types.js";
 
 /** The op being reverted: prev is the full record before it (null: it created the record). */

@@ -11,18 +11,17 @@
 import type { Worker } from "node:worker_threads";
 import { OpslogError } from "../errors.js";
 import type { OpslogErrorCode } from "../errors.js";
-import type { InspectOptions } from "./index.js";
+import type { InspectorApi, QueryOptions } from "./api.js";
+import type { InspectOptions } from "./inspector.js";
+import { queryNames } from "./queries.js";
+import type { QueryName } from "./queries.js";
+import type { RefreshResult } from "./types.js";
 import { EngineWorkerFailed, startEngineWorker } from "./workers.js";
-import type {
-  AgentLane, ArchiveSegmentInfo, Column, Conflict, ConflictsRequest, DiffPage, Doc, EventsRequest, HistoryEntry, InspectorApi, LaneOp, LostWrite, OpsRequest, Page, PageRequest, Query,
-  RecordRow, RecordsRequest, RefreshResult, StoreSummary, TimelineEvent, TimelineInfo, TimelineOp,
-} from "./types.js";
 
 type Method = Exclude<keyof InspectorApi, "dir">;
 
-export const INSPECTOR_METHODS: ReadonlySet<string> = new Set<Method>([
-  "summary", "timelineInfo", "ops", "op", "lanes", "laneOps", "records", "record", "columns", "diff", "recordHistory", "timelineEvents", "conflicts", "lostWrites", "archiveSegments", "archivePage", "posAtTime", "refresh", "close",
-]);
+/** What the thread answers: every query of the registry, and the inspector's own refresh and close. */
+export const INSPECTOR_METHODS: ReadonlySet<string> = new Set<Method>([...queryNames, "refresh", "close"]);
 
 export interface ThreadOptions {
   /** How long one call may take (ms) before the thread is stopped and restarted; 0 = no deadline */
@@ -34,7 +33,7 @@ export interface ThreadOptions {
 /** A call taking longer than this is cancelled (a filter too costly for the store, a bug that loops). */
 export const DEFAULT_DEADLINE_MS = 30_000;
 
-type Outgoing = { kind: "open"; dir: string; options: InspectOptions; spinOn?: Method } | { kind: "call"; method: Method; args: unknown[] };
+type Outgoing = { kind: "open"; dir: string; options: InspectOptions; spinOn?: Method } | { kind: "call"; method: Method; arg: unknown };
 export type ThreadRequest = Outgoing & { id: number };
 
 interface WireError {
@@ -66,7 +65,7 @@ export async function openInspectorThread(dir: string, options: InspectOptions =
   const inspector = new InspectorThread(options, thread);
   try {
     await inspector.start(dir);
-    return inspector;
+    return proxyOf(inspector);
   } catch (err) {
     await inspector.terminate();
     throw err;
@@ -80,7 +79,7 @@ interface Call {
   deadline: NodeJS.Timeout | null;
 }
 
-class InspectorThread implements InspectorApi {
+class InspectorThread {
   dir = "";
   private worker: Worker | null = null;
   private nextId = 0;
@@ -209,8 +208,8 @@ class InspectorThread implements InspectorApi {
     this.calls.clear();
   }
 
-  private call<T>(method: Method, ...args: unknown[]): Promise<T> {
-    return this.send({ kind: "call", method, args }) as Promise<T>;
+  call<T>(method: Method, arg?: unknown, _options?: QueryOptions): Promise<T> {
+    return this.send({ kind: "call", method, arg }) as Promise<T>;
   }
 
   async terminate(): Promise<void> {
@@ -219,23 +218,6 @@ class InspectorThread implements InspectorApi {
     await this.worker?.terminate();
   }
 
-  summary = () => this.call<StoreSummary>("summary");
-  timelineInfo = () => this.call<TimelineInfo>("timelineInfo");
-  ops = (req: OpsRequest) => this.call<Page<TimelineOp>>("ops", req);
-  op = (pos: number) => this.call<TimelineOp | null>("op", pos);
-  lanes = () => this.call<AgentLane[]>("lanes");
-  laneOps = (path: string, page: PageRequest) => this.call<Page<LaneOp>>("laneOps", path, page);
-  records = (req: RecordsRequest) => this.call<Page<RecordRow>>("records", req);
-  record = (id: string, at?: number) => this.call<Doc | null>("record", id, at);
-  columns = (at?: number) => this.call<Column[]>("columns", at);
-  diff = (a: number, b: number, page: PageRequest) => this.call<DiffPage>("diff", a, b, page);
-  recordHistory = (id: string) => this.call<HistoryEntry[]>("recordHistory", id);
-  timelineEvents = (req?: EventsRequest) => this.call<TimelineEvent[]>("timelineEvents", req);
-  conflicts = (req: ConflictsRequest) => this.call<Page<Conflict>>("conflicts", req);
-  lostWrites = (page: PageRequest) => this.call<Page<LostWrite>>("lostWrites", page);
-  archiveSegments = () => this.call<ArchiveSegmentInfo[]>("archiveSegments");
-  archivePage = (path: string, req: PageRequest & { filter?: Query; idContains?: string }) => this.call<Page<RecordRow>>("archivePage", path, req);
-  posAtTime = (ts: string) => this.call<number>("posAtTime", ts);
   refresh = () => this.call<RefreshResult>("refresh");
 
   async close(): Promise<void> {
@@ -248,4 +230,15 @@ class InspectorThread implements InspectorApi {
       await this.terminate();
     }
   }
+}
+
+/** The thread as an InspectorApi: one method per query of the registry, each a message to the thread. */
+function proxyOf(thread: InspectorThread): InspectorApi {
+  const calls = Object.fromEntries(queryNames.map((name: QueryName) => [name, (arg: unknown, options?: QueryOptions) => thread.call(name, arg, options)]));
+  // The cast is where the mapped type (api.ts) meets the names; dir is read through, as a restart may set it.
+  return Object.defineProperties(calls, {
+    dir: { get: () => thread.dir, enumerable: true },
+    refresh: { value: () => thread.refresh() },
+    close: { value: () => thread.close() },
+  }) as unknown as InspectorApi;
 }

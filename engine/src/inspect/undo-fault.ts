@@ -8,7 +8,6 @@
  * file recognises such a line, names the cut op from what is left of it, and
  * recovers the appended op, which is whole after the fragment.
  */
-import type { ScannedOp } from "./walscan.js";
 
 /** Every op opslog writes starts so (JSON.stringify keeps the key order of its op object). */
 const OP_START = '{"ts":"';
@@ -17,10 +16,17 @@ const MAX_TRIES = 16;
 /** What is left of the cut op: its ts, op and id, which opslog writes first. */
 const FRAGMENT_HEAD = /^\{"ts":"([^"\\]*)","op":"(set|delete)","id":("(?:[^"\\]|\\.)*")/;
 
-export interface MergedLine {
+/** The few fields of a parsed op the explanation names (walscan's ScannedOp has them). */
+interface OpHead {
+  op: string;
+  id: string;
+  ts: string;
+}
+
+export interface MergedLine<Op extends OpHead = OpHead> {
   /** Character index in the line where the appended op starts */
   at: number;
-  appended: ScannedOp;
+  appended: Op;
   reason: string;
 }
 
@@ -28,7 +34,7 @@ export interface MergedLine {
  * If this malformed line is an op cut short by opslog's undo followed by a
  * whole op appended after it, the appended op and the plain-words reason.
  */
-export function explainMergedLine(lineText: string, parseOp: (text: string) => ScannedOp | string): MergedLine | null {
+export function explainMergedLine<Op extends OpHead>(lineText: string, parseOp: (text: string) => Op | string): MergedLine<Op> | null {
   if (!lineText.startsWith(OP_START)) return null;
   let at = lineText.indexOf(OP_START, 1);
   for (let tries = 0; at !== -1 && tries < MAX_TRIES; tries++, at = lineText.indexOf(OP_START, at + 1)) {

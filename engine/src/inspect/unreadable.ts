@@ -5,7 +5,6 @@
  * off as a torn line or a missing file.
  */
 import type { ChainLink, StoreWarning } from "./types.js";
-import type { WalEntry } from "./scan.js";
 import type { UnreadableFile } from "./walscan.js";
 
 const FIX = "Give this user read access (or run the explorer as the store's owner), then refresh.";
@@ -36,7 +35,7 @@ export function unreadableSnapshotWarning(path: string, why: UnreadableFile, cur
 }
 
 /** A WAL that could not be read (from byte `end` on), and the positions that may lack its ops. */
-export function unreadableWalWarning(wal: WalEntry, why: UnreadableFile, end: number, nextLine: number, link: ChainLink | undefined, live: boolean): StoreWarning {
+export function unreadableWalWarning(wal: { path: string; agent: string | null; bytes: number }, why: UnreadableFile, end: number, nextLine: number, link: ChainLink | undefined, live: boolean): StoreWarning {
   const whose = wal.agent ? `agent ${wal.agent}'s ops` : "the ops";
   const from = end > 0 ? ` from byte ${end} (line ${nextLine}) on` : "";
   let positions: string;

@@ -5,7 +5,7 @@
  * op index, read from disk when shown) or a value a snapshot set (src < 0,
  * kept here). A seek is a binary search per record, never a replay from zero.
  */
-import { prevIs } from "./conflicts.js";
+import { prevIs } from "./json.js";
 import { hashFullPrev, hashValue } from "./hash.js";
 import type { Hash } from "./hash.js";
 import { IntList } from "./optable.js";

@@ -12,7 +12,7 @@ import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { fullPrev } from "../delta.js";
 import { validateOp } from "../validate.js";
-import { canonicalMs } from "./optable.js";
+import { canonicalMs } from "./time.js";
 import type { Doc } from "./types.js";
 import { explainMergedLine } from "./undo-fault.js";
 

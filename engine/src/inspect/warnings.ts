@@ -5,8 +5,8 @@
  * warned about from the lanes' own list of them, so a lane's count of
  * malformed lines and the warnings always agree.
  */
-import { skippedWarning } from "./history.js";
 import type { Lane } from "./history.js";
+import type { SkippedWalLine } from "./walscan.js";
 import type { StoreWarning } from "./types.js";
 
 export interface WarningSources {
@@ -32,4 +32,10 @@ export function storeWarnings(sources: WarningSources): StoreWarning[] {
     seen.add(key);
     return true;
   });
+}
+
+export function skippedWarning(path: string, s: SkippedWalLine): StoreWarning {
+  return s.torn
+    ? { code: "torn-line", severity: "warning", file: path, line: s.line, message: `${path}:${s.line}: ${s.reason}. opslog skips this line; if no writer is running, it was never saved.` }
+    : { code: "malformed-line", severity: "warning", file: path, line: s.line, message: `${path}:${s.line} is skipped by opslog: ${s.reason}.` };
 }

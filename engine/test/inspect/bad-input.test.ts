@@ -59,7 +59,7 @@ describe("the inspector on bad input", () => {
     expect(warnings).toContainEqual(expect.objectContaining({ code: "malformed-line", file: wal, line: lines - 2 }));
     expect(warnings).toContainEqual(expect.objectContaining({ code: "torn-line", file: wal, line: lines }));
     expect((await insp.timelineInfo()).total).toBe(before + 1);
-    expect(await insp.record("x")).toEqual({});
+    expect(await insp.record({ id: "x" })).toEqual({});
   });
 
   it("a snapshot that does not parse: an unreadable-file warning naming it, not a crash", async () => {

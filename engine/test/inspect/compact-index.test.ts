@@ -46,11 +46,11 @@ describe("the compact index", () => {
       const rows = (await insp.records({ ...ALL, at, filter: { status: { $ne: "done" } } })).rows.map((r) => [r.id, r.data]);
       expect(rows, `state ${at}, filtered`).toEqual(asEntries(log.states[at]).filter(([, value]) => (value as Task).status !== "done"));
     }
-    const history = await insp.recordHistory("t4");
+    const history = await insp.recordHistory({ id: "t4" });
     expect(history.map((h) => h.op)).toEqual(["set", "delete", "set"]);
     expect(history[2].before).toBeNull();
     expect(history[2].after).toEqual(task(4, "back"));
-    const diff = await insp.diff(6, log.states.length - 1, ALL);
+    const diff = await insp.diff({ a: 6, b: log.states.length - 1, ...ALL });
     expect(diff.counts).toEqual({ added: 1, removed: 0, changed: 4, archived: 0 });
     await writer.close();
   });
@@ -76,10 +76,10 @@ describe("the compact index", () => {
     const dir = await handWritten({ [wal]: stamps.map((ts, i) => ({ ts, op: "set", id: `r${i}`, data: { i }, prev: null })) });
     const insp = await openInspector(dir);
     expect((await insp.ops(ALL)).rows.map((o) => o.ts)).toEqual(stamps);
-    expect((await insp.laneOps(wal, ALL)).rows.map((o) => o.ts)).toEqual(stamps);
+    expect((await insp.laneOps({ path: wal, ...ALL })).rows.map((o) => o.ts)).toEqual(stamps);
     expect((await insp.ops({ ...ALL, from: "2026-01-05T08:00:02.000Z", to: "2026-01-05T08:00:03.000Z" })).rows.map((o) => o.id)).toEqual(["r3"]);
     // Compared as instants where they parse: r0 is that very instant, r1 is 06:00:01 UTC.
-    expect(await insp.posAtTime("2026-01-05T08:00:00.000Z")).toBe(2);
+    expect(await insp.posAtTime({ ts: "2026-01-05T08:00:00.000Z" })).toBe(2);
   });
 
   it("says the WAL changed on disk when a line no longer holds its op, and refresh rebuilds", async () => {
@@ -89,7 +89,7 @@ describe("the compact index", () => {
     const insp = await openInspector(dir);
     // Same size, other ids: nothing about the file's size or the manifest gives it away.
     await writeFile(join(dir, wal), [line("cc"), line("dd")].map((l) => JSON.stringify(l) + "\n").join(""));
-    const error = await insp.op(0).catch((err: unknown) => err);
+    const error = await insp.op({ pos: 0 }).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(OpslogError);
     expect(error).toMatchObject({ code: "changed-on-disk", file: wal });
     expect((error as Error).message).toContain("Refresh");
@@ -114,7 +114,7 @@ describe("reading values back from many WALs", () => {
     const before = readdirSync(procFd).length;
     const lanes = await insp.lanes();
     expect(lanes.length).toBe(41);
-    for (const lane of lanes) if (lane.ops > 0) expect((await insp.laneOps(lane.path, ALL)).rows[0].data).toEqual({ i: Number(lane.path.slice(-8, -6)) });
+    for (const lane of lanes) if (lane.ops > 0) expect((await insp.laneOps({ path: lane.path, ...ALL })).rows[0].data).toEqual({ i: Number(lane.path.slice(-8, -6)) });
     expect(readdirSync(procFd).length - before).toBeLessThanOrEqual(32);
     await insp.close();
     expect(readdirSync(procFd).length).toBeLessThanOrEqual(before);

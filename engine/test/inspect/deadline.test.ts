@@ -48,7 +48,7 @@ describe("the inspector thread's deadline", () => {
     expect((error as Error).message).toContain("records");
     const summary = await inspector.summary();
     expect(summary.counts.records).toBe(ids.length);
-    expect((await inspector.record("r3"))?.title).toBe("record r3");
+    expect((await inspector.record({ id: "r3" }))?.title).toBe("record r3");
     await inspector.close();
   });
 
@@ -56,7 +56,7 @@ describe("the inspector thread's deadline", () => {
     const { dir, ids } = await smallStore();
     const inspector = await openInspectorThread(dir, {}, DEADLINE);
     const stuck = inspector.records({ offset: 0, limit: 10 }).catch((err: unknown) => err);
-    const waiting = [inspector.summary(), inspector.record("r1"), inspector.op(0)];
+    const waiting = [inspector.summary(), inspector.record({ id: "r1" }), inspector.op({ pos: 0 })];
     expect(await stuck).toMatchObject({ code: "timeout" });
     const [summary, record, op] = await Promise.all(waiting);
     expect(summary).toMatchObject({ counts: { records: ids.length } });

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Store as Published } from "@backloghq/opslog";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
-import type { DiffRow, Doc, InspectorApi } from "../../src/inspect/types.js";
+import type { DiffRow, Doc, InspectorApi } from "../../src/inspect/index.js";
 import { nextMs, openPublishedAgent, suiteDir, task } from "./fixtures.js";
 import type { Task } from "./fixtures.js";
 
@@ -227,10 +227,10 @@ describe.each(STORES)("archives and compactions in the timeline (published opslo
     const total = x.states.length - 1;
     for (let p = 0; p <= total; p++) {
       if (p > 0) {
-        const prev = await insp.diff(p - 1, p, ALL);
+        const prev = await insp.diff({ a: p - 1, b: p, ...ALL });
         expect(shape(prev.rows), `changed by op #${p - 1}`).toEqual(expectedDiff(x, p - 1, p));
       }
-      const now = await insp.diff(p, total, ALL);
+      const now = await insp.diff({ a: p, b: total, ...ALL });
       const rows = expectedDiff(x, p, total);
       expect(shape(now.rows), `from ${p} to now`).toEqual(rows);
       const count = (kind: string) => rows.filter((r) => r.kind === kind).length;
@@ -240,7 +240,7 @@ describe.each(STORES)("archives and compactions in the timeline (published opslo
 
   it("at the first archive, the op before it shows its own change and the archived records, none of them deleted", async () => {
     const first = x.events[0];
-    const diff = await insp.diff(first.position - 1, first.position, ALL);
+    const diff = await insp.diff({ a: first.position - 1, b: first.position, ...ALL });
     const ownChange = expectedDiff(x, first.position - 1, first.position).filter((r) => r.kind !== "archived");
     expect(ownChange).toHaveLength(1);
     expect(diff.counts).toEqual({ added: 0, removed: 0, changed: 0, [ownChange[0].kind]: 1, archived: first.ids.length });
@@ -249,11 +249,11 @@ describe.each(STORES)("archives and compactions in the timeline (published opslo
 
   it("ends a record's history with 'archived to' its segment, and goes on when the id is created again and archived again", async () => {
     for (const [id, steps] of x.histories) {
-      const history = await insp.recordHistory(id);
+      const history = await insp.recordHistory({ id });
       expect(history.map((h) => ({ op: h.op, pos: h.pos, ...(h.segment ? { segment: h.segment } : {}), before: h.before })), id).toEqual(steps);
       for (const h of history.filter((e) => e.op === "archive")) expect(h.after).toBeNull();
     }
-    expect((await insp.recordHistory("r3")).map((h) => h.op)).toEqual(x.histories.get("r3")!.map((h) => h.op));
+    expect((await insp.recordHistory({ id: "r3" })).map((h) => h.op)).toEqual(x.histories.get("r3")!.map((h) => h.op));
     expect(x.histories.get("r3")!.filter((h) => h.op === "archive")).toHaveLength(2);
   });
 

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { Store as Published } from "@backloghq/opslog";
 import { afterAll } from "vitest";
 import { tempDir } from "../helpers/tmp.js";
-import type { Doc, InspectorApi } from "../../src/inspect/types.js";
+import { queryNames } from "../../src/inspect/index.js";
+import type { AgentLane, Doc, InspectorApi, QueryName } from "../../src/inspect/index.js";
 
 export type Task = { title: string; status: string; n: number; tags: string[]; notes?: string };
 export type State = Map<string, Doc>;
@@ -170,26 +171,48 @@ export async function handWritten(wals: Record<string, object[]>, agents?: Recor
 
 const ALL = { offset: 0, limit: 1_000_000 };
 
-/** Everything the inspector answers about a store, as plain data. */
-export async function answers(insp: InspectorApi): Promise<Record<string, unknown>> {
-  const { total } = await insp.timelineInfo();
-  const positions = [...new Set([0, Math.floor(total / 3), Math.floor(total / 2), total - 1, total].filter((p) => p >= 0))];
-  const records = await insp.records(ALL);
-  const ids = records.rows.map((r) => r.id);
-  const lanes = await insp.lanes();
-  return {
-    summary: await insp.summary(),
-    timeline: await insp.timelineInfo(),
-    ops: await insp.ops(ALL),
-    lanes,
-    laneOps: await Promise.all(lanes.map((l) => insp.laneOps(l.path, ALL))),
-    states: await Promise.all(positions.map((at) => insp.records({ ...ALL, at }))),
+/** What answers() asks about: positions, ids, lanes and instants of the store at hand. */
+interface Facts {
+  total: number;
+  positions: number[];
+  ids: string[];
+  lanes: AgentLane[];
+  stamps: string[];
+}
+
+/** How answers() asks each query of the registry: typed over every name, so a new query without its line here does not compile. */
+const ASKS: { [Q in QueryName]: (insp: InspectorApi, facts: Facts) => Promise<unknown> } = {
+  summary: (insp) => insp.summary(),
+  timelineInfo: (insp) => insp.timelineInfo(),
+  ops: (insp) => insp.ops(ALL),
+  op: (insp, f) => Promise.all(f.positions.filter((pos) => pos < f.total).map((pos) => insp.op({ pos }))),
+  timelineEvents: (insp) => insp.timelineEvents(),
+  posAtTime: (insp, f) => Promise.all(f.stamps.map((ts) => insp.posAtTime({ ts }))),
+  diff: (insp, f) => Promise.all([insp.diff({ a: 0, b: f.total, ...ALL }), insp.diff({ a: Math.floor(f.total / 2), b: f.total, ...ALL })]),
+  records: async (insp, f) => ({
+    now: await insp.records(ALL),
+    states: await Promise.all(f.positions.map((at) => insp.records({ ...ALL, at }))),
     filtered: await insp.records({ ...ALL, filter: { status: { $ne: "todo" } } }),
-    columns: await insp.columns(),
-    diffs: await Promise.all([insp.diff(0, total, ALL), insp.diff(Math.floor(total / 2), total, ALL)]),
-    conflicts: await insp.conflicts(ALL),
-    lost: await insp.lostWrites(ALL),
-    histories: await Promise.all(ids.slice(0, 25).map((id) => insp.recordHistory(id))),
-    events: await insp.timelineEvents(),
-  };
+  }),
+  record: (insp, f) => Promise.all(f.ids.slice(0, 25).flatMap((id) => [insp.record({ id }), insp.record({ id, at: Math.floor(f.total / 2) })])),
+  columns: (insp) => insp.columns(),
+  recordHistory: (insp, f) => Promise.all(f.ids.slice(0, 25).map((id) => insp.recordHistory({ id }))),
+  lanes: (insp) => insp.lanes(),
+  laneOps: (insp, f) => Promise.all(f.lanes.map((l) => insp.laneOps({ path: l.path, ...ALL }))),
+  conflicts: (insp) => insp.conflicts(ALL),
+  lostWrites: (insp) => insp.lostWrites(ALL),
+  archiveSegments: (insp) => insp.archiveSegments(),
+  archivePage: async (insp) => Promise.all((await insp.archiveSegments()).map((s) => insp.archivePage({ path: s.path, ...ALL }))),
+};
+
+/** Everything the inspector answers about a store, as plain data: every query of the registry (a query missing from the inspector fails here). */
+export async function answers(insp: InspectorApi): Promise<Record<string, unknown>> {
+  const { total, tsRange } = await insp.timelineInfo();
+  const positions = [...new Set([0, Math.floor(total / 3), Math.floor(total / 2), total - 1, total].filter((p) => p >= 0))];
+  const ids = (await insp.records(ALL)).rows.map((r) => r.id);
+  const middle = total > 0 ? (await insp.ops({ offset: Math.floor(total / 2), limit: 1 })).rows[0].ts : null;
+  const facts: Facts = { total, positions, ids, lanes: await insp.lanes(), stamps: [...(tsRange ?? []), ...(middle ? [middle] : [])] };
+  const out: Record<string, unknown> = {};
+  for (const name of queryNames) out[name] = await ASKS[name](insp, facts);
+  return out;
 }

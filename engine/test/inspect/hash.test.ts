@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyReversePatch } from "../../src/delta.js";
-import { jsonEqual } from "../../src/inspect/conflicts.js";
+import { jsonEqual } from "../../src/inspect/json.js";
 import { hashPatched, hashValue } from "../../src/inspect/hash.js";
 
 function hash(v: unknown): string {

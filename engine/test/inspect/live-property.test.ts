@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { Store as Published } from "@backloghq/opslog";
 import { describe, expect, it } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
-import type { InspectorApi } from "../../src/inspect/types.js";
+import type { InspectorApi } from "../../src/inspect/index.js";
 import { tempDir } from "../helpers/tmp.js";
 import { answers, nextMs } from "./fixtures.js";
 
@@ -69,7 +69,7 @@ async function everything(insp: InspectorApi): Promise<unknown> {
     pages.push(page);
     if (offset + 2 >= page.total) break;
   }
-  const values = await Promise.all(IDS.map((id) => insp.record(id)));
+  const values = await Promise.all(IDS.map((id) => insp.record({ id })));
   return { ...(await answers(insp)), pages, values };
 }
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Store as Published } from "@backloghq/opslog";
 import { describe, expect, it } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
-import type { InspectorApi } from "../../src/inspect/types.js";
+import type { InspectorApi } from "../../src/inspect/index.js";
 import { tempDir } from "../helpers/tmp.js";
 import { answers, nextMs } from "./fixtures.js";
 
@@ -75,7 +75,7 @@ describe("live tail across an undo", () => {
     await writer.set("a", { status: "open", n: 1 });
     const insp = await openInspector(dir);
     // The values a view holds on to: the current one, a filtered page, a past state.
-    expect(await insp.record("a")).toEqual({ status: "open", n: 1 });
+    expect(await insp.record({ id: "a" })).toEqual({ status: "open", n: 1 });
     expect((await insp.records({ ...ALL, filter: { status: "open" } })).total).toBe(1);
     expect((await insp.records({ ...ALL, at: 2 })).rows[0].data).toEqual({ status: "open", n: 1 });
     const before = await readFile(join(dir, await activeWal(dir)));
@@ -87,11 +87,11 @@ describe("live tail across an undo", () => {
     await insp.refresh();
     const onDisk = (await rawLines(dir)).at(-1)!.data;
     expect(onDisk).toEqual({ status: "done", n: 1 });
-    expect(await insp.record("a")).toEqual(onDisk);
+    expect(await insp.record({ id: "a" })).toEqual(onDisk);
     expect((await insp.records(ALL)).rows.map((r) => [r.id, r.data])).toEqual(sorted(writer.entries()));
     expect((await insp.records({ ...ALL, filter: { status: "open" } })).total).toBe(0);
     expect((await insp.records({ ...ALL, at: 2 })).rows[0].data).toEqual(onDisk);
-    expect((await insp.recordHistory("a")).map((h) => h.after)).toEqual([{ status: "todo", n: 1 }, onDisk]);
+    expect((await insp.recordHistory({ id: "a" })).map((h) => h.after)).toEqual([{ status: "todo", n: 1 }, onDisk]);
     const { seen, fresh } = await againstFresh(insp);
     expect(seen).toEqual(fresh);
     await writer.close();
@@ -150,7 +150,7 @@ describe("bad and torn lines while tailing", () => {
     expect((await insp.summary()).warnings.map((w) => [w.code, w.line])).toEqual([["torn-line", 2]]);
     await appendFile(wal, line.slice(20) + "\n");
     await insp.refresh();
-    expect(await insp.record("b")).toEqual({ status: "todo", n: 2 });
+    expect(await insp.record({ id: "b" })).toEqual({ status: "todo", n: 2 });
     expect((await insp.summary()).warnings).toEqual([]);
     ({ seen, fresh } = await againstFresh(insp));
     expect(seen).toEqual(fresh);
@@ -167,7 +167,7 @@ describe("bad and torn lines while tailing", () => {
     const insp = await openInspector(dir);
     await appendFile(wal, line.slice(20) + "\n");
     await insp.refresh();
-    expect(await insp.record("b")).toEqual({ status: "todo", n: 2 });
+    expect(await insp.record({ id: "b" })).toEqual({ status: "todo", n: 2 });
     const { seen, fresh } = await againstFresh(insp);
     expect(seen).toEqual(fresh);
   });

@@ -46,8 +46,8 @@ describe("a WAL with one 20 MB line", () => {
       const ops = await insp.ops({ offset: 0, limit: 10 });
       expect(ops.rows.map((o) => [o.id, o.line, o.offset])).toEqual(expected.map((e, i) => [e.op.id, i + 1, e.offset]));
       expect(ops.rows[1].data).toEqual({ body: big, n: 2 });
-      expect(await insp.record("big")).toEqual({ body: big, n: 2 });
-      expect(await insp.record("after")).toEqual({ n: 3 });
+      expect(await insp.record({ id: "big" })).toEqual({ body: big, n: 2 });
+      expect(await insp.record({ id: "after" })).toEqual({ n: 3 });
       expect((await insp.summary()).warnings.filter((w) => w.code === "malformed-line" || w.code === "torn-line")).toEqual([]);
     } finally {
       await insp.close();

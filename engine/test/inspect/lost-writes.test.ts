@@ -95,7 +95,7 @@ describe("lost writes: one definition in every view", () => {
     const lanes = await insp.lanes();
     for (const lane of lanes) expect(lane.lostOps).toBe(lost.filter((l) => l.file === lane.path).length);
     for (const lane of lanes) {
-      const ops = await insp.laneOps(lane.path, { offset: 0, limit: 100 });
+      const ops = await insp.laneOps({ path: lane.path, offset: 0, limit: 100 });
       expect(ops.rows.filter((r) => r.lost).map(key).sort()).toEqual(lost.filter((l) => l.file === lane.path).map(key).sort());
     }
     // In the timeline, the ops the compaction dropped unseen carry the flag, and no other op does.

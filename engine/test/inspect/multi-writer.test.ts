@@ -117,7 +117,7 @@ describe("inspector on a multi-writer store written by the published opslog", ()
       const ops = (await readJsonLines(join(dir, lane.path))) as RawOp[];
       expect(lane.ops).toBe(ops.length);
       if (ops.length > 0) expect(lane.clockRange).toEqual([Math.min(...ops.map((o) => o.clock)), Math.max(...ops.map((o) => o.clock))]);
-      const page = await insp.laneOps(lane.path, { offset: 0, limit: 100 });
+      const page = await insp.laneOps({ path: lane.path, offset: 0, limit: 100 });
       expect(page.rows.map((o) => o.id)).toEqual(ops.map((o) => o.id));
     }
   });

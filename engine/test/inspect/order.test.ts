@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyReversePatch } from "../../src/delta.js";
 import { compareOps } from "../../src/store.js";
-import { jsonEqual, prevIs } from "../../src/inspect/conflicts.js";
+import { jsonEqual, prevIs } from "../../src/inspect/json.js";
 import { AgentTable } from "../../src/inspect/optable.js";
 import { OutOfOrder, mergeInReplayOrder } from "../../src/inspect/order.js";
 import type { MergeSource } from "../../src/inspect/order.js";

@@ -13,20 +13,20 @@ async function inspectEverything(insp: InspectorApi): Promise<void> {
   const summary = await insp.summary();
   const info = await insp.timelineInfo();
   await insp.ops({ ...page, filter: { op: "set" } });
-  await insp.op(0);
-  for (const lane of await insp.lanes()) await insp.laneOps(lane.path, page);
+  await insp.op({ pos: 0 });
+  for (const lane of await insp.lanes()) await insp.laneOps({ path: lane.path, ...page });
   await insp.records({ ...page, at: Math.floor(info.total / 2), filter: { status: { $exists: true } }, sort: { field: "status", dir: -1 } });
   const first = (await insp.records(page)).rows[0];
   if (first) {
-    await insp.record(first.id, 0);
-    await insp.recordHistory(first.id);
+    await insp.record({ id: first.id, at: 0 });
+    await insp.recordHistory({ id: first.id });
   }
   await insp.columns();
-  await insp.diff(0, info.total, page);
+  await insp.diff({ a: 0, b: info.total, ...page });
   await insp.conflicts(page);
   await insp.lostWrites(page);
-  for (const segment of await insp.archiveSegments()) await insp.archivePage(segment.path, { ...page, filter: { status: "done" } });
-  await insp.posAtTime(info.tsRange?.[1] ?? new Date().toISOString());
+  for (const segment of await insp.archiveSegments()) await insp.archivePage({ path: segment.path, ...page, filter: { status: "done" } });
+  await insp.posAtTime({ ts: info.tsRange?.[1] ?? new Date().toISOString() });
   await insp.refresh();
   expect(summary.dir).toBe(insp.dir);
   await insp.close();

@@ -26,7 +26,7 @@ describe("refresh: following a store that others write", () => {
     await writer.delete("b");
     expect(await insp.refresh()).toEqual({ newOps: 3, rebuilt: false });
     expect((await insp.records(ALL)).rows.map((r) => [r.id, r.data])).toEqual(sorted(writer.entries()));
-    expect((await insp.op(3))?.op).toBe("delete");
+    expect((await insp.op({ pos: 3 }))?.op).toBe("delete");
     expect(await insp.refresh()).toEqual({ newOps: 0, rebuilt: false });
     await writer.close();
   });
@@ -49,7 +49,7 @@ describe("refresh: following a store that others write", () => {
     await fresh.close();
     await appendFile(join(dir, manifest.activeOps), line.slice(20) + "\n");
     expect(await insp.refresh()).toEqual({ newOps: 1, rebuilt: false, summaryChanged: true });
-    expect(await insp.record("b")).toEqual(task(2, "todo"));
+    expect(await insp.record({ id: "b" })).toEqual(task(2, "todo"));
     expect(await lineWarnings(insp)).toEqual([]);
   });
 

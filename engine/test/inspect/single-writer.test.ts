@@ -82,7 +82,7 @@ describe("inspector on a single-writer store written by the published opslog", (
   it("diff between two positions lists exactly the ids whose values differ", async () => {
     const { total } = await insp.timelineInfo();
     for (const [a, b] of [[0, total], [3, 11], [total, 5]]) {
-      const d = await insp.diff(a, b, ALL);
+      const d = await insp.diff({ a, b, ...ALL });
       const ids = new Set([...states[a].keys(), ...states[b].keys()]);
       const expected = [...ids].filter((id) => JSON.stringify(states[a].get(id)) !== JSON.stringify(states[b].get(id))).sort();
       expect(d.rows.map((r) => r.id)).toEqual(expected);
@@ -94,7 +94,7 @@ describe("inspector on a single-writer store written by the published opslog", (
   });
 
   it("a record's history lists every op on it with before and after", async () => {
-    const history = await insp.recordHistory("t1");
+    const history = await insp.recordHistory({ id: "t1" });
     const ops = (await insp.ops({ ...ALL, id: "t1" })).rows;
     expect(history.map((h) => h.pos)).toEqual(ops.map((o) => o.pos));
     for (const h of history) {
@@ -106,7 +106,7 @@ describe("inspector on a single-writer store written by the published opslog", (
   it("lists the archive segment with the archived records", async () => {
     const segments = await insp.archiveSegments();
     expect(segments.map((s) => s.path)).toEqual(["archive/archive-2026-Q1.json"]);
-    const page = await insp.archivePage(segments[0].path, { offset: 0, limit: 50 });
+    const page = await insp.archivePage({ path: segments[0].path, offset: 0, limit: 50 });
     expect(page.total).toBeGreaterThan(0);
     expect(page.rows.every((r) => r.data.status === "done")).toBe(true);
   });
@@ -122,7 +122,7 @@ describe("inspector on a single-writer store written by the published opslog", (
   it("posAtTime finds the last op at or before a time", async () => {
     const ops = (await insp.ops(ALL)).rows;
     const mid = ops[Math.floor(ops.length / 2)];
-    expect(await insp.posAtTime(mid.ts)).toBe(mid.pos + 1);
-    expect(await insp.posAtTime("2000-01-01T00:00:00.000Z")).toBe(0);
+    expect(await insp.posAtTime({ ts: mid.ts })).toBe(mid.pos + 1);
+    expect(await insp.posAtTime({ ts: "2000-01-01T00:00:00.000Z" })).toBe(0);
   });
 });

@@ -21,7 +21,7 @@ describe("the inspector's thread", () => {
     const line = { ts: "2026-03-04T00:00:00.000Z", op: "set", id: "tail-1", data: { title: "tailed" }, prev: null, agent: "planner", clock: 999 };
     await appendFile(join(dir, manifest.activeOps), JSON.stringify(line) + "\n");
     expect(await there.refresh()).toEqual(await here.refresh());
-    expect(await there.record("tail-1")).toEqual({ title: "tailed" });
+    expect(await there.record({ id: "tail-1" })).toEqual({ title: "tailed" });
     await there.close();
     await here.close();
   });

@@ -44,7 +44,7 @@ describe("a WAL line merged by the published opslog's undo on non-ASCII text", (
       try {
         const ops = await insp.ops({ offset: 0, limit: 10 });
         expect(ops.rows.map((o) => [o.op, o.id, o.line, o.offset, o.ts, o.data])).toEqual([["set", "c", 1, second, appended.ts, { title: "sea" }]]);
-        expect(await insp.record("c")).toEqual({ title: "sea" });
+        expect(await insp.record({ id: "c" })).toEqual({ title: "sea" });
         const warnings = (await insp.summary()).warnings.filter((w) => w.line === 1);
         expect(warnings).toHaveLength(1);
         const message = warnings[0].message;

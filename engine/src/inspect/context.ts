@@ -1,0 +1,133 @@
+/**
+ * What every inspector query reads from: the store's history index (built by
+ * build.ts, replaced whole on a rebuild), the caches the queries keep for the
+ * page being scrolled, and how to read op values back from the WALs (a few
+ * sequential reads per page, through OpReader). The caches live in one place
+ * so that a rebuild or new ops drop all of them at once: none can be missed.
+ */
+import { OpslogError } from "../errors.js";
+import type { History } from "./history.js";
+import { ABSENT } from "./versions.js";
+import type { Doc, Page, PageRequest, RecordRow, TimelineOp } from "./types.js";
+
+/** Named caches of derived answers, each valid for one key (the request and the index's size it was computed for). */
+export class QueryCaches {
+  private readonly slots = new Map<string, { key: string; value: unknown }>();
+
+  /** The value cached under `name` for `key`, or undefined. */
+  get<T>(name: string, key: string): T | undefined {
+    const slot = this.slots.get(name);
+    return slot?.key === key ? (slot.value as T) : undefined;
+  }
+
+  /** The last value cached under `name`, whatever its key (to reuse parts of it). */
+  last<T>(name: string): T | undefined {
+    return this.slots.get(name)?.value as T | undefined;
+  }
+
+  set<T>(name: string, key: string, value: T): T {
+    this.slots.set(name, { key, value });
+    return value;
+  }
+
+  /** The cached value, or compute and keep it. */
+  cached<T>(name: string, key: string, compute: () => T): T {
+    const slot = this.slots.get(name);
+    if (slot?.key === key) return slot.value as T;
+    return this.set(name, key, compute());
+  }
+
+  clear(): void {
+    this.slots.clear();
+  }
+}
+
+/** Rows checked between two looks at whether the call was cancelled (and a turn given to other messages). */
+export const CHECK_EVERY = 4096;
+
+export class QueryContext {
+  readonly caches = new QueryCaches();
+
+  constructor(
+    readonly dir: string,
+    /** Replaced by a rebuild (see Inspector.refresh) */
+    public h: History,
+  ) {}
+
+  /** Forget everything read or derived: what is asked next is read from the history as it is now. */
+  dropCaches(): void {
+    this.caches.clear();
+    this.h.reader.close(); // its parsed ops, too
+  }
+
+  get total(): number {
+    return this.h.timeline.length;
+  }
+
+  file(e: number): string {
+    return this.h.scan.wals[this.h.table.fileIdx(e)].path;
+  }
+
+  idOf(e: number): string {
+    return this.h.versions.ids[this.h.table.rec(e)];
+  }
+
+  agentOf(e: number): string | null {
+    return this.h.agents.names[this.h.table.agent(e)];
+  }
+
+  /** A position in 0..total, or now when absent; anything else is a clear error. */
+  checkAt(at: number | undefined): number {
+    if (at === undefined) return this.total;
+    if (!Number.isInteger(at) || at < 0 || at > this.total) throw new OpslogError("bad-argument", `Position ${at} is outside the timeline (0..${this.total}).`);
+    return at;
+  }
+
+  /** Whether a version source holds a record (not absent, not a delete). */
+  holds(src: number): boolean {
+    if (src >= 0) return !this.h.table.isDelete(src);
+    return src !== ABSENT && this.h.versions.snapshotValue(src) !== null;
+  }
+
+  /** The values of version sources, the ops among them read from disk together. */
+  values(srcs: number[]): (Doc | null)[] {
+    const ops = this.h.reader.many(srcs.filter((s) => s >= 0));
+    return srcs.map((s) => (s >= 0 ? ops.get(s)!.data : s === ABSENT ? null : this.h.versions.snapshotValue(s)));
+  }
+
+  /** The values of srcs, taking those a kept state already holds from it. */
+  valuesReusing(srcs: number[], kept: { rows: RecordRow[]; srcs: number[] } | undefined): (Doc | null)[] {
+    if (!kept) return this.values(srcs);
+    const held = new Map<number, Doc>();
+    kept.srcs.forEach((src, i) => held.set(src, kept.rows[i].data));
+    const missing = srcs.filter((src) => !held.has(src));
+    const read = this.values(missing);
+    missing.forEach((src, i) => held.set(src, read[i]!));
+    return srcs.map((src) => held.get(src) ?? null);
+  }
+
+  valueAt(rec: number | undefined, at: number): Doc | null {
+    if (rec === undefined) return null;
+    if (at === this.total) return this.h.head.get(rec) ?? null;
+    return this.values([this.h.versions.srcAt(rec, at)])[0];
+  }
+
+  /** Timeline ops at these positions, each with its data and the record's value before it. */
+  timelineOps(positions: number[]): TimelineOp[] {
+    const { table, timeline, versions } = this.h;
+    const entries = positions.map((p) => timeline.get(p));
+    const prevSrcs = positions.map((p, i) => versions.srcAt(table.rec(entries[i]), p));
+    const ops = this.h.reader.many(entries);
+    const prevs = this.values(prevSrcs);
+    return positions.map((pos, i) => {
+      const e = entries[i];
+      const op = ops.get(e)!;
+      return { pos, epoch: table.epoch(e), file: this.file(e), line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev: prevs[i], encoding: op.encoding, ...(this.h.dropped.has(e) ? { lost: true as const } : {}) };
+    });
+  }
+}
+
+/** One page of rows already in memory. */
+export function page<T>(rows: T[], req: PageRequest): Page<T> {
+  return { rows: rows.slice(req.offset, req.offset + req.limit), total: rows.length, offset: req.offset, limit: req.limit };
+}

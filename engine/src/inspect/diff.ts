@@ -1,0 +1,76 @@
+/**
+ * The difference between two positions of the timeline: which records were
+ * added, removed, changed or archived, by page. Only the records an op or a
+ * snapshot touched between the two are compared, and values are read back
+ * from the WALs only where both sides hold one.
+ */
+import type { QueryContext } from "./context.js";
+import { eventsOf, labelArchived } from "./events.js";
+import { jsonEqual } from "./json.js";
+import { compareIds } from "./versions.js";
+import type { DiffPage, DiffRequest, DiffRow } from "./types.js";
+
+/** A diff row before its values are read: which version each side has. */
+interface DiffRef {
+  rec: number;
+  kind: DiffRow["kind"];
+  before: number;
+  after: number;
+  /** The archive segment, when an archive removed it */
+  segment?: string;
+}
+
+/** Pairs of values compared per batch read. */
+const COMPARE_BATCH = 4096;
+
+async function diff(ctx: QueryContext, req: DiffRequest): Promise<DiffPage> {
+  const { a, b } = req;
+  ctx.checkAt(a);
+  ctx.checkAt(b);
+  const key = `${a}/${b}/${ctx.total}`;
+  let kept = ctx.caches.get<{ refs: DiffRef[]; counts: DiffPage["counts"] }>("diff", key);
+  if (!kept) {
+    const refs = diffRefs(ctx, a, b);
+    kept = ctx.caches.set("diff", key, { refs, counts: labelArchived(await eventsOf(ctx.dir, ctx.h), ctx.h, refs, b) });
+  }
+  const { refs, counts } = kept;
+  const slice = refs.slice(req.offset, req.offset + req.limit);
+  const values = ctx.values(slice.flatMap((r) => [r.before, r.after]));
+  const rows = slice.map((r, i): DiffRow => ({ id: ctx.h.versions.ids[r.rec], kind: r.kind, before: values[2 * i], after: values[2 * i + 1], ...(r.segment ? { segment: r.segment } : {}) }));
+  return { rows, total: refs.length, offset: req.offset, limit: req.limit, counts };
+}
+
+/** Which records differ between states a and b, and how; values are read only where both hold one. */
+function diffRefs(ctx: QueryContext, a: number, b: number): DiffRef[] {
+  const { versions, timeline, table } = ctx.h;
+  const [lo, hi] = a <= b ? [a, b] : [b, a];
+  const touched = new Set<number>();
+  for (let p = lo; p < hi; p++) touched.add(table.rec(timeline.get(p)));
+  for (const jump of ctx.h.jumps) if (jump.k > lo && jump.k <= hi) for (const id of jump.ids) touched.add(versions.intern(id));
+  const refs: DiffRef[] = [];
+  const both: DiffRef[] = [];
+  for (const rec of [...touched].sort((x, y) => compareIds(versions.ids[x], versions.ids[y]))) {
+    const before = versions.srcAt(rec, a);
+    const after = versions.srcAt(rec, b);
+    if (before === after) continue;
+    const had = ctx.holds(before);
+    const has = ctx.holds(after);
+    if (!had && !has) continue;
+    const ref: DiffRef = { rec, kind: had ? (has ? "changed" : "removed") : "added", before, after };
+    refs.push(ref);
+    if (had && has) both.push(ref);
+  }
+  // Two versions can hold equal values (a set that changed nothing): those are not changes.
+  const unchanged = new Set<DiffRef>();
+  for (let i = 0; i < both.length; i += COMPARE_BATCH) {
+    const batch = both.slice(i, i + COMPARE_BATCH);
+    const values = ctx.values(batch.flatMap((r) => [r.before, r.after]));
+    batch.forEach((r, j) => {
+      if (jsonEqual(values[2 * j], values[2 * j + 1])) unchanged.add(r);
+    });
+  }
+  return unchanged.size === 0 ? refs : refs.filter((r) => !unchanged.has(r));
+}
+
+/** What changed between the states after a and after b ops. */
+export const diffQueries = { diff };

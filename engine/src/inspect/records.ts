@@ -1,0 +1,145 @@
+/**
+ * Records at a position of the timeline: a page of them (filtered, sorted),
+ * one record, the columns they have, and one record's history. The current
+ * state is in memory; a past state is read back from the WALs, a page at a
+ * time, or whole (and kept) when a filter or a sort needs every record.
+ */
+import type { QueryContext } from "./context.js";
+import { page } from "./context.js";
+import { archiveEntry, eventsOf } from "./events.js";
+import { compareValues, compileFilter, valueAtPath } from "./query.js";
+import { compareIds } from "./versions.js";
+import type { Column, ColumnsRequest, Doc, HistoryEntry, Page, RecordHistoryRequest, RecordRequest, RecordRow, RecordsRequest } from "./types.js";
+
+/** Early pages of a seek walk the ids from the start; deeper ones use the position's alive ids, kept for scrolling. */
+const DIRECT_WALK_LIMIT = 2000;
+
+/** A past state as read back: its rows, and where each row's value came from (src) */
+interface KeptState {
+  rows: RecordRow[];
+  srcs: number[];
+}
+
+/** Records alive at `at`, in id order; one position cached (the one being scrolled). */
+function aliveRecs(ctx: QueryContext, at: number): Int32Array {
+  const { h } = ctx;
+  return ctx.caches.cached(`alive`, `${at}/${ctx.total}/${h.versions.size}`, () => {
+    const all = h.versions.sortedRecs();
+    const alive = new Int32Array(h.alive.get(at));
+    let n = 0;
+    for (let i = 0; i < all.length && n < alive.length; i++) if (ctx.holds(h.versions.srcAt(all[i], at))) alive[n++] = all[i];
+    return alive.subarray(0, n);
+  });
+}
+
+/** A page of the records alive at `at`, in id order, reading only that page's values. */
+function alivePage(ctx: QueryContext, at: number, offset: number, limit: number): RecordRow[] {
+  const { versions } = ctx.h;
+  const recs: number[] = [];
+  const srcs: number[] = [];
+  if (offset < DIRECT_WALK_LIMIT) {
+    let seen = 0;
+    for (const rec of versions.sortedRecs()) {
+      if (recs.length >= limit) break;
+      const src = versions.srcAt(rec, at);
+      if (!ctx.holds(src) || seen++ < offset) continue;
+      recs.push(rec);
+      srcs.push(src);
+    }
+  } else {
+    for (const rec of aliveRecs(ctx, at).subarray(offset, offset + limit)) {
+      recs.push(rec);
+      srcs.push(versions.srcAt(rec, at));
+    }
+  }
+  // Now: the current state is in memory. A past state: read the page's values back.
+  const values = at === ctx.total ? ctx.h.head.getMany(recs) : ctx.values(srcs);
+  return recs.map((rec, i) => ({ id: versions.ids[rec], data: values[i]! }));
+}
+
+/**
+ * Every record alive at `at` whose id contains `idContains`, with its value.
+ * A past state is read from disk once and kept while the user filters and
+ * sorts at that position; moving to another position reads back only the
+ * values that differ from the kept state's (a step in the Timeline reads one).
+ */
+function rowsAt(ctx: QueryContext, at: number, idContains: string | undefined): RecordRow[] {
+  const { versions } = ctx.h;
+  const match = (id: string) => !idContains || id.includes(idContains);
+  if (at === ctx.total) {
+    const rows: RecordRow[] = [];
+    for (const [rec, data] of ctx.h.head.entries()) if (match(versions.ids[rec])) rows.push({ id: versions.ids[rec], data });
+    return rows.sort((x, y) => compareIds(x.id, y.id));
+  }
+  const key = `${at}/${ctx.total}`;
+  const kept = ctx.caches.get<KeptState>("state", key);
+  if (kept) return idContains ? kept.rows.filter((r) => match(r.id)) : kept.rows;
+  const recs = [...aliveRecs(ctx, at)].filter((rec) => match(versions.ids[rec]));
+  const srcs = recs.map((rec) => versions.srcAt(rec, at));
+  const values = ctx.valuesReusing(srcs, ctx.caches.last<KeptState>("state"));
+  const rows = recs.map((rec, i) => ({ id: versions.ids[rec], data: values[i]! }));
+  if (!idContains) ctx.caches.set<KeptState>("state", key, { rows, srcs });
+  return rows;
+}
+
+async function records(ctx: QueryContext, req: RecordsRequest): Promise<Page<RecordRow>> {
+  const at = ctx.checkAt(req.at);
+  if (!req.filter && !req.sort && !req.idContains) {
+    return { rows: alivePage(ctx, at, req.offset, req.limit), total: ctx.h.alive.get(at), offset: req.offset, limit: req.limit };
+  }
+  const predicate = compileFilter(req.filter); // first: it refuses a filter too deep for JSON.stringify
+  const key = JSON.stringify([at, ctx.total, req.filter ?? null, req.sort ?? null, req.idContains ?? ""]);
+  const rows = ctx.caches.cached("records", key, () => {
+    let rows = rowsAt(ctx, at, req.idContains);
+    if (predicate) rows = rows.filter((r) => predicate(r.data));
+    if (req.sort) rows = sortRows(rows, req.sort.field, req.sort.dir);
+    return rows;
+  });
+  return page(rows, req);
+}
+
+async function record(ctx: QueryContext, req: RecordRequest): Promise<Doc | null> {
+  return ctx.valueAt(ctx.h.versions.recOf(req.id), ctx.checkAt(req.at));
+}
+
+async function columns(ctx: QueryContext, req: ColumnsRequest = {}): Promise<Column[]> {
+  const counts = new Map<string, { count: number; types: Set<string> }>();
+  const rows = (await records(ctx, { at: ctx.checkAt(req.at), offset: 0, limit: 1000 })).rows;
+  for (const { data } of rows) {
+    for (const [field, value] of Object.entries(data)) {
+      const entry = counts.get(field) ?? { count: 0, types: new Set<string>() };
+      entry.count++;
+      entry.types.add(value === null ? "null" : Array.isArray(value) ? "array" : typeof value);
+      counts.set(field, entry);
+    }
+  }
+  // Most common first; among equals, the order the records themselves use (a Map keeps first-seen order).
+  return [...counts].map(([field, e]) => ({ field, count: e.count, types: [...e.types].sort() })).sort((a, b) => b.count - a.count);
+}
+
+async function recordHistory(ctx: QueryContext, req: RecordHistoryRequest): Promise<HistoryEntry[]> {
+  const { versions, table } = ctx.h;
+  const rec = versions.recOf(req.id);
+  if (rec === undefined) return [];
+  const list = versions.list(rec);
+  const values = ctx.values(list.src);
+  const ops = ctx.h.reader.many(list.src.filter((s) => s >= 0));
+  const events = await eventsOf(ctx.dir, ctx.h);
+  const out: HistoryEntry[] = [];
+  list.src.forEach((src, i) => {
+    const archived = src < 0 && i > 0 ? archiveEntry(events, rec, list.k[i], values[i - 1]) : null;
+    if (archived) out.push(archived);
+    if (src < 0) return;
+    const op = ops.get(src)!;
+    out.push({ pos: table.pos(src), ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, before: i > 0 ? values[i - 1] : null, after: values[i], file: ctx.file(src), line: op.line });
+  });
+  return out;
+}
+
+function sortRows(rows: RecordRow[], field: string, dir: 1 | -1): RecordRow[] {
+  const key = (r: RecordRow) => (field === "id" ? r.id : valueAtPath(r.data, field));
+  return [...rows].sort((a, b) => dir * compareValues(key(a), key(b)) || compareIds(a.id, b.id));
+}
+
+/** Records at a position (default now), filtered, sorted, by page; one record; its columns; one record's history. */
+export const recordQueries = { records, record, columns, recordHistory };

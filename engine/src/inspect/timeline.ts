@@ -1,0 +1,125 @@
+/**
+ * The merged timeline: its extent, its ops in replay order (filtered, by
+ * page), one op, the archives and compactions placed among them, and the
+ * position an instant falls at. What a page shows is read back from the WALs
+ * by offset; a filter reads the ops' data only if it looks at it.
+ */
+import type { QueryContext } from "./context.js";
+import { eventsOf, placeEvents } from "./events.js";
+import type { History } from "./history.js";
+import { compileFilter, mentionsFields } from "./query.js";
+import type { EventsRequest, OpRequest, OpsRequest, Page, PosAtTimeRequest, TimelineEvent, TimelineInfo, TimelineOp } from "./types.js";
+
+/** Timeline positions scanned per batch when a filter needs the ops' data. */
+const SCAN_BATCH = 4096;
+
+async function timelineInfo(ctx: QueryContext): Promise<TimelineInfo> {
+  const { table, timeline } = ctx.h;
+  let min = -1;
+  let max = -1;
+  for (let p = 0; p < timeline.length; p++) {
+    const e = timeline.get(p);
+    const ms = table.tsMs(e);
+    if (min === -1 || ms < table.tsMs(min)) min = e;
+    if (max === -1 || ms > table.tsMs(max)) max = e;
+  }
+  return { total: timeline.length, links: ctx.h.links.map((l) => ({ ...l })), tsRange: min === -1 ? null : [table.ts(min), table.ts(max)] };
+}
+
+/** Whether a request keeps every op (no condition at all). */
+function keepsAll(req: EventsRequest, predicate: ((doc: unknown) => boolean) | null): boolean {
+  return req.agent === undefined && !req.id && !req.op && !req.from && !req.to && !predicate;
+}
+
+async function ops(ctx: QueryContext, req: OpsRequest): Promise<Page<TimelineOp>> {
+  const predicate = compileFilter(req.filter);
+  if (keepsAll(req, predicate)) {
+    const end = Math.min(ctx.total, req.offset + req.limit);
+    const positions: number[] = [];
+    for (let p = req.offset; p < end; p++) positions.push(p);
+    return { rows: ctx.timelineOps(positions), total: ctx.total, offset: req.offset, limit: req.limit };
+  }
+  const positions = matching(ctx, req, predicate);
+  return { rows: ctx.timelineOps(positions.slice(req.offset, req.offset + req.limit)), total: positions.length, offset: req.offset, limit: req.limit };
+}
+
+/** matchingPositions, kept for the last request (the one being scrolled). */
+function matching(ctx: QueryContext, req: EventsRequest, predicate: ((doc: unknown) => boolean) | null): number[] {
+  const key = JSON.stringify([ctx.total, req.agent, req.id ?? null, req.op ?? null, req.from ?? null, req.to ?? null, req.filter ?? null]);
+  return ctx.caches.cached("ops", key, () => matchingPositions(ctx, req, predicate));
+}
+
+async function timelineEvents(ctx: QueryContext, req: EventsRequest = {}): Promise<TimelineEvent[]> {
+  const predicate = compileFilter(req.filter);
+  return placeEvents(await eventsOf(ctx.dir, ctx.h), req, keepsAll(req, predicate) ? null : matching(ctx, req, predicate));
+}
+
+/** Timeline positions whose op passes the request's conditions; the data is read only if the filter looks at it. */
+function matchingPositions(ctx: QueryContext, req: EventsRequest, predicate: ((doc: unknown) => boolean) | null): number[] {
+  const { table, timeline, versions } = ctx.h;
+  const agent = req.agent === undefined ? undefined : req.agent === null ? 0 : ctx.h.agents.names.indexOf(req.agent);
+  const rec = req.id ? versions.recOf(req.id) : undefined;
+  if (agent === -1 || (req.id && rec === undefined)) return [];
+  const after = timeBound(req.from);
+  const before = timeBound(req.to);
+  const candidates: number[] = [];
+  for (let p = 0; p < timeline.length; p++) {
+    const e = timeline.get(p);
+    if (agent !== undefined && table.agent(e) !== agent) continue;
+    if (rec !== undefined && table.rec(e) !== rec) continue;
+    if (req.op && table.op(e) !== req.op) continue;
+    if (after && after.below(table, e)) continue;
+    if (before && before.above(table, e)) continue;
+    candidates.push(p);
+  }
+  if (!predicate) return candidates;
+  const matched: number[] = [];
+  if (!mentionsFields(req.filter!, ["data", "prev"])) {
+    // Only the op's own fields are asked about: no need to read anything.
+    for (const p of candidates) {
+      const e = timeline.get(p);
+      const light = { pos: p, epoch: table.epoch(e), file: ctx.file(e), line: table.line(e), offset: table.offset(e), ts: table.ts(e), agent: ctx.agentOf(e), clock: table.clock(e), op: table.op(e), id: ctx.idOf(e), encoding: table.encoding(e) };
+      if (predicate(light)) matched.push(p);
+    }
+    return matched;
+  }
+  for (let b = 0; b < candidates.length; b += SCAN_BATCH) {
+    const batch = candidates.slice(b, b + SCAN_BATCH);
+    ctx.timelineOps(batch).forEach((op, i) => {
+      if (predicate(op)) matched.push(batch[i]);
+    });
+  }
+  return matched;
+}
+
+async function op(ctx: QueryContext, req: OpRequest): Promise<TimelineOp | null> {
+  const { pos } = req;
+  if (!Number.isInteger(pos) || pos < 0 || pos >= ctx.total) return null;
+  return ctx.timelineOps([pos])[0];
+}
+
+async function posAtTime(ctx: QueryContext, req: PosAtTimeRequest): Promise<number> {
+  const { table, timeline } = ctx.h;
+  const bound = timeBound(req.ts)!;
+  let pos = 0;
+  for (let p = 0; p < timeline.length; p++) if (!bound.above(table, timeline.get(p))) pos = p + 1;
+  return pos;
+}
+
+/**
+ * A time bound on ops: compared as instants when both sides parse as dates
+ * (an op written with an offset, +02:00, compares by its UTC instant), else
+ * as strings.
+ */
+function timeBound(ts: string | undefined) {
+  if (!ts) return null;
+  const ms = Date.parse(ts);
+  const exact = !Number.isNaN(ms);
+  return {
+    below: (table: History["table"], e: number) => (exact && !Number.isNaN(table.tsMs(e)) ? table.tsMs(e) < ms : table.ts(e) < ts),
+    above: (table: History["table"], e: number) => (exact && !Number.isNaN(table.tsMs(e)) ? table.tsMs(e) > ms : table.ts(e) > ts),
+  };
+}
+
+/** The timeline's extent, its ops (filtered, by page), one op, the archives and compactions among them, the position at an instant. */
+export const timelineQueries = { timelineInfo, ops, op, timelineEvents, posAtTime };
