@@ -1,28 +1,13 @@
 // The one contract between the renderer and the main process (VS Code's
 // IChannel is the model): each call takes one argument and returns one
-// promise; events are subscriptions. Types only: the runtime schema of every
-// argument is in schemas.ts (server side), the error class the client raises
-// in call-error.ts, so the renderer's bundle carries neither zod nor schemas.
+// promise; events are subscriptions. Types only: every call is declared once
+// in schemas.ts (server side: its schema, the inspector query it forwards
+// to, whether it writes), the error class the client raises is in
+// call-error.ts, so the renderer's bundle carries neither zod nor schemas.
 import type { z } from "zod";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
-import type { schemas } from "./schemas.js";
-import type {
-  AgentLane,
-  ArchiveSegmentInfo,
-  Column,
-  Conflict,
-  DiffPage,
-  Doc,
-  HistoryEntry,
-  LaneOp,
-  LostWrite,
-  Page,
-  RecordRow,
-  StoreSummary,
-  TimelineEvent,
-  TimelineInfo,
-  TimelineOp,
-} from "../engine/src/inspect/index.js";
+import type { calls } from "./schemas.js";
+import type { Doc, HistoryEntry, QueryResult, StoreSummary, TimelineOp } from "../engine/src/inspect/index.js";
 
 export type {
   AgentLane,
@@ -49,9 +34,15 @@ export type SessionMode = "read-only" | "writer" | "agent";
 
 // ---------------------------------------------------------------- calls
 
-/** A call's name and its argument, as its schema (schemas.ts) declares them */
-export type CallName = keyof typeof schemas;
-export type CallArg<N extends CallName> = z.input<(typeof schemas)[N]>;
+/** A call's name and its argument, as its declaration (schemas.ts) gives them */
+export type CallName = keyof typeof calls;
+export type CallArg<N extends CallName> = z.input<(typeof calls)[N]["schema"]>;
+
+/** The calls forwarded to an inspector query, and which query each one is */
+export type ForwardedCall = { [N in CallName]: (typeof calls)[N] extends { query: string } ? N : never }[CallName];
+export type ForwardedQuery<N extends ForwardedCall> = (typeof calls)[N]["query"];
+/** The calls the main process answers itself (handlers.ts) */
+export type OwnCall = Exclude<CallName, ForwardedCall>;
 
 // ---------------------------------------------------------------- results
 
@@ -137,27 +128,16 @@ export interface PendingOpen {
   reason: string;
 }
 
-export interface CallResults {
+/** What the main process's own calls answer */
+export interface OwnResults {
   "store.open": OpenResult;
   "store.summary": OpenResult;
   "store.close": { closed: true };
   "store.recent": RecentStore[];
   "store.pickDirectory": { dir: string | null };
   "store.pending": PendingOpen | null;
-  "records.page": Page<RecordRow>;
   "records.get": RecordDetail;
-  "records.columns": Column[];
-  "ops.page": Page<TimelineOp>;
   "ops.get": TimelineOp;
-  "agents.list": AgentLane[];
-  "agents.ops": Page<LaneOp>;
-  "conflicts.page": Page<Conflict>;
-  "lostWrites.page": Page<LostWrite>;
-  "archive.list": ArchiveSegmentInfo[];
-  "archive.page": Page<RecordRow>;
-  "timeline.info": TimelineInfo;
-  "timeline.diff": DiffPage;
-  "timeline.events": TimelineEvent[];
   "timeline.posAtTime": { pos: number };
   "actions.undoPreview": UndoPreview;
   "actions.undo": ActionResult;
@@ -169,6 +149,9 @@ export interface CallResults {
   "actions.revert": ActionResult;
   "actions.refresh": ActionResult;
 }
+
+/** Every call's result: a forwarded call answers what its query does */
+export type CallResults = { [N in CallName]: N extends ForwardedCall ? QueryResult<ForwardedQuery<N>> : N extends keyof OwnResults ? OwnResults[N] : never };
 
 export type CallResult<N extends CallName> = CallResults[N];
 

@@ -6,11 +6,12 @@
 import { resolve } from "node:path";
 import { OpslogError } from "../engine/src/errors.js";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
-import { schemas } from "./schemas.js";
-import type { CallName, CallResults, ContractError, ContractErrorCode, Envelope, OpenResult, PendingOpen, SessionMode, StoreChangedEvent } from "./contract.js";
+import type { z } from "zod";
+import { callNames, calls } from "./schemas.js";
+import type { CallName, CallResults, ContractError, ContractErrorCode, Envelope, ForwardedCall, ForwardedQuery, OpenResult, OwnCall, PendingOpen, SessionMode, StoreChangedEvent } from "./contract.js";
 import { ExplorerSession, LOCKED_READ_ONLY } from "./session.js";
 import type { AppData } from "./appdata.js";
-import type { ThreadOptions } from "../engine/src/inspect/index.js";
+import type { QueryArg, QueryOptions, ThreadOptions } from "../engine/src/inspect/index.js";
 
 export interface HandlerOptions {
   appData: AppData;
@@ -23,11 +24,18 @@ export interface HandlerOptions {
   lockedReadOnly?: boolean;
 }
 
-/** The calls that write to a store: refused outright when the explorer was started with --read-only. */
-const WRITE_CALLS: ReadonlySet<string> = new Set<CallName>(["actions.undo", "actions.compact", "actions.archive", "actions.set", "actions.delete", "actions.revert"]);
+/** The calls that write to a store (declared with write() in schemas.ts): refused outright when the explorer was started with --read-only. */
+const WRITE_CALLS: ReadonlySet<string> = new Set(callNames.filter((name) => calls[name].writes));
 
-type Args = { [N in CallName]: ReturnType<(typeof schemas)[N]["parse"]> };
-type Implementations = { [N in CallName]: (arg: Args[N]) => Promise<CallResults[N]> };
+type Args = { [N in CallName]: z.output<(typeof calls)[N]["schema"]> };
+/** The main process's own calls: every call not forwarded to a query has exactly one here. */
+type OwnImplementations = { [N in OwnCall]: (arg: Args[N]) => Promise<CallResults[N]> };
+
+/** Whether a forwarded call's parsed argument is what its query takes (a query without an argument ignores the empty object). */
+type ArgFits<N extends ForwardedCall> = QueryArg<ForwardedQuery<N>> extends undefined ? true : Args[N] extends QueryArg<ForwardedQuery<N>> ? true : false;
+type Assert<T extends true> = T;
+/** Compile-time check: a call declared with a query whose argument does not fit it fails to compile here. */
+export type EveryForwardedArgFits = Assert<{ [N in ForwardedCall]: ArgFits<N> }[ForwardedCall]>;
 
 export class Handlers {
   private session: ExplorerSession | null = null;
@@ -106,7 +114,7 @@ export class Handlers {
     return this.session;
   }
 
-  private readonly calls: Implementations = {
+  private readonly own: OwnImplementations = {
     "store.open": (a) => this.open(a.dir, a.mode, a.agentId, a.confirmAgentOnSingleWriter === true),
     "store.summary": async () => ({ session: this.current().info, summary: await this.current().inspector.summary() }),
     "store.close": async () => {
@@ -116,27 +124,15 @@ export class Handlers {
     "store.recent": () => this.options.appData.recent(),
     "store.pickDirectory": async () => ({ dir: this.options.pickDirectory ? await this.options.pickDirectory() : null }),
     "store.pending": async () => (this.session ? null : this.pending),
-    "records.page": (a) => this.current().inspector.records(a),
     "records.get": async (a) => {
       const inspector = this.current().inspector;
       return { id: a.id, value: await inspector.record(a), history: await inspector.recordHistory(a) };
     },
-    "records.columns": (a) => this.current().inspector.columns(a),
-    "ops.page": (a) => this.current().inspector.ops(a),
     "ops.get": async (a) => {
       const op = await this.current().inspector.op(a);
       if (!op) throw new OpslogError("not-found", `There is no op at position ${a.pos}.`);
       return op;
     },
-    "agents.list": () => this.current().inspector.lanes(),
-    "agents.ops": (a) => this.current().inspector.laneOps(a),
-    "conflicts.page": (a) => this.current().inspector.conflicts(a),
-    "lostWrites.page": (a) => this.current().inspector.lostWrites(a),
-    "archive.list": () => this.current().inspector.archiveSegments(),
-    "archive.page": (a) => this.current().inspector.archivePage(a),
-    "timeline.info": () => this.current().inspector.timelineInfo(),
-    "timeline.diff": (a) => this.current().inspector.diff(a),
-    "timeline.events": (a) => this.current().inspector.timelineEvents(a),
     "timeline.posAtTime": async (a) => ({ pos: await this.current().inspector.posAtTime(a) }),
     "actions.undoPreview": () => this.current().undoPreview(),
     "actions.undo": () => this.current().undo(),
@@ -149,11 +145,18 @@ export class Handlers {
     "actions.refresh": () => this.current().refresh(),
   };
 
+  /** A call declared with a query: the inspector answers it, argument as parsed. */
+  private forward(query: ForwardedQuery<ForwardedCall>, arg: unknown, options?: QueryOptions): Promise<unknown> {
+    const inspector = this.current().inspector;
+    return (inspector[query] as (arg: unknown, options?: QueryOptions) => Promise<unknown>)(arg, options);
+  }
+
   /** Validate, run, and wrap: never throws, never leaks a stack trace. */
   async dispatch(name: string, arg: unknown): Promise<Envelope<unknown>> {
-    if (!Object.hasOwn(schemas, name)) return failure("unknown-call", `There is no call named "${name}".`);
+    if (!Object.hasOwn(calls, name)) return failure("unknown-call", `There is no call named "${name}".`);
     if (this.options.lockedReadOnly && WRITE_CALLS.has(name)) return failure("read-only", LOCKED_READ_ONLY);
-    const parsed = schemas[name as CallName].safeParse(arg ?? {});
+    const declared = calls[name as CallName];
+    const parsed = declared.schema.safeParse(arg ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue.path.length ? `"${issue.path.join(".")}"` : "the argument";
@@ -161,8 +164,8 @@ export class Handlers {
       return failure(code, `${name}: ${where} ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}.`);
     }
     try {
-      const run = this.calls[name as CallName] as (a: unknown) => Promise<unknown>;
-      return { ok: true, value: await run(parsed.data) };
+      const value = "query" in declared ? await this.forward(declared.query, parsed.data) : await (this.own[name as OwnCall] as (a: unknown) => Promise<unknown>)(parsed.data);
+      return { ok: true, value };
     } catch (err) {
       return { ok: false, error: toContractError(err) };
     }

@@ -1,8 +1,13 @@
-// The contract's runtime schemas: one per call, checked at the boundary by
-// both transports (Electron IPC and HTTP). Loaded by the server side only:
-// the renderer imports contract.ts (types) and call-error.ts, never this
-// file, so zod stays out of its bundle (a test reads the bundle to check).
+// The contract's calls, each declared once: its argument's runtime schema
+// (checked at the boundary by both transports, Electron IPC and HTTP), the
+// inspector query it forwards to (query: handlers.ts forwards it, and its
+// result type is the query's), and whether it writes (refused under
+// --read-only). A call without a query is the session's own, implemented in
+// handlers.ts. Loaded by the server side only: the renderer imports
+// contract.ts (types) and call-error.ts, never this file, so zod stays out of
+// its bundle (a test reads the bundle to check).
 import { z } from "zod";
+import type { QueryName } from "../engine/src/inspect/index.js";
 import { FILTER_LIMITS, RECORD_LIMITS, jsonBeyondLimits } from "../engine/src/limits.js";
 import type { JsonLimits } from "../engine/src/limits.js";
 
@@ -29,72 +34,79 @@ const opFilters = {
   filter: query.optional(),
 };
 
-export const schemas = {
-  "store.open": z.strictObject({
+/** A call the main process answers itself (opening, the session's actions, calls that combine queries). */
+const own = <S extends z.ZodType>(schema: S) => ({ schema, writes: false as const });
+/** A call that writes to the store. */
+const write = <S extends z.ZodType>(schema: S) => ({ schema, writes: true as const });
+/** A call forwarded as it is to an inspector query (handlers.ts checks that the schema's output is the query's argument). */
+const forward = <Q extends QueryName, S extends z.ZodType>(name: Q, schema: S) => ({ query: name, schema, writes: false as const });
+
+export const calls = {
+  "store.open": own(z.strictObject({
     dir: z.string().min(1).max(4096),
     mode: z.enum(["read-only", "writer", "agent"]).optional(),
     agentId: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' and '-' only").optional(),
     /** Agent mode on a single-writer store: the user has read why it is dangerous and goes on */
     confirmAgentOnSingleWriter: z.boolean().optional(),
-  }),
-  "store.summary": z.strictObject({}),
-  "store.close": z.strictObject({}),
-  "store.recent": z.strictObject({}),
+  })),
+  "store.summary": own(z.strictObject({})),
+  "store.close": own(z.strictObject({})),
+  "store.recent": own(z.strictObject({})),
   /** A native folder dialog (Electron); { dir: null } in browser mode */
-  "store.pickDirectory": z.strictObject({}),
+  "store.pickDirectory": own(z.strictObject({})),
   /** The open the command line asked for and the user has yet to confirm (agent mode on a single-writer store), or null */
-  "store.pending": z.strictObject({}),
+  "store.pending": own(z.strictObject({})),
 
-  "records.page": z.strictObject({
+  "records.page": forward("records", z.strictObject({
     offset,
     limit,
     at: position.optional(),
     filter: query.optional(),
     sort: z.strictObject({ field: z.string().min(1).max(500), dir: z.union([z.literal(1), z.literal(-1)]) }).optional(),
     idContains: z.string().max(4096).optional(),
-  }),
-  "records.get": z.strictObject({ id: recordId, at: position.optional() }),
-  "records.columns": z.strictObject({ at: position.optional() }),
+  })),
+  "records.get": own(z.strictObject({ id: recordId, at: position.optional() })),
+  "records.columns": forward("columns", z.strictObject({ at: position.optional() })),
 
-  "ops.page": z.strictObject({ offset, limit, ...opFilters }),
-  "ops.get": z.strictObject({ pos: position }),
+  "ops.page": forward("ops", z.strictObject({ offset, limit, ...opFilters })),
+  "ops.get": own(z.strictObject({ pos: position })),
 
-  "agents.list": z.strictObject({}),
-  "agents.ops": z.strictObject({ path: z.string().min(1).max(4096), offset, limit }),
-  "conflicts.page": z.strictObject({ offset, limit, pos: position.optional() }),
-  "lostWrites.page": z.strictObject({ offset, limit }),
+  "agents.list": forward("lanes", z.strictObject({})),
+  "agents.ops": forward("laneOps", z.strictObject({ path: z.string().min(1).max(4096), offset, limit })),
+  "conflicts.page": forward("conflicts", z.strictObject({ offset, limit, pos: position.optional() })),
+  "lostWrites.page": forward("lostWrites", z.strictObject({ offset, limit })),
 
-  "archive.list": z.strictObject({}),
-  "archive.page": z.strictObject({
+  "archive.list": forward("archiveSegments", z.strictObject({})),
+  "archive.page": forward("archivePage", z.strictObject({
     path: z.string().min(1).max(4096),
     offset,
     limit,
     filter: query.optional(),
     idContains: z.string().max(4096).optional(),
-  }),
+  })),
 
-  "timeline.info": z.strictObject({}),
-  "timeline.diff": z.strictObject({ a: position, b: position, offset, limit }),
+  "timeline.info": forward("timelineInfo", z.strictObject({})),
+  "timeline.diff": forward("diff", z.strictObject({ a: position, b: position, offset, limit })),
   /** Archives and compactions; with the Operations view's filters, each placed among the ops they keep */
-  "timeline.events": z.strictObject(opFilters),
-  "timeline.posAtTime": z.strictObject({ ts: isoTime }),
+  "timeline.events": forward("timelineEvents", z.strictObject(opFilters)),
+  "timeline.posAtTime": own(z.strictObject({ ts: isoTime })),
 
-  "actions.undoPreview": z.strictObject({}),
-  "actions.undo": z.strictObject({}),
-  "actions.compact": z.strictObject({}),
-  "actions.archive": z.strictObject({ filter: query, segment: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/).optional() }),
-  "actions.set": z.strictObject({ id: recordId, value: boundedJson(RECORD_LIMITS, "bad-argument") }),
-  "actions.delete": z.strictObject({ id: recordId }),
-  "actions.revertPreview": z.strictObject({ pos: position }),
+  "actions.undoPreview": own(z.strictObject({})),
+  "actions.undo": write(z.strictObject({})),
+  "actions.compact": write(z.strictObject({})),
+  "actions.archive": write(z.strictObject({ filter: query, segment: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/).optional() })),
+  "actions.set": write(z.strictObject({ id: recordId, value: boundedJson(RECORD_LIMITS, "bad-argument") })),
+  "actions.delete": write(z.strictObject({ id: recordId })),
+  "actions.revertPreview": own(z.strictObject({ pos: position })),
   /** mode "own-change": undo only this op's field changes on the current value; "full": the record as before the op, overwriting later changes */
-  "actions.revert": z.strictObject({
+  "actions.revert": write(z.strictObject({
     pos: position,
     mode: z.enum(["own-change", "full"]),
     /** What the preview showed (the op's file:line, the later ops' count): the revert refuses if either changed since */
     seen: z.strictObject({ file: z.string().min(1).max(4096), line: z.number().int().min(1), laterOps: z.number().int().min(0) }).optional(),
-  }),
-  "actions.refresh": z.strictObject({}),
+  })),
+  "actions.refresh": own(z.strictObject({})),
 } as const;
 
 /** Every call's name, from the one declaration above */
-export const callNames = Object.keys(schemas) as (keyof typeof schemas)[];
+export const callNames = Object.keys(calls) as (keyof typeof calls)[];
