@@ -8,7 +8,7 @@ import { OpslogError } from "../engine/src/errors.js";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
 import type { z } from "zod";
 import { callNames, calls } from "./schemas.js";
-import type { CallName, CallResults, ContractError, ContractErrorCode, Envelope, ForwardedCall, ForwardedQuery, OpenResult, OwnCall, PendingOpen, SessionMode, StoreChangedEvent } from "./contract.js";
+import type { CallName, CallOptions, CallResults, ContractError, ContractErrorCode, Envelope, ForwardedCall, ForwardedQuery, OpenResult, OwnCall, PendingOpen, SessionMode, StoreChangedEvent } from "./contract.js";
 import { ExplorerSession, LOCKED_READ_ONLY } from "./session.js";
 import type { AppData } from "./appdata.js";
 import type { QueryArg, QueryOptions, ThreadOptions } from "../engine/src/inspect/index.js";
@@ -42,6 +42,8 @@ export class Handlers {
   private listeners = new Set<(event: StoreChangedEvent) => void>();
   private detach: (() => void) | null = null;
   private pending: PendingOpen | null = null;
+  /** The call running under each supersede key: a newer call with the key aborts it */
+  private superseding = new Map<string, AbortController>();
 
   constructor(private options: HandlerOptions) {}
 
@@ -145,14 +147,22 @@ export class Handlers {
     "actions.refresh": () => this.current().refresh(),
   };
 
+  /** Stop the call running under `key`, if any, and register the one starting. */
+  private supersede(key: string): AbortController {
+    this.superseding.get(key)?.abort();
+    const controller = new AbortController();
+    this.superseding.set(key, controller);
+    return controller;
+  }
+
   /** A call declared with a query: the inspector answers it, argument as parsed. */
   private forward(query: ForwardedQuery<ForwardedCall>, arg: unknown, options?: QueryOptions): Promise<unknown> {
     const inspector = this.current().inspector;
     return (inspector[query] as (arg: unknown, options?: QueryOptions) => Promise<unknown>)(arg, options);
   }
 
-  /** Validate, run, and wrap: never throws, never leaks a stack trace. */
-  async dispatch(name: string, arg: unknown): Promise<Envelope<unknown>> {
+  /** Validate, run, and wrap: never throws, never leaks a stack trace. A call with a supersede key stops the older call with that key. */
+  async dispatch(name: string, arg: unknown, options: CallOptions = {}): Promise<Envelope<unknown>> {
     if (!Object.hasOwn(calls, name)) return failure("unknown-call", `There is no call named "${name}".`);
     if (this.options.lockedReadOnly && WRITE_CALLS.has(name)) return failure("read-only", LOCKED_READ_ONLY);
     const declared = calls[name as CallName];
@@ -163,13 +173,24 @@ export class Handlers {
       const code = issue.code === "custom" && issue.params?.code === "bad-filter" ? "bad-filter" : "bad-argument"; // a filter beyond its limits
       return failure(code, `${name}: ${where} ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}.`);
     }
+    const key = supersedeKey(options);
+    const controller = key === null ? null : this.supersede(key);
     try {
-      const value = "query" in declared ? await this.forward(declared.query, parsed.data) : await (this.own[name as OwnCall] as (a: unknown) => Promise<unknown>)(parsed.data);
+      const signal = controller?.signal;
+      const value = "query" in declared ? await this.forward(declared.query, parsed.data, { signal }) : await (this.own[name as OwnCall] as (a: unknown) => Promise<unknown>)(parsed.data);
       return { ok: true, value };
     } catch (err) {
       return { ok: false, error: toContractError(err) };
+    } finally {
+      if (key !== null && this.superseding.get(key) === controller) this.superseding.delete(key);
     }
   }
+}
+
+/** A supersede key as the transports pass it: a short string, or none (anything else from a client is ignored). */
+function supersedeKey(options: unknown): string | null {
+  const key = (options as CallOptions | null)?.supersede;
+  return typeof key === "string" && key.length > 0 && key.length <= 200 ? key : null;
 }
 
 /** The engine's codes cross as they are, but "not-open", which the UI calls "no-store" (checked by the compiler, no cast). */

@@ -5,7 +5,7 @@
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from "electron";
 import { callNames } from "./schemas.js";
-import type { Envelope } from "./contract.js";
+import type { CallOptions, Envelope } from "./contract.js";
 import type { Handlers } from "./handlers.js";
 
 export const CALL_CHANNEL_PREFIX = "opslog:call:";
@@ -22,10 +22,10 @@ export function isTrustedSender(event: Pick<IpcMainInvokeEvent, "senderFrame" | 
 
 export function registerIpc(ipcMain: IpcMain, handlersFor: HandlersFor, appUrl: string): void {
   for (const name of callNames) {
-    ipcMain.handle(CALL_CHANNEL_PREFIX + name, async (event, arg: unknown): Promise<Envelope<unknown>> => {
+    ipcMain.handle(CALL_CHANNEL_PREFIX + name, async (event, arg: unknown, options: unknown): Promise<Envelope<unknown>> => {
       const handlers = handlersFor(event.sender);
       if (!handlers || !isTrustedSender(event, appUrl)) return { ok: false, error: { code: "unauthorized", message: "Refused: this call did not come from the explorer's own window." } };
-      return handlers.dispatch(name, arg);
+      return handlers.dispatch(name, arg, options as CallOptions); // its supersede key is checked there
     });
   }
 }

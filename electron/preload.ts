@@ -8,7 +8,7 @@ const CALL_CHANNEL_PREFIX = "opslog:call:";
 const EVENT_CHANNEL = "opslog:event";
 
 contextBridge.exposeInMainWorld("opslogBridge", {
-  invoke: (name: string, arg: unknown) => ipcRenderer.invoke(CALL_CHANNEL_PREFIX + String(name), arg),
+  invoke: (name: string, arg: unknown, options?: { supersede?: string }) => ipcRenderer.invoke(CALL_CHANNEL_PREFIX + String(name), arg, { supersede: typeof options?.supersede === "string" ? options.supersede : undefined }),
   on: (event: string, listener: (payload: unknown) => void) => {
     const wrapped = (_e: unknown, name: string, payload: unknown) => {
       if (name === event) listener(payload);

@@ -86,7 +86,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       }
       if (url.pathname === "/api/events" && req.method === "GET") return streamEvents(req, res, handlers);
       const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname);
-      if (call && req.method === "POST") return sendJson(res, 200, await handlers.dispatch(call[1], await readJson(req)));
+      // A newer call with the same x-opslog-supersede key stops this one (it answers "cancelled").
+      const supersede = req.headers["x-opslog-supersede"];
+      if (call && req.method === "POST") return sendJson(res, 200, await handlers.dispatch(call[1], await readJson(req), { supersede: typeof supersede === "string" ? supersede : undefined }));
       return sendJson(res, 404, { ok: false, error: { code: "unknown-call", message: `No API route ${req.method} ${url.pathname}.` } });
     }
     if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { ok: false, error: { code: "bad-argument", message: "Only GET for pages." } });

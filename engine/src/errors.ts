@@ -19,6 +19,7 @@ export type OpslogErrorCode =
   | "nothing-to-undo"
   | "changed-on-disk"
   | "timeout"
+  | "cancelled"
   | "io";
 
 export class OpslogError extends Error {

@@ -15,7 +15,7 @@ export interface QueryOptions {
 
 /** A query as called: its one argument (optional when the query has none or a default) and the options. */
 type Call<F> = F extends (ctx: QueryContext, ...rest: infer P) => infer R
-  ? P extends [infer A]
+  ? P extends [infer A, ...unknown[]]
     ? (arg: A, options?: QueryOptions) => R
     : (arg?: P[0], options?: QueryOptions) => R
   : never;

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { readArchiveSegmentFile } from "../archive.js";
 import { OpslogError } from "../errors.js";
 import type { QueryContext } from "./context.js";
-import { page } from "./context.js";
+import { filterInChunks, page } from "./context.js";
 import { compileFilter } from "./query.js";
 import { compareIds } from "./versions.js";
 import type { ArchivePageRequest, ArchiveSegmentInfo, Doc, Page, RecordRow } from "./types.js";
@@ -52,12 +52,12 @@ async function archiveSegments(ctx: QueryContext): Promise<ArchiveSegmentInfo[]>
   return (await archiveEntries(ctx)).map((a) => a.info);
 }
 
-async function archivePage(ctx: QueryContext, req: ArchivePageRequest): Promise<Page<RecordRow>> {
+async function archivePage(ctx: QueryContext, req: ArchivePageRequest, signal?: AbortSignal): Promise<Page<RecordRow>> {
   const { path } = req;
   if (!ctx.h.scan.archives.some((a) => a.path === path)) throw new OpslogError("not-found", `No archive segment ${path} in this store.`);
   let rows = (await loadArchive(ctx, path, ctx.h.scan.manifest.archiveSegments.includes(path))).records;
   const predicate = compileFilter(req.filter);
-  if (predicate) rows = rows.filter((r) => predicate(r.data));
+  if (predicate) rows = await filterInChunks(rows, (r) => predicate(r.data), signal);
   if (req.idContains) rows = rows.filter((r) => r.id.includes(req.idContains!));
   return page(rows, req);
 }

@@ -13,6 +13,8 @@ import type { Doc, Page, PageRequest, RecordRow, TimelineOp } from "./types.js";
 /** Named caches of derived answers, each valid for one key (the request and the index's size it was computed for). */
 export class QueryCaches {
   private readonly slots = new Map<string, { key: string; value: unknown }>();
+  /** Counts clears: a value computed across one (a query that yielded while the index changed) is not kept */
+  private generation = 0;
 
   /** The value cached under `name` for `key`, or undefined. */
   get<T>(name: string, key: string): T | undefined {
@@ -37,13 +39,52 @@ export class QueryCaches {
     return this.set(name, key, compute());
   }
 
+  /** The cached value, or compute it (a query that yields between chunks) and keep it unless the caches were cleared meanwhile. */
+  async cachedAsync<T>(name: string, key: string, compute: () => Promise<T>): Promise<T> {
+    const slot = this.slots.get(name);
+    if (slot?.key === key) return slot.value as T;
+    const generation = this.generation;
+    const value = await compute();
+    if (generation === this.generation) this.set(name, key, value);
+    return value;
+  }
+
   clear(): void {
     this.slots.clear();
+    this.generation++;
   }
 }
 
-/** Rows checked between two looks at whether the call was cancelled (and a turn given to other messages). */
+/** Rows a long query handles between two looks at whether its call was cancelled. */
 export const CHECK_EVERY = 4096;
+
+/** A call's cancellation, said the same way wherever it is noticed. */
+export function cancelled(): OpslogError {
+  return new OpslogError("cancelled", "This request was superseded by a newer one, so it was stopped.");
+}
+
+/**
+ * Between two chunks of a long query: give other messages a turn (a cancel
+ * may be waiting behind this query), then stop if the call was cancelled.
+ * Without a signal nothing can cancel the call, and nothing is awaited.
+ */
+export async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  if (signal.aborted) throw cancelled();
+}
+
+/** The items `keep` accepts, a chunk at a time, stopping if the call is cancelled. */
+export async function filterInChunks<T>(items: T[], keep: (item: T) => boolean, signal: AbortSignal | undefined): Promise<T[]> {
+  if (!signal) return items.filter(keep);
+  const out: T[] = [];
+  for (let i = 0; i < items.length; i += CHECK_EVERY) {
+    if (i > 0) await checkpoint(signal);
+    const end = Math.min(items.length, i + CHECK_EVERY);
+    for (let j = i; j < end; j++) if (keep(items[j])) out.push(items[j]);
+  }
+  return out;
+}
 
 export class QueryContext {
   readonly caches = new QueryCaches();

@@ -5,6 +5,7 @@
  * from the WALs only where both sides hold one.
  */
 import type { QueryContext } from "./context.js";
+import { CHECK_EVERY, checkpoint } from "./context.js";
 import { eventsOf, labelArchived } from "./events.js";
 import { jsonEqual } from "./json.js";
 import { compareIds } from "./versions.js";
@@ -20,20 +21,16 @@ interface DiffRef {
   segment?: string;
 }
 
-/** Pairs of values compared per batch read. */
-const COMPARE_BATCH = 4096;
 
-async function diff(ctx: QueryContext, req: DiffRequest): Promise<DiffPage> {
+async function diff(ctx: QueryContext, req: DiffRequest, signal?: AbortSignal): Promise<DiffPage> {
   const { a, b } = req;
   ctx.checkAt(a);
   ctx.checkAt(b);
   const key = `${a}/${b}/${ctx.total}`;
-  let kept = ctx.caches.get<{ refs: DiffRef[]; counts: DiffPage["counts"] }>("diff", key);
-  if (!kept) {
-    const refs = diffRefs(ctx, a, b);
-    kept = ctx.caches.set("diff", key, { refs, counts: labelArchived(await eventsOf(ctx.dir, ctx.h), ctx.h, refs, b) });
-  }
-  const { refs, counts } = kept;
+  const { refs, counts } = await ctx.caches.cachedAsync("diff", key, async () => {
+    const refs = await diffRefs(ctx, a, b, signal);
+    return { refs, counts: labelArchived(await eventsOf(ctx.dir, ctx.h), ctx.h, refs, b) };
+  });
   const slice = refs.slice(req.offset, req.offset + req.limit);
   const values = ctx.values(slice.flatMap((r) => [r.before, r.after]));
   const rows = slice.map((r, i): DiffRow => ({ id: ctx.h.versions.ids[r.rec], kind: r.kind, before: values[2 * i], after: values[2 * i + 1], ...(r.segment ? { segment: r.segment } : {}) }));
@@ -41,11 +38,14 @@ async function diff(ctx: QueryContext, req: DiffRequest): Promise<DiffPage> {
 }
 
 /** Which records differ between states a and b, and how; values are read only where both hold one. */
-function diffRefs(ctx: QueryContext, a: number, b: number): DiffRef[] {
+async function diffRefs(ctx: QueryContext, a: number, b: number, signal: AbortSignal | undefined): Promise<DiffRef[]> {
   const { versions, timeline, table } = ctx.h;
   const [lo, hi] = a <= b ? [a, b] : [b, a];
   const touched = new Set<number>();
-  for (let p = lo; p < hi; p++) touched.add(table.rec(timeline.get(p)));
+  for (let p = lo; p < hi; p++) {
+    if (signal && p > lo && (p - lo) % CHECK_EVERY === 0) await checkpoint(signal);
+    touched.add(table.rec(timeline.get(p)));
+  }
   for (const jump of ctx.h.jumps) if (jump.k > lo && jump.k <= hi) for (const id of jump.ids) touched.add(versions.intern(id));
   const refs: DiffRef[] = [];
   const both: DiffRef[] = [];
@@ -62,8 +62,9 @@ function diffRefs(ctx: QueryContext, a: number, b: number): DiffRef[] {
   }
   // Two versions can hold equal values (a set that changed nothing): those are not changes.
   const unchanged = new Set<DiffRef>();
-  for (let i = 0; i < both.length; i += COMPARE_BATCH) {
-    const batch = both.slice(i, i + COMPARE_BATCH);
+  for (let i = 0; i < both.length; i += CHECK_EVERY) {
+    if (i > 0) await checkpoint(signal);
+    const batch = both.slice(i, i + CHECK_EVERY);
     const values = ctx.values(batch.flatMap((r) => [r.before, r.after]));
     batch.forEach((r, j) => {
       if (jsonEqual(values[2 * j], values[2 * j + 1])) unchanged.add(r);

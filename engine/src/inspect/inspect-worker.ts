@@ -2,10 +2,11 @@
  * The inspector's own thread: it opens one store's inspector and answers its
  * calls, so that building the index of a large store, filtering it or
  * rebuilding after a compaction never holds up the thread that serves the
- * UI. The other side is InspectorThread (thread.ts). Reads only.
+ * UI. The other side is InspectorThread (thread.ts). A cancelled call is
+ * dropped if it has not started, or stopped at its next chunk. Reads only.
  */
 import { parentPort } from "node:worker_threads";
-import type { InspectorApi } from "./api.js";
+import type { InspectorApi, QueryOptions } from "./api.js";
 import { openInspector } from "./inspector.js";
 import { INSPECTOR_METHODS, errorToWire } from "./thread.js";
 import type { ThreadReply, ThreadRequest } from "./thread.js";
@@ -13,12 +14,18 @@ import type { ThreadReply, ThreadRequest } from "./thread.js";
 const port = parentPort!;
 let inspector: InspectorApi | null = null;
 let spinOn: string | undefined;
+/** The calls running now, by id, each with what stops it */
+const running = new Map<number, AbortController>();
 
 function reply(message: ThreadReply): void {
   port.postMessage(message);
 }
 
 port.on("message", (req: ThreadRequest) => {
+  if (req.kind === "cancel") {
+    running.get(req.id)?.abort();
+    return;
+  }
   void (async () => {
     try {
       if (req.kind === "open") {
@@ -30,8 +37,16 @@ port.on("message", (req: ThreadRequest) => {
       if (!inspector) throw new Error("the inspector thread has no store open");
       if (!INSPECTOR_METHODS.has(req.method)) throw new Error(`not an inspector method: ${req.method}`);
       if (req.method === spinOn) for (;;); // tests: a call that never ends, until the thread is terminated
-      const method = inspector[req.method] as (arg: unknown) => Promise<unknown>;
-      reply({ id: req.id, value: await method(req.arg) });
+      const method = inspector[req.method] as (arg: unknown, options: QueryOptions) => Promise<unknown>;
+      const controller = new AbortController();
+      running.set(req.id, controller);
+      try {
+        // One turn first: a cancel already sent behind this call drops it before it starts.
+        await new Promise((resolve) => setImmediate(resolve));
+        reply({ id: req.id, value: await method(req.arg, { signal: controller.signal }) });
+      } finally {
+        running.delete(req.id);
+      }
     } catch (err) {
       reply({ id: req.id, error: errorToWire(err) });
     }

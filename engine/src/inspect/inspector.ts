@@ -10,7 +10,7 @@ import { stat } from "node:fs/promises";
 import { OpslogError } from "../errors.js";
 import type { InspectorApi, QueryOptions } from "./api.js";
 import { buildHistory } from "./build.js";
-import { QueryContext } from "./context.js";
+import { QueryContext, cancelled } from "./context.js";
 import type { ParallelMode } from "./history.js";
 import { LiveTail } from "./live.js";
 import { queries, queryNames } from "./queries.js";
@@ -44,8 +44,10 @@ class Inspector {
     private live: LiveTail,
   ) {}
 
-  query(name: QueryName, arg: unknown, _options?: QueryOptions): Promise<unknown> {
-    return (queries[name] as (ctx: QueryContext, arg: unknown) => Promise<unknown>)(this.ctx, arg);
+  /** Run a query; a signal already aborted stops it before it starts, one aborted later at its next chunk. */
+  async query(name: QueryName, arg: unknown, options?: QueryOptions): Promise<unknown> {
+    if (options?.signal?.aborted) throw cancelled();
+    return (queries[name] as (ctx: QueryContext, arg: unknown, signal?: AbortSignal) => Promise<unknown>)(this.ctx, arg, options?.signal);
   }
 
   /** Catch up with the disk (see live.ts): tail the live WALs, or build again; either way, every cache of what changed goes. */

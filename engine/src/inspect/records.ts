@@ -5,7 +5,7 @@
  * time, or whole (and kept) when a filter or a sort needs every record.
  */
 import type { QueryContext } from "./context.js";
-import { page } from "./context.js";
+import { filterInChunks, page } from "./context.js";
 import { archiveEntry, eventsOf } from "./events.js";
 import { compareValues, compileFilter, valueAtPath } from "./query.js";
 import { compareIds } from "./versions.js";
@@ -82,16 +82,16 @@ function rowsAt(ctx: QueryContext, at: number, idContains: string | undefined): 
   return rows;
 }
 
-async function records(ctx: QueryContext, req: RecordsRequest): Promise<Page<RecordRow>> {
+async function records(ctx: QueryContext, req: RecordsRequest, signal?: AbortSignal): Promise<Page<RecordRow>> {
   const at = ctx.checkAt(req.at);
   if (!req.filter && !req.sort && !req.idContains) {
     return { rows: alivePage(ctx, at, req.offset, req.limit), total: ctx.h.alive.get(at), offset: req.offset, limit: req.limit };
   }
   const predicate = compileFilter(req.filter); // first: it refuses a filter too deep for JSON.stringify
   const key = JSON.stringify([at, ctx.total, req.filter ?? null, req.sort ?? null, req.idContains ?? ""]);
-  const rows = ctx.caches.cached("records", key, () => {
+  const rows = await ctx.caches.cachedAsync("records", key, async () => {
     let rows = rowsAt(ctx, at, req.idContains);
-    if (predicate) rows = rows.filter((r) => predicate(r.data));
+    if (predicate) rows = await filterInChunks(rows, (r) => predicate(r.data), signal);
     if (req.sort) rows = sortRows(rows, req.sort.field, req.sort.dir);
     return rows;
   });

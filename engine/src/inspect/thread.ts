@@ -6,7 +6,8 @@
  * included. Every call has a deadline: past it the call answers "timeout",
  * the thread is terminated and the store reopened in a new one. If the thread
  * cannot start, the caller opens the inspector in its own thread instead
- * (EngineWorkerFailed).
+ * (EngineWorkerFailed). A call whose signal aborts (superseded by a newer
+ * one) fails at once with "cancelled", and the thread is told to stop it.
  */
 import type { Worker } from "node:worker_threads";
 import { OpslogError } from "../errors.js";
@@ -16,6 +17,7 @@ import type { InspectOptions } from "./inspector.js";
 import { queryNames } from "./queries.js";
 import type { QueryName } from "./queries.js";
 import type { RefreshResult } from "./types.js";
+import { cancelled } from "./context.js";
 import { EngineWorkerFailed, startEngineWorker } from "./workers.js";
 
 type Method = Exclude<keyof InspectorApi, "dir">;
@@ -33,7 +35,9 @@ export interface ThreadOptions {
 /** A call taking longer than this is cancelled (a filter too costly for the store, a bug that loops). */
 export const DEFAULT_DEADLINE_MS = 30_000;
 
-type Outgoing = { kind: "open"; dir: string; options: InspectOptions; spinOn?: Method } | { kind: "call"; method: Method; arg: unknown };
+type Outgoing = { kind: "open"; dir: string; options: InspectOptions; spinOn?: Method } | { kind: "call"; method: Method; arg: unknown }
+  /** Stop call `id` (its own id): dropped if it has not started, stopped at its next chunk if it has */
+  | { kind: "cancel" };
 export type ThreadRequest = Outgoing & { id: number };
 
 interface WireError {
@@ -77,6 +81,10 @@ interface Call {
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
   deadline: NodeJS.Timeout | null;
+  /** Posted to the thread now running (a restart posts it again) */
+  posted: boolean;
+  /** Stop listening to its signal */
+  unlisten: (() => void) | null;
 }
 
 class InspectorThread {
@@ -130,11 +138,17 @@ class InspectorThread {
   }
 
   /** `now`: post even while restarting (the restart's own open). */
-  send(req: Outgoing, now = false): Promise<unknown> {
+  send(req: Outgoing, now = false, signal?: AbortSignal): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
+    if (signal?.aborted) return Promise.reject(cancelled());
     return new Promise((resolve, reject) => {
-      const call: Call = { message: { ...req, id: this.nextId++ }, resolve, reject, deadline: null };
+      const call: Call = { message: { ...req, id: this.nextId++ }, resolve, reject, deadline: null, posted: false, unlisten: null };
       this.calls.set(call.message.id, call);
+      if (signal) {
+        const abort = () => this.cancel(call);
+        signal.addEventListener("abort", abort, { once: true });
+        call.unlisten = () => signal.removeEventListener("abort", abort);
+      }
       try {
         if (now || !this.restarting) this.post(call);
       } catch (err) {
@@ -147,22 +161,37 @@ class InspectorThread {
 
   private post(call: Call): void {
     this.worker!.postMessage(call.message);
+    call.posted = true;
     const ms = this.thread.deadlineMs ?? DEFAULT_DEADLINE_MS;
     if (call.message.kind === "call" && ms > 0) call.deadline = setTimeout(() => this.timedOut(call, ms), ms).unref();
+  }
+
+  /** Forget a call that is answered, timed out or cancelled. */
+  private forget(call: Call): void {
+    this.calls.delete(call.message.id);
+    if (call.deadline) clearTimeout(call.deadline);
+    call.unlisten?.();
+    this.updateRef();
+  }
+
+  /** A call superseded by a newer one: it fails now; the thread drops it, or stops it at its next chunk. */
+  private cancel(call: Call): void {
+    if (!this.calls.has(call.message.id)) return;
+    this.forget(call);
+    if (call.posted && this.worker && !this.restarting) this.worker.postMessage({ kind: "cancel", id: call.message.id } satisfies ThreadRequest);
+    call.reject(cancelled());
   }
 
   private settle(reply: ThreadReply): void {
     const call = this.calls.get(reply.id);
     if (!call) return;
-    this.calls.delete(reply.id);
-    if (call.deadline) clearTimeout(call.deadline);
-    this.updateRef();
+    this.forget(call);
     if (reply.error) call.reject(errorFromWire(reply.error));
     else call.resolve(reply.value);
   }
 
   private timedOut(call: Call, ms: number): void {
-    this.calls.delete(call.message.id);
+    this.forget(call);
     const method = call.message.kind === "call" ? call.message.method : call.message.kind;
     call.reject(new OpslogError("timeout", `The inspector took longer than ${duration(ms)} to answer (${method}), so that call was stopped and the store reopened. Try a narrower filter or a smaller page.`));
     this.restart();
@@ -180,6 +209,7 @@ class InspectorThread {
     for (const call of this.calls.values()) {
       if (call.deadline) clearTimeout(call.deadline);
       call.deadline = null;
+      call.posted = false;
     }
     this.restarting = (async () => {
       this.worker = startEngineWorker("inspect-worker");
@@ -208,8 +238,8 @@ class InspectorThread {
     this.calls.clear();
   }
 
-  call<T>(method: Method, arg?: unknown, _options?: QueryOptions): Promise<T> {
-    return this.send({ kind: "call", method, arg }) as Promise<T>;
+  call<T>(method: Method, arg?: unknown, options?: QueryOptions): Promise<T> {
+    return this.send({ kind: "call", method, arg }, false, options?.signal) as Promise<T>;
   }
 
   async terminate(): Promise<void> {

@@ -5,13 +5,12 @@
  * by offset; a filter reads the ops' data only if it looks at it.
  */
 import type { QueryContext } from "./context.js";
+import { CHECK_EVERY, checkpoint } from "./context.js";
 import { eventsOf, placeEvents } from "./events.js";
 import type { History } from "./history.js";
 import { compileFilter, mentionsFields } from "./query.js";
 import type { EventsRequest, OpRequest, OpsRequest, Page, PosAtTimeRequest, TimelineEvent, TimelineInfo, TimelineOp } from "./types.js";
 
-/** Timeline positions scanned per batch when a filter needs the ops' data. */
-const SCAN_BATCH = 4096;
 
 async function timelineInfo(ctx: QueryContext): Promise<TimelineInfo> {
   const { table, timeline } = ctx.h;
@@ -31,7 +30,7 @@ function keepsAll(req: EventsRequest, predicate: ((doc: unknown) => boolean) | n
   return req.agent === undefined && !req.id && !req.op && !req.from && !req.to && !predicate;
 }
 
-async function ops(ctx: QueryContext, req: OpsRequest): Promise<Page<TimelineOp>> {
+async function ops(ctx: QueryContext, req: OpsRequest, signal?: AbortSignal): Promise<Page<TimelineOp>> {
   const predicate = compileFilter(req.filter);
   if (keepsAll(req, predicate)) {
     const end = Math.min(ctx.total, req.offset + req.limit);
@@ -39,23 +38,23 @@ async function ops(ctx: QueryContext, req: OpsRequest): Promise<Page<TimelineOp>
     for (let p = req.offset; p < end; p++) positions.push(p);
     return { rows: ctx.timelineOps(positions), total: ctx.total, offset: req.offset, limit: req.limit };
   }
-  const positions = matching(ctx, req, predicate);
+  const positions = await matching(ctx, req, predicate, signal);
   return { rows: ctx.timelineOps(positions.slice(req.offset, req.offset + req.limit)), total: positions.length, offset: req.offset, limit: req.limit };
 }
 
 /** matchingPositions, kept for the last request (the one being scrolled). */
-function matching(ctx: QueryContext, req: EventsRequest, predicate: ((doc: unknown) => boolean) | null): number[] {
+function matching(ctx: QueryContext, req: EventsRequest, predicate: ((doc: unknown) => boolean) | null, signal: AbortSignal | undefined): Promise<number[]> {
   const key = JSON.stringify([ctx.total, req.agent, req.id ?? null, req.op ?? null, req.from ?? null, req.to ?? null, req.filter ?? null]);
-  return ctx.caches.cached("ops", key, () => matchingPositions(ctx, req, predicate));
+  return ctx.caches.cachedAsync("ops", key, () => matchingPositions(ctx, req, predicate, signal));
 }
 
-async function timelineEvents(ctx: QueryContext, req: EventsRequest = {}): Promise<TimelineEvent[]> {
+async function timelineEvents(ctx: QueryContext, req: EventsRequest = {}, signal?: AbortSignal): Promise<TimelineEvent[]> {
   const predicate = compileFilter(req.filter);
-  return placeEvents(await eventsOf(ctx.dir, ctx.h), req, keepsAll(req, predicate) ? null : matching(ctx, req, predicate));
+  return placeEvents(await eventsOf(ctx.dir, ctx.h), req, keepsAll(req, predicate) ? null : await matching(ctx, req, predicate, signal));
 }
 
-/** Timeline positions whose op passes the request's conditions; the data is read only if the filter looks at it. */
-function matchingPositions(ctx: QueryContext, req: EventsRequest, predicate: ((doc: unknown) => boolean) | null): number[] {
+/** Timeline positions whose op passes the request's conditions; the data is read only if the filter looks at it. Stops, between chunks, if the call is cancelled. */
+async function matchingPositions(ctx: QueryContext, req: EventsRequest, predicate: ((doc: unknown) => boolean) | null, signal: AbortSignal | undefined): Promise<number[]> {
   const { table, timeline, versions } = ctx.h;
   const agent = req.agent === undefined ? undefined : req.agent === null ? 0 : ctx.h.agents.names.indexOf(req.agent);
   const rec = req.id ? versions.recOf(req.id) : undefined;
@@ -64,6 +63,7 @@ function matchingPositions(ctx: QueryContext, req: EventsRequest, predicate: ((d
   const before = timeBound(req.to);
   const candidates: number[] = [];
   for (let p = 0; p < timeline.length; p++) {
+    if (signal && p > 0 && p % CHECK_EVERY === 0) await checkpoint(signal);
     const e = timeline.get(p);
     if (agent !== undefined && table.agent(e) !== agent) continue;
     if (rec !== undefined && table.rec(e) !== rec) continue;
@@ -76,15 +76,18 @@ function matchingPositions(ctx: QueryContext, req: EventsRequest, predicate: ((d
   const matched: number[] = [];
   if (!mentionsFields(req.filter!, ["data", "prev"])) {
     // Only the op's own fields are asked about: no need to read anything.
-    for (const p of candidates) {
+    for (let i = 0; i < candidates.length; i++) {
+      if (signal && i > 0 && i % CHECK_EVERY === 0) await checkpoint(signal);
+      const p = candidates[i];
       const e = timeline.get(p);
       const light = { pos: p, epoch: table.epoch(e), file: ctx.file(e), line: table.line(e), offset: table.offset(e), ts: table.ts(e), agent: ctx.agentOf(e), clock: table.clock(e), op: table.op(e), id: ctx.idOf(e), encoding: table.encoding(e) };
       if (predicate(light)) matched.push(p);
     }
     return matched;
   }
-  for (let b = 0; b < candidates.length; b += SCAN_BATCH) {
-    const batch = candidates.slice(b, b + SCAN_BATCH);
+  for (let b = 0; b < candidates.length; b += CHECK_EVERY) {
+    if (b > 0) await checkpoint(signal);
+    const batch = candidates.slice(b, b + CHECK_EVERY);
     ctx.timelineOps(batch).forEach((op, i) => {
       if (predicate(op)) matched.push(batch[i]);
     });

@@ -101,6 +101,22 @@ export interface MultiWriterFixture {
  * bob, not refreshed, keeps appending to his retired WAL (lost writes);
  * then carol refreshes and writes into the new generation.
  */
+/** Records of writeBigStore: every third one is "done" (the count a filter on it must find: ceil(n / 3)). */
+export type BigRecord = { n: number; status: "done" | "open" };
+
+/** A single-writer store of n records in one WAL, written by the published opslog in batches (one batch of 200k overflows its stack). */
+export async function writeBigStore(dir: string, n: number): Promise<string> {
+  const store = new Published<BigRecord>();
+  await store.open(dir, { checkpointOnClose: false, checkpointThreshold: 10_000_000 });
+  for (let from = 0; from < n; from += 20_000) {
+    await store.batch(() => {
+      for (let i = from; i < Math.min(n, from + 20_000); i++) store.set(`r${i}`, { n: i, status: i % 3 === 0 ? "done" : "open" });
+    });
+  }
+  await store.close();
+  return dir;
+}
+
 /** An agent of the published opslog on dir (no automatic compaction, none on close), a ms after the last. */
 export async function openPublishedAgent(dir: string, agentId: string): Promise<Published<Task>> {
   const store = new Published<Task>();

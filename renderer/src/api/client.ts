@@ -4,10 +4,10 @@
  * The rest of the UI cannot tell which.
  */
 import { CallError } from "../../../electron/call-error";
-import type { CallArg, CallName, CallResult, ContractClient, Envelope, EventName, Events } from "../../../electron/contract";
+import type { CallArg, CallName, CallOptions, CallResult, ContractClient, Envelope, EventName, Events } from "../../../electron/contract";
 
 interface Bridge {
-  invoke(name: string, arg: unknown): Promise<Envelope<unknown>>;
+  invoke(name: string, arg: unknown, options?: CallOptions): Promise<Envelope<unknown>>;
   on(event: string, listener: (payload: unknown) => void): () => void;
   pathForFile(file: File): string | null;
 }
@@ -25,7 +25,7 @@ function unwrap<T>(envelope: Envelope<unknown>): T {
 
 function bridgeClient(bridge: Bridge): ContractClient {
   return {
-    call: async (name, arg) => unwrap(await bridge.invoke(name, arg)),
+    call: async (name, arg, options) => unwrap(await bridge.invoke(name, arg, options)),
     on: (event, listener) => bridge.on(event, listener as (payload: unknown) => void),
   };
 }
@@ -43,10 +43,11 @@ function httpClient(): ContractClient {
     });
   }
   return {
-    async call<N extends CallName>(name: N, arg: CallArg<N>): Promise<CallResult<N>> {
+    async call<N extends CallName>(name: N, arg: CallArg<N>, options?: CallOptions): Promise<CallResult<N>> {
       let response: Response;
+      const headers: Record<string, string> = { "content-type": "application/json", "x-opslog-token": token, ...(options?.supersede ? { "x-opslog-supersede": options.supersede } : {}) };
       try {
-        response = await fetch(`/api/call/${name}`, { method: "POST", headers: { "content-type": "application/json", "x-opslog-token": token }, body: JSON.stringify(arg) });
+        response = await fetch(`/api/call/${name}`, { method: "POST", headers, body: JSON.stringify(arg) });
       } catch {
         throw new CallError({ code: "io", message: "The explorer's server does not answer. Is `npm run serve` still running?" });
       }
