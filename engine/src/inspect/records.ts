@@ -23,7 +23,7 @@ interface KeptState {
 /** Records alive at `at`, in id order; one position cached (the one being scrolled). */
 function aliveRecs(ctx: QueryContext, at: number): Int32Array {
   const { h } = ctx;
-  return ctx.caches.cached(`alive`, `${at}/${ctx.total}/${h.versions.size}`, () => {
+  return ctx.caches.cached("alive", `${at}/${ctx.total}/${h.versions.size}`, () => {
     const all = h.versions.sortedRecs();
     const alive = new Int32Array(h.alive.get(at));
     let n = 0;
