@@ -1,17 +1,21 @@
 // Finds import cycles among the TypeScript files under a folder (default
 // engine/src), type-only imports included (a cycle of types still ties two
-// files together): `node build/cycles.mjs [dir]`; exits 1 if there is one.
+// files together): `node build/cycles.mjs [dir…]`; exits 1 if there is one.
+// Part of `npm run lint`.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 
-const root = resolve(process.argv[2] ?? "engine/src");
-const files = readdirSync(root, { recursive: true }).filter((f) => f.endsWith(".ts")).map((f) => join(root, f));
+const roots = (process.argv.length > 2 ? process.argv.slice(2) : ["engine/src"]).map((d) => resolve(d));
+const files = roots.flatMap((root) => readdirSync(root, { recursive: true }).filter((f) => /\.tsx?$/.test(f) && !f.includes("node_modules")).map((f) => join(root, f)));
 const known = new Set(files);
+const target = (from, spec) => {
+  const base = resolve(dirname(from), spec.replace(/\.js$/, ""));
+  return [`${base}.ts`, `${base}.tsx`, join(base, "index.ts")].find((f) => known.has(f));
+};
 const edges = new Map(files.map((file) => {
   const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), true, false);
-  const targets = importedFiles.map((i) => i.fileName).filter((s) => s.startsWith(".")).map((s) => resolve(dirname(file), s.replace(/\.js$/, ".ts")));
-  return [file, targets.filter((t) => known.has(t))];
+  return [file, importedFiles.map((i) => i.fileName).filter((s) => s.startsWith(".")).map((s) => target(file, s)).filter(Boolean)];
 }));
 
 // Tarjan's strongly connected components: every component of more than one file is a cycle.
