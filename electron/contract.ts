@@ -204,8 +204,13 @@ export interface ContractError {
 
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ContractError };
 
+/** How a call is made: a newer call with the same `supersede` key stops this one (the user typed on, the cursor moved), which then fails with code "cancelled". */
+export interface CallOptions {
+  supersede?: string;
+}
+
 /** What the renderer talks to, in Electron (preload) and in browser mode (fetch + SSE) alike. */
 export interface ContractClient {
-  call<N extends CallName>(name: N, arg: CallArg<N>): Promise<CallResult<N>>;
+  call<N extends CallName>(name: N, arg: CallArg<N>, options?: CallOptions): Promise<CallResult<N>>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 }
