@@ -1,14 +1,7 @@
 /** No React nodes in a store: a confirmation holds what the dialog says as data, and ConfirmDialog renders it. */
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createElement } from "react";
-
-vi.mock("../src/api/client", () => ({
-  api: { call: vi.fn(), on: () => () => undefined },
-  errorText: (err: unknown) => ({ message: String(err) }),
-  pathOfDroppedFile: () => null,
-}));
-
-const { useUi } = await import("../src/state/ui");
+import { useUi } from "../src/state/ui";
 
 describe("a confirmation", () => {
   it("refuses a React node as its body (the typecheck fails on the line below if it accepts one)", () => {
@@ -22,5 +15,4 @@ describe("a confirmation", () => {
       });
     expect(ask).not.toThrow();
   });
-
 });
