@@ -74,10 +74,10 @@ export const useArchive = forgetOnOpen(create<ArchiveState>()((set, get) => ({
 export const archiveRecords = createPaged<RecordRow>(() => {
   const { open, filter, idContains } = useArchive.getState();
   if (!open) return null;
-  return async (offset, limit) => {
-    const page = await api.call("archive.page", { path: open, offset, limit, ...(filter ? { filter } : {}), ...(idContains ? { idContains } : {}) });
+  return async (offset, limit, options) => {
+    const page = await api.call("archive.page", { path: open, offset, limit, ...(filter ? { filter } : {}), ...(idContains ? { idContains } : {}) }, options);
     const fields = mergeFields(useArchive.getState().fields, page.rows);
     if (fields !== useArchive.getState().fields) useArchive.setState({ fields });
     return page;
   };
-});
+}, "archive");

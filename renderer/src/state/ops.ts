@@ -9,6 +9,7 @@ import type { OpsRow } from "./eventRows";
 import { filterBar } from "./filterBar";
 import type { FilterBar } from "./filterBar";
 import { forgetOnOpen } from "./perStore";
+import { supersedeKey } from "./request";
 
 /** Its FilterBar: a query over the ops' fields, e.g. {"data.status": "done"}. */
 interface OpsFilters extends FilterBar {
@@ -58,9 +59,9 @@ export const ops = createPaged<OpsRow>(() => {
   const filters = { ...(f.agent ? { agent: f.agent === "(none)" ? null : f.agent } : {}), ...(f.op ? { op: f.op } : {}), ...(f.id ? { id: f.id } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(f.filter ? { filter: f.filter } : {}) };
   const key = JSON.stringify(filters);
   if (placed?.key !== key) {
-    const mine = (placed = { key, events: api.call("timeline.events", filters) });
+    const mine = (placed = { key, events: api.call("timeline.events", filters, { supersede: supersedeKey("ops/events") }) });
     mine.events.then((events) => placed === mine && useOpsFilters.setState({ eventCount: events.length }), () => undefined); // a failure shows through the page
   }
   const events = placed.events;
-  return async (offset, limit) => interleave(await events, offset, limit, (o, l) => api.call("ops.page", { offset: o, limit: l, ...filters }));
-});
+  return async (offset, limit, options) => interleave(await events, offset, limit, (o, l) => api.call("ops.page", { offset: o, limit: l, ...filters }, options));
+}, "ops");

@@ -21,7 +21,7 @@ import type { StoreApi } from "zustand/vanilla";
 import { errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { useSession } from "./session";
-import { isCancelled } from "./request";
+import { isCancelled, supersedeKey } from "./request";
 import type { QueryRequest } from "./request";
 
 export interface QueryState<T> {
@@ -39,9 +39,6 @@ export interface Query<A, T> {
   /** Ask `call(arg)` unless the last request already asked for this arg at this store revision; from a new request on, only its answer is kept */
   sync(call: QueryCall<A, T>, arg: A, revision: number): void;
 }
-
-/** Keys differ between pages (windows, tabs) that share one server in browser mode. */
-const PAGE_KEY = Math.random().toString(36).slice(2, 10);
 
 /** A query outside React: what useQuery runs (and what its tests drive). */
 export function createQuery<A, T>(supersede: string): Query<A, T> {
@@ -75,7 +72,7 @@ export function createQuery<A, T>(supersede: string): Query<A, T> {
  */
 export function useQuery<A, T>(call: QueryCall<A, T>, arg: A, options: { supersede?: string } = {}): QueryState<T> {
   const id = useId();
-  const [query] = useState(() => createQuery<A, T>(options.supersede ?? `${PAGE_KEY}${id}`));
+  const [query] = useState(() => createQuery<A, T>(supersedeKey(options.supersede ?? `query${id}`)));
   const revision = useSession((s) => s.revision);
   // After each render: asks only when the arg's value or the revision changed (so StrictMode's second mount asks nothing).
   useEffect(() => query.sync(call, arg, revision));

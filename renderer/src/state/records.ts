@@ -57,6 +57,6 @@ export const useRecordsQuery = forgetOnOpen(create<RecordsQuery>()((set, get) =>
 /** Server errors about the filter (bad-filter) surface in the filter bar. */
 export const records = createPaged<RecordRow>(() => {
   const q = useRecordsQuery.getState();
-  return (offset, limit) =>
-    api.call("records.page", { offset, limit, ...(q.filter ? { filter: q.filter } : {}), ...(q.sort ? { sort: q.sort } : {}), ...(q.idContains ? { idContains: q.idContains } : {}) });
-});
+  return (offset, limit, options) =>
+    api.call("records.page", { offset, limit, ...(q.filter ? { filter: q.filter } : {}), ...(q.sort ? { sort: q.sort } : {}), ...(q.idContains ? { idContains: q.idContains } : {}) }, options);
+}, "records");

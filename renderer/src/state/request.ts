@@ -15,6 +15,14 @@ export interface QueryRequest {
   current(): boolean;
 }
 
+/** Keys differ between pages (windows, tabs) that share one server in browser mode. */
+const PAGE_KEY = Math.random().toString(36).slice(2, 10);
+
+/** A supersede key for `name`, unique to this page: what a newer request must repeat to stop an older one. */
+export function supersedeKey(name: string): string {
+  return `${PAGE_KEY}:${name}`;
+}
+
 /** For a load nobody supersedes (a one-off, outside any query): always wanted, no key. */
 export const ONE_OFF: QueryRequest = { options: {}, current: () => true };
 
