@@ -5,7 +5,7 @@
  * an action, another store opened). Only the answer to the newest request is
  * kept: an older one arriving late is dropped. Each request carries a
  * `supersede` key of its own, so the server can stop the request a newer one
- * replaces; the "cancelled" answer that stopped request then gets is ignored.
+ * replaces; the stopped request's "cancelled" answer is ignored.
  *
  * `call` gets the argument and the request. It asks the api directly (the
  * answer is the hook's `data`), or runs a zustand store's action when the
