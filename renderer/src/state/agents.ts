@@ -8,6 +8,8 @@ import type { AgentLane, Conflict, LaneOp, LostWrite } from "../../../electron/c
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { forgetOnOpen } from "./perStore";
+import { ONE_OFF, part, stillWanted } from "./request";
+import type { QueryRequest } from "./request";
 
 /** Marks drawn per lane: a lane with more ops is sampled in evenly spaced runs across its whole length. */
 export const MARK_LIMIT = 1000;
@@ -58,7 +60,8 @@ interface AgentsState {
   error: ShownError | null;
   /** The record whose marks stand out in every lane (a conflict or lost write the user picked) */
   focusId: string | null;
-  load(): Promise<void>;
+  /** Load the lanes, their marks, conflicts and lost writes; the answer is kept only while `request` is the newest */
+  load(request?: QueryRequest): Promise<void>;
   /** Draw the ops of sampled lanes that fall in the window (by `key`: the op's place on the axis); null = the whole axis */
   loadWindow(window: [number, number] | null, key: (op: LaneOp) => number): void;
   focus(id: string | null): void;
@@ -93,11 +96,13 @@ export const useAgents = forgetOnOpen(create<AgentsState>()((set, get) => ({
       }
     }, WINDOW_REST_MS);
   },
-  async load() {
+  async load(request = ONE_OFF) {
     try {
-      const lanes = await api.call("agents.list", {});
+      const lanes = await api.call("agents.list", {}, part(request, "lanes").options);
+      if (!stillWanted(request)) return;
       const pages = await Promise.all(lanes.map((l) => laneMarks(l.path, 0, l.ops)));
-      const [conflicts, lost] = await Promise.all([api.call("conflicts.page", { offset: 0, limit: 200 }), api.call("lostWrites.page", { offset: 0, limit: 200 })]);
+      const [conflicts, lost] = await Promise.all([api.call("conflicts.page", { offset: 0, limit: 200 }, part(request, "conflicts").options), api.call("lostWrites.page", { offset: 0, limit: 200 }, part(request, "lost").options)]);
+      if (!stillWanted(request)) return;
       set({
         lanes,
         laneRuns: Object.fromEntries(lanes.map((l, i) => [l.path, pages[i]])),
@@ -109,7 +114,7 @@ export const useAgents = forgetOnOpen(create<AgentsState>()((set, get) => ({
         error: null,
       });
     } catch (err) {
-      set({ error: errorText(err) });
+      if (stillWanted(request, err)) set({ error: errorText(err) });
     }
   },
 })));

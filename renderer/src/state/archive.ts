@@ -9,6 +9,8 @@ import { filterBar } from "./filterBar";
 import type { FilterBar } from "./filterBar";
 import { mergeFields } from "./fields";
 import { forgetOnOpen } from "./perStore";
+import { ONE_OFF, stillWanted } from "./request";
+import type { QueryRequest } from "./request";
 
 interface ArchiveState extends FilterBar {
   segments: ArchiveSegmentInfo[];
@@ -20,7 +22,8 @@ interface ArchiveState extends FilterBar {
   /** The archived record shown in the detail pane */
   selected: RecordRow | null;
   error: ShownError | null;
-  load(): Promise<void>;
+  /** Load the segments (and the open one's rows); the answer is kept only while `request` is the newest */
+  load(request?: QueryRequest): Promise<void>;
   openSegment(path: string): void;
   select(row: RecordRow | null): void;
   /** Open `path` at the record `id` (from a diff or a record's history: "archived -> segment") */
@@ -38,13 +41,14 @@ export const useArchive = forgetOnOpen(create<ArchiveState>()((set, get) => ({
     void archiveRecords.getState().refresh();
   },
   error: null,
-  async load() {
+  async load(request = ONE_OFF) {
     try {
-      const segments = await api.call("archive.list", {});
+      const segments = await api.call("archive.list", {}, request.options);
+      if (!stillWanted(request)) return;
       set({ segments, error: null, open: get().open ?? segments[0]?.path ?? null });
       void archiveRecords.getState().refresh();
     } catch (err) {
-      set({ error: errorText(err) });
+      if (stillWanted(request, err)) set({ error: errorText(err) });
     }
   },
   openSegment(path) {
@@ -70,10 +74,10 @@ export const useArchive = forgetOnOpen(create<ArchiveState>()((set, get) => ({
 export const archiveRecords = createPaged<RecordRow>(() => {
   const { open, filter, idContains } = useArchive.getState();
   if (!open) return null;
-  return async (offset, limit) => {
-    const page = await api.call("archive.page", { path: open, offset, limit, ...(filter ? { filter } : {}), ...(idContains ? { idContains } : {}) });
+  return async (offset, limit, options) => {
+    const page = await api.call("archive.page", { path: open, offset, limit, ...(filter ? { filter } : {}), ...(idContains ? { idContains } : {}) }, options);
     const fields = mergeFields(useArchive.getState().fields, page.rows);
     if (fields !== useArchive.getState().fields) useArchive.setState({ fields });
     return page;
   };
-});
+}, "archive");

@@ -8,22 +8,26 @@ import type { TimelineEvent } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { forgetOnOpen } from "./perStore";
+import { ONE_OFF, stillWanted } from "./request";
+import type { QueryRequest } from "./request";
 
 interface EventsState {
   /** Every event, in timeline order */
   events: TimelineEvent[];
   error: ShownError | null;
-  load(): Promise<void>;
+  /** Load them; the answer is kept only while `request` is the newest */
+  load(request?: QueryRequest): Promise<void>;
 }
 
 export const useTimelineEvents = forgetOnOpen(create<EventsState>()((set) => ({
   events: [],
   error: null,
-  async load() {
+  async load(request = ONE_OFF) {
     try {
-      set({ events: await api.call("timeline.events", {}), error: null });
+      const events = await api.call("timeline.events", {}, request.options);
+      if (stillWanted(request)) set({ events, error: null });
     } catch (err) {
-      set({ error: errorText(err) });
+      if (stillWanted(request, err)) set({ error: errorText(err) });
     }
   },
 })));

@@ -6,10 +6,10 @@ import type { ShownError } from "../api/client";
 import { createPaged } from "./paged";
 import { interleave } from "./eventRows";
 import type { OpsRow } from "./eventRows";
-import { useSession } from "./session";
 import { filterBar } from "./filterBar";
 import type { FilterBar } from "./filterBar";
 import { forgetOnOpen } from "./perStore";
+import { supersedeKey } from "./request";
 
 /** Its FilterBar: a query over the ops' fields, e.g. {"data.status": "done"}. */
 interface OpsFilters extends FilterBar {
@@ -30,10 +30,10 @@ export const useOpsFilters = forgetOnOpen(create<OpsFilters>()((set, get) => ({
   id: "",
   from: "",
   to: "",
-  ...filterBar(set, get, (): Promise<ShownError | null> => ops.getState().refresh()),
+  ...filterBar(set, get, refreshOps),
   set(change) {
     set(change);
-    void ops.getState().refresh();
+    void refreshOps();
   },
 })));
 
@@ -43,19 +43,25 @@ function isoOrUndefined(local: string): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-/** The events placed among the ops these filters keep, fetched once per filters and store revision. */
+/** The events placed among the ops these filters keep: fetched once per refresh of the list (and per filters). */
 let placed: { key: string; events: Promise<TimelineEvent[]> } | null = null;
+
+/** Fetch the list again, and the events placed in it (the filters changed, or the store did). */
+export function refreshOps(): Promise<ShownError | null> {
+  placed = null;
+  return ops.getState().refresh();
+}
 
 export const ops = createPaged<OpsRow>(() => {
   const f = useOpsFilters.getState();
   const from = isoOrUndefined(f.from);
   const to = isoOrUndefined(f.to);
   const filters = { ...(f.agent ? { agent: f.agent === "(none)" ? null : f.agent } : {}), ...(f.op ? { op: f.op } : {}), ...(f.id ? { id: f.id } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(f.filter ? { filter: f.filter } : {}) };
-  const key = `${useSession.getState().revision}/${JSON.stringify(filters)}`;
+  const key = JSON.stringify(filters);
   if (placed?.key !== key) {
-    placed = { key, events: api.call("timeline.events", filters) };
-    placed.events.then((events) => useOpsFilters.setState({ eventCount: events.length }), () => undefined); // a failure shows through the page
+    const mine = (placed = { key, events: api.call("timeline.events", filters, { supersede: supersedeKey("ops/events") }) });
+    mine.events.then((events) => placed === mine && useOpsFilters.setState({ eventCount: events.length }), () => undefined); // a failure shows through the page
   }
   const events = placed.events;
-  return async (offset, limit) => interleave(await events, offset, limit, (o, l) => api.call("ops.page", { offset: o, limit: l, ...filters }));
-});
+  return async (offset, limit, options) => interleave(await events, offset, limit, (o, l) => api.call("ops.page", { offset: o, limit: l, ...filters }, options));
+}, "ops");

@@ -4,10 +4,11 @@
  * the new ones arrive, so scroll and selection survive live updates.
  */
 import { createStore } from "zustand/vanilla";
-import type { Page } from "../../../electron/contract";
+import type { CallOptions, Page } from "../../../electron/contract";
 import { errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { forgetOnOpen } from "./perStore";
+import { isCancelled, supersedeKey } from "./request";
 
 export const PAGE_SIZE = 200;
 const MAX_PAGES = 40;
@@ -25,11 +26,14 @@ export interface PagedState<T> {
   refresh(): Promise<ShownError | null>;
 }
 
-export type Fetcher<T> = (offset: number, limit: number) => Promise<Page<T>>;
+/** Fetch one page; pass `options` to the call, so a newer request for the same page stops this one. */
+export type Fetcher<T> = (offset: number, limit: number, options: CallOptions) => Promise<Page<T>>;
 
-export function createPaged<T>(fetcher: () => Fetcher<T> | null) {
+/** `name`: the list's name in the supersede keys of its pages (none: its requests are never stopped). */
+export function createPaged<T>(fetcher: () => Fetcher<T> | null, name?: string) {
   const inflight = new Set<number>();
   let generation = 0;
+  const pageOptions = (p: number): CallOptions => (name ? { supersede: supersedeKey(`${name}/page-${p}`) } : {});
   // A paged list shows the open store: forgotten when another opens.
   return forgetOnOpen(createStore<PagedState<T>>()((set, get) => {
     async function load(pageIndex: number, gen: number): Promise<void> {
@@ -37,14 +41,14 @@ export function createPaged<T>(fetcher: () => Fetcher<T> | null) {
       if (!fetch || inflight.has(pageIndex)) return;
       inflight.add(pageIndex);
       try {
-        const page = await fetch(pageIndex * PAGE_SIZE, PAGE_SIZE);
+        const page = await fetch(pageIndex * PAGE_SIZE, PAGE_SIZE, pageOptions(pageIndex));
         if (gen !== generation) return;
         const pages = new Map(get().pages);
         pages.set(pageIndex, page.rows);
         evictFar(pages, pageIndex);
         set({ pages, total: page.total, error: null, version: get().version + 1, loaded: true });
       } catch (err) {
-        if (gen === generation) set({ error: errorText(err), loaded: true, version: get().version + 1 });
+        if (gen === generation && !isCancelled(err)) set({ error: errorText(err), loaded: true, version: get().version + 1 });
       } finally {
         inflight.delete(pageIndex);
       }
@@ -69,7 +73,7 @@ export function createPaged<T>(fetcher: () => Fetcher<T> | null) {
         const fetch = fetcher();
         if (!fetch) return null;
         try {
-          const results = await Promise.all((wanted.length ? wanted : [0]).map(async (p) => [p, await fetch(p * PAGE_SIZE, PAGE_SIZE)] as const));
+          const results = await Promise.all((wanted.length ? wanted : [0]).map(async (p) => [p, await fetch(p * PAGE_SIZE, PAGE_SIZE, pageOptions(p))] as const));
           if (gen !== generation) return null;
           const pages = new Map<number, T[]>();
           let total = 0;
@@ -82,6 +86,7 @@ export function createPaged<T>(fetcher: () => Fetcher<T> | null) {
         } catch (err) {
           const error = errorText(err);
           if (gen !== generation) return error;
+          if (isCancelled(err)) return null; // a newer request for one of these pages answers in its place
           // A query the server refused is not "0 rows": the rows of the last good query stay.
           if (error.code === "bad-filter" && get().loaded && get().total !== null) set({ error, version: get().version + 1 });
           else set({ error, loaded: true, total: 0, pages: new Map(), version: get().version + 1 });

@@ -7,6 +7,8 @@ import { createPaged } from "./paged";
 import { filterBar } from "./filterBar";
 import type { FilterBar } from "./filterBar";
 import { forgetOnOpen } from "./perStore";
+import { ONE_OFF, stillWanted } from "./request";
+import type { QueryRequest } from "./request";
 
 interface RecordsQuery extends FilterBar {
   sort: { field: string; dir: 1 | -1 } | undefined;
@@ -16,7 +18,8 @@ interface RecordsQuery extends FilterBar {
   setSort(field: string): void;
   setIdContains(text: string): void;
   toggleColumn(field: string): void;
-  loadColumns(): Promise<void>;
+  /** Load the fields the records have (the table's columns); the answer is kept only while `request` is the newest */
+  loadColumns(request?: QueryRequest): Promise<void>;
 }
 
 export const useRecordsQuery = forgetOnOpen(create<RecordsQuery>()((set, get) => ({
@@ -41,11 +44,12 @@ export const useRecordsQuery = forgetOnOpen(create<RecordsQuery>()((set, get) =>
     else hidden.add(field);
     set({ hidden });
   },
-  async loadColumns() {
+  async loadColumns(request = ONE_OFF) {
     try {
-      set({ columns: await api.call("records.columns", {}) });
-    } catch {
-      set({ columns: [] });
+      const columns = await api.call("records.columns", {}, request.options);
+      if (stillWanted(request)) set({ columns });
+    } catch (err) {
+      if (stillWanted(request, err)) set({ columns: [] });
     }
   },
 })));
@@ -53,6 +57,6 @@ export const useRecordsQuery = forgetOnOpen(create<RecordsQuery>()((set, get) =>
 /** Server errors about the filter (bad-filter) surface in the filter bar. */
 export const records = createPaged<RecordRow>(() => {
   const q = useRecordsQuery.getState();
-  return (offset, limit) =>
-    api.call("records.page", { offset, limit, ...(q.filter ? { filter: q.filter } : {}), ...(q.sort ? { sort: q.sort } : {}), ...(q.idContains ? { idContains: q.idContains } : {}) });
-});
+  return (offset, limit, options) =>
+    api.call("records.page", { offset, limit, ...(q.filter ? { filter: q.filter } : {}), ...(q.sort ? { sort: q.sort } : {}), ...(q.idContains ? { idContains: q.idContains } : {}) }, options);
+}, "records");

@@ -8,6 +8,8 @@ import type { TimelineInfo } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { forgetOnOpen } from "./perStore";
+import { ONE_OFF, stillWanted } from "./request";
+import type { QueryRequest } from "./request";
 
 export type Speed = 1 | 4 | 16;
 
@@ -17,7 +19,8 @@ interface ReplayState {
   playing: boolean;
   speed: Speed;
   error: ShownError | null;
-  loadInfo(): Promise<void>;
+  /** Load the timeline's length and history chain; the answer is kept only while `request` is the newest */
+  loadInfo(request?: QueryRequest): Promise<void>;
   seek(pos: number): void;
   step(delta: number): void;
   play(): void;
@@ -37,16 +40,17 @@ export const useReplay = forgetOnOpen(create<ReplayState>()((set, get) => ({
   playing: false,
   speed: 1,
   error: null,
-  async loadInfo() {
+  async loadInfo(request = ONE_OFF) {
     try {
-      const info = await api.call("timeline.info", {});
+      const info = await api.call("timeline.info", {}, request.options);
+      if (!stillWanted(request)) return;
       const first = get().info === null;
       // First load starts at "now" (or where another view asked to jump); later loads keep the user's cursor.
       const wanted = first ? (requested ?? info.total) : get().cursor;
       requested = null;
       set({ info, error: null, cursor: Math.max(0, Math.min(wanted, info.total)) });
     } catch (err) {
-      set({ error: errorText(err) });
+      if (stillWanted(request, err)) set({ error: errorText(err) });
     }
   },
   seek(pos) {

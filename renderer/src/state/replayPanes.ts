@@ -12,6 +12,7 @@ import { useReplay } from "./replay";
 import { filterBar } from "./filterBar";
 import type { FilterBar } from "./filterBar";
 import { forgetOnOpen } from "./perStore";
+import { isCancelled, supersedeKey } from "./request";
 
 /** Its FilterBar: a query on the state, kept as the cursor moves. */
 interface ReplayPanes extends FilterBar {
@@ -24,6 +25,8 @@ interface ReplayPanes extends FilterBar {
 }
 
 let generation = 0;
+/** As the cursor moves on, each pane's request stops the one it replaces (the server need not finish a diff nobody will see). */
+const paneOptions = (pane: string) => ({ supersede: supersedeKey(`replay/${pane}`) });
 
 export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => ({
   shownAt: null,
@@ -38,14 +41,14 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
     if (!info) return;
     try {
       const [currentOp, diffPrev, diffNow] = await Promise.all([
-        cursor > 0 ? api.call("ops.get", { pos: cursor - 1 }) : Promise.resolve(null),
-        cursor > 0 ? api.call("timeline.diff", { a: cursor - 1, b: cursor, offset: 0, limit: 50 }) : Promise.resolve(null),
-        api.call("timeline.diff", { a: cursor, b: info.total, offset: 0, limit: 200 }),
+        cursor > 0 ? api.call("ops.get", { pos: cursor - 1 }, paneOptions("op")) : Promise.resolve(null),
+        cursor > 0 ? api.call("timeline.diff", { a: cursor - 1, b: cursor, offset: 0, limit: 50 }, paneOptions("diff-prev")) : Promise.resolve(null),
+        api.call("timeline.diff", { a: cursor, b: info.total, offset: 0, limit: 200 }, paneOptions("diff-now")),
         stateRecords.getState().refresh(),
       ]);
       if (gen === generation) set({ shownAt: cursor, currentOp, diffPrev, diffNow, error: null });
     } catch (err) {
-      if (gen === generation) set({ error: errorText(err) });
+      if (gen === generation && !isCancelled(err)) set({ error: errorText(err) });
     }
   },
 })));
@@ -54,5 +57,5 @@ export const stateRecords = createPaged<RecordRow>(() => {
   const { cursor, info } = useReplay.getState();
   if (!info) return null;
   const { filter } = useReplayPanes.getState();
-  return (offset, limit) => api.call("records.page", { offset, limit, at: cursor, ...(filter ? { filter } : {}) });
-});
+  return (offset, limit, options) => api.call("records.page", { offset, limit, at: cursor, ...(filter ? { filter } : {}) }, options);
+}, "replay/state");

@@ -13,7 +13,7 @@ export interface SessionState {
   status: "loading" | "open" | "no-store";
   current: OpenResult | null;
   openError: ShownError | null;
-  /** Bumped on every change to the store (live or action): views refetch on it */
+  /** Bumped on every change to the store (live or action) and on each open: every query (state/query.ts) asks again on it */
   revision: number;
   /** Ops that arrived live since the user last acknowledged */
   newOps: number;

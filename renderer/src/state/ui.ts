@@ -21,9 +21,11 @@ export interface Toast {
   detail?: string;
 }
 
+/** A question put to the user before an action: data only (no React nodes in a store); ConfirmDialog renders it. */
 export interface Confirmation {
   title: string;
-  body: import("react").ReactNode;
+  /** What the action will do, as plain text */
+  body: string;
   confirmLabel: string;
   danger?: boolean;
   /** A text the user fills in before confirming (e.g. the archive filter); checked by `check`, which returns a problem or null */

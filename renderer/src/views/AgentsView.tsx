@@ -16,6 +16,10 @@ import { formatBytes, opLabel, shortTime } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { DiffView } from "../components/DiffView";
 import { showOp } from "../commands";
+import { useQuery } from "../state/query";
+import type { QueryRequest } from "../state/request";
+
+const reloadAgents = (_: null, request: QueryRequest) => useAgents.getState().load(request);
 
 /** An op in the Operations view; a lost write has no position to show. */
 function showKnownOp(pos: number | null): void {
@@ -23,7 +27,6 @@ function showKnownOp(pos: number | null): void {
 }
 
 export function AgentsView() {
-  const revision = useSession((s) => s.revision);
   const lanes = useAgents((s) => s.lanes);
   const laneRuns = useAgents((s) => s.laneRuns);
   const windowRuns = useAgents((s) => s.windowRuns);
@@ -33,9 +36,7 @@ export function AgentsView() {
   const kind = useAgentsAxis((s) => s.kind);
   const view = useAgentsAxis((s) => s.window);
   const timelineOps = useSession((s) => selectSummary(s)?.counts.timelineOps ?? 0);
-  useEffect(() => {
-    void useAgents.getState().load();
-  }, [revision]);
+  useQuery(reloadAgents, null);
   const extent = useMemo(() => axisExtent(kind, lanes, timelineOps), [kind, lanes, timelineOps]);
   const place = useMemo(() => placer(kind, laneRuns), [kind, laneRuns]);
   const laneOps = useMemo(() => drawnOps(laneRuns, windowRuns), [laneRuns, windowRuns]);

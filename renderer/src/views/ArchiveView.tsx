@@ -1,25 +1,25 @@
 /** Archive: segments with their periods and counts; open one to browse its records. */
-import { useEffect, useMemo } from "react";
+import { useMemo } from "react";
 import { useStore } from "zustand";
 import type { RecordRow } from "../../../electron/contract";
 import { archiveRecords, useArchive } from "../state/archive";
-import { useSession } from "../state/session";
+import { useQuery } from "../state/query";
+import type { QueryRequest } from "../state/request";
 import { VirtualTable } from "../components/VirtualTable";
 import { JsonView } from "../components/JsonView";
 import { cellText, formatBytes, shortTime } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 
+const reloadArchive = (_: null, request: QueryRequest) => useArchive.getState().load(request);
+
 const ID_COLUMN = { key: "id", label: "_id", width: 170, render: (r: RecordRow) => <span className="mono">{r.id}</span> };
 
 export function ArchiveView() {
-  const revision = useSession((s) => s.revision);
   const a = useArchive();
   const selected = useArchive((s) => s.selected);
   // The segment's own fields as columns, as the Records view shows the live ones.
   const columns = useMemo(() => [ID_COLUMN, ...a.fields.map((field) => ({ key: field, label: field, width: 160, render: (r: RecordRow) => cellText(r.data[field]) }))], [a.fields]);
-  useEffect(() => {
-    void useArchive.getState().load();
-  }, [revision]);
+  useQuery(reloadArchive, null);
   if (a.error) return <PaneError error={a.error} />;
   return (
     <div className="split">

@@ -1,11 +1,14 @@
 /** History: the chain snapshot -> WALs -> next snapshot, back to creation, with its gaps and checks. */
-import { useEffect } from "react";
 import type { ChainLink } from "../../../electron/contract";
 import { useReplay } from "../state/replay";
 import { selectSummary, useSession } from "../state/session";
 import { PaneError } from "../components/PaneError";
 import { formatBytes, shortTime } from "../lib/format";
 import { replayAt } from "../commands";
+import { useQuery } from "../state/query";
+import type { QueryRequest } from "../state/request";
+
+const reloadChain = (_: null, request: QueryRequest) => useReplay.getState().loadInfo(request);
 
 const VERDICT: Record<ChainLink["verified"], string> = {
   ok: "verified: replaying these WALs over the snapshot gives the next snapshot",
@@ -17,13 +20,10 @@ const VERDICT: Record<ChainLink["verified"], string> = {
 const fileName = (path: string) => path.replace(/^(snapshots|ops)\//, "");
 
 export function HistoryView() {
-  const revision = useSession((s) => s.revision);
   const summary = useSession(selectSummary);
   const info = useReplay((s) => s.info);
   const error = useReplay((s) => s.error);
-  useEffect(() => {
-    void useReplay.getState().loadInfo();
-  }, [revision]);
+  useQuery(reloadChain, null);
   if (error && !info) return <PaneError error={error} />;
   if (!info || !summary) return <div className="muted pad">Loading the history chain…</div>;
   const snapshots = new Map(summary.snapshots.map((s) => [s.path, s]));

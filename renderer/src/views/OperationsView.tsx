@@ -2,7 +2,7 @@
 import { useEffect, useMemo } from "react";
 import { useStore } from "zustand";
 import type { Conflict, TimelineEvent, TimelineOp } from "../../../electron/contract";
-import { ops, useOpsFilters } from "../state/ops";
+import { ops, refreshOps, useOpsFilters } from "../state/ops";
 import { useDetail } from "../state/detail";
 import { useReplay } from "../state/replay";
 import { selectInfo, selectSummary, useSession } from "../state/session";
@@ -19,6 +19,9 @@ import { describeEvent, eventKey, isEvent } from "../state/eventRows";
 import type { OpsRow } from "../state/eventRows";
 import { EventDetail } from "./EventDetail";
 import { replayAt, showRecord } from "../commands";
+import { useQuery } from "../state/query";
+import { part } from "../state/request";
+import type { QueryRequest } from "../state/request";
 
 export const OP_COLUMNS: TableColumn<TimelineOp>[] = [
   { key: "pos", label: "op #", width: 70, render: (o) => <span className="mono">{opNumber(o.pos)}</span> },
@@ -30,8 +33,12 @@ export const OP_COLUMNS: TableColumn<TimelineOp>[] = [
   { key: "file", label: "file:line", width: 300, render: (o) => <span className="mono muted">{o.file}:{o.line}</span> },
 ];
 
+/** The list and the events among its rows, again whenever the store changes. */
+async function reloadOperations(_: null, request: QueryRequest): Promise<void> {
+  await Promise.all([refreshOps(), useTimelineEvents.getState().load(part(request, "events"))]);
+}
+
 export function OperationsView() {
-  const revision = useSession((s) => s.revision);
   const summary = useSession(selectSummary);
   const f = useOpsFilters();
   const selected = useUi((s) => s.selectedOpPos);
@@ -40,10 +47,7 @@ export function OperationsView() {
   const shownEvent = useTimelineEvents((s) => s.events.find((e) => eventKey(e) === selectedEvent));
   const total = useStore(ops, (s) => s.total);
   const opsError = useStore(ops, (s) => s.error);
-  useEffect(() => {
-    void ops.getState().refresh();
-    void useTimelineEvents.getState().load();
-  }, [revision]);
+  useQuery(reloadOperations, null);
   const columns = useMemo(() => OP_COLUMNS, []);
   const onSelect = (row: OpsRow) => {
     if (!isEvent(row)) return selectOp(row.pos);
@@ -89,17 +93,15 @@ function EventRow({ event }: { event: TimelineEvent }) {
   );
 }
 
+const loadOp = (pos: number, request: QueryRequest) => useDetail.getState().loadOp(pos, request);
+
 export function OpDetail({ pos }: { pos: number }) {
-  const revision = useSession((s) => s.revision);
   const info = useSession(selectInfo);
   const op = useDetail((s) => s.op);
   const conflicts = useDetail((s) => s.opConflicts);
   const link = useOpLink(op);
   const error = useDetail((s) => s.opError);
-  const loadOp = useDetail((s) => s.loadOp);
-  useEffect(() => {
-    void loadOp(pos);
-  }, [pos, revision, loadOp]);
+  useQuery(loadOp, pos);
   const shown = op?.pos === pos ? op : null;
   if (error) return <aside className="detail-pane"><PaneError error={error} /></aside>;
   if (!shown) return <aside className="detail-pane muted">Loading…</aside>;

@@ -1,7 +1,8 @@
 /** One record: its JSON, every op that touched it (with diffs) and every archive that moved it, and, when writable, edit and delete. */
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { api } from "../api/client";
-import { useDetail } from "../state/detail";
+import { useQuery } from "../state/query";
+import type { QueryRequest } from "../state/request";
 import { selectInfo, useSession } from "../state/session";
 import { useUi } from "../state/ui";
 import { JsonView } from "../components/JsonView";
@@ -11,17 +12,13 @@ import { opLabel, positionAfter, shortTime } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { ArchivedHistoryItem } from "../components/ArchivedHistoryItem";
 
+const getRecord = (id: string, request: QueryRequest) => api.call("records.get", { id }, request.options);
+
 export function RecordDetail({ id }: { id: string }) {
-  const revision = useSession((s) => s.revision);
   const info = useSession(selectInfo);
-  const record = useDetail((s) => s.record);
-  const error = useDetail((s) => s.recordError);
-  const loadRecord = useDetail((s) => s.loadRecord);
+  const { data: record, error } = useQuery(getRecord, id);
   const ask = useUi((s) => s.ask);
   const [editing, setEditing] = useState(false);
-  useEffect(() => {
-    void loadRecord(id);
-  }, [id, revision, loadRecord]);
   const writable = info?.mode !== "read-only";
   const shown = record?.id === id ? record : null;
   return (

@@ -1,5 +1,5 @@
 /** Records: the current state as a table, filterable like Compass, with each record's JSON and history. */
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { useStore } from "zustand";
 import type { RecordRow } from "../../../electron/contract";
 import { records, useRecordsQuery } from "../state/records";
@@ -10,9 +10,15 @@ import type { TableColumn } from "../components/VirtualTable";
 import { RecordDetail, RecordEditor } from "./RecordDetail";
 import { selectInfo } from "../state/session";
 import { cellText } from "../lib/format";
+import { useQuery } from "../state/query";
+import type { QueryRequest } from "../state/request";
+
+/** The rows and the columns, again whenever the store changes. */
+async function reloadRecords(_: null, request: QueryRequest): Promise<void> {
+  await Promise.all([records.getState().refresh(), useRecordsQuery.getState().loadColumns(request)]);
+}
 
 export function RecordsView() {
-  const revision = useSession((s) => s.revision);
   const q = useRecordsQuery();
   const selected = useUi((s) => s.selectedRecordId);
   const selectRecord = useUi((s) => s.selectRecord);
@@ -22,10 +28,7 @@ export function RecordsView() {
   const [adding, setAdding] = useState(false);
   const writable = info !== null && info.mode !== "read-only";
 
-  useEffect(() => {
-    void records.getState().refresh();
-    void useRecordsQuery.getState().loadColumns();
-  }, [revision]);
+  useQuery(reloadRecords, null);
 
   const columns = useMemo<TableColumn<RecordRow>[]>(() => [
     { key: "id", label: "_id", width: 170, sortable: true, render: (r) => <span className="mono">{r.id}</span> },

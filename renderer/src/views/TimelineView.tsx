@@ -9,7 +9,6 @@ import type { DiffPage, DiffRow, RecordRow, TimelineEvent } from "../../../elect
 import { useReplay } from "../state/replay";
 import type { Speed } from "../state/replay";
 import { stateRecords, useReplayPanes } from "../state/replayPanes";
-import { useSession } from "../state/session";
 import { useUi } from "../state/ui";
 import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
@@ -21,20 +20,24 @@ import { ArchiveLink } from "../components/ArchiveLink";
 import { useTimelineEvents } from "../state/events";
 import { describeEvent, segmentName } from "../state/eventRows";
 import { showOp } from "../commands";
+import { useQuery } from "../state/query";
+import { part } from "../state/request";
+import type { QueryRequest } from "../state/request";
 
 const ID_COLUMN: TableColumn<RecordRow> = { key: "id", label: "_id", width: 150, render: (r) => <span className="mono">{r.id}</span> };
 const RAW_COLUMN: TableColumn<RecordRow> = { key: "data", label: "record at this position", width: 640, render: (r) => <span className="mono muted">{cellText(r.data)}</span> };
 
+/** The timeline's length and chain, and its events (the scrubber's markers), again whenever the store changes. */
+async function reloadTimeline(_: null, request: QueryRequest): Promise<void> {
+  await Promise.all([useReplay.getState().loadInfo(part(request, "info")), useTimelineEvents.getState().load(part(request, "events"))]);
+}
+
 export function TimelineView() {
-  const revision = useSession((s) => s.revision);
   const cursor = useReplay((s) => s.cursor);
   const info = useReplay((s) => s.info);
   const diffPrev = useReplayPanes((s) => s.diffPrev); // every hook before the early return (React #310)
   const diffNow = useReplayPanes((s) => s.diffNow);
-  useEffect(() => {
-    void useReplay.getState().loadInfo();
-    void useTimelineEvents.getState().load();
-  }, [revision]);
+  useQuery(reloadTimeline, null);
   useEffect(() => {
     void useReplayPanes.getState().load();
   }, [cursor, info]);

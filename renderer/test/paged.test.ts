@@ -1,0 +1,45 @@
+/** A paged list's requests: each page carries its list's supersede key, and a page the server cancelled (a newer request replaced it) is no error. */
+import { describe, expect, it, vi } from "vitest";
+import { CallError } from "../../electron/call-error";
+import type { CallOptions, Page } from "../../electron/contract";
+
+vi.mock("../src/api/client", () => ({
+  api: { call: vi.fn(), on: () => () => undefined },
+  errorText: (err: CallError) => ({ message: err.message, code: err.code }),
+  pathOfDroppedFile: () => null,
+}));
+
+const { createPaged, PAGE_SIZE } = await import("../src/state/paged");
+
+const cancelled = () => new CallError({ code: "cancelled" as never, message: "Superseded by a newer request." });
+const rows = (offset: number, limit: number, total: number): Page<number> => ({ rows: Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => offset + i), total, offset, limit });
+const settle = () => new Promise((done) => setTimeout(done, 0));
+
+describe("a paged list's requests", () => {
+  it("carry the list's supersede key, one per page, the same for a refresh of that page", async () => {
+    const asked: [number, CallOptions][] = [];
+    const list = createPaged<number>(() => async (offset, limit, options) => (asked.push([offset, options]), rows(offset, limit, 1000)), "records");
+    list.getState().ensure(0, PAGE_SIZE * 2 + 1);
+    await settle();
+    await list.getState().refresh();
+    const keys = asked.map(([offset, options]) => [offset, options.supersede?.replace(/^[^:]*:/, "")]);
+    expect(keys).toEqual([[0, "records/page-0"], [PAGE_SIZE, "records/page-1"], [PAGE_SIZE * 2, "records/page-2"], [0, "records/page-0"], [PAGE_SIZE, "records/page-1"], [PAGE_SIZE * 2, "records/page-2"]]);
+  });
+
+  it("show no error for a cancelled refresh, and keep the rows shown", async () => {
+    let cancel = false;
+    const list = createPaged<number>(() => async (offset, limit) => { if (cancel) throw cancelled(); return rows(offset, limit, 3); }, "records");
+    await list.getState().refresh();
+    cancel = true;
+    expect(await list.getState().refresh()).toBeNull();
+    expect(list.getState()).toMatchObject({ error: null, total: 3 });
+    expect(list.getState().rowAt(2)).toBe(2);
+  });
+
+  it("show no error for a cancelled page as the user scrolls", async () => {
+    const list = createPaged<number>(() => async () => { throw cancelled(); }, "records");
+    list.getState().ensure(0, 10);
+    await settle();
+    expect(list.getState().error).toBeNull();
+  });
+});
