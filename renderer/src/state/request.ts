@@ -34,8 +34,7 @@ export function part(request: QueryRequest, name: string): QueryRequest {
 
 /** The server stopped this call because a newer one with the same key came: not an error to show, a newer answer is on its way. */
 export function isCancelled(err: unknown): boolean {
-  // A string compare: the code joins the contract's list with the transports' cancellation work.
-  return err instanceof CallError && (err.code as string) === "cancelled";
+  return err instanceof CallError && err.code === "cancelled";
 }
 
 /** Whether an answer (or an error) is still wanted: the request is the newest and was not stopped. */
