@@ -16,6 +16,9 @@ import { compileFilter } from "../engine/src/inspect/query.js";
 import type { InspectorApi, RefreshResult, StoreSummary, TimelineOp } from "../engine/src/inspect/types.js";
 import type { ActionResult, RevertPreview, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
 import { applyRevert, previewRevert } from "./revert.js";
+import { isS3Url } from "../engine/src/s3/location.js";
+import { S3Source } from "./s3-source.js";
+import type { LoadProgress } from "./s3-source.js";
 import type { RevertMode, RevertSeen } from "./revert.js";
 
 export interface OpenOptions {
@@ -30,7 +33,16 @@ export interface OpenOptions {
   thread?: ThreadOptions;
   /** Started with --read-only: refuse any mode but read-only, whatever the caller asks */
   lockedReadOnly?: boolean;
+  /** S3 stores (`s3://…`): where their local mirrors live (default: the user's cache folder) */
+  s3CacheRoot?: string;
+  /** S3 stores: told of every object fetched while the store loads */
+  onProgress?: (progress: LoadProgress) => void;
 }
+
+/** How often an S3 store's listing is polled for other agents' writes, unless pollMs says otherwise: every poll is a LIST request. */
+const S3_POLL_MS = 2000;
+
+export const S3_READ_ONLY = "S3 stores open read-only in this version of the explorer: it lists and reads the bucket, and never writes to it. Writer and agent mode on S3 are not available yet; write through your agents (opslog-s3) meanwhile.";
 
 export const LOCKED_READ_ONLY = "This explorer was started with --read-only: it opens stores read-only and refuses every write, whatever is asked. To write, restart it without --read-only.";
 
@@ -65,26 +77,37 @@ export class ExplorerSession {
     readonly info: SessionInfo,
     readonly inspector: InspectorApi,
     private store: Store<Doc> | null,
+    /** An S3 store's source: its mirror is synced before every look at it */
+    private s3: S3Source | null = null,
   ) {}
 
   static async open(options: OpenOptions): Promise<ExplorerSession> {
-    const dir = resolve(options.dir);
     const mode = options.mode ?? "read-only";
     const locked = options.lockedReadOnly === true;
     if (locked && mode !== "read-only") throw new OpslogError("read-only", LOCKED_READ_ONLY);
-    const inspector = await openInspectorOffThread(dir, options.thread);
+    if (isS3Url(options.dir) && mode !== "read-only") throw new OpslogError("bad-argument", S3_READ_ONLY);
+    const s3 = isS3Url(options.dir) ? await S3Source.open(options.dir, { cacheRoot: options.s3CacheRoot, onProgress: options.onProgress }) : null;
+    const dir = s3 ? s3.dir : resolve(options.dir);
+    let inspector: InspectorApi;
+    try {
+      inspector = await openInspectorOffThread(dir, options.thread);
+    } catch (err) {
+      s3?.close();
+      throw err;
+    }
     const kind = (await inspector.summary()).kind;
     try {
       checkModeFits(mode, kind, options.confirmAgentOnSingleWriter === true);
       const agentId = mode === "agent" ? (options.agentId ?? "explorer") : null;
       const store = mode === "read-only" ? null : await openStore(dir, agentId);
-      const info: SessionInfo = { dir, mode, agentId, modeReason: locked ? LOCKED_READ_ONLY : modeReason(mode, kind, agentId), demo: options.demo === true, lockedReadOnly: locked };
-      const session = new ExplorerSession(info, inspector, store);
+      const info: SessionInfo = { dir: s3 ? s3.url : dir, mode, agentId, modeReason: locked ? LOCKED_READ_ONLY : s3 ? S3_READ_ONLY : modeReason(mode, kind, agentId), demo: options.demo === true, lockedReadOnly: locked };
+      const session = new ExplorerSession(info, inspector, store, s3);
       if (store) await inspector.refresh(); // agent mode registered a WAL: show it
-      session.startPolling(options.pollMs ?? 400);
+      session.startPolling(options.pollMs ?? (s3 ? S3_POLL_MS : 400));
       return session;
     } catch (err) {
       await inspector.close();
+      s3?.close();
       throw err;
     }
   }
@@ -111,6 +134,7 @@ export class ExplorerSession {
   poll(): Promise<void> {
     return this.exclusive(async () => {
       if (this.closed) return;
+      await this.s3?.sync(); // new batches appended to the mirror: the inspector tails them as it tails a local WAL
       const result = await this.inspector.refresh();
       if (result.newOps === 0 && !result.rebuilt && !result.summaryChanged) return;
       this.emit({ what: changeOf(result), newOps: result.newOps, summary: await this.inspector.summary() });
@@ -131,6 +155,7 @@ export class ExplorerSession {
       if (this.store) await this.store.close();
     });
     await inspectorClosed;
+    this.s3?.close();
     this.emit({ what: "closed", newOps: 0, summary: null });
   }
 
@@ -233,6 +258,7 @@ export class ExplorerSession {
   refresh(): Promise<ActionResult> {
     return this.exclusive(async () => {
       if (this.store) await this.store.refresh();
+      await this.s3?.sync();
       const result = await this.inspector.refresh();
       const summary: StoreSummary = await this.inspector.summary();
       if (result.newOps > 0 || result.rebuilt || result.summaryChanged) this.emit({ what: changeOf(result), newOps: result.newOps, summary });

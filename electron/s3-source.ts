@@ -1,0 +1,63 @@
+/**
+ * An S3 store as a session sees it: the address (`s3://bucket/prefix?…`),
+ * the local mirror the inspector reads, the S3 client (credentials from the
+ * AWS SDK's default chain, never seen here), and the progress of the load in
+ * flight, which the UI polls (store.loading) while a big store comes in.
+ */
+import type { S3Client } from "@aws-sdk/client-s3";
+import { createS3Client } from "../engine/src/s3/client.js";
+import { formatS3Url, parseS3Url } from "../engine/src/s3/location.js";
+import type { S3Location } from "../engine/src/s3/location.js";
+import { S3Mirror } from "../engine/src/s3/mirror.js";
+import type { SyncResult } from "../engine/src/s3/mirror.js";
+import type { FetchProgress } from "../engine/src/s3/objects.js";
+
+export interface S3SourceOptions {
+  /** Where mirrors are kept (default: the user's cache folder, see defaultS3CacheRoot) */
+  cacheRoot?: string;
+  /** Told of every object fetched while loading */
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/** A load in progress: which store, and what has been fetched of what is to fetch. */
+export interface LoadProgress extends FetchProgress {
+  url: string;
+}
+
+export class S3Source {
+  private constructor(
+    readonly location: S3Location,
+    readonly url: string,
+    readonly mirror: S3Mirror,
+    private client: S3Client,
+    private onProgress?: (progress: LoadProgress) => void,
+  ) {}
+
+  /** Parse the address and bring the mirror up to date (the first sync fetches everything not already cached). */
+  static async open(address: string, options: S3SourceOptions = {}): Promise<S3Source> {
+    const location = parseS3Url(address);
+    const client = createS3Client(location);
+    const source = new S3Source(location, formatS3Url(location), new S3Mirror(location, client, options.cacheRoot), client, options.onProgress);
+    try {
+      await source.sync();
+    } catch (err) {
+      source.close();
+      throw err;
+    }
+    return source;
+  }
+
+  /** The local folder the inspector opens */
+  get dir(): string {
+    return this.mirror.dir;
+  }
+
+  /** List the bucket prefix and fetch what is new since the last sync. */
+  sync(): Promise<SyncResult> {
+    return this.mirror.sync((p) => this.onProgress?.({ url: this.url, ...p }));
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}
