@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { OpslogError } from "../engine/src/errors.js";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
 import { schemas } from "./schemas.js";
-import type { CallName, CallResults, ContractError, ContractErrorCode, Envelope, OpenResult, PendingOpen, SessionMode, StoreChangedEvent } from "./contract.js";
+import type { CallName, CallResults, ContractError, ContractErrorCode, Envelope, OpenResult, PendingOpen, S3LoadProgress, SessionMode, StoreChangedEvent } from "./contract.js";
 import { ExplorerSession, LOCKED_READ_ONLY } from "./session.js";
 import type { AppData } from "./appdata.js";
 import type { ThreadOptions } from "../engine/src/inspect/thread.js";
@@ -21,6 +21,8 @@ export interface HandlerOptions {
   inspectorThread?: ThreadOptions;
   /** Started with --read-only: every writable open and every write call is refused, whatever the client asks */
   lockedReadOnly?: boolean;
+  /** Where S3 stores' local mirrors live (default: the user's cache folder) */
+  s3CacheRoot?: string;
 }
 
 /** The calls that write to a store: refused outright when the explorer was started with --read-only. */
@@ -34,6 +36,8 @@ export class Handlers {
   private listeners = new Set<(event: StoreChangedEvent) => void>();
   private detach: (() => void) | null = null;
   private pending: PendingOpen | null = null;
+  /** The S3 load in flight, for store.loading */
+  private loading: S3LoadProgress | null = null;
 
   constructor(private options: HandlerOptions) {}
 
@@ -69,7 +73,12 @@ export class Handlers {
   }
 
   private async openNew(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false): Promise<OpenResult> {
-    const session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly });
+    let session: ExplorerSession;
+    try {
+      session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly, s3CacheRoot: this.options.s3CacheRoot, onProgress: (p) => (this.loading = p) });
+    } finally {
+      this.loading = null;
+    }
     await this.closeSession();
     this.pending = null;
     this.session = session;
@@ -116,6 +125,7 @@ export class Handlers {
     "store.recent": () => this.options.appData.recent(),
     "store.pickDirectory": async () => ({ dir: this.options.pickDirectory ? await this.options.pickDirectory() : null }),
     "store.pending": async () => (this.session ? null : this.pending),
+    "store.loading": async () => this.loading,
     "records.page": (a) => this.current().inspector.records(a),
     "records.get": async (a) => {
       const inspector = this.current().inspector;

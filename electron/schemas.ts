@@ -44,6 +44,8 @@ export const schemas = {
   "store.pickDirectory": z.strictObject({}),
   /** The open the command line asked for and the user has yet to confirm (agent mode on a single-writer store), or null */
   "store.pending": z.strictObject({}),
+  /** How far the S3 open in flight has come (objects, bytes), or null */
+  "store.loading": z.strictObject({}),
 
   "records.page": z.strictObject({
     offset,

@@ -78,7 +78,7 @@ export async function startS3Server(bucket = "opslog-test"): Promise<S3TestServe
       clients.push(client);
       return client;
     },
-    url: (prefix) => `s3://${bucket}/${prefix}?endpoint=${encodeURIComponent(endpoint)}&region=us-east-1`,
+    url: (prefix) => `s3://${bucket}/${prefix}?region=us-east-1&endpoint=${encodeURIComponent(endpoint)}`, // the order the explorer writes it back
     async close() {
       for (const c of clients) c.destroy();
       const exited = new Promise((resolve) => child.once("exit", resolve));

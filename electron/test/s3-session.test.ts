@@ -1,0 +1,109 @@
+// A session on an S3 store (s3rver, written by the published opslog +
+// opslog-s3): every read call answers, and the server receives nothing but
+// reads (GET, HEAD) for the whole session, polls included; other agents'
+// writes show up live; writer and agent mode are refused plainly.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppData } from "../appdata.js";
+import type { OpenResult, S3LoadProgress, StoreChangedEvent } from "../contract.js";
+import { Handlers } from "../handlers.js";
+import { startS3Server } from "../../engine/test/helpers/s3server.js";
+import type { S3TestServer } from "../../engine/test/helpers/s3server.js";
+import { openS3Agent, task, writeS3Store } from "../../engine/test/s3/fixtures.js";
+import { errorOf, readCalls, removeDir, tempDir, valueOf } from "./helpers.js";
+
+let server: S3TestServer;
+let work: string;
+beforeAll(async () => {
+  server = await startS3Server();
+  work = await tempDir("s3-session");
+  await writeS3Store(server, "shared/store");
+});
+afterAll(async () => {
+  await server?.close();
+  if (work) await removeDir(work);
+});
+
+const handlersFor = (name: string, pollMs = 0) => new Handlers({ appData: new AppData(`${work}/${name}-home`), pollMs, s3CacheRoot: `${work}/${name}-cache` });
+
+async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("an S3 store, in a session", () => {
+  it("read-only sends no PUT, POST or DELETE, whatever is read, polls included", async () => {
+    await server.flush();
+    const from = server.requests.length;
+    const handlers = handlersFor("readonly", 20);
+    const opened = valueOf<OpenResult>(await handlers.dispatch("store.open", { dir: server.url("shared/store") }));
+    expect(opened.session).toMatchObject({ mode: "read-only", dir: server.url("shared/store") });
+    expect(opened.summary.counts.records).toBeGreaterThan(0);
+    const archive = opened.summary.archiveSegments[0]?.path ?? null;
+    expect(archive).not.toBeNull();
+    for (const lane of opened.summary.lanes) {
+      for (const [name, arg] of readCalls(lane.path, archive)) expect(await handlers.dispatch(name, arg), `${name} ${JSON.stringify(arg)}`).toMatchObject({ ok: true });
+    }
+    await until("two polls", () => server.requests.slice(from).filter((r) => r.url.includes("list-type=2")).length >= 3);
+    await handlers.closeSession();
+    await server.flush();
+    const sent = server.requests.slice(from).filter((r) => !r.url.startsWith("/__flush"));
+    expect(sent.length).toBeGreaterThan(3);
+    expect(sent.filter((r) => !["GET", "HEAD"].includes(r.method))).toEqual([]);
+  });
+
+  it("refuses writer and agent mode with a message that says why, and writes nothing", async () => {
+    const handlers = handlersFor("modes");
+    for (const mode of ["writer", "agent"] as const) {
+      await server.flush();
+      const from = server.requests.length;
+      const error = errorOf(await handlers.dispatch("store.open", { dir: server.url("shared/store"), mode, agentId: "explorer" }));
+      expect(error).toMatchObject({ code: "bad-argument" });
+      expect(error.message).toMatch(/S3 stores open read-only/);
+      await server.flush();
+      expect(server.requests.slice(from).filter((r) => !["GET", "HEAD"].includes(r.method) && !r.url.startsWith("/__flush"))).toEqual([]);
+    }
+  });
+
+  it("shows another agent's writes live, by polling the listing", async () => {
+    const handlers = handlersFor("live", 30);
+    const events: StoreChangedEvent[] = [];
+    handlers.onChange((e) => events.push(e));
+    const opened = valueOf<OpenResult>(await handlers.dispatch("store.open", { dir: server.url("shared/store") }));
+    const before = opened.summary.counts.records;
+    const hana = await openS3Agent(server, "shared/store", "hana");
+    await hana.set("h1", task(600, "todo"));
+    await hana.close();
+    await until("the new record", () => events.some((e) => e.summary?.counts.records === before + 1));
+    const page = valueOf<{ rows: { id: string }[] }>(await handlers.dispatch("records.page", { offset: 0, limit: 1000, idContains: "h1" }));
+    expect(page.rows.map((r) => r.id)).toEqual(["h1"]);
+    await handlers.closeSession();
+  });
+
+  it("reports the load's progress (objects and bytes) while an S3 store opens, and nothing once it is open", async () => {
+    const handlers = handlersFor("progress");
+    const seen: (S3LoadProgress | null)[] = [];
+    let done = false;
+    const opening = handlers.dispatch("store.open", { dir: server.url("shared/store") }).finally(() => (done = true));
+    while (!done) {
+      seen.push(valueOf<S3LoadProgress | null>(await handlers.dispatch("store.loading", {})));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    valueOf(await opening);
+    const reported = seen.filter((p): p is S3LoadProgress => p !== null);
+    expect(reported.length).toBeGreaterThan(0);
+    expect(reported.at(-1)!.url).toBe(server.url("shared/store"));
+    expect(reported.every((p) => p.objects <= p.totalObjects && p.bytes <= p.totalBytes)).toBe(true);
+    expect(valueOf(await handlers.dispatch("store.loading", {}))).toBeNull();
+    await handlers.closeSession();
+  });
+
+  it("an unreachable endpoint or a prefix that is no store gets a clear error", async () => {
+    const handlers = handlersFor("errors");
+    expect(errorOf(await handlers.dispatch("store.open", { dir: server.url("no/store/here") })).message).toMatch(/no manifest\.json/);
+    const closed = "s3://opslog-test/x?endpoint=http%3A%2F%2F127.0.0.1%3A1&region=us-east-1";
+    expect(errorOf(await handlers.dispatch("store.open", { dir: closed })).message).toMatch(/could not be reached|ECONNREFUSED/);
+  });
+});
