@@ -95,7 +95,8 @@ export class S3Mirror {
     await mkdir(this.tmpDir, { recursive: true });
     const fetches: Fetch[] = [];
     const removed = await this.planWholeFiles(listed, fetches);
-    const walsChanged = await this.planWals(listed, fetches);
+    const appends: (() => Promise<void>)[] = [];
+    const walsChanged = await this.planWals(listed, fetches, appends);
     const progress: FetchProgress = { objects: 0, totalObjects: fetches.length, bytes: 0, totalBytes: fetches.reduce((n, f) => n + f.size - (f.from ?? 0), 0) };
     if (fetches.length) onProgress?.({ ...progress });
     const bodies = await this.objects.getAll(fetches, (bytes) => {
@@ -106,6 +107,7 @@ export class S3Mirror {
     // Applied in order, so each WAL's batches append in key order; the manifest last, once all it names is here.
     const manifestAt = fetches.findIndex((f) => f.key === "manifest.json");
     for (let i = 0; i < fetches.length; i++) if (i !== manifestAt) await fetches[i].apply(bodies[i]);
+    for (const append of appends) await append();
     if (manifestAt !== -1) await fetches[manifestAt].apply(bodies[manifestAt]);
     const settled = await this.settleEmptyWals(listed);
     const changed = fetches.length > 0 || removed || walsChanged || settled;
@@ -171,7 +173,7 @@ export class S3Mirror {
   }
 
   /** Batch WALs: keep the batches already mirrored, cut back where the list differs (an undo), append the rest. */
-  private async planWals(listed: ListedObject[], fetches: Fetch[]): Promise<boolean> {
+  private async planWals(listed: ListedObject[], fetches: Fetch[], appends: (() => Promise<void>)[]): Promise<boolean> {
     const byWal = new Map<string, ListedObject[]>();
     for (const o of listed) {
       const match = BATCH.exec(o.key);
@@ -192,13 +194,18 @@ export class S3Mirror {
         changed = true;
       }
       this.state.wals[wal] = held;
+      if (same === batches.length) continue;
+      // The new batches, in order, are written to the WAL in one append once all are in.
+      const offset = held.reduce((n, b) => n + b.bytes, 0);
+      const pending: Buffer[] = [];
       for (const batch of batches.slice(same)) {
         fetches.push({ key: `${wal}/${batch.key}`, size: batch.size, apply: async (body) => {
           const line = body.length && body[body.length - 1] !== 0x0a ? Buffer.concat([body, Buffer.from("\n")]) : body;
-          await appendAt(join(this.dir, wal), held.reduce((n, b) => n + b.bytes, 0), line);
+          pending.push(line);
           held.push({ name: batch.key, etag: batch.etag, bytes: line.length });
         } });
       }
+      appends.push(() => appendAt(join(this.dir, wal), offset, Buffer.concat(pending)));
     }
     for (const wal of Object.keys(this.state.wals)) {
       if (byWal.has(wal) || this.state.wals[wal].length === 0) continue; // empty WALs are settled once the manifest is in

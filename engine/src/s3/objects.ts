@@ -25,7 +25,8 @@ export interface FetchProgress {
   totalBytes: number;
 }
 
-export const DEFAULT_CONCURRENCY = 16;
+// Below the SDK's 50 sockets, so the listing of a live poll never queues behind a load.
+export const DEFAULT_CONCURRENCY = 32;
 
 export class S3Objects {
   constructor(

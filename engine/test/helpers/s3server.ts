@@ -8,7 +8,7 @@
  * chain finds it, as it would find a user's.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -18,6 +18,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 export interface RecordedRequest {
   method: string;
   url: string;
+  /** The Range header of a ranged GET ("bytes=N-") */
+  range?: string;
 }
 
 export interface S3TestServer {
@@ -41,9 +43,11 @@ export function useS3Credentials(): void {
 
 const CHILD = fileURLToPath(new URL("./s3server-child.mjs", import.meta.url));
 
-export async function startS3Server(bucket = "opslog-test"): Promise<S3TestServer> {
+/** Start s3rver; with `keepDirectory`, its objects live there and outlast the server (a benchmark's cached store). */
+export async function startS3Server(bucket = "opslog-test", keepDirectory?: string): Promise<S3TestServer> {
   useS3Credentials();
-  const directory = await mkdtemp(join(tmpdir(), "opslog-s3rver-"));
+  if (keepDirectory) await mkdir(keepDirectory, { recursive: true });
+  const directory = keepDirectory ?? (await mkdtemp(join(tmpdir(), "opslog-s3rver-")));
   const child = spawn(process.execPath, ["--openssl-legacy-provider", CHILD, directory, bucket], { stdio: ["pipe", "pipe", "inherit"] });
   const requests: RecordedRequest[] = [];
   const waiters = new Map<string, () => void>();
@@ -51,10 +55,10 @@ export async function startS3Server(bucket = "opslog-test"): Promise<S3TestServe
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`s3rver exited (${code}) before it was ready`)));
     createInterface({ input: child.stdout! }).on("line", (line) => {
-      const [kind, a, b] = line.split(" ");
+      const [kind, a, b, range] = line.split(" ");
       if (kind === "ready") resolve(Number(a));
       else if (kind === "req") {
-        requests.push({ method: a, url: b });
+        requests.push({ method: a, url: b, ...(range && range !== "-" ? { range } : {}) });
         waiters.get(b)?.();
       }
     });
@@ -84,7 +88,7 @@ export async function startS3Server(bucket = "opslog-test"): Promise<S3TestServe
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill();
       await exited;
-      await rm(directory, { recursive: true, force: true });
+      if (!keepDirectory) await rm(directory, { recursive: true, force: true });
     },
   };
 }

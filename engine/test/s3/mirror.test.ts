@@ -2,8 +2,10 @@
 // API (s3rver), mirrored by the explorer and inspected: it answers exactly
 // as the same store copied to a folder by the test's own code, fetches only
 // what is new on a second sync, and sends nothing but reads.
-import { readdir } from "node:fs/promises";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { S3Backend } from "@backloghq/opslog-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
 import { createS3Client } from "../../src/s3/client.js";
@@ -115,6 +117,37 @@ describe("an S3 store, mirrored", () => {
     await copyS3StoreToFolder(server, prefix, copy);
     expect(await comparable(mirror.dir)).toEqual(await comparable(copy));
     expect(await publishedState(copy, "reader")).toEqual(await publishedS3State(server, prefix));
+  });
+
+  it("a single-object WAL (opslog-s3 0.1) that grew is fetched from where the copy ends (a ranged GET); one rewritten is fetched whole", async () => {
+    const prefix = "teams/legacy";
+    const backend = new S3Backend({ bucket: server.bucket, prefix, client: server.client() });
+    const wal = "ops/agent-old-1700000000000.jsonl";
+    const snapshot = await backend.writeSnapshot(new Map(), 1);
+    const stamp = new Date().toISOString();
+    await backend.writeManifest({ version: 1, currentSnapshot: snapshot, activeOps: wal, activeAgentOps: { old: wal }, archiveSegments: [], stats: { activeRecords: 0, archivedRecords: 0, opsCount: 0, created: stamp, lastCheckpoint: stamp } });
+    let clock = 0;
+    const op = (id: string, n: number) => ({ ts: new Date().toISOString(), op: "set" as const, id, data: task(n, "todo"), prev: null, agent: "old", clock: ++clock });
+    await backend.appendOps(wal, [op("o1", 1), op("o2", 2)]);
+    const mirror = mirrorOf(prefix, await suiteDir("opslog-s3-cache-"));
+    await mirror.sync();
+    await backend.appendOps(wal, [op("o3", 3)]); // opslog-s3 0.1: get, append, put the whole object
+    await server.flush();
+    const from = server.requests.length;
+    await mirror.sync();
+    await server.flush();
+    const walGets = server.requests.slice(from).filter((r) => r.method === "GET" && decodeURIComponent(r.url).includes(wal));
+    expect(walGets).toHaveLength(1);
+    expect(walGets[0].range).toMatch(/^bytes=\d+-$/);
+    const onS3 = async () => (await server.client().send(new GetObjectCommand({ Bucket: server.bucket, Key: `${prefix}/${wal}` }))).Body!.transformToString();
+    expect(await readFile(join(mirror.dir, wal), "utf-8")).toBe(await onS3());
+    await backend.truncateLastOp(wal); // rewritten shorter, then grown past its old size
+    await backend.appendOps(wal, [op("o4", 4), op("o5", 5)]);
+    await mirror.sync();
+    expect(await readFile(join(mirror.dir, wal), "utf-8")).toBe(await onS3());
+    const insp = await openInspector(mirror.dir);
+    expect((await insp.records({ offset: 0, limit: 10 })).rows.map((r) => r.id).sort()).toEqual(["o1", "o2", "o4", "o5"]);
+    await insp.close();
   });
 
   it("lists every page of a prefix with more than 1000 objects", async () => {
