@@ -11,6 +11,8 @@ import type { S3Location } from "../engine/src/s3/location.js";
 import { S3Mirror } from "../engine/src/s3/mirror.js";
 import type { SyncResult } from "../engine/src/s3/mirror.js";
 import type { FetchProgress } from "../engine/src/s3/objects.js";
+import { explainS3Error } from "../engine/src/s3/client.js";
+import { Store } from "../engine/src/store.js";
 
 export interface S3SourceOptions {
   /** Where mirrors are kept (default: the user's cache folder, see defaultS3CacheRoot) */
@@ -55,6 +57,25 @@ export class S3Source {
   /** List the bucket prefix and fetch what is new since the last sync. */
   sync(): Promise<SyncResult> {
     return this.mirror.sync((p) => this.onProgress?.({ url: this.url, ...p }));
+  }
+
+  /**
+   * The store as an agent writing through opslog-s3's backend (a batch
+   * object per write, compaction under its conditional-write lock). Loaded
+   * only here: read-only sessions never load the writing code.
+   */
+  async openAgentStore(agentId: string): Promise<Store<Record<string, unknown>>> {
+    const { S3Backend } = await import("@backloghq/opslog-s3");
+    const store = new Store<Record<string, unknown>>();
+    // The backend borrows this source's client (it destroys only a client it made), so closing the store leaves the mirror's reads working.
+    const backend = new S3Backend({ bucket: this.location.bucket, prefix: this.location.prefix, client: this.client });
+    try {
+      // Never compact behind the user's back: only the Compact action does.
+      await store.open(this.url, { checkpointOnClose: false, checkpointThreshold: Number.POSITIVE_INFINITY, backend, agentId });
+    } catch (err) {
+      throw explainS3Error(err, this.location);
+    }
+    return store;
   }
 
   close(): void {

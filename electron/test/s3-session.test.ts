@@ -8,7 +8,7 @@ import type { OpenResult, S3LoadProgress, StoreChangedEvent } from "../contract.
 import { Handlers } from "../handlers.js";
 import { startS3Server } from "../../engine/test/helpers/s3server.js";
 import type { S3TestServer } from "../../engine/test/helpers/s3server.js";
-import { openS3Agent, task, writeS3Store } from "../../engine/test/s3/fixtures.js";
+import { openS3Agent, publishedS3State, task, writeS3Store } from "../../engine/test/s3/fixtures.js";
 import { errorOf, readCalls, removeDir, tempDir, valueOf } from "./helpers.js";
 
 let server: S3TestServer;
@@ -54,17 +54,46 @@ describe("an S3 store, in a session", () => {
     expect(sent.filter((r) => !["GET", "HEAD"].includes(r.method))).toEqual([]);
   });
 
-  it("refuses writer and agent mode with a message that says why, and writes nothing", async () => {
+  it("refuses writer mode with a message that says to use agent mode, and writes nothing", async () => {
     const handlers = handlersFor("modes");
-    for (const mode of ["writer", "agent"] as const) {
-      await server.flush();
-      const from = server.requests.length;
-      const error = errorOf(await handlers.dispatch("store.open", { dir: server.url("shared/store"), mode, agentId: "explorer" }));
-      expect(error).toMatchObject({ code: "bad-argument" });
-      expect(error.message).toMatch(/S3 stores open read-only/);
-      await server.flush();
-      expect(server.requests.slice(from).filter((r) => !["GET", "HEAD"].includes(r.method) && !r.url.startsWith("/__flush"))).toEqual([]);
-    }
+    await server.flush();
+    const from = server.requests.length;
+    const error = errorOf(await handlers.dispatch("store.open", { dir: server.url("shared/store"), mode: "writer" }));
+    expect(error).toMatchObject({ code: "bad-argument" });
+    expect(error.message).toMatch(/agent mode/);
+    await server.flush();
+    expect(server.requests.slice(from).filter((r) => !["GET", "HEAD"].includes(r.method) && !r.url.startsWith("/__flush"))).toEqual([]);
+  });
+
+  it("agent mode writes through opslog-s3 (a batch object per write), compacts under its conditional-write lock, and undoes its own op; the published opslog reads the result", async () => {
+    const prefix = "agent/store";
+    await writeS3Store(server, prefix);
+    const handlers = handlersFor("agent");
+    const opened = valueOf<OpenResult>(await handlers.dispatch("store.open", { dir: server.url(prefix), mode: "agent", agentId: "explorer" }));
+    expect(opened.session).toMatchObject({ mode: "agent", agentId: "explorer" });
+    const records = async () => valueOf<{ rows: { id: string; data: unknown }[] }>(await handlers.dispatch("records.page", { offset: 0, limit: 1000 })).rows.map((r) => [r.id, r.data]).sort(([a], [b]) => String(a).localeCompare(String(b)));
+    await server.flush();
+    const from = server.requests.length;
+    valueOf(await handlers.dispatch("actions.set", { id: "x1", value: task(700, "from the explorer") }));
+    valueOf(await handlers.dispatch("actions.set", { id: "x2", value: task(701, "to be undone") }));
+    await server.flush();
+    expect(server.requests.slice(from).filter((r) => r.method === "PUT" && decodeURIComponent(r.url).includes("/ops/agent-explorer-") && r.url.includes("/batch-"))).toHaveLength(2);
+    valueOf(await handlers.dispatch("actions.undo", {}));
+    expect(await records()).toEqual(await publishedS3State(server, prefix));
+    expect((await records()).map(([id]) => id)).toContain("x1");
+    expect((await records()).map(([id]) => id)).not.toContain("x2");
+    await server.flush();
+    const beforeCompact = server.requests.length;
+    valueOf(await handlers.dispatch("actions.compact", {}));
+    await server.flush();
+    const compaction = server.requests.slice(beforeCompact).map((r) => ({ ...r, url: decodeURIComponent(r.url) }));
+    const lockAt = compaction.findIndex((r) => r.method === "PUT" && r.url.includes(`/${prefix}/.compact-lock`) && r.ifNoneMatch === "*");
+    const snapshotAt = compaction.findIndex((r) => r.method === "PUT" && r.url.includes(`/${prefix}/snapshots/`));
+    const releaseAt = compaction.findIndex((r) => r.method === "DELETE" && r.url.includes(`/${prefix}/.compact-lock`));
+    expect(lockAt).toBeGreaterThanOrEqual(0);
+    expect(lockAt < snapshotAt && snapshotAt < releaseAt).toBe(true);
+    expect(await records()).toEqual(await publishedS3State(server, prefix));
+    await handlers.closeSession();
   });
 
   it("shows another agent's writes live, by polling the listing", async () => {

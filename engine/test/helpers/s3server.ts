@@ -20,6 +20,8 @@ export interface RecordedRequest {
   url: string;
   /** The Range header of a ranged GET ("bytes=N-") */
   range?: string;
+  /** The If-None-Match header of a conditional write ("*": create only if absent) */
+  ifNoneMatch?: string;
 }
 
 export interface S3TestServer {
@@ -55,10 +57,10 @@ export async function startS3Server(bucket = "opslog-test", keepDirectory?: stri
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`s3rver exited (${code}) before it was ready`)));
     createInterface({ input: child.stdout! }).on("line", (line) => {
-      const [kind, a, b, range] = line.split(" ");
+      const [kind, a, b, range, ifNoneMatch] = line.split(" ");
       if (kind === "ready") resolve(Number(a));
       else if (kind === "req") {
-        requests.push({ method: a, url: b, ...(range && range !== "-" ? { range } : {}) });
+        requests.push({ method: a, url: b, ...(range && range !== "-" ? { range } : {}), ...(ifNoneMatch && ifNoneMatch !== "-" ? { ifNoneMatch } : {}) });
         waiters.get(b)?.();
       }
     });
