@@ -43,7 +43,7 @@ export class S3Source {
     try {
       await source.sync();
     } catch (err) {
-      source.close();
+      await source.close();
       throw err;
     }
     return source;
@@ -78,7 +78,8 @@ export class S3Source {
     return store;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.client.destroy();
+    await this.mirror.release();
   }
 }

@@ -93,7 +93,7 @@ export class ExplorerSession {
     try {
       inspector = await openInspectorOffThread(dir, options.thread);
     } catch (err) {
-      s3?.close();
+      await s3?.close();
       throw err;
     }
     const kind = (await inspector.summary()).kind;
@@ -108,7 +108,7 @@ export class ExplorerSession {
       return session;
     } catch (err) {
       await inspector.close();
-      s3?.close();
+      await s3?.close();
       throw err;
     }
   }
@@ -155,7 +155,7 @@ export class ExplorerSession {
       if (this.store) await this.store.close();
     });
     await inspectorClosed;
-    this.s3?.close();
+    await this.s3?.close();
     this.emit({ what: "closed", newOps: 0, summary: null });
   }
 

@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     const insp = await openInspector(mirror.dir);
     const ops = (await insp.timelineInfo()).total;
     await insp.close();
+    await mirror.release(); // the next open (a new session) takes the cache
     return { sync, ops };
   };
   const rows: string[][] = [];

@@ -62,11 +62,14 @@ const OVERLAP = 64;
 
 type Fetch = { key: string; size: number; from?: number; apply: (body: Buffer) => Promise<void> };
 
+/** Cache folders mirrors of this process hold: two windows on one store must not write one mirror at once. */
+const IN_USE = new Set<string>();
+
 export class S3Mirror {
-  /** The local store folder the inspector opens */
-  readonly dir: string;
-  private readonly statePath: string;
-  private readonly tmpDir: string;
+  /** This mirror's cache folder: the store's own, or a private one beside it while another holder has that */
+  private home: string;
+  private readonly shared: string;
+  private claimed = false;
   private readonly objects: S3Objects;
   private state: MirrorState = { version: 1, files: {}, wals: {} };
 
@@ -77,15 +80,52 @@ export class S3Mirror {
   ) {
     // One folder per server + bucket + prefix: the same store always finds its cache.
     const id = createHash("sha256").update(`${location.endpoint ?? "aws"}\n${location.bucket}\n${location.prefix}`).digest("hex").slice(0, 20);
-    const home = join(cacheRoot, id);
-    this.dir = join(home, "store");
-    this.statePath = join(home, "state.json");
-    this.tmpDir = join(home, "tmp");
+    this.home = this.shared = join(cacheRoot, id);
     this.objects = new S3Objects(client, location);
   }
 
   /** Bring the mirror up to date with the bucket: list once, fetch what is new, in parallel. */
+  /** The local store folder the inspector opens */
+  get dir(): string {
+    return join(this.home, "store");
+  }
+
+  private get statePath(): string {
+    return join(this.home, "state.json");
+  }
+
+  private get tmpDir(): string {
+    return join(this.home, "tmp");
+  }
+
+  /**
+   * Take the store's cache folder (an owner file naming this process); if
+   * another running explorer or another window holds it, use a private
+   * folder beside it for this session instead (fetched anew, removed on release).
+   */
+  private async claim(): Promise<void> {
+    if (this.claimed) return;
+    for (let n = 0; ; n++) {
+      const home = n === 0 ? this.shared : `${this.shared}-${process.pid}-${n}`;
+      if (IN_USE.has(home) || !(await takeOwnership(home))) continue;
+      this.home = home;
+      IN_USE.add(home);
+      this.claimed = true;
+      return;
+    }
+  }
+
+  /** Let the cache folder go (a private one is deleted: the shared one keeps the cache). */
+  async release(): Promise<void> {
+    if (!this.claimed) return;
+    this.claimed = false;
+    IN_USE.delete(this.home);
+    if (this.home === this.shared) await rm(join(this.home, "owner"), { force: true });
+    else await rm(this.home, { recursive: true, force: true });
+  }
+
   async sync(onProgress?: (progress: FetchProgress) => void): Promise<SyncResult> {
+    await this.claim();
     await this.loadState();
     // Keys that are not a plain name in a known folder ("..", deeper paths, locks) are not part of the mirror.
     const listed = (await this.objects.list()).filter((o) => !o.key.split("/").some((part) => part === "." || part === ".."));
@@ -256,6 +296,31 @@ export class S3Mirror {
     const held = this.state.wals[wal] ?? [];
     const size = await stat(join(this.dir, wal)).then((s) => s.size, () => -1);
     return size === held.reduce((n, b) => n + b.bytes, 0) ? [...held] : [];
+  }
+}
+
+/** Create `home/owner` with our pid; take it over when its process is gone. False when a live process holds it. */
+async function takeOwnership(home: string): Promise<boolean> {
+  await mkdir(home, { recursive: true });
+  const owner = join(home, "owner");
+  try {
+    await writeFile(owner, String(process.pid), { flag: "wx" });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+  const pid = Number(await readFile(owner, "utf-8").catch(() => ""));
+  if (pid > 0 && pid !== process.pid && isAlive(pid)) return false;
+  await writeFile(owner, String(process.pid)); // a crashed explorer's, or this process's from a mirror never released
+  return true;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

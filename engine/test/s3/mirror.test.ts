@@ -77,7 +77,8 @@ describe("an S3 store, mirrored", () => {
     expect(progress.at(-1)).toMatchObject({ objects, totalObjects: objects });
     expect(progress.at(-1)!.bytes).toBe(progress.at(-1)!.totalBytes);
 
-    const again = mirrorOf(prefix, cache); // a new process, the same cache
+    await first.release();
+    const again = mirrorOf(prefix, cache); // a new session, the same cache
     await server.flush();
     const before = server.requests.length;
     expect(await again.sync()).toMatchObject({ fetchedObjects: 0, fetchedBytes: 0, changed: false });
@@ -148,6 +149,27 @@ describe("an S3 store, mirrored", () => {
     const insp = await openInspector(mirror.dir);
     expect((await insp.records({ offset: 0, limit: 10 })).rows.map((r) => r.id).sort()).toEqual(["o1", "o2", "o4", "o5"]);
     await insp.close();
+  });
+
+  it("two sessions on one store at once never share a mirror: the second gets a private one, and the cache goes to the next once released", async () => {
+    const prefix = "teams/alpha";
+    const cache = await suiteDir("opslog-s3-cache-");
+    const first = mirrorOf(prefix, cache);
+    await first.sync();
+    const second = mirrorOf(prefix, cache);
+    expect((await second.sync()).fetchedObjects).toBeGreaterThan(0);
+    expect(second.dir).not.toBe(first.dir);
+    const copy = await suiteDir("opslog-s3-copy-");
+    await copyS3StoreToFolder(server, prefix, copy);
+    expect(await comparable(second.dir)).toEqual(await comparable(copy));
+    const privateDir = second.dir;
+    await second.release();
+    await expect(readdir(privateDir)).rejects.toThrow(); // a private mirror is removed
+    await first.release();
+    const third = mirrorOf(prefix, cache);
+    expect(await third.sync()).toMatchObject({ fetchedObjects: 0 });
+    expect(third.dir).toBe(first.dir);
+    await third.release();
   });
 
   it("lists every page of a prefix with more than 1000 objects", async () => {
