@@ -29,10 +29,10 @@ export const USAGE = usage("opslog-explorer");
 /** The help text, for the command the user typed (`npm start --`, `npm run serve --`, `opslog-explorer`). */
 export function usage(command: string): string {
   return [
-    `usage: ${command} [store-dir | s3://bucket/prefix [--region R] [--endpoint URL] [--profile P]] [--writer | --agent ID [--yes]] [--read-only] [--port N]`,
+    `usage: ${command} [store-dir] [--writer | --agent ID [--yes]] [--read-only] [--port N] [--region R] [--endpoint URL] [--profile P]`,
     "",
-    "  store-dir     the store folder to open (default: a demo store, read-only)",
-    "  s3://bucket/prefix  a store on S3 (read-only); credentials from the AWS chain (env, ~/.aws, profiles)",
+    "  store-dir     the store folder to open (default: a demo store, read-only),",
+    "                or s3://bucket/prefix: a store on S3, credentials from the AWS chain (env, ~/.aws, profiles)",
     "  --region R    the bucket's AWS region (default: AWS_REGION or the profile's)",
     "  --endpoint URL  an S3-compatible server (MinIO, s3rver, LocalStack...)",
     "  --profile P   the AWS profile whose credentials to use",
