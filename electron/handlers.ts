@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { OpslogError } from "../engine/src/errors.js";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
 import { schemas } from "./schemas.js";
+import { isS3Url } from "../engine/src/s3/location.js";
 import type { CallName, CallResults, ContractError, ContractErrorCode, Envelope, OpenResult, PendingOpen, S3LoadProgress, SessionMode, StoreChangedEvent } from "./contract.js";
 import { ExplorerSession, LOCKED_READ_ONLY } from "./session.js";
 import type { AppData } from "./appdata.js";
@@ -68,7 +69,7 @@ export class Handlers {
       await this.open(dir, mode, agentId, yes);
     } catch (err) {
       if (!(err instanceof OpslogError) || err.code !== "confirm-required") throw err;
-      this.pending = { dir: resolve(dir), mode: mode ?? "read-only", agentId: agentId ?? null, reason: err.message };
+      this.pending = { dir: isS3Url(dir) ? dir : resolve(dir), mode: mode ?? "read-only", agentId: agentId ?? null, reason: err.message };
     }
   }
 

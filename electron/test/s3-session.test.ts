@@ -9,6 +9,9 @@ import { Handlers } from "../handlers.js";
 import { startS3Server } from "../../engine/test/helpers/s3server.js";
 import type { S3TestServer } from "../../engine/test/helpers/s3server.js";
 import { openS3Agent, publishedS3State, task, writeS3Store } from "../../engine/test/s3/fixtures.js";
+import { Store as Published } from "@backloghq/opslog";
+import { S3Backend } from "@backloghq/opslog-s3";
+import type { Task } from "../../engine/test/s3/fixtures.js";
 import { errorOf, readCalls, removeDir, tempDir, valueOf } from "./helpers.js";
 
 let server: S3TestServer;
@@ -127,6 +130,22 @@ describe("an S3 store, in a session", () => {
     expect(reported.every((p) => p.objects <= p.totalObjects && p.bytes <= p.totalBytes)).toBe(true);
     expect(valueOf(await handlers.dispatch("store.loading", {}))).toBeNull();
     await handlers.closeSession();
+  });
+
+  it("a single-writer S3 store (opslog-s3 without an agent id) opens read-only with its WAL, and agent mode on it waits for the user's confirmation, naming the S3 address", async () => {
+    const prefix = "single/store";
+    const writer = new Published<Task>();
+    await writer.open(prefix, { backend: new S3Backend({ bucket: server.bucket, prefix, client: server.client() }), checkpointOnClose: false, checkpointThreshold: 1000 });
+    await writer.set("s1", task(1, "todo"));
+    await writer.set("s2", task(2, "todo"));
+    await writer.close();
+    const handlers = handlersFor("single");
+    const opened = valueOf<OpenResult>(await handlers.dispatch("store.open", { dir: server.url(prefix) }));
+    expect(opened.summary.kind).toBe("single-writer");
+    expect(opened.summary.lanes.map((l) => [l.path.replace(/\d+$/, "<ms>"), l.ops])).toEqual([["ops/wal-<ms>", 2]]);
+    await handlers.closeSession();
+    await handlers.openFromCommandLine(server.url(prefix), "agent", "explorer");
+    expect(valueOf(await handlers.dispatch("store.pending", {}))).toMatchObject({ dir: server.url(prefix), mode: "agent" });
   });
 
   it("an unreachable endpoint or a prefix that is no store gets a clear error", async () => {
