@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import type { SessionMode } from "./contract.js";
+import { withS3Settings } from "./s3-args.js";
 
 export interface CommandLine {
   dir: string | null;
@@ -28,9 +29,13 @@ export const USAGE = usage("opslog-explorer");
 /** The help text, for the command the user typed (`npm start --`, `npm run serve --`, `opslog-explorer`). */
 export function usage(command: string): string {
   return [
-    `usage: ${command} [store-dir] [--writer | --agent ID [--yes]] [--read-only] [--port N]`,
+    `usage: ${command} [store-dir] [--writer | --agent ID [--yes]] [--read-only] [--port N] [--region R] [--endpoint URL] [--profile P]`,
     "",
-    "  store-dir     the store folder to open (default: a demo store, read-only)",
+    "  store-dir     the store folder to open (default: a demo store, read-only),",
+    "                or s3://bucket/prefix: a store on S3, credentials from the AWS chain (env, ~/.aws, profiles)",
+    "  --region R    the bucket's AWS region (default: AWS_REGION or the profile's)",
+    "  --endpoint URL  an S3-compatible server (MinIO, s3rver, LocalStack...)",
+    "  --profile P   the AWS profile whose credentials to use",
     "  --writer      writer mode, for single-writer stores: takes the store's .lock",
     "  --agent ID    agent mode, for multi-writer stores: writes as agent ID (default explorer)",
     "  --yes         with --agent on a single-writer store: go on without asking (the owning app never reads the explorer's WAL)",
@@ -47,6 +52,9 @@ const OPTIONS = {
   port: { type: "string" },
   help: { type: "boolean", short: "h" },
   yes: { type: "boolean", short: "y" },
+  region: { type: "string" },
+  endpoint: { type: "string" },
+  profile: { type: "string" },
 } as const;
 
 // Chromium and Node switches the desktop app may be given (sandbox, GPU, Wayland, logging; debugging, as Playwright's Electron driver does).
@@ -74,6 +82,13 @@ export function parseCommandLine(argv: string[], command = "opslog-explorer"): C
   if (values.writer && values.agent !== undefined) throw fail("--writer and --agent cannot be combined.");
   if (out.readOnly && (values.writer || values.agent !== undefined)) throw fail(`--read-only cannot be combined with ${values.writer ? "--writer" : "--agent"}.`);
   if (out.yes && values.agent === undefined) throw fail("--yes goes with --agent: it confirms agent mode on a single-writer store.");
+  if (values.region !== undefined || values.endpoint !== undefined || values.profile !== undefined) {
+    try {
+      out.dir = withS3Settings(out.dir, { region: values.region, endpoint: values.endpoint, profile: values.profile });
+    } catch (err) {
+      throw fail((err as Error).message);
+    }
+  }
   if (values.writer) out.mode = "writer";
   if (values.agent !== undefined) {
     if (!/^[A-Za-z0-9._-]+$/.test(values.agent)) throw fail(`--agent takes an id of letters, digits, '.', '_' and '-', not "${values.agent}".`);

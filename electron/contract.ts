@@ -119,6 +119,15 @@ export interface RevertPreview {
   laterOpsTotal: number;
 }
 
+/** An S3 store loading: objects and bytes fetched so far of those to fetch (a cached store fetches only what is new). */
+export interface S3LoadProgress {
+  url: string;
+  objects: number;
+  totalObjects: number;
+  bytes: number;
+  totalBytes: number;
+}
+
 /** An open asked for on the command line that waits for the user's confirmation in the UI. */
 export interface PendingOpen {
   dir: string;
@@ -135,6 +144,8 @@ export interface OwnResults {
   "store.close": { closed: true };
   "store.recent": RecentStore[];
   "store.pickDirectory": { dir: string | null };
+  /** The S3 store being opened, and how far its load has come; null when no S3 open is in flight */
+  "store.loading": S3LoadProgress | null;
   "store.pending": PendingOpen | null;
   "records.get": RecordDetail;
   "ops.get": TimelineOp;

@@ -8,7 +8,8 @@ import { OpslogError } from "../engine/src/errors.js";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
 import type { z } from "zod";
 import { callNames, calls } from "./schemas.js";
-import type { CallName, CallOptions, CallResults, ContractError, ContractErrorCode, Envelope, ForwardedCall, ForwardedQuery, OpenResult, OwnCall, PendingOpen, SessionMode, StoreChangedEvent } from "./contract.js";
+import { isS3Url } from "../engine/src/s3/location.js";
+import type { CallName, CallOptions, CallResults, ContractError, ContractErrorCode, Envelope, ForwardedCall, ForwardedQuery, OpenResult, OwnCall, PendingOpen, S3LoadProgress, SessionMode, StoreChangedEvent } from "./contract.js";
 import { ExplorerSession, LOCKED_READ_ONLY } from "./session.js";
 import type { AppData } from "./appdata.js";
 import type { QueryArg, QueryOptions, ThreadOptions } from "../engine/src/inspect/index.js";
@@ -22,6 +23,8 @@ export interface HandlerOptions {
   inspectorThread?: ThreadOptions;
   /** Started with --read-only: every writable open and every write call is refused, whatever the client asks */
   lockedReadOnly?: boolean;
+  /** Where S3 stores' local mirrors live (default: the user's cache folder) */
+  s3CacheRoot?: string;
 }
 
 /** The calls that write to a store (declared with write() in schemas.ts): refused outright when the explorer was started with --read-only. */
@@ -44,6 +47,8 @@ export class Handlers {
   private pending: PendingOpen | null = null;
   /** The call running under each supersede key: a newer call with the key aborts it */
   private superseding = new Map<string, AbortController>();
+  /** The S3 load in flight, for store.loading */
+  private loading: S3LoadProgress | null = null;
 
   constructor(private options: HandlerOptions) {}
 
@@ -74,12 +79,17 @@ export class Handlers {
       await this.open(dir, mode, agentId, yes);
     } catch (err) {
       if (!(err instanceof OpslogError) || err.code !== "confirm-required") throw err;
-      this.pending = { dir: resolve(dir), mode: mode ?? "read-only", agentId: agentId ?? null, reason: err.message };
+      this.pending = { dir: isS3Url(dir) ? dir : resolve(dir), mode: mode ?? "read-only", agentId: agentId ?? null, reason: err.message };
     }
   }
 
   private async openNew(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false): Promise<OpenResult> {
-    const session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly });
+    let session: ExplorerSession;
+    try {
+      session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly, s3CacheRoot: this.options.s3CacheRoot, onProgress: (p) => (this.loading = p) });
+    } finally {
+      this.loading = null;
+    }
     await this.closeSession();
     this.pending = null;
     this.session = session;
@@ -126,6 +136,7 @@ export class Handlers {
     "store.recent": () => this.options.appData.recent(),
     "store.pickDirectory": async () => ({ dir: this.options.pickDirectory ? await this.options.pickDirectory() : null }),
     "store.pending": async () => (this.session ? null : this.pending),
+    "store.loading": async () => this.loading,
     "records.get": async (a) => {
       const inspector = this.current().inspector;
       return { id: a.id, value: await inspector.record(a), history: await inspector.recordHistory(a) };

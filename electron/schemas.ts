@@ -56,6 +56,8 @@ export const calls = {
   "store.pickDirectory": own(z.strictObject({})),
   /** The open the command line asked for and the user has yet to confirm (agent mode on a single-writer store), or null */
   "store.pending": own(z.strictObject({})),
+  /** How far the S3 open in flight has come (objects, bytes), or null */
+  "store.loading": own(z.strictObject({})),
 
   "records.page": forward("records", z.strictObject({
     offset,

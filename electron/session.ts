@@ -12,6 +12,9 @@ import { EngineWorkerFailed, compileFilter, openInspector, openInspectorThread }
 import type { InspectorApi, RefreshResult, StoreSummary, ThreadOptions, TimelineOp } from "../engine/src/inspect/index.js";
 import type { ActionResult, RevertPreview, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
 import { applyRevert, previewRevert } from "./revert.js";
+import { isS3Url } from "../engine/src/s3/location.js";
+import { S3Source } from "./s3-source.js";
+import type { LoadProgress } from "./s3-source.js";
 import type { RevertMode, RevertSeen } from "./revert.js";
 
 export interface OpenOptions {
@@ -26,7 +29,17 @@ export interface OpenOptions {
   thread?: ThreadOptions;
   /** Started with --read-only: refuse any mode but read-only, whatever the caller asks */
   lockedReadOnly?: boolean;
+  /** S3 stores (`s3://…`): where their local mirrors live (default: the user's cache folder) */
+  s3CacheRoot?: string;
+  /** S3 stores: told of every object fetched while the store loads */
+  onProgress?: (progress: LoadProgress) => void;
 }
+
+/** How often an S3 store's listing is polled for other agents' writes, unless pollMs says otherwise: every poll is a LIST request. */
+const S3_POLL_MS = 2000;
+
+export const S3_READ_ONLY = "Read-only: the explorer only lists and reads this bucket (GET), never writes to it or locks it. To undo, compact or edit, reopen it in agent mode (--agent ID): it then writes through opslog-s3 as an agent of its own.";
+export const S3_NO_WRITER = "Writer mode is for single-writer stores on disk. On S3, the explorer writes as an agent, through opslog-s3: reopen in agent mode (--agent ID).";
 
 export const LOCKED_READ_ONLY = "This explorer was started with --read-only: it opens stores read-only and refuses every write, whatever is asked. To write, restart it without --read-only.";
 
@@ -61,26 +74,37 @@ export class ExplorerSession {
     readonly info: SessionInfo,
     readonly inspector: InspectorApi,
     private store: Store<Doc> | null,
+    /** An S3 store's source: its mirror is synced before every look at it */
+    private s3: S3Source | null = null,
   ) {}
 
   static async open(options: OpenOptions): Promise<ExplorerSession> {
-    const dir = resolve(options.dir);
     const mode = options.mode ?? "read-only";
     const locked = options.lockedReadOnly === true;
     if (locked && mode !== "read-only") throw new OpslogError("read-only", LOCKED_READ_ONLY);
-    const inspector = await openInspectorOffThread(dir, options.thread);
+    if (isS3Url(options.dir) && mode === "writer") throw new OpslogError("bad-argument", S3_NO_WRITER);
+    const s3 = isS3Url(options.dir) ? await S3Source.open(options.dir, { cacheRoot: options.s3CacheRoot, onProgress: options.onProgress }) : null;
+    const dir = s3 ? s3.dir : resolve(options.dir);
+    let inspector: InspectorApi;
+    try {
+      inspector = await openInspectorOffThread(dir, options.thread);
+    } catch (err) {
+      await s3?.close();
+      throw err;
+    }
     const kind = (await inspector.summary()).kind;
     try {
       checkModeFits(mode, kind, options.confirmAgentOnSingleWriter === true);
       const agentId = mode === "agent" ? (options.agentId ?? "explorer") : null;
-      const store = mode === "read-only" ? null : await openStore(dir, agentId);
-      const info: SessionInfo = { dir, mode, agentId, modeReason: locked ? LOCKED_READ_ONLY : modeReason(mode, kind, agentId), demo: options.demo === true, lockedReadOnly: locked };
-      const session = new ExplorerSession(info, inspector, store);
-      if (store) await inspector.refresh(); // agent mode registered a WAL: show it
-      session.startPolling(options.pollMs ?? 400);
+      const store = mode === "read-only" ? null : s3 ? await s3.openAgentStore(agentId!) : await openStore(dir, agentId);
+      const info: SessionInfo = { dir: s3 ? s3.url : dir, mode, agentId, modeReason: locked ? LOCKED_READ_ONLY : s3 && mode === "read-only" ? S3_READ_ONLY : modeReason(mode, kind, agentId), demo: options.demo === true, lockedReadOnly: locked };
+      const session = new ExplorerSession(info, inspector, store, s3);
+      if (store) await session.catchUp(); // agent mode registered a WAL: show it
+      session.startPolling(options.pollMs ?? (s3 ? S3_POLL_MS : 400));
       return session;
     } catch (err) {
       await inspector.close();
+      await s3?.close();
       throw err;
     }
   }
@@ -107,7 +131,7 @@ export class ExplorerSession {
   poll(): Promise<void> {
     return this.exclusive(async () => {
       if (this.closed) return;
-      const result = await this.inspector.refresh();
+      const result = await this.catchUp(); // an S3 store's new batches are appended to its mirror: the inspector tails them as a local WAL
       if (result.newOps === 0 && !result.rebuilt && !result.summaryChanged) return;
       this.emit({ what: changeOf(result), newOps: result.newOps, summary: await this.inspector.summary() });
     });
@@ -127,6 +151,7 @@ export class ExplorerSession {
       if (this.store) await this.store.close();
     });
     await inspectorClosed;
+    await this.s3?.close();
     this.emit({ what: "closed", newOps: 0, summary: null });
   }
 
@@ -140,13 +165,19 @@ export class ExplorerSession {
     return this.store;
   }
 
+  /** Bring the inspector up to date: an S3 store's mirror first (list, fetch what is new), then the inspector's own tail. */
+  private async catchUp(): Promise<RefreshResult> {
+    await this.s3?.sync();
+    return this.inspector.refresh();
+  }
+
   /** Run a write, then bring the inspector up to date and tell listeners. */
   private act(fn: (store: Store<Doc>) => Promise<string>): Promise<ActionResult> {
     return this.exclusive(async () => {
       const store = this.writable();
       if (this.info.mode === "agent") await store.refresh(); // see other agents' writes first: LWW needs our clock ahead
       const message = await fn(store);
-      await this.inspector.refresh();
+      await this.catchUp();
       const summary = await this.inspector.summary();
       this.emit({ what: "action", newOps: 0, summary });
       return { message, summary };
@@ -221,7 +252,7 @@ export class ExplorerSession {
   /** Undo an op's effect with a new, compensating write (history stays intact): only its own change, or in full. */
   revert(pos: number, mode: RevertMode, seen?: RevertSeen): Promise<ActionResult> {
     return this.act(async (store) => {
-      await this.inspector.refresh(); // decide on what the store now holds, other agents' latest writes included
+      await this.catchUp(); // decide on what the store now holds, other agents' latest writes included
       return applyRevert(store, await previewRevert(this.inspector, pos), mode, seen);
     });
   }
@@ -229,7 +260,7 @@ export class ExplorerSession {
   refresh(): Promise<ActionResult> {
     return this.exclusive(async () => {
       if (this.store) await this.store.refresh();
-      const result = await this.inspector.refresh();
+      const result = await this.catchUp();
       const summary: StoreSummary = await this.inspector.summary();
       if (result.newOps > 0 || result.rebuilt || result.summaryChanged) this.emit({ what: changeOf(result), newOps: result.newOps, summary });
       return { message: result.rebuilt ? "Reloaded: the store was compacted, reorganised or rewritten (an undo) elsewhere." : `Up to date (${result.newOps} new op(s)).`, summary };

@@ -38,8 +38,9 @@ export interface DirectoryScan {
 }
 
 const SNAPSHOT_NAME = /^snap-(\d+)\.jsonl?$/;
-const AGENT_WAL_NAME = /^agent-(.+)-(\d+)\.jsonl$/;
-const WAL_NAME = /^ops-(\d+)\.jsonl$/;
+// On S3 (opslog-s3 0.1.1+) a WAL is a folder of batch objects named without .jsonl (wal-<ms> for a single writer), mirrored as one file.
+const AGENT_WAL_NAME = /^agent-(.+)-(\d+)(?:\.jsonl)?$/;
+const WAL_NAME = /^(?:ops|wal)-(\d+)(?:\.jsonl)?$/;
 
 /** The files of a sub-folder; what exists but cannot be looked at goes into `unreadable`, by path. */
 async function listDir(dir: string, sub: string, unreadable?: Map<string, UnreadableFile>): Promise<{ name: string; bytes: number; mtime: number }[]> {

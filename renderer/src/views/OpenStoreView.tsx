@@ -5,6 +5,7 @@ import { api } from "../api/client";
 import { useSession } from "../state/session";
 import { useUi } from "../state/ui";
 import { shortTime } from "../lib/format";
+import { S3OpenForm } from "../components/S3OpenForm";
 
 const LOCKED = "The explorer was started with --read-only: stores open read-only, and writer and agent modes are unavailable.";
 
@@ -61,6 +62,7 @@ export function OpenStoreView() {
           {error.code === "confirm-required" ? <div><button className="danger" data-testid="confirm-agent" onClick={() => openNow(dir, true)}>I understand: open in agent mode anyway</button></div> : null}
         </div>
       ) : null}
+      <S3OpenForm />
       <h2>Recent</h2>
       {recent.length === 0 ? <div className="muted">No recent stores yet.</div> : null}
       {recent.map((r) => (

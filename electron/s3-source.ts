@@ -1,0 +1,85 @@
+/**
+ * An S3 store as a session sees it: the address (`s3://bucket/prefix?…`),
+ * the local mirror the inspector reads, the S3 client (credentials from the
+ * AWS SDK's default chain, never seen here), and the progress of the load in
+ * flight, which the UI polls (store.loading) while a big store comes in.
+ */
+import type { S3Client } from "@aws-sdk/client-s3";
+import { createS3Client } from "../engine/src/s3/client.js";
+import { formatS3Url, parseS3Url } from "../engine/src/s3/location.js";
+import type { S3Location } from "../engine/src/s3/location.js";
+import { S3Mirror } from "../engine/src/s3/mirror.js";
+import type { SyncResult } from "../engine/src/s3/mirror.js";
+import type { FetchProgress } from "../engine/src/s3/objects.js";
+import { explainS3Error } from "../engine/src/s3/client.js";
+import { Store } from "../engine/src/store.js";
+
+export interface S3SourceOptions {
+  /** Where mirrors are kept (default: the user's cache folder, see defaultS3CacheRoot) */
+  cacheRoot?: string;
+  /** Told of every object fetched while loading */
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/** A load in progress: which store, and what has been fetched of what is to fetch. */
+export interface LoadProgress extends FetchProgress {
+  url: string;
+}
+
+export class S3Source {
+  private constructor(
+    readonly location: S3Location,
+    readonly url: string,
+    readonly mirror: S3Mirror,
+    private client: S3Client,
+    private onProgress?: (progress: LoadProgress) => void,
+  ) {}
+
+  /** Parse the address and bring the mirror up to date (the first sync fetches everything not already cached). */
+  static async open(address: string, options: S3SourceOptions = {}): Promise<S3Source> {
+    const location = parseS3Url(address);
+    const client = createS3Client(location);
+    const source = new S3Source(location, formatS3Url(location), new S3Mirror(location, client, options.cacheRoot), client, options.onProgress);
+    try {
+      await source.sync();
+    } catch (err) {
+      await source.close();
+      throw err;
+    }
+    return source;
+  }
+
+  /** The local folder the inspector opens */
+  get dir(): string {
+    return this.mirror.dir;
+  }
+
+  /** List the bucket prefix and fetch what is new since the last sync. */
+  sync(): Promise<SyncResult> {
+    return this.mirror.sync((p) => this.onProgress?.({ url: this.url, ...p }));
+  }
+
+  /**
+   * The store as an agent writing through opslog-s3's backend (a batch
+   * object per write, compaction under its conditional-write lock). Loaded
+   * only here: read-only sessions never load the writing code.
+   */
+  async openAgentStore(agentId: string): Promise<Store<Record<string, unknown>>> {
+    const { S3Backend } = await import("@backloghq/opslog-s3");
+    const store = new Store<Record<string, unknown>>();
+    // The backend borrows this source's client (it destroys only a client it made), so closing the store leaves the mirror's reads working.
+    const backend = new S3Backend({ bucket: this.location.bucket, prefix: this.location.prefix, client: this.client });
+    try {
+      // Never compact behind the user's back: only the Compact action does.
+      await store.open(this.url, { checkpointOnClose: false, checkpointThreshold: Number.POSITIVE_INFINITY, backend, agentId });
+    } catch (err) {
+      throw explainS3Error(err, this.location);
+    }
+    return store;
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+    await this.mirror.release();
+  }
+}

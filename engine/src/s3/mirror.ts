@@ -1,0 +1,360 @@
+/**
+ * S3Mirror: a local copy of an S3 store in the folder layout the inspector
+ * reads, kept up to date by listing the bucket prefix once per sync and
+ * fetching only what is new. An S3 store writes one immutable object per
+ * write (`ops/<wal>/batch-<ts>-<n>.jsonl`); the mirror appends those objects,
+ * in the order opslog-s3 reads them (sorted by key), to one local file named
+ * like the WAL (`ops/<wal>`), so a second open, and every live poll,
+ * transfers only the batches added since. Snapshots, archive segments and
+ * single-object WALs (opslog-s3 0.1) are copied whole when their ETag
+ * changes; a grown single-object WAL is fetched from where the copy ends
+ * (a ranged GET) when the bytes already held are unchanged. The manifest is
+ * written last, so the inspector never sees a manifest naming a file the
+ * mirror does not have yet. The mirror lives in a cache folder, never in
+ * the store; locks are not copied (they are S3 objects with a TTL, not a
+ * local process id).
+ */
+import { createHash } from "node:crypto";
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { OpslogError } from "../errors.js";
+import { formatS3Url } from "./location.js";
+import type { S3Location } from "./location.js";
+import { S3Objects } from "./objects.js";
+import type { FetchProgress, ListedObject } from "./objects.js";
+
+/** The cache root: $OPSLOG_EXPLORER_CACHE, else $XDG_CACHE_HOME/opslog-explorer/s3, else ~/.cache/opslog-explorer/s3. */
+export function defaultS3CacheRoot(): string {
+  if (process.env.OPSLOG_EXPLORER_CACHE) return resolve(process.env.OPSLOG_EXPLORER_CACHE);
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "opslog-explorer", "s3");
+}
+
+/** One batch object appended to a mirrored WAL, and how many bytes it took there. */
+interface MirroredBatch {
+  name: string;
+  etag: string;
+  bytes: number;
+}
+
+/** What the mirror holds, so the next sync knows what is new (state.json beside the store folder). */
+interface MirrorState {
+  version: 1;
+  /** Whole-object files (manifest, snapshots, archive, single-object WALs) by key */
+  files: Record<string, { etag: string; size: number }>;
+  /** Batch WALs by path (`ops/agent-a-1700000000000`): their batches in order */
+  wals: Record<string, MirroredBatch[]>;
+}
+
+export interface SyncResult {
+  listed: number;
+  fetchedObjects: number;
+  fetchedBytes: number;
+  /** Anything in the mirror changed */
+  changed: boolean;
+}
+
+const BATCH = /^(ops\/[^/]+)\/(batch-[^/]+\.jsonl)$/;
+const WHOLE = /^(manifest\.json|snapshots\/[^/]+|archive\/[^/]+|ops\/[^/]+)$/;
+// Bytes of overlap checked before trusting a ranged read of a grown single-object WAL.
+const OVERLAP = 64;
+
+type Fetch = { key: string; size: number; from?: number; apply: (body: Buffer) => Promise<void> };
+
+/** Cache folders mirrors of this process hold: two windows on one store must not write one mirror at once. */
+const IN_USE = new Set<string>();
+
+export class S3Mirror {
+  /** This mirror's cache folder: the store's own, or a private one beside it while another holder has that */
+  private home: string;
+  private readonly shared: string;
+  private claimed = false;
+  private readonly objects: S3Objects;
+  private state: MirrorState = { version: 1, files: {}, wals: {} };
+
+  constructor(
+    readonly location: S3Location,
+    client: S3Client,
+    cacheRoot = defaultS3CacheRoot(),
+  ) {
+    // One folder per server + bucket + prefix: the same store always finds its cache.
+    const id = createHash("sha256").update(`${location.endpoint ?? "aws"}\n${location.bucket}\n${location.prefix}`).digest("hex").slice(0, 20);
+    this.home = this.shared = join(cacheRoot, id);
+    this.objects = new S3Objects(client, location);
+  }
+
+  /** Bring the mirror up to date with the bucket: list once, fetch what is new, in parallel. */
+  /** The local store folder the inspector opens */
+  get dir(): string {
+    return join(this.home, "store");
+  }
+
+  private get statePath(): string {
+    return join(this.home, "state.json");
+  }
+
+  private get tmpDir(): string {
+    return join(this.home, "tmp");
+  }
+
+  /**
+   * Take the store's cache folder (an owner file naming this process); if
+   * another running explorer or another window holds it, use a private
+   * folder beside it for this session instead (fetched anew, removed on release).
+   */
+  private async claim(): Promise<void> {
+    if (this.claimed) return;
+    for (let n = 0; ; n++) {
+      const home = n === 0 ? this.shared : `${this.shared}-${process.pid}-${n}`;
+      if (IN_USE.has(home) || !(await takeOwnership(home))) continue;
+      this.home = home;
+      IN_USE.add(home);
+      this.claimed = true;
+      return;
+    }
+  }
+
+  /** Let the cache folder go (a private one is deleted: the shared one keeps the cache). */
+  async release(): Promise<void> {
+    if (!this.claimed) return;
+    this.claimed = false;
+    IN_USE.delete(this.home);
+    if (this.home === this.shared) await rm(join(this.home, "owner"), { force: true });
+    else await rm(this.home, { recursive: true, force: true });
+  }
+
+  async sync(onProgress?: (progress: FetchProgress) => void): Promise<SyncResult> {
+    await this.claim();
+    await this.loadState();
+    // Keys that are not a plain name in a known folder ("..", deeper paths, locks) are not part of the mirror.
+    const listed = (await this.objects.list()).filter((o) => !o.key.split("/").some((part) => part === "." || part === ".."));
+    const manifest = listed.find((o) => o.key === "manifest.json");
+    if (!manifest) throw new OpslogError("not-a-store", `${formatS3Url(this.location)} is not an opslog store: there is no manifest.json under it. Check the bucket and prefix (the prefix is the folder that holds manifest.json, snapshots/ and ops/).`);
+    await mkdir(join(this.dir, "ops"), { recursive: true });
+    await mkdir(this.tmpDir, { recursive: true });
+    const fetches: Fetch[] = [];
+    const removed = await this.planWholeFiles(listed, fetches);
+    const appends: (() => Promise<void>)[] = [];
+    const walsChanged = await this.planWals(listed, fetches, appends);
+    const progress: FetchProgress = { objects: 0, totalObjects: fetches.length, bytes: 0, totalBytes: fetches.reduce((n, f) => n + f.size - (f.from ?? 0), 0) };
+    if (fetches.length) onProgress?.({ ...progress });
+    const bodies = await this.objects.getAll(fetches, (bytes) => {
+      progress.objects++;
+      progress.bytes += bytes;
+      onProgress?.({ ...progress });
+    });
+    // Applied in order, so each WAL's batches append in key order; the manifest last, once all it names is here.
+    const manifestAt = fetches.findIndex((f) => f.key === "manifest.json");
+    for (let i = 0; i < fetches.length; i++) if (i !== manifestAt) await fetches[i].apply(bodies[i]);
+    for (const append of appends) await append();
+    if (manifestAt !== -1) await fetches[manifestAt].apply(bodies[manifestAt]);
+    const settled = await this.settleEmptyWals(listed);
+    const changed = fetches.length > 0 || removed || walsChanged || settled;
+    if (changed) await this.saveState();
+    return { listed: listed.length, fetchedObjects: progress.objects, fetchedBytes: progress.bytes, changed };
+  }
+
+  private async loadState(): Promise<void> {
+    try {
+      const parsed = JSON.parse(await readFile(this.statePath, "utf-8")) as MirrorState;
+      if (parsed.version === 1 && parsed.files && parsed.wals) this.state = parsed;
+    } catch {
+      this.state = { version: 1, files: {}, wals: {} }; // no cache yet, or a damaged one: start over
+    }
+  }
+
+  private async saveState(): Promise<void> {
+    const tmp = join(this.tmpDir, "state.json");
+    await writeFile(tmp, JSON.stringify(this.state));
+    await rename(tmp, this.statePath);
+  }
+
+  /** Write a whole file into the mirror atomically (tmp outside the store, then rename). */
+  private async replaceFile(key: string, body: Buffer): Promise<void> {
+    const tmp = join(this.tmpDir, key.replace(/\//g, "__"));
+    await mkdir(dirname(join(this.dir, key)), { recursive: true });
+    await writeFile(tmp, body);
+    await rename(tmp, join(this.dir, key));
+  }
+
+  /** Manifest, snapshots, archive and single-object WALs: fetch what changed; drop what vanished. Returns whether any was dropped. */
+  private async planWholeFiles(listed: ListedObject[], fetches: Fetch[]): Promise<boolean> {
+    const whole = listed.filter((o) => WHOLE.test(o.key) && !BATCH.test(o.key));
+    whole.sort((a, b) => (a.key === "manifest.json" ? -1 : b.key === "manifest.json" ? 1 : 0));
+    for (const o of whole) {
+      const held = this.state.files[o.key];
+      if (held?.etag === o.etag && held.size === o.size) continue;
+      const record = () => void (this.state.files[o.key] = { etag: o.etag, size: o.size });
+      const grown = o.key.startsWith("ops/") && held && o.size > held.size && held.size >= OVERLAP;
+      if (grown) {
+        // A single-object WAL that grew: fetch from just before the end of our copy, and check the overlap.
+        const from = held.size - OVERLAP;
+        fetches.push({ key: o.key, size: o.size, from, apply: async (body) => {
+          const path = join(this.dir, o.key);
+          const tail = await readTail(path, OVERLAP);
+          if (tail && body.subarray(0, OVERLAP).equals(tail)) await appendAt(path, held.size, body.subarray(OVERLAP));
+          else await this.replaceFile(o.key, await this.objects.get(o.key)); // rewritten (an undo), not appended: take it whole
+          record();
+        } });
+      } else {
+        fetches.push({ key: o.key, size: o.size, apply: async (body) => { await this.replaceFile(o.key, body); record(); } });
+      }
+    }
+    const present = new Set(whole.map((o) => o.key));
+    let removed = false;
+    for (const key of Object.keys(this.state.files)) {
+      if (present.has(key)) continue;
+      await rm(join(this.dir, key), { force: true });
+      delete this.state.files[key];
+      removed = true;
+    }
+    return removed;
+  }
+
+  /** Batch WALs: keep the batches already mirrored, cut back where the list differs (an undo), append the rest. */
+  private async planWals(listed: ListedObject[], fetches: Fetch[], appends: (() => Promise<void>)[]): Promise<boolean> {
+    const byWal = new Map<string, ListedObject[]>();
+    for (const o of listed) {
+      const match = BATCH.exec(o.key);
+      if (!match) continue;
+      const list = byWal.get(match[1]) ?? [];
+      list.push({ ...o, key: match[2] });
+      byWal.set(match[1], list);
+    }
+    let changed = false;
+    for (const [wal, batches] of byWal) {
+      batches.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)); // opslog-s3's own order: the keys, sorted
+      const held = await this.heldBatches(wal);
+      let same = 0;
+      while (same < held.length && same < batches.length && held[same].name === batches[same].key && held[same].etag === batches[same].etag) same++;
+      if (same < held.length) {
+        held.length = same;
+        await truncateTo(join(this.dir, wal), held.reduce((n, b) => n + b.bytes, 0));
+        changed = true;
+      }
+      this.state.wals[wal] = held;
+      if (same === batches.length) continue;
+      // The new batches, in order, are written to the WAL in one append once all are in.
+      const offset = held.reduce((n, b) => n + b.bytes, 0);
+      const pending: Buffer[] = [];
+      for (const batch of batches.slice(same)) {
+        fetches.push({ key: `${wal}/${batch.key}`, size: batch.size, apply: async (body) => {
+          const line = body.length && body[body.length - 1] !== 0x0a ? Buffer.concat([body, Buffer.from("\n")]) : body;
+          pending.push(line);
+          held.push({ name: batch.key, etag: batch.etag, bytes: line.length });
+        } });
+      }
+      appends.push(() => appendAt(join(this.dir, wal), offset, Buffer.concat(pending)));
+    }
+    for (const wal of Object.keys(this.state.wals)) {
+      if (byWal.has(wal) || this.state.wals[wal].length === 0) continue; // empty WALs are settled once the manifest is in
+      await rm(join(this.dir, wal), { force: true });
+      delete this.state.wals[wal];
+      changed = true;
+    }
+    return changed;
+  }
+
+  /**
+   * A WAL the manifest names but nobody has written to yet has no object on
+   * S3 (opslog-s3 creates none until the first write): mirror it as an empty
+   * file, as on disk, and drop such a file once the manifest no longer names it.
+   */
+  private async settleEmptyWals(listed: ListedObject[]): Promise<boolean> {
+    const named = await this.namedWals();
+    const listedWals = new Set(listed.map((o) => BATCH.exec(o.key)?.[1] ?? (o.key.startsWith("ops/") ? o.key : "")));
+    let changed = false;
+    for (const wal of named) {
+      if (listedWals.has(wal) || this.state.wals[wal]) continue;
+      await writeFile(join(this.dir, wal), "");
+      this.state.wals[wal] = [];
+      changed = true;
+    }
+    for (const [wal, held] of Object.entries(this.state.wals)) {
+      if (held.length > 0 || named.has(wal) || listedWals.has(wal)) continue;
+      await rm(join(this.dir, wal), { force: true });
+      delete this.state.wals[wal];
+      changed = true;
+    }
+    return changed;
+  }
+
+  private async namedWals(): Promise<Set<string>> {
+    try {
+      const manifest = JSON.parse(await readFile(join(this.dir, "manifest.json"), "utf-8")) as { activeOps?: unknown; activeAgentOps?: Record<string, unknown> };
+      const paths = [manifest.activeOps, ...Object.values(manifest.activeAgentOps ?? {})];
+      // Only plain names under ops/: a manifest naming "../x" must not make the mirror write outside its folder.
+      return new Set(paths.filter((p): p is string => typeof p === "string" && /^ops\/[^/]+$/.test(p) && !p.includes("..")));
+    } catch {
+      return new Set(); // the inspector reports a bad manifest itself
+    }
+  }
+
+  /** The batches the state says the mirror holds, if the file agrees (a crash between append and state save starts the WAL over). */
+  private async heldBatches(wal: string): Promise<MirroredBatch[]> {
+    const held = this.state.wals[wal] ?? [];
+    const size = await stat(join(this.dir, wal)).then((s) => s.size, () => -1);
+    return size === held.reduce((n, b) => n + b.bytes, 0) ? [...held] : [];
+  }
+}
+
+/** Create `home/owner` with our pid; take it over when its process is gone. False when a live process holds it. */
+async function takeOwnership(home: string): Promise<boolean> {
+  await mkdir(home, { recursive: true });
+  const owner = join(home, "owner");
+  try {
+    await writeFile(owner, String(process.pid), { flag: "wx" });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+  const pid = Number(await readFile(owner, "utf-8").catch(() => ""));
+  if (pid > 0 && pid !== process.pid && isAlive(pid)) return false;
+  await writeFile(owner, String(process.pid)); // a crashed explorer's, or this process's from a mirror never released
+  return true;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function readTail(path: string, bytes: number): Promise<Buffer | null> {
+  const file = await open(path, "r").catch(() => null);
+  if (!file) return null;
+  try {
+    const size = (await file.stat()).size;
+    if (size < bytes) return null;
+    const buf = Buffer.alloc(bytes);
+    await file.read(buf, 0, bytes, size - bytes);
+    return buf;
+  } finally {
+    await file.close();
+  }
+}
+
+/** Write `body` at `offset`, cutting the file there first: appending in place lets the inspector's live tail pick it up. */
+async function appendAt(path: string, offset: number, body: Buffer): Promise<void> {
+  const file = await open(path, "a+").then(async (f) => { await f.close(); return open(path, "r+"); });
+  try {
+    await file.truncate(offset);
+    await file.write(body, 0, body.length, offset);
+  } finally {
+    await file.close();
+  }
+}
+
+async function truncateTo(path: string, size: number): Promise<void> {
+  const file = await open(path, "r+").catch(() => null);
+  if (!file) return;
+  try {
+    await file.truncate(size);
+  } finally {
+    await file.close();
+  }
+}
