@@ -54,7 +54,7 @@ describe("an S3 store, mirrored", () => {
     expect(fromS3).toEqual(fromDisk);
     const summary = (fromS3 as { summary: { counts: Record<string, number>; lanes: unknown[] } }).summary;
     expect(summary.lanes.length).toBeGreaterThanOrEqual(4); // three agents and a retired WAL at least
-    expect((fromS3 as { lost: { total: number } }).lost.total).toBeGreaterThan(0);
+    expect((fromS3 as { lostWrites: { total: number } }).lostWrites.total).toBeGreaterThan(0);
     expect((fromS3 as { archived: { total: number }[] }).archived.map((a) => a.total)).toEqual([1]); // b1, archived by alice
     // The truth: the published opslog reading S3, and reading the folder copy.
     const insp = await openInspector(mirror.dir);
