@@ -1,0 +1,29 @@
+// The one library of test stores: named scenarios, each written by the
+// published @backloghq/opslog (never by engine/src) and returned with the
+// facts a test may expect of it, computed without the inspector (as the
+// writer wrote them, from the raw WAL lines, or by the published opslog).
+// Unit (engine), handler (electron) and e2e tests all build their stores here.
+//
+//   const store = await twentyTasksCompactedThenEdited.build(dir);
+//   store.state, store.walLines, store.lastOp, ...
+import { malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, twentyTasksCompactedThenEdited } from "./single-writer.js";
+import { plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, twoAgentsOverwriteAfterRefresh } from "./multi-writer.js";
+
+export { malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, twentyTasksCompactedThenEdited };
+export { plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, twoAgentsOverwriteAfterRefresh };
+export { observe, previousValue, walLinesOf } from "./facts.js";
+export type { Manifest, RawOp, StoreFacts, WalLine } from "./facts.js";
+export { nextMs, openPublishedAgent, publishedState, publishedStateOfCopy, StateLog, task } from "./published.js";
+export type { Doc, State, Task } from "./published.js";
+export type { Scenario } from "./scenario.js";
+
+/** Every scenario, for tests that run on each kind of store. */
+export const SCENARIOS = [
+  singleWriterCompactedThenArchived,
+  twentyTasksCompactedThenEdited,
+  sixTasksCompactedThenEdited,
+  malformedLines,
+  threeAgentsConflictThenLostWrites,
+  plannerAndWorkerOnJobs,
+  twoAgentsOverwriteAfterRefresh,
+] as const;

@@ -1,0 +1,92 @@
+// Multi-writer stores written by agents of the published opslog, each with
+// the facts its script makes true: who overwrote whom without having seen
+// the write (a conflict), which writes went to a WAL a compaction had
+// retired (lost), who deleted what.
+import { Store as Published } from "@backloghq/opslog";
+import { nextMs, openPublishedAgent, task } from "./published.js";
+import type { Doc, Task } from "./published.js";
+import { scenario } from "./scenario.js";
+
+export const threeAgentsConflictThenLostWrites = scenario(
+  "threeAgentsConflictThenLostWrites",
+  "alice, bob and carol; bob overwrites alice's k1 without having seen it; alice compacts; bob, not refreshed, appends b0 and lost-1 to his retired WAL; carol refreshes and writes c1, c2 into the new generation; alice refreshes and updates c2",
+  async (dir) => {
+    const open = (agentId: string) => openPublishedAgent(dir, agentId);
+    const alice = await open("alice");
+    const bob = await open("bob");
+    const carol = await open("carol");
+    const step = async (store: Published<Task>, id: string, value: Task) => {
+      await store.set(id, value);
+      await nextMs();
+    };
+    await step(bob, "b0", task(0, "todo"));
+    await step(bob, "b1", task(1, "todo"));
+    await step(alice, "k1", task(100, "alice's version"));
+    await step(alice, "a1", task(101, "todo"));
+    await step(bob, "k1", task(200, "bob's version")); // bob has not seen alice's k1
+    await step(carol, "c1", task(300, "todo"));
+    await alice.refresh();
+    await step(alice, "a1", task(101, "doing"));
+    await alice.compact();
+    await nextMs();
+    await step(bob, "b0", task(0, "written after alice compacted"));
+    await step(bob, "lost-1", task(400, "never seen by anyone"));
+    await carol.refresh();
+    await nextMs();
+    await step(carol, "c1", task(300, "doing"));
+    await step(carol, "c2", task(301, "todo"));
+    await alice.refresh();
+    await step(alice, "c2", task(301, "reviewed"));
+    for (const store of [alice, bob, carol]) await store.close();
+    return {
+      /** The one conflict: bob's write to k1 overrode alice's, which he had not seen */
+      conflict: { id: "k1", winner: "bob", loser: "alice" },
+      compactedBy: "alice",
+      /** bob's writes to his retired WAL after alice compacted, in the order he wrote them */
+      lostWrites: { agent: "bob", ids: ["b0", "lost-1"] },
+    };
+  },
+);
+
+export const plannerAndWorkerOnJobs = scenario(
+  "plannerAndWorkerOnJobs",
+  "planner sets job-0..job-7 (planned); worker, opened after, sets job-1 running and job-2 done; planner cancels job-3; worker deletes job-7",
+  async (dir) => {
+    const planner = new Published<Doc>();
+    await planner.open(dir, { agentId: "planner", checkpointOnClose: false });
+    for (let i = 0; i < 8; i++) await planner.set(`job-${i}`, { title: `Job ${i}`, state: "planned" });
+    const worker = new Published<Doc>();
+    await worker.open(dir, { agentId: "worker", checkpointOnClose: false });
+    await worker.set("job-1", { title: "Job 1", state: "running" });
+    await worker.set("job-2", { title: "Job 2", state: "done" });
+    await planner.set("job-3", { title: "Job 3", state: "cancelled" });
+    await worker.delete("job-7");
+    await worker.close();
+    await planner.close();
+    return {
+      /** worker's update of job-2, and the value it replaced */
+      workerUpdate: { id: "job-2", before: { title: "Job 2", state: "planned" }, after: { title: "Job 2", state: "done" } },
+      /** worker's delete, and the value it removed */
+      workerDelete: { id: "job-7", before: { title: "Job 7", state: "planned" } },
+    };
+  },
+);
+
+export const twoAgentsOverwriteAfterRefresh = scenario(
+  "twoAgentsOverwriteAfterRefresh",
+  "alpha and beta, each with its own WAL: alpha sets doc-1 and doc-3, beta sets doc-2, refreshes, then overwrites doc-1 (having seen alpha's write)",
+  async (dir) => {
+    const alpha = new Published<Doc>();
+    await alpha.open(dir, { agentId: "alpha", checkpointOnClose: false });
+    const beta = new Published<Doc>();
+    await beta.open(dir, { agentId: "beta", checkpointOnClose: false });
+    await alpha.set("doc-1", { owner: "alpha", n: 1 });
+    await beta.set("doc-2", { owner: "beta", n: 2 });
+    await alpha.set("doc-3", { owner: "alpha", n: 3 });
+    await beta.refresh();
+    await beta.set("doc-1", { owner: "beta", n: 10 });
+    await alpha.close();
+    await beta.close();
+    return { overwritten: { id: "doc-1", winner: "beta", value: { owner: "beta", n: 10 } } };
+  },
+);

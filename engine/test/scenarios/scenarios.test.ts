@@ -1,0 +1,121 @@
+// The scenarios' own facts checked against the disk: what each builder says
+// it wrote is there in the raw WAL lines, the snapshots and the archive, and
+// the published opslog reads the state its writers reported. A fact that
+// drifted from its store would make every test that uses it wrong.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  malformedLines,
+  plannerAndWorkerOnJobs,
+  SCENARIOS,
+  singleWriterCompactedThenArchived,
+  sixTasksCompactedThenEdited,
+  threeAgentsConflictThenLostWrites,
+  twentyTasksCompactedThenEdited,
+  twoAgentsOverwriteAfterRefresh,
+} from "./index.js";
+import { previousValue } from "./index.js";
+import type { RawOp, StoreFacts, WalLine } from "./index.js";
+
+const made: string[] = [];
+afterAll(async () => {
+  for (const dir of made) await rm(dir, { recursive: true, force: true });
+});
+async function fresh(): Promise<string> {
+  const parent = await mkdtemp(join(tmpdir(), "opslog-scenario-test-"));
+  made.push(parent);
+  return join(parent, "store");
+}
+
+const opsIn = (facts: StoreFacts, file: string): WalLine[] => facts.walLines.filter((l) => l.file === file);
+const sorted = <T>(entries: [string, T][]) => [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
+
+describe("the scenario library", () => {
+  it("names every scenario after its export, each once", () => {
+    const names = SCENARIOS.map((s) => s.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const s of SCENARIOS) expect(s.holds.length).toBeGreaterThan(20);
+  });
+
+  it("singleWriterCompactedThenArchived: 3+ compactions, delta lines, the delete, the archive and a writer state per position that the published opslog reads at the end", async () => {
+    const s = await singleWriterCompactedThenArchived.build(await fresh());
+    expect(s.kind).toBe("single-writer");
+    expect(s.snapshots.length).toBeGreaterThanOrEqual(4);
+    expect(s.walLines.some((l) => l.op?.encoding === "delta")).toBe(true);
+    expect(s.walLines.filter((l) => l.op?.op === "delete").map((l) => l.op!.id)).toEqual(s.deletedIds);
+    expect(s.undoneId).toBeNull(); // the set of t7 was the 18th op: it triggered a compaction, so undo found nothing
+    expect(s.archiveSegments).toEqual([s.archive.segment]);
+    const segment = JSON.parse(await readFile(join(s.dir, s.archive.segment), "utf-8")) as { records: Record<string, { status: string }> };
+    expect(Object.keys(segment.records).sort()).toEqual(s.archive.ids);
+    expect(s.archive.ids.length).toBeGreaterThan(0);
+    expect(s.state).toEqual(sorted([...s.states.at(-1)!]));
+  });
+
+  it("twentyTasksCompactedThenEdited: 20 sets in the retired WAL, 6 ops in the active one ending with the last op, 21 records", async () => {
+    const s = await twentyTasksCompactedThenEdited.build(await fresh());
+    expect(s.kind).toBe("single-writer");
+    expect(s.retiredWals.map((f) => opsIn(s, f).length)).toEqual([20]);
+    const active = opsIn(s, s.namedWals[0]);
+    expect(active.length).toBe(6);
+    expect(active.at(-1)!.op).toMatchObject({ op: s.lastOp.op, id: s.lastOp.id, data: s.lastOp.after });
+    expect(previousValue(active.at(-1)!.op!)).toEqual(s.lastOp.before);
+    expect(active.filter((l) => l.op!.op === "delete").map((l) => l.op!.id)).toEqual(s.deletedIds);
+    expect(s.state.length).toBe(21);
+    expect(s.state.filter(([, v]) => v.status === "blocked").map(([id]) => id)).toEqual(s.blockedIds);
+    expect(Object.fromEntries(s.state)[s.renamed.id]).toMatchObject({ title: s.renamed.title });
+  });
+
+  it("sixTasksCompactedThenEdited: 4 ops in the active WAL, the last the update it names; 5 records", async () => {
+    const s = await sixTasksCompactedThenEdited.build(await fresh());
+    const active = opsIn(s, s.namedWals[0]);
+    expect(active.length).toBe(4);
+    expect(active.at(-1)!.op).toMatchObject({ op: "set", id: s.lastUpdated, data: s.afterLastUpdate });
+    expect(s.state.map(([id]) => id)).toEqual(s.writtenIds.filter((id) => id !== s.deleted));
+    expect(Object.fromEntries(s.state)[s.lastUpdated]).toEqual(s.afterLastUpdate);
+  });
+
+  it("malformedLines: lines 2 and 4 of the active WAL are bad, the rest are the six-task store's ops", async () => {
+    const s = await malformedLines.build(await fresh());
+    expect(s.wal).toBe(s.namedWals[0]);
+    expect(s.badLines).toEqual([2, 4]);
+    expect(opsIn(s, s.wal).filter((l) => l.op !== null).length).toBe(4);
+    expect(s.state.length).toBe(5);
+  });
+
+  it("threeAgentsConflictThenLostWrites: bob's k1 had not seen alice's and wins; his lost writes are the lines of his retired WAL after the compaction", async () => {
+    const s = await threeAgentsConflictThenLostWrites.build(await fresh());
+    expect(s.kind).toBe("multi-writer");
+    expect(s.agents).toEqual(["alice", "bob", "carol"]);
+    const k1 = s.walLines.filter((l) => l.op?.id === s.conflict.id).map((l) => l.op!);
+    const [loser, winner] = [k1.find((o) => o.agent === s.conflict.loser)!, k1.find((o) => o.agent === s.conflict.winner)!];
+    expect(winner.prev).toBeNull(); // the winner had not seen the loser's write
+    expect(winner.clock! > loser.clock! || (winner.clock === loser.clock && winner.agent! > loser.agent!)).toBe(true);
+    expect(Object.fromEntries(s.state)[s.conflict.id]).toEqual(winner.data);
+    const snapshot = (await readFile(join(s.dir, s.manifest.currentSnapshot), "utf-8")).split("\n")[0];
+    const compactedAt = (JSON.parse(snapshot) as { timestamp: string }).timestamp;
+    const afterCompaction = s.retiredWals.flatMap((f) => opsIn(s, f)).filter((l) => l.op!.ts > compactedAt);
+    expect(afterCompaction.map((l) => [l.op!.agent, l.op!.id])).toEqual(s.lostWrites.ids.map((id) => [s.lostWrites.agent, id]));
+    for (const line of afterCompaction) expect(Object.fromEntries(s.state)[line.op!.id]).not.toEqual(line.op!.data); // no reader sees them
+  });
+
+  it("plannerAndWorkerOnJobs: worker's update and delete carry the values they replaced; 7 records", async () => {
+    const s = await plannerAndWorkerOnJobs.build(await fresh());
+    expect(s.agents).toEqual(["planner", "worker"]);
+    const worker = s.walLines.map((l) => l.op!).filter((o) => o.agent === "worker");
+    const update = worker.find((o) => o.id === s.workerUpdate.id) as RawOp;
+    expect(update).toMatchObject({ op: "set", data: s.workerUpdate.after });
+    expect(previousValue(update)).toEqual(s.workerUpdate.before);
+    expect(worker.find((o) => o.op === "delete")).toMatchObject({ id: s.workerDelete.id, prev: s.workerDelete.before });
+    expect(s.state.length).toBe(7);
+  });
+
+  it("twoAgentsOverwriteAfterRefresh: two named WALs, 3 records, doc-1 as beta wrote it", async () => {
+    const s = await twoAgentsOverwriteAfterRefresh.build(await fresh());
+    expect(s.namedWals.length).toBe(2);
+    expect(s.agents).toEqual(["alpha", "beta"]);
+    expect(s.state.length).toBe(3);
+    expect(Object.fromEntries(s.state)[s.overwritten.id]).toEqual(s.overwritten.value);
+  });
+});

@@ -1,0 +1,123 @@
+// Single-writer stores written by the published opslog, each with the facts
+// its writer knew as it wrote them (values before and after, what it deleted,
+// undid or archived, and for the long one the state after every op).
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Store as Published } from "@backloghq/opslog";
+import { walLinesOf } from "./facts.js";
+import { nextMs, StateLog, task } from "./published.js";
+import type { Doc, State, Task } from "./published.js";
+import { scenario } from "./scenario.js";
+
+export const singleWriterCompactedThenArchived = scenario(
+  "singleWriterCompactedThenArchived",
+  "t0..t7 set, then 8 updates of t0..t4 (small ones delta-encoded), t6 deleted, t7 set (the 18th op: it triggers a compaction, so the undo that follows finds nothing to remove), the done tasks archived to 2026-Q1, then t10..t13 set and t10 updated; a compaction every 6 ops (3 or more in all)",
+  async (dir) => {
+    const store = new Published<Task>();
+    await store.open(dir, { checkpointThreshold: 6 });
+    const log = new StateLog(store);
+    const set = async (id: string, value: Task) => {
+      await store.set(id, value);
+      log.record();
+      await nextMs();
+    };
+    for (let i = 0; i < 8; i++) await set(`t${i}`, task(i, "todo"));
+    for (let i = 0; i < 8; i++) await set(`t${i % 5}`, task(i % 5, i % 2 ? "done" : "doing", { notes: `step ${i}` }));
+    await store.delete("t6");
+    log.record();
+    await nextMs();
+    await set("t7", task(7, "doing"));
+    const undone = await store.undo();
+    if (undone) log.drop();
+    await nextMs();
+    const beforeArchive = store.entries().map(([id]) => id);
+    await store.archive((t) => t.status === "done", "2026-Q1");
+    log.replaceLast();
+    const archivedIds = beforeArchive.filter((id) => !store.has(id)).sort();
+    await nextMs();
+    for (let i = 0; i < 4; i++) await set(`t${10 + i}`, task(10 + i, "todo"));
+    await set("t10", task(10, "doing"));
+    await store.close();
+    return {
+      /** states[p] = the records after p ops, as the writer's Store reported them: position p of the timeline */
+      states: log.states as State[],
+      deletedIds: ["t6"],
+      /** The id whose last set was undone: null, as the undo comes right after a compaction (kept: the tests were written on this store) */
+      undoneId: undone ? "t7" : null,
+      archive: { segment: "archive/archive-2026-Q1.json", ids: archivedIds },
+    };
+  },
+);
+
+type Estimate = { title: string; status: string; estimate: number };
+
+export const twentyTasksCompactedThenEdited = scenario(
+  "twentyTasksCompactedThenEdited",
+  "task-0..task-19 set (status done for every third, else open; estimate i % 5), one compaction, then in the active WAL: task-1 updated, task-20 set, task-2 deleted, task-3 renamed, task-21 set, task-4 blocked",
+  async (dir) => {
+    const store = new Published<Doc>();
+    await store.open(dir, { checkpointOnClose: false, checkpointThreshold: 1_000_000 });
+    for (let i = 0; i < 20; i++) await store.set(`task-${i}`, { title: `Task ${i}`, status: i % 3 === 0 ? "done" : "open", estimate: i % 5 });
+    await store.compact();
+    await store.set("task-1", { title: "Task 1", status: "done", estimate: 2 });
+    await store.set("task-20", { title: "Task 20", status: "open", estimate: 1 });
+    await store.delete("task-2");
+    await store.set("task-3", { title: "Task 3 renamed", status: "done", estimate: 3 });
+    await store.set("task-21", { title: "Task 21", status: "open", estimate: 4 });
+    const lastOp = { op: "set" as const, id: "task-4", before: store.get("task-4") as Estimate, after: { title: "Task 4", status: "blocked", estimate: 4 } };
+    await store.set(lastOp.id, lastOp.after);
+    await store.close();
+    return { deletedIds: ["task-2"], renamed: { id: "task-3", title: "Task 3 renamed" }, blockedIds: ["task-4"], lastOp };
+  },
+);
+
+const SIX_TASKS = {
+  /** Every id written, the deleted one included */
+  writtenIds: ["task-1", "task-2", "task-3", "task-4", "task-5", "task-6"],
+  deleted: "task-2",
+  /** The last op: an update of this record... */
+  lastUpdated: "task-3",
+  /** ...from this value */
+  beforeLastUpdate: { title: "Write the parser", status: "todo", estimate: 3 },
+  afterLastUpdate: { title: "Write the parser", status: "done", estimate: 3 },
+};
+
+async function writeSixTasks(dir: string): Promise<typeof SIX_TASKS> {
+  const store = new Published<Doc>();
+  await store.open(dir, { checkpointThreshold: 5, checkpointOnClose: false });
+  await store.set("task-1", { title: "Design the API", status: "todo", estimate: 2 });
+  await store.set("task-2", { title: "Fix a flaky test", status: "todo", estimate: 1 });
+  await store.set("task-3", SIX_TASKS.beforeLastUpdate);
+  await store.set("task-4", { title: "Cache embeddings", status: "todo", estimate: 5 });
+  await store.set("task-5", { title: "Rate-limit tools", status: "in-progress", estimate: 2 });
+  await store.set("task-6", { title: "Trim the context", status: "todo", estimate: 8 });
+  await store.set("task-1", { title: "Design the API", status: "in-progress", estimate: 2 });
+  await store.delete(SIX_TASKS.deleted);
+  await store.set(SIX_TASKS.lastUpdated, SIX_TASKS.afterLastUpdate);
+  await store.close();
+  return SIX_TASKS;
+}
+
+export const sixTasksCompactedThenEdited = scenario(
+  "sixTasksCompactedThenEdited",
+  "task-1..task-5 set, a compaction (threshold 5), then in the active WAL: task-6 set, task-1 updated, task-2 deleted, task-3 updated last; closed without a checkpoint",
+  writeSixTasks,
+);
+
+/** 1-based line numbers of the WAL lines that are not valid ops. */
+const badLinesOf = async (dir: string, wal: string) => (await walLinesOf(dir, wal)).filter((l) => l.op === null).map((l) => l.line);
+
+export const malformedLines = scenario(
+  "malformedLines",
+  "sixTasksCompactedThenEdited with two bad lines put between the valid ones of its active WAL: one not JSON, one JSON that is no op",
+  async (dir) => {
+    const own = await writeSixTasks(dir);
+    const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf-8")) as { activeOps: string };
+    const wal = manifest.activeOps;
+    const lines = (await readFile(join(dir, wal), "utf-8")).split("\n").filter((l) => l !== "");
+    const bogus = JSON.stringify({ ts: "2026-01-01T00:00:00.000Z", op: "bogus", id: "x" });
+    const withJunk = [lines[0], "this line is not JSON {", ...lines.slice(1, 2), bogus, ...lines.slice(2)];
+    await writeFile(join(dir, wal), withJunk.join("\n") + "\n");
+    return { ...own, wal, badLines: await badLinesOf(dir, wal) };
+  },
+);
