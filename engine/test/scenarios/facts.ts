@@ -17,7 +17,10 @@ export interface Manifest {
 /** One line of a WAL file as written; `op` is null for a line that is not a valid op. */
 export interface WalLine {
   file: string;
+  /** 1-based */
   line: number;
+  /** Byte offset of the line's start in the file */
+  offset: number;
   text: string;
   op: RawOp | null;
 }
@@ -79,7 +82,12 @@ export function previousValue(op: RawOp): Doc | null {
 export async function walLinesOf(dir: string, file: string): Promise<WalLine[]> {
   const texts = (await readFile(join(dir, file), "utf-8")).split("\n");
   if (texts.at(-1) === "") texts.pop();
-  return texts.map((text, i) => ({ file, line: i + 1, text, op: parseOp(text) }));
+  let offset = 0;
+  return texts.map((text, i) => {
+    const at = offset;
+    offset += Buffer.byteLength(text) + 1;
+    return { file, line: i + 1, offset: at, text, op: parseOp(text) };
+  });
 }
 
 /** Read every fact of the store in dir off the disk. */

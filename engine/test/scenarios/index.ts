@@ -15,7 +15,7 @@ export { observe, previousValue, walLinesOf } from "./facts.js";
 export type { Manifest, RawOp, StoreFacts, WalLine } from "./facts.js";
 export { nextMs, openPublishedAgent, publishedState, publishedStateOfCopy, StateLog, task } from "./published.js";
 export type { Doc, State, Task } from "./published.js";
-export type { Scenario } from "./scenario.js";
+export type { FactsOf, Scenario } from "./scenario.js";
 
 /** Every scenario, for tests that run on each kind of store. */
 export const SCENARIOS = [

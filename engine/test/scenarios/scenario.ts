@@ -14,6 +14,9 @@ export interface Scenario<Own extends object> {
   build(dir: string): Promise<StoreFacts & Own>;
 }
 
+/** The facts a scenario's build returns: `let store: FactsOf<typeof twentyTasksCompactedThenEdited>`. */
+export type FactsOf<S> = S extends Scenario<infer Own> ? StoreFacts & Own : never;
+
 export function scenario<Own extends object>(name: string, holds: string, write: (dir: string) => Promise<Own>): Scenario<Own> {
   return {
     name,
