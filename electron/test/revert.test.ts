@@ -9,7 +9,8 @@ import { Store } from "@backloghq/opslog";
 import { AppData } from "../appdata.js";
 import type { ActionResult, RevertPreview } from "../contract.js";
 import { Handlers } from "../handlers.js";
-import { digestTree, errorOf, multiWriterStore, removeDir, tempDir, valueOf } from "./helpers.js";
+import { plannerAndWorkerOnJobs } from "../../engine/test/scenarios/index.js";
+import { digestTree, errorOf, removeDir, tempDir, valueOf } from "./helpers.js";
 
 type Doc = Record<string, unknown>;
 let work: string;
@@ -160,7 +161,7 @@ describe("undo only this op's change", () => {
   });
 
   it("on a delete recreates the record as it was, as the published opslog reads it back", async () => {
-    const dir = await multiWriterStore(join(work, "jobs"));
+    const dir = (await plannerAndWorkerOnJobs.build(join(work, "jobs"))).dir;
     const pos = (await rawTimeline(dir)).findIndex((o) => o.op === "delete" && o.id === "job-7");
     valueOf(await handlers.dispatch("store.open", { dir, mode: "agent", agentId: "fixer" }));
     expect((await preview(pos)).afterOwnChange).toEqual({ title: "Job 7", state: "planned" });
