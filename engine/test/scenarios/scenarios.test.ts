@@ -114,6 +114,7 @@ describe("the scenario library", () => {
   it("twoAgentsOverwriteAfterRefresh: two named WALs, 3 records, doc-1 as beta wrote it", async () => {
     const s = await twoAgentsOverwriteAfterRefresh.build(await fresh());
     expect(s.namedWals.length).toBe(2);
+    expect(s.walFiles).toEqual(s.namedWals);
     expect(s.agents).toEqual(["alpha", "beta"]);
     expect(s.state.length).toBe(3);
     expect(Object.fromEntries(s.state)[s.overwritten.id]).toEqual(s.overwritten.value);
