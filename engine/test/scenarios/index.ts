@@ -6,11 +6,11 @@
 //
 //   const store = await twentyTasksCompactedThenEdited.build(dir);
 //   store.state, store.walLines, store.lastOp, ...
-import { malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, twentyTasksCompactedThenEdited } from "./single-writer.js";
-import { plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, twoAgentsOverwriteAfterRefresh } from "./multi-writer.js";
+import { archivedThenCompacted, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, twentyTasksCompactedThenEdited } from "./single-writer.js";
+import { lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, twoAgentsOverwriteAfterRefresh } from "./multi-writer.js";
 
-export { malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, twentyTasksCompactedThenEdited };
-export { plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, twoAgentsOverwriteAfterRefresh };
+export { archivedThenCompacted, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, twentyTasksCompactedThenEdited };
+export { lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, twoAgentsOverwriteAfterRefresh };
 export { observe, previousValue, walLinesOf } from "./facts.js";
 export type { Manifest, RawOp, StoreFacts, WalLine } from "./facts.js";
 export { nextMs, openPublishedAgent, publishedState, publishedStateOfCopy, StateLog, task } from "./published.js";
@@ -23,7 +23,9 @@ export const SCENARIOS = [
   twentyTasksCompactedThenEdited,
   sixTasksCompactedThenEdited,
   malformedLines,
+  archivedThenCompacted,
   threeAgentsConflictThenLostWrites,
   plannerAndWorkerOnJobs,
   twoAgentsOverwriteAfterRefresh,
+  lostWritesUnseenThenRetired,
 ] as const;

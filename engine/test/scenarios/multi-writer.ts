@@ -90,3 +90,31 @@ export const twoAgentsOverwriteAfterRefresh = scenario(
     return { overwritten: { id: "doc-1", winner: "beta", value: { owner: "beta", n: 10 } } };
   },
 );
+
+export const lostWritesUnseenThenRetired = scenario(
+  "lostWritesUnseenThenRetired",
+  "alice and bob, neither refreshing: alice sets a1; bob sets b1, b2 and edits a1; alice sets a2 and compacts without having seen bob's three writes; bob appends b3, b4 to his retired WAL",
+  async (dir) => {
+    const alice = new Published<Doc>();
+    await alice.open(dir, { agentId: "alice", checkpointOnClose: false });
+    const bob = new Published<Doc>();
+    await bob.open(dir, { agentId: "bob", checkpointOnClose: false });
+    for (const [store, id, status] of [[alice, "a1", "todo"], [bob, "b1", "todo"], [bob, "b2", "unseen"], [bob, "a1", "unseen edit"], [alice, "a2", "todo"]] as const) {
+      await store.set(id, { status });
+      await nextMs();
+    }
+    await alice.compact();
+    await nextMs();
+    for (const id of ["b3", "b4"]) {
+      await bob.set(id, { status: "after the compaction" });
+      await nextMs();
+    }
+    await alice.close();
+    await bob.close();
+    return {
+      compactedBy: "alice",
+      /** bob's writes, in order: those alice's compaction dropped without having seen them, and those he appended to his retired WAL after it */
+      lostWrites: { agent: "bob", unseenIds: ["b1", "b2", "a1"], afterCompactionIds: ["b3", "b4"] },
+    };
+  },
+);

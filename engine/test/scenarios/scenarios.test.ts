@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  archivedThenCompacted,
+  lostWritesUnseenThenRetired,
   malformedLines,
   plannerAndWorkerOnJobs,
   SCENARIOS,
@@ -118,5 +120,26 @@ describe("the scenario library", () => {
     expect(s.agents).toEqual(["alpha", "beta"]);
     expect(s.state.length).toBe(3);
     expect(Object.fromEntries(s.state)[s.overwritten.id]).toEqual(s.overwritten.value);
+  });
+
+  it("archivedThenCompacted: the segment holds the archived ids; the WAL files hold the ops before the archive, between it and the compaction, and after", async () => {
+    const s = await archivedThenCompacted.build(await fresh());
+    expect(s.archivedIds).toEqual(["task-1", "task-3", "task-5"]);
+    expect(s.archived).toBe(s.archivedIds.length);
+    const segment = JSON.parse(await readFile(join(s.dir, s.segment), "utf-8")) as { records: Record<string, unknown> };
+    expect(Object.keys(segment.records).sort()).toEqual(s.archivedIds);
+    expect(s.walFiles.map((f) => opsIn(s, f).length)).toEqual([s.archivedAt, s.folded, s.total - s.compactedAt]);
+    expect([s.archivedAt, s.compactedAt, s.total]).toEqual([7, 9, 10]);
+  });
+
+  it("lostWritesUnseenThenRetired: bob's lines in his retired WAL before the snapshot are missing from it, the ones after came later", async () => {
+    const s = await lostWritesUnseenThenRetired.build(await fresh());
+    const [header, ...rows] = (await readFile(join(s.dir, s.manifest.currentSnapshot), "utf-8")).trim().split("\n").map((l) => JSON.parse(l) as { timestamp: string; id: string; data: unknown });
+    const snapshot = new Map(rows.map((r) => [r.id, r.data]));
+    const bob = s.retiredWals.flatMap((f) => opsIn(s, f)).map((l) => l.op!).filter((o) => o.agent === s.lostWrites.agent);
+    const before = bob.filter((o) => o.ts <= header.timestamp);
+    expect(before.map((o) => o.id)).toEqual(s.lostWrites.unseenIds);
+    for (const o of before) expect(snapshot.get(o.id)).not.toEqual(o.data);
+    expect(bob.filter((o) => o.ts > header.timestamp).map((o) => o.id)).toEqual(s.lostWrites.afterCompactionIds);
   });
 });

@@ -121,3 +121,44 @@ export const malformedLines = scenario(
     return { ...own, wal, badLines: await badLinesOf(dir, wal) };
   },
 );
+
+export const archivedThenCompacted = scenario(
+  "archivedThenCompacted",
+  "task-1..task-6 set (odd ones done), task-2 updated; the done tasks archived to 2026-Q1; task-7 set and the archived task-3 created again; a compaction; task-8 set",
+  async (dir) => {
+    const store = new Published<Doc>();
+    await store.open(dir, { checkpointThreshold: 1000, checkpointOnClose: false });
+    let ops = 0;
+    const set = async (id: string, value: Doc) => {
+      await store.set(id, value);
+      ops++;
+    };
+    for (let i = 1; i <= 6; i++) await set(`task-${i}`, { title: `Task ${i}`, status: i % 2 ? "done" : "todo" });
+    await set("task-2", { title: "Task 2", status: "in-progress" });
+    await nextMs(); // snapshot and WAL names carry the ms
+    const archivedAt = ops;
+    const beforeArchive = store.entries().map(([id]) => id);
+    const archived = await store.archive((t) => t.status === "done", "2026-Q1");
+    const archivedIds = beforeArchive.filter((id) => !store.has(id)).sort();
+    await nextMs();
+    await set("task-7", { title: "Task 7", status: "todo" });
+    await set("task-3", { title: "Task 3, again", status: "todo" });
+    await nextMs();
+    const compactedAt = ops;
+    await store.compact();
+    await nextMs();
+    await set("task-8", { title: "Task 8", status: "todo" });
+    await store.close();
+    return {
+      segment: "archive/archive-2026-Q1.json",
+      /** The count archive() returned, and the ids it took out of the store */
+      archived,
+      archivedIds,
+      /** Positions (ops before) where the archive and the later compaction take effect, and the timeline's length */
+      archivedAt,
+      compactedAt,
+      folded: compactedAt - archivedAt,
+      total: ops,
+    };
+  },
+);
