@@ -8,9 +8,11 @@
 //   store.state, store.walLines, store.lastOp, ...
 import { archivedThenCompacted, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, twentyTasksCompactedThenEdited } from "./single-writer.js";
 import { lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, twoAgentsOverwriteAfterRefresh } from "./multi-writer.js";
+import { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes } from "./revisions.js";
 
 export { archivedThenCompacted, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, twentyTasksCompactedThenEdited };
 export { lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, twoAgentsOverwriteAfterRefresh };
+export { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes };
 export { observe, previousValue, walLinesOf } from "./facts.js";
 export type { Manifest, RawOp, StoreFacts, WalLine } from "./facts.js";
 export { nextMs, openPublishedAgent, publishedState, publishedStateOfCopy, StateLog, task } from "./published.js";
@@ -28,4 +30,7 @@ export const SCENARIOS = [
   plannerAndWorkerOnJobs,
   twoAgentsOverwriteAfterRefresh,
   lostWritesUnseenThenRetired,
+  specRevisedEightTimes,
+  specRevisedAcrossCompaction,
+  specRevisedByTwoAgents,
 ] as const;

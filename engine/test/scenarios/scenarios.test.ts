@@ -10,6 +10,10 @@ import {
   archivedThenCompacted,
   lostWritesUnseenThenRetired,
   malformedLines,
+  SPEC_REVISIONS,
+  specRevisedAcrossCompaction,
+  specRevisedByTwoAgents,
+  specRevisedEightTimes,
   plannerAndWorkerOnJobs,
   SCENARIOS,
   singleWriterCompactedThenArchived,
@@ -141,5 +145,21 @@ describe("the scenario library", () => {
     expect(before.map((o) => o.id)).toEqual(s.lostWrites.unseenIds);
     for (const o of before) expect(snapshot.get(o.id)).not.toEqual(o.data);
     expect(bob.filter((o) => o.ts > header.timestamp).map((o) => o.id)).toEqual(s.lostWrites.afterCompactionIds);
+  });
+
+  it("specRevised*: doc-014's raw lines are v1, the target and the eight later values, in write order; the compaction splits the later ones; the target is the worker's", async () => {
+    const values = [SPEC_REVISIONS.v1, SPEC_REVISIONS.target, ...SPEC_REVISIONS.later];
+    const spec = (s: StoreFacts) => s.walLines.filter((l) => l.op?.id === SPEC_REVISIONS.id);
+    const one = await specRevisedEightTimes.build(await fresh());
+    expect(spec(one).map((l) => l.op!.data)).toEqual(values);
+    expect(one.walFiles.length).toBe(1);
+    const split = await specRevisedAcrossCompaction.build(await fresh());
+    expect(spec(split).map((l) => l.op!.data)).toEqual(values);
+    expect(new Set(spec(split).slice(2).map((l) => l.file)).size).toBe(2);
+    const two = await specRevisedByTwoAgents.build(await fresh());
+    const byClock = spec(two).map((l) => l.op!).sort((a, b) => a.clock! - b.clock! || (a.agent! < b.agent! ? -1 : 1));
+    expect(byClock.map((o) => o.data)).toEqual(values);
+    expect(byClock[1].agent).toBe(two.targetBy);
+    for (const s of [one, split, two]) expect(Object.fromEntries(s.state)[SPEC_REVISIONS.id]).toEqual(SPEC_REVISIONS.latest);
   });
 });
