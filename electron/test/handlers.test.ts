@@ -7,7 +7,7 @@ import { callNames } from "../schemas.js";
 import type { OpenResult, PendingOpen, RecordDetail, UndoPreview } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import type { DiffPage, Page, RecordRow, TimelineEvent, TimelineOp } from "../../engine/src/inspect/types.js";
-import { plannerAndWorkerOnJobs, twentyTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
+import { plannerAndWorkerOnJobs, sixTasksHalfArchived, twentyTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
 import { digestTree, errorOf, readCalls, removeDir, tempDir, valueOf } from "./helpers.js";
 
 let work: string;
@@ -24,7 +24,6 @@ afterEach(async () => {
 
 const open = async (arg: unknown) => valueOf<OpenResult>(await handlers.dispatch("store.open", arg));
 const ids = (page: Page<RecordRow>) => page.rows.map((r) => r.id);
-type Doc = Record<string, unknown>;
 
 describe("read-only mode", () => {
   it("answers every read call on a single-writer store", async () => {
@@ -62,13 +61,7 @@ describe("read-only mode", () => {
   });
 
   it("timeline.events gives an archive of a published store as an event; its records read archived in diffs and histories", async () => {
-    const dir = `${work}/archived`;
-    const store = new Store<Doc>();
-    await store.open(dir, { checkpointOnClose: false, checkpointThreshold: 1_000_000 });
-    for (let i = 0; i < 6; i++) await store.set(`task-${i}`, { status: i % 2 ? "done" : "open" });
-    const archived = await store.archive((t) => t.status === "done", "2026-Q1");
-    await store.set("task-9", { status: "open" });
-    await store.close();
+    const { dir, archived } = await sixTasksHalfArchived.build(`${work}/archived`);
     await open({ dir });
     const events = valueOf<TimelineEvent[]>(await handlers.dispatch("timeline.events", {}));
     expect(events.map((e) => [e.kind, e.position, e.segment, e.archivedIds])).toEqual([["archive", 6, "archive/archive-2026-Q1.json", ["task-1", "task-3", "task-5"]], ["compaction", 6, null, []]]);

@@ -6,11 +6,11 @@
 //
 //   const store = await twentyTasksCompactedThenEdited.build(dir);
 //   store.state, store.walLines, store.lastOp, ...
-import { archivedThenCompacted, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, twentyTasksCompactedThenEdited } from "./single-writer.js";
+import { archivedThenCompacted, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, sixTasksHalfArchived, twentyTasksCompactedThenEdited } from "./single-writer.js";
 import { lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, twoAgentsOverwriteAfterRefresh } from "./multi-writer.js";
 import { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes } from "./revisions.js";
 
-export { archivedThenCompacted, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, twentyTasksCompactedThenEdited };
+export { archivedThenCompacted, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, sixTasksHalfArchived, twentyTasksCompactedThenEdited };
 export { lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, twoAgentsOverwriteAfterRefresh };
 export { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes };
 export { observe, previousValue, walLinesOf } from "./facts.js";
@@ -26,6 +26,7 @@ export const SCENARIOS = [
   sixTasksCompactedThenEdited,
   malformedLines,
   archivedThenCompacted,
+  sixTasksHalfArchived,
   threeAgentsConflictThenLostWrites,
   plannerAndWorkerOnJobs,
   twoAgentsOverwriteAfterRefresh,

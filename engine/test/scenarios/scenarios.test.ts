@@ -18,6 +18,7 @@ import {
   SCENARIOS,
   singleWriterCompactedThenArchived,
   sixTasksCompactedThenEdited,
+  sixTasksHalfArchived,
   threeAgentsConflictThenLostWrites,
   twentyTasksCompactedThenEdited,
   twoAgentsOverwriteAfterRefresh,
@@ -161,5 +162,15 @@ describe("the scenario library", () => {
     expect(byClock.map((o) => o.data)).toEqual(values);
     expect(byClock[1].agent).toBe(two.targetBy);
     for (const s of [one, split, two]) expect(Object.fromEntries(s.state)[SPEC_REVISIONS.id]).toEqual(SPEC_REVISIONS.latest);
+  });
+
+  it("sixTasksHalfArchived: six sets before the archive, the segment holds the odd tasks, task-9 after it", async () => {
+    const s = await sixTasksHalfArchived.build(await fresh());
+    expect(s.walFiles.map((f) => opsIn(s, f).map((l) => l.op!.id))).toEqual([["task-0", "task-1", "task-2", "task-3", "task-4", "task-5"], ["task-9"]]);
+    expect(s.walLines.length - 1).toBe(s.archivedAt);
+    const segment = JSON.parse(await readFile(join(s.dir, s.segment), "utf-8")) as { records: Record<string, unknown> };
+    expect(Object.keys(segment.records).sort()).toEqual(s.archivedIds);
+    expect(s.archivedIds).toEqual(["task-1", "task-3", "task-5"]);
+    expect(s.archived).toBe(3);
   });
 });

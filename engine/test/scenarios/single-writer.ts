@@ -162,3 +162,20 @@ export const archivedThenCompacted = scenario(
     };
   },
 );
+
+export const sixTasksHalfArchived = scenario(
+  "sixTasksHalfArchived",
+  "task-0..task-5 set (odd ones done), the done ones archived to 2026-Q1 (the archive compacts), task-9 set",
+  async (dir) => {
+    const store = new Published<Doc>();
+    await store.open(dir, { checkpointOnClose: false, checkpointThreshold: 1_000_000 });
+    for (let i = 0; i < 6; i++) await store.set(`task-${i}`, { status: i % 2 ? "done" : "open" });
+    const beforeArchive = store.entries().map(([id]) => id);
+    const archived = await store.archive((t) => t.status === "done", "2026-Q1");
+    const archivedIds = beforeArchive.filter((id) => !store.has(id)).sort();
+    await store.set("task-9", { status: "open" });
+    await store.close();
+    /** archived: the count archive() returned; archivedAt: the ops before it */
+    return { segment: "archive/archive-2026-Q1.json", archived, archivedIds, archivedAt: 6 };
+  },
+);
