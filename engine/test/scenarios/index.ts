@@ -7,11 +7,11 @@
 //   const store = await twentyTasksCompactedThenEdited.build(dir);
 //   store.state, store.walLines, store.lastOp, ...
 import { archivedThenCompacted, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, sixTasksHalfArchived, twentyTasksCompactedThenEdited } from "./single-writer.js";
-import { lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, twoAgentsOverwriteAfterRefresh } from "./multi-writer.js";
+import { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, twoAgentsOverwriteAfterRefresh } from "./multi-writer.js";
 import { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes } from "./revisions.js";
 
 export { archivedThenCompacted, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, sixTasksHalfArchived, twentyTasksCompactedThenEdited };
-export { lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, twoAgentsOverwriteAfterRefresh };
+export { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, twoAgentsOverwriteAfterRefresh };
 export { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes };
 export { observe, previousValue, walLinesOf } from "./facts.js";
 export type { Manifest, RawOp, StoreFacts, WalLine } from "./facts.js";
@@ -31,6 +31,7 @@ export const SCENARIOS = [
   plannerAndWorkerOnJobs,
   twoAgentsOverwriteAfterRefresh,
   lostWritesUnseenThenRetired,
+  lostWritesPartlySeenOneHeldAnyway,
   specRevisedEightTimes,
   specRevisedAcrossCompaction,
   specRevisedByTwoAgents,

@@ -118,3 +118,42 @@ export const lostWritesUnseenThenRetired = scenario(
     };
   },
 );
+
+export const lostWritesPartlySeenOneHeldAnyway = scenario(
+  "lostWritesPartlySeenOneHeldAnyway",
+  "alice and bob: alice sets a1, bob sets b1, alice refreshes (sees b1); bob sets b2 and edits a1, alice sets a2 and compacts without refreshing; bob appends b3 and 'same' to his retired WAL; alice then writes 'same' with bob's value",
+  async (dir) => {
+    const open = async (agentId: string) => {
+      const store = new Published<Task>();
+      await store.open(dir, { agentId, checkpointOnClose: false });
+      await nextMs();
+      return store;
+    };
+    const alice = await open("alice");
+    const bob = await open("bob");
+    const step = async (store: Published<Task>, id: string, value: Task) => {
+      await store.set(id, value);
+      await nextMs();
+    };
+    await step(alice, "a1", task(1, "todo"));
+    await step(bob, "b1", task(2, "todo"));
+    await alice.refresh();
+    await step(bob, "b2", task(3, "alice never saw this"));
+    await step(bob, "a1", task(1, "bob's edit, unseen"));
+    await step(alice, "a2", task(4, "todo"));
+    await alice.compact();
+    await nextMs();
+    await step(bob, "b3", task(5, "after the compaction"));
+    await step(bob, "same", task(6, "the same value"));
+    await step(alice, "same", task(6, "the same value"));
+    await alice.close();
+    await bob.close();
+    return {
+      compactedBy: "alice",
+      /** How many of bob's WAL lines alice had seen (read by her refresh) when she compacted */
+      seenUpTo: 1,
+      /** The id bob wrote after the compaction whose value alice wrote again later */
+      heldAnywayId: "same",
+    };
+  },
+);

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   archivedThenCompacted,
+  lostWritesPartlySeenOneHeldAnyway,
   lostWritesUnseenThenRetired,
   malformedLines,
   SPEC_REVISIONS,
@@ -172,5 +173,16 @@ describe("the scenario library", () => {
     expect(Object.keys(segment.records).sort()).toEqual(s.archivedIds);
     expect(s.archivedIds).toEqual(["task-1", "task-3", "task-5"]);
     expect(s.archived).toBe(3);
+  });
+
+  it("lostWritesPartlySeenOneHeldAnyway: the snapshot holds bob's first seenUpTo lines and not the next; the store holds bob's lost 'same' value anyway", async () => {
+    const s = await lostWritesPartlySeenOneHeldAnyway.build(await fresh());
+    const rows = (await readFile(join(s.dir, s.manifest.currentSnapshot), "utf-8")).trim().split("\n").slice(1).map((l) => JSON.parse(l) as { id: string; data: unknown });
+    const snapshot = new Map(rows.map((r) => [r.id, r.data]));
+    const bob = s.retiredWals.flatMap((f) => opsIn(s, f)).map((l) => l.op!).filter((o) => o.agent === "bob");
+    for (const o of bob.slice(0, s.seenUpTo)) expect(snapshot.get(o.id)).toEqual(o.data);
+    expect(snapshot.get(bob[s.seenUpTo].id)).not.toEqual(bob[s.seenUpTo].data);
+    const held = bob.find((o) => o.id === s.heldAnywayId)!;
+    expect(Object.fromEntries(s.state)[s.heldAnywayId]).toEqual(held.data);
   });
 });
