@@ -157,3 +157,28 @@ export const lostWritesPartlySeenOneHeldAnyway = scenario(
     };
   },
 );
+
+/** Until the clock has moved on by `ms` (a condition polled, not a fixed sleep). */
+async function clockMoves(ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) await new Promise((ok) => setImmediate(ok));
+}
+
+export const twoAgentsBurstUnderASecond = scenario(
+  "twoAgentsBurstUnderASecond",
+  "alpha and beta taking 6 turns each (a-<i>, b-<i>), 5 ms or more apart: all within well under a second, yet wider than the Agents axis's narrowest window (5 ms)",
+  async (dir) => {
+    const alpha = new Published<Doc>();
+    await alpha.open(dir, { agentId: "alpha", checkpointOnClose: false });
+    const beta = new Published<Doc>();
+    await beta.open(dir, { agentId: "beta", checkpointOnClose: false });
+    for (let i = 0; i < 6; i++) {
+      await alpha.set(`a-${i}`, { n: i });
+      await beta.set(`b-${i}`, { n: i });
+      await clockMoves(5);
+    }
+    await alpha.close();
+    await beta.close();
+    return { turns: 6 };
+  },
+);

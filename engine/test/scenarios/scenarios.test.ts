@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   archivedThenCompacted,
+  elevenHundredOpsOneWal,
   lostWritesPartlySeenOneHeldAnyway,
   lostWritesUnseenThenRetired,
   malformedLines,
@@ -21,6 +22,7 @@ import {
   sixTasksCompactedThenEdited,
   sixTasksHalfArchived,
   threeAgentsConflictThenLostWrites,
+  twoAgentsBurstUnderASecond,
   twentyTasksCompactedThenEdited,
   twoAgentsOverwriteAfterRefresh,
 } from "./index.js";
@@ -184,5 +186,22 @@ describe("the scenario library", () => {
     expect(snapshot.get(bob[s.seenUpTo].id)).not.toEqual(bob[s.seenUpTo].data);
     const held = bob.find((o) => o.id === s.heldAnywayId)!;
     expect(Object.fromEntries(s.state)[s.heldAnywayId]).toEqual(held.data);
+  });
+
+  it("twoAgentsBurstUnderASecond: 6 lines per agent, all within a second, turns at least 5 ms apart", async () => {
+    const s = await twoAgentsBurstUnderASecond.build(await fresh());
+    expect(s.agents).toEqual(["alpha", "beta"]);
+    const times = s.walLines.map((l) => Date.parse(l.op!.ts)).sort((a, b) => a - b);
+    expect(times.length).toBe(2 * s.turns);
+    expect(times.at(-1)! - times[0]).toBeLessThan(1000);
+    const alpha = s.walLines.filter((l) => l.op!.agent === "alpha").map((l) => Date.parse(l.op!.ts));
+    for (let i = 1; i < alpha.length; i++) expect(alpha[i] - alpha[i - 1]).toBeGreaterThanOrEqual(5);
+  });
+
+  it("elevenHundredOpsOneWal: 1,100 lines in one WAL, 50 records", async () => {
+    const s = await elevenHundredOpsOneWal.build(await fresh());
+    expect(s.walFiles.length).toBe(1);
+    expect(s.walLines.length).toBe(s.ops);
+    expect(s.state.length).toBe(50);
   });
 });

@@ -179,3 +179,15 @@ export const sixTasksHalfArchived = scenario(
     return { segment: "archive/archive-2026-Q1.json", archived, archivedIds, archivedAt: 6 };
   },
 );
+
+export const elevenHundredOpsOneWal = scenario(
+  "elevenHundredOpsOneWal",
+  "single writer, no compaction: 1,100 sets cycling over k-0..k-49 ({n: i}), all in one WAL (more than the Agents view draws per lane)",
+  async (dir) => {
+    const store = new Published<Doc>();
+    await store.open(dir, { checkpointThreshold: 100_000, checkpointOnClose: false });
+    for (let i = 0; i < 1100; i++) await store.set(`k-${i % 50}`, { n: i });
+    await store.close();
+    return { ops: 1100 };
+  },
+);
