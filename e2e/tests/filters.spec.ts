@@ -2,9 +2,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { openInspector } from "../../engine/src/inspect/index.js";
-import { Store } from "@backloghq/opslog";
 import { demoStoreCopy, expect, test } from "../fixtures";
-import type { Doc } from "../fixtures";
+import { twentyTasksDoneArchived } from "../../engine/test/scenarios/index.js";
 
 /** The count records-total shows, or NaN while it loads ("…") */
 function totalOf(text: string | null): number {
@@ -121,12 +120,7 @@ test("a query the server refuses keeps the last good result, marks the box inval
 
 test("the Archive view counts the archived records its filter keeps", async ({ page, workDir, explorer }) => {
   // A store whose archive the published opslog wrote: 20 tasks, the done ones archived.
-  const dir = join(workDir, "archived");
-  const store = new Store<Doc>();
-  await store.open(dir, { checkpointOnClose: false });
-  for (let i = 0; i < 20; i++) await store.set(`task-${String(i).padStart(2, "0")}`, { status: i % 2 ? "done" : "open", priority: i % 3 ? "low" : "high" });
-  await store.archive((t) => t.status === "done", "2026-Q1");
-  await store.close();
+  const { dir } = await twentyTasksDoneArchived.build(join(workDir, "archived"));
   // The expectation, from the segment file itself
   const segment = JSON.parse(await readFile(join(dir, "archive", "archive-2026-Q1.json"), "utf-8")) as { records: Record<string, { priority?: string }> };
   const all = Object.keys(segment.records).length;

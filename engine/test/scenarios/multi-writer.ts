@@ -3,7 +3,7 @@
 // the write (a conflict), which writes went to a WAL a compaction had
 // retired (lost), who deleted what.
 import { Store as Published } from "@backloghq/opslog";
-import { nextMs, openPublishedAgent, task } from "./published.js";
+import { nextMs, openPublishedAgent, publishedStateOfCopy, task } from "./published.js";
 import type { Doc, Task } from "./published.js";
 import { scenario } from "./scenario.js";
 
@@ -180,5 +180,23 @@ export const twoAgentsBurstUnderASecond = scenario(
     await alpha.close();
     await beta.close();
     return { turns: 6 };
+  },
+);
+
+export const twoAgentsBlindWritesToOneKey = scenario(
+  "twoAgentsBlindWritesToOneKey",
+  "alpha and beta each set 'plan' ({by: <agent>}), neither having seen the other's write: last-writer-wins keeps one",
+  async (dir) => {
+    const alpha = new Published<Doc>();
+    await alpha.open(dir, { agentId: "alpha", checkpointOnClose: false });
+    const beta = new Published<Doc>();
+    await beta.open(dir, { agentId: "beta", checkpointOnClose: false });
+    await alpha.set("plan", { by: "alpha" });
+    await beta.set("plan", { by: "beta" });
+    await alpha.close();
+    await beta.close();
+    // Whichever value the published library keeps won.
+    const winner = (Object.fromEntries(await publishedStateOfCopy(dir, true)).plan as { by: string }).by;
+    return { conflict: { id: "plan", winner, loser: winner === "alpha" ? "beta" : "alpha" } };
   },
 );

@@ -22,8 +22,10 @@ import {
   sixTasksCompactedThenEdited,
   sixTasksHalfArchived,
   threeAgentsConflictThenLostWrites,
+  twoAgentsBlindWritesToOneKey,
   twoAgentsBurstUnderASecond,
   twentyTasksCompactedThenEdited,
+  twentyTasksDoneArchived,
   twoAgentsOverwriteAfterRefresh,
 } from "./index.js";
 import { previousValue } from "./index.js";
@@ -203,5 +205,22 @@ describe("the scenario library", () => {
     expect(s.walFiles.length).toBe(1);
     expect(s.walLines.length).toBe(s.ops);
     expect(s.state.length).toBe(50);
+  });
+
+  it("twoAgentsBlindWritesToOneKey: neither write had seen the other (both prev null); the winner is the higher (clock, agent) and the published opslog holds its value", async () => {
+    const s = await twoAgentsBlindWritesToOneKey.build(await fresh());
+    const ops = s.walLines.map((l) => l.op!).filter((o) => o.id === s.conflict.id);
+    expect(ops.map((o) => o.prev ?? null)).toEqual([null, null]);
+    const last = [...ops].sort((a, b) => a.clock! - b.clock! || (a.agent! < b.agent! ? -1 : 1)).at(-1)!;
+    expect(last.agent).toBe(s.conflict.winner);
+    expect(Object.fromEntries(s.state)[s.conflict.id]).toEqual({ by: s.conflict.winner });
+  });
+
+  it("twentyTasksDoneArchived: the segment holds the ten done tasks, the store the ten open ones", async () => {
+    const s = await twentyTasksDoneArchived.build(await fresh());
+    const segment = JSON.parse(await readFile(join(s.dir, s.segment), "utf-8")) as { records: Record<string, { status: string }> };
+    expect(Object.values(segment.records).map((r) => r.status)).toEqual(Array(10).fill("done"));
+    expect(s.archived).toBe(10);
+    expect(s.state.map(([, v]) => v.status)).toEqual(Array(10).fill("open"));
   });
 });

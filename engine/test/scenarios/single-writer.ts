@@ -191,3 +191,16 @@ export const elevenHundredOpsOneWal = scenario(
     return { ops: 1100 };
   },
 );
+
+export const twentyTasksDoneArchived = scenario(
+  "twentyTasksDoneArchived",
+  "task-00..task-19 set (odd ones done; priority high for every third, else low), the done ones archived to 2026-Q1",
+  async (dir) => {
+    const store = new Published<Doc>();
+    await store.open(dir, { checkpointOnClose: false });
+    for (let i = 0; i < 20; i++) await store.set(`task-${String(i).padStart(2, "0")}`, { status: i % 2 ? "done" : "open", priority: i % 3 ? "low" : "high" });
+    const archived = await store.archive((t) => t.status === "done", "2026-Q1");
+    await store.close();
+    return { segment: "archive/archive-2026-Q1.json", archived };
+  },
+);
