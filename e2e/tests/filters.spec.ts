@@ -1,9 +1,8 @@
 /** The Records, Operations and Archive filters: a valid query narrows the table to matching rows; a bad one explains itself and breaks nothing. */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { openInspector } from "../../engine/src/inspect/index.js";
 import { demoStoreCopy, expect, test } from "../fixtures";
-import { twentyTasksDoneArchived } from "../../engine/test/scenarios/index.js";
+import { threeAgentsReviewTasks, twentyTasksDoneArchived } from "../../engine/test/scenarios/index.js";
 
 /** The count records-total shows, or NaN while it loads ("…") */
 function totalOf(text: string | null): number {
@@ -69,12 +68,10 @@ test("a filter with an unknown operator shows the server's error and the table s
 });
 
 test("an op query in Operations keeps the ops whose fields match it, and a bad one explains itself", async ({ page, workDir, explorer }) => {
-  const dir = await demoStoreCopy(workDir);
-  // The expectation, independently: every op, filtered here in plain code.
-  const inspector = await openInspector(dir);
-  const all = (await inspector.ops({ offset: 0, limit: 100_000 })).rows;
-  const done = all.filter((o) => o.op === "set" && (o.data as { status?: string }).status === "done" && o.agent === "reviewer").map((o) => String(o.pos));
-  await inspector.close();
+  const { dir, walLines } = await threeAgentsReviewTasks.build(join(workDir, "review"));
+  // The expectation, independently: the raw WAL lines in replay order (clock, then agent; no compaction), filtered here in plain code.
+  const all = walLines.map((l) => l.op!).sort((a, b) => a.clock! - b.clock! || (a.agent! < b.agent! ? -1 : a.agent! > b.agent! ? 1 : 0));
+  const done = all.flatMap((o, pos) => (o.op === "set" && o.data?.status === "done" && o.agent === "reviewer" ? [String(pos)] : []));
   expect(done.length).toBeGreaterThan(0);
 
   const server = await explorer(dir);

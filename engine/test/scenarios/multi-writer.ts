@@ -200,3 +200,23 @@ export const twoAgentsBlindWritesToOneKey = scenario(
     return { conflict: { id: "plan", winner, loser: winner === "alpha" ? "beta" : "alpha" } };
   },
 );
+
+export const threeAgentsReviewTasks = scenario(
+  "threeAgentsReviewTasks",
+  "planner sets t0..t5 (todo); worker refreshes, sets t0..t3 doing and t0, t1 done; reviewer refreshes, sets t0, t2 done (reviewed), t1 back to doing, t4 done and deletes t5; no compaction: one WAL per agent",
+  async (dir) => {
+    const [planner, worker, reviewer] = [await openPublishedAgent(dir, "planner"), await openPublishedAgent(dir, "worker"), await openPublishedAgent(dir, "reviewer")];
+    const set = (store: Published<Task>, i: number, status: string) => store.set(`t${i}`, task(i, status));
+    for (let i = 0; i < 6; i++) await set(planner, i, "todo");
+    await worker.refresh();
+    for (let i = 0; i < 4; i++) await set(worker, i, "doing");
+    for (const i of [0, 1]) await set(worker, i, "done");
+    await reviewer.refresh();
+    for (const i of [0, 2]) await set(reviewer, i, "done");
+    await set(reviewer, 1, "doing");
+    await set(reviewer, 4, "done");
+    await reviewer.delete("t5");
+    for (const store of [planner, worker, reviewer]) await store.close();
+    return { reviewer: "reviewer" };
+  },
+);

@@ -22,6 +22,7 @@ import {
   sixTasksCompactedThenEdited,
   sixTasksHalfArchived,
   threeAgentsConflictThenLostWrites,
+  threeAgentsReviewTasks,
   twoAgentsBlindWritesToOneKey,
   twoAgentsBurstUnderASecond,
   twentyTasksCompactedThenEdited,
@@ -222,5 +223,15 @@ describe("the scenario library", () => {
     expect(Object.values(segment.records).map((r) => r.status)).toEqual(Array(10).fill("done"));
     expect(s.archived).toBe(10);
     expect(s.state.map(([, v]) => v.status)).toEqual(Array(10).fill("open"));
+  });
+
+  it("threeAgentsReviewTasks: one WAL per agent, 17 ops, 5 records, the reviewer's done sets on t0, t2, t4", async () => {
+    const s = await threeAgentsReviewTasks.build(await fresh());
+    expect(s.walFiles).toEqual(s.namedWals);
+    expect(s.agents).toEqual(["planner", "reviewer", "worker"]);
+    expect(s.walLines.length).toBe(17);
+    expect(s.state.map(([id]) => id)).toEqual(["t0", "t1", "t2", "t3", "t4"]);
+    const reviewerDone = s.walLines.map((l) => l.op!).filter((o) => o.agent === s.reviewer && o.data?.status === "done");
+    expect(reviewerDone.map((o) => o.id)).toEqual(["t0", "t2", "t4"]);
   });
 });
