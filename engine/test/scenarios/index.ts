@@ -8,10 +8,13 @@
 //   store.state, store.walLines, store.lastOp, ...
 import { archivedThenCompacted, elevenHundredOpsOneWal, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, sixTasksHalfArchived, twentyTasksCompactedThenEdited, twentyTasksDoneArchived } from "./single-writer.js";
 import { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, threeAgentsReviewTasks, twoAgentsBlindWritesToOneKey, twoAgentsBurstUnderASecond, twoAgentsOverwriteAfterRefresh } from "./multi-writer.js";
+import { fourArchivesThenCompacted, twoAgentsArchiveAndRecreate } from "./archives.js";
 import { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes } from "./revisions.js";
 
 export { archivedThenCompacted, elevenHundredOpsOneWal, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, sixTasksHalfArchived, twentyTasksCompactedThenEdited, twentyTasksDoneArchived };
 export { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, threeAgentsReviewTasks, twoAgentsBlindWritesToOneKey, twoAgentsBurstUnderASecond, twoAgentsOverwriteAfterRefresh };
+export { fourArchivesThenCompacted, twoAgentsArchiveAndRecreate };
+export type { Written } from "./archives.js";
 export { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes };
 export { observe, previousValue, walLinesOf } from "./facts.js";
 export type { Manifest, RawOp, StoreFacts, WalLine } from "./facts.js";
@@ -37,6 +40,8 @@ export const SCENARIOS = [
   twoAgentsBurstUnderASecond,
   twoAgentsBlindWritesToOneKey,
   threeAgentsReviewTasks,
+  fourArchivesThenCompacted,
+  twoAgentsArchiveAndRecreate,
   specRevisedEightTimes,
   specRevisedAcrossCompaction,
   specRevisedByTwoAgents,

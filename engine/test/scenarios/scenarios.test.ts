@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   archivedThenCompacted,
   elevenHundredOpsOneWal,
+  fourArchivesThenCompacted,
   lostWritesPartlySeenOneHeldAnyway,
   lostWritesUnseenThenRetired,
   malformedLines,
@@ -23,6 +24,7 @@ import {
   sixTasksHalfArchived,
   threeAgentsConflictThenLostWrites,
   threeAgentsReviewTasks,
+  twoAgentsArchiveAndRecreate,
   twoAgentsBlindWritesToOneKey,
   twoAgentsBurstUnderASecond,
   twentyTasksCompactedThenEdited,
@@ -233,5 +235,17 @@ describe("the scenario library", () => {
     expect(s.state.map(([id]) => id)).toEqual(["t0", "t1", "t2", "t3", "t4"]);
     const reviewerDone = s.walLines.map((l) => l.op!).filter((o) => o.agent === s.reviewer && o.data?.status === "done");
     expect(reviewerDone.map((o) => o.id)).toEqual(["t0", "t2", "t4"]);
+  });
+
+  it("fourArchivesThenCompacted, twoAgentsArchiveAndRecreate: the manifest names exactly the segments archived to, each holding at least its last archive's count", async () => {
+    for (const built of [fourArchivesThenCompacted, twoAgentsArchiveAndRecreate]) {
+      const s = await built.build(await fresh());
+      expect(s.archiveSegments, built.name).toEqual([...new Set(s.archives.map((a) => a.segment))].sort());
+      for (const { segment, count } of s.archives) {
+        const records = (JSON.parse(await readFile(join(s.dir, segment), "utf-8")) as { records: Record<string, unknown> }).records;
+        expect(Object.keys(records).length, `${built.name} ${segment}`).toBeGreaterThanOrEqual(count);
+        expect(count).toBeGreaterThan(0);
+      }
+    }
   });
 });
