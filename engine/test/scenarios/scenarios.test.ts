@@ -60,7 +60,10 @@ describe("the scenario library", () => {
     expect(s.snapshots.length).toBeGreaterThanOrEqual(4);
     expect(s.walLines.some((l) => l.op?.encoding === "delta")).toBe(true);
     expect(s.walLines.filter((l) => l.op?.op === "delete").map((l) => l.op!.id)).toEqual(s.deletedIds);
-    expect(s.undoneId).toBeNull(); // the set of t7 was the 18th op: it triggered a compaction, so undo found nothing
+    expect(s.undoneAfterCompaction).toBe(false); // the set of t7 was the 18th op: it triggered a compaction, so undo found nothing
+    expect(s.undoneId).toBe("t8");
+    expect(s.walLines.some((l) => l.op?.id === "t8")).toBe(false); // undo truncated its line
+    expect(s.states.some((state) => state.has("t8"))).toBe(false);
     expect(s.archiveSegments).toEqual([s.archive.segment]);
     const segment = JSON.parse(await readFile(join(s.dir, s.archive.segment), "utf-8")) as { records: Record<string, { status: string }> };
     expect(Object.keys(segment.records).sort()).toEqual(s.archive.ids);

@@ -11,7 +11,7 @@ import { scenario } from "./scenario.js";
 
 export const singleWriterCompactedThenArchived = scenario(
   "singleWriterCompactedThenArchived",
-  "t0..t7 set, then 8 updates of t0..t4 (small ones delta-encoded), t6 deleted, t7 set (the 18th op: it triggers a compaction, so the undo that follows finds nothing to remove), the done tasks archived to 2026-Q1, then t10..t13 set and t10 updated; a compaction every 6 ops (3 or more in all)",
+  "t0..t7 set, then 8 updates of t0..t4 (small ones delta-encoded), t6 deleted, t7 set (the 18th op: it triggers a compaction, so the undo that follows finds nothing to remove), t8 set and undone, the done tasks archived to 2026-Q1, then t10..t13 set and t10 updated; a compaction every 6 ops (3 or more in all)",
   async (dir) => {
     const store = new Published<Task>();
     await store.open(dir, { checkpointThreshold: 6 });
@@ -26,8 +26,11 @@ export const singleWriterCompactedThenArchived = scenario(
     await store.delete("t6");
     log.record();
     await nextMs();
-    await set("t7", task(7, "doing"));
-    const undone = await store.undo();
+    await set("t7", task(7, "doing")); // the 18th op: a compaction follows it, so there is nothing to undo
+    const undoneAfterCompaction = await store.undo();
+    if (undoneAfterCompaction) log.drop();
+    await set("t8", task(8, "todo"));
+    const undone = await store.undo(); // removes the t8 line from the active WAL
     if (undone) log.drop();
     await nextMs();
     const beforeArchive = store.entries().map(([id]) => id);
@@ -42,8 +45,9 @@ export const singleWriterCompactedThenArchived = scenario(
       /** states[p] = the records after p ops, as the writer's Store reported them: position p of the timeline */
       states: log.states as State[],
       deletedIds: ["t6"],
-      /** The id whose last set was undone: null, as the undo comes right after a compaction (kept: the tests were written on this store) */
-      undoneId: undone ? "t7" : null,
+      /** The undo right after a compaction found nothing to remove (false); t8's set was undone */
+      undoneAfterCompaction,
+      undoneId: undone ? "t8" : null,
       archive: { segment: "archive/archive-2026-Q1.json", ids: archivedIds },
     };
   },
