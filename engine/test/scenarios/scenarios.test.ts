@@ -31,6 +31,7 @@ import {
   twentyTasksDoneArchived,
   twoAgentsOverwriteAfterRefresh,
 } from "./index.js";
+import * as library from "./index.js";
 import { previousValue } from "./index.js";
 import type { RawOp, StoreFacts, WalLine } from "./index.js";
 
@@ -48,10 +49,13 @@ const opsIn = (facts: StoreFacts, file: string): WalLine[] => facts.walLines.fil
 const sorted = <T>(entries: [string, T][]) => [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
 
 describe("the scenario library", () => {
-  it("names every scenario after its export, each once", () => {
+  it("names every scenario after its export, each once, and lists every exported scenario in SCENARIOS", () => {
     const names = SCENARIOS.map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);
     for (const s of SCENARIOS) expect(s.holds.length).toBeGreaterThan(20);
+    const exported = Object.entries(library).filter(([, v]) => typeof v === "object" && v !== null && "build" in v);
+    for (const [key, s] of exported) expect((s as { name: string }).name).toBe(key);
+    expect(exported.map(([key]) => key).sort()).toEqual([...names].sort());
   });
 
   it("singleWriterCompactedThenArchived: 3+ compactions, delta lines, the delete, the archive and a writer state per position that the published opslog reads at the end", async () => {
