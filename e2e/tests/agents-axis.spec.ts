@@ -9,35 +9,11 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Locator, Page } from "@playwright/test";
-import { Store } from "@backloghq/opslog";
 import { demoStoreCopy, expect, SCREENSHOTS, test } from "../fixtures";
-import type { Doc } from "../fixtures";
+import { elevenHundredOpsOneWal, twoAgentsBurstUnderASecond } from "../../engine/test/scenarios/index.js";
 
 type Box = { x: number; y: number; width: number; height: number };
 type RawOp = { ts: string; id: string; agent: string; clock: number };
-
-/** Until the clock has moved on by `ms` (a condition polled, not a fixed sleep). */
-async function clockMoves(ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) await new Promise((ok) => setImmediate(ok));
-}
-
-/** Two agents taking 6 turns each, 5 ms or more apart: all within well under a second, yet wider than the axis's narrowest window (5 ms). */
-async function burstStore(parent: string): Promise<string> {
-  const dir = join(parent, "burst");
-  const alpha = new Store<Doc>();
-  await alpha.open(dir, { agentId: "alpha", checkpointOnClose: false });
-  const beta = new Store<Doc>();
-  await beta.open(dir, { agentId: "beta", checkpointOnClose: false });
-  for (let i = 0; i < 6; i++) {
-    await alpha.set(`a-${i}`, { n: i });
-    await beta.set(`b-${i}`, { n: i });
-    await clockMoves(5);
-  }
-  await alpha.close();
-  await beta.close();
-  return dir;
-}
 
 async function rawOps(dir: string): Promise<RawOp[]> {
   const out: RawOp[] = [];
@@ -76,7 +52,7 @@ async function middleOf(locator: Locator): Promise<{ x: number; y: number }> {
 }
 
 test("on a store written in under a second the axis labels show milliseconds, never touch, and the wheel, a drag and Fit all move the window", async ({ page, workDir, explorer }) => {
-  const dir = await burstStore(workDir);
+  const dir = (await twoAgentsBurstUnderASecond.build(join(workDir, "burst"))).dir;
   const times = (await rawOps(dir)).map((o) => Date.parse(o.ts));
   expect(Math.max(...times) - Math.min(...times), "the store was written in under a second").toBeLessThan(1000);
   const server = await explorer(dir);
@@ -130,7 +106,7 @@ test("on a store written in under a second the axis labels show milliseconds, ne
 });
 
 test("the axis by position gives each op a slot of its own, in replay order", async ({ page, workDir, explorer }) => {
-  const dir = await burstStore(workDir);
+  const dir = (await twoAgentsBurstUnderASecond.build(join(workDir, "burst"))).dir;
   // The expectation, independently: opslog's replay order, (clock, agent id), of the raw WAL lines.
   const expected = (await rawOps(dir)).sort((x, y) => x.clock - y.clock || x.agent.localeCompare(y.agent)).map((o) => o.id);
   const server = await explorer(dir);
@@ -172,11 +148,7 @@ test("on the demo store a retired lane zooms to fill the track, labels stay apar
 });
 
 test("a lane with more ops than are drawn says so beside the lane, clear of its marks; zoomed in, every op in view is drawn", async ({ page, workDir, explorer }) => {
-  const dir = join(workDir, "long");
-  const store = new Store<Doc>();
-  await store.open(dir, { checkpointThreshold: 100_000, checkpointOnClose: false });
-  for (let i = 0; i < 1100; i++) await store.set(`k-${i % 50}`, { n: i });
-  await store.close();
+  const { dir } = await elevenHundredOpsOneWal.build(join(workDir, "long"));
   const server = await explorer(dir);
   await page.goto(server.url);
   await page.getByTestId("nav-agents").click();

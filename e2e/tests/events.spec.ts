@@ -7,47 +7,10 @@
  */
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
-import { Store } from "@backloghq/opslog";
 import { expect, SCREENSHOTS, test } from "../fixtures";
-import type { Doc } from "../fixtures";
+import { archivedThenCompacted } from "../../engine/test/scenarios/index.js";
 
 const SEGMENT = "archive-2026-Q1";
-
-/** Until the clock moves on: snapshot and WAL names carry the ms. */
-async function nextMs(): Promise<void> {
-  const start = Date.now();
-  await expect.poll(() => Date.now()).toBeGreaterThan(start);
-}
-
-/**
- * Seven ops, an archive of the three "done" tasks, two ops (one creates an
- * archived id again), a compaction, one op. Returns the archive's count and
- * the positions where the archive and the compaction take effect.
- */
-async function archivedStore(dir: string) {
-  const store = new Store<Doc>();
-  await store.open(dir, { checkpointThreshold: 1000, checkpointOnClose: false });
-  let ops = 0;
-  const set = async (id: string, value: Doc) => {
-    await store.set(id, value);
-    ops++;
-  };
-  for (let i = 1; i <= 6; i++) await set(`task-${i}`, { title: `Task ${i}`, status: i % 2 ? "done" : "todo" });
-  await set("task-2", { title: "Task 2", status: "in-progress" });
-  await nextMs();
-  const archivedAt = ops;
-  const archived = await store.archive((t) => t.status === "done", "2026-Q1");
-  await nextMs();
-  await set("task-7", { title: "Task 7", status: "todo" });
-  await set("task-3", { title: "Task 3, again", status: "todo" });
-  await nextMs();
-  const compactedAt = ops;
-  await store.compact();
-  await nextMs();
-  await set("task-8", { title: "Task 8", status: "todo" });
-  await store.close();
-  return { archived, archivedAt, compactedAt, folded: compactedAt - archivedAt, total: ops };
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -55,8 +18,9 @@ async function shoot(page: Page, name: string): Promise<void> {
 
 test("an archive and a compaction are events of the timeline, and archived records read archived, not deleted", async ({ page, workDir, explorer }) => {
   const dir = join(workDir, "archived");
-  const written = await archivedStore(dir);
+  const written = await archivedThenCompacted.build(dir);
   expect(written.archived).toBe(3); // task-1, task-3, task-5
+  expect(written.archivedIds).toEqual(["task-1", "task-3", "task-5"]);
   const server = await explorer(dir);
   await page.goto(server.url);
 
@@ -74,7 +38,7 @@ test("an archive and a compaction are events of the timeline, and archived recor
     const changed = page.getByTestId("diff-prev");
     await expect(changed).toContainText("0 added · 1 changed · 0 removed · 3 archived");
     await expect(changed.locator("[data-kind=archived]")).toHaveCount(3);
-    for (const id of ["task-1", "task-3", "task-5"]) await expect(changed.locator("[data-kind=archived]").filter({ hasText: id })).toContainText(`archived → ${SEGMENT}`);
+    for (const id of written.archivedIds) await expect(changed.locator("[data-kind=archived]").filter({ hasText: id })).toContainText(`archived → ${SEGMENT}`);
     await expect(changed).not.toContainText("deleted");
     await expect(page.getByTestId("diff-now")).toContainText(/ 0 removed/);
     await shoot(page, "events-timeline");
@@ -102,7 +66,7 @@ test("an archive and a compaction are events of the timeline, and archived recor
     await expect(events.nth(2)).toContainText(new RegExp(`compacted: snapshot snap-\\d+, ${written.folded} ops folded`));
     await events.nth(0).click();
     await expect(page.getByTestId("event-detail")).toContainText(`archived 3 records to ${SEGMENT}`);
-    for (const id of ["task-1", "task-3", "task-5"]) await expect(page.getByTestId("event-detail")).toContainText(id);
+    for (const id of written.archivedIds) await expect(page.getByTestId("event-detail")).toContainText(id);
     await shoot(page, "events-operations");
     await page.getByTestId("event-replay").click();
     await expect(page.getByTestId("replay-pos")).toHaveText(`${written.archivedAt} / ${written.total}`);

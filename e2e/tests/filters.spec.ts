@@ -1,10 +1,8 @@
 /** The Records, Operations and Archive filters: a valid query narrows the table to matching rows; a bad one explains itself and breaks nothing. */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { openInspector } from "../../engine/src/inspect/index.js";
-import { Store } from "@backloghq/opslog";
 import { demoStoreCopy, expect, test } from "../fixtures";
-import type { Doc } from "../fixtures";
+import { threeAgentsReviewTasks, twentyTasksDoneArchived } from "../../engine/test/scenarios/index.js";
 
 /** The count records-total shows, or NaN while it loads ("…") */
 function totalOf(text: string | null): number {
@@ -70,12 +68,10 @@ test("a filter with an unknown operator shows the server's error and the table s
 });
 
 test("an op query in Operations keeps the ops whose fields match it, and a bad one explains itself", async ({ page, workDir, explorer }) => {
-  const dir = await demoStoreCopy(workDir);
-  // The expectation, independently: every op, filtered here in plain code.
-  const inspector = await openInspector(dir);
-  const all = (await inspector.ops({ offset: 0, limit: 100_000 })).rows;
-  const done = all.filter((o) => o.op === "set" && (o.data as { status?: string }).status === "done" && o.agent === "reviewer").map((o) => String(o.pos));
-  await inspector.close();
+  const { dir, walLines } = await threeAgentsReviewTasks.build(join(workDir, "review"));
+  // The expectation, independently: the raw WAL lines in replay order (clock, then agent; no compaction), filtered here in plain code.
+  const all = walLines.map((l) => l.op!).sort((a, b) => a.clock! - b.clock! || (a.agent! < b.agent! ? -1 : a.agent! > b.agent! ? 1 : 0));
+  const done = all.flatMap((o, pos) => (o.op === "set" && o.data?.status === "done" && o.agent === "reviewer" ? [String(pos)] : []));
   expect(done.length).toBeGreaterThan(0);
 
   const server = await explorer(dir);
@@ -121,12 +117,7 @@ test("a query the server refuses keeps the last good result, marks the box inval
 
 test("the Archive view counts the archived records its filter keeps", async ({ page, workDir, explorer }) => {
   // A store whose archive the published opslog wrote: 20 tasks, the done ones archived.
-  const dir = join(workDir, "archived");
-  const store = new Store<Doc>();
-  await store.open(dir, { checkpointOnClose: false });
-  for (let i = 0; i < 20; i++) await store.set(`task-${String(i).padStart(2, "0")}`, { status: i % 2 ? "done" : "open", priority: i % 3 ? "low" : "high" });
-  await store.archive((t) => t.status === "done", "2026-Q1");
-  await store.close();
+  const { dir } = await twentyTasksDoneArchived.build(join(workDir, "archived"));
   // The expectation, from the segment file itself
   const segment = JSON.parse(await readFile(join(dir, "archive", "archive-2026-Q1.json"), "utf-8")) as { records: Record<string, { priority?: string }> };
   const all = Object.keys(segment.records).length;

@@ -1,13 +1,14 @@
 /** A WAL with malformed lines opens anyway: the warnings name each bad line by file:line, and the records still show. */
 import { join } from "node:path";
-import { expect, malformedStore, multiWriterStore, SCREENSHOTS, test } from "../fixtures";
+import { expect, SCREENSHOTS, test } from "../fixtures";
+import { malformedLines, twoAgentsOverwriteAfterRefresh } from "../../engine/test/scenarios/index.js";
 
 test("malformed WAL lines are listed as warnings with file:line and the records still show", async ({ page, workDir, explorer }) => {
-  const { dir, wal, badLines } = await malformedStore(workDir);
+  const { dir, wal, badLines, state } = await malformedLines.build(join(workDir, "malformed"));
   const server = await explorer(dir);
   await page.goto(server.url);
-  await expect(page.getByTestId("record-row")).toHaveCount(5);
-  await expect(page.getByTestId("records-total")).toHaveText("5 records");
+  await expect(page.getByTestId("record-row")).toHaveCount(state.length);
+  await expect(page.getByTestId("records-total")).toHaveText(`${state.length} records`);
 
   const badge = page.getByTestId("warnings-badge");
   // The store's only faults are its two bad lines: one warning each, nothing else.
@@ -21,13 +22,13 @@ test("malformed WAL lines are listed as warnings with file:line and the records 
 });
 
 test("a multi-writer store written by the published opslog shows one lane per agent and LWW's winner", async ({ page, workDir, explorer }) => {
-  const server = await explorer(await multiWriterStore(workDir));
+  const { dir, state, overwritten, agents, walFiles } = await twoAgentsOverwriteAfterRefresh.build(join(workDir, "multi"));
+  const server = await explorer(dir);
   await page.goto(server.url);
-  await expect(page.getByTestId("records-total")).toHaveText("3 records");
-  await page.locator('[data-testid=record-row][data-key="doc-1"]').click();
-  await expect(page.getByTestId("record-detail")).toContainText('"beta"');
+  await expect(page.getByTestId("records-total")).toHaveText(`${state.length} records`);
+  await page.locator(`[data-testid=record-row][data-key="${overwritten.id}"]`).click();
+  await expect(page.getByTestId("record-detail")).toContainText(`"${overwritten.winner}"`);
   await page.getByTestId("nav-agents").click();
-  await expect(page.getByTestId("lane")).toHaveCount(2);
-  await expect(page.getByTestId("lane").filter({ hasText: "alpha" })).toHaveCount(1);
-  await expect(page.getByTestId("lane").filter({ hasText: "beta" })).toHaveCount(1);
+  await expect(page.getByTestId("lane")).toHaveCount(walFiles.length);
+  for (const agent of agents) await expect(page.getByTestId("lane").filter({ hasText: agent })).toHaveCount(1);
 });

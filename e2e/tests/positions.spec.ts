@@ -6,9 +6,8 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Store } from "@backloghq/opslog";
-import { copyStore, demoStoreCopy, expect, SCREENSHOTS, test } from "../fixtures";
-import type { Doc } from "../fixtures";
+import { demoStoreCopy, expect, SCREENSHOTS, test } from "../fixtures";
+import { twoAgentsBlindWritesToOneKey } from "../../engine/test/scenarios/index.js";
 
 const n = (x: number) => x.toLocaleString("en-US");
 
@@ -67,21 +66,9 @@ test("History names each link by its snapshot and that snapshot's time, with op 
 
 test("an op another agent's write overrode says so, and links to the write that won", async ({ page, workDir, explorer }) => {
   // Two agents write the same key, neither having seen the other: last-writer-wins keeps one.
-  const dir = join(workDir, "conflict");
-  const alpha = new Store<Doc>();
-  await alpha.open(dir, { agentId: "alpha", checkpointOnClose: false });
-  const beta = new Store<Doc>();
-  await beta.open(dir, { agentId: "beta", checkpointOnClose: false });
-  await alpha.set("plan", { by: "alpha" });
-  await beta.set("plan", { by: "beta" });
-  await alpha.close();
-  await beta.close();
   // The expectation, from the published library: whichever value it kept won.
-  const check = new Store<Doc>();
-  await check.open(await copyStore(dir, workDir, "check"), { readOnly: true, agentId: "checker" });
-  const winner = (check.get("plan") as { by: string }).by;
-  await check.close();
-  const loser = winner === "alpha" ? "beta" : "alpha";
+  const { dir, conflict } = await twoAgentsBlindWritesToOneKey.build(join(workDir, "conflict"));
+  const { winner, loser } = conflict;
 
   const server = await explorer(dir);
   await page.goto(server.url);

@@ -7,7 +7,8 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { expect, SCREENSHOTS, singleWriterStore, test } from "../fixtures";
+import { expect, SCREENSHOTS, test } from "../fixtures";
+import { sixTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
 
 /** sha256 of every file under dir, keyed by relative path. */
 async function digestTree(dir: string, out: Record<string, string> = {}, at = dir): Promise<Record<string, string>> {
@@ -28,7 +29,7 @@ async function closeStore(page: import("@playwright/test").Page): Promise<void> 
 }
 
 test("without --read-only, the open screen switches a store to writer mode once the user confirms", async ({ page, workDir, explorer }) => {
-  const dir = await singleWriterStore(workDir);
+  const dir = (await sixTasksCompactedThenEdited.build(join(workDir, "single"))).dir;
   const server = await explorer(dir);
   await page.goto(server.url);
   await expect(page.getByTestId("mode-badge")).toHaveText("read-only");
@@ -46,7 +47,7 @@ test("without --read-only, the open screen switches a store to writer mode once 
 });
 
 test("--read-only: the actions say why they are off, the open screen offers no write mode, and a writer open is refused", async ({ page, workDir, explorer }) => {
-  const dir = await singleWriterStore(workDir);
+  const dir = (await sixTasksCompactedThenEdited.build(join(workDir, "single"))).dir;
   const before = await digestTree(dir);
   const server = await explorer(dir, { readOnly: true });
   await page.goto(server.url);

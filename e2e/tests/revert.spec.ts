@@ -6,31 +6,9 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Store } from "@backloghq/opslog";
 import type { Doc } from "../fixtures";
 import { expect, readWithPublished, SCREENSHOTS, test } from "../fixtures";
-
-const V1 = { title: "Spec", status: "draft", owner: "ann", n: 1 };
-/** The op to revert: status draft -> review, owner removed, tag added. */
-const TARGET = { title: "Spec", status: "review", n: 1, tag: "x" };
-
-/** doc-014: created, then TARGET, then 8 later updates (n each time, title once, status once), with other records between. */
-async function docStore(parent: string): Promise<string> {
-  const dir = join(parent, "docs");
-  const store = new Store<Doc>();
-  await store.open(dir, { checkpointOnClose: false, checkpointThreshold: 1_000_000 });
-  await store.set("doc-001", { title: "Other" });
-  await store.set("doc-014", V1);
-  await store.set("doc-014", TARGET);
-  let v: Doc = TARGET;
-  for (let n = 2; n <= 9; n++) {
-    v = { ...v, n, ...(n === 4 ? { title: "Spec v2" } : {}), ...(n === 7 ? { status: "done" } : {}) };
-    await store.set("doc-014", v);
-    await store.set("doc-001", { title: `Other ${n}` });
-  }
-  await store.close();
-  return dir;
-}
+import { specRevisedEightTimes } from "../../engine/test/scenarios/index.js";
 
 /** Ops on doc-014 after the target, counted from the raw WAL lines. */
 async function laterOpsFromRawLines(dir: string): Promise<number> {
@@ -43,7 +21,7 @@ async function laterOpsFromRawLines(dir: string): Promise<number> {
 }
 
 test("the revert dialog lists the later ops, defaults to undoing only this op's change, and applying it keeps the later changes", async ({ page, workDir, explorer }) => {
-  const dir = await docStore(workDir);
+  const dir = (await specRevisedEightTimes.build(join(workDir, "docs"))).dir;
   const later = await laterOpsFromRawLines(dir);
   expect(later).toBe(8);
   const server = await explorer(dir, { writer: true });

@@ -6,7 +6,8 @@ import { createServer } from "node:net";
 import type { Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeDir, singleWriterStore, tempDir } from "./helpers.js";
+import { twentyTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
+import { removeDir, tempDir } from "./helpers.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const SERVE = ["npx", "tsx", "electron/serve.ts"];
@@ -73,7 +74,7 @@ describe("npm run serve on a busy port", () => {
   });
 
   it("says the port is in use and how to choose another, and exits 1", async () => {
-    const store = await singleWriterStore(join(work, "store"));
+    const store = (await twentyTasksCompactedThenEdited.build(join(work, "store"))).dir;
     const result = await run(SERVE, [store, "--port", String(port)]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(`opslog explorer could not start: port ${port} is in use: choose another with --port, or leave --port out to pick a free one`);

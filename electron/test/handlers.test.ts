@@ -7,7 +7,8 @@ import { callNames } from "../schemas.js";
 import type { OpenResult, PendingOpen, RecordDetail, UndoPreview } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import type { DiffPage, Page, RecordRow, TimelineEvent, TimelineOp } from "../../engine/src/inspect/types.js";
-import { digestTree, errorOf, multiWriterStore, readCalls, removeDir, singleWriterStore, tempDir, valueOf } from "./helpers.js";
+import { plannerAndWorkerOnJobs, sixTasksHalfArchived, twentyTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
+import { digestTree, errorOf, readCalls, removeDir, tempDir, valueOf } from "./helpers.js";
 
 let work: string;
 let handlers: Handlers;
@@ -23,11 +24,10 @@ afterEach(async () => {
 
 const open = async (arg: unknown) => valueOf<OpenResult>(await handlers.dispatch("store.open", arg));
 const ids = (page: Page<RecordRow>) => page.rows.map((r) => r.id);
-type Doc = Record<string, unknown>;
 
 describe("read-only mode", () => {
   it("answers every read call on a single-writer store", async () => {
-    const dir = await singleWriterStore(`${work}/single`);
+    const dir = (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir;
     const opened = await open({ dir });
     expect(opened.session.mode).toBe("read-only");
     expect(opened.summary.kind).toBe("single-writer");
@@ -39,31 +39,29 @@ describe("read-only mode", () => {
   });
 
   it("pages records with filter, sort and id search through mingo", async () => {
-    await open({ dir: await singleWriterStore(`${work}/single`) });
+    const store = await twentyTasksCompactedThenEdited.build(`${work}/single`);
+    await open({ dir: store.dir });
     const all = valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 1000 }));
     expect(all.total).toBe(21); // 22 tasks created, one deleted
-    expect(ids(all)).not.toContain("task-2");
+    expect(all.rows.map((r) => [r.id, r.data])).toEqual(store.state); // as the published opslog reads it, in id order
+    expect(ids(all)).not.toContain(store.deletedIds[0]);
     const blocked = valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 10, filter: { status: "blocked" } }));
-    expect(ids(blocked)).toEqual(["task-4"]);
+    expect(ids(blocked)).toEqual(store.blockedIds);
     const sorted = valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 3, sort: { field: "estimate", dir: -1 } }));
     expect(sorted.rows.every((r) => r.data.estimate === 4)).toBe(true);
   });
 
   it("records.get returns the value and the record's history", async () => {
-    await open({ dir: await singleWriterStore(`${work}/single`) });
-    const detail = valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: "task-3" }));
-    expect(detail.value).toMatchObject({ title: "Task 3 renamed" });
+    const store = await twentyTasksCompactedThenEdited.build(`${work}/single`);
+    await open({ dir: store.dir });
+    const detail = valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: store.renamed.id }));
+    expect(detail.value).toMatchObject({ title: store.renamed.title });
     expect(detail.history.map((h) => h.op)).toEqual(["set", "set"]);
+    expect(detail.history.map((h) => h.op)).toEqual(store.walLines.filter((l) => l.op?.id === store.renamed.id).map((l) => l.op!.op)); // the raw lines, across the compaction
   });
 
   it("timeline.events gives an archive of a published store as an event; its records read archived in diffs and histories", async () => {
-    const dir = `${work}/archived`;
-    const store = new Store<Doc>();
-    await store.open(dir, { checkpointOnClose: false, checkpointThreshold: 1_000_000 });
-    for (let i = 0; i < 6; i++) await store.set(`task-${i}`, { status: i % 2 ? "done" : "open" });
-    const archived = await store.archive((t) => t.status === "done", "2026-Q1");
-    await store.set("task-9", { status: "open" });
-    await store.close();
+    const { dir, archived } = await sixTasksHalfArchived.build(`${work}/archived`);
     await open({ dir });
     const events = valueOf<TimelineEvent[]>(await handlers.dispatch("timeline.events", {}));
     expect(events.map((e) => [e.kind, e.position, e.segment, e.archivedIds])).toEqual([["archive", 6, "archive/archive-2026-Q1.json", ["task-1", "task-3", "task-5"]], ["compaction", 6, null, []]]);
@@ -76,7 +74,7 @@ describe("read-only mode", () => {
   });
 
   it("refuses every action and says how to reopen in a write mode", async () => {
-    await open({ dir: await singleWriterStore(`${work}/single`) });
+    await open({ dir: (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir });
     for (const [name, arg] of [["actions.undo", {}], ["actions.compact", {}], ["actions.archive", { filter: { status: "done" } }], ["actions.set", { id: "x", value: { a: 1 } }], ["actions.delete", { id: "task-1" }], ["actions.revert", { pos: 0, mode: "own-change" }]] as const) {
       const error = errorOf(await handlers.dispatch(name, arg));
       expect(error.code, name).toBe("read-only");
@@ -91,7 +89,7 @@ describe("read-only mode", () => {
 
 describe("writer mode", () => {
   it("reopens the store it holds the lock of (its own lock does not stand in its way), and keeps it if the new open fails", async () => {
-    const dir = await singleWriterStore(`${work}/single`);
+    const dir = (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir;
     await open({ dir, mode: "writer" });
     expect((await open({ dir, mode: "writer" })).session.mode).toBe("writer");
     expect((await open({ dir })).session.mode).toBe("read-only");
@@ -103,16 +101,18 @@ describe("writer mode", () => {
   });
 
   it("previews and undoes the last op of the active WAL", async () => {
-    await open({ dir: await singleWriterStore(`${work}/single`), mode: "writer" });
+    const { dir, lastOp } = await twentyTasksCompactedThenEdited.build(`${work}/single`);
+    await open({ dir, mode: "writer" });
     const preview = valueOf<UndoPreview>(await handlers.dispatch("actions.undoPreview", {}));
-    expect(preview.op).toMatchObject({ op: "set", id: "task-4" });
+    expect(preview.op).toMatchObject({ op: lastOp.op, id: lastOp.id, data: lastOp.after });
     valueOf(await handlers.dispatch("actions.undo", {}));
-    const detail = valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: "task-4" }));
+    const detail = valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: lastOp.id }));
     expect(detail.value).toMatchObject({ status: "open" });
+    expect(detail.value).toEqual(lastOp.before);
   });
 
   it("sets, deletes, archives by filter and compacts, and the reads see each change", async () => {
-    await open({ dir: await singleWriterStore(`${work}/single`), mode: "writer" });
+    await open({ dir: (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir, mode: "writer" });
     valueOf(await handlers.dispatch("actions.set", { id: "new-1", value: { title: "New", status: "open" } }));
     valueOf(await handlers.dispatch("actions.delete", { id: "task-5" }));
     const archived = valueOf<{ message: string }>(await handlers.dispatch("actions.archive", { filter: { status: "done" }, segment: "done-2026" }));
@@ -128,20 +128,20 @@ describe("writer mode", () => {
   });
 
   it("reports a delete of a missing record as not-found and an empty archive filter as bad-filter", async () => {
-    await open({ dir: await singleWriterStore(`${work}/single`), mode: "writer" });
+    await open({ dir: (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir, mode: "writer" });
     expect(errorOf(await handlers.dispatch("actions.delete", { id: "no-such" })).code).toBe("not-found");
     expect(errorOf(await handlers.dispatch("actions.archive", { filter: {} })).code).toBe("bad-filter");
   });
 
   it("is refused on a multi-writer store, saying to use agent mode", async () => {
-    const error = errorOf(await handlers.dispatch("store.open", { dir: await multiWriterStore(`${work}/multi`), mode: "writer" }));
+    const error = errorOf(await handlers.dispatch("store.open", { dir: (await plannerAndWorkerOnJobs.build(`${work}/multi`)).dir, mode: "writer" }));
     expect(error.message).toMatch(/multi-writer.*agent mode/s);
   });
 });
 
 describe("agent mode", () => {
   it("needs confirmation on a single-writer store, and says why", async () => {
-    const dir = await singleWriterStore(`${work}/single`);
+    const dir = (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir;
     const error = errorOf(await handlers.dispatch("store.open", { dir, mode: "agent" }));
     expect(error.code).toBe("confirm-required");
     expect(error.message).toMatch(/never reads/);
@@ -149,7 +149,7 @@ describe("agent mode", () => {
   });
 
   it("asked for on the command line without --yes, waits for the user instead of failing: no store open, nothing written, store.pending says what and why", async () => {
-    const dir = await singleWriterStore(`${work}/single`);
+    const dir = (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir;
     const before = await digestTree(dir);
     await handlers.openFromCommandLine(dir, "agent", "bot");
     expect(errorOf(await handlers.dispatch("store.summary", {})).code).toBe("no-store");
@@ -163,14 +163,14 @@ describe("agent mode", () => {
   });
 
   it("asked for on the command line with --yes, opens at once", async () => {
-    const dir = await singleWriterStore(`${work}/single`);
+    const dir = (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir;
     await handlers.openFromCommandLine(dir, "agent", "bot", true);
     expect(valueOf<OpenResult>(await handlers.dispatch("store.summary", {})).session).toMatchObject({ mode: "agent", agentId: "bot" });
     expect(valueOf(await handlers.dispatch("store.pending", {}))).toBeNull();
   });
 
   it("writes as its own agent, undoes only its own op, and the owning agents read its writes", async () => {
-    const dir = await multiWriterStore(`${work}/multi`);
+    const dir = (await plannerAndWorkerOnJobs.build(`${work}/multi`)).dir;
     const opened = await open({ dir, mode: "agent", agentId: "fixer" });
     expect(opened.session).toMatchObject({ mode: "agent", agentId: "fixer" });
     expect(valueOf<UndoPreview>(await handlers.dispatch("actions.undoPreview", {})).op).toBeNull();
@@ -187,21 +187,26 @@ describe("agent mode", () => {
   });
 
   it("reverts another agent's op with a compensating write that wins", async () => {
-    await open({ dir: await multiWriterStore(`${work}/multi`), mode: "agent" });
-    const ops = valueOf<Page<TimelineOp>>(await handlers.dispatch("ops.page", { offset: 0, limit: 100, agent: "worker", id: "job-2" }));
+    const { dir, workerUpdate, workerDelete } = await plannerAndWorkerOnJobs.build(`${work}/multi`);
+    await open({ dir, mode: "agent" });
+    const ops = valueOf<Page<TimelineOp>>(await handlers.dispatch("ops.page", { offset: 0, limit: 100, agent: "worker", id: workerUpdate.id }));
     const op = ops.rows[0];
     expect(op.prev).toMatchObject({ state: "planned" });
+    expect(op.prev).toEqual(workerUpdate.before);
     valueOf(await handlers.dispatch("actions.revert", { pos: op.pos, mode: "full" }));
-    expect(valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: "job-2" })).value).toMatchObject({ state: "planned" });
+    expect(valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: workerUpdate.id })).value).toEqual(workerUpdate.before);
     const deleted = valueOf<Page<TimelineOp>>(await handlers.dispatch("ops.page", { offset: 0, limit: 10, op: "delete" })).rows[0];
+    expect(deleted.id).toBe(workerDelete.id);
     valueOf(await handlers.dispatch("actions.revert", { pos: deleted.pos, mode: "full" }));
-    expect(valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: "job-7" })).value).toMatchObject({ title: "Job 7" });
+    expect(valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: workerDelete.id })).value).toEqual(workerDelete.before);
   });
 
   it("compacts under the compaction lock", async () => {
-    await open({ dir: await multiWriterStore(`${work}/multi`), mode: "agent" });
+    const store = await plannerAndWorkerOnJobs.build(`${work}/multi`);
+    await open({ dir: store.dir, mode: "agent" });
     expect(valueOf<{ message: string }>(await handlers.dispatch("actions.compact", {})).message).toMatch(/Compacted/);
     expect(valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 100 })).total).toBe(7);
+    expect(valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 100 })).rows.map((r) => [r.id, r.data])).toEqual(store.state);
   });
 });
 
@@ -212,7 +217,7 @@ describe("bad input", () => {
   });
 
   it("answers junk on every call with bad-argument naming the field, and changes nothing", async () => {
-    await open({ dir: await singleWriterStore(`${work}/single`), mode: "writer" });
+    await open({ dir: (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir, mode: "writer" });
     const before = valueOf<OpenResult>(await handlers.dispatch("store.summary", {})).summary.counts;
     const junk: unknown[] = [42, "text", [1, 2], { unexpected: true }, { offset: -1, limit: 0 }, { id: 7, value: "no", pos: "x", filter: 3, dir: "", path: 9, a: -1, ts: 5 }];
     for (const name of callNames) {
@@ -230,13 +235,13 @@ describe("bad input", () => {
   });
 
   it("names the bad field", async () => {
-    await open({ dir: await singleWriterStore(`${work}/single`) });
+    await open({ dir: (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir });
     expect(errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 5000 })).message).toMatch(/"limit"/);
     expect(errorOf(await handlers.dispatch("store.open", { dir: "/x", agentId: "bad id!" })).message).toMatch(/"agentId"/);
   });
 
   it("answers a bad filter operator as a clear error, not a crash", async () => {
-    await open({ dir: await singleWriterStore(`${work}/single`) });
+    await open({ dir: (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir });
     const error = errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 5, filter: { status: { $nosuchop: 1 } } }));
     expect(error.code).toBe("bad-filter");
     expect(error.message).toContain("$nosuchop");
@@ -258,13 +263,13 @@ describe("an explorer started with --read-only (the handlers both transports cal
   ];
 
   it.each([
-    ["single-writer", singleWriterStore, { mode: "writer" }],
-    ["multi-writer", multiWriterStore, { mode: "agent", agentId: "intruder" }],
-    ["single-writer (agent mode, confirmed)", singleWriterStore, { mode: "agent", agentId: "intruder", confirmAgentOnSingleWriter: true }],
-  ])("refuses a writable open and every write on a %s store, and leaves every byte unchanged", async (_kind, build, writable) => {
+    ["single-writer", twentyTasksCompactedThenEdited, { mode: "writer" }],
+    ["multi-writer", plannerAndWorkerOnJobs, { mode: "agent", agentId: "intruder" }],
+    ["single-writer (agent mode, confirmed)", twentyTasksCompactedThenEdited, { mode: "agent", agentId: "intruder", confirmAgentOnSingleWriter: true }],
+  ] as const)("refuses a writable open and every write on a %s store, and leaves every byte unchanged", async (_kind, scenario, writable) => {
     const locked = new Handlers({ appData: new AppData(`${work}/home`), pollMs: 0, lockedReadOnly: true });
     try {
-      const dir = await build(`${work}/store`);
+      const { dir } = await scenario.build(`${work}/store`);
       const before = await digestTree(dir);
       const opened = valueOf<OpenResult>(await locked.dispatch("store.open", { dir }));
       expect(opened.session).toMatchObject({ mode: "read-only", lockedReadOnly: true, modeReason: expect.stringContaining("--read-only") });
@@ -281,14 +286,14 @@ describe("an explorer started with --read-only (the handlers both transports cal
 
   it("refuses a writable open even when no store is open yet", async () => {
     const locked = new Handlers({ appData: new AppData(`${work}/home`), pollMs: 0, lockedReadOnly: true });
-    const dir = await singleWriterStore(`${work}/store`);
+    const dir = (await twentyTasksCompactedThenEdited.build(`${work}/store`)).dir;
     expect(errorOf(await locked.dispatch("store.open", { dir, mode: "writer" }))).toMatchObject({ code: "read-only" });
     expect(errorOf(await locked.dispatch("store.summary", {}))).toMatchObject({ code: "no-store" });
     await expect(locked.open(dir, "writer")).rejects.toThrow(/started with --read-only/);
   });
 
   it("leaves a writable open to the user's choice without --read-only", async () => {
-    const dir = await singleWriterStore(`${work}/store`);
+    const dir = (await twentyTasksCompactedThenEdited.build(`${work}/store`)).dir;
     expect(valueOf<OpenResult>(await handlers.dispatch("store.open", { dir, mode: "writer" })).session).toMatchObject({ mode: "writer", lockedReadOnly: false });
   });
 });

@@ -1,13 +1,11 @@
-// Real stores for the main-process tests, written by the published opslog
-// (never by the engine under test), plus a digest of every byte on disk.
+// What the main-process tests share: temp folders, a digest of every byte on
+// disk, envelope unpacking and every read call of the contract. Their stores
+// are the named scenarios of engine/test/scenarios (written by the published opslog).
 import { createHash } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { Store } from "@backloghq/opslog";
 import type { Envelope } from "../contract.js";
-
-type Doc = Record<string, unknown>;
 
 export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `opslog-explorer-${prefix}-`));
@@ -15,38 +13,6 @@ export async function tempDir(prefix: string): Promise<string> {
 
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
-}
-
-/** A single-writer store: 20 tasks, one compaction, then 6 more ops in the active WAL. */
-export async function singleWriterStore(dir: string): Promise<string> {
-  const store = new Store<Doc>();
-  await store.open(dir, { checkpointOnClose: false, checkpointThreshold: 1_000_000 });
-  for (let i = 0; i < 20; i++) await store.set(`task-${i}`, { title: `Task ${i}`, status: i % 3 === 0 ? "done" : "open", estimate: i % 5 });
-  await store.compact();
-  await store.set("task-1", { title: "Task 1", status: "done", estimate: 2 });
-  await store.set("task-20", { title: "Task 20", status: "open", estimate: 1 });
-  await store.delete("task-2");
-  await store.set("task-3", { title: "Task 3 renamed", status: "done", estimate: 3 });
-  await store.set("task-21", { title: "Task 21", status: "open", estimate: 4 });
-  await store.set("task-4", { title: "Task 4", status: "blocked", estimate: 4 });
-  await store.close();
-  return dir;
-}
-
-/** A multi-writer store: agents "planner" and "worker" writing the same records. */
-export async function multiWriterStore(dir: string): Promise<string> {
-  const planner = new Store<Doc>();
-  await planner.open(dir, { agentId: "planner", checkpointOnClose: false });
-  for (let i = 0; i < 8; i++) await planner.set(`job-${i}`, { title: `Job ${i}`, state: "planned" });
-  const worker = new Store<Doc>();
-  await worker.open(dir, { agentId: "worker", checkpointOnClose: false });
-  await worker.set("job-1", { title: "Job 1", state: "running" });
-  await worker.set("job-2", { title: "Job 2", state: "done" });
-  await planner.set("job-3", { title: "Job 3", state: "cancelled" });
-  await worker.delete("job-7");
-  await worker.close();
-  await planner.close();
-  return dir;
 }
 
 /** sha256 of every file under dir, keyed by relative path. */

@@ -9,7 +9,8 @@ import type { OpenResult } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import type { HandlerOptions } from "../handlers.js";
 import type { Page, RecordRow, TimelineOp } from "../../engine/src/inspect/types.js";
-import { digestTree, errorOf, removeDir, singleWriterStore, tempDir, valueOf } from "./helpers.js";
+import { twentyTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
+import { digestTree, errorOf, removeDir, tempDir, valueOf } from "./helpers.js";
 
 const EVIL = "a".repeat(40) + "!";
 const TITLES: Record<string, string> = { evil: EVIL, plain: "aaaa", other: "b" };
@@ -83,7 +84,7 @@ describe("a call past its deadline", () => {
     start({ inspectorThread: { deadlineMs: 0, spinOn: "records" } });
     await handlers.dispatch("store.open", { dir: await titledStore(`${work}/titled`) });
     const stuck = handlers.dispatch("records.page", { offset: 0, limit: 10 });
-    const other = await singleWriterStore(`${work}/single`);
+    const other = (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir;
     const opened = valueOf<OpenResult>(await handlers.dispatch("store.open", { dir: other }));
     expect(opened.session.dir).toBe(other);
     expect(errorOf(await stuck).code).toBe("no-store");
@@ -118,7 +119,7 @@ describe("limits on JSON arguments", () => {
 
   it("a record value nested 10,000 levels deep answers bad-argument naming the limit, and writes nothing", async () => {
     start();
-    const dir = await singleWriterStore(`${work}/single`);
+    const dir = (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir;
     await handlers.dispatch("store.open", { dir, mode: "writer" });
     await handlers.closeSession(); // opening in writer mode leaves files of its own: the baseline is after one open
     const before = await digestTree(dir);

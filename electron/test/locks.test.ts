@@ -11,7 +11,8 @@ import type { OpenResult, StoreSummary } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import { ExplorerSession } from "../session.js";
 import type { StoreChangedEvent } from "../contract.js";
-import { digestTree, errorOf, multiWriterStore, removeDir, singleWriterStore, tempDir, valueOf } from "./helpers.js";
+import { plannerAndWorkerOnJobs, twentyTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
+import { digestTree, errorOf, removeDir, tempDir, valueOf } from "./helpers.js";
 
 let work: string;
 let handlers: Handlers;
@@ -37,7 +38,7 @@ async function setup(): Promise<void> {
 describe("a store locked by another process", () => {
   it("refuses writer mode with a message naming the live pid, and changes nothing", async () => {
     await setup();
-    const dir = await singleWriterStore(join(work, "single"));
+    const dir = (await twentyTasksCompactedThenEdited.build(join(work, "single"))).dir;
     holder = liveProcess();
     await writeFile(join(dir, ".lock"), String(holder.pid));
     const before = await digestTree(dir);
@@ -49,7 +50,7 @@ describe("a store locked by another process", () => {
 
   it("still opens read-only alongside the lock holder", async () => {
     await setup();
-    const dir = await singleWriterStore(join(work, "single"));
+    const dir = (await twentyTasksCompactedThenEdited.build(join(work, "single"))).dir;
     holder = liveProcess();
     await writeFile(join(dir, ".lock"), String(holder.pid));
     const opened = valueOf<OpenResult>(await handlers.dispatch("store.open", { dir }));
@@ -59,7 +60,7 @@ describe("a store locked by another process", () => {
 
   it("takes over a stale lock left by a dead process", async () => {
     await setup();
-    const dir = await singleWriterStore(join(work, "single"));
+    const dir = (await twentyTasksCompactedThenEdited.build(join(work, "single"))).dir;
     const dead = liveProcess();
     const pid = dead.pid!;
     await new Promise((done) => { dead.once("exit", done); dead.kill(); });
@@ -69,7 +70,7 @@ describe("a store locked by another process", () => {
 
   it("reports another agent's compaction lock when an agent compacts", async () => {
     await setup();
-    const dir = await multiWriterStore(join(work, "multi"));
+    const dir = (await plannerAndWorkerOnJobs.build(join(work, "multi"))).dir;
     valueOf(await handlers.dispatch("store.open", { dir, mode: "agent" }));
     holder = liveProcess();
     await writeFile(join(dir, ".compact-lock"), String(holder.pid));
@@ -80,7 +81,7 @@ describe("a store locked by another process", () => {
 
   it("a read-only session's poll and Refresh report the lock as stale once its holder has exited", async () => {
     await setup();
-    const dir = await singleWriterStore(join(work, "single"));
+    const dir = (await twentyTasksCompactedThenEdited.build(join(work, "single"))).dir;
     holder = liveProcess();
     const pid = holder.pid!;
     await writeFile(join(dir, ".lock"), String(pid));
@@ -105,7 +106,7 @@ describe("a store locked by another process", () => {
 describe("the explorer's own lock in writer mode", () => {
   it("is reported as held by this explorer, never as a foreign live lock", async () => {
     await setup();
-    const dir = await singleWriterStore(join(work, "single"));
+    const dir = (await twentyTasksCompactedThenEdited.build(join(work, "single"))).dir;
     valueOf(await handlers.dispatch("store.open", { dir, mode: "writer" }));
     expect((await readFile(join(dir, ".lock"), "utf-8")).trim()).toBe(String(process.pid)); // the explorer does hold it
     valueOf(await handlers.dispatch("actions.set", { id: "task-99", value: { title: "Task 99" } }));

@@ -5,7 +5,8 @@ import { AppData } from "../appdata.js";
 import type { OpenResult } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import { buildDemoStore } from "../../engine/src/demo.js";
-import { digestTree, multiWriterStore, readCalls, removeDir, singleWriterStore, tempDir, valueOf } from "./helpers.js";
+import { plannerAndWorkerOnJobs, twentyTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
+import { digestTree, readCalls, removeDir, tempDir, valueOf } from "./helpers.js";
 
 let work: string | null = null;
 afterEach(async () => {
@@ -27,8 +28,8 @@ async function exerciseReadOnly(dir: string, home: string): Promise<void> {
 
 describe("a read-only session", () => {
   it.each([
-    ["single-writer", singleWriterStore],
-    ["multi-writer", multiWriterStore],
+    ["single-writer", async (dir: string) => (await twentyTasksCompactedThenEdited.build(dir)).dir],
+    ["multi-writer", async (dir: string) => (await plannerAndWorkerOnJobs.build(dir)).dir],
     ["demo", async (dir: string) => (await buildDemoStore(dir), dir)],
   ])("leaves every byte of a %s store unchanged", async (_kind, build) => {
     work = await tempDir("readonly");

@@ -9,7 +9,8 @@ import { Store } from "@backloghq/opslog";
 import { AppData } from "../appdata.js";
 import type { ActionResult, RevertPreview } from "../contract.js";
 import { Handlers } from "../handlers.js";
-import { digestTree, errorOf, multiWriterStore, removeDir, tempDir, valueOf } from "./helpers.js";
+import { plannerAndWorkerOnJobs, SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents } from "../../engine/test/scenarios/index.js";
+import { digestTree, errorOf, removeDir, tempDir, valueOf } from "./helpers.js";
 
 type Doc = Record<string, unknown>;
 let work: string;
@@ -24,55 +25,7 @@ afterEach(async () => {
   await removeDir(work);
 });
 
-const V1 = { title: "Spec", status: "draft", owner: "ann", n: 1 };
-/** The op under test: status draft -> review, owner removed, tag added. */
-const TARGET = { title: "Spec", status: "review", n: 1, tag: "x" };
-
-/** Later writes to doc-014 after the target: n and title change, and status once; tag and owner never. */
-function laterValues(): Doc[] {
-  const out: Doc[] = [];
-  let v: Doc = TARGET;
-  for (let n = 2; n <= 9; n++) out.push((v = { ...v, n, ...(n === 4 ? { title: "Spec v2" } : {}), ...(n === 7 ? { status: "done" } : {}) }));
-  return out;
-}
-const LATEST = laterValues().at(-1)!;
-
-/** A single-writer store: doc-014's history with other records between, and a compaction among the later ops. */
-async function singleWriterHistory(dir: string): Promise<string> {
-  const store = new Store<Doc>();
-  await store.open(dir, { checkpointOnClose: false, checkpointThreshold: 1_000_000 });
-  for (let i = 0; i < 5; i++) await store.set(`doc-${i}`, { title: `Doc ${i}` });
-  await store.set("doc-014", V1);
-  await store.set("doc-1", { title: "Doc 1 again" });
-  await store.set("doc-014", TARGET);
-  for (const [i, v] of laterValues().entries()) {
-    await store.set("doc-014", v);
-    await store.set(`doc-${i}`, { title: `Doc ${i} v${i}` });
-    if (i === 3) await store.compact();
-  }
-  await store.close();
-  return dir;
-}
-
-/** A multi-writer store: worker writes the target; planner and worker write doc-014 after it. */
-async function multiWriterHistory(dir: string): Promise<string> {
-  const planner = new Store<Doc>();
-  await planner.open(dir, { agentId: "planner", checkpointOnClose: false });
-  const worker = new Store<Doc>();
-  await worker.open(dir, { agentId: "worker", checkpointOnClose: false });
-  await planner.set("doc-014", V1);
-  await planner.set("doc-1", { title: "Doc 1" });
-  await worker.refresh();
-  await worker.set("doc-014", TARGET);
-  for (const [i, v] of laterValues().entries()) {
-    const writer = i % 2 === 0 ? planner : worker;
-    await writer.refresh();
-    await writer.set("doc-014", v);
-  }
-  await worker.close();
-  await planner.close();
-  return dir;
-}
+const { v1: V1, target: TARGET, latest: LATEST } = SPEC_REVISIONS;
 
 interface RawOp { file: string; line: number; ts: string; op: string; id: string; data?: Doc; agent?: string; clock?: number }
 
@@ -109,7 +62,7 @@ const later = (p: RevertPreview) => p.laterOps.map(({ pos, file, line, agent, op
 
 describe("the revert preview", () => {
   it("lists exactly the later ops on the record that a replay of the raw WAL lines gives (single writer, across a compaction)", async () => {
-    const dir = await singleWriterHistory(join(work, "single"));
+    const dir = (await specRevisedAcrossCompaction.build(join(work, "single"))).dir;
     const expected = await expectedFromRaw(dir);
     expect(expected.later).toHaveLength(8);
     valueOf(await handlers.dispatch("store.open", { dir, mode: "writer" }));
@@ -125,7 +78,7 @@ describe("the revert preview", () => {
   });
 
   it("lists exactly the later ops of both agents, as the raw lines sorted by (clock, agent) give them", async () => {
-    const dir = await multiWriterHistory(join(work, "multi"));
+    const dir = (await specRevisedByTwoAgents.build(join(work, "multi"))).dir;
     const expected = await expectedFromRaw(dir);
     valueOf(await handlers.dispatch("store.open", { dir, mode: "agent", agentId: "fixer" }));
     const p = await preview(expected.pos);
@@ -137,7 +90,7 @@ describe("the revert preview", () => {
 
 describe("undo only this op's change", () => {
   it("in writer mode reverses only the op's own fields and keeps later changes, as the published opslog reads it back", async () => {
-    const dir = await singleWriterHistory(join(work, "single"));
+    const dir = (await specRevisedAcrossCompaction.build(join(work, "single"))).dir;
     const { pos, later: laterOps } = await expectedFromRaw(dir);
     valueOf(await handlers.dispatch("store.open", { dir, mode: "writer" }));
     const { op } = await preview(pos);
@@ -149,7 +102,7 @@ describe("undo only this op's change", () => {
   });
 
   it("in agent mode is a compensating write by the explorer's agent that wins, as the published opslog reads it back", async () => {
-    const dir = await multiWriterHistory(join(work, "multi"));
+    const dir = (await specRevisedByTwoAgents.build(join(work, "multi"))).dir;
     const { pos } = await expectedFromRaw(dir);
     valueOf(await handlers.dispatch("store.open", { dir, mode: "agent", agentId: "fixer" }));
     valueOf(await handlers.dispatch("actions.revert", { pos, mode: "own-change" }));
@@ -160,7 +113,7 @@ describe("undo only this op's change", () => {
   });
 
   it("on a delete recreates the record as it was, as the published opslog reads it back", async () => {
-    const dir = await multiWriterStore(join(work, "jobs"));
+    const dir = (await plannerAndWorkerOnJobs.build(join(work, "jobs"))).dir;
     const pos = (await rawTimeline(dir)).findIndex((o) => o.op === "delete" && o.id === "job-7");
     valueOf(await handlers.dispatch("store.open", { dir, mode: "agent", agentId: "fixer" }));
     expect((await preview(pos)).afterOwnChange).toEqual({ title: "Job 7", state: "planned" });
@@ -173,7 +126,7 @@ describe("undo only this op's change", () => {
   });
 
   it("refuses on a create that later ops changed, says why, and writes nothing", async () => {
-    const dir = await singleWriterHistory(join(work, "single"));
+    const dir = (await specRevisedAcrossCompaction.build(join(work, "single"))).dir;
     const create = (await rawTimeline(dir)).findIndex((o) => o.id === "doc-014");
     valueOf(await handlers.dispatch("store.open", { dir, mode: "writer" }));
     const p = await preview(create);
@@ -187,7 +140,7 @@ describe("undo only this op's change", () => {
 
 describe("the full revert", () => {
   it("restores the value before the op, overwriting every later change, as the published opslog reads it back", async () => {
-    const dir = await singleWriterHistory(join(work, "single"));
+    const dir = (await specRevisedAcrossCompaction.build(join(work, "single"))).dir;
     const { pos } = await expectedFromRaw(dir);
     valueOf(await handlers.dispatch("store.open", { dir, mode: "writer" }));
     const result = valueOf<ActionResult>(await handlers.dispatch("actions.revert", { pos, mode: "full" }));
@@ -197,7 +150,7 @@ describe("the full revert", () => {
   });
 
   it("refuses when the record changed after the preview, and writes nothing", async () => {
-    const dir = await multiWriterHistory(join(work, "multi"));
+    const dir = (await specRevisedByTwoAgents.build(join(work, "multi"))).dir;
     const { pos } = await expectedFromRaw(dir);
     valueOf(await handlers.dispatch("store.open", { dir, mode: "agent", agentId: "fixer" }));
     const p = await preview(pos);

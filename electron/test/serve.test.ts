@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppData } from "../appdata.js";
 import { startServer } from "../serve.js";
 import type { RunningServer } from "../serve.js";
-import { digestTree, removeDir, singleWriterStore, tempDir } from "./helpers.js";
+import { twentyTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
+import { digestTree, removeDir, tempDir } from "./helpers.js";
 
 let work: string;
 let server: RunningServer;
@@ -16,7 +17,7 @@ let store: string;
 
 beforeAll(async () => {
   work = await tempDir("serve");
-  store = await singleWriterStore(join(work, "store"));
+  store = (await twentyTasksCompactedThenEdited.build(join(work, "store"))).dir;
   const staticDir = join(work, "static");
   await mkdir(staticDir);
   await writeFile(join(staticDir, "index.html"), "<!doctype html><title>explorer</title>");
@@ -228,7 +229,7 @@ describe("a server started with --read-only", () => {
   let locked: RunningServer;
   let dir: string;
   beforeAll(async () => {
-    dir = await singleWriterStore(join(work, "locked-store"));
+    dir = (await twentyTasksCompactedThenEdited.build(join(work, "locked-store"))).dir;
     locked = await startServer({ dir, readOnly: true, staticDir: join(work, "static"), appData: new AppData(join(work, "home")), pollMs: 0 });
   });
   afterAll(async () => {

@@ -1,16 +1,19 @@
-// Stores written by the published opslog, with the states they went through,
-// recorded as they were written: the independent expectations for replay.
+// What the inspector tests share besides their stores: a directory for a
+// whole test file, stores written by hand for cases no published opslog
+// writes, and every answer of the inspector as plain data. Stores written by
+// the published opslog are the named scenarios of ../scenarios/.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Store as Published } from "@backloghq/opslog";
 import { afterAll } from "vitest";
 import { tempDir } from "../helpers/tmp.js";
 import { queryNames } from "../../src/inspect/index.js";
 import type { AgentLane, Doc, InspectorApi, QueryName } from "../../src/inspect/index.js";
+import { Store as Published } from "@backloghq/opslog";
 
-export type Task = { title: string; status: string; n: number; tags: string[]; notes?: string };
-export type State = Map<string, Doc>;
+// The published-opslog helpers many inspector tests import from here; they live with the scenarios.
+export { nextMs, openPublishedAgent, publishedState, StateLog, task } from "../scenarios/index.js";
+export type { State, Task } from "../scenarios/index.js";
 
 const suiteDirs: string[] = [];
 
@@ -25,82 +28,6 @@ afterAll(async () => {
   for (const dir of suiteDirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-/** Wait until the clock moves on, so that file names (snap-<ms>) and op timestamps differ. */
-export async function nextMs(): Promise<void> {
-  const start = Date.now();
-  const deadline = start + 1000;
-  while (Date.now() === start && Date.now() < deadline) await new Promise((r) => setImmediate(r));
-}
-
-const LONG = "a title long enough that opslog writes small updates as deltas";
-
-export function task(i: number, status: string, extra: Partial<Task> = {}): Task {
-  return { title: `${LONG} #${i}`, status, n: i, tags: ["infra", "agents"], ...extra };
-}
-
-/** The state after each op, in write order: states[p] = state after p ops. */
-export class StateLog {
-  readonly states: State[] = [new Map()];
-  constructor(private store: Published<Task>) {}
-
-  private now(): State {
-    return new Map(this.store.entries().map(([id, v]) => [id, v as unknown as Doc]));
-  }
-  record(): void {
-    this.states.push(this.now());
-  }
-  /** An op vanished (undo): the previous state stands again. */
-  drop(): void {
-    this.states.pop();
-  }
-  /** A change without an op (archive): the latest state is replaced. */
-  replaceLast(): void {
-    this.states[this.states.length - 1] = this.now();
-  }
-}
-
-/**
- * Single-writer: 3+ compactions (threshold 6), delta updates, deletes, an
- * undo and an archive. Returns the state after every timeline position.
- */
-export async function writeSingleWriterStore(dir: string): Promise<State[]> {
-  const store = new Published<Task>();
-  await store.open(dir, { checkpointThreshold: 6 });
-  const log = new StateLog(store);
-  const set = async (id: string, value: Task) => {
-    await store.set(id, value);
-    log.record();
-    await nextMs();
-  };
-  for (let i = 0; i < 8; i++) await set(`t${i}`, task(i, "todo"));
-  for (let i = 0; i < 8; i++) await set(`t${i % 5}`, task(i % 5, i % 2 ? "done" : "doing", { notes: `step ${i}` }));
-  await store.delete("t6");
-  log.record();
-  await nextMs();
-  await set("t7", task(7, "doing"));
-  if (await store.undo()) log.drop();
-  await nextMs();
-  await store.archive((t) => t.status === "done", "2026-Q1");
-  log.replaceLast();
-  await nextMs();
-  for (let i = 0; i < 4; i++) await set(`t${10 + i}`, task(10 + i, "todo"));
-  await set("t10", task(10, "doing"));
-  await store.close();
-  return log.states;
-}
-
-export interface MultiWriterFixture {
-  /** The conflicted id: bob overwrote alice's write without having seen it */
-  conflictId: string;
-  /** Ids of the writes bob made to his retired WAL after alice compacted */
-  lostIds: string[];
-}
-
-/**
- * Multi-writer: alice, bob and carol; a conflict on "k1"; alice compacts;
- * bob, not refreshed, keeps appending to his retired WAL (lost writes);
- * then carol refreshes and writes into the new generation.
- */
 /** Records of writeBigStore: every third one is "done" (the count a filter on it must find: ceil(n / 3)). */
 export type BigRecord = { n: number; status: "done" | "open" };
 
@@ -115,54 +42,6 @@ export async function writeBigStore(dir: string, n: number): Promise<string> {
   }
   await store.close();
   return dir;
-}
-
-/** An agent of the published opslog on dir (no automatic compaction, none on close), a ms after the last. */
-export async function openPublishedAgent(dir: string, agentId: string): Promise<Published<Task>> {
-  const store = new Published<Task>();
-  await store.open(dir, { agentId, checkpointThreshold: 1000, checkpointOnClose: false });
-  await nextMs();
-  return store;
-}
-
-export async function writeMultiWriterStore(dir: string): Promise<MultiWriterFixture> {
-  const open = (agentId: string) => openPublishedAgent(dir, agentId);
-  const alice = await open("alice");
-  const bob = await open("bob");
-  const carol = await open("carol");
-  const step = async (store: Published<Task>, id: string, value: Task) => {
-    await store.set(id, value);
-    await nextMs();
-  };
-  await step(bob, "b0", task(0, "todo"));
-  await step(bob, "b1", task(1, "todo"));
-  await step(alice, "k1", task(100, "alice's version"));
-  await step(alice, "a1", task(101, "todo"));
-  await step(bob, "k1", task(200, "bob's version")); // bob has not seen alice's k1
-  await step(carol, "c1", task(300, "todo"));
-  await alice.refresh();
-  await step(alice, "a1", task(101, "doing"));
-  await alice.compact();
-  await nextMs();
-  await step(bob, "b0", task(0, "written after alice compacted"));
-  await step(bob, "lost-1", task(400, "never seen by anyone"));
-  await carol.refresh();
-  await nextMs();
-  await step(carol, "c1", task(300, "doing"));
-  await step(carol, "c2", task(301, "todo"));
-  await alice.refresh();
-  await step(alice, "c2", task(301, "reviewed"));
-  for (const store of [alice, bob, carol]) await store.close();
-  return { conflictId: "k1", lostIds: ["b0", "lost-1"] };
-}
-
-/** The published Store's own current state, opened read-only (no agent) or as an agent. */
-export async function publishedState(dir: string, agentId?: string): Promise<[string, unknown][]> {
-  const store = new Published<Task>();
-  await store.open(dir, agentId ? { agentId, checkpointOnClose: false } : { readOnly: true });
-  const entries = store.entries().sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  await store.close();
-  return entries;
 }
 
 /** A store written by hand: an empty snapshot and these WALs (the first is activeOps; agents: activeAgentOps). */

@@ -7,48 +7,12 @@ import { join } from "node:path";
 import { Store as Published } from "@backloghq/opslog";
 import { describe, expect, it } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
+import { lostWritesPartlySeenOneHeldAnyway } from "../scenarios/index.js";
 import { nextMs, publishedState, suiteDir, task } from "./fixtures.js";
 import type { Task } from "./fixtures.js";
 
 type RawOp = { ts: string; op: "set" | "delete"; id: string; data?: unknown; agent: string; clock: number };
 type Line = { file: string; line: number; op: RawOp };
-
-/**
- * alice and bob; bob writes, alice refreshes (sees it), bob writes again,
- * alice compacts without refreshing (bob's later write is not in her
- * snapshot); bob, not refreshed, appends to his retired WAL; alice later
- * writes the same value bob wrote there to one id.
- */
-async function compactionBesideAnAgent(): Promise<{ dir: string; seenUpTo: number }> {
-  const dir = await suiteDir();
-  const open = async (agentId: string) => {
-    const store = new Published<Task>();
-    await store.open(dir, { agentId, checkpointOnClose: false });
-    await nextMs();
-    return store;
-  };
-  const alice = await open("alice");
-  const bob = await open("bob");
-  const step = async (store: Published<Task>, id: string, value: Task) => {
-    await store.set(id, value);
-    await nextMs();
-  };
-  await step(alice, "a1", task(1, "todo"));
-  await step(bob, "b1", task(2, "todo"));
-  await alice.refresh();
-  const seenUpTo = 1; // alice has seen bob's first line
-  await step(bob, "b2", task(3, "alice never saw this"));
-  await step(bob, "a1", task(1, "bob's edit, unseen"));
-  await step(alice, "a2", task(4, "todo"));
-  await alice.compact();
-  await nextMs();
-  await step(bob, "b3", task(5, "after the compaction"));
-  await step(bob, "same", task(6, "the same value"));
-  await step(alice, "same", task(6, "the same value"));
-  await alice.close();
-  await bob.close();
-  return { dir, seenUpTo };
-}
 
 async function walLines(dir: string, file: string): Promise<Line[]> {
   const text = await readFile(join(dir, file), "utf-8");
@@ -83,7 +47,7 @@ const key = (r: { file: string; line: number }) => `${r.file}:${r.line}`;
 
 describe("lost writes: one definition in every view", () => {
   it("a compaction that had not seen an agent's writes, and appends to the retired WAL after it, are all lost writes, op by op", async () => {
-    const { dir, seenUpTo } = await compactionBesideAnAgent();
+    const { dir, seenUpTo } = await lostWritesPartlySeenOneHeldAnyway.build(await suiteDir());
     const { lost, unseen } = await expectedLost(dir, seenUpTo);
     expect(lost.map((l) => l.op.id)).toEqual(["b2", "a1", "b3", "same"]); // the store is as built: two unseen, two after the compaction
     const insp = await openInspector(dir);
@@ -111,11 +75,12 @@ describe("lost writes: one definition in every view", () => {
   });
 
   it("a lost write whose value the store holds anyway is flagged, and says who wrote the same value later", async () => {
-    const { dir, seenUpTo } = await compactionBesideAnAgent();
+    const { dir, seenUpTo, heldAnywayId } = await lostWritesPartlySeenOneHeldAnyway.build(await suiteDir());
     const { lost } = await expectedLost(dir, seenUpTo);
     const now = new Map(await publishedState(dir));
     const heldNow = lost.filter((l) => (l.op.op === "set" ? JSON.stringify(now.get(l.op.id)) === JSON.stringify(l.op.data) : !now.has(l.op.id)));
     expect(heldNow.map((l) => l.op.id)).toEqual(["same"]);
+    expect(heldNow.map((l) => l.op.id)).toEqual([heldAnywayId]);
     const insp = await openInspector(dir);
     const rows = (await insp.lostWrites({ offset: 0, limit: 100 })).rows;
     expect(rows.filter((r) => r.heldAnyway).map(key)).toEqual(heldNow.map(key));
@@ -152,7 +117,7 @@ describe("lost writes are not a cover for damage", () => {
   });
 
   it("a snapshot that lacks the compacting agent's own write is a mismatch, not a lost write", async () => {
-    const { dir, seenUpTo } = await compactionBesideAnAgent();
+    const { dir, seenUpTo } = await lostWritesPartlySeenOneHeldAnyway.build(await suiteDir());
     const { lost } = await expectedLost(dir, seenUpTo);
     await editSnapshot(dir, (rows) => rows.filter((r) => r.id !== "a2")); // alice wrote a2 herself before compacting
     const insp = await openInspector(dir);

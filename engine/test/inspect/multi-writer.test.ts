@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
 import type { Doc, InspectorApi } from "../../src/inspect/index.js";
-import { publishedState, suiteDir, writeMultiWriterStore } from "./fixtures.js";
-import type { MultiWriterFixture } from "./fixtures.js";
+import { threeAgentsConflictThenLostWrites } from "../scenarios/index.js";
+import type { FactsOf } from "../scenarios/index.js";
+import { publishedState, suiteDir } from "./fixtures.js";
 
 const ALL = { offset: 0, limit: 100_000 };
 type RawOp = { ts: string; op: string; id: string; data?: Doc; agent: string; clock: number };
@@ -45,12 +46,12 @@ async function naiveStates(dir: string): Promise<Map<string, Doc>[]> {
 
 describe("inspector on a multi-writer store written by the published opslog", () => {
   let dir: string;
-  let fixture: MultiWriterFixture;
+  let store: FactsOf<typeof threeAgentsConflictThenLostWrites>;
   let insp: InspectorApi;
 
   beforeAll(async () => {
     dir = await suiteDir();
-    fixture = await writeMultiWriterStore(dir);
+    store = await threeAgentsConflictThenLostWrites.build(dir);
     insp = await openInspector(dir);
   });
 
@@ -81,9 +82,9 @@ describe("inspector on a multi-writer store written by the published opslog", ()
     const conflicts = await insp.conflicts(ALL);
     expect(conflicts.total).toBe(1);
     const [c] = conflicts.rows;
-    expect(c.id).toBe(fixture.conflictId);
-    expect(c.winner.agent).toBe("bob");
-    expect(c.losers.map((l) => l.agent)).toEqual(["alice"]);
+    expect(c.id).toBe(store.conflict.id);
+    expect(c.winner.agent).toBe(store.conflict.winner);
+    expect(c.losers.map((l) => l.agent)).toEqual([store.conflict.loser]);
     expect(c.losers[0].pos!).toBeLessThan(c.winner.pos!);
     expect(c.explanation).toContain("bob");
     expect(c.explanation).toContain("alice");
@@ -93,20 +94,21 @@ describe("inspector on a multi-writer store written by the published opslog", ()
     const [c] = (await insp.conflicts(ALL)).rows;
     for (const pos of [c.winner.pos!, c.losers[0].pos!]) expect((await insp.conflicts({ ...ALL, pos })).rows).toEqual([c]);
     const ops = (await insp.ops(ALL)).rows;
-    const bystander = ops.find((o) => o.id !== fixture.conflictId)!;
+    const bystander = ops.find((o) => o.id !== store.conflict.id)!;
     expect(await insp.conflicts({ ...ALL, pos: bystander.pos })).toMatchObject({ rows: [], total: 0 });
     // The overridden op, found here from the raw ops: alice's write to the conflicted key
-    const alice = ops.filter((o) => o.id === fixture.conflictId && o.agent === "alice").at(-1)!;
+    const alice = ops.filter((o) => o.id === store.conflict.id && o.agent === store.conflict.loser).at(-1)!;
     expect(c.losers[0].pos).toBe(alice.pos);
   });
 
   it("reports bob's writes to his retired WAL as lost writes, with file and line", async () => {
     const lost = await insp.lostWrites(ALL);
-    expect(lost.rows.map((w) => w.id)).toEqual(fixture.lostIds);
+    expect(lost.rows.map((w) => w.id)).toEqual(store.lostWrites.ids);
+    expect(store.retiredWals).toContain(lost.rows[0].file);
     const lines = (await readFile(join(dir, lost.rows[0].file), "utf-8")).split("\n");
-    for (const w of lost.rows) expect(JSON.parse(lines[w.line - 1])).toMatchObject({ id: w.id, agent: "bob" });
+    for (const w of lost.rows) expect(JSON.parse(lines[w.line - 1])).toMatchObject({ id: w.id, agent: store.lostWrites.agent });
     const lane = (await insp.lanes()).find((l) => l.path === lost.rows[0].file)!;
-    expect(lane).toMatchObject({ agent: "bob", named: false, lostOps: 2 });
+    expect(lane).toMatchObject({ agent: store.lostWrites.agent, named: false, lostOps: store.lostWrites.ids.length });
   });
 
   it("lists one lane per WAL file with agent, naming, clock range and op count", async () => {
@@ -125,8 +127,8 @@ describe("inspector on a multi-writer store written by the published opslog", ()
   it("summarises the store as multi-writer with its agents, conflicts and lost writes", async () => {
     const s = await insp.summary();
     expect(s.kind).toBe("multi-writer");
-    expect(s.agents).toEqual(["alice", "bob", "carol"]);
-    expect(s.counts).toMatchObject({ conflicts: 1, lostWrites: 2 });
+    expect(s.agents).toEqual(store.agents);
+    expect(s.counts).toMatchObject({ conflicts: 1, lostWrites: store.lostWrites.ids.length });
     expect(s.warnings.some((w) => w.code === "lost-writes")).toBe(true);
     const info = await insp.timelineInfo();
     expect(info.links.map((l) => l.verified)).toEqual(["ok", "live"]);
@@ -134,6 +136,7 @@ describe("inspector on a multi-writer store written by the published opslog", ()
 
   it("filters ops by agent", async () => {
     const carol = await insp.ops({ ...ALL, agent: "carol" });
+    expect(carol.total).toBe(store.walLines.filter((l) => l.op?.agent === "carol").length);
     expect(carol.total).toBe(3);
     expect(carol.rows.every((o) => o.agent === "carol")).toBe(true);
   });

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { buildDemoStore } from "../../src/demo.js";
 import { openInspector } from "../../src/inspect/index.js";
 import type { InspectorApi } from "../../src/inspect/index.js";
-import { answers, handWritten, nextMs, suiteDir, task, writeMultiWriterStore, writeSingleWriterStore } from "./fixtures.js";
+import { singleWriterCompactedThenArchived, threeAgentsConflictThenLostWrites } from "../scenarios/index.js";
+import { answers, handWritten, nextMs, suiteDir, task } from "./fixtures.js";
 import type { Task } from "./fixtures.js";
 
 async function expectSameAnswers(dir: string): Promise<{ serial: InspectorApi; parallel: InspectorApi; seen: Record<string, unknown> }> {
@@ -65,10 +66,10 @@ describe("the parallel scan", () => {
 
   it("answers exactly as the in-thread scan on stores the published opslog wrote, single- and multi-writer", async () => {
     const single = await suiteDir();
-    await writeSingleWriterStore(single);
+    await singleWriterCompactedThenArchived.build(single);
     await expectSameAnswers(single);
     const multi = await suiteDir();
-    await writeMultiWriterStore(multi);
+    await threeAgentsConflictThenLostWrites.build(multi);
     await expectSameAnswers(multi);
   });
 
@@ -96,7 +97,7 @@ describe("the parallel scan", () => {
 
   it("tails ops appended after a parallel build as the in-thread scan does", async () => {
     const dir = await suiteDir();
-    await writeMultiWriterStore(dir);
+    await threeAgentsConflictThenLostWrites.build(dir);
     const { serial, parallel } = await expectSameAnswers(dir);
     const carol = new Published<Task>();
     await carol.open(dir, { agentId: "carol", checkpointThreshold: 1000, checkpointOnClose: false });

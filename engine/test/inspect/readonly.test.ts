@@ -5,7 +5,7 @@ import { buildDemoStore } from "../../src/demo.js";
 import { openInspector } from "../../src/inspect/index.js";
 import type { InspectorApi } from "../../src/inspect/index.js";
 import { hashTree, tempDir } from "../helpers/tmp.js";
-import { writeMultiWriterStore, writeSingleWriterStore } from "./fixtures.js";
+import { singleWriterCompactedThenArchived, threeAgentsConflictThenLostWrites } from "../scenarios/index.js";
 
 /** Every call of the API, with real arguments, refresh included. */
 async function inspectEverything(insp: InspectorApi): Promise<void> {
@@ -35,7 +35,7 @@ async function inspectEverything(insp: InspectorApi): Promise<void> {
 describe("the inspector is strictly read-only", () => {
   it("leaves every file of a single-writer store unchanged, even with a lock held by this process", async () => {
     const dir = await tempDir();
-    await writeSingleWriterStore(dir);
+    await singleWriterCompactedThenArchived.build(dir);
     await writeFile(join(dir, ".lock"), String(process.pid));
     const before = await hashTree(dir);
     await inspectEverything(await openInspector(dir));
@@ -44,7 +44,7 @@ describe("the inspector is strictly read-only", () => {
 
   it("leaves every file of a multi-writer store with lost writes unchanged", async () => {
     const dir = await tempDir();
-    await writeMultiWriterStore(dir);
+    await threeAgentsConflictThenLostWrites.build(dir);
     const before = await hashTree(dir);
     await inspectEverything(await openInspector(dir));
     expect(await hashTree(dir)).toEqual(before);

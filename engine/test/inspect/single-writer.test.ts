@@ -1,10 +1,9 @@
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
 import type { InspectorApi } from "../../src/inspect/index.js";
-import { publishedState, suiteDir, writeSingleWriterStore } from "./fixtures.js";
-import type { State } from "./fixtures.js";
+import { singleWriterCompactedThenArchived } from "../scenarios/index.js";
+import type { FactsOf, State } from "../scenarios/index.js";
+import { publishedState, suiteDir } from "./fixtures.js";
 
 const ALL = { offset: 0, limit: 100_000 };
 
@@ -14,12 +13,14 @@ function asEntries(state: State): [string, unknown][] {
 
 describe("inspector on a single-writer store written by the published opslog", () => {
   let dir: string;
+  let store: FactsOf<typeof singleWriterCompactedThenArchived>;
   let states: State[];
   let insp: InspectorApi;
 
   beforeAll(async () => {
     dir = await suiteDir();
-    states = await writeSingleWriterStore(dir);
+    store = await singleWriterCompactedThenArchived.build(dir);
+    states = store.states;
     insp = await openInspector(dir);
   });
 
@@ -30,8 +31,7 @@ describe("inspector on a single-writer store written by the published opslog", (
 
   it("the timeline reaches back to creation through every compaction, each link verified", async () => {
     const info = await insp.timelineInfo();
-    const snapshots = await readdir(join(dir, "snapshots"));
-    expect(info.links.length).toBe(snapshots.length);
+    expect(info.links.length).toBe(store.snapshots.length);
     expect(info.total).toBe(states.length - 1);
     expect(info.links.slice(0, -1).every((l) => l.verified === "ok")).toBe(true);
     expect(info.links.at(-1)!.verified).toBe("live");
@@ -51,6 +51,8 @@ describe("inspector on a single-writer store written by the published opslog", (
     expect(ops.some((op) => op.encoding === "delta")).toBe(true);
     for (const op of ops) {
       expect(op.file).toMatch(/^ops\/ops-\d+\.jsonl$/);
+      const raw = store.walLines.find((l) => l.file === op.file && l.line === op.line);
+      expect(raw, `op ${op.pos} at ${op.file}:${op.line}`).toMatchObject({ offset: op.offset, op: { op: op.op, id: op.id, ts: op.ts } });
       const before = states[op.pos].get(op.id) ?? null;
       expect(op.prev, `prev of op ${op.pos}`).toEqual(before);
     }
@@ -64,7 +66,7 @@ describe("inspector on a single-writer store written by the published opslog", (
     const t0 = await insp.ops({ ...ALL, id: "t0" });
     expect(t0.rows.map((o) => o.pos)).toEqual(all.filter((o) => o.id === "t0").map((o) => o.pos));
     const deletes = await insp.ops({ ...ALL, op: "delete" });
-    expect(deletes.rows.map((o) => o.id)).toEqual(["t6"]);
+    expect(deletes.rows.map((o) => o.id)).toEqual(store.deletedIds);
     const done = await insp.ops({ ...ALL, filter: { "data.status": "done" } });
     expect(done.total).toBe(all.filter((o) => o.data?.status === "done").length);
     expect(done.total).toBeGreaterThan(0);
@@ -105,9 +107,10 @@ describe("inspector on a single-writer store written by the published opslog", (
 
   it("lists the archive segment with the archived records", async () => {
     const segments = await insp.archiveSegments();
-    expect(segments.map((s) => s.path)).toEqual(["archive/archive-2026-Q1.json"]);
+    expect(segments.map((s) => s.path)).toEqual([store.archive.segment]);
     const page = await insp.archivePage({ path: segments[0].path, offset: 0, limit: 50 });
     expect(page.total).toBeGreaterThan(0);
+    expect(page.rows.map((r) => r.id).sort()).toEqual(store.archive.ids);
     expect(page.rows.every((r) => r.data.status === "done")).toBe(true);
   });
 
