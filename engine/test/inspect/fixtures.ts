@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll } from "vitest";
 import { tempDir } from "../helpers/tmp.js";
 import { queryNames } from "../../src/inspect/index.js";
-import type { AgentLane, Doc, InspectorApi, QueryName } from "../../src/inspect/index.js";
+import type { AgentLane, InspectorApi, QueryName } from "../../src/inspect/index.js";
 import { Store as Published } from "@backloghq/opslog";
 
 // The published-opslog helpers many inspector tests import from here; they live with the scenarios.
