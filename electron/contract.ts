@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
 import type { schemas } from "./schemas.js";
+import type { ExportCallResults } from "./contract-export.js";
 import type {
   AgentLane,
   ArchiveSegmentInfo,
@@ -44,6 +45,8 @@ export type {
   TimelineInfo,
   TimelineOp,
 } from "../engine/src/inspect/types.js";
+
+export type * from "./contract-export.js";
 
 export type SessionMode = "read-only" | "writer" | "agent";
 
@@ -137,7 +140,7 @@ export interface PendingOpen {
   reason: string;
 }
 
-export interface CallResults {
+export interface CallResults extends ExportCallResults {
   "store.open": OpenResult;
   "store.summary": OpenResult;
   "store.close": { closed: true };

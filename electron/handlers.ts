@@ -11,6 +11,9 @@ import type { CallName, CallResults, ContractError, ContractErrorCode, Envelope,
 import { ExplorerSession, LOCKED_READ_ONLY } from "./session.js";
 import type { AppData } from "./appdata.js";
 import type { ThreadOptions } from "../engine/src/inspect/thread.js";
+import type { InspectorApi } from "../engine/src/inspect/types.js";
+import { exportCalls } from "./export.js";
+import type { ExportDialogs } from "./export.js";
 
 export interface HandlerOptions {
   appData: AppData;
@@ -21,6 +24,8 @@ export interface HandlerOptions {
   inspectorThread?: ThreadOptions;
   /** Started with --read-only: every writable open and every write call is refused, whatever the client asks */
   lockedReadOnly?: boolean;
+  /** The save dialogs of an export (Electron); absent in browser mode, where an export is a download */
+  exportDialogs?: ExportDialogs;
 }
 
 /** The calls that write to a store: refused outright when the explorer was started with --read-only. */
@@ -106,6 +111,11 @@ export class Handlers {
     return this.session;
   }
 
+  /** The open store's inspector (browser mode's export download streams from it) */
+  inspector(): InspectorApi {
+    return this.current().inspector;
+  }
+
   private readonly calls: Implementations = {
     "store.open": (a) => this.open(a.dir, a.mode, a.agentId, a.confirmAgentOnSingleWriter === true),
     "store.summary": async () => ({ session: this.current().info, summary: await this.current().inspector.summary() }),
@@ -147,6 +157,7 @@ export class Handlers {
     "actions.revertPreview": (a) => this.current().revertPreview(a.pos),
     "actions.revert": (a) => this.current().revert(a.pos, a.mode, a.seen),
     "actions.refresh": () => this.current().refresh(),
+    ...exportCalls(() => this.current(), () => this.options.exportDialogs),
   };
 
   /** Validate, run, and wrap: never throws, never leaks a stack trace. */

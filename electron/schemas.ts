@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { FILTER_LIMITS, RECORD_LIMITS, jsonBeyondLimits } from "../engine/src/limits.js";
 import type { JsonLimits } from "../engine/src/limits.js";
+import { exportSchemas } from "./schemas-export.js";
 
 const offset = z.number().int().min(0);
 const limit = z.number().int().min(1).max(1000);
@@ -94,6 +95,7 @@ export const schemas = {
     seen: z.strictObject({ file: z.string().min(1).max(4096), line: z.number().int().min(1), laterOps: z.number().int().min(0) }).optional(),
   }),
   "actions.refresh": z.strictObject({}),
+  ...exportSchemas,
 } as const;
 
 /** Every call's name, from the one declaration above */
