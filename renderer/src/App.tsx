@@ -19,6 +19,7 @@ import { ArchiveView } from "./views/ArchiveView";
 import { HistoryView } from "./views/HistoryView";
 import { TimelineView } from "./views/TimelineView";
 import { OpenStoreView } from "./views/OpenStoreView";
+import { BlobsView } from "./views/BlobsView";
 
 const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
   records: RecordsView,
@@ -27,6 +28,7 @@ const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
   archive: ArchiveView,
   history: HistoryView,
   timeline: TimelineView,
+  blobs: BlobsView,
 };
 
 /** Text boxes keep their keys; a select or button keeps only the keys it needs (a select's up/down). */

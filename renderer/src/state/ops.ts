@@ -46,11 +46,16 @@ function isoOrUndefined(local: string): string | undefined {
 /** The events placed among the ops these filters keep, fetched once per filters and store revision. */
 let placed: { key: string; events: Promise<TimelineEvent[]> } | null = null;
 
-export const ops = createPaged<OpsRow>(() => {
+/** The filters as the calls take them (ops.page, timeline.events, an export of the list). */
+export function opsFilters() {
   const f = useOpsFilters.getState();
   const from = isoOrUndefined(f.from);
   const to = isoOrUndefined(f.to);
-  const filters = { ...(f.agent ? { agent: f.agent === "(none)" ? null : f.agent } : {}), ...(f.op ? { op: f.op } : {}), ...(f.id ? { id: f.id } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(f.filter ? { filter: f.filter } : {}) };
+  return { ...(f.agent ? { agent: f.agent === "(none)" ? null : f.agent } : {}), ...(f.op ? { op: f.op } : {}), ...(f.id ? { id: f.id } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(f.filter ? { filter: f.filter } : {}) };
+}
+
+export const ops = createPaged<OpsRow>(() => {
+  const filters = opsFilters();
   const key = `${useSession.getState().revision}/${JSON.stringify(filters)}`;
   if (placed?.key !== key) {
     placed = { key, events: api.call("timeline.events", filters) };
