@@ -9,6 +9,7 @@ import { parse } from "csv-parse/sync";
 import { FsBackend, Store } from "@backloghq/opslog";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppData } from "../appdata.js";
+import { Handlers } from "../handlers.js";
 import { startServer } from "../serve.js";
 import type { RunningServer } from "../serve.js";
 import { digestTree, removeDir, singleWriterStore, tempDir } from "./helpers.js";
@@ -129,5 +130,24 @@ describe("export in browser mode (a server locked read-only)", () => {
     expect(Buffer.from(read.value!.base64!, "base64").toString()).toBe("report");
     expect(await call("blobs.refs", { id: "task-30" })).toEqual({ ok: true, value: ["files/report.txt"] });
     expect(await call("blobs.read", { path: "manifest.json", offset: 0, length: 10 })).toMatchObject({ ok: false, error: { code: "bad-argument" } });
+  });
+});
+
+describe("export in the desktop app (the save dialogs, stood in for)", () => {
+  it("writes where the save dialog points, offers a name that says what it is, and writes nothing when it is cancelled", async () => {
+    const asked: string[] = [];
+    let answer: string | null = null;
+    const handlers = new Handlers({ appData: new AppData(join(work, "home-dialogs")), pollMs: 0, exportDialogs: { saveFile: async (name) => (asked.push(name), answer), newStoreFolder: async () => answer } });
+    await handlers.dispatch("store.open", { dir: store });
+    expect(await handlers.dispatch("export.save", { source: { kind: "records", at: 3 }, format: "jsonl" })).toEqual({ ok: true, value: { path: null, rows: 0, bytes: 0 } });
+    expect(asked).toEqual(["records-at-3.jsonl"]);
+    expect(await handlers.dispatch("export.store", {})).toEqual({ ok: true, value: { dir: null, records: 0 } });
+    answer = join(work, "chosen.jsonl");
+    await writeFile(answer, "an older export"); // the dialog asked the user before overwriting
+    const saved = await handlers.dispatch("export.save", { source: { kind: "history", id: "task-1" }, format: "jsonl" });
+    expect(saved).toMatchObject({ ok: true, value: { path: answer, rows: 2 } });
+    const lines = (await readFile(answer, "utf-8")).trim().split("\n").map((l) => JSON.parse(l) as { after: unknown });
+    expect(lines.map((l) => l.after)).toEqual([{ title: "Task 1", status: "open", estimate: 1 }, { title: "Task 1", status: "done", estimate: 2 }]);
+    await handlers.closeSession();
   });
 });
