@@ -1,4 +1,4 @@
-/** The frame: header, navigation, the current view, and the overlays. Keys run the commands of commands.ts (1–6 views, / filter, ←/→ step, space play); Ctrl/Cmd-K lists them all. */
+/** The frame: header, navigation, the current view, and the overlays. Keys run the commands of commands.ts (1–7 views, / filter, ←/→ step, space play); Ctrl/Cmd-K lists them all. */
 import { useEffect } from "react";
 import type { DragEvent } from "react";
 import { pathOfDroppedFile } from "./api/client";
