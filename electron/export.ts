@@ -42,13 +42,17 @@ async function pump(chunks: AsyncIterable<string>, out: Writable): Promise<numbe
   let bytes = 0;
   const failed = once(out, "error").then(([err]) => Promise.reject(err as Error));
   failed.catch(() => {});
+  // A download the browser gave up on closes without an error: stop there rather than wait for a drain that never comes.
+  const closed = once(out, "close").then(() => Promise.reject(new Error("the export's destination closed before it was complete")));
+  closed.catch(() => {});
   for await (const chunk of chunks) {
+    if (out.destroyed) throw new Error("the export's destination closed before it was complete");
     const buffer = Buffer.from(chunk, "utf-8");
     bytes += buffer.length;
-    if (!out.write(buffer)) await Promise.race([once(out, "drain"), failed]);
+    if (!out.write(buffer)) await Promise.race([once(out, "drain"), failed, closed]);
   }
   out.end();
-  await Promise.race([once(out, "finish"), failed]);
+  await Promise.race([once(out, "finish"), failed, closed]);
   return bytes;
 }
 
