@@ -81,6 +81,7 @@ test("the Blobs view lists every blob with its size and previews each as what it
   await page.getByTestId("blob-next").click();
   await expect(page.getByTestId("blob-range")).toContainText("bytes 65,536–131,072");
   expect((await page.getByTestId("blob-hex").textContent())!.split("\n")[0]).toBe(hexRow(model, 65536));
+  await page.screenshot({ path: join(SCREENSHOTS, "blobs-hex.png") });
 
   await rows.filter({ hasText: "attachments/diagram.png" }).click();
   const image = page.getByTestId("blob-image");
