@@ -80,16 +80,18 @@ describe("export of a single-writer store written by the published opslog", () =
     expect(JSON.parse(rows[0].tags)).toEqual(["infra", "agents"]);
   });
 
-  it("CSV quotes commas, quotes and newlines so they read back as written", async () => {
+  it("CSV quotes commas, quotes and newlines so they read back as written, null reads \"null\", and an empty export keeps its header", async () => {
     const odd = await suiteDir();
     const store = new Published<Doc>();
     await store.open(odd);
-    const value = { note: 'a "quoted", comma\nand a new line', nested: { a: [1, "x,y"] } };
+    const value = { note: 'a "quoted", comma\nand a new line', nested: { a: [1, "x,y"] }, cleared: null };
     await store.set("odd,id", value);
     await store.close();
     const oddInsp = await openInspector(odd);
     const rows = parse(await text(oddInsp, { kind: "records" }, "csv"), { columns: true }) as Record<string, string>[];
-    expect(rows).toEqual([{ _id: "odd,id", note: value.note, nested: JSON.stringify(value.nested) }]);
+    expect(rows).toEqual([{ _id: "odd,id", note: value.note, nested: JSON.stringify(value.nested), cleared: "null" }]);
+    // No row at all still names the columns.
+    expect(await text(oddInsp, { kind: "records", at: 0, columns: ["note"] }, "csv")).toBe("_id,note\n");
     await oddInsp.close();
   });
 
