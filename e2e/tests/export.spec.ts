@@ -9,6 +9,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import type { Page } from "@playwright/test";
+import { Store } from "@backloghq/opslog";
 import { expect, readWithPublished, SCREENSHOTS, singleWriterStore, test } from "../fixtures";
 import type { Doc } from "../fixtures";
 
@@ -87,4 +88,31 @@ test("the state at a Timeline position exports as JSON and as a new store the pu
   await page.screenshot({ path: join(SCREENSHOTS, "export-store-toast.png") });
   const recovered = await readWithPublished(target, workDir);
   expect([...recovered].sort(([a], [b]) => (a < b ? -1 : 1))).toEqual(expected);
+});
+
+test("an archive segment downloads as CSV equal to its file, and a record's history as JSONL equal to its WAL lines", async ({ page, workDir, explorer }) => {
+  const dir = await singleWriterStore(workDir);
+  const rawBefore = await rawOps(dir);
+  const writer = new Store<Doc>();
+  await writer.open(dir, { checkpointOnClose: false });
+  await writer.archive((doc) => doc.status === "done", "2026-Q1");
+  await writer.close();
+  const segment = JSON.parse(await readFile(join(dir, "archive", "archive-2026-Q1.json"), "utf-8")) as { records: Record<string, Doc> };
+  expect(Object.keys(segment.records).length).toBeGreaterThan(0);
+
+  const server = await explorer(dir);
+  await page.goto(server.url);
+  await page.getByTestId("nav-archive").click();
+  await expect(page.getByTestId("archive-total")).toHaveText(`${Object.keys(segment.records).length} archived record${Object.keys(segment.records).length === 1 ? "" : "s"}`);
+  const archived = await downloaded(page, "archive", "csv");
+  expect(archived.name).toBe("archive-2026-Q1.csv");
+  const rows = parse(archived.text, { columns: true }) as Record<string, string>[];
+  expect(rows.map((r) => [r._id, r.title, r.status, r.estimate]).sort()).toEqual(Object.entries(segment.records).map(([id, v]) => [id, v.title, v.status, String(v.estimate)]).sort());
+
+  await page.getByTestId("nav-records").click();
+  await page.getByTestId("record-row").filter({ hasText: "task-1" }).click();
+  const history = await downloaded(page, "history", "jsonl");
+  expect(history.name).toBe("history-task-1.jsonl");
+  const entries = history.text.trim().split("\n").map((l) => JSON.parse(l) as { op: string; after: unknown });
+  expect(entries.map((e) => e.after)).toEqual(rawBefore.filter((o) => o.id === "task-1").map((o) => o.data));
 });
