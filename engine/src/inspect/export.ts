@@ -73,32 +73,37 @@ export function csvCell(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A column over rows of one kind (the source decides the kind of every row). */
+function column<T extends Row>(header: string, cell: (row: T) => unknown): CsvColumn {
+  return { header, cell: (row) => cell(row as T) };
+}
+
 const OP_COLUMNS: CsvColumn[] = [
-  { header: "op #", cell: (r) => (r as TimelineOp).pos + 1 },
-  { header: "time", cell: (r) => (r as TimelineOp).ts },
-  { header: "agent", cell: (r) => (r as TimelineOp).agent ?? undefined },
-  { header: "clock", cell: (r) => (r as TimelineOp).clock ?? undefined },
-  { header: "op", cell: (r) => (r as TimelineOp).op },
-  { header: "id", cell: (r) => (r as TimelineOp).id },
-  { header: "file:line", cell: (r) => `${(r as TimelineOp).file}:${(r as TimelineOp).line}` },
-  { header: "data", cell: (r) => (r as TimelineOp).data ?? undefined },
-  { header: "prev", cell: (r) => (r as TimelineOp).prev ?? undefined },
+  column<TimelineOp>("op #", (o) => o.pos + 1),
+  column<TimelineOp>("time", (o) => o.ts),
+  column<TimelineOp>("agent", (o) => o.agent ?? undefined),
+  column<TimelineOp>("clock", (o) => o.clock ?? undefined),
+  column<TimelineOp>("op", (o) => o.op),
+  column<TimelineOp>("id", (o) => o.id),
+  column<TimelineOp>("file:line", (o) => `${o.file}:${o.line}`),
+  column<TimelineOp>("data", (o) => o.data ?? undefined),
+  column<TimelineOp>("prev", (o) => o.prev ?? undefined),
 ];
 
 const HISTORY_COLUMNS: CsvColumn[] = [
-  { header: "op #", cell: (r) => ((r as HistoryEntry).op === "archive" ? undefined : (r as HistoryEntry).pos + 1) },
-  { header: "time", cell: (r) => (r as HistoryEntry).ts },
-  { header: "agent", cell: (r) => (r as HistoryEntry).agent ?? undefined },
-  { header: "clock", cell: (r) => (r as HistoryEntry).clock ?? undefined },
-  { header: "op", cell: (r) => (r as HistoryEntry).op },
-  { header: "file:line", cell: (r) => `${(r as HistoryEntry).file}:${(r as HistoryEntry).line}` },
-  { header: "before", cell: (r) => (r as HistoryEntry).before ?? undefined },
-  { header: "after", cell: (r) => (r as HistoryEntry).after ?? undefined },
-  { header: "segment", cell: (r) => (r as HistoryEntry).segment },
+  column<HistoryEntry>("op #", (h) => (h.op === "archive" ? undefined : h.pos + 1)),
+  column<HistoryEntry>("time", (h) => h.ts),
+  column<HistoryEntry>("agent", (h) => h.agent ?? undefined),
+  column<HistoryEntry>("clock", (h) => h.clock ?? undefined),
+  column<HistoryEntry>("op", (h) => h.op),
+  column<HistoryEntry>("file:line", (h) => `${h.file}:${h.line}`),
+  column<HistoryEntry>("before", (h) => h.before ?? undefined),
+  column<HistoryEntry>("after", (h) => h.after ?? undefined),
+  column<HistoryEntry>("segment", (h) => h.segment),
 ];
 
 function recordColumns(fields: string[]): CsvColumn[] {
-  return [{ header: "_id", cell: (r) => (r as RecordRow).id }, ...fields.map((field) => ({ header: field, cell: (r: Row) => ((r as RecordRow).data as Doc)[field] }))];
+  return [column<RecordRow>("_id", (r) => r.id), ...fields.map((field) => column<RecordRow>(field, (r) => (r.data as Doc)[field]))];
 }
 
 /**
