@@ -61,6 +61,12 @@ test("the Operations list downloads as JSONL, every op of the raw WALs in order"
   const raw = await rawOps(dir);
   expect(ops.map((o) => [o.op, o.id, o.data ?? null])).toEqual(raw.map((o) => [o.op, o.id, o.data ?? null]));
   expect(await page.getByTestId("ops-total").textContent()).toBe(`${raw.length} ops`);
+  // The command palette runs the same export.
+  await page.keyboard.press("Control+k");
+  await page.keyboard.type("list as JSON (one array");
+  const [viaPalette] = await Promise.all([page.waitForEvent("download"), page.keyboard.press("Enter")]);
+  const array = JSON.parse(await readFile(await viaPalette.path(), "utf-8")) as Doc[];
+  expect(array).toEqual(ops);
 });
 
 test("the state at a Timeline position exports as JSON and as a new store the published opslog opens", async ({ page, workDir, explorer }) => {

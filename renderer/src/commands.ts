@@ -11,6 +11,7 @@ import { useRecordsQuery } from "./state/records";
 import { useReplay } from "./state/replay";
 import { selectInfo, useSession } from "./state/session";
 import { useUi, VIEWS } from "./state/ui";
+import { EXPORT_COMMANDS } from "./exportCommands";
 
 export interface Command {
   name: string;
@@ -90,6 +91,7 @@ export const COMMANDS: Command[] = [
   { name: "archive", label: "Archive records by filter…", disabledReason: writeReason, run: archive },
   { name: "refresh", label: "Refresh: look for other processes' writes now", disabledReason: always, run: () => runAction("Refresh", () => api.call("actions.refresh", {})) },
   { name: "toggle-warnings", label: "Show or hide the warnings", disabledReason: always, run: () => useUi.getState().toggleWarnings() },
+  ...EXPORT_COMMANDS,
 ];
 
 // ------------------------------------------------------------ commands on one item
