@@ -2,23 +2,10 @@
 import type { BlobChunk } from "../../../electron/contract";
 import { JsonView } from "./JsonView";
 import { formatBytes } from "../lib/format";
-
-const HEX_ROW = 16;
+import { hexDump } from "../lib/hex";
 
 function bytesOf(chunk: BlobChunk): Uint8Array {
   return Uint8Array.from(atob(chunk.base64), (c) => c.charCodeAt(0));
-}
-
-/** offset  hex bytes  printable ASCII, 16 bytes a row, as xxd shows them. */
-export function hexDump(bytes: Uint8Array, start: number): string {
-  const rows: string[] = [];
-  for (let i = 0; i < bytes.length; i += HEX_ROW) {
-    const row = bytes.subarray(i, i + HEX_ROW);
-    const hex = Array.from(row, (b) => b.toString(16).padStart(2, "0")).join(" ");
-    const ascii = Array.from(row, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ".")).join("");
-    rows.push(`${(start + i).toString(16).padStart(8, "0")}  ${hex.padEnd(HEX_ROW * 3 - 1)}  ${ascii}`);
-  }
-  return rows.join("\n");
 }
 
 function parsedJson(text: string): { ok: true; value: unknown } | { ok: false } {
