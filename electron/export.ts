@@ -9,8 +9,7 @@
  * memory at once.
  */
 import { once } from "node:events";
-import { createWriteStream } from "node:fs";
-import { rename, rm, stat } from "node:fs/promises";
+import { open, rename, rm, stat } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Writable } from "node:stream";
@@ -43,10 +42,11 @@ async function pump(chunks: AsyncIterable<string>, out: Writable): Promise<numbe
   const failed = once(out, "error").then(([err]) => Promise.reject(err as Error));
   failed.catch(() => {});
   // A download the browser gave up on closes without an error: stop there rather than wait for a drain that never comes.
-  const closed = once(out, "close").then(() => Promise.reject(new Error("the export's destination closed before it was complete")));
+  const gone = () => out.errored ?? new Error("the export's destination closed before it was complete");
+  const closed = once(out, "close").then(() => Promise.reject(gone()));
   closed.catch(() => {});
   for await (const chunk of chunks) {
-    if (out.destroyed) throw new Error("the export's destination closed before it was complete");
+    if (out.destroyed) throw gone(); // its own error (a folder that does not exist) when it had one
     const buffer = Buffer.from(chunk, "utf-8");
     bytes += buffer.length;
     if (!out.write(buffer)) await Promise.race([once(out, "drain"), failed, closed]);
@@ -64,11 +64,15 @@ export async function writeExportFile(inspector: InspectorApi, source: ExportSou
   }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   let rows = 0;
+  let out: Writable | null = null;
   try {
-    const bytes = await pump(exportText(inspector, source, format, { onRows: (n) => (rows += n) }), createWriteStream(tmp, { flags: "wx" }));
+    const file = await open(tmp, "wx"); // a folder that does not exist fails here, before a page is read
+    out = file.createWriteStream();
+    const bytes = await pump(exportText(inspector, source, format, { onRows: (n) => (rows += n) }), out);
     await rename(tmp, path);
     return { rows, bytes };
   } catch (err) {
+    out?.destroy(); // closes the file: a source that failed midway (a timeout) leaves no open handle
     await rm(tmp, { force: true });
     throw err;
   }

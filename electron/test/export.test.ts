@@ -3,7 +3,7 @@
 // download (token, headers, streamed body), export.save and export.store to
 // paths, and the blob calls. Expected values come from the published opslog.
 import { request } from "node:http";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { FsBackend, Store } from "@backloghq/opslog";
@@ -106,6 +106,14 @@ describe("export in browser mode (a server locked read-only)", () => {
     const again = await call("export.save", { source: { kind: "ops" }, format: "json", path });
     expect(again).toMatchObject({ ok: false, error: { code: "bad-argument" } });
     expect(again.error!.message).toMatch(/already exists/);
+  });
+
+  it("export.save into a folder that does not exist fails with a clear error and leaves no file", async () => {
+    const path = join(work, "no-such-folder", "ops.csv");
+    const answer = await call("export.save", { source: { kind: "ops" }, format: "csv", path });
+    expect(answer).toMatchObject({ ok: false, error: { code: "io" } });
+    expect(answer.error!.message).toMatch(/Not found/);
+    expect(await readdir(work)).not.toContain("no-such-folder");
   });
 
   it("export.save without a path says there is no dialog here", async () => {
