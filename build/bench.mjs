@@ -1,6 +1,6 @@
 // `npm run bench [-- part…]`: runs each benchmark part in its own process, in
 // order, so one part's memory never skews another's. Parts: store, inspect,
-// pages, s3, ui. Each prints its own markdown table.
+// pages, s3, export, ui. Each prints its own markdown table.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { buildRendererIfStale } from "./fresh.mjs";
@@ -10,6 +10,7 @@ const parts = [
   { name: "inspect", cmd: ["npx", "tsx", "engine/bench/inspect.ts"] },
   { name: "pages", cmd: ["npx", "tsx", "electron/bench/pages.ts"] },
   { name: "s3", cmd: ["npx", "tsx", "engine/bench/s3.ts"] },
+  { name: "export", cmd: ["npx", "tsx", "electron/bench/export.ts"] },
   { name: "ui", cmd: ["npx", "tsx", "e2e/bench/ui.ts"] },
 ];
 

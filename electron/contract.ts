@@ -8,6 +8,7 @@ import type { z } from "zod";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
 import type { calls } from "./schemas.js";
 import type { Doc, HistoryEntry, QueryResult, StoreSummary, TimelineOp } from "../engine/src/inspect/index.js";
+import type { ExportCallResults } from "./contract-export.js";
 
 export type {
   AgentLane,
@@ -29,6 +30,8 @@ export type {
   TimelineInfo,
   TimelineOp,
 } from "../engine/src/inspect/index.js";
+
+export type * from "./contract-export.js";
 
 export type SessionMode = "read-only" | "writer" | "agent";
 
@@ -138,7 +141,7 @@ export interface PendingOpen {
 }
 
 /** What the main process's own calls answer */
-export interface OwnResults {
+export interface OwnResults extends ExportCallResults {
   "store.open": OpenResult;
   "store.summary": OpenResult;
   "store.close": { closed: true };

@@ -13,6 +13,9 @@ import type { CallName, CallOptions, CallResults, ContractError, ContractErrorCo
 import { ExplorerSession, LOCKED_READ_ONLY } from "./session.js";
 import type { AppData } from "./appdata.js";
 import type { QueryArg, QueryOptions, ThreadOptions } from "../engine/src/inspect/index.js";
+import type { InspectorApi } from "../engine/src/inspect/index.js";
+import { exportCalls } from "./export.js";
+import type { ExportDialogs } from "./export.js";
 
 export interface HandlerOptions {
   appData: AppData;
@@ -25,6 +28,8 @@ export interface HandlerOptions {
   lockedReadOnly?: boolean;
   /** Where S3 stores' local mirrors live (default: the user's cache folder) */
   s3CacheRoot?: string;
+  /** The save dialogs of an export (Electron); absent in browser mode, where an export is a download */
+  exportDialogs?: ExportDialogs;
 }
 
 /** The calls that write to a store (declared with write() in schemas.ts): refused outright when the explorer was started with --read-only. */
@@ -126,6 +131,11 @@ export class Handlers {
     return this.session;
   }
 
+  /** The open store's inspector (browser mode's export download streams from it) */
+  inspector(): InspectorApi {
+    return this.current().inspector;
+  }
+
   private readonly own: OwnImplementations = {
     "store.open": (a) => this.open(a.dir, a.mode, a.agentId, a.confirmAgentOnSingleWriter === true),
     "store.summary": async () => ({ session: this.current().info, summary: await this.current().inspector.summary() }),
@@ -156,6 +166,7 @@ export class Handlers {
     "actions.revertPreview": (a) => this.current().revertPreview(a.pos),
     "actions.revert": (a) => this.current().revert(a.pos, a.mode, a.seen),
     "actions.refresh": () => this.current().refresh(),
+    ...exportCalls(() => this.current(), () => this.options.exportDialogs),
   };
 
   /** Stop the call running under `key`, if any, and register the one starting. */

@@ -14,6 +14,7 @@ import type { CommandLine } from "./args.js";
 import { CONTENT_SECURITY_POLICY } from "./csp.js";
 import { Handlers, toContractError } from "./handlers.js";
 import { forwardEvents, registerIpc } from "./ipc.js";
+import type { ExportDialogs } from "./export.js";
 
 const isDev = process.env.OPSLOG_EXPLORER_DEV === "1";
 const rendererIndex = join(__dirname, "..", "renderer", "index.html");
@@ -33,6 +34,20 @@ async function pickDirectory(owner?: BrowserWindow): Promise<string | null> {
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
+/** Where an export goes: the save dialog, and a folder for a new store (the dialog may create it). */
+function exportDialogs(owner: BrowserWindow): ExportDialogs {
+  return {
+    saveFile: async (defaultPath) => {
+      const result = await dialog.showSaveDialog(owner, { title: "Export", defaultPath, properties: ["createDirectory", "showOverwriteConfirmation"] });
+      return result.canceled ? null : (result.filePath ?? null);
+    },
+    newStoreFolder: async () => {
+      const result = await dialog.showOpenDialog(owner, { title: "Choose a new, empty folder for the exported store", buttonLabel: "Export here", properties: ["openDirectory", "createDirectory", "promptToCreate"] });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+  };
+}
+
 async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId"> & { yes?: boolean }): Promise<void> {
   const window = new BrowserWindow({
     width: 1440,
@@ -49,7 +64,7 @@ async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId"> 
       disableBlinkFeatures: "Auxclick", // a middle click must not open a window either
     },
   });
-  const handlers = new Handlers({ appData, pickDirectory: () => pickDirectory(window), lockedReadOnly });
+  const handlers = new Handlers({ appData, pickDirectory: () => pickDirectory(window), lockedReadOnly, exportDialogs: exportDialogs(window) });
   const contents = window.webContents;
   windows.set(contents.id, { window, handlers });
   const stopEvents = forwardEvents(contents, handlers);

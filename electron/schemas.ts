@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { QueryName } from "../engine/src/inspect/index.js";
 import { FILTER_LIMITS, RECORD_LIMITS, jsonBeyondLimits } from "../engine/src/limits.js";
 import type { JsonLimits } from "../engine/src/limits.js";
+import { exportSchemas } from "./schemas-export.js";
 
 const offset = z.number().int().min(0);
 const limit = z.number().int().min(1).max(1000);
@@ -39,6 +40,9 @@ const own = <S extends z.ZodType>(schema: S) => ({ schema, writes: false as cons
 /** A call that writes to the store. */
 const write = <S extends z.ZodType>(schema: S) => ({ schema, writes: true as const });
 /** A call forwarded as it is to an inspector query (handlers.ts checks that the schema's output is the query's argument). */
+/** Calls declared elsewhere as plain schemas (schemas-export.ts), each the main process's own. */
+const ownCalls = <T extends Record<string, z.ZodType>>(schemas: T) =>
+  Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, own(schema)])) as { [N in keyof T]: { schema: T[N]; writes: false } };
 const forward = <Q extends QueryName, S extends z.ZodType>(name: Q, schema: S) => ({ query: name, schema, writes: false as const });
 
 export const calls = {
@@ -108,6 +112,7 @@ export const calls = {
     seen: z.strictObject({ file: z.string().min(1).max(4096), line: z.number().int().min(1), laterOps: z.number().int().min(0) }).optional(),
   })),
   "actions.refresh": own(z.strictObject({})),
+  ...ownCalls(exportSchemas),
 } as const;
 
 /** Every call's name, from the one declaration above */

@@ -19,6 +19,7 @@ import { parseCommandLine, usage, UsageError } from "./args.js";
 import type { SessionMode } from "./contract.js";
 import { Handlers, toContractError } from "./handlers.js";
 import { CONTENT_SECURITY_POLICY } from "./csp.js";
+import { serveExportDownload } from "./export.js";
 
 export interface ServerOptions {
   dir?: string | null;
@@ -85,6 +86,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         return sendJson(res, 401, { ok: false, error: { code: "unauthorized", message: "Missing or wrong token: open the URL that `npm run serve` printed." } });
       }
       if (url.pathname === "/api/events" && req.method === "GET") return streamEvents(req, res, handlers);
+      if (url.pathname === "/api/export" && req.method === "GET") return serveExport(url, res, handlers);
       const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname);
       // A newer call with the same x-opslog-supersede key stops this one (it answers "cancelled").
       const supersede = req.headers["x-opslog-supersede"];
@@ -168,6 +170,16 @@ function refuseLargeBody(req: IncomingMessage, res: ServerResponse): void {
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" });
   res.end(JSON.stringify(body));
+}
+
+/** A download of an export (electron/export.ts); a refusal before the first byte is a JSON answer like any call's. */
+async function serveExport(url: URL, res: ServerResponse, handlers: Handlers): Promise<void> {
+  try {
+    const refused = await serveExportDownload(url, res, () => handlers.inspector());
+    if (refused) sendJson(res, refused.status, refused.body);
+  } catch (err) {
+    sendJson(res, 400, { ok: false, error: toContractError(err) });
+  }
 }
 
 function streamEvents(req: IncomingMessage, res: ServerResponse, handlers: Handlers): void {

@@ -1,4 +1,4 @@
-/** The frame: header, navigation, the current view, and the overlays. Keys run the commands of commands.ts (1–6 views, / filter, ←/→ step, space play); Ctrl/Cmd-K lists them all. */
+/** The frame: header, navigation, the current view, and the overlays. Keys run the commands of commands.ts (1–7 views, / filter, ←/→ step, space play); Ctrl/Cmd-K lists them all. */
 import { useEffect } from "react";
 import type { DragEvent } from "react";
 import { pathOfDroppedFile } from "./api/client";
@@ -19,6 +19,7 @@ import { ArchiveView } from "./views/ArchiveView";
 import { HistoryView } from "./views/HistoryView";
 import { TimelineView } from "./views/TimelineView";
 import { OpenStoreView } from "./views/OpenStoreView";
+import { BlobsView } from "./views/BlobsView";
 
 const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
   records: RecordsView,
@@ -27,6 +28,7 @@ const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
   archive: ArchiveView,
   history: HistoryView,
   timeline: TimelineView,
+  blobs: BlobsView,
 };
 
 /** Text boxes keep their keys; a select or button keeps only the keys it needs (a select's up/down). */

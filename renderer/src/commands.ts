@@ -11,16 +11,10 @@ import { useRecordsQuery } from "./state/records";
 import { useReplay } from "./state/replay";
 import { selectInfo, useSession } from "./state/session";
 import { useUi, VIEWS } from "./state/ui";
+import { EXPORT_COMMANDS } from "./exportCommands";
+import type { Command } from "./lib/command";
 
-export interface Command {
-  name: string;
-  label: string;
-  /** The key that runs it (as KeyboardEvent.key), shown in the palette and in titles */
-  key?: string;
-  /** null when it can run now; otherwise why not, in a sentence */
-  disabledReason(): string | null;
-  run(): void | Promise<void>;
-}
+export type { Command } from "./lib/command";
 
 export async function runAction(label: string, call: () => Promise<ActionResult>): Promise<void> {
   const { toast } = useUi.getState();
@@ -90,6 +84,7 @@ export const COMMANDS: Command[] = [
   { name: "archive", label: "Archive records by filter…", disabledReason: writeReason, run: archive },
   { name: "refresh", label: "Refresh: look for other processes' writes now", disabledReason: always, run: () => runAction("Refresh", () => api.call("actions.refresh", {})) },
   { name: "toggle-warnings", label: "Show or hide the warnings", disabledReason: always, run: () => useUi.getState().toggleWarnings() },
+  ...EXPORT_COMMANDS,
 ];
 
 // ------------------------------------------------------------ commands on one item

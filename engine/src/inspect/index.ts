@@ -17,3 +17,8 @@ export { jsonEqual } from "./json.js";
 export { changedFields, fieldsChangedLater, undoOwnChange } from "./revert.js";
 export type { LaterChange } from "./revert.js";
 export type * from "./types.js";
+export { exportFileName, exportPages, exportText } from "./export.js";
+export type { ExportFormat, ExportSource } from "./export.js";
+export { exportStore } from "./export-store.js";
+export { blobRefs, listBlobs, readBlobChunk } from "./blobs.js";
+export type { BlobChunk, BlobInfo, BlobKind } from "./blobs.js";

@@ -46,6 +46,14 @@ function isoOrUndefined(local: string): string | undefined {
 /** The events placed among the ops these filters keep: fetched once per refresh of the list (and per filters). */
 let placed: { key: string; events: Promise<TimelineEvent[]> } | null = null;
 
+/** The filters as the calls take them (ops.page, timeline.events, an export of the list). */
+export function opsFilters() {
+  const f = useOpsFilters.getState();
+  const from = isoOrUndefined(f.from);
+  const to = isoOrUndefined(f.to);
+  return { ...(f.agent ? { agent: f.agent === "(none)" ? null : f.agent } : {}), ...(f.op ? { op: f.op } : {}), ...(f.id ? { id: f.id } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(f.filter ? { filter: f.filter } : {}) };
+}
+
 /** Fetch the list again, and the events placed in it (the filters changed, or the store did). */
 export function refreshOps(): Promise<ShownError | null> {
   placed = null;
@@ -53,10 +61,7 @@ export function refreshOps(): Promise<ShownError | null> {
 }
 
 export const ops = createPaged<OpsRow>(() => {
-  const f = useOpsFilters.getState();
-  const from = isoOrUndefined(f.from);
-  const to = isoOrUndefined(f.to);
-  const filters = { ...(f.agent ? { agent: f.agent === "(none)" ? null : f.agent } : {}), ...(f.op ? { op: f.op } : {}), ...(f.id ? { id: f.id } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(f.filter ? { filter: f.filter } : {}) };
+  const filters = opsFilters();
   const key = JSON.stringify(filters);
   if (placed?.key !== key) {
     const mine = (placed = { key, events: api.call("timeline.events", filters, { supersede: supersedeKey("ops/events") }) });

@@ -1,7 +1,7 @@
 /** Which view is showing, what is selected, and the messages and confirmations in front of the user. */
 import { create } from "zustand";
 
-export type ViewName = "records" | "operations" | "agents" | "archive" | "history" | "timeline";
+export type ViewName = "records" | "operations" | "agents" | "archive" | "history" | "timeline" | "blobs";
 export const VIEWS: { name: ViewName; label: string }[] = [
   { name: "records", label: "Records" },
   { name: "operations", label: "Operations" },
@@ -9,10 +9,11 @@ export const VIEWS: { name: ViewName; label: string }[] = [
   { name: "archive", label: "Archive" },
   { name: "history", label: "History" },
   { name: "timeline", label: "Timeline" },
+  { name: "blobs", label: "Blobs" },
 ];
 
 /** The drop-down menus: at most one open; Esc, a click elsewhere or a view switch closes it. */
-export type MenuName = "recent" | "columns";
+export type MenuName = "recent" | "columns" | `export-${string}`;
 
 export interface Toast {
   id: number;

@@ -9,6 +9,8 @@ import { VirtualTable } from "../components/VirtualTable";
 import { JsonView } from "../components/JsonView";
 import { cellText, formatBytes, shortTime } from "../lib/format";
 import { PaneError } from "../components/PaneError";
+import { ExportMenu } from "../components/ExportMenu";
+import { archiveSource } from "../state/exportSources";
 
 const reloadArchive = (_: null, request: QueryRequest) => useArchive.getState().load(request);
 
@@ -38,6 +40,7 @@ export function ArchiveView() {
           <input className="filter-input mono" placeholder="Filter archived records" value={a.filterText} onChange={(e) => a.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && void a.applyFilter()} data-testid="archive-filter" aria-invalid={Boolean(a.filterError)} />
           <button className="primary" onClick={() => void a.applyFilter()}>Find</button>
           <input className="id-search mono" placeholder="id contains…" value={a.idContains} onChange={(e) => a.setIdContains(e.target.value)} data-testid="archive-id-search" />
+          {a.open ? <ExportMenu name="archive" source={archiveSource} title="This segment's records as filtered here" /> : null}
           <ArchiveCount filtered={Boolean(a.filter || a.idContains)} />
         </div>
         {a.filterError ? <div className="filter-error" role="alert">{a.filterError}</div> : null}

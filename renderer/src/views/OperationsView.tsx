@@ -22,6 +22,8 @@ import { replayAt, showRecord } from "../commands";
 import { useQuery } from "../state/query";
 import { part } from "../state/request";
 import type { QueryRequest } from "../state/request";
+import { ExportMenu } from "../components/ExportMenu";
+import { opsSource } from "../state/exportSources";
 
 export const OP_COLUMNS: TableColumn<TimelineOp>[] = [
   { key: "pos", label: "op #", width: 70, render: (o) => <span className="mono">{opNumber(o.pos)}</span> },
@@ -72,6 +74,7 @@ export function OperationsView() {
           <label className="muted" title="Times are UTC, as shown in the list">from <input type="datetime-local" step="1" value={f.from} onChange={(e) => f.set({ from: e.target.value })} /></label>
           <label className="muted" title="Times are UTC, as shown in the list">to <input type="datetime-local" step="1" value={f.to} onChange={(e) => f.set({ to: e.target.value })} /></label>
           <input className="mono ops-query" placeholder='op query: {"data.status": "done"}' value={f.filterText} onChange={(e) => f.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && void f.applyFilter()} aria-invalid={Boolean(f.filterError)} data-testid="ops-query" spellCheck={false} title="A MongoDB-style query over the op's fields (ts, agent, clock, op, id, data, prev); Enter applies" />
+          <ExportMenu name="ops" source={opsSource} title="The ops as filtered here, with their data and what they replaced" />
           <span className="result-count" data-testid="ops-total">{total === null ? "…" : `${(total - f.eventCount).toLocaleString()} ops`}</span>
           {total !== null && f.eventCount > 0 ? <span className="muted small" title="Archives and compactions, shown in their places among the ops">+ {f.eventCount.toLocaleString()} {f.eventCount === 1 ? "event" : "events"}</span> : null}
         </div>

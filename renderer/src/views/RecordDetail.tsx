@@ -11,6 +11,9 @@ import { replayAt, runAction, showOp } from "../commands";
 import { opLabel, positionAfter, shortTime } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { ArchivedHistoryItem } from "../components/ArchivedHistoryItem";
+import { ExportMenu } from "../components/ExportMenu";
+import { BlobLinks } from "../components/BlobLinks";
+import { historySource } from "../state/exportSources";
 
 const getRecord = (id: string, request: QueryRequest) => api.call("records.get", { id }, request.options);
 
@@ -31,7 +34,8 @@ export function RecordDetail({ id }: { id: string }) {
       </div>
       {error ? <PaneError error={error} /> : null}
       {editing && shown?.value ? <RecordEditor id={id} initial={shown.value} onDone={() => setEditing(false)} /> : <JsonView value={shown?.value ?? null} />}
-      <h3>History <span className="muted">({shown?.history.filter((h) => h.op !== "archive").length ?? 0} ops)</span></h3>
+      {shown?.value ? <BlobLinks id={id} /> : null}
+      <h3 className="history-title">History <span className="muted">({shown?.history.filter((h) => h.op !== "archive").length ?? 0} ops)</span><span className="spacer" /><ExportMenu name="history" source={() => historySource(id)} title="This record's history: every op on it, with the value before and after" /></h3>
       <div className="history-list">
         {shown?.history.slice().reverse().map((h) => h.op === "archive" ? <ArchivedHistoryItem key={`archive-${h.pos}`} id={id} entry={h} /> : (
           <div key={h.pos} className="history-item" data-testid="history-item">

@@ -10,6 +10,8 @@ import type { TableColumn } from "../components/VirtualTable";
 import { RecordDetail, RecordEditor } from "./RecordDetail";
 import { selectInfo } from "../state/session";
 import { cellText } from "../lib/format";
+import { ExportMenu } from "../components/ExportMenu";
+import { recordsSource } from "../state/exportSources";
 import { useQuery } from "../state/query";
 import type { QueryRequest } from "../state/request";
 
@@ -44,6 +46,7 @@ export function RecordsView() {
           <button className="primary" data-testid="filter-apply" onClick={() => void q.applyFilter()}>Find</button>
           <input className="id-search mono" data-testid="id-search" placeholder="id contains…" value={q.idContains} onChange={(e) => q.setIdContains(e.target.value)} />
           <ColumnPicker />
+          <ExportMenu name="records" source={recordsSource} title="The records as filtered and sorted here, in the visible columns" />
           <button data-testid="record-add" disabled={!writable} title={writable ? "Add a record (a set op)" : info?.modeReason} onClick={() => { setAdding(true); selectRecord(null); }}>+ Add</button>
           <span className="result-count" data-testid="records-total">{total === null ? "…" : `${total.toLocaleString()} record${total === 1 ? "" : "s"}`}</span>
         </div>

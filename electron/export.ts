@@ -1,0 +1,147 @@
+/**
+ * The export and blob calls over a session, and the browser-mode download.
+ * An export never writes to the store: a read-only session may export. It is
+ * written where the user says (the save dialog in the desktop app, a `path`
+ * or `dir` otherwise) through a temporary file renamed at the end, so a failed
+ * export leaves no half file; in browser mode it is streamed as a download
+ * (GET /api/export, token-checked like every /api/ route). Either way, one
+ * page of rows at a time, with backpressure: a million records never sit in
+ * memory at once.
+ */
+import { once } from "node:events";
+import { open, rename, rm, stat } from "node:fs/promises";
+import type { ServerResponse } from "node:http";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import type { Writable } from "node:stream";
+import type { z } from "zod";
+import { OpslogError } from "../engine/src/errors.js";
+import { blobRefs, listBlobs, readBlobChunk } from "../engine/src/inspect/index.js";
+import { exportFileName, exportText } from "../engine/src/inspect/index.js";
+import type { ExportFormat, ExportSource } from "../engine/src/inspect/index.js";
+import { exportStore } from "../engine/src/inspect/index.js";
+import type { InspectorApi } from "../engine/src/inspect/index.js";
+import type { ExportCallResults } from "./contract-export.js";
+import { exportDownload } from "./schemas-export.js";
+import type { exportSchemas } from "./schemas-export.js";
+import type { ExplorerSession } from "./session.js";
+
+/** The desktop app's dialogs for choosing where an export goes; absent in browser mode and in tests. */
+export interface ExportDialogs {
+  /** A file to save to (the dialog asks before overwriting); null = cancelled */
+  saveFile(defaultName: string): Promise<string | null>;
+  /** A folder for a new store (made in the dialog, or empty); null = cancelled */
+  newStoreFolder(): Promise<string | null>;
+}
+
+type Args = { [N in keyof typeof exportSchemas]: z.output<(typeof exportSchemas)[N]> };
+type ExportCalls = { [N in keyof ExportCallResults]: (arg: Args[N]) => Promise<ExportCallResults[N]> };
+
+/** Write the chunks to `out`, waiting whenever it is full; the byte count written. */
+async function pump(chunks: AsyncIterable<string>, out: Writable): Promise<number> {
+  let bytes = 0;
+  const failed = once(out, "error").then(([err]) => Promise.reject(err as Error));
+  failed.catch(() => {});
+  // A download the browser gave up on closes without an error: stop there rather than wait for a drain that never comes.
+  const gone = () => out.errored ?? new Error("the export's destination closed before it was complete");
+  const closed = once(out, "close").then(() => Promise.reject(gone()));
+  closed.catch(() => {});
+  for await (const chunk of chunks) {
+    if (out.destroyed) throw gone(); // its own error (a folder that does not exist) when it had one
+    const buffer = Buffer.from(chunk, "utf-8");
+    bytes += buffer.length;
+    if (!out.write(buffer)) await Promise.race([once(out, "drain"), failed, closed]);
+  }
+  out.end();
+  await Promise.race([once(out, "finish"), failed, closed]);
+  return bytes;
+}
+
+/** Write an export to `path` through a temporary file beside it, renamed once complete. */
+export async function writeExportFile(inspector: InspectorApi, source: ExportSource, format: ExportFormat, path: string): Promise<{ rows: number; bytes: number }> {
+  const inside = relative(resolve(inspector.dir), resolve(path));
+  if (!inside.startsWith("..") && !isAbsolute(inside)) {
+    throw new OpslogError("bad-argument", `${path} is inside the store being exported; choose a place outside it, so that the store is not touched.`, { file: path });
+  }
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  let rows = 0;
+  let out: Writable | null = null;
+  try {
+    const file = await open(tmp, "wx"); // a folder that does not exist fails here, before a page is read
+    out = file.createWriteStream();
+    const bytes = await pump(exportText(inspector, source, format, { onRows: (n) => (rows += n) }), out);
+    await rename(tmp, path);
+    return { rows, bytes };
+  } catch (err) {
+    out?.destroy(); // closes the file: a source that failed midway (a timeout) leaves no open handle
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+async function mustNotExist(path: string): Promise<void> {
+  if (await stat(path).catch(() => null)) throw new OpslogError("bad-argument", `${path} already exists; choose a new name, so that nothing is overwritten.`, { file: path });
+}
+
+/** The calls' implementations, for handlers.ts; `session` throws when no store is open. */
+export function exportCalls(session: () => ExplorerSession, dialogsNow: () => ExportDialogs | undefined): ExportCalls {
+  return {
+    "export.save": async (a) => {
+      const inspector = session().inspector;
+      const dialogs = dialogsNow();
+      let path = a.path ? resolve(a.path) : null;
+      if (path) await mustNotExist(path);
+      else if (dialogs) path = await dialogs.saveFile(exportFileName(a.source, a.format));
+      else throw new OpslogError("bad-argument", "Name the file to export to: there is no save dialog here (in browser mode the export is a download).");
+      if (!path) return { path: null, rows: 0, bytes: 0 };
+      return { path, ...(await writeExportFile(inspector, a.source, a.format, path)) };
+    },
+    "export.store": async (a) => {
+      const inspector = session().inspector;
+      const dialogs = dialogsNow();
+      const dir = a.dir ?? (dialogs ? await dialogs.newStoreFolder() : null);
+      if (!dir) {
+        if (dialogs) return { dir: null, records: 0 };
+        throw new OpslogError("bad-argument", "Name a new or empty folder for the new store.");
+      }
+      const written = await exportStore(inspector, dir, a.at);
+      return { dir: written.dir, records: written.records };
+    },
+    "blobs.list": (a) => listBlobs(session().info.dir, a),
+    "blobs.read": (a) => readBlobChunk(session().info.dir, a.path, a.offset, a.length),
+    "blobs.refs": async (a) => {
+      const s = session();
+      return blobRefs(s.info.dir, await s.inspector.record({ id: a.id, at: a.at }));
+    },
+  };
+}
+
+/**
+ * Browser mode's download: GET /api/export?source=<JSON>&format=csv (the
+ * token is checked before this is reached). Errors before the first byte are
+ * answered as JSON; one after it can only cut the download short, which the
+ * browser then reports as failed rather than complete.
+ */
+export async function serveExportDownload(url: URL, res: ServerResponse, inspector: () => InspectorApi): Promise<{ status: number; body: unknown } | null> {
+  let request: unknown;
+  try {
+    request = { source: JSON.parse(url.searchParams.get("source") ?? "null") as unknown, format: url.searchParams.get("format") };
+  } catch {
+    return { status: 400, body: { ok: false, error: { code: "bad-argument", message: "export: the source is not JSON." } } };
+  }
+  const parsed = exportDownload.safeParse(request);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { status: 400, body: { ok: false, error: { code: "bad-argument", message: `export: "${issue.path.join(".")}" ${issue.message}` } } };
+  }
+  const { source, format } = parsed.data;
+  const chunks = exportText(inspector(), source, format)[Symbol.asyncIterator]();
+  const first = await chunks.next(); // fails here (no store, bad filter) while a JSON answer can still be sent
+  const type = format === "csv" ? "text/csv; charset=utf-8" : format === "json" ? "application/json; charset=utf-8" : "application/x-ndjson; charset=utf-8";
+  res.writeHead(200, { "content-type": type, "content-disposition": `attachment; filename="${exportFileName(source, format)}"`, "cache-control": "no-store", "x-content-type-options": "nosniff" });
+  const rest = (async function* () {
+    if (!first.done) yield first.value;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+  })();
+  await pump(rest, res).catch(() => res.destroy());
+  return null;
+}

@@ -1,0 +1,55 @@
+// The runtime schemas of the export and blob calls, spread into schemas.ts
+// (server side only, like it). An export's source takes the same arguments
+// as the page call of the view it comes from, without offset and limit.
+import { z } from "zod";
+import { FILTER_LIMITS, jsonBeyondLimits } from "../engine/src/limits.js";
+
+const offset = z.number().int().min(0);
+const limit = z.number().int().min(1).max(1000);
+const position = z.number().int().min(0);
+const query = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const beyond = jsonBeyondLimits(value, FILTER_LIMITS);
+  if (beyond) ctx.addIssue({ code: "custom", message: beyond, params: { code: "bad-filter" } });
+});
+const isoTime = z.string().min(1).max(64);
+const filePath = z.string().min(1).max(4096);
+const columns = z.array(z.string().min(1).max(500)).max(1000);
+
+export const exportSource = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("records"),
+    at: position.optional(),
+    filter: query.optional(),
+    sort: z.strictObject({ field: z.string().min(1).max(500), dir: z.union([z.literal(1), z.literal(-1)]) }).optional(),
+    idContains: z.string().max(4096).optional(),
+    columns: columns.optional(),
+  }),
+  z.strictObject({ kind: z.literal("archive"), path: filePath, filter: query.optional(), idContains: z.string().max(4096).optional(), columns: columns.optional() }),
+  z.strictObject({
+    kind: z.literal("ops"),
+    agent: z.string().max(200).nullable().optional(),
+    id: z.string().max(4096).optional(),
+    op: z.enum(["set", "delete"]).optional(),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    filter: query.optional(),
+  }),
+  z.strictObject({ kind: z.literal("history"), id: z.string().min(1).max(4096) }),
+]);
+
+export const exportFormat = z.enum(["jsonl", "json", "csv"]);
+
+/** The browser-mode download's query string: the same source and format, as JSON text in `source`. */
+export const exportDownload = z.strictObject({ source: exportSource, format: exportFormat });
+
+export const exportSchemas = {
+  /** Write an export to a file: `path` (which must not exist yet), else the save dialog's choice (Electron); { path: null } if cancelled */
+  "export.save": z.strictObject({ source: exportSource, format: exportFormat, path: filePath.optional() }),
+  /** The state after `at` ops (default now) as a new store in `dir` (new or empty), else in the folder the dialog picks (Electron) */
+  "export.store": z.strictObject({ at: position.optional(), dir: filePath.optional() }),
+  "blobs.list": z.strictObject({ offset, limit, pathContains: z.string().max(4096).optional() }),
+  /** Up to `length` bytes of a blob from `offset` (at most 1 MB a read) */
+  "blobs.read": z.strictObject({ path: filePath, offset, length: z.number().int().min(0).max(1024 * 1024) }),
+  /** The blobs a record (at `at`, default now) refers to: its string values that name one */
+  "blobs.refs": z.strictObject({ id: z.string().min(1).max(4096), at: position.optional() }),
+} as const;
