@@ -18,6 +18,7 @@ import type {
   LostWrite,
   Page,
   RecordRow,
+  StoreSchema,
   StoreSummary,
   TimelineEvent,
   TimelineInfo,
@@ -38,6 +39,9 @@ export type {
   LostWrite,
   Page,
   RecordRow,
+  SchemaField,
+  SchemaType,
+  StoreSchema,
   StoreSummary,
   StoreWarning,
   TimelineEvent,
@@ -147,6 +151,7 @@ export interface CallResults {
   "records.page": Page<RecordRow>;
   "records.get": RecordDetail;
   "records.columns": Column[];
+  "records.schema": StoreSchema;
   "ops.page": Page<TimelineOp>;
   "ops.get": TimelineOp;
   "agents.list": AgentLane[];

@@ -122,6 +122,7 @@ export class Handlers {
       return { id: a.id, value: await inspector.record(a.id, a.at), history: await inspector.recordHistory(a.id) };
     },
     "records.columns": (a) => this.current().inspector.columns(a.at),
+    "records.schema": (a) => this.current().inspector.schema(a),
     "ops.page": (a) => this.current().inspector.ops(a),
     "ops.get": async (a) => {
       const op = await this.current().inspector.op(a.pos);

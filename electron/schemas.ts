@@ -55,6 +55,8 @@ export const schemas = {
   }),
   "records.get": z.strictObject({ id: recordId, at: position.optional() }),
   "records.columns": z.strictObject({ at: position.optional() }),
+  /** The schema of the records at `at` (default now) that `filter` keeps, from a sample of `sample` records (default 1000; 0: every record) */
+  "records.schema": z.strictObject({ at: position.optional(), filter: query.optional(), sample: z.number().int().min(0).max(10_000_000).optional() }),
 
   "ops.page": z.strictObject({ offset, limit, ...opFilters }),
   "ops.get": z.strictObject({ pos: position }),

@@ -21,6 +21,7 @@ import { prevOf } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
 import { ABSENT, compareIds } from "./versions.js";
 import { storeWarnings } from "./warnings.js";
+import { describeRecords } from "./schema.js";
 import type {
   AgentLane,
   ArchiveSegmentInfo,
@@ -43,7 +44,9 @@ import type {
   RecordRow,
   RecordsRequest,
   RefreshResult,
+  SchemaRequest,
   SnapshotInfo,
+  StoreSchema,
   StoreSummary,
   TimelineEvent,
   TimelineInfo,
@@ -473,6 +476,11 @@ class Inspector implements InspectorApi {
     }
     // Most common first; among equals, the order the records themselves use (a Map keeps first-seen order).
     return [...counts].map(([field, e]) => ({ field, count: e.count, types: [...e.types].sort() })).sort((a, b) => b.count - a.count);
+  }
+
+  async schema(req: SchemaRequest): Promise<StoreSchema> {
+    const at = this.checkAt(req.at);
+    return describeRecords({ at, recs: this.aliveRecs(at), read: (recs) => (at === this.total ? this.h.head.getMany(recs) : this.values(recs.map((rec) => this.h.versions.srcAt(rec, at)))) }, req);
   }
 
   async diff(a: number, b: number, req: PageRequest): Promise<DiffPage> {

@@ -15,13 +15,13 @@ import type { InspectOptions } from "./index.js";
 import { EngineWorkerFailed, startEngineWorker } from "./workers.js";
 import type {
   AgentLane, ArchiveSegmentInfo, Column, Conflict, ConflictsRequest, DiffPage, Doc, EventsRequest, HistoryEntry, InspectorApi, LaneOp, LostWrite, OpsRequest, Page, PageRequest, Query,
-  RecordRow, RecordsRequest, RefreshResult, StoreSummary, TimelineEvent, TimelineInfo, TimelineOp,
+  RecordRow, RecordsRequest, RefreshResult, SchemaRequest, StoreSchema, StoreSummary, TimelineEvent, TimelineInfo, TimelineOp,
 } from "./types.js";
 
 type Method = Exclude<keyof InspectorApi, "dir">;
 
 export const INSPECTOR_METHODS: ReadonlySet<string> = new Set<Method>([
-  "summary", "timelineInfo", "ops", "op", "lanes", "laneOps", "records", "record", "columns", "diff", "recordHistory", "timelineEvents", "conflicts", "lostWrites", "archiveSegments", "archivePage", "posAtTime", "refresh", "close",
+  "summary", "timelineInfo", "ops", "op", "lanes", "laneOps", "records", "record", "columns", "schema", "diff", "recordHistory", "timelineEvents", "conflicts", "lostWrites", "archiveSegments", "archivePage", "posAtTime", "refresh", "close",
 ]);
 
 export interface ThreadOptions {
@@ -228,6 +228,7 @@ class InspectorThread implements InspectorApi {
   records = (req: RecordsRequest) => this.call<Page<RecordRow>>("records", req);
   record = (id: string, at?: number) => this.call<Doc | null>("record", id, at);
   columns = (at?: number) => this.call<Column[]>("columns", at);
+  schema = (req: SchemaRequest) => this.call<StoreSchema>("schema", req);
   diff = (a: number, b: number, page: PageRequest) => this.call<DiffPage>("diff", a, b, page);
   recordHistory = (id: string) => this.call<HistoryEntry[]>("recordHistory", id);
   timelineEvents = (req?: EventsRequest) => this.call<TimelineEvent[]>("timelineEvents", req);
