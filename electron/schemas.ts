@@ -19,6 +19,10 @@ const query = boundedJson(FILTER_LIMITS, "bad-filter");
 const recordId = z.string().min(1).max(4096);
 const isoTime = z.string().min(1).max(64);
 
+const queryBox = z.enum(["records", "operations", "archive", "watch"]);
+/** A query as typed in a filter box (it may be the shorthand, not JSON): as long as a filter may be */
+const queryText = z.string().trim().min(1).max(FILTER_LIMITS.bytes);
+
 /** The Operations view's filters: ops.page pages the ops they keep, timeline.events places archives and compactions among them. */
 const opFilters = {
   agent: z.string().max(200).nullable().optional(),
@@ -80,6 +84,12 @@ export const schemas = {
   /** Archives and compactions; with the Operations view's filters, each placed among the ops they keep */
   "timeline.events": z.strictObject(opFilters),
   "timeline.posAtTime": z.strictObject({ ts: isoTime }),
+
+  /** Saved and recent queries of one filter box, for the open store: the explorer's app data, never the store (allowed read-only) */
+  "queries.list": z.strictObject({ box: queryBox }),
+  "queries.remember": z.strictObject({ box: queryBox, text: queryText }),
+  "queries.save": z.strictObject({ box: queryBox, name: z.string().trim().min(1).max(200), text: queryText }),
+  "queries.forget": z.strictObject({ box: queryBox, name: z.string().min(1).max(200) }),
 
   "actions.undoPreview": z.strictObject({}),
   "actions.undo": z.strictObject({}),
