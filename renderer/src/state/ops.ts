@@ -30,7 +30,7 @@ export const useOpsFilters = forgetOnOpen(create<OpsFilters>()((set, get) => ({
   id: "",
   from: "",
   to: "",
-  ...filterBar(set, get, (): Promise<ShownError | null> => ops.getState().refresh()),
+  ...filterBar(set, get, (): Promise<ShownError | null> => ops.getState().refresh(), "operations"),
   set(change) {
     set(change);
     void ops.getState().refresh();

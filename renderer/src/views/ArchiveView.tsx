@@ -8,6 +8,7 @@ import { VirtualTable } from "../components/VirtualTable";
 import { JsonView } from "../components/JsonView";
 import { cellText, formatBytes, shortTime } from "../lib/format";
 import { PaneError } from "../components/PaneError";
+import { QueriesMenu, QueryInput } from "../components/QueryInput";
 
 const ID_COLUMN = { key: "id", label: "_id", width: 170, render: (r: RecordRow) => <span className="mono">{r.id}</span> };
 
@@ -35,8 +36,9 @@ export function ArchiveView() {
       </aside>
       <section className="main-pane">
         <div className="toolbar">
-          <input className="filter-input mono" placeholder="Filter archived records" value={a.filterText} onChange={(e) => a.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && void a.applyFilter()} data-testid="archive-filter" aria-invalid={Boolean(a.filterError)} />
+          <QueryInput box="archive" className="filter-input mono" placeholder="Filter archived records" value={a.filterText} onChange={a.setFilterText} onApply={() => void a.applyFilter()} testId="archive-filter" invalid={Boolean(a.filterError)} />
           <button className="primary" onClick={() => void a.applyFilter()}>Find</button>
+          <QueriesMenu box="archive" current={a.filterText} onPick={(text) => { a.setFilterText(text); void a.applyFilter(); }} />
           <input className="id-search mono" placeholder="id contains…" value={a.idContains} onChange={(e) => a.setIdContains(e.target.value)} data-testid="archive-id-search" />
           <ArchiveCount filtered={Boolean(a.filter || a.idContains)} />
         </div>

@@ -12,6 +12,7 @@ import { selectInfo } from "../state/session";
 import { cellText } from "../lib/format";
 import { useSchema } from "../state/schema";
 import { SchemaPane } from "./SchemaPane";
+import { QueriesMenu, QueryInput } from "../components/QueryInput";
 
 export function RecordsView() {
   const revision = useSession((s) => s.revision);
@@ -41,8 +42,9 @@ export function RecordsView() {
       <section className="main-pane">
         <div className="toolbar">
           <RecordsTabs />
-          <input className="filter-input mono" data-testid="filter-input" placeholder='Filter: {status: "open", estimate: {$gt: 3}}' value={q.filterText} onChange={(e) => q.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && void q.applyFilter()} spellCheck={false} aria-invalid={Boolean(q.filterError || serverFilterError)} />
+          <QueryInput box="records" className="filter-input mono" testId="filter-input" placeholder='Filter: {status: "open", estimate: {$gt: 3}}' value={q.filterText} onChange={q.setFilterText} onApply={() => void q.applyFilter()} invalid={Boolean(q.filterError || serverFilterError)} />
           <button className="primary" data-testid="filter-apply" onClick={() => void q.applyFilter()}>Find</button>
+          <QueriesMenu box="records" current={q.filterText} onPick={(text) => { q.setFilterText(text); void q.applyFilter(); }} />
           <input className="id-search mono" data-testid="id-search" placeholder="id contains…" value={q.idContains} onChange={(e) => q.setIdContains(e.target.value)} />
           <ColumnPicker />
           <button data-testid="record-add" disabled={!writable} title={writable ? "Add a record (a set op)" : info?.modeReason} onClick={() => { setAdding(true); selectRecord(null); }}>+ Add</button>

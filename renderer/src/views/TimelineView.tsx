@@ -21,6 +21,7 @@ import { ArchiveLink } from "../components/ArchiveLink";
 import { useTimelineEvents } from "../state/events";
 import { describeEvent, segmentName } from "../state/eventRows";
 import { showOp } from "../commands";
+import { QueriesMenu, QueryInput } from "../components/QueryInput";
 
 const ID_COLUMN: TableColumn<RecordRow> = { key: "id", label: "_id", width: 150, render: (r) => <span className="mono">{r.id}</span> };
 const RAW_COLUMN: TableColumn<RecordRow> = { key: "data", label: "record at this position", width: 640, render: (r) => <span className="mono muted">{cellText(r.data)}</span> };
@@ -141,8 +142,9 @@ function StateTable() {
   return (
     <>
       <div className="toolbar">
-        <input className="filter-input mono" data-testid="state-filter" placeholder='Watch a query as you replay: {status: "in-progress"}' value={panes.filterText} onChange={(e) => panes.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && void panes.applyFilter()} spellCheck={false} aria-invalid={Boolean(panes.filterError)} />
+        <QueryInput box="watch" className="filter-input mono" testId="state-filter" placeholder='Watch a query as you replay: {status: "in-progress"}' value={panes.filterText} onChange={panes.setFilterText} onApply={() => void panes.applyFilter()} invalid={Boolean(panes.filterError)} />
         <button className="primary" data-testid="state-filter-apply" onClick={() => void panes.applyFilter()}>Find</button>
+        <QueriesMenu box="watch" current={panes.filterText} onPick={(text) => { panes.setFilterText(text); void panes.applyFilter(); }} />
         <span className="result-count" data-testid="state-total">{total === null ? "…" : `${total.toLocaleString()} ${total === 1 ? "record" : "records"}${panes.filter ? (total === 1 ? " matches" : " match") : ""} at position ${cursor.toLocaleString()}`}</span>
       </div>
       {panes.filterError || serverFilterError ? <div className="filter-error" role="alert">{panes.filterError ?? serverFilterError}</div> : null}
