@@ -43,12 +43,13 @@ function SchemaControls() {
   const setAt = useSchema((s) => s.setAt);
   const setSample = useSchema((s) => s.setSample);
   const cursor = useReplay((s) => s.cursor);
+  const timelineLoaded = useReplay((s) => s.info !== null); // the cursor means something once the Timeline has been opened
   const total = useSession((s) => selectSummary(s)?.counts.timelineOps ?? 0);
   return (
     <div className="toolbar schema-controls">
       <span className="muted">State:</span>
       <button className={at === null ? "primary" : ""} data-testid="schema-now" onClick={() => setAt(null)}>Now</button>
-      <button className={at !== null && at === cursor ? "primary" : ""} data-testid="schema-at-cursor" title="The position the Timeline's cursor is at" onClick={() => setAt(cursor)}>Timeline cursor ({count(cursor)})</button>
+      {timelineLoaded ? <button className={at !== null && at === cursor ? "primary" : ""} data-testid="schema-at-cursor" title="The position the Timeline's cursor is at" onClick={() => setAt(cursor)}>Timeline cursor ({count(cursor)})</button> : null}
       <label className="muted">
         position{" "}
         <input className="schema-position mono" data-testid="schema-position" type="number" min={0} max={total} value={at ?? ""} placeholder="now" onChange={(e) => setAt(e.target.value === "" ? null : Math.max(0, Math.min(total, Math.floor(Number(e.target.value)))))} />
