@@ -96,3 +96,19 @@ test("a click on a value or a histogram bar in the Schema tab adds it to the Rec
   await page.getByTestId("records-tab-documents").click();
   await expect(page.getByTestId("records-total")).toHaveText(`${narrowed.length} record${narrowed.length === 1 ? "" : "s"}`);
 });
+
+test("'Schema here' in the Timeline shows the Schema tab at the cursor's position, with its figures", async ({ page, workDir, explorer }) => {
+  const dir = join(workDir, "schema-store");
+  await writeSchemaStore(dir);
+  const server = await explorer(dir);
+  await page.goto(server.url);
+  await page.keyboard.press("6");
+  await page.getByTestId("scrubber").fill("150");
+  await expect(page.getByTestId("replay-pos")).toHaveText(/^150 \//);
+  await page.getByTestId("schema-here").click();
+  await expect(page.getByTestId("records-tab-schema")).toHaveAttribute("aria-selected", "true");
+  const past = [...(await replayRawWal(dir, 150)).values()];
+  await expect(page.getByTestId("schema-extent")).toHaveText(`All ${past.length} records at position 150: exact figures.`);
+  await expect(page.getByTestId("schema-at-cursor")).toHaveClass(/primary/);
+  await expectShows(page, past);
+});

@@ -11,6 +11,7 @@ import type { ShownError } from "../api/client";
 import { parseFilter } from "../lib/filter";
 import { forgetOnOpen } from "./perStore";
 import { useRecordsQuery } from "./records";
+import { useUi } from "./ui";
 
 export type RecordsTab = "documents" | "schema";
 /** Records described: Compass samples 1000; 0 reads every record */
@@ -73,4 +74,10 @@ export async function addToFilter(path: string, condition: unknown): Promise<voi
   const current = parsed.ok && parsed.value ? parsed.value : {};
   q.setFilterText(JSON.stringify({ ...current, [path]: condition }));
   await useRecordsQuery.getState().applyFilter(); // the Schema tab reloads when the filter in force changes
+}
+
+/** The Schema tab at a position (the Timeline's "Schema here"). */
+export function showSchemaAt(at: number): void {
+  useSchema.setState({ tab: "schema", at });
+  useUi.getState().show("records"); // the tab, once shown, loads it
 }

@@ -22,6 +22,7 @@ import { useTimelineEvents } from "../state/events";
 import { describeEvent, segmentName } from "../state/eventRows";
 import { showOp } from "../commands";
 import { QueriesMenu, QueryInput } from "../components/QueryInput";
+import { showSchemaAt } from "../state/schema";
 
 const ID_COLUMN: TableColumn<RecordRow> = { key: "id", label: "_id", width: 150, render: (r) => <span className="mono">{r.id}</span> };
 const RAW_COLUMN: TableColumn<RecordRow> = { key: "data", label: "record at this position", width: 640, render: (r) => <span className="mono muted">{cellText(r.data)}</span> };
@@ -145,6 +146,7 @@ function StateTable() {
         <QueryInput box="watch" className="filter-input mono" testId="state-filter" placeholder='Watch a query as you replay: {status: "in-progress"}' value={panes.filterText} onChange={panes.setFilterText} onApply={() => void panes.applyFilter()} invalid={Boolean(panes.filterError)} />
         <button className="primary" data-testid="state-filter-apply" onClick={() => void panes.applyFilter()}>Find</button>
         <QueriesMenu box="watch" current={panes.filterText} onPick={(text) => { panes.setFilterText(text); void panes.applyFilter(); }} />
+        <button data-testid="schema-here" title="The fields of the records at this position: the Records view's Schema tab (with the Records filter)" onClick={() => showSchemaAt(cursor)}>Schema here</button>
         <span className="result-count" data-testid="state-total">{total === null ? "…" : `${total.toLocaleString()} ${total === 1 ? "record" : "records"}${panes.filter ? (total === 1 ? " matches" : " match") : ""} at position ${cursor.toLocaleString()}`}</span>
       </div>
       {panes.filterError || serverFilterError ? <div className="filter-error" role="alert">{panes.filterError ?? serverFilterError}</div> : null}
