@@ -57,8 +57,7 @@ test("Up and Down in the Records filter walk the queries applied before; each bo
   await expect(total).toHaveText(shown(state.filter((d) => d.status === "todo").length));
 
   // The Operations box has a history of its own: nothing applied there yet.
-  await page.keyboard.press("Escape");
-  await page.keyboard.press("2");
+  await page.getByTestId("nav-operations").click();
   const ops = page.getByTestId("ops-query");
   await ops.fill("{op: 'delete'}");
   await ops.press("ArrowUp");

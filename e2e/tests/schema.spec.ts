@@ -102,7 +102,7 @@ test("'Schema here' in the Timeline shows the Schema tab at the cursor's positio
   await writeSchemaStore(dir);
   const server = await explorer(dir);
   await page.goto(server.url);
-  await page.keyboard.press("6");
+  await page.getByTestId("nav-timeline").click();
   await page.getByTestId("scrubber").fill("150");
   await expect(page.getByTestId("replay-pos")).toHaveText(/^150 \//);
   await page.getByTestId("schema-here").click();

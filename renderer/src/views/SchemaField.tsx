@@ -42,7 +42,7 @@ function TypeSummary({ path, type }: { path: string; type: SchemaType }) {
   return (
     <div className="schema-type" data-testid="schema-type-summary" data-type={type.type}>
       <span className="schema-type-name">{type.type}</span>
-      <TypeDetail path={path} type={type} />
+      <div className="schema-type-detail"><TypeDetail path={path} type={type} /></div>
     </div>
   );
 }
