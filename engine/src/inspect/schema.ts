@@ -62,6 +62,14 @@ export function describeRecords(source: SchemaSource, req: SchemaRequest): Store
   };
 }
 
+/** The records present in the current state, by a plain pass over its slots (no search of each record's versions, as a past position needs). */
+export function presentRecs(slots: number, has: (rec: number) => boolean): Int32Array {
+  const out = new Int32Array(slots);
+  let n = 0;
+  for (let rec = 0; rec < slots; rec++) if (has(rec)) out[n++] = rec;
+  return out.subarray(0, n);
+}
+
 /** The first n of a seeded random permutation of recs (Fisher-Yates, stopped after n draws). */
 function shuffledPrefix(recs: ArrayLike<number>, n: number): Int32Array {
   const copy = Int32Array.from(recs);
