@@ -21,7 +21,7 @@ import { prevOf } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
 import { ABSENT, compareIds } from "./versions.js";
 import { storeWarnings } from "./warnings.js";
-import { describeRecords, presentRecs } from "./schema.js";
+import { describeRecords } from "./schema.js";
 import type {
   AgentLane,
   ArchiveSegmentInfo,
@@ -480,7 +480,7 @@ class Inspector implements InspectorApi {
 
   async schema(req: SchemaRequest): Promise<StoreSchema> {
     const at = this.checkAt(req.at);
-    return describeRecords({ at, recs: at === this.total ? presentRecs(this.h.versions.size, (rec) => this.h.head.has(rec)) : this.aliveRecs(at), read: (recs) => (at === this.total ? this.h.head.getMany(recs) : this.values(recs.map((rec) => this.h.versions.srcAt(rec, at)))) }, req);
+    return describeRecords({ at, slots: this.h.versions.size, records: this.h.alive.get(at), present: (rec) => (at === this.total ? this.h.head.has(rec) : this.holds(this.h.versions.srcAt(rec, at))), read: (recs) => (at === this.total ? this.h.head.getMany(recs) : this.values(recs.map((rec) => this.h.versions.srcAt(rec, at)))) }, req);
   }
 
   async diff(a: number, b: number, req: PageRequest): Promise<DiffPage> {

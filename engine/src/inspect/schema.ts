@@ -6,7 +6,9 @@
  * it reads them all and says the figures are exact. With a filter, it reads
  * records in random order until the sample is full or it has read ten times
  * the sample, whichever comes first, and says how many it read. The random
- * order has a fixed seed: the same question gets the same answer.
+ * order has a fixed seed: the same question gets the same answer. Records
+ * are drawn and checked one by one, never listed first: a sample at a past
+ * position costs its size, not the store's.
  */
 import { OpslogError } from "../errors.js";
 import { compileFilter } from "./query.js";
@@ -19,10 +21,13 @@ const SCAN_FACTOR = 10;
 const READ_BATCH = 2000;
 const SEED = 0x5eed;
 
-/** The records of one position: their numbers (in id order), and a way to read their values. */
+/** The records of one position: record slots (numbers 0..slots-1), which of them hold a record there, and a way to read their values. */
 export interface SchemaSource {
   at: number;
-  recs: ArrayLike<number>;
+  slots: number;
+  /** How many slots hold a record at the position */
+  records: number;
+  present(rec: number): boolean;
   /** The values of these records at the position, read together (null/undefined: absent) */
   read(recs: number[]): (Doc | null | undefined)[];
 }
@@ -31,15 +36,22 @@ export function describeRecords(source: SchemaSource, req: SchemaRequest): Store
   const sample = req.sample ?? DEFAULT_SAMPLE;
   if (!Number.isInteger(sample) || sample < 0) throw new OpslogError("bad-argument", `The sample size must be a whole number >= 0 (0: every record); got ${sample}.`);
   const predicate = compileFilter(req.filter);
-  const total = source.recs.length;
+  const total = source.records;
   const wanted = sample === 0 ? Infinity : sample;
   const budget = sample === 0 ? total : Math.min(total, predicate ? sample * SCAN_FACTOR : sample);
-  const order = budget === total ? source.recs : shuffledPrefix(source.recs, budget);
+  // All of them: in slot order. A sample: slots in random order, each checked as drawn, so a sample costs its size, not the store's.
+  const next = budget === total ? inOrder() : randomOrder(source.slots);
   const tally = new SchemaTally();
   let scanned = 0;
   let matched = 0;
-  for (let b = 0; b < budget && tally.records < wanted; b += READ_BATCH) {
-    const batch = Array.from({ length: Math.min(READ_BATCH, budget - b) }, (_, i) => order[b + i]);
+  let drawn = 0;
+  while (scanned < budget && tally.records < wanted && drawn < source.slots) {
+    const batch: number[] = [];
+    while (batch.length < READ_BATCH && scanned + batch.length < budget && drawn < source.slots) {
+      const rec = next();
+      drawn++;
+      if (source.present(rec)) batch.push(rec);
+    }
     const values = source.read(batch);
     for (const value of values) {
       if (tally.records >= wanted) break;
@@ -62,25 +74,24 @@ export function describeRecords(source: SchemaSource, req: SchemaRequest): Store
   };
 }
 
-/** The records present in the current state, by a plain pass over its slots (no search of each record's versions, as a past position needs). */
-export function presentRecs(slots: number, has: (rec: number) => boolean): Int32Array {
-  const out = new Int32Array(slots);
-  let n = 0;
-  for (let rec = 0; rec < slots; rec++) if (has(rec)) out[n++] = rec;
-  return out.subarray(0, n);
+function inOrder(): () => number {
+  let i = 0;
+  return () => i++;
 }
 
-/** The first n of a seeded random permutation of recs (Fisher-Yates, stopped after n draws). */
-function shuffledPrefix(recs: ArrayLike<number>, n: number): Int32Array {
-  const copy = Int32Array.from(recs);
+/** Slots in a seeded random order: Fisher-Yates, one draw at a time. */
+function randomOrder(slots: number): () => number {
+  const order = new Int32Array(slots);
+  for (let i = 0; i < slots; i++) order[i] = i;
   const random = mulberry32(SEED);
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(random() * (copy.length - i));
-    const t = copy[i];
-    copy[i] = copy[j];
-    copy[j] = t;
-  }
-  return copy.subarray(0, n);
+  let i = 0;
+  return () => {
+    const j = i + Math.floor(random() * (slots - i));
+    const picked = order[j];
+    order[j] = order[i];
+    order[i++] = picked;
+    return picked;
+  };
 }
 
 function mulberry32(seed: number): () => number {

@@ -120,6 +120,18 @@ describe("records.schema: the fields of the records at a position, as Compass's 
     for (const top of status.top) expect(top.count).toBeLessThanOrEqual(statusCounts.get(top.value)!);
   });
 
+  it("a sample at a past position is of records present there, with their values then", async () => {
+    const at = 300;
+    const state = await replayRawWal(dir, at);
+    const schema = await insp.schema({ at, sample: 40 });
+    expect(schema).toMatchObject({ at, records: state.size, described: 40, exact: false });
+    const titles = schema.fields.find((f) => f.path === "title")!.types[0];
+    if (titles.type !== "string") throw new Error("titles should be strings");
+    const held = new Set([...state.values()].map((d) => d.title));
+    expect(titles.distinct).toBe(40); // each record's title is its own
+    for (const top of titles.top) expect(held.has(top.value), top.value).toBe(true);
+  });
+
   it("with a filter, samples among the records it keeps, reading no more than ten times the sample", async () => {
     const schema = await insp.schema({ sample: 10, filter: { status: "review" } });
     expect(schema.described).toBe(10);
