@@ -45,9 +45,11 @@ export function RecordsView() {
           <QueryInput box="records" className="filter-input mono" testId="filter-input" placeholder='Filter: {status: "open", estimate: {$gt: 3}}' value={q.filterText} onChange={q.setFilterText} onApply={() => void q.applyFilter()} invalid={Boolean(q.filterError || serverFilterError)} />
           <button className="primary" data-testid="filter-apply" onClick={() => void q.applyFilter()}>Find</button>
           <QueriesMenu box="records" current={q.filterText} onPick={(text) => { q.setFilterText(text); void q.applyFilter(); }} />
-          <input className="id-search mono" data-testid="id-search" placeholder="id contains…" value={q.idContains} onChange={(e) => q.setIdContains(e.target.value)} />
-          <ColumnPicker />
-          <button data-testid="record-add" disabled={!writable} title={writable ? "Add a record (a set op)" : info?.modeReason} onClick={() => { setAdding(true); selectRecord(null); }}>+ Add</button>
+          {tab === "documents" ? <>
+            <input className="id-search mono" data-testid="id-search" placeholder="id contains…" value={q.idContains} onChange={(e) => q.setIdContains(e.target.value)} />
+            <ColumnPicker />
+            <button data-testid="record-add" disabled={!writable} title={writable ? "Add a record (a set op)" : info?.modeReason} onClick={() => { setAdding(true); selectRecord(null); }}>+ Add</button>
+          </> : null}
           <span className="result-count" data-testid="records-total">{total === null ? "…" : `${total.toLocaleString()} record${total === 1 ? "" : "s"}`}</span>
         </div>
         {q.filterError || serverFilterError ? <div className="filter-error" data-testid="filter-error" role="alert">{q.filterError ?? serverFilterError}</div> : null}
