@@ -40,7 +40,7 @@ export function describeRecords(source: SchemaSource, req: SchemaRequest): Store
   const wanted = sample === 0 ? Infinity : sample;
   const budget = sample === 0 ? total : Math.min(total, predicate ? sample * SCAN_FACTOR : sample);
   // All of them: in slot order. A sample: slots in random order, each checked as drawn, so a sample costs its size, not the store's.
-  const next = budget === total ? inOrder() : randomOrder(source.slots);
+  const next = budget === total ? inOrder() : randomOrder(source.slots, total === 0 ? source.slots : (budget * source.slots) / total);
   const tally = new SchemaTally();
   let scanned = 0;
   let matched = 0;
@@ -79,12 +79,27 @@ function inOrder(): () => number {
   return () => i++;
 }
 
-/** Slots in a seeded random order: Fisher-Yates, one draw at a time. */
-function randomOrder(slots: number): () => number {
-  const order = new Int32Array(slots);
-  for (let i = 0; i < slots; i++) order[i] = i;
+/**
+ * Slots in a seeded random order: Fisher-Yates, one draw at a time. When few
+ * draws are expected (a sample of a big store), the swapped slots are kept
+ * in a Map rather than a whole array: no megabytes allocated per question,
+ * so no garbage collection of a big heap triggered by it.
+ */
+export function randomOrder(slots: number, expectedDraws: number): () => number {
   const random = mulberry32(SEED);
   let i = 0;
+  if (expectedDraws < slots / 8) {
+    const moved = new Map<number, number>();
+    return () => {
+      const j = i + Math.floor(random() * (slots - i));
+      const picked = moved.get(j) ?? j;
+      moved.set(j, moved.get(i) ?? i); // slot i is used up: what it held moves to where the pick was
+      i++;
+      return picked;
+    };
+  }
+  const order = new Int32Array(slots);
+  for (let k = 0; k < slots; k++) order[k] = k;
   return () => {
     const j = i + Math.floor(random() * (slots - i));
     const picked = order[j];

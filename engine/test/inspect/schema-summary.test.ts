@@ -1,7 +1,8 @@
-// The schema's tally of records (schema-summary.ts), on hand-made records
+// The schema's tally of records (schema-summary.ts) and its random order (schema.ts), on hand-made records
 // whose figures are plain to see: the edges a real store rarely shows.
 import { describe, expect, it } from "vitest";
 import { isIsoDate, MAX_FIELDS, SchemaTally } from "../../src/inspect/schema-summary.js";
+import { randomOrder } from "../../src/inspect/schema.js";
 import type { SchemaType } from "../../src/inspect/types.js";
 
 function tally(docs: Record<string, unknown>[]) {
@@ -47,5 +48,17 @@ describe("the schema tally", () => {
     const array = typeOf(t, "a", "array");
     if (array.type !== "array") throw new Error("array");
     expect(Object.fromEntries(array.items.map((i) => [i.type, i.count]))).toEqual({ number: 1, string: 1, object: 1 });
+  });
+});
+
+describe("the schema's random order of records", () => {
+  it("is a permutation of every slot, the same whether the draws are kept in a Map (few expected) or an array", () => {
+    const sparse = randomOrder(1000, 10);
+    const dense = randomOrder(1000, 1000);
+    const a = Array.from({ length: 1000 }, () => sparse());
+    const b = Array.from({ length: 1000 }, () => dense());
+    expect(a).toEqual(b);
+    expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(a.slice(0, 20)).not.toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 });
