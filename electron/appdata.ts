@@ -1,5 +1,6 @@
 /**
- * The app's own data folder: recent stores and the built-in demo store.
+ * The app's own data folder: recent stores, the built-in demo store, and
+ * saved and recent queries (query-history.ts).
  * Electron passes app.getPath("userData"); plain Node (browser mode, tests)
  * uses OPSLOG_EXPLORER_HOME, then $XDG_CONFIG_HOME/opslog-explorer, then ~/.config/opslog-explorer.
  */
@@ -8,6 +9,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildDemoStore } from "../engine/src/demo.js";
 import type { RecentStore } from "./contract.js";
+import { QueryHistory } from "./query-history.js";
 
 const MAX_RECENT = 12;
 
@@ -18,7 +20,12 @@ export function defaultAppHome(): string {
 }
 
 export class AppData {
-  constructor(readonly home: string = defaultAppHome()) {}
+  /** Saved and recent queries, per store and filter box (query-history.ts) */
+  readonly queries: QueryHistory;
+
+  constructor(readonly home: string = defaultAppHome()) {
+    this.queries = new QueryHistory(home);
+  }
 
   /** The demo store's folder, built on first use. */
   async demoStore(): Promise<string> {

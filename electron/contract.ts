@@ -24,6 +24,9 @@ export type {
   LostWrite,
   Page,
   RecordRow,
+  SchemaField,
+  SchemaType,
+  StoreSchema,
   StoreSummary,
   StoreWarning,
   TimelineEvent,
@@ -131,6 +134,21 @@ export interface S3LoadProgress {
   totalBytes: number;
 }
 
+/** The filter boxes that keep a history: Records (and its Schema tab), Operations' op query, Archive, the Timeline's watched query */
+export type QueryBox = "records" | "operations" | "archive" | "watch";
+
+export interface SavedQuery {
+  name: string;
+  text: string;
+  savedAt: string;
+}
+
+/** One filter box's queries for the open store: the last 20 applied (newest first) and the saved ones (newest first). */
+export interface QueryList {
+  recent: string[];
+  saved: SavedQuery[];
+}
+
 /** An open asked for on the command line that waits for the user's confirmation in the UI. */
 export interface PendingOpen {
   dir: string;
@@ -153,6 +171,10 @@ export interface OwnResults extends ExportCallResults {
   "records.get": RecordDetail;
   "ops.get": TimelineOp;
   "timeline.posAtTime": { pos: number };
+  "queries.list": QueryList;
+  "queries.remember": QueryList;
+  "queries.save": QueryList;
+  "queries.forget": QueryList;
   "actions.undoPreview": UndoPreview;
   "actions.undo": ActionResult;
   "actions.compact": ActionResult;

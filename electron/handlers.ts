@@ -157,6 +157,10 @@ export class Handlers {
       return op;
     },
     "timeline.posAtTime": async (a) => ({ pos: await this.current().inspector.posAtTime(a) }),
+    "queries.list": (a) => this.options.appData.queries.list(this.current().info.dir, a.box),
+    "queries.remember": (a) => this.options.appData.queries.remember(this.current().info.dir, a.box, a.text),
+    "queries.save": (a) => this.options.appData.queries.save(this.current().info.dir, a.box, a.name, a.text),
+    "queries.forget": (a) => this.options.appData.queries.forget(this.current().info.dir, a.box, a.name),
     "actions.undoPreview": () => this.current().undoPreview(),
     "actions.undo": () => this.current().undo(),
     "actions.compact": () => this.current().compact(),

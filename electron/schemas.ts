@@ -25,6 +25,10 @@ const query = boundedJson(FILTER_LIMITS, "bad-filter");
 const recordId = z.string().min(1).max(4096);
 const isoTime = z.string().min(1).max(64);
 
+const queryBox = z.enum(["records", "operations", "archive", "watch"]);
+/** A query as typed in a filter box (it may be the shorthand, not JSON): as long as a filter may be */
+const queryText = z.string().trim().min(1).max(FILTER_LIMITS.bytes);
+
 /** The Operations view's filters: ops.page pages the ops they keep, timeline.events places archives and compactions among them. */
 const opFilters = {
   agent: z.string().max(200).nullable().optional(),
@@ -73,6 +77,8 @@ export const calls = {
   })),
   "records.get": own(z.strictObject({ id: recordId, at: position.optional() })),
   "records.columns": forward("columns", z.strictObject({ at: position.optional() })),
+  /** The schema of the records at `at` (default now) that `filter` keeps, from a sample of `sample` records (default 1000; 0: every record) */
+  "records.schema": forward("schema", z.strictObject({ at: position.optional(), filter: query.optional(), sample: z.number().int().min(0).max(10_000_000).optional() })),
 
   "ops.page": forward("ops", z.strictObject({ offset, limit, ...opFilters })),
   "ops.get": own(z.strictObject({ pos: position })),
@@ -96,6 +102,12 @@ export const calls = {
   /** Archives and compactions; with the Operations view's filters, each placed among the ops they keep */
   "timeline.events": forward("timelineEvents", z.strictObject(opFilters)),
   "timeline.posAtTime": own(z.strictObject({ ts: isoTime })),
+
+  /** Saved and recent queries of one filter box, for the open store: the explorer's app data, never the store (allowed read-only) */
+  "queries.list": own(z.strictObject({ box: queryBox })),
+  "queries.remember": own(z.strictObject({ box: queryBox, text: queryText })),
+  "queries.save": own(z.strictObject({ box: queryBox, name: z.string().trim().min(1).max(200), text: queryText })),
+  "queries.forget": own(z.strictObject({ box: queryBox, name: z.string().min(1).max(200) })),
 
   "actions.undoPreview": own(z.strictObject({})),
   "actions.undo": write(z.strictObject({})),

@@ -74,6 +74,10 @@ for (const scheme of ["light", "dark"] as const) {
     await expect(page.getByTestId("record-detail")).toBeVisible();
     await expect(page.getByTestId("history-item").first()).toBeVisible();
     await check(page, scheme, "records");
+    await page.getByTestId("records-tab-schema").click();
+    await expect(page.getByTestId("schema-field").first()).toBeVisible();
+    await check(page, scheme, "schema");
+    await page.getByTestId("records-tab-documents").click();
 
     await page.getByTestId("nav-operations").click();
     await page.getByTestId("op-row").nth(3).click();

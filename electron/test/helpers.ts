@@ -52,6 +52,8 @@ export function readCalls(lanePath: string, archivePath: string | null): [string
     ["records.page", { offset: 0, limit: 10, at: 3, idContains: "1" }],
     ["records.get", { id: "task-1" }],
     ["records.columns", {}],
+    ["records.schema", {}],
+    ["records.schema", { at: 3, sample: 0, filter: { status: "done" } }],
     ["ops.page", { offset: 0, limit: 100 }],
     ["ops.page", { offset: 0, limit: 100, op: "delete", filter: { "data.status": "done" } }],
     ["ops.get", { pos: 0 }],
@@ -66,6 +68,11 @@ export function readCalls(lanePath: string, archivePath: string | null): [string
     ["timeline.events", {}],
     ["timeline.events", { id: "task-1", op: "set" }],
     ["timeline.posAtTime", { ts: new Date().toISOString() }],
+    // Saved and recent queries live in the explorer's app data: allowed read-only, and never a byte in the store.
+    ["queries.remember", { box: "records", text: '{status: "done"}' }],
+    ["queries.save", { box: "records", name: "done", text: '{status: "done"}' }],
+    ["queries.list", { box: "records" }],
+    ["queries.forget", { box: "records", name: "done" }],
     ["actions.undoPreview", {}],
     ["actions.refresh", {}],
   ];

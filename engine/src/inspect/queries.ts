@@ -11,6 +11,7 @@ import type { QueryContext } from "./context.js";
 import { diffQueries } from "./diff.js";
 import { laneQueries } from "./lanes.js";
 import { recordQueries } from "./records.js";
+import { schemaQueries } from "./schema.js";
 import { summaryQueries } from "./summary.js";
 import { timelineQueries } from "./timeline.js";
 
@@ -19,6 +20,7 @@ export const queries = {
   ...timelineQueries,
   ...diffQueries,
   ...recordQueries,
+  ...schemaQueries,
   ...laneQueries,
   ...archiveQueries,
 } satisfies Record<string, (ctx: QueryContext, arg: never) => Promise<unknown>>;

@@ -91,6 +91,7 @@ const ASKS: { [Q in QueryName]: (insp: InspectorApi, facts: Facts) => Promise<un
   }),
   record: (insp, f) => Promise.all(f.ids.slice(0, 25).flatMap((id) => [insp.record({ id }), insp.record({ id, at: Math.floor(f.total / 2) })])),
   columns: (insp) => insp.columns(),
+  schema: (insp, f) => Promise.all(f.positions.map((at) => insp.schema({ at, sample: 0 }))),
   recordHistory: (insp, f) => Promise.all(f.ids.slice(0, 25).map((id) => insp.recordHistory({ id }))),
   lanes: (insp) => insp.lanes(),
   laneOps: (insp, f) => Promise.all(f.lanes.map((l) => insp.laneOps({ path: l.path, ...ALL }))),

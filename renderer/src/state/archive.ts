@@ -34,7 +34,7 @@ export const useArchive = forgetOnOpen(create<ArchiveState>()((set, get) => ({
   segments: [],
   open: null,
   fields: [],
-  ...filterBar(set, get, (): Promise<ShownError | null> => archiveRecords.getState().refresh()),
+  ...filterBar(set, get, (): Promise<ShownError | null> => archiveRecords.getState().refresh(), "archive"),
   idContains: "",
   setIdContains(idContains) {
     set({ idContains });

@@ -5,6 +5,8 @@
  */
 import { parseFilter } from "../lib/filter";
 import type { ShownError } from "../api/client";
+import type { QueryBox } from "../../../electron/contract";
+import { useQueryHistory } from "./queryHistory";
 
 export interface FilterBar {
   filterText: string;
@@ -15,7 +17,8 @@ export interface FilterBar {
   applyFilter(): Promise<void>;
 }
 
-export function filterBar(set: (change: Partial<FilterBar>) => void, get: () => FilterBar, refresh: () => Promise<ShownError | null>): FilterBar {
+/** `box`: whose history an applied query joins (saved and recent queries, per store). */
+export function filterBar(set: (change: Partial<FilterBar>) => void, get: () => FilterBar, refresh: () => Promise<ShownError | null>, box: QueryBox): FilterBar {
   return {
     filterText: "",
     filter: undefined,
@@ -28,6 +31,7 @@ export function filterBar(set: (change: Partial<FilterBar>) => void, get: () => 
       set({ filter: parsed.value, filterError: null });
       const refused = await refresh();
       if (refused?.code === "bad-filter") set({ filter: lastGood, filterError: [refused.message, refused.detail].filter(Boolean).join(": ") });
+      else if (parsed.value) void useQueryHistory.getState().remember(box, get().filterText.trim());
     },
   };
 }

@@ -30,7 +30,7 @@ export const useOpsFilters = forgetOnOpen(create<OpsFilters>()((set, get) => ({
   id: "",
   from: "",
   to: "",
-  ...filterBar(set, get, refreshOps),
+  ...filterBar(set, get, refreshOps, "operations"),
   set(change) {
     set(change);
     void refreshOps();

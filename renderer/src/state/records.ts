@@ -23,7 +23,7 @@ interface RecordsQuery extends FilterBar {
 }
 
 export const useRecordsQuery = forgetOnOpen(create<RecordsQuery>()((set, get) => ({
-  ...filterBar(set, get, (): Promise<ShownError | null> => records.getState().refresh()),
+  ...filterBar(set, get, (): Promise<ShownError | null> => records.getState().refresh(), "records"),
   sort: undefined,
   idContains: "",
   columns: [],

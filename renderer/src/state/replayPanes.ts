@@ -34,7 +34,7 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
   diffPrev: null,
   diffNow: null,
   error: null,
-  ...filterBar(set, get, (): Promise<ShownError | null> => stateRecords.getState().refresh()),
+  ...filterBar(set, get, (): Promise<ShownError | null> => stateRecords.getState().refresh(), "watch"),
   async load() {
     const gen = ++generation;
     const { cursor, info } = useReplay.getState();

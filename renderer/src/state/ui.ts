@@ -13,7 +13,7 @@ export const VIEWS: { name: ViewName; label: string }[] = [
 ];
 
 /** The drop-down menus: at most one open; Esc, a click elsewhere or a view switch closes it. */
-export type MenuName = "recent" | "columns" | `export-${string}`;
+export type MenuName = "recent" | "columns" | "queries" | `export-${string}`;
 
 export interface Toast {
   id: number;

@@ -13,6 +13,7 @@ import { ExportMenu } from "../components/ExportMenu";
 import { archiveSource } from "../state/exportSources";
 
 const reloadArchive = (_: null, request: QueryRequest) => useArchive.getState().load(request);
+import { QueriesMenu, QueryInput } from "../components/QueryInput";
 
 const ID_COLUMN = { key: "id", label: "_id", width: 170, render: (r: RecordRow) => <span className="mono">{r.id}</span> };
 
@@ -37,8 +38,9 @@ export function ArchiveView() {
       </aside>
       <section className="main-pane">
         <div className="toolbar">
-          <input className="filter-input mono" placeholder="Filter archived records" value={a.filterText} onChange={(e) => a.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && void a.applyFilter()} data-testid="archive-filter" aria-invalid={Boolean(a.filterError)} />
+          <QueryInput box="archive" className="filter-input mono" placeholder="Filter archived records" value={a.filterText} onChange={a.setFilterText} onApply={() => void a.applyFilter()} testId="archive-filter" invalid={Boolean(a.filterError)} />
           <button className="primary" onClick={() => void a.applyFilter()}>Find</button>
+          <QueriesMenu box="archive" current={a.filterText} onPick={(text) => { a.setFilterText(text); void a.applyFilter(); }} />
           <input className="id-search mono" placeholder="id contains…" value={a.idContains} onChange={(e) => a.setIdContains(e.target.value)} data-testid="archive-id-search" />
           {a.open ? <ExportMenu name="archive" source={archiveSource} title="This segment's records as filtered here" /> : null}
           <ArchiveCount filtered={Boolean(a.filter || a.idContains)} />

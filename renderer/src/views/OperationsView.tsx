@@ -24,6 +24,7 @@ import { part } from "../state/request";
 import type { QueryRequest } from "../state/request";
 import { ExportMenu } from "../components/ExportMenu";
 import { opsSource } from "../state/exportSources";
+import { QueriesMenu, QueryInput } from "../components/QueryInput";
 
 export const OP_COLUMNS: TableColumn<TimelineOp>[] = [
   { key: "pos", label: "op #", width: 70, render: (o) => <span className="mono">{opNumber(o.pos)}</span> },
@@ -73,7 +74,8 @@ export function OperationsView() {
           <input className="mono" placeholder="record id" value={f.id} onChange={(e) => f.set({ id: e.target.value })} data-testid="ops-id" />
           <label className="muted" title="Times are UTC, as shown in the list">from <input type="datetime-local" step="1" value={f.from} onChange={(e) => f.set({ from: e.target.value })} /></label>
           <label className="muted" title="Times are UTC, as shown in the list">to <input type="datetime-local" step="1" value={f.to} onChange={(e) => f.set({ to: e.target.value })} /></label>
-          <input className="mono ops-query" placeholder='op query: {"data.status": "done"}' value={f.filterText} onChange={(e) => f.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && void f.applyFilter()} aria-invalid={Boolean(f.filterError)} data-testid="ops-query" spellCheck={false} title="A MongoDB-style query over the op's fields (ts, agent, clock, op, id, data, prev); Enter applies" />
+          <QueryInput box="operations" className="mono ops-query" placeholder='op query: {"data.status": "done"}' value={f.filterText} onChange={f.setFilterText} onApply={() => void f.applyFilter()} invalid={Boolean(f.filterError)} testId="ops-query" title="A MongoDB-style query over the op's fields (ts, agent, clock, op, id, data, prev); Enter applies, ↑/↓ walk the queries applied before" />
+          <QueriesMenu box="operations" current={f.filterText} onPick={(text) => { f.setFilterText(text); void f.applyFilter(); }} />
           <ExportMenu name="ops" source={opsSource} title="The ops as filtered here, with their data and what they replaced" />
           <span className="result-count" data-testid="ops-total">{total === null ? "…" : `${(total - f.eventCount).toLocaleString()} ops`}</span>
           {total !== null && f.eventCount > 0 ? <span className="muted small" title="Archives and compactions, shown in their places among the ops">+ {f.eventCount.toLocaleString()} {f.eventCount === 1 ? "event" : "events"}</span> : null}

@@ -19,6 +19,9 @@ import type { QueryRequest } from "../state/request";
 async function reloadRecords(_: null, request: QueryRequest): Promise<void> {
   await Promise.all([records.getState().refresh(), useRecordsQuery.getState().loadColumns(request)]);
 }
+import { useSchema } from "../state/schema";
+import { SchemaPane } from "./SchemaPane";
+import { QueriesMenu, QueryInput } from "../components/QueryInput";
 
 export function RecordsView() {
   const q = useRecordsQuery();
@@ -29,6 +32,7 @@ export function RecordsView() {
   const info = useSession(selectInfo);
   const [adding, setAdding] = useState(false);
   const writable = info !== null && info.mode !== "read-only";
+  const tab = useSchema((s) => s.tab);
 
   useQuery(reloadRecords, null);
 
@@ -42,23 +46,39 @@ export function RecordsView() {
     <div className="split">
       <section className="main-pane">
         <div className="toolbar">
-          <input className="filter-input mono" data-testid="filter-input" placeholder='Filter: {status: "open", estimate: {$gt: 3}}' value={q.filterText} onChange={(e) => q.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && void q.applyFilter()} spellCheck={false} aria-invalid={Boolean(q.filterError || serverFilterError)} />
+          <RecordsTabs />
+          <QueryInput box="records" className="filter-input mono" testId="filter-input" placeholder='Filter: {status: "open", estimate: {$gt: 3}}' value={q.filterText} onChange={q.setFilterText} onApply={() => void q.applyFilter()} invalid={Boolean(q.filterError || serverFilterError)} />
           <button className="primary" data-testid="filter-apply" onClick={() => void q.applyFilter()}>Find</button>
-          <input className="id-search mono" data-testid="id-search" placeholder="id contains…" value={q.idContains} onChange={(e) => q.setIdContains(e.target.value)} />
-          <ColumnPicker />
-          <ExportMenu name="records" source={recordsSource} title="The records as filtered and sorted here, in the visible columns" />
-          <button data-testid="record-add" disabled={!writable} title={writable ? "Add a record (a set op)" : info?.modeReason} onClick={() => { setAdding(true); selectRecord(null); }}>+ Add</button>
+          <QueriesMenu box="records" current={q.filterText} onPick={(text) => { q.setFilterText(text); void q.applyFilter(); }} />
+          {tab === "documents" ? <>
+            <input className="id-search mono" data-testid="id-search" placeholder="id contains…" value={q.idContains} onChange={(e) => q.setIdContains(e.target.value)} />
+            <ColumnPicker />
+            <ExportMenu name="records" source={recordsSource} title="The records as filtered and sorted here, in the visible columns" />
+            <button data-testid="record-add" disabled={!writable} title={writable ? "Add a record (a set op)" : info?.modeReason} onClick={() => { setAdding(true); selectRecord(null); }}>+ Add</button>
+          </> : null}
           <span className="result-count" data-testid="records-total">{total === null ? "…" : `${total.toLocaleString()} record${total === 1 ? "" : "s"}`}</span>
         </div>
         {q.filterError || serverFilterError ? <div className="filter-error" data-testid="filter-error" role="alert">{q.filterError ?? serverFilterError}</div> : null}
-        <VirtualTable source={records} columns={columns} rowKey={(r) => r.id} selectedKey={selected} onSelect={(r) => { setAdding(false); selectRecord(r.id); }} sort={q.sort} onSort={q.setSort} testId="records-table" rowTestId="record-row" errorShownAbove="bad-filter" empty={q.filter || q.idContains ? "No record matches." : "This store has no records."} />
+        {tab === "schema" ? <SchemaPane /> : <VirtualTable source={records} columns={columns} rowKey={(r) => r.id} selectedKey={selected} onSelect={(r) => { setAdding(false); selectRecord(r.id); }} sort={q.sort} onSort={q.setSort} testId="records-table" rowTestId="record-row" errorShownAbove="bad-filter" empty={q.filter || q.idContains ? "No record matches." : "This store has no records."} />}
       </section>
-      {adding ? (
+      {tab === "schema" ? null : adding ? (
         <aside className="detail-pane" data-testid="record-new">
           <div className="panel-title">New record</div>
           <RecordEditor id="" initial={null} onDone={() => setAdding(false)} />
         </aside>
       ) : selected ? <RecordDetail id={selected} /> : <aside className="detail-pane empty-detail">Select a record to see its JSON and its history.</aside>}
+    </div>
+  );
+}
+
+/** Documents (the table) or Schema (Compass's Schema tab): one filter for both. */
+function RecordsTabs() {
+  const tab = useSchema((s) => s.tab);
+  const setTab = useSchema((s) => s.setTab);
+  return (
+    <div className="tabs" role="tablist">
+      <button role="tab" aria-selected={tab === "documents"} className={tab === "documents" ? "active" : ""} data-testid="records-tab-documents" onClick={() => setTab("documents")}>Documents</button>
+      <button role="tab" aria-selected={tab === "schema"} className={tab === "schema" ? "active" : ""} data-testid="records-tab-schema" onClick={() => setTab("schema")}>Schema</button>
     </div>
   );
 }

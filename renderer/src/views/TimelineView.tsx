@@ -26,6 +26,8 @@ import type { QueryRequest } from "../state/request";
 import { ExportMenu } from "../components/ExportMenu";
 import { stateSource } from "../state/exportSources";
 import { exportStoreAt } from "../api/export";
+import { QueriesMenu, QueryInput } from "../components/QueryInput";
+import { showSchemaAt } from "../state/schema";
 
 const ID_COLUMN: TableColumn<RecordRow> = { key: "id", label: "_id", width: 150, render: (r) => <span className="mono">{r.id}</span> };
 const RAW_COLUMN: TableColumn<RecordRow> = { key: "data", label: "record at this position", width: 640, render: (r) => <span className="mono muted">{cellText(r.data)}</span> };
@@ -147,11 +149,13 @@ function StateTable() {
   return (
     <>
       <div className="toolbar">
-        <input className="filter-input mono" data-testid="state-filter" placeholder='Watch a query as you replay: {status: "in-progress"}' value={panes.filterText} onChange={(e) => panes.setFilterText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && void panes.applyFilter()} spellCheck={false} aria-invalid={Boolean(panes.filterError)} />
+        <QueryInput box="watch" className="filter-input mono" testId="state-filter" placeholder='Watch a query as you replay: {status: "in-progress"}' value={panes.filterText} onChange={panes.setFilterText} onApply={() => void panes.applyFilter()} invalid={Boolean(panes.filterError)} />
         <button className="primary" data-testid="state-filter-apply" onClick={() => void panes.applyFilter()}>Find</button>
         <ExportMenu name="state" source={stateSource} title="The records at this position, through the watched query">
           <button className="menu-item" data-testid="export-state-store" title="A snapshot of this state and an empty WAL in a new folder: a store of its own, to recover this state without touching the original" onClick={() => { useUi.getState().setMenu(null); void exportStoreAt(cursor); }}>As a new opslog store… (all records at this position)</button>
         </ExportMenu>
+        <QueriesMenu box="watch" current={panes.filterText} onPick={(text) => { panes.setFilterText(text); void panes.applyFilter(); }} />
+        <button data-testid="schema-here" title="The fields of the records at this position: the Records view's Schema tab (with the Records filter)" onClick={() => showSchemaAt(cursor)}>Schema here</button>
         <span className="result-count" data-testid="state-total">{total === null ? "…" : `${total.toLocaleString()} ${total === 1 ? "record" : "records"}${panes.filter ? (total === 1 ? " matches" : " match") : ""} at position ${cursor.toLocaleString()}`}</span>
       </div>
       {panes.filterError || serverFilterError ? <div className="filter-error" role="alert">{panes.filterError ?? serverFilterError}</div> : null}

@@ -1,0 +1,89 @@
+/**
+ * Saved and recent queries, per store and per filter box, in the explorer's
+ * own app data (queries.json beside recent.json), never in the store: a
+ * read-only session may use them. The last 20 queries applied in a box are
+ * kept, newest first; saved ones have a name. Writes are atomic (tmp, then
+ * rename) and one at a time; a queries.json that does not parse is kept
+ * aside (queries.json.unreadable-<ms>) rather than overwritten.
+ */
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { QueryBox, QueryList } from "./contract.js";
+
+export const MAX_RECENT_QUERIES = 20;
+const MAX_SAVED_QUERIES = 200;
+
+interface QueriesFile {
+  version: 1;
+  /** store folder -> filter box -> its lists */
+  stores: Record<string, Partial<Record<QueryBox, QueryList>>>;
+}
+
+/** A box's lists as the file holds them, keeping only well-formed entries (the file may have been edited by hand). */
+function clean(list: Partial<QueryList> | undefined): QueryList {
+  const recent = Array.isArray(list?.recent) ? list.recent.filter((t): t is string => typeof t === "string") : [];
+  const saved = Array.isArray(list?.saved) ? list.saved.filter((s) => typeof s?.name === "string" && typeof s?.text === "string") : [];
+  return { recent, saved };
+}
+
+export class QueryHistory {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly home: string) {}
+
+  private get file(): string {
+    return join(this.home, "queries.json");
+  }
+
+  async list(store: string, box: QueryBox): Promise<QueryList> {
+    const { data } = await this.read();
+    return clean(data.stores[store]?.[box]);
+  }
+
+  /** A query was applied in a box: it goes first in the box's recent list (once), the 21st oldest drops off. */
+  remember(store: string, box: QueryBox, text: string): Promise<QueryList> {
+    return this.update(store, box, (list) => ({ ...list, recent: [text, ...list.recent.filter((t) => t !== text)].slice(0, MAX_RECENT_QUERIES) }));
+  }
+
+  /** Save a query under a name; a query saved before under that name is replaced. */
+  save(store: string, box: QueryBox, name: string, text: string): Promise<QueryList> {
+    return this.update(store, box, (list) => ({ ...list, saved: [{ name, text, savedAt: new Date().toISOString() }, ...list.saved.filter((s) => s.name !== name)].slice(0, MAX_SAVED_QUERIES) }));
+  }
+
+  forget(store: string, box: QueryBox, name: string): Promise<QueryList> {
+    return this.update(store, box, (list) => ({ ...list, saved: list.saved.filter((s) => s.name !== name) }));
+  }
+
+  /** Read, change and write back, one change at a time (two clicks in a row both land). */
+  private update(store: string, box: QueryBox, change: (list: QueryList) => QueryList): Promise<QueryList> {
+    const run = this.queue.then(async () => {
+      const { data, unreadable } = await this.read();
+      await mkdir(this.home, { recursive: true });
+      if (unreadable) await rename(this.file, `${this.file}.unreadable-${Date.now()}`); // keep what we could not read; start afresh
+      const lists = (data.stores[store] ??= {});
+      const next = change(clean(lists[box]));
+      lists[box] = next;
+      await writeFile(this.file + ".tmp", JSON.stringify(data, null, 2));
+      await rename(this.file + ".tmp", this.file);
+      return next;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async read(): Promise<{ data: QueriesFile; unreadable: boolean }> {
+    let text: string;
+    try {
+      text = await readFile(this.file, "utf-8");
+    } catch {
+      return { data: { version: 1, stores: {} }, unreadable: false };
+    }
+    try {
+      const parsed = JSON.parse(text) as QueriesFile;
+      if (parsed?.version !== 1 || typeof parsed.stores !== "object" || parsed.stores === null) throw new Error("not a queries file");
+      return { data: parsed, unreadable: false };
+    } catch {
+      return { data: { version: 1, stores: {} }, unreadable: true };
+    }
+  }
+}

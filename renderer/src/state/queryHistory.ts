@@ -1,0 +1,63 @@
+/**
+ * Saved and recent queries of each filter box, for the open store: kept by
+ * the main process in the explorer's app data (queries.* calls), here the
+ * lists as last read, and where Up/Down stands in each box's history (a
+ * shell's history walk: Up goes back, Down comes forward to what was typed).
+ */
+import { create } from "zustand";
+import type { QueryBox, QueryList } from "../../../electron/contract";
+import { api } from "../api/client";
+import { forgetOnOpen } from "./perStore";
+import { useUi } from "./ui";
+
+interface Walk {
+  /** -1: the text being typed (draft); n: the n-th most recent query */
+  index: number;
+  draft: string;
+}
+
+interface QueryHistoryState {
+  lists: Partial<Record<QueryBox, QueryList>>;
+  walks: Partial<Record<QueryBox, Walk>>;
+  load(box: QueryBox): Promise<void>;
+  remember(box: QueryBox, text: string): Promise<void>;
+  save(box: QueryBox, name: string, text: string): Promise<void>;
+  forget(box: QueryBox, name: string): Promise<void>;
+  /** The text Up (back: 1) or Down (forward: -1) brings into the box, or null when there is no further to go */
+  step(box: QueryBox, direction: 1 | -1, current: string): string | null;
+  /** The user typed: the walk starts again from the text typed */
+  resetWalk(box: QueryBox): void;
+}
+
+export const useQueryHistory = forgetOnOpen(create<QueryHistoryState>()((set, get) => {
+  /** A call that answers the box's lists; a failure is a toast (the filter itself still works). */
+  const update = async (box: QueryBox, ask: () => Promise<QueryList>) => {
+    try {
+      const list = await ask();
+      set({ lists: { ...get().lists, [box]: list } });
+    } catch (err) {
+      useUi.getState().toast("error", `The query history could not be kept: ${(err as Error).message}`);
+    }
+  };
+  return {
+    lists: {},
+    walks: {},
+    load: (box) => update(box, () => api.call("queries.list", { box })),
+    remember: (box, text) => update(box, () => api.call("queries.remember", { box, text })),
+    save: (box, name, text) => update(box, () => api.call("queries.save", { box, name, text })),
+    forget: (box, name) => update(box, () => api.call("queries.forget", { box, name })),
+    step(box, direction, current) {
+      const recent = get().lists[box]?.recent ?? [];
+      const walk = get().walks[box] ?? { index: -1, draft: current };
+      const draft = walk.index === -1 ? current : walk.draft;
+      let index = walk.index + direction;
+      while (index >= 0 && index < recent.length && recent[index] === current) index += direction; // a step always changes the text
+      if (index < -1 || index >= recent.length || (index === -1 && walk.index === -1)) return null;
+      set({ walks: { ...get().walks, [box]: { index, draft } } });
+      return index === -1 ? draft : recent[index];
+    },
+    resetWalk(box) {
+      if (get().walks[box]) set({ walks: { ...get().walks, [box]: undefined } });
+    },
+  };
+}));
