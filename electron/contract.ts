@@ -22,6 +22,7 @@ import type {
   TimelineEvent,
   TimelineInfo,
   TimelineOp,
+  TimeBuckets,
 } from "../engine/src/inspect/types.js";
 
 export type {
@@ -43,6 +44,8 @@ export type {
   TimelineEvent,
   TimelineInfo,
   TimelineOp,
+  TimeBucket,
+  TimeBuckets,
 } from "../engine/src/inspect/types.js";
 
 export type SessionMode = "read-only" | "writer" | "agent";
@@ -159,6 +162,7 @@ export interface CallResults {
   "timeline.diff": DiffPage;
   "timeline.events": TimelineEvent[];
   "timeline.posAtTime": { pos: number };
+  "timeline.buckets": TimeBuckets;
   "actions.undoPreview": UndoPreview;
   "actions.undo": ActionResult;
   "actions.compact": ActionResult;

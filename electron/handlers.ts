@@ -138,6 +138,7 @@ export class Handlers {
     "timeline.diff": (a) => this.current().inspector.diff(a.a, a.b, a),
     "timeline.events": (a) => this.current().inspector.timelineEvents(a),
     "timeline.posAtTime": async (a) => ({ pos: await this.current().inspector.posAtTime(a.ts) }),
+    "timeline.buckets": (a) => this.current().inspector.buckets(a),
     "actions.undoPreview": () => this.current().undoPreview(),
     "actions.undo": () => this.current().undo(),
     "actions.compact": () => this.current().compact(),

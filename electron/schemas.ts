@@ -78,6 +78,8 @@ export const schemas = {
   /** Archives and compactions; with the Operations view's filters, each placed among the ops they keep */
   "timeline.events": z.strictObject(opFilters),
   "timeline.posAtTime": z.strictObject({ ts: isoTime }),
+  /** The charts: ops per agent per time bucket over [from, to], and the record count at each bucket's end */
+  "timeline.buckets": z.strictObject({ buckets: z.number().int().min(1).max(2000), from: isoTime.optional(), to: isoTime.optional() }),
 
   "actions.undoPreview": z.strictObject({}),
   "actions.undo": z.strictObject({}),

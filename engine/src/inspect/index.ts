@@ -21,9 +21,11 @@ import { prevOf } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
 import { ABSENT, compareIds } from "./versions.js";
 import { storeWarnings } from "./warnings.js";
+import { timeBuckets } from "./buckets.js";
 import type {
   AgentLane,
   ArchiveSegmentInfo,
+  BucketsRequest,
   Column,
   Conflict,
   ConflictsRequest,
@@ -48,6 +50,7 @@ import type {
   TimelineEvent,
   TimelineInfo,
   TimelineOp,
+  TimeBuckets,
 } from "./types.js";
 
 export type * from "./types.js";
@@ -614,6 +617,10 @@ class Inspector implements InspectorApi {
     let pos = 0;
     for (let p = 0; p < timeline.length; p++) if (!bound.above(table, timeline.get(p))) pos = p + 1;
     return pos;
+  }
+
+  async buckets(req: BucketsRequest): Promise<TimeBuckets> {
+    return timeBuckets(this.h, req);
   }
 
   /** Catch up with the disk (see live.ts): tail the live WALs, or build again; either way, every cache of what changed goes. */

@@ -15,13 +15,13 @@ import type { InspectOptions } from "./index.js";
 import { EngineWorkerFailed, startEngineWorker } from "./workers.js";
 import type {
   AgentLane, ArchiveSegmentInfo, Column, Conflict, ConflictsRequest, DiffPage, Doc, EventsRequest, HistoryEntry, InspectorApi, LaneOp, LostWrite, OpsRequest, Page, PageRequest, Query,
-  RecordRow, RecordsRequest, RefreshResult, StoreSummary, TimelineEvent, TimelineInfo, TimelineOp,
+  RecordRow, RecordsRequest, RefreshResult, StoreSummary, TimelineEvent, TimelineInfo, TimelineOp, BucketsRequest, TimeBuckets,
 } from "./types.js";
 
 type Method = Exclude<keyof InspectorApi, "dir">;
 
 export const INSPECTOR_METHODS: ReadonlySet<string> = new Set<Method>([
-  "summary", "timelineInfo", "ops", "op", "lanes", "laneOps", "records", "record", "columns", "diff", "recordHistory", "timelineEvents", "conflicts", "lostWrites", "archiveSegments", "archivePage", "posAtTime", "refresh", "close",
+  "summary", "timelineInfo", "ops", "op", "lanes", "laneOps", "records", "record", "columns", "diff", "recordHistory", "timelineEvents", "conflicts", "lostWrites", "archiveSegments", "archivePage", "posAtTime", "buckets", "refresh", "close",
 ]);
 
 export interface ThreadOptions {
@@ -236,6 +236,7 @@ class InspectorThread implements InspectorApi {
   archiveSegments = () => this.call<ArchiveSegmentInfo[]>("archiveSegments");
   archivePage = (path: string, req: PageRequest & { filter?: Query; idContains?: string }) => this.call<Page<RecordRow>>("archivePage", path, req);
   posAtTime = (ts: string) => this.call<number>("posAtTime", ts);
+  buckets = (req: BucketsRequest) => this.call<TimeBuckets>("buckets", req);
   refresh = () => this.call<RefreshResult>("refresh");
 
   async close(): Promise<void> {

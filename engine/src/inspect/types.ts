@@ -344,7 +344,47 @@ export interface InspectorApi {
   archivePage(path: string, req: PageRequest & { filter?: Query; idContains?: string }): Promise<Page<RecordRow>>;
   /** The last position whose op's ts is <= ts (0 if none) */
   posAtTime(ts: string): Promise<number>;
+  /** Ops per agent per time bucket and the record count at each bucket's end, for the charts */
+  buckets(req: BucketsRequest): Promise<TimeBuckets>;
   /** Tail the WALs; rebuild if the manifest changed */
   refresh(): Promise<RefreshResult>;
   close(): Promise<void>;
+}
+
+/** Which stretch of time to count, in how many buckets (see buckets.ts). */
+export interface BucketsRequest {
+  buckets: number;
+  /** ISO timestamps, inclusive; default: the first and the last op's time */
+  from?: string;
+  to?: string;
+}
+
+/** One stretch of time [start, end): the timeline ops dated in it, by agent, and the state at its end. */
+export interface TimeBucket {
+  start: string;
+  end: string;
+  startMs: number;
+  endMs: number;
+  ops: number;
+  /** Ops per agent, in the order of TimeBuckets.agents */
+  byAgent: number[];
+  /** The first and last timeline position (TimelineOp.pos) of its ops; null when it has none */
+  firstPos: number | null;
+  lastPos: number | null;
+  /** The state at its end: after every op dated before `end` (as "jump to a time" counts) */
+  position: number;
+  /** Records in that state */
+  records: number;
+}
+
+export interface TimeBuckets {
+  /** The range counted; null when the timeline has no dated op */
+  from: string | null;
+  to: string | null;
+  bucketMs: number;
+  /** The agents with ops in the timeline (null: a single-writer WAL's ops) */
+  agents: (string | null)[];
+  buckets: TimeBucket[];
+  /** Ops whose ts is not a date: in no bucket */
+  undated: number;
 }
