@@ -99,10 +99,16 @@ describe("time buckets on a multi-writer store", () => {
     const dir = await suiteDir();
     const agents = { alice: await openPublishedAgent(dir, "alice"), bob: await openPublishedAgent(dir, "bob"), carol: await openPublishedAgent(dir, "carol") };
     const names = ["alice", "bob", "carol"] as const;
+    const lastSet = new Map<string, string>(); // an agent deletes only what it has seen: its own last write
     for (let i = 0; i < 30; i++) {
-      const who = agents[names[(i * 7) % 3]];
-      if (i % 9 === 8) await who.delete(`t${i - 4}`);
-      else await who.set(`t${i % 12}`, task(i, i % 2 ? "todo" : "done"));
+      const name = names[(i * 7) % 3];
+      const who = agents[name];
+      const own = lastSet.get(name);
+      if (i % 9 === 8 && own) await who.delete(own);
+      else {
+        await who.set(`t${i % 12}`, task(i, i % 2 ? "todo" : "done"));
+        lastSet.set(name, `t${i % 12}`);
+      }
       if (i % 4 === 0) await nextMs();
     }
     for (const store of Object.values(agents)) await store.close();
