@@ -173,6 +173,7 @@ async function measureInspector() {
   }
   polls.sort((x, y) => x - y);
 
+  const buckets = await measureBuckets(insp);
   const a = Math.floor(total / 2);
   let s = performance.now();
   const diff = await insp.diff(a, a + 10_000, { offset: 0, limit: 200 });
@@ -197,7 +198,19 @@ async function measureInspector() {
   const memAfterHead = process.memoryUsage();
   await insp.close();
 
-  return { buildMs, mem, seeks, polls, diff, diffMs, filtered, filterMs, filterNextMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total };
+  return { buildMs, mem, seeks, polls, buckets, diff, diffMs, filtered, filterMs, filterNextMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total };
+}
+
+/** The charts' call: the whole timeline in 400 time buckets (as the Timeline draws it), then a zoom to its middle tenth. */
+async function measureBuckets(insp: InspectorApi) {
+  let s = performance.now();
+  const all = await insp.buckets({ buckets: 400 });
+  const allMs = performance.now() - s;
+  const from = Date.parse(all.from!);
+  const span = Date.parse(all.to!) - from;
+  s = performance.now();
+  await insp.buckets({ buckets: 400, from: new Date(from + span * 0.45).toISOString(), to: new Date(from + span * 0.55).toISOString() });
+  return { allMs, zoomMs: performance.now() - s, count: all.buckets.length };
 }
 
 const LONG_LINE_BYTES = 50 * 1024 * 1024;
@@ -295,7 +308,7 @@ async function main(): Promise<void> {
   const serialMs = await timeBuild("never");
   const stall = await mainThreadStall();
   const published = await timePublishedOpen(DIR);
-  const { mem, seeks, polls, diff, diffMs, filtered, filterMs, filterNextMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total } = inspected;
+  const { mem, seeks, polls, buckets, diff, diffMs, filtered, filterMs, filterNextMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total } = inspected;
   const buildMs = Math.min(inspected.buildMs, ...rebuilds);
 
   const rows = [
@@ -311,6 +324,7 @@ async function main(): Promise<void> {
     ["Random seek, records({at, limit: 200}) p50", ms(quantile(seeks, 0.5)), "200 positions"],
     ["Random seek p99", ms(quantile(seeks, 0.99)), "target <= 50 ms"],
     ["A poll that finds nothing new, refresh() p50", ms(quantile(polls, 0.5)), `20 polls; p99 ${ms(quantile(polls, 0.99))}`],
+    ["Charts: timeline.buckets, whole timeline in 400 buckets", ms(buckets.allMs), `${buckets.count} buckets; zoomed to a tenth: ${ms(buckets.zoomMs)} (target <= 150 ms)`],
     ["Diff 10,000 ops apart, first page", ms(diffMs), `${diff.total} ids differ`],
     ["Filtered page of 200 at a position", ms(filterMs), `${filtered.total} match`],
     ["The same filter one position on (a Timeline step)", ms(filterNextMs), "reads back only what changed"],

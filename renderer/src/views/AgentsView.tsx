@@ -16,6 +16,7 @@ import { formatBytes, opLabel, shortTime } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { DiffView } from "../components/DiffView";
 import { showOp } from "../commands";
+import { AgentsChart } from "../components/AgentsChart";
 
 /** An op in the Operations view; a lost write has no position to show. */
 function showKnownOp(pos: number | null): void {
@@ -45,6 +46,7 @@ export function AgentsView() {
   return (
     <div className="split">
       <section className="main-pane scroll-pane">
+        <AgentsChart extent={extent} />
         <div className="lanes">
           <AxisBar extent={extent} />
           <LaneArea extent={extent}>

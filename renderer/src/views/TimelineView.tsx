@@ -21,6 +21,7 @@ import { ArchiveLink } from "../components/ArchiveLink";
 import { useTimelineEvents } from "../state/events";
 import { describeEvent, segmentName } from "../state/eventRows";
 import { showOp } from "../commands";
+import { TimelineChart } from "../components/TimelineChart";
 
 const ID_COLUMN: TableColumn<RecordRow> = { key: "id", label: "_id", width: 150, render: (r) => <span className="mono">{r.id}</span> };
 const RAW_COLUMN: TableColumn<RecordRow> = { key: "data", label: "record at this position", width: 640, render: (r) => <span className="mono muted">{cellText(r.data)}</span> };
@@ -41,6 +42,7 @@ export function TimelineView() {
   if (!info) return <div className="muted pad">Loading the timeline…</div>;
   return (
     <div className="timeline">
+      <TimelineChart />
       <Scrubber />
       <div className="timeline-body">
         <section className="main-pane">
