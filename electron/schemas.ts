@@ -74,7 +74,8 @@ export const schemas = {
   }),
 
   "timeline.info": z.strictObject({}),
-  "timeline.diff": z.strictObject({ a: position, b: position, offset, limit }),
+  /** Compare two positions; idContains and filter keep the records whose id contains it and whose value before or after matches it */
+  "timeline.diff": z.strictObject({ a: position, b: position, offset, limit, idContains: z.string().max(4096).optional(), filter: query.optional() }),
   /** Archives and compactions; with the Operations view's filters, each placed among the ops they keep */
   "timeline.events": z.strictObject(opFilters),
   "timeline.posAtTime": z.strictObject({ ts: isoTime }),

@@ -22,6 +22,7 @@ import type { ScannedOp } from "./walscan.js";
 import { ABSENT, compareIds } from "./versions.js";
 import { storeWarnings } from "./warnings.js";
 import { timeBuckets } from "./buckets.js";
+import { FilteredDiffs, isFilteredDiff } from "./compare.js";
 import type {
   AgentLane,
   ArchiveSegmentInfo,
@@ -30,6 +31,7 @@ import type {
   Conflict,
   ConflictsRequest,
   DiffPage,
+  DiffRequest,
   DiffRow,
   Doc,
   EventsRequest,
@@ -107,6 +109,7 @@ class Inspector implements InspectorApi {
   private diffCache: { key: string; refs: DiffRef[]; counts: DiffPage["counts"] } | null = null;
   /** Archive segments as read, by path: keyed by the file's identity, a failure to read included */
   private archiveCache = new Map<string, ArchiveEntry>();
+  private readonly filteredDiffs = new FilteredDiffs();
 
   constructor(
     readonly dir: string,
@@ -478,9 +481,10 @@ class Inspector implements InspectorApi {
     return [...counts].map(([field, e]) => ({ field, count: e.count, types: [...e.types].sort() })).sort((a, b) => b.count - a.count);
   }
 
-  async diff(a: number, b: number, req: PageRequest): Promise<DiffPage> {
+  async diff(a: number, b: number, req: DiffRequest): Promise<DiffPage> {
     this.checkAt(a);
     this.checkAt(b);
+    if (isFilteredDiff(req)) return this.filteredDiffs.page(`${a}/${b}/${this.total}`, (p) => this.diff(a, b, p), req);
     const key = `${a}/${b}/${this.total}`;
     if (this.diffCache?.key !== key) {
       const { refs } = this.diffRefs(a, b);
@@ -648,6 +652,7 @@ class Inspector implements InspectorApi {
     this.aliveCache = null;
     this.opsCache = null;
     this.diffCache = null;
+    this.filteredDiffs.clear();
     this.stateCache = null;
     this.archiveCache.clear();
     this.h.reader.close(); // its parsed ops, too

@@ -15,7 +15,7 @@ import type { InspectOptions } from "./index.js";
 import { EngineWorkerFailed, startEngineWorker } from "./workers.js";
 import type {
   AgentLane, ArchiveSegmentInfo, Column, Conflict, ConflictsRequest, DiffPage, Doc, EventsRequest, HistoryEntry, InspectorApi, LaneOp, LostWrite, OpsRequest, Page, PageRequest, Query,
-  RecordRow, RecordsRequest, RefreshResult, StoreSummary, TimelineEvent, TimelineInfo, TimelineOp, BucketsRequest, TimeBuckets,
+  RecordRow, RecordsRequest, RefreshResult, StoreSummary, TimelineEvent, TimelineInfo, TimelineOp, BucketsRequest, TimeBuckets, DiffRequest,
 } from "./types.js";
 
 type Method = Exclude<keyof InspectorApi, "dir">;
@@ -228,7 +228,7 @@ class InspectorThread implements InspectorApi {
   records = (req: RecordsRequest) => this.call<Page<RecordRow>>("records", req);
   record = (id: string, at?: number) => this.call<Doc | null>("record", id, at);
   columns = (at?: number) => this.call<Column[]>("columns", at);
-  diff = (a: number, b: number, page: PageRequest) => this.call<DiffPage>("diff", a, b, page);
+  diff = (a: number, b: number, page: DiffRequest) => this.call<DiffPage>("diff", a, b, page);
   recordHistory = (id: string) => this.call<HistoryEntry[]>("recordHistory", id);
   timelineEvents = (req?: EventsRequest) => this.call<TimelineEvent[]>("timelineEvents", req);
   conflicts = (req: ConflictsRequest) => this.call<Page<Conflict>>("conflicts", req);

@@ -194,6 +194,12 @@ export interface DiffRow {
   segment?: string;
 }
 
+/** A page of a diff; `idContains` and `filter` keep the records whose id contains it, and whose value before or after matches it. */
+export interface DiffRequest extends PageRequest {
+  idContains?: string;
+  filter?: Query;
+}
+
 export interface DiffPage extends Page<DiffRow> {
   counts: { added: number; removed: number; changed: number; archived: number };
 }
@@ -332,8 +338,8 @@ export interface InspectorApi {
   /** One record at a position (default now); null if absent there */
   record(id: string, at?: number): Promise<Doc | null>;
   columns(at?: number): Promise<Column[]>;
-  /** What changed between the states after a and after b ops */
-  diff(a: number, b: number, page: PageRequest): Promise<DiffPage>;
+  /** What changed between the states after a and after b ops; with a filter, only the records it keeps (see compare.ts) */
+  diff(a: number, b: number, page: DiffRequest): Promise<DiffPage>;
   /** Every op on one id across the chain, oldest first, with the archives that moved it */
   recordHistory(id: string): Promise<HistoryEntry[]>;
   /** Archives and compactions in timeline order; with filters, each placed among the ops they keep */
