@@ -7,23 +7,23 @@
 import { useEffect } from "react";
 import type { DiffRow } from "../../../electron/contract";
 import { COMPARE_PAGE, useCompare } from "../state/compare";
-import { useReplay } from "../state/replay";
 import { useUi } from "../state/ui";
 import { useSession } from "../state/session";
 import { segmentName } from "../state/eventRows";
 import { opLabel } from "../lib/format";
+import { command } from "../commands";
 import { DiffView } from "./DiffView";
 import { ArchiveLink } from "./ArchiveLink";
 import { PaneError } from "./PaneError";
 
-/** On the Timeline: make the cursor A or B. */
+/** On the Timeline: make the cursor A or B (the commands compare-a and compare-b, keys a and b). */
 export function CompareButtons() {
-  const cursor = useReplay((s) => s.cursor);
-  const { a, b, pick } = useCompare();
+  const a = useCompare((s) => s.a);
+  const b = useCompare((s) => s.b);
   return (
     <span className="compare-buttons">
-      <button data-testid="compare-set-a" onClick={() => pick("a", cursor)} title="Compare from the state at this position (A)">A{a === null ? "" : ` ${a.toLocaleString()}`}</button>
-      <button data-testid="compare-set-b" onClick={() => pick("b", cursor)} title="Compare to the state at this position (B)">B{b === null ? "" : ` ${b.toLocaleString()}`}</button>
+      <button data-testid="compare-set-a" onClick={() => void command("compare-a").run()} title="Compare from the state at this position: A (a)">A{a === null ? "" : ` ${a.toLocaleString()}`}</button>
+      <button data-testid="compare-set-b" onClick={() => void command("compare-b").run()} title="Compare to the state at this position: B (b)">B{b === null ? "" : ` ${b.toLocaleString()}`}</button>
     </span>
   );
 }
@@ -56,7 +56,7 @@ export function ComparePanel() {
         <button className="link" onClick={state.swap} disabled={a === null || b === null} data-testid="compare-swap" title="Swap A and B">⇄</button>
         <button className="link" onClick={state.close} data-testid="compare-close" title="Close the comparison">×</button>
       </h3>
-      {a === null || b === null ? <div className="small muted">Pick {a === null ? "A" : "B"} too: move the cursor and press {a === null ? "A" : "B"}, or use "A: before" / "B: after" on an op in Operations.</div> : null}
+      {a === null || b === null ? <div className="small muted">Pick {a === null ? "A" : "B"} too: move the cursor and press {a === null ? "A (key a)" : "B (key b)"}, or use "A: before" / "B: after" on an op in Operations.</div> : null}
       <form className="compare-filters" onSubmit={(e) => { e.preventDefault(); void state.apply(); }}>
         <input className="mono" data-testid="compare-id" placeholder="id contains" value={state.idText} onChange={(e) => state.setIdText(e.target.value)} spellCheck={false} />
         <input className="mono" data-testid="compare-filter" placeholder='before or after matches: {status: "done"}' value={state.filterText} onChange={(e) => state.setFilterText(e.target.value)} spellCheck={false} aria-invalid={Boolean(state.filterError)} />
