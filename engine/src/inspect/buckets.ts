@@ -40,50 +40,71 @@ export function timeBuckets(h: History, req: BucketsRequest): TimeBuckets {
   return answer;
 }
 
-function count(h: History, n: number, fromBound: number | null, toBound: number | null): TimeBuckets {
+/** Each position's time and agent, laid out once per timeline length (10 bytes an op), so that every bucketing after the first is one tight loop. */
+interface TimeColumns {
+  total: number;
+  ms: Float64Array;
+  agent: Uint16Array;
+  min: number;
+  max: number;
+  undated: number;
+  /** Agent numbers with ops in the timeline, in the table's order */
+  writers: number[];
+}
+
+const columnsCache = new WeakMap<History, TimeColumns>();
+
+function timeColumns(h: History): TimeColumns {
   const { table, timeline } = h;
   const total = timeline.length;
-  let min = Infinity;
-  let max = -Infinity;
-  let undated = 0;
+  const cached = columnsCache.get(h);
+  if (cached?.total === total) return cached;
+  const ms = new Float64Array(total);
+  const agent = new Uint16Array(total);
   const writes = new Uint8Array(h.agents.names.length);
+  let [min, max, undated] = [Infinity, -Infinity, 0];
   for (let p = 0; p < total; p++) {
     const e = timeline.get(p);
-    const ms = table.tsMs(e);
-    writes[table.agent(e)] = 1;
-    if (Number.isNaN(ms)) {
-      undated++;
-      continue;
+    const t = (ms[p] = table.tsMs(e));
+    writes[(agent[p] = table.agent(e))] = 1;
+    if (Number.isNaN(t)) undated++;
+    else {
+      if (t < min) min = t;
+      if (t > max) max = t;
     }
-    if (ms < min) min = ms;
-    if (ms > max) max = ms;
   }
-  // One column per agent with ops in the timeline, in the table's order (a single-writer store's one column is null).
-  const columns = [...writes.keys()].filter((a) => writes[a]);
-  const agents = columns.map((a) => h.agents.names[a]);
+  const writers = [...writes.keys()].filter((a) => writes[a]);
+  const columns = { total, ms, agent, min, max, undated, writers };
+  columnsCache.set(h, columns);
+  return columns;
+}
+
+function count(h: History, n: number, fromBound: number | null, toBound: number | null): TimeBuckets {
+  const { total, ms: times, agent: agentAt, min, max, undated, writers } = timeColumns(h);
+  // One column per agent with ops in the timeline (a single-writer store's one column is null).
+  const agents = writers.map((a) => h.agents.names[a]);
   const from = fromBound ?? min;
   const to = toBound ?? max;
   if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) return { from: null, to: null, bucketMs: 0, agents, buckets: [], undated };
   const column = new Int32Array(h.agents.names.length);
-  columns.forEach((a, i) => (column[a] = i));
+  writers.forEach((a, i) => (column[a] = i));
   const width = Math.max(1, Math.ceil((to - from + 1) / n));
   const size = Math.ceil((to - from + 1) / width);
-  const ops = Array.from({ length: size }, () => new Array<number>(columns.length).fill(0));
+  const ops = Array.from({ length: size }, () => new Array<number>(writers.length).fill(0));
   const first = new Array<number>(size).fill(-1);
   const last = new Array<number>(size).fill(-1);
   // The state at a bucket's end holds every op dated before that end: the furthest such position, carried forward.
   const reach = new Array<number>(size).fill(0);
   let before = 0;
   for (let p = 0; p < total; p++) {
-    const e = timeline.get(p);
-    const ms = table.tsMs(e);
+    const ms = times[p];
     if (Number.isNaN(ms) || ms > to) continue;
     if (ms < from) {
       before = p + 1;
       continue;
     }
     const b = Math.floor((ms - from) / width);
-    ops[b][column[table.agent(e)]]++;
+    ops[b][column[agentAt[p]]]++;
     if (first[b] === -1) first[b] = p;
     last[b] = p;
     reach[b] = p + 1;
