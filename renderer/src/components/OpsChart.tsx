@@ -111,18 +111,24 @@ export function OpsChart(props: OpsChartProps) {
   return (
     <div className="ops-chart" data-testid={props.testId} data-from={data.from ?? ""} data-bucket-ms={data.bucketMs}>
       <div className="ops-chart-plot" ref={box} />
-      <ChartLegend data={data} showRecords={showRecords} />
+      <ChartLegend data={data} showRecords={showRecords} marks={marks ?? []} />
       {bucket ? <BucketDetail data={data} bucket={bucket} showRecords={showRecords} /> : <div className="chart-hover muted small">{data.buckets.length ? `${data.buckets.reduce((n, b) => n + b.ops, 0).toLocaleString()} ops in ${data.buckets.length} buckets of ${span(data.bucketMs)}: hover a bar for its numbers, click to ${props.pickLabel}.` : "No dated ops to chart."}</div>}
     </div>
   );
 }
 
-function ChartLegend({ data, showRecords }: { data: TimeBuckets; showRecords: boolean }) {
+function ChartLegend({ data, showRecords, marks }: { data: TimeBuckets; showRecords: boolean; marks: ChartMark[] }) {
+  const archives = marks.filter((m) => m.kind === "archive").length;
+  const compactions = marks.length - archives;
   return (
     <div className="chart-legend small muted">
       {data.agents.map((a, i) => <span key={String(a)}><span className="swatch" style={{ background: agentColour(i) }} />{agentName(a)}</span>)}
       {showRecords ? <span><span className="swatch line" />records at the bucket's end</span> : null}
-      {showRecords ? <span><span className="swatch mark-archive" />archive <span className="swatch mark-compaction" />compaction</span> : null}
+      {showRecords ? (
+        <span data-testid="chart-marks" data-archives={archives} data-compactions={compactions}>
+          <span className="swatch mark-archive" />archive ({archives}) <span className="swatch mark-compaction" />compaction ({compactions})
+        </span>
+      ) : null}
     </div>
   );
 }
