@@ -214,5 +214,7 @@ test("the Timeline chart of the demo store (screenshot)", async ({ page, workDir
   await page.getByTestId("nav-timeline").click();
   await expect(page.getByTestId("timeline-chart").locator(".u-over")).toBeVisible();
   await expect(page.getByTestId("chart-marks")).not.toHaveAttribute("data-archives", "0");
+  await page.getByTestId("scrubber").fill("150"); // the cursor's line mid-chart
+  await expect(page.getByTestId("replay-pos")).toHaveText(/^150 \//);
   await page.screenshot({ path: join(SCREENSHOTS, "charts-timeline.png") });
 });

@@ -26,6 +26,8 @@ interface OpsChartProps {
   onPick(bucket: TimeBucket): void;
   testId: string;
   height?: number;
+  /** The time of the replay cursor, drawn as a line (the Timeline) */
+  cursorMs?: number | null;
   /** Width of the left (ops) axis, so the plot can line up with something beside it (the Agents view's lanes) */
   leftAxisPx?: number;
 }
@@ -45,7 +47,7 @@ function columns(data: TimeBuckets, showRecords: boolean): uPlot.AlignedData {
   return [xs, ...sums, ...(showRecords ? [data.buckets.map((b) => b.records)] : [])];
 }
 
-function options(props: OpsChartProps, width: number, onHover: (i: number | null) => void): uPlot.Options {
+function options(props: OpsChartProps, width: number, onHover: (i: number | null) => void, cursorAt: () => number | null | undefined): uPlot.Options {
   const { data, showRecords, marks = [] } = props;
   const muted = cssVar("--muted");
   const grid = { stroke: cssVar("--border"), width: 1 };
@@ -78,6 +80,11 @@ function options(props: OpsChartProps, width: number, onHover: (i: number | null
             ctx.fillStyle = markColour[mark.kind];
             ctx.fillRect(Math.round(x) - (mark.kind === "archive" ? 2 : 1), bbox.top, mark.kind === "archive" ? 4 : 2, bbox.height);
           }
+          const at = cursorAt();
+          if (at === null || at === undefined) return;
+          const x = u.valToPos(at, "x", true);
+          ctx.fillStyle = cssVar("--bad");
+          if (x >= bbox.left && x <= bbox.left + bbox.width) ctx.fillRect(Math.round(x) - 1, bbox.top, 2, bbox.height);
         },
       ],
     },
@@ -86,6 +93,7 @@ function options(props: OpsChartProps, width: number, onHover: (i: number | null
 
 export function OpsChart(props: OpsChartProps) {
   const box = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<uPlot | null>(null);
   const [hover, setHover] = useState<number | null>(null);
   const latest = useRef(props);
   latest.current = props;
@@ -93,7 +101,8 @@ export function OpsChart(props: OpsChartProps) {
   useEffect(() => {
     const el = box.current;
     if (!el || data.buckets.length === 0) return;
-    const plot = new uPlot(options(latest.current, el.clientWidth, setHover), columns(data, showRecords), el);
+    const plot = new uPlot(options(latest.current, el.clientWidth, setHover, () => latest.current.cursorMs), columns(data, showRecords), el);
+    plotRef.current = plot;
     const pick = () => {
       const i = plot.cursor.idx;
       if (i !== null && i !== undefined) latest.current.onPick(latest.current.data.buckets[i]);
@@ -103,10 +112,12 @@ export function OpsChart(props: OpsChartProps) {
     resize.observe(el);
     return () => {
       resize.disconnect();
+      plotRef.current = null;
       plot.destroy();
       setHover(null);
     };
   }, [data, showRecords, marks, height, props.leftAxisPx]);
+  useEffect(() => plotRef.current?.redraw(false, false), [props.cursorMs]); // the cursor line moves; the bars stay
   const bucket = hover === null ? null : (data.buckets[hover] ?? null);
   return (
     <div className="ops-chart" data-testid={props.testId} data-from={data.from ?? ""} data-bucket-ms={data.bucketMs}>
@@ -124,6 +135,7 @@ function ChartLegend({ data, showRecords, marks }: { data: TimeBuckets; showReco
     <div className="chart-legend small muted">
       {data.agents.map((a, i) => <span key={String(a)}><span className="swatch" style={{ background: agentColour(i) }} />{agentName(a)}</span>)}
       {showRecords ? <span><span className="swatch line" />records at the bucket's end</span> : null}
+      {showRecords ? <span><span className="swatch mark-cursor" />replay cursor</span> : null}
       {showRecords ? (
         <span data-testid="chart-marks" data-archives={archives} data-compactions={compactions}>
           <span className="swatch mark-archive" />archive ({archives}) <span className="swatch mark-compaction" />compaction ({compactions})
