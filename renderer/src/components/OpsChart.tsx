@@ -47,8 +47,8 @@ function columns(data: TimeBuckets, showRecords: boolean): uPlot.AlignedData {
   return [xs, ...sums, ...(showRecords ? [data.buckets.map((b) => b.records)] : [])];
 }
 
-/** An axis as wide as its longest tick label (1,000,000 records needs more room than 12), plus its title. */
-const fitLabels = (_u: uPlot, values: string[] | null) => 30 + 7 * Math.max(2, ...(values ?? []).map((v) => v.length));
+/** An axis wide enough for labels up to `max` (1,000,000 records needs more room than 12) and its title; fixed before drawing, so the plot never moves under the pointer. */
+const axisFor = (max: number) => 30 + 7 * Math.max(2, max.toLocaleString().length);
 
 function options(props: OpsChartProps, width: number, onHover: (i: number | null) => void, cursorAt: () => number | null | undefined): uPlot.Options {
   const { data, showRecords, marks = [] } = props;
@@ -69,8 +69,8 @@ function options(props: OpsChartProps, width: number, onHover: (i: number | null
     series: [{}, ...stacked, ...(showRecords ? [{ label: "records", scale: "records", stroke: cssVar("--text"), width: 1.5, points: { show: false } }] : [])],
     axes: [
       { stroke: muted, grid, ticks: grid },
-      { scale: "ops", stroke: muted, grid, ticks: grid, size: props.leftAxisPx ?? fitLabels, label: "ops", labelSize: 14 },
-      ...(showRecords ? [{ scale: "records", side: 1, stroke: muted, grid: { show: false }, ticks: grid, size: fitLabels, label: "records", labelSize: 14 } as uPlot.Axis] : []),
+      { scale: "ops", stroke: muted, grid, ticks: grid, size: props.leftAxisPx ?? axisFor(Math.max(...data.buckets.map((b) => b.ops))), label: "ops", labelSize: 14 },
+      ...(showRecords ? [{ scale: "records", side: 1, stroke: muted, grid: { show: false }, ticks: grid, size: axisFor(Math.max(...data.buckets.map((b) => b.records))), label: "records", labelSize: 14 } as uPlot.Axis] : []),
     ],
     hooks: {
       setCursor: [(u) => onHover(u.cursor.idx ?? null)],
