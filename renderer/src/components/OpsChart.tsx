@@ -9,12 +9,7 @@ import { useEffect, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { TimeBucket, TimeBuckets } from "../../../electron/contract";
-
-/** An archive or compaction drawn as a vertical mark at its time. */
-export interface ChartMark {
-  ms: number;
-  kind: "archive" | "compaction";
-}
+import type { ChartMark } from "../lib/chartPlaces";
 
 interface OpsChartProps {
   data: TimeBuckets;
