@@ -32,6 +32,8 @@ export type {
   TimelineEvent,
   TimelineInfo,
   TimelineOp,
+  TimeBucket,
+  TimeBuckets,
 } from "../engine/src/inspect/index.js";
 
 export type * from "./contract-export.js";

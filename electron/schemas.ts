@@ -98,10 +98,13 @@ export const calls = {
   })),
 
   "timeline.info": forward("timelineInfo", z.strictObject({})),
-  "timeline.diff": forward("diff", z.strictObject({ a: position, b: position, offset, limit })),
+  /** Compare two positions; idContains and filter keep the records whose id contains it and whose value before or after matches it */
+  "timeline.diff": forward("diff", z.strictObject({ a: position, b: position, offset, limit, idContains: z.string().max(4096).optional(), filter: query.optional() })),
   /** Archives and compactions; with the Operations view's filters, each placed among the ops they keep */
   "timeline.events": forward("timelineEvents", z.strictObject(opFilters)),
   "timeline.posAtTime": own(z.strictObject({ ts: isoTime })),
+  /** The charts: ops per agent per time bucket over [from, to], and the record count at each bucket's end */
+  "timeline.buckets": forward("buckets", z.strictObject({ buckets: z.number().int().min(1).max(2000), from: isoTime.optional(), to: isoTime.optional() })),
 
   /** Saved and recent queries of one filter box, for the open store: the explorer's app data, never the store (allowed read-only) */
   "queries.list": own(z.strictObject({ box: queryBox })),

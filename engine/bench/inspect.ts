@@ -173,10 +173,15 @@ async function measureInspector() {
   }
   polls.sort((x, y) => x - y);
 
+  const buckets = await measureBuckets(insp);
   const a = Math.floor(total / 2);
   let s = performance.now();
   const diff = await insp.diff({ a, b: a + 10_000, offset: 0, limit: 200 });
   const diffMs = performance.now() - s;
+  // Compare with a filter: the whole diff is read to find the records whose value before or after matches.
+  s = performance.now();
+  const filteredDiff = await insp.diff({ a, b: a + 10_000, offset: 0, limit: 200, filter: { status: "review" } });
+  const filteredDiffMs = performance.now() - s;
 
   s = performance.now();
   const filtered = await insp.records({ at: a, offset: 0, limit: 200, filter: { status: "review", n: { $gt: 100_000 } } });
@@ -197,7 +202,22 @@ async function measureInspector() {
   const memAfterHead = process.memoryUsage();
   await insp.close();
 
-  return { buildMs, mem, seeks, polls, diff, diffMs, filtered, filterMs, filterNextMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total };
+  return { buildMs, mem, seeks, polls, buckets, diff, diffMs, filteredDiff, filteredDiffMs, filtered, filterMs, filterNextMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total };
+}
+
+/** The charts' call: the whole timeline in 400 time buckets (as the Timeline draws it; the first call lays out each op's time), again at another width, then a zoom to its middle tenth. */
+async function measureBuckets(insp: InspectorApi) {
+  let s = performance.now();
+  const all = await insp.buckets({ buckets: 400 });
+  const firstMs = performance.now() - s;
+  s = performance.now();
+  await insp.buckets({ buckets: 401 });
+  const againMs = performance.now() - s;
+  const from = Date.parse(all.from!);
+  const span = Date.parse(all.to!) - from;
+  s = performance.now();
+  await insp.buckets({ buckets: 400, from: new Date(from + span * 0.45).toISOString(), to: new Date(from + span * 0.55).toISOString() });
+  return { firstMs, againMs, zoomMs: performance.now() - s, count: all.buckets.length };
 }
 
 const LONG_LINE_BYTES = 50 * 1024 * 1024;
@@ -295,7 +315,7 @@ async function main(): Promise<void> {
   const serialMs = await timeBuild("never");
   const stall = await mainThreadStall();
   const published = await timePublishedOpen(DIR);
-  const { mem, seeks, polls, diff, diffMs, filtered, filterMs, filterNextMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total } = inspected;
+  const { mem, seeks, polls, buckets, diff, diffMs, filteredDiff, filteredDiffMs, filtered, filterMs, filterNextMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total } = inspected;
   const buildMs = Math.min(inspected.buildMs, ...rebuilds);
 
   const rows = [
@@ -311,7 +331,10 @@ async function main(): Promise<void> {
     ["Random seek, records({at, limit: 200}) p50", ms(quantile(seeks, 0.5)), "200 positions"],
     ["Random seek p99", ms(quantile(seeks, 0.99)), "target <= 50 ms"],
     ["A poll that finds nothing new, refresh() p50", ms(quantile(polls, 0.5)), `20 polls; p99 ${ms(quantile(polls, 0.99))}`],
+    ["Charts: timeline.buckets, whole timeline in 400 buckets, first call", ms(buckets.firstMs), `${buckets.count} buckets (target <= 150 ms); lays out each op's time once`],
+    ["... again in 401 buckets / zoomed to a tenth", `${ms(buckets.againMs)} / ${ms(buckets.zoomMs)}`, "target <= 150 ms"],
     ["Diff 10,000 ops apart, first page", ms(diffMs), `${diff.total} ids differ`],
+    ["Compare: the same diff filtered by a query ({status: \"review\"}), first page", ms(filteredDiffMs), `${filteredDiff.total} of them match before or after`],
     ["Filtered page of 200 at a position", ms(filterMs), `${filtered.total} match`],
     ["The same filter one position on (a Timeline step)", ms(filterNextMs), "reads back only what changed"],
     ["Filtered page of 200 on the current state, first (reads every value back)", ms(headFilterMs), `${headFiltered.total} match`],

@@ -9,6 +9,7 @@ import type { ActionResult } from "../../electron/contract";
 import { parseFilter } from "./lib/filter";
 import { useRecordsQuery } from "./state/records";
 import { useReplay } from "./state/replay";
+import { useCompare } from "./state/compare";
 import { selectInfo, useSession } from "./state/session";
 import { useUi, VIEWS } from "./state/ui";
 import { EXPORT_COMMANDS } from "./exportCommands";
@@ -79,6 +80,8 @@ export const COMMANDS: Command[] = [
   { name: "play", label: "Play or pause the replay", key: " ", disabledReason: onTimeline, run: () => (replay().playing ? replay().pause() : replay().play()) },
   { name: "replay-start", label: "Go to the oldest state (position 0)", key: "Home", disabledReason: onTimeline, run: () => replay().seek(0) },
   { name: "replay-now", label: "Go to the current state", key: "End", disabledReason: onTimeline, run: () => replay().seek(replay().info?.total ?? 0) },
+  { name: "compare-a", label: "Compare from the cursor's position (A)", key: "a", disabledReason: onTimeline, run: () => useCompare.getState().pick("a", replay().cursor) },
+  { name: "compare-b", label: "Compare to the cursor's position (B)", key: "b", disabledReason: onTimeline, run: () => useCompare.getState().pick("b", replay().cursor) },
   { name: "undo", label: "Undo the last op…", disabledReason: writeReason, run: undo },
   { name: "compact", label: "Compact the store…", disabledReason: writeReason, run: compact },
   { name: "archive", label: "Archive records by filter…", disabledReason: writeReason, run: archive },

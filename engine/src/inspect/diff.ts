@@ -9,6 +9,7 @@ import { CHECK_EVERY, checkpoint } from "./context.js";
 import { eventsOf, labelArchived } from "./events.js";
 import { jsonEqual } from "./json.js";
 import { compareIds } from "./versions.js";
+import { filteredDiffPage, isFilteredDiff } from "./compare.js";
 import type { DiffPage, DiffRequest, DiffRow } from "./types.js";
 
 /** A diff row before its values are read: which version each side has. */
@@ -26,6 +27,7 @@ async function diff(ctx: QueryContext, req: DiffRequest, signal?: AbortSignal): 
   const { a, b } = req;
   ctx.checkAt(a);
   ctx.checkAt(b);
+  if (isFilteredDiff(req)) return filteredDiffPage(ctx, req, (page) => diff(ctx, { a, b, ...page }, signal), signal);
   const key = `${a}/${b}/${ctx.total}`;
   const { refs, counts } = await ctx.caches.cachedAsync("diff", key, async () => {
     const refs = await diffRefs(ctx, a, b, signal);

@@ -7,6 +7,7 @@
  * Adding a query: write it in its concern file, add it to that file's export.
  */
 import { archiveQueries } from "./archives.js";
+import { bucketQueries } from "./buckets.js";
 import type { QueryContext } from "./context.js";
 import { diffQueries } from "./diff.js";
 import { laneQueries } from "./lanes.js";
@@ -18,6 +19,7 @@ import { timelineQueries } from "./timeline.js";
 export const queries = {
   ...summaryQueries,
   ...timelineQueries,
+  ...bucketQueries,
   ...diffQueries,
   ...recordQueries,
   ...schemaQueries,

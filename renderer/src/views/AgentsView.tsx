@@ -20,6 +20,7 @@ import { useQuery } from "../state/query";
 import type { QueryRequest } from "../state/request";
 
 const reloadAgents = (_: null, request: QueryRequest) => useAgents.getState().load(request);
+import { AgentsChart } from "../components/AgentsChart";
 
 /** An op in the Operations view; a lost write has no position to show. */
 function showKnownOp(pos: number | null): void {
@@ -46,6 +47,7 @@ export function AgentsView() {
   return (
     <div className="split">
       <section className="main-pane scroll-pane">
+        <AgentsChart extent={extent} />
         <div className="lanes">
           <AxisBar extent={extent} />
           <LaneArea extent={extent}>

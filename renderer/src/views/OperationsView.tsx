@@ -25,6 +25,7 @@ import type { QueryRequest } from "../state/request";
 import { ExportMenu } from "../components/ExportMenu";
 import { opsSource } from "../state/exportSources";
 import { QueriesMenu, QueryInput } from "../components/QueryInput";
+import { CompareOpButtons } from "../components/ComparePanel";
 
 export const OP_COLUMNS: TableColumn<TimelineOp>[] = [
   { key: "pos", label: "op #", width: 70, render: (o) => <span className="mono">{opNumber(o.pos)}</span> },
@@ -118,6 +119,7 @@ export function OpDetail({ pos }: { pos: number }) {
         <span className="spacer" />
         <button onClick={() => showRecord(shown.id)} data-testid="jump-record">Record</button>
         <button onClick={() => replayAt(positionAfter(shown.pos))} data-testid="jump-timeline" title={`The Timeline at position ${positionAfter(shown.pos).toLocaleString()}: the state just after op ${opLabel(shown.pos)}`}>Replay here</button>
+        <CompareOpButtons pos={shown.pos} />
         <button disabled={!canRevert} title={canRevert ? "Undo this op's change, or restore the value before it, with a new op; shows first what later ops it would override" : info?.modeReason} data-testid="action-revert" onClick={() => void useRevert.getState().open(shown.pos)}>Revert…</button>
       </div>
       <dl className="facts">

@@ -28,6 +28,8 @@ import { stateSource } from "../state/exportSources";
 import { exportStoreAt } from "../api/export";
 import { QueriesMenu, QueryInput } from "../components/QueryInput";
 import { showSchemaAt } from "../state/schema";
+import { TimelineChart } from "../components/TimelineChart";
+import { CompareButtons, ComparePanel } from "../components/ComparePanel";
 
 const ID_COLUMN: TableColumn<RecordRow> = { key: "id", label: "_id", width: 150, render: (r) => <span className="mono">{r.id}</span> };
 const RAW_COLUMN: TableColumn<RecordRow> = { key: "data", label: "record at this position", width: 640, render: (r) => <span className="mono muted">{cellText(r.data)}</span> };
@@ -49,6 +51,7 @@ export function TimelineView() {
   if (!info) return <div className="muted pad">Loading the timeline…</div>;
   return (
     <div className="timeline">
+      <TimelineChart />
       <Scrubber />
       <div className="timeline-body">
         <section className="main-pane">
@@ -56,6 +59,7 @@ export function TimelineView() {
           <StateTable />
         </section>
         <aside className="detail-pane">
+          <ComparePanel />
           <DiffList title="Changed by this op" page={diffPrev} testId="diff-prev" />
           <DiffList title={`From here to now (${info.total - cursor} ops later)`} page={diffNow} testId="diff-now" />
         </aside>
@@ -85,6 +89,7 @@ function Scrubber() {
       </div>
       <span className="muted small">position</span>
       <span className="replay-pos mono" data-testid="replay-pos" title="Position N is the state after op #N; position 0 is the oldest state on disk">{cursor.toLocaleString()} / {total.toLocaleString()}</span>
+      <CompareButtons />
       <input type="datetime-local" step="1" aria-label="Jump to time" data-testid="jump-time" onChange={(e) => e.target.value && void jumpToTime(e.target.value)} title="Jump to the state at this time (UTC)" />
       {error ? <span className="bad-text small">{error.message}</span> : null}
     </div>

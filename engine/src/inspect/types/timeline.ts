@@ -106,9 +106,12 @@ export interface OpRequest {
 }
 
 /** What changed between the states after `a` and after `b` ops, by page. */
+/** A page of the diff between the states after a and after b ops; `idContains` and `filter` keep the records whose id contains it, and whose value before or after matches it (compare.ts). */
 export interface DiffRequest extends PageRequest {
   a: number;
   b: number;
+  idContains?: string;
+  filter?: Query;
 }
 
 /** The position an instant falls at. */

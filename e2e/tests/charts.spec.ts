@@ -1,0 +1,220 @@
+/**
+ * The charts: above the Timeline's scrubber, ops per time bucket stacked by
+ * agent and the record count; on the Agents view, ops per agent over time.
+ * The numbers a hovered bucket shows are checked against the raw WAL lines
+ * of a store the published opslog wrote (replayed here in (clock, agent)
+ * order), and a click on a bucket replays to the state at its end.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Locator, Page } from "@playwright/test";
+import { Store } from "@backloghq/opslog";
+import { demoStoreCopy, expect, SCREENSHOTS, test } from "../fixtures";
+import type { Doc } from "../fixtures";
+
+type RawOp = { ts: string; op: "set" | "delete"; id: string; agent: string; clock: number };
+
+/** Until the clock has moved on by `ms` (a condition polled, not a fixed sleep). */
+async function clockMoves(ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) await new Promise((ok) => setImmediate(ok));
+}
+
+/** Three agents writing in bursts of different sizes, some deletes of their own records, spread over ~0.3 s. */
+async function threeAgentStore(parent: string): Promise<string> {
+  const dir = join(parent, "three");
+  const agents: [string, Store<Doc>][] = [];
+  for (const name of ["alpha", "beta", "gamma"]) {
+    const store = new Store<Doc>();
+    await store.open(dir, { agentId: name, checkpointOnClose: false });
+    agents.push([name, store]);
+  }
+  for (let round = 0; round < 12; round++) {
+    for (const [name, store] of agents) {
+      const burst = (round + name.length) % 4;
+      let last: string | null = null;
+      for (let i = 0; i < burst; i++) await store.set((last = `${name}-${(round * 3 + i) % 10}`), { round, i });
+      if (round % 5 === 4 && last) await store.delete(last); // its own record: agents do not see each other's without a refresh
+    }
+    await clockMoves(25);
+  }
+  for (const [, store] of agents) await store.close();
+  return dir;
+}
+
+/** The ops in replay order (clock, then agent) and the record count after each position, replayed here from the WAL lines. */
+async function replayRaw(dir: string): Promise<{ ops: RawOp[]; records: number[] }> {
+  const ops: RawOp[] = [];
+  for (const name of await readdir(join(dir, "ops"))) {
+    for (const line of (await readFile(join(dir, "ops", name), "utf-8")).split("\n")) if (line.trim()) ops.push(JSON.parse(line) as RawOp);
+  }
+  ops.sort((a, b) => a.clock - b.clock || (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+  const alive = new Set<string>();
+  const records = [0];
+  for (const o of ops) {
+    if (o.op === "set") alive.add(o.id);
+    else alive.delete(o.id);
+    records.push(alive.size);
+  }
+  return { ops, records };
+}
+
+/** What the hover line shows, as numbers. */
+async function shownBucket(hover: Locator) {
+  const byAgent: Record<string, number> = {};
+  const agents = hover.getByTestId("chart-hover-agent");
+  for (let i = 0; i < (await agents.count()); i++) byAgent[(await agents.nth(i).getAttribute("data-agent"))!] = Number(await agents.nth(i).getAttribute("data-ops"));
+  const attr = async (name: string) => (await hover.getAttribute(name))!;
+  return { start: await attr("data-start"), end: await attr("data-end"), ops: Number(await attr("data-ops")), records: Number(await attr("data-records")), position: Number(await attr("data-position")), byAgent };
+}
+
+/** The same bucket counted from the raw lines: ops dated in [start, end), and the state after every op dated before end. */
+function expectedBucket(raw: { ops: RawOp[]; records: number[] }, start: string, end: string) {
+  const [from, to] = [Date.parse(start), Date.parse(end)];
+  const inside = raw.ops.filter((o) => Date.parse(o.ts) >= from && Date.parse(o.ts) < to);
+  const byAgent = Object.fromEntries(["alpha", "beta", "gamma"].map((a) => [a, inside.filter((o) => o.agent === a).length]));
+  const position = raw.ops.reduce((p, o, i) => (Date.parse(o.ts) < to ? i + 1 : p), 0);
+  return { start, end, ops: inside.length, records: raw.records[position], position, byAgent };
+}
+
+/** Where a time falls across a chart of the whole store, [first op, last op + 1 ms), as a fraction of its width. */
+function fractionAt(raw: { ops: RawOp[] }, ms: number): number {
+  const times = raw.ops.map((o) => Date.parse(o.ts));
+  const [from, to] = [Math.min(...times), Math.max(...times) + 1];
+  return (ms - from) / (to - from);
+}
+
+/** Some ops spread over the store's time: the first, every seventh, the last. */
+const sampleOps = (raw: { ops: RawOp[] }) => raw.ops.filter((_, i) => i % 7 === 0 || i === raw.ops.length - 1);
+
+/** Point at an op's time on a chart of the whole store until the hovered bucket holds it (the pointer is placed again each try: the layout may settle meanwhile). */
+async function hoverOp(page: Page, chart: Locator, raw: { ops: RawOp[] }, op: RawOp): Promise<void> {
+  const t = Date.parse(op.ts);
+  const hover = chart.getByTestId("chart-hover");
+  // The middle of the bar that holds the op: its edges are the chart's start plus whole bucket widths.
+  const [from, width] = [Date.parse((await chart.getAttribute("data-from"))!), Number(await chart.getAttribute("data-bucket-ms"))];
+  const middle = from + Math.floor((t - from) / width) * width + width / 2;
+  const holds = async () => {
+    await hoverAt(page, chart, fractionAt(raw, middle));
+    if (!(await hover.isVisible())) return false;
+    return Date.parse((await hover.getAttribute("data-start"))!) <= t && t < Date.parse((await hover.getAttribute("data-end"))!);
+  };
+  await expect.poll(holds, { message: `the hovered bucket holds ${op.ts}` }).toBe(true);
+}
+
+/** Move the pointer to a fraction of the chart's plotting area, at mid height. */
+async function hoverAt(page: Page, chart: Locator, fraction: number): Promise<void> {
+  // The chart is drawn anew when its data arrives (the Agents view asks again once the lanes' range is known): wait for one that stays.
+  let box: Awaited<ReturnType<Locator["boundingBox"]>> = null;
+  await expect.poll(async () => (box = await chart.locator(".u-over").boundingBox()) !== null).toBe(true);
+  box = box!;
+  await page.mouse.move(box.x + box.width * fraction, box.y + box.height / 2);
+}
+
+test("the Timeline chart's hovered bucket shows the ops per agent and the records counted from the WAL lines, and a click replays there", async ({ page, workDir, explorer }) => {
+  const dir = await threeAgentStore(workDir);
+  const raw = await replayRaw(dir);
+  const server = await explorer(dir);
+  await page.goto(server.url);
+  await page.getByTestId("nav-timeline").click();
+  const chart = page.getByTestId("timeline-chart");
+  await expect(chart.locator(".u-over")).toBeVisible();
+  const hover = chart.getByTestId("chart-hover");
+  // Over an op's time, and over the gaps between bursts: every bucket shown must be right, empty ones too.
+  for (const op of sampleOps(raw)) {
+    await hoverOp(page, chart, raw, op);
+    const shown = await shownBucket(hover);
+    expect(shown, `hovered over ${op.ts}`).toEqual(expectedBucket(raw, shown.start, shown.end));
+  }
+  for (const fraction of [0.33, 0.66]) {
+    await hoverAt(page, chart, fraction);
+    await expect(hover).toBeVisible();
+    const shown = await shownBucket(hover);
+    expect(shown, `hovered at ${fraction}`).toEqual(expectedBucket(raw, shown.start, shown.end));
+  }
+
+  const middle = raw.ops[Math.floor(raw.ops.length / 2)];
+  await hoverOp(page, chart, raw, middle);
+  const picked = await shownBucket(hover);
+  await page.mouse.down();
+  await page.mouse.up();
+  await expect(page.getByTestId("replay-pos")).toHaveText(`${picked.position} / ${raw.ops.length}`);
+  await expect(page.getByTestId("state-total")).toHaveText(`${raw.records[picked.position]} records at position ${picked.position}`);
+});
+
+test("the Agents chart counts each agent's ops per bucket as the WAL lines do, and a click zooms the lanes to that bucket", async ({ page, workDir, explorer }) => {
+  const dir = await threeAgentStore(workDir);
+  const raw = await replayRaw(dir);
+  const server = await explorer(dir);
+  await page.goto(server.url);
+  await page.getByTestId("nav-agents").click();
+  const chart = page.getByTestId("agents-chart");
+  await expect(chart.locator(".u-over")).toBeVisible();
+  const hover = chart.getByTestId("chart-hover");
+  for (const op of sampleOps(raw)) {
+    await hoverOp(page, chart, raw, op);
+    const shown = await shownBucket(hover);
+    const expected = expectedBucket(raw, shown.start, shown.end);
+    expect({ ops: shown.ops, byAgent: shown.byAgent }, `hovered over ${op.agent}'s op at ${op.ts}`).toEqual({ ops: expected.ops, byAgent: expected.byAgent });
+    expect(shown.byAgent[op.agent]).toBeGreaterThan(0);
+  }
+  await page.screenshot({ path: join(SCREENSHOTS, "charts-agents.png") });
+
+  // A click zooms the lanes to the bucket (widened to the axis's narrowest window, 5 ms); the chart then counts that window only.
+  const middle = raw.ops[Math.floor(raw.ops.length / 2)];
+  await hoverOp(page, chart, raw, middle);
+  const picked = await shownBucket(hover);
+  await page.mouse.down();
+  await page.mouse.up();
+  await expect(page.getByTestId("axis-window")).not.toHaveText("");
+  const [a, b] = ((await page.getByTestId("axis-window").textContent()) ?? "").split(" (")[0].split(" – ").map((t) => Date.parse(`${t.replace(" ", "T")}Z`));
+  // The window's edges are shown to the ms (rounded): 1 ms of slack.
+  expect(a).toBeLessThanOrEqual(Date.parse(picked.start) + 1);
+  expect(b).toBeGreaterThanOrEqual(Date.parse(picked.end) - 2);
+  await expect.poll(async () => (await hoverAt(page, chart, 0.01), Date.parse((await shownBucket(hover)).start))).toBeGreaterThanOrEqual(a - 1);
+  await hoverAt(page, chart, 0.99);
+  expect(Date.parse((await shownBucket(hover)).end)).toBeLessThanOrEqual(b + 2);
+  await page.screenshot({ path: join(SCREENSHOTS, "charts-agents-zoomed.png") });
+});
+
+/** One writer: sets, an archive (which compacts), more sets, a compaction, a last set; returns how many archive() and compact() calls it made. */
+async function archivedStore(parent: string): Promise<{ dir: string; archives: number; compactions: number }> {
+  const dir = join(parent, "archived");
+  const store = new Store<Doc>();
+  await store.open(dir, { checkpointThreshold: 1000, checkpointOnClose: false });
+  for (let i = 0; i < 8; i++) await store.set(`t${i}`, { status: i % 2 ? "done" : "open" });
+  await clockMoves(20);
+  await store.archive((t) => t.status === "done", "2026-Q1");
+  await clockMoves(20);
+  for (let i = 8; i < 12; i++) await store.set(`t${i}`, { status: "open" });
+  await clockMoves(20);
+  await store.compact();
+  await clockMoves(20);
+  await store.set("t12", { status: "open" });
+  await store.close();
+  return { dir, archives: 1, compactions: 1 };
+}
+
+test("the Timeline chart marks each archive and each compaction the store went through", async ({ page, workDir, explorer }) => {
+  const written = await archivedStore(workDir);
+  // The snapshots on disk besides the first: one per compaction, archive()'s own included.
+  const snapshots = (await readdir(join(written.dir, "snapshots"))).length;
+  expect(snapshots - 1).toBe(written.archives + written.compactions);
+  const server = await explorer(written.dir);
+  await page.goto(server.url);
+  await page.getByTestId("nav-timeline").click();
+  const marks = page.getByTestId("timeline-chart").getByTestId("chart-marks");
+  await expect(marks).toHaveAttribute("data-archives", String(written.archives));
+  await expect(marks).toHaveAttribute("data-compactions", String(snapshots - 1));
+});
+
+test("the Timeline chart of the demo store (screenshot)", async ({ page, workDir, explorer }) => {
+  const server = await explorer(await demoStoreCopy(workDir));
+  await page.goto(server.url);
+  await page.getByTestId("nav-timeline").click();
+  await expect(page.getByTestId("timeline-chart").locator(".u-over")).toBeVisible();
+  await expect(page.getByTestId("chart-marks")).not.toHaveAttribute("data-archives", "0");
+  await page.getByTestId("scrubber").fill("150"); // the cursor's line mid-chart
+  await expect(page.getByTestId("replay-pos")).toHaveText(/^150 \//);
+  await page.screenshot({ path: join(SCREENSHOTS, "charts-timeline.png") });
+});

@@ -1,0 +1,117 @@
+/**
+ * The timeline counted in time buckets, for the charts: how many ops each
+ * agent wrote in each stretch of time, and how many records the store held
+ * at each bucket's end. One pass over the op index (when, who), never a
+ * read of the WALs, so a million ops answer in milliseconds and the renderer
+ * draws a few hundred points instead of a million.
+ */
+import { OpslogError } from "../errors.js";
+import type { QueryContext } from "./context.js";
+import type { History } from "./history.js";
+import type { BucketsRequest, TimeBucket, TimeBuckets } from "./types.js";
+
+/** The most buckets one answer may hold: more than any chart is wide. */
+export const MAX_BUCKETS = 2000;
+
+/** Time bounds given as ISO strings, as milliseconds; a bound that is no date is a clear error. */
+function boundMs(iso: string | undefined, name: string): number | null {
+  if (iso === undefined) return null;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new OpslogError("bad-argument", `"${name}" must be a date and time (ISO 8601), not "${iso}".`);
+  return ms;
+}
+
+/**
+ * Ops per agent per equal-width time bucket over [from, to] (default: the
+ * first to the last op's time). A bucket is [start, end); the last one also
+ * holds `to`. Each bucket's `position` is the state at its end: after every
+ * op dated before `end` (as "jump to a time" counts), and `records` is the
+ * record count there. Ops whose time does not parse are counted in `undated`.
+ */
+function timeBuckets(ctx: QueryContext, req: BucketsRequest): TimeBuckets {
+  const { h } = ctx;
+  const n = req.buckets;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_BUCKETS) throw new OpslogError("bad-argument", `"buckets" must be a whole number from 1 to ${MAX_BUCKETS}, not ${n}.`);
+  const key = JSON.stringify([n, req.from ?? null, req.to ?? null, h.timeline.length, h.alive.get(h.timeline.length)]);
+  return ctx.caches.cached("buckets", key, () => count(h, timeColumns(ctx), n, boundMs(req.from, "from"), boundMs(req.to, "to")));
+}
+
+/** Each position's time and agent, laid out once per timeline length (10 bytes an op), so that every bucketing after the first is one tight loop. */
+interface TimeColumns {
+  total: number;
+  ms: Float64Array;
+  agent: Uint16Array;
+  min: number;
+  max: number;
+  undated: number;
+  /** Agent numbers with ops in the timeline, in the table's order */
+  writers: number[];
+}
+
+function timeColumns(ctx: QueryContext): TimeColumns {
+  const { h } = ctx;
+  const { table, timeline } = h;
+  const total = timeline.length;
+  return ctx.caches.cached("timeColumns", String(total), () => {
+    const ms = new Float64Array(total);
+    const agent = new Uint16Array(total);
+    const writes = new Uint8Array(h.agents.names.length);
+    let [min, max, undated] = [Infinity, -Infinity, 0];
+    for (let p = 0; p < total; p++) {
+      const e = timeline.get(p);
+      const t = (ms[p] = table.tsMs(e));
+      writes[(agent[p] = table.agent(e))] = 1;
+      if (Number.isNaN(t)) undated++;
+      else {
+        if (t < min) min = t;
+        if (t > max) max = t;
+      }
+    }
+    const writers = [...writes.keys()].filter((a) => writes[a]);
+    return { total, ms, agent, min, max, undated, writers };
+  });
+}
+
+function count(h: History, columns: TimeColumns, n: number, fromBound: number | null, toBound: number | null): TimeBuckets {
+  const { total, ms: times, agent: agentAt, min, max, undated, writers } = columns;
+  // One column per agent with ops in the timeline (a single-writer store's one column is null).
+  const agents = writers.map((a) => h.agents.names[a]);
+  const from = fromBound ?? min;
+  const to = toBound ?? max;
+  if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) return { from: null, to: null, bucketMs: 0, agents, buckets: [], undated };
+  const column = new Int32Array(h.agents.names.length);
+  writers.forEach((a, i) => (column[a] = i));
+  const width = Math.max(1, Math.ceil((to - from + 1) / n));
+  const size = Math.ceil((to - from + 1) / width);
+  const ops = Array.from({ length: size }, () => new Array<number>(writers.length).fill(0));
+  const first = new Array<number>(size).fill(-1);
+  const last = new Array<number>(size).fill(-1);
+  // The state at a bucket's end holds every op dated before that end: the furthest such position, carried forward.
+  const reach = new Array<number>(size).fill(0);
+  let before = 0;
+  for (let p = 0; p < total; p++) {
+    const ms = times[p];
+    if (Number.isNaN(ms) || ms > to) continue;
+    if (ms < from) {
+      before = p + 1;
+      continue;
+    }
+    const b = Math.floor((ms - from) / width);
+    ops[b][column[agentAt[p]]]++;
+    if (first[b] === -1) first[b] = p;
+    last[b] = p;
+    reach[b] = p + 1;
+  }
+  const buckets: TimeBucket[] = [];
+  let position = before;
+  for (let b = 0; b < size; b++) {
+    position = Math.max(position, reach[b]);
+    const start = from + b * width;
+    const end = Math.min(start + width, to + 1);
+    buckets.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString(), startMs: start, endMs: end, ops: ops[b].reduce((x, y) => x + y, 0), byAgent: ops[b], firstPos: first[b] === -1 ? null : first[b], lastPos: last[b] === -1 ? null : last[b], position, records: h.alive.get(position) });
+  }
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucketMs: width, agents, buckets, undated };
+}
+
+/** Ops per agent per time bucket and the record count at each bucket's end, for the charts. */
+export const bucketQueries = { buckets: async (ctx: QueryContext, req: BucketsRequest): Promise<TimeBuckets> => timeBuckets(ctx, req) };

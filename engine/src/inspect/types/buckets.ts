@@ -1,0 +1,40 @@
+// The charts' counts: ops per agent per time bucket, and the records at each bucket's end (buckets.ts).
+// Part of the inspector's answer types, re-exported by ../types.ts.
+
+/** Which stretch of time to count, in how many buckets (see buckets.ts). */
+export interface BucketsRequest {
+  buckets: number;
+  /** ISO timestamps, inclusive; default: the first and the last op's time */
+  from?: string;
+  to?: string;
+}
+
+/** One stretch of time [start, end): the timeline ops dated in it, by agent, and the state at its end. */
+export interface TimeBucket {
+  start: string;
+  end: string;
+  startMs: number;
+  endMs: number;
+  ops: number;
+  /** Ops per agent, in the order of TimeBuckets.agents */
+  byAgent: number[];
+  /** The first and last timeline position (TimelineOp.pos) of its ops; null when it has none */
+  firstPos: number | null;
+  lastPos: number | null;
+  /** The state at its end: after every op dated before `end` (as "jump to a time" counts) */
+  position: number;
+  /** Records in that state */
+  records: number;
+}
+
+export interface TimeBuckets {
+  /** The range counted; null when the timeline has no dated op */
+  from: string | null;
+  to: string | null;
+  bucketMs: number;
+  /** The agents with ops in the timeline (null: a single-writer WAL's ops) */
+  agents: (string | null)[];
+  buckets: TimeBucket[];
+  /** Ops whose ts is not a date: in no bucket */
+  undated: number;
+}
