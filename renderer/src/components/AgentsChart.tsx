@@ -3,9 +3,8 @@
  * lanes show (the whole store on the position axis). Clicking a bucket
  * zooms the lanes to it.
  */
-import { useEffect } from "react";
 import { bucketsFor, useCharts } from "../state/charts";
-import { useSession } from "../state/session";
+import { useQuery } from "../state/query";
 import { useAgentsAxis } from "../state/agentsAxis";
 import { OpsChart } from "./OpsChart";
 import { PaneError } from "./PaneError";
@@ -13,8 +12,10 @@ import { PaneError } from "./PaneError";
 /** The lanes' label column (styles.css: .lane-label, narrower below 1250 px): the plot starts where the lanes' tracks do. */
 const laneLabelPx = () => (window.innerWidth <= 1250 ? 210 : 300);
 
+/** The chart's buckets over the lanes' range, again whenever the range or the store changes. */
+const loadAgentsChart = ({ from, to }: { from?: number; to?: number }) => useCharts.getState().load("agents", bucketsFor(window.innerWidth - 480 - laneLabelPx()), from === undefined || to === undefined ? null : [from, to]);
+
 export function AgentsChart({ extent }: { extent: [number, number] | null }) {
-  const revision = useSession((s) => s.revision);
   const kind = useAgentsAxis((s) => s.kind);
   const view = useAgentsAxis((s) => s.window);
   const data = useCharts((s) => s.agents);
@@ -23,9 +24,7 @@ export function AgentsChart({ extent }: { extent: [number, number] | null }) {
   const range = kind === "time" ? (view ?? extent) : null;
   const from = range?.[0];
   const to = range?.[1];
-  useEffect(() => {
-    void useCharts.getState().load("agents", bucketsFor(window.innerWidth - 480 - laneLabelPx()), from === undefined || to === undefined ? null : [from, to]);
-  }, [revision, from, to]);
+  useQuery(loadAgentsChart, { from, to });
   if (error) return <PaneError error={error} />;
   if (!data) return <div className="ops-chart muted small pad">Counting ops over time…</div>;
   const pick = kind === "time" && extent ? (b: { startMs: number; endMs: number }) => useAgentsAxis.getState().zoomTo(extent, b.startMs, b.endMs) : () => undefined;

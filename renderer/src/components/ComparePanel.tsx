@@ -4,11 +4,10 @@
  * lists what differs between the states there, each record with its
  * per-field diff, filterable by id and by a MongoDB-style query.
  */
-import { useEffect } from "react";
 import type { DiffRow } from "../../../electron/contract";
 import { COMPARE_PAGE, useCompare } from "../state/compare";
 import { useUi } from "../state/ui";
-import { useSession } from "../state/session";
+import { useQuery } from "../state/query";
 import { segmentName } from "../state/eventRows";
 import { opLabel } from "../lib/format";
 import { command } from "../commands";
@@ -40,13 +39,12 @@ export function CompareOpButtons({ pos }: { pos: number }) {
   );
 }
 
+const reloadCompare = () => useCompare.getState().load();
+
 /** The comparison of A and B, shown on the Timeline once either is picked. */
 export function ComparePanel() {
   const state = useCompare();
-  const revision = useSession((s) => s.revision);
-  useEffect(() => {
-    void useCompare.getState().load(); // the store changed: compare its history as it is now
-  }, [revision]);
+  useQuery(reloadCompare, null); // the store changed: compare its history as it is now
   const { a, b, page, error, offset } = state;
   if (a === null && b === null) return null;
   return (

@@ -4,24 +4,24 @@
  * Clicking a bucket moves the replay cursor to the state at its end; a red
  * line shows where the cursor is.
  */
-import { useEffect, useMemo } from "react";
+import { useMemo } from "react";
 import { bucketsFor, useCharts } from "../state/charts";
-import { useSession } from "../state/session";
+import { useQuery } from "../state/query";
 import { useReplay } from "../state/replay";
 import { useTimelineEvents } from "../state/events";
 import { OpsChart } from "./OpsChart";
 import { cursorTime, eventMarks } from "../lib/chartPlaces";
 import { PaneError } from "./PaneError";
 
+/** The chart's buckets, again whenever the store changes. */
+const loadTimelineChart = () => useCharts.getState().load("timeline", bucketsFor(window.innerWidth - 120));
+
 export function TimelineChart() {
-  const revision = useSession((s) => s.revision);
   const data = useCharts((s) => s.timeline);
   const error = useCharts((s) => s.error);
   const events = useTimelineEvents((s) => s.events);
   const cursor = useReplay((s) => s.cursor);
-  useEffect(() => {
-    void useCharts.getState().load("timeline", bucketsFor(window.innerWidth - 120));
-  }, [revision]);
+  useQuery(loadTimelineChart, null);
   const marks = useMemo(() => (data ? eventMarks(events, data) : []), [events, data]);
   const cursorMs = useMemo(() => (data ? cursorTime(cursor, data) : null), [cursor, data]);
   if (error) return <PaneError error={error} />;

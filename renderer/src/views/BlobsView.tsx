@@ -1,9 +1,8 @@
 /** Blobs: the binary files opslog keeps beside the records (backend.writeBlob), listed with their sizes; select one to preview it. */
-import { useEffect } from "react";
 import { useStore } from "zustand";
 import type { BlobInfo } from "../../../electron/contract";
 import { blobList, useBlobs } from "../state/blobs";
-import { useSession } from "../state/session";
+import { useQuery } from "../state/query";
 import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
 import { BlobPreview } from "../components/BlobPreview";
@@ -16,13 +15,12 @@ const COLUMNS: TableColumn<BlobInfo>[] = [
   { key: "modified", label: "modified", width: 170, render: (b) => <span className="mono muted">{shortTime(b.modified)}</span> },
 ];
 
+const reloadBlobs = () => blobList.getState().refresh();
+
 export function BlobsView() {
-  const revision = useSession((s) => s.revision);
   const b = useBlobs();
   const total = useStore(blobList, (s) => s.total);
-  useEffect(() => {
-    void blobList.getState().refresh();
-  }, [revision]);
+  useQuery(reloadBlobs, null);
   return (
     <div className="split">
       <section className="main-pane">

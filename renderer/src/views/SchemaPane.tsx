@@ -4,11 +4,11 @@
  * presence, its types and their shares, and a summary per type. It says
  * whether the figures are exact or from a sample, and of how many records.
  */
-import { useEffect } from "react";
 import type { StoreSchema } from "../../../electron/contract";
 import { useRecordsQuery } from "../state/records";
 import { useReplay } from "../state/replay";
 import { SAMPLE_SIZES, useSchema } from "../state/schema";
+import { useQuery } from "../state/query";
 import { selectSummary, useSession } from "../state/session";
 import { PaneError } from "../components/PaneError";
 import { SchemaFieldRow } from "./SchemaField";
@@ -16,12 +16,9 @@ import { SchemaFieldRow } from "./SchemaField";
 const count = (n: number) => n.toLocaleString("en");
 
 export function SchemaPane() {
-  const revision = useSession((s) => s.revision);
   const filter = useRecordsQuery((s) => s.filter);
   const { at, schema, loading, error, load } = useSchema();
-  useEffect(() => {
-    void load();
-  }, [revision, filter, load]);
+  useQuery(load, filter); // again when the Records filter or the store changes
   return (
     <div className="schema-pane" data-testid="schema-pane">
       <SchemaControls />
