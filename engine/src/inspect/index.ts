@@ -14,6 +14,7 @@ import type { History, ParallelMode } from "./history.js";
 import { explainConflict, jsonEqual, readVersion } from "./conflicts.js";
 import { archiveEntry, eventsOf, labelArchived, placeEvents } from "./events.js";
 import { compareValues, compileFilter, mentionsFields, valueAtPath } from "./query.js";
+import { RecordFilter } from "./filtered-records.js";
 import { isLost, lostWriteRow } from "./lost-writes.js";
 import { LiveTail } from "./live.js";
 import { readLocks } from "./scan.js";
@@ -104,6 +105,8 @@ class Inspector implements InspectorApi {
   private diffCache: { key: string; refs: DiffRef[]; counts: DiffPage["counts"] } | null = null;
   /** Archive segments as read, by path: keyed by the file's identity, a failure to read included */
   private archiveCache = new Map<string, ArchiveEntry>();
+  /** Filters over the columns of named fields; kept across live tails, new with each build */
+  private filtered: RecordFilter | null = null;
 
   constructor(
     readonly dir: string,
@@ -445,6 +448,8 @@ class Inspector implements InspectorApi {
     if (!req.filter && !req.sort && !req.idContains) {
       return { rows: this.alivePage(at, req.offset, req.limit), total: this.h.alive.get(at), offset: req.offset, limit: req.limit };
     }
+    const matching = this.recordFilter().matching({ at, filter: req.filter, sort: req.sort, idContains: req.idContains });
+    if (matching) return this.recordsPage(matching, at, req);
     const predicate = compileFilter(req.filter); // first: it refuses a filter too deep for JSON.stringify
     const key = JSON.stringify([at, this.total, req.filter ?? null, req.sort ?? null, req.idContains ?? ""]);
     if (this.recordsCache?.key !== key) {
@@ -454,6 +459,19 @@ class Inspector implements InspectorApi {
       this.recordsCache = { key, rows };
     }
     return page(this.recordsCache.rows, req);
+  }
+
+  /** The filter over columns (filtered-records.ts), for the history as it is now. */
+  private recordFilter(): RecordFilter {
+    if (this.filtered?.h !== this.h) this.filtered = new RecordFilter(this.h);
+    return this.filtered;
+  }
+
+  /** A page of these records (numbers, in order) as they are at `at`, reading only the page's values. */
+  private recordsPage(recs: number[], at: number, req: PageRequest): Page<RecordRow> {
+    const slice = recs.slice(req.offset, req.offset + req.limit);
+    const values = at === this.total ? this.h.head.getMany(slice) : this.values(slice.map((rec) => this.h.versions.srcAt(rec, at)));
+    return { rows: slice.map((rec, i) => ({ id: this.h.versions.ids[rec], data: values[i]! })), total: recs.length, offset: req.offset, limit: req.limit };
   }
 
   async record(id: string, at?: number): Promise<Doc | null> {
@@ -642,6 +660,7 @@ class Inspector implements InspectorApi {
     this.opsCache = null;
     this.diffCache = null;
     this.stateCache = null;
+    this.filtered?.forgetAnswer();
     this.archiveCache.clear();
     this.h.reader.close(); // its parsed ops, too
   }

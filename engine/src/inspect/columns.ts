@@ -1,0 +1,98 @@
+/**
+ * A columnar cache of field values, built lazily for the fields a filter
+ * names: per top-level field, the value each op's data had (by op entry),
+ * read from the WALs the first time a filter needs it and kept for every
+ * later filter, position and step. Only the named fields are kept, not whole
+ * documents, so a filter over a whole state at any position costs a lookup
+ * per record once its versions have been read. Snapshot values are in memory
+ * already and are cut down on the fly. The cache belongs to one build of the
+ * index: entries are renumbered by a rebuild, so the inspector drops it then.
+ */
+import type { History } from "./history.js";
+import { project } from "./filter-plan.js";
+import type { Doc } from "./types.js";
+
+/** Not read yet; `undefined` in a column means the op's data has no such field. */
+const NOT_READ = Symbol("not read");
+type Cell = unknown;
+
+/** Ops read per batch when a column is filled (keeps each read's text short-lived). */
+const FILL_BATCH = 16_384;
+
+export class FieldColumns {
+  private byField = new Map<string, Cell[]>();
+
+  constructor(private readonly h: History) {}
+
+  /** The values of version sources cut down to `fields`, reading the ops' values not yet in the columns. */
+  rows(srcs: ArrayLike<number>, fields: readonly string[]): Doc[] {
+    if (fields.length === 0) return Array.from({ length: srcs.length }, () => ({}));
+    this.fill(srcs, fields);
+    const columns = fields.map((f) => this.byField.get(f)!);
+    const { versions } = this.h;
+    const out: Doc[] = new Array(srcs.length);
+    for (let i = 0; i < srcs.length; i++) {
+      const src = srcs[i];
+      if (src < 0) {
+        out[i] = project(versions.snapshotValue(src) ?? {}, fields);
+        continue;
+      }
+      const row: Doc = {};
+      for (let f = 0; f < fields.length; f++) {
+        const value = columns[f][src];
+        if (value !== undefined) row[fields[f]] = value;
+      }
+      out[i] = row;
+    }
+    return out;
+  }
+
+  /** Read into the columns every op among srcs that lacks one of `fields`. */
+  private fill(srcs: ArrayLike<number>, fields: readonly string[]): void {
+    const columns = fields.map((f) => this.column(f));
+    const missing: number[] = [];
+    for (let i = 0; i < srcs.length; i++) {
+      const src = srcs[i];
+      if (src >= 0 && columns.some((c) => c[src] === NOT_READ)) missing.push(src);
+    }
+    if (missing.length === 0) return;
+    const { table, head, versions } = this.h;
+    const unread: number[] = [];
+    // A record's latest value may be in memory already (parsed by this thread during the build).
+    for (const e of missing) {
+      const rec = table.rec(e);
+      const value = versions.lastSrc(rec) === e ? head.peek(rec) : undefined;
+      if (value) this.put(e, value, fields);
+      else unread.push(e);
+    }
+    for (let b = 0; b < unread.length; b += FILL_BATCH) this.read(unread.slice(b, b + FILL_BATCH), fields);
+  }
+
+  /** Parse each op's line and keep its fields: the index checked these lines when it was built, so only their identity is checked again. */
+  private read(entries: number[], fields: readonly string[]): void {
+    const { reader, table, versions } = this.h;
+    reader.eachLine(entries, (e, text) => {
+      let op: { id?: unknown; op?: unknown; data?: unknown };
+      try {
+        op = JSON.parse(text) as typeof op;
+      } catch {
+        throw reader.lineChanged(e);
+      }
+      if (op?.id !== versions.ids[table.rec(e)] || op.op !== table.op(e) || !op.data || typeof op.data !== "object") throw reader.lineChanged(e);
+      this.put(e, op.data as Doc, fields);
+    });
+  }
+
+  private put(e: number, data: Doc, fields: readonly string[]): void {
+    for (const field of fields) this.byField.get(field)![e] = Object.hasOwn(data, field) ? data[field] : undefined;
+  }
+
+  /** The column of `field`, as long as the op index. */
+  private column(field: string): Cell[] {
+    let column = this.byField.get(field);
+    if (!column) this.byField.set(field, (column = []));
+    const length = this.h.table.length;
+    while (column.length < length) column.push(NOT_READ); // pushed, not sized: the array stays packed
+    return column;
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The records alive at a position that pass a filter, by record number, in
+ * id order (or the requested sort): the current state and any past position
+ * alike, from per-record versions (versions.ts) and the columns of the fields
+ * the filter names (columns.ts), never from whole documents. The last answer
+ * is kept; a nearby position of the same filter (a Timeline step) re-checks
+ * only the records the ops in between touched. Filters that may look at more
+ * than named fields get null: the caller evaluates whole documents.
+ */
+import { FieldColumns } from "./columns.js";
+import { planRecordFilter } from "./filter-plan.js";
+import type { FilterPlan } from "./filter-plan.js";
+import type { History } from "./history.js";
+import { compareValues, valueAtPath } from "./query.js";
+import { ABSENT, compareIds } from "./versions.js";
+import type { Doc, RecordsRequest } from "./types.js";
+
+/** Positions apart within which a step re-checks the touched records instead of the whole state. */
+const STEP_LIMIT = 5_000;
+
+export type FilteredRequest = Pick<RecordsRequest, "filter" | "sort" | "idContains"> & { at: number };
+
+interface Answer {
+  key: string;
+  at: number;
+  total: number;
+  /** Matching record numbers, in order */
+  recs: number[];
+}
+
+export class RecordFilter {
+  private readonly columns: FieldColumns;
+  private last: Answer | null = null;
+  /** Each record's place in id order (versions.sortedRecs), for the steps' sorted inserts */
+  private rank: { sorted: Int32Array; of: Int32Array } | null = null;
+
+  constructor(readonly h: History) {
+    this.columns = new FieldColumns(h);
+  }
+
+  /** The matching records at req.at, in order; null when the filter needs whole documents. Throws bad-filter. */
+  matching(req: FilteredRequest): number[] | null {
+    const plan = planRecordFilter(req.filter, req.sort?.field);
+    if (!plan) return null;
+    const total = this.h.timeline.length;
+    const key = JSON.stringify([req.filter ?? null, req.sort ?? null, req.idContains ?? ""]);
+    const last = this.last?.key === key && this.last.total === total ? this.last : null;
+    if (last?.at === req.at) return last.recs;
+    const recs = last && !req.sort && Math.abs(last.at - req.at) <= STEP_LIMIT ? this.step(last, req, plan) : this.scan(req, plan);
+    this.last = { key, at: req.at, total, recs };
+    return recs;
+  }
+
+  /** Forget the last answer (the columns stay: ops already read keep their values). */
+  forgetAnswer(): void {
+    this.last = null;
+  }
+
+  /** Whether a version source holds a record (not absent, not a delete). */
+  private holds(src: number): boolean {
+    if (src >= 0) return !this.h.table.isDelete(src);
+    return src !== ABSENT && this.h.versions.snapshotValue(src) !== null;
+  }
+
+  /** Every record alive at req.at, checked. */
+  private scan(req: FilteredRequest, plan: FilterPlan): number[] {
+    const { versions } = this.h;
+    const sorted = versions.sortedRecs();
+    const recs: number[] = [];
+    const srcs: number[] = [];
+    for (let i = 0; i < sorted.length; i++) {
+      const rec = sorted[i];
+      const src = versions.srcAt(rec, req.at);
+      if (!this.holds(src) || (req.idContains && !versions.ids[rec].includes(req.idContains))) continue;
+      recs.push(rec);
+      srcs.push(src);
+    }
+    if (!plan.test && !req.sort) return recs;
+    const rows = this.columns.rows(srcs, plan.fields);
+    const kept: number[] = [];
+    const keptRows: Doc[] = [];
+    for (let i = 0; i < recs.length; i++) {
+      if (plan.test && !plan.test(rows[i])) continue;
+      kept.push(recs[i]);
+      keptRows.push(rows[i]);
+    }
+    return req.sort ? this.sorted(kept, keptRows, req.sort) : kept;
+  }
+
+  /** As the plain evaluator sorts: by the field's value (missing first, then by type), ties by id. */
+  private sorted(recs: number[], rows: Doc[], sort: NonNullable<RecordsRequest["sort"]>): number[] {
+    const ids = this.h.versions.ids;
+    const keys = rows.map((row, i) => (sort.field === "id" ? ids[recs[i]] : valueAtPath(row, sort.field)));
+    const order = recs.map((_, i) => i);
+    order.sort((a, b) => sort.dir * compareValues(keys[a], keys[b]) || compareIds(ids[recs[a]], ids[recs[b]]));
+    return order.map((i) => recs[i]);
+  }
+
+  /** The last answer moved to req.at: only records an op (or a snapshot) between the two positions touched can change. */
+  private step(last: Answer, req: FilteredRequest, plan: FilterPlan): number[] {
+    const { versions, timeline, table } = this.h;
+    const [lo, hi] = last.at <= req.at ? [last.at, req.at] : [req.at, last.at];
+    const touched = new Set<number>();
+    for (let p = lo; p < hi; p++) touched.add(table.rec(timeline.get(p)));
+    for (const jump of this.h.jumps) {
+      if (jump.k <= lo || jump.k > hi) continue;
+      for (const id of jump.ids) {
+        const rec = versions.recOf(id);
+        if (rec !== undefined) touched.add(rec);
+      }
+    }
+    const candidates: number[] = [];
+    const srcs: number[] = [];
+    for (const rec of touched) {
+      const src = versions.srcAt(rec, req.at);
+      if (!this.holds(src) || (req.idContains && !versions.ids[rec].includes(req.idContains))) continue;
+      candidates.push(rec);
+      srcs.push(src);
+    }
+    const rows = plan.test ? this.columns.rows(srcs, plan.fields) : [];
+    const passing = new Set(candidates.filter((_, i) => !plan.test || plan.test(rows[i])));
+    const rank = this.ranks();
+    const recs = last.recs; // the last answer is replaced by this one: edited in place
+    for (const rec of touched) {
+      const at = lowerBound(recs, rank[rec], rank);
+      const present = recs[at] === rec;
+      if (passing.has(rec) && !present) recs.splice(at, 0, rec);
+      else if (!passing.has(rec) && present) recs.splice(at, 1);
+    }
+    return recs;
+  }
+
+  private ranks(): Int32Array {
+    const sorted = this.h.versions.sortedRecs();
+    if (this.rank?.sorted !== sorted) {
+      const of = new Int32Array(sorted.length);
+      for (let i = 0; i < sorted.length; i++) of[sorted[i]] = i;
+      this.rank = { sorted, of };
+    }
+    return this.rank.of;
+  }
+}
+
+/** The first index of recs (ascending by rank) whose rank is >= r. */
+function lowerBound(recs: number[], r: number, rank: Int32Array): number {
+  let lo = 0;
+  let hi = recs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rank[recs[mid]] < r) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
