@@ -4,10 +4,13 @@
  * read from the WALs the first time a filter needs it and kept for every
  * later filter, position and step. Only the named fields are kept, not whole
  * documents, so a filter over a whole state at any position costs a lookup
- * per record once its versions have been read. Snapshot values are in memory
+ * per record once its versions have been read; the column sweep
+ * (column-sweep.ts) fills most of them in the background. Snapshot values are in memory
  * already and are cut down on the fly. The cache belongs to one build of the
  * index: entries are renumbered by a rebuild, so the inspector drops it then.
  */
+import { ABSENT_FIELD, NOT_KEPT, NUMBER } from "./column-sweep.js";
+import type { SweptColumns } from "./column-sweep.js";
 import type { History } from "./history.js";
 import { project } from "./filter-plan.js";
 import type { Doc } from "./types.js";
@@ -21,6 +24,7 @@ const FILL_BATCH = 16_384;
 
 export class FieldColumns {
   private byField = new Map<string, Cell[]>();
+  private swept: SweptColumns | null = null;
 
   constructor(private readonly h: History) {}
 
@@ -87,12 +91,34 @@ export class FieldColumns {
     for (const field of fields) this.byField.get(field)![e] = Object.hasOwn(data, field) ? data[field] : undefined;
   }
 
-  /** The column of `field`, as long as the op index. */
+  /** The column of `field`, as long as the op index; a new one starts from the sweep's values. */
   private column(field: string): Cell[] {
     let column = this.byField.get(field);
+    const fresh = !column;
     if (!column) this.byField.set(field, (column = []));
     const length = this.h.table.length;
     while (column.length < length) column.push(NOT_READ); // pushed, not sized: the array stays packed
+    if (fresh) this.fromSweep(field, column);
     return column;
+  }
+
+  /** Take the values the column sweep kept (column-sweep.ts), for the columns here and those to come. */
+  adopt(swept: SweptColumns): void {
+    this.swept = swept;
+    for (const [field, column] of this.byField) this.fromSweep(field, column);
+  }
+
+  private fromSweep(field: string, column: Cell[]): void {
+    const swept = this.swept;
+    const values = swept?.fields.get(field);
+    if (!swept || (!values && swept.capped)) return; // past the fields it kept: read lazily
+    const { entries } = swept;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      if (column[e] !== NOT_READ) continue;
+      const code = values ? values.codes[i] : ABSENT_FIELD;
+      if (code === NOT_KEPT) continue;
+      column[e] = code === ABSENT_FIELD ? undefined : code === NUMBER ? values!.numbers![i] : values!.values[code - 1];
+    }
   }
 }

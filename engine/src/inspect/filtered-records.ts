@@ -2,15 +2,18 @@
  * The records alive at a position that pass a filter, by record number, in
  * id order (or the requested sort): the current state and any past position
  * alike, from per-record versions (versions.ts) and the columns of the fields
- * the filter names (columns.ts), never from whole documents. The last answer
+ * the filter names (columns.ts, filled by a sweep in a worker once the index
+ * is built: column-sweep.ts), never from whole documents. The last answer
  * is kept; a nearby position of the same filter (a Timeline step) re-checks
  * only the records the ops in between touched. Filters that may look at more
  * than named fields get null: the caller evaluates whole documents.
  */
+import { startColumnSweep, wantsSweep } from "./column-sweep.js";
+import type { ColumnSweep } from "./column-sweep.js";
 import { FieldColumns } from "./columns.js";
 import { planRecordFilter } from "./filter-plan.js";
 import type { FilterPlan } from "./filter-plan.js";
-import type { History } from "./history.js";
+import type { History, ParallelMode } from "./history.js";
 import { compareValues, valueAtPath } from "./query.js";
 import { ABSENT, compareIds } from "./versions.js";
 import type { Doc, RecordsRequest } from "./types.js";
@@ -34,14 +37,30 @@ export class RecordFilter {
   /** Each record's place in id order (versions.sortedRecs), for the steps' sorted inserts */
   private rank: { sorted: Int32Array; of: Int32Array } | null = null;
 
-  constructor(readonly h: History) {
+  /** The column sweep under way, if any */
+  private sweep: ColumnSweep | null = null;
+
+  /** `sweep`: whether to fill the columns in a worker now (see column-sweep.ts). */
+  constructor(readonly h: History, dir: string, sweep: ParallelMode) {
     this.columns = new FieldColumns(h);
+    if (!wantsSweep(h, sweep)) return;
+    const running = startColumnSweep(dir, h);
+    this.sweep = running;
+    void running.result.then((swept) => {
+      if (swept) this.columns.adopt(swept);
+      if (this.sweep === running) this.sweep = null;
+    });
   }
 
-  /** The matching records at req.at, in order; null when the filter needs whole documents. Throws bad-filter. */
-  matching(req: FilteredRequest): number[] | null {
+  /**
+   * The matching records at req.at, in order; null when the filter needs
+   * whole documents. Throws bad-filter. A filter that needs values waits
+   * for a sweep under way: it reads them on the other core.
+   */
+  async matching(req: FilteredRequest): Promise<number[] | null> {
     const plan = planRecordFilter(req.filter, req.sort?.field);
     if (!plan) return null;
+    if (this.sweep && plan.fields.length > 0) await this.sweep.result; // adopted by then (the constructor's callback runs first)
     const total = this.h.timeline.length;
     const key = JSON.stringify([req.filter ?? null, req.sort ?? null, req.idContains ?? ""]);
     const last = this.last?.key === key && this.last.total === total ? this.last : null;
@@ -54,6 +73,12 @@ export class RecordFilter {
   /** Forget the last answer (the columns stay: ops already read keep their values). */
   forgetAnswer(): void {
     this.last = null;
+  }
+
+  /** Stop a sweep under way. */
+  close(): void {
+    this.sweep?.stop();
+    this.sweep = null;
   }
 
   /** Whether a version source holds a record (not absent, not a delete). */

@@ -113,7 +113,9 @@ class Inspector implements InspectorApi {
     private h: History,
     private readonly parallel: ParallelMode,
     private live: LiveTail,
-  ) {}
+  ) {
+    this.recordFilter(); // its column sweep starts now, while the user looks at the first page
+  }
 
   private get total(): number {
     return this.h.timeline.length;
@@ -448,7 +450,7 @@ class Inspector implements InspectorApi {
     if (!req.filter && !req.sort && !req.idContains) {
       return { rows: this.alivePage(at, req.offset, req.limit), total: this.h.alive.get(at), offset: req.offset, limit: req.limit };
     }
-    const matching = this.recordFilter().matching({ at, filter: req.filter, sort: req.sort, idContains: req.idContains });
+    const matching = await this.recordFilter().matching({ at, filter: req.filter, sort: req.sort, idContains: req.idContains });
     if (matching) return this.recordsPage(matching, at, req);
     const predicate = compileFilter(req.filter); // first: it refuses a filter too deep for JSON.stringify
     const key = JSON.stringify([at, this.total, req.filter ?? null, req.sort ?? null, req.idContains ?? ""]);
@@ -463,7 +465,10 @@ class Inspector implements InspectorApi {
 
   /** The filter over columns (filtered-records.ts), for the history as it is now. */
   private recordFilter(): RecordFilter {
-    if (this.filtered?.h !== this.h) this.filtered = new RecordFilter(this.h);
+    if (this.filtered?.h !== this.h) {
+      this.filtered?.close();
+      this.filtered = new RecordFilter(this.h, this.dir, this.parallel);
+    }
     return this.filtered;
   }
 
@@ -650,6 +655,7 @@ class Inspector implements InspectorApi {
     this.h = h;
     this.live = live;
     this.dropCaches();
+    this.recordFilter();
     return { newOps: Math.max(0, this.total - before), rebuilt: true };
   }
 
@@ -666,6 +672,7 @@ class Inspector implements InspectorApi {
   }
 
   async close(): Promise<void> {
+    this.filtered?.close();
     this.dropCaches();
     this.archiveCache.clear();
     this.h.reader.close();
