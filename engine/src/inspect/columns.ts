@@ -12,7 +12,6 @@
 import { ABSENT_FIELD, NOT_KEPT, NUMBER } from "./column-sweep.js";
 import type { SweptColumns } from "./column-sweep.js";
 import type { History } from "./history.js";
-import { project } from "./filter-plan.js";
 import type { Doc } from "./types.js";
 
 /** Not read yet; `undefined` in a column means the op's data has no such field. */
@@ -28,27 +27,28 @@ export class FieldColumns {
 
   constructor(private readonly h: History) {}
 
-  /** The values of version sources cut down to `fields`, reading the ops' values not yet in the columns. */
-  rows(srcs: ArrayLike<number>, fields: readonly string[]): Doc[] {
-    if (fields.length === 0) return Array.from({ length: srcs.length }, () => ({}));
+  /**
+   * The values of version sources for `fields`, field by field: out[f][i] is
+   * field f's value in srcs[i] (undefined: absent). Reads the ops' values not
+   * yet in the columns.
+   */
+  gather(srcs: ArrayLike<number>, fields: readonly string[]): unknown[][] {
+    if (fields.length === 0) return [];
     this.fill(srcs, fields);
-    const columns = fields.map((f) => this.byField.get(f)!);
     const { versions } = this.h;
-    const out: Doc[] = new Array(srcs.length);
-    for (let i = 0; i < srcs.length; i++) {
-      const src = srcs[i];
-      if (src < 0) {
-        out[i] = project(versions.snapshotValue(src) ?? {}, fields);
-        continue;
+    return fields.map((field) => {
+      const column = this.byField.get(field)!;
+      const out: unknown[] = new Array(srcs.length);
+      for (let i = 0; i < srcs.length; i++) {
+        const src = srcs[i];
+        if (src >= 0) out[i] = column[src];
+        else {
+          const doc = versions.snapshotValue(src);
+          out[i] = doc && Object.hasOwn(doc, field) ? doc[field] : undefined;
+        }
       }
-      const row: Doc = {};
-      for (let f = 0; f < fields.length; f++) {
-        const value = columns[f][src];
-        if (value !== undefined) row[fields[f]] = value;
-      }
-      out[i] = row;
-    }
-    return out;
+      return out;
+    });
   }
 
   /** Read into the columns every op among srcs that lacks one of `fields`. */

@@ -3,11 +3,14 @@
  * that looks only at some top-level fields (through dot paths, $and, $or and
  * $nor) gives the same answer on a document and on the document cut down to
  * those fields, so the fields are all that needs reading (columns.ts) and the
- * same mingo predicate (query.ts) runs on the cut-down values. A query with
+ * same mingo predicate (query.ts) runs on the cut-down values, or the
+ * query compiled for scalar values (scalar-filter.ts). A query with
  * any other top-level operator may look at the whole document: no plan, and
  * the caller evaluates whole documents as before.
  */
 import { compileFilter } from "./query.js";
+import { compileScalarFilter } from "./scalar-filter.js";
+import type { ScalarTest } from "./scalar-filter.js";
 import type { Doc, Query } from "./types.js";
 
 /** Top-level operators that only combine queries on fields; $comment looks at nothing. */
@@ -18,6 +21,8 @@ export interface FilterPlan {
   fields: string[];
   /** The query's predicate on a document cut down to `fields` (null: every record passes) */
   test: ((projected: Doc) => boolean) | null;
+  /** The same, compiled for records whose values for `fields` are all scalars (null: not compiled) */
+  scalar: ScalarTest | null;
 }
 
 /** The top-level fields `query` looks at, or null when it may look at more. */
@@ -44,7 +49,8 @@ export function planRecordFilter(filter: Query | undefined, sortField: string | 
   if (sortField !== undefined && sortField !== "id") fields.add(sortField.split(".")[0]);
   // A field named __proto__ cannot be copied onto a plain object as data: evaluate whole documents.
   if (fields.has("__proto__")) return null;
-  return { fields: [...fields].sort(), test };
+  const sorted = [...fields].sort();
+  return { fields: sorted, test, scalar: filter && test ? compileScalarFilter(filter, sorted) : null };
 }
 
 /** doc cut down to `fields`: the ones it has, as its own properties. */

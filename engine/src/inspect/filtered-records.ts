@@ -23,6 +23,14 @@ const STEP_LIMIT = 5_000;
 
 export type FilteredRequest = Pick<RecordsRequest, "filter" | "sort" | "idContains"> & { at: number };
 
+/** The records alive at a position, in id order, and where each one's value is. */
+interface Alive {
+  at: number;
+  total: number;
+  recs: number[];
+  srcs: number[];
+}
+
 interface Answer {
   key: string;
   at: number;
@@ -34,6 +42,7 @@ interface Answer {
 export class RecordFilter {
   private readonly columns: FieldColumns;
   private last: Answer | null = null;
+  private alive: Alive[] = [];
   /** Each record's place in id order (versions.sortedRecs), for the steps' sorted inserts */
   private rank: { sorted: Int32Array; of: Int32Array } | null = null;
 
@@ -73,6 +82,7 @@ export class RecordFilter {
   /** Forget the last answer (the columns stay: ops already read keep their values). */
   forgetAnswer(): void {
     this.last = null;
+    this.alive = [];
   }
 
   /** Stop a sweep under way. */
@@ -87,29 +97,46 @@ export class RecordFilter {
     return src !== ABSENT && this.h.versions.snapshotValue(src) !== null;
   }
 
-  /** Every record alive at req.at, checked. */
-  private scan(req: FilteredRequest, plan: FilterPlan): number[] {
+  /** The records alive at `at` in id order, with their version sources: kept for now and for the last other position. */
+  private aliveAt(at: number): Alive {
+    const total = this.h.timeline.length;
+    const kept = this.alive.find((a) => a.at === at && a.total === total);
+    if (kept) return kept;
     const { versions } = this.h;
     const sorted = versions.sortedRecs();
     const recs: number[] = [];
     const srcs: number[] = [];
     for (let i = 0; i < sorted.length; i++) {
-      const rec = sorted[i];
-      const src = versions.srcAt(rec, req.at);
-      if (!this.holds(src) || (req.idContains && !versions.ids[rec].includes(req.idContains))) continue;
-      recs.push(rec);
+      const src = versions.srcAt(sorted[i], at);
+      if (!this.holds(src)) continue;
+      recs.push(sorted[i]);
       srcs.push(src);
     }
-    if (!plan.test && !req.sort) return recs;
-    const rows = this.columns.rows(srcs, plan.fields);
-    const kept: number[] = [];
-    const keptRows: Doc[] = [];
-    for (let i = 0; i < recs.length; i++) {
-      if (plan.test && !plan.test(rows[i])) continue;
-      kept.push(recs[i]);
-      keptRows.push(rows[i]);
+    const alive = { at, total, recs, srcs };
+    this.alive = [alive, ...this.alive.filter((a) => a.at === a.total && a.total === total && at !== total)];
+    return alive;
+  }
+
+  /** Every record alive at req.at, checked. */
+  private scan(req: FilteredRequest, plan: FilterPlan): number[] {
+    const { versions } = this.h;
+    let { recs, srcs } = this.aliveAt(req.at);
+    if (req.idContains) {
+      const match = recs.map((rec) => versions.ids[rec].includes(req.idContains!));
+      recs = recs.filter((_, i) => match[i]);
+      srcs = srcs.filter((_, i) => match[i]);
     }
-    return req.sort ? this.sorted(kept, keptRows, req.sort) : kept;
+    if (!plan.test && !req.sort) return recs.slice(); // a copy: a step edits the answer in place
+    const values = this.columns.gather(srcs, plan.fields);
+    const passes = tester(plan, values);
+    const kept: number[] = [];
+    const keptAt: number[] = [];
+    for (let i = 0; i < recs.length; i++) {
+      if (!passes(i)) continue;
+      kept.push(recs[i]);
+      keptAt.push(i);
+    }
+    return req.sort ? this.sorted(kept, keptAt.map((i) => rowOf(plan.fields, values, i)), req.sort) : kept;
   }
 
   /** As the plain evaluator sorts: by the field's value (missing first, then by type), ties by id. */
@@ -142,8 +169,8 @@ export class RecordFilter {
       candidates.push(rec);
       srcs.push(src);
     }
-    const rows = plan.test ? this.columns.rows(srcs, plan.fields) : [];
-    const passing = new Set(candidates.filter((_, i) => !plan.test || plan.test(rows[i])));
+    const passes = tester(plan, plan.test ? this.columns.gather(srcs, plan.fields) : []);
+    const passing = new Set(candidates.filter((_, i) => passes(i)));
     const rank = this.ranks();
     const recs = last.recs; // the last answer is replaced by this one: edited in place
     for (const rec of touched) {
@@ -176,4 +203,25 @@ function lowerBound(recs: number[], r: number, rank: Int32Array): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** Record i's values as a document cut down to `fields`. */
+function rowOf(fields: readonly string[], values: unknown[][], i: number): Doc {
+  const row: Doc = {};
+  for (let f = 0; f < fields.length; f++) if (values[f][i] !== undefined) row[fields[f]] = values[f][i];
+  return row;
+}
+
+/** Whether record i passes: compiled comparisons when its values are scalars, mingo on its cut-down document otherwise. */
+function tester(plan: FilterPlan, values: unknown[][]): (i: number) => boolean {
+  const { test, scalar, fields } = plan;
+  if (!test) return () => true;
+  if (!scalar) return (i) => test(rowOf(fields, values, i));
+  return (i) => {
+    for (let f = 0; f < values.length; f++) {
+      const v = values[f][i];
+      if (v !== null && typeof v === "object") return test(rowOf(fields, values, i));
+    }
+    return scalar(values, i);
+  };
 }

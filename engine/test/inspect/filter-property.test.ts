@@ -13,6 +13,7 @@ import { Store as Published } from "@backloghq/opslog";
 import { describe, expect, it } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
 import { compareValues, valueAtPath } from "../../src/inspect/query.js";
+import { compileScalarFilter } from "../../src/inspect/scalar-filter.js";
 import type { Doc, InspectorApi, Query, RecordsRequest } from "../../src/inspect/types.js";
 import { tempDir } from "../helpers/tmp.js";
 import { nextMs } from "./fixtures.js";
@@ -58,9 +59,26 @@ const { query } = fc.letrec<{ query: Query }>((tie) => ({
     fc.record({ $nor: fc.array(tie("query"), { minLength: 1, maxLength: 2 }) }),
   ),
 }));
+/** The queries scalar-filter.ts compiles: comparisons with scalars, combined. */
+const simpleField = fc.constantFrom("status", "n", "gone");
+const simpleCondition = fc.oneof(
+  scalar,
+  ...["$eq", "$ne", "$gt", "$gte", "$lt", "$lte"].map((op) => fc.record({ [op]: scalar })),
+  ...["$in", "$nin"].map((op) => fc.record({ [op]: fc.array(scalar, { maxLength: 3 }) })),
+  fc.record({ $gt: scalar, $lte: scalar }),
+);
+const { simple } = fc.letrec<{ simple: Query }>((tie) => ({
+  simple: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.dictionary(simpleField, simpleCondition, { minKeys: 1, maxKeys: 2 }),
+    fc.record({ $and: fc.array(tie("simple"), { minLength: 1, maxLength: 2 }) }),
+    fc.record({ $or: fc.array(tie("simple"), { minLength: 1, maxLength: 2 }) }),
+    fc.record({ $nor: fc.array(tie("simple"), { minLength: 1, maxLength: 2 }) }),
+  ),
+}));
 const request = fc.record(
   {
-    filter: query,
+    filter: fc.oneof(query, simple),
     sort: fc.record({ field: fc.constantFrom("id", "status", "n", "meta.level", "tags"), dir: fc.constantFrom(1 as const, -1 as const) }),
     idContains: fc.constantFrom("1", "a", "r"),
   },
@@ -159,6 +177,21 @@ async function writeTwoAgents(dir: string, list: Write[]): Promise<State[]> {
 }
 
 describe("records filters answer what mingo answers on the whole records of the state", () => {
+  it("compiles comparisons with scalars to exactly mingo's answer on records whose values are scalars", () => {
+    const FIELDS = ["gone", "n", "status"];
+    const record = fc.record({ status: scalar, n: scalar }, { requiredKeys: [] });
+    fc.assert(
+      fc.property(simple, fc.array(record, { minLength: 1, maxLength: 8 }), (q, records) => {
+        const test = compileScalarFilter(q, FIELDS);
+        expect(test, JSON.stringify(q)).not.toBeNull();
+        const values = FIELDS.map((f) => records.map((r) => (r as Doc)[f]));
+        const mingo = new Mingo(q);
+        records.forEach((r, i) => expect(test!(values, i), JSON.stringify({ q, r })).toBe(mingo.test(JSON.parse(JSON.stringify(r)))));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("for one writer's random sets, deletes and compactions, the older files kept or removed, at random positions, a step on and now", async () => {
     await fc.assert(
       fc.asyncProperty(writes, asked, fc.boolean(), fc.boolean(), async (list, cases, inWorker, trim) => {
