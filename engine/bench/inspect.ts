@@ -2,8 +2,9 @@
  * Inspector benchmark: 1,000,000 ops over 100,000 keys in 4 agent WALs
  * (generated once, cached under $OPSLOG_BENCH_DIR or /tmp/opslog-bench).
  * Measures index build against the floor (read + JSON.parse every line),
- * memory after build, random seeks, a diff and a filtered page, side by side
- * with the published opslog opening the same store. Prints a markdown table.
+ * memory after build, random seeks, a diff and filters, side by side with
+ * the published opslog opening the same store, each figure beside its
+ * target (issue 13). Prints a markdown table.
  * Then one 50 MB WAL line against the same bytes spread over many lines:
  * opening must stay linear in bytes, however long a line is.
  *
@@ -145,6 +146,23 @@ async function mainThreadStall(): Promise<{ here: [number, number]; thread: [num
   return { here: await measure(() => openInspector(DIR)), thread: await measure(() => openInspectorThread(DIR)) };
 }
 
+/**
+ * A filter at a past position asked the moment the store is open: it waits
+ * for what is left of the column sweep (column-sweep.ts) that the open starts.
+ */
+async function filterRightAfterOpen(): Promise<{ openMs: number; filterMs: number }> {
+  gc();
+  const start = performance.now();
+  const insp = await openInspector(DIR);
+  const openMs = performance.now() - start;
+  const { total } = await insp.timelineInfo();
+  const s = performance.now();
+  await insp.records({ at: Math.floor(total / 3), offset: 0, limit: 200, filter: { status: "review", n: { $gt: 100_000 } } });
+  const filterMs = performance.now() - s;
+  await insp.close();
+  return { openMs, filterMs };
+}
+
 /** Build the index, then seek, diff and filter on it; the index is dropped on return. */
 async function measureInspector() {
   const t0 = performance.now();
@@ -186,7 +204,7 @@ async function measureInspector() {
   await insp.records({ at: a + 1, offset: 0, limit: 200, filter: { status: "review", n: { $gt: 100_000 } } });
   const filterNextMs = performance.now() - s;
 
-  // The current state's values stay on disk until asked for; a filter reads them all back.
+  // The current state: the values a filter names come from the columns (read back only where the sweep did not keep them).
   s = performance.now();
   const headFiltered = await insp.records({ offset: 0, limit: 200, filter: { status: "review", n: { $gt: 100_000 } } });
   const headFilterMs = performance.now() - s;
@@ -294,14 +312,16 @@ async function main(): Promise<void> {
   }));
   const serialMs = await timeBuild("never");
   const stall = await mainThreadStall();
+  const early = await filterRightAfterOpen();
   const published = await timePublishedOpen(DIR);
   const { mem, seeks, polls, diff, diffMs, filtered, filterMs, filterNextMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total } = inspected;
   const buildMs = Math.min(inspected.buildMs, ...rebuilds);
+  const x = (t: number) => `${(t / floorMs).toFixed(3)} x floor`;
 
   const rows = [
     ["Store on disk", mb(disk), ""],
     ["Floor: read + JSON.parse every WAL line (best of 2)", ms(floorMs), ""],
-    ["Inspector index build (best of 2)", ms(buildMs), `${(buildMs / floorMs).toFixed(2)} x floor (target <= 1.5 x)`],
+    ["Inspector index build (best of 2)", ms(buildMs), `${(buildMs / floorMs).toFixed(2)} x floor (target <= 0.8 x)`],
     ["Inspector index build, all in one thread (parallel: \"never\")", ms(serialMs), `${(serialMs / floorMs).toFixed(2)} x floor`],
     ...published,
     ["RSS after build", mb(mem.rss), `${(mem.rss / disk).toFixed(2)} x disk (target <= 2 x); grew ${mb(mem.rss - rssBefore)} from ${mb(rssBefore)}`],
@@ -311,12 +331,13 @@ async function main(): Promise<void> {
     ["Random seek, records({at, limit: 200}) p50", ms(quantile(seeks, 0.5)), "200 positions"],
     ["Random seek p99", ms(quantile(seeks, 0.99)), "target <= 50 ms"],
     ["A poll that finds nothing new, refresh() p50", ms(quantile(polls, 0.5)), `20 polls; p99 ${ms(quantile(polls, 0.99))}`],
-    ["Diff 10,000 ops apart, first page", ms(diffMs), `${diff.total} ids differ`],
-    ["Filtered page of 200 at a position", ms(filterMs), `${filtered.total} match`],
-    ["The same filter one position on (a Timeline step)", ms(filterNextMs), "reads back only what changed"],
-    ["Filtered page of 200 on the current state, first (reads every value back)", ms(headFilterMs), `${headFiltered.total} match`],
-    ["Another filter on the current state", ms(headFilterAgainMs), ""],
-    ["RSS after the current state is read back", mb(memAfterHead.rss), `${(memAfterHead.rss / disk).toFixed(2)} x disk`],
+    ["Diff 10,000 ops apart, first page", ms(diffMs), `${diff.total} ids differ; ${x(diffMs)}; target <= 50 ms`],
+    ["Filtered page of 200 at a position", ms(filterMs), `${filtered.total} match; ${x(filterMs)}; target <= 150 ms`],
+    ["... the same, asked the moment the store is open (waits for the rest of the column sweep)", ms(early.filterMs), `${x(early.filterMs)}; the open took ${ms(early.openMs)}`],
+    ["The same filter one position on (a Timeline step)", ms(filterNextMs), `re-checks only the records the op touched; target <= 30 ms`],
+    ["Filtered page of 200 on the current state, first", ms(headFilterMs), `${headFiltered.total} match; ${x(headFilterMs)}; target <= 150 ms`],
+    ["Another filter on the current state", ms(headFilterAgainMs), "target <= 50 ms"],
+    ["RSS after the current state is filtered", mb(memAfterHead.rss), `${(memAfterHead.rss / disk).toFixed(2)} x disk (target <= 1.0 x)`],
   ];
   console.log(`\n${OPS.toLocaleString("en")} ops, ${KEYS.toLocaleString("en")} keys, ${AGENTS.length} agent WALs; ${total} timeline ops\n`);
   printTable(rows);
