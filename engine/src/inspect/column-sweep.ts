@@ -5,13 +5,16 @@
  * booleans, null) as columns, one per field, so that the first filter on
  * those fields, at any position, reads nothing from disk (columns.ts). Values
  * it does not keep (objects, arrays, long strings, fields past the first 32)
- * stay NOT_KEPT and are read lazily as before. Lines are checked to still
+ * stay NOT_KEPT and are read lazily as before. It also keeps each op's data
+ * hash, so that a diff tells changed records from unchanged ones without
+ * reading them (columns.ts: knownDifferent). Lines are checked to still
  * hold the op the index has (its id); if one does not, or the worker fails,
  * the sweep is dropped and every value is read lazily. Reads only.
  */
 import { closeSync, openSync, readSync } from "node:fs";
 import { isAscii } from "node:buffer";
 import { join } from "node:path";
+import { hashValue } from "./hash.js";
 import type { History } from "./history.js";
 import { startEngineWorker } from "./workers.js";
 
@@ -41,10 +44,16 @@ export interface SweptField {
   numbers: Float64Array | null;
 }
 
-export type ColumnSweepReply = { kind: "columns"; fields: Record<string, SweptField>; capped: boolean } | { kind: "columns-failed"; message: string };
+/** Each swept op's data hash (hash.ts: equal for equal values), [2i, 2i + 1], where hashed[i] is 1 */
+export interface SweptHashes {
+  hashes: Int32Array;
+  hashed: Uint8Array;
+}
+
+export type ColumnSweepReply = ({ kind: "columns"; fields: Record<string, SweptField>; capped: boolean } & SweptHashes) | { kind: "columns-failed"; message: string };
 
 /** The sweep's result, by op entry. */
-export interface SweptColumns {
+export interface SweptColumns extends SweptHashes {
   /** Swept op index -> op entry */
   entries: Int32Array;
   fields: Map<string, SweptField>;
@@ -103,7 +112,7 @@ export function startColumnSweep(dir: string, h: History): ColumnSweep {
         running.postMessage(req, files.flatMap((f) => [f.offsets.buffer, f.lengths.buffer, f.recs.buffer]) as ArrayBuffer[]);
       } else if (reply.kind === "columns") {
         const swept = reply as Extract<ColumnSweepReply, { kind: "columns" }>;
-        finish({ entries: Int32Array.from(order), fields: new Map(Object.entries(swept.fields)), capped: swept.capped });
+        finish({ entries: Int32Array.from(order), fields: new Map(Object.entries(swept.fields)), capped: swept.capped, hashes: swept.hashes, hashed: swept.hashed });
       } else if (reply.kind === "columns-failed") finish(null);
     });
   });
@@ -113,7 +122,7 @@ export function startColumnSweep(dir: string, h: History): ColumnSweep {
 /** What the worker posts back, and the buffers it hands over with it. */
 export function sweepTransfer(reply: ColumnSweepReply): ArrayBuffer[] {
   if (reply.kind !== "columns") return [];
-  return Object.values(reply.fields).flatMap((f) => [f.codes.buffer, ...(f.numbers ? [f.numbers.buffer] : [])]) as ArrayBuffer[];
+  return [reply.hashes.buffer, reply.hashed.buffer, ...Object.values(reply.fields).flatMap((f) => [f.codes.buffer, ...(f.numbers ? [f.numbers.buffer] : [])])] as ArrayBuffer[];
 }
 
 /** The worker's side: read the lines and keep the short values, field by field. */
@@ -122,6 +131,9 @@ export function sweepColumns(req: ColumnSweepRequest): ColumnSweepReply {
   const fields = new Map<string, SweptField & { lookup: Map<unknown, number> }>();
   let capped = false;
   let at = 0;
+  const hashes = new Int32Array(2 * total);
+  const hashed = new Uint8Array(total);
+  const hash = new Int32Array(2);
   const fieldOf = (name: string) => {
     let field = fields.get(name);
     if (!field && fields.size < MAX_FIELDS) fields.set(name, (field = { codes: new Int32Array(total), values: [], numbers: null, lookup: new Map() }));
@@ -149,7 +161,13 @@ export function sweepColumns(req: ColumnSweepRequest): ColumnSweepReply {
       readLines(join(req.dir, file.path), file.offsets, file.lengths, (k, text) => {
         const op = JSON.parse(text) as { id?: unknown; data?: unknown };
         if (op?.id !== req.ids[file.recs[k]]) throw new Error(`${file.path}: a line no longer holds the op the index has`);
-        if (op.data && typeof op.data === "object" && !Array.isArray(op.data)) keep(op.data as Record<string, unknown>, at + k);
+        if (op.data && typeof op.data === "object" && !Array.isArray(op.data)) {
+          keep(op.data as Record<string, unknown>, at + k);
+          hashValue(op.data, hash);
+          hashes[2 * (at + k)] = hash[0];
+          hashes[2 * (at + k) + 1] = hash[1];
+          hashed[at + k] = 1;
+        }
       });
       at += file.offsets.length;
     }
@@ -158,7 +176,7 @@ export function sweepColumns(req: ColumnSweepRequest): ColumnSweepReply {
   }
   const out: Record<string, SweptField> = {};
   for (const [name, { codes, values, numbers }] of fields) out[name] = { codes, values, numbers };
-  return { kind: "columns", fields: out, capped };
+  return { kind: "columns", fields: out, capped, hashes, hashed };
 }
 
 /** Each line at these offsets (ascending), read in large sequential chunks. */

@@ -24,6 +24,8 @@ const FILL_BATCH = 16_384;
 export class FieldColumns {
   private byField = new Map<string, Cell[]>();
   private swept: SweptColumns | null = null;
+  /** Op entry -> its index in the sweep (-1: not swept) */
+  private sweptIndex: Int32Array | null = null;
 
   constructor(private readonly h: History) {}
 
@@ -102,9 +104,26 @@ export class FieldColumns {
     return column;
   }
 
+  /**
+   * Whether the data of two ops is known to differ: their hashes, which are
+   * equal for equal values, differ. False when not known (not swept yet):
+   * the caller compares the values themselves.
+   */
+  knownDifferent(a: number, b: number): boolean {
+    const index = this.sweptIndex;
+    if (!index || a < 0 || b < 0 || a >= index.length || b >= index.length) return false;
+    const i = index[a];
+    const j = index[b];
+    if (i < 0 || j < 0) return false;
+    const { hashes, hashed } = this.swept!;
+    return hashed[i] === 1 && hashed[j] === 1 && (hashes[2 * i] !== hashes[2 * j] || hashes[2 * i + 1] !== hashes[2 * j + 1]);
+  }
+
   /** Take the values the column sweep kept (column-sweep.ts), for the columns here and those to come. */
   adopt(swept: SweptColumns): void {
     this.swept = swept;
+    this.sweptIndex = new Int32Array(this.h.table.length).fill(-1);
+    swept.entries.forEach((e, i) => (this.sweptIndex![e] = i));
     for (const [field, column] of this.byField) this.fromSweep(field, column);
   }
 

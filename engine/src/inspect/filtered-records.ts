@@ -85,6 +85,11 @@ export class RecordFilter {
     this.alive = [];
   }
 
+  /** Whether two version sources' values are known to differ without reading them (see FieldColumns.knownDifferent). */
+  knownDifferent(a: number, b: number): boolean {
+    return this.columns.knownDifferent(a, b);
+  }
+
   /** Stop a sweep under way. */
   close(): void {
     this.sweep?.stop();
