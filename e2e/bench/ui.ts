@@ -133,11 +133,17 @@ async function scrubStep(page: Page): Promise<number> {
 
 /** Watch a query in the Timeline (its state pane's filter); resolves once the pane shows what matches. */
 async function watchQuery(page: Page, query: string): Promise<string> {
+  const total = page.getByTestId("state-total");
+  const before = (await total.textContent()) ?? "";
   await page.getByTestId("state-filter").fill(query);
   await page.getByTestId("state-filter-apply").click();
-  const shown = page.getByTestId("state-total").filter({ hasText: /match(es)? at position/ });
-  await shown.waitFor({ timeout: 120_000 });
-  return (await shown.textContent()) ?? "";
+  // The pane says "match" at once; the count changes when the filtered state arrives.
+  const count = (text: string) => text.split(" ")[0];
+  await page.waitForFunction(([prev]) => {
+    const text = document.querySelector("[data-testid=state-total]")?.textContent ?? "";
+    return /match(es)? at position/.test(text) && text.split(" ")[0] !== prev;
+  }, [count(before)], { timeout: 120_000, polling: "raf" });
+  return (await total.textContent()) ?? "";
 }
 
 /** The floor for this store: read every line of its snapshot and WAL and JSON.parse it, nothing else (best of 2). */

@@ -29,6 +29,8 @@ interface Alive {
   total: number;
   recs: number[];
   srcs: number[];
+  /** Each field's values for srcs, once gathered: the next filter at this position reuses them */
+  values: Map<string, unknown[]>;
 }
 
 interface Answer {
@@ -117,22 +119,30 @@ export class RecordFilter {
       recs.push(sorted[i]);
       srcs.push(src);
     }
-    const alive = { at, total, recs, srcs };
+    const alive = { at, total, recs, srcs, values: new Map<string, unknown[]>() };
     this.alive = [alive, ...this.alive.filter((a) => a.at === a.total && a.total === total && at !== total)];
     return alive;
+  }
+
+  /** The values of `fields` for every record alive at a position, each field gathered once per position. */
+  private gatherKept(alive: Alive, fields: readonly string[]): unknown[][] {
+    const missing = fields.filter((f) => !alive.values.has(f));
+    if (missing.length > 0) this.columns.gather(alive.srcs, missing).forEach((values, i) => alive.values.set(missing[i], values));
+    return fields.map((f) => alive.values.get(f)!);
   }
 
   /** Every record alive at req.at, checked. */
   private scan(req: FilteredRequest, plan: FilterPlan): number[] {
     const { versions } = this.h;
-    let { recs, srcs } = this.aliveAt(req.at);
+    const alive = this.aliveAt(req.at);
+    let { recs, srcs } = alive;
     if (req.idContains) {
       const match = recs.map((rec) => versions.ids[rec].includes(req.idContains!));
       recs = recs.filter((_, i) => match[i]);
       srcs = srcs.filter((_, i) => match[i]);
     }
     if (!plan.test && !req.sort) return recs.slice(); // a copy: a step edits the answer in place
-    const values = this.columns.gather(srcs, plan.fields);
+    const values = req.idContains ? this.columns.gather(srcs, plan.fields) : this.gatherKept(alive, plan.fields);
     const passes = tester(plan, values);
     const kept: number[] = [];
     const keptAt: number[] = [];
