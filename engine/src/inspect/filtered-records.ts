@@ -63,15 +63,19 @@ export class RecordFilter {
     });
   }
 
+  /** Resolves once no column sweep is under way (its values adopted, if it finished). */
+  async swept(): Promise<void> {
+    await this.sweep?.result; // adopted by then: the constructor's callback runs first
+  }
+
   /**
    * The matching records at req.at, in order; null when the filter needs
-   * whole documents. Throws bad-filter. A filter that needs values waits
-   * for a sweep under way: it reads them on the other core.
+   * whole documents. Throws bad-filter. A filter asked while the sweep is
+   * under way does not wait for it: it reads the values it lacks itself.
    */
-  async matching(req: FilteredRequest): Promise<number[] | null> {
+  matching(req: FilteredRequest): number[] | null {
     const plan = planRecordFilter(req.filter, req.sort?.field);
     if (!plan) return null;
-    if (this.sweep && plan.fields.length > 0) await this.sweep.result; // adopted by then (the constructor's callback runs first)
     const total = this.h.timeline.length;
     const key = JSON.stringify([req.filter ?? null, req.sort ?? null, req.idContains ?? ""]);
     const last = this.last?.key === key && this.last.total === total ? this.last : null;
