@@ -242,7 +242,21 @@ describe("records filters answer what mingo answers on the whole records of the 
           await insp.close();
         }
       }),
-      { numRuns: 20 },
+      // Tried first: numbers and strings from the sweep's columns, then a diff over a set that changed nothing.
+      {
+        numRuns: 20,
+        examples: [
+          [
+            [
+              { id: "r1", value: { n: 7, status: "done" }, compact: false },
+              { id: "r2", value: { n: 30 }, compact: false },
+              { id: "r1", value: { n: 7, status: "done" }, compact: false },
+            ],
+            [{ req: { filter: { n: { $gt: 5 }, status: { $ne: "open" } } }, where: 0.5 }],
+            true,
+          ],
+        ],
+      },
     );
   });
 });
