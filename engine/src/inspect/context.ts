@@ -6,7 +6,8 @@
  * so that a rebuild or new ops drop all of them at once: none can be missed.
  */
 import { OpslogError } from "../errors.js";
-import type { History } from "./history.js";
+import { RecordFilter } from "./filtered-records.js";
+import type { History, ParallelMode } from "./history.js";
 import { ABSENT } from "./versions.js";
 import type { Doc, Page, PageRequest, RecordRow, TimelineOp } from "./types.js";
 
@@ -88,17 +89,38 @@ export async function filterInChunks<T>(items: T[], keep: (item: T) => boolean, 
 
 export class QueryContext {
   readonly caches = new QueryCaches();
+  /** Filters over the columns of named fields (filtered-records.ts); kept across live tails, new with each build */
+  private filter: RecordFilter | null = null;
 
   constructor(
     readonly dir: string,
     /** Replaced by a rebuild (see Inspector.refresh) */
     public h: History,
+    /** Whether the record filter's column sweep may run in a worker thread ("never" in tests that want one thread) */
+    private readonly parallel: ParallelMode = "auto",
   ) {}
 
   /** Forget everything read or derived: what is asked next is read from the history as it is now. */
   dropCaches(): void {
     this.caches.clear();
+    this.filter?.forgetAnswer();
     this.h.reader.close(); // its parsed ops, too
+  }
+
+  /** The filter over columns for the history as it is now; a new build gets a new one, whose column sweep starts at once. */
+  recordFilter(): RecordFilter {
+    if (this.filter?.h !== this.h) {
+      this.filter?.close();
+      this.filter = new RecordFilter(this.h, this.dir, this.parallel);
+    }
+    return this.filter;
+  }
+
+  /** Stop the column sweep (the inspector closes). */
+  close(): void {
+    this.filter?.close();
+    this.filter = null;
+    this.dropCaches();
   }
 
   get total(): number {

@@ -60,7 +60,7 @@ async function diffRefs(ctx: QueryContext, a: number, b: number, signal: AbortSi
     if (!had && !has) continue;
     const ref: DiffRef = { rec, kind: had ? (has ? "changed" : "removed") : "added", before, after };
     refs.push(ref);
-    if (had && has) both.push(ref);
+    if (had && has && !ctx.recordFilter().knownDifferent(before, after)) both.push(ref); // their hashes differ: changed, nothing to read
   }
   // Two versions can hold equal values (a set that changed nothing): those are not changes.
   const unchanged = new Set<DiffRef>();

@@ -58,11 +58,27 @@ export class OpReader {
       }
     }
     if (wanted.length === 0) return out;
+    // A bulk read (a whole state, say) would only flush the pages being looked at.
+    const remember = wanted.length <= CACHE_OPS / 4;
+    this.eachLine(wanted, (e, text) => {
+      const op = this.parse(e, text);
+      out.set(e, op);
+      if (remember) this.remember(e, op);
+    });
+    return out;
+  }
+
+  /**
+   * The text of each entry's line, unparsed, in file and offset order: for a
+   * caller that takes a few fields of many ops (columns.ts) and checks the
+   * line itself (see lineChanged).
+   */
+  eachLine(entries: Iterable<number>, each: (entry: number, text: string) => void): void {
     // File order, without a comparator: a WAL's ops enter the index in file order, so within
     // one file, entry order is offset order (checked, and sorted by offset if ever not).
     const t = this.table;
     const byFile = new Map<number, number[]>();
-    for (const e of Int32Array.from(wanted).sort()) {
+    for (const e of Int32Array.from(entries).sort()) {
       const file = t.fileIdx(e);
       let list = byFile.get(file);
       if (!list) byFile.set(file, (list = []));
@@ -70,13 +86,18 @@ export class OpReader {
     }
     for (const [file, list] of byFile) {
       if (list.some((e, i) => i > 0 && t.offset(e) < t.offset(list[i - 1]))) list.sort((a, b) => t.offset(a) - t.offset(b));
-      this.readRun(file, list, out, wanted.length <= CACHE_OPS / 4);
+      this.readRun(file, list, each);
     }
-    return out;
+  }
+
+  /** The error for an entry whose line no longer holds its op (the WAL was rewritten under us). */
+  lineChanged(e: number): OpslogError {
+    const t = this.table;
+    return this.changed(t.fileIdx(e), `line ${t.line(e)} no longer holds the ${t.op(e)} of "${this.idOf(e)}"`);
   }
 
   /** Read these entries of one file (in offset order): neighbouring lines in one read each. */
-  private readRun(file: number, list: number[], out: Map<number, ScannedOp>, remember: boolean): void {
+  private readRun(file: number, list: number[], each: (entry: number, text: string) => void): void {
     const t = this.table;
     for (let i = 0; i < list.length; ) {
       const start = t.offset(list[i]);
@@ -92,10 +113,7 @@ export class OpReader {
         const from = t.offset(e) - start;
         const line = buffer.subarray(from, from + t.length_(e));
         // latin1 decodes ASCII exactly, and much faster than utf-8.
-        const op = this.parse(e, line.toString(isAscii(line) ? "latin1" : "utf-8"));
-        out.set(e, op);
-        // A bulk read (a whole state, say) would only flush the pages being looked at.
-        if (remember) this.remember(e, op);
+        each(e, line.toString(isAscii(line) ? "latin1" : "utf-8"));
       }
       i = j;
     }
@@ -104,9 +122,7 @@ export class OpReader {
   private parse(e: number, text: string): ScannedOp {
     const parsed = parseOp(text);
     const t = this.table;
-    if (typeof parsed === "string" || parsed.id !== this.idOf(e) || parsed.op !== t.op(e)) {
-      throw this.changed(t.fileIdx(e), `line ${t.line(e)} no longer holds the ${t.op(e)} of "${this.idOf(e)}"`);
-    }
+    if (typeof parsed === "string" || parsed.id !== this.idOf(e) || parsed.op !== t.op(e)) throw this.lineChanged(e);
     parsed.fileIdx = t.fileIdx(e);
     parsed.line = t.line(e);
     parsed.offset = t.offset(e);

@@ -9,7 +9,7 @@ import { filterInChunks, page } from "./context.js";
 import { archiveEntry, eventsOf } from "./events.js";
 import { compareValues, compileFilter, valueAtPath } from "./query.js";
 import { compareIds } from "./versions.js";
-import type { Column, ColumnsRequest, Doc, HistoryEntry, Page, RecordHistoryRequest, RecordRequest, RecordRow, RecordsRequest } from "./types.js";
+import type { Column, ColumnsRequest, Doc, HistoryEntry, Page, PageRequest, RecordHistoryRequest, RecordRequest, RecordRow, RecordsRequest } from "./types.js";
 
 /** Early pages of a seek walk the ids from the start; deeper ones use the position's alive ids, kept for scrolling. */
 const DIRECT_WALK_LIMIT = 2000;
@@ -82,11 +82,22 @@ function rowsAt(ctx: QueryContext, at: number, idContains: string | undefined): 
   return rows;
 }
 
+/** A page of these records (numbers, in order) as they are at `at`, reading only the page's values. */
+function recordsPage(ctx: QueryContext, recs: number[], at: number, req: PageRequest): Page<RecordRow> {
+  const { h } = ctx;
+  const slice = recs.slice(req.offset, req.offset + req.limit);
+  const values = at === ctx.total ? h.head.getMany(slice) : ctx.values(slice.map((rec) => h.versions.srcAt(rec, at)));
+  return { rows: slice.map((rec, i) => ({ id: h.versions.ids[rec], data: values[i]! })), total: recs.length, offset: req.offset, limit: req.limit };
+}
+
 async function records(ctx: QueryContext, req: RecordsRequest, signal?: AbortSignal): Promise<Page<RecordRow>> {
   const at = ctx.checkAt(req.at);
   if (!req.filter && !req.sort && !req.idContains) {
     return { rows: alivePage(ctx, at, req.offset, req.limit), total: ctx.h.alive.get(at), offset: req.offset, limit: req.limit };
   }
+  // A filter over the fields it names (filtered-records.ts); null when the query or the sort is beyond it.
+  const matching = ctx.recordFilter().matching({ at, filter: req.filter, sort: req.sort, idContains: req.idContains });
+  if (matching) return recordsPage(ctx, matching, at, req);
   const predicate = compileFilter(req.filter); // first: it refuses a filter too deep for JSON.stringify
   const key = JSON.stringify([at, ctx.total, req.filter ?? null, req.sort ?? null, req.idContains ?? ""]);
   const rows = await ctx.caches.cachedAsync("records", key, async () => {

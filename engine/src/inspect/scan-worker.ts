@@ -11,6 +11,8 @@ import { parentPort } from "node:worker_threads";
 import { hashFullPrev, hashValue } from "./hash.js";
 import { BATCH_F64, BATCH_I32, F_CLOCK, F_OFFSET, F_TS, FLAG_DELETE, FLAG_DELTA, FLAG_PREV, I_AGENT, I_DATA0, I_DATA1, I_FLAGS, I_LENGTH, I_LINE, I_PREV0, I_PREV1 } from "./parallel.js";
 import type { ScanBatch, ScanReply, ScanRequest } from "./parallel.js";
+import { sweepColumns, sweepTransfer } from "./column-sweep.js";
+import type { ColumnSweepRequest } from "./column-sweep.js";
 import { LaneReader } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
 
@@ -100,8 +102,11 @@ async function pump(id: number, lane: OpenLane): Promise<void> {
   }
 }
 
-port.on("message", (req: ScanRequest) => {
-  if (req.kind === "open") {
+port.on("message", (req: ScanRequest | ColumnSweepRequest) => {
+  if (req.kind === "columns") {
+    const reply = sweepColumns(req); // the column sweep (column-sweep.ts): one request, one reply
+    port.postMessage(reply, sweepTransfer(reply));
+  } else if (req.kind === "open") {
     const lane: OpenLane = { reader: new LaneReader(req.dir, req.path, req.fileIdx, 0, 1, false), credit: req.credit, pumping: false, closed: false };
     lanes.set(req.lane, lane);
     void pump(req.lane, lane);

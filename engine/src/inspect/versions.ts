@@ -186,6 +186,12 @@ export class CurrentState {
     return value === LAZY ? this.fetch([rec])[0] : value;
   }
 
+  /** rec's value if it is in memory; undefined when absent or still on disk. */
+  peek(rec: number): Doc | undefined {
+    const value = this.values[rec];
+    return value === LAZY ? undefined : value;
+  }
+
   /** The values of recs (undefined: absent), LAZY ones read back together. */
   getMany(recs: number[]): (Doc | undefined)[] {
     const lazy = recs.filter((rec) => this.values[rec] === LAZY);
