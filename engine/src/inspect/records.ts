@@ -5,7 +5,7 @@
  * time, or whole (and kept) when a filter or a sort needs every record.
  */
 import type { QueryContext } from "./context.js";
-import { filterInChunks, page } from "./context.js";
+import { checkpoint, filterInChunks, page } from "./context.js";
 import { archiveEntry, eventsOf } from "./events.js";
 import { compareValues, compileFilter, valueAtPath } from "./query.js";
 import { compareIds } from "./versions.js";
@@ -95,7 +95,8 @@ async function records(ctx: QueryContext, req: RecordsRequest, signal?: AbortSig
   if (!req.filter && !req.sort && !req.idContains) {
     return { rows: alivePage(ctx, at, req.offset, req.limit), total: ctx.h.alive.get(at), offset: req.offset, limit: req.limit };
   }
-  // A filter over the fields it names (filtered-records.ts); null when the query or the sort is beyond it.
+  // A filter over the fields it names (filtered-records.ts; one chunk, so a superseded call stops before it), null when the query or the sort is beyond it.
+  await checkpoint(signal);
   const matching = ctx.recordFilter().matching({ at, filter: req.filter, sort: req.sort, idContains: req.idContains });
   if (matching) return recordsPage(ctx, matching, at, req);
   const predicate = compileFilter(req.filter); // first: it refuses a filter too deep for JSON.stringify
