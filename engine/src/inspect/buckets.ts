@@ -44,7 +44,7 @@ interface TimeColumns {
   min: number;
   max: number;
   undated: number;
-  /** Agent numbers with ops in the timeline, in the table's order */
+  /** Agent numbers with ops in the timeline, in name order */
   writers: number[];
 }
 
@@ -67,7 +67,9 @@ function timeColumns(ctx: QueryContext): TimeColumns {
         if (t > max) max = t;
       }
     }
-    const writers = [...writes.keys()].filter((a) => writes[a]);
+    // In name order (a single writer's null first), not the agent table's: a live tail and a fresh open number agents differently.
+    const name = (a: number) => h.agents.names[a] ?? "";
+    const writers = [...writes.keys()].filter((a) => writes[a]).sort((x, y) => (name(x) < name(y) ? -1 : name(x) > name(y) ? 1 : 0));
     return { total, ms, agent, min, max, undated, writers };
   });
 }

@@ -147,6 +147,13 @@ describe("after every poll, the live inspector answers what a fresh open answers
       { kind: "delete", agent: 0, id: "c", poll: true },
       { kind: "set", agent: 1, id: "c", value: { status: "todo", n: 0 }, poll: true },
     ];
-    await fc.assert(fc.asyncProperty(commands(2), (cmds) => run(cmds, ["alice", "bob"])), { numRuns: 25, examples: [...undoExamples(1), [lost], [lostTurns]] });
+    // Found by this test: bob writes first, alice's undo rebuilds, and the rebuilt index numbers the agents in another order than the tail did (the charts' agent columns must not follow it).
+    const bobFirst: Command[] = [
+      { kind: "set", agent: 1, id: "a", value: { status: "todo", n: 0 }, poll: false },
+      { kind: "set", agent: 0, id: "a", value: { status: "todo", n: 0 }, poll: false },
+      { kind: "undo", agent: 0, poll: true },
+      { kind: "set", agent: 0, id: "a", value: { status: "todo", n: 0 }, poll: false },
+    ];
+    await fc.assert(fc.asyncProperty(commands(2), (cmds) => run(cmds, ["alice", "bob"])), { numRuns: 25, examples: [...undoExamples(1), [lost], [lostTurns], [bobFirst]] });
   });
 });

@@ -32,7 +32,7 @@ export interface TimeBuckets {
   from: string | null;
   to: string | null;
   bucketMs: number;
-  /** The agents with ops in the timeline (null: a single-writer WAL's ops) */
+  /** The agents with ops in the timeline, in name order (null, a single-writer WAL's ops, first) */
   agents: (string | null)[];
   buckets: TimeBucket[];
   /** Ops whose ts is not a date: in no bucket */
