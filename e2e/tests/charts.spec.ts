@@ -77,25 +77,21 @@ function expectedBucket(raw: { ops: RawOp[]; records: number[] }, start: string,
   return { start, end, ops: inside.length, records: raw.records[position], position, byAgent };
 }
 
-/** Where a time falls across a chart of the whole store, [first op, last op + 1 ms), as a fraction of its width. */
-function fractionAt(raw: { ops: RawOp[] }, ms: number): number {
-  const times = raw.ops.map((o) => Date.parse(o.ts));
-  const [from, to] = [Math.min(...times), Math.max(...times) + 1];
-  return (ms - from) / (to - from);
-}
-
 /** Some ops spread over the store's time: the first, every seventh, the last. */
 const sampleOps = (raw: { ops: RawOp[] }) => raw.ops.filter((_, i) => i % 7 === 0 || i === raw.ops.length - 1);
 
 /** Point at an op's time on a chart of the whole store until the hovered bucket holds it (the pointer is placed again each try: the layout may settle meanwhile). */
-async function hoverOp(page: Page, chart: Locator, raw: { ops: RawOp[] }, op: RawOp): Promise<void> {
+async function hoverOp(page: Page, chart: Locator, op: RawOp): Promise<void> {
   const t = Date.parse(op.ts);
   const hover = chart.getByTestId("chart-hover");
   // The middle of the bar that holds the op: its edges are the chart's start plus whole bucket widths.
-  const [from, width] = [Date.parse((await chart.getAttribute("data-from"))!), Number(await chart.getAttribute("data-bucket-ms"))];
-  const middle = from + Math.floor((t - from) / width) * width + width / 2;
   const holds = async () => {
-    await hoverAt(page, chart, fractionAt(raw, middle));
+    // The chart's own range (its first bucket's start to its last one's end), read each try: the chart may be drawn again with another range meanwhile.
+    const [from, to, width] = [Date.parse((await chart.getAttribute("data-from"))!), Date.parse((await chart.getAttribute("data-to"))!), Number(await chart.getAttribute("data-bucket-ms"))];
+    // The middle of its bar (the last bar may be narrower: it ends at the chart's end).
+    const start = from + Math.floor((t - from) / width) * width;
+    const middle = (start + Math.min(start + width, to)) / 2;
+    await hoverAt(page, chart, (middle - from) / (to - from));
     if (!(await hover.isVisible())) return false;
     return Date.parse((await hover.getAttribute("data-start"))!) <= t && t < Date.parse((await hover.getAttribute("data-end"))!);
   };
@@ -122,7 +118,7 @@ test("the Timeline chart's hovered bucket shows the ops per agent and the record
   const hover = chart.getByTestId("chart-hover");
   // Over an op's time, and over the gaps between bursts: every bucket shown must be right, empty ones too.
   for (const op of sampleOps(raw)) {
-    await hoverOp(page, chart, raw, op);
+    await hoverOp(page, chart, op);
     const shown = await shownBucket(hover);
     expect(shown, `hovered over ${op.ts}`).toEqual(expectedBucket(raw, shown.start, shown.end));
   }
@@ -134,7 +130,7 @@ test("the Timeline chart's hovered bucket shows the ops per agent and the record
   }
 
   const middle = raw.ops[Math.floor(raw.ops.length / 2)];
-  await hoverOp(page, chart, raw, middle);
+  await hoverOp(page, chart, middle);
   const picked = await shownBucket(hover);
   await page.mouse.down();
   await page.mouse.up();
@@ -152,7 +148,7 @@ test("the Agents chart counts each agent's ops per bucket as the WAL lines do, a
   await expect(chart.locator(".u-over")).toBeVisible();
   const hover = chart.getByTestId("chart-hover");
   for (const op of sampleOps(raw)) {
-    await hoverOp(page, chart, raw, op);
+    await hoverOp(page, chart, op);
     const shown = await shownBucket(hover);
     const expected = expectedBucket(raw, shown.start, shown.end);
     expect({ ops: shown.ops, byAgent: shown.byAgent }, `hovered over ${op.agent}'s op at ${op.ts}`).toEqual({ ops: expected.ops, byAgent: expected.byAgent });
@@ -162,7 +158,7 @@ test("the Agents chart counts each agent's ops per bucket as the WAL lines do, a
 
   // A click zooms the lanes to the bucket (widened to the axis's narrowest window, 5 ms); the chart then counts that window only.
   const middle = raw.ops[Math.floor(raw.ops.length / 2)];
-  await hoverOp(page, chart, raw, middle);
+  await hoverOp(page, chart, middle);
   const picked = await shownBucket(hover);
   await page.mouse.down();
   await page.mouse.up();

@@ -118,7 +118,7 @@ export function OpsChart(props: OpsChartProps) {
   useEffect(() => plotRef.current?.redraw(false, false), [props.cursorMs]); // the cursor line moves; the bars stay
   const bucket = hover === null ? null : (data.buckets[hover] ?? null);
   return (
-    <div className="ops-chart" data-testid={props.testId} data-from={data.from ?? ""} data-bucket-ms={data.bucketMs}>
+    <div className="ops-chart" data-testid={props.testId} data-from={data.from ?? ""} data-to={data.buckets.length ? new Date(data.buckets[data.buckets.length - 1].endMs).toISOString() : ""} data-bucket-ms={data.bucketMs}>
       <div className="ops-chart-plot" ref={box} />
       <ChartLegend data={data} showRecords={showRecords} marks={marks ?? []} />
       {bucket ? <BucketDetail data={data} bucket={bucket} showRecords={showRecords} /> : <div className="chart-hover muted small">{data.buckets.length ? `${data.buckets.reduce((n, b) => n + b.ops, 0).toLocaleString()} ops in ${data.buckets.length} buckets of ${span(data.bucketMs)}: hover a bar for its numbers, click to ${props.pickLabel}.` : "No dated ops to chart."}</div>}
