@@ -2,16 +2,8 @@
 // (server side only, like it). An export's source takes the same arguments
 // as the page call of the view it comes from, without offset and limit.
 import { z } from "zod";
-import { FILTER_LIMITS, jsonBeyondLimits } from "../engine/src/limits.js";
+import { isoTime, limit, offset, position, query } from "./schema-parts.js";
 
-const offset = z.number().int().min(0);
-const limit = z.number().int().min(1).max(1000);
-const position = z.number().int().min(0);
-const query = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
-  const beyond = jsonBeyondLimits(value, FILTER_LIMITS);
-  if (beyond) ctx.addIssue({ code: "custom", message: beyond, params: { code: "bad-filter" } });
-});
-const isoTime = z.string().min(1).max(64);
 const filePath = z.string().min(1).max(4096);
 const columns = z.array(z.string().min(1).max(500)).max(1000);
 

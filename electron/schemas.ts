@@ -8,22 +8,11 @@
 // its bundle (a test reads the bundle to check).
 import { z } from "zod";
 import type { QueryName } from "../engine/src/inspect/index.js";
-import { FILTER_LIMITS, RECORD_LIMITS, jsonBeyondLimits } from "../engine/src/limits.js";
-import type { JsonLimits } from "../engine/src/limits.js";
+import { FILTER_LIMITS, RECORD_LIMITS } from "../engine/src/limits.js";
+import { boundedJson, isoTime, limit, offset, position, query } from "./schema-parts.js";
 import { exportSchemas } from "./schemas-export.js";
 
-const offset = z.number().int().min(0);
-const limit = z.number().int().min(1).max(1000);
-const position = z.number().int().min(0);
-/** A JSON object within limits, checked before anything walks it recursively; `code` is the error a breach answers */
-const boundedJson = (limits: JsonLimits, code: "bad-filter" | "bad-argument") =>
-  z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
-    const beyond = jsonBeyondLimits(value, limits);
-    if (beyond) ctx.addIssue({ code: "custom", message: beyond, params: { code } });
-  });
-const query = boundedJson(FILTER_LIMITS, "bad-filter");
 const recordId = z.string().min(1).max(4096);
-const isoTime = z.string().min(1).max(64);
 
 const queryBox = z.enum(["records", "operations", "archive", "watch"]);
 /** A query as typed in a filter box (it may be the shorthand, not JSON): as long as a filter may be */
