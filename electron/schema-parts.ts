@@ -17,3 +17,13 @@ export const boundedJson = (limits: JsonLimits, code: "bad-filter" | "bad-argume
 /** A MongoDB-style filter within FILTER_LIMITS (a breach answers "bad-filter") */
 export const query = boundedJson(FILTER_LIMITS, "bad-filter");
 export const isoTime = z.string().min(1).max(64);
+
+/** The Operations view's filters: ops.page pages the ops they keep, timeline.events places archives and compactions among them, an export of the list writes them. */
+export const opFilters = {
+  agent: z.string().max(200).nullable().optional(),
+  id: z.string().max(4096).optional(),
+  op: z.enum(["set", "delete"]).optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  filter: query.optional(),
+};

@@ -2,7 +2,7 @@
 // (server side only, like it). An export's source takes the same arguments
 // as the page call of the view it comes from, without offset and limit.
 import { z } from "zod";
-import { isoTime, limit, offset, position, query } from "./schema-parts.js";
+import { limit, offset, opFilters, position, query } from "./schema-parts.js";
 
 const filePath = z.string().min(1).max(4096);
 const columns = z.array(z.string().min(1).max(500)).max(1000);
@@ -17,15 +17,7 @@ export const exportSource = z.discriminatedUnion("kind", [
     columns: columns.optional(),
   }),
   z.strictObject({ kind: z.literal("archive"), path: filePath, filter: query.optional(), idContains: z.string().max(4096).optional(), columns: columns.optional() }),
-  z.strictObject({
-    kind: z.literal("ops"),
-    agent: z.string().max(200).nullable().optional(),
-    id: z.string().max(4096).optional(),
-    op: z.enum(["set", "delete"]).optional(),
-    from: isoTime.optional(),
-    to: isoTime.optional(),
-    filter: query.optional(),
-  }),
+  z.strictObject({ kind: z.literal("ops"), ...opFilters }),
   z.strictObject({ kind: z.literal("history"), id: z.string().min(1).max(4096) }),
 ]);
 

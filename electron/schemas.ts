@@ -9,7 +9,7 @@
 import { z } from "zod";
 import type { QueryName } from "../engine/src/inspect/index.js";
 import { FILTER_LIMITS, RECORD_LIMITS } from "../engine/src/limits.js";
-import { boundedJson, isoTime, limit, offset, position, query } from "./schema-parts.js";
+import { boundedJson, isoTime, limit, offset, opFilters, position, query } from "./schema-parts.js";
 import { exportSchemas } from "./schemas-export.js";
 
 const recordId = z.string().min(1).max(4096);
@@ -18,15 +18,6 @@ const queryBox = z.enum(["records", "operations", "archive", "watch"]);
 /** A query as typed in a filter box (it may be the shorthand, not JSON): as long as a filter may be */
 const queryText = z.string().trim().min(1).max(FILTER_LIMITS.bytes);
 
-/** The Operations view's filters: ops.page pages the ops they keep, timeline.events places archives and compactions among them. */
-const opFilters = {
-  agent: z.string().max(200).nullable().optional(),
-  id: z.string().max(4096).optional(),
-  op: z.enum(["set", "delete"]).optional(),
-  from: isoTime.optional(),
-  to: isoTime.optional(),
-  filter: query.optional(),
-};
 
 /** A call the main process answers itself (opening, the session's actions, calls that combine queries). */
 const own = <S extends z.ZodType>(schema: S) => ({ schema, writes: false as const });
