@@ -4,8 +4,9 @@
  * each op indexed in opslog's replay order into per-record versions, each
  * link verified (chain.ts), conflicts and lost writes found on the way. The
  * WALs stream through once, merged as they are read; each op leaves a compact
- * entry in the op index (OpTable) and its data is dropped, except the current
- * value of each record. Reads only; never writes.
+ * entry in the op index (OpTable) and the short values and hash of its data
+ * (KeptColumns), and its data is dropped, except the current value of each
+ * record. Reads only; never writes.
  */
 import { ArchiveCheck, compactorOf, jumpToSnapshot, loadArchivedRecords, loadSnapshot, missingLiveWals, planLinks, setFromSnapshot, settleLink } from "./chain.js";
 import type { PlannedLink } from "./chain.js";
@@ -16,8 +17,9 @@ import { AgentTable, IntList, OpTable } from "./optable.js";
 import { OpReader } from "./opreader.js";
 import { OutOfOrder, compareOps, mergeInReplayOrder } from "./order.js";
 import type { MergeSource } from "./order.js";
+import { KeptColumns } from "./kept-columns.js";
 import { ParallelScan, ScanWorkerFailed } from "./parallel.js";
-import type { LaneSource } from "./parallel.js";
+import type { LaneSource, ScanBatch } from "./parallel.js";
 import { scanDirectory } from "./scan.js";
 import type { DirectoryScan } from "./scan.js";
 import { canonicalMs } from "./time.js";
@@ -86,6 +88,7 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
     snapshotInfo: new Map(),
     reader: new OpReader(dir, table, scan.wals.map((w) => w.path), (e) => versions.ids[table.rec(e)]),
     parallel,
+    columns: new KeptColumns(),
   };
   history.alive.push(0);
   // Values the parallel scan left on disk: each record's latest version.
@@ -150,8 +153,12 @@ async function replayChain(dir: string, history: History, plan: PlannedLink[], s
 
 
 
-/** Add a chunk of a lane's ops to the index; the ones `replayed` accepts go on to be replayed. */
-export function addToIndex(history: History, lane: Lane, ops: ScannedOp[], replayed: (op: ScannedOp) => boolean): ScannedOp[] {
+/**
+ * Add a chunk of a lane's ops to the index, and keep their data's values
+ * (from the worker's batch they came in, if they did); the ones `replayed`
+ * accepts go on to be replayed.
+ */
+export function addToIndex(history: History, lane: Lane, ops: ScannedOp[], replayed: (op: ScannedOp) => boolean, batch: ScanBatch | null = null): ScannedOp[] {
   const out: ScannedOp[] = [];
   for (const op of ops) {
     const rec = history.versions.intern(op.id);
@@ -161,6 +168,9 @@ export function addToIndex(history: History, lane: Lane, ops: ScannedOp[], repla
     lane.entries.push(op.entry);
     if (replayed(op)) out.push(op);
   }
+  // A chunk's ops are added one after the other: their entries run on from the first's.
+  if (batch && ops.length > 0) history.columns.keepScanned(ops[0].entry, batch, history.parallel!.fields);
+  else history.columns.keepParsed(ops);
   return out;
 }
 
@@ -205,7 +215,7 @@ async function readWholeLane(dir: string, history: History, lane: Lane, lost: (o
   const reader = await openLane(dir, history, lane);
   const out: ScannedOp[] = [];
   for (let chunk = await reader.next(); chunk; chunk = await reader.next()) {
-    for (const op of addToIndex(history, lane, chunk, (o) => !lost(o))) out.push(op);
+    for (const op of addToIndex(history, lane, chunk, (o) => !lost(o), reader.batch)) out.push(op);
   }
   finishLane(lane, reader);
   return out;
@@ -239,7 +249,7 @@ async function replayLink(dir: string, history: History, planned: PlannedLink, e
         while (source.i >= source.buf.length) {
           const chunk = await reader.next();
           if (!chunk) return;
-          source.buf = addToIndex(history, lane, chunk, (op) => !isLost(op));
+          source.buf = addToIndex(history, lane, chunk, (op) => !isLost(op), reader.batch);
           source.i = 0;
         }
       },

@@ -1,17 +1,15 @@
 /**
- * A columnar cache of field values, built lazily for the fields a filter
- * names: per top-level field, the value each op's data had (by op entry),
- * read from the WALs the first time a filter needs it and kept for every
- * later filter, position and step. Only the named fields are kept, not whole
- * documents, so a filter over a whole state at any position costs a lookup
- * per record once its versions have been read; the column sweep
- * (column-sweep.ts) fills most of them in the background. Snapshot values are in memory
- * already and are cut down on the fly. The cache belongs to one build of the
- * index: entries are renumbered by a rebuild, so the inspector drops it then.
+ * The values of the fields a filter names, for any version sources: from
+ * the columns the build kept (kept-columns.ts) where it kept them, from the
+ * snapshot values in memory, and otherwise (objects, arrays, long strings,
+ * fields past the ones kept) read from the WALs the first time a filter
+ * needs them and kept for every later filter, position and step. Only the
+ * named fields are kept, not whole documents. The cache belongs to one build
+ * of the index: entries are renumbered by a rebuild, so the inspector drops
+ * it then.
  */
-import { ABSENT_FIELD, NOT_KEPT, NUMBER } from "./column-sweep.js";
-import type { SweptColumns } from "./column-sweep.js";
 import type { History } from "./history.js";
+import { UNKNOWN } from "./kept-columns.js";
 import type { Doc } from "./types.js";
 
 /** Not read yet; `undefined` in a column means the op's data has no such field. */
@@ -22,45 +20,45 @@ type Cell = unknown;
 const FILL_BATCH = 16_384;
 
 export class FieldColumns {
-  private byField = new Map<string, Cell[]>();
-  private swept: SweptColumns | null = null;
-  /** Op entry -> its index in the sweep (-1: not swept) */
-  private sweptIndex: Int32Array | null = null;
+  /** Values the build did not keep, read from the WALs, by field and op entry */
+  private readonly byField = new Map<string, Cell[]>();
 
   constructor(private readonly h: History) {}
 
   /**
    * The values of version sources for `fields`, field by field: out[f][i] is
-   * field f's value in srcs[i] (undefined: absent). Reads the ops' values not
-   * yet in the columns.
+   * field f's value in srcs[i] (undefined: absent). Reads the ops' values
+   * that were not kept.
    */
   gather(srcs: ArrayLike<number>, fields: readonly string[]): unknown[][] {
-    if (fields.length === 0) return [];
-    this.fill(srcs, fields);
-    const { versions } = this.h;
-    return fields.map((field) => {
-      const column = this.byField.get(field)!;
+    const { versions, columns } = this.h;
+    const outs = fields.map((field) => {
       const out: unknown[] = new Array(srcs.length);
-      for (let i = 0; i < srcs.length; i++) {
-        const src = srcs[i];
-        if (src >= 0) out[i] = column[src];
-        else {
-          const doc = versions.snapshotValue(src);
-          out[i] = doc && Object.hasOwn(doc, field) ? doc[field] : undefined;
-        }
-      }
+      columns.read(field, srcs, out);
       return out;
     });
-  }
-
-  /** Read into the columns every op among srcs that lacks one of `fields`. */
-  private fill(srcs: ArrayLike<number>, fields: readonly string[]): void {
-    const columns = fields.map((f) => this.column(f));
-    const missing: number[] = [];
+    const unknown = new Set<number>();
     for (let i = 0; i < srcs.length; i++) {
       const src = srcs[i];
-      if (src >= 0 && columns.some((c) => c[src] === NOT_READ)) missing.push(src);
+      if (src < 0) {
+        const doc = versions.snapshotValue(src);
+        for (let f = 0; f < fields.length; f++) outs[f][i] = doc && Object.hasOwn(doc, fields[f]) ? doc[fields[f]] : undefined;
+      } else for (let f = 0; f < fields.length; f++) if (outs[f][i] === UNKNOWN) unknown.add(src);
     }
+    if (unknown.size === 0) return outs;
+    this.fill([...unknown], fields);
+    fields.forEach((field, f) => {
+      const column = this.byField.get(field)!;
+      const out = outs[f];
+      for (let i = 0; i < srcs.length; i++) if (out[i] === UNKNOWN) out[i] = column[srcs[i]];
+    });
+    return outs;
+  }
+
+  /** Read into the columns every one of these ops that lacks one of `fields`. */
+  private fill(entries: number[], fields: readonly string[]): void {
+    const columns = fields.map((f) => this.column(f));
+    const missing = entries.filter((e) => columns.some((c) => c[e] === NOT_READ));
     if (missing.length === 0) return;
     const { table, head, versions } = this.h;
     const unread: number[] = [];
@@ -71,6 +69,7 @@ export class FieldColumns {
       if (value) this.put(e, value, fields);
       else unread.push(e);
     }
+    unread.sort((a, b) => a - b);
     for (let b = 0; b < unread.length; b += FILL_BATCH) this.read(unread.slice(b, b + FILL_BATCH), fields);
   }
 
@@ -93,51 +92,12 @@ export class FieldColumns {
     for (const field of fields) this.byField.get(field)![e] = Object.hasOwn(data, field) ? data[field] : undefined;
   }
 
-  /** The column of `field`, as long as the op index; a new one starts from the sweep's values. */
+  /** The column of values read for `field`, as long as the op index. */
   private column(field: string): Cell[] {
     let column = this.byField.get(field);
-    const fresh = !column;
     if (!column) this.byField.set(field, (column = []));
     const length = this.h.table.length;
     while (column.length < length) column.push(NOT_READ); // pushed, not sized: the array stays packed
-    if (fresh) this.fromSweep(field, column);
     return column;
-  }
-
-  /**
-   * Whether the data of two ops is known to differ: their hashes, which are
-   * equal for equal values, differ. False when not known (not swept yet):
-   * the caller compares the values themselves.
-   */
-  knownDifferent(a: number, b: number): boolean {
-    const index = this.sweptIndex;
-    if (!index || a < 0 || b < 0 || a >= index.length || b >= index.length) return false;
-    const i = index[a];
-    const j = index[b];
-    if (i < 0 || j < 0) return false;
-    const { hashes, hashed } = this.swept!;
-    return hashed[i] === 1 && hashed[j] === 1 && (hashes[2 * i] !== hashes[2 * j] || hashes[2 * i + 1] !== hashes[2 * j + 1]);
-  }
-
-  /** Take the values the column sweep kept (column-sweep.ts), for the columns here and those to come. */
-  adopt(swept: SweptColumns): void {
-    this.swept = swept;
-    this.sweptIndex = new Int32Array(this.h.table.length).fill(-1);
-    swept.entries.forEach((e, i) => (this.sweptIndex![e] = i));
-    for (const [field, column] of this.byField) this.fromSweep(field, column);
-  }
-
-  private fromSweep(field: string, column: Cell[]): void {
-    const swept = this.swept;
-    const values = swept?.fields.get(field);
-    if (!swept || (!values && swept.capped)) return; // past the fields it kept: read lazily
-    const { entries } = swept;
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i];
-      if (column[e] !== NOT_READ) continue;
-      const code = values ? values.codes[i] : ABSENT_FIELD;
-      if (code === NOT_KEPT) continue;
-      column[e] = code === ABSENT_FIELD ? undefined : code === NUMBER ? values!.numbers![i] : values!.values[code - 1];
-    }
   }
 }

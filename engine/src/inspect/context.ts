@@ -7,7 +7,7 @@
  */
 import { OpslogError } from "../errors.js";
 import { RecordFilter } from "./filtered-records.js";
-import type { History, ParallelMode } from "./history.js";
+import type { History } from "./history.js";
 import { ABSENT } from "./versions.js";
 import type { Doc, Page, PageRequest, RecordRow, TimelineOp } from "./types.js";
 
@@ -96,8 +96,6 @@ export class QueryContext {
     readonly dir: string,
     /** Replaced by a rebuild (see Inspector.refresh) */
     public h: History,
-    /** Whether the record filter's column sweep may run in a worker thread ("never" in tests that want one thread) */
-    private readonly parallel: ParallelMode = "auto",
   ) {}
 
   /** Forget everything read or derived: what is asked next is read from the history as it is now. */
@@ -107,18 +105,14 @@ export class QueryContext {
     this.h.reader.close(); // its parsed ops, too
   }
 
-  /** The filter over columns for the history as it is now; a new build gets a new one, whose column sweep starts at once. */
+  /** The filter over columns for the history as it is now; a new build gets a new one. */
   recordFilter(): RecordFilter {
-    if (this.filter?.h !== this.h) {
-      this.filter?.close();
-      this.filter = new RecordFilter(this.h, this.dir, this.parallel);
-    }
+    if (this.filter?.h !== this.h) this.filter = new RecordFilter(this.h);
     return this.filter;
   }
 
-  /** Stop the column sweep (the inspector closes). */
+  /** Forget everything (the inspector closes). */
   close(): void {
-    this.filter?.close();
     this.filter = null;
     this.dropCaches();
   }

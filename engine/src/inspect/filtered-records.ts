@@ -2,18 +2,16 @@
  * The records alive at a position that pass a filter, by record number, in
  * id order (or the requested sort): the current state and any past position
  * alike, from per-record versions (versions.ts) and the columns of the fields
- * the filter names (columns.ts, filled by a sweep in a worker once the index
- * is built: column-sweep.ts), never from whole documents. The last answer
+ * the filter names (columns.ts, mostly kept by the build: kept-columns.ts),
+ * never from whole documents. The last answer
  * is kept; a nearby position of the same filter (a Timeline step) re-checks
  * only the records the ops in between touched. Filters that may look at more
  * than named fields get null: the caller evaluates whole documents.
  */
-import { startColumnSweep, wantsSweep } from "./column-sweep.js";
-import type { ColumnSweep } from "./column-sweep.js";
 import { FieldColumns } from "./columns.js";
 import { planRecordFilter } from "./filter-plan.js";
 import type { FilterPlan } from "./filter-plan.js";
-import type { History, ParallelMode } from "./history.js";
+import type { History } from "./history.js";
 import { compareValues, valueAtPath } from "./query.js";
 import { ABSENT, compareIds } from "./versions.js";
 import type { Doc, RecordsRequest } from "./types.js";
@@ -48,30 +46,13 @@ export class RecordFilter {
   /** Each record's place in id order (versions.sortedRecs), for the steps' sorted inserts */
   private rank: { sorted: Int32Array; of: Int32Array } | null = null;
 
-  /** The column sweep under way, if any */
-  private sweep: ColumnSweep | null = null;
-
-  /** `sweep`: whether to fill the columns in a worker now (see column-sweep.ts). */
-  constructor(readonly h: History, dir: string, sweep: ParallelMode) {
+  constructor(readonly h: History) {
     this.columns = new FieldColumns(h);
-    if (!wantsSweep(h, sweep)) return;
-    const running = startColumnSweep(dir, h);
-    this.sweep = running;
-    void running.result.then((swept) => {
-      if (swept) this.columns.adopt(swept);
-      if (this.sweep === running) this.sweep = null;
-    });
-  }
-
-  /** Resolves once no column sweep is under way (its values adopted, if it finished). */
-  async swept(): Promise<void> {
-    await this.sweep?.result; // adopted by then: the constructor's callback runs first
   }
 
   /**
    * The matching records at req.at, in order; null when the filter needs
-   * whole documents. Throws bad-filter. A filter asked while the sweep is
-   * under way does not wait for it: it reads the values it lacks itself.
+   * whole documents. Throws bad-filter.
    */
   matching(req: FilteredRequest): number[] | null {
     const plan = planRecordFilter(req.filter, req.sort?.field);
@@ -91,15 +72,9 @@ export class RecordFilter {
     this.alive = [];
   }
 
-  /** Whether two version sources' values are known to differ without reading them (see FieldColumns.knownDifferent). */
+  /** Whether two version sources' values are known to differ without reading them (see KeptColumns.knownDifferent). */
   knownDifferent(a: number, b: number): boolean {
-    return this.columns.knownDifferent(a, b);
-  }
-
-  /** Stop a sweep under way. */
-  close(): void {
-    this.sweep?.stop();
-    this.sweep = null;
+    return this.h.columns.knownDifferent(a, b);
   }
 
   /** Whether a version source holds a record (not absent, not a delete). */

@@ -5,6 +5,7 @@
  * the one place that builds it (and live.ts extends it as WALs grow); the
  * queries read it. Types only.
  */
+import type { KeptColumns } from "./kept-columns.js";
 import type { AgentTable, IntList, OpTable } from "./optable.js";
 import type { OpReader } from "./opreader.js";
 import type { ParallelScan } from "./parallel.js";
@@ -61,6 +62,8 @@ export interface History {
   reader: OpReader;
   /** The worker reading the WALs during the build, if any */
   parallel: ParallelScan | null;
+  /** The short top-level values and the hash of every op's data, by op entry */
+  columns: KeptColumns;
 }
 
 /**

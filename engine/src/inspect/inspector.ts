@@ -30,11 +30,10 @@ export async function openInspector(dir: string, options: InspectOptions = {}): 
   if (!info?.isDirectory()) throw new OpslogError("not-a-store", `${dir} does not exist or is not a folder. Choose the folder that contains manifest.json.`, { file: dir });
   const parallel = options.parallel ?? "auto";
   const h = await buildHistory(dir, parallel);
-  const inspector = new Inspector(new QueryContext(dir, h, parallel), parallel, await LiveTail.start(dir, h));
+  const inspector = new Inspector(new QueryContext(dir, h), parallel, await LiveTail.start(dir, h));
   // One method per query of the registry; the cast is where the mapped type (api.ts) meets the names.
   const calls = Object.fromEntries(queryNames.map((name) => [name, (arg: unknown, options?: QueryOptions) => inspector.query(name, arg, options)]));
-  // columnsSwept: for benchmarks and tests (not part of InspectorApi), resolves once the column sweep the open started is over.
-  return Object.assign(calls, { dir, refresh: () => inspector.refresh(), close: () => inspector.close(), columnsSwept: () => inspector.columnsSwept() }) as unknown as InspectorApi;
+  return Object.assign(calls, { dir, refresh: () => inspector.refresh(), close: () => inspector.close() }) as unknown as InspectorApi;
 }
 
 /** The index, its live tail, and how to refresh them. */
@@ -43,13 +42,7 @@ class Inspector {
     private readonly ctx: QueryContext,
     private readonly parallel: ParallelMode,
     private live: LiveTail,
-  ) {
-    ctx.recordFilter(); // its column sweep starts now, while the user looks at the first page
-  }
-
-  async columnsSwept(): Promise<void> {
-    await this.ctx.recordFilter().swept();
-  }
+  ) {}
 
   /** Run a query; a signal already aborted stops it before it starts, one aborted later at its next chunk. */
   async query(name: QueryName, arg: unknown, options?: QueryOptions): Promise<unknown> {
@@ -73,7 +66,6 @@ class Inspector {
     this.ctx.h = h;
     this.live = live;
     this.ctx.dropCaches();
-    this.ctx.recordFilter(); // a new sweep, over the new build
     return { newOps: Math.max(0, this.ctx.total - before), rebuilt: true };
   }
 

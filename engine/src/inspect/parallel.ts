@@ -2,12 +2,15 @@
  * The parallel scan, main-thread side: a worker thread (scan-worker.ts) reads
  * and parses the WALs while this thread merges and indexes what it sends. A
  * RemoteLane reads like a LaneReader, but its ops come without data and
- * prev, only with their hashes: the build compares those for conflicts and
- * reads back the records it keeps. If the worker cannot start, the build
- * reads in this thread instead.
+ * prev, only with their hashes and the short top-level values of their data
+ * as column codes (value-codes.ts): the build compares the hashes for
+ * conflicts, keeps them and the columns for filters and diffs
+ * (kept-columns.ts), and reads back the records it keeps. If the worker
+ * cannot start, the build reads in this thread instead.
  */
 import type { Worker } from "node:worker_threads";
 import { startEngineWorker } from "./workers.js";
+import type { BatchColumn } from "./value-codes.js";
 import type { ScannedOp, SkippedWalLine, UnreadableFile } from "./walscan.js";
 
 /** Float64 fields per op in a batch */
@@ -28,6 +31,12 @@ export const I_PREV1 = 7;
 export const FLAG_DELETE = 1;
 export const FLAG_DELTA = 2;
 export const FLAG_PREV = 4;
+/** The op has data: its hash is in I_DATA0, I_DATA1 */
+export const FLAG_DATA = 8;
+/** Its data is a plain object whose top-level values are in the batch's columns */
+export const FLAG_KEPT = 16;
+/** ... except some fields past the ones the worker keeps */
+export const FLAG_OVERFLOW = 32;
 
 /** Chunks a lane may be read ahead of what this thread has taken */
 const READ_AHEAD = 8;
@@ -48,6 +57,16 @@ export interface ScanBatch {
   oddTs: [number, string][];
   /** Agents first seen in this batch, numbered on from the last one seen (1, 2, ...) */
   newAgents: string[];
+  /** The top-level values of the ops' data, by field */
+  columns: BatchColumn[];
+  /** Fields first named in this batch, numbered on from the last one named (0, 1, ...) */
+  newFields: string[];
+}
+
+/** A field the worker keeps: its name, and its values by code (code c is values[c - 1]). */
+export interface ScannedField {
+  name: string;
+  values: unknown[];
 }
 
 export type ScanReply =
@@ -59,6 +78,8 @@ export type ScanReply =
 /** What the build reads a WAL through: a LaneReader, or a RemoteLane. */
 export interface LaneSource {
   next(): Promise<ScannedOp[] | null>;
+  /** The worker's batch the last next() came from (its hashes and columns); null when its ops were parsed here */
+  readonly batch: ScanBatch | null;
   close(): Promise<void>;
   readonly skipped: SkippedWalLine[];
   readonly end: number;
@@ -73,6 +94,8 @@ export class ParallelScan {
   private readonly lanes = new Map<number, RemoteLane>();
   /** Agent names by the worker's numbers (0: no agent) */
   readonly agentNames: (string | null)[] = [null];
+  /** The fields the worker keeps, by its numbers; their values grow as batches arrive, in the order sent */
+  readonly fields: ScannedField[] = [];
   private nextLane = 0;
   private failure: ScanWorkerFailed | null = null;
   private readonly ready: Promise<void>;
@@ -123,7 +146,12 @@ export class ParallelScan {
   }
 
   private deliver(reply: Exclude<ScanReply, { kind: "ready" }>): void {
-    if (reply.kind === "batch") for (const name of reply.newAgents) this.agentNames.push(name);
+    if (reply.kind === "batch") {
+      for (const name of reply.newAgents) this.agentNames.push(name);
+      for (const name of reply.newFields) this.fields.push({ name, values: [] });
+      // Here, not when the batch is taken: lanes are taken in replay order, but codes were given in the order sent.
+      for (const column of reply.columns) for (const value of column.newValues) this.fields[column.field].values.push(value);
+    }
     this.lanes.get(reply.lane)?.deliver(reply);
   }
 
@@ -139,6 +167,7 @@ export class RemoteLane implements LaneSource {
   end = 0;
   nextLine = 1;
   unreadable: UnreadableFile | null = null;
+  batch: ScanBatch | null = null;
   private readonly queue: ScanBatch[] = [];
   private done = false;
   private failure: Error | null = null;
@@ -173,6 +202,7 @@ export class RemoteLane implements LaneSource {
     this.wake = null;
     if (this.failure) throw this.failure;
     const batch = this.queue.shift();
+    this.batch = batch ?? null;
     if (!batch) return null;
     this.scan.send({ kind: "credit", lane: this.id, n: 1 });
     return this.decode(batch);

@@ -2,17 +2,17 @@
  * The parallel scan's worker thread: reads and parses WALs for the
  * inspector's build, so that JSON.parse runs beside the indexing instead of
  * before it. For each chunk of a WAL it sends every op's place and fields,
- * and the hashes of its data and of its full prev; the records themselves
+ * the hashes of its data and of its full prev, and the short top-level
+ * values of its data as column codes (value-codes.ts); the records themselves
  * stay on disk (the index reads back what it shows). A WAL is read only as
  * far as the main thread has given it credit, so parsed chunks never pile up.
  * Reads only; never writes.
  */
 import { parentPort } from "node:worker_threads";
 import { hashFullPrev, hashValue } from "./hash.js";
-import { BATCH_F64, BATCH_I32, F_CLOCK, F_OFFSET, F_TS, FLAG_DELETE, FLAG_DELTA, FLAG_PREV, I_AGENT, I_DATA0, I_DATA1, I_FLAGS, I_LENGTH, I_LINE, I_PREV0, I_PREV1 } from "./parallel.js";
+import { BATCH_F64, BATCH_I32, F_CLOCK, F_OFFSET, F_TS, FLAG_DATA, FLAG_DELETE, FLAG_DELTA, FLAG_KEPT, FLAG_OVERFLOW, FLAG_PREV, I_AGENT, I_DATA0, I_DATA1, I_FLAGS, I_LENGTH, I_LINE, I_PREV0, I_PREV1 } from "./parallel.js";
 import type { ScanBatch, ScanReply, ScanRequest } from "./parallel.js";
-import { sweepColumns, sweepTransfer } from "./column-sweep.js";
-import type { ColumnSweepRequest } from "./column-sweep.js";
+import { BatchColumnEncoder, isRecordData } from "./value-codes.js";
 import { LaneReader } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
 
@@ -27,6 +27,7 @@ const port = parentPort!;
 const lanes = new Map<number, OpenLane>();
 const agents = new Map<string, number>();
 const hash = new Int32Array(2);
+const columns = new BatchColumnEncoder();
 
 function post(reply: ScanReply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(reply, transfer);
@@ -39,6 +40,7 @@ function encode(lane: number, ops: ScannedOp[]): ScanBatch {
   const ids: string[] = new Array(n);
   const oddTs: [number, string][] = [];
   const newAgents: string[] = [];
+  columns.begin(n);
   for (let j = 0; j < n; j++) {
     const op = ops[j];
     const f = j * BATCH_F64;
@@ -59,12 +61,15 @@ function encode(lane: number, ops: ScannedOp[]): ScanBatch {
     i32[i + I_LINE] = op.line;
     i32[i + I_LENGTH] = op.length;
     i32[i + I_AGENT] = agent;
-    i32[i + I_FLAGS] = (op.op === "delete" ? FLAG_DELETE : 0) | (op.encoding === "delta" ? FLAG_DELTA : 0) | (op.hasPrev ? FLAG_PREV : 0);
+    let flags = (op.op === "delete" ? FLAG_DELETE : 0) | (op.encoding === "delta" ? FLAG_DELTA : 0) | (op.hasPrev ? FLAG_PREV : 0);
     if (op.data !== null) {
       hashValue(op.data, hash);
       i32[i + I_DATA0] = hash[0];
       i32[i + I_DATA1] = hash[1];
+      flags |= FLAG_DATA;
+      if (isRecordData(op.data)) flags |= columns.keep(j, op.data) ? FLAG_KEPT : FLAG_KEPT | FLAG_OVERFLOW;
     }
+    i32[i + I_FLAGS] = flags;
     if (op.rawPrev !== null) {
       hashFullPrev(op, hash);
       i32[i + I_PREV0] = hash[0];
@@ -72,7 +77,7 @@ function encode(lane: number, ops: ScannedOp[]): ScanBatch {
     }
     ids[j] = op.id;
   }
-  return { kind: "batch", lane, n, f64, i32, ids, oddTs, newAgents };
+  return { kind: "batch", lane, n, f64, i32, ids, oddTs, newAgents, ...columns.end() };
 }
 
 async function pump(id: number, lane: OpenLane): Promise<void> {
@@ -91,7 +96,8 @@ async function pump(id: number, lane: OpenLane): Promise<void> {
       if (ops.length === 0) continue; // a chunk inside one long line
       const batch = encode(id, ops);
       lane.credit--;
-      post(batch, [batch.f64.buffer as ArrayBuffer, batch.i32.buffer as ArrayBuffer]);
+      const columnBuffers = batch.columns.flatMap((c) => (c.numbers ? [c.codes.buffer, c.numbers.buffer] : [c.codes.buffer]));
+      post(batch, [batch.f64.buffer, batch.i32.buffer, ...columnBuffers] as ArrayBuffer[]);
     }
   } catch (err) {
     post({ kind: "error", lane: id, message: (err as Error).message });
@@ -102,11 +108,8 @@ async function pump(id: number, lane: OpenLane): Promise<void> {
   }
 }
 
-port.on("message", (req: ScanRequest | ColumnSweepRequest) => {
-  if (req.kind === "columns") {
-    const reply = sweepColumns(req); // the column sweep (column-sweep.ts): one request, one reply
-    port.postMessage(reply, sweepTransfer(reply));
-  } else if (req.kind === "open") {
+port.on("message", (req: ScanRequest) => {
+  if (req.kind === "open") {
     const lane: OpenLane = { reader: new LaneReader(req.dir, req.path, req.fileIdx, 0, 1, false), credit: req.credit, pumping: false, closed: false };
     lanes.set(req.lane, lane);
     void pump(req.lane, lane);

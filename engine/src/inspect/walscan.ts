@@ -101,6 +101,8 @@ export class LaneReader {
   nextLine: number;
   /** Why the file (from `end` on) could not be read; null if it could, or is simply gone */
   unreadable: UnreadableFile | null = null;
+  /** Its ops come parsed, data and all: no worker's batch (see LaneSource) */
+  readonly batch = null;
   private fh: FileHandle | null = null;
   private size = 0;
   private position: number;

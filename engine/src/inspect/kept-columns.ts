@@ -1,0 +1,158 @@
+/**
+ * What the build keeps of every op's data as it indexes it, by op entry, so
+ * that a filter or diff right after the open reads nothing from disk: the
+ * short top-level values of the data (value-codes.ts), field by field, and
+ * the data's hash (hash.ts: equal for equal values). Ops the scan worker
+ * parsed arrive coded in its batches (copied here as they are); ops parsed
+ * in this thread (the build's own lanes, the live tail) are coded here from
+ * their data. A value not kept reads as UNKNOWN: the caller reads it from
+ * the WAL (columns.ts).
+ */
+import { hashValue } from "./hash.js";
+import { BATCH_I32, FLAG_DATA, FLAG_KEPT, FLAG_OVERFLOW, I_DATA0, I_DATA1, I_FLAGS } from "./parallel.js";
+import type { ScanBatch, ScannedField } from "./parallel.js";
+import { ABSENT_FIELD, MAX_FIELDS, NOT_KEPT, NUMBER, ValueCodes, isRecordData } from "./value-codes.js";
+import type { ScannedOp } from "./walscan.js";
+
+/** A value the columns do not hold. */
+export const UNKNOWN = Symbol("unknown");
+
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const MASK = CHUNK - 1;
+
+/** An entry's state: its fields are in the columns (ABSENT_FIELD is exact) ... */
+const KEPT = 1;
+/** ... except some, past the fields kept (ABSENT_FIELD then says nothing) */
+const OVERFLOW = 2;
+/** Its data's hash is here */
+const HASHED = 4;
+
+interface KeptField {
+  /** Codes by entry, in chunks (a missing chunk is all ABSENT_FIELD): NUMBER, NOT_KEPT, a worker's code (> 0) or this thread's (< NUMBER) */
+  codes: (Int32Array | undefined)[];
+  numbers: (Float64Array | undefined)[];
+  /** Values of the ops parsed in this thread: code NUMBER - c is local.values[c - 1] */
+  local: ValueCodes;
+  /** Values of the ops the scan worker parsed: code c is scanned[c - 1] */
+  scanned: unknown[];
+}
+
+export class KeptColumns {
+  private readonly fields = new Map<string, KeptField>();
+  private readonly state: (Uint8Array | undefined)[] = [];
+  private readonly hashes: (Int32Array | undefined)[] = [];
+  private readonly hash = new Int32Array(2);
+
+  /** Keep the ops parsed in this thread (added to the index, their data here). */
+  keepParsed(ops: ScannedOp[]): void {
+    for (const op of ops) {
+      const { data, entry: e } = op;
+      if (data === null) continue;
+      hashValue(data, this.hash);
+      const hashes = (this.hashes[e >>> CHUNK_BITS] ??= new Int32Array(2 * CHUNK));
+      hashes[2 * (e & MASK)] = this.hash[0];
+      hashes[2 * (e & MASK) + 1] = this.hash[1];
+      let state = HASHED;
+      if (isRecordData(data)) {
+        state |= KEPT;
+        for (const name in data) {
+          const field = this.field(name);
+          if (!field) state |= OVERFLOW;
+          else {
+            const value = data[name];
+            if (typeof value === "number") {
+              (field.numbers[e >>> CHUNK_BITS] ??= new Float64Array(CHUNK))[e & MASK] = value;
+              this.setCode(field, e, NUMBER);
+            } else {
+              const code = field.local.code(value);
+              this.setCode(field, e, code === NOT_KEPT ? NOT_KEPT : NUMBER - code);
+            }
+          }
+        }
+      }
+      (this.state[e >>> CHUNK_BITS] ??= new Uint8Array(CHUNK))[e & MASK] = state;
+    }
+  }
+
+  /** Keep the ops of a worker's batch, added to the index as entries first, first + 1, ... */
+  keepScanned(first: number, batch: ScanBatch, scanned: ScannedField[]): void {
+    const { n, i32 } = batch;
+    for (let j = 0; j < n; j++) {
+      const e = first + j;
+      const flags = i32[j * BATCH_I32 + I_FLAGS];
+      if (!(flags & FLAG_DATA)) continue;
+      const hashes = (this.hashes[e >>> CHUNK_BITS] ??= new Int32Array(2 * CHUNK));
+      hashes[2 * (e & MASK)] = i32[j * BATCH_I32 + I_DATA0];
+      hashes[2 * (e & MASK) + 1] = i32[j * BATCH_I32 + I_DATA1];
+      (this.state[e >>> CHUNK_BITS] ??= new Uint8Array(CHUNK))[e & MASK] = HASHED | (flags & FLAG_KEPT ? KEPT : 0) | (flags & FLAG_OVERFLOW ? OVERFLOW : 0);
+    }
+    for (const column of batch.columns) {
+      const { name, values } = scanned[column.field];
+      const field = this.field(name);
+      if (!field) {
+        // No room for this field here: the ops that have it keep none of it.
+        for (let j = 0; j < n; j++) if (column.codes[j] !== ABSENT_FIELD) this.state[(first + j) >>> CHUNK_BITS]![(first + j) & MASK] |= OVERFLOW;
+        continue;
+      }
+      field.scanned = values; // one worker per build: always the same list
+      copyInto(field.codes, first, column.codes, () => new Int32Array(CHUNK));
+      if (column.numbers) copyInto(field.numbers, first, column.numbers, () => new Float64Array(CHUNK));
+    }
+  }
+
+  /**
+   * field's values in the ops at srcs (entries; snapshot sources, < 0, are
+   * left as they are) into out: undefined where the op's data lacks it,
+   * UNKNOWN where it is not kept.
+   */
+  read(name: string, srcs: ArrayLike<number>, out: unknown[]): void {
+    const field = this.fields.get(name);
+    for (let i = 0; i < srcs.length; i++) {
+      const e = srcs[i];
+      if (e < 0) continue;
+      const state = this.state[e >>> CHUNK_BITS]?.[e & MASK] ?? 0;
+      const code = field?.codes[e >>> CHUNK_BITS]?.[e & MASK] ?? ABSENT_FIELD;
+      if (!(state & KEPT) || code === NOT_KEPT) out[i] = UNKNOWN;
+      else if (code === ABSENT_FIELD) out[i] = state & OVERFLOW ? UNKNOWN : undefined;
+      else if (code === NUMBER) out[i] = field!.numbers[e >>> CHUNK_BITS]![e & MASK];
+      else out[i] = code > 0 ? field!.scanned[code - 1] : field!.local.values[NUMBER - code - 1];
+    }
+  }
+
+  /**
+   * Whether the data of two ops is known to differ: their hashes, which are
+   * equal for equal values, differ. False when not known: the caller
+   * compares the values themselves.
+   */
+  knownDifferent(a: number, b: number): boolean {
+    if (a < 0 || b < 0) return false;
+    const ha = this.hashes[a >>> CHUNK_BITS];
+    const hb = this.hashes[b >>> CHUNK_BITS];
+    if (!((this.state[a >>> CHUNK_BITS]?.[a & MASK] ?? 0) & HASHED) || !((this.state[b >>> CHUNK_BITS]?.[b & MASK] ?? 0) & HASHED)) return false;
+    const i = 2 * (a & MASK);
+    const j = 2 * (b & MASK);
+    return ha![i] !== hb![j] || ha![i + 1] !== hb![j + 1];
+  }
+
+  /** The field's column, new if there is room for one. */
+  private field(name: string): KeptField | null {
+    let field = this.fields.get(name);
+    if (!field && this.fields.size < MAX_FIELDS) this.fields.set(name, (field = { codes: [], numbers: [], local: new ValueCodes(), scanned: [] }));
+    return field ?? null;
+  }
+
+  private setCode(field: KeptField, e: number, code: number): void {
+    (field.codes[e >>> CHUNK_BITS] ??= new Int32Array(CHUNK))[e & MASK] = code;
+  }
+}
+
+/** src into chunks from entry `first` on. */
+function copyInto<T extends Int32Array | Float64Array>(chunks: (T | undefined)[], first: number, src: T, chunk: () => T): void {
+  for (let j = 0; j < src.length; ) {
+    const e = first + j;
+    const take = Math.min(src.length - j, CHUNK - (e & MASK));
+    (chunks[e >>> CHUNK_BITS] ??= chunk()).set(src.subarray(j, j + take), e & MASK);
+    j += take;
+  }
+}
