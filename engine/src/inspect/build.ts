@@ -18,7 +18,7 @@ import { OpReader } from "./opreader.js";
 import { OutOfOrder, compareOps, mergeInReplayOrder } from "./order.js";
 import type { MergeSource } from "./order.js";
 import { KeptColumns } from "./kept-columns.js";
-import { ParallelScan, ScanWorkerFailed } from "./parallel.js";
+import { BATCH_I32, I_REC, ParallelScan, ScanWorkerFailed } from "./parallel.js";
 import type { LaneSource, ScanBatch } from "./parallel.js";
 import { scanDirectory } from "./scan.js";
 import type { DirectoryScan } from "./scan.js";
@@ -160,17 +160,20 @@ async function replayChain(dir: string, history: History, plan: PlannedLink[], s
  */
 export function addToIndex(history: History, lane: Lane, ops: ScannedOp[], replayed: (op: ScannedOp) => boolean, batch: ScanBatch | null = null): ScannedOp[] {
   const out: ScannedOp[] = [];
-  for (const op of ops) {
-    const rec = history.versions.intern(op.id);
-    op.id = history.versions.ids[rec]; // one id string per record, not one per op
+  const { versions, parallel } = history;
+  for (let j = 0; j < ops.length; j++) {
+    const op = ops[j];
+    // The worker numbered the batch's records already: no lookup by id.
+    const rec = batch ? parallel!.recOf(batch.i32[j * BATCH_I32 + I_REC], versions) : versions.intern(op.id);
+    op.id = versions.ids[rec]; // one id string per record, not one per op
     op.agentIdx = history.agents.intern(op.agent);
     op.entry = history.table.add(op, op.agentIdx, rec);
     lane.entries.push(op.entry);
     if (replayed(op)) out.push(op);
   }
   // A chunk's ops are added one after the other: their entries run on from the first's.
-  if (batch && ops.length > 0) history.columns.keepScanned(ops[0].entry, batch, history.parallel!.fields);
-  else history.columns.keepParsed(ops);
+  if (batch && ops.length > 0) history.columns.keepScanned(ops[0].entry, batch, parallel!.fields);
+  else history.columns.keepParsed(ops, history.table);
   return out;
 }
 

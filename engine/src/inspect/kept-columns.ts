@@ -12,6 +12,7 @@ import { hashValue } from "./hash.js";
 import { BATCH_I32, FLAG_DATA, FLAG_KEPT, FLAG_OVERFLOW, I_DATA0, I_DATA1, I_FLAGS } from "./parallel.js";
 import type { ScanBatch, ScannedField } from "./parallel.js";
 import { ABSENT_FIELD, MAX_FIELDS, NOT_KEPT, NUMBER, ValueCodes, isRecordData } from "./value-codes.js";
+import type { OpTable } from "./optable.js";
 import type { ScannedOp } from "./walscan.js";
 
 /** A value the columns do not hold. */
@@ -44,8 +45,8 @@ export class KeptColumns {
   private readonly hashes: (Int32Array | undefined)[] = [];
   private readonly hash = new Int32Array(2);
 
-  /** Keep the ops parsed in this thread (added to the index, their data here). */
-  keepParsed(ops: ScannedOp[]): void {
+  /** Keep the ops parsed in this thread (added to `table`, their data here). */
+  keepParsed(ops: ScannedOp[], table: OpTable): void {
     for (const op of ops) {
       const { data, entry: e } = op;
       if (data === null) continue;
@@ -65,7 +66,7 @@ export class KeptColumns {
               (field.numbers[e >>> CHUNK_BITS] ??= new Float64Array(CHUNK))[e & MASK] = value;
               this.setCode(field, e, NUMBER);
             } else {
-              const code = field.local.code(value);
+              const code = field.local.code(value, table.rec(e));
               this.setCode(field, e, code === NOT_KEPT ? NOT_KEPT : NUMBER - code);
             }
           }

@@ -19,7 +19,7 @@ export const F_OFFSET = 0;
 export const F_CLOCK = 1;
 export const F_TS = 2;
 /** Int32 fields per op in a batch */
-export const BATCH_I32 = 8;
+export const BATCH_I32 = 9;
 export const I_LINE = 0;
 export const I_LENGTH = 1;
 export const I_FLAGS = 2;
@@ -28,6 +28,8 @@ export const I_DATA0 = 4;
 export const I_DATA1 = 5;
 export const I_PREV0 = 6;
 export const I_PREV1 = 7;
+/** The worker's number for the op's record (see ScanBatch.newIds) */
+export const I_REC = 8;
 export const FLAG_DELETE = 1;
 export const FLAG_DELTA = 2;
 export const FLAG_PREV = 4;
@@ -52,7 +54,8 @@ export interface ScanBatch {
   n: number;
   f64: Float64Array;
   i32: Int32Array;
-  ids: string[];
+  /** Record ids first seen in this batch, numbered on from the last one seen (0, 1, ...) */
+  newIds: string[];
   /** Ops whose ts is not canonical: [index in the batch, ts as written] */
   oddTs: [number, string][];
   /** Agents first seen in this batch, numbered on from the last one seen (1, 2, ...) */
@@ -96,6 +99,10 @@ export class ParallelScan {
   readonly agentNames: (string | null)[] = [null];
   /** The fields the worker keeps, by its numbers; their values grow as batches arrive, in the order sent */
   readonly fields: ScannedField[] = [];
+  /** Record ids by the worker's numbers */
+  readonly ids: string[] = [];
+  /** The index's record number + 1 for each of the worker's (0: not interned yet) */
+  private recs = new Int32Array(1024);
   private nextLane = 0;
   private failure: ScanWorkerFailed | null = null;
   private readonly ready: Promise<void>;
@@ -148,11 +155,27 @@ export class ParallelScan {
   private deliver(reply: Exclude<ScanReply, { kind: "ready" }>): void {
     if (reply.kind === "batch") {
       for (const name of reply.newAgents) this.agentNames.push(name);
+      for (const id of reply.newIds) this.ids.push(id);
       for (const name of reply.newFields) this.fields.push({ name, values: [] });
       // Here, not when the batch is taken: lanes are taken in replay order, but codes were given in the order sent.
       for (const column of reply.columns) for (const value of column.newValues) this.fields[column.field].values.push(value);
     }
     this.lanes.get(reply.lane)?.deliver(reply);
+  }
+
+  /**
+   * The index's record number for the worker's record `no`, interned in
+   * `versions` the first time it is asked (as the ops are indexed, so records
+   * are numbered as an in-thread build numbers them).
+   */
+  recOf(no: number, versions: { intern(id: string): number }): number {
+    if (no >= this.recs.length) {
+      const grown = new Int32Array(Math.max(no + 1, 2 * this.recs.length));
+      grown.set(this.recs);
+      this.recs = grown;
+    }
+    if (this.recs[no] === 0) this.recs[no] = versions.intern(this.ids[no]) + 1;
+    return this.recs[no] - 1;
   }
 
   async close(): Promise<void> {
@@ -209,7 +232,8 @@ export class RemoteLane implements LaneSource {
   }
 
   private decode(batch: ScanBatch): ScannedOp[] {
-    const { n, f64, i32, ids } = batch;
+    const { n, f64, i32 } = batch;
+    const ids = this.scan.ids;
     const names = this.scan.agentNames;
     const ops: ScannedOp[] = new Array(n);
     for (let j = 0; j < n; j++) {
@@ -227,7 +251,7 @@ export class RemoteLane implements LaneSource {
         agent: names[i32[i + I_AGENT]],
         clock: Number.isNaN(clock) ? null : clock,
         op: flags & FLAG_DELETE ? "delete" : "set",
-        id: ids[j],
+        id: ids[i32[i + I_REC]],
         data: null,
         rawPrev: null,
         hasPrev: (flags & FLAG_PREV) !== 0,

@@ -10,7 +10,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { hashFullPrev, hashValue } from "./hash.js";
-import { BATCH_F64, BATCH_I32, F_CLOCK, F_OFFSET, F_TS, FLAG_DATA, FLAG_DELETE, FLAG_DELTA, FLAG_KEPT, FLAG_OVERFLOW, FLAG_PREV, I_AGENT, I_DATA0, I_DATA1, I_FLAGS, I_LENGTH, I_LINE, I_PREV0, I_PREV1 } from "./parallel.js";
+import { BATCH_F64, BATCH_I32, F_CLOCK, F_OFFSET, F_TS, FLAG_DATA, FLAG_DELETE, FLAG_DELTA, FLAG_KEPT, FLAG_OVERFLOW, FLAG_PREV, I_AGENT, I_DATA0, I_DATA1, I_FLAGS, I_LENGTH, I_LINE, I_PREV0, I_PREV1, I_REC } from "./parallel.js";
 import type { ScanBatch, ScanReply, ScanRequest } from "./parallel.js";
 import { BatchColumnEncoder, isRecordData } from "./value-codes.js";
 import { LaneReader } from "./walscan.js";
@@ -26,6 +26,7 @@ interface OpenLane {
 const port = parentPort!;
 const lanes = new Map<number, OpenLane>();
 const agents = new Map<string, number>();
+const records = new Map<string, number>();
 const hash = new Int32Array(2);
 const columns = new BatchColumnEncoder();
 
@@ -37,7 +38,7 @@ function encode(lane: number, ops: ScannedOp[]): ScanBatch {
   const n = ops.length;
   const f64 = new Float64Array(n * BATCH_F64);
   const i32 = new Int32Array(n * BATCH_I32);
-  const ids: string[] = new Array(n);
+  const newIds: string[] = [];
   const oddTs: [number, string][] = [];
   const newAgents: string[] = [];
   columns.begin(n);
@@ -61,13 +62,20 @@ function encode(lane: number, ops: ScannedOp[]): ScanBatch {
     i32[i + I_LINE] = op.line;
     i32[i + I_LENGTH] = op.length;
     i32[i + I_AGENT] = agent;
+    let rec = records.get(op.id);
+    if (rec === undefined) {
+      rec = records.size;
+      records.set(op.id, rec);
+      newIds.push(op.id);
+    }
+    i32[i + I_REC] = rec;
     let flags = (op.op === "delete" ? FLAG_DELETE : 0) | (op.encoding === "delta" ? FLAG_DELTA : 0) | (op.hasPrev ? FLAG_PREV : 0);
     if (op.data !== null) {
       hashValue(op.data, hash);
       i32[i + I_DATA0] = hash[0];
       i32[i + I_DATA1] = hash[1];
       flags |= FLAG_DATA;
-      if (isRecordData(op.data)) flags |= columns.keep(j, op.data) ? FLAG_KEPT : FLAG_KEPT | FLAG_OVERFLOW;
+      if (isRecordData(op.data)) flags |= columns.keep(j, op.data, rec) ? FLAG_KEPT : FLAG_KEPT | FLAG_OVERFLOW;
     }
     i32[i + I_FLAGS] = flags;
     if (op.rawPrev !== null) {
@@ -75,9 +83,8 @@ function encode(lane: number, ops: ScannedOp[]): ScanBatch {
       i32[i + I_PREV0] = hash[0];
       i32[i + I_PREV1] = hash[1];
     }
-    ids[j] = op.id;
   }
-  return { kind: "batch", lane, n, f64, i32, ids, oddTs, newAgents, ...columns.end() };
+  return { kind: "batch", lane, n, f64, i32, newIds, oddTs, newAgents, ...columns.end() };
 }
 
 async function pump(id: number, lane: OpenLane): Promise<void> {

@@ -23,12 +23,27 @@ const MAX_STRING = 256;
 export class ValueCodes {
   readonly values: unknown[] = [];
   private readonly lookup = new Map<unknown, number>();
+  /** The code each record's value had last (0: none yet), by record number */
+  private last = new Int32Array(1024);
 
-  /** The value's code (a new one if first seen), or NOT_KEPT for a value not kept. Not for numbers. */
-  code(value: unknown): number {
+  /**
+   * The code of record rec's value (a new one if first seen), or NOT_KEPT
+   * for a value not kept; not for numbers. The record's last value is tried
+   * first: most fields keep their value from one version to the next, and a
+   * comparison costs less than a lookup.
+   */
+  code(value: unknown, rec: number): number {
     if (value !== null && typeof value !== "boolean" && (typeof value !== "string" || value.length > MAX_STRING)) return NOT_KEPT;
+    if (rec >= this.last.length) {
+      const grown = new Int32Array(Math.max(rec + 1, 2 * this.last.length));
+      grown.set(this.last);
+      this.last = grown;
+    }
+    const last = this.last[rec];
+    if (last > 0 && this.values[last - 1] === value) return last;
     let code = this.lookup.get(value);
     if (code === undefined) this.lookup.set(value, (code = this.values.push(value)));
+    this.last[rec] = code;
     return code;
   }
 }
@@ -65,8 +80,8 @@ export class BatchColumnEncoder {
     this.batch = [];
   }
 
-  /** Keep op j's top-level values; false when some of its fields are past MAX_FIELDS (not kept). */
-  keep(j: number, data: Doc): boolean {
+  /** Keep op j's top-level values (rec: the worker's number for its record); false when some of its fields are past MAX_FIELDS (not kept). */
+  keep(j: number, data: Doc, rec: number): boolean {
     let all = true;
     for (const name in data) {
       let field = this.fields.get(name);
@@ -84,7 +99,7 @@ export class BatchColumnEncoder {
       if (typeof value === "number") {
         (column.numbers ??= new Float64Array(this.n))[j] = value;
         column.codes[j] = NUMBER;
-      } else column.codes[j] = field.codes.code(value);
+      } else column.codes[j] = field.codes.code(value, rec);
     }
     return all;
   }
