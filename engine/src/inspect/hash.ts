@@ -97,6 +97,32 @@ function finishObject(a: number, b: number, n: number): void {
   outB = mix(b ^ 0x1f83d9ab ^ Math.imul(n, 0x5be0cd19));
 }
 
+/**
+ * An object's hash from its pairs, for a caller that hashes them one by one
+ * (the build, as it keeps their values: value-codes.ts), equal to hashValue
+ * of the object: hashKey once per key, hashPair per pair, then finishHash of
+ * the pairs' halves added up (as 32-bit integers) and their count.
+ */
+export function hashKey(key: string, out: Hash): void {
+  hashString(key, 7);
+  out[0] = outA;
+  out[1] = outB;
+}
+
+/** The hash of one pair: a key (its hashKey) and a value. */
+export function hashPair(key: Hash, value: unknown, out: Hash): void {
+  hashInto(value);
+  out[0] = mix(key[0] ^ Math.imul(outA, 0x27d4eb2d));
+  out[1] = mix(key[1] ^ Math.imul(outB, 0x165667b1) ^ 0x2545f491);
+}
+
+/** The hash of an object whose n pairs' hashes add up to a, b. */
+export function finishHash(a: number, b: number, n: number, out: Hash): void {
+  finishObject(a, b, n);
+  out[0] = outA;
+  out[1] = outB;
+}
+
 /** The hash of a JSON value. */
 export function hashValue(v: unknown, out: Hash): void {
   hashInto(v);

@@ -11,7 +11,7 @@
 import { hashValue } from "./hash.js";
 import { BATCH_I32, FLAG_DATA, FLAG_KEPT, FLAG_OVERFLOW, I_DATA0, I_DATA1, I_FLAGS } from "./parallel.js";
 import type { ScanBatch, ScannedField } from "./parallel.js";
-import { ABSENT_FIELD, MAX_FIELDS, NOT_KEPT, NUMBER, ValueCodes, isRecordData } from "./value-codes.js";
+import { ABSENT_FIELD, FieldCodes, MAX_FIELDS, NOT_KEPT, NUMBER, RecordKeeper, isRecordData } from "./value-codes.js";
 import type { OpTable } from "./optable.js";
 import type { ScannedOp } from "./walscan.js";
 
@@ -30,48 +30,35 @@ const OVERFLOW = 2;
 const HASHED = 4;
 
 interface KeptField {
+  /** Values of the ops parsed in this thread: code NUMBER - c is codes.values[c - 1] */
+  codes: FieldCodes;
   /** Codes by entry, in chunks (a missing chunk is all ABSENT_FIELD): NUMBER, NOT_KEPT, a worker's code (> 0) or this thread's (< NUMBER) */
-  codes: (Int32Array | undefined)[];
+  chunks: (Int32Array | undefined)[];
   numbers: (Float64Array | undefined)[];
-  /** Values of the ops parsed in this thread: code NUMBER - c is local.values[c - 1] */
-  local: ValueCodes;
   /** Values of the ops the scan worker parsed: code c is scanned[c - 1] */
   scanned: unknown[];
 }
 
-export class KeptColumns {
+export class KeptColumns extends RecordKeeper<KeptField> {
   private readonly fields = new Map<string, KeptField>();
   private readonly state: (Uint8Array | undefined)[] = [];
   private readonly hashes: (Int32Array | undefined)[] = [];
   private readonly hash = new Int32Array(2);
+  /** The entry being kept */
+  private entry = 0;
 
   /** Keep the ops parsed in this thread (added to `table`, their data here). */
   keepParsed(ops: ScannedOp[], table: OpTable): void {
     for (const op of ops) {
       const { data, entry: e } = op;
       if (data === null) continue;
-      hashValue(data, this.hash);
+      let state = HASHED;
+      this.entry = e;
+      if (!isRecordData(data)) hashValue(data, this.hash);
+      else state |= this.keepRecord(data, table.rec(e), this.hash) ? KEPT : KEPT | OVERFLOW;
       const hashes = (this.hashes[e >>> CHUNK_BITS] ??= new Int32Array(2 * CHUNK));
       hashes[2 * (e & MASK)] = this.hash[0];
       hashes[2 * (e & MASK) + 1] = this.hash[1];
-      let state = HASHED;
-      if (isRecordData(data)) {
-        state |= KEPT;
-        for (const name in data) {
-          const field = this.field(name);
-          if (!field) state |= OVERFLOW;
-          else {
-            const value = data[name];
-            if (typeof value === "number") {
-              (field.numbers[e >>> CHUNK_BITS] ??= new Float64Array(CHUNK))[e & MASK] = value;
-              this.setCode(field, e, NUMBER);
-            } else {
-              const code = field.local.code(value, table.rec(e));
-              this.setCode(field, e, code === NOT_KEPT ? NOT_KEPT : NUMBER - code);
-            }
-          }
-        }
-      }
       (this.state[e >>> CHUNK_BITS] ??= new Uint8Array(CHUNK))[e & MASK] = state;
     }
   }
@@ -88,18 +75,20 @@ export class KeptColumns {
       hashes[2 * (e & MASK) + 1] = i32[j * BATCH_I32 + I_DATA1];
       (this.state[e >>> CHUNK_BITS] ??= new Uint8Array(CHUNK))[e & MASK] = HASHED | (flags & FLAG_KEPT ? KEPT : 0) | (flags & FLAG_OVERFLOW ? OVERFLOW : 0);
     }
-    for (const column of batch.columns) {
-      const { name, values } = scanned[column.field];
+    const { fields, codes, numbers } = batch.columns;
+    fields.forEach((no, i) => {
+      const { name, values } = scanned[no];
       const field = this.field(name);
+      const run = codes.subarray(i * n, (i + 1) * n);
       if (!field) {
         // No room for this field here: the ops that have it keep none of it.
-        for (let j = 0; j < n; j++) if (column.codes[j] !== ABSENT_FIELD) this.state[(first + j) >>> CHUNK_BITS]![(first + j) & MASK] |= OVERFLOW;
-        continue;
+        for (let j = 0; j < n; j++) if (run[j] !== ABSENT_FIELD) this.state[(first + j) >>> CHUNK_BITS]![(first + j) & MASK] |= OVERFLOW;
+        return;
       }
       field.scanned = values; // one worker per build: always the same list
-      copyInto(field.codes, first, column.codes, () => new Int32Array(CHUNK));
-      if (column.numbers) copyInto(field.numbers, first, column.numbers, () => new Float64Array(CHUNK));
-    }
+      copyInto(field.chunks, first, run, () => new Int32Array(CHUNK));
+      if (numbers && run.includes(NUMBER)) copyInto(field.numbers, first, numbers.subarray(i * n, (i + 1) * n), () => new Float64Array(CHUNK));
+    });
   }
 
   /**
@@ -113,11 +102,11 @@ export class KeptColumns {
       const e = srcs[i];
       if (e < 0) continue;
       const state = this.state[e >>> CHUNK_BITS]?.[e & MASK] ?? 0;
-      const code = field?.codes[e >>> CHUNK_BITS]?.[e & MASK] ?? ABSENT_FIELD;
+      const code = field?.chunks[e >>> CHUNK_BITS]?.[e & MASK] ?? ABSENT_FIELD;
       if (!(state & KEPT) || code === NOT_KEPT) out[i] = UNKNOWN;
       else if (code === ABSENT_FIELD) out[i] = state & OVERFLOW ? UNKNOWN : undefined;
       else if (code === NUMBER) out[i] = field!.numbers[e >>> CHUNK_BITS]![e & MASK];
-      else out[i] = code > 0 ? field!.scanned[code - 1] : field!.local.values[NUMBER - code - 1];
+      else out[i] = code > 0 ? field!.scanned[code - 1] : field!.codes.values[NUMBER - code - 1];
     }
   }
 
@@ -136,15 +125,17 @@ export class KeptColumns {
     return ha![i] !== hb![j] || ha![i + 1] !== hb![j + 1];
   }
 
-  /** The field's column, new if there is room for one. */
-  private field(name: string): KeptField | null {
+  protected field(name: string): KeptField | null {
     let field = this.fields.get(name);
-    if (!field && this.fields.size < MAX_FIELDS) this.fields.set(name, (field = { codes: [], numbers: [], local: new ValueCodes(), scanned: [] }));
+    if (!field && this.fields.size < MAX_FIELDS) this.fields.set(name, (field = { codes: new FieldCodes(name), chunks: [], numbers: [], scanned: [] }));
     return field ?? null;
   }
 
-  private setCode(field: KeptField, e: number, code: number): void {
-    (field.codes[e >>> CHUNK_BITS] ??= new Int32Array(CHUNK))[e & MASK] = code;
+  protected put(field: KeptField, code: number, value: unknown): void {
+    const e = this.entry;
+    if (code === NUMBER) (field.numbers[e >>> CHUNK_BITS] ??= new Float64Array(CHUNK))[e & MASK] = value as number;
+    // This thread's codes go below NUMBER, clear of the worker's.
+    (field.chunks[e >>> CHUNK_BITS] ??= new Int32Array(CHUNK))[e & MASK] = code > 0 ? NUMBER - code : code;
   }
 }
 

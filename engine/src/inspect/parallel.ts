@@ -10,7 +10,7 @@
  */
 import type { Worker } from "node:worker_threads";
 import { startEngineWorker } from "./workers.js";
-import type { BatchColumn } from "./value-codes.js";
+import type { BatchColumns } from "./value-codes.js";
 import type { ScannedOp, SkippedWalLine, UnreadableFile } from "./walscan.js";
 
 /** Float64 fields per op in a batch */
@@ -61,7 +61,7 @@ export interface ScanBatch {
   /** Agents first seen in this batch, numbered on from the last one seen (1, 2, ...) */
   newAgents: string[];
   /** The top-level values of the ops' data, by field */
-  columns: BatchColumn[];
+  columns: BatchColumns;
   /** Fields first named in this batch, numbered on from the last one named (0, 1, ...) */
   newFields: string[];
 }
@@ -158,7 +158,7 @@ export class ParallelScan {
       for (const id of reply.newIds) this.ids.push(id);
       for (const name of reply.newFields) this.fields.push({ name, values: [] });
       // Here, not when the batch is taken: lanes are taken in replay order, but codes were given in the order sent.
-      for (const column of reply.columns) for (const value of column.newValues) this.fields[column.field].values.push(value);
+      for (const [field, values] of reply.columns.newValues) for (const value of values) this.fields[field].values.push(value);
     }
     this.lanes.get(reply.lane)?.deliver(reply);
   }

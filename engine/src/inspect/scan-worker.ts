@@ -71,11 +71,11 @@ function encode(lane: number, ops: ScannedOp[]): ScanBatch {
     i32[i + I_REC] = rec;
     let flags = (op.op === "delete" ? FLAG_DELETE : 0) | (op.encoding === "delta" ? FLAG_DELTA : 0) | (op.hasPrev ? FLAG_PREV : 0);
     if (op.data !== null) {
-      hashValue(op.data, hash);
+      flags |= FLAG_DATA;
+      if (isRecordData(op.data)) flags |= columns.keep(j, op.data, rec, hash) ? FLAG_KEPT : FLAG_KEPT | FLAG_OVERFLOW;
+      else hashValue(op.data, hash);
       i32[i + I_DATA0] = hash[0];
       i32[i + I_DATA1] = hash[1];
-      flags |= FLAG_DATA;
-      if (isRecordData(op.data)) flags |= columns.keep(j, op.data, rec) ? FLAG_KEPT : FLAG_KEPT | FLAG_OVERFLOW;
     }
     i32[i + I_FLAGS] = flags;
     if (op.rawPrev !== null) {
@@ -103,8 +103,8 @@ async function pump(id: number, lane: OpenLane): Promise<void> {
       if (ops.length === 0) continue; // a chunk inside one long line
       const batch = encode(id, ops);
       lane.credit--;
-      const columnBuffers = batch.columns.flatMap((c) => (c.numbers ? [c.codes.buffer, c.numbers.buffer] : [c.codes.buffer]));
-      post(batch, [batch.f64.buffer, batch.i32.buffer, ...columnBuffers] as ArrayBuffer[]);
+      const { codes, numbers } = batch.columns;
+      post(batch, [batch.f64.buffer, batch.i32.buffer, codes.buffer, ...(numbers ? [numbers.buffer] : [])] as ArrayBuffer[]);
     }
   } catch (err) {
     post({ kind: "error", lane: id, message: (err as Error).message });
