@@ -43,27 +43,32 @@ export class FieldCodes {
 
   /**
    * The code of record rec's value (a new one if first seen), NUMBER for a
-   * number, NOT_KEPT for a value not kept; the pair's hash into `pair`. The
-   * record's last value is tried first: most fields keep their value from one
-   * version to the next, and a comparison costs less than a lookup.
+   * number, NOT_KEPT for a value not kept; the pair's hash into `pair`. A
+   * field of a few values compares them; one of many tries the record's last
+   * value first: most fields keep their value from one version to the next,
+   * and a comparison costs less than a lookup.
    */
   code(value: unknown, rec: number, pair: Hash): number {
     if (typeof value === "number" || (value !== null && typeof value !== "boolean" && (typeof value !== "string" || value.length > MAX_STRING))) {
       hashPair(this.key, value, pair);
       return typeof value === "number" ? NUMBER : NOT_KEPT;
     }
-    if (rec >= this.last.length) this.last = grown(this.last, rec + 1);
-    let code = this.last[rec];
-    if (code === 0 || this.values[code - 1] !== value) {
-      code = this.find(value);
-      this.last[rec] = code;
+    let code: number;
+    if (this.values.length <= SCAN_VALUES) code = this.find(value);
+    else {
+      if (rec >= this.last.length) this.last = grown(this.last, rec + 1);
+      code = this.last[rec];
+      if (code === 0 || this.values[code - 1] !== value) {
+        code = this.find(value);
+        this.last[rec] = code;
+      }
     }
     pair[0] = this.pairs[2 * code];
     pair[1] = this.pairs[2 * code + 1];
     return code;
   }
 
-  /** The value's code, new if first seen: a few values are compared, more are looked up (no string is hashed for a field of a few values). */
+  /** The value's code, new if first seen: a few values are compared (no string is hashed), more are looked up. */
   private find(value: unknown): number {
     const { values } = this;
     if (values.length <= SCAN_VALUES) {
