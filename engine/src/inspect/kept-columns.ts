@@ -48,7 +48,7 @@ export class KeptColumns extends RecordKeeper<KeptField> {
   private entry = 0;
 
   /** Keep the ops parsed in this thread (added to `table`, their data here). */
-  keepParsed(ops: ScannedOp[], table: OpTable): void {
+  keepParsed(ops: ScannedOp[], table: Pick<OpTable, "rec">): void {
     for (const op of ops) {
       const { data, entry: e } = op;
       if (data === null) continue;
@@ -64,7 +64,7 @@ export class KeptColumns extends RecordKeeper<KeptField> {
   }
 
   /** Keep the ops of a worker's batch, added to the index as entries first, first + 1, ... */
-  keepScanned(first: number, batch: ScanBatch, scanned: ScannedField[]): void {
+  keepScanned(first: number, batch: Pick<ScanBatch, "n" | "i32" | "columns">, scanned: ScannedField[]): void {
     const { n, i32 } = batch;
     for (let j = 0; j < n; j++) {
       const e = first + j;

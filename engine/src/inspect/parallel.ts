@@ -78,6 +78,12 @@ export type ScanReply =
   | { kind: "end"; lane: number; skipped: SkippedWalLine[]; end: number; nextLine: number; unreadable: UnreadableFile | null }
   | { kind: "error"; lane: number; message: string };
 
+/** Add the fields a batch names, and the values it codes first, to those known from the batches before it. */
+export function learnFields(fields: ScannedField[], batch: Pick<ScanBatch, "newFields" | "columns">): void {
+  for (const name of batch.newFields) fields.push({ name, values: [] });
+  for (const [field, values] of batch.columns.newValues) for (const value of values) fields[field].values.push(value);
+}
+
 /** What the build reads a WAL through: a LaneReader, or a RemoteLane. */
 export interface LaneSource {
   next(): Promise<ScannedOp[] | null>;
@@ -156,9 +162,8 @@ export class ParallelScan {
     if (reply.kind === "batch") {
       for (const name of reply.newAgents) this.agentNames.push(name);
       for (const id of reply.newIds) this.ids.push(id);
-      for (const name of reply.newFields) this.fields.push({ name, values: [] });
       // Here, not when the batch is taken: lanes are taken in replay order, but codes were given in the order sent.
-      for (const [field, values] of reply.columns.newValues) for (const value of values) this.fields[field].values.push(value);
+      learnFields(this.fields, reply);
     }
     this.lanes.get(reply.lane)?.deliver(reply);
   }
