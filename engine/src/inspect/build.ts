@@ -17,9 +17,11 @@ import { OpReader } from "./opreader.js";
 import { OutOfOrder, compareOps, mergeInReplayOrder } from "./order.js";
 import type { MergeSource } from "./order.js";
 import { ParallelScan, ScanWorkerFailed } from "./parallel.js";
+import { BuildMeter } from "./progress.js";
+import type { OnBuildProgress } from "./progress.js";
 import type { LaneSource } from "./parallel.js";
 import { scanDirectory } from "./scan.js";
-import type { DirectoryScan } from "./scan.js";
+import type { DirectoryScan, FileEntry } from "./scan.js";
 import { canonicalMs } from "./time.js";
 import { unreadableWalWarning } from "./unreadable.js";
 import { LaneReader } from "./walscan.js";
@@ -32,10 +34,11 @@ import type { ChainLink, Doc, StoreKind } from "./types.js";
  * one turns out not to be in clock order, the build starts over and sorts
  * each link's ops in memory instead (slower, and rare: opslog never writes that).
  */
-export async function buildHistory(dir: string, parallel: ParallelMode = "auto"): Promise<History> {
+export async function buildHistory(dir: string, parallel: ParallelMode = "auto", onProgress?: OnBuildProgress): Promise<History> {
+  const meter = new BuildMeter(onProgress);
   for (let sortInMemory = false; ; ) {
     try {
-      return await build(dir, sortInMemory, parallel);
+      return await build(dir, sortInMemory, parallel, meter);
     } catch (err) {
       if (err instanceof OutOfOrder && !sortInMemory) sortInMemory = true;
       else if (err instanceof ScanWorkerFailed && parallel === "auto") parallel = "never";
@@ -46,12 +49,12 @@ export async function buildHistory(dir: string, parallel: ParallelMode = "auto")
 
 const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 
-async function build(dir: string, sortInMemory: boolean, mode: ParallelMode): Promise<History> {
+async function build(dir: string, sortInMemory: boolean, mode: ParallelMode, meter: BuildMeter): Promise<History> {
   const scan = await scanDirectory(dir);
   const walBytes = scan.wals.reduce((sum, w) => sum + w.bytes, 0);
   const parallel = mode === "always" || (mode === "auto" && walBytes >= PARALLEL_MIN_BYTES) ? ParallelScan.start() : null;
   try {
-    const history = await buildFrom(dir, scan, sortInMemory, parallel);
+    const history = await buildFrom(dir, scan, sortInMemory, parallel, meter);
     history.parallel = null; // the worker is for the build: tailing reads in this thread
     return history;
   } finally {
@@ -59,7 +62,7 @@ async function build(dir: string, sortInMemory: boolean, mode: ParallelMode): Pr
   }
 }
 
-async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean, parallel: ParallelScan | null): Promise<History> {
+async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean, parallel: ParallelScan | null, meter: BuildMeter): Promise<History> {
   const { manifest } = scan;
   const named = new Set([manifest.activeOps, ...Object.values(manifest.activeAgentOps ?? {})]);
   const liveWals = new Set(manifest.activeAgentOps ? Object.values(manifest.activeAgentOps) : [manifest.activeOps]);
@@ -95,10 +98,13 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
   };
   try {
     const plan = await planLinks(dir, scan, lanes);
-    await replayChain(dir, history, plan, sortInMemory);
+    const snapshotBytes = plan.reduce((sum, p, i) => sum + (i === 0 ? (p.snapshot?.bytes ?? 0) : 0) + (p.next?.bytes ?? 0), 0);
+    meter.begin(snapshotBytes + scan.wals.reduce((sum, w) => sum + w.bytes, 0));
+    await replayChain(dir, history, plan, sortInMemory, meter);
     // WALs outside the chain (newer than the current snapshot, say): read, but never replayed.
     const inPlan = new Set(plan.flatMap((p) => p.lanes));
-    for (const lane of lanes) if (!inPlan.has(lane)) await readWholeLane(dir, history, lane, () => true);
+    for (const lane of lanes) if (!inPlan.has(lane)) await readWholeLane(dir, history, lane, () => true, meter);
+    meter.phase("finishing");
     for (const lane of lanes) {
       if (lane.unreadable) history.warnings.push(unreadableWalWarning(lane.entry, lane.unreadable, lane.end, lane.nextLine, history.links.find((l) => l.wals.includes(lane.entry.path)), lane.live));
     }
@@ -114,18 +120,25 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
   return history;
 }
 
+/** Read a snapshot, counting its bytes as read. */
+async function readSnapshot(dir: string, history: History, entry: FileEntry, meter: BuildMeter): Promise<Map<string, unknown> | null> {
+  meter.phase("snapshot");
+  const records = await loadSnapshot(dir, history, entry);
+  meter.read(entry.bytes);
+  return records;
+}
 
-
-async function replayChain(dir: string, history: History, plan: PlannedLink[], sortInMemory: boolean): Promise<void> {
+async function replayChain(dir: string, history: History, plan: PlannedLink[], sortInMemory: boolean, meter: BuildMeter): Promise<void> {
   const archive = new ArchiveCheck(await loadArchivedRecords(dir, history));
-  const base: Map<string, unknown> | null = plan[0]?.snapshot ? await loadSnapshot(dir, history, plan[0].snapshot) : new Map();
+  const base: Map<string, unknown> | null = plan[0]?.snapshot ? await readSnapshot(dir, history, plan[0].snapshot, meter) : new Map();
   if (base) for (const [id, value] of base) setFromSnapshot(history, id, 0, value as Doc);
   const verified: { link: ChainLink; differing: string[]; walsMissing: boolean }[] = [];
   for (const [epoch, planned] of plan.entries()) {
     const startPos = history.timeline.length;
-    const nextSnap = planned.next ? await loadSnapshot(dir, history, planned.next) : null;
+    const nextSnap = planned.next ? await readSnapshot(dir, history, planned.next, meter) : null;
     const cutoff = planned.next ? history.snapshotInfo.get(planned.next.path)?.timestamp ?? null : null;
-    await replayLink(dir, history, planned, epoch, cutoff, sortInMemory);
+    meter.phase("wals");
+    await replayLink(dir, history, planned, epoch, cutoff, sortInMemory, meter);
     const link: ChainLink = {
       epoch,
       snapshot: planned.snapshot?.path ?? null,
@@ -146,9 +159,6 @@ async function replayChain(dir: string, history: History, plan: PlannedLink[], s
   const unaccounted = archive.unaccounted();
   for (const { link, differing, walsMissing } of verified) settleLink(history, link, [...differing, ...(unaccounted.get(link) ?? [])], walsMissing);
 }
-
-
-
 
 /** Add a chunk of a lane's ops to the index; the ones `replayed` accepts go on to be replayed. */
 export function addToIndex(history: History, lane: Lane, ops: ScannedOp[], replayed: (op: ScannedOp) => boolean): ScannedOp[] {
@@ -201,10 +211,18 @@ function finishLane(lane: Lane, reader: LaneSource): void {
   // Their warnings are the summary's, from lane.skipped: one source, however the lane was read.
 }
 
-async function readWholeLane(dir: string, history: History, lane: Lane, lost: (op: ScannedOp) => boolean): Promise<ScannedOp[]> {
+/** Count a chunk of a WAL as read: its lines' bytes and its ops. */
+function countChunk(meter: BuildMeter, chunk: ScannedOp[]): void {
+  let bytes = 0;
+  for (const op of chunk) bytes += op.length + 1;
+  meter.read(bytes, chunk.length);
+}
+
+async function readWholeLane(dir: string, history: History, lane: Lane, lost: (op: ScannedOp) => boolean, meter: BuildMeter): Promise<ScannedOp[]> {
   const reader = await openLane(dir, history, lane);
   const out: ScannedOp[] = [];
   for (let chunk = await reader.next(); chunk; chunk = await reader.next()) {
+    countChunk(meter, chunk);
     for (const op of addToIndex(history, lane, chunk, (o) => !lost(o))) out.push(op);
   }
   finishLane(lane, reader);
@@ -216,12 +234,12 @@ async function readWholeLane(dir: string, history: History, lane: Lane, lost: (o
  * snapshot was taken, and ops in a WAL of the live link that the manifest no
  * longer names, are not replayed: they are lost-write candidates.
  */
-async function replayLink(dir: string, history: History, planned: PlannedLink, epoch: number, cutoff: string | null, sortInMemory: boolean): Promise<void> {
+async function replayLink(dir: string, history: History, planned: PlannedLink, epoch: number, cutoff: string | null, sortInMemory: boolean, meter: BuildMeter): Promise<void> {
   const cutoffMs = cutoff === null ? NaN : canonicalMs(cutoff);
   const lost = (lane: Lane) => (op: ScannedOp) => (cutoff !== null && writtenAfter(op, cutoff, cutoffMs)) || (planned.live && !lane.live);
   if (sortInMemory) {
     const runs: ScannedOp[] = [];
-    for (const lane of planned.lanes) for (const op of await readWholeLane(dir, history, lane, lost(lane))) runs.push(op);
+    for (const lane of planned.lanes) for (const op of await readWholeLane(dir, history, lane, lost(lane), meter)) runs.push(op);
     runs.sort(compareOps); // stable: equal keys keep WAL order
     for (const op of runs) indexOp(history, op, epoch);
     return;
@@ -239,6 +257,7 @@ async function replayLink(dir: string, history: History, planned: PlannedLink, e
         while (source.i >= source.buf.length) {
           const chunk = await reader.next();
           if (!chunk) return;
+          countChunk(meter, chunk);
           source.buf = addToIndex(history, lane, chunk, (op) => !isLost(op));
           source.i = 0;
         }
@@ -273,9 +292,6 @@ export function indexOp(history: History, op: ScannedOp, epoch: number): void {
   else head.setLazy(rec, op.dataHash0, op.dataHash1);
   history.alive.push(head.size);
 }
-
-
-
 
 export function storeKind(history: History): StoreKind {
   const total = history.timeline.length;
