@@ -79,7 +79,8 @@ async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId"> 
     return { action: "deny" };
   });
   try {
-    if (target.dir) await handlers.openFromCommandLine(target.dir, target.mode, target.agentId, target.yes);
+    // The window shows at once: the store opens behind it, and the UI shows how far it has come.
+    if (target.dir) await handlers.startFromCommandLine(target.dir, target.mode, target.agentId, target.yes);
     else await handlers.openDemo();
   } catch (err) {
     // The renderer shows the open-store screen; the error goes with it.

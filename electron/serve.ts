@@ -5,7 +5,8 @@
  * Refusals get their own status: 400 for a bad URL, 413 for a body over the
  * limit; no answer names a path on this machine to a caller without the token.
  * CLI: `npm run serve -- [store-dir] [--agent ID | --writer] [--read-only] [--port N]`
- * prints exactly one line on stdout once listening: `ready <url>`.
+ * prints exactly one line on stdout once listening: `ready <url>`, while the
+ * store it names may still be indexing (the UI shows how far it has come).
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -61,7 +62,8 @@ export const DEFAULT_STATIC_DIR = fileURLToPath(new URL("../dist/renderer/", imp
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const appData = options.appData ?? new AppData();
   const handlers = new Handlers({ appData, pollMs: options.pollMs, lockedReadOnly: options.readOnly });
-  if (options.dir) await handlers.openFromCommandLine(options.dir, options.mode, options.agentId, options.yes);
+  // A store named on the command line opens behind the server: `ready` comes as soon as it listens (handlers.settled() waits for the store).
+  if (options.dir) await handlers.startFromCommandLine(options.dir, options.mode, options.agentId, options.yes);
   else await handlers.openDemo();
   const token = randomBytes(24).toString("base64url");
   const staticDir = resolve(options.staticDir ?? DEFAULT_STATIC_DIR);

@@ -123,8 +123,13 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
 /** Read a snapshot, counting its bytes as read. */
 async function readSnapshot(dir: string, history: History, entry: FileEntry, meter: BuildMeter): Promise<Map<string, unknown> | null> {
   meter.phase("snapshot");
-  const records = await loadSnapshot(dir, history, entry);
-  meter.read(entry.bytes);
+  let counted = 0;
+  const records = await loadSnapshot(dir, history, entry, (share) => {
+    const bytes = Math.floor(share * entry.bytes);
+    meter.read(bytes - counted);
+    counted = bytes;
+  });
+  meter.read(entry.bytes - counted);
   return records;
 }
 

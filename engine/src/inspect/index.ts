@@ -25,3 +25,4 @@ export type { BlobChunk, BlobInfo, BlobKind } from "./blobs.js";
 export { previewSnapshot } from "./preview.js";
 export type { SnapshotPreview } from "./preview.js";
 export type { BuildPhase, BuildProgress } from "./progress.js";
+export { readManifestTolerantly } from "./scan.js";

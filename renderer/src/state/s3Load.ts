@@ -4,7 +4,7 @@
  * while the open is in flight, so a big store shows how far it has come.
  */
 import { create } from "zustand";
-import type { S3LoadProgress } from "../../../electron/contract";
+import type { LoadProgress } from "../../../electron/contract";
 import { api } from "../api/client";
 import { useSession } from "./session";
 
@@ -29,7 +29,7 @@ const POLL_MS = 200;
 
 interface S3LoadState {
   opening: boolean;
-  progress: S3LoadProgress | null;
+  progress: LoadProgress | null;
   open(fields: S3Fields): Promise<void>;
 }
 
