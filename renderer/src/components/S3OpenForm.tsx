@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { useS3Load } from "../state/s3Load";
 import type { S3Fields } from "../state/s3Load";
-import { formatBytes } from "../lib/format";
+import { LoadProgressBar } from "./LoadProgressBar";
 
 const EMPTY: S3Fields = { bucket: "", prefix: "", region: "", endpoint: "", profile: "" };
 
@@ -29,11 +29,7 @@ export function S3OpenForm() {
         {field("profile", "Profile", "default")}
         <button className="primary" disabled={!fields.bucket.trim() || opening} onClick={() => void open(fields)} data-testid="s3-open-button">{opening ? "Opening…" : "Open"}</button>
       </div>
-      {opening ? (
-        <div className="muted small" role="status" data-testid="s3-progress">
-          {progress ? `Fetched ${progress.objects} of ${progress.totalObjects} objects, ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)}` : "Listing the bucket…"}
-        </div>
-      ) : null}
+      {opening ? <LoadProgressBar progress={progress} /> : null}
     </section>
   );
 }
