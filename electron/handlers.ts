@@ -126,6 +126,7 @@ export class Handlers {
   private async openNew(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false, preview = false): Promise<OpenResult> {
     const loading = new LoadingStore(isS3Url(dir) ? dir : resolve(dir), preview && !isS3Url(dir));
     this.loading = loading;
+    void loading.firstRecords(); // read now, before the build takes the CPU: the UI asks for it first
     let session: ExplorerSession;
     try {
       session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly, s3CacheRoot: this.options.s3CacheRoot, progress: loading.progress });

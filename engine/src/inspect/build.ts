@@ -7,7 +7,7 @@
  * entry in the op index (OpTable) and its data is dropped, except the current
  * value of each record. Reads only; never writes.
  */
-import { ArchiveCheck, compactorOf, jumpToSnapshot, loadArchivedRecords, loadSnapshot, missingLiveWals, planLinks, setFromSnapshot, settleLink } from "./chain.js";
+import { ArchiveCheck, compactorOf, jumpToSnapshot, loadArchivedRecords, missingLiveWals, planLinks, settleLink } from "./chain.js";
 import type { PlannedLink } from "./chain.js";
 import { detectConflict } from "./conflicts.js";
 import type { History, Lane, ParallelMode } from "./history.js";
@@ -18,16 +18,17 @@ import { OutOfOrder, compareOps, mergeInReplayOrder } from "./order.js";
 import type { MergeSource } from "./order.js";
 import { ParallelScan, ScanWorkerFailed } from "./parallel.js";
 import { BuildMeter } from "./progress.js";
+import { PARSE_SHARE, countChunk, indexSnapshot, readSnapshot } from "./metered-reads.js";
 import type { OnBuildProgress } from "./progress.js";
 import type { LaneSource } from "./parallel.js";
 import { scanDirectory } from "./scan.js";
-import type { DirectoryScan, FileEntry } from "./scan.js";
+import type { DirectoryScan } from "./scan.js";
 import { canonicalMs } from "./time.js";
 import { unreadableWalWarning } from "./unreadable.js";
 import { LaneReader } from "./walscan.js";
 import type { ScannedOp, SkippedWalLine } from "./walscan.js";
 import { CurrentState, RecordVersions } from "./versions.js";
-import type { ChainLink, Doc, StoreKind } from "./types.js";
+import type { ChainLink, StoreKind } from "./types.js";
 
 /**
  * The history of the store in `dir`. WALs are merged as they stream in; if
@@ -120,23 +121,12 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
   return history;
 }
 
-/** Read a snapshot, counting its bytes as read. */
-async function readSnapshot(dir: string, history: History, entry: FileEntry, meter: BuildMeter): Promise<Map<string, unknown> | null> {
-  meter.phase("snapshot");
-  let counted = 0;
-  const records = await loadSnapshot(dir, history, entry, (share) => {
-    const bytes = Math.floor(share * entry.bytes);
-    meter.read(bytes - counted);
-    counted = bytes;
-  });
-  meter.read(entry.bytes - counted);
-  return records;
-}
-
 async function replayChain(dir: string, history: History, plan: PlannedLink[], sortInMemory: boolean, meter: BuildMeter): Promise<void> {
   const archive = new ArchiveCheck(await loadArchivedRecords(dir, history));
-  const base: Map<string, unknown> | null = plan[0]?.snapshot ? await readSnapshot(dir, history, plan[0].snapshot, meter) : new Map();
-  if (base) for (const [id, value] of base) setFromSnapshot(history, id, 0, value as Doc);
+  const first = plan[0]?.snapshot ?? null;
+  const base: Map<string, unknown> | null = first ? await readSnapshot(dir, history, first, meter, PARSE_SHARE) : new Map();
+  if (base) indexSnapshot(history, base, first ? first.bytes - Math.floor(PARSE_SHARE * first.bytes) : 0, meter);
+  else if (first) meter.read(first.bytes - Math.floor(PARSE_SHARE * first.bytes)); // unreadable: nothing to index
   const verified: { link: ChainLink; differing: string[]; walsMissing: boolean }[] = [];
   for (const [epoch, planned] of plan.entries()) {
     const startPos = history.timeline.length;
@@ -214,13 +204,6 @@ function finishLane(lane: Lane, reader: LaneSource): void {
   lane.unreadable = reader.unreadable; // said in buildFrom, once the chain's positions are known
   if (lane.end < lane.entry.bytes && !lane.unreadable) lane.skipped.push(incompleteLastLine(lane.nextLine));
   // Their warnings are the summary's, from lane.skipped: one source, however the lane was read.
-}
-
-/** Count a chunk of a WAL as read: its lines' bytes and its ops. */
-function countChunk(meter: BuildMeter, chunk: ScannedOp[]): void {
-  let bytes = 0;
-  for (const op of chunk) bytes += op.length + 1;
-  meter.read(bytes, chunk.length);
 }
 
 async function readWholeLane(dir: string, history: History, lane: Lane, lost: (op: ScannedOp) => boolean, meter: BuildMeter): Promise<ScannedOp[]> {
