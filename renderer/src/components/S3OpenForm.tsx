@@ -1,6 +1,7 @@
 /** "Open S3 store": bucket, prefix, region, endpoint and profile; credentials come from the AWS chain on the explorer's machine, never from here. */
 import { useState } from "react";
 import { useS3Load } from "../state/s3Load";
+import { useStoreLoad } from "../state/storeLoad";
 import type { S3Fields } from "../state/s3Load";
 import { LoadProgressBar } from "./LoadProgressBar";
 
@@ -9,7 +10,7 @@ const EMPTY: S3Fields = { bucket: "", prefix: "", region: "", endpoint: "", prof
 export function S3OpenForm() {
   const [fields, setFields] = useState<S3Fields>(EMPTY);
   const opening = useS3Load((s) => s.opening);
-  const progress = useS3Load((s) => s.progress);
+  const progress = useStoreLoad((s) => s.progress);
   const open = useS3Load((s) => s.open);
   const field = (name: keyof S3Fields, label: string, placeholder: string) => (
     <label className="s3-field">

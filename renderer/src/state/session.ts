@@ -57,7 +57,7 @@ export const useSession = create<SessionState>()((set, get) => ({
   },
   async openStore(dir, mode, agentId, confirm) {
     try {
-      const current = await api.call("store.open", { dir, ...(mode ? { mode } : {}), ...(agentId ? { agentId } : {}), ...(confirm ? { confirmAgentOnSingleWriter: true } : {}) });
+      const current = await useStoreLoad.getState().track(() => api.call("store.open", { dir, ...(mode ? { mode } : {}), ...(agentId ? { agentId } : {}), ...(confirm ? { confirmAgentOnSingleWriter: true } : {}) }));
       forgetPreviousStore();
       set({ status: "open", current, openError: null, revision: get().revision + 1, newOps: 0, lockedReadOnly: current.session.lockedReadOnly, pendingOpen: null });
       return true;

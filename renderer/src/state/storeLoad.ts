@@ -1,9 +1,10 @@
 /**
- * The store the main process is still opening (started from the command
- * line, or the window opened on it): how far its load has come, polled from
- * store.loading, and its current snapshot's first records (store.preview,
- * asked once). When the load is over (store.loading answers null, or the
- * "opened"/"open-failed" event comes first) the session loads the store.
+ * A store the main process is opening: how far its load has come, polled
+ * from store.loading, either while a store.open call is in flight (track), or
+ * while the store the command line named opens behind the page (watch: with
+ * its current snapshot's first records from store.preview, asked once; when
+ * store.loading answers null, or the "opened"/"open-failed" event comes
+ * first, the session loads the store).
  */
 import { create } from "zustand";
 import type { LoadProgress, SnapshotPreview } from "../../../electron/contract";
@@ -12,8 +13,12 @@ import { api } from "../api/client";
 const POLL_MS = 200;
 
 interface StoreLoadState {
+  /** A store.open call is in flight */
+  opening: boolean;
   progress: LoadProgress | null;
   preview: SnapshotPreview | null;
+  /** Run a store.open call, polling its progress meanwhile. */
+  track<T>(open: () => Promise<T>): Promise<T>;
   /** Poll until the load is over, then call `done` once. */
   watch(done: () => void): void;
   stop(): void;
@@ -22,8 +27,19 @@ interface StoreLoadState {
 let timer: ReturnType<typeof setInterval> | null = null;
 
 export const useStoreLoad = create<StoreLoadState>((set, get) => ({
+  opening: false,
   progress: null,
   preview: null,
+  async track(open) {
+    set({ opening: true, progress: null });
+    const poll = setInterval(() => void api.call("store.loading", {}).then((progress) => get().opening && set({ progress }), () => undefined), POLL_MS);
+    try {
+      return await open();
+    } finally {
+      clearInterval(poll);
+      set({ opening: false, progress: null });
+    }
+  },
   watch(done) {
     if (timer) return;
     void api.call("store.preview", {}).then((preview) => set({ preview }), () => undefined);
