@@ -11,8 +11,9 @@ import type { LoadProgress } from "./contract.js";
 
 export class LoadTracker {
   private readonly started = Date.now();
-  /** When the current stage (fetching, or indexing) began: the estimate is over its pace alone */
+  /** When the current stage (fetching, or indexing: from the build's first report, after the thread has started) began: the estimate is over its pace alone */
   private stageStarted = this.started;
+  private indexing = false;
   private progress: Omit<LoadProgress, "elapsedMs" | "etaMs">;
 
   constructor(url: string, fromS3: boolean) {
@@ -27,7 +28,8 @@ export class LoadTracker {
 
   /** The index build's latest report. */
   indexed(build: BuildProgress): void {
-    if (this.progress.phase === "listing" || this.progress.phase === "fetching") this.stageStarted = Date.now();
+    if (!this.indexing) this.stageStarted = Date.now();
+    this.indexing = true;
     this.progress = { ...this.progress, phase: build.phase, bytes: build.bytes, totalBytes: build.totalBytes, ops: build.ops };
   }
 

@@ -37,7 +37,7 @@ test("while the index is held: progress, the snapshot's first records labelled, 
 
   for (const [nav, name] of [["operations", "Operations"], ["agents", "Agents"], ["archive", "Archive"], ["timeline", "Timeline"], ["blobs", "Blobs"]]) {
     await page.getByTestId(`nav-${nav}`).click();
-    await expect(page.getByTestId("view-loading")).toHaveText(`${name} appears when indexing completes.`);
+    await expect(page.getByTestId("view-loading")).toHaveText(`The ${name} view appears when indexing completes.`);
     await expect(progress).toBeVisible();
   }
   await page.screenshot({ path: join(SCREENSHOTS, "progressive-open-operations.png") });

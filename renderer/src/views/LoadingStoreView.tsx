@@ -30,7 +30,7 @@ export function LoadingStoreView() {
       <main className="content">
         <div className="main-pane loading-pane" data-testid="loading-view">
           <LoadProgressBar progress={progress} />
-          {view === "records" ? <SnapshotPreviewTable /> : <p className="empty" data-testid="view-loading">{label} appears when indexing completes.</p>}
+          {view === "records" ? <SnapshotPreviewTable /> : <p className="empty" data-testid="view-loading">The {label} view appears when indexing completes.</p>}
         </div>
       </main>
     </>
