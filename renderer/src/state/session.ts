@@ -40,6 +40,8 @@ export const useSession = create<SessionState>()((set, get) => ({
   lockedReadOnly: false,
   pendingOpen: null,
   async load() {
+    // Asked at once beside the summary: a store still indexing shows these first records without another round trip.
+    const preview = api.call("store.preview", {}).catch(() => null);
     try {
       const current = await api.call("store.summary", {});
       useStoreLoad.getState().stop();
@@ -47,7 +49,7 @@ export const useSession = create<SessionState>()((set, get) => ({
     } catch (err) {
       if (err instanceof CallError && err.code === "loading") {
         set({ status: "indexing", current: null, openError: null });
-        return useStoreLoad.getState().watch(() => void get().load());
+        return useStoreLoad.getState().watch(preview, () => void get().load());
       }
       useStoreLoad.getState().stop();
       const noStore = err instanceof CallError && err.code === "no-store";

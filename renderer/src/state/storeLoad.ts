@@ -19,8 +19,8 @@ interface StoreLoadState {
   preview: SnapshotPreview | null;
   /** Run a store.open call, polling its progress meanwhile. */
   track<T>(open: () => Promise<T>): Promise<T>;
-  /** Poll until the load is over, then call `done` once. */
-  watch(done: () => void): void;
+  /** Show `preview` when it comes, and poll until the load is over, then call `done` once. */
+  watch(preview: Promise<SnapshotPreview | null>, done: () => void): void;
   stop(): void;
 }
 
@@ -40,9 +40,9 @@ export const useStoreLoad = create<StoreLoadState>((set, get) => ({
       set({ opening: false, progress: null });
     }
   },
-  watch(done) {
+  watch(preview, done) {
     if (timer) return;
-    void api.call("store.preview", {}).then((preview) => set({ preview }), () => undefined);
+    void preview.then((first) => timer && set({ preview: first }));
     const poll = () =>
       void api.call("store.loading", {}).then((progress) => {
         if (!timer) return;
