@@ -2,8 +2,8 @@
  * UI benchmark: browser mode on a single-writer store of 1,000,000 records
  * (~150 bytes each, JSONL snapshot) plus 2,000 ops in the active WAL, driven
  * by Debian's Chromium through playwright-core. Measures what a user feels:
- * spawn to `ready` (the store indexes behind the server), page.goto to the
- * progress bar and to the first rows (the snapshot's first records, shown
+ * spawn to `ready` (the store indexes behind the server), spawn to the
+ * progress bar, page.goto to the first rows (the snapshot's first records, shown
  * while indexing), spawn to the index complete (the real table), a filter's round trip, a Timeline scrub step (p50/p99), the
  * same step with a query watched, and the renderer's JS heap after scrolling
  * through 100,000 rows; beside the floor (read + JSON.parse every line) and
@@ -241,7 +241,7 @@ async function main(): Promise<void> {
     const navigated = performance.now();
     await page.goto(server.url);
     await page.locator("[data-testid=load-progress], [data-testid=record-row]").first().waitFor({ state: "visible", timeout: 120_000 });
-    const progressMs = performance.now() - navigated;
+    const progressMs = performance.now() - spawned;
     const progressShown = await page.getByTestId("load-progress").isVisible();
     await page.locator("[data-testid=preview-row], [data-testid=record-row]").first().waitFor({ state: "visible", timeout: 120_000 });
     const firstRowsMs = performance.now() - navigated;
@@ -288,7 +288,7 @@ async function main(): Promise<void> {
       row("floor: read + JSON.parse every line of the store (best of 2)", floor),
       row("published opslog 0.8.1 open, read-only", published, undefined),
       row("server ready (spawn to `ready`; the store indexes behind)", openMs),
-      row(`progress on screen (page.goto to the progress bar${progressShown ? "" : "; none shown: the store was open first"})`, progressMs, { text: "<= 1,000 ms (progress from the first second)", met: progressMs <= 1000 }),
+      row(`progress on screen (spawn to the progress bar, the page opened at \`ready\`${progressShown ? "" : "; none shown: the store was open first"})`, progressMs, { text: `<= \`ready\` + 1,000 ms = ${ms(openMs + 1000)} (progress from the first second)`, met: progressMs <= openMs + 1000 }),
       row(`first rows (page.goto to the first ${previewShown ? "snapshot records, labelled, while indexing" : "record-row"})`, firstRowsMs, { text: `<= 0.5 x floor = ${ms(0.5 * floor)} (now ${(firstRowsMs / floor).toFixed(2)} x)`, met: firstRowsMs <= 0.5 * floor }),
       row("index complete (spawn to the real first page of records)", indexedMs),
       row("first rows again, warm (page.reload to first record-row)", warmRowsMs),
