@@ -61,6 +61,8 @@ export class Handlers {
   private background: Promise<void> | null = null;
   /** Why the command line's open failed after the server was ready: store.summary answers it until another store opens */
   private backgroundFailure: unknown = null;
+  /** The window or server is gone: an open still in flight closes its store as soon as it is open */
+  private disposed = false;
 
   constructor(private options: HandlerOptions) {}
 
@@ -134,6 +136,10 @@ export class Handlers {
         await session.close();
         throw err;
       });
+      if (this.disposed) {
+        await session.close();
+        throw new OpslogError("not-open", "The explorer was closed while the store was opening.");
+      }
     } finally {
       if (this.loading === loading) this.loading = null;
     }
@@ -153,6 +159,12 @@ export class Handlers {
   onChange(listener: (event: StoreChangedEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** For good (the window or server is gone): close the open store, and any store still opening once it is open. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.closeSession();
   }
 
   /** Close the open store; `quietly` when another opens in its place at once (no "closed" event to the UI). */

@@ -71,7 +71,7 @@ async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId"> 
   window.on("closed", () => {
     stopEvents();
     windows.delete(contents.id);
-    void handlers.closeSession();
+    void handlers.dispose();
   });
   contents.on("will-navigate", (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {

@@ -119,7 +119,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     async close() {
       server.closeAllConnections();
       await new Promise((done) => server.close(done));
-      await handlers.closeSession();
+      await handlers.dispose();
     },
   };
 }

@@ -107,6 +107,18 @@ describe("a store opened from the command line", () => {
     expect(await loading()).toBeNull();
   });
 
+  it("closed for good while its store still opens: the store is closed as soon as it is open, never left behind", async () => {
+    const store = await twentyTasksCompactedThenEdited.build(`${work}/single`);
+    await handlers.startFromCommandLine(store.dir);
+    await progressUntil((p) => p.phase === "finishing");
+    await handlers.dispose();
+    release();
+    await handlers.settled();
+    expect(events.map((e) => e.what)).toEqual(["open-failed"]);
+    expect(errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 10 })).code).toBe("no-store");
+    expect(errorOf(await handlers.dispatch("store.summary", {})).message).toContain("closed while the store was opening");
+  });
+
   it("an open that fails once the index is built: listeners hear open-failed, and store.summary says why", async () => {
     const store = await plannerAndWorkerOnJobs.build(`${work}/multi`);
     release();
