@@ -3,13 +3,14 @@
  * answers: while its index builds (held here by the server's test hook until
  * the test writes a file), the page shows the load's progress, the current
  * snapshot's first records labelled as such in Records, and "appears when
- * indexing completes" in the other views; then the real rows. The store is
+ * indexing completes" in the other views; then the real rows; and an open
+ * that fails once indexed shows its error on the open screen. The store is
  * written by the published opslog; expectations come from its files.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, SCREENSHOTS, test } from "../fixtures";
-import { twentyTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
+import { plannerAndWorkerOnJobs, twentyTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
 
 test("while the index is held: progress, the snapshot's first records labelled, other views loading; then the real rows", async ({ page, workDir, explorer }) => {
   const store = await twentyTasksCompactedThenEdited.build(join(workDir, "store"));
@@ -47,5 +48,14 @@ test("while the index is held: progress, the snapshot's first records labelled, 
   await expect(page.getByTestId("record-row")).toHaveCount(store.state.length);
   await expect(page.getByTestId("records-total")).toHaveText(`${store.state.length} records`);
   await expect(page.getByTestId("preview-row")).toHaveCount(0);
+  await expect(page.getByTestId("load-progress")).toHaveCount(0);
+});
+
+test("an open that fails once indexed (writer mode on a multi-writer store) shows its error on the open screen", async ({ page, workDir, explorer }) => {
+  const store = await plannerAndWorkerOnJobs.build(join(workDir, "multi"));
+  const server = await explorer(store.dir, { writer: true });
+  await page.goto(server.url);
+  await expect(page.getByTestId("open-error")).toContainText("This is a multi-writer store");
+  await expect(page.getByTestId("open-path")).toBeVisible();
   await expect(page.getByTestId("load-progress")).toHaveCount(0);
 });
