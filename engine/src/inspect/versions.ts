@@ -104,6 +104,11 @@ export class RecordVersions {
     this.srcs = srcs;
   }
 
+  /** Give back the room left at the end of the growable lists (the build is over). */
+  trim(): void {
+    this.latest.trim();
+  }
+
   /** A source for a value a snapshot set. */
   snapshotSrc(value: Doc | null): number {
     if (value === null) return SNAPSHOT_ABSENT;
