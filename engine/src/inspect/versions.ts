@@ -8,6 +8,7 @@
 import { prevIs } from "./json.js";
 import { hashFullPrev, hashValue } from "./hash.js";
 import type { Hash } from "./hash.js";
+import { IdIndex } from "./id-index.js";
 import { IntList } from "./optable.js";
 import type { Doc } from "./types.js";
 import type { ScannedOp } from "./walscan.js";
@@ -27,7 +28,7 @@ export interface VersionList {
 export class RecordVersions {
   /** Record number -> id; one string shared by every op on the record */
   readonly ids: string[] = [];
-  private index = new Map<string, number>();
+  private index = new IdIndex(this.ids);
   private snapshotValues: (Doc | null)[] = [null];
   private sorted: Int32Array | null = null;
   /** Per record, side by side: its latest source and the agent of that op (what replay asks for each op) */
@@ -47,10 +48,10 @@ export class RecordVersions {
   /** The record number of id, allocated on first sight. */
   intern(id: string): number {
     let rec = this.index.get(id);
-    if (rec === undefined) {
+    if (rec === -1) {
       rec = this.ids.length;
       this.ids.push(id);
-      this.index.set(id, rec);
+      this.index.add(id, rec);
       this.latest.push(ABSENT);
       this.latest.push(0);
       this.sorted = null;
@@ -59,7 +60,8 @@ export class RecordVersions {
   }
 
   recOf(id: string): number | undefined {
-    return this.index.get(id);
+    const rec = this.index.get(id);
+    return rec === -1 ? undefined : rec;
   }
 
   /** From state k on, rec's value is src (an op by `agent`, or 0). */
