@@ -66,13 +66,14 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
   const liveWals = new Set(manifest.activeAgentOps ? Object.values(manifest.activeAgentOps) : [manifest.activeOps]);
   const lanes: Lane[] = scan.wals.map((entry) => ({ entry, named: named.has(entry.path), live: liveWals.has(entry.path), entries: new EntryRuns(), skipped: [], end: 0, nextLine: 1 }));
   const table = new OpTable();
-  const versions = new RecordVersions();
+  const timeline = new IntList();
+  const versions = new RecordVersions(table, timeline);
   const history: History = {
     scan,
     lanes,
     table,
     agents: new AgentTable(),
-    timeline: new IntList(),
+    timeline,
     links: [],
     versions,
     head: new CurrentState(),
