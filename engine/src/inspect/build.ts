@@ -10,6 +10,7 @@
 import { ArchiveCheck, compactorOf, jumpToSnapshot, loadArchivedRecords, missingLiveWals, planLinks, settleLink } from "./chain.js";
 import type { PlannedLink } from "./chain.js";
 import { detectConflict } from "./conflicts.js";
+import { EntryRuns } from "./entry-runs.js";
 import type { History, Lane, ParallelMode } from "./history.js";
 import { markLostWrites } from "./lost-writes.js";
 import { AgentTable, IntList, OpTable } from "./optable.js";
@@ -67,15 +68,16 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
   const { manifest } = scan;
   const named = new Set([manifest.activeOps, ...Object.values(manifest.activeAgentOps ?? {})]);
   const liveWals = new Set(manifest.activeAgentOps ? Object.values(manifest.activeAgentOps) : [manifest.activeOps]);
-  const lanes: Lane[] = scan.wals.map((entry) => ({ entry, named: named.has(entry.path), live: liveWals.has(entry.path), entries: new IntList(), skipped: [], end: 0, nextLine: 1 }));
+  const lanes: Lane[] = scan.wals.map((entry) => ({ entry, named: named.has(entry.path), live: liveWals.has(entry.path), entries: new EntryRuns(), skipped: [], end: 0, nextLine: 1 }));
   const table = new OpTable();
-  const versions = new RecordVersions();
+  const timeline = new IntList();
+  const versions = new RecordVersions(table, timeline);
   const history: History = {
     scan,
     lanes,
     table,
     agents: new AgentTable(),
-    timeline: new IntList(),
+    timeline,
     links: [],
     versions,
     head: new CurrentState(),
@@ -114,6 +116,7 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
     // Group the versions by record and sort the ids once now, not on the first seek.
     versions.seal();
     versions.sortedRecs();
+    trimIndex(history);
   } catch (err) {
     history.reader.close();
     throw err;
@@ -279,6 +282,15 @@ export function indexOp(history: History, op: ScannedOp, epoch: number): void {
   if (op.loaded || op.op === "delete") head.set(rec, op.data);
   else head.setLazy(rec, op.dataHash0, op.dataHash1);
   history.alive.push(head.size);
+}
+
+/** The build is over: give back the room left at the end of the index's growable lists. */
+function trimIndex(history: History): void {
+  history.table.trim();
+  history.timeline.trim();
+  history.alive.trim();
+  history.versions.trim();
+  for (const lane of history.lanes) lane.entries.trim();
 }
 
 export function storeKind(history: History): StoreKind {
