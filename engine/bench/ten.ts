@@ -2,7 +2,9 @@
  * Ten million ops (issue 13, item 3): 10,000,000 ops over 1,000,000 ids in 8
  * agent WALs beside the inspector benchmark's 1,000,000 ops over 100,000 ids
  * in 4 (the same generator, agent-store.ts), measured the same way in the
- * same run, one store per process (ten-child.ts). Each time is given as a
+ * same run, one store per process (ten-child.ts), in two alternating rounds
+ * (1M, 10M, 1M, 10M; the best time of each counts, the highest memory: the
+ * machine is shared). Each time is given as a
  * ratio to that store's floor (read + JSON.parse every WAL line) and each
  * memory figure as a ratio to its size on disk; the target is that each 10M
  * ratio stays within 1.5 x its 1M ratio, and the 1M target stands beside each
@@ -28,12 +30,16 @@ const STORES: { label: string; dir: string; shape: AgentStoreShape }[] = [
   { label: "10M", dir: join(BASE, "ten-10000000"), shape: { ops: 10_000_000, keys: 1_000_000, agents: agentNames(8) } },
 ];
 const SAMPLE_LINES_PER_WAL = 10_000;
+const ROUNDS = 2;
 const RATIO_TARGET = 1.5;
 
-type Scale = "floor" | "disk";
+/** What a figure is a ratio to: the floor's wall time, the store's size, or the floor's CPU time */
+type Scale = "floor" | "disk" | "floor CPU";
 /** A row: its figure from a store's figures, what it is a ratio to, and the 1M target */
 const ROWS: { label: string; value: (f: StoreFigures) => number; scale: Scale; target: string }[] = [
-  { label: "Inspector index build (best of 2)", value: (f) => f.buildMs, scale: "floor", target: "<= 0.8 x floor" },
+  { label: "Inspector index build", value: (f) => f.buildMs, scale: "floor", target: "<= 0.8 x floor" },
+  { label: "... its CPU time (all threads) against the floor's", value: (f) => f.buildCpuMs, scale: "floor CPU", target: "" },
+  { label: "Published opslog 0.8.1 open, read-only (reads activeOps: 1 of the agents' WALs)", value: (f) => f.publishedReadOnlyMs, scale: "floor", target: "" },
   { label: "RSS after build and the first page", value: (f) => f.rssAfterBuild, scale: "disk", target: "<= 2 x disk" },
   { label: "First rows: records page 0 of 200 on the current state, right after open", value: (f) => f.firstRowsMs, scale: "floor", target: "open + page <= 0.5 x floor" },
   { label: "... open + that page", value: (f) => f.buildMs + f.firstRowsMs, scale: "floor", target: "<= 0.5 x floor" },
@@ -50,6 +56,16 @@ const ROWS: { label: string; value: (f: StoreFigures) => number; scale: Scale; t
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const figure = (v: number, scale: Scale) => (scale === "disk" ? `${(v / 1e6).toFixed(0)} MB` : v >= 10_000 ? seconds(v) : `${v.toFixed(1)} ms`);
+
+/** Figures of several rounds: the best time, the highest memory. */
+function bestOf(rounds: StoreFigures[]): StoreFigures {
+  const best = { ...rounds[0] };
+  for (const key of Object.keys(best) as (keyof StoreFigures)[]) {
+    const values = rounds.map((f) => f[key]);
+    best[key] = key.startsWith("rss") ? Math.max(...values) : Math.min(...values);
+  }
+  return best;
+}
 
 /** One store's figures, from a process of its own. */
 function measure(dir: string, ops: number): { figures: StoreFigures; wallMs: number } {
@@ -74,19 +90,23 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
-  const measured = STORES.map(({ label, dir, shape }) => {
-    const { figures, wallMs } = measure(dir, shape.ops);
-    console.log(`${label}: measured in ${seconds(wallMs)} (its own process)`);
-    return figures;
-  });
-  const [small, big] = measured;
-  const ratio = (f: StoreFigures, v: number, scale: Scale) => v / (scale === "disk" ? f.diskBytes : f.floorMs);
+  const rounds: StoreFigures[][] = STORES.map(() => []);
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [i, { label, dir, shape }] of STORES.entries()) {
+      console.log(`${label}, round ${round} of ${ROUNDS}:`);
+      const { figures, wallMs } = measure(dir, shape.ops);
+      console.log(`${label}, round ${round}: measured in ${seconds(wallMs)}`);
+      rounds[i].push(figures);
+    }
+  }
+  const [small, big] = rounds.map(bestOf);
+  const ratio = (f: StoreFigures, v: number, scale: Scale) => v / (scale === "disk" ? f.diskBytes : scale === "floor" ? f.floorMs : f.floorCpuMs);
 
   console.log(`\n${STORES.map((s) => `${s.label}: ${s.shape.ops.toLocaleString("en")} ops, ${s.shape.keys.toLocaleString("en")} ids, ${s.shape.agents.length} agent WALs`).join("; ")}\n`);
   console.log(`| Measure | 1M | 10M | 1M ratio | 10M ratio | 10M ratio / 1M ratio (target <= ${RATIO_TARGET}) | 10M / 1M figure | 1M target |`);
   console.log("|---|---|---|---|---|---|---|---|");
   console.log(`| Store on disk | ${figure(small.diskBytes, "disk")} | ${figure(big.diskBytes, "disk")} | | | | ${(big.diskBytes / small.diskBytes).toFixed(2)} x | |`);
-  console.log(`| Floor: read + JSON.parse every WAL line, 16 MB chunks (best of 2) | ${figure(small.floorMs, "floor")} | ${figure(big.floorMs, "floor")} | | | | ${(big.floorMs / small.floorMs).toFixed(2)} x | |`);
+  console.log(`| Floor: read + JSON.parse every WAL line, 16 MB chunks | ${figure(small.floorMs, "floor")} | ${figure(big.floorMs, "floor")} | | | | ${(big.floorMs / small.floorMs).toFixed(2)} x | |`);
   for (const row of ROWS) {
     const [a, b] = [row.value(small), row.value(big)];
     const [ra, rb] = [ratio(small, a, row.scale), ratio(big, b, row.scale)];
@@ -94,7 +114,8 @@ async function main(): Promise<void> {
     const verdict = rb / ra <= RATIO_TARGET ? "within" : "over";
     console.log(`| ${row.label} | ${figure(a, row.scale)} | ${figure(b, row.scale)} | ${of(ra)} | ${of(rb)} | ${(rb / ra).toFixed(2)} (${verdict}) | ${(b / a).toFixed(2)} x | ${row.target} |`);
   }
-  console.log(`\nMatches of the filter at a past position / on the current state: 1M ${small.pastMatches} / ${small.headMatches}, 10M ${big.pastMatches} / ${big.headMatches}`);
+  console.log(`\nBest of ${ROUNDS} rounds for times, highest of ${ROUNDS} for memory. CPU time of the floor: 1M ${seconds(small.floorCpuMs)}, 10M ${seconds(big.floorCpuMs)}; of the build: 1M ${seconds(small.buildCpuMs)}, 10M ${seconds(big.buildCpuMs)}.`);
+  console.log(`Matches of the filter at a past position / on the current state: 1M ${small.pastMatches} / ${small.headMatches}, 10M ${big.pastMatches} / ${big.headMatches}`);
 }
 
 await main();
