@@ -112,9 +112,9 @@ async function main(): Promise<void> {
   const filter = { status: "done", estimate: { $gte: 6 } };
   const floorMs = Math.min(await floor(DIR), await floor(DIR));
   const rows: string[] = [];
-  const row = (via: string, what: string, r: { p50: number; p99: number; total: number }) => {
-    const target = what === "unfiltered" ? 30 : 50;
-    rows.push(`| ${via} | ${what} | ${r.total.toLocaleString("en")} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.p99 / floorMs).toFixed(4)} x | <= ${target} ms |`);
+  const row = (via: string, what: string, r: { p50: number; p99: number; total: number }, ours = true) => {
+    const target = ours ? `<= ${what === "unfiltered" ? 30 : 50} ms` : "(for comparison)";
+    rows.push(`| ${via} | ${what} | ${r.total.toLocaleString("en")} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.p99 / floorMs).toFixed(4)} x | ${target} |`);
   };
 
   t = performance.now();
@@ -138,8 +138,8 @@ async function main(): Promise<void> {
 
   const published = await publishedPages(DIR, (doc) => doc.status === filter.status && doc.estimate >= filter.estimate.$gte);
   const via = "published opslog 0.8.1 (all() / filter(), then a slice)";
-  row(via, "unfiltered", await measure(published.page(false)));
-  row(via, `filter ${JSON.stringify(filter)}`, await measure(published.page(true), filter));
+  row(via, "unfiltered", await measure(published.page(false)), false);
+  row(via, `filter ${JSON.stringify(filter)}`, await measure(published.page(true), filter), false);
   await published.store.close();
 
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
