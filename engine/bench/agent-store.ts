@@ -59,7 +59,7 @@ async function writeOut(stream: WriteStream, text: string): Promise<void> {
   if (!stream.write(text)) await new Promise<void>((r) => stream.once("drain", () => r()));
 }
 
-/** Writes the store into `dir` (replacing whatever is there) through a temporary folder beside it. */
+/** Writes the store into `dir` through a temporary folder beside it. */
 export async function generateAgentStore(dir: string, shape: AgentStoreShape): Promise<void> {
   const temp = `${dir}.tmp-${process.pid}`;
   await rm(temp, { recursive: true, force: true });
@@ -91,13 +91,23 @@ export async function generateAgentStore(dir: string, shape: AgentStoreShape): P
     await new Promise((r) => stream.end(r));
   }
   await writeAgentStoreFrame(temp, agents, ops);
-  await rm(dir, { recursive: true, force: true });
-  await rename(temp, dir);
+  // An incomplete folder (no manifest) is replaced; a complete one that another process renamed there first stands.
+  if (!(await isComplete(dir))) await rm(dir, { recursive: true, force: true });
+  try {
+    await rename(temp, dir);
+  } catch (err) {
+    if (!["ENOTEMPTY", "EEXIST"].includes((err as NodeJS.ErrnoException).code ?? "")) throw err;
+    await rm(temp, { recursive: true, force: true });
+  }
+}
+
+async function isComplete(dir: string): Promise<boolean> {
+  return (await stat(join(dir, "manifest.json")).catch(() => null)) !== null;
 }
 
 /** The store in `dir`, generated first unless a complete one is cached there; true if it was generated now. */
 export async function cachedAgentStore(dir: string, shape: AgentStoreShape): Promise<boolean> {
-  if (await stat(join(dir, "manifest.json")).catch(() => null)) return false;
+  if (await isComplete(dir)) return false;
   await generateAgentStore(dir, shape);
   return true;
 }
