@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     const [ra, rb] = [ratio(small, a, row.scale), ratio(big, b, row.scale)];
     const of = (r: number) => `${r < 0.01 ? r.toFixed(5) : r.toFixed(3)} x ${row.scale}`;
     const verdict = rb / ra <= RATIO_TARGET ? "within" : "over";
-    console.log(`| ${row.label} | ${figure(a, row.scale)} | ${figure(b, row.scale)} | ${of(ra)} | ${of(rb)} | ${(rb / ra).toFixed(2)} (${verdict}) | ${(b / a).toFixed(2)} x | ${row.target} |`);
+    console.log(`| ${row.label} | ${figure(a, row.scale)} | ${figure(b, row.scale)} | ${of(ra)} | ${of(rb)} | ${(rb / ra).toFixed(3)} (${verdict}) | ${(b / a).toFixed(2)} x | ${row.target} |`);
   }
   console.log(`\nBest of ${ROUNDS} rounds for times, highest of ${ROUNDS} for memory. CPU time of the floor: 1M ${seconds(small.floorCpuMs)}, 10M ${seconds(big.floorCpuMs)}; of the build: 1M ${seconds(small.buildCpuMs)}, 10M ${seconds(big.buildCpuMs)}.`);
   console.log(`Matches of the filter at a past position / on the current state: 1M ${small.pastMatches} / ${small.headMatches}, 10M ${big.pastMatches} / ${big.headMatches}`);
