@@ -204,7 +204,7 @@ export function jumpToSnapshot(history: History, link: ChainLink, next: Map<stri
     // store.archive() removes records without an op: gone into an archive segment is not a mismatch.
     if (!archive.accounts(link, id, value)) differing.push(id);
   }
-  changed.push(...differing.filter((id) => next.has(id)));
+  for (const id of differing) if (next.has(id)) changed.push(id); // not push(...): a spread overflows the stack past ~120k ids
   const droppedBefore = history.dropped.size;
   const unseen = unseenByCompaction(history, link, differing, next, compactor);
   link.droppedWrites = history.dropped.size - droppedBefore;
