@@ -1,6 +1,6 @@
 // `npm run bench [-- part…]`: runs each benchmark part in its own process, in
 // order, so one part's memory never skews another's. Parts: store, inspect,
-// schema, pages, s3, export, ui. Each prints its own markdown table.
+// ten, schema, pages, s3, export, ui. Each prints its own markdown table.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { buildRendererIfStale } from "./fresh.mjs";
@@ -8,6 +8,7 @@ import { buildRendererIfStale } from "./fresh.mjs";
 const parts = [
   { name: "store", cmd: ["npx", "tsx", "engine/bench/store.ts"] },
   { name: "inspect", cmd: ["npx", "tsx", "engine/bench/inspect.ts"] },
+  { name: "ten", cmd: ["npx", "tsx", "engine/bench/ten.ts"] },
   { name: "schema", cmd: ["npx", "tsx", "engine/bench/schema.ts"] },
   { name: "pages", cmd: ["npx", "tsx", "electron/bench/pages.ts"] },
   { name: "s3", cmd: ["npx", "tsx", "engine/bench/s3.ts"] },

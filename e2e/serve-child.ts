@@ -20,6 +20,8 @@ export interface ExplorerOptions {
   readOnly?: boolean;
   /** --yes: confirm agent mode on a single-writer store up front */
   yes?: boolean;
+  /** Hold each open, its index built, until this file exists (the server's test hook OPSLOG_EXPLORER_TEST_HOLD_OPEN) */
+  holdOpenUntil?: string;
 }
 
 export interface RunningExplorer {
@@ -39,7 +41,7 @@ export async function startExplorer(dir: string, home: string, options: Explorer
   if (options.agent) args.push("--agent", options.agent);
   if (options.readOnly) args.push("--read-only");
   if (options.yes) args.push("--yes");
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, OPSLOG_EXPLORER_HOME: home }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, OPSLOG_EXPLORER_HOME: home, ...(options.holdOpenUntil ? { OPSLOG_EXPLORER_TEST_HOLD_OPEN: options.holdOpenUntil } : {}) }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((ok, fail) => {

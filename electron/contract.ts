@@ -7,7 +7,7 @@
 import type { z } from "zod";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
 import type { calls } from "./schemas.js";
-import type { Doc, HistoryEntry, QueryResult, StoreSummary, TimelineOp } from "../engine/src/inspect/index.js";
+import type { Doc, HistoryEntry, QueryResult, SnapshotPreview, StoreSummary, TimelineOp } from "../engine/src/inspect/index.js";
 import type { ExportCallResults } from "./contract-export.js";
 
 export type {
@@ -127,14 +127,29 @@ export interface RevertPreview {
   laterOpsTotal: number;
 }
 
-/** An S3 store loading: objects and bytes fetched so far of those to fetch (a cached store fetches only what is new). */
-export interface S3LoadProgress {
+/** Where a store's load is: listing and fetching (S3 only), then reading its snapshot, reading its WALs, and finishing the index. */
+export type LoadPhase = "listing" | "fetching" | "snapshot" | "wals" | "finishing";
+
+/** A store loading: what it is doing, and how far it has come. */
+export interface LoadProgress {
+  /** The store: its folder, or its s3:// address */
   url: string;
+  phase: LoadPhase;
+  /** S3: objects fetched of those to fetch (a cached store fetches only what is new); 0 of 0 for a folder */
   objects: number;
   totalObjects: number;
+  /** Bytes fetched of those to fetch (listing, fetching), or read of those to read (snapshot, WALs, finishing) */
   bytes: number;
   totalBytes: number;
+  /** WAL ops indexed so far */
+  ops: number;
+  /** Since the load began */
+  elapsedMs: number;
+  /** Time left in this load's current stage (fetching, or indexing), at the pace so far; null until there is a pace */
+  etaMs: number | null;
 }
+
+export type { SnapshotPreview };
 
 /** The filter boxes that keep a history: Records (and its Schema tab), Operations' op query, Archive, the Timeline's watched query */
 export type QueryBox = "records" | "operations" | "archive" | "watch";
@@ -167,8 +182,10 @@ export interface OwnResults extends ExportCallResults {
   "store.close": { closed: true };
   "store.recent": RecentStore[];
   "store.pickDirectory": { dir: string | null };
-  /** The S3 store being opened, and how far its load has come; null when no S3 open is in flight */
-  "store.loading": S3LoadProgress | null;
+  /** The store being opened, and how far its load has come; null when no open is in flight */
+  "store.loading": LoadProgress | null;
+  /** The first records of the current snapshot of the store being opened (WALs not applied); null when no open is in flight */
+  "store.preview": SnapshotPreview | null;
   "store.pending": PendingOpen | null;
   "records.get": RecordDetail;
   "ops.get": TimelineOp;
@@ -196,8 +213,8 @@ export type CallResult<N extends CallName> = CallResults[N];
 // ---------------------------------------------------------------- events
 
 export interface StoreChangedEvent {
-  /** "ops": new ops were tailed; "rebuilt": the manifest changed (compaction) or an undo rewrote a WAL; "summary": something else the summary shows changed (a lock taken or left, bad lines appended); "action": this session wrote; "closed" */
-  what: "ops" | "rebuilt" | "summary" | "action" | "closed";
+  /** "ops": new ops were tailed; "rebuilt": the manifest changed (compaction) or an undo rewrote a WAL; "summary": something else the summary shows changed (a lock taken or left, bad lines appended); "action": this session wrote; "closed"; "opened": the store that was loading is open (its index complete); "open-failed": it could not be opened (store.summary says why) */
+  what: "ops" | "rebuilt" | "summary" | "action" | "closed" | "opened" | "open-failed";
   newOps: number;
   summary: StoreSummary | null;
 }
@@ -214,7 +231,7 @@ export type EventName = keyof Events;
  * (OpslogErrorCode, one list) with "not-open" said as "no-store", plus the
  * boundary's own.
  */
-export type ContractErrorCode = Exclude<OpslogErrorCode, "not-open"> | "no-store" | "unknown-call" | "unauthorized" | "internal";
+export type ContractErrorCode = Exclude<OpslogErrorCode, "not-open"> | "no-store" | "loading" | "unknown-call" | "unauthorized" | "internal";
 
 /** How an error crosses the boundary: shown to the user as it is. */
 export interface ContractError {

@@ -9,13 +9,14 @@ import type { OpslogErrorCode } from "../engine/src/errors.js";
 import type { z } from "zod";
 import { callNames, calls } from "./schemas.js";
 import { isS3Url } from "../engine/src/s3/location.js";
-import type { CallName, CallOptions, CallResults, ContractError, ContractErrorCode, Envelope, ForwardedCall, ForwardedQuery, OpenResult, OwnCall, PendingOpen, S3LoadProgress, SessionMode, StoreChangedEvent } from "./contract.js";
+import type { CallName, CallOptions, CallResults, ContractError, ContractErrorCode, Envelope, ForwardedCall, ForwardedQuery, OpenResult, OwnCall, PendingOpen, SessionMode, StoreChangedEvent } from "./contract.js";
 import { ExplorerSession, LOCKED_READ_ONLY } from "./session.js";
 import type { AppData } from "./appdata.js";
 import type { QueryArg, QueryOptions, ThreadOptions } from "../engine/src/inspect/index.js";
 import type { InspectorApi } from "../engine/src/inspect/index.js";
 import { exportCalls } from "./export.js";
 import type { ExportDialogs } from "./export.js";
+import { LoadingStore, StoreLoading, checkQuickly } from "./loading-store.js";
 
 export interface HandlerOptions {
   appData: AppData;
@@ -30,6 +31,8 @@ export interface HandlerOptions {
   s3CacheRoot?: string;
   /** The save dialogs of an export (Electron); absent in browser mode, where an export is a download */
   exportDialogs?: ExportDialogs;
+  /** Tests only: each open, its index built, waits for this before the store is open (the loading state held as long as a test needs) */
+  holdOpen?: () => Promise<void>;
 }
 
 /** The calls that write to a store (declared with write() in schemas.ts): refused outright when the explorer was started with --read-only. */
@@ -52,26 +55,32 @@ export class Handlers {
   private pending: PendingOpen | null = null;
   /** The call running under each supersede key: a newer call with the key aborts it */
   private superseding = new Map<string, AbortController>();
-  /** The S3 load in flight, for store.loading */
-  private loading: S3LoadProgress | null = null;
+  /** The open in flight, for store.loading and store.preview */
+  private loading: LoadingStore | null = null;
+  /** The command line's open, while it runs behind a server that already answers */
+  private background: Promise<void> | null = null;
+  /** Why the command line's open failed after the server was ready: store.summary answers it until another store opens */
+  private backgroundFailure: unknown = null;
+  /** The window or server is gone: an open still in flight closes its store as soon as it is open */
+  private disposed = false;
 
   constructor(private options: HandlerOptions) {}
 
   /** Open a store in this window/server, replacing the current one. */
-  async open(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false): Promise<OpenResult> {
+  async open(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false, preview = false): Promise<OpenResult> {
     const held = this.session;
     // The explorer's own lock would stop it reopening the store it writes to: let go first, and take it back if the new open fails.
     if (held && held.info.mode !== "read-only" && resolve(dir) === held.info.dir) {
       const was = held.info;
       await this.closeSession({ quietly: true });
       try {
-        return await this.openNew(dir, mode, agentId, confirm, demo);
+        return await this.openNew(dir, mode, agentId, confirm, demo, preview);
       } catch (err) {
         await this.openNew(was.dir, was.mode, was.agentId ?? undefined, true, was.demo).catch(() => undefined);
         throw err;
       }
     }
-    return this.openNew(dir, mode, agentId, confirm, demo);
+    return this.openNew(dir, mode, agentId, confirm, demo, preview);
   }
 
   /**
@@ -79,24 +88,64 @@ export class Handlers {
    * needs the user's confirmation: without --yes the explorer starts with no
    * store and the UI asks (store.pending), instead of exiting.
    */
-  async openFromCommandLine(dir: string, mode?: SessionMode, agentId?: string, yes = false): Promise<void> {
+  async openFromCommandLine(dir: string, mode?: SessionMode, agentId?: string, yes = false, preview = false): Promise<void> {
     try {
-      await this.open(dir, mode, agentId, yes);
+      await this.open(dir, mode, agentId, yes, false, preview);
     } catch (err) {
       if (!(err instanceof OpslogError) || err.code !== "confirm-required") throw err;
       this.pending = { dir: isS3Url(dir) ? dir : resolve(dir), mode: mode ?? "read-only", agentId: agentId ?? null, reason: err.message };
     }
   }
 
-  private async openNew(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false): Promise<OpenResult> {
+  /**
+   * The command line's open, behind: what is quick is checked now (a clear
+   * error at once for a folder that is not a store), then this returns while
+   * the index builds. Calls needing the store answer "loading" meanwhile;
+   * listeners hear "opened", or "open-failed" (store.summary then says why).
+   */
+  async startFromCommandLine(dir: string, mode?: SessionMode, agentId?: string, yes = false): Promise<void> {
+    await checkQuickly(dir);
+    this.backgroundFailure = null;
+    const settled = this.openFromCommandLine(dir, mode, agentId, yes, true).then(
+      async () => this.tell({ what: this.session ? "opened" : "open-failed", newOps: 0, summary: this.session ? await this.session.inspector.summary() : null }),
+      (err: unknown) => {
+        this.backgroundFailure = err;
+        this.tell({ what: "open-failed", newOps: 0, summary: null });
+      },
+    );
+    this.background = settled.finally(() => (this.background = null));
+  }
+
+  /** Resolves once the command line's open (startFromCommandLine) has opened the store or failed. */
+  async settled(): Promise<void> {
+    await this.background;
+  }
+
+  private tell(event: StoreChangedEvent): void {
+    this.listeners.forEach((listener) => listener(event));
+  }
+
+  private async openNew(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false, preview = false): Promise<OpenResult> {
+    const loading = new LoadingStore(isS3Url(dir) ? dir : resolve(dir), preview && !isS3Url(dir));
+    this.loading = loading;
+    void loading.firstRecords(); // read now, before the build takes the CPU: the UI asks for it first
     let session: ExplorerSession;
     try {
-      session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly, s3CacheRoot: this.options.s3CacheRoot, onProgress: (p) => (this.loading = p) });
+      session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly, s3CacheRoot: this.options.s3CacheRoot, progress: loading.progress });
+      await this.options.holdOpen?.().catch(async (err: unknown) => {
+        await session.close();
+        throw err;
+      });
+      if (this.disposed) {
+        await session.close();
+        throw new OpslogError("not-open", "The explorer was closed while the store was opening.");
+      }
     } finally {
-      this.loading = null;
+      if (this.loading === loading) this.loading = null;
     }
     await this.closeSession();
     this.pending = null;
+    this.backgroundFailure = null;
     this.session = session;
     this.detach = session.onChange((event) => this.listeners.forEach((l) => l(event)));
     await this.options.appData.remember(session.info.dir).catch(() => undefined);
@@ -110,6 +159,12 @@ export class Handlers {
   onChange(listener: (event: StoreChangedEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** For good (the window or server is gone): close the open store, and any store still opening once it is open. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.closeSession();
   }
 
   /** Close the open store; `quietly` when another opens in its place at once (no "closed" event to the UI). */
@@ -127,8 +182,9 @@ export class Handlers {
   }
 
   private current(): ExplorerSession {
-    if (!this.session) throw new OpslogError("not-open", "No store is open. Open a store folder first.");
-    return this.session;
+    if (this.session) return this.session;
+    if (this.loading) throw new StoreLoading(this.loading.progress.current());
+    throw new OpslogError("not-open", "No store is open. Open a store folder first.");
   }
 
   /** The open store's inspector (browser mode's export download streams from it) */
@@ -138,7 +194,10 @@ export class Handlers {
 
   private readonly own: OwnImplementations = {
     "store.open": (a) => this.open(a.dir, a.mode, a.agentId, a.confirmAgentOnSingleWriter === true),
-    "store.summary": async () => ({ session: this.current().info, summary: await this.current().inspector.summary() }),
+    "store.summary": async () => {
+      if (!this.session && !this.loading && this.backgroundFailure) throw this.backgroundFailure;
+      return { session: this.current().info, summary: await this.current().inspector.summary() };
+    },
     "store.close": async () => {
       await this.closeSession();
       return { closed: true };
@@ -146,7 +205,8 @@ export class Handlers {
     "store.recent": () => this.options.appData.recent(),
     "store.pickDirectory": async () => ({ dir: this.options.pickDirectory ? await this.options.pickDirectory() : null }),
     "store.pending": async () => (this.session ? null : this.pending),
-    "store.loading": async () => this.loading,
+    "store.loading": async () => this.loading?.progress.current() ?? null,
+    "store.preview": async () => (this.loading ? await this.loading.firstRecords() : null),
     "records.get": async (a) => {
       const inspector = this.current().inspector;
       return { id: a.id, value: await inspector.record(a), history: await inspector.recordHistory(a) };
@@ -225,6 +285,7 @@ function contractCode(code: OpslogErrorCode): ContractErrorCode {
 }
 
 export function toContractError(err: unknown): ContractError {
+  if (err instanceof StoreLoading) return { code: "loading", message: err.message };
   if (err instanceof OpslogError) {
     const code = contractCode(err.code);
     return { code, message: err.message, ...(err.file ? { detail: err.line ? `${err.file}:${err.line}` : err.file } : {}) };

@@ -71,7 +71,7 @@ async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId"> 
   window.on("closed", () => {
     stopEvents();
     windows.delete(contents.id);
-    void handlers.closeSession();
+    void handlers.dispose();
   });
   contents.on("will-navigate", (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
@@ -79,7 +79,8 @@ async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId"> 
     return { action: "deny" };
   });
   try {
-    if (target.dir) await handlers.openFromCommandLine(target.dir, target.mode, target.agentId, target.yes);
+    // The window shows at once: the store opens behind it, and the UI shows how far it has come.
+    if (target.dir) await handlers.startFromCommandLine(target.dir, target.mode, target.agentId, target.yes);
     else await handlers.openDemo();
   } catch (err) {
     // The renderer shows the open-store screen; the error goes with it.

@@ -44,8 +44,10 @@ export const calls = {
   "store.pickDirectory": own(z.strictObject({})),
   /** The open the command line asked for and the user has yet to confirm (agent mode on a single-writer store), or null */
   "store.pending": own(z.strictObject({})),
-  /** How far the S3 open in flight has come (objects, bytes), or null */
+  /** How far the open in flight has come (phase, bytes, ops, time left), or null */
   "store.loading": own(z.strictObject({})),
+  /** The first records of the loading store's current snapshot, or null */
+  "store.preview": own(z.strictObject({})),
 
   "records.page": forward("records", z.strictObject({
     offset,

@@ -5,10 +5,11 @@
  * Refusals get their own status: 400 for a bad URL, 413 for a body over the
  * limit; no answer names a path on this machine to a caller without the token.
  * CLI: `npm run serve -- [store-dir] [--agent ID | --writer] [--read-only] [--port N]`
- * prints exactly one line on stdout once listening: `ready <url>`.
+ * prints exactly one line on stdout once listening: `ready <url>`, while the
+ * store it names may still be indexing (the UI shows how far it has come).
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -33,6 +34,8 @@ export interface ServerOptions {
   readOnly?: boolean;
   /** --yes: agent mode on a single-writer store without asking; otherwise the UI asks */
   yes?: boolean;
+  /** Tests only: each open, its index built, waits for this (see HandlerOptions.holdOpen) */
+  holdOpen?: () => Promise<void>;
 }
 
 export interface RunningServer {
@@ -60,8 +63,9 @@ export const DEFAULT_STATIC_DIR = fileURLToPath(new URL("../dist/renderer/", imp
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const appData = options.appData ?? new AppData();
-  const handlers = new Handlers({ appData, pollMs: options.pollMs, lockedReadOnly: options.readOnly });
-  if (options.dir) await handlers.openFromCommandLine(options.dir, options.mode, options.agentId, options.yes);
+  const handlers = new Handlers({ appData, pollMs: options.pollMs, lockedReadOnly: options.readOnly, holdOpen: options.holdOpen });
+  // A store named on the command line opens behind the server: `ready` comes as soon as it listens (handlers.settled() waits for the store).
+  if (options.dir) await handlers.startFromCommandLine(options.dir, options.mode, options.agentId, options.yes);
   else await handlers.openDemo();
   const token = randomBytes(24).toString("base64url");
   const staticDir = resolve(options.staticDir ?? DEFAULT_STATIC_DIR);
@@ -115,7 +119,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     async close() {
       server.closeAllConnections();
       await new Promise((done) => server.close(done));
-      await handlers.closeSession();
+      await handlers.dispose();
     },
   };
 }
@@ -216,6 +220,19 @@ async function serveStatic(res: ServerResponse, root: string, pathname: string):
   createReadStream(path).pipe(res);
 }
 
+/**
+ * Tests only (e2e): with OPSLOG_EXPLORER_TEST_HOLD_OPEN naming a file, each
+ * open, its index built, waits until that file exists, so a test sees the
+ * loading state for as long as it needs and then lets the store open.
+ */
+function holdUntilFileExists(path: string | undefined): (() => Promise<void>) | undefined {
+  if (!path) return undefined;
+  return () => new Promise<void>((done) => {
+    const look = () => (existsSync(path) ? done() : void setTimeout(look, 50));
+    look();
+  });
+}
+
 async function main(): Promise<void> {
   const command = "npm run serve --";
   let args;
@@ -231,7 +248,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   try {
-    const running = await startServer({ dir: args.dir, mode: args.mode, agentId: args.agentId, port: args.port, readOnly: args.readOnly, yes: args.yes });
+    const running = await startServer({ dir: args.dir, mode: args.mode, agentId: args.agentId, port: args.port, readOnly: args.readOnly, yes: args.yes, holdOpen: holdUntilFileExists(process.env.OPSLOG_EXPLORER_TEST_HOLD_OPEN) });
     process.stdout.write(`ready ${running.url}\n`);
     const stop = () => void running.close().then(() => process.exit(0));
     process.on("SIGINT", stop);

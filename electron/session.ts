@@ -9,12 +9,12 @@ import { resolve } from "node:path";
 import { OpslogError } from "../engine/src/errors.js";
 import { Store } from "../engine/src/store.js";
 import { EngineWorkerFailed, compileFilter, openInspector, openInspectorThread } from "../engine/src/inspect/index.js";
-import type { InspectorApi, RefreshResult, StoreSummary, ThreadOptions, TimelineOp } from "../engine/src/inspect/index.js";
+import type { BuildProgress, InspectorApi, RefreshResult, StoreSummary, ThreadOptions, TimelineOp } from "../engine/src/inspect/index.js";
 import type { ActionResult, RevertPreview, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
 import { applyRevert, previewRevert } from "./revert.js";
 import { isS3Url } from "../engine/src/s3/location.js";
 import { S3Source } from "./s3-source.js";
-import type { LoadProgress } from "./s3-source.js";
+import type { LoadTracker } from "./load-progress.js";
 import type { RevertMode, RevertSeen } from "./revert.js";
 
 export interface OpenOptions {
@@ -31,8 +31,8 @@ export interface OpenOptions {
   lockedReadOnly?: boolean;
   /** S3 stores (`s3://…`): where their local mirrors live (default: the user's cache folder) */
   s3CacheRoot?: string;
-  /** S3 stores: told of every object fetched while the store loads */
-  onProgress?: (progress: LoadProgress) => void;
+  /** Told of every S3 object fetched and of the index build's progress while the store loads */
+  progress?: LoadTracker;
 }
 
 /** How often an S3 store's listing is polled for other agents' writes, unless pollMs says otherwise: every poll is a LIST request. */
@@ -53,14 +53,15 @@ const NEVER = Number.POSITIVE_INFINITY;
  * filtering it never holds up the process that serves the UI, and a call past
  * its deadline can be stopped; in this thread if that one cannot start.
  */
-async function openInspectorOffThread(dir: string, thread: ThreadOptions = {}): Promise<InspectorApi> {
+async function openInspectorOffThread(dir: string, thread: ThreadOptions = {}, progress?: LoadTracker): Promise<InspectorApi> {
+  const onProgress = progress && ((p: BuildProgress) => progress.indexed(p));
   try {
-    return await openInspectorThread(dir, {}, thread);
+    return await openInspectorThread(dir, {}, { ...thread, onProgress });
   } catch (err) {
     if (!(err instanceof EngineWorkerFailed)) throw err;
     // Here no deadline can pre-empt a call (nothing runs while it does); regexes still run in linear time (RE2).
     console.warn(`opslog explorer: the inspector runs on the main thread (${err.message}).`);
-    return await openInspector(dir);
+    return await openInspector(dir, {}, onProgress);
   }
 }
 
@@ -83,11 +84,11 @@ export class ExplorerSession {
     const locked = options.lockedReadOnly === true;
     if (locked && mode !== "read-only") throw new OpslogError("read-only", LOCKED_READ_ONLY);
     if (isS3Url(options.dir) && mode === "writer") throw new OpslogError("bad-argument", S3_NO_WRITER);
-    const s3 = isS3Url(options.dir) ? await S3Source.open(options.dir, { cacheRoot: options.s3CacheRoot, onProgress: options.onProgress }) : null;
+    const s3 = isS3Url(options.dir) ? await S3Source.open(options.dir, { cacheRoot: options.s3CacheRoot, onProgress: options.progress && ((p) => options.progress!.fetched(p)) }) : null;
     const dir = s3 ? s3.dir : resolve(options.dir);
     let inspector: InspectorApi;
     try {
-      inspector = await openInspectorOffThread(dir, options.thread);
+      inspector = await openInspectorOffThread(dir, options.thread, options.progress);
     } catch (err) {
       await s3?.close();
       throw err;

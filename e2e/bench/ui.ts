@@ -2,8 +2,9 @@
  * UI benchmark: browser mode on a single-writer store of 1,000,000 records
  * (~150 bytes each, JSONL snapshot) plus 2,000 ops in the active WAL, driven
  * by Debian's Chromium through playwright-core. Measures what a user feels:
- * server open (spawn to `ready`), first rows (page.goto to the first
- * record-row), a filter's round trip, a Timeline scrub step (p50/p99), the
+ * spawn to `ready` (the store indexes behind the server), spawn to the
+ * progress bar, page.goto to the first rows (the snapshot's first records, shown
+ * while indexing), spawn to the index complete (the real table), a filter's round trip, a Timeline scrub step (p50/p99), the
  * same step with a query watched, and the renderer's JS heap after scrolling
  * through 100,000 rows; beside the floor (read + JSON.parse every line) and
  * the published opslog's open of the same store, measured in the same run.
@@ -226,17 +227,27 @@ async function main(): Promise<void> {
   const floor = await floorMs(DIR);
   const published = await publishedOpenMs(DIR);
   const home = await mkdtemp(join(tmpdir(), "opslog-bench-ui-"));
-  const spawned = performance.now();
-  const server = await startExplorer(DIR, home, {}, 300_000);
-  const openMs = performance.now() - spawned;
+  // The browser first, so that the figures from spawn count the explorer alone.
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const spawned = performance.now();
+  const server = await startExplorer(DIR, home, {}, 300_000).catch(async (err: unknown) => {
+    await browser.close();
+    throw err;
+  });
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-
+    const openMs = performance.now() - spawned;
+    // What the user sees while the store opens: the progress, then the snapshot's first records, then the real table.
     const navigated = performance.now();
     await page.goto(server.url);
-    await page.getByTestId("record-row").first().waitFor({ state: "visible", timeout: 120_000 });
+    await page.locator("[data-testid=load-progress], [data-testid=record-row]").first().waitFor({ state: "visible", timeout: 120_000 });
+    const progressMs = performance.now() - spawned;
+    const progressShown = await page.getByTestId("load-progress").isVisible();
+    await page.locator("[data-testid=preview-row], [data-testid=record-row]").first().waitFor({ state: "visible", timeout: 120_000 });
     const firstRowsMs = performance.now() - navigated;
+    const previewShown = await page.getByTestId("preview-row").first().isVisible();
+    await page.getByTestId("record-row").first().waitFor({ state: "visible", timeout: 300_000 });
+    const indexedMs = performance.now() - spawned;
     const totalShown = await page.getByTestId("records-total").textContent();
     // The same again, warm: server JIT and browser caches no longer count.
     const reloaded = performance.now();
@@ -276,8 +287,10 @@ async function main(): Promise<void> {
     const rows: [string, string, string, string][] = [
       row("floor: read + JSON.parse every line of the store (best of 2)", floor),
       row("published opslog 0.8.1 open, read-only", published, undefined),
-      row("server open (spawn to `ready`)", openMs, { text: "progress shown from the first second (issue 13 item 2)", met: false }),
-      row("first rows (page.goto to first record-row)", firstRowsMs, { text: `<= 0.5 x floor = ${ms(0.5 * floor)} (now ${(firstRowsMs / floor).toFixed(2)} x)`, met: firstRowsMs <= 0.5 * floor }),
+      row("server ready (spawn to `ready`; the store indexes behind)", openMs),
+      row(`progress on screen (spawn to the progress bar, the page opened at \`ready\`${progressShown ? "" : "; none shown: the store was open first"})`, progressMs, { text: `<= \`ready\` + 1,000 ms = ${ms(openMs + 1000)} (progress from the first second)`, met: progressMs <= openMs + 1000 }),
+      row(`first rows (page.goto to the first ${previewShown ? "snapshot records, labelled, while indexing" : "record-row"})`, firstRowsMs, { text: `<= 0.5 x floor = ${ms(0.5 * floor)} (now ${(firstRowsMs / floor).toFixed(2)} x)`, met: firstRowsMs <= 0.5 * floor }),
+      row("index complete (spawn to the real first page of records)", indexedMs),
       row("first rows again, warm (page.reload to first record-row)", warmRowsMs),
       row(`filter round trip, median of ${filters.length} (apply to new total; min ${ms(filterMs[0])}, max ${ms(filterMs[2])})`, medianFilter, { text: "<= 200 ms", met: medianFilter <= 200 }),
       row(`scrub step p50 (${steps.length} ArrowRight steps, keydown to DOM)`, percentile(steps, 50)),

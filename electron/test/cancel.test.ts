@@ -50,6 +50,7 @@ describe("superseded calls", () => {
     await mkdir(staticDir, { recursive: true });
     await writeFile(join(staticDir, "index.html"), "<!doctype html><title>explorer</title>");
     const server = await startServer({ dir: store, staticDir, appData: new AppData(join(work, "home-http")), pollMs: 0 });
+    await server.handlers.settled(); // the store opens behind the server
     try {
       // The newer request is let into dispatch only once the older one is in it: the two arrive in that order on any machine.
       let enter = () => {};

@@ -38,6 +38,7 @@ beforeAll(async () => {
   await mkdir(staticDir);
   await writeFile(join(staticDir, "index.html"), "<!doctype html><title>explorer</title>");
   server = await startServer({ dir: store, readOnly: true, staticDir, appData: new AppData(join(work, "home")), pollMs: 0 });
+  await server.handlers.settled(); // the store opens behind the server
 });
 afterAll(async () => {
   await server?.close();

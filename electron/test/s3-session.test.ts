@@ -4,7 +4,7 @@
 // writes show up live; writer and agent mode are refused plainly.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppData } from "../appdata.js";
-import type { OpenResult, S3LoadProgress, StoreChangedEvent } from "../contract.js";
+import type { OpenResult, LoadProgress, StoreChangedEvent } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import { startS3Server } from "../../engine/test/helpers/s3server.js";
 import type { S3TestServer } from "../../engine/test/helpers/s3server.js";
@@ -116,15 +116,15 @@ describe("an S3 store, in a session", () => {
 
   it("reports the load's progress (objects and bytes) while an S3 store opens, and nothing once it is open", async () => {
     const handlers = handlersFor("progress");
-    const seen: (S3LoadProgress | null)[] = [];
+    const seen: (LoadProgress | null)[] = [];
     let done = false;
     const opening = handlers.dispatch("store.open", { dir: server.url("shared/store") }).finally(() => (done = true));
     while (!done) {
-      seen.push(valueOf<S3LoadProgress | null>(await handlers.dispatch("store.loading", {})));
+      seen.push(valueOf<LoadProgress | null>(await handlers.dispatch("store.loading", {})));
       await new Promise((r) => setTimeout(r, 1));
     }
     valueOf(await opening);
-    const reported = seen.filter((p): p is S3LoadProgress => p !== null);
+    const reported = seen.filter((p): p is LoadProgress => p !== null);
     expect(reported.length).toBeGreaterThan(0);
     expect(reported.at(-1)!.url).toBe(server.url("shared/store"));
     expect(reported.every((p) => p.objects <= p.totalObjects && p.bytes <= p.totalBytes)).toBe(true);

@@ -20,45 +20,14 @@ import { openInspector } from "../src/inspect/index.js";
 import type { InspectorApi } from "../src/inspect/index.js";
 import { openInspectorThread } from "../src/inspect/thread.js";
 import { prng } from "../src/demo.js";
+import { agentNames, cachedAgentStore } from "./agent-store.js";
 
 const OPS = 1_000_000;
 const KEYS = 100_000;
-const AGENTS = ["agent-a", "agent-b", "agent-c", "agent-d"];
+const AGENTS = agentNames(4);
 const BASE_MS = Date.UTC(2026, 0, 5, 8, 0, 0);
 const DIR = join(process.env.OPSLOG_BENCH_DIR ?? "/tmp/opslog-bench", `inspect-${OPS}`);
 
-
-/** Write the store as opslog 0.8 would: JSONL snapshot, 4 agent WALs, delta-encoded updates. */
-async function generate(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  for (const sub of ["snapshots", "ops", "archive"]) await mkdir(join(dir, sub), { recursive: true });
-  const snapshot = `snapshots/snap-${BASE_MS}.jsonl`;
-  await writeFile(join(dir, snapshot), JSON.stringify({ version: 1, timestamp: new Date(BASE_MS).toISOString() }) + "\n");
-  const random = prng(42);
-  const statuses = ["todo", "doing", "review", "done"];
-  const state = new Map<string, Record<string, unknown>>();
-  const wals = AGENTS.map((agent, i) => `ops/agent-${agent}-${BASE_MS + 1 + i}.jsonl`);
-  const streams = wals.map((p) => createWriteStream(join(dir, p)));
-  for (let i = 0; i < OPS; i++) {
-    const a = i % AGENTS.length;
-    const id = `task-${String(Math.floor(random() * KEYS)).padStart(6, "0")}`;
-    const prev = state.get(id) ?? null;
-    const data = { title: prev?.title ?? `Task ${id} for the benchmark`, status: statuses[Math.floor(random() * 4)], n: i, owner: AGENTS[a] };
-    const op: Record<string, unknown> = { ts: new Date(BASE_MS + 10 + i * 10).toISOString(), op: "set", id, data, prev, agent: AGENTS[a], clock: Math.floor(i / AGENTS.length) + 1 };
-    if (prev) {
-      op.prev = { $set: { status: prev.status, n: prev.n, owner: prev.owner } };
-      op.encoding = "delta";
-    }
-    state.set(id, data);
-    if (!streams[a].write(JSON.stringify(op) + "\n")) await new Promise<void>((r) => streams[a].once("drain", () => r()));
-  }
-  await Promise.all(streams.map((s) => new Promise((r) => s.end(r))));
-  const manifest = {
-    version: 1, currentSnapshot: snapshot, activeOps: wals[0], activeAgentOps: Object.fromEntries(AGENTS.map((a, i) => [a, wals[i]])), archiveSegments: [],
-    stats: { activeRecords: 0, archivedRecords: 0, opsCount: OPS, created: new Date(BASE_MS).toISOString(), lastCheckpoint: new Date(BASE_MS).toISOString() },
-  };
-  await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
-}
 
 async function bytesOnDisk(dir: string): Promise<number> {
   let total = 0;
@@ -329,11 +298,7 @@ function printTable(rows: string[][]): void {
 }
 
 async function main(): Promise<void> {
-  const marker = join(DIR, "manifest.json");
-  if (!(await stat(marker).catch(() => null))) {
-    console.log(`Generating ${OPS} ops in ${DIR} ...`);
-    await generate(DIR);
-  }
+  if (await cachedAgentStore(DIR, { ops: OPS, keys: KEYS, agents: AGENTS })) console.log(`Generated ${OPS} ops in ${DIR}`);
   const disk = await bytesOnDisk(DIR);
   const rssBefore = process.memoryUsage().rss;
   const inspected = await measureInspector();

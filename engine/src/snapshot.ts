@@ -72,23 +72,29 @@ export async function loadSnapshot(dir: string, relativePath: string): Promise<{
   return { records, version };
 }
 
+/** Told, now and then while a snapshot is parsed a line at a time, the share of it parsed so far (0 to 1). */
+export type OnShareParsed = (share: number) => void;
+
+/** How many lines between two reports of the share parsed. */
+const REPORT_LINES = 20_000;
+
 /** Read a snapshot of any generation. A missing file rejects with the ENOENT error. */
-export async function readSnapshotFile(absPath: string): Promise<SnapshotFile> {
+export async function readSnapshotFile(absPath: string, onShare?: OnShareParsed): Promise<SnapshotFile> {
   const { size } = await stat(absPath);
   try {
-    return size <= MAX_WHOLE_FILE ? await readWhole(absPath) : await readStreaming(absPath);
+    return size <= MAX_WHOLE_FILE ? await readWhole(absPath, onShare) : await readStreaming(absPath);
   } catch (err) {
     if (err instanceof OpslogError) throw err;
     throw new OpslogError("bad-snapshot", `Snapshot ${absPath} cannot be read: ${(err as Error).message}. Restore it from a backup, or point manifest.json at an older snapshot.`, { file: absPath, cause: err });
   }
 }
 
-async function readWhole(absPath: string): Promise<SnapshotFile> {
+async function readWhole(absPath: string, onShare?: OnShareParsed): Promise<SnapshotFile> {
   const content = await readFile(absPath, "utf-8");
   const firstNewline = content.indexOf("\n");
   const header = tryParse(firstNewline === -1 ? content : content.slice(0, firstNewline));
-  if (header && !("records" in header)) return fromJsonlText(content, header, absPath);
-  const own = firstNewline === -1 ? null : fromOwnLineText(content, firstNewline);
+  if (header && !("records" in header)) return fromJsonlText(content, header, absPath, onShare);
+  const own = firstNewline === -1 ? null : fromOwnLineText(content, firstNewline, onShare);
   if (own) return own;
   const snapshot = validateSnapshot(header ?? JSON.parse(content));
   return { version: snapshot.version, timestamp: snapshot.timestamp, records: toMap(snapshot.records), format: "json" };
@@ -100,7 +106,7 @@ async function readWhole(absPath: string): Promise<SnapshotFile> {
  * slow dictionary first. Null if the text is not exactly in that form (the
  * caller then parses it whole, as before).
  */
-function fromOwnLineText(content: string, firstNewline: number): SnapshotFile | null {
+function fromOwnLineText(content: string, firstNewline: number, onShare?: OnShareParsed): SnapshotFile | null {
   const first = content.slice(0, firstNewline);
   if (!first.endsWith('"records":{')) return null;
   const head = tryParse(first + "}}");
@@ -121,6 +127,7 @@ function fromOwnLineText(content: string, firstNewline: number): SnapshotFile | 
       }
       if (end === content.length || (sawRecord && !commaOwed)) return null;
       sawRecord = true;
+      if (onShare && records.size % REPORT_LINES === 0) onShare(start / content.length);
       commaOwed = line.endsWith(",");
       const body = commaOwed ? line.slice(0, -1) : line;
       const quote = body.charCodeAt(0) === 0x22 ? body.indexOf('"', 1) : -1;
@@ -172,7 +179,7 @@ function isPlainId(id: string): boolean {
   return true;
 }
 
-function fromJsonlText(content: string, header: Record<string, unknown>, absPath: string): SnapshotFile {
+function fromJsonlText(content: string, header: Record<string, unknown>, absPath: string, onShare?: OnShareParsed): SnapshotFile {
   const records = new Map<string, unknown>();
   let lineNo = 1;
   let start = content.indexOf("\n") + 1;
@@ -180,6 +187,7 @@ function fromJsonlText(content: string, header: Record<string, unknown>, absPath
     let end = content.indexOf("\n", start);
     if (end === -1) end = content.length;
     lineNo++;
+    if (onShare && lineNo % REPORT_LINES === 0) onShare(start / content.length);
     const line = content.slice(start, end).trim();
     if (line) addJsonlEntry(records, line, absPath, lineNo);
     start = end + 1;

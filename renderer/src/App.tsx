@@ -20,6 +20,7 @@ import { HistoryView } from "./views/HistoryView";
 import { TimelineView } from "./views/TimelineView";
 import { OpenStoreView } from "./views/OpenStoreView";
 import { BlobsView } from "./views/BlobsView";
+import { LoadingStoreView } from "./views/LoadingStoreView";
 
 const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
   records: RecordsView,
@@ -102,6 +103,7 @@ export function App() {
       <ErrorBoundary where="app">
         {status === "loading" ? <div className="muted pad">Opening…</div> : null}
         {status === "no-store" ? <OpenStoreView /> : null}
+        {status === "indexing" ? <LoadingStoreView /> : null}
         {status === "open" ? (
           <>
             <Header />

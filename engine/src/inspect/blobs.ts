@@ -132,7 +132,7 @@ export async function blobRefs(dir: string, record: Doc | null): Promise<string[
     const item = stack.pop();
     if (typeof item === "string" && item.length > 0 && item.length < 4096) strings.add(item);
     if (strings.size >= MAX_REF_CANDIDATES) break;
-    else if (item && typeof item === "object") stack.push(...Object.values(item));
+    else if (item && typeof item === "object") for (const value of Object.values(item)) stack.push(value); // not push(...): a spread overflows the stack past ~120k values
   }
   const found: string[] = [];
   for (const s of strings) {

@@ -8,9 +8,10 @@
  * (KeptColumns), and its data is dropped, except the current value of each
  * record. Reads only; never writes.
  */
-import { ArchiveCheck, compactorOf, jumpToSnapshot, loadArchivedRecords, loadSnapshot, missingLiveWals, planLinks, setFromSnapshot, settleLink } from "./chain.js";
+import { ArchiveCheck, compactorOf, jumpToSnapshot, loadArchivedRecords, missingLiveWals, planLinks, settleLink } from "./chain.js";
 import type { PlannedLink } from "./chain.js";
 import { detectConflict } from "./conflicts.js";
+import { EntryRuns } from "./entry-runs.js";
 import type { History, Lane, ParallelMode } from "./history.js";
 import { markLostWrites } from "./lost-writes.js";
 import { AgentTable, IntList, OpTable } from "./optable.js";
@@ -19,6 +20,9 @@ import { OutOfOrder, compareOps, mergeInReplayOrder } from "./order.js";
 import type { MergeSource } from "./order.js";
 import { KeptColumns } from "./kept-columns.js";
 import { BATCH_I32, I_REC, ParallelScan, ScanWorkerFailed } from "./parallel.js";
+import { BuildMeter } from "./progress.js";
+import { PARSE_SHARE, countChunk, indexSnapshot, readSnapshot } from "./metered-reads.js";
+import type { OnBuildProgress } from "./progress.js";
 import type { LaneSource, ScanBatch } from "./parallel.js";
 import { scanDirectory } from "./scan.js";
 import type { DirectoryScan } from "./scan.js";
@@ -27,17 +31,18 @@ import { unreadableWalWarning } from "./unreadable.js";
 import { LaneReader } from "./walscan.js";
 import type { ScannedOp, SkippedWalLine } from "./walscan.js";
 import { CurrentState, RecordVersions } from "./versions.js";
-import type { ChainLink, Doc, StoreKind } from "./types.js";
+import type { ChainLink, StoreKind } from "./types.js";
 
 /**
  * The history of the store in `dir`. WALs are merged as they stream in; if
  * one turns out not to be in clock order, the build starts over and sorts
  * each link's ops in memory instead (slower, and rare: opslog never writes that).
  */
-export async function buildHistory(dir: string, parallel: ParallelMode = "auto"): Promise<History> {
+export async function buildHistory(dir: string, parallel: ParallelMode = "auto", onProgress?: OnBuildProgress): Promise<History> {
+  const meter = new BuildMeter(onProgress);
   for (let sortInMemory = false; ; ) {
     try {
-      return await build(dir, sortInMemory, parallel);
+      return await build(dir, sortInMemory, parallel, meter);
     } catch (err) {
       if (err instanceof OutOfOrder && !sortInMemory) sortInMemory = true;
       else if (err instanceof ScanWorkerFailed && parallel === "auto") parallel = "never";
@@ -48,12 +53,12 @@ export async function buildHistory(dir: string, parallel: ParallelMode = "auto")
 
 const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 
-async function build(dir: string, sortInMemory: boolean, mode: ParallelMode): Promise<History> {
+async function build(dir: string, sortInMemory: boolean, mode: ParallelMode, meter: BuildMeter): Promise<History> {
   const scan = await scanDirectory(dir);
   const walBytes = scan.wals.reduce((sum, w) => sum + w.bytes, 0);
   const parallel = mode === "always" || (mode === "auto" && walBytes >= PARALLEL_MIN_BYTES) ? ParallelScan.start() : null;
   try {
-    const history = await buildFrom(dir, scan, sortInMemory, parallel);
+    const history = await buildFrom(dir, scan, sortInMemory, parallel, meter);
     history.parallel = null; // the worker is for the build: tailing reads in this thread
     return history;
   } finally {
@@ -61,19 +66,20 @@ async function build(dir: string, sortInMemory: boolean, mode: ParallelMode): Pr
   }
 }
 
-async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean, parallel: ParallelScan | null): Promise<History> {
+async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean, parallel: ParallelScan | null, meter: BuildMeter): Promise<History> {
   const { manifest } = scan;
   const named = new Set([manifest.activeOps, ...Object.values(manifest.activeAgentOps ?? {})]);
   const liveWals = new Set(manifest.activeAgentOps ? Object.values(manifest.activeAgentOps) : [manifest.activeOps]);
-  const lanes: Lane[] = scan.wals.map((entry) => ({ entry, named: named.has(entry.path), live: liveWals.has(entry.path), entries: new IntList(), skipped: [], end: 0, nextLine: 1 }));
+  const lanes: Lane[] = scan.wals.map((entry) => ({ entry, named: named.has(entry.path), live: liveWals.has(entry.path), entries: new EntryRuns(), skipped: [], end: 0, nextLine: 1 }));
   const table = new OpTable();
-  const versions = new RecordVersions();
+  const timeline = new IntList();
+  const versions = new RecordVersions(table, timeline);
   const history: History = {
     scan,
     lanes,
     table,
     agents: new AgentTable(),
-    timeline: new IntList(),
+    timeline,
     links: [],
     versions,
     head: new CurrentState(),
@@ -98,10 +104,13 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
   };
   try {
     const plan = await planLinks(dir, scan, lanes);
-    await replayChain(dir, history, plan, sortInMemory);
+    const snapshotBytes = plan.reduce((sum, p, i) => sum + (i === 0 ? (p.snapshot?.bytes ?? 0) : 0) + (p.next?.bytes ?? 0), 0);
+    meter.begin(snapshotBytes + scan.wals.reduce((sum, w) => sum + w.bytes, 0));
+    await replayChain(dir, history, plan, sortInMemory, meter);
     // WALs outside the chain (newer than the current snapshot, say): read, but never replayed.
     const inPlan = new Set(plan.flatMap((p) => p.lanes));
-    for (const lane of lanes) if (!inPlan.has(lane)) await readWholeLane(dir, history, lane, () => true);
+    for (const lane of lanes) if (!inPlan.has(lane)) await readWholeLane(dir, history, lane, () => true, meter);
+    meter.phase("finishing");
     for (const lane of lanes) {
       if (lane.unreadable) history.warnings.push(unreadableWalWarning(lane.entry, lane.unreadable, lane.end, lane.nextLine, history.links.find((l) => l.wals.includes(lane.entry.path)), lane.live));
     }
@@ -110,6 +119,7 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
     // Group the versions by record and sort the ids once now, not on the first seek.
     versions.seal();
     versions.sortedRecs();
+    trimIndex(history);
   } catch (err) {
     history.reader.close();
     throw err;
@@ -117,18 +127,19 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
   return history;
 }
 
-
-
-async function replayChain(dir: string, history: History, plan: PlannedLink[], sortInMemory: boolean): Promise<void> {
+async function replayChain(dir: string, history: History, plan: PlannedLink[], sortInMemory: boolean, meter: BuildMeter): Promise<void> {
   const archive = new ArchiveCheck(await loadArchivedRecords(dir, history));
-  const base: Map<string, unknown> | null = plan[0]?.snapshot ? await loadSnapshot(dir, history, plan[0].snapshot) : new Map();
-  if (base) for (const [id, value] of base) setFromSnapshot(history, id, 0, value as Doc);
+  const first = plan[0]?.snapshot ?? null;
+  const base: Map<string, unknown> | null = first ? await readSnapshot(dir, history, first, meter, PARSE_SHARE) : new Map();
+  if (base) indexSnapshot(history, base, first ? first.bytes - Math.floor(PARSE_SHARE * first.bytes) : 0, meter);
+  else if (first) meter.read(first.bytes - Math.floor(PARSE_SHARE * first.bytes)); // unreadable: nothing to index
   const verified: { link: ChainLink; differing: string[]; walsMissing: boolean }[] = [];
   for (const [epoch, planned] of plan.entries()) {
     const startPos = history.timeline.length;
-    const nextSnap = planned.next ? await loadSnapshot(dir, history, planned.next) : null;
+    const nextSnap = planned.next ? await readSnapshot(dir, history, planned.next, meter) : null;
     const cutoff = planned.next ? history.snapshotInfo.get(planned.next.path)?.timestamp ?? null : null;
-    await replayLink(dir, history, planned, epoch, cutoff, sortInMemory);
+    meter.phase("wals");
+    await replayLink(dir, history, planned, epoch, cutoff, sortInMemory, meter);
     const link: ChainLink = {
       epoch,
       snapshot: planned.snapshot?.path ?? null,
@@ -149,9 +160,6 @@ async function replayChain(dir: string, history: History, plan: PlannedLink[], s
   const unaccounted = archive.unaccounted();
   for (const { link, differing, walsMissing } of verified) settleLink(history, link, [...differing, ...(unaccounted.get(link) ?? [])], walsMissing);
 }
-
-
-
 
 /**
  * Add a chunk of a lane's ops to the index, and keep their data's values
@@ -214,10 +222,11 @@ function finishLane(lane: Lane, reader: LaneSource): void {
   // Their warnings are the summary's, from lane.skipped: one source, however the lane was read.
 }
 
-async function readWholeLane(dir: string, history: History, lane: Lane, lost: (op: ScannedOp) => boolean): Promise<ScannedOp[]> {
+async function readWholeLane(dir: string, history: History, lane: Lane, lost: (op: ScannedOp) => boolean, meter: BuildMeter): Promise<ScannedOp[]> {
   const reader = await openLane(dir, history, lane);
   const out: ScannedOp[] = [];
   for (let chunk = await reader.next(); chunk; chunk = await reader.next()) {
+    countChunk(meter, chunk);
     for (const op of addToIndex(history, lane, chunk, (o) => !lost(o), reader.batch)) out.push(op);
   }
   finishLane(lane, reader);
@@ -229,12 +238,12 @@ async function readWholeLane(dir: string, history: History, lane: Lane, lost: (o
  * snapshot was taken, and ops in a WAL of the live link that the manifest no
  * longer names, are not replayed: they are lost-write candidates.
  */
-async function replayLink(dir: string, history: History, planned: PlannedLink, epoch: number, cutoff: string | null, sortInMemory: boolean): Promise<void> {
+async function replayLink(dir: string, history: History, planned: PlannedLink, epoch: number, cutoff: string | null, sortInMemory: boolean, meter: BuildMeter): Promise<void> {
   const cutoffMs = cutoff === null ? NaN : canonicalMs(cutoff);
   const lost = (lane: Lane) => (op: ScannedOp) => (cutoff !== null && writtenAfter(op, cutoff, cutoffMs)) || (planned.live && !lane.live);
   if (sortInMemory) {
     const runs: ScannedOp[] = [];
-    for (const lane of planned.lanes) for (const op of await readWholeLane(dir, history, lane, lost(lane))) runs.push(op);
+    for (const lane of planned.lanes) for (const op of await readWholeLane(dir, history, lane, lost(lane), meter)) runs.push(op);
     runs.sort(compareOps); // stable: equal keys keep WAL order
     for (const op of runs) indexOp(history, op, epoch);
     return;
@@ -252,6 +261,7 @@ async function replayLink(dir: string, history: History, planned: PlannedLink, e
         while (source.i >= source.buf.length) {
           const chunk = await reader.next();
           if (!chunk) return;
+          countChunk(meter, chunk);
           source.buf = addToIndex(history, lane, chunk, (op) => !isLost(op), reader.batch);
           source.i = 0;
         }
@@ -287,8 +297,14 @@ export function indexOp(history: History, op: ScannedOp, epoch: number): void {
   history.alive.push(head.size);
 }
 
-
-
+/** The build is over: give back the room left at the end of the index's growable lists. */
+function trimIndex(history: History): void {
+  history.table.trim();
+  history.timeline.trim();
+  history.alive.trim();
+  history.versions.trim();
+  for (const lane of history.lanes) lane.entries.trim();
+}
 
 export function storeKind(history: History): StoreKind {
   const total = history.timeline.length;

@@ -15,6 +15,7 @@ import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
 import { readArchiveSegmentFile } from "../archive.js";
 import { readSnapshotFile } from "../snapshot.js";
+import type { OnShareParsed } from "../snapshot.js";
 import type { History, Lane } from "./history.js";
 import { unseenByCompaction } from "./lost-writes.js";
 import type { DirectoryScan, FileEntry, WalEntry } from "./scan.js";
@@ -134,9 +135,9 @@ export class ArchiveCheck {
   }
 }
 
-export async function loadSnapshot(dir: string, history: History, entry: FileEntry): Promise<Map<string, unknown> | null> {
+export async function loadSnapshot(dir: string, history: History, entry: FileEntry, onShare?: OnShareParsed): Promise<Map<string, unknown> | null> {
   try {
-    const snap = await readSnapshotFile(join(dir, entry.path));
+    const snap = await readSnapshotFile(join(dir, entry.path), onShare);
     history.snapshotInfo.set(entry.path, { timestamp: snap.timestamp, records: snap.records.size, format: snap.format });
     return snap.records;
   } catch (err) {
@@ -203,7 +204,7 @@ export function jumpToSnapshot(history: History, link: ChainLink, next: Map<stri
     // store.archive() removes records without an op: gone into an archive segment is not a mismatch.
     if (!archive.accounts(link, id, value)) differing.push(id);
   }
-  changed.push(...differing.filter((id) => next.has(id)));
+  for (const id of differing) if (next.has(id)) changed.push(id); // not push(...): a spread overflows the stack past ~120k ids
   const droppedBefore = history.dropped.size;
   const unseen = unseenByCompaction(history, link, differing, next, compactor);
   link.droppedWrites = history.dropped.size - droppedBefore;

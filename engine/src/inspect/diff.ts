@@ -9,6 +9,7 @@ import { CHECK_EVERY, checkpoint } from "./context.js";
 import { eventsOf, labelArchived } from "./events.js";
 import { jsonEqual } from "./json.js";
 import { compareIds } from "./versions.js";
+import type { RecordVersions } from "./versions.js";
 import { filteredDiffPage, isFilteredDiff } from "./compare.js";
 import type { DiffPage, DiffRequest, DiffRow } from "./types.js";
 
@@ -43,15 +44,22 @@ async function diff(ctx: QueryContext, req: DiffRequest, signal?: AbortSignal): 
 async function diffRefs(ctx: QueryContext, a: number, b: number, signal: AbortSignal | undefined): Promise<DiffRef[]> {
   const { versions, timeline, table } = ctx.h;
   const [lo, hi] = a <= b ? [a, b] : [b, a];
-  const touched = new Set<number>();
+  const jumped = ctx.h.jumps.filter((jump) => jump.k > lo && jump.k <= hi).flatMap((jump) => jump.ids.map((id) => versions.intern(id)));
+  // A flag per record, not a Set: ten million positions over a million records stay a pass over a typed array.
+  const touched = new Uint8Array(versions.size);
+  let count = 0;
+  const touch = (rec: number) => {
+    if (touched[rec] === 0) count++;
+    touched[rec] = 1;
+  };
   for (let p = lo; p < hi; p++) {
     if (signal && p > lo && (p - lo) % CHECK_EVERY === 0) await checkpoint(signal);
-    touched.add(table.rec(timeline.get(p)));
+    touch(table.rec(timeline.get(p)));
   }
-  for (const jump of ctx.h.jumps) if (jump.k > lo && jump.k <= hi) for (const id of jump.ids) touched.add(versions.intern(id));
+  for (const rec of jumped) touch(rec);
   const refs: DiffRef[] = [];
   const both: DiffRef[] = [];
-  for (const rec of [...touched].sort((x, y) => compareIds(versions.ids[x], versions.ids[y]))) {
+  for (const rec of inIdOrder(versions, touched, count)) {
     const before = versions.srcAt(rec, a);
     const after = versions.srcAt(rec, b);
     if (before === after) continue;
@@ -73,6 +81,19 @@ async function diffRefs(ctx: QueryContext, a: number, b: number, signal: AbortSi
     });
   }
   return unchanged.size === 0 ? refs : refs.filter((r) => !unchanged.has(r));
+}
+
+/** Records to sort by id beyond which walking every record in id order (kept by the index) is quicker than sorting them */
+const SORT_AT_MOST = 1 / 64;
+
+/** The flagged records in id order: few are sorted, many are picked from the index's id order. */
+function inIdOrder(versions: RecordVersions, touched: Uint8Array, count: number): Iterable<number> {
+  if (count <= versions.size * SORT_AT_MOST) {
+    const recs: number[] = [];
+    for (let rec = 0; rec < touched.length; rec++) if (touched[rec] === 1) recs.push(rec);
+    return recs.sort((x, y) => compareIds(versions.ids[x], versions.ids[y]));
+  }
+  return versions.sortedRecs().filter((rec) => touched[rec] === 1);
 }
 
 /** What changed between the states after a and after b ops. */

@@ -5,6 +5,7 @@
  * the one place that builds it (and live.ts extends it as WALs grow); the
  * queries read it. Types only.
  */
+import type { EntryRuns } from "./entry-runs.js";
 import type { KeptColumns } from "./kept-columns.js";
 import type { AgentTable, IntList, OpTable } from "./optable.js";
 import type { OpReader } from "./opreader.js";
@@ -26,7 +27,7 @@ export interface Lane {
   named: boolean;
   live: boolean;
   /** The op index entries of this WAL's ops, in file order */
-  entries: IntList;
+  entries: EntryRuns;
   skipped: SkippedWalLine[];
   /** Where the next tail read starts */
   end: number;

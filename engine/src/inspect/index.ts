@@ -22,3 +22,7 @@ export type { ExportFormat, ExportSource } from "./export.js";
 export { exportStore } from "./export-store.js";
 export { blobRefs, listBlobs, readBlobChunk } from "./blobs.js";
 export type { BlobChunk, BlobInfo, BlobKind } from "./blobs.js";
+export { previewSnapshot } from "./preview.js";
+export type { SnapshotPreview } from "./preview.js";
+export type { BuildPhase, BuildProgress } from "./progress.js";
+export { readManifestTolerantly } from "./scan.js";

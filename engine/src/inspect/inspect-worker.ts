@@ -29,7 +29,7 @@ port.on("message", (req: ThreadRequest) => {
   void (async () => {
     try {
       if (req.kind === "open") {
-        inspector = await openInspector(req.dir, req.options);
+        inspector = await openInspector(req.dir, req.options, (progress) => reply({ id: req.id, progress }));
         spinOn = req.spinOn;
         reply({ id: req.id, value: inspector.dir });
         return;

@@ -16,6 +16,7 @@ import { LiveTail } from "./live.js";
 import { queries, queryNames } from "./queries.js";
 import type { QueryName } from "./queries.js";
 import type { RefreshResult } from "./types.js";
+import type { OnBuildProgress } from "./progress.js";
 
 export interface InspectOptions {
   /**
@@ -25,11 +26,12 @@ export interface InspectOptions {
   parallel?: ParallelMode;
 }
 
-export async function openInspector(dir: string, options: InspectOptions = {}): Promise<InspectorApi> {
+/** Open the inspector of `dir`; `onProgress` hears how far the index build has come. */
+export async function openInspector(dir: string, options: InspectOptions = {}, onProgress?: OnBuildProgress): Promise<InspectorApi> {
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) throw new OpslogError("not-a-store", `${dir} does not exist or is not a folder. Choose the folder that contains manifest.json.`, { file: dir });
   const parallel = options.parallel ?? "auto";
-  const h = await buildHistory(dir, parallel);
+  const h = await buildHistory(dir, parallel, onProgress);
   const inspector = new Inspector(new QueryContext(dir, h), parallel, await LiveTail.start(dir, h));
   // One method per query of the registry; the cast is where the mapped type (api.ts) meets the names.
   const calls = Object.fromEntries(queryNames.map((name) => [name, (arg: unknown, options?: QueryOptions) => inspector.query(name, arg, options)]));

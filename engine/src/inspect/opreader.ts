@@ -17,8 +17,12 @@ import type { ScannedOp } from "./walscan.js";
 /** Neighbouring lines closer than this are read in one go. */
 const GAP_BYTES = 64 * 1024;
 const WINDOW_BYTES = 1024 * 1024;
-/** Parsed ops kept for the next call (pages are asked for again as the user scrolls back). */
-const CACHE_OPS = 20_000;
+/**
+ * Parsed ops kept for the next call (pages are asked for again as the user
+ * scrolls back), counted by the bytes of their lines: a count of ops would
+ * let a store of large records fill the memory.
+ */
+const CACHE_BYTES = 4 * 1024 * 1024;
 /** WALs kept open at once (a store with many retired WALs must not run out of file descriptors). */
 const MAX_OPEN_FILES = 32;
 
@@ -30,6 +34,8 @@ export class OpReader {
   /** Two generations: when the young one fills, it becomes the old one and the old one is dropped (O(1) LRU-ish). */
   private young = new Map<number, ScannedOp>();
   private old = new Map<number, ScannedOp>();
+  /** Line bytes of the young generation's ops */
+  private youngBytes = 0;
 
   constructor(
     private readonly dir: string,
@@ -59,7 +65,9 @@ export class OpReader {
     }
     if (wanted.length === 0) return out;
     // A bulk read (a whole state, say) would only flush the pages being looked at.
-    const remember = wanted.length <= CACHE_OPS / 4;
+    let bytes = 0;
+    for (const e of wanted) bytes += this.table.length_(e);
+    const remember = bytes <= CACHE_BYTES / 4;
     this.eachLine(wanted, (e, text) => {
       const op = this.parse(e, text);
       out.set(e, op);
@@ -132,10 +140,13 @@ export class OpReader {
   }
 
   private remember(e: number, op: ScannedOp): void {
+    if (this.young.has(e)) return;
     this.young.set(e, op);
-    if (this.young.size >= CACHE_OPS / 2) {
+    this.youngBytes += op.length;
+    if (this.youngBytes >= CACHE_BYTES / 2) {
       this.old = this.young;
       this.young = new Map();
+      this.youngBytes = 0;
     }
   }
 
@@ -166,6 +177,13 @@ export class OpReader {
     return buffer;
   }
 
+  /** Line bytes of the parsed ops kept for the next call. */
+  get cachedBytes(): number {
+    let bytes = this.youngBytes;
+    for (const op of this.old.values()) bytes += op.length;
+    return bytes;
+  }
+
   private changed(file: number, what: string): OpslogError {
     this.stale = true;
     const path = this.files[file];
@@ -178,6 +196,7 @@ export class OpReader {
     this.fds.clear();
     this.young.clear();
     this.old.clear();
+    this.youngBytes = 0;
     this.buffer = Buffer.alloc(0);
   }
 }

@@ -2,7 +2,7 @@
  * The inspector's compact op index. Every op in every WAL is one entry of a
  * few numbers in typed arrays (where it is on disk, when, who, which record,
  * where it sits in the timeline); its data stays on disk and is read back by
- * offset when shown (see OpReader). A million ops cost about 60 MB here,
+ * offset when shown (see OpReader). A million ops cost 36 MB here (nine 32-bit words each),
  * against the several hundred MB their parsed data would hold.
  */
 import type { ScannedOp } from "./walscan.js";
@@ -19,8 +19,21 @@ export class IntList {
   push(value: number): void {
     const i = this.length & MASK;
     if (i === 0) this.chunks.push(new Int32Array(CHUNK));
-    this.chunks[this.chunks.length - 1][i] = value;
+    let chunk = this.chunks[this.chunks.length - 1];
+    if (i >= chunk.length) chunk = this.chunks[this.chunks.length - 1] = grown(chunk, CHUNK); // trimmed, then pushed to
+    chunk[i] = value;
     this.length++;
+  }
+
+  /** Give back the room left at the end of the last chunk (a later push grows it again). */
+  trim(): void {
+    const n = this.chunks.length;
+    if (n > 0) this.chunks[n - 1] = this.chunks[n - 1].slice(0, ((this.length - 1) & MASK) + 1);
+  }
+
+  /** Bytes of the typed arrays (for the memory benchmark). */
+  get bytes(): number {
+    return this.chunks.reduce((sum, c) => sum + c.byteLength, 0);
   }
 
   get(i: number): number {
@@ -68,109 +81,166 @@ export class AgentTable {
 }
 
 
-// Field layout of an entry: three doubles and eight 32-bit integers.
-const F_OFFSET = 0, F_CLOCK = 1, F_TS = 2, F_STRIDE = 3;
-const I_FILE = 0, I_LINE = 1, I_LENGTH = 2, I_AGENT = 3, I_FLAGS = 4, I_REC = 5, I_POS = 6, I_EPOCH = 7, I_STRIDE = 8;
+// An entry is nine 32-bit words. The offset and the time need more than 32
+// bits: their low 32 bits have a word each, their high bits share a word with
+// a small field. The epoch is not stored: positions run through the epochs in
+// order, so it is looked up from the position.
+const W_OFFSET_LO = 0, W_META = 1, W_LINE = 2, W_LENGTH = 3, W_AGENT_TS_HI = 4, W_REC = 5, W_POS = 6, W_CLOCK = 7, W_TS_LO = 8, STRIDE = 9;
 const FLAG_DELETE = 1, FLAG_DELTA = 2;
+/** W_META: 2 bits of flags, 8 bits of the offset's high part, 22 bits of file index */
+const META_OFFSET_SHIFT = 2, META_FILE_SHIFT = 10;
+const MAX_OFFSET_HI = 0xff, MAX_FILES = 1 << 22;
+/** W_AGENT_TS_HI: 20 bits of agent, 12 bits of the time's high part (biased: years 1692 to 2248) */
+const AGENT_BITS = 20, AGENT_MASK = (1 << AGENT_BITS) - 1, TS_HI_BIAS = 2048, TS_HI_MAX = 4095;
+/** W_CLOCK for no clock, and for a clock too big for the word (kept in `bigClocks`) */
+const NO_CLOCK = -1, BIG_CLOCK = -2;
+/** The time's high part that sends tsMs to `odd` (a NaN, or a time outside the range above) */
+const TS_ELSEWHERE = TS_HI_MAX;
+const TWO_32 = 2 ** 32;
 
 /** What the index needs of a parsed op to add it. */
 export type OpFields = Pick<ScannedOp, "fileIdx" | "line" | "offset" | "length" | "ts" | "tsMs" | "clock" | "op" | "encoding">;
 
-/** Every op read from the WALs, by entry number (the order they were read in). */
+/** A limit of the packed index reached: the store is bigger than it can describe. */
+function tooBig(what: string): Error {
+  return new Error(`This store has ${what}: more than the inspector's index can hold.`);
+}
+
+/** Every op read from the WALs, by entry number (the order they were read in), in nine 32-bit words each. */
 export class OpTable {
-  private f: Float64Array[] = [];
-  private i: Int32Array[] = [];
+  private chunks: Int32Array[] = [];
   /** Timestamps not in canonical form, kept as written */
   private oddTs = new Map<number, string>();
+  /** ms of the ops whose time does not pack (NaN, or outside the packed range) */
+  private oddMs = new Map<number, number>();
+  private bigClocks = new Map<number, number>();
+  /** Each epoch's first position, in order: epoch(e) is the last one at or before e's position */
+  private epochStarts: { pos: number; epoch: number }[] = [];
   length = 0;
 
   add(op: OpFields, agent: number, rec: number): number {
     const e = this.length++;
     const c = e & MASK;
-    if (c === 0) {
-      this.f.push(new Float64Array(CHUNK * F_STRIDE));
-      this.i.push(new Int32Array(CHUNK * I_STRIDE));
-    }
-    const f = this.f[this.f.length - 1];
-    const i = this.i[this.i.length - 1];
+    if (c === 0) this.chunks.push(new Int32Array(CHUNK * STRIDE));
+    let w = this.chunks[this.chunks.length - 1];
+    if (w.length < CHUNK * STRIDE) w = this.chunks[this.chunks.length - 1] = grown(w, CHUNK * STRIDE); // trimmed, then tailed
     let ms = op.tsMs;
     if (Number.isNaN(ms)) {
       this.oddTs.set(e, op.ts);
       ms = Date.parse(op.ts);
     }
-    f[c * F_STRIDE + F_OFFSET] = op.offset;
-    f[c * F_STRIDE + F_CLOCK] = op.clock ?? NaN;
-    f[c * F_STRIDE + F_TS] = ms;
-    const b = c * I_STRIDE;
-    i[b + I_FILE] = op.fileIdx;
-    i[b + I_LINE] = op.line;
-    i[b + I_LENGTH] = op.length;
-    i[b + I_AGENT] = agent;
-    i[b + I_FLAGS] = (op.op === "delete" ? FLAG_DELETE : 0) | (op.encoding === "delta" ? FLAG_DELTA : 0);
-    i[b + I_REC] = rec;
-    i[b + I_POS] = -1;
-    i[b + I_EPOCH] = -1;
+    if (op.fileIdx >= MAX_FILES) throw tooBig(`more than ${MAX_FILES} WAL files`);
+    const offsetHi = Math.floor(op.offset / TWO_32);
+    if (offsetHi > MAX_OFFSET_HI) throw tooBig(`a WAL larger than ${MAX_OFFSET_HI + 1} x 4 GiB`);
+    if (agent > AGENT_MASK) throw tooBig(`more than ${AGENT_MASK} agents`);
+    let tsHi = Math.floor(ms / TWO_32) + TS_HI_BIAS;
+    if (!(tsHi >= 0 && tsHi < TS_ELSEWHERE)) {
+      this.oddMs.set(e, ms);
+      tsHi = TS_ELSEWHERE;
+    }
+    const clock = op.clock;
+    const b = c * STRIDE;
+    w[b + W_OFFSET_LO] = op.offset % TWO_32;
+    w[b + W_META] = (op.op === "delete" ? FLAG_DELETE : 0) | (op.encoding === "delta" ? FLAG_DELTA : 0) | (offsetHi << META_OFFSET_SHIFT) | (op.fileIdx << META_FILE_SHIFT);
+    w[b + W_LINE] = op.line;
+    w[b + W_LENGTH] = op.length;
+    w[b + W_AGENT_TS_HI] = agent | (tsHi << AGENT_BITS);
+    w[b + W_REC] = rec;
+    w[b + W_POS] = -1;
+    if (clock === null || clock === undefined) w[b + W_CLOCK] = NO_CLOCK;
+    else if (Number.isInteger(clock) && clock >= 0 && clock <= 0x7fffffff) w[b + W_CLOCK] = clock;
+    else {
+      w[b + W_CLOCK] = BIG_CLOCK;
+      this.bigClocks.set(e, clock);
+    }
+    w[b + W_TS_LO] = ms % TWO_32;
     return e;
   }
 
-  private int(e: number, field: number): number {
-    return this.i[e >>> CHUNK_BITS][(e & MASK) * I_STRIDE + field];
-  }
-
-  private num(e: number, field: number): number {
-    return this.f[e >>> CHUNK_BITS][(e & MASK) * F_STRIDE + field];
+  private word(e: number, field: number): number {
+    return this.chunks[e >>> CHUNK_BITS][(e & MASK) * STRIDE + field];
   }
 
   fileIdx(e: number): number {
-    return this.int(e, I_FILE);
+    return this.word(e, W_META) >>> META_FILE_SHIFT;
   }
   line(e: number): number {
-    return this.int(e, I_LINE);
+    return this.word(e, W_LINE);
   }
   length_(e: number): number {
-    return this.int(e, I_LENGTH);
+    return this.word(e, W_LENGTH);
   }
   offset(e: number): number {
-    return this.num(e, F_OFFSET);
+    return ((this.word(e, W_META) >>> META_OFFSET_SHIFT) & MAX_OFFSET_HI) * TWO_32 + (this.word(e, W_OFFSET_LO) >>> 0);
   }
   agent(e: number): number {
-    return this.int(e, I_AGENT);
+    return this.word(e, W_AGENT_TS_HI) & AGENT_MASK;
   }
   rec(e: number): number {
-    return this.int(e, I_REC);
+    return this.word(e, W_REC);
   }
   isDelete(e: number): boolean {
-    return (this.int(e, I_FLAGS) & FLAG_DELETE) !== 0;
+    return (this.word(e, W_META) & FLAG_DELETE) !== 0;
   }
   encoding(e: number): "full" | "delta" {
-    return (this.int(e, I_FLAGS) & FLAG_DELTA) !== 0 ? "delta" : "full";
+    return (this.word(e, W_META) & FLAG_DELTA) !== 0 ? "delta" : "full";
   }
   op(e: number): "set" | "delete" {
     return this.isDelete(e) ? "delete" : "set";
   }
   /** Timeline position, or -1 when the op is not part of the history */
   pos(e: number): number {
-    return this.int(e, I_POS);
+    return this.word(e, W_POS);
   }
+  /** The chain link (epoch) the op was replayed in, or -1 when it is not part of the history */
   epoch(e: number): number {
-    return this.int(e, I_EPOCH);
+    const pos = this.pos(e);
+    if (pos < 0) return -1;
+    const starts = this.epochStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid].pos <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return starts[lo].epoch;
   }
   clock(e: number): number | null {
-    const clock = this.num(e, F_CLOCK);
-    return Number.isNaN(clock) ? null : clock;
+    const clock = this.word(e, W_CLOCK);
+    return clock === NO_CLOCK ? null : clock === BIG_CLOCK ? this.bigClocks.get(e)! : clock;
   }
   /** ms since the epoch (NaN if the timestamp does not parse) */
   tsMs(e: number): number {
-    return this.num(e, F_TS);
+    const hi = this.word(e, W_AGENT_TS_HI) >>> AGENT_BITS;
+    return hi === TS_ELSEWHERE ? this.oddMs.get(e)! : (hi - TS_HI_BIAS) * TWO_32 + (this.word(e, W_TS_LO) >>> 0);
   }
   ts(e: number): string {
-    return this.oddTs.get(e) ?? new Date(this.num(e, F_TS)).toISOString();
+    return this.oddTs.get(e) ?? new Date(this.tsMs(e)).toISOString();
   }
 
+  /** Give op e timeline position `pos` in link `epoch` (positions are placed in order, epochs never go back). */
   place(e: number, pos: number, epoch: number): void {
-    const b = (e & MASK) * I_STRIDE;
-    const i = this.i[e >>> CHUNK_BITS];
-    i[b + I_POS] = pos;
-    i[b + I_EPOCH] = epoch;
+    this.chunks[e >>> CHUNK_BITS][(e & MASK) * STRIDE + W_POS] = pos;
+    const last = this.epochStarts[this.epochStarts.length - 1];
+    if (!last || last.epoch !== epoch) this.epochStarts.push({ pos, epoch });
   }
+
+  /** Give back the room left at the end of the last chunk (the build is over; a later add grows it again). */
+  trim(): void {
+    const n = this.chunks.length;
+    if (n > 0) this.chunks[n - 1] = this.chunks[n - 1].slice(0, (((this.length - 1) & MASK) + 1) * STRIDE);
+  }
+
+  /** Bytes of the typed arrays (for the memory benchmark). */
+  get bytes(): number {
+    return this.chunks.reduce((sum, c) => sum + c.byteLength, 0);
+  }
+}
+
+/** `array` copied into a new one of `length` (the rest zeros). */
+function grown(array: Int32Array, length: number): Int32Array {
+  const out = new Int32Array(length);
+  out.set(array);
+  return out;
 }

@@ -18,6 +18,7 @@ import { queryNames } from "./queries.js";
 import type { QueryName } from "./queries.js";
 import type { RefreshResult } from "./types.js";
 import { cancelled } from "./context.js";
+import type { BuildProgress, OnBuildProgress } from "./progress.js";
 import { EngineWorkerFailed, startEngineWorker } from "./workers.js";
 
 type Method = Exclude<keyof InspectorApi, "dir">;
@@ -30,6 +31,8 @@ export interface ThreadOptions {
   deadlineMs?: number;
   /** Tests only: the thread spins for ever on this method, standing for a call that never ends */
   spinOn?: Method;
+  /** Told how far the index build has come while the store opens */
+  onProgress?: OnBuildProgress;
 }
 
 /** A call taking longer than this is cancelled (a filter too costly for the store, a bug that loops). */
@@ -48,7 +51,9 @@ interface WireError {
   line?: number;
 }
 
-export type ThreadReply = { id: number; value: unknown; error?: undefined } | { id: number; error: WireError };
+export type ThreadReply = { id: number; value: unknown; error?: undefined; progress?: undefined } | { id: number; error: WireError; progress?: undefined }
+  /** How far the open's index build has come: the open itself is not answered yet */
+  | { id: number; progress: BuildProgress };
 
 export function errorToWire(err: unknown): WireError {
   if (err instanceof OpslogError) return { name: err.name, message: err.message, code: err.code, file: err.file, line: err.line };
@@ -118,7 +123,8 @@ class InspectorThread {
           started = true;
           this.updateRef();
           resolve();
-        } else this.settle(reply);
+        } else if (reply.progress) this.thread.onProgress?.(reply.progress);
+        else this.settle(reply);
       });
       const fail = (why: string) => {
         if (worker !== this.worker) return;
@@ -182,7 +188,7 @@ class InspectorThread {
     call.reject(cancelled());
   }
 
-  private settle(reply: ThreadReply): void {
+  private settle(reply: Exclude<ThreadReply, { progress: BuildProgress }>): void {
     const call = this.calls.get(reply.id);
     if (!call) return;
     this.forget(call);

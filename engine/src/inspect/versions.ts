@@ -8,7 +8,9 @@
 import { prevIs } from "./json.js";
 import { hashFullPrev, hashValue } from "./hash.js";
 import type { Hash } from "./hash.js";
+import { IdIndex } from "./id-index.js";
 import { IntList } from "./optable.js";
+import type { OpTable } from "./optable.js";
 import type { Doc } from "./types.js";
 import type { ScannedOp } from "./walscan.js";
 
@@ -27,16 +29,17 @@ export interface VersionList {
 export class RecordVersions {
   /** Record number -> id; one string shared by every op on the record */
   readonly ids: string[] = [];
-  private index = new Map<string, number>();
+  private index = new IdIndex(this.ids);
   private snapshotValues: (Doc | null)[] = [null];
   private sorted: Int32Array | null = null;
   /** Per record, side by side: its latest source and the agent of that op (what replay asks for each op) */
   private latest = new IntList();
   /**
-   * While the index is built, versions are logged in push order (cheap,
-   * sequential writes); the first query seals them into one compact array
-   * grouped by record (start[rec]..start[rec + 1]). Versions pushed after
-   * that (tailing a live store) go to `extra`, per record.
+   * While the index is built, the versions ops give are the timeline itself
+   * (the op at position p holds from state p + 1 on), and the few a
+   * snapshot gives are logged here, in push order; the first query seals
+   * both into one compact array grouped by record (start[rec]..start[rec + 1]).
+   * Versions pushed after that (tailing a live store) go to `extra`, per record.
    */
   private log: { rec: IntList; k: IntList; src: IntList } | null = { rec: new IntList(), k: new IntList(), src: new IntList() };
   private start = new Int32Array(1);
@@ -44,13 +47,19 @@ export class RecordVersions {
   private srcs = new Int32Array(0);
   private extra = new Map<number, VersionList>();
 
+  /** `timeline`: position -> op entry in `table`, as the build fills it (see `log`). */
+  constructor(
+    private readonly table: OpTable,
+    private readonly timeline: IntList,
+  ) {}
+
   /** The record number of id, allocated on first sight. */
   intern(id: string): number {
     let rec = this.index.get(id);
-    if (rec === undefined) {
+    if (rec === -1) {
       rec = this.ids.length;
       this.ids.push(id);
-      this.index.set(id, rec);
+      this.index.add(id, rec);
       this.latest.push(ABSENT);
       this.latest.push(0);
       this.sorted = null;
@@ -59,15 +68,22 @@ export class RecordVersions {
   }
 
   recOf(id: string): number | undefined {
-    return this.index.get(id);
+    const rec = this.index.get(id);
+    return rec === -1 ? undefined : rec;
   }
 
-  /** From state k on, rec's value is src (an op by `agent`, or 0). */
+  /**
+   * From state k on, rec's value is src (an op by `agent`, or 0). While the
+   * index is built, an op's version is pushed as it joins the timeline (k is
+   * its position + 1) and a snapshot's at the timeline's end (k = its length).
+   */
   push(rec: number, k: number, src: number, agent = 0): void {
     if (this.log) {
-      this.log.rec.push(rec);
-      this.log.k.push(k);
-      this.log.src.push(src);
+      if (src < 0) {
+        this.log.rec.push(rec);
+        this.log.k.push(k);
+        this.log.src.push(src);
+      }
     } else {
       let list = this.extra.get(rec);
       if (!list) this.extra.set(rec, (list = { k: [], src: [] }));
@@ -79,29 +95,46 @@ export class RecordVersions {
   }
 
   /**
-   * Group the logged versions by record (a counting sort: stable, so each
-   * record's stay in order). Done once the index is built; later versions
+   * Group the versions by record, in push order (a counting sort: stable,
+   * so each record's stay in order): the timeline's, with the logged
+   * snapshot versions among them (one at k goes after the op at position
+   * k - 1, as it was pushed). Done once the index is built; later versions
    * go to `extra`.
    */
   seal(): void {
     const log = this.log;
     if (!log) return;
     this.log = null;
-    const n = log.rec.length;
+    const { table, timeline } = this;
+    const ops = timeline.length;
+    const logged = log.rec.length;
     const start = new Int32Array(this.ids.length + 1);
-    for (let i = 0; i < n; i++) start[log.rec.get(i) + 1]++;
+    for (let p = 0; p < ops; p++) start[table.rec(timeline.get(p)) + 1]++;
+    for (let i = 0; i < logged; i++) start[log.rec.get(i) + 1]++;
     for (let r = 0; r < this.ids.length; r++) start[r + 1] += start[r];
     const next = start.slice(0, this.ids.length);
-    const ks = new Int32Array(n);
-    const srcs = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const j = next[log.rec.get(i)]++;
-      ks[j] = log.k.get(i);
-      srcs[j] = log.src.get(i);
+    const ks = new Int32Array(ops + logged);
+    const srcs = new Int32Array(ops + logged);
+    const put = (rec: number, k: number, src: number) => {
+      const j = next[rec]++;
+      ks[j] = k;
+      srcs[j] = src;
+    };
+    let i = 0;
+    for (let p = 0; p < ops; p++) {
+      for (; i < logged && log.k.get(i) <= p; i++) put(log.rec.get(i), log.k.get(i), log.src.get(i));
+      const e = timeline.get(p);
+      put(table.rec(e), p + 1, e);
     }
+    for (; i < logged; i++) put(log.rec.get(i), log.k.get(i), log.src.get(i)); // the last snapshot's, at the timeline's end
     this.start = start;
     this.ks = ks;
     this.srcs = srcs;
+  }
+
+  /** Give back the room left at the end of the growable lists (the build is over). */
+  trim(): void {
+    this.latest.trim();
   }
 
   /** A source for a value a snapshot set. */

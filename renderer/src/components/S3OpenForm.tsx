@@ -1,15 +1,16 @@
 /** "Open S3 store": bucket, prefix, region, endpoint and profile; credentials come from the AWS chain on the explorer's machine, never from here. */
 import { useState } from "react";
 import { useS3Load } from "../state/s3Load";
+import { useStoreLoad } from "../state/storeLoad";
 import type { S3Fields } from "../state/s3Load";
-import { formatBytes } from "../lib/format";
+import { LoadProgressBar } from "./LoadProgressBar";
 
 const EMPTY: S3Fields = { bucket: "", prefix: "", region: "", endpoint: "", profile: "" };
 
 export function S3OpenForm() {
   const [fields, setFields] = useState<S3Fields>(EMPTY);
   const opening = useS3Load((s) => s.opening);
-  const progress = useS3Load((s) => s.progress);
+  const progress = useStoreLoad((s) => s.progress);
   const open = useS3Load((s) => s.open);
   const field = (name: keyof S3Fields, label: string, placeholder: string) => (
     <label className="s3-field">
@@ -29,11 +30,7 @@ export function S3OpenForm() {
         {field("profile", "Profile", "default")}
         <button className="primary" disabled={!fields.bucket.trim() || opening} onClick={() => void open(fields)} data-testid="s3-open-button">{opening ? "Opening…" : "Open"}</button>
       </div>
-      {opening ? (
-        <div className="muted small" role="status" data-testid="s3-progress">
-          {progress ? `Fetched ${progress.objects} of ${progress.totalObjects} objects, ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)}` : "Listing the bucket…"}
-        </div>
-      ) : null}
+      {opening ? <LoadProgressBar progress={progress} /> : null}
     </section>
   );
 }

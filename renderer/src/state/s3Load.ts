@@ -1,11 +1,9 @@
 /**
- * Opening a store on S3: the address built from the form's fields, and the
- * load's progress (objects and bytes fetched), polled from the main process
- * while the open is in flight, so a big store shows how far it has come.
+ * Opening a store on S3: the address built from the form's fields, and
+ * whether the form's open is in flight (its progress is state/storeLoad.ts's,
+ * as for any open).
  */
 import { create } from "zustand";
-import type { S3LoadProgress } from "../../../electron/contract";
-import { api } from "../api/client";
 import { useSession } from "./session";
 
 export interface S3Fields {
@@ -25,25 +23,19 @@ export function s3Address(f: S3Fields): string {
   return `s3://${f.bucket.trim()}${prefix ? `/${prefix}` : ""}${query ? `?${query}` : ""}`;
 }
 
-const POLL_MS = 200;
-
 interface S3LoadState {
   opening: boolean;
-  progress: S3LoadProgress | null;
   open(fields: S3Fields): Promise<void>;
 }
 
 export const useS3Load = create<S3LoadState>((set) => ({
   opening: false,
-  progress: null,
   async open(fields) {
-    set({ opening: true, progress: null });
-    const timer = setInterval(() => void api.call("store.loading", {}).then((progress) => set({ progress }), () => undefined), POLL_MS);
+    set({ opening: true });
     try {
       await useSession.getState().openStore(s3Address(fields));
     } finally {
-      clearInterval(timer);
-      set({ opening: false, progress: null });
+      set({ opening: false });
     }
   },
 }));

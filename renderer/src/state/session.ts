@@ -8,9 +8,11 @@ import { useUi } from "./ui";
 import { forgetEveryStore } from "./perStore";
 import { useReplay } from "./replay";
 import { useAgentsAxis } from "./agentsAxis";
+import { useStoreLoad } from "./storeLoad";
 
 export interface SessionState {
-  status: "loading" | "open" | "no-store";
+  /** "loading": asking the main process; "indexing": the store is still being opened there (state/storeLoad.ts has how far) */
+  status: "loading" | "indexing" | "open" | "no-store";
   current: OpenResult | null;
   openError: ShownError | null;
   /** Bumped on every change to the store (live or action) and on each open: every query (state/query.ts) asks again on it */
@@ -38,10 +40,18 @@ export const useSession = create<SessionState>()((set, get) => ({
   lockedReadOnly: false,
   pendingOpen: null,
   async load() {
+    // Asked at once beside the summary: a store still indexing shows these first records without another round trip.
+    const preview = api.call("store.preview", {}).catch(() => null);
     try {
       const current = await api.call("store.summary", {});
+      useStoreLoad.getState().stop();
       set({ status: "open", current, openError: null, lockedReadOnly: current.session.lockedReadOnly });
     } catch (err) {
+      if (err instanceof CallError && err.code === "loading") {
+        set({ status: "indexing", current: null, openError: null });
+        return useStoreLoad.getState().watch(preview, () => void get().load());
+      }
+      useStoreLoad.getState().stop();
       const noStore = err instanceof CallError && err.code === "no-store";
       const pendingOpen = noStore ? await api.call("store.pending", {}).catch(() => null) : null;
       set({ status: "no-store", current: null, openError: noStore ? null : errorText(err), pendingOpen });
@@ -49,7 +59,7 @@ export const useSession = create<SessionState>()((set, get) => ({
   },
   async openStore(dir, mode, agentId, confirm) {
     try {
-      const current = await api.call("store.open", { dir, ...(mode ? { mode } : {}), ...(agentId ? { agentId } : {}), ...(confirm ? { confirmAgentOnSingleWriter: true } : {}) });
+      const current = await useStoreLoad.getState().track(() => api.call("store.open", { dir, ...(mode ? { mode } : {}), ...(agentId ? { agentId } : {}), ...(confirm ? { confirmAgentOnSingleWriter: true } : {}) }));
       forgetPreviousStore();
       set({ status: "open", current, openError: null, revision: get().revision + 1, newOps: 0, lockedReadOnly: current.session.lockedReadOnly, pendingOpen: null });
       return true;
@@ -61,6 +71,7 @@ export const useSession = create<SessionState>()((set, get) => ({
   applyChange(event) {
     const { current, revision, newOps } = get();
     if (event.what === "closed") return set({ status: "no-store", current: null });
+    if (event.what === "opened" || event.what === "open-failed") return void get().load();
     set({
       current: current && event.summary ? { ...current, summary: event.summary } : current,
       revision: revision + 1,

@@ -6,6 +6,9 @@ import { useSession } from "../state/session";
 import { useUi } from "../state/ui";
 import { shortTime } from "../lib/format";
 import { S3OpenForm } from "../components/S3OpenForm";
+import { LoadProgressBar } from "../components/LoadProgressBar";
+import { useStoreLoad } from "../state/storeLoad";
+import { useS3Load } from "../state/s3Load";
 
 const LOCKED = "The explorer was started with --read-only: stores open read-only, and writer and agent modes are unavailable.";
 
@@ -55,6 +58,7 @@ export function OpenStoreView() {
         {window.opslogBridge ? <button onClick={() => void pick()} data-testid="pick-folder">Choose folder…</button> : null}
       </div>
       {locked ? <p className="muted small" data-testid="open-locked">{LOCKED}</p> : null}
+      <OpeningProgress />
       {error ? (
         <div className="pane-error" role="alert" data-testid="open-error">
           {error.message}
@@ -73,6 +77,14 @@ export function OpenStoreView() {
       {window.opslogBridge ? <p className="muted small">You can also drop a store folder anywhere on this window, or use File › Open.</p> : null}
     </div>
   );
+}
+
+/** How far the open in flight has come (the S3 form shows its own). */
+function OpeningProgress() {
+  const opening = useStoreLoad((s) => s.opening);
+  const s3Opening = useS3Load((s) => s.opening);
+  const progress = useStoreLoad((s) => s.progress);
+  return opening && !s3Opening ? <LoadProgressBar progress={progress} /> : null;
 }
 
 /** The command line asked for agent mode on a single-writer store: say why that is risky, and let the user choose. */
