@@ -7,6 +7,7 @@
  * dictionaries run on across the batches of all lanes.
  */
 import { hashFullPrev, hashValue } from "./hash.js";
+import { IdIndex } from "./id-index.js";
 import { BATCH_F64, BATCH_I32, F_CLOCK, F_OFFSET, F_TS, FLAG_DATA, FLAG_DELETE, FLAG_DELTA, FLAG_KEPT, FLAG_OVERFLOW, FLAG_PREV, I_AGENT, I_DATA0, I_DATA1, I_FLAGS, I_LENGTH, I_LINE, I_PREV0, I_PREV1, I_REC } from "./parallel.js";
 import type { ScanBatch } from "./parallel.js";
 import { BatchColumnEncoder, isRecordData } from "./value-codes.js";
@@ -14,7 +15,9 @@ import type { ScannedOp } from "./walscan.js";
 
 export class ScanBatchEncoder {
   private readonly agents = new Map<string, number>();
-  private readonly records = new Map<string, number>();
+  /** Record ids by the worker's numbers, and the way back */
+  private readonly ids: string[] = [];
+  private readonly records = new IdIndex(this.ids);
   private readonly columns = new BatchColumnEncoder();
   private readonly hash = new Int32Array(2);
 
@@ -48,9 +51,9 @@ export class ScanBatchEncoder {
       i32[i + I_LENGTH] = op.length;
       i32[i + I_AGENT] = agent;
       let rec = this.records.get(op.id);
-      if (rec === undefined) {
-        rec = this.records.size;
-        this.records.set(op.id, rec);
+      if (rec === -1) {
+        rec = this.ids.push(op.id) - 1;
+        this.records.add(op.id, rec);
         newIds.push(op.id);
       }
       i32[i + I_REC] = rec;
