@@ -10,7 +10,7 @@
  */
 import { createWriteStream } from "node:fs";
 import type { WriteStream } from "node:fs";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { prng } from "../src/demo.js";
 
@@ -110,4 +110,16 @@ export async function cachedAgentStore(dir: string, shape: AgentStoreShape): Pro
   if (await isComplete(dir)) return false;
   await generateAgentStore(dir, shape);
   return true;
+}
+
+/** The bytes of a store's files: the manifest, its snapshots and WALs (what RSS is compared with). */
+export async function bytesOnDisk(dir: string): Promise<number> {
+  let total = 0;
+  for (const sub of ["", "snapshots", "ops"]) {
+    for (const name of await readdir(join(dir, sub))) {
+      const info = await stat(join(dir, sub, name));
+      if (info.isFile()) total += info.size;
+    }
+  }
+  return total;
 }

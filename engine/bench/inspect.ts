@@ -20,7 +20,7 @@ import { openInspector } from "../src/inspect/index.js";
 import type { InspectorApi } from "../src/inspect/index.js";
 import { openInspectorThread } from "../src/inspect/thread.js";
 import { prng } from "../src/demo.js";
-import { agentNames, cachedAgentStore } from "./agent-store.js";
+import { agentNames, bytesOnDisk, cachedAgentStore } from "./agent-store.js";
 
 const OPS = 1_000_000;
 const KEYS = 100_000;
@@ -29,16 +29,6 @@ const BASE_MS = Date.UTC(2026, 0, 5, 8, 0, 0);
 const DIR = join(process.env.OPSLOG_BENCH_DIR ?? "/tmp/opslog-bench", `inspect-${OPS}`);
 
 
-async function bytesOnDisk(dir: string): Promise<number> {
-  let total = 0;
-  for (const sub of ["", "snapshots", "ops"]) {
-    for (const name of await readdir(join(dir, sub))) {
-      const info = await stat(join(dir, sub, name));
-      if (info.isFile()) total += info.size;
-    }
-  }
-  return total;
-}
 
 /** The floor: read every WAL and JSON.parse every line, nothing else. */
 async function floor(dir: string): Promise<number> {

@@ -8,12 +8,13 @@
  * thread of the process): a busy shared machine stretches wall time, far
  * less CPU time.
  */
-import { open, readdir, stat } from "node:fs/promises";
+import { open, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { Store as Published } from "@backloghq/opslog";
 import { openInspector } from "../src/inspect/index.js";
 import { prng } from "../src/demo.js";
+import { bytesOnDisk } from "./agent-store.js";
 
 export interface StoreFigures {
   diskBytes: number;
@@ -46,16 +47,6 @@ function cpuMs(since: NodeJS.CpuUsage): number {
   return (user + system) / 1000;
 }
 
-async function bytesOnDisk(dir: string): Promise<number> {
-  let total = 0;
-  for (const sub of ["", "snapshots", "ops"]) {
-    for (const name of await readdir(join(dir, sub))) {
-      const info = await stat(join(dir, sub, name));
-      if (info.isFile()) total += info.size;
-    }
-  }
-  return total;
-}
 
 /**
  * The floor: read every WAL in 16 MB chunks and JSON.parse every line,

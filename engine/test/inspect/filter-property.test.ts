@@ -19,6 +19,7 @@ import { compileScalarFilter } from "../../src/inspect/scalar-filter.js";
 import type { Doc, InspectorApi, Query, RecordsRequest } from "../../src/inspect/index.js";
 import { tempDir } from "../helpers/tmp.js";
 import { nextMs } from "./fixtures.js";
+import { replayAgentWals } from "../scenarios/facts.js";
 
 type State = Map<string, Doc>;
 type Write = { id: string; value: Doc | null; compact: boolean };
@@ -181,19 +182,7 @@ async function writeTwoAgents(dir: string, list: Write[]): Promise<State[]> {
     else if (store.has(w.id)) await store.delete(w.id);
   }
   for (const store of agents) await store.close();
-  const ops: { op: string; id: string; data?: Doc; agent: string; clock: number }[] = [];
-  for (const name of (await readdir(join(dir, "ops"))).sort()) {
-    for (const line of (await readFile(join(dir, "ops", name), "utf-8")).split("\n")) if (line) ops.push(JSON.parse(line));
-  }
-  ops.sort((a, b) => a.clock - b.clock || (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
-  const states: State[] = [new Map()];
-  for (const op of ops) {
-    const next = new Map(states[states.length - 1]);
-    if (op.op === "set") next.set(op.id, op.data!);
-    else next.delete(op.id);
-    states.push(next);
-  }
-  return states;
+  return replayAgentWals(dir);
 }
 
 describe("records filters answer what mingo answers on the whole records of the state", () => {

@@ -23,6 +23,7 @@ import { parseOp } from "../../src/inspect/walscan.js";
 import type { ScannedOp } from "../../src/inspect/walscan.js";
 import { tempDir } from "../helpers/tmp.js";
 import { nextMs } from "./fixtures.js";
+import { replayAgentWals } from "../scenarios/facts.js";
 
 const value = fc.oneof(
   fc.constantFrom("todo", "done", "open", "", "é😀"),
@@ -151,7 +152,6 @@ describe("the columns the build keeps", () => {
   });
 });
 
-type RawOp = { op: string; id: string; data?: Doc; agent: string; clock: number };
 
 /** Three agents writing unequal shares (the smallest WAL is read in this thread, the others by the worker); every version differs. */
 async function writeAgents(dir: string): Promise<Map<string, Doc>[]> {
@@ -169,19 +169,7 @@ async function writeAgents(dir: string): Promise<Map<string, Doc>[]> {
   }
   for (const store of agents) await store.close();
   await nextMs();
-  const ops: RawOp[] = [];
-  for (const name of (await readdir(join(dir, "ops"))).sort()) {
-    for (const line of (await readFile(join(dir, "ops", name), "utf-8")).split("\n")) if (line) ops.push(JSON.parse(line) as RawOp);
-  }
-  ops.sort((a, b) => a.clock - b.clock || (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
-  const states = [new Map<string, Doc>()];
-  for (const op of ops) {
-    const next = new Map(states[states.length - 1]);
-    if (op.op === "set") next.set(op.id, op.data!);
-    else next.delete(op.id);
-    states.push(next);
-  }
-  return states;
+  return replayAgentWals(dir);
 }
 
 /** Blank every WAL byte but its newlines (same sizes): a line read from now on is no op at all. */

@@ -112,3 +112,22 @@ export async function observe(dir: string): Promise<StoreFacts> {
     archiveSegments: [...manifest.archiveSegments].sort(),
   };
 }
+
+/**
+ * The states after each op of an uncompacted multi-writer store (empty
+ * snapshot), replayed from the raw lines of every WAL under ops/ in opslog's
+ * (clock, agent) order: states[0] is empty, states[k] follows the k-th op.
+ */
+export async function replayAgentWals(dir: string): Promise<Map<string, Doc>[]> {
+  const ops: RawOp[] = [];
+  for (const file of await listed(dir, "ops")) for (const line of await walLinesOf(dir, file)) if (line.op) ops.push(line.op);
+  ops.sort((a, b) => (a.clock ?? 0) - (b.clock ?? 0) || ((a.agent ?? "") < (b.agent ?? "") ? -1 : (a.agent ?? "") > (b.agent ?? "") ? 1 : 0));
+  const states = [new Map<string, Doc>()];
+  for (const op of ops) {
+    const next = new Map(states[states.length - 1]);
+    if (op.op === "set") next.set(op.id, op.data!);
+    else next.delete(op.id);
+    states.push(next);
+  }
+  return states;
+}
