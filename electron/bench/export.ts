@@ -92,9 +92,11 @@ async function main(): Promise<void> {
   await handlers.closeSession();
 
   const server = await startServer({ dir: DIR, appData: new AppData(home), pollMs: 0, staticDir: home });
+  await server.handlers.settled(); // the store opens behind the server: the download is timed once it is open
   const source = encodeURIComponent(JSON.stringify({ kind: "records" }));
   const d = await measured(async () => {
     const res = await fetch(`http://127.0.0.1:${server.port}/api/export?token=${server.token}&format=jsonl&source=${source}`);
+    if (res.status !== 200) throw new Error(`GET /api/export answered ${res.status}: ${await res.text()}`);
     let bytes = 0;
     let lines = 0;
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {

@@ -127,6 +127,7 @@ async function main(): Promise<void> {
   await handlers.closeSession();
 
   const server = await startServer({ dir: DIR, appData: new AppData(home), pollMs: 0, staticDir: home });
+  await server.handlers.settled(); // the store opens behind the server: pages are timed once it is open
   const viaHttp: PageCall = async (arg) => {
     const res = await fetch(`http://127.0.0.1:${server.port}/api/call/records.page`, { method: "POST", headers: { "content-type": "application/json", "x-opslog-token": server.token }, body: JSON.stringify(arg) });
     return unwrap((await res.json()) as { ok: boolean });
