@@ -62,6 +62,7 @@ export const twentyTasksCompactedThenEdited = scenario(
     const store = new Published<Doc>();
     await store.open(dir, { checkpointOnClose: false, checkpointThreshold: 1_000_000 });
     for (let i = 0; i < 20; i++) await store.set(`task-${i}`, { title: `Task ${i}`, status: i % 3 === 0 ? "done" : "open", estimate: i % 5 });
+    await nextMs(); // snapshot and WAL names carry the ms: a compaction in the open's ms would overwrite its snapshot
     await store.compact();
     await store.set("task-1", { title: "Task 1", status: "done", estimate: 2 });
     await store.set("task-20", { title: "Task 20", status: "open", estimate: 1 });
@@ -174,6 +175,7 @@ export const sixTasksHalfArchived = scenario(
     const store = new Published<Doc>();
     await store.open(dir, { checkpointOnClose: false, checkpointThreshold: 1_000_000 });
     for (let i = 0; i < 6; i++) await store.set(`task-${i}`, { status: i % 2 ? "done" : "open" });
+    await nextMs(); // the archive compacts: its snapshot must not take the open's ms
     const beforeArchive = store.entries().map(([id]) => id);
     const archived = await store.archive((t) => t.status === "done", "2026-Q1");
     const archivedIds = beforeArchive.filter((id) => !store.has(id)).sort();
@@ -203,6 +205,7 @@ export const twentyTasksDoneArchived = scenario(
     const store = new Published<Doc>();
     await store.open(dir, { checkpointOnClose: false });
     for (let i = 0; i < 20; i++) await store.set(`task-${String(i).padStart(2, "0")}`, { status: i % 2 ? "done" : "open", priority: i % 3 ? "low" : "high" });
+    await nextMs(); // the archive compacts: its snapshot must not take the open's ms
     const archived = await store.archive((t) => t.status === "done", "2026-Q1");
     await store.close();
     return { segment: "archive/archive-2026-Q1.json", archived };
