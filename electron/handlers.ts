@@ -147,7 +147,7 @@ export class Handlers {
     this.pending = null;
     this.backgroundFailure = null;
     this.session = session;
-    this.detach = session.onChange((event) => this.listeners.forEach((l) => l(event)));
+    this.detach = session.onChange((event) => this.tell(event));
     await this.options.appData.remember(session.info.dir).catch(() => undefined);
     return { session: session.info, summary: await session.inspector.summary() };
   }
