@@ -87,6 +87,7 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
     conflicts: [],
     lost: [],
     dropped: new Set(),
+    tornByUndo: new Set(),
     jumps: [],
     warnings: [...scan.warnings],
     kind: "single-writer",
@@ -177,7 +178,8 @@ export function addToIndex(history: History, lane: Lane, ops: ScannedOp[], repla
     op.agentIdx = history.agents.intern(op.agent);
     op.entry = history.table.add(op, op.agentIdx, rec);
     lane.entries.push(op.entry);
-    if (replayed(op)) out.push(op);
+    if (op.tornByUndo) history.tornByUndo.add(op.entry); // opslog skips its whole line: a lost write
+    else if (replayed(op)) out.push(op);
   }
   // A chunk's ops are added one after the other: their entries run on from the first's.
   if (batch && ops.length > 0) history.columns.keepScanned(ops[0].entry, batch, parallel!.fields);

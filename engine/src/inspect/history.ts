@@ -54,6 +54,8 @@ export interface History {
   lost: number[];
   /** Entries of replayed ops that a compaction which had not seen them left out of its snapshot */
   dropped: Set<number>;
+  /** Entries of ops appended onto a line torn by opslog's undo: indexed, never replayed (opslog skips the line) */
+  tornByUndo: Set<number>;
   /** State indexes where a snapshot replaced the replayed state, the ids it changed, and which of them it left out (events.ts) */
   jumps: { k: number; ids: string[]; epoch: number; removed: string[] }[];
   warnings: StoreWarning[];

@@ -105,6 +105,8 @@ export class LiveTail {
       if (tail) tails.push(tail);
     }
     const fresh = tails.flatMap((t) => t.read.ops);
+    // A line torn by opslog's undo holds a lost write: listed by a build, as every lost write is.
+    if (fresh.some((op) => op.tornByUndo)) return REBUILD;
     if (fresh.length > 0 && !inReplayOrder(h, fresh)) return REBUILD;
     // Whether an op outside the history is lost depends on the current state of its record: judged again by a build.
     if (fresh.some((op) => this.outsideHistory(h).has(h.versions.recOf(op.id) ?? -1))) return REBUILD;

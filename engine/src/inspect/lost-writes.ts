@@ -1,10 +1,12 @@
 /**
  * Lost writes, one definition for every view: an op is lost when no reader
- * of the store will ever see it, though its writer believes it saved. Two
+ * of the store will ever see it, though its writer believes it saved. Three
  * ways: it was appended to a WAL after a compaction had read the store (the
  * manifest then retired that WAL); or a compaction that had not seen it
  * wrote a snapshot without its effect (the compacting agent had not
- * refreshed since it was written). Every such op is lost, even when the
+ * refreshed since it was written); or it was appended onto a line that
+ * opslog's undo tore (undo-fault.ts), which opslog skips whole on read.
+ * Every such op is lost, even when the
  * current state happens to hold the same value: that is said, not hidden.
  */
 import { isDeepStrictEqual } from "node:util";
@@ -72,10 +74,12 @@ export function markLostWrites(history: History): void {
   if (history.lost.length === 0) return;
   const files = [...new Set(history.lost.map((e) => history.scan.wals[history.table.fileIdx(e)].path))];
   const unseen = history.lost.filter((e) => history.dropped.has(e)).length;
-  const retired = history.lost.length - unseen;
+  const torn = history.lost.filter((e) => history.tornByUndo.has(e)).length;
+  const retired = history.lost.length - unseen - torn;
   const how = [
     retired > 0 ? `${retired} appended to a WAL after a compaction had read the store (the manifest then retired that WAL)` : "",
     unseen > 0 ? `${unseen} dropped by a compaction whose agent had not seen them` : "",
+    torn > 0 ? `${torn} appended onto a line torn by opslog's undo (opslog skips that whole line)` : "",
   ].filter(Boolean);
   history.warnings.push({ code: "lost-writes", severity: "warning", message: `${history.lost.length} write(s) in ${files.join(", ")} are not part of the store: ${how.join("; ")}. Their writers believe them saved.` });
 }
@@ -85,10 +89,13 @@ export function lostWriteRow(history: History, e: number, op: ScannedOp, file: s
   const { table, versions, head, agents } = history;
   const rec = table.rec(e);
   const unseen = history.dropped.has(e);
+  const torn = history.tornByUndo.has(e);
   const who = op.agent ?? "A writer";
   const link = unseen ? history.links[table.epoch(e)] : history.links.find((l) => l.wals.includes(file));
   const snapshot = link?.next ?? null;
-  const why = unseen
+  const why = torn
+    ? `Torn by opslog's undo: its writer believes it saved this ${op.op} of "${op.id}"${op.agent ? ` (${op.agent}'s)` : ""}, but it was appended onto ${file}:${op.line}, a line that opslog's undo() had cut short (it truncates at a character count, not a byte count, in a WAL with non-ASCII text); opslog skips that whole line on read, so no reader replays it.`
+    : unseen
     ? `${who} wrote this ${op.op} of "${op.id}" to ${file}, but the compaction that wrote ${snapshot ?? "the next snapshot"} had not seen it (its agent had not refreshed since it was written), so that snapshot, and every state after it, lacks it.`
     : `${who} appended this ${op.op} of "${op.id}" to ${file} after ${snapshot ? `the compaction that wrote ${snapshot}` : "a compaction"} had read the store; manifest.json no longer names that WAL, so no reader replays it.`;
   const now = head.get(rec) ?? null;
@@ -103,8 +110,8 @@ export function lostWriteRow(history: History, e: number, op: ScannedOp, file: s
   return {
     file, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data,
     pos: table.pos(e) >= 0 ? table.pos(e) : null,
-    reason: unseen ? "unseen-by-compaction" : "retired-wal",
+    reason: torn ? "torn-by-undo" : unseen ? "unseen-by-compaction" : "retired-wal",
     heldAnyway,
-    explanation: `${why} Its writer believes it saved.${anyway}`,
+    explanation: torn ? `${why}${anyway}` : `${why} Its writer believes it saved.${anyway}`,
   };
 }

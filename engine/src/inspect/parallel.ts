@@ -39,6 +39,8 @@ export const FLAG_DATA = 8;
 export const FLAG_KEPT = 16;
 /** ... except some fields past the ones the worker keeps */
 export const FLAG_OVERFLOW = 32;
+/** Recovered from a line torn by opslog's undo: never replayed */
+export const FLAG_TORN_BY_UNDO = 64;
 
 /** Chunks a lane may be read ahead of what this thread has taken */
 const READ_AHEAD = 8;
@@ -269,6 +271,7 @@ export class RemoteLane implements LaneSource {
         entry: -1,
         agentIdx: 0,
       };
+      if (flags & FLAG_TORN_BY_UNDO) ops[j].tornByUndo = true;
     }
     for (const [j, ts] of batch.oddTs) ops[j].ts = ts;
     return ops;

@@ -8,7 +8,7 @@
  */
 import { hashFullPrev, hashValue } from "./hash.js";
 import { IdIndex } from "./id-index.js";
-import { BATCH_F64, BATCH_I32, F_CLOCK, F_OFFSET, F_TS, FLAG_DATA, FLAG_DELETE, FLAG_DELTA, FLAG_KEPT, FLAG_OVERFLOW, FLAG_PREV, I_AGENT, I_DATA0, I_DATA1, I_FLAGS, I_LENGTH, I_LINE, I_PREV0, I_PREV1, I_REC } from "./parallel.js";
+import { BATCH_F64, BATCH_I32, F_CLOCK, F_OFFSET, F_TS, FLAG_DATA, FLAG_DELETE, FLAG_DELTA, FLAG_KEPT, FLAG_OVERFLOW, FLAG_PREV, FLAG_TORN_BY_UNDO, I_AGENT, I_DATA0, I_DATA1, I_FLAGS, I_LENGTH, I_LINE, I_PREV0, I_PREV1, I_REC } from "./parallel.js";
 import type { ScanBatch } from "./parallel.js";
 import { BatchColumnEncoder, isRecordData } from "./value-codes.js";
 import type { ScannedOp } from "./walscan.js";
@@ -57,7 +57,7 @@ export class ScanBatchEncoder {
         newIds.push(op.id);
       }
       i32[i + I_REC] = rec;
-      let flags = (op.op === "delete" ? FLAG_DELETE : 0) | (op.encoding === "delta" ? FLAG_DELTA : 0) | (op.hasPrev ? FLAG_PREV : 0);
+      let flags = (op.op === "delete" ? FLAG_DELETE : 0) | (op.encoding === "delta" ? FLAG_DELTA : 0) | (op.hasPrev ? FLAG_PREV : 0) | (op.tornByUndo ? FLAG_TORN_BY_UNDO : 0);
       if (op.data !== null) {
         flags |= FLAG_DATA;
         if (isRecordData(op.data)) flags |= this.columns.keep(j, op.data, rec, this.hash) ? FLAG_KEPT : FLAG_KEPT | FLAG_OVERFLOW;

@@ -4,9 +4,11 @@
  * character index, not the byte index. In a WAL holding non-ASCII text the
  * cut falls short by one byte per extra byte of each multi-byte character
  * before it: the undone line goes, and so does the end of the op before it;
- * the next append then lands on that cut op's remains, on the same line. This
- * file recognises such a line, names the cut op from what is left of it, and
- * recovers the appended op, which is whole after the fragment.
+ * the next append then lands on that cut op's remains, on the same line, and
+ * opslog skips that whole line on read. This file recognises such a line
+ * (however short the remains, even shorter than `{"ts":"`), names the cut op
+ * from what is left of it, and recovers the appended op, which is whole after
+ * the fragment: a lost write of its own kind, never replayed (lost-writes.ts).
  */
 
 /** Every op opslog writes starts so (JSON.stringify keeps the key order of its op object). */
@@ -35,8 +37,9 @@ export interface MergedLine<Op extends OpHead = OpHead> {
  * whole op appended after it, the appended op and the plain-words reason.
  */
 export function explainMergedLine<Op extends OpHead>(lineText: string, parseOp: (text: string) => Op | string): MergedLine<Op> | null {
-  if (!lineText.startsWith(OP_START)) return null;
   let at = lineText.indexOf(OP_START, 1);
+  // The remains are a prefix of an op's line: they start with `{"ts":"`, or are cut inside it.
+  if (at === -1 || !(lineText.startsWith(OP_START) || OP_START.startsWith(lineText.slice(0, at)))) return null;
   for (let tries = 0; at !== -1 && tries < MAX_TRIES; tries++, at = lineText.indexOf(OP_START, at + 1)) {
     const appended = parseOp(lineText.slice(at));
     if (typeof appended === "string") continue;
@@ -45,7 +48,7 @@ export function explainMergedLine<Op extends OpHead>(lineText: string, parseOp: 
     const reason =
       `two ops run together, a known fault of opslog's undo() on WALs with non-ASCII text: it cut the file at a character count instead of a byte count, ` +
       `so an undo removed the undone op and also the end of the op before it (${cut}), and the next write (${written}) was appended onto what was left. ` +
-      `The cut op is lost; the explorer recovered the appended op from this line and shows it, but opslog skips the whole line, so the store's own app does not see it. To repair the WAL, stop its writer and delete the cut op's remains from this line`;
+      `opslog skips the whole line, so both are lost: the cut op, and the appended op, which the explorer recovered from this line and lists among the lost writes (torn by opslog's undo), never replayed. To repair the WAL, stop its writer and delete the cut op's remains from this line`;
     return { at, appended, reason };
   }
   return null;

@@ -49,6 +49,8 @@ export interface ScannedOp {
   entry: number;
   /** The agent's number in the index's agent table, once added (0: no agent) */
   agentIdx: number;
+  /** Recovered from a line torn by opslog's undo (undo-fault.ts): opslog skips its line, so it is never replayed */
+  tornByUndo?: boolean;
 }
 
 /** The full previous record as the op's writer saw it, whatever the encoding; null for a create. */
@@ -238,10 +240,10 @@ function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLi
       const merged = typeof parsed === "string" ? explainMergedLine(lineText, parseOp) : null;
       if (merged) {
         skipped.push({ line, reason: merged.reason, torn: false });
-        // The appended op is whole after the fragment: index it where it starts.
+        // The appended op is whole after the fragment: index it where it starts, as a lost write (opslog skips the line).
         // Counted from the end: the fragment may end part-way through a character (decoded as U+FFFD).
         const skip = ascii ? merged.at : end - start - Buffer.byteLength(lineText.slice(merged.at));
-        ops.push(Object.assign(merged.appended, { fileIdx, line, offset: base + start + skip, length: end - start - skip }));
+        ops.push(Object.assign(merged.appended, { fileIdx, line, offset: base + start + skip, length: end - start - skip, tornByUndo: true }));
       } else if (typeof parsed === "string") skipped.push({ line, reason: unterminated ? `torn last line (a crash mid-append?): ${parsed}` : parsed, torn: unterminated });
       else {
         parsed.fileIdx = fileIdx;

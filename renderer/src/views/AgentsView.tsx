@@ -117,12 +117,19 @@ function LostWriteList() {
   );
 }
 
+/** Why a write is lost, in a few words (the explanation says it in full). */
+const LOST_REASON: Record<LostWrite["reason"], string> = {
+  "retired-wal": "appended to a retired WAL",
+  "unseen-by-compaction": "unseen by a compaction",
+  "torn-by-undo": "torn by opslog's undo",
+};
+
 function LostWriteItem({ lost: l, focused }: { lost: LostWrite; focused: boolean }) {
   return (
     <div className={`lost-write-item${focused ? " focused" : ""}`} data-testid="lost-write-item" onClick={() => useAgents.getState().focus(focused ? null : l.id)}>
-      <div><b className="mono">{l.id}</b> <span className={`op-badge ${l.op}`}>{l.op}</span> by {l.agent ?? "writer"} at {shortTime(l.ts)}</div>
+      <div><b className="mono">{l.id}</b> <span className={`op-badge ${l.op}`}>{l.op}</span> by {l.agent ?? "writer"} at {shortTime(l.ts)} <span className="flag bad" data-testid="lost-write-reason">{LOST_REASON[l.reason]}</span></div>
       <div className="small">{l.explanation}</div>
-      <div className="mono small muted">{l.file}:{l.line} {JSON.stringify(l.data)}</div>
+      <div className="mono small muted">{l.file}:{l.line}{l.reason === "torn-by-undo" ? ` (byte ${l.offset})` : ""} {JSON.stringify(l.data)}</div>
     </div>
   );
 }

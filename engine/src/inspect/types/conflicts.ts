@@ -25,7 +25,7 @@ export interface Conflict {
   explanation: string;
 }
 
-/** An op no reader of the store will see (see lost-writes.ts): appended to a retired WAL, or dropped by a compaction that had not seen it. */
+/** An op no reader of the store will see (see lost-writes.ts): appended to a retired WAL, dropped by a compaction that had not seen it, or appended onto a line torn by opslog's undo. */
 export interface LostWrite {
   file: string;
   line: number;
@@ -38,7 +38,7 @@ export interface LostWrite {
   data: Doc | null;
   /** Its timeline position, when it was replayed before the compaction that dropped it */
   pos: number | null;
-  reason: "retired-wal" | "unseen-by-compaction";
+  reason: "retired-wal" | "unseen-by-compaction" | "torn-by-undo";
   /** The current state holds its effect anyway (a later write of the same value) */
   heldAnyway: boolean;
   explanation: string;
