@@ -3,13 +3,16 @@
  * opslog's compact() writes a snapshot and starts a new WAL, and archive()
  * writes the records into a segment and then compacts, so archived records
  * leave the state at the end of a chain link with no delete in any WAL.
- * This file finds, at each link's end, the compaction and which records an
- * archive moved to which segment, so that diffs and record histories can say
- * "archived -> segment" where a replay alone would say "deleted". Reads only.
+ * This file finds, at each link's end, the compaction and the archive, if
+ * one ran there: the segment it wrote and the records it moved (told from
+ * what happened at that position: archive-writes.ts), so that diffs and
+ * record histories can say "archived -> segment" where a replay alone would
+ * say "deleted". Reads only.
  */
 import { join } from "node:path";
 import { readArchiveSegmentFile } from "../archive.js";
-import { jsonEqual } from "./json.js";
+import { archiveWrites } from "./archive-writes.js";
+import type { SegmentNow } from "./archive-writes.js";
 import type { History } from "./history.js";
 import { SNAPSHOT_ABSENT, compareIds } from "./versions.js";
 import type { DiffPage, DiffRow, Doc, EventsRequest, HistoryEntry, TimelineEvent } from "./types.js";
@@ -31,13 +34,6 @@ export interface StoreEvents {
   marks: Map<number, ArchiveMark[]>;
 }
 
-interface Segment {
-  path: string;
-  /** Its timestamp: the last time an archive wrote to it */
-  ms: number;
-  records: Record<string, unknown>;
-}
-
 const IDS_SHOWN = 1000;
 
 /** Computed once per built history (a rebuild makes a new one; tailing adds no link ends). */
@@ -54,19 +50,20 @@ async function findEvents(dir: string, h: History): Promise<StoreEvents> {
   const marks = new Map<number, ArchiveMark[]>();
   const list: StoreEvent[] = [];
   const removedAt = new Map(h.jumps.map((j) => [j.epoch, j.removed]));
-  for (const link of h.links) {
-    if (link.next === null) continue;
-    const time = h.snapshotInfo.get(link.next)?.timestamp ?? null;
+  const ended = h.links.filter((link) => link.next !== null);
+  const msOf = (snapshot: string | null) => (snapshot === null ? NaN : Date.parse(h.snapshotInfo.get(snapshot)?.timestamp ?? ""));
+  const ends = ended.map((link) => ({ startMs: msOf(link.snapshot), endMs: msOf(link.next), removed: [...(removedAt.get(link.epoch) ?? [])].sort(compareIds) }));
+  const writes = archiveWrites(ends, segments, (i, id) => valueBeforeRemoval(h, h.versions.recOf(id)!, ended[i].endPos));
+  for (const [i, link] of ended.entries()) {
+    const time = h.snapshotInfo.get(link.next!)?.timestamp ?? null;
     const opsFolded = link.wals.length === 0 && link.missing.length > 0 ? null : link.endPos - link.startPos;
-    const base = { position: link.endPos, epoch: link.epoch, time, snapshot: link.next, opsFolded, archivedCount: 0 };
-    const startMs = link.snapshot ? Date.parse(h.snapshotInfo.get(link.snapshot)?.timestamp ?? "") : NaN;
-    const bySegment = archivedBySegment(h, segments, removedAt.get(link.epoch) ?? [], link.endPos, startMs);
-    for (const segment of [...bySegment.keys()].sort()) {
-      const ids = bySegment.get(segment)!.sort(compareIds);
-      list.push({ ...base, kind: "archive", segment, ids, archivedCount: ids.length });
-      for (const id of ids) {
+    const base = { position: link.endPos, epoch: link.epoch, time, snapshot: link.next!, opsFolded, archivedCount: 0 };
+    const write = writes[i];
+    if (write) {
+      list.push({ ...base, kind: "archive", segment: write.segment, ids: write.ids, archivedCount: write.ids.length });
+      for (const id of write.ids) {
         const rec = h.versions.recOf(id)!;
-        const mark = { k: link.endPos, segment, time };
+        const mark = { k: link.endPos, segment: write.segment, time };
         const recMarks = marks.get(rec);
         if (recMarks) recMarks.push(mark);
         else marks.set(rec, [mark]);
@@ -78,39 +75,17 @@ async function findEvents(dir: string, h: History): Promise<StoreEvents> {
 }
 
 /** Every readable archive segment; an unreadable one is warned about by the Archive view, not here. */
-async function readSegments(dir: string, h: History): Promise<Segment[]> {
-  const out: Segment[] = [];
+async function readSegments(dir: string, h: History): Promise<SegmentNow[]> {
+  const out: SegmentNow[] = [];
+  const listed = h.scan.manifest.archiveSegments;
   for (const entry of h.scan.archives) {
     try {
       const segment = await readArchiveSegmentFile(join(dir, entry.path));
-      const ms = Date.parse(segment.timestamp);
-      out.push({ path: entry.path, ms: Number.isNaN(ms) ? Infinity : ms, records: segment.records });
+      const order = listed.indexOf(entry.path);
+      out.push({ path: entry.path, ms: Date.parse(segment.timestamp), records: segment.records, order: order === -1 ? Infinity : order });
     } catch {
       // left out: its records stay "removed", which is all that can be said of them
     }
-  }
-  return out;
-}
-
-/**
- * Which of the records a link's snapshot left out went into which segment.
- * A segment is written just before the compaction that ends the link, so one
- * last written before the link began cannot hold them. Where several segments
- * hold the id, the one holding the value the record had wins; else the oldest.
- */
-function archivedBySegment(h: History, segments: Segment[], removed: string[], k: number, startMs: number): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const id of removed) {
-    const candidates = segments.filter((s) => Object.hasOwn(s.records, id) && !(s.ms < startMs));
-    if (candidates.length === 0) continue; // gone without an archive: a chain mismatch, not an archive
-    let chosen = candidates[0];
-    if (candidates.length > 1) {
-      const before = valueBeforeRemoval(h, h.versions.recOf(id)!, k);
-      chosen = candidates.find((s) => jsonEqual(s.records[id], before)) ?? candidates.reduce((a, b) => (b.ms < a.ms ? b : a));
-    }
-    const ids = out.get(chosen.path);
-    if (ids) ids.push(id);
-    else out.set(chosen.path, [id]);
   }
   return out;
 }

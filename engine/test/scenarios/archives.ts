@@ -100,3 +100,51 @@ export const twoAgentsArchiveAndRecreate = scenario(
   "bob writes, alice refreshes and archives to 2026-Q1 (her compaction names only her new WAL), bob refreshes and creates an archived id (r3) again, alice archives it into the same segment again and compacts, bob writes on",
   writeTwoAgentsArchiving,
 );
+
+/** What the writer did at each archive: the segment it named, the ids it moved (the published Store's records before less after), and the ops written before it. */
+export interface ArchivesWritten {
+  archives: { segment: string; ids: string[]; position: number }[];
+}
+
+/**
+ * Single writer: archives to `order`'s segments in turn; before each, the
+ * ids `sets` names are set (created again if archived before), then one
+ * other record that stays. opslog merges
+ * an archive into a segment of the same name, which keeps only the value
+ * and the time of its last archive.
+ */
+async function writeReusedNames(dir: string, rounds: { sets: string[]; segment: string }[]): Promise<ArchivesWritten> {
+  const store = new Published<Task>();
+  await store.open(dir, { checkpointThreshold: 1000, checkpointOnClose: false });
+  const archives: ArchivesWritten["archives"] = [];
+  let position = 0;
+  for (const [round, { sets, segment }] of rounds.entries()) {
+    for (const id of sets) {
+      await store.set(id, task(round, "done", { notes: `${id}, life ${round + 1}` }));
+      position++;
+    }
+    await store.set("tick", task(round, "todo")); // an op between the sets and the archive: a state holding every id it moves
+    position++;
+    await nextMs(); // snapshot and segment times carry the ms: keep each archive's distinct
+    const before = new Set(store.entries().map(([id]) => id));
+    await store.archive((t) => t.status === "done", segment);
+    const after = new Set(store.entries().map(([id]) => id));
+    archives.push({ segment: `archive/archive-${segment}.json`, ids: [...before].filter((id) => !after.has(id)).sort(), position });
+    await nextMs();
+  }
+  await store.set("last", task(99, "todo"));
+  await store.close();
+  return { archives };
+}
+
+export const archiveNameReused = scenario(
+  "archiveNameReused",
+  "single writer (a record 'tick' set before each archive): x and y archived to seg-A; x created again and archived to seg-B; x created again and archived to seg-A once more (merged into the existing segment); a last set",
+  (dir) => writeReusedNames(dir, [{ sets: ["x", "y"], segment: "seg-A" }, { sets: ["x"], segment: "seg-B" }, { sets: ["x"], segment: "seg-A" }]),
+);
+
+export const archiveNameReusedOneId = scenario(
+  "archiveNameReusedOneId",
+  "single writer (a record 'tick' set before each archive): x archived to seg-A, created again and archived to seg-B, created again and archived to seg-A once more: only the manifest's list of segments (in the order first written) tells the first archive's segment",
+  (dir) => writeReusedNames(dir, [{ sets: ["x"], segment: "seg-A" }, { sets: ["x"], segment: "seg-B" }, { sets: ["x"], segment: "seg-A" }]),
+);

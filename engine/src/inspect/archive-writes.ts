@@ -1,0 +1,90 @@
+/**
+ * Which segment each archive wrote, and which ids it moved, told from what
+ * happened at its position. opslog's archive() writes one segment and then
+ * compacts, so each link end holds at most one archive: the records the next
+ * snapshot left out went into one segment. A segment's file is no record of
+ * each archive, though: archiving to a name again merges into it, keeping only
+ * each id's last value and the last write's time. So the archives are worked
+ * out from the newest back: a segment's time falls in the link of its last
+ * archive; an earlier archive can only have written a segment written again
+ * later that holds its ids, and where it is the last archive of an id into
+ * that segment, with the value the id had; among segments that fit equally,
+ * the one the manifest lists first (opslog lists each when first written).
+ * Reads only.
+ */
+import { jsonEqual } from "./json.js";
+import type { Doc } from "./types.js";
+
+/** A segment as read now. */
+export interface SegmentNow {
+  path: string;
+  /** Its timestamp in ms: its last archive's time (NaN: unreadable) */
+  ms: number;
+  records: Record<string, unknown>;
+  /** Its place in the manifest's archiveSegments (Infinity: not listed) */
+  order: number;
+}
+
+/** A link end where the snapshot left out records. */
+export interface LinkEnd {
+  /** ms of the snapshot the link starts from (NaN: none, or unknown) */
+  startMs: number;
+  /** ms of the snapshot that ends it (NaN: unknown) */
+  endMs: number;
+  /** The ids it left out, sorted */
+  removed: string[];
+}
+
+/** The archive at a link end: the segment it wrote and the ids it moved (those of `removed` in that segment). */
+export interface ArchiveWrite {
+  segment: string;
+  ids: string[];
+}
+
+/**
+ * Per link end (same order), the archive it holds, or null. `valueBefore(i,
+ * id)`: the value id had just before link end i left it out.
+ */
+export function archiveWrites(ends: LinkEnd[], segments: SegmentNow[], valueBefore: (i: number, id: string) => Doc | null): (ArchiveWrite | null)[] {
+  const held = (s: SegmentNow, i: number) => ends[i].removed.filter((id) => Object.hasOwn(s.records, id));
+  const last = new Map(segments.map((s) => [s, lastArchiveOf(s, ends, held)]));
+  /** Per segment: the ids whose last archive into it is known already (a later one) */
+  const settled = new Map(segments.map((s) => [s, new Set<string>()]));
+  const out: (ArchiveWrite | null)[] = ends.map(() => null);
+  for (let i = ends.length - 1; i >= 0; i--) {
+    let best: { s: SegmentNow; ids: string[]; score: number[] } | null = null;
+    // A segment whose last write is this archive's is the one it wrote: no value need be read.
+    const forced = segments.some((s) => last.get(s) === i);
+    for (const s of segments) {
+      const lastAt = last.get(s)!;
+      if (lastAt !== null && lastAt < i) continue; // written for the last time before this archive
+      if (forced && lastAt !== i) continue;
+      const ids = held(s, i);
+      if (ids.length === 0) continue;
+      const fresh = ids.filter((id) => !settled.get(s)!.has(id));
+      // Where this would be an id's last archive into s, s holds the value the id had here.
+      const fits = forced || fresh.every((id) => jsonEqual(s.records[id], valueBefore(i, id)));
+      const score = [fits ? 1 : 0, ids.length, fresh.length, -s.order];
+      if (!best || compareScores(score, best.score) > 0) best = { s, ids, score };
+    }
+    if (!best) continue; // left out without an archive: lost writes or damage, said elsewhere
+    for (const id of best.ids) settled.get(best.s)!.add(id);
+    out[i] = { segment: best.s.path, ids: best.ids };
+  }
+  return out;
+}
+
+/** The link end of a segment's last archive: the last one whose time span holds the segment's time and whose left-out ids it holds (null: not known). */
+function lastArchiveOf(s: SegmentNow, ends: LinkEnd[], held: (s: SegmentNow, i: number) => string[]): number | null {
+  if (Number.isNaN(s.ms)) return null;
+  for (let i = ends.length - 1; i >= 0; i--) {
+    const { startMs, endMs } = ends[i];
+    if (!(s.ms < startMs) && !(s.ms > endMs) && held(s, i).length > 0) return i;
+  }
+  return null;
+}
+
+function compareScores(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
