@@ -108,7 +108,7 @@ describe("an S3 store, in a session", () => {
     const hana = await openS3Agent(server, "shared/store", "hana");
     await hana.set("h1", task(600, "todo"));
     await hana.close();
-    await until("the new record", () => events.some((e) => e.summary?.counts.records === before + 1));
+    await until("the new record", () => events.some((e) => e.summary?.counts.records === before! + 1));
     const page = valueOf<{ rows: { id: string }[] }>(await handlers.dispatch("records.page", { offset: 0, limit: 1000, idContains: "h1" }));
     expect(page.rows.map((r) => r.id)).toEqual(["h1"]);
     await handlers.closeSession();

@@ -24,7 +24,7 @@ import { BuildMeter } from "./progress.js";
 import { PARSE_SHARE, countChunk, indexSnapshot, readSnapshot } from "./metered-reads.js";
 import type { OnBuildProgress } from "./progress.js";
 import type { LaneSource, ScanBatch } from "./parallel.js";
-import { scanDirectory } from "./scan.js";
+import { missingSnapshotMessage, scanDirectory } from "./scan.js";
 import type { DirectoryScan } from "./scan.js";
 import { canonicalMs } from "./time.js";
 import { unreadableWalWarning } from "./unreadable.js";
@@ -90,6 +90,7 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
     tornByUndo: new Set(),
     jumps: [],
     warnings: [...scan.warnings],
+    unknownFrom: null,
     kind: "single-writer",
     multiWriter: manifest.activeAgentOps !== undefined,
     snapshotInfo: new Map(),
@@ -134,11 +135,14 @@ async function replayChain(dir: string, history: History, plan: PlannedLink[], s
   const base: Map<string, unknown> | null = first ? await readSnapshot(dir, history, first, meter, PARSE_SHARE) : new Map();
   if (base) indexSnapshot(history, base, first ? first.bytes - Math.floor(PARSE_SHARE * first.bytes) : 0, meter);
   else if (first) meter.read(first.bytes - Math.floor(PARSE_SHARE * first.bytes)); // unreadable: nothing to index
+  if (first?.missing) history.unknownFrom = { k: 0, snapshot: first.path };
   const verified: { link: ChainLink; differing: string[]; walsMissing: boolean }[] = [];
   for (const [epoch, planned] of plan.entries()) {
     const startPos = history.timeline.length;
     const nextSnap = planned.next ? await readSnapshot(dir, history, planned.next, meter) : null;
-    const cutoff = planned.next ? history.snapshotInfo.get(planned.next.path)?.timestamp ?? null : null;
+    // A missing snapshot's time is its name's (opslog names it as it writes it): ops after it in a retired WAL are lost whatever it held.
+    const missingAt = planned.next?.missing && planned.next.ms !== null ? new Date(planned.next.ms).toISOString() : null;
+    const cutoff = planned.next ? history.snapshotInfo.get(planned.next.path)?.timestamp ?? missingAt : null;
     meter.phase("wals");
     await replayLink(dir, history, planned, epoch, cutoff, sortInMemory, meter);
     const link: ChainLink = {
@@ -148,18 +152,23 @@ async function replayChain(dir: string, history: History, plan: PlannedLink[], s
       next: planned.next?.path ?? null,
       startPos,
       endPos: history.timeline.length,
-      missing: planned.live ? missingLiveWals(history) : [],
+      missing: planned.live ? [...missingLiveWals(history), ...(planned.snapshot?.missing ? [planned.snapshot.path] : [])] : [],
       verified: planned.live ? "live" : "unverifiable",
       mismatchIds: [],
       mismatchCount: 0,
       droppedWrites: 0,
     };
+    // A missing snapshot ends what can be known: every later state starts from it.
+    if (planned.next?.missing && !history.unknownFrom) history.unknownFrom = { k: link.endPos, snapshot: planned.next.path };
     if (!planned.live && nextSnap) verified.push({ link, differing: jumpToSnapshot(history, link, nextSnap, archive, compactorOf(plan[epoch + 1])), walsMissing: planned.lanes.length === 0 });
     history.links.push(link);
   }
   // Whether an archived id's value was the link's can be told only once every later archive is known.
   const unaccounted = archive.unaccounted();
   for (const { link, differing, walsMissing } of verified) settleLink(history, link, [...differing, ...(unaccounted.get(link) ?? [])], walsMissing);
+  const unknown = history.unknownFrom;
+  const warning = unknown && history.warnings.find((w) => w.code === "missing-file" && w.file === unknown.snapshot);
+  if (unknown && warning) warning.message = missingSnapshotMessage(unknown.snapshot, unknown.k);
 }
 
 /**
@@ -310,7 +319,7 @@ function trimIndex(history: History): void {
 
 export function storeKind(history: History): StoreKind {
   const total = history.timeline.length;
-  if (total === 0 && history.head.size === 0) return "empty";
+  if (total === 0 && history.head.size === 0 && !history.unknownFrom) return "empty";
   const live = history.links[history.links.length - 1];
   let withAgent = 0;
   const start = live ? live.startPos : total;

@@ -136,6 +136,10 @@ export class ArchiveCheck {
 }
 
 export async function loadSnapshot(dir: string, history: History, entry: FileEntry, onShare?: OnShareParsed): Promise<Map<string, unknown> | null> {
+  if (entry.missing) {
+    history.snapshotInfo.set(entry.path, { timestamp: null, records: null, format: null }); // warned about by the scan
+    return null;
+  }
   try {
     const snap = await readSnapshotFile(join(dir, entry.path), onShare);
     history.snapshotInfo.set(entry.path, { timestamp: snap.timestamp, records: snap.records.size, format: snap.format });

@@ -133,10 +133,15 @@ export class QueryContext {
     return this.h.agents.names[this.h.table.agent(e)];
   }
 
-  /** A position in 0..total, or now when absent; anything else is a clear error. */
+  /** A position in 0..total, or now when absent; anything else is a clear error, and so is a state that cannot be known (its snapshot is missing). */
   checkAt(at: number | undefined): number {
-    if (at === undefined) return this.total;
-    if (!Number.isInteger(at) || at < 0 || at > this.total) throw new OpslogError("bad-argument", `Position ${at} is outside the timeline (0..${this.total}).`);
+    if (at === undefined) at = this.total;
+    else if (!Number.isInteger(at) || at < 0 || at > this.total) throw new OpslogError("bad-argument", `Position ${at} is outside the timeline (0..${this.total}).`);
+    const unknown = this.h.unknownFrom;
+    if (unknown && at >= unknown.k) {
+      const known = unknown.k > 0 ? ` States up to position ${unknown.k - 1} are known.` : "";
+      throw new OpslogError("missing-file", `The state at position ${at} is unknown: it starts from ${unknown.snapshot}, which manifest.json names as the current snapshot but which is missing.${known} Restore ${unknown.snapshot} from a backup.`, { file: unknown.snapshot });
+    }
     return at;
   }
 

@@ -59,6 +59,8 @@ export interface History {
   /** State indexes where a snapshot replaced the replayed state, the ids it changed, and which of them it left out (events.ts) */
   jumps: { k: number; ids: string[]; epoch: number; removed: string[] }[];
   warnings: StoreWarning[];
+  /** From this state on, every state depends on a snapshot that is missing (its path): unknown, never shown (null: all known) */
+  unknownFrom: { k: number; snapshot: string } | null;
   kind: StoreKind;
   multiWriter: boolean;
   snapshotInfo: Map<string, { timestamp: string | null; records: number | null; format: "json" | "jsonl" | null }>;

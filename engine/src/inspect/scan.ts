@@ -20,6 +20,8 @@ export interface FileEntry {
   bytes: number;
   /** The ms timestamp in the file name, when it has one */
   ms: number | null;
+  /** Named by the manifest but not on disk (a current snapshot someone removed): its place in the chain is known, its contents are not */
+  missing?: boolean;
 }
 
 export interface WalEntry extends FileEntry {
@@ -150,7 +152,10 @@ async function addNamedInUnlisted(dir: string, manifest: Manifest, unreadable: M
 /** Files the manifest names but that are missing (or oddly named) become warnings or entries. */
 function addNamedFiles(manifest: Manifest, snapshots: FileEntry[], wals: WalEntry[], archives: FileEntry[], warnings: StoreWarning[], unknown: (path: string) => boolean): void {
   if (!snapshots.some((s) => s.path === manifest.currentSnapshot) && !unknown(manifest.currentSnapshot)) {
-    warnings.push({ code: "missing-file", severity: "error", file: manifest.currentSnapshot, message: `The current snapshot ${manifest.currentSnapshot} named in manifest.json is missing: the store's state cannot be rebuilt without it. Restore it from a backup.` });
+    // Kept in the chain where its name puts it: the history before it stands, the states after it are unknown (build.ts says which).
+    const ms = msOfSnapshot(manifest.currentSnapshot);
+    if (ms !== null) snapshots.push({ path: manifest.currentSnapshot, bytes: 0, ms, missing: true });
+    warnings.push({ code: "missing-file", severity: "error", file: manifest.currentSnapshot, message: missingSnapshotMessage(manifest.currentSnapshot, null) });
   }
   const namedWals = [manifest.activeOps, ...Object.values(manifest.activeAgentOps ?? {})];
   for (const path of new Set(namedWals)) {
@@ -200,6 +205,16 @@ export async function readLocks(dir: string, warnings: StoreWarning[]): Promise<
     );
   }
   return locks;
+}
+
+/**
+ * The current snapshot is missing: what that means, and (once the history is
+ * built) the positions whose state is unknown. Nothing is lost for it: the
+ * WALs are all there; the records they apply to are not.
+ */
+export function missingSnapshotMessage(path: string, from: number | null): string {
+  const positions = from === null || from === 0 ? "Every state from the compaction that wrote it on depends on it and is unknown" : `Every state from position ${from} on (after op #${from}, where the compaction that wrote it ran, to now) depends on it and is unknown`;
+  return `manifest.json names ${path} as the current snapshot, but that file is missing, so the published opslog refuses to open this store ("Snapshot file not found"). ${positions}: they are not shown, rather than shown empty. The history before it, and the ops written after it (Operations), are shown as read. No write is lost for this: restore ${path} from a backup.`;
 }
 
 /** Snapshot, archive and WAL file names carry Date.now() at creation. */

@@ -23,7 +23,7 @@ async function summary(ctx: QueryContext): Promise<StoreSummary> {
     manifest: h.scan.manifest,
     kind: h.kind,
     counts: {
-      records: h.head.size,
+      records: h.unknownFrom ? null : h.head.size, // a missing snapshot: never a count of what is not known
       activeOps: live ? live.endPos - live.startPos : 0,
       timelineOps: ctx.total,
       archivedRecords: archives.reduce((n, a) => n + a.records, 0),

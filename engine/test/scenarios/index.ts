@@ -10,6 +10,7 @@ import { archivedThenCompacted, elevenHundredOpsOneWal, malformedLines, singleWr
 import { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, threeAgentsReviewTasks, twoAgentsBlindWritesToOneKey, twoAgentsBurstUnderASecond, twoAgentsOverwriteAfterRefresh } from "./multi-writer.js";
 import { archiveNameReused, archiveNameReusedOneId, fourArchivesThenCompacted, twoAgentsArchiveAndRecreate } from "./archives.js";
 import { tornByUndoManyUndos, tornByUndoShortFragment } from "./torn-by-undo.js";
+import { threeAgentsCurrentSnapshotMissing, twentyTasksCurrentSnapshotMissing } from "./missing-snapshot.js";
 import { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes } from "./revisions.js";
 
 export { archivedThenCompacted, elevenHundredOpsOneWal, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, sixTasksHalfArchived, twentyTasksCompactedThenEdited, twentyTasksDoneArchived };
@@ -18,6 +19,8 @@ export { archiveNameReused, archiveNameReusedOneId, fourArchivesThenCompacted, t
 export type { ArchivesWritten, Written } from "./archives.js";
 export { tornByUndoManyUndos, tornByUndoShortFragment, tornLinesOf } from "./torn-by-undo.js";
 export type { TornLine } from "./torn-by-undo.js";
+export { threeAgentsCurrentSnapshotMissing, twentyTasksCurrentSnapshotMissing };
+export type { SnapshotRemoved } from "./missing-snapshot.js";
 export { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes };
 export { observe, previousValue, walLinesOf } from "./facts.js";
 export type { Manifest, RawOp, StoreFacts, WalLine } from "./facts.js";
@@ -52,4 +55,6 @@ export const SCENARIOS = [
   specRevisedByTwoAgents,
   tornByUndoShortFragment,
   tornByUndoManyUndos,
+  twentyTasksCurrentSnapshotMissing,
+  threeAgentsCurrentSnapshotMissing,
 ] as const;

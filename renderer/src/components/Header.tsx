@@ -23,7 +23,7 @@ export function Header() {
       <span className={`mode-badge ${info.mode}`} data-testid="mode-badge" title={info.modeReason}>{modeLabel}</span>
       <span className="kind-badge" title="What kind of store this is">{summary.kind}</span>
       <div className="counts">
-        <span title="Records in the current state"><b>{summary.counts.records.toLocaleString()}</b> records</span>
+        {summary.counts.records === null ? <span title="The current snapshot is missing: see the warnings" data-testid="records-unknown"><b>unknown</b> records</span> : <span title="Records in the current state"><b>{summary.counts.records.toLocaleString()}</b> records</span>}
         <span title="Ops in the timeline, back through compactions"><b>{summary.counts.timelineOps.toLocaleString()}</b> ops</span>
         <span title="Agents with a WAL"><b>{summary.agents.length}</b> agents</span>
         <span title="Archived records"><b>{summary.counts.archivedRecords.toLocaleString()}</b> archived</span>

@@ -77,8 +77,8 @@ export interface StoreSummary {
   manifest: Manifest | null;
   kind: StoreKind;
   counts: {
-    /** Records in the current state */
-    records: number;
+    /** Records in the current state (null: unknown, the current snapshot is missing) */
+    records: number | null;
     /** Ops in the current WAL(s), as the Store would replay them */
     activeOps: number;
     /** Ops in the whole timeline, back through the history chain */
