@@ -1,7 +1,7 @@
 /** A WAL with malformed lines opens anyway: the warnings name each bad line by file:line, and the records still show. */
 import { join } from "node:path";
 import { expect, SCREENSHOTS, test } from "../fixtures";
-import { malformedLines, twoAgentsOverwriteAfterRefresh } from "../../engine/test/scenarios/index.js";
+import { malformedLines, twentyTasksCurrentSnapshotMissing, twoAgentsOverwriteAfterRefresh } from "../../engine/test/scenarios/index.js";
 
 test("malformed WAL lines are listed as warnings with file:line and the records still show", async ({ page, workDir, explorer }) => {
   const { dir, wal, badLines, state } = await malformedLines.build(join(workDir, "malformed"));
@@ -31,4 +31,18 @@ test("a multi-writer store written by the published opslog shows one lane per ag
   await page.getByTestId("nav-agents").click();
   await expect(page.getByTestId("lane")).toHaveCount(walFiles.length);
   for (const agent of agents) await expect(page.getByTestId("lane").filter({ hasText: agent })).toHaveCount(1);
+});
+
+test("a store whose current snapshot is missing says so, and shows its states as unknown, never as an empty store", async ({ page, workDir, explorer }) => {
+  const { dir, removed } = await twentyTasksCurrentSnapshotMissing.build(join(workDir, "missing-snapshot"));
+  const server = await explorer(dir);
+  await page.goto(server.url);
+  await expect(page.getByTestId("pane-error").first()).toContainText(`The state at position`);
+  await expect(page.getByTestId("pane-error").first()).toContainText(removed);
+  await expect(page.getByText("This store has no records.")).toHaveCount(0);
+  await expect(page.getByTestId("records-unknown")).toContainText("unknown records");
+  await page.getByTestId("warnings-badge").click();
+  await expect(page.getByTestId("warning-item").filter({ hasText: `manifest.json names ${removed} as the current snapshot, but that file is missing` })).toHaveCount(1);
+  await expect(page.getByTestId("warning-item").filter({ hasText: "lost" }).filter({ hasText: "appended" })).toHaveCount(0);
+  await page.screenshot({ path: join(SCREENSHOTS, "missing-snapshot.png"), fullPage: true });
 });
