@@ -41,6 +41,7 @@ test("a store whose current snapshot is missing says so, and shows its states as
   await expect(page.getByTestId("pane-error").first()).toContainText(removed);
   await expect(page.getByText("This store has no records.")).toHaveCount(0);
   await expect(page.getByTestId("records-unknown")).toContainText("unknown records");
+  await expect(page.getByTestId("records-total")).toHaveText("unknown records");
   await page.getByTestId("warnings-badge").click();
   await expect(page.getByTestId("warning-item").filter({ hasText: `manifest.json names ${removed} as the current snapshot, but that file is missing` })).toHaveCount(1);
   await expect(page.getByTestId("warning-item").filter({ hasText: "lost" }).filter({ hasText: "appended" })).toHaveCount(0);

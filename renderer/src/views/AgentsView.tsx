@@ -109,7 +109,7 @@ function LostWriteList() {
   return (
     <section className="explain">
       <h2>Lost writes <span className="muted">({total})</span></h2>
-      <p className="muted small">Writes that are on disk but not in the store, though the agent that wrote them believes they were saved: appended to a WAL after a compaction had read the store (the manifest no longer names that file, so no reader replays it), or written before a compaction whose agent had not seen them (its snapshot lacks them). Each is listed, even when the store holds the same value anyway.</p>
+      <p className="muted small">Writes that are on disk but not in the store, though the agent that wrote them believes they were saved: appended to a WAL after a compaction had read the store (the manifest no longer names that file, so no reader replays it), written before a compaction whose agent had not seen them (its snapshot lacks them), or appended onto a line torn by opslog's undo (opslog skips that whole line). Each is listed, even when the store holds the same value anyway.</p>
       {lost.length === 0 ? <div className="muted">No lost writes.</div> : null}
       {lost.map((l, i) => <LostWriteItem key={i} lost={l} focused={focusId === l.id} />)}
       {total > lost.length ? <div className="muted small">…and {total - lost.length} more</div> : null}
