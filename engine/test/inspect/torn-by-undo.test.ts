@@ -70,3 +70,29 @@ describe.each(STORES)("a WAL torn by the published opslog's undo ($name)", ({ bu
     }
   });
 });
+
+describe("a line torn by the published opslog's undo while the inspector follows the store", () => {
+  it("never replays the op appended onto it, and lists it as a lost write torn by undo, as a fresh open does", async () => {
+    const dir = await suiteDir();
+    const writer = new Published<Record<string, unknown>>();
+    await writer.open(dir, { checkpointOnClose: false });
+    await writer.set("a", { title: "café ☕" });
+    await writer.set("b", { title: "bee" });
+    const insp = await openInspector(dir);
+    try {
+      await writer.undo();
+      await insp.refresh();
+      await writer.set("c", { title: "sea" });
+      await writer.close();
+      await insp.refresh();
+      const published = await publishedReading(dir);
+      expect(published.ops).toHaveLength(0); // opslog skips the torn line, a's remains and c alike
+      expect((await insp.timelineInfo()).total).toBe(published.ops.length);
+      expect(await insp.record({ id: "c" })).toBeNull();
+      const lost = await insp.lostWrites(ALL);
+      expect(lost.rows.map((r) => [r.reason, r.op, r.id, r.data])).toEqual([["torn-by-undo", "set", "c", { title: "sea" }]]);
+    } finally {
+      await insp.close();
+    }
+  });
+});
