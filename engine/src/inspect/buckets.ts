@@ -110,7 +110,7 @@ function count(h: History, columns: TimeColumns, n: number, fromBound: number | 
     position = Math.max(position, reach[b]);
     const start = from + b * width;
     const end = Math.min(start + width, to + 1);
-    buckets.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString(), startMs: start, endMs: end, ops: ops[b].reduce((x, y) => x + y, 0), byAgent: ops[b], firstPos: first[b] === -1 ? null : first[b], lastPos: last[b] === -1 ? null : last[b], position, records: h.alive.get(position) });
+    buckets.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString(), startMs: start, endMs: end, ops: ops[b].reduce((x, y) => x + y, 0), byAgent: ops[b], firstPos: first[b] === -1 ? null : first[b], lastPos: last[b] === -1 ? null : last[b], position, records: h.unknownFrom && position >= h.unknownFrom.k ? null : h.alive.get(position) });
   }
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucketMs: width, agents, buckets, undated };
 }

@@ -43,6 +43,10 @@ describe("a store whose current snapshot is missing (written by the published op
         if (l.op!.op === "set") expected.set(l.op!.id, l.op!.data!);
         else expected.delete(l.op!.id);
       }
+      // The charts' record counts: unknown from k on, not a count of a state nobody can know.
+      const buckets = (await insp.buckets({ buckets: 50 })).buckets;
+      expect(buckets.some((b) => b.position >= k)).toBe(true);
+      for (const b of buckets) expect(b.records === null, `bucket ending at position ${b.position}`).toBe(b.position >= k);
       const known = await insp.records({ ...ALL, at: k - 1 });
       expect(known.rows.map((r) => [r.id, r.data])).toEqual([...expected].sort(([a], [b]) => (a < b ? -1 : 1)));
     } finally {

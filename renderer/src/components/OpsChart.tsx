@@ -65,7 +65,7 @@ function options(props: OpsChartProps, width: number, onHover: (i: number | null
     axes: [
       { stroke: muted, grid, ticks: grid },
       { scale: "ops", stroke: muted, grid, ticks: grid, size: props.leftAxisPx ?? axisFor(Math.max(...data.buckets.map((b) => b.ops))), label: "ops", labelSize: 14 },
-      ...(showRecords ? [{ scale: "records", side: 1, stroke: muted, grid: { show: false }, ticks: grid, size: axisFor(Math.max(...data.buckets.map((b) => b.records))), label: "records", labelSize: 14 } as uPlot.Axis] : []),
+      ...(showRecords ? [{ scale: "records", side: 1, stroke: muted, grid: { show: false }, ticks: grid, size: axisFor(Math.max(...data.buckets.map((b) => b.records ?? 0))), label: "records", labelSize: 14 } as uPlot.Axis] : []),
     ],
     hooks: {
       setCursor: [(u) => onHover(u.cursor.idx ?? null)],
@@ -149,7 +149,7 @@ function BucketDetail({ data, bucket, showRecords }: { data: TimeBuckets; bucket
     <div className="chart-hover small" data-testid="chart-hover" data-start={bucket.start} data-end={bucket.end} data-ops={bucket.ops} data-records={bucket.records} data-position={bucket.position} role="status">
       <span className="mono">{bucketTime(bucket.start)} – {bucketTime(bucket.end)}</span>: <b>{bucket.ops.toLocaleString()} ops</b>
       {data.agents.map((a, i) => <span key={String(a)} data-testid="chart-hover-agent" data-agent={agentName(a)} data-ops={bucket.byAgent[i]}> · <span className="swatch" style={{ background: agentColour(i) }} />{agentName(a)} {bucket.byAgent[i].toLocaleString()}</span>)}
-      {showRecords ? <span> · {bucket.records.toLocaleString()} records at position {bucket.position.toLocaleString()}</span> : null}
+      {showRecords ? <span> · {bucket.records === null ? "unknown (a snapshot is missing)" : bucket.records.toLocaleString()} records at position {bucket.position.toLocaleString()}</span> : null}
     </div>
   );
 }

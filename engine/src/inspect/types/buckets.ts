@@ -23,8 +23,8 @@ export interface TimeBucket {
   lastPos: number | null;
   /** The state at its end: after every op dated before `end` (as "jump to a time" counts) */
   position: number;
-  /** Records in that state */
-  records: number;
+  /** Records in that state (null: unknown, it depends on a missing snapshot) */
+  records: number | null;
 }
 
 export interface TimeBuckets {
