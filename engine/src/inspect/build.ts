@@ -166,9 +166,10 @@ async function replayChain(dir: string, history: History, plan: PlannedLink[], s
   // Whether an archived id's value was the link's can be told only once every later archive is known.
   const unaccounted = archive.unaccounted();
   for (const { link, differing, walsMissing } of verified) settleLink(history, link, [...differing, ...(unaccounted.get(link) ?? [])], walsMissing);
+  // The scan named the missing snapshot; now the positions that depend on it are known too.
   const unknown = history.unknownFrom;
-  const warning = unknown && history.warnings.find((w) => w.code === "missing-file" && w.file === unknown.snapshot);
-  if (unknown && warning) warning.message = missingSnapshotMessage(unknown.snapshot, unknown.k);
+  const said = unknown ? history.warnings.findIndex((w) => w.code === "missing-file" && w.file === unknown.snapshot) : -1;
+  if (unknown && said !== -1) history.warnings[said] = { ...history.warnings[said], message: missingSnapshotMessage(unknown.snapshot, unknown.k) };
 }
 
 /**
