@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Store } from "../../src/index.js";
 import { OpslogError } from "../../src/errors.js";
-import { publishedState, sixTasksCompactedThenEdited } from "../scenarios/index.js";
+import { plannerAndWorkerOnJobs, publishedState, publishedStateOfCopy, sixTasksCompactedThenEdited } from "../scenarios/index.js";
 import { tempDir } from "../helpers/tmp.js";
 import { fillDisk, mountTmpfs } from "../helpers/tmpfs.js";
 
@@ -115,6 +115,8 @@ describe("a full disk while appending (injected: the write lands part-way, then 
     expect(await publishedState(facts.dir)).toEqual(facts.state); // the partial line is skipped, nothing earlier lost
     await store.set("task-10", { title: "after the torn line" });
     expect(store.get("task-10")).toEqual({ title: "after the torn line" });
+    expect(await store.tail()).toEqual([]); // the file read again past the torn bytes: no op twice, none missing
+    expect(store.count()).toBe(facts.state.length + 1);
     await store.close();
     const read = new Map(await publishedState(facts.dir));
     expect(read.get("task-10")).toEqual({ title: "after the torn line" });
@@ -137,6 +139,30 @@ describe("a full disk while appending (injected: the write lands part-way, then 
     expect([store.has("b-1"), store.has("b-2")]).toEqual([false, false]);
     await store.close();
     expect(await publishedState(facts.dir)).toEqual(facts.state);
+  });
+});
+
+describe("a full disk while appending in agent mode (injected)", () => {
+  it("leaves the agent's WAL as it was; after a partial line is left, the next write and a refresh read right, and the published opslog reads it", async () => {
+    const facts = await plannerAndWorkerOnJobs.build(await tempDir());
+    const store = new Store<Doc>();
+    await store.open(facts.dir, { agentId: "explorer", checkpointOnClose: false });
+    const manifest = JSON.parse(await readFile(join(facts.dir, "manifest.json"), "utf-8")) as { activeAgentOps: Record<string, string> };
+    const wal = join(facts.dir, manifest.activeAgentOps.explorer);
+    faults.wals.set(wal, { landed: 40, cutFails: false });
+    expect((await failedWrite(store, "job-9")).code).toBe("disk-full");
+    expect(await readFile(wal, "utf-8")).toBe("");
+    faults.wals.set(wal, { landed: 40, cutFails: true }); // this time 40 bytes stay behind
+    expect((await failedWrite(store, "job-9")).message).toContain("It now holds 40 byte(s) of a partial line after byte 0");
+    faults.wals.clear();
+    await store.set("job-9", { title: "Job 9", state: "planned" });
+    for (const look of [() => store.tail(), () => store.refresh()]) {
+      await look(); // a tail after the torn bytes reads the WAL again; a refresh reloads every WAL
+      expect(store.get("job-9")).toEqual({ title: "Job 9", state: "planned" });
+      expect(store.count()).toBe(facts.state.length + 1);
+    }
+    await store.close();
+    expect(new Map(await publishedStateOfCopy(facts.dir, true)).get("job-9")).toEqual({ title: "Job 9", state: "planned" });
   });
 });
 
