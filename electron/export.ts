@@ -2,16 +2,19 @@
  * The export and blob calls over a session, and the browser-mode download.
  * An export never writes to the store: a read-only session may export. It is
  * written where the user says (the save dialog in the desktop app, a `path`
- * or `dir` otherwise) through a temporary file renamed at the end, so a failed
- * export leaves no half file; in browser mode it is streamed as a download
+ * or `dir` otherwise) through a temporary file put in place at the end, so a
+ * failed export leaves no half file, and never over a file that is there
+ * (unless the user chose to overwrite it in the save dialog). It never lands
+ * inside an open store: paths are compared with every store open in this
+ * process, links resolved. In browser mode it is streamed as a download
  * (GET /api/export, token-checked like every /api/ route). Either way, one
  * page of rows at a time, with backpressure: a million records never sit in
  * memory at once.
  */
 import { once } from "node:events";
-import { open, rename, rm, stat } from "node:fs/promises";
+import { lstat, open, rm } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
-import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import type { z } from "zod";
 import { OpslogError } from "../engine/src/errors.js";
@@ -19,6 +22,8 @@ import { blobRefs, listBlobs, readBlobChunk } from "../engine/src/inspect/index.
 import { exportFileName, exportText } from "../engine/src/inspect/index.js";
 import type { ExportFormat, ExportSource } from "../engine/src/inspect/index.js";
 import { exportStore } from "../engine/src/inspect/index.js";
+import { placeFile, realNewFile, refuseInsideStores } from "../engine/src/inspect/export-target.js";
+import { openStoreFolders } from "./open-stores.js";
 import type { InspectorApi } from "../engine/src/inspect/index.js";
 import type { ExportCallResults } from "./contract-export.js";
 import { exportDownload } from "./schemas-export.js";
@@ -56,30 +61,38 @@ async function pump(chunks: AsyncIterable<string>, out: Writable): Promise<numbe
   return bytes;
 }
 
-/** Write an export to `path` through a temporary file beside it, renamed once complete. */
-export async function writeExportFile(inspector: InspectorApi, source: ExportSource, format: ExportFormat, path: string): Promise<{ rows: number; bytes: number }> {
-  const inside = relative(resolve(inspector.dir), resolve(path));
-  if (!inside.startsWith("..") && !isAbsolute(inside)) {
-    throw new OpslogError("bad-argument", `${path} is inside the store being exported; choose a place outside it, so that the store is not touched.`, { file: path });
-  }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+export interface ExportFileOptions {
+  /** The user chose to replace the file at `path` (the save dialog asked): else an existing file is never replaced */
+  overwrite?: boolean;
+  /** Folders of the other stores open in the explorer, besides the one exported */
+  openStores?: readonly string[];
+}
+
+/** Write an export to `path` through a temporary file beside it, put in place once complete. */
+export async function writeExportFile(inspector: InspectorApi, source: ExportSource, format: ExportFormat, path: string, options: ExportFileOptions = {}): Promise<{ rows: number; bytes: number }> {
+  const real = await realNewFile(path); // a folder that does not exist is resolved as far as it goes; making the file fails below
+  await refuseInsideStores(real, path, [inspector.dir, ...(options.openStores ?? [])]);
+  const tmp = join(dirname(real), `.${basename(real)}.${process.pid}.tmp`);
   let rows = 0;
   let out: Writable | null = null;
+  let made = false;
   try {
     const file = await open(tmp, "wx"); // a folder that does not exist fails here, before a page is read
+    made = true;
     out = file.createWriteStream();
     const bytes = await pump(exportText(inspector, source, format, { onRows: (n) => (rows += n) }), out);
-    await rename(tmp, path);
+    await placeFile(tmp, real, { overwrite: options.overwrite });
     return { rows, bytes };
   } catch (err) {
     out?.destroy(); // closes the file: a source that failed midway (a timeout) leaves no open handle
-    await rm(tmp, { force: true });
+    if (made) await rm(tmp, { force: true });
     throw err;
   }
 }
 
-async function mustNotExist(path: string): Promise<void> {
-  if (await stat(path).catch(() => null)) throw new OpslogError("bad-argument", `${path} already exists; choose a new name, so that nothing is overwritten.`, { file: path });
+/** Whether anything is at `path`, a link too (even one that leads nowhere). */
+async function exists(path: string): Promise<boolean> {
+  return (await lstat(path).catch(() => null)) !== null;
 }
 
 /** The calls' implementations, for handlers.ts; `session` throws when no store is open. */
@@ -89,11 +102,15 @@ export function exportCalls(session: () => ExplorerSession, dialogsNow: () => Ex
       const inspector = session().inspector;
       const dialogs = dialogsNow();
       let path = a.path ? resolve(a.path) : null;
-      if (path) await mustNotExist(path);
-      else if (dialogs) path = await dialogs.saveFile(exportFileName(a.source, a.format));
-      else throw new OpslogError("bad-argument", "Name the file to export to: there is no save dialog here (in browser mode the export is a download).");
+      let overwrite = false;
+      if (path) {
+        if (await exists(path)) throw new OpslogError("bad-argument", `${path} already exists; choose a new name, so that nothing is overwritten.`, { file: path });
+      } else if (dialogs) {
+        path = await dialogs.saveFile(exportFileName(a.source, a.format));
+        overwrite = path !== null && (await exists(path)); // the dialog asked the user before answering with a file that is there
+      } else throw new OpslogError("bad-argument", "Name the file to export to: there is no save dialog here (in browser mode the export is a download).");
       if (!path) return { path: null, rows: 0, bytes: 0 };
-      return { path, ...(await writeExportFile(inspector, a.source, a.format, path)) };
+      return { path, ...(await writeExportFile(inspector, a.source, a.format, path, { overwrite, openStores: openStoreFolders() })) };
     },
     "export.store": async (a) => {
       const inspector = session().inspector;
@@ -103,7 +120,7 @@ export function exportCalls(session: () => ExplorerSession, dialogsNow: () => Ex
         if (dialogs) return { dir: null, records: 0 };
         throw new OpslogError("bad-argument", "Name a new or empty folder for the new store.");
       }
-      const written = await exportStore(inspector, dir, a.at);
+      const written = await exportStore(inspector, dir, a.at, { openStores: openStoreFolders() });
       return { dir: written.dir, records: written.records };
     },
     "blobs.list": (a) => listBlobs(session().info.dir, a),

@@ -294,6 +294,10 @@ export function toContractError(err: unknown): ContractError {
   if (e?.code === "ENOENT" || e?.code === "EACCES" || e?.code === "EPERM") {
     return { code: "io", message: `${e.code === "ENOENT" ? "Not found" : "Permission denied"}: ${e.path ?? "a file"}.`, detail: e.message };
   }
+  if (e?.code === "ENOSPC" || e?.code === "EDQUOT") {
+    // Not "nothing changed": a write other than a WAL append (a snapshot, an export) may have left a part behind.
+    return { code: "disk-full", message: `The disk is full (${e.code}): ${e.path ?? "a file"} could not be written. Free some space on that disk, then try again.`, detail: e.message };
+  }
   return { code: "internal", message: "Something went wrong inside the explorer. The store was not changed by this error.", detail: e?.message ?? String(err) };
 }
 

@@ -14,6 +14,7 @@ import type { ActionResult, RevertPreview, SessionInfo, SessionMode, StoreChange
 import { applyRevert, previewRevert } from "./revert.js";
 import { isS3Url } from "../engine/src/s3/location.js";
 import { S3Source } from "./s3-source.js";
+import { holdOpenStore } from "./open-stores.js";
 import type { LoadTracker } from "./load-progress.js";
 import type { RevertMode, RevertSeen } from "./revert.js";
 
@@ -77,6 +78,8 @@ export class ExplorerSession {
     private store: Store<Doc> | null,
     /** An S3 store's source: its mirror is synced before every look at it */
     private s3: S3Source | null = null,
+    /** Counts this store as open (no export may land in it) until the session closes */
+    private releaseOpen: () => void = () => {},
   ) {}
 
   static async open(options: OpenOptions): Promise<ExplorerSession> {
@@ -86,10 +89,12 @@ export class ExplorerSession {
     if (isS3Url(options.dir) && mode === "writer") throw new OpslogError("bad-argument", S3_NO_WRITER);
     const s3 = isS3Url(options.dir) ? await S3Source.open(options.dir, { cacheRoot: options.s3CacheRoot, onProgress: options.progress && ((p) => options.progress!.fetched(p)) }) : null;
     const dir = s3 ? s3.dir : resolve(options.dir);
+    const releaseOpen = holdOpenStore(dir);
     let inspector: InspectorApi;
     try {
       inspector = await openInspectorOffThread(dir, options.thread, options.progress);
     } catch (err) {
+      releaseOpen();
       await s3?.close();
       throw err;
     }
@@ -99,11 +104,12 @@ export class ExplorerSession {
       const agentId = mode === "agent" ? (options.agentId ?? "explorer") : null;
       const store = mode === "read-only" ? null : s3 ? await s3.openAgentStore(agentId!) : await openStore(dir, agentId);
       const info: SessionInfo = { dir: s3 ? s3.url : dir, mode, agentId, modeReason: locked ? LOCKED_READ_ONLY : s3 && mode === "read-only" ? S3_READ_ONLY : modeReason(mode, kind, agentId), demo: options.demo === true, lockedReadOnly: locked };
-      const session = new ExplorerSession(info, inspector, store, s3);
+      const session = new ExplorerSession(info, inspector, store, s3, releaseOpen);
       if (store) await session.catchUp(); // agent mode registered a WAL: show it
       session.startPolling(options.pollMs ?? (s3 ? S3_POLL_MS : 400));
       return session;
     } catch (err) {
+      releaseOpen();
       await inspector.close();
       await s3?.close();
       throw err;
@@ -152,6 +158,7 @@ export class ExplorerSession {
       if (this.store) await this.store.close();
     });
     await inspectorClosed;
+    this.releaseOpen();
     await this.s3?.close();
     this.emit({ what: "closed", newOps: 0, summary: null });
   }

@@ -20,6 +20,7 @@ export type OpslogErrorCode =
   | "changed-on-disk"
   | "timeout"
   | "cancelled"
+  | "disk-full"
   | "io";
 
 export class OpslogError extends Error {

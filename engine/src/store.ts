@@ -25,8 +25,10 @@ export interface ExplorerStoreOptions extends StoreOptions {
 interface WalCursor {
   offset: number;
   lines: number;
-  /** Our own undo truncated the file: the next tail re-reads it */
+  /** Our own undo truncated the file, or an append may not have landed where counted: the next tail re-reads it */
   dirty: boolean;
+  /** Bytes after offset that are not a complete line (a torn tail): an append starts a new line after them */
+  pending?: number;
 }
 
 type CoreOptions = Required<Pick<StoreOptions, "checkpointThreshold" | "checkpointOnClose" | "version" | "migrate" | "readOnly">>;
@@ -165,7 +167,7 @@ export class Store<T = Record<string, unknown>> {
     const chunk = await this.backend.readOpsFrom(path, 0, 1, (s) => this.reportSkipped(s));
     // Reported, but the cursor stays before it: if a writer is mid-append, the next tail reads it whole.
     if (chunk.pending > 0) this.reportSkipped({ file: path, line: chunk.lines + 1, reason: "torn last line (a crash mid-append, or a write in progress)" });
-    this.cursors.set(path, { offset: Math.max(chunk.end, 0), lines: chunk.lines, dirty: false });
+    this.cursors.set(path, { offset: Math.max(chunk.end, 0), lines: chunk.lines, dirty: false, pending: chunk.pending });
     return chunk.ops as Operation<T>[];
   }
 
@@ -368,8 +370,15 @@ export class Store<T = Record<string, unknown>> {
   }
 
   private async append(ops: Operation<T>[]): Promise<void> {
-    await this.backend.appendOps(this.activeOpsPath, ops as Operation[]);
     const cursor = this.cursors.get(this.activeOpsPath);
+    try {
+      await this.backend.appendOps(this.activeOpsPath, ops as Operation[]);
+    } catch (err) {
+      if (cursor) cursor.dirty = true; // the backend may have left bytes it could not take back: read the file again
+      throw err;
+    }
+    // After a torn tail the lines landed one newline further on: count them by reading the file again.
+    if (cursor?.pending) cursor.dirty = true;
     if (cursor && !cursor.dirty) {
       for (const op of ops) cursor.offset += Buffer.byteLength(JSON.stringify(op) + "\n");
       cursor.lines += ops.length;
@@ -494,12 +503,13 @@ export class Store<T = Record<string, unknown>> {
     let fresh: Operation<T>[] = [];
     for (const path of this.walPaths(this.manifest!)) {
       const cursor = this.cursors.get(path) ?? { offset: 0, lines: 0, dirty: false };
+      if (cursor.dirty && this.isMultiWriter()) return this.rebuild(); // one WAL's ops cannot be told apart from the merged list: read them all
       const from = cursor.dirty ? 0 : cursor.offset;
       const chunk = await this.backend.readOpsFrom(path, from, cursor.dirty ? 1 : cursor.lines + 1, (s) => this.reportSkipped(s));
       if (chunk.end === -1) return this.rebuild();
       const ops = chunk.ops as Operation<T>[];
       fresh = appendAll(fresh, cursor.dirty ? ops.slice(this.ops.length) : ops);
-      this.cursors.set(path, { offset: chunk.end, lines: (cursor.dirty ? 0 : cursor.lines) + chunk.lines, dirty: false });
+      this.cursors.set(path, { offset: chunk.end, lines: (cursor.dirty ? 0 : cursor.lines) + chunk.lines, dirty: false, pending: chunk.pending });
     }
     if (fresh.length === 0) return [];
     if (this.isMultiWriter()) {

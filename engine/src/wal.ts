@@ -2,11 +2,16 @@
  * The write-ahead log: one JSON op per line, append-only.
  * - Appends are a single write of whole lines, so a crash leaves at most one
  *   torn last line; readers skip it (and report it) instead of failing.
+ * - A failed append (a full disk) cuts the file back to the size it had, so
+ *   the error's "nothing was written" is true; if even that fails, the error
+ *   says which bytes are left. An append after a torn last line starts on a
+ *   line of its own, so it is never merged into the torn one and lost.
  * - Malformed lines are skipped and reported to the caller (file, line, why),
  *   not only printed: opslog 0.3.0 printed a count and lost the detail.
  * - truncateLastOp is O(1) in the file's size: it reads backwards from the end.
  */
-import { appendFile, open, readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { OpslogError } from "./errors.js";
 import { validateOp } from "./validate.js";
 import type { Operation } from "./types.js";
@@ -25,13 +30,53 @@ const NEWLINE = 0x0a;
 const SLICE_BYTES = 64 * 1024 * 1024;
 
 export async function appendOp(path: string, op: Operation): Promise<void> {
-  await appendFile(path, JSON.stringify(op) + "\n", "utf-8");
+  await appendLines(path, JSON.stringify(op) + "\n");
 }
 
 export async function appendOps(path: string, ops: Operation[]): Promise<void> {
   if (ops.length === 0) return;
-  // One write for the batch: all lines land or (on a crash) a torn tail is skipped.
-  await appendFile(path, ops.map((op) => JSON.stringify(op)).join("\n") + "\n", "utf-8");
+  // One write for the batch: all lines land or none do (cut back on failure; a crash leaves a torn tail that is skipped).
+  await appendLines(path, ops.map((op) => JSON.stringify(op)).join("\n") + "\n");
+}
+
+/** Append whole lines to a WAL (created if missing); on failure the file is cut back to its size before, or the error says what is left. */
+async function appendLines(path: string, text: string): Promise<void> {
+  const fh = await open(path, "a+");
+  try {
+    const { size } = await fh.stat();
+    // A torn last line (a crash mid-append) would swallow this op's line: start a line of its own instead.
+    const lead = size > 0 && (await byteAt(fh, size - 1)) !== NEWLINE ? "\n" : "";
+    const bytes = Buffer.from(lead + text, "utf-8");
+    try {
+      for (let done = 0; done < bytes.length; ) done += (await fh.write(bytes, done, bytes.length - done)).bytesWritten;
+    } catch (err) {
+      throw await cutBack(fh, path, size, err);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+async function byteAt(fh: FileHandle, position: number): Promise<number> {
+  const one = Buffer.alloc(1);
+  await fh.read(one, 0, 1, position);
+  return one[0];
+}
+
+/** After a failed append: truncate back to `size` (what the WAL held before), and say what the store is left with. */
+async function cutBack(fh: FileHandle, path: string, size: number, err: unknown): Promise<OpslogError> {
+  const code = (err as NodeJS.ErrnoException).code ?? "EIO";
+  const full = code === "ENOSPC" || code === "EDQUOT";
+  const what = full ? `The disk is full (${code}): the op could not be appended to ${path}` : `The op could not be appended to ${path} (${(err as Error).message})`;
+  const then = full ? "Free some space on that disk, then try again." : "Try again once the cause is fixed.";
+  try {
+    await fh.truncate(size); // the partial line goes: the WAL ends where it did, on its last line as before
+    return new OpslogError(full ? "disk-full" : "io", `${what}. The WAL was cut back to the ${size} bytes it held before, so the store was not changed: nothing of this write was kept. ${then}`, { file: path, cause: err });
+  } catch (cutErr) {
+    const now = (await fh.stat().catch(() => null))?.size;
+    const left = now === undefined ? "an unknown number of bytes" : `${now - size} byte(s)`;
+    return new OpslogError(full ? "disk-full" : "io", `${what}, and cutting the WAL back failed too (${(cutErr as Error).message}). It now holds ${left} of a partial line after byte ${size}: opslog skips that line when it reads the store, so no earlier op is lost, and the explorer's next write starts on a line of its own. To remove the partial line: truncate -s ${size} '${path}'. ${then}`, { file: path, cause: err });
+  }
 }
 
 /** A WAL that exists but cannot be read (EACCES, EPERM, EIO): an error, never an empty WAL. */

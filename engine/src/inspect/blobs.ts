@@ -7,10 +7,13 @@
  * snapshots/, ops/, archive/, .tmp leftovers). opslog has no convention for
  * how a record refers to a blob: a record's string value that equals a blob's
  * path is taken as a reference. Read-only: files are listed, stat'ed and read
- * by range, never opened for writing.
+ * by range, never opened for writing. Links are resolved before a read: a
+ * link in the store is followed only to a file that is itself a blob of the
+ * store (compared by real path), never to a file outside it.
  */
-import { open, readdir, stat } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
+import { constants } from "node:fs";
+import { open, readdir, realpath, stat } from "node:fs/promises";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { OpslogError } from "../errors.js";
 import type { Doc, Page, PageRequest } from "./types.js";
 
@@ -57,6 +60,10 @@ async function allBlobs(dir: string): Promise<BlobInfo[]> {
       else if (entry.isFile() && !entry.name.endsWith(".tmp")) {
         const info = await stat(full).catch(() => null);
         if (info) out.push({ path, bytes: info.size, modified: info.mtime.toISOString() });
+      } else if (entry.isSymbolicLink()) {
+        // A link is listed only where a read would follow it: to a blob inside the store.
+        const blob = await blobFile(dir, path).catch(() => null);
+        if (blob) out.push({ path, bytes: blob.bytes, modified: blob.modified });
       }
     }
   };
@@ -71,18 +78,32 @@ export async function listBlobs(dir: string, req: PageRequest & { pathContains?:
   return { rows: all.slice(req.offset, req.offset + req.limit), total: all.length, offset: req.offset, limit: req.limit };
 }
 
-/** A blob's full path, refusing anything that is not a blob of this store (outside it, or opslog's own). */
-async function blobFile(dir: string, path: string): Promise<{ full: string; bytes: number }> {
-  const root = resolve(dir);
-  const full = resolve(root, path);
+/** Whether `full` (absolute) names a blob's place under `root`: inside it, and not one of opslog's own files. */
+function blobPlace(root: string, full: string): boolean {
   const inside = relative(root, full);
   const top = inside.split(sep)[0];
-  if (inside === "" || inside.startsWith("..") || OWN_FOLDERS.has(top) || OWN_FILES.has(inside) || full.endsWith(".tmp")) {
+  return !(inside === "" || inside.startsWith("..") || isAbsolute(inside) || OWN_FOLDERS.has(top) || OWN_FILES.has(inside) || full.endsWith(".tmp"));
+}
+
+/**
+ * A blob's real path, refusing anything that is not a blob of this store:
+ * outside it, opslog's own, or reached through a link (of the file or of a
+ * folder on its way) that leads anywhere but to a blob of this store.
+ */
+async function blobFile(dir: string, path: string): Promise<{ full: string; bytes: number; modified: string }> {
+  const root = resolve(dir);
+  const full = resolve(root, path);
+  if (!blobPlace(root, full)) {
     throw new OpslogError("bad-argument", `${path} is not a blob of this store: a blob is a file in the store folder outside snapshots/, ops/ and archive/.`, { file: path });
   }
-  const info = await stat(full).catch(() => null);
+  const real = await realpath(full).catch(() => null);
+  if (real === null) throw new OpslogError("not-found", `There is no blob ${path} in this store.`, { file: path });
+  if (!blobPlace(await realpath(root).catch(() => root), real)) {
+    throw new OpslogError("bad-argument", `${path} is a symbolic link (or lies in a linked folder) that leads out of this store's blobs; the explorer reads no file through it. A blob must be a file in the store folder.`, { file: path });
+  }
+  const info = await stat(real).catch(() => null);
   if (!info?.isFile()) throw new OpslogError("not-found", `There is no blob ${path} in this store.`, { file: path });
-  return { full, bytes: info.size };
+  return { full: real, bytes: info.size, modified: info.mtime.toISOString() };
 }
 
 const IMAGE_SIGNATURES: [string, number[]][] = [
@@ -108,7 +129,8 @@ export function blobKind(path: string, head: Buffer): { kind: BlobKind; mime?: s
 export async function readBlobChunk(dir: string, path: string, offset: number, length: number): Promise<BlobChunk> {
   const { full, bytes } = await blobFile(dir, path);
   const want = Math.max(0, Math.min(length, MAX_BLOB_READ, bytes - offset));
-  const fh = await open(full, "r");
+  // The real path, its last part not followed: a link put there since the check is refused, not read.
+  const fh = await open(full, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   try {
     const buffer = Buffer.alloc(want);
     const { bytesRead } = want > 0 ? await fh.read(buffer, 0, want, offset) : { bytesRead: 0 };

@@ -2,6 +2,8 @@
 // published opslog (Store + its FsBackend's writeBlob): listed, read by range
 // and linked from records, compared with the bytes written here.
 import { randomBytes } from "node:crypto";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { FsBackend, Store as Published } from "@backloghq/opslog";
 import { beforeAll, describe, expect, it } from "vitest";
 import { blobRefs, listBlobs, readBlobChunk } from "../../src/inspect/blobs.js";
@@ -79,5 +81,48 @@ describe("blobs of a store written by the published opslog", () => {
     await listBlobs(dir, { offset: 0, limit: 100 });
     for (const path of Object.keys(blobs)) await readBlobChunk(dir, path, 0, 1024 * 1024);
     expect(await hashTree(dir)).toEqual(before);
+  });
+});
+
+describe("links in a store's blobs (made on disk with symlink)", () => {
+  let dir: string;
+  let outside: string;
+
+  beforeAll(async () => {
+    dir = await suiteDir();
+    outside = await suiteDir("opslog-outside-");
+    await writeFile(join(outside, "secret.txt"), "the machine's secret");
+    await mkdir(join(outside, "private"));
+    await writeFile(join(outside, "private", "key.pem"), "a private key");
+    const backend = new FsBackend();
+    const store = new Published<Record<string, unknown>>();
+    await store.open(dir, { backend, checkpointOnClose: false });
+    await backend.writeBlob("attachments/notes.txt", Buffer.from("notes inside the store"));
+    await store.set("t1", { leak: "attachments/x.txt", folder: "linked/key.pem", alias: "attachments/alias.txt", own: "attachments/manifest-link" });
+    await store.close();
+    await symlink(join(outside, "secret.txt"), join(dir, "attachments", "x.txt")); // a file link leading out
+    await symlink(join(outside, "private"), join(dir, "linked")); // a folder link leading out
+    await symlink("notes.txt", join(dir, "attachments", "alias.txt")); // a link to a blob of the store
+    await symlink("../manifest.json", join(dir, "attachments", "manifest-link")); // a link to opslog's own file
+  });
+
+  it("refuses to read through a link that leads out of the store (a linked file, a linked folder) or to opslog's own file", async () => {
+    await expect(readBlobChunk(dir, "attachments/x.txt", 0, 100)).rejects.toMatchObject({ code: "bad-argument", message: expect.stringMatching(/symbolic link .* leads out of this store's blobs/) });
+    await expect(readBlobChunk(dir, "linked/key.pem", 0, 100)).rejects.toMatchObject({ code: "bad-argument" });
+    await expect(readBlobChunk(dir, "attachments/manifest-link", 0, 100)).rejects.toMatchObject({ code: "bad-argument" });
+  });
+
+  it("follows a link that stays among the store's blobs, and lists it", async () => {
+    const chunk = await readBlobChunk(dir, "attachments/alias.txt", 0, 100);
+    expect(Buffer.from(chunk.base64, "base64").toString()).toBe("notes inside the store");
+    const listed = await listBlobs(dir, { offset: 0, limit: 100 });
+    expect(listed.rows.map((b) => b.path)).toEqual(["attachments/alias.txt", "attachments/notes.txt"]);
+  });
+
+  it("offers no link of a record that leads out of the store", async () => {
+    const store = new Published<Record<string, unknown>>();
+    await store.open(dir, { readOnly: true });
+    expect(await blobRefs(dir, store.get("t1") as Record<string, unknown>)).toEqual(["attachments/alias.txt"]);
+    await store.close();
   });
 });
