@@ -64,7 +64,8 @@ async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId"> 
       disableBlinkFeatures: "Auxclick", // a middle click must not open a window either
     },
   });
-  const handlers = new Handlers({ appData, pickDirectory: () => pickDirectory(window), lockedReadOnly, exportDialogs: exportDialogs(window) });
+  // The window's opens come from the person at the machine (the Open S3 store form): they may name an S3 endpoint.
+  const handlers = new Handlers({ appData, pickDirectory: () => pickDirectory(window), lockedReadOnly, exportDialogs: exportDialogs(window), callersChooseEndpoints: true });
   const contents = window.webContents;
   windows.set(contents.id, { window, handlers });
   const stopEvents = forwardEvents(contents, handlers);

@@ -14,6 +14,7 @@ import type { ActionResult, RevertPreview, SessionInfo, SessionMode, StoreChange
 import { applyRevert, previewRevert } from "./revert.js";
 import { isS3Url } from "../engine/src/s3/location.js";
 import { S3Source } from "./s3-source.js";
+import type { S3Limits } from "../engine/src/s3/client.js";
 import type { LoadTracker } from "./load-progress.js";
 import type { RevertMode, RevertSeen } from "./revert.js";
 
@@ -31,6 +32,8 @@ export interface OpenOptions {
   lockedReadOnly?: boolean;
   /** S3 stores (`s3://…`): where their local mirrors live (default: the user's cache folder) */
   s3CacheRoot?: string;
+  /** S3 stores: each request's deadlines and attempts (tests shorten them) */
+  s3Limits?: S3Limits;
   /** Told of every S3 object fetched and of the index build's progress while the store loads */
   progress?: LoadTracker;
 }
@@ -84,7 +87,7 @@ export class ExplorerSession {
     const locked = options.lockedReadOnly === true;
     if (locked && mode !== "read-only") throw new OpslogError("read-only", LOCKED_READ_ONLY);
     if (isS3Url(options.dir) && mode === "writer") throw new OpslogError("bad-argument", S3_NO_WRITER);
-    const s3 = isS3Url(options.dir) ? await S3Source.open(options.dir, { cacheRoot: options.s3CacheRoot, onProgress: options.progress && ((p) => options.progress!.fetched(p)) }) : null;
+    const s3 = isS3Url(options.dir) ? await S3Source.open(options.dir, { cacheRoot: options.s3CacheRoot, limits: options.s3Limits, onProgress: options.progress && ((p) => options.progress!.fetched(p)) }) : null;
     const dir = s3 ? s3.dir : resolve(options.dir);
     let inspector: InspectorApi;
     try {
