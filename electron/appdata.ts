@@ -6,13 +6,14 @@
  * Electron passes app.getPath("userData"); plain Node (browser mode, tests)
  * uses OPSLOG_EXPLORER_HOME, then $XDG_CONFIG_HOME/opslog-explorer, then ~/.config/opslog-explorer.
  */
-import { access, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, rename } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildDemoStore } from "../engine/src/demo.js";
 import { OpslogError } from "../engine/src/errors.js";
 import type { RecentStore } from "./contract.js";
 import { QueryHistory } from "./query-history.js";
+import { replaceFile, withFileLock } from "./appdata-file.js";
 
 const MAX_RECENT = 12;
 
@@ -78,11 +79,12 @@ export class AppData {
     }
   }
 
+  /** Put a store first in the recent list: under the file's lock, over the list as it is then (another explorer's opens are kept). */
   async remember(dir: string): Promise<void> {
-    const list = [{ dir, openedAt: new Date().toISOString() }, ...(await this.recent()).filter((r) => r.dir !== dir)].slice(0, MAX_RECENT);
-    await mkdir(this.home, { recursive: true });
     const path = join(this.home, "recent.json");
-    await writeFile(path + ".tmp", JSON.stringify(list, null, 2));
-    await rename(path + ".tmp", path);
+    await withFileLock(path, async () => {
+      const list = [{ dir, openedAt: new Date().toISOString() }, ...(await this.recent()).filter((r) => r.dir !== dir)].slice(0, MAX_RECENT);
+      await replaceFile(path, JSON.stringify(list, null, 2));
+    });
   }
 }
