@@ -69,6 +69,8 @@ export class Handlers {
   private backgroundFailure: unknown = null;
   /** The window or server is gone: an open still in flight closes its store as soon as it is open */
   private disposed = false;
+  /** Opens in flight that may take a lock (past their index build): dispose() waits for them, so that such a store is closed (and unlocked) before the process exits */
+  private locking = new Set<Promise<unknown>>();
 
   /** Which S3 endpoints the machine's credentials may go to */
   private endpoints: EndpointPolicy;
@@ -139,14 +141,25 @@ export class Handlers {
     this.listeners.forEach((listener) => listener(event));
   }
 
-  private async openNew(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false, preview = false): Promise<OpenResult> {
+  private openNew(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false, preview = false): Promise<OpenResult> {
+    // Once disposed, no open takes a lock; one that took it before is waited for by dispose().
+    const beforeLock = () => {
+      if (this.disposed) throw new OpslogError("not-open", "The explorer was closed while the store was opening.");
+      this.locking.add(open);
+    };
+    const open = this.openNewUntracked(dir, mode, agentId, confirm, demo, preview, beforeLock);
+    void open.catch(() => undefined).finally(() => this.locking.delete(open));
+    return open;
+  }
+
+  private async openNewUntracked(dir: string, mode: SessionMode | undefined, agentId: string | undefined, confirm: boolean, demo: boolean, preview: boolean, beforeLock: () => void): Promise<OpenResult> {
     await this.endpoints.check(dir); // before any request: a refused endpoint receives nothing, credentials least of all
     const loading = new LoadingStore(isS3Url(dir) ? dir : resolve(dir), preview && !isS3Url(dir));
     this.loading = loading;
     void loading.firstRecords(); // read now, before the build takes the CPU: the UI asks for it first
     let session: ExplorerSession;
     try {
-      session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly, s3CacheRoot: this.options.s3CacheRoot, s3Limits: this.options.s3Limits, progress: loading.progress });
+      session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly, s3CacheRoot: this.options.s3CacheRoot, s3Limits: this.options.s3Limits, beforeLock, progress: loading.progress });
       await this.options.holdOpen?.().catch(async (err: unknown) => {
         await session.close();
         throw err;
@@ -179,6 +192,7 @@ export class Handlers {
   /** For good (the window or server is gone): close the open store, and any store still opening once it is open. */
   async dispose(): Promise<void> {
     this.disposed = true;
+    await Promise.allSettled([...this.locking]); // each sees `disposed` once open, and closes its store
     await this.closeSession();
   }
 

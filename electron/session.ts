@@ -34,6 +34,8 @@ export interface OpenOptions {
   s3CacheRoot?: string;
   /** S3 stores: each request's deadlines and attempts (tests shorten them) */
   s3Limits?: S3Limits;
+  /** Called just before a writable store is opened (and locked): throws to stop the open there (the explorer is closing) */
+  beforeLock?: () => void;
   /** Told of every S3 object fetched and of the index build's progress while the store loads */
   progress?: LoadTracker;
 }
@@ -100,6 +102,7 @@ export class ExplorerSession {
     try {
       checkModeFits(mode, kind, options.confirmAgentOnSingleWriter === true);
       const agentId = mode === "agent" ? (options.agentId ?? "explorer") : null;
+      if (mode !== "read-only") options.beforeLock?.();
       const store = mode === "read-only" ? null : s3 ? await s3.openAgentStore(agentId!) : await openStore(dir, agentId);
       const info: SessionInfo = { dir: s3 ? s3.url : dir, mode, agentId, modeReason: locked ? LOCKED_READ_ONLY : s3 && mode === "read-only" ? S3_READ_ONLY : modeReason(mode, kind, agentId), demo: options.demo === true, lockedReadOnly: locked };
       const session = new ExplorerSession(info, inspector, store, s3);
