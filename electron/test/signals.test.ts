@@ -84,7 +84,7 @@ describe("npm start (build/start.mjs) with the Electron binary", () => {
     const dist = join(work, `fake-electron-${signal}`);
     const record = join(dist, "received");
     await mkdir(dist, { recursive: true });
-    const script = `#!${process.execPath}\nconst fs = require("fs");\nfor (const s of ["SIGTERM", "SIGHUP", "SIGINT"]) process.on(s, () => { fs.writeFileSync(${JSON.stringify(record)}, s); process.exit(0); });\nconsole.log("electron running");\nsetInterval(() => {}, 1000);\n`;
+    const script = `#!${process.execPath}\nconst fs = require("fs");\nfor (const s of ["SIGTERM", "SIGHUP", "SIGINT"]) process.on(s, () => { fs.writeFileSync(${JSON.stringify(record)}, s); process.exit(0); });\nconsole.log("electron running");\nsetTimeout(() => process.exit(3), 120000); // never outlives a failed test for long\n`;
     await writeFile(join(dist, "electron"), script);
     await chmod(join(dist, "electron"), 0o755);
     const app = start(["--read-only"], { ELECTRON_OVERRIDE_DIST_PATH: dist });
