@@ -42,11 +42,22 @@ function electronBinary() {
   }
 }
 
-/** Run the app; a signal to this process goes to it, and this exits when it does. */
+/**
+ * Run the app; a signal to this process goes to it, and this exits when it
+ * does. `npm start` runs this under npm and a shell, and a SIGTERM to npm
+ * ends them but not this: when the parent goes (this process is adopted),
+ * the app is told SIGTERM too, so it closes its stores instead of running on.
+ */
 function runApp(command, commandArgs, stdio) {
   const child = spawn(command, commandArgs, { cwd: root, stdio });
   child.on("exit", (code) => process.exit(code ?? 0));
   for (const signal of ENDING_SIGNALS) process.on(signal, () => child.kill(signal));
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(orphaned);
+    child.kill("SIGTERM");
+  }, 250);
 }
 
 const electron = electronBinary();

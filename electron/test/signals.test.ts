@@ -66,6 +66,22 @@ describe("npm start (build/start.mjs) in browser mode, writer mode on a store", 
     expect((await fetch(url).catch((err: Error) => err)) instanceof Error).toBe(true);
   }, 180_000);
 
+  it("SIGTERM to npm itself (`npm start -- <store> --writer`, which leaves npm start's own process behind) still closes the store and ends the server", async () => {
+    const store = (await twentyTasksCompactedThenEdited.build(join(work, "store-npm"))).dir;
+    const npm = spawn(process.platform === "win32" ? "npm.cmd" : "npm", ["start", "--", store, "--writer"], { cwd: root, env: { ...process.env, OPSLOG_EXPLORER_HOME: join(work, "home") }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    npm.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+    npm.stderr!.resume();
+    const exited = new Promise((done) => npm.on("exit", done));
+    await until("ready", () => /ready (\S+)/.test(out));
+    const url = /ready (\S+)/.exec(out)![1];
+    await until("the store open in writer mode", async () => existsSync(join(store, ".lock")) && (await summaryOk(url)));
+    npm.kill("SIGTERM");
+    await exited;
+    await until("the lock released", () => !existsSync(join(store, ".lock")), 60_000);
+    await until("the server gone", async () => (await fetch(url).catch((err: Error) => err)) instanceof Error, 60_000);
+  }, 180_000);
+
   it("SIGTERM while the writer store is still opening (locked, not yet open) waits for it and releases the lock", async () => {
     const store = (await twentyTasksCompactedThenEdited.build(join(work, "store-opening"))).dir;
     const hold = join(work, "let-the-open-finish");
