@@ -2,6 +2,10 @@
 // checks the command line first (usage and exit 2 on an unknown flag), builds
 // what is missing or stale (build/fresh.mjs), then runs the Electron app;
 // without the Electron binary, says so and starts browser mode instead.
+// Every signal that would end this process is passed on to the app, which
+// closes its stores (releasing their locks) and exits; this process exits
+// with it. Browser mode also hears, through an IPC channel, if this process
+// dies without a signal it can pass on (SIGKILL), and shuts down the same way.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -15,6 +19,7 @@ const require = createRequire(import.meta.url);
 
 // The same parser as the app's (electron/args.ts), before any slow build step.
 const { parseCommandLine, usage, UsageError, withoutChromiumSwitches } = await tsImport("../electron/args.ts", import.meta.url);
+const { ENDING_SIGNALS } = await tsImport("../electron/shutdown.ts", import.meta.url);
 try {
   if (parseCommandLine(withoutChromiumSwitches(args), "npm start --").help) {
     console.log(usage("npm start --"));
@@ -37,11 +42,28 @@ function electronBinary() {
   }
 }
 
+/**
+ * Run the app; a signal to this process goes to it, and this exits when it
+ * does. `npm start` runs this under npm and a shell, and a SIGTERM to npm
+ * ends them but not this: when the parent goes (this process is adopted),
+ * the app is told SIGTERM too, so it closes its stores instead of running on.
+ */
+function runApp(command, commandArgs, stdio) {
+  const child = spawn(command, commandArgs, { cwd: root, stdio });
+  child.on("exit", (code) => process.exit(code ?? 0));
+  for (const signal of ENDING_SIGNALS) process.on(signal, () => child.kill(signal));
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(orphaned);
+    child.kill("SIGTERM");
+  }, 250);
+}
+
 const electron = electronBinary();
 if (electron) {
   bundleMainIfStale();
-  const child = spawn(electron, [join(root, "dist/electron/main.cjs"), ...args], { cwd: root, stdio: "inherit" });
-  child.on("exit", (code) => process.exit(code ?? 0));
+  runApp(electron, [join(root, "dist/electron/main.cjs"), ...args], "inherit");
 } else {
   console.error(
     "\nThe Electron binary is missing, so the desktop window cannot open. Electron downloads its binary " +
@@ -51,7 +73,5 @@ if (electron) {
       "Starting browser mode instead: open the URL below in your browser.\n",
   );
   // node --import tsx: one process, no npx lookup (about a second less to a usable UI than `npx tsx`)
-  const child = spawn(process.execPath, ["--import", "tsx", "electron/serve.ts", ...withoutChromiumSwitches(args)], { cwd: root, stdio: "inherit" });
-  child.on("exit", (code) => process.exit(code ?? 0));
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  runApp(process.execPath, ["--import", "tsx", "electron/serve.ts", ...withoutChromiumSwitches(args)], ["inherit", "inherit", "inherit", "ipc"]);
 }

@@ -1,15 +1,19 @@
 /**
- * The app's own data folder: recent stores, the built-in demo store, and
- * saved and recent queries (query-history.ts).
+ * The app's own data folder: recent stores, the built-in demo store, saved
+ * and recent queries (query-history.ts), and the settings file that the
+ * person at the machine edits and no call writes (settings.json: the S3
+ * endpoints the machine's credentials may go to, see s3-endpoints.ts).
  * Electron passes app.getPath("userData"); plain Node (browser mode, tests)
  * uses OPSLOG_EXPLORER_HOME, then $XDG_CONFIG_HOME/opslog-explorer, then ~/.config/opslog-explorer.
  */
-import { access, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, rename } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildDemoStore } from "../engine/src/demo.js";
+import { OpslogError } from "../engine/src/errors.js";
 import type { RecentStore } from "./contract.js";
 import { QueryHistory } from "./query-history.js";
+import { replaceFile, withFileLock } from "./appdata-file.js";
 
 const MAX_RECENT = 12;
 
@@ -41,6 +45,31 @@ export class AppData {
     return dir;
   }
 
+  /** settings.json: written by hand only, never by a call */
+  get settingsFile(): string {
+    return join(this.home, "settings.json");
+  }
+
+  /** The S3 endpoints allowed in settings.json (`{"s3Endpoints": ["http://127.0.0.1:9000"]}`); none if the file is absent. */
+  async allowedS3Endpoints(): Promise<string[]> {
+    let text: string;
+    try {
+      text = await readFile(this.settingsFile, "utf-8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw err;
+    }
+    let parsed: { s3Endpoints?: unknown };
+    try {
+      parsed = JSON.parse(text) as { s3Endpoints?: unknown };
+    } catch (err) {
+      throw new OpslogError("bad-argument", `${this.settingsFile} is not valid JSON (${(err as Error).message}): fix it, e.g. {"s3Endpoints": ["http://127.0.0.1:9000"]}.`, { file: this.settingsFile });
+    }
+    const list = parsed?.s3Endpoints ?? [];
+    if (!Array.isArray(list) || !list.every((e) => typeof e === "string")) throw new OpslogError("bad-argument", `"s3Endpoints" in ${this.settingsFile} must be a list of URLs, e.g. ["http://127.0.0.1:9000"].`, { file: this.settingsFile });
+    return list;
+  }
+
   async recent(): Promise<RecentStore[]> {
     try {
       const parsed = JSON.parse(await readFile(join(this.home, "recent.json"), "utf-8")) as unknown;
@@ -50,11 +79,12 @@ export class AppData {
     }
   }
 
+  /** Put a store first in the recent list: under the file's lock, over the list as it is then (another explorer's opens are kept). */
   async remember(dir: string): Promise<void> {
-    const list = [{ dir, openedAt: new Date().toISOString() }, ...(await this.recent()).filter((r) => r.dir !== dir)].slice(0, MAX_RECENT);
-    await mkdir(this.home, { recursive: true });
     const path = join(this.home, "recent.json");
-    await writeFile(path + ".tmp", JSON.stringify(list, null, 2));
-    await rename(path + ".tmp", path);
+    await withFileLock(path, async () => {
+      const list = [{ dir, openedAt: new Date().toISOString() }, ...(await this.recent()).filter((r) => r.dir !== dir)].slice(0, MAX_RECENT);
+      await replaceFile(path, JSON.stringify(list, null, 2));
+    });
   }
 }

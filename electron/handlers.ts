@@ -17,6 +17,8 @@ import type { InspectorApi } from "../engine/src/inspect/index.js";
 import { exportCalls } from "./export.js";
 import type { ExportDialogs } from "./export.js";
 import { LoadingStore, StoreLoading, checkQuickly } from "./loading-store.js";
+import { EndpointNotAllowed, EndpointPolicy } from "./s3-endpoints.js";
+import type { S3Limits } from "../engine/src/s3/client.js";
 
 export interface HandlerOptions {
   appData: AppData;
@@ -29,6 +31,10 @@ export interface HandlerOptions {
   lockedReadOnly?: boolean;
   /** Where S3 stores' local mirrors live (default: the user's cache folder) */
   s3CacheRoot?: string;
+  /** S3 requests' deadlines and attempts (default: DEFAULT_S3_LIMITS; tests shorten them) */
+  s3Limits?: S3Limits;
+  /** The desktop app: its window's opens come from the person at the machine, so they may name any S3 endpoint (s3-endpoints.ts) */
+  callersChooseEndpoints?: boolean;
   /** The save dialogs of an export (Electron); absent in browser mode, where an export is a download */
   exportDialogs?: ExportDialogs;
   /** Tests only: each open, its index built, waits for this before the store is open (the loading state held as long as a test needs) */
@@ -63,8 +69,16 @@ export class Handlers {
   private backgroundFailure: unknown = null;
   /** The window or server is gone: an open still in flight closes its store as soon as it is open */
   private disposed = false;
+  /** Opens in flight that may take a lock (past their index build): dispose() waits for them, so that such a store is closed (and unlocked) before the process exits */
+  private locking = new Set<Promise<unknown>>();
 
-  constructor(private options: HandlerOptions) {}
+  /** Which S3 endpoints the machine's credentials may go to */
+  private endpoints: EndpointPolicy;
+
+  constructor(private options: HandlerOptions) {
+    const appData = options.appData;
+    this.endpoints = new EndpointPolicy({ callersChoose: options.callersChooseEndpoints === true, allowList: () => appData.allowedS3Endpoints(), settingsFile: appData.settingsFile });
+  }
 
   /** Open a store in this window/server, replacing the current one. */
   async open(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false, preview = false): Promise<OpenResult> {
@@ -89,6 +103,7 @@ export class Handlers {
    * store and the UI asks (store.pending), instead of exiting.
    */
   async openFromCommandLine(dir: string, mode?: SessionMode, agentId?: string, yes = false, preview = false): Promise<void> {
+    this.endpoints.nameOnCommandLine(dir); // the person at the machine typed it: its endpoint may have the credentials
     try {
       await this.open(dir, mode, agentId, yes, false, preview);
     } catch (err) {
@@ -104,6 +119,7 @@ export class Handlers {
    * listeners hear "opened", or "open-failed" (store.summary then says why).
    */
   async startFromCommandLine(dir: string, mode?: SessionMode, agentId?: string, yes = false): Promise<void> {
+    this.endpoints.nameOnCommandLine(dir);
     await checkQuickly(dir);
     this.backgroundFailure = null;
     const settled = this.openFromCommandLine(dir, mode, agentId, yes, true).then(
@@ -125,13 +141,25 @@ export class Handlers {
     this.listeners.forEach((listener) => listener(event));
   }
 
-  private async openNew(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false, preview = false): Promise<OpenResult> {
+  private openNew(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false, preview = false): Promise<OpenResult> {
+    // Once disposed, no open takes a lock; one that took it before is waited for by dispose().
+    const beforeLock = () => {
+      if (this.disposed) throw new OpslogError("not-open", "The explorer was closed while the store was opening.");
+      this.locking.add(open);
+    };
+    const open = this.openNewUntracked(dir, mode, agentId, confirm, demo, preview, beforeLock);
+    void open.catch(() => undefined).finally(() => this.locking.delete(open));
+    return open;
+  }
+
+  private async openNewUntracked(dir: string, mode: SessionMode | undefined, agentId: string | undefined, confirm: boolean, demo: boolean, preview: boolean, beforeLock: () => void): Promise<OpenResult> {
+    await this.endpoints.check(dir); // before any request: a refused endpoint receives nothing, credentials least of all
     const loading = new LoadingStore(isS3Url(dir) ? dir : resolve(dir), preview && !isS3Url(dir));
     this.loading = loading;
     void loading.firstRecords(); // read now, before the build takes the CPU: the UI asks for it first
     let session: ExplorerSession;
     try {
-      session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly, s3CacheRoot: this.options.s3CacheRoot, progress: loading.progress });
+      session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly, s3CacheRoot: this.options.s3CacheRoot, s3Limits: this.options.s3Limits, beforeLock, progress: loading.progress });
       await this.options.holdOpen?.().catch(async (err: unknown) => {
         await session.close();
         throw err;
@@ -164,6 +192,7 @@ export class Handlers {
   /** For good (the window or server is gone): close the open store, and any store still opening once it is open. */
   async dispose(): Promise<void> {
     this.disposed = true;
+    await Promise.allSettled([...this.locking]); // each sees `disposed` once open, and closes its store
     await this.closeSession();
   }
 
@@ -286,6 +315,7 @@ function contractCode(code: OpslogErrorCode): ContractErrorCode {
 
 export function toContractError(err: unknown): ContractError {
   if (err instanceof StoreLoading) return { code: "loading", message: err.message };
+  if (err instanceof EndpointNotAllowed) return { code: "unauthorized", message: err.message };
   if (err instanceof OpslogError) {
     const code = contractCode(err.code);
     return { code, message: err.message, ...(err.file ? { detail: err.line ? `${err.file}:${err.line}` : err.file } : {}) };

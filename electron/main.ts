@@ -2,24 +2,29 @@
  * The Electron main process: windows (one store each), the menu, the
  * command line, and the contract over IPC. Windows are locked down:
  * contextIsolation, sandbox, no nodeIntegration, webSecurity, a strict CSP,
- * no navigation, no new windows; devtools only in development.
+ * no navigation, no new windows; devtools only in development. The renderer
+ * is served from app://explorer/ with the CSP as a header, every permission
+ * and device is refused (window-security.ts), and every quit or ending
+ * signal closes the stores, releasing their locks, before the process exits
+ * (shutdown.ts).
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from "electron";
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from "electron";
 import type { MenuItemConstructorOptions, WebContents } from "electron";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { AppData } from "./appdata.js";
 import { parseCommandLine, usage, UsageError, withoutChromiumSwitches } from "./args.js";
 import type { CommandLine } from "./args.js";
-import { CONTENT_SECURITY_POLICY } from "./csp.js";
 import { Handlers, toContractError } from "./handlers.js";
 import { forwardEvents, registerIpc } from "./ipc.js";
 import type { ExportDialogs } from "./export.js";
+import { closeStoresBeforeQuit } from "./shutdown.js";
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, appProtocolHandler, lockDownSession } from "./window-security.js";
 
 const isDev = process.env.OPSLOG_EXPLORER_DEV === "1";
-const rendererIndex = join(__dirname, "..", "renderer", "index.html");
-const appUrl = pathToFileURL(rendererIndex).href;
+const rendererDir = join(__dirname, "..", "renderer");
 const windows = new Map<number, { window: BrowserWindow; handlers: Handlers }>();
+/** Closed windows' stores still closing: a quit waits for them */
+const closing = new Set<Promise<void>>();
 let appData: AppData;
 /** --read-only: every window's handlers refuse writable opens and writes */
 let lockedReadOnly = false;
@@ -64,14 +69,17 @@ async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId"> 
       disableBlinkFeatures: "Auxclick", // a middle click must not open a window either
     },
   });
-  const handlers = new Handlers({ appData, pickDirectory: () => pickDirectory(window), lockedReadOnly, exportDialogs: exportDialogs(window) });
+  // The window's opens come from the person at the machine (the Open S3 store form): they may name an S3 endpoint.
+  const handlers = new Handlers({ appData, pickDirectory: () => pickDirectory(window), lockedReadOnly, exportDialogs: exportDialogs(window), callersChooseEndpoints: true });
   const contents = window.webContents;
   windows.set(contents.id, { window, handlers });
   const stopEvents = forwardEvents(contents, handlers);
   window.on("closed", () => {
     stopEvents();
     windows.delete(contents.id);
-    void handlers.dispose();
+    const disposal = handlers.dispose().catch(() => undefined);
+    closing.add(disposal);
+    void disposal.finally(() => closing.delete(disposal));
   });
   contents.on("will-navigate", (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
@@ -87,7 +95,7 @@ async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId"> 
     const error = toContractError(err);
     void dialog.showMessageBox(window, { type: "error", message: "The store could not be opened", detail: error.message });
   }
-  await window.loadFile(rendererIndex);
+  await window.loadURL(APP_URL);
   window.show();
 }
 
@@ -137,19 +145,21 @@ async function start(): Promise<void> {
   lockedReadOnly = args.readOnly;
   await app.whenReady();
   appData = new AppData(process.env.OPSLOG_EXPLORER_HOME ?? app.getPath("userData"));
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [CONTENT_SECURITY_POLICY] } });
-  });
-  // The explorer needs no camera, notifications, clipboard reads...: refuse every permission.
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-  registerIpc(ipcMain, handlersFor, appUrl);
+  protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir));
+  lockDownSession(session.defaultSession);
+  registerIpc(ipcMain, handlersFor, APP_URL);
   buildMenu();
   await openWindow(args);
   app.on("activate", () => {
     if (windows.size === 0) void openWindow({ dir: null, mode: undefined, agentId: undefined });
   });
 }
+
+// Before the app is ready, as Electron requires: the renderer's own origin, app://explorer.
+protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES);
+closeStoresBeforeQuit(app, async () => {
+  await Promise.allSettled([...[...windows.values()].map((w) => w.handlers.dispose()), ...closing]);
+});
 
 app.on("window-all-closed", () => {
   if (process.platform !== "darwin") app.quit();

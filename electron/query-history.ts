@@ -2,13 +2,16 @@
  * Saved and recent queries, per store and per filter box, in the explorer's
  * own app data (queries.json beside recent.json), never in the store: a
  * read-only session may use them. The last 20 queries applied in a box are
- * kept, newest first; saved ones have a name. Writes are atomic (tmp, then
- * rename) and one at a time; a queries.json that does not parse is kept
- * aside (queries.json.unreadable-<ms>) rather than overwritten.
+ * kept, newest first; saved ones have a name. A change holds the file's lock
+ * across processes and is applied to the file as it is then, written to a
+ * temp file of its own and renamed over it (appdata-file.ts), so explorers
+ * sharing the folder keep each other's changes; a queries.json that does not
+ * parse is kept aside (queries.json.unreadable-<ms>) rather than overwritten.
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import type { QueryBox, QueryList } from "./contract.js";
+import { replaceFile, withFileLock } from "./appdata-file.js";
 
 export const MAX_RECENT_QUERIES = 20;
 const MAX_SAVED_QUERIES = 200;
@@ -54,19 +57,19 @@ export class QueryHistory {
     return this.update(store, box, (list) => ({ ...list, saved: list.saved.filter((s) => s.name !== name) }));
   }
 
-  /** Read, change and write back, one change at a time (two clicks in a row both land). */
+  /** Read, change and write back, one change at a time in this process (two clicks in a row both land) and under the file's lock across processes. */
   private update(store: string, box: QueryBox, change: (list: QueryList) => QueryList): Promise<QueryList> {
-    const run = this.queue.then(async () => {
-      const { data, unreadable } = await this.read();
-      await mkdir(this.home, { recursive: true });
-      if (unreadable) await rename(this.file, `${this.file}.unreadable-${Date.now()}`); // keep what we could not read; start afresh
-      const lists = (data.stores[store] ??= {});
-      const next = change(clean(lists[box]));
-      lists[box] = next;
-      await writeFile(this.file + ".tmp", JSON.stringify(data, null, 2));
-      await rename(this.file + ".tmp", this.file);
-      return next;
-    });
+    const run = this.queue.then(() =>
+      withFileLock(this.file, async () => {
+        const { data, unreadable } = await this.read(); // read under the lock: another explorer's change is in it
+        if (unreadable) await rename(this.file, `${this.file}.unreadable-${Date.now()}`); // keep what we could not read; start afresh
+        const lists = (data.stores[store] ??= {});
+        const next = change(clean(lists[box]));
+        lists[box] = next;
+        await replaceFile(this.file, JSON.stringify(data, null, 2));
+        return next;
+      }),
+    );
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -5,7 +5,8 @@
  * flight, which the UI polls (store.loading) while a big store comes in.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { createS3Client } from "../engine/src/s3/client.js";
+import { createS3Client, limitsOf } from "../engine/src/s3/client.js";
+import type { S3Limits } from "../engine/src/s3/client.js";
 import { formatS3Url, parseS3Url } from "../engine/src/s3/location.js";
 import type { S3Location } from "../engine/src/s3/location.js";
 import { S3Mirror } from "../engine/src/s3/mirror.js";
@@ -19,6 +20,8 @@ export interface S3SourceOptions {
   cacheRoot?: string;
   /** Told of every object fetched while loading */
   onProgress?: (progress: LoadProgress) => void;
+  /** Each request's deadlines and attempts (default: DEFAULT_S3_LIMITS) */
+  limits?: S3Limits;
 }
 
 /** A load in progress: which store, and what has been fetched of what is to fetch. */
@@ -38,7 +41,7 @@ export class S3Source {
   /** Parse the address and bring the mirror up to date (the first sync fetches everything not already cached). */
   static async open(address: string, options: S3SourceOptions = {}): Promise<S3Source> {
     const location = parseS3Url(address);
-    const client = createS3Client(location);
+    const client = createS3Client(location, options.limits);
     const source = new S3Source(location, formatS3Url(location), new S3Mirror(location, client, options.cacheRoot), client, options.onProgress);
     try {
       await source.sync();
@@ -73,7 +76,7 @@ export class S3Source {
       // Never compact behind the user's back: only the Compact action does.
       await store.open(this.url, { checkpointOnClose: false, checkpointThreshold: Number.POSITIVE_INFINITY, backend, agentId });
     } catch (err) {
-      throw explainS3Error(err, this.location);
+      throw explainS3Error(err, this.location, undefined, limitsOf(this.client));
     }
     return store;
   }

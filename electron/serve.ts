@@ -21,6 +21,7 @@ import type { SessionMode } from "./contract.js";
 import { Handlers, toContractError } from "./handlers.js";
 import { CONTENT_SECURITY_POLICY } from "./csp.js";
 import { serveExportDownload } from "./export.js";
+import { stopOnSignals } from "./shutdown.js";
 
 export interface ServerOptions {
   dir?: string | null;
@@ -250,9 +251,8 @@ async function main(): Promise<void> {
   try {
     const running = await startServer({ dir: args.dir, mode: args.mode, agentId: args.agentId, port: args.port, readOnly: args.readOnly, yes: args.yes, holdOpen: holdUntilFileExists(process.env.OPSLOG_EXPLORER_TEST_HOLD_OPEN) });
     process.stdout.write(`ready ${running.url}\n`);
-    const stop = () => void running.close().then(() => process.exit(0));
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+    // Any signal that ends the server (and npm start going away) closes the store first: its .lock is released, even while it is still opening.
+    stopOnSignals(() => running.close(), (code) => process.exit(code));
   } catch (err) {
     if (err instanceof PortInUse) {
       process.stderr.write(`opslog explorer could not start: ${err.message}\n`);

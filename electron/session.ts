@@ -15,6 +15,7 @@ import { applyRevert, previewRevert } from "./revert.js";
 import { isS3Url } from "../engine/src/s3/location.js";
 import { S3Source } from "./s3-source.js";
 import { holdOpenStore } from "./open-stores.js";
+import type { S3Limits } from "../engine/src/s3/client.js";
 import type { LoadTracker } from "./load-progress.js";
 import type { RevertMode, RevertSeen } from "./revert.js";
 
@@ -32,6 +33,10 @@ export interface OpenOptions {
   lockedReadOnly?: boolean;
   /** S3 stores (`s3://…`): where their local mirrors live (default: the user's cache folder) */
   s3CacheRoot?: string;
+  /** S3 stores: each request's deadlines and attempts (tests shorten them) */
+  s3Limits?: S3Limits;
+  /** Called just before a writable store is opened (and locked): throws to stop the open there (the explorer is closing) */
+  beforeLock?: () => void;
   /** Told of every S3 object fetched and of the index build's progress while the store loads */
   progress?: LoadTracker;
 }
@@ -87,7 +92,7 @@ export class ExplorerSession {
     const locked = options.lockedReadOnly === true;
     if (locked && mode !== "read-only") throw new OpslogError("read-only", LOCKED_READ_ONLY);
     if (isS3Url(options.dir) && mode === "writer") throw new OpslogError("bad-argument", S3_NO_WRITER);
-    const s3 = isS3Url(options.dir) ? await S3Source.open(options.dir, { cacheRoot: options.s3CacheRoot, onProgress: options.progress && ((p) => options.progress!.fetched(p)) }) : null;
+    const s3 = isS3Url(options.dir) ? await S3Source.open(options.dir, { cacheRoot: options.s3CacheRoot, limits: options.s3Limits, onProgress: options.progress && ((p) => options.progress!.fetched(p)) }) : null;
     const dir = s3 ? s3.dir : resolve(options.dir);
     const releaseOpen = holdOpenStore(dir);
     let inspector: InspectorApi;
@@ -102,6 +107,7 @@ export class ExplorerSession {
     try {
       checkModeFits(mode, kind, options.confirmAgentOnSingleWriter === true);
       const agentId = mode === "agent" ? (options.agentId ?? "explorer") : null;
+      if (mode !== "read-only") options.beforeLock?.();
       const store = mode === "read-only" ? null : s3 ? await s3.openAgentStore(agentId!) : await openStore(dir, agentId);
       const info: SessionInfo = { dir: s3 ? s3.url : dir, mode, agentId, modeReason: locked ? LOCKED_READ_ONLY : s3 && mode === "read-only" ? S3_READ_ONLY : modeReason(mode, kind, agentId), demo: options.demo === true, lockedReadOnly: locked };
       const session = new ExplorerSession(info, inspector, store, s3, releaseOpen);

@@ -1,7 +1,9 @@
 // The renderer's Content-Security-Policy is written twice: the header
-// (electron/csp.ts, sent by browser mode and Electron's session) and the meta
-// tag in renderer/index.html, which is the policy that applies under file://.
-// They must say the same thing, directive by directive.
+// (electron/csp.ts, sent by browser mode and by the desktop app's app://
+// scheme, window-security.ts) and the meta tag in renderer/index.html, which
+// holds wherever the page is opened without the header. They must say the
+// same thing, directive by directive, but for frame-ancestors, which a meta
+// tag cannot carry: both the header's ways cover it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -54,6 +54,7 @@ describe("the electron-builder configuration", () => {
       enableCookieEncryption: true,
       onlyLoadAppFromAsar: true,
       enableEmbeddedAsarIntegrityValidation: true, // checked by Electron on macOS and Windows; Linux has no asar integrity check
+      grantFileProtocolExtraPrivileges: false, // the window is served from app://, not file://
     });
     // The fuse wire electron-builder writes into the binary from this config, in @electron/fuses' own terms.
     const { PlatformPackager } = require("app-builder-lib") as { PlatformPackager: { prototype: { generateFuseConfig(f: unknown): Promise<Record<string, unknown>> } } };
@@ -65,6 +66,16 @@ describe("the electron-builder configuration", () => {
     expect(wire[FuseV1Options.EnableCookieEncryption]).toBe(true);
     expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(true);
     expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(true);
+  });
+
+  it("turns off file://'s extra privileges (the grantFileProtocolExtraPrivileges fuse): the window is served from app://, so nothing needs them", async () => {
+    const { PlatformPackager } = require("app-builder-lib") as { PlatformPackager: { prototype: { generateFuseConfig(f: unknown): Promise<Record<string, unknown>> } } };
+    const { FuseV1Options } = require("@electron/fuses") as { FuseV1Options: Record<string, string> };
+    const wire = await PlatformPackager.prototype.generateFuseConfig.call({}, config.electronFuses);
+    expect(wire[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(false);
+    const main = readFileSync(join(root, "electron/main.ts"), "utf-8");
+    expect(main).not.toMatch(/loadFile\(|file:\/\//);
+    expect(main).toContain("window.loadURL(APP_URL)");
   });
 
   it("points at a 512x512 PNG icon that exists", async () => {

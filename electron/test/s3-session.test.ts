@@ -2,6 +2,7 @@
 // opslog-s3): every read call answers, and the server receives nothing but
 // reads (GET, HEAD) for the whole session, polls included; other agents'
 // writes show up live; writer and agent mode are refused plainly.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppData } from "../appdata.js";
 import type { OpenResult, LoadProgress, StoreChangedEvent } from "../contract.js";
@@ -26,7 +27,13 @@ afterAll(async () => {
   if (work) await removeDir(work);
 });
 
-const handlersFor = (name: string, pollMs = 0) => new Handlers({ appData: new AppData(`${work}/${name}-home`), pollMs, s3CacheRoot: `${work}/${name}-cache` });
+/** A caller's handlers, with the test's S3 server (and a closed port) allowed in the settings file, as a user allows an endpoint. */
+function handlersFor(name: string, pollMs = 0): Handlers {
+  const home = `${work}/${name}-home`;
+  mkdirSync(home, { recursive: true });
+  writeFileSync(`${home}/settings.json`, JSON.stringify({ s3Endpoints: [server.endpoint, "http://127.0.0.1:1"] }));
+  return new Handlers({ appData: new AppData(home), pollMs, s3CacheRoot: `${work}/${name}-cache` });
+}
 
 async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;

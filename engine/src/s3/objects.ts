@@ -8,7 +8,7 @@
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { S3Location } from "./location.js";
-import { explainS3Error } from "./client.js";
+import { explainS3Error, limitsOf } from "./client.js";
 
 /** One listed object, its key relative to the store's prefix. */
 export interface ListedObject {
@@ -48,7 +48,7 @@ export class S3Objects {
       try {
         page = await this.client.send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: base, ContinuationToken: token }));
       } catch (err) {
-        throw explainS3Error(err, this.location);
+        throw explainS3Error(err, this.location, undefined, limitsOf(this.client));
       }
       for (const o of page.Contents ?? []) {
         if (o.Key?.startsWith(base)) out.push({ key: o.Key.slice(base.length), etag: o.ETag ?? "", size: o.Size ?? 0 });
@@ -64,7 +64,7 @@ export class S3Objects {
       const result = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: this.fullKey(key), ...(from ? { Range: `bytes=${from}-` } : {}) }));
       return Buffer.from((await result.Body?.transformToByteArray()) ?? new Uint8Array());
     } catch (err) {
-      throw explainS3Error(err, this.location, key);
+      throw explainS3Error(err, this.location, key, limitsOf(this.client));
     }
   }
 
