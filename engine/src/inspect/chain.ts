@@ -65,6 +65,8 @@ async function moveEarlyNamedWals(dir: string, links: PlannedLink[]): Promise<vo
     // The live link's WALs are the ones the manifest names, whatever their names say.
     if (after.live || !link.next || link.next.ms === null) continue;
     const snapMs = link.next.ms;
+    // The compaction named its own WAL after its snapshot, as the published opslog does: the WALs before it are older ones (retired, if written to after).
+    if (after.lanes.some((l) => l.entry.ms !== null && l.entry.ms >= snapMs && l.entry.ms <= snapMs + WAL_BEFORE_SNAPSHOT_MS)) continue;
     for (const lane of [...link.lanes]) {
       const ms = lane.entry.ms;
       if (ms === null || ms >= snapMs || ms < snapMs - WAL_BEFORE_SNAPSHOT_MS) continue;
