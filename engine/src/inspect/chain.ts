@@ -107,20 +107,29 @@ async function writtenFrom(dir: string, entry: WalEntry, ms: number): Promise<bo
  * id's last archive: an id that left the state at an earlier link with
  * another value is accounted for when it left again without an op later.
  */
+/** An archived record's value in one segment, and when that segment was last written (NaN: unknown). */
+export interface ArchivedValue {
+  value: unknown;
+  ms: number;
+}
+
 export class ArchiveCheck {
   /** id -> the last link at which it left the state without an op, into an archive */
   private lastArchived = new Map<string, number>();
   private pending: { link: ChainLink; id: string }[] = [];
 
-  /** values: each archived id's value in every readable segment */
-  constructor(private readonly values: Map<string, unknown[]>) {}
+  /** values: each archived id's value in every readable segment, with the time that segment was last written */
+  constructor(private readonly values: Map<string, ArchivedValue[]>) {}
 
-  /** id, holding `value`, left the state at `link` without an op: whether an archive accounts for it (some only once finish() has run). */
-  accounts(link: ChainLink, id: string, value: unknown): boolean {
-    const held = this.values.get(id);
-    if (!held) return false;
+  /**
+   * id, holding `value`, left the state at `link` (which began at `startMs`) without an op: whether an archive accounts for it (some only once
+   * unaccounted() has run). A segment last written before the link began cannot hold what left during it (as events.ts says too).
+   */
+  accounts(link: ChainLink, id: string, value: unknown, startMs: number): boolean {
+    const held = this.values.get(id)?.filter((v) => !(v.ms < startMs));
+    if (!held?.length) return false;
     this.lastArchived.set(id, link.epoch);
-    if (!held.some((v) => isDeepStrictEqual(v, value))) this.pending.push({ link, id });
+    if (!held.some((v) => isDeepStrictEqual(v.value, value))) this.pending.push({ link, id });
     return true;
   }
 
@@ -159,12 +168,13 @@ export function compactorOf(planned: PlannedLink | undefined): string | null {
 }
 
 /** Every archived record's value in each readable segment, to tell archiving from damage. */
-export async function loadArchivedRecords(dir: string, history: History): Promise<Map<string, unknown[]>> {
-  const archived = new Map<string, unknown[]>();
+export async function loadArchivedRecords(dir: string, history: History): Promise<Map<string, ArchivedValue[]>> {
+  const archived = new Map<string, ArchivedValue[]>();
   for (const entry of history.scan.archives) {
     try {
       const segment = await readArchiveSegmentFile(join(dir, entry.path));
-      for (const [id, value] of Object.entries(segment.records)) archived.set(id, [...(archived.get(id) ?? []), value]);
+      const ms = Date.parse(segment.timestamp);
+      for (const [id, value] of Object.entries(segment.records)) archived.set(id, [...(archived.get(id) ?? []), { value, ms }]);
     } catch (err) {
       history.warnings.push({ code: "unreadable-file", severity: "warning", file: entry.path, message: (err as Error).message });
     }
@@ -195,6 +205,7 @@ export function jumpToSnapshot(history: History, link: ChainLink, next: Map<stri
   const changed: string[] = [];
   const { head, versions } = history;
   head.materialize();
+  const startMs = link.snapshot === null ? NaN : Date.parse(history.snapshotInfo.get(link.snapshot)?.timestamp ?? "");
   for (const [id, value] of next) {
     const rec = versions.recOf(id);
     if (!isDeepStrictEqual(rec === undefined ? undefined : head.get(rec), value)) differing.push(id);
@@ -204,7 +215,7 @@ export function jumpToSnapshot(history: History, link: ChainLink, next: Map<stri
     if (next.has(id)) continue;
     changed.push(id);
     // store.archive() removes records without an op: gone into an archive segment is not a mismatch.
-    if (!archive.accounts(link, id, value)) differing.push(id);
+    if (!archive.accounts(link, id, value, startMs)) differing.push(id);
   }
   for (const id of differing) if (next.has(id)) changed.push(id); // not push(...): a spread overflows the stack past ~120k ids
   const droppedBefore = history.dropped.size;

@@ -95,7 +95,8 @@ export function programArb(skips: Set<Skip>): fc.Arbitrary<Program> {
       { weight: 2, arbitrary: fc.record({ kind: fc.constant("delete" as const), agent, id, poll }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant("undo" as const), agent, poll }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant("compact" as const), agent, poll }) },
-      { weight: 2, arbitrary: fc.record({ kind: fc.constant("archive" as const), agent, k: fc.constantFrom("done", "open"), segment: segments, poll }) },
+      // Today's explorer attributes a multi-writer archive from segments' contents, not from what happened (issue 20 item 1): skipped with archive-reuse.
+      { weight: agents > 1 && skips.has("archive-reuse") ? 0 : 2, arbitrary: fc.record({ kind: fc.constant("archive" as const), agent, k: fc.constantFrom("done", "open"), segment: segments, poll }) },
       { weight: agents > 1 ? 2 : 0, arbitrary: fc.record({ kind: fc.constant("refresh" as const), agent, poll }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant("blob" as const), agent, path: fc.constantFrom("notes.txt", "files/a.json", "files/b.bin"), text: fc.constantFrom("x", '{"a":1}', "ünïcode"), poll }) },
     );

@@ -6,7 +6,7 @@
  * the bounded run in `npm test` and by `npm run fuzz` (fuzz.ts), which prints
  * a failure's seed and shrunk program.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -36,6 +36,7 @@ export async function runProgram(program: Program, skips: Set<Skip>): Promise<vo
     if (insp) await insp.refresh();
     else insp = await openInspector(dir);
     const model = await readModel(dir, journal.archives);
+    if (process.env.FUZZ_KEEP) await writeFile(join(tmpdir(), `${dir.split("/").pop()}.journal.json`), JSON.stringify(journal.archives.map((a) => ({ ...a, moved: [...a.moved] }))));
     const c = { insp, model, journal, skips, probe: program.probe };
     await compareAll(c);
     await compareExports(c);
