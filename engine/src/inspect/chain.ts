@@ -5,7 +5,9 @@
  * its snapshot (this project's engine did so until it was fixed; other
  * writers may still): a WAL named just before a snapshot whose ops were all
  * written after it, by a writer with no other WAL in the next link, is that
- * snapshot's own WAL. Reads at most the first line of such WALs; never writes.
+ * snapshot's own WAL, unless that snapshot's compaction named its own WAL
+ * after it, as the published opslog does (then the WAL before it is an older
+ * one, retired). Reads at most the first line of such WALs; never writes.
  * Then verifies each link: replaying it must give the snapshot that follows,
  * but for records archived (not damage) or dropped by a compaction that had
  * not seen them (lost writes); the timeline follows the snapshot either way.

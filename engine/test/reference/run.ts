@@ -12,13 +12,15 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { openInspector } from "../../src/inspect/index.js";
 import type { InspectorApi } from "../../src/inspect/index.js";
-import { compareAll } from "./compare.js";
+import { compareAll, setFocus } from "./compare.js";
 import { compareExports } from "./compare-exports.js";
 import { readModel } from "./model.js";
 import { closeWriters, openWriters, programArb, runCmd } from "./program.js";
 import type { Journal, Program, Skip } from "./program.js";
 
-export async function runProgram(program: Program, skips: Set<Skip>): Promise<void> {
+/** Run the program and compare; `only`: compare just the questions it matches (a fixed example's). */
+export async function runProgram(program: Program, skips: Set<Skip>, only: RegExp | null = null): Promise<void> {
+  setFocus(only);
   const dir = await mkdtemp(join(tmpdir(), "opslog-fuzz-"));
   let insp: InspectorApi | null = null;
   try {
@@ -41,6 +43,7 @@ export async function runProgram(program: Program, skips: Set<Skip>): Promise<vo
     await compareAll(c);
     await compareExports(c);
   } finally {
+    setFocus(null);
     await insp?.close();
     if (process.env.FUZZ_KEEP) console.error(`store kept in ${dir}`);
     else await rm(dir, { recursive: true, force: true });
