@@ -32,6 +32,7 @@ export interface RefWal {
   ms: number;
   /** From the file name (agent-<id>-<ms>.jsonl); null for ops-<ms>.jsonl */
   agent: string | null;
+  /** Bytes through the last complete line */
   bytes: number;
   ops: RefOp[];
   /** Ops appended onto a line opslog's undo tore: the whole line is skipped by opslog */
@@ -152,11 +153,11 @@ async function list(dir: string): Promise<string[]> {
 
 function readSnapshotText(path: string, ms: number, text: string): RefSnapshot {
   const lines = text.split("\n").filter((l) => l.trim() !== "");
-  let first: Doc | null = null;
+  let first: Doc | null;
   try {
     first = JSON.parse(lines[0]) as Doc;
   } catch {
-    first = null;
+    first = null; // a pretty-printed JSON snapshot: its first line is just "{"
   }
   if (first === null || Object.hasOwn(first, "records")) {
     const whole = JSON.parse(text) as { timestamp: string; records: Doc };
@@ -186,7 +187,9 @@ export async function readFiles(dir: string): Promise<RefFiles> {
     if (!agentName && !single) continue;
     const bytes = await readFile(join(dir, "ops", name));
     const path = `ops/${name}`;
-    wals.push({ path, ms: Number(agentName ? agentName[2] : single![1]), agent: agentName ? agentName[1] : null, bytes: bytes.length, ...readWalText(path, bytes) });
+    // A lane's size as the explorer reads it: through its last complete line (an unfinished one is not read yet).
+    const complete = bytes.lastIndexOf(0x0a) + 1;
+    wals.push({ path, ms: Number(agentName ? agentName[2] : single![1]), agent: agentName ? agentName[1] : null, bytes: complete, ...readWalText(path, bytes) });
   }
   // Oldest first; one ms: by name
   wals.sort((a, b) => a.ms - b.ms || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
