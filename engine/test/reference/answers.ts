@@ -104,7 +104,8 @@ function archivedAt(m: Model, id: string, at: number): string | null {
   return last && "archive" in last.by ? last.by.archive.segment : null;
 }
 
-export function diff(m: Model, a: number, b: number, offset: number, limit: number) {
+/** The diff between the states after a and after b ops; `keep`: only the records whose id contains it and whose value on either side matches its filter. */
+export function diff(m: Model, a: number, b: number, offset: number, limit: number, keep: { idContains?: string; filter?: Filter } = {}) {
   const sa = m.states[a];
   const sb = m.states[b];
   const ids = [...new Set([...sa.keys(), ...sb.keys()])].sort(cmp);
@@ -114,6 +115,8 @@ export function diff(m: Model, a: number, b: number, offset: number, limit: numb
     const before = sa.get(id) ?? null;
     const after = sb.get(id) ?? null;
     if (jsonEq(before, after)) continue;
+    if (keep.idContains && !id.includes(keep.idContains)) continue;
+    if (keep.filter && !(before !== null && matches(before, keep.filter)) && !(after !== null && matches(after, keep.filter))) continue;
     let kind: "added" | "removed" | "changed" | "archived" = before === null ? "added" : after === null ? "removed" : "changed";
     const segment = kind === "removed" ? archivedAt(m, id, b) : null;
     if (segment) kind = "archived";
@@ -189,4 +192,26 @@ export function buckets(m: Model, n: number) {
     });
   }
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucketMs: width, agents, buckets: out, undated: 0 };
+}
+
+/** The position an instant falls at: after every op dated at or before it. */
+export function posAtTime(m: Model, ts: string): number {
+  const at = Date.parse(ts);
+  return Math.max(0, ...m.timeline.map((op, p) => (Date.parse(op.ts) <= at ? p + 1 : 0)));
+}
+
+/** The top-level fields of the first 1000 records (in id order) at a position: how many have each, and its JSON types; commonest first, ties in first-seen order. */
+export function columns(m: Model, at: number) {
+  const rows = records(m, { at, offset: 0, limit: 1000 }).rows;
+  const seen = new Map<string, { count: number; types: Set<string> }>();
+  for (const { data } of rows) {
+    for (const field of Object.keys(data)) {
+      const v = data[field];
+      const entry = seen.get(field) ?? { count: 0, types: new Set<string>() };
+      entry.count++;
+      entry.types.add(v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
+      seen.set(field, entry);
+    }
+  }
+  return [...seen].map(([field, e]) => ({ field, count: e.count, types: [...e.types].sort() })).sort((x, y) => y.count - x.count);
 }

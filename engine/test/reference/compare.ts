@@ -138,6 +138,7 @@ async function recordChecks({ insp, model: m, probe }: CompareContext): Promise<
     same(`op ${pos}`, await insp.op({ pos }), A.timelineOp(m, m.timeline[pos]));
   }
   for (const id of ids) same(`recordHistory ${JSON.stringify(id)}`, await insp.recordHistory({ id }), A.history(m, id));
+  for (const at of [total, r.int(total + 1)]) same(`columns at ${at}`, await insp.columns({ at }), A.columns(m, at));
 }
 
 async function eventAndDiffChecks({ insp, model: m, probe }: CompareContext): Promise<void> {
@@ -157,6 +158,11 @@ async function eventAndDiffChecks({ insp, model: m, probe }: CompareContext): Pr
     const [a, b] = [r.int(total + 1), r.int(total + 1)];
     const [offset, limit] = [r.int(2), 1 + r.int(4)];
     same(`diff ${a}->${b} [${offset}+${limit}]`, await insp.diff({ a, b, offset, limit }), A.diff(m, a, b, offset, limit));
+    const keep = r.int(2) ? { filter: r.pick(FILTERS) } : { idContains: r.pick(["a", "_", "b"]) };
+    same(`diff ${a}->${b} ${JSON.stringify(keep)}`, await insp.diff({ a, b, ...keep, ...ALL }), A.diff(m, a, b, 0, ALL.limit, keep));
+  }
+  for (const op of [m.timeline[0], m.timeline[r.int(total)], m.timeline[total - 1]].filter(Boolean)) {
+    same(`posAtTime ${op.ts}`, await insp.posAtTime({ ts: op.ts }), A.posAtTime(m, op.ts));
   }
   same("archiveSegments", (await insp.archiveSegments()).map((s) => pick(s, ["path", "period", "timestamp", "records", "named"])), m.files.segments.map((s) => ({ path: s.path, period: s.period, timestamp: s.timestamp, records: s.records.size, named: m.files.manifest.archiveSegments.includes(s.path) })));
   for (const s of m.files.segments) same(`archivePage ${s.path}`, await insp.archivePage({ path: s.path, ...ALL }), A.archivePage(m, s.path, 0, ALL.limit));

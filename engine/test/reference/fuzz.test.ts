@@ -15,7 +15,7 @@ import type { Cmd, Journal, Program } from "./program.js";
 import { fuzzProperty, runProgram } from "./run.js";
 
 const skips = skipsFromEnv();
-const RUNS = 30;
+const RUNS = 75;
 
 const set = (agent: number, id: string, k: string, n = 1): Cmd => ({ kind: "set", agent, id, value: { k, n }, poll: false });
 const act = (kind: "compact" | "refresh" | "undo", agent: number): Cmd => ({ kind, agent, poll: false });
