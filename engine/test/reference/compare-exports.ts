@@ -6,7 +6,7 @@
  * the blobs listed against those the program wrote.
  */
 import { parse } from "csv-parse/sync";
-import { exportText, listBlobs } from "../../src/inspect/index.js";
+import { exportText, listBlobs, readBlobChunk } from "../../src/inspect/index.js";
 import type { ExportSource } from "../../src/inspect/index.js";
 import * as A from "./answers.js";
 import { historyCsv, opsCsv, recordsCsv } from "./exports.js";
@@ -56,4 +56,5 @@ export async function compareExports(c: CompareContext): Promise<void> {
   const blobs = await listBlobs(m.dir, ALL);
   const written = [...c.journal.blobs].map(([path, bytes]) => [path, bytes.length]).sort(([a], [b]) => ((a as string) < (b as string) ? -1 : 1));
   same("listBlobs", blobs.rows.map((b) => [b.path, b.bytes]), written);
+  for (const [path, bytes] of c.journal.blobs) same(`readBlobChunk ${path}`, (await readBlobChunk(m.dir, path, 0, 1024)).base64, bytes.toString("base64"));
 }

@@ -12,7 +12,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { openInspector } from "../../src/inspect/index.js";
 import type { InspectorApi } from "../../src/inspect/index.js";
-import { compareAll, setFocus } from "./compare.js";
+import { compareAll, same, setFocus } from "./compare.js";
+import { publishedStateOfCopy } from "../scenarios/published.js";
 import { compareExports } from "./compare-exports.js";
 import { readModel } from "./model.js";
 import { closeWriters, openWriters, programArb, runCmd } from "./program.js";
@@ -38,6 +39,10 @@ export async function runProgram(program: Program, skips: Set<Skip>, only: RegEx
     if (insp) await insp.refresh();
     else insp = await openInspector(dir);
     const model = await readModel(dir, journal.archives);
+    // The model itself, checked against the library: its current state is what the published opslog reads.
+    const library = await publishedStateOfCopy(dir, program.agents > 1);
+    const modelNow = [...model.states[model.timeline.length]].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    same("reference model's current state vs the published opslog's own reading (a fault of the MODEL)", modelNow, library);
     if (process.env.FUZZ_KEEP) await writeFile(join(tmpdir(), `${dir.split("/").pop()}.journal.json`), JSON.stringify(journal.archives.map((a) => ({ ...a, moved: [...a.moved] }))));
     const c = { insp, model, journal, skips, probe: program.probe };
     await compareAll(c);
