@@ -118,7 +118,7 @@ export interface ArchivedValue {
 export class ArchiveCheck {
   /** id -> the last link at which it left the state without an op, into an archive */
   private lastArchived = new Map<string, number>();
-  private pending: { link: ChainLink; id: string }[] = [];
+  private pending: { link: ChainLink; id: string; held: unknown }[] = [];
 
   /** values: each archived id's value in every readable segment, with the time that segment was last written */
   constructor(private readonly values: Map<string, ArchivedValue[]>) {}
@@ -131,8 +131,18 @@ export class ArchiveCheck {
     const held = this.values.get(id)?.filter((v) => !(v.ms < startMs));
     if (!held?.length) return false;
     this.lastArchived.set(id, link.epoch);
-    if (!held.some((v) => isDeepStrictEqual(v.value, value))) this.pending.push({ link, id });
+    if (!held.some((v) => isDeepStrictEqual(v.value, value))) this.pending.push({ link, id, held: held[0].value });
     return true;
+  }
+
+  /** The ids archived at `link` with another value than the link's, and the value a segment holds for each. */
+  archivedOtherwise(link: ChainLink): Map<string, unknown> {
+    return new Map(this.pending.filter((p) => p.link === link).map((p) => [p.id, p.held]));
+  }
+
+  /** These ids' difference at `link` is explained (the archiving agent had not seen the link's last writes to them). */
+  settle(link: ChainLink, ids: Set<string>): void {
+    this.pending = this.pending.filter((p) => p.link !== link || !ids.has(p.id));
   }
 
   /** Per link, the ids no segment holds with the link's value and that were not archived again later. */
@@ -222,6 +232,9 @@ export function jumpToSnapshot(history: History, link: ChainLink, next: Map<stri
   for (const id of differing) if (next.has(id)) changed.push(id); // not push(...): a spread overflows the stack past ~120k ids
   const droppedBefore = history.dropped.size;
   const unseen = unseenByCompaction(history, link, differing, next, compactor);
+  // Archived with an older value than the replay's: the archiving agent had not seen the later writes, which are lost (the segment holds what it had).
+  const archivedOtherwise = archive.archivedOtherwise(link);
+  if (archivedOtherwise.size > 0) archive.settle(link, unseenByCompaction(history, link, [...archivedOtherwise.keys()], archivedOtherwise, compactor));
   link.droppedWrites = history.dropped.size - droppedBefore;
   for (const id of changed) setFromSnapshot(history, id, k, (next.get(id) as Doc | undefined) ?? null);
   if (changed.length > 0) history.jumps.push({ k, ids: changed, epoch: link.epoch, removed: changed.filter((id) => !next.has(id)) });
