@@ -189,11 +189,27 @@ async function laneChecks({ insp, model: m, skips }: CompareContext): Promise<vo
   same("lostWrites", withOffset(lost.rows as unknown as Record<string, unknown>[]), withOffset(A.lostWrites(m)));
   for (const row of lost.rows) {
     if ((row.reason as string) === "torn-by-undo" && !row.explanation.startsWith("Torn by opslog's undo: its writer believes it saved")) differ("lostWrites: a torn-by-undo row's explanation", "Torn by opslog's undo: its writer believes it saved…", row.explanation);
-    if (!skips.has("sentences")) checkNumbers(`lost write ${row.file}:${row.line}`, row.explanation, row.id, m);
+    if (skips.has("sentences")) continue;
+    checkNumbers(`lost write ${row.file}:${row.line}`, row.explanation, row.id, m);
+    // "written later by bob (op #N)": the op that gave the record the value it holds now.
+    const by = /by (\S+) \(op #(\d+)\)/.exec(row.explanation);
+    const last = m.versions.get(row.id)?.at(-1);
+    if (by && last && "op" in last.by) {
+      const expected = `${last.by.op.agent ?? "a writer"} (op #${last.by.op.pos + 1})`;
+      if (`${by[1]} (op #${by[2]})` !== expected) differ(`lost write ${row.file}:${row.line}: the write that holds the value now`, expected, row.explanation);
+    }
   }
   const conflicts = await insp.conflicts(ALL);
   same("conflicts", conflicts.rows.map((c) => ({ id: c.id, winner: c.winner, losers: c.losers })), A.conflicts(m));
-  if (!skips.has("sentences")) for (const c of conflicts.rows) checkNumbers(`conflict on ${c.id}`, c.explanation, c.id, m);
+  if (!skips.has("sentences")) {
+    for (const c of conflicts.rows) {
+      checkNumbers(`conflict on ${c.id}`, c.explanation, c.id, m);
+      // The write it replaced, named by its op number: "bob's later write (#N)", "replaced bob's write (#N)".
+      const loser = c.losers[0];
+      const named = new RegExp(`${loser.agent}'s (?:later )?write \\(#(\\d+)\\)`).exec(c.explanation);
+      if (named && loser.pos !== null && Number(named[1]) !== loser.pos + 1) differ(`conflict on ${c.id}: the replaced write's number`, `#${loser.pos + 1}`, c.explanation);
+    }
+  }
   const summary = await insp.summary();
   const live = m.links[m.links.length - 1];
   same("summary.counts", summary.counts, {
