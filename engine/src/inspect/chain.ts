@@ -125,10 +125,11 @@ export class ArchiveCheck {
 
   /**
    * id, holding `value`, left the state at `link` (which began at `startMs`) without an op: whether an archive accounts for it (some only once
-   * unaccounted() has run). A segment last written before the link began cannot hold what left during it (as events.ts says too).
+   * unaccounted() has run). A segment last written when the link began or before cannot hold what left during it.
    */
   accounts(link: ChainLink, id: string, value: unknown, startMs: number): boolean {
-    const held = this.values.get(id)?.filter((v) => !(v.ms < startMs));
+    // Strictly after: the archive that began the link wrote its segment in its snapshot's ms or before.
+    const held = this.values.get(id)?.filter((v) => !(v.ms <= startMs));
     if (!held?.length) return false;
     this.lastArchived.set(id, link.epoch);
     if (!held.some((v) => isDeepStrictEqual(v.value, value))) this.pending.push({ link, id, held: held[0].value });
