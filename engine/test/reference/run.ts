@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { openInspector } from "../../src/inspect/index.js";
+import { openInspector, openInspectorThread } from "../../src/inspect/index.js";
 import type { InspectorApi } from "../../src/inspect/index.js";
 import { compareAll, same, setFocus } from "./compare.js";
 import { publishedStateOfCopy } from "../scenarios/published.js";
@@ -36,8 +36,9 @@ export async function runProgram(program: Program, skips: Set<Skip>, only: RegEx
     } finally {
       await closeWriters(writers);
     }
+    // At the end: in this thread, or in a thread of its own as the electron session opens it (every other program).
     if (insp) await insp.refresh();
-    else insp = await openInspector(dir);
+    else insp = program.probe % 2 === 0 ? await openInspector(dir) : await openInspectorThread(dir);
     const model = await readModel(dir, journal.archives);
     // The model itself, checked against the library: its current state is what the published opslog reads.
     const library = await publishedStateOfCopy(dir, program.agents > 1);
