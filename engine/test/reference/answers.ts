@@ -166,9 +166,10 @@ export function conflicts(m: Model) {
   return m.conflicts.map((c) => ({ id: c.winner.id, winner: ref(c.winner), losers: [ref(c.loser)] }));
 }
 
-export function archivePage(m: Model, path: string, offset: number, limit: number) {
+export function archivePage(m: Model, path: string, offset: number, limit: number, keep: { filter?: Filter; idContains?: string } = {}) {
   const seg = m.files.segments.find((s) => s.path === path)!;
-  return pageOf([...seg.records].map(([id, data]) => ({ id, data })).sort((a, b) => cmp(a.id, b.id)), offset, limit);
+  const rows = [...seg.records].map(([id, data]) => ({ id, data })).sort((a, b) => cmp(a.id, b.id));
+  return pageOf(rows.filter((r) => (!keep.filter || matches(r.data, keep.filter)) && (!keep.idContains || r.id.includes(keep.idContains))), offset, limit);
 }
 
 /** The charts' buckets as the BucketsRequest doc states them. */

@@ -165,7 +165,11 @@ async function eventAndDiffChecks({ insp, model: m, probe }: CompareContext): Pr
     same(`posAtTime ${op.ts}`, await insp.posAtTime({ ts: op.ts }), A.posAtTime(m, op.ts));
   }
   same("archiveSegments", (await insp.archiveSegments()).map((s) => pick(s, ["path", "period", "timestamp", "records", "named"])), m.files.segments.map((s) => ({ path: s.path, period: s.period, timestamp: s.timestamp, records: s.records.size, named: m.files.manifest.archiveSegments.includes(s.path) })));
-  for (const s of m.files.segments) same(`archivePage ${s.path}`, await insp.archivePage({ path: s.path, ...ALL }), A.archivePage(m, s.path, 0, ALL.limit));
+  for (const s of m.files.segments) {
+    same(`archivePage ${s.path}`, await insp.archivePage({ path: s.path, ...ALL }), A.archivePage(m, s.path, 0, ALL.limit));
+    const keep = { filter: r.pick(FILTERS), idContains: r.pick(["", "a", "_"]), offset: r.int(2), limit: 1 + r.int(3) };
+    same(`archivePage ${s.path} ${JSON.stringify(keep)}`, await insp.archivePage({ path: s.path, ...keep }), A.archivePage(m, s.path, keep.offset, keep.limit, keep));
+  }
 }
 
 /** Every #N a sentence names must be an op of the timeline on the same record (ops are numbered from 1). */
@@ -176,12 +180,17 @@ function checkNumbers(question: string, text: string, id: string, m: Model): voi
   }
 }
 
-async function laneChecks({ insp, model: m, skips }: CompareContext): Promise<void> {
+async function laneChecks({ insp, model: m, skips, probe }: CompareContext): Promise<void> {
   const lanes = await insp.lanes();
   const expected = A.lanes(m);
   const keys = ["path", "agent", "named", "ops", "bytes", "clockRange", "tsRange", "malformedLines", "lostOps"];
   same("lanes", lanes.map((l) => pick(l, keys)), expected);
-  for (const lane of expected) same(`laneOps ${lane.path}`, await insp.laneOps({ path: lane.path, ...ALL }), A.laneOps(m, lane.path, 0, ALL.limit));
+  const r = rng(probe + 4);
+  for (const lane of expected) {
+    same(`laneOps ${lane.path}`, await insp.laneOps({ path: lane.path, ...ALL }), A.laneOps(m, lane.path, 0, ALL.limit));
+    const [offset, limit] = [r.int(3), 1 + r.int(3)];
+    same(`laneOps ${lane.path} [${offset}+${limit}]`, await insp.laneOps({ path: lane.path, offset, limit }), A.laneOps(m, lane.path, offset, limit));
+  }
   const lost = await insp.lostWrites(ALL);
   const lostKeys = ["file", "line", "ts", "agent", "clock", "op", "id", "data", "pos", "reason", "heldAnyway"];
   // A torn op's offset is where its text starts or where its line starts: AGREED.md leaves it open.
@@ -221,6 +230,11 @@ async function laneChecks({ insp, model: m, skips }: CompareContext): Promise<vo
     conflicts: m.conflicts.length,
   });
   same("summary.agents", summary.agents, [...new Set(m.files.wals.map((w) => w.agent).filter((a) => a !== null))].sort());
+  // What kind of store: by who wrote the live link's ops (a multi-writer store with ops of no agent is mixed).
+  const liveOps = live ? m.timeline.slice(live.startPos, live.endPos) : [];
+  const withAgent = liveOps.filter((op) => op.agent !== null).length;
+  const kind = m.timeline.length === 0 && m.states[0].size === 0 ? "empty" : m.multiWriter ? (withAgent < liveOps.length ? "mixed" : "multi-writer") : withAgent > 0 ? "mixed" : "single-writer";
+  same("summary.kind", summary.kind, kind);
 }
 
 async function schemaAndChartChecks({ insp, model: m, probe, skips }: CompareContext): Promise<void> {
