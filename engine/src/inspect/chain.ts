@@ -5,9 +5,10 @@
  * its snapshot (this project's engine did so until it was fixed; other
  * writers may still): a WAL named just before a snapshot whose ops were all
  * written after it, by a writer with no other WAL in the next link, is that
- * snapshot's own WAL, unless that snapshot's compaction named its own WAL
- * after it, as the published opslog does (then the WAL before it is an older
- * one, retired). Reads at most the first line of such WALs; never writes.
+ * snapshot's own WAL, unless a WAL named after that snapshot by the time it
+ * was first written to is there: the published opslog names a compaction's
+ * WAL after its snapshot, so the one before is an older one, retired. Reads
+ * at most the first line of such WALs; never writes.
  * Then verifies each link: replaying it must give the snapshot that follows,
  * but for records archived (not damage) or dropped by a compaction that had
  * not seen them (lost writes); the timeline follows the snapshot either way.
@@ -67,14 +68,15 @@ async function moveEarlyNamedWals(dir: string, links: PlannedLink[]): Promise<vo
     // The live link's WALs are the ones the manifest names, whatever their names say.
     if (after.live || !link.next || link.next.ms === null) continue;
     const snapMs = link.next.ms;
-    // The compaction named its own WAL after its snapshot, as the published opslog does: the WALs before it are older ones (retired, if written to after).
-    if (after.lanes.some((l) => l.entry.ms !== null && l.entry.ms >= snapMs && l.entry.ms <= snapMs + WAL_BEFORE_SNAPSHOT_MS)) continue;
     for (const lane of [...link.lanes]) {
       const ms = lane.entry.ms;
       if (ms === null || ms >= snapMs || ms < snapMs - WAL_BEFORE_SNAPSHOT_MS) continue;
       // A writer starts one WAL per link: a second one of its own there means this one is older.
       if (after.lanes.some((l) => l.entry.agent === lane.entry.agent)) continue;
-      if (!(await writtenFrom(dir, lane.entry, snapMs))) continue;
+      const first = await firstOpMs(dir, lane.entry);
+      if (first === null || first < snapMs) continue;
+      // The published opslog names a compaction's WAL after its snapshot (however slowly that goes): a WAL named after the snapshot, by the time this one was first written to, is that compaction's, and this one is older (retired).
+      if (after.lanes.some((l) => l.entry.ms !== null && l.entry.ms >= snapMs && l.entry.ms <= first)) continue;
       link.lanes.splice(link.lanes.indexOf(lane), 1);
       after.lanes.unshift(lane);
     }
@@ -83,9 +85,9 @@ async function moveEarlyNamedWals(dir: string, links: PlannedLink[]): Promise<vo
 
 const FIRST_LINE_MAX = 1024 * 1024;
 
-/** Whether the WAL is empty or its first op was written at or after `ms`. */
-async function writtenFrom(dir: string, entry: WalEntry, ms: number): Promise<boolean> {
-  if (entry.bytes === 0) return true;
+/** When the WAL's first op was written (Infinity: it has none yet); null when that cannot be read. */
+async function firstOpMs(dir: string, entry: WalEntry): Promise<number | null> {
+  if (entry.bytes === 0) return Infinity;
   let file;
   try {
     file = await open(join(dir, entry.path), "r");
@@ -94,9 +96,10 @@ async function writtenFrom(dir: string, entry: WalEntry, ms: number): Promise<bo
     const text = buf.toString("utf-8", 0, bytesRead);
     const end = text.indexOf("\n");
     const op = JSON.parse(end === -1 ? text : text.slice(0, end)) as { ts?: unknown };
-    return typeof op.ts === "string" && Date.parse(op.ts) >= ms;
+    const ms = typeof op.ts === "string" ? Date.parse(op.ts) : NaN;
+    return Number.isNaN(ms) ? null : ms;
   } catch {
-    return false; // unreadable or malformed: keep the plan the names give
+    return null; // unreadable or malformed: keep the plan the names give
   } finally {
     await file?.close();
   }
