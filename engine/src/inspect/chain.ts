@@ -5,7 +5,10 @@
  * its snapshot (this project's engine did so until it was fixed; other
  * writers may still): a WAL named just before a snapshot whose ops were all
  * written after it, by a writer with no other WAL in the next link, is that
- * snapshot's own WAL. Reads at most the first line of such WALs; never writes.
+ * snapshot's own WAL, unless a WAL named after that snapshot by the time it
+ * was first written to is there: the published opslog names a compaction's
+ * WAL after its snapshot, so the one before is an older one, retired. Reads
+ * at most the first line of such WALs; never writes.
  * Then verifies each link: replaying it must give the snapshot that follows,
  * but for records archived (not damage) or dropped by a compaction that had
  * not seen them (lost writes); the timeline follows the snapshot either way.
@@ -70,7 +73,10 @@ async function moveEarlyNamedWals(dir: string, links: PlannedLink[]): Promise<vo
       if (ms === null || ms >= snapMs || ms < snapMs - WAL_BEFORE_SNAPSHOT_MS) continue;
       // A writer starts one WAL per link: a second one of its own there means this one is older.
       if (after.lanes.some((l) => l.entry.agent === lane.entry.agent)) continue;
-      if (!(await writtenFrom(dir, lane.entry, snapMs))) continue;
+      const first = await firstOpMs(dir, lane.entry);
+      if (first === null || first < snapMs) continue;
+      // The published opslog names a compaction's WAL after its snapshot (however slowly that goes): a WAL named after the snapshot, by the time this one was first written to, is that compaction's, and this one is older (retired).
+      if (after.lanes.some((l) => l.entry.ms !== null && l.entry.ms >= snapMs && l.entry.ms <= first)) continue;
       link.lanes.splice(link.lanes.indexOf(lane), 1);
       after.lanes.unshift(lane);
     }
@@ -79,9 +85,9 @@ async function moveEarlyNamedWals(dir: string, links: PlannedLink[]): Promise<vo
 
 const FIRST_LINE_MAX = 1024 * 1024;
 
-/** Whether the WAL is empty or its first op was written at or after `ms`. */
-async function writtenFrom(dir: string, entry: WalEntry, ms: number): Promise<boolean> {
-  if (entry.bytes === 0) return true;
+/** When the WAL's first op was written (Infinity: it has none yet); null when that cannot be read. */
+async function firstOpMs(dir: string, entry: WalEntry): Promise<number | null> {
+  if (entry.bytes === 0) return Infinity;
   let file;
   try {
     file = await open(join(dir, entry.path), "r");
@@ -90,9 +96,10 @@ async function writtenFrom(dir: string, entry: WalEntry, ms: number): Promise<bo
     const text = buf.toString("utf-8", 0, bytesRead);
     const end = text.indexOf("\n");
     const op = JSON.parse(end === -1 ? text : text.slice(0, end)) as { ts?: unknown };
-    return typeof op.ts === "string" && Date.parse(op.ts) >= ms;
+    const ms = typeof op.ts === "string" ? Date.parse(op.ts) : NaN;
+    return Number.isNaN(ms) ? null : ms;
   } catch {
-    return false; // unreadable or malformed: keep the plan the names give
+    return null; // unreadable or malformed: keep the plan the names give
   } finally {
     await file?.close();
   }
@@ -105,21 +112,41 @@ async function writtenFrom(dir: string, entry: WalEntry, ms: number): Promise<bo
  * id's last archive: an id that left the state at an earlier link with
  * another value is accounted for when it left again without an op later.
  */
+/** An archived record's value in one segment, and when that segment was last written (NaN: unknown). */
+export interface ArchivedValue {
+  value: unknown;
+  ms: number;
+}
+
 export class ArchiveCheck {
   /** id -> the last link at which it left the state without an op, into an archive */
   private lastArchived = new Map<string, number>();
-  private pending: { link: ChainLink; id: string }[] = [];
+  private pending: { link: ChainLink; id: string; held: unknown }[] = [];
 
-  /** values: each archived id's value in every readable segment */
-  constructor(private readonly values: Map<string, unknown[]>) {}
+  /** values: each archived id's value in every readable segment, with the time that segment was last written */
+  constructor(private readonly values: Map<string, ArchivedValue[]>) {}
 
-  /** id, holding `value`, left the state at `link` without an op: whether an archive accounts for it (some only once finish() has run). */
-  accounts(link: ChainLink, id: string, value: unknown): boolean {
-    const held = this.values.get(id);
-    if (!held) return false;
+  /**
+   * id, holding `value`, left the state at `link` (which began at `startMs`) without an op: whether an archive accounts for it (some only once
+   * unaccounted() has run). A segment last written when the link began or before cannot hold what left during it.
+   */
+  accounts(link: ChainLink, id: string, value: unknown, startMs: number): boolean {
+    // Strictly after: the archive that began the link wrote its segment in its snapshot's ms or before.
+    const held = this.values.get(id)?.filter((v) => !(v.ms <= startMs));
+    if (!held?.length) return false;
     this.lastArchived.set(id, link.epoch);
-    if (!held.some((v) => isDeepStrictEqual(v, value))) this.pending.push({ link, id });
+    if (!held.some((v) => isDeepStrictEqual(v.value, value))) this.pending.push({ link, id, held: held[0].value });
     return true;
+  }
+
+  /** The ids archived at `link` with another value than the link's, and the value a segment holds for each. */
+  archivedOtherwise(link: ChainLink): Map<string, unknown> {
+    return new Map(this.pending.filter((p) => p.link === link).map((p) => [p.id, p.held]));
+  }
+
+  /** These ids' difference at `link` is explained (the archiving agent had not seen the link's last writes to them). */
+  settle(link: ChainLink, ids: Set<string>): void {
+    this.pending = this.pending.filter((p) => p.link !== link || !ids.has(p.id));
   }
 
   /** Per link, the ids no segment holds with the link's value and that were not archived again later. */
@@ -161,12 +188,13 @@ export function compactorOf(planned: PlannedLink | undefined): string | null {
 }
 
 /** Every archived record's value in each readable segment, to tell archiving from damage. */
-export async function loadArchivedRecords(dir: string, history: History): Promise<Map<string, unknown[]>> {
-  const archived = new Map<string, unknown[]>();
+export async function loadArchivedRecords(dir: string, history: History): Promise<Map<string, ArchivedValue[]>> {
+  const archived = new Map<string, ArchivedValue[]>();
   for (const entry of history.scan.archives) {
     try {
       const segment = await readArchiveSegmentFile(join(dir, entry.path));
-      for (const [id, value] of Object.entries(segment.records)) archived.set(id, [...(archived.get(id) ?? []), value]);
+      const ms = Date.parse(segment.timestamp);
+      for (const [id, value] of Object.entries(segment.records)) archived.set(id, [...(archived.get(id) ?? []), { value, ms }]);
     } catch (err) {
       history.warnings.push({ code: "unreadable-file", severity: "warning", file: entry.path, message: (err as Error).message });
     }
@@ -197,6 +225,7 @@ export function jumpToSnapshot(history: History, link: ChainLink, next: Map<stri
   const changed: string[] = [];
   const { head, versions } = history;
   head.materialize();
+  const startMs = link.snapshot === null ? NaN : Date.parse(history.snapshotInfo.get(link.snapshot)?.timestamp ?? "");
   for (const [id, value] of next) {
     const rec = versions.recOf(id);
     if (!isDeepStrictEqual(rec === undefined ? undefined : head.get(rec), value)) differing.push(id);
@@ -206,11 +235,14 @@ export function jumpToSnapshot(history: History, link: ChainLink, next: Map<stri
     if (next.has(id)) continue;
     changed.push(id);
     // store.archive() removes records without an op: gone into an archive segment is not a mismatch.
-    if (!archive.accounts(link, id, value)) differing.push(id);
+    if (!archive.accounts(link, id, value, startMs)) differing.push(id);
   }
   for (const id of differing) if (next.has(id)) changed.push(id); // not push(...): a spread overflows the stack past ~120k ids
   const droppedBefore = history.dropped.size;
   const unseen = unseenByCompaction(history, link, differing, next, compactor);
+  // Archived with an older value than the replay's: the archiving agent had not seen the later writes, which are lost (the segment holds what it had).
+  const archivedOtherwise = archive.archivedOtherwise(link);
+  if (archivedOtherwise.size > 0) archive.settle(link, unseenByCompaction(history, link, [...archivedOtherwise.keys()], archivedOtherwise, compactor));
   link.droppedWrites = history.dropped.size - droppedBefore;
   for (const id of changed) setFromSnapshot(history, id, k, (next.get(id) as Doc | undefined) ?? null);
   if (changed.length > 0) history.jumps.push({ k, ids: changed, epoch: link.epoch, removed: changed.filter((id) => !next.has(id)) });

@@ -8,7 +8,7 @@ import type { QueryContext } from "./context.js";
 import { checkpoint, filterInChunks, page } from "./context.js";
 import { archiveEntry, eventsOf } from "./events.js";
 import { compareValues, compileFilter, valueAtPath } from "./query.js";
-import { compareIds } from "./versions.js";
+import { SNAPSHOT_ABSENT, compareIds } from "./versions.js";
 import type { Column, ColumnsRequest, Doc, HistoryEntry, Page, PageRequest, RecordHistoryRequest, RecordRequest, RecordRow, RecordsRequest } from "./types.js";
 
 /** Early pages of a seek walk the ids from the start; deeper ones use the position's alive ids, kept for scrolling. */
@@ -139,7 +139,8 @@ async function recordHistory(ctx: QueryContext, req: RecordHistoryRequest): Prom
   const events = await eventsOf(ctx.dir, ctx.h);
   const out: HistoryEntry[] = [];
   list.src.forEach((src, i) => {
-    const archived = src < 0 && i > 0 ? archiveEntry(events, rec, list.k[i], values[i - 1]) : null;
+    // Only the version that left the record absent is the archive's (another snapshot at the same position may bring it back).
+    const archived = src === SNAPSHOT_ABSENT && i > 0 ? archiveEntry(events, rec, list.k[i], values[i - 1]) : null;
     if (archived) out.push(archived);
     if (src < 0) return;
     const op = ops.get(src)!;

@@ -3,8 +3,14 @@
 // agents in multi-writer mode), with the inspector polling in between; after
 // every poll, everything it answers (records page by page, ops, lanes,
 // warnings, history, ...) equals what a fresh inspector on the same bytes
-// answers, and its current records equal the published Store's own state.
-// Data is ASCII only: undo's corruption of non-ASCII WALs is tested elsewhere.
+// answers, its summary's counts agree with the lists they count, and its
+// current records equal the published Store's own state (one writer) or, in
+// multi-writer mode where a read-only Store skips the agents' WALs, every
+// answer equals the reference model's (../reference/), which shares no code
+// with the inspector. Data is ASCII only: undo's corruption of non-ASCII
+// WALs is tested elsewhere.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import fc from "fast-check";
 import { Store as Published } from "@backloghq/opslog";
 import { describe, expect, it } from "vitest";
@@ -12,6 +18,10 @@ import { openInspector } from "../../src/inspect/index.js";
 import type { InspectorApi } from "../../src/inspect/index.js";
 import { tempDir } from "../helpers/tmp.js";
 import { answers, nextMs } from "./fixtures.js";
+import { compareAll } from "../reference/compare.js";
+import { readModel } from "../reference/model.js";
+import type { ArchiveJournal } from "../reference/model.js";
+import { skipsFromEnv } from "../reference/program.js";
 
 type Doc = { status: string; n: number };
 type Command =
@@ -41,7 +51,7 @@ function commands(agents: number): fc.Arbitrary<Command[]> {
   return fc.array(command, { minLength: 1, maxLength: 14 });
 }
 
-async function apply(store: Published<Doc>, cmd: Command): Promise<void> {
+async function apply(dir: string, store: Published<Doc>, cmd: Command, journal: ArchiveJournal[]): Promise<void> {
   switch (cmd.kind) {
     case "set":
       return void (await store.set(cmd.id, cmd.value));
@@ -53,9 +63,15 @@ async function apply(store: Published<Doc>, cmd: Command): Promise<void> {
     case "compact":
       await store.compact();
       return nextMs(); // the next compaction's files get names of their own
-    case "archive":
-      await store.archive((d) => d.status === cmd.status, "2026-Q1");
+    case "archive": {
+      // What it moves, as the library reports it: the reference model's journal of archives.
+      const moved = new Map(store.entries().filter(([, d]) => d.status === cmd.status) as [string, Record<string, unknown>][]);
+      if ((await store.archive((d) => d.status === cmd.status, "2026-Q1")) > 0) {
+        const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf-8")) as { currentSnapshot: string };
+        journal.push({ snapshot: manifest.currentSnapshot, segment: "archive/archive-2026-Q1.json", moved });
+      }
       return nextMs();
+    }
     case "refresh":
       return store.refresh();
   }
@@ -82,17 +98,34 @@ async function publishedState(dir: string): Promise<[string, unknown][]> {
   return entries;
 }
 
-async function pollAndCompare(insp: InspectorApi, multiWriter: boolean): Promise<void> {
+/** What the summary counts, counted from the lists the inspector gives. */
+async function countsOfLists(insp: InspectorApi) {
+  const ALL = { offset: 0, limit: 100_000 };
+  const { total, links } = await insp.timelineInfo();
+  const live = links[links.length - 1];
+  const archived = await Promise.all((await insp.archiveSegments()).map((s) => insp.archivePage({ path: s.path, ...ALL })));
+  return {
+    records: (await insp.records(ALL)).total,
+    activeOps: live ? live.endPos - live.startPos : 0,
+    timelineOps: total,
+    archivedRecords: archived.reduce((n, page) => n + page.total, 0),
+    lostWrites: (await insp.lostWrites(ALL)).total,
+    conflicts: (await insp.conflicts(ALL)).total,
+  };
+}
+
+async function pollAndCompare(insp: InspectorApi, multiWriter: boolean, journal: ArchiveJournal[]): Promise<void> {
   await insp.refresh();
   const fresh = await openInspector(insp.dir);
   try {
     expect(await everything(insp)).toEqual(await everything(fresh));
-    expect(await insp.summary()).toEqual(await insp.summary()); // computed, not accumulated
   } finally {
     await fresh.close();
   }
-  // Multi-writer: a read-only Store skips the agents' WALs; the fresh inspector stands for it there.
-  if (!multiWriter) expect((await insp.records({ offset: 0, limit: 100 })).rows.map((r) => [r.id, r.data])).toEqual(await publishedState(insp.dir));
+  expect((await insp.summary()).counts).toEqual(await countsOfLists(insp));
+  // Multi-writer: a read-only Store skips the agents' WALs; the reference model reads them as opslog's agents do.
+  if (multiWriter) await compareAll({ insp, model: await readModel(insp.dir, journal), journal: { archives: journal, blobs: new Map() }, skips: skipsFromEnv(), probe: journal.length });
+  else expect((await insp.records({ offset: 0, limit: 100 })).rows.map((r) => [r.id, r.data])).toEqual(await publishedState(insp.dir));
 }
 
 async function run(cmds: Command[], agents: string[]): Promise<void> {
@@ -104,12 +137,13 @@ async function run(cmds: Command[], agents: string[]): Promise<void> {
     stores.push(store);
   }
   const insp = await openInspector(dir);
+  const journal: ArchiveJournal[] = [];
   try {
     for (const cmd of cmds) {
-      await apply(stores[cmd.agent], cmd);
-      if (cmd.poll) await pollAndCompare(insp, agents.length > 1);
+      await apply(dir, stores[cmd.agent], cmd, journal);
+      if (cmd.poll) await pollAndCompare(insp, agents.length > 1, journal);
     }
-    await pollAndCompare(insp, agents.length > 1);
+    await pollAndCompare(insp, agents.length > 1, journal);
   } finally {
     await insp.close();
     for (const store of stores) await store.close();

@@ -1,0 +1,42 @@
+/**
+ * `npm run fuzz -- --runs N [--seed S] [--path P]`: the differential fuzzer
+ * run long, outside vitest. Each run writes a random program's store with
+ * the published opslog and compares every inspector answer with the
+ * reference model's. A failure prints the seed, fast-check's path, the
+ * shrunk program (paste it into fuzz.test.ts's fixed examples) and the first
+ * answer that differed; the exit code is then 1. FUZZ_SKIP leaves out
+ * features other branches are still fixing (see README).
+ */
+import fc from "fast-check";
+import { skipsFromEnv } from "./program.js";
+import { fuzzProperty, showProgram } from "./run.js";
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+const runs = Number(arg("runs") ?? 100);
+const seed = arg("seed") === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(arg("seed"));
+const path = arg("path");
+const skips = skipsFromEnv();
+if (skips.size > 0) console.log(`FUZZ_SKIP: leaving out ${[...skips].join(", ")} (features other branches are fixing)`);
+console.log(`fuzz: ${runs} run(s), seed ${seed}`);
+const started = Date.now();
+let done = 0;
+const property = fuzzProperty(skips).afterEach(() => {
+  done++;
+  if (done % 100 === 0) console.log(`  ${done} runs, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+});
+const result = await fc.check(property, { numRuns: runs, seed, ...(path ? { path } : {}), endOnFailure: false });
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+if (!result.failed) {
+  console.log(`fuzz: ${result.numRuns} run(s) passed in ${seconds} s`);
+  process.exit(0);
+}
+console.log(`fuzz: FAILED after ${result.numRuns} run(s), ${result.numShrinks} shrink(s), ${seconds} s`);
+console.log(`  seed: ${result.seed}   path: ${result.counterexamplePath}`);
+console.log(`  replay: npm run fuzz -- --runs 1 --seed ${result.seed} --path ${result.counterexamplePath}`);
+console.log(`  shrunk program (a fixed example for fuzz.test.ts):\n${result.counterexample ? showProgram(result.counterexample[0]) : "(none)"}`);
+console.log(`  first difference:\n${result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance)}`);
+process.exit(1);

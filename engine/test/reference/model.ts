@@ -1,0 +1,222 @@
+/**
+ * The reference model of a store: the plainest replay of what files.ts read.
+ * The chain runs snapshot -> its WALs -> next snapshot (a WAL belongs to the
+ * last snapshot named before it; the live link takes the WALs the manifest
+ * names). Each link's ops are merged by (clock, agent), file order breaking
+ * ties; an op written after the next snapshot was taken is not replayed, nor
+ * is an op in a WAL the manifest no longer names. The state after every
+ * position is kept whole (slow, and obviously right); at a link's end the
+ * state becomes the next snapshot, and what changed there is told apart:
+ * records an archive moved (as its journal, from the library's own calls,
+ * says), and writes the compaction had not seen. Lost writes and conflicts
+ * follow the explorer's stated definitions (README, lost-writes.ts and
+ * conflicts.ts doc comments), written here anew.
+ */
+import { readFiles } from "./files.js";
+import type { Doc, RefFiles, RefOp, RefWal } from "./files.js";
+import { jsonEq, resolvePrev } from "./json.js";
+
+/** What one archive() call did, as the program saw it through the published library. */
+export interface ArchiveJournal {
+  /** The snapshot its compaction wrote (manifest.currentSnapshot right after) */
+  snapshot: string;
+  segment: string;
+  /** The ids it moved, with the values it moved */
+  moved: Map<string, Doc>;
+}
+
+export interface ModelOp extends RefOp {
+  pos: number;
+  epoch: number;
+}
+
+export interface ModelLink {
+  epoch: number;
+  snapshot: string | null;
+  next: string | null;
+  wals: string[];
+  startPos: number;
+  endPos: number;
+  /** Ids whose change at the link's end nothing explains */
+  unexplained: string[];
+  dropped: number;
+}
+
+export interface ModelEvent {
+  kind: "archive" | "compaction";
+  position: number;
+  epoch: number;
+  time: string;
+  snapshot: string;
+  segment: string | null;
+  ids: string[];
+  opsFolded: number;
+}
+
+export type LostReason = "retired-wal" | "unseen-by-compaction" | "torn-by-undo";
+
+export interface ModelLost {
+  op: RefOp;
+  pos: number | null;
+  reason: LostReason;
+  heldAnyway: boolean;
+}
+
+export interface ModelConflict {
+  winner: ModelOp;
+  loser: ModelOp;
+}
+
+/** One record's version: from state k on it holds value (null: absent), set by an op, a snapshot, or an archive. */
+export interface Version {
+  k: number;
+  value: Doc | null;
+  by: { op: ModelOp } | { archive: ModelEvent } | { snapshot: string };
+}
+
+export interface Model {
+  dir: string;
+  files: RefFiles;
+  timeline: ModelOp[];
+  /** states[p]: the records after p ops (jumps to a snapshot included) */
+  states: Map<string, Doc>[];
+  links: ModelLink[];
+  events: ModelEvent[];
+  versions: Map<string, Version[]>;
+  lost: ModelLost[];
+  conflicts: ModelConflict[];
+  /** Each WAL's ops in file order, torn-recovered ones in their line's place */
+  laneOps: Map<string, RefOp[]>;
+  multiWriter: boolean;
+}
+
+const ms = (ts: string) => Date.parse(ts);
+const byName = (a: string | null, b: string | null) => ((a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0);
+
+export async function readModel(dir: string, journal: ArchiveJournal[] = []): Promise<Model> {
+  return buildModel(dir, await readFiles(dir), journal);
+}
+
+export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal[]): Model {
+  const { manifest, snapshots, wals } = files;
+  const multiWriter = manifest.activeAgentOps !== undefined;
+  const liveNames = new Set(multiWriter ? Object.values(manifest.activeAgentOps!) : [manifest.activeOps]);
+  const chain = snapshots.slice(0, snapshots.findIndex((s) => s.path === manifest.currentSnapshot) + 1);
+  const model: Model = { dir, files, timeline: [], states: [], links: [], events: [], versions: new Map(), lost: [], conflicts: [], laneOps: new Map(), multiWriter };
+  const notReplayed = new Set<RefOp>();
+  const dropped = new Set<RefOp>();
+  let state = new Map<string, Doc>(chain[0]?.records ?? []);
+  for (const [id, value] of state) model.versions.set(id, [{ k: 0, value, by: { snapshot: chain[0].path } }]);
+  model.states.push(new Map(state));
+  const lastWriter = new Map<string, ModelOp | null>();
+
+  chain.forEach((snap, epoch) => {
+    const next = chain[epoch + 1] ?? null;
+    const live = next === null;
+    const linkWals = wals.filter((w) => (live ? w.ms >= snap.ms || liveNames.has(w.path) : !liveNames.has(w.path) && w.ms >= snap.ms && w.ms < next.ms));
+    const replayed: RefOp[] = [];
+    for (const wal of linkWals) {
+      for (const op of wal.ops) {
+        const after = next !== null && ms(op.ts) > ms(next.timestamp);
+        if (after || (live && !liveNames.has(wal.path))) notReplayed.add(op);
+        else replayed.push(op);
+      }
+    }
+    // Stable: equal (clock, agent) keep file order.
+    replayed.sort((a, b) => (a.clock ?? 0) - (b.clock ?? 0) || byName(a.agent, b.agent));
+    const startPos = model.timeline.length;
+    for (const raw of replayed) {
+      const op: ModelOp = { ...raw, pos: model.timeline.length, epoch };
+      const before = state.get(op.id) ?? null;
+      const last = lastWriter.get(op.id);
+      // A conflict: another agent wrote the key last, and this op's writer had not seen that write.
+      if (last && last.agent !== null && op.agent !== null && last.agent !== op.agent && !jsonEq(resolvePrev(op), before)) model.conflicts.push({ winner: op, loser: last });
+      if (op.op === "set") state.set(op.id, op.data!);
+      else state.delete(op.id);
+      lastWriter.set(op.id, op);
+      model.timeline.push(op);
+      pushVersion(model, op.id, { k: op.pos + 1, value: op.op === "set" ? op.data : null, by: { op } });
+      model.states.push(new Map(state));
+    }
+    const link: ModelLink = { epoch, snapshot: snap.path, next: next?.path ?? null, wals: linkWals.map((w) => w.path), startPos, endPos: model.timeline.length, unexplained: [], dropped: 0 };
+    model.links.push(link);
+    if (next === null) return;
+    // The link's end: the state becomes the next snapshot.
+    const k = link.endPos;
+    const compactor = firstAgent(wals, next.ms, chain[epoch + 2]?.ms ?? Infinity);
+    const archive = journal.find((j) => j.snapshot === next.path) ?? null;
+    const event = (kind: ModelEvent["kind"], segment: string | null, ids: string[]): ModelEvent => ({ kind, position: k, epoch, time: next.timestamp, snapshot: next.path, segment, ids, opsFolded: k - startPos });
+    const moved = archive ? [...archive.moved.keys()].filter((id) => state.has(id)).sort() : [];
+    const archiveEvent = archive && moved.length > 0 ? event("archive", archive.segment, moved) : null;
+    if (archiveEvent) model.events.push(archiveEvent);
+    model.events.push(event("compaction", null, []));
+    const ids = [...new Set([...state.keys(), ...next.records.keys()])].sort();
+    for (const id of ids) {
+      const had = state.get(id) ?? null;
+      const kept = next.records.get(id) ?? null;
+      if (jsonEq(had, kept)) continue;
+      const archivedValue = archiveEvent && moved.includes(id) ? archive!.moved.get(id)! : undefined;
+      // What the compaction (or the archive) wrote for this id; the link's ops it did not see are lost.
+      const written = archivedValue ?? kept;
+      if (!jsonEq(had, written)) {
+        const unseen = unseenOps(replayed, id, written, compactor);
+        if (unseen === null) link.unexplained.push(id);
+        else for (const op of unseen) dropped.add(op);
+      }
+      lastWriter.set(id, null);
+      pushVersion(model, id, { k, value: kept, by: archivedValue !== undefined ? { archive: archiveEvent! } : { snapshot: next.path } });
+    }
+    link.dropped = replayed.filter((op) => dropped.has(op)).length;
+    state = new Map(next.records);
+    model.states[k] = new Map(state);
+  });
+
+  for (const wal of wals) {
+    const inFile = [...wal.ops, ...wal.torn].sort((a, b) => a.line - b.line);
+    model.laneOps.set(wal.path, inFile);
+  }
+  const posOf = new Map(model.timeline.map((op) => [`${op.file}:${op.line}`, op.pos]));
+  const now = model.states[model.states.length - 1];
+  for (const wal of wals) {
+    for (const op of model.laneOps.get(wal.path)!) {
+      const torn = wal.torn.includes(op);
+      const reason: LostReason | null = torn ? "torn-by-undo" : dropped.has(op) ? "unseen-by-compaction" : notReplayed.has(op) || !posOf.has(`${op.file}:${op.line}`) ? "retired-wal" : null;
+      if (reason === null) continue;
+      const effect = op.op === "set" ? op.data : null;
+      model.lost.push({ op, pos: torn ? null : (posOf.get(`${op.file}:${op.line}`) ?? null), reason, heldAnyway: jsonEq(now.get(op.id) ?? null, effect) });
+    }
+  }
+  return model;
+}
+
+function pushVersion(model: Model, id: string, v: Version): void {
+  const list = model.versions.get(id);
+  if (list) list.push(v);
+  else model.versions.set(id, [v]);
+}
+
+/** The agent of the first WAL named in [from, to): the one a compaction starts. */
+function firstAgent(wals: RefWal[], from: number, to: number): string | null {
+  return wals.find((w) => w.ms >= from && w.ms < to)?.agent ?? null;
+}
+
+/**
+ * The explorer's definition of writes a compaction had not seen: the value it
+ * wrote is the effect of one of the link's ops on the id (or what the first
+ * of them started from), and every later op on the id is another agent's,
+ * not the compacting agent's. Those later ops; null when that is not so.
+ */
+function unseenOps(replayed: RefOp[], id: string, written: Doc | null, compactor: string | null): RefOp[] | null {
+  const onId = replayed.filter((op) => op.id === id);
+  if (onId.length === 0) return null;
+  let seen = onId.length - 1;
+  while (seen >= 0 && !jsonEq(onId[seen].op === "set" ? onId[seen].data : null, written)) seen--;
+  if (seen === -1 && !jsonEq(resolvePrev(onId[0]), written)) return null;
+  const unseen = onId.slice(seen + 1);
+  return unseen.every((op) => op.agent !== null && op.agent !== compactor) ? unseen : null;
+}
+
+/** The value of id in the state after `at` ops. */
+export function valueAt(model: Model, id: string, at: number): Doc | null {
+  return model.states[at].get(id) ?? null;
+}
