@@ -327,12 +327,11 @@ export class ExplorerSession {
   }
 
   /** The lost writes, a page, each with the op that re-applied it in this session, if any. */
-  lostWrites(req: PageRequest): Promise<Page<LostWriteRow>> {
-    return this.exclusive(async () => {
-      const page = await this.inspector.lostWrites(req);
-      const rows = await Promise.all(page.rows.map(async (w): Promise<LostWriteRow> => ({ ...w, reappliedAs: await this.ledger.find(this.inspector, w) })));
-      return { ...page, rows };
-    });
+  async lostWrites(req: PageRequest): Promise<Page<LostWriteRow>> {
+    // Not queued behind polls and actions: a read, like every forwarded query.
+    const page = await this.inspector.lostWrites(req);
+    const rows = await Promise.all(page.rows.map(async (w): Promise<LostWriteRow> => ({ ...w, reappliedAs: await this.ledger.find(this.inspector, w) })));
+    return { ...page, rows };
   }
 
   refresh(): Promise<ActionResult> {

@@ -10,12 +10,14 @@ import { archivedThenCompacted, elevenHundredOpsOneWal, malformedLines, singleWr
 import { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, threeAgentsReviewTasks, twoAgentsBlindWritesToOneKey, twoAgentsBurstUnderASecond, twoAgentsOverwriteAfterRefresh } from "./multi-writer.js";
 import { fourArchivesThenCompacted, twoAgentsArchiveAndRecreate } from "./archives.js";
 import { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes } from "./revisions.js";
+import { lostFixThenLaterEdits } from "./repairs.js";
 
 export { archivedThenCompacted, elevenHundredOpsOneWal, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, sixTasksHalfArchived, twentyTasksCompactedThenEdited, twentyTasksDoneArchived };
 export { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, threeAgentsReviewTasks, twoAgentsBlindWritesToOneKey, twoAgentsBurstUnderASecond, twoAgentsOverwriteAfterRefresh };
 export { fourArchivesThenCompacted, twoAgentsArchiveAndRecreate };
 export type { Written } from "./archives.js";
 export { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes };
+export { lostFixThenLaterEdits };
 export { observe, previousValue, walLinesOf } from "./facts.js";
 export type { Manifest, RawOp, StoreFacts, WalLine } from "./facts.js";
 export { nextMs, openPublishedAgent, publishedState, publishedStateOfCopy, StateLog, task } from "./published.js";
@@ -45,4 +47,5 @@ export const SCENARIOS = [
   specRevisedEightTimes,
   specRevisedAcrossCompaction,
   specRevisedByTwoAgents,
+  lostFixThenLaterEdits,
 ] as const;
