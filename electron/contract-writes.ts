@@ -3,7 +3,18 @@
 // writes found lost, and re-applying lost writes. Joined into CallResults in
 // contract.ts; types only, like it: the renderer imports them freely.
 import type { Doc, LostWrite, Page } from "../engine/src/inspect/index.js";
-import type { LaterOp } from "./contract.js";
+
+/** One op on the same record after the op being reverted (or the lost write being re-applied). */
+export interface LaterOp {
+  pos: number;
+  ts: string;
+  agent: string | null;
+  op: "set" | "delete" | "archive";
+  file: string;
+  line: number;
+  /** Top-level fields it changed */
+  fields: string[];
+}
 
 /** Another agent whose WAL the manifest names: if it is still running, an agent-mode compaction loses its next writes until it refreshes. */
 export interface AgentActivity {

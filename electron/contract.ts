@@ -9,7 +9,7 @@ import type { OpslogErrorCode } from "../engine/src/errors.js";
 import type { calls } from "./schemas.js";
 import type { Doc, HistoryEntry, QueryResult, SnapshotPreview, StoreSummary, TimelineOp } from "../engine/src/inspect/index.js";
 import type { ExportCallResults } from "./contract-export.js";
-import type { LostOwnWrites, WriteCallResults } from "./contract-writes.js";
+import type { LaterOp, LostOwnWrites, WriteCallResults } from "./contract-writes.js";
 
 export type {
   AgentLane,
@@ -99,18 +99,6 @@ export interface UndoPreview {
   op: TimelineOp | null;
   /** Why there is nothing to undo, or what undo will do */
   message: string;
-}
-
-/** One op on the same record after the op being reverted. */
-export interface LaterOp {
-  pos: number;
-  ts: string;
-  agent: string | null;
-  op: "set" | "delete" | "archive";
-  file: string;
-  line: number;
-  /** Top-level fields it changed */
-  fields: string[];
 }
 
 /** What each way of reverting an op would do, before anything is written. */
