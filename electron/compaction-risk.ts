@@ -38,10 +38,10 @@ const WRITER_MESSAGE = "Writes the current state as a new snapshot and starts a 
 
 export function compactPreview(info: SessionInfo, agents: AgentActivity[]): CompactPreview {
   if (info.mode !== "agent") return { otherAgents: [], message: WRITER_MESSAGE, confirmationNeeded: false, recentMinutes: RECENT_MINUTES };
-  const me = `agent "${info.agentId}"`;
+  const me = `the new WAL of agent "${info.agentId}"`;
   const message = agents.length === 0
-    ? `Writes the current state as a new snapshot and a manifest that names only ${me}'s new WAL. No other agent's WAL is named now, so no other agent is writing into this generation. The old snapshot and WALs stay on disk as history.`
-    : `Writes the current state as a new snapshot and a manifest that names only ${me}'s new WAL. ${agents.length} other agent(s) have a WAL the manifest names now: ${agents.map((a) => a.agent).join(", ")}. Each one still running keeps appending to its old WAL after the compaction, and those writes are lost (no reader replays them) until it refreshes or reopens the store: opslog's own design. Compact when they are stopped, or make sure they refresh right after.`;
+    ? `Writes the current state as a new snapshot and a manifest that names only ${me}. No other agent's WAL is named now, so no other agent is writing into this generation. The old snapshot and WALs stay on disk as history.`
+    : `Writes the current state as a new snapshot and a manifest that names only ${me}. ${agents.length} other agent(s) have a WAL the manifest names now: ${agents.map((a) => a.agent).join(", ")}. Each one still running keeps appending to its old WAL after the compaction, and those writes are lost (no reader replays them) until it refreshes or reopens the store: opslog's own design. Compact when they are stopped, or make sure they refresh right after.`;
   return { otherAgents: agents, message, confirmationNeeded: true, recentMinutes: RECENT_MINUTES };
 }
 

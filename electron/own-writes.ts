@@ -57,5 +57,6 @@ function lostMessage(agentId: string, writes: LostWrite[], walUnnamed: string | 
   const why = walUnnamed
     ? `manifest.json no longer names ${walUnnamed}, the WAL agent "${agentId}" appends to (another agent compacted, or rewrote the manifest, beside it)`
     : "another agent's compaction left them out";
-  return `${writes.length} of the explorer's own write(s) are NOT in the store, though they were acknowledged: ${shown}${more}. Why: ${why}; no reader of the store will see them. Nothing more is lost: the explorer refreshes before its next write. To keep them, re-apply them (Agents view, Lost writes, "Re-apply").`;
+  const count = writes.length === 1 ? "1 of the explorer's own writes is" : `${writes.length} of the explorer's own writes are`;
+  return `${count} NOT in the store, though acknowledged: ${shown}${more}. Why: ${why}; no reader of the store will see ${writes.length === 1 ? "it" : "them"}. The explorer refreshes before each write, so its next writes go to a WAL the manifest names. To keep ${writes.length === 1 ? "it" : "them"}, re-apply (Agents view, Lost writes, "Re-apply").`;
 }

@@ -14,7 +14,7 @@ export function LostOwnWritesBanner() {
   const writes = notices.flatMap((n) => n.writes);
   return (
     <div className="own-lost-banner" role="alert" data-testid="own-lost-banner">
-      <b>{total} of the explorer&apos;s own write{total === 1 ? " is" : "s are"} not in the store, though {total === 1 ? "it was" : "they were"} acknowledged.</b>
+      <b>{total} of the explorer&apos;s own writes {total === 1 ? "is" : "are"} not in the store, though {total === 1 ? "it was" : "they were"} acknowledged.</b>
       <ul>
         {writes.slice(0, 8).map((w) => <li key={`${w.file}:${w.line}`} className="mono small">{w.op} {w.id} · {w.file}:{w.line}</li>)}
         {writes.length > 8 ? <li className="muted small">and {writes.length - 8} more (Agents view, Lost writes)</li> : null}

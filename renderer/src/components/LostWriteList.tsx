@@ -38,7 +38,7 @@ function LostWriteItem({ lost: l, focused, writable, ticked }: { lost: LostWrite
   return (
     <div className={`lost-write-item${focused ? " focused" : ""}`} data-testid="lost-write-item" data-id={l.id} onClick={() => useAgents.getState().focus(focused ? null : l.id)}>
       <div>
-        {writable ? <input type="checkbox" checked={ticked} data-testid="lost-write-select" aria-label={`Select the lost ${l.op} of ${l.id}`} onClick={(e) => e.stopPropagation()} onChange={(e) => useReapply.getState().toggle(l, e.target.checked)} /> : null}
+        {writable && !again ? <input type="checkbox" checked={ticked} data-testid="lost-write-select" aria-label={`Select the lost ${l.op} of ${l.id}`} onClick={(e) => e.stopPropagation()} onChange={(e) => useReapply.getState().toggle(l, e.target.checked)} /> : null}
         <b className="mono">{l.id}</b> <span className={`op-badge ${l.op}`}>{l.op}</span> by {l.agent ?? "writer"} at {shortTime(l.ts)}
       </div>
       <div className="small">{l.explanation}</div>
