@@ -47,6 +47,15 @@ test("compacting in agent mode names the other agents, warns their next writes a
     await expect(dialog).toHaveCount(0);
     expect(await manifestOf(dir)).toEqual(before);
 
+    // Archive compacts too: after its filter, the same question.
+    await page.getByTestId("action-archive").click();
+    await page.getByTestId("confirm-input").fill('{state: "done"}');
+    await page.getByTestId("confirm-ok").click();
+    await expect(dialog.locator("h2")).toContainText("Archive, then compact, beside other agents?");
+    await expect(dialog.getByTestId("compact-agent")).toHaveCount(2);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    expect(await manifestOf(dir)).toEqual(before);
+
     await page.getByTestId("action-compact").click();
     await dialog.getByTestId("compact-acknowledge").check();
     await expect(dialog.getByTestId("compact-apply")).toBeEnabled();
