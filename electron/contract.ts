@@ -9,6 +9,7 @@ import type { OpslogErrorCode } from "../engine/src/errors.js";
 import type { calls } from "./schemas.js";
 import type { Doc, HistoryEntry, QueryResult, SnapshotPreview, StoreSummary, TimelineOp } from "../engine/src/inspect/index.js";
 import type { ExportCallResults } from "./contract-export.js";
+import type { LaterOp, LostOwnWrites, WriteCallResults } from "./contract-writes.js";
 
 export type {
   AgentLane,
@@ -37,6 +38,7 @@ export type {
 } from "../engine/src/inspect/index.js";
 
 export type * from "./contract-export.js";
+export type * from "./contract-writes.js";
 
 export type SessionMode = "read-only" | "writer" | "agent";
 
@@ -88,6 +90,8 @@ export interface ActionResult {
   /** One sentence for the user: what happened */
   message: string;
   summary: StoreSummary;
+  /** Agent mode: the explorer's own writes found lost by this action (its message says so too): never a silent success */
+  lost?: LostOwnWrites;
 }
 
 export interface UndoPreview {
@@ -95,18 +99,6 @@ export interface UndoPreview {
   op: TimelineOp | null;
   /** Why there is nothing to undo, or what undo will do */
   message: string;
-}
-
-/** One op on the same record after the op being reverted. */
-export interface LaterOp {
-  pos: number;
-  ts: string;
-  agent: string | null;
-  op: "set" | "delete" | "archive";
-  file: string;
-  line: number;
-  /** Top-level fields it changed */
-  fields: string[];
 }
 
 /** What each way of reverting an op would do, before anything is written. */
@@ -176,7 +168,7 @@ export interface PendingOpen {
 }
 
 /** What the main process's own calls answer */
-export interface OwnResults extends ExportCallResults {
+export interface OwnResults extends ExportCallResults, WriteCallResults {
   "store.open": OpenResult;
   "store.summary": OpenResult;
   "store.close": { closed: true };
@@ -202,6 +194,7 @@ export interface OwnResults extends ExportCallResults {
   "actions.delete": ActionResult;
   "actions.revertPreview": RevertPreview;
   "actions.revert": ActionResult;
+  "actions.reapply": ActionResult;
   "actions.refresh": ActionResult;
 }
 
@@ -217,6 +210,8 @@ export interface StoreChangedEvent {
   what: "ops" | "rebuilt" | "summary" | "action" | "closed" | "opened" | "open-failed";
   newOps: number;
   summary: StoreSummary | null;
+  /** Agent mode: the explorer's own writes that this change shows lost (a compaction beside it, a manifest rewritten under it) */
+  lostOwnWrites?: LostOwnWrites;
 }
 
 export interface Events {

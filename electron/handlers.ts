@@ -39,6 +39,8 @@ export interface HandlerOptions {
   exportDialogs?: ExportDialogs;
   /** Tests only: each open, its index built, waits for this before the store is open (the loading state held as long as a test needs) */
   holdOpen?: () => Promise<void>;
+  /** Tests only: runs inside each write between the Store's refresh and its append (see OpenOptions.beforeAppend) */
+  beforeAppend?: () => Promise<void>;
 }
 
 /** The calls that write to a store (declared with write() in schemas.ts): refused outright when the explorer was started with --read-only. */
@@ -159,7 +161,7 @@ export class Handlers {
     void loading.firstRecords(); // read now, before the build takes the CPU: the UI asks for it first
     let session: ExplorerSession;
     try {
-      session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly, s3CacheRoot: this.options.s3CacheRoot, s3Limits: this.options.s3Limits, beforeLock, progress: loading.progress });
+      session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly, s3CacheRoot: this.options.s3CacheRoot, s3Limits: this.options.s3Limits, beforeLock, progress: loading.progress, beforeAppend: this.options.beforeAppend });
       await this.options.holdOpen?.().catch(async (err: unknown) => {
         await session.close();
         throw err;
@@ -252,12 +254,16 @@ export class Handlers {
     "queries.forget": (a) => this.options.appData.queries.forget(this.current().info.dir, a.box, a.name),
     "actions.undoPreview": () => this.current().undoPreview(),
     "actions.undo": () => this.current().undo(),
-    "actions.compact": () => this.current().compact(),
-    "actions.archive": (a) => this.current().archive(a.filter, a.segment),
+    "actions.compactPreview": () => this.current().compactPreview(),
+    "actions.compact": (a) => this.current().compact(a.confirmAgents),
+    "actions.archive": (a) => this.current().archive(a.filter, a.segment, a.confirmAgents),
     "actions.set": (a) => this.current().set(a.id, a.value),
     "actions.delete": (a) => this.current().delete(a.id),
     "actions.revertPreview": (a) => this.current().revertPreview(a.pos),
     "actions.revert": (a) => this.current().revert(a.pos, a.mode, a.seen),
+    "actions.reapplyPreview": (a) => this.current().reapplyPreview(a.writes),
+    "actions.reapply": (a) => this.current().reapply(a.writes, a.seen),
+    "lostWrites.page": (a) => this.current().lostWrites(a),
     "actions.refresh": () => this.current().refresh(),
     ...exportCalls(() => this.current(), () => this.options.exportDialogs),
   };

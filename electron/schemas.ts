@@ -14,6 +14,11 @@ import { exportSchemas } from "./schemas-export.js";
 
 const recordId = z.string().min(1).max(4096);
 
+/** Agent ids, as store.open takes them */
+const agentList = z.array(z.string().min(1).max(200)).max(10_000);
+/** Lost writes, by their place on disk */
+const lostWriteRefs = z.array(z.strictObject({ file: z.string().min(1).max(4096), line: z.number().int().min(1) })).min(1).max(1000);
+
 const queryBox = z.enum(["records", "operations", "archive", "watch"]);
 /** A query as typed in a filter box (it may be the shorthand, not JSON): as long as a filter may be */
 const queryText = z.string().trim().min(1).max(FILTER_LIMITS.bytes);
@@ -68,7 +73,8 @@ export const calls = {
   "agents.list": forward("lanes", z.strictObject({})),
   "agents.ops": forward("laneOps", z.strictObject({ path: z.string().min(1).max(4096), offset, limit })),
   "conflicts.page": forward("conflicts", z.strictObject({ offset, limit, pos: position.optional() })),
-  "lostWrites.page": forward("lostWrites", z.strictObject({ offset, limit })),
+  /** The lost writes, each with the op that re-applied it in this session (the session's own: it keeps that ledger) */
+  "lostWrites.page": own(z.strictObject({ offset, limit })),
 
   "archive.list": forward("archiveSegments", z.strictObject({})),
   "archive.page": forward("archivePage", z.strictObject({
@@ -96,8 +102,11 @@ export const calls = {
 
   "actions.undoPreview": own(z.strictObject({})),
   "actions.undo": write(z.strictObject({})),
-  "actions.compact": write(z.strictObject({})),
-  "actions.archive": write(z.strictObject({ filter: query, segment: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/).optional() })),
+  /** What a compaction would do; in agent mode, the other agents whose WALs it retires */
+  "actions.compactPreview": own(z.strictObject({})),
+  /** confirmAgents: in agent mode, required, naming every other agent the preview listed (their next writes are lost until they refresh) */
+  "actions.compact": write(z.strictObject({ confirmAgents: agentList.optional() })),
+  "actions.archive": write(z.strictObject({ filter: query, segment: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/).optional(), confirmAgents: agentList.optional() })),
   "actions.set": write(z.strictObject({ id: recordId, value: boundedJson(RECORD_LIMITS, "bad-argument") })),
   "actions.delete": write(z.strictObject({ id: recordId })),
   "actions.revertPreview": own(z.strictObject({ pos: position })),
@@ -107,6 +116,13 @@ export const calls = {
     mode: z.enum(["own-change", "full"]),
     /** What the preview showed (the op's file:line, the later ops' count): the revert refuses if either changed since */
     seen: z.strictObject({ file: z.string().min(1).max(4096), line: z.number().int().min(1), laterOps: z.number().int().min(0) }).optional(),
+  })),
+  /** What re-applying these lost writes would do, per record: now, after, the later ops it overrides */
+  "actions.reapplyPreview": own(z.strictObject({ writes: lostWriteRefs })),
+  /** Write the lost writes' values anew; refused if a record moved on since the preview (seen, as the preview gave it) */
+  "actions.reapply": write(z.strictObject({
+    writes: lostWriteRefs,
+    seen: z.array(z.strictObject({ id: recordId, laterOps: z.number().int().min(0), now: z.string().min(1).max(64) })).min(1).max(1000),
   })),
   "actions.refresh": own(z.strictObject({})),
   ...ownCalls(exportSchemas),

@@ -9,9 +9,12 @@ import { resolve } from "node:path";
 import { OpslogError } from "../engine/src/errors.js";
 import { Store } from "../engine/src/store.js";
 import { EngineWorkerFailed, compileFilter, openInspector, openInspectorThread } from "../engine/src/inspect/index.js";
-import type { BuildProgress, InspectorApi, RefreshResult, StoreSummary, ThreadOptions, TimelineOp } from "../engine/src/inspect/index.js";
-import type { ActionResult, RevertPreview, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
+import type { BuildProgress, InspectorApi, Page, PageRequest, RefreshResult, StoreSummary, ThreadOptions, TimelineOp } from "../engine/src/inspect/index.js";
+import type { ActionResult, CompactPreview, LostOwnWrites, LostWriteRef, LostWriteRow, ReapplyPreview, ReapplySeen, RevertPreview, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
 import { applyRevert, previewRevert } from "./revert.js";
+import { checkCompactConfirmed, compactPreview, otherAgents } from "./compaction-risk.js";
+import { OwnWritesWatch } from "./own-writes.js";
+import { ReapplyLedger, checkSeen, previewReapply, writeReapply } from "./reapply.js";
 import { isS3Url } from "../engine/src/s3/location.js";
 import { S3Source } from "./s3-source.js";
 import { holdOpenStore } from "./open-stores.js";
@@ -39,6 +42,8 @@ export interface OpenOptions {
   beforeLock?: () => void;
   /** Told of every S3 object fetched and of the index build's progress while the store loads */
   progress?: LoadTracker;
+  /** Tests only: runs inside each write, after the Store refreshed and before it appends (another agent compacts there, as a race would) */
+  beforeAppend?: () => Promise<void>;
 }
 
 /** How often an S3 store's listing is polled for other agents' writes, unless pollMs says otherwise: every poll is a LIST request. */
@@ -76,6 +81,11 @@ export class ExplorerSession {
   private timer: NodeJS.Timeout | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Agent mode: the explorer's own writes found lost (own-writes.ts) */
+  private watch: OwnWritesWatch | null = null;
+  /** Which op re-applied which lost write, in this session */
+  private ledger = new ReapplyLedger();
+  private beforeAppend: (() => Promise<void>) | undefined;
 
   private constructor(
     readonly info: SessionInfo,
@@ -111,7 +121,9 @@ export class ExplorerSession {
       const store = mode === "read-only" ? null : s3 ? await s3.openAgentStore(agentId!) : await openStore(dir, agentId);
       const info: SessionInfo = { dir: s3 ? s3.url : dir, mode, agentId, modeReason: locked ? LOCKED_READ_ONLY : s3 && mode === "read-only" ? S3_READ_ONLY : modeReason(mode, kind, agentId), demo: options.demo === true, lockedReadOnly: locked };
       const session = new ExplorerSession(info, inspector, store, s3, releaseOpen);
+      session.beforeAppend = options.beforeAppend;
       if (store) await session.catchUp(); // agent mode registered a WAL: show it
+      if (store && agentId) session.watch = await OwnWritesWatch.start(inspector, agentId);
       session.startPolling(options.pollMs ?? (s3 ? S3_POLL_MS : 400));
       return session;
     } catch (err) {
@@ -146,8 +158,16 @@ export class ExplorerSession {
       if (this.closed) return;
       const result = await this.catchUp(); // an S3 store's new batches are appended to its mirror: the inspector tails them as a local WAL
       if (result.newOps === 0 && !result.rebuilt && !result.summaryChanged) return;
-      this.emit({ what: changeOf(result), newOps: result.newOps, summary: await this.inspector.summary() });
+      const summary = await this.inspector.summary();
+      this.emit({ what: changeOf(result), newOps: result.newOps, summary, ...(await this.lostOwnWrites(summary)) });
     });
+  }
+
+  /** Agent mode: the explorer's own writes this change shows lost, told once each (as an event's or a result's field). */
+  private async lostOwnWrites(summary: StoreSummary): Promise<{ lostOwnWrites?: LostOwnWrites }> {
+    if (!this.watch || !this.store) return {};
+    const lost = await this.watch.check(this.inspector, summary, this.store.walPath());
+    return lost ? { lostOwnWrites: lost } : {};
   }
 
   private emit(event: StoreChangedEvent): void {
@@ -185,16 +205,24 @@ export class ExplorerSession {
     return this.inspector.refresh();
   }
 
-  /** Run a write, then bring the inspector up to date and tell listeners. */
-  private act(fn: (store: Store<Doc>) => Promise<string>): Promise<ActionResult> {
+  /**
+   * Run a write, then bring the inspector up to date and tell listeners.
+   * `check` runs first, before anything is written (a refresh in agent mode
+   * may register a WAL). In agent mode the answer says so when the
+   * explorer's own writes turn out lost: never a silent success.
+   */
+  private act(fn: (store: Store<Doc>) => Promise<string>, check?: () => Promise<void>): Promise<ActionResult> {
     return this.exclusive(async () => {
       const store = this.writable();
+      await check?.();
       if (this.info.mode === "agent") await store.refresh(); // see other agents' writes first: LWW needs our clock ahead
-      const message = await fn(store);
+      await this.beforeAppend?.();
+      const done = await fn(store);
       await this.catchUp();
       const summary = await this.inspector.summary();
-      this.emit({ what: "action", newOps: 0, summary });
-      return { message, summary };
+      const { lostOwnWrites: lost } = await this.lostOwnWrites(summary);
+      this.emit({ what: "action", newOps: 0, summary, ...(lost ? { lostOwnWrites: lost } : {}) });
+      return lost ? { message: `${done} BUT: ${lost.message}`, summary, lost } : { message: done, summary };
     });
   }
 
@@ -224,22 +252,34 @@ export class ExplorerSession {
     });
   }
 
-  compact(): Promise<ActionResult> {
+  /** What a compaction would do; in agent mode, to each other agent whose WAL the manifest names (their next writes are lost until they refresh). */
+  compactPreview(): Promise<CompactPreview> {
+    return this.exclusive(() => this.currentCompactPreview());
+  }
+
+  private async currentCompactPreview(): Promise<CompactPreview> {
+    if (this.info.mode === "agent") await this.catchUp(); // the agents named now, not at the last poll
+    const summary = await this.inspector.summary();
+    return compactPreview(this.info, this.info.mode === "agent" ? await otherAgents(summary, this.info, this.s3 ? null : this.info.dir) : []);
+  }
+
+  /** Agent mode: `confirmAgents` must name every other agent whose WAL the manifest names (see compaction-risk.ts). */
+  compact(confirmAgents?: string[]): Promise<ActionResult> {
     return this.act(async (store) => {
       const before = (await this.inspector.summary()).counts.activeOps;
       if (this.info.mode === "agent") await store.compactOrThrow();
       else await store.compact();
       return `Compacted: ${before} op(s) folded into a new snapshot; the old snapshot and WAL stay on disk as history.`;
-    });
+    }, async () => checkCompactConfirmed(await this.currentCompactPreview(), confirmAgents, "compact"));
   }
 
-  archive(filter: Doc, segment?: string): Promise<ActionResult> {
+  archive(filter: Doc, segment?: string, confirmAgents?: string[]): Promise<ActionResult> {
     const predicate = compileFilter(filter);
     if (!predicate) throw new OpslogError("bad-filter", "Archive needs a filter that selects records, e.g. {\"status\": \"done\"}; an empty filter would archive everything.");
     return this.act(async (store) => {
       const count = await store.archive((value) => predicate(value), segment);
       return count === 0 ? "No record matches the filter: nothing was archived." : `Archived ${count} record(s)${segment ? ` into segment ${segment}` : ""}, then compacted.`;
-    });
+    }, async () => checkCompactConfirmed(await this.currentCompactPreview(), confirmAgents, "archive"));
   }
 
   set(id: string, value: Doc): Promise<ActionResult> {
@@ -271,12 +311,48 @@ export class ExplorerSession {
     });
   }
 
+  /** What re-applying these lost writes would do: per record, now, after, and the later ops it overrides. */
+  reapplyPreview(writes: LostWriteRef[]): Promise<ReapplyPreview> {
+    return this.exclusive(() => previewReapply(this.inspector, writes));
+  }
+
+  /** Write the lost writes' values anew (new ops), refusing if a record moved on since the preview (`seen`). */
+  reapply(writes: LostWriteRef[], seen: ReapplySeen[]): Promise<ActionResult> {
+    return this.act(async (store) => {
+      await this.catchUp(); // decide on what the store now holds
+      const preview = await previewReapply(this.inspector, writes);
+      checkSeen(preview, seen);
+      const written = await writeReapply(store, preview);
+      await this.catchUp();
+      const wal = store.walPath();
+      const lane = (await this.inspector.summary()).lanes.find((l) => l.path === wal);
+      const ops = lane && written.length ? (await this.inspector.laneOps({ path: wal, offset: lane.ops - written.length, limit: written.length })).rows : [];
+      const told = preview.records.map((r) => {
+        const index = written.indexOf(r.id);
+        const op = index >= 0 ? ops[index] : undefined;
+        if (!op || !lane) return `"${r.id}" already held that value (nothing written)`;
+        for (const w of r.writes) this.ledger.note(w, { file: wal, index: lane.ops - written.length + index, line: op.line });
+        return `"${r.id}" as op #${op.pos === null ? "?" : op.pos + 1}`;
+      });
+      const count = preview.records.reduce((n, r) => n + r.writes.length, 0);
+      return `Re-applied ${count} lost write(s): ${told.join(", ")}.`;
+    });
+  }
+
+  /** The lost writes, a page, each with the op that re-applied it in this session, if any. */
+  async lostWrites(req: PageRequest): Promise<Page<LostWriteRow>> {
+    // Not queued behind polls and actions: a read, like every forwarded query.
+    const page = await this.inspector.lostWrites(req);
+    const rows = await Promise.all(page.rows.map(async (w): Promise<LostWriteRow> => ({ ...w, reappliedAs: await this.ledger.find(this.inspector, w) })));
+    return { ...page, rows };
+  }
+
   refresh(): Promise<ActionResult> {
     return this.exclusive(async () => {
       if (this.store) await this.store.refresh();
       const result = await this.catchUp();
       const summary: StoreSummary = await this.inspector.summary();
-      if (result.newOps > 0 || result.rebuilt || result.summaryChanged) this.emit({ what: changeOf(result), newOps: result.newOps, summary });
+      if (result.newOps > 0 || result.rebuilt || result.summaryChanged) this.emit({ what: changeOf(result), newOps: result.newOps, summary, ...(await this.lostOwnWrites(summary)) });
       return { message: result.rebuilt ? "Reloaded: the store was compacted, reorganised or rewritten (an undo) elsewhere." : `Up to date (${result.newOps} new op(s)).`, summary };
     });
   }

@@ -51,7 +51,13 @@ test("an agent reverts another agent's op, undoes its own revert, then compacts"
   await test.step("compact under the compaction lock: a new snapshot, only the explorer's WAL named", async () => {
     const before = await manifestOf(dir);
     await page.getByTestId("action-compact").click();
-    await page.getByTestId("confirm-ok").click();
+    // Agent mode: the compaction dialog names the agents whose next writes it loses, and waits for the tick.
+    const dialog = page.getByTestId("compact-dialog");
+    const others = Object.keys(before.activeAgentOps ?? {}).filter((a) => a !== "explorer").sort();
+    await expect(dialog.getByTestId("compact-agent")).toHaveCount(others.length);
+    await expect(dialog.getByTestId("compact-apply")).toBeDisabled();
+    await dialog.getByTestId("compact-acknowledge").check();
+    await dialog.getByTestId("compact-apply").click();
     await expect(page.getByTestId("toast").filter({ hasText: "Compacted" })).toHaveCount(1);
     const after = await manifestOf(dir);
     expect(after.currentSnapshot).not.toBe(before.currentSnapshot);

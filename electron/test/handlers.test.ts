@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Store } from "@backloghq/opslog";
 import { AppData } from "../appdata.js";
 import { callNames } from "../schemas.js";
-import type { OpenResult, PendingOpen, RecordDetail, UndoPreview } from "../contract.js";
+import type { CompactPreview, OpenResult, PendingOpen, RecordDetail, UndoPreview } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import type { DiffPage, Page, RecordRow, TimelineEvent, TimelineOp } from "../../engine/src/inspect/types.js";
 import { plannerAndWorkerOnJobs, sixTasksHalfArchived, twentyTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
@@ -204,7 +204,8 @@ describe("agent mode", () => {
   it("compacts under the compaction lock", async () => {
     const store = await plannerAndWorkerOnJobs.build(`${work}/multi`);
     await open({ dir: store.dir, mode: "agent" });
-    expect(valueOf<{ message: string }>(await handlers.dispatch("actions.compact", {})).message).toMatch(/Compacted/);
+    const confirmAgents = valueOf<CompactPreview>(await handlers.dispatch("actions.compactPreview", {})).otherAgents.map((a) => a.agent);
+    expect(valueOf<{ message: string }>(await handlers.dispatch("actions.compact", { confirmAgents })).message).toMatch(/Compacted/);
     expect(valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 100 })).total).toBe(7);
     expect(valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 100 })).rows.map((r) => [r.id, r.data])).toEqual(store.state);
   });

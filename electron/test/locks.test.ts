@@ -7,7 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppData } from "../appdata.js";
-import type { OpenResult, StoreSummary } from "../contract.js";
+import type { CompactPreview, OpenResult, StoreSummary } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import { ExplorerSession } from "../session.js";
 import type { StoreChangedEvent } from "../contract.js";
@@ -74,7 +74,8 @@ describe("a store locked by another process", () => {
     valueOf(await handlers.dispatch("store.open", { dir, mode: "agent" }));
     holder = liveProcess();
     await writeFile(join(dir, ".compact-lock"), String(holder.pid));
-    const error = errorOf(await handlers.dispatch("actions.compact", {}));
+    const confirmAgents = valueOf<CompactPreview>(await handlers.dispatch("actions.compactPreview", {})).otherAgents.map((a) => a.agent);
+    const error = errorOf(await handlers.dispatch("actions.compact", { confirmAgents }));
     expect(error.code).toBe("compaction-locked");
     expect(error.message).toContain(String(holder.pid));
   });

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppData } from "../appdata.js";
-import type { OpenResult, LoadProgress, StoreChangedEvent } from "../contract.js";
+import type { CompactPreview, OpenResult, LoadProgress, StoreChangedEvent } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import { startS3Server } from "../../engine/test/helpers/s3server.js";
 import type { S3TestServer } from "../../engine/test/helpers/s3server.js";
@@ -92,9 +92,10 @@ describe("an S3 store, in a session", () => {
     expect(await records()).toEqual(await publishedS3State(server, prefix));
     expect((await records()).map(([id]) => id)).toContain("x1");
     expect((await records()).map(([id]) => id)).not.toContain("x2");
+    const confirmAgents = valueOf<CompactPreview>(await handlers.dispatch("actions.compactPreview", {})).otherAgents.map((a) => a.agent);
     await server.flush();
     const beforeCompact = server.requests.length;
-    valueOf(await handlers.dispatch("actions.compact", {}));
+    valueOf(await handlers.dispatch("actions.compact", { confirmAgents }));
     await server.flush();
     const compaction = server.requests.slice(beforeCompact).map((r) => ({ ...r, url: decodeURIComponent(r.url) }));
     const lockAt = compaction.findIndex((r) => r.method === "PUT" && r.url.includes(`/${prefix}/.compact-lock`) && r.ifNoneMatch === "*");

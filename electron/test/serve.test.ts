@@ -259,6 +259,7 @@ describe("a server started with --read-only", () => {
       ["actions.compact", {}],
       ["actions.archive", { filter: { status: "done" } }],
       ["actions.revert", { pos: 0 }],
+      ["actions.reapply", { writes: [{ file: "ops/agent-a-1.jsonl", line: 1 }], seen: [{ id: "x", laterOps: 0, now: "0" }] }],
     ];
     for (const [name, arg] of attempts) {
       const answer = await lockedCall(name, arg);

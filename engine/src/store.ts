@@ -307,6 +307,12 @@ export class Store<T = Record<string, unknown>> {
     return (await this.backend.loadArchiveSegment(path)) as Map<string, T>;
   }
 
+  /** The WAL this store appends to now (relative to the store): the explorer checks that the manifest still names it after each write. */
+  walPath(): string {
+    this.ensureOpen();
+    return this.activeOpsPath;
+  }
+
   stats(): StoreStats {
     this.ensureOpen();
     return { activeRecords: this.records.size, opsCount: this.ops.length, archiveSegments: this.archiveSegments.length };

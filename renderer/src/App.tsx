@@ -9,6 +9,11 @@ import { ErrorBoundary } from "./components/ErrorBoundary";
 import { Header, Nav, WarningsPanel } from "./components/Header";
 import { ConfirmDialog, Toasts } from "./components/Overlays";
 import { RevertDialog } from "./components/RevertDialog";
+import { CompactDialog } from "./components/CompactDialog";
+import { ReapplyDialog } from "./components/ReapplyDialog";
+import { LostOwnWritesBanner } from "./components/LostOwnWritesBanner";
+import { useCompact } from "./state/compact";
+import { useReapply } from "./state/reapply";
 import { CommandPalette } from "./components/CommandPalette";
 import { commandForKey } from "./commands";
 import { useRevert } from "./state/revert";
@@ -48,7 +53,7 @@ function onKey(e: KeyboardEvent): void {
     e.preventDefault();
     return ui.setPalette(!ui.paletteOpen);
   }
-  if (ui.confirmation || ui.paletteOpen || useRevert.getState().pos !== null) return; // a dialog has the keys
+  if (ui.confirmation || ui.paletteOpen || useRevert.getState().pos !== null || useCompact.getState().action || useReapply.getState().refs) return; // a dialog has the keys
   if (e.key === "Escape" && ui.openMenu) return ui.setMenu(null);
   // Esc leaves any text box or select, so the view's keys (j/k, arrows, space) work again.
   if (e.key === "Escape" && target.closest("input, textarea, select")) return target.blur();
@@ -108,6 +113,7 @@ export function App() {
           <>
             <Header />
             <Nav />
+            <LostOwnWritesBanner />
             <main className="content">
               <ErrorBoundary where={`${view} view`} key={view}>
                 <View />
@@ -119,6 +125,8 @@ export function App() {
         <CommandPalette />
         <ConfirmDialog />
         <RevertDialog />
+        <CompactDialog />
+        <ReapplyDialog />
         <Toasts />
       </ErrorBoundary>
     </div>

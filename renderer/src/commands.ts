@@ -5,8 +5,9 @@
  * these, so a key and its button can never drift apart.
  */
 import { api, errorText } from "./api/client";
-import type { ActionResult } from "../../electron/contract";
 import { parseFilter } from "./lib/filter";
+import { runAction } from "./state/runAction";
+import { useCompact } from "./state/compact";
 import { useRecordsQuery } from "./state/records";
 import { useReplay } from "./state/replay";
 import { useCompare } from "./state/compare";
@@ -17,15 +18,7 @@ import type { Command } from "./lib/command";
 
 export type { Command } from "./lib/command";
 
-export async function runAction(label: string, call: () => Promise<ActionResult>): Promise<void> {
-  const { toast } = useUi.getState();
-  try {
-    toast("ok", (await call()).message);
-  } catch (err) {
-    const e = errorText(err);
-    toast("error", `${label} failed: ${e.message}`, e.detail);
-  }
-}
+export { runAction };
 
 const always = () => null;
 /** Writes need writer or agent mode. */
@@ -47,7 +40,11 @@ async function undo(): Promise<void> {
   }
 }
 
+/** In agent mode a compaction retires the other agents' WALs: the compaction dialog names them and asks (state/compact.ts). */
+const agentMode = () => selectInfo(useSession.getState())?.mode === "agent";
+
 function compact(): void {
+  if (agentMode()) return void useCompact.getState().open({ kind: "compact" });
   useUi.getState().ask({ title: "Compact the store?", body: "Writes the current state as a new snapshot and starts a new WAL. The old snapshot and WAL stay on disk, so the history chain keeps them.", confirmLabel: "Compact", onConfirm: () => runAction("Compact", () => api.call("actions.compact", {})) });
 }
 
@@ -60,7 +57,10 @@ function archive(): void {
     danger: true,
     onConfirm: (text) => {
       const parsed = parseFilter(text);
-      if (parsed.ok && parsed.value) return runAction("Archive", () => api.call("actions.archive", { filter: parsed.value! }));
+      if (!parsed.ok || !parsed.value) return;
+      // An archive compacts: in agent mode, the compaction dialog asks about the other agents next.
+      if (agentMode()) return void useCompact.getState().open({ kind: "archive", filter: parsed.value });
+      return runAction("Archive", () => api.call("actions.archive", { filter: parsed.value! }));
     },
   });
 }

@@ -12,6 +12,7 @@ import { archiveNameReused, archiveNameReusedOneId, fourArchivesThenCompacted, t
 import { tornByUndoManyUndos, tornByUndoShortFragment } from "./torn-by-undo.js";
 import { threeAgentsCurrentSnapshotMissing, twentyTasksCurrentSnapshotMissing } from "./missing-snapshot.js";
 import { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes } from "./revisions.js";
+import { lostFixThenLaterEdits } from "./repairs.js";
 
 export { archivedThenCompacted, elevenHundredOpsOneWal, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, sixTasksHalfArchived, twentyTasksCompactedThenEdited, twentyTasksDoneArchived };
 export { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, threeAgentsReviewTasks, twoAgentsBlindWritesToOneKey, twoAgentsBurstUnderASecond, twoAgentsOverwriteAfterRefresh };
@@ -22,6 +23,7 @@ export type { TornLine } from "./torn-by-undo.js";
 export { threeAgentsCurrentSnapshotMissing, twentyTasksCurrentSnapshotMissing };
 export type { SnapshotRemoved } from "./missing-snapshot.js";
 export { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes };
+export { lostFixThenLaterEdits };
 export { observe, previousValue, walLinesOf } from "./facts.js";
 export type { Manifest, RawOp, StoreFacts, WalLine } from "./facts.js";
 export { nextMs, openPublishedAgent, publishedState, publishedStateOfCopy, StateLog, task } from "./published.js";
@@ -57,4 +59,5 @@ export const SCENARIOS = [
   tornByUndoManyUndos,
   twentyTasksCurrentSnapshotMissing,
   threeAgentsCurrentSnapshotMissing,
+  lostFixThenLaterEdits,
 ] as const;

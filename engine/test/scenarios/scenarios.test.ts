@@ -10,6 +10,7 @@ import {
   archivedThenCompacted,
   elevenHundredOpsOneWal,
   fourArchivesThenCompacted,
+  lostFixThenLaterEdits,
   lostWritesPartlySeenOneHeldAnyway,
   lostWritesUnseenThenRetired,
   malformedLines,
@@ -161,6 +162,18 @@ describe("the scenario library", () => {
     expect(before.map((o) => o.id)).toEqual(s.lostWrites.unseenIds);
     for (const o of before) expect(snapshot.get(o.id)).not.toEqual(o.data);
     expect(bob.filter((o) => o.ts > header.timestamp).map((o) => o.id)).toEqual(s.lostWrites.afterCompactionIds);
+  });
+
+  it("lostFixThenLaterEdits: bob's two lines in his retired WAL come after the snapshot, the published opslog reads neither, and alice's two later t1 lines follow them", async () => {
+    const s = await lostFixThenLaterEdits.build(await fresh());
+    const header = JSON.parse((await readFile(join(s.dir, s.manifest.currentSnapshot), "utf-8")).split("\n")[0]) as { timestamp: string };
+    const bob = s.retiredWals.flatMap((f) => opsIn(s, f)).map((l) => l.op!).filter((o) => o.agent === s.lostWrites.agent);
+    expect(bob.filter((o) => o.ts > header.timestamp).map((o) => ({ id: o.id, data: o.data }))).toEqual(s.lostWrites.writes);
+    const state = Object.fromEntries(s.state);
+    expect(state.t1).toEqual({ status: "done", n: 1 });
+    expect(state.t9).toBeUndefined();
+    const bobFix = bob.find((o) => o.id === "t1" && o.ts > header.timestamp)!;
+    expect(s.walLines.filter((l) => l.op?.id === "t1" && l.op.agent === "alice" && l.op.ts > bobFix.ts)).toHaveLength(s.laterOnT1);
   });
 
   it("specRevised*: doc-014's raw lines are v1, the target and the eight later values, in write order; the compaction splits the later ones; the target is the worker's", async () => {

@@ -4,7 +4,7 @@
  * it in view when the axis is zoomed), conflicts and lost writes.
  */
 import { create } from "zustand";
-import type { AgentLane, Conflict, LaneOp, LostWrite } from "../../../electron/contract";
+import type { AgentLane, Conflict, LaneOp, LostWriteRow } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { forgetOnOpen } from "./perStore";
@@ -55,7 +55,7 @@ interface AgentsState {
   windowRuns: Record<string, MarkRun[]>;
   conflicts: Conflict[];
   conflictTotal: number;
-  lost: LostWrite[];
+  lost: LostWriteRow[];
   lostTotal: number;
   error: ShownError | null;
   /** The record whose marks stand out in every lane (a conflict or lost write the user picked) */

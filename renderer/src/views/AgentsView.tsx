@@ -5,7 +5,7 @@
  * lanes, explained, and picking one makes its record's marks stand out.
  */
 import { useEffect, useMemo } from "react";
-import type { AgentLane, Conflict, LaneOp, LostWrite } from "../../../electron/contract";
+import type { AgentLane, Conflict, LaneOp } from "../../../electron/contract";
 import { MARK_LIMIT, useAgents } from "../state/agents";
 import type { MarkRun } from "../state/agents";
 import { selectSummary, useSession } from "../state/session";
@@ -21,6 +21,7 @@ import type { QueryRequest } from "../state/request";
 
 const reloadAgents = (_: null, request: QueryRequest) => useAgents.getState().load(request);
 import { AgentsChart } from "../components/AgentsChart";
+import { LostWriteList } from "../components/LostWriteList";
 
 /** An op in the Operations view; a lost write has no position to show. */
 function showKnownOp(pos: number | null): void {
@@ -98,38 +99,6 @@ function ConflictItem({ conflict: c, focused }: { conflict: Conflict; focused: b
       ))}
       <button className="link" onClick={(e) => { e.stopPropagation(); showKnownOp(c.winner.pos); }}>show kept op</button>
       {c.losers[0] ? <button className="link" onClick={(e) => { e.stopPropagation(); showKnownOp(c.losers[0].pos); }}>show overridden op</button> : null}
-    </div>
-  );
-}
-
-function LostWriteList() {
-  const lost = useAgents((s) => s.lost);
-  const total = useAgents((s) => s.lostTotal);
-  const focusId = useAgents((s) => s.focusId);
-  return (
-    <section className="explain">
-      <h2>Lost writes <span className="muted">({total})</span></h2>
-      <p className="muted small">Writes that are on disk but not in the store, though the agent that wrote them believes they were saved: appended to a WAL after a compaction had read the store (the manifest no longer names that file, so no reader replays it), written before a compaction whose agent had not seen them (its snapshot lacks them), or appended onto a line torn by opslog's undo (opslog skips that whole line). Each is listed, even when the store holds the same value anyway.</p>
-      {lost.length === 0 ? <div className="muted">No lost writes.</div> : null}
-      {lost.map((l, i) => <LostWriteItem key={i} lost={l} focused={focusId === l.id} />)}
-      {total > lost.length ? <div className="muted small">…and {total - lost.length} more</div> : null}
-    </section>
-  );
-}
-
-/** Why a write is lost, in a few words (the explanation says it in full). */
-const LOST_REASON: Record<LostWrite["reason"], string> = {
-  "retired-wal": "appended to a retired WAL",
-  "unseen-by-compaction": "unseen by a compaction",
-  "torn-by-undo": "torn by opslog's undo",
-};
-
-function LostWriteItem({ lost: l, focused }: { lost: LostWrite; focused: boolean }) {
-  return (
-    <div className={`lost-write-item${focused ? " focused" : ""}`} data-testid="lost-write-item" onClick={() => useAgents.getState().focus(focused ? null : l.id)}>
-      <div><b className="mono">{l.id}</b> <span className={`op-badge ${l.op}`}>{l.op}</span> by {l.agent ?? "writer"} at {shortTime(l.ts)} <span className="flag bad" data-testid="lost-write-reason">{LOST_REASON[l.reason]}</span></div>
-      <div className="small">{l.explanation}</div>
-      <div className="mono small muted">{l.file}:{l.line}{l.reason === "torn-by-undo" ? ` (byte ${l.offset})` : ""} {JSON.stringify(l.data)}</div>
     </div>
   );
 }
