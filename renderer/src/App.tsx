@@ -9,9 +9,11 @@ import { ErrorBoundary } from "./components/ErrorBoundary";
 import { Header, Nav, WarningsPanel } from "./components/Header";
 import { ConfirmDialog, Toasts } from "./components/Overlays";
 import { RevertDialog } from "./components/RevertDialog";
+import { CheckStoreDialog } from "./components/CheckStoreDialog";
 import { CommandPalette } from "./components/CommandPalette";
 import { commandForKey } from "./commands";
 import { useRevert } from "./state/revert";
+import { useCheck } from "./state/check";
 import { RecordsView } from "./views/RecordsView";
 import { OperationsView } from "./views/OperationsView";
 import { AgentsView } from "./views/AgentsView";
@@ -48,7 +50,7 @@ function onKey(e: KeyboardEvent): void {
     e.preventDefault();
     return ui.setPalette(!ui.paletteOpen);
   }
-  if (ui.confirmation || ui.paletteOpen || useRevert.getState().pos !== null) return; // a dialog has the keys
+  if (ui.confirmation || ui.paletteOpen || useRevert.getState().pos !== null || useCheck.getState().open) return; // a dialog has the keys
   if (e.key === "Escape" && ui.openMenu) return ui.setMenu(null);
   // Esc leaves any text box or select, so the view's keys (j/k, arrows, space) work again.
   if (e.key === "Escape" && target.closest("input, textarea, select")) return target.blur();
@@ -119,6 +121,7 @@ export function App() {
         <CommandPalette />
         <ConfirmDialog />
         <RevertDialog />
+        <CheckStoreDialog />
         <Toasts />
       </ErrorBoundary>
     </div>
