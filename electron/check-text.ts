@@ -18,7 +18,7 @@ export function checkText(r: StoreCheck): string {
   const c = r.chain;
   say(`chain      ${plural(c.links.length, "link")}: ${c.verified} verified, ${c.mismatched} mismatched, ${c.unverifiable} unverifiable, ${c.live} live`);
   for (const l of c.links.filter((l) => l.verified === "mismatch")) say(`           mismatch: ${l.wals.join(", ") || "no WAL"} over ${l.snapshot ?? "creation"} does not give ${l.next}: ${plural(l.mismatchCount, "record")} differ (${l.mismatchIds.join(", ")})`);
-  for (const l of c.links.filter((l) => l.verified === "unverifiable")) say(`           unverifiable: ${l.missing.join("; ")}`);
+  for (const l of c.links.filter((l) => l.verified === "unverifiable")) say(`           unverifiable: ${l.missing.length ? `${l.missing.join("; ")} are gone` : `${l.snapshot ?? "creation"} to ${l.next ?? "now"}`}`);
   const reasons = Object.entries(r.lostWrites.byReason).map(([reason, n]) => `${n} ${reason}`);
   say(`lost       ${plural(r.lostWrites.total, "lost write")}${reasons.length ? ` (${reasons.join(", ")})` : ""}`);
   for (const w of r.lostWrites.shown) say(`           ${w.file}:${w.line} ${w.agent ?? "single writer"} ${w.op} ${w.id} [${w.reason}]${w.heldAnyway ? " (the store holds the same value anyway)" : ""}`);
