@@ -7,7 +7,7 @@
 import type { z } from "zod";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
 import type { calls } from "./schemas.js";
-import type { Doc, HistoryEntry, QueryResult, SnapshotPreview, StoreSummary, TimelineOp } from "../engine/src/inspect/index.js";
+import type { Doc, HistoryEntry, QueryResult, SnapshotPreview, StoreCheck, StoreSummary, TimelineOp } from "../engine/src/inspect/index.js";
 import type { ExportCallResults } from "./contract-export.js";
 import type { LaterOp, LostOwnWrites, WriteCallResults } from "./contract-writes.js";
 
@@ -28,6 +28,7 @@ export type {
   SchemaField,
   SchemaType,
   StoreSchema,
+  StoreCheck,
   StoreSummary,
   StoreWarning,
   TimelineEvent,
@@ -171,6 +172,8 @@ export interface PendingOpen {
 export interface OwnResults extends ExportCallResults, WriteCallResults {
   "store.open": OpenResult;
   "store.summary": OpenResult;
+  /** The store doctor's report (npm run check's --json document) */
+  "store.check": StoreCheck;
   "store.close": { closed: true };
   "store.recent": RecentStore[];
   "store.pickDirectory": { dir: string | null };

@@ -229,6 +229,7 @@ export class Handlers {
       if (!this.session && !this.loading && this.backgroundFailure) throw this.backgroundFailure;
       return { session: this.current().info, summary: await this.current().inspector.summary() };
     },
+    "store.check": () => this.current().check(),
     "store.close": async () => {
       await this.closeSession();
       return { closed: true };

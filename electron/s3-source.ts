@@ -14,6 +14,9 @@ import type { SyncResult } from "../engine/src/s3/mirror.js";
 import type { FetchProgress } from "../engine/src/s3/objects.js";
 import { explainS3Error } from "../engine/src/s3/client.js";
 import { Store } from "../engine/src/store.js";
+import { readS3Locks } from "../engine/src/s3/locks.js";
+import { S3Objects } from "../engine/src/s3/objects.js";
+import type { CheckedLock } from "../engine/src/inspect/index.js";
 
 export interface S3SourceOptions {
   /** Where mirrors are kept (default: the user's cache folder, see defaultS3CacheRoot) */
@@ -60,6 +63,11 @@ export class S3Source {
   /** List the bucket prefix and fetch what is new since the last sync. */
   sync(): Promise<SyncResult> {
     return this.mirror.sync((p) => this.onProgress?.({ url: this.url, ...p }));
+  }
+
+  /** The store's lock objects and their holders, read now (two GETs; the mirror does not copy locks). */
+  locks(): Promise<CheckedLock[]> {
+    return readS3Locks(new S3Objects(this.client, this.location));
   }
 
   /**

@@ -43,6 +43,8 @@ export const calls = {
     confirmAgentOnSingleWriter: z.boolean().optional(),
   })),
   "store.summary": own(z.strictObject({})),
+  /** The store doctor's report (what `npm run check` prints): read-only, allowed in every mode */
+  "store.check": own(z.strictObject({})),
   "store.close": own(z.strictObject({})),
   "store.recent": own(z.strictObject({})),
   /** A native folder dialog (Electron); { dir: null } in browser mode */

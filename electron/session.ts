@@ -8,8 +8,8 @@
 import { resolve } from "node:path";
 import { OpslogError } from "../engine/src/errors.js";
 import { Store } from "../engine/src/store.js";
-import { EngineWorkerFailed, compileFilter, openInspector, openInspectorThread } from "../engine/src/inspect/index.js";
-import type { BuildProgress, InspectorApi, Page, PageRequest, RefreshResult, StoreSummary, ThreadOptions, TimelineOp } from "../engine/src/inspect/index.js";
+import { EngineWorkerFailed, checkStore, compileFilter, openInspector, openInspectorThread } from "../engine/src/inspect/index.js";
+import type { BuildProgress, InspectorApi, Page, PageRequest, RefreshResult, StoreCheck, StoreSummary, ThreadOptions, TimelineOp } from "../engine/src/inspect/index.js";
 import type { ActionResult, CompactPreview, LostOwnWrites, LostWriteRef, LostWriteRow, ReapplyPreview, ReapplySeen, RevertPreview, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
 import { applyRevert, previewRevert } from "./revert.js";
 import { checkCompactConfirmed, compactPreview, otherAgents } from "./compaction-risk.js";
@@ -172,6 +172,11 @@ export class ExplorerSession {
 
   private emit(event: StoreChangedEvent): void {
     for (const listener of this.listeners) listener(event);
+  }
+
+  /** The store doctor's report, as `npm run check` prints it (an S3 store's lock objects read now: the mirror has none). */
+  async check(): Promise<StoreCheck> {
+    return checkStore(this.inspector, { store: this.info.dir, locks: this.s3 ? await this.s3.locks() : undefined });
   }
 
   async close(): Promise<void> {

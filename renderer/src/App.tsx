@@ -14,9 +14,11 @@ import { ReapplyDialog } from "./components/ReapplyDialog";
 import { LostOwnWritesBanner } from "./components/LostOwnWritesBanner";
 import { useCompact } from "./state/compact";
 import { useReapply } from "./state/reapply";
+import { CheckStoreDialog } from "./components/CheckStoreDialog";
 import { CommandPalette } from "./components/CommandPalette";
 import { commandForKey } from "./commands";
 import { useRevert } from "./state/revert";
+import { useCheck } from "./state/check";
 import { RecordsView } from "./views/RecordsView";
 import { OperationsView } from "./views/OperationsView";
 import { AgentsView } from "./views/AgentsView";
@@ -53,7 +55,7 @@ function onKey(e: KeyboardEvent): void {
     e.preventDefault();
     return ui.setPalette(!ui.paletteOpen);
   }
-  if (ui.confirmation || ui.paletteOpen || useRevert.getState().pos !== null || useCompact.getState().action || useReapply.getState().refs) return; // a dialog has the keys
+  if (ui.confirmation || ui.paletteOpen || useRevert.getState().pos !== null || useCompact.getState().action || useReapply.getState().refs || useCheck.getState().open) return; // a dialog has the keys
   if (e.key === "Escape" && ui.openMenu) return ui.setMenu(null);
   // Esc leaves any text box or select, so the view's keys (j/k, arrows, space) work again.
   if (e.key === "Escape" && target.closest("input, textarea, select")) return target.blur();
@@ -127,6 +129,7 @@ export function App() {
         <RevertDialog />
         <CompactDialog />
         <ReapplyDialog />
+        <CheckStoreDialog />
         <Toasts />
       </ErrorBoundary>
     </div>

@@ -11,6 +11,7 @@ import { useCompact } from "./state/compact";
 import { useRecordsQuery } from "./state/records";
 import { useReplay } from "./state/replay";
 import { useCompare } from "./state/compare";
+import { useCheck } from "./state/check";
 import { selectInfo, useSession } from "./state/session";
 import { useUi, VIEWS } from "./state/ui";
 import { EXPORT_COMMANDS } from "./exportCommands";
@@ -86,6 +87,7 @@ export const COMMANDS: Command[] = [
   { name: "compact", label: "Compact the store…", disabledReason: writeReason, run: compact },
   { name: "archive", label: "Archive records by filter…", disabledReason: writeReason, run: archive },
   { name: "refresh", label: "Refresh: look for other processes' writes now", disabledReason: always, run: () => runAction("Refresh", () => api.call("actions.refresh", {})) },
+  { name: "check-store", label: "Check store: the store doctor's report (as npm run check)", disabledReason: () => (selectInfo(useSession.getState()) ? null : "No store is open."), run: () => useCheck.getState().run() },
   { name: "toggle-warnings", label: "Show or hide the warnings", disabledReason: always, run: () => useUi.getState().toggleWarnings() },
   ...EXPORT_COMMANDS,
 ];

@@ -26,3 +26,5 @@ export { previewSnapshot } from "./preview.js";
 export type { SnapshotPreview } from "./preview.js";
 export type { BuildPhase, BuildProgress } from "./progress.js";
 export { readManifestTolerantly } from "./scan.js";
+export { CHECK_FORMAT, CHECK_SHOWN, checkStore } from "./check.js";
+export type { Checkable, CheckOptions } from "./check.js";

@@ -9,3 +9,4 @@ export type * from "./types/records.js";
 export type * from "./types/conflicts.js";
 export type * from "./types/schema.js";
 export type * from "./types/buckets.js";
+export type * from "./types/check.js";

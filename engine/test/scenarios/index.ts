@@ -11,6 +11,7 @@ import { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, planner
 import { archiveNameReused, archiveNameReusedOneId, fourArchivesThenCompacted, twoAgentsArchiveAndRecreate } from "./archives.js";
 import { tornByUndoManyUndos, tornByUndoShortFragment } from "./torn-by-undo.js";
 import { threeAgentsCurrentSnapshotMissing, twentyTasksCurrentSnapshotMissing } from "./missing-snapshot.js";
+import { snapshotEditedByHand, tornLastLine, walUnreadable } from "./damaged.js";
 import { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes } from "./revisions.js";
 import { lostFixThenLaterEdits } from "./repairs.js";
 
@@ -22,6 +23,7 @@ export { tornByUndoManyUndos, tornByUndoShortFragment, tornLinesOf } from "./tor
 export type { TornLine } from "./torn-by-undo.js";
 export { threeAgentsCurrentSnapshotMissing, twentyTasksCurrentSnapshotMissing };
 export type { SnapshotRemoved } from "./missing-snapshot.js";
+export { snapshotEditedByHand, tornLastLine, walUnreadable };
 export { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes };
 export { lostFixThenLaterEdits };
 export { observe, previousValue, walLinesOf } from "./facts.js";
@@ -60,4 +62,7 @@ export const SCENARIOS = [
   twentyTasksCurrentSnapshotMissing,
   threeAgentsCurrentSnapshotMissing,
   lostFixThenLaterEdits,
+  snapshotEditedByHand,
+  tornLastLine,
+  walUnreadable,
 ] as const;

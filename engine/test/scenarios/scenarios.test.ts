@@ -2,7 +2,7 @@
 // it wrote is there in the raw WAL lines, the snapshots and the archive, and
 // the published opslog reads the state its writers reported. A fact that
 // drifted from its store would make every test that uses it wrong.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -31,6 +31,9 @@ import {
   twentyTasksCompactedThenEdited,
   twentyTasksDoneArchived,
   twoAgentsOverwriteAfterRefresh,
+  snapshotEditedByHand,
+  tornLastLine,
+  walUnreadable,
 } from "./index.js";
 import * as library from "./index.js";
 import { previousValue } from "./index.js";
@@ -267,5 +270,30 @@ describe("the scenario library", () => {
         expect(count).toBeGreaterThan(0);
       }
     }
+  });
+
+  it("snapshotEditedByHand: the current snapshot holds the edited value, the first WAL wrote the original", async () => {
+    const s = await snapshotEditedByHand.build(await fresh());
+    expect(s.tampered.snapshot).toBe(s.manifest.currentSnapshot);
+    const rows = (await readFile(join(s.dir, s.tampered.snapshot), "utf-8")).trim().split("\n").slice(1).map((l) => JSON.parse(l) as { id: string; data: { estimate: number } });
+    expect(rows.find((r) => r.id === s.tampered.id)!.data.estimate).toBe(s.tampered.estimate);
+    const written = s.retiredWals.flatMap((f) => opsIn(s, f)).filter((l) => l.op?.id === s.tampered.id);
+    expect(written.map((l) => (l.op!.data as { estimate: number }).estimate)).toEqual([5]);
+  });
+
+  it("tornLastLine: the active WAL ends in half an op without a newline, at the line named; opslog reads the six-task state", async () => {
+    const s = await tornLastLine.build(await fresh());
+    const text = await readFile(join(s.dir, s.wal), "utf-8");
+    expect(text.endsWith("\n")).toBe(false);
+    const last = opsIn(s, s.wal).at(-1)!;
+    expect(last).toMatchObject({ line: s.tornLine, op: null });
+    expect(last.text.startsWith('{"ts":"')).toBe(true);
+    expect(s.state.map(([id]) => id)).not.toContain("task-7");
+  });
+
+  it("walUnreadable: bob's WAL holds his two ops and is mode 000", async () => {
+    const s = await walUnreadable.build(await fresh());
+    expect(opsIn(s, s.unreadable.file).map((l) => l.op?.agent)).toEqual(Array(s.unreadable.ops).fill(s.unreadable.agent));
+    expect((await stat(join(s.dir, s.unreadable.file))).mode & 0o777).toBe(0);
   });
 });
