@@ -26,7 +26,7 @@ export const checkReport = z.strictObject({
   healthy: z.boolean(),
   problems: z.array(warning),
   kind: z.enum(["single-writer", "multi-writer", "mixed", "empty"]),
-  counts: z.strictObject({ records: count, timelineOps: count, agents: count, wals: count, snapshots: count, archivedRecords: count }),
+  counts: z.strictObject({ records: count.nullable(), timelineOps: count, agents: count, wals: count, snapshots: count, archivedRecords: count }),
   chain: z.strictObject({
     verified: count,
     mismatched: count,

@@ -14,7 +14,7 @@ export function checkText(r: StoreCheck): string {
   say(`opslog store check: ${r.store}`);
   say(r.healthy ? "HEALTHY: no problems found." : `PROBLEMS: ${plural(r.problems.length, "problem")} found.`);
   say();
-  say(`store      ${r.kind}; ${plural(r.counts.records, "record")} now, ${plural(r.counts.timelineOps, "op")} in the timeline, ${plural(r.counts.agents, "agent")}, ${plural(r.counts.wals, "WAL")}, ${plural(r.counts.snapshots, "snapshot")}, ${plural(r.counts.archivedRecords, "archived record")}`);
+  say(`store      ${r.kind}; ${r.counts.records === null ? "records unknown (the current snapshot is missing)" : `${plural(r.counts.records, "record")} now`}, ${plural(r.counts.timelineOps, "op")} in the timeline, ${plural(r.counts.agents, "agent")}, ${plural(r.counts.wals, "WAL")}, ${plural(r.counts.snapshots, "snapshot")}, ${plural(r.counts.archivedRecords, "archived record")}`);
   const c = r.chain;
   say(`chain      ${plural(c.links.length, "link")}: ${c.verified} verified, ${c.mismatched} mismatched, ${c.unverifiable} unverifiable, ${c.live} live`);
   for (const l of c.links.filter((l) => l.verified === "mismatch")) say(`           mismatch: ${l.wals.join(", ") || "no WAL"} over ${l.snapshot ?? "creation"} does not give ${l.next}: ${plural(l.mismatchCount, "record")} differ (${l.mismatchIds.join(", ")})`);

@@ -55,7 +55,8 @@ export interface StoreCheck {
   problems: StoreWarning[];
   kind: StoreKind;
   counts: {
-    records: number;
+    /** Records in the current state (null: unknown, the current snapshot is missing) */
+    records: number | null;
     /** Ops in the whole timeline, back through the history chain */
     timelineOps: number;
     agents: number;
