@@ -9,12 +9,14 @@
 import { archivedThenCompacted, elevenHundredOpsOneWal, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, sixTasksHalfArchived, twentyTasksCompactedThenEdited, twentyTasksDoneArchived } from "./single-writer.js";
 import { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, threeAgentsReviewTasks, twoAgentsBlindWritesToOneKey, twoAgentsBurstUnderASecond, twoAgentsOverwriteAfterRefresh } from "./multi-writer.js";
 import { fourArchivesThenCompacted, twoAgentsArchiveAndRecreate } from "./archives.js";
+import { twoAgentsConflictOverAReadWriteThenLostSameValue } from "./sentences.js";
 import { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes } from "./revisions.js";
 
 export { archivedThenCompacted, elevenHundredOpsOneWal, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, sixTasksHalfArchived, twentyTasksCompactedThenEdited, twentyTasksDoneArchived };
 export { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, threeAgentsReviewTasks, twoAgentsBlindWritesToOneKey, twoAgentsBurstUnderASecond, twoAgentsOverwriteAfterRefresh };
 export { fourArchivesThenCompacted, twoAgentsArchiveAndRecreate };
 export type { Written } from "./archives.js";
+export { twoAgentsConflictOverAReadWriteThenLostSameValue };
 export { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes };
 export { observe, previousValue, walLinesOf } from "./facts.js";
 export type { Manifest, RawOp, StoreFacts, WalLine } from "./facts.js";
@@ -45,4 +47,5 @@ export const SCENARIOS = [
   specRevisedEightTimes,
   specRevisedAcrossCompaction,
   specRevisedByTwoAgents,
+  twoAgentsConflictOverAReadWriteThenLostSameValue,
 ] as const;
