@@ -2,7 +2,8 @@
 // after the 1,000th record in id order, a field literally named `_id` (and
 // one named `_id (field)`), strings JSON would read as something else
 // ("null", "true", "1", "[1]", ""), JSON null, and strings a spreadsheet
-// would run as formulas (=, +, -, @, tab), a negative number, a quoted one.
+// would run as formulas (=, +, -, @, tab), a negative number, a quoted one;
+// and one whose literal dotted keys sit beside nested paths (the schema).
 import { Store as Published } from "@backloghq/opslog";
 import type { Doc } from "./published.js";
 import { scenario } from "./scenario.js";
@@ -34,5 +35,20 @@ export const csvTrapsPastTheFirstThousand = scenario(
     for (const [id, value] of Object.entries(CSV_TRAPS)) await store.set(id, value);
     await store.close();
     return { traps: CSV_TRAPS, lateFrom: "r1050" };
+  },
+);
+
+export const dottedKeysBesideNestedPaths = scenario(
+  "dottedKeysBesideNestedPaths",
+  'one writer: "lit" with a literal key "d.e", "nested" with d: {e}, "both" with both, "deeper" with a: {"b.c"}',
+  async (dir) => {
+    const store = new Published<Doc>();
+    await store.open(dir, { checkpointOnClose: false });
+    await store.set("lit", { "d.e": 1 });
+    await store.set("nested", { d: { e: 2 } });
+    await store.set("both", { "d.e": 3, d: { e: 4 } });
+    await store.set("deeper", { a: { "b.c": true } });
+    await store.close();
+    return {};
   },
 );

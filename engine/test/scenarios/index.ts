@@ -10,7 +10,7 @@ import { archivedThenCompacted, elevenHundredOpsOneWal, malformedLines, singleWr
 import { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, threeAgentsReviewTasks, twoAgentsBlindWritesToOneKey, twoAgentsBurstUnderASecond, twoAgentsOverwriteAfterRefresh } from "./multi-writer.js";
 import { fourArchivesThenCompacted, twoAgentsArchiveAndRecreate } from "./archives.js";
 import { twoAgentsConflictOverAReadWriteThenLostSameValue } from "./sentences.js";
-import { CSV_TRAPS, csvTrapsPastTheFirstThousand } from "./exports.js";
+import { CSV_TRAPS, csvTrapsPastTheFirstThousand, dottedKeysBesideNestedPaths } from "./exports.js";
 import { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes } from "./revisions.js";
 
 export { archivedThenCompacted, elevenHundredOpsOneWal, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, sixTasksHalfArchived, twentyTasksCompactedThenEdited, twentyTasksDoneArchived };
@@ -18,7 +18,7 @@ export { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, planner
 export { fourArchivesThenCompacted, twoAgentsArchiveAndRecreate };
 export type { Written } from "./archives.js";
 export { twoAgentsConflictOverAReadWriteThenLostSameValue };
-export { CSV_TRAPS, csvTrapsPastTheFirstThousand };
+export { CSV_TRAPS, csvTrapsPastTheFirstThousand, dottedKeysBesideNestedPaths };
 export { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes };
 export { observe, previousValue, walLinesOf } from "./facts.js";
 export type { Manifest, RawOp, StoreFacts, WalLine } from "./facts.js";
