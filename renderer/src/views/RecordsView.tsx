@@ -11,6 +11,7 @@ import { RecordDetail, RecordEditor } from "./RecordDetail";
 import { selectInfo } from "../state/session";
 import { cellText } from "../lib/format";
 import { ExportMenu } from "../components/ExportMenu";
+import { ResultCount } from "../components/ResultCount";
 import { recordsSource } from "../state/exportSources";
 import { useQuery } from "../state/query";
 import type { QueryRequest } from "../state/request";
@@ -56,7 +57,7 @@ export function RecordsView() {
             <ExportMenu name="records" source={recordsSource} title="The records as filtered and sorted here, in the visible columns" />
             <button data-testid="record-add" disabled={!writable} title={writable ? "Add a record (a set op)" : info?.modeReason} onClick={() => { setAdding(true); selectRecord(null); }}>+ Add</button>
           </> : null}
-          <span className="result-count" data-testid="records-total">{total === null ? "…" : `${total.toLocaleString()} record${total === 1 ? "" : "s"}`}</span>
+          <ResultCount testId="records-total" text={total === null ? null : `${total.toLocaleString()} record${total === 1 ? "" : "s"}`} stale={Boolean(q.filterError || serverFilterError)} />
         </div>
         {q.filterError || serverFilterError ? <div className="filter-error" data-testid="filter-error" role="alert">{q.filterError ?? serverFilterError}</div> : null}
         {tab === "schema" ? <SchemaPane /> : <VirtualTable source={records} columns={columns} rowKey={(r) => r.id} selectedKey={selected} onSelect={(r) => { setAdding(false); selectRecord(r.id); }} sort={q.sort} onSort={q.setSort} testId="records-table" rowTestId="record-row" errorShownAbove="bad-filter" empty={q.filter || q.idContains ? "No record matches." : "This store has no records."} />}
