@@ -48,8 +48,8 @@ export function ExportMenu({ name, source, title, children }: Props) {
               if (s) void exportTo(s, "csv");
             }}>CSV (the {visible.length.toLocaleString()} visible column{visible.length === 1 ? "" : "s"} only; hidden fields left out)</button>
           ) : null}
-          <label className="menu-note small" title="A CSV cell that starts with =, +, -, @, a tab or a carriage return gets a leading ' so that a spreadsheet shows it as text instead of running it as a formula (OWASP CSV injection). JSON numbers such as -5 are left as they are.">
-            <input type="checkbox" checked={guard} onChange={(e) => setGuard(e.target.checked)} data-testid={`${menu}-formula-guard`} /> CSV: guard against spreadsheet formulas
+          <label className="menu-check small" title="A CSV cell that starts with =, +, -, @, a tab or a carriage return gets a leading ' so that a spreadsheet shows it as text instead of running it as a formula (OWASP CSV injection). JSON numbers such as -5 are left as they are.">
+            <input type="checkbox" checked={guard} onChange={(e) => setGuard(e.target.checked)} data-testid={`${menu}-formula-guard`} /> CSV: guard cells against spreadsheet formulas
           </label>
           {children}
         </div>

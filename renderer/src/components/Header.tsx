@@ -28,8 +28,7 @@ export function Header() {
       <span className="kind-badge" title="What kind of store this is">{summary.kind}</span>
       <div className="counts">
         <span title="Records in the current state"><b>{summary.counts.records.toLocaleString()}</b> records</span>
-        <span title={ops.title} data-testid="header-ops">{ops.text}</span>
-        {lost ? <span title={lost.title} data-testid="header-lost" className="lost-count">{lost.text}</span> : null}
+        <span><span title={ops.title} data-testid="header-ops">{ops.text}</span>{lost ? <> · <span title={lost.title} data-testid="header-lost" className="lost-count">{lost.text}</span></> : null}</span>
         <span title={writers.title} data-testid="header-writers">{writers.text}</span>
         <span title="Archived records"><b>{summary.counts.archivedRecords.toLocaleString()}</b> archived</span>
       </div>

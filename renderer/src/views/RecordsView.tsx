@@ -54,7 +54,7 @@ export function RecordsView() {
           {tab === "documents" ? <>
             <input className="id-search mono" data-testid="id-search" placeholder="id contains…" value={q.idContains} onChange={(e) => q.setIdContains(e.target.value)} />
             <ColumnPicker />
-            <ExportMenu name="records" source={recordsSource} title="The records as filtered and sorted here, in the visible columns" />
+            <ExportMenu name="records" source={recordsSource} title="The records as filtered and sorted here" />
             <button data-testid="record-add" disabled={!writable} title={writable ? "Add a record (a set op)" : info?.modeReason} onClick={() => { setAdding(true); selectRecord(null); }}>+ Add</button>
           </> : null}
           <ResultCount testId="records-total" text={total === null ? null : `${total.toLocaleString()} record${total === 1 ? "" : "s"}`} stale={Boolean(q.filterError || serverFilterError)} />
