@@ -11,6 +11,8 @@ export interface ExportSaved {
   path: string | null;
   rows: number;
   bytes: number;
+  /** CSV of records with named columns: how many fields of the exported rows are not among them (0 otherwise) */
+  fieldsLeftOut: number;
 }
 
 export interface StoreExported {

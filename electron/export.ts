@@ -66,23 +66,26 @@ export interface ExportFileOptions {
   overwrite?: boolean;
   /** Folders of the other stores open in the explorer, besides the one exported */
   openStores?: readonly string[];
+  /** CSV cells that a spreadsheet would run as a formula get a leading ' (OWASP); on unless false */
+  csvFormulaGuard?: boolean;
 }
 
 /** Write an export to `path` through a temporary file beside it, put in place once complete. */
-export async function writeExportFile(inspector: InspectorApi, source: ExportSource, format: ExportFormat, path: string, options: ExportFileOptions = {}): Promise<{ rows: number; bytes: number }> {
+export async function writeExportFile(inspector: InspectorApi, source: ExportSource, format: ExportFormat, path: string, options: ExportFileOptions = {}): Promise<{ rows: number; bytes: number; fieldsLeftOut: number }> {
   const real = await realNewFile(path); // a folder that does not exist is resolved as far as it goes; making the file fails below
   await refuseInsideStores(real, path, [inspector.dir, ...(options.openStores ?? [])]);
   const tmp = join(dirname(real), `.${basename(real)}.${process.pid}.tmp`);
   let rows = 0;
+  let fieldsLeftOut = 0;
   let out: Writable | null = null;
   let made = false;
   try {
     const file = await open(tmp, "wx"); // a folder that does not exist fails here, before a page is read
     made = true;
     out = file.createWriteStream();
-    const bytes = await pump(exportText(inspector, source, format, { onRows: (n) => (rows += n) }), out);
+    const bytes = await pump(exportText(inspector, source, format, { onRows: (n) => (rows += n), csvFormulaGuard: options.csvFormulaGuard ?? true, onFieldsLeftOut: (n) => (fieldsLeftOut = n) }), out);
     await placeFile(tmp, real, { overwrite: options.overwrite });
-    return { rows, bytes };
+    return { rows, bytes, fieldsLeftOut };
   } catch (err) {
     out?.destroy(); // closes the file: a source that failed midway (a timeout) leaves no open handle
     if (made) await rm(tmp, { force: true });
@@ -109,8 +112,8 @@ export function exportCalls(session: () => ExplorerSession, dialogsNow: () => Ex
         path = await dialogs.saveFile(exportFileName(a.source, a.format));
         overwrite = path !== null && (await exists(path)); // the dialog asked the user before answering with a file that is there
       } else throw new OpslogError("bad-argument", "Name the file to export to: there is no save dialog here (in browser mode the export is a download).");
-      if (!path) return { path: null, rows: 0, bytes: 0 };
-      return { path, ...(await writeExportFile(inspector, a.source, a.format, path, { overwrite, openStores: openStoreFolders() })) };
+      if (!path) return { path: null, rows: 0, bytes: 0, fieldsLeftOut: 0 };
+      return { path, ...(await writeExportFile(inspector, a.source, a.format, path, { overwrite, openStores: openStoreFolders(), csvFormulaGuard: a.csvFormulaGuard })) };
     },
     "export.store": async (a) => {
       const inspector = session().inspector;
@@ -133,15 +136,18 @@ export function exportCalls(session: () => ExplorerSession, dialogsNow: () => Ex
 }
 
 /**
- * Browser mode's download: GET /api/export?source=<JSON>&format=csv (the
- * token is checked before this is reached). Errors before the first byte are
+ * Browser mode's download: GET /api/export?source=<JSON>&format=csv, and
+ * `csvFormulaGuard=false` to turn the formula guard off (the token is
+ * checked before this is reached). A CSV with named columns that leaves
+ * fields out says how many in the header x-export-fields-left-out. Errors before the first byte are
  * answered as JSON; one after it can only cut the download short, which the
  * browser then reports as failed rather than complete.
  */
 export async function serveExportDownload(url: URL, res: ServerResponse, inspector: () => InspectorApi): Promise<{ status: number; body: unknown } | null> {
   let request: unknown;
   try {
-    request = { source: JSON.parse(url.searchParams.get("source") ?? "null") as unknown, format: url.searchParams.get("format") };
+    const guard = url.searchParams.get("csvFormulaGuard");
+    request = { source: JSON.parse(url.searchParams.get("source") ?? "null") as unknown, format: url.searchParams.get("format"), ...(guard === null ? {} : { csvFormulaGuard: guard }) };
   } catch {
     return { status: 400, body: { ok: false, error: { code: "bad-argument", message: "export: the source is not JSON." } } };
   }
@@ -150,11 +156,12 @@ export async function serveExportDownload(url: URL, res: ServerResponse, inspect
     const issue = parsed.error.issues[0];
     return { status: 400, body: { ok: false, error: { code: "bad-argument", message: `export: "${issue.path.join(".")}" ${issue.message}` } } };
   }
-  const { source, format } = parsed.data;
-  const chunks = exportText(inspector(), source, format)[Symbol.asyncIterator]();
+  const { source, format, csvFormulaGuard } = parsed.data;
+  let fieldsLeftOut = 0;
+  const chunks = exportText(inspector(), source, format, { csvFormulaGuard, onFieldsLeftOut: (n) => (fieldsLeftOut = n) })[Symbol.asyncIterator]();
   const first = await chunks.next(); // fails here (no store, bad filter) while a JSON answer can still be sent
   const type = format === "csv" ? "text/csv; charset=utf-8" : format === "json" ? "application/json; charset=utf-8" : "application/x-ndjson; charset=utf-8";
-  res.writeHead(200, { "content-type": type, "content-disposition": `attachment; filename="${exportFileName(source, format)}"`, "cache-control": "no-store", "x-content-type-options": "nosniff" });
+  res.writeHead(200, { "content-type": type, "content-disposition": `attachment; filename="${exportFileName(source, format)}"`, "cache-control": "no-store", "x-content-type-options": "nosniff", "x-export-fields-left-out": String(fieldsLeftOut) });
   const rest = (async function* () {
     if (!first.done) yield first.value;
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;

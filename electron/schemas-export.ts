@@ -23,12 +23,15 @@ export const exportSource = z.discriminatedUnion("kind", [
 
 export const exportFormat = z.enum(["jsonl", "json", "csv"]);
 
-/** The browser-mode download's query string: the same source and format, as JSON text in `source`. */
-export const exportDownload = z.strictObject({ source: exportSource, format: exportFormat });
+/** CSV: prefix a cell a spreadsheet would run as a formula with `'` (OWASP CSV injection); on unless false */
+const csvFormulaGuard = z.boolean().optional();
+
+/** The browser-mode download's query string: the same source and format, as JSON text in `source`; csvFormulaGuard as "true" or "false". */
+export const exportDownload = z.strictObject({ source: exportSource, format: exportFormat, csvFormulaGuard: z.enum(["true", "false"]).transform((v) => v === "true").optional() });
 
 export const exportSchemas = {
   /** Write an export to a file: `path` (which must not exist yet), else the save dialog's choice (Electron); { path: null } if cancelled */
-  "export.save": z.strictObject({ source: exportSource, format: exportFormat, path: filePath.optional() }),
+  "export.save": z.strictObject({ source: exportSource, format: exportFormat, path: filePath.optional(), csvFormulaGuard }),
   /** The state after `at` ops (default now) as a new store in `dir` (new or empty), else in the folder the dialog picks (Electron) */
   "export.store": z.strictObject({ at: position.optional(), dir: filePath.optional() }),
   "blobs.list": z.strictObject({ offset, limit, pathContains: z.string().max(4096).optional() }),

@@ -149,7 +149,7 @@ describe("export in the desktop app (the save dialogs, stood in for)", () => {
     let answer: string | null = null;
     const handlers = new Handlers({ appData: new AppData(join(work, "home-dialogs")), pollMs: 0, exportDialogs: { saveFile: async (name) => (asked.push(name), answer), newStoreFolder: async () => answer } });
     await handlers.dispatch("store.open", { dir: store });
-    expect(await handlers.dispatch("export.save", { source: { kind: "records", at: 3 }, format: "jsonl" })).toEqual({ ok: true, value: { path: null, rows: 0, bytes: 0 } });
+    expect(await handlers.dispatch("export.save", { source: { kind: "records", at: 3 }, format: "jsonl" })).toEqual({ ok: true, value: { path: null, rows: 0, bytes: 0, fieldsLeftOut: 0 } });
     expect(asked).toEqual(["records-at-3.jsonl"]);
     expect(await handlers.dispatch("export.store", {})).toEqual({ ok: true, value: { dir: null, records: 0 } });
     answer = join(work, "chosen.jsonl");

@@ -1,7 +1,7 @@
 /** The export commands of the registry (commands.ts): the list the view shows, in each format, and the replay cursor's state as a new store; the views' Export menus run the same functions. */
 import type { Command } from "./lib/command";
 import type { ExportSource } from "../../electron/contract";
-import { EXPORT_FORMATS, exportStoreAt, exportTo } from "./api/export";
+import { everyField, EXPORT_FORMATS, exportStoreAt, exportTo } from "./api/export";
 import { archiveSource, opsSource, recordsSource, stateSource } from "./state/exportSources";
 import { useReplay } from "./state/replay";
 import { useUi } from "./state/ui";
@@ -25,7 +25,7 @@ export const EXPORT_COMMANDS: Command[] = [
     disabledReason: listReason,
     run: () => {
       const source = viewSource();
-      if (source) return exportTo(source, f.format);
+      if (source) return exportTo(everyField(source), f.format);
     },
   })),
   {

@@ -39,7 +39,7 @@ export interface ConflictStory {
 }
 
 const who = (agent: string | null) => agent ?? "a single writer";
-const at = (pos: number | null) => (pos === null ? "" : ` (#${pos})`);
+const at = (pos: number | null) => (pos === null ? "" : ` (#${pos + 1})`); // op numbers as the UI shows them, from 1
 
 /** The conflict in plain words, derived from what the winner's own prev shows it had read. */
 export function explainConflict(c: ConflictStory): string {

@@ -5,11 +5,15 @@
  * turned into text before the next is asked for, so an export of a million
  * records never holds more than one page. Works over any InspectorApi, the
  * one in a thread of its own included (a page is one call).
- * CSV: the table's columns, nested values as JSON text (quoting by csv-stringify).
+ * CSV: `_id` and every top-level field of any exported row (a first pass
+ * over the pages finds them), or the columns the caller named (then the
+ * count of fields left out is reported); cells by csv.ts's one rule
+ * (quoting by csv-stringify).
  */
 import { stringify } from "csv-stringify/sync";
 import type { InspectorApi } from "./api.js";
-import type { Doc, HistoryEntry, OpsRequest, Query, RecordRow, TimelineOp } from "./types.js";
+import { csvCell, recordHeaders } from "./csv.js";
+import type { HistoryEntry, OpsRequest, Query, RecordRow, TimelineOp } from "./types.js";
 
 export type ExportFormat = "jsonl" | "json" | "csv";
 
@@ -26,13 +30,13 @@ export const EXPORT_PAGE = 2000;
 type Row = RecordRow | TimelineOp | HistoryEntry;
 
 /** A page at a time, in the view's order, until the source's rows are all out. */
-export async function* exportPages(inspector: InspectorApi, source: ExportSource, pageSize = EXPORT_PAGE): AsyncGenerator<Row[]> {
+export async function* exportPages(inspector: InspectorApi, source: ExportSource, pageSize = EXPORT_PAGE, pinned?: number): AsyncGenerator<Row[]> {
   if (source.kind === "history") {
     yield await inspector.recordHistory({ id: source.id });
     return;
   }
   // The position is pinned at the start: ops tailed meanwhile do not shift the pages.
-  const total = (await inspector.timelineInfo()).total;
+  const total = pinned ?? (await inspector.timelineInfo()).total;
   const fetch = pageFetcher(inspector, source, total);
   let end = Infinity;
   for (let offset = 0; offset < end; offset += pageSize) {
@@ -67,13 +71,6 @@ interface CsvColumn {
   cell: (row: Row) => unknown;
 }
 
-/** A cell as the table shows it: absent is empty, strings as they are, anything else (null, numbers, objects) as JSON text. */
-export function csvCell(value: unknown): string {
-  if (value === undefined) return "";
-  if (typeof value === "string") return value;
-  return JSON.stringify(value);
-}
-
 /** A column over rows of one kind (the source decides the kind of every row). */
 function column<T extends Row>(header: string, cell: (row: T) => unknown): CsvColumn {
   return { header, cell: (row) => cell(row as T) };
@@ -104,49 +101,65 @@ const HISTORY_COLUMNS: CsvColumn[] = [
 ];
 
 function recordColumns(fields: string[]): CsvColumn[] {
-  return [column<RecordRow>("_id", (r) => r.id), ...fields.map((field) => column<RecordRow>(field, (r) => (r.data as Doc)[field]))];
+  const own = (row: Row, field: string) => (Object.hasOwn((row as RecordRow).data, field) ? (row as RecordRow).data[field] : undefined);
+  const headers = recordHeaders(fields);
+  return [column<RecordRow>("_id", (r) => r.id), ...fields.map((field, i) => ({ header: headers[i + 1], cell: (r: Row) => own(r, field) }))];
 }
 
-/**
- * The record columns when the view named none: for a state, the fields the
- * table would offer (columns(), sampled), all of them; for an archive
- * segment, every top-level field of its first page, in first-seen order.
- */
-async function recordFields(inspector: InspectorApi, source: Extract<ExportSource, { kind: "records" | "archive" }>, firstPage: Row[]): Promise<string[]> {
-  if (source.columns) return source.columns;
-  if (source.kind === "records") return (await inspector.columns({ at: source.at })).map((c) => c.field);
+/** Every top-level field of the exported records, in order of first appearance: a pass over the same pages the export then writes. */
+async function everyField(inspector: InspectorApi, source: Extract<ExportSource, { kind: "records" | "archive" }>, pageSize: number | undefined, total: number): Promise<string[]> {
   const fields = new Set<string>();
-  for (const row of firstPage) for (const field of Object.keys((row as RecordRow).data)) fields.add(field);
+  for await (const rows of exportPages(inspector, source, pageSize, total)) for (const row of rows) for (const field of Object.keys((row as RecordRow).data)) fields.add(field);
   return [...fields];
 }
 
-async function csvColumns(inspector: InspectorApi, source: ExportSource, firstPage: Row[]): Promise<CsvColumn[]> {
-  if (source.kind === "ops") return OP_COLUMNS;
-  if (source.kind === "history") return HISTORY_COLUMNS;
-  return recordColumns(await recordFields(inspector, source, firstPage));
+/** The columns, and how many fields of the exported rows they leave out (the caller named fewer than there are). */
+async function csvColumns(inspector: InspectorApi, source: ExportSource, pageSize: number | undefined, total: number): Promise<{ columns: CsvColumn[]; leftOut: number }> {
+  if (source.kind === "ops") return { columns: OP_COLUMNS, leftOut: 0 };
+  if (source.kind === "history") return { columns: HISTORY_COLUMNS, leftOut: 0 };
+  const fields = await everyField(inspector, source, pageSize, total);
+  if (!source.columns) return { columns: recordColumns(fields), leftOut: 0 };
+  const named = new Set(source.columns);
+  return { columns: recordColumns(source.columns), leftOut: fields.filter((f) => !named.has(f)).length };
+}
+
+export interface ExportOptions {
+  pageSize?: number;
+  onRows?: (count: number) => void;
+  /** CSV: prefix a cell a spreadsheet would run as a formula with `'` (OWASP); on unless false */
+  csvFormulaGuard?: boolean;
+  /** CSV of records with named columns: how many fields of the exported rows are not among them, told before the first row */
+  onFieldsLeftOut?: (count: number) => void;
 }
 
 /** The export as text chunks (one or a few per page): write each out before asking for the next. */
-export async function* exportText(inspector: InspectorApi, source: ExportSource, format: ExportFormat, options: { pageSize?: number; onRows?: (count: number) => void } = {}): AsyncGenerator<string> {
+export async function* exportText(inspector: InspectorApi, source: ExportSource, format: ExportFormat, options: ExportOptions = {}): AsyncGenerator<string> {
+  const total = (await inspector.timelineInfo()).total;
+  // Both passes of a CSV read the same state: the current position, pinned now.
+  const pinned: ExportSource = source.kind === "records" && source.at === undefined ? { ...source, at: total } : source;
+  const guard = options.csvFormulaGuard ?? true;
   let first = true;
   let columns: CsvColumn[] | null = null;
-  for await (const rows of exportPages(inspector, source, options.pageSize)) {
+  if (format === "csv") {
+    const found = await csvColumns(inspector, pinned, options.pageSize, total);
+    columns = found.columns;
+    options.onFieldsLeftOut?.(found.leftOut);
+  }
+  for await (const rows of exportPages(inspector, pinned, options.pageSize, total)) {
     options.onRows?.(rows.length);
     if (format === "jsonl") yield rows.map((r) => JSON.stringify(r) + "\n").join("");
     else if (format === "json") {
       // "[" goes out with the first page, so that a source that fails (a bad filter) fails before any byte is out.
       yield (first ? "[" : "") + rows.map((r, i) => (first && i === 0 ? "\n" : ",\n") + JSON.stringify(r)).join("");
     } else {
-      const header = columns === null;
-      columns ??= await csvColumns(inspector, source, rows);
-      const cols = columns;
-      yield stringify(rows.map((r) => cols.map((c) => csvCell(c.cell(r)))), { header, columns: cols.map((c) => c.header) });
+      const cols = columns!;
+      yield stringify(rows.map((r) => cols.map((c) => csvCell(c.cell(r), guard))), { header: first, columns: cols.map((c) => c.header) });
     }
     first = false;
   }
   if (format === "json") yield first ? "[]\n" : "\n]\n";
   // An empty CSV still says what its columns are.
-  if (format === "csv" && columns === null) yield stringify([], { header: true, columns: (await csvColumns(inspector, source, [])).map((c) => c.header) });
+  if (format === "csv" && first) yield stringify([], { header: true, columns: columns!.map((c) => c.header) });
 }
 
 /** A file name that says what was exported: records-at-25.csv, ops.jsonl, history-t1.json. */

@@ -86,7 +86,7 @@ export function markLostWrites(history: History): void {
 
 /** One lost op as the views show it: where it is, why it is lost, and whether its value is in the store anyway. */
 export function lostWriteRow(history: History, e: number, op: ScannedOp, file: string): LostWrite {
-  const { table, versions, head, agents } = history;
+  const { table, head } = history;
   const rec = table.rec(e);
   const unseen = history.dropped.has(e);
   const torn = history.tornByUndo.has(e);
@@ -100,13 +100,7 @@ export function lostWriteRow(history: History, e: number, op: ScannedOp, file: s
     : `${who} appended this ${op.op} of "${op.id}" to ${file} after ${snapshot ? `the compaction that wrote ${snapshot}` : "a compaction"} had read the store; manifest.json no longer names that WAL, so no reader replays it.`;
   const now = head.get(rec) ?? null;
   const heldAnyway = isDeepStrictEqual(now, effect(op));
-  let anyway = "";
-  if (heldAnyway) {
-    const src = versions.lastSrc(rec);
-    const by = src >= 0 && src !== e ? `${agents.names[table.agent(src)] ?? "a writer"} (op #${table.pos(src)})` : src === ABSENT ? null : "a snapshot";
-    if (op.op === "set") anyway = ` The store holds the same value anyway: it was written later by ${by ?? "a snapshot"}.`;
-    else anyway = by ? ` "${op.id}" is absent anyway: removed later by ${by}.` : ` "${op.id}" is absent anyway: the store never held it.`;
-  }
+  const anyway = heldAnyway ? heldAnywayBy(history, e, op, link) : "";
   return {
     file, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data,
     pos: table.pos(e) >= 0 ? table.pos(e) : null,
@@ -114,4 +108,22 @@ export function lostWriteRow(history: History, e: number, op: ScannedOp, file: s
     heldAnyway,
     explanation: torn ? `${why}${anyway}` : `${why} Its writer believes it saved.${anyway}`,
   };
+}
+
+/**
+ * Why a lost op's effect is in the store anyway: the op that last wrote the
+ * record, numbered as the UI numbers ops (from 1), and placed in timeline
+ * order: before or after the lost op, or, for an op that never had a place
+ * (appended to a retired WAL), before or after the compaction that retired it.
+ */
+function heldAnywayBy(history: History, e: number, op: ScannedOp, link: ChainLink | undefined): string {
+  const { table, versions, agents } = history;
+  const src = versions.lastSrc(table.rec(e));
+  if (src === ABSENT) return op.op === "set" ? "" : ` "${op.id}" is absent anyway: the store never held it.`;
+  if (src < 0 || src === e) return op.op === "set" ? " The store holds the same value anyway, from a snapshot." : ` "${op.id}" is absent anyway, as a snapshot left it.`;
+  const srcPos = table.pos(src);
+  const pos = table.pos(e);
+  const when = pos >= 0 ? (srcPos > pos ? "later" : "earlier") : link && srcPos < link.endPos ? "before that compaction" : "after that compaction";
+  const by = `${agents.names[table.agent(src)] ?? "a writer"} (op #${srcPos + 1})`;
+  return op.op === "set" ? ` The store holds the same value anyway: it was written ${when} by ${by}.` : ` "${op.id}" is absent anyway: it was removed ${when} by ${by}.`;
 }

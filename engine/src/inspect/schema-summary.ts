@@ -153,14 +153,34 @@ function numberSummary(values: number[]): { min: number; max: number; mean: numb
   return { min, max, mean: sum / values.length, histogram };
 }
 
+/** A path as shown: dot-joined, a key with a dot in it quoted as `["d.e"]` so that it cannot pass for a nested path. */
+export function displayPath(segments: string[]): string {
+  return segments.map((key, i) => (key.includes(".") ? `[${JSON.stringify(key)}]` : i === 0 ? key : `.${key}`)).join("");
+}
+
+/**
+ * Why a filter cannot name a path with a dotted key: mingo, like MongoDB,
+ * reads every dot of a filter's field name as a step into a nested object,
+ * and MongoDB's way to name such a key ($getField inside $expr) is refused
+ * here, as every expression operator is.
+ */
+function filterHint(segments: string[]): string | undefined {
+  const dotted = segments.find((key) => key.includes("."));
+  if (dotted === undefined) return undefined;
+  const steps = dotted.split(".").join(" → ");
+  return `No filter can select on this key: a filter reads "${dotted}" as the nested path ${steps}, never as one key (filters split field names at every dot, as MongoDB does, and $expr with $getField, MongoDB's way to name such a key, is not allowed here). Find these records by their id or other fields.`;
+}
+
 /**
  * Tally of every field path of many records: feed each record to add(),
  * then fields() gives the schema, paths in order (parents before children).
+ * Paths are told apart by their exact segments: a literal key "d.e" and a
+ * nested d: {e} are two fields.
  */
 export class SchemaTally {
   records = 0;
   fieldsCapped = false;
-  private fields = new Map<string, { keys: string[]; present: number; values: ValueTally }>();
+  private fields = new Map<string, { segments: string[]; present: number; values: ValueTally }>();
 
   add(doc: Doc): void {
     this.records++;
@@ -170,27 +190,30 @@ export class SchemaTally {
   private walk(doc: Doc, parent: string[], depth: number): void {
     for (const key of Object.keys(doc)) {
       const value = doc[key];
-      const keys = [...parent, key];
-      const path = keys.join(".");
-      let field = this.fields.get(path);
+      const segments = [...parent, key];
+      const id = JSON.stringify(segments);
+      let field = this.fields.get(id);
       if (!field) {
         if (this.fields.size >= MAX_FIELDS) {
           this.fieldsCapped = true;
           continue;
         }
-        this.fields.set(path, (field = { keys, present: 0, values: new ValueTally() }));
+        this.fields.set(id, (field = { segments, present: 0, values: new ValueTally() }));
       }
       field.present++;
       field.values.add(value);
-      if (value !== null && typeof value === "object" && !Array.isArray(value) && depth < MAX_DEPTH) this.walk(value as Doc, keys, depth + 1);
+      if (value !== null && typeof value === "object" && !Array.isArray(value) && depth < MAX_DEPTH) this.walk(value as Doc, segments, depth + 1);
     }
   }
 
-  /** Every field path, sorted by its keys (so "a", "a.b", "a.c", "b"), with its count and types. */
+  /** Every field path, sorted by its segments (so "a", "a.b", "a.c", "b"), with its count and types. */
   result(): SchemaField[] {
-    return [...this.fields.entries()]
-      .sort((a, b) => compareKeys(a[1].keys, b[1].keys))
-      .map(([path, f]) => ({ path, keys: f.keys, count: f.present, types: f.values.summary() }));
+    return [...this.fields.values()]
+      .sort((a, b) => compareKeys(a.segments, b.segments))
+      .map((f) => {
+        const hint = filterHint(f.segments);
+        return { path: displayPath(f.segments), segments: f.segments, ...(hint ? { filterHint: hint } : {}), count: f.present, types: f.values.summary() };
+      });
   }
 }
 

@@ -18,6 +18,7 @@ async function summary(ctx: QueryContext): Promise<StoreSummary> {
   const locks = await readLocks(ctx.dir, lockWarnings); // read now: a writer may have come or gone since the last poll
   const agents = [...new Set(h.lanes.map((l) => l.entry.agent).filter((a): a is string => a !== null))].sort();
   const live = h.links[h.links.length - 1];
+  const lanes = await laneQueries.lanes(ctx);
   return {
     dir: ctx.dir,
     manifest: h.scan.manifest,
@@ -26,13 +27,14 @@ async function summary(ctx: QueryContext): Promise<StoreSummary> {
       records: h.unknownFrom ? null : h.head.size, // a missing snapshot: never a count of what is not known
       activeOps: live ? live.endPos - live.startPos : 0,
       timelineOps: ctx.total,
+      walOps: lanes.reduce((n, l) => n + l.ops, 0),
       archivedRecords: archives.reduce((n, a) => n + a.records, 0),
       lostWrites: h.lost.length,
       conflicts: h.conflicts.length,
     },
     agents,
     snapshots: snapshotInfos(ctx),
-    lanes: await laneQueries.lanes(ctx),
+    lanes,
     archiveSegments: archives,
     locks,
     warnings: storeWarnings({

@@ -58,7 +58,7 @@ describe("conflict explanations follow the winner's own prev", () => {
     const carolAt = posOf(ops, "carol", 1);
     const aliceAt = ops.findIndex((o) => o.agent === "alice");
     expect(conflict.explanation).toBe(
-      `bob wrote "x" over carol's write (#${carolAt}), the last value it had read, without having seen alice's later write (#${aliceAt}). opslog keeps the write that sorts last by (Lamport clock, agent id), so alice's write was silently replaced: nobody merged the two.`,
+      `bob wrote "x" over carol's write (#${carolAt + 1}), the last value it had read, without having seen alice's later write (#${aliceAt + 1}). opslog keeps the write that sorts last by (Lamport clock, agent id), so alice's write was silently replaced: nobody merged the two.`,
     );
   });
 
@@ -79,7 +79,7 @@ describe("conflict explanations follow the winner's own prev", () => {
     const { explanation } = await onlyConflict(dir);
     expect(explanation).not.toMatch(/without having seen|had not seen/);
     expect(explanation).toContain(`bob's set of "x" was based on a value that no version of "x" in the store's history holds: most likely a write that was undone after bob read it.`);
-    expect(explanation).toContain(`it replaced alice's write (#${ops.findIndex((o) => o.agent === "alice")})`);
+    expect(explanation).toContain(`it replaced alice's write (#${ops.findIndex((o) => o.agent === "alice") + 1})`);
   });
 
   it("an overwrite after a delete the writer had seen says it had seen the delete, and which write it had not", async () => {
@@ -98,7 +98,7 @@ describe("conflict explanations follow the winner's own prev", () => {
     const aliceAt = ops.findIndex((o) => o.agent === "alice");
     const { explanation } = await onlyConflict(dir);
     expect(explanation).toBe(
-      `bob wrote "x" as if it did not exist: it had seen carol's delete of it (#${deleteAt}), but not alice's later write (#${aliceAt}), which re-created it. opslog keeps the write that sorts last by (Lamport clock, agent id), so alice's write was silently replaced: nobody merged the two.`,
+      `bob wrote "x" as if it did not exist: it had seen carol's delete of it (#${deleteAt + 1}), but not alice's later write (#${aliceAt + 1}), which re-created it. opslog keeps the write that sorts last by (Lamport clock, agent id), so alice's write was silently replaced: nobody merged the two.`,
     );
   });
 });

@@ -84,7 +84,7 @@ describe("lost writes: one definition in every view", () => {
     const insp = await openInspector(dir);
     const rows = (await insp.lostWrites({ offset: 0, limit: 100 })).rows;
     expect(rows.filter((r) => r.heldAnyway).map(key)).toEqual(heldNow.map(key));
-    expect(rows.find((r) => r.heldAnyway)!.explanation).toMatch(/same value anyway: it was written later by alice \(op #\d+\)/);
+    expect(rows.find((r) => r.heldAnyway)!.explanation).toMatch(/same value anyway: it was written after that compaction by alice \(op #\d+\)/);
     await insp.close();
   });
 });

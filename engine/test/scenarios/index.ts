@@ -12,6 +12,8 @@ import { archiveNameReused, archiveNameReusedOneId, fourArchivesThenCompacted, t
 import { tornByUndoManyUndos, tornByUndoShortFragment } from "./torn-by-undo.js";
 import { threeAgentsCurrentSnapshotMissing, twentyTasksCurrentSnapshotMissing } from "./missing-snapshot.js";
 import { snapshotEditedByHand, tornLastLine, walUnreadable } from "./damaged.js";
+import { twoAgentsConflictOverAReadWriteThenLostSameValue } from "./sentences.js";
+import { CSV_TRAPS, csvTrapsPastTheFirstThousand, dottedKeysBesideNestedPaths } from "./exports.js";
 import { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes } from "./revisions.js";
 import { lostFixThenLaterEdits } from "./repairs.js";
 
@@ -24,6 +26,8 @@ export type { TornLine } from "./torn-by-undo.js";
 export { threeAgentsCurrentSnapshotMissing, twentyTasksCurrentSnapshotMissing };
 export type { SnapshotRemoved } from "./missing-snapshot.js";
 export { snapshotEditedByHand, tornLastLine, walUnreadable };
+export { twoAgentsConflictOverAReadWriteThenLostSameValue };
+export { CSV_TRAPS, csvTrapsPastTheFirstThousand, dottedKeysBesideNestedPaths };
 export { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes };
 export { lostFixThenLaterEdits };
 export { observe, previousValue, walLinesOf } from "./facts.js";
@@ -65,4 +69,5 @@ export const SCENARIOS = [
   snapshotEditedByHand,
   tornLastLine,
   walUnreadable,
+  twoAgentsConflictOverAReadWriteThenLostSameValue,
 ] as const;

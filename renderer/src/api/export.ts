@@ -6,10 +6,11 @@
  */
 import type { ExportFormat, ExportSource } from "../../../electron/contract";
 import { api, errorText } from "./client";
+import { useExportPrefs } from "../state/exportPrefs";
 import { useUi } from "../state/ui";
 
 export const EXPORT_FORMATS: { format: ExportFormat; label: string }[] = [
-  { format: "csv", label: "CSV (the table's columns)" },
+  { format: "csv", label: "CSV (every field a column)" },
   { format: "jsonl", label: "JSONL (one row a line)" },
   { format: "json", label: "JSON (one array)" },
 ];
@@ -17,25 +18,35 @@ export const EXPORT_FORMATS: { format: ExportFormat; label: string }[] = [
 /** In browser mode there is no main process to ask for a file: the export is a download. */
 export const exportIsDownload = (): boolean => !window.opslogBridge;
 
-/** The download's address: the same token the page was opened with, the source as JSON. */
-export function downloadUrl(source: ExportSource, format: ExportFormat): string {
+/** The same source with every field a column: a records or archive source without its named columns. */
+export function everyField(source: ExportSource): ExportSource {
+  if (source.kind !== "records" && source.kind !== "archive") return source;
+  const { columns: _columns, ...rest } = source;
+  return rest;
+}
+
+/** The download's address: the same token the page was opened with, the source as JSON, the formula guard only when off. */
+export function downloadUrl(source: ExportSource, format: ExportFormat, csvFormulaGuard: boolean): string {
   const token = new URLSearchParams(window.location.search).get("token") ?? "";
-  const query = new URLSearchParams({ token, format, source: JSON.stringify(source) });
+  const query = new URLSearchParams({ token, format, source: JSON.stringify(source), ...(csvFormulaGuard ? {} : { csvFormulaGuard: "false" }) });
   return `/api/export?${query.toString()}`;
 }
 
+const leftOutNote = (n: number) => (n > 0 ? ` ${n.toLocaleString()} field${n === 1 ? " is" : "s are"} in no visible column and ${n === 1 ? "was" : "were"} left out: choose "CSV (every field a column)" to include ${n === 1 ? "it" : "them"}.` : "");
+
 export async function exportTo(source: ExportSource, format: ExportFormat): Promise<void> {
   const { toast } = useUi.getState();
+  const { csvFormulaGuard } = useExportPrefs.getState();
   if (exportIsDownload()) {
     const link = document.createElement("a");
-    link.href = downloadUrl(source, format);
+    link.href = downloadUrl(source, format, csvFormulaGuard);
     link.download = "";
     link.click();
     return;
   }
   try {
-    const saved = await api.call("export.save", { source, format });
-    if (saved.path) toast("ok", `Exported ${saved.rows.toLocaleString()} row${saved.rows === 1 ? "" : "s"} to ${saved.path}.`);
+    const saved = await api.call("export.save", { source, format, csvFormulaGuard });
+    if (saved.path) toast("ok", `Exported ${saved.rows.toLocaleString()} row${saved.rows === 1 ? "" : "s"} to ${saved.path}.${leftOutNote(saved.fieldsLeftOut)}`);
   } catch (err) {
     const e = errorText(err);
     toast("error", `Export failed: ${e.message}`, e.detail);

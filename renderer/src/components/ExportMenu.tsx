@@ -1,7 +1,13 @@
-/** "Export ▾": what the view shows (as filtered), as CSV, JSONL or JSON; optionally more items (the Timeline's "as a new store"). */
+/**
+ * "Export ▾": what the view shows (as filtered), as CSV (every field a
+ * column, or, where the user hid columns, the visible ones only), JSONL or
+ * JSON; the CSV formula guard's switch; optionally more items (the
+ * Timeline's "as a new store").
+ */
 import type { ReactNode } from "react";
 import type { ExportSource } from "../../../electron/contract";
-import { EXPORT_FORMATS, exportIsDownload, exportTo } from "../api/export";
+import { everyField, EXPORT_FORMATS, exportIsDownload, exportTo } from "../api/export";
+import { useExportPrefs } from "../state/exportPrefs";
 import { useUi } from "../state/ui";
 
 interface Props {
@@ -18,6 +24,10 @@ export function ExportMenu({ name, source, title, children }: Props) {
   const open = useUi((s) => s.openMenu === menu);
   const setMenu = useUi((s) => s.setMenu);
   const how = exportIsDownload() ? "Downloads" : "Saves";
+  const guard = useExportPrefs((s) => s.csvFormulaGuard);
+  const setGuard = useExportPrefs((s) => s.setCsvFormulaGuard);
+  const named = open ? source() : null;
+  const visible = named && (named.kind === "records" || named.kind === "archive") ? named.columns : undefined;
   return (
     <div className="menu export-menu">
       <button onClick={() => setMenu(open ? null : menu)} aria-expanded={open} data-testid={menu} title={title}>Export ▾</button>
@@ -28,9 +38,19 @@ export function ExportMenu({ name, source, title, children }: Props) {
             <button key={f.format} className="menu-item" data-testid={`${menu}-${f.format}`} onClick={() => {
               setMenu(null);
               const s = source();
-              if (s) void exportTo(s, f.format);
+              if (s) void exportTo(everyField(s), f.format);
             }}>{f.label}</button>
           ))}
+          {visible ? (
+            <button className="menu-item" data-testid={`${menu}-csv-visible`} onClick={() => {
+              setMenu(null);
+              const s = source();
+              if (s) void exportTo(s, "csv");
+            }}>CSV (the {visible.length.toLocaleString()} visible column{visible.length === 1 ? "" : "s"} only; hidden fields left out)</button>
+          ) : null}
+          <label className="menu-check small" title="A CSV cell that starts with =, +, -, @, a tab or a carriage return gets a leading ' so that a spreadsheet shows it as text instead of running it as a formula (OWASP CSV injection). JSON numbers such as -5 are left as they are.">
+            <input type="checkbox" checked={guard} onChange={(e) => setGuard(e.target.checked)} data-testid={`${menu}-formula-guard`} /> CSV: guard cells against spreadsheet formulas
+          </label>
           {children}
         </div>
       ) : null}

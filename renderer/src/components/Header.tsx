@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { api } from "../api/client";
 import type { RecentStore, StoreWarning } from "../../../electron/contract";
 import type { ViewName } from "../state/ui";
+import { lostCount, opsCount, warningsCount, writersCount } from "../lib/counts";
 import { selectInfo, selectSummary, useSession } from "../state/session";
 import { useUi, VIEWS } from "../state/ui";
 import { ActionsBar } from "./ActionsBar";
@@ -16,6 +17,9 @@ export function Header() {
   if (!info || !summary) return null;
   const problems = summary.warnings.filter((w) => w.severity !== "info").length;
   const modeLabel = info.mode === "agent" ? `agent: ${info.agentId}` : info.lockedReadOnly ? "read-only (locked)" : info.mode;
+  const ops = opsCount(summary.counts);
+  const lost = lostCount(summary.counts);
+  const writers = writersCount(summary);
   return (
     <header className="header">
       <div className="brand">opslog explorer</div>
@@ -24,12 +28,12 @@ export function Header() {
       <span className="kind-badge" title="What kind of store this is">{summary.kind}</span>
       <div className="counts">
         {summary.counts.records === null ? <span title="The current snapshot is missing: see the warnings" data-testid="records-unknown"><b>unknown</b> records</span> : <span title="Records in the current state"><b>{summary.counts.records.toLocaleString()}</b> records</span>}
-        <span title="Ops in the timeline, back through compactions"><b>{summary.counts.timelineOps.toLocaleString()}</b> ops</span>
-        <span title="Agents with a WAL"><b>{summary.agents.length}</b> agents</span>
+        <span><span title={ops.title} data-testid="header-ops">{ops.text}</span>{lost ? <> · <span title={lost.title} data-testid="header-lost" className="lost-count">{lost.text}</span></> : null}</span>
+        <span title={writers.title} data-testid="header-writers">{writers.text}</span>
         <span title="Archived records"><b>{summary.counts.archivedRecords.toLocaleString()}</b> archived</span>
       </div>
-      <button className={`warnings-badge ${problems ? "bad" : summary.warnings.length ? "info" : "ok"}`} data-testid="warnings-badge" onClick={() => toggleWarnings()} title="Warnings about this store">
-        {summary.warnings.length === 0 ? "no warnings" : `${summary.warnings.length} warning${summary.warnings.length === 1 ? "" : "s"}`}
+      <button className={`warnings-badge ${problems ? "bad" : summary.warnings.length ? "info" : "ok"}`} data-testid="warnings-badge" onClick={() => toggleWarnings()} title="What looks wrong with this store: errors, warnings, and notices (information only)">
+        {warningsCount(summary.warnings)}
       </button>
       {newOps > 0 ? <button className="live-indicator" data-testid="live-indicator" onClick={acknowledge} title="Ops other processes wrote while you watched">+{newOps} new</button> : <span className="live-dot" data-testid="live-indicator" title="Watching for other processes' writes">live</span>}
       <span className="spacer" />

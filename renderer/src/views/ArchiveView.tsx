@@ -10,6 +10,7 @@ import { JsonView } from "../components/JsonView";
 import { cellText, formatBytes, shortTime } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { ExportMenu } from "../components/ExportMenu";
+import { ResultCount } from "../components/ResultCount";
 import { archiveSource } from "../state/exportSources";
 
 const reloadArchive = (_: null, request: QueryRequest) => useArchive.getState().load(request);
@@ -43,7 +44,7 @@ export function ArchiveView() {
           <QueriesMenu box="archive" current={a.filterText} onPick={(text) => { a.setFilterText(text); void a.applyFilter(); }} />
           <input className="id-search mono" placeholder="id contains…" value={a.idContains} onChange={(e) => a.setIdContains(e.target.value)} data-testid="archive-id-search" />
           {a.open ? <ExportMenu name="archive" source={archiveSource} title="This segment's records as filtered here" /> : null}
-          <ArchiveCount filtered={Boolean(a.filter || a.idContains)} />
+          <ArchiveCount filtered={Boolean(a.filter || a.idContains)} stale={Boolean(a.filterError)} />
         </div>
         {a.filterError ? <div className="filter-error" role="alert">{a.filterError}</div> : null}
         <VirtualTable source={archiveRecords} columns={columns} rowKey={(r: RecordRow) => r.id} selectedKey={selected?.id ?? null} onSelect={(r: RecordRow) => a.select(r)} testId="archive-table" rowTestId="archive-row" empty="No archived record matches." />
@@ -54,9 +55,8 @@ export function ArchiveView() {
 }
 
 /** How many of the open segment's records the filter keeps. */
-function ArchiveCount({ filtered }: { filtered: boolean }) {
+function ArchiveCount({ filtered, stale }: { filtered: boolean; stale: boolean }) {
   const total = useStore(archiveRecords, (s) => s.total);
-  if (total === null) return <span className="result-count" data-testid="archive-total">…</span>;
   const noun = total === 1 ? "record" : "records";
-  return <span className="result-count" data-testid="archive-total">{`${total.toLocaleString()} ${filtered ? `archived ${noun} match` : `archived ${noun}`}`}</span>;
+  return <ResultCount testId="archive-total" text={total === null ? null : `${total.toLocaleString()} ${filtered ? `archived ${noun} match` : `archived ${noun}`}`} stale={stale} />;
 }

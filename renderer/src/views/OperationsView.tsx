@@ -23,6 +23,7 @@ import { useQuery } from "../state/query";
 import { part } from "../state/request";
 import type { QueryRequest } from "../state/request";
 import { ExportMenu } from "../components/ExportMenu";
+import { ResultCount } from "../components/ResultCount";
 import { opsSource } from "../state/exportSources";
 import { QueriesMenu, QueryInput } from "../components/QueryInput";
 import { CompareOpButtons } from "../components/ComparePanel";
@@ -78,7 +79,7 @@ export function OperationsView() {
           <QueryInput box="operations" className="mono ops-query" placeholder='op query: {"data.status": "done"}' value={f.filterText} onChange={f.setFilterText} onApply={() => void f.applyFilter()} invalid={Boolean(f.filterError)} testId="ops-query" title="A MongoDB-style query over the op's fields (ts, agent, clock, op, id, data, prev); Enter applies, ↑/↓ walk the queries applied before" />
           <QueriesMenu box="operations" current={f.filterText} onPick={(text) => { f.setFilterText(text); void f.applyFilter(); }} />
           <ExportMenu name="ops" source={opsSource} title="The ops as filtered here, with their data and what they replaced" />
-          <span className="result-count" data-testid="ops-total">{total === null ? "…" : `${(total - f.eventCount).toLocaleString()} ops`}</span>
+          <ResultCount testId="ops-total" text={total === null ? null : `${(total - f.eventCount).toLocaleString()} ops`} stale={Boolean(f.filterError || opsError?.code === "bad-filter")} />
           {total !== null && f.eventCount > 0 ? <span className="muted small" title="Archives and compactions, shown in their places among the ops">+ {f.eventCount.toLocaleString()} {f.eventCount === 1 ? "event" : "events"}</span> : null}
         </div>
         {f.filterError || opsError?.code === "bad-filter" ? <div className="filter-error" role="alert" data-testid="ops-query-error">{f.filterError ?? opsError?.message}</div> : null}

@@ -11,6 +11,7 @@ import { RecordDetail, RecordEditor } from "./RecordDetail";
 import { selectInfo } from "../state/session";
 import { cellText } from "../lib/format";
 import { ExportMenu } from "../components/ExportMenu";
+import { ResultCount } from "../components/ResultCount";
 import { recordsSource } from "../state/exportSources";
 import { useQuery } from "../state/query";
 import type { QueryRequest } from "../state/request";
@@ -53,10 +54,10 @@ export function RecordsView() {
           {tab === "documents" ? <>
             <input className="id-search mono" data-testid="id-search" placeholder="id contains…" value={q.idContains} onChange={(e) => q.setIdContains(e.target.value)} />
             <ColumnPicker />
-            <ExportMenu name="records" source={recordsSource} title="The records as filtered and sorted here, in the visible columns" />
+            <ExportMenu name="records" source={recordsSource} title="The records as filtered and sorted here" />
             <button data-testid="record-add" disabled={!writable} title={writable ? "Add a record (a set op)" : info?.modeReason} onClick={() => { setAdding(true); selectRecord(null); }}>+ Add</button>
           </> : null}
-          <span className="result-count" data-testid="records-total">{error?.code === "missing-file" ? "unknown records" : total === null ? "…" : `${total.toLocaleString()} record${total === 1 ? "" : "s"}`}</span>
+          <ResultCount testId="records-total" text={error?.code === "missing-file" ? "unknown records" : total === null ? null : `${total.toLocaleString()} record${total === 1 ? "" : "s"}`} stale={Boolean(q.filterError || serverFilterError)} />
         </div>
         {q.filterError || serverFilterError ? <div className="filter-error" data-testid="filter-error" role="alert">{q.filterError ?? serverFilterError}</div> : null}
         {tab === "schema" ? <SchemaPane /> : <VirtualTable source={records} columns={columns} rowKey={(r) => r.id} selectedKey={selected} onSelect={(r) => { setAdding(false); selectRecord(r.id); }} sort={q.sort} onSort={q.setSort} testId="records-table" rowTestId="record-row" errorShownAbove="bad-filter" empty={q.filter || q.idContains ? "No record matches." : "This store has no records."} />}

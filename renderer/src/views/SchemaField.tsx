@@ -2,7 +2,9 @@
  * One field of the Schema tab: its path, presence, the share of each type,
  * and each type's summary (top values, a histogram, true/false shares, a
  * date range, array lengths and items). Every value, bar and share that can
- * narrow the records is a button: it adds that condition to the filter.
+ * narrow the records is a button: it adds that condition to the filter;
+ * on a path no filter can name (a key with a dot in it, shown quoted) the
+ * buttons are off and the field says why.
  */
 import type { SchemaField, SchemaType } from "../../../electron/contract";
 import { addToFilter } from "../state/schema";
@@ -10,17 +12,23 @@ import { addToFilter } from "../state/schema";
 const pct = (n: number, of: number) => (of === 0 ? "0%" : `${Math.round((100 * n) / of)}%`);
 const num = (n: number) => (Number.isInteger(n) ? n.toLocaleString("en") : Number(n.toPrecision(4)).toLocaleString("en"));
 
+/** A key as its row names it: a key with a dot in it quoted, so that it cannot pass for a nested path. */
+const keyName = (key: string) => (key.includes(".") ? `[${JSON.stringify(key)}]` : key);
+
 export function SchemaFieldRow({ field, described }: { field: SchemaField; described: number }) {
+  const depth = field.segments.length - 1;
   return (
     <div className="schema-field" data-testid="schema-field" data-path={field.path} data-count={field.count}>
       <div className="schema-field-head">
-        <span className="schema-path mono" style={{ paddingLeft: (field.keys.length - 1) * 16 }} title={field.path}>{field.keys.length > 1 ? "↳ " : ""}{field.keys[field.keys.length - 1]}</span>
+        <span className="schema-path mono" style={{ paddingLeft: depth * 16 }} title={field.path}>{depth > 0 ? "↳ " : ""}{keyName(field.segments[depth])}</span>
         <span className="schema-presence" data-testid="schema-presence" title={`${field.count} of ${described} records described have ${field.path}`}>{pct(field.count, described)} <span className="muted small">({num(field.count)})</span></span>
         <TypeShares types={field.types} of={field.count} />
       </div>
-      <div className="schema-types">
+      {field.filterHint ? <div className="schema-filter-hint muted small" data-testid="schema-filter-hint">{field.filterHint}</div> : null}
+      {/* A disabled fieldset turns off every filter button inside it. */}
+      <fieldset className="schema-types" disabled={Boolean(field.filterHint)}>
         {field.types.map((t) => <TypeSummary key={t.type} path={field.path} type={t} />)}
-      </div>
+      </fieldset>
     </div>
   );
 }

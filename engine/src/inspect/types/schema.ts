@@ -33,9 +33,15 @@ export type SchemaType =
   | { type: "null" | "object"; count: number };
 
 export interface SchemaField {
-  /** Dot path ("owner.name"), as a filter names it */
+  /**
+   * The path as shown: segments joined by dots ("owner.name", as a filter
+   * names it), a literal key with a dot in it quoted (`["d.e"]`, `a["d.e"]`)
+   */
   path: string;
-  keys: string[];
+  /** The exact key path: a literal key "d.e" is ["d.e"], nested d: {e} is ["d", "e"]; fields are told apart (and counted) by it */
+  segments: string[];
+  /** Present when no filter can name this path (a segment has a dot in it): why, and what to do instead */
+  filterHint?: string;
   /** Records described that have this field (null included) */
   count: number;
   /** Commonest first */

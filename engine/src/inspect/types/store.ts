@@ -83,7 +83,10 @@ export interface StoreSummary {
     activeOps: number;
     /** Ops in the whole timeline, back through the history chain */
     timelineOps: number;
+    /** Ops in every WAL file under ops/, as the Agents lanes count them: the timeline's and those no reader replays */
+    walOps: number;
     archivedRecords: number;
+    /** Writes no reader sees (see LostWrite): some in the timeline (dropped by a compaction), some never in it */
     lostWrites: number;
     conflicts: number;
   };
