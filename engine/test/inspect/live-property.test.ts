@@ -108,6 +108,7 @@ async function countsOfLists(insp: InspectorApi) {
     records: (await insp.records(ALL)).total,
     activeOps: live ? live.endPos - live.startPos : 0,
     timelineOps: total,
+    walOps: (await insp.lanes()).reduce((n, lane) => n + lane.ops, 0),
     archivedRecords: archived.reduce((n, page) => n + page.total, 0),
     lostWrites: (await insp.lostWrites(ALL)).total,
     conflicts: (await insp.conflicts(ALL)).total,
