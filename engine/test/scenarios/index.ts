@@ -50,4 +50,6 @@ export const SCENARIOS = [
   specRevisedAcrossCompaction,
   specRevisedByTwoAgents,
   twoAgentsConflictOverAReadWriteThenLostSameValue,
+  csvTrapsPastTheFirstThousand,
+  dottedKeysBesideNestedPaths,
 ] as const;
