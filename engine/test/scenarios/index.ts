@@ -70,4 +70,6 @@ export const SCENARIOS = [
   tornLastLine,
   walUnreadable,
   twoAgentsConflictOverAReadWriteThenLostSameValue,
+  csvTrapsPastTheFirstThousand,
+  dottedKeysBesideNestedPaths,
 ] as const;
