@@ -6,6 +6,7 @@ import type { ViewName } from "../state/ui";
 import { selectInfo, selectSummary, useSession } from "../state/session";
 import { useUi, VIEWS } from "../state/ui";
 import { ActionsBar } from "./ActionsBar";
+import { FitOneLine } from "./FitOneLine";
 
 export function Header() {
   const info = useSession(selectInfo);
@@ -22,12 +23,12 @@ export function Header() {
       <div className="store-path" title={info.dir}>{info.demo ? <span className="demo-tag">demo</span> : null}{info.dir}</div>
       <span className={`mode-badge ${info.mode}`} data-testid="mode-badge" title={info.modeReason}>{modeLabel}</span>
       <span className="kind-badge" title="What kind of store this is">{summary.kind}</span>
-      <div className="counts">
+      <FitOneLine className="counts">
         <span title="Records in the current state"><b>{summary.counts.records.toLocaleString()}</b> records</span>
         <span title="Ops in the timeline, back through compactions"><b>{summary.counts.timelineOps.toLocaleString()}</b> ops</span>
         <span title="Agents with a WAL"><b>{summary.agents.length}</b> agents</span>
         <span title="Archived records"><b>{summary.counts.archivedRecords.toLocaleString()}</b> archived</span>
-      </div>
+      </FitOneLine>
       <button className={`warnings-badge ${problems ? "bad" : summary.warnings.length ? "info" : "ok"}`} data-testid="warnings-badge" onClick={() => toggleWarnings()} title="Warnings about this store">
         {summary.warnings.length === 0 ? "no warnings" : `${summary.warnings.length} warning${summary.warnings.length === 1 ? "" : "s"}`}
       </button>

@@ -21,6 +21,7 @@ import type { QueryRequest } from "../state/request";
 
 const reloadAgents = (_: null, request: QueryRequest) => useAgents.getState().load(request);
 import { AgentsChart } from "../components/AgentsChart";
+import { DetailPane } from "../components/DetailPane";
 
 /** An op in the Operations view; a lost write has no position to show. */
 function showKnownOp(pos: number | null): void {
@@ -60,10 +61,10 @@ export function AgentsView() {
           </div>
         </div>
       </section>
-      <aside className="detail-pane">
+      <DetailPane>
         <LostWriteList />
         <ConflictList />
-      </aside>
+      </DetailPane>
     </div>
   );
 }

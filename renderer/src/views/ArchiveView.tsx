@@ -14,6 +14,7 @@ import { archiveSource } from "../state/exportSources";
 
 const reloadArchive = (_: null, request: QueryRequest) => useArchive.getState().load(request);
 import { QueriesMenu, QueryInput } from "../components/QueryInput";
+import { DetailPane } from "../components/DetailPane";
 
 const ID_COLUMN = { key: "id", label: "_id", width: 170, render: (r: RecordRow) => <span className="mono">{r.id}</span> };
 
@@ -48,7 +49,7 @@ export function ArchiveView() {
         {a.filterError ? <div className="filter-error" role="alert">{a.filterError}</div> : null}
         <VirtualTable source={archiveRecords} columns={columns} rowKey={(r: RecordRow) => r.id} selectedKey={selected?.id ?? null} onSelect={(r: RecordRow) => a.select(r)} testId="archive-table" rowTestId="archive-row" empty="No archived record matches." />
       </section>
-      <aside className={`detail-pane${selected ? "" : " empty-detail"}`} data-testid="archive-detail">{selected ? <><div className="panel-title mono">{selected.id}</div><JsonView value={selected.data} /></> : <div className="muted">Select an archived record.</div>}</aside>
+      <DetailPane className={selected ? "" : "empty-detail"} testId="archive-detail">{selected ? <><div className="panel-title mono">{selected.id}</div><JsonView value={selected.data} /></> : <div className="muted">Select an archived record.</div>}</DetailPane>
     </div>
   );
 }

@@ -26,6 +26,7 @@ import { ExportMenu } from "../components/ExportMenu";
 import { opsSource } from "../state/exportSources";
 import { QueriesMenu, QueryInput } from "../components/QueryInput";
 import { CompareOpButtons } from "../components/ComparePanel";
+import { DetailPane } from "../components/DetailPane";
 
 export const OP_COLUMNS: TableColumn<TimelineOp>[] = [
   { key: "pos", label: "op #", width: 70, render: (o) => <span className="mono">{opNumber(o.pos)}</span> },
@@ -84,7 +85,7 @@ export function OperationsView() {
         {f.filterError || opsError?.code === "bad-filter" ? <div className="filter-error" role="alert" data-testid="ops-query-error">{f.filterError ?? opsError?.message}</div> : null}
         <VirtualTable source={ops} columns={columns} rowKey={(r) => (isEvent(r) ? eventKey(r) : String(r.pos))} selectedKey={selectedEvent ?? (selected === null ? null : String(selected))} onSelect={onSelect} wholeRow={(r) => (isEvent(r) ? <EventRow event={r} /> : null)} rowClass={(r) => (isEvent(r) ? "event-row" : "")} testId="ops-table" rowTestId={(r) => (isEvent(r) ? "event-row" : "op-row")} errorShownAbove="bad-filter" empty="No op matches these filters." />
       </section>
-      {shownEvent ? <EventDetail event={shownEvent} /> : selected !== null ? <OpDetail pos={selected} /> : <aside className="detail-pane empty-detail">Select an op to see its data, what it replaced, and who wrote it.</aside>}
+      {shownEvent ? <EventDetail event={shownEvent} /> : selected !== null ? <OpDetail pos={selected} /> : <DetailPane className="empty-detail">Select an op to see its data, what it replaced, and who wrote it.</DetailPane>}
     </div>
   );
 }
@@ -109,11 +110,11 @@ export function OpDetail({ pos }: { pos: number }) {
   const error = useDetail((s) => s.opError);
   useQuery(loadOp, pos);
   const shown = op?.pos === pos ? op : null;
-  if (error) return <aside className="detail-pane"><PaneError error={error} /></aside>;
-  if (!shown) return <aside className="detail-pane muted">Loading…</aside>;
+  if (error) return <DetailPane><PaneError error={error} /></DetailPane>;
+  if (!shown) return <DetailPane className="muted">Loading…</DetailPane>;
   const canRevert = info?.mode === "agent" || info?.mode === "writer";
   return (
-    <aside className="detail-pane" data-testid="op-detail">
+    <DetailPane testId="op-detail">
       <div className="panel-title">
         <span className={`op-badge ${shown.op}`}>{shown.op}</span> <span className="mono">{shown.id}</span>
         <span className="spacer" />
@@ -137,7 +138,7 @@ export function OpDetail({ pos }: { pos: number }) {
       <JsonView value={shown.data} />
       <h3>prev</h3>
       <JsonView value={shown.prev} />
-    </aside>
+    </DetailPane>
   );
 }
 

@@ -14,6 +14,7 @@ import { ArchivedHistoryItem } from "../components/ArchivedHistoryItem";
 import { ExportMenu } from "../components/ExportMenu";
 import { BlobLinks } from "../components/BlobLinks";
 import { historySource } from "../state/exportSources";
+import { DetailPane } from "../components/DetailPane";
 
 const getRecord = (id: string, request: QueryRequest) => api.call("records.get", { id }, request.options);
 
@@ -25,7 +26,7 @@ export function RecordDetail({ id }: { id: string }) {
   const writable = info?.mode !== "read-only";
   const shown = record?.id === id ? record : null;
   return (
-    <aside className="detail-pane" data-testid="record-detail">
+    <DetailPane testId="record-detail">
       <div className="panel-title">
         <span className="mono">{id}</span>
         <span className="spacer" />
@@ -52,7 +53,7 @@ export function RecordDetail({ id }: { id: string }) {
           </div>
         ))}
       </div>
-    </aside>
+    </DetailPane>
   );
 }
 

@@ -30,6 +30,7 @@ import { QueriesMenu, QueryInput } from "../components/QueryInput";
 import { showSchemaAt } from "../state/schema";
 import { TimelineChart } from "../components/TimelineChart";
 import { CompareButtons, ComparePanel } from "../components/ComparePanel";
+import { DetailPane } from "../components/DetailPane";
 
 const ID_COLUMN: TableColumn<RecordRow> = { key: "id", label: "_id", width: 150, render: (r) => <span className="mono">{r.id}</span> };
 const RAW_COLUMN: TableColumn<RecordRow> = { key: "data", label: "record at this position", width: 640, render: (r) => <span className="mono muted">{cellText(r.data)}</span> };
@@ -58,11 +59,11 @@ export function TimelineView() {
           <CurrentOp />
           <StateTable />
         </section>
-        <aside className="detail-pane">
+        <DetailPane>
           <ComparePanel />
           <DiffList title="Changed by this op" page={diffPrev} testId="diff-prev" />
           <DiffList title={`From here to now (${info.total - cursor} ops later)`} page={diffNow} testId="diff-now" />
-        </aside>
+        </DetailPane>
       </div>
     </div>
   );
