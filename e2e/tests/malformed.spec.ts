@@ -32,3 +32,15 @@ test("a multi-writer store written by the published opslog shows one lane per ag
   await expect(page.getByTestId("lane")).toHaveCount(walFiles.length);
   for (const agent of agents) await expect(page.getByTestId("lane").filter({ hasText: agent })).toHaveCount(1);
 });
+
+test("on a single-writer store a bad WAL line's warning links to the Operations view, not to agents it does not have", async ({ page, workDir, explorer }) => {
+  const { dir } = await malformedLines.build(join(workDir, "malformed-link"));
+  const server = await explorer(dir);
+  await page.goto(server.url);
+  await page.getByTestId("warnings-badge").click();
+  const link = page.getByTestId("warning-item").first().getByTestId("warning-link");
+  await expect(link).toHaveText("show in Operations (the WAL's ops)");
+  await link.click();
+  await expect(page.getByTestId("nav-operations")).toHaveClass(/active/);
+  await expect(page.getByTestId("op-row").first()).toBeVisible();
+});

@@ -1,7 +1,7 @@
 /** The frame's top bar: which store, in which mode, how big, what is wrong, what is new. */
 import { useEffect, useState } from "react";
 import { api } from "../api/client";
-import type { RecentStore, StoreWarning } from "../../../electron/contract";
+import type { RecentStore, StoreSummary, StoreWarning } from "../../../electron/contract";
 import type { ViewName } from "../state/ui";
 import { selectInfo, selectSummary, useSession } from "../state/session";
 import { useUi, VIEWS } from "../state/ui";
@@ -26,7 +26,7 @@ export function Header() {
       <FitOneLine className="counts">
         <span title="Records in the current state"><b>{summary.counts.records.toLocaleString()}</b> records</span>
         <span title="Ops in the timeline, back through compactions"><b>{summary.counts.timelineOps.toLocaleString()}</b> ops</span>
-        <span title="Agents with a WAL"><b>{summary.agents.length}</b> agents</span>
+        <AgentCount summary={summary} />
         <span title="Archived records"><b>{summary.counts.archivedRecords.toLocaleString()}</b> archived</span>
       </FitOneLine>
       <button className={`warnings-badge ${problems ? "bad" : summary.warnings.length ? "info" : "ok"}`} data-testid="warnings-badge" onClick={() => toggleWarnings()} title="Warnings about this store">
@@ -37,6 +37,14 @@ export function Header() {
       <RecentMenu />
     </header>
   );
+}
+
+/** The agents that have written an op; an agent whose WAL is still empty (the explorer's own, in agent mode, before it writes) is named in the title, not counted. */
+function AgentCount({ summary }: { summary: StoreSummary }) {
+  const wrote = new Set(summary.lanes.filter((l) => l.agent !== null && l.ops > 0).map((l) => l.agent));
+  const idle = summary.agents.filter((a) => !wrote.has(a));
+  const title = `Agents that have written at least one op${idle.length ? `; not counted, an empty WAL so far: ${idle.join(", ")}` : ""}`;
+  return <span title={title} data-testid="agent-count"><b>{wrote.size}</b> {wrote.size === 1 ? "agent" : "agents"}</span>;
 }
 
 function RecentMenu() {
@@ -89,6 +97,15 @@ const WARNING_VIEW: Partial<Record<StoreWarning["code"], ViewName>> = {
   "torn-line": "agents",
 };
 
+/** A link to where the warning's subject shows; a single writer's WAL lines are the Operations view's, as the store has no agents. */
+function WarningLink({ code, singleWriter, onShow }: { code: StoreWarning["code"]; singleWriter: boolean; onShow(): void }) {
+  const wal = code === "torn-line" || code === "malformed-line" || code === "lost-writes";
+  const view = wal && singleWriter ? "operations" : WARNING_VIEW[code];
+  if (!view) return null;
+  const label = VIEWS.find((v) => v.name === view)?.label ?? view;
+  return <button className="link" data-testid="warning-link" onClick={() => { useUi.getState().show(view); onShow(); }}>show in {label}{wal && singleWriter ? " (the WAL's ops)" : ""}</button>;
+}
+
 export function WarningsPanel() {
   const open = useUi((s) => s.warningsOpen);
   const toggle = useUi((s) => s.toggleWarnings);
@@ -102,7 +119,7 @@ export function WarningsPanel() {
         <div key={i} className={`warning ${w.severity}`} data-testid="warning-item">
           <div className="warning-code"><span className={`severity ${w.severity}`}>{w.severity}</span> {w.code}{w.file ? <span className="mono"> {w.file}{w.line ? `:${w.line}` : ""}</span> : null}</div>
           <div>{w.message}</div>
-          {WARNING_VIEW[w.code] ? <button className="link" onClick={() => { useUi.getState().show(WARNING_VIEW[w.code]!); toggle(false); }}>show in {WARNING_VIEW[w.code]}</button> : null}
+          <WarningLink code={w.code} singleWriter={summary.kind === "single-writer"} onShow={() => toggle(false)} />
         </div>
       ))}
     </aside>

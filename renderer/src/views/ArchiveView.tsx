@@ -7,7 +7,7 @@ import { useQuery } from "../state/query";
 import type { QueryRequest } from "../state/request";
 import { VirtualTable } from "../components/VirtualTable";
 import { JsonView } from "../components/JsonView";
-import { cellText, formatBytes, shortTime } from "../lib/format";
+import { cellText, formatBytes, shortTime, plural } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { ExportMenu } from "../components/ExportMenu";
 import { archiveSource } from "../state/exportSources";
@@ -33,7 +33,7 @@ export function ArchiveView() {
         {a.segments.map((s) => (
           <button key={s.path} className={`segment ${s.path === a.open ? "active" : ""}`} data-testid="archive-segment" onClick={() => a.openSegment(s.path)}>
             <div><b>{s.period}</b> {s.named ? null : <span className="flag" title="manifest.json does not list this segment">not in manifest</span>}</div>
-            <div className="small muted">{s.records} records · {formatBytes(s.bytes)}{s.timestamp ? ` · ${shortTime(s.timestamp)}` : ""}</div>
+            <div className="small muted">{plural(s.records, "record")} · {formatBytes(s.bytes)}{s.timestamp ? ` · ${shortTime(s.timestamp)}` : ""}</div>
           </button>
         ))}
       </aside>

@@ -12,7 +12,7 @@ import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
 import { DiffView } from "../components/DiffView";
 import { JsonView } from "../components/JsonView";
-import { eventPlace, linkName, opLabel, opNumber, positionAfter, shortTime } from "../lib/format";
+import { eventPlace, linkName, opLabel, opNumber, positionAfter, shortTime, plural } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { useTimelineEvents } from "../state/events";
 import { describeEvent, eventKey, isEvent } from "../state/eventRows";
@@ -79,7 +79,7 @@ export function OperationsView() {
           <QueryInput box="operations" className="mono ops-query" placeholder='op query: {"data.status": "done"}' value={f.filterText} onChange={f.setFilterText} onApply={() => void f.applyFilter()} invalid={Boolean(f.filterError)} testId="ops-query" title="A MongoDB-style query over the op's fields (ts, agent, clock, op, id, data, prev); Enter applies, ↑/↓ walk the queries applied before" />
           <QueriesMenu box="operations" current={f.filterText} onPick={(text) => { f.setFilterText(text); void f.applyFilter(); }} />
           <ExportMenu name="ops" source={opsSource} title="The ops as filtered here, with their data and what they replaced" />
-          <span className="result-count" data-testid="ops-total">{total === null ? "…" : `${(total - f.eventCount).toLocaleString()} ops`}</span>
+          <span className="result-count" data-testid="ops-total">{total === null ? "…" : plural(total - f.eventCount, "op")}</span>
           {total !== null && f.eventCount > 0 ? <span className="muted small" title="Archives and compactions, shown in their places among the ops">+ {f.eventCount.toLocaleString()} {f.eventCount === 1 ? "event" : "events"}</span> : null}
         </div>
         {f.filterError || opsError?.code === "bad-filter" ? <div className="filter-error" role="alert" data-testid="ops-query-error">{f.filterError ?? opsError?.message}</div> : null}

@@ -14,7 +14,7 @@ import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
 import { useRecordsQuery } from "../state/records";
 import { DiffView } from "../components/DiffView";
-import { cellText, eventPlace, opLabel, shortTime } from "../lib/format";
+import { cellText, eventPlace, opLabel, shortTime, plural } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { ArchiveLink } from "../components/ArchiveLink";
 import { useTimelineEvents } from "../state/events";
@@ -62,7 +62,7 @@ export function TimelineView() {
         <DetailPane>
           <ComparePanel />
           <DiffList title="Changed by this op" page={diffPrev} testId="diff-prev" />
-          <DiffList title={`From here to now (${info.total - cursor} ops later)`} page={diffNow} testId="diff-now" />
+          <DiffList title={`From here to now (${plural(info.total - cursor, "op")} later)`} page={diffNow} testId="diff-now" />
         </DetailPane>
       </div>
     </div>
