@@ -65,3 +65,24 @@ test("an agent reverts another agent's op, undoes its own revert, then compacts"
     expect(await readWithPublished(dir, workDir, { agentId: "checker" })).toEqual(original);
   });
 });
+
+test("agent mode, before the explorer writes: the header counts the agents that wrote an op, and the explorer's own WAL reads as empty", async ({ page, workDir, explorer }) => {
+  const dir = await demoStoreCopy(workDir);
+  // The agents that wrote, from the files: an agent-<id>-<ms>.jsonl WAL with at least one line.
+  const { readdir } = await import("node:fs/promises");
+  const writers = new Set<string>();
+  for (const name of await readdir(join(dir, "ops"))) {
+    const id = /^agent-(.+)-\d+\.jsonl$/.exec(name)?.[1];
+    if (id && (await readFile(join(dir, "ops", name), "utf-8")).trim() !== "") writers.add(id);
+  }
+  expect(writers.has("explorer")).toBe(false);
+  const server = await explorer(dir, { agent: "explorer" });
+  await page.goto(server.url);
+  await expect(page.getByTestId("mode-badge")).toHaveText("agent: explorer");
+  await expect(page.getByTestId("header-writers")).toHaveText(`${writers.size} agents`);
+  await expect(page.getByTestId("header-writers")).toHaveAttribute("title", /empty WAL so far: explorer/);
+  await page.getByTestId("nav-agents").click();
+  const lane = page.getByTestId("lane").filter({ hasText: "explorer" });
+  await expect(lane.getByTestId("lane-size")).toHaveText("empty WAL: nothing written yet");
+  await expect(page.getByTestId("lane").filter({ hasText: "planner" }).first().getByTestId("lane-size")).toHaveText(/^\d+ ops · /);
+});

@@ -104,3 +104,35 @@ test("a record's value that names a blob is a link to its preview", async ({ pag
   await expect(page.getByTestId("blob-detail")).toContainText("attachments/diagram.png");
   await expect(page.getByTestId("blob-image")).toBeVisible();
 });
+
+test("a file of control bytes previews as hex, not as text; an 8×8 PNG is drawn scaled up, pixelated", async ({ page, workDir, explorer }) => {
+  const dir = join(workDir, "odd-blobs");
+  const bells = Buffer.alloc(200 * 1024, 0x07); // 200 KB of BEL: valid UTF-8, no NUL, and no text
+  const backend = new FsBackend();
+  const store = new Store<Doc>();
+  await store.open(dir, { backend, checkpointOnClose: false });
+  await backend.writeBlob("logs/bells.txt", bells);
+  await backend.writeBlob("icons/dot.png", png(8, 8));
+  await store.set("task-1", { title: "Has an icon", icon: "icons/dot.png" });
+  await store.close();
+  const server = await explorer(dir);
+  await page.goto(server.url);
+  await page.getByTestId("nav-blobs").click();
+
+  await page.getByTestId("blob-row").filter({ hasText: "logs/bells.txt" }).click();
+  await expect(page.getByTestId("blob-range")).toContainText("binary");
+  await expect(page.getByTestId("blob-hex")).toContainText(hexRow(bells, 0));
+  await expect(page.getByTestId("blob-text")).toHaveCount(0);
+  // The hex dump stays inside its pane (it scrolls there), not a line running past it.
+  const pane = (await page.getByTestId("blob-detail").boundingBox())!;
+  const hex = (await page.getByTestId("blob-hex").boundingBox())!;
+  expect(hex.x + hex.width).toBeLessThanOrEqual(pane.x + pane.width + 1);
+
+  await page.getByTestId("blob-row").filter({ hasText: "icons/dot.png" }).click();
+  const image = page.getByTestId("blob-image");
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([8, 8]);
+  await expect.poll(async () => Math.round((await image.boundingBox())?.width ?? 0), { message: "drawn at 32×: 256 px" }).toBe(256);
+  expect(await image.evaluate((img) => getComputedStyle(img).imageRendering)).toBe("pixelated");
+  await expect(page.getByTestId("blob-image-size")).toHaveText("8 × 8 px, drawn 32× (pixelated)");
+  await page.screenshot({ path: join(SCREENSHOTS, "blobs-small-image.png") });
+});

@@ -163,7 +163,7 @@ test("the Agents chart counts each agent's ops per bucket as the WAL lines do, a
   await page.mouse.down();
   await page.mouse.up();
   await expect(page.getByTestId("axis-window")).not.toHaveText("");
-  const [a, b] = ((await page.getByTestId("axis-window").textContent()) ?? "").split(" (")[0].split(" – ").map((t) => Date.parse(`${t.replace(" ", "T")}Z`));
+  const [a, b] = await Promise.all(["data-from", "data-to"].map(async (name) => Number(await page.getByTestId("axis-window").getAttribute(name))));
   // The window's edges are shown to the ms (rounded): 1 ms of slack.
   expect(a).toBeLessThanOrEqual(Date.parse(picked.start) + 1);
   expect(b).toBeGreaterThanOrEqual(Date.parse(picked.end) - 2);
@@ -213,4 +213,25 @@ test("the Timeline chart of the demo store (screenshot)", async ({ page, workDir
   await page.getByTestId("scrubber").fill("150"); // the cursor's line mid-chart
   await expect(page.getByTestId("replay-pos")).toHaveText(/^150 \//);
   await page.screenshot({ path: join(SCREENSHOTS, "charts-timeline.png") });
+});
+
+test("the Agents chart's plot spans exactly the lanes' ruler, at 1400 and at 1024 px, and after the detail pane is resized", async ({ page, workDir, explorer }) => {
+  const server = await explorer(await demoStoreCopy(workDir));
+  await page.goto(server.url);
+  await page.getByTestId("nav-agents").click();
+  const plot = page.getByTestId("agents-chart").locator(".u-over");
+  const ruler = page.getByTestId("lane-axis");
+  const edges = async () => {
+    const [p, r] = [await plot.boundingBox(), await ruler.boundingBox()];
+    return p && r ? [Math.round(p.x - r.x) + 0, Math.round(p.x + p.width - (r.x + r.width)) + 0] : null; // + 0: no -0
+  };
+  for (const size of [{ width: 1400, height: 900 }, { width: 1024, height: 700 }]) {
+    await page.setViewportSize(size);
+    await expect.poll(edges, { message: `at ${size.width} px: the plot's left and right edges less the ruler's` }).toEqual([0, 0]);
+  }
+  await page.getByTestId("pane-handle").focus();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await expect.poll(edges, { message: "after the detail pane narrowed" }).toEqual([0, 0]);
+  await page.screenshot({ path: join(SCREENSHOTS, "charts-agents-aligned-1024.png") });
 });

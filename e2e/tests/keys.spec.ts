@@ -86,3 +86,20 @@ test("Esc, a click elsewhere and switching views close the Recent and Columns me
   await page.getByTestId("records-total").click();
   await expect(page.getByTestId("columns-list")).toHaveCount(0);
 });
+
+test("the first j selects the first row, the next j the second, k goes back; in Operations as in Records", async ({ page, workDir, explorer }) => {
+  const server = await explorer(await demoStoreCopy(workDir));
+  await page.goto(server.url);
+  const rows = page.getByTestId("record-row");
+  await expect(rows.first()).toBeVisible();
+  await page.keyboard.press("j");
+  await expect(rows.nth(0)).toHaveAttribute("aria-selected", "true");
+  await page.keyboard.press("j");
+  await expect(rows.nth(1)).toHaveAttribute("aria-selected", "true");
+  await page.keyboard.press("k");
+  await expect(rows.nth(0)).toHaveAttribute("aria-selected", "true");
+  await page.getByTestId("nav-operations").click();
+  await expect(page.getByTestId("op-row").first()).toBeVisible();
+  await page.keyboard.press("j");
+  await expect(page.getByTestId("ops-table").getByRole("row").nth(1)).toHaveAttribute("aria-selected", "true"); // row 0 is the header
+});

@@ -46,4 +46,14 @@ test("a store whose current snapshot is missing says so, and shows its states as
   await expect(page.getByTestId("warning-item").filter({ hasText: `manifest.json names ${removed} as the current snapshot, but that file is missing` })).toHaveCount(1);
   await expect(page.getByTestId("warning-item").filter({ hasText: "lost" }).filter({ hasText: "appended" })).toHaveCount(0);
   await page.screenshot({ path: join(SCREENSHOTS, "missing-snapshot.png"), fullPage: true });
+test("on a single-writer store a bad WAL line's warning links to the Operations view, not to agents it does not have", async ({ page, workDir, explorer }) => {
+  const { dir } = await malformedLines.build(join(workDir, "malformed-link"));
+  const server = await explorer(dir);
+  await page.goto(server.url);
+  await page.getByTestId("warnings-badge").click();
+  const link = page.getByTestId("warning-item").first().getByTestId("warning-link");
+  await expect(link).toHaveText("show in Operations (the WAL's ops)");
+  await link.click();
+  await expect(page.getByTestId("nav-operations")).toHaveClass(/active/);
+  await expect(page.getByTestId("op-row").first()).toBeVisible();
 });

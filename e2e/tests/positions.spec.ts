@@ -44,10 +44,13 @@ test("History names each link by its snapshot and that snapshot's time, with op 
   for (const name of (await readdir(join(dir, "snapshots"))).filter((f) => /^snap-\d+\.jsonl?$/.test(f))) {
     const text = await readFile(join(dir, "snapshots", name), "utf-8");
     const head = JSON.parse(name.endsWith(".jsonl") ? text.split("\n")[0] : text) as { timestamp: string };
-    times.set(name, new Date(head.timestamp).toISOString().replace("T", " ").slice(0, 19));
+    times.set(name, head.timestamp);
   }
   const server = await explorer(dir);
   await page.goto(server.url);
+  // The app's time format: UTC, the day year first, the time of day as the page's locale writes it.
+  const clock = new Intl.DateTimeFormat(await page.evaluate(() => navigator.language), { timeZone: "UTC", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  for (const [name, ts] of times) times.set(name, `${new Date(ts).toISOString().slice(0, 10)} ${clock.format(new Date(ts))}`);
   await page.getByTestId("nav-history").click();
   const links = page.getByTestId("chain-link");
   await expect(links).toHaveCount(times.size);

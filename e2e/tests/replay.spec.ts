@@ -109,3 +109,52 @@ test("a query watched in the Timeline holds as the cursor moves: at each positio
   }
   await page.screenshot({ path: join(SCREENSHOTS, "timeline-filtered.png") });
 });
+
+test("a big store replays 1,100 ops at 4,000 ops a second, with one seek a tick, not one an op", async ({ page, workDir, explorer }) => {
+  const { elevenHundredOpsOneWal } = await import("../../engine/test/scenarios/index.js");
+  const { dir } = await elevenHundredOpsOneWal.build(join(workDir, "big"));
+  const server = await explorer(dir);
+  await page.goto(server.url);
+  await page.getByTestId("nav-timeline").click();
+  await expect(page.getByTestId("replay-pos")).toHaveText("1,100 / 1,100");
+  await page.getByTestId("replay-start").click();
+  await expect(page.getByTestId("replay-pos")).toHaveText("0 / 1,100");
+
+  // Count the seeks the panes make (one ops.get per position shown) while 1,100 ops play at 4,000 ops/s.
+  let opGets = 0;
+  page.on("request", (r) => { if (r.url().endsWith("/api/call/ops.get")) opGets++; });
+  await page.getByTestId("speed").selectOption("4000");
+  await page.getByTestId("play").click();
+  await expect(page.getByTestId("replay-pos")).toHaveText("1,100 / 1,100", { timeout: 15_000 });
+  await expect(page.getByTestId("play")).toHaveAttribute("aria-label", "Play");
+  expect(opGets, "one seek a tick, not one an op").toBeLessThan(30);
+});
+
+test("on the demo store play to the next event stops at the first archive or compaction marked, and real time × 3600 follows the ops' timestamps", async ({ page, workDir, explorer }) => {
+  const dir = await demoStoreCopy(workDir);
+  const server = await explorer(dir);
+  await page.goto(server.url);
+  await page.getByTestId("nav-timeline").click();
+  await expect(page.getByTestId("replay-pos")).toHaveText(/^([\d,]+) \/ \1$/);
+  const { total } = await position(page);
+  const markers = (await page.getByTestId("event-marker").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-position"))))).sort((a, b) => a - b);
+  const first = markers.find((p) => p > 0)!;
+  expect(first).toBeGreaterThan(0);
+  await page.getByTestId("replay-start").click();
+  await page.getByTestId("speed").selectOption("1000");
+  await page.getByTestId("play-next-event").click();
+  await expect(page.getByTestId("replay-pos")).toHaveText(`${first.toLocaleString("en-US")} / ${total.toLocaleString("en-US")}`);
+  await expect(page.getByTestId("play")).toHaveAttribute("aria-label", "Play");
+
+  // Real time × 3600: an hour of the store's time a second. The first op comes at once; the whole store takes its span ÷ 3600.
+  const times: number[] = [];
+  for (const name of await readdir(join(dir, "ops"))) for (const line of (await readFile(join(dir, "ops", name), "utf-8")).split("\n")) if (line.trim()) times.push(Date.parse((JSON.parse(line) as { ts: string }).ts));
+  await page.getByTestId("replay-start").click();
+  await page.getByTestId("speed").selectOption("x3600");
+  const startedAt = Date.now();
+  await page.getByTestId("play").click();
+  await expect(page.getByTestId("replay-pos")).toHaveText(`${total.toLocaleString("en-US")} / ${total.toLocaleString("en-US")}`, { timeout: 60_000 });
+  const took = Date.now() - startedAt;
+  const span = Math.max(...times) - Math.min(...times);
+  expect(took, `the WALs' ops span ${span} ms: at 3600× about ${Math.round(span / 3600)} ms`).toBeGreaterThanOrEqual((span / 3600) * 0.5);
+});

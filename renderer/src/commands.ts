@@ -79,6 +79,7 @@ export const COMMANDS: Command[] = [
   { name: "step-back", label: "Step back one op", key: "ArrowLeft", disabledReason: onTimeline, run: () => replay().step(-1) },
   { name: "step-forward", label: "Step forward one op", key: "ArrowRight", disabledReason: onTimeline, run: () => replay().step(1) },
   { name: "play", label: "Play or pause the replay", key: " ", disabledReason: onTimeline, run: () => (replay().playing ? replay().pause() : replay().play()) },
+  { name: "play-next-event", label: "Play to the next archive or compaction", key: "n", disabledReason: onTimeline, run: () => replay().playToNextEvent() },
   { name: "replay-start", label: "Go to the oldest state (position 0)", key: "Home", disabledReason: onTimeline, run: () => replay().seek(0) },
   { name: "replay-now", label: "Go to the current state", key: "End", disabledReason: onTimeline, run: () => replay().seek(replay().info?.total ?? 0) },
   { name: "compare-a", label: "Compare from the cursor's position (A)", key: "a", disabledReason: onTimeline, run: () => useCompare.getState().pick("a", replay().cursor) },

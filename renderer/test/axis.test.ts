@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { axisTicks, spanText } from "../src/lib/axisTicks";
+import { beforeAll, describe, expect, it } from "vitest";
+import { axisTicks, spanText, timeAxisValues } from "../src/lib/axisTicks";
+import { setTimeLocale } from "../src/lib/timeFormat";
 import { clampWindow } from "../src/state/agentsAxis";
 import { opLabel, positionAfter } from "../src/lib/format";
 
@@ -12,6 +13,7 @@ function apart(ticks: { left: number; label: string }[], width: number): boolean
 }
 
 describe("the Agents axis labels", () => {
+  beforeAll(() => setTimeLocale("en-GB")); // a 24-hour locale: the labels below are written as en-GB writes them
   it("carry milliseconds on a window of a few ms, and differ from each other", () => {
     const ticks = axisTicks("time", [T0 + 334, T0 + 343], 640);
     expect(ticks.length).toBeGreaterThanOrEqual(3);
@@ -62,5 +64,23 @@ describe("op numbers and positions", () => {
   it("number ops from 1, and the position after op #N is N", () => {
     expect(opLabel(24)).toBe("#25");
     expect(positionAfter(24)).toBe(25);
+  });
+});
+
+describe("one time format for the charts and the rulers, the locale's", () => {
+  const at = Date.parse("2026-03-02T18:19:00.000Z");
+  const rulerLabels = () => axisTicks("time", [at - 20 * 60_000, at + 20 * 60_000], 640).map((t) => t.label);
+
+  it("a 24-hour locale reads 18:19 on the chart's axis and on the ruler", () => {
+    setTimeLocale("en-GB");
+    expect(timeAxisValues([at, at + 5 * 60_000])).toEqual(["18:19", "18:24"]);
+    expect(rulerLabels()).toContain("18:20");
+  });
+
+  it("a 12-hour locale reads 06:19 PM on both, never uPlot's own 6:19pm", () => {
+    setTimeLocale("en-US");
+    expect(timeAxisValues([at, at + 5 * 60_000])).toEqual(["06:19 PM", "06:24 PM"]);
+    expect(rulerLabels()).toContain("06:20 PM");
+    setTimeLocale("en-GB");
   });
 });

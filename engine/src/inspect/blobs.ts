@@ -113,10 +113,13 @@ const IMAGE_SIGNATURES: [string, number[]][] = [
   ["image/webp", [0x52, 0x49, 0x46, 0x46]],
 ];
 
-/** What the first bytes say: an image by its signature, text when they decode as UTF-8 with no NUL, JSON when the text starts like JSON. */
+/** A control character text never holds: any C0 byte but tab, newline and CR, and DEL (a file of them draws as empty boxes). */
+const isControlByte = (b: number) => (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f;
+
+/** What the first bytes say: an image by its signature, text when they decode as UTF-8 with no control characters, JSON when the text starts like JSON. */
 export function blobKind(path: string, head: Buffer): { kind: BlobKind; mime?: string } {
   for (const [mime, sig] of IMAGE_SIGNATURES) if (sig.every((b, i) => head[i] === b)) return { kind: "image", mime };
-  if (head.includes(0)) return { kind: "binary" };
+  if (head.some(isControlByte)) return { kind: "binary" };
   // A range may cut a multi-byte character at its end: allow up to 3 bytes of it.
   const text = new TextDecoder("utf-8", { fatal: false }).decode(head);
   const bad = (text.match(/\uFFFD/g) ?? []).length;

@@ -124,5 +124,26 @@ describe("links in a store's blobs (made on disk with symlink)", () => {
     await store.open(dir, { readOnly: true });
     expect(await blobRefs(dir, store.get("t1") as Record<string, unknown>)).toEqual(["attachments/alias.txt"]);
     await store.close();
+describe("control characters in a blob", () => {
+  let dir: string;
+  const blobs: Record<string, Buffer> = {
+    "logs/bells.txt": Buffer.alloc(200 * 1024, 0x07), // 200 KB of BEL: no text, though valid UTF-8 with no NUL
+    "logs/escape.txt": Buffer.from("colour \x1b[31mred\x1b[0m\n"),
+    "logs/del.txt": Buffer.from("a\x7fb\n"),
+    "logs/plain.log": Buffer.from("when\twho\twhat\r\n12:00\tplanner\tstarted\r\n"),
+  };
+
+  beforeAll(async () => {
+    dir = await suiteDir();
+    const backend = new FsBackend();
+    const store = new Published<Record<string, unknown>>();
+    await store.open(dir, { backend });
+    for (const [path, content] of Object.entries(blobs)) await backend.writeBlob(path, content);
+    await store.close();
+  });
+
+  it("a blob with control characters other than tab, newline and CR is binary; tabs, CRs and newlines stay text", async () => {
+    const kinds = await Promise.all(Object.keys(blobs).map(async (p) => [p, (await readBlobChunk(dir, p, 0, 4096)).kind]));
+    expect(Object.fromEntries(kinds)).toEqual({ "logs/bells.txt": "binary", "logs/escape.txt": "binary", "logs/del.txt": "binary", "logs/plain.log": "text" });
   });
 });

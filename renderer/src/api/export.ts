@@ -8,6 +8,7 @@ import type { ExportFormat, ExportSource } from "../../../electron/contract";
 import { api, errorText } from "./client";
 import { useExportPrefs } from "../state/exportPrefs";
 import { useUi } from "../state/ui";
+import { plural } from "../lib/format";
 
 export const EXPORT_FORMATS: { format: ExportFormat; label: string }[] = [
   { format: "csv", label: "CSV (every field a column)" },
@@ -59,7 +60,7 @@ export async function exportStoreAt(at: number): Promise<void> {
   const run = async (dir?: string) => {
     try {
       const written = await api.call("export.store", { at, ...(dir ? { dir } : {}) });
-      if (written.dir) toast("ok", `Wrote the state at position ${at.toLocaleString()} (${written.records.toLocaleString()} records) as a new store in ${written.dir}. Open it to check it; the original is untouched.`);
+      if (written.dir) toast("ok", `Wrote the state at position ${at.toLocaleString()} (${plural(written.records, "record")}) as a new store in ${written.dir}. Open it to check it; the original is untouched.`);
     } catch (err) {
       const e = errorText(err);
       toast("error", `Export as a store failed: ${e.message}`, e.detail);

@@ -9,7 +9,9 @@ import { useAgentsAxis } from "../state/agentsAxis";
 import { OpsChart } from "./OpsChart";
 import { PaneError } from "./PaneError";
 
-/** The lanes' label column (styles.css: .lane-label, narrower below 1250 px): the plot starts where the lanes' tracks do. */
+/** The lanes' ruler: the plot spans exactly its width, so a bucket sits over the lanes' ops of its time. */
+const laneRuler = () => document.querySelector<HTMLElement>("[data-testid=lane-axis]");
+/** The lanes' label column (styles.css: .lane-label, narrower below 1250 px), for a first guess at the plot's width. */
 const laneLabelPx = () => (window.innerWidth <= 1250 ? 210 : 300);
 
 /** The chart's buckets over the lanes' range, again whenever the range or the store changes. */
@@ -28,5 +30,5 @@ export function AgentsChart({ extent }: { extent: [number, number] | null }) {
   if (error) return <PaneError error={error} />;
   if (!data) return <div className="ops-chart muted small pad">Counting ops over time…</div>;
   const pick = kind === "time" && extent ? (b: { startMs: number; endMs: number }) => useAgentsAxis.getState().zoomTo(extent, b.startMs, b.endMs) : () => undefined;
-  return <OpsChart data={data} showRecords={false} pickLabel={kind === "time" ? "zoom the lanes to it" : "see its numbers (switch to the time axis to zoom)"} onPick={pick} testId="agents-chart" height={110} leftAxisPx={laneLabelPx()} />;
+  return <OpsChart data={data} showRecords={false} pickLabel={kind === "time" ? "zoom the lanes to it" : "see its numbers (switch to the time axis to zoom)"} onPick={pick} testId="agents-chart" height={110} alignTo={laneRuler} />;
 }

@@ -1,4 +1,5 @@
 /** One range of a blob, shown as what it is: an image, JSON, text, or a hex dump; with the range and steps to the next and previous. */
+import { useState } from "react";
 import type { BlobChunk } from "../../../electron/contract";
 import { JsonView } from "./JsonView";
 import { formatBytes } from "../lib/format";
@@ -19,7 +20,7 @@ function parsedJson(text: string): { ok: true; value: unknown } | { ok: false } 
 function Body({ chunk }: { chunk: BlobChunk }) {
   const bytes = bytesOf(chunk);
   const whole = chunk.offset === 0 && bytes.length === chunk.bytes;
-  if (chunk.kind === "image" && whole) return <img className="blob-image" data-testid="blob-image" src={`data:${chunk.mime};base64,${chunk.base64}`} alt={chunk.path} />;
+  if (chunk.kind === "image" && whole) return <BlobImage chunk={chunk} />;
   if (chunk.kind === "json" || chunk.kind === "text") {
     const text = new TextDecoder().decode(bytes);
     const json = chunk.kind === "json" && whole ? parsedJson(text) : null;
@@ -27,6 +28,24 @@ function Body({ chunk }: { chunk: BlobChunk }) {
     return <pre className="blob-text mono" data-testid="blob-text">{text}</pre>;
   }
   return <pre className="blob-hex mono" data-testid="blob-hex">{hexDump(bytes, chunk.offset)}</pre>;
+}
+
+/** Under this many px on its longer side, an image is drawn bigger, by a whole factor, its pixels kept square and sharp. */
+const SMALL_IMAGE_PX = 128;
+const SMALL_IMAGE_TARGET_PX = 256;
+
+/** An image; a small one (an 8×8 icon) scaled up by a whole factor, pixelated, and the factor said beside it. */
+function BlobImage({ chunk }: { chunk: BlobChunk }) {
+  const [natural, setNatural] = useState<{ w: number; h: number } | null>(null);
+  const longer = natural ? Math.max(natural.w, natural.h) : 0;
+  const scale = natural && longer > 0 && longer < SMALL_IMAGE_PX ? Math.floor(SMALL_IMAGE_TARGET_PX / longer) : 1;
+  const style = natural && scale > 1 ? { width: natural.w * scale, height: natural.h * scale, imageRendering: "pixelated" as const } : undefined;
+  return (
+    <div>
+      <img className="blob-image" data-testid="blob-image" data-scale={scale} style={style} src={`data:${chunk.mime};base64,${chunk.base64}`} alt={chunk.path} onLoad={(e) => setNatural({ w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight })} />
+      {natural ? <div className="muted small" data-testid="blob-image-size">{natural.w} × {natural.h} px{scale > 1 ? `, drawn ${scale}× (pixelated)` : ""}</div> : null}
+    </div>
+  );
 }
 
 export function BlobPreview({ chunk, onRead }: { chunk: BlobChunk; onRead: (offset: number) => void }) {

@@ -1,12 +1,13 @@
 /** The frame's top bar: which store, in which mode, how big, what is wrong, what is new. */
 import { useEffect, useState } from "react";
 import { api } from "../api/client";
-import type { RecentStore, StoreWarning } from "../../../electron/contract";
+import type { RecentStore, StoreSummary, StoreWarning } from "../../../electron/contract";
 import type { ViewName } from "../state/ui";
 import { lostCount, opsCount, warningsCount, writersCount } from "../lib/counts";
 import { selectInfo, selectSummary, useSession } from "../state/session";
 import { useUi, VIEWS } from "../state/ui";
 import { ActionsBar } from "./ActionsBar";
+import { FitOneLine } from "./FitOneLine";
 
 export function Header() {
   const info = useSession(selectInfo);
@@ -26,12 +27,12 @@ export function Header() {
       <div className="store-path" title={info.dir}>{info.demo ? <span className="demo-tag">demo</span> : null}{info.dir}</div>
       <span className={`mode-badge ${info.mode}`} data-testid="mode-badge" title={info.modeReason}>{modeLabel}</span>
       <span className="kind-badge" title="What kind of store this is">{summary.kind}</span>
-      <div className="counts">
+      <FitOneLine className="counts">
         {summary.counts.records === null ? <span title="The current snapshot is missing: see the warnings" data-testid="records-unknown"><b>unknown</b> records</span> : <span title="Records in the current state"><b>{summary.counts.records.toLocaleString()}</b> records</span>}
         <span><span title={ops.title} data-testid="header-ops">{ops.text}</span>{lost ? <> · <span title={lost.title} data-testid="header-lost" className="lost-count">{lost.text}</span></> : null}</span>
         <span title={writers.title} data-testid="header-writers">{writers.text}</span>
         <span title="Archived records"><b>{summary.counts.archivedRecords.toLocaleString()}</b> archived</span>
-      </div>
+      </FitOneLine>
       <button className={`warnings-badge ${problems ? "bad" : summary.warnings.length ? "info" : "ok"}`} data-testid="warnings-badge" onClick={() => toggleWarnings()} title="What looks wrong with this store: errors, warnings, and notices (information only)">
         {warningsCount(summary.warnings)}
       </button>
@@ -42,6 +43,7 @@ export function Header() {
   );
 }
 
+/** The agents that have written an op; an agent whose WAL is still empty (the explorer's own, in agent mode, before it writes) is named in the title, not counted. */
 function RecentMenu() {
   const open = useUi((s) => s.openMenu === "recent");
   const setOpen = (next: boolean) => useUi.getState().setMenu(next ? "recent" : null);
@@ -92,6 +94,15 @@ const WARNING_VIEW: Partial<Record<StoreWarning["code"], ViewName>> = {
   "torn-line": "agents",
 };
 
+/** A link to where the warning's subject shows; a single writer's WAL lines are the Operations view's, as the store has no agents. */
+function WarningLink({ code, singleWriter, onShow }: { code: StoreWarning["code"]; singleWriter: boolean; onShow(): void }) {
+  const wal = code === "torn-line" || code === "malformed-line" || code === "lost-writes";
+  const view = wal && singleWriter ? "operations" : WARNING_VIEW[code];
+  if (!view) return null;
+  const label = VIEWS.find((v) => v.name === view)?.label ?? view;
+  return <button className="link" data-testid="warning-link" onClick={() => { useUi.getState().show(view); onShow(); }}>show in {label}{wal && singleWriter ? " (the WAL's ops)" : ""}</button>;
+}
+
 export function WarningsPanel() {
   const open = useUi((s) => s.warningsOpen);
   const toggle = useUi((s) => s.toggleWarnings);
@@ -105,7 +116,7 @@ export function WarningsPanel() {
         <div key={i} className={`warning ${w.severity}`} data-testid="warning-item">
           <div className="warning-code"><span className={`severity ${w.severity}`}>{w.severity}</span> {w.code}{w.file ? <span className="mono"> {w.file}{w.line ? `:${w.line}` : ""}</span> : null}</div>
           <div>{w.message}</div>
-          {WARNING_VIEW[w.code] ? <button className="link" onClick={() => { useUi.getState().show(WARNING_VIEW[w.code]!); toggle(false); }}>show in {WARNING_VIEW[w.code]}</button> : null}
+          <WarningLink code={w.code} singleWriter={summary.kind === "single-writer"} onShow={() => toggle(false)} />
         </div>
       ))}
     </aside>

@@ -9,8 +9,9 @@ import type { ReactNode, RefObject } from "react";
 import { useAgentsAxis } from "../state/agentsAxis";
 import { axisTicks, spanText } from "../lib/axisTicks";
 import type { AxisKind } from "../lib/axisTicks";
+import { dateTimeText } from "../lib/timeFormat";
 
-const precise = (ms: number) => new Date(ms).toISOString().replace("T", " ").replace("Z", "");
+const precise = (ms: number) => dateTimeText(ms, "ms");
 
 /** The window in view, in words. */
 function windowText(kind: AxisKind, [a, b]: [number, number], extent: [number, number]): string {
@@ -31,7 +32,7 @@ export function AxisBar({ extent }: { extent: [number, number] | null }) {
       <button data-testid="axis-zoom-in" disabled={!extent} onClick={() => extent && zoom(extent, 0.5, middle)} title="Zoom in (or the wheel over the lanes)">+</button>
       <button data-testid="axis-zoom-out" disabled={!view} onClick={() => extent && zoom(extent, 2, middle)} title="Zoom out">−</button>
       <button data-testid="axis-fit" disabled={!view} onClick={fitAll} title="Show the whole extent">Fit all</button>
-      <span className="muted small mono" data-testid="axis-window">{shown ? windowText(kind, shown, extent!) : ""}</span>
+      <span className="muted small mono" data-testid="axis-window" data-from={shown?.[0]} data-to={shown?.[1]}>{shown ? windowText(kind, shown, extent!) : ""}</span>
       <span className="spacer" />
       <span className="muted small">wheel: zoom · drag: pan · drag on the ruler: zoom to a range</span>
     </div>

@@ -1,6 +1,6 @@
 /** How far a store's load has come, for the open screen (S3) and the loading store alike: the phase, a bar, and the figures behind it. */
 import type { LoadPhase, LoadProgress } from "../../../electron/contract";
-import { formatBytes } from "../lib/format";
+import { formatBytes, plural } from "../lib/format";
 import { loadShare } from "../state/storeLoad";
 
 const PHASES: Record<LoadPhase, string> = {
@@ -21,7 +21,7 @@ function figures(p: LoadProgress): string[] {
   const out: string[] = [];
   if (fetching || p.totalObjects > 0) out.push(`${p.objects.toLocaleString()} of ${p.totalObjects.toLocaleString()} objects fetched`);
   if (p.totalBytes > 0) out.push(`${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)} ${fetching ? "fetched" : "read"}`);
-  if (!fetching) out.push(`${p.ops.toLocaleString()} ops indexed`);
+  if (!fetching) out.push(`${plural(p.ops, "op")} indexed`);
   out.push(`${seconds(p.elapsedMs)} elapsed`);
   if (p.etaMs !== null && p.etaMs > 0) out.push(`about ${seconds(p.etaMs)} left`);
   return out;

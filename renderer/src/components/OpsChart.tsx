@@ -10,6 +10,9 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { TimeBucket, TimeBuckets } from "../../../electron/contract";
 import type { ChartMark } from "../lib/chartPlaces";
+import { axisTicks, timeAxisValues } from "../lib/axisTicks";
+import { plural } from "../lib/format";
+import { dateTimeText } from "../lib/timeFormat";
 
 interface OpsChartProps {
   data: TimeBuckets;
@@ -23,8 +26,8 @@ interface OpsChartProps {
   height?: number;
   /** The time of the replay cursor, drawn as a line (the Timeline) */
   cursorMs?: number | null;
-  /** Width of the left (ops) axis, so the plot can line up with something beside it (the Agents view's lanes) */
-  leftAxisPx?: number;
+  /** An element the plot lines up with, left and right edges (the Agents view's lanes' ruler) */
+  alignTo?: () => HTMLElement | null;
 }
 
 const AGENT_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2", "#9d755d", "#eeca3b"];
@@ -42,10 +45,22 @@ function columns(data: TimeBuckets, showRecords: boolean): uPlot.AlignedData {
   return [xs, ...sums, ...(showRecords ? [data.buckets.map((b) => b.records)] : [])];
 }
 
+/** How far the plot's edges must sit from the chart box's, in px, to line up with `target`'s edges; null when there is none to line up with. */
+function gapsTo(box: HTMLElement, target: HTMLElement | null | undefined): { left: number; right: number } | null {
+  if (!target) return null;
+  const a = box.getBoundingClientRect();
+  const b = target.getBoundingClientRect();
+  if (b.width === 0) return null;
+  return { left: Math.max(0, b.left - a.left), right: Math.max(0, a.right - b.right) };
+}
+
+/** The height of an axis's title ("ops"), which uPlot adds to the axis's size */
+const AXIS_LABEL_PX = 14;
+
 /** An axis wide enough for labels up to `max` (1,000,000 records needs more room than 12) and its title; fixed before drawing, so the plot never moves under the pointer. */
 const axisFor = (max: number) => 30 + 7 * Math.max(2, max.toLocaleString().length);
 
-function options(props: OpsChartProps, width: number, onHover: (i: number | null) => void, cursorAt: () => number | null | undefined): uPlot.Options {
+function options(props: OpsChartProps, width: number, onHover: (i: number | null) => void, cursorAt: () => number | null | undefined, gaps: () => { left: number; right: number } | null): uPlot.Options {
   const { data, showRecords, marks = [] } = props;
   const muted = cssVar("--muted");
   const grid = { stroke: cssVar("--border"), width: 1 };
@@ -58,13 +73,16 @@ function options(props: OpsChartProps, width: number, onHover: (i: number | null
     height: props.height ?? 130,
     ms: 1,
     tzDate: (ts) => uPlot.tzDate(new Date(ts), "Etc/UTC"), // UTC, as every time in the app
+    // Lined up with another element: the left axis fills the gap to its left edge, padding the one to its right.
+    ...(props.alignTo ? { padding: [null, () => gaps()?.right ?? 8, null, null] as uPlot.Padding } : {}),
     legend: { show: false },
     cursor: { y: false, drag: { x: false, y: false }, points: { show: false } },
     scales: { x: { time: true, range: () => [data.buckets[0].startMs, data.buckets[data.buckets.length - 1].endMs] }, ops: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     series: [{}, ...stacked, ...(showRecords ? [{ label: "records", scale: "records", stroke: cssVar("--text"), width: 1.5, points: { show: false } }] : [])],
     axes: [
-      { stroke: muted, grid, ticks: grid },
-      { scale: "ops", stroke: muted, grid, ticks: grid, size: props.leftAxisPx ?? axisFor(Math.max(...data.buckets.map((b) => b.ops))), label: "ops", labelSize: 14 },
+      // The rulers' ticks and labels (axisTicks): as many as fit, never touching, in the app's time format.
+      { stroke: muted, grid, ticks: grid, splits: (u) => axisTicks("time", [u.scales.x.min!, u.scales.x.max!], u.bbox.width / uPlot.pxRatio).map((t) => t.value), values: (_u, splits) => timeAxisValues(splits) },
+      { scale: "ops", stroke: muted, grid, ticks: grid, size: () => (gaps() ? gaps()!.left - AXIS_LABEL_PX : axisFor(Math.max(...data.buckets.map((b) => b.ops)))), label: "ops", labelSize: AXIS_LABEL_PX },
       ...(showRecords ? [{ scale: "records", side: 1, stroke: muted, grid: { show: false }, ticks: grid, size: axisFor(Math.max(...data.buckets.map((b) => b.records ?? 0))), label: "records", labelSize: 14 } as uPlot.Axis] : []),
     ],
     hooks: {
@@ -99,7 +117,8 @@ export function OpsChart(props: OpsChartProps) {
   useEffect(() => {
     const el = box.current;
     if (!el || data.buckets.length === 0) return;
-    const plot = new uPlot(options(latest.current, el.clientWidth, setHover, () => latest.current.cursorMs), columns(data, showRecords), el);
+    const gaps = () => gapsTo(el, latest.current.alignTo?.());
+    const plot = new uPlot(options(latest.current, el.clientWidth, setHover, () => latest.current.cursorMs, gaps), columns(data, showRecords), el);
     plotRef.current = plot;
     const pick = () => {
       const i = plot.cursor.idx;
@@ -108,20 +127,22 @@ export function OpsChart(props: OpsChartProps) {
     plot.over.addEventListener("click", pick);
     const resize = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height: height ?? 130 }));
     resize.observe(el);
+    const target = latest.current.alignTo?.();
+    if (target) resize.observe(target); // the target moves without the chart resizing (its label column narrows)
     return () => {
       resize.disconnect();
       plotRef.current = null;
       plot.destroy();
       setHover(null);
     };
-  }, [data, showRecords, marks, height, props.leftAxisPx]);
+  }, [data, showRecords, marks, height]);
   useEffect(() => plotRef.current?.redraw(false, false), [props.cursorMs]); // the cursor line moves; the bars stay
   const bucket = hover === null ? null : (data.buckets[hover] ?? null);
   return (
     <div className="ops-chart" data-testid={props.testId} data-from={data.from ?? ""} data-to={data.buckets.length ? new Date(data.buckets[data.buckets.length - 1].endMs).toISOString() : ""} data-bucket-ms={data.bucketMs}>
       <div className="ops-chart-plot" ref={box} />
       <ChartLegend data={data} showRecords={showRecords} marks={marks ?? []} />
-      {bucket ? <BucketDetail data={data} bucket={bucket} showRecords={showRecords} /> : <div className="chart-hover muted small">{data.buckets.length ? `${data.buckets.reduce((n, b) => n + b.ops, 0).toLocaleString()} ops in ${data.buckets.length} buckets of ${span(data.bucketMs)}: hover a bar for its numbers, click to ${props.pickLabel}.` : "No dated ops to chart."}</div>}
+      {bucket ? <BucketDetail data={data} bucket={bucket} showRecords={showRecords} /> : <div className="chart-hover muted small">{data.buckets.length ? `${plural(data.buckets.reduce((n, b) => n + b.ops, 0), "op")} in ${plural(data.buckets.length, "bucket")} of ${span(data.bucketMs)}: hover a bar for its numbers, click to ${props.pickLabel}.` : "No dated ops to chart."}</div>}
     </div>
   );
 }
@@ -147,15 +168,12 @@ function ChartLegend({ data, showRecords, marks }: { data: TimeBuckets; showReco
 function BucketDetail({ data, bucket, showRecords }: { data: TimeBuckets; bucket: TimeBucket; showRecords: boolean }) {
   return (
     <div className="chart-hover small" data-testid="chart-hover" data-start={bucket.start} data-end={bucket.end} data-ops={bucket.ops} data-records={bucket.records} data-position={bucket.position} role="status">
-      <span className="mono">{bucketTime(bucket.start)} – {bucketTime(bucket.end)}</span>: <b>{bucket.ops.toLocaleString()} ops</b>
+      <span className="mono">{dateTimeText(bucket.startMs, "ms")} – {dateTimeText(bucket.endMs, "ms")}</span>: <b>{plural(bucket.ops, "op")}</b>
       {data.agents.map((a, i) => <span key={String(a)} data-testid="chart-hover-agent" data-agent={agentName(a)} data-ops={bucket.byAgent[i]}> · <span className="swatch" style={{ background: agentColour(i) }} />{agentName(a)} {bucket.byAgent[i].toLocaleString()}</span>)}
-      {showRecords ? <span> · {bucket.records === null ? "unknown (a snapshot is missing)" : bucket.records.toLocaleString()} records at position {bucket.position.toLocaleString()}</span> : null}
+      {showRecords ? <span> · {bucket.records === null ? "records unknown (a snapshot is missing)" : plural(bucket.records, "record")} at position {bucket.position.toLocaleString()}</span> : null}
     </div>
   );
 }
-
-/** A bucket's edge to the millisecond, UTC: buckets can be narrower than a second. */
-const bucketTime = (iso: string) => iso.replace("T", " ").replace("Z", "");
 
 /** A bucket's width in the largest unit that keeps it readable. */
 function span(ms: number): string {

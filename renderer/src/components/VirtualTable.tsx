@@ -49,7 +49,8 @@ export function VirtualTable<T>(props: Props<T>) {
   const loaded = useStore(source, (s) => s.loaded);
   const rowAt = source.getState().rowAt;
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [focusIndex, setFocusIndex] = useState(0);
+  /** The row the keys move from; -1 before any is chosen, so the first j or ↓ picks the first row */
+  const [focusIndex, setFocusIndex] = useState(-1);
   const virtualizer = useVirtualizer({ count: total ?? 0, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20, scrollPaddingStart: ROW_HEIGHT + 2 });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -65,11 +66,22 @@ export function VirtualTable<T>(props: Props<T>) {
     const delta = e.key === "ArrowDown" || e.key === "j" ? 1 : e.key === "ArrowUp" || e.key === "k" ? -1 : 0;
     if (!delta || !total) return;
     e.preventDefault();
-    const next = Math.max(0, Math.min(total - 1, focusIndex + delta));
+    const from = focusIndex >= 0 ? focusIndex : selectedIndex();
+    const next = from < 0 ? 0 : Math.max(0, Math.min(total - 1, from + delta));
     setFocusIndex(next);
     virtualizer.scrollToIndex(next);
     const row = rowAt(next);
     if (row) props.onSelect(row);
+  }
+
+  /** The selected row's index among the rows in view (a selection made elsewhere, e.g. another view), else -1. */
+  function selectedIndex(): number {
+    if (props.selectedKey === null) return -1;
+    for (let i = first; i <= last; i++) {
+      const row = rowAt(i);
+      if (row && props.rowKey(row) === props.selectedKey) return i;
+    }
+    return -1;
   }
 
   const width = columns.reduce((w, c) => w + c.width, 0);

@@ -5,13 +5,15 @@
  * when ticks are under a second apart). Pure: width and window in, labels out.
  */
 import { scaleLinear, scaleUtc } from "d3-scale";
-import { utcFormat } from "d3-time-format";
+import { clockText, dayText, monthDayText } from "./timeFormat";
 
 export type AxisKind = "time" | "position";
 
 export interface AxisTick {
   /** Where the label is centred, in px from the track's left edge */
   x: number;
+  /** Where it stands in the axis's units (ms since 1970, or a position) */
+  value: number;
   /** Where the label's box starts after being kept inside the track, in px */
   left: number;
   label: string;
@@ -25,18 +27,19 @@ const GAP_PX = 14;
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const DAY = 24 * 60 * MINUTE;
-const formatMs = utcFormat("%H:%M:%S.%L");
-const formatSecond = utcFormat("%H:%M:%S");
-const formatMinute = utcFormat("%H:%M");
-const formatDayAndMinute = utcFormat("%m-%d %H:%M");
-const formatDay = utcFormat("%Y-%m-%d");
-
-/** A time label as precise as the step between ticks needs; a day boundary also names the day. */
+/** A time label as precise as the step between ticks needs (timeFormat.ts: the app's one time format); a day boundary also names the day. */
 export function timeLabel(t: Date, step: number): string {
-  if (step < SECOND) return formatMs(t);
-  if (step < MINUTE) return formatSecond(t);
-  if (step < DAY) return t.getTime() % DAY === 0 ? formatDayAndMinute(t) : formatMinute(t);
-  return formatDay(t);
+  const ms = t.getTime();
+  if (step < SECOND) return clockText(ms, "ms");
+  if (step < MINUTE) return clockText(ms, "second");
+  if (step < DAY) return ms % DAY === 0 ? `${monthDayText(ms)} ${clockText(ms, "minute")}` : clockText(ms, "minute");
+  return dayText(ms);
+}
+
+/** A chart's time axis labels for ticks at `splits` ms: the rulers' own, so a chart and a ruler write a time alike. */
+export function timeAxisValues(splits: number[]): string[] {
+  const step = splits.length > 1 ? splits[1] - splits[0] : MINUTE;
+  return splits.map((ms) => timeLabel(new Date(ms), step));
 }
 
 function candidates(kind: AxisKind, window: [number, number], count: number): { value: number; label: string }[] {
@@ -58,7 +61,7 @@ function place(ticks: { value: number; label: string }[], window: [number, numbe
     const w = t.label.length * CHAR_PX;
     const left = Math.max(0, Math.min(width - w, x - w / 2));
     if (left < lastRight + GAP_PX) continue;
-    out.push({ x, left, label: t.label });
+    out.push({ x, value: t.value, left, label: t.label });
     lastRight = left + w;
   }
   return out;

@@ -23,14 +23,21 @@ export function lostCount(counts: StoreSummary["counts"]): { text: string; title
   return { text: `${counts.lostWrites.toLocaleString()} lost`, title: `${plural(counts.lostWrites, "write")} no reader of the store sees, though ${counts.lostWrites === 1 ? "its writer believes it" : "their writers believe them"} saved: see Agents → Lost writes.` };
 }
 
-/** Who writes the store: "3 agents", "single writer" (no agent ids: the Agents view's lane "the writer"), both, or nobody yet */
+/**
+ * Who writes the store: "3 agents", "single writer" (no agent ids: the Agents
+ * view's lane "the writer"), both, or nobody yet. An agent counts once it has
+ * written an op: a WAL registered but still empty (agent mode before the
+ * explorer writes) is named in the title, not counted.
+ */
 export function writersCount(summary: Pick<StoreSummary, "agents" | "lanes">): { text: string; title: string } {
   const single = summary.lanes.some((l) => l.agent === null);
-  const agents = summary.agents.length;
-  if (agents === 0 && !single) return { text: "no writer yet", title: "No WAL file holds an op yet." };
-  if (agents === 0) return { text: "single writer", title: "A single-writer store: its ops carry no agent id (the Agents view's lane \"the writer\")." };
-  const text = `${plural(agents, "agent")}${single ? " + single writer" : ""}`;
-  return { text, title: `Agents with a WAL of their own${single ? ", and a single-writer WAL whose ops carry no agent id" : ""}.` };
+  const wrote = new Set(summary.lanes.filter((l) => l.agent !== null && l.ops > 0).map((l) => l.agent));
+  const idle = summary.agents.filter((a) => !wrote.has(a));
+  const idleNote = idle.length ? `; not counted, an empty WAL so far: ${idle.join(", ")}` : "";
+  if (wrote.size === 0 && !single) return { text: "no writer yet", title: `No WAL file holds an op yet${idleNote}.` };
+  if (wrote.size === 0) return { text: "single writer", title: `A single-writer store: its ops carry no agent id (the Agents view's lane "the writer")${idleNote}.` };
+  const text = `${plural(wrote.size, "agent")}${single ? " + single writer" : ""}`;
+  return { text, title: `Agents that have written at least one op to a WAL of their own${single ? ", and a single-writer WAL whose ops carry no agent id" : ""}${idleNote}.` };
 }
 
 /** The warnings badge: "no warnings", or each severity counted by its own name ("1 error · 2 warnings · 1 notice") */

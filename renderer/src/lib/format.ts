@@ -1,4 +1,6 @@
-/** How values read in a table cell, a timestamp in a list, and op numbers and positions everywhere. */
+/** How values read in a table cell, a timestamp in a list, counts, and op numbers and positions everywhere. */
+import { dateTimeText } from "./timeFormat";
+
 export function cellText(value: unknown): string {
   if (value === undefined) return "";
   if (value === null) return "null";
@@ -6,9 +8,15 @@ export function cellText(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A stored timestamp in the app's one time format (timeFormat.ts), to the second; one that is no date, as written. */
 export function shortTime(ts: string): string {
-  const d = new Date(ts);
-  return Number.isNaN(d.getTime()) ? ts : d.toISOString().replace("T", " ").slice(0, 19);
+  const ms = Date.parse(ts);
+  return Number.isNaN(ms) ? ts : dateTimeText(ms, "second");
+}
+
+/** A count and its noun, singular for one: "1 op", "2 ops", "1 entry" ("entries" given). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
 }
 
 /** A file size as people read it: 812 B, 4.2 KB, 27.1 MB, 1.3 GB. */

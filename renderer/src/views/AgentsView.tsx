@@ -12,7 +12,7 @@ import { selectSummary, useSession } from "../state/session";
 import { useAgentsAxis } from "../state/agentsAxis";
 import type { AxisKind } from "../lib/axisTicks";
 import { AxisBar, LaneArea } from "../components/LaneAxis";
-import { formatBytes, opLabel, shortTime } from "../lib/format";
+import { formatBytes, opLabel, shortTime, plural } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { DiffView } from "../components/DiffView";
 import { showOp } from "../commands";
@@ -22,6 +22,7 @@ import type { QueryRequest } from "../state/request";
 const reloadAgents = (_: null, request: QueryRequest) => useAgents.getState().load(request);
 import { AgentsChart } from "../components/AgentsChart";
 import { LostWriteList } from "../components/LostWriteList";
+import { DetailPane } from "../components/DetailPane";
 
 /** An op in the Operations view; a lost write has no position to show. */
 function showKnownOp(pos: number | null): void {
@@ -61,10 +62,10 @@ export function AgentsView() {
           </div>
         </div>
       </section>
-      <aside className="detail-pane">
+      <DetailPane>
         <LostWriteList />
         <ConflictList />
-      </aside>
+      </DetailPane>
     </div>
   );
 }
@@ -154,8 +155,8 @@ function Lane({ lane, ops, extent, place, conflictPos, focusId }: { lane: AgentL
       <div className="lane-label" title={lane.path}>
         <div><b>{lane.agent ?? "single writer"}</b> {lane.named ? <span className="flag live-flag" title="The manifest names this WAL: it is being written">active</span> : <span className="flag quiet" title="The manifest no longer names this WAL: a compaction replaced it. Its ops are history (see the History view), unless marked lost">retired</span>}{lane.lostOps ? <span className="flag bad">{lane.lostOps} lost</span> : null}{lane.malformedLines ? <span className="flag bad">{lane.malformedLines} bad lines</span> : null}</div>
         <div className="small muted mono">{lane.path.replace("ops/", "")}</div>
-        <div className="small muted lane-facts">{lane.ops.toLocaleString()} ops{lane.clockRange ? ` · clock ${lane.clockRange[0]}–${lane.clockRange[1]}` : ""} · {formatBytes(lane.bytes)} <button className="link" data-testid="lane-zoom" onClick={zoomToLane} title="Zoom the axis to this WAL's ops">zoom</button></div>
-        {lane.ops > MARK_LIMIT ? <div className="small muted" data-testid="lane-sampled" title="Too many ops to draw each: evenly spaced runs across the file are shown">{ops.length.toLocaleString()} of {lane.ops.toLocaleString()} ops drawn (sampled)</div> : null}
+        <div className="small muted lane-facts"><span data-testid="lane-size">{lane.ops === 0 && lane.bytes === 0 ? "empty WAL: nothing written yet" : `${plural(lane.ops, "op")}${lane.clockRange ? ` · clock ${lane.clockRange[0]}–${lane.clockRange[1]}` : ""} · ${formatBytes(lane.bytes)}`}</span> <button className="link" data-testid="lane-zoom" onClick={zoomToLane} title="Zoom the axis to this WAL's ops">zoom</button></div>
+        {lane.ops > MARK_LIMIT ? <div className="small muted" data-testid="lane-sampled" title="Too many ops to draw each: evenly spaced runs across the file are shown">{ops.length.toLocaleString()} of {plural(lane.ops, "op")} drawn (sampled)</div> : null}
       </div>
       <div className="lane-track">
         {ops.map((op, i) => {

@@ -7,7 +7,7 @@ import { useQuery } from "../state/query";
 import type { QueryRequest } from "../state/request";
 import { VirtualTable } from "../components/VirtualTable";
 import { JsonView } from "../components/JsonView";
-import { cellText, formatBytes, shortTime } from "../lib/format";
+import { cellText, formatBytes, shortTime, plural } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { ExportMenu } from "../components/ExportMenu";
 import { ResultCount } from "../components/ResultCount";
@@ -15,6 +15,7 @@ import { archiveSource } from "../state/exportSources";
 
 const reloadArchive = (_: null, request: QueryRequest) => useArchive.getState().load(request);
 import { QueriesMenu, QueryInput } from "../components/QueryInput";
+import { DetailPane } from "../components/DetailPane";
 
 const ID_COLUMN = { key: "id", label: "_id", width: 170, render: (r: RecordRow) => <span className="mono">{r.id}</span> };
 
@@ -33,7 +34,7 @@ export function ArchiveView() {
         {a.segments.map((s) => (
           <button key={s.path} className={`segment ${s.path === a.open ? "active" : ""}`} data-testid="archive-segment" onClick={() => a.openSegment(s.path)}>
             <div><b>{s.period}</b> {s.named ? null : <span className="flag" title="manifest.json does not list this segment">not in manifest</span>}</div>
-            <div className="small muted">{s.records} records · {formatBytes(s.bytes)}{s.timestamp ? ` · ${shortTime(s.timestamp)}` : ""}</div>
+            <div className="small muted">{plural(s.records, "record")} · {formatBytes(s.bytes)}{s.timestamp ? ` · ${shortTime(s.timestamp)}` : ""}</div>
           </button>
         ))}
       </aside>
@@ -49,7 +50,7 @@ export function ArchiveView() {
         {a.filterError ? <div className="filter-error" role="alert">{a.filterError}</div> : null}
         <VirtualTable source={archiveRecords} columns={columns} rowKey={(r: RecordRow) => r.id} selectedKey={selected?.id ?? null} onSelect={(r: RecordRow) => a.select(r)} testId="archive-table" rowTestId="archive-row" empty="No archived record matches." />
       </section>
-      <aside className={`detail-pane${selected ? "" : " empty-detail"}`} data-testid="archive-detail">{selected ? <><div className="panel-title mono">{selected.id}</div><JsonView value={selected.data} /></> : <div className="muted">Select an archived record.</div>}</aside>
+      <DetailPane className={selected ? "" : "empty-detail"} testId="archive-detail">{selected ? <><div className="panel-title mono">{selected.id}</div><JsonView value={selected.data} /></> : <div className="muted">Select an archived record.</div>}</DetailPane>
     </div>
   );
 }

@@ -8,6 +8,7 @@ import type { TableColumn } from "../components/VirtualTable";
 import { BlobPreview } from "../components/BlobPreview";
 import { PaneError } from "../components/PaneError";
 import { formatBytes, shortTime } from "../lib/format";
+import { DetailPane } from "../components/DetailPane";
 
 const COLUMNS: TableColumn<BlobInfo>[] = [
   { key: "path", label: "path", width: 360, render: (b) => <span className="mono">{b.path}</span> },
@@ -30,11 +31,11 @@ export function BlobsView() {
         </div>
         <VirtualTable source={blobList} columns={COLUMNS} rowKey={(r) => r.path} selectedKey={b.selected} onSelect={(r) => void b.select(r.path)} testId="blobs-table" rowTestId="blob-row" empty="This store keeps no blobs: no files beside its snapshots, WALs and archive (opslog writes them with backend.writeBlob)." />
       </section>
-      <aside className={`detail-pane blob-pane${b.selected ? "" : " empty-detail"}`} data-testid="blob-detail">
+      <DetailPane kind="blob" className={`blob-pane${b.selected ? "" : " empty-detail"}`} testId="blob-detail">
         {b.selected ? <div className="panel-title mono">{b.selected}</div> : <div className="muted">Select a blob to preview it: images drawn, JSON and text shown, anything else as hex; big ones a range at a time.</div>}
         {b.error ? <PaneError error={b.error} /> : null}
         {b.chunk && b.chunk.path === b.selected ? <BlobPreview chunk={b.chunk} onRead={(offset) => void b.readAt(offset)} /> : null}
-      </aside>
+      </DetailPane>
     </div>
   );
 }

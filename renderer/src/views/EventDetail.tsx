@@ -4,13 +4,14 @@ import { describeEvent, segmentName } from "../state/eventRows";
 import { ArchiveLink } from "../components/ArchiveLink";
 import { eventPlace, shortTime } from "../lib/format";
 import { replayAt } from "../commands";
+import { DetailPane } from "../components/DetailPane";
 
 const IDS_LISTED = 50;
 
 export function EventDetail({ event }: { event: TimelineEvent }) {
   const { kind, position, segment } = event;
   return (
-    <aside className="detail-pane" data-testid="event-detail">
+    <DetailPane testId="event-detail">
       <div className="panel-title">
         <span className={`op-badge ${kind}`}>{kind}</span> <span>{describeEvent(event)}</span>
         <span className="spacer" />
@@ -34,6 +35,6 @@ export function EventDetail({ event }: { event: TimelineEvent }) {
           {event.archivedCount > IDS_LISTED ? <div className="muted small">…and {(event.archivedCount - IDS_LISTED).toLocaleString()} more</div> : null}
         </>
       ) : null}
-    </aside>
+    </DetailPane>
   );
 }

@@ -3,7 +3,7 @@ import type { ChainLink } from "../../../electron/contract";
 import { useReplay } from "../state/replay";
 import { selectSummary, useSession } from "../state/session";
 import { PaneError } from "../components/PaneError";
-import { formatBytes, shortTime } from "../lib/format";
+import { formatBytes, shortTime, plural } from "../lib/format";
 import { replayAt } from "../commands";
 import { useQuery } from "../state/query";
 import type { QueryRequest } from "../state/request";
@@ -38,8 +38,8 @@ export function HistoryView() {
           a snapshot, the WALs written after it, and the snapshot the next compaction made from them.
         </p>
         <div className="stat-row">
-          <span><b>{info.links.length}</b> links</span>
-          <span><b>{info.total.toLocaleString()}</b> ops</span>
+          <span><b>{info.links.length}</b> {info.links.length === 1 ? "link" : "links"}</span>
+          <span><b>{info.total.toLocaleString()}</b> {info.total === 1 ? "op" : "ops"}</span>
           <span className={gaps ? "bad-text" : ""}><b>{gaps}</b> with missing files</span>
           <span className={mismatches ? "bad-text" : ""}><b>{mismatches}</b> mismatched</span>
         </div>
@@ -52,7 +52,7 @@ export function HistoryView() {
               <div className="chain-node">
                 <div className="small muted" data-testid="chain-link-name">{link.snapshot ? `snapshot${snap?.timestamp ? ` written ${shortTime(snap.timestamp)}` : ""}` : "the store's creation"}</div>
                 <div className="mono"><b>{link.snapshot ? fileName(link.snapshot) : "(creation: empty state)"}</b></div>
-                {snap ? <div className="small muted">{snap.format} · {snap.records ?? "?"} records · {formatBytes(snap.bytes)}{snap.current ? " · current" : ""}</div> : null}
+                {snap ? <div className="small muted">{snap.format} · {snap.records === null ? "? records" : plural(snap.records, "record")} · {formatBytes(snap.bytes)}{snap.current ? " · current" : ""}</div> : null}
               </div>
               <div className="chain-wals">
                 {link.wals.map((w) => <div key={w} className="mono small">↳ {fileName(w)}</div>)}

@@ -12,7 +12,7 @@ import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
 import { DiffView } from "../components/DiffView";
 import { JsonView } from "../components/JsonView";
-import { eventPlace, linkName, opLabel, opNumber, positionAfter, shortTime } from "../lib/format";
+import { eventPlace, linkName, opLabel, opNumber, positionAfter, shortTime, plural } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { useTimelineEvents } from "../state/events";
 import { describeEvent, eventKey, isEvent } from "../state/eventRows";
@@ -27,6 +27,7 @@ import { ResultCount } from "../components/ResultCount";
 import { opsSource } from "../state/exportSources";
 import { QueriesMenu, QueryInput } from "../components/QueryInput";
 import { CompareOpButtons } from "../components/ComparePanel";
+import { DetailPane } from "../components/DetailPane";
 
 export const OP_COLUMNS: TableColumn<TimelineOp>[] = [
   { key: "pos", label: "op #", width: 70, render: (o) => <span className="mono">{opNumber(o.pos)}</span> },
@@ -79,13 +80,13 @@ export function OperationsView() {
           <QueryInput box="operations" className="mono ops-query" placeholder='op query: {"data.status": "done"}' value={f.filterText} onChange={f.setFilterText} onApply={() => void f.applyFilter()} invalid={Boolean(f.filterError)} testId="ops-query" title="A MongoDB-style query over the op's fields (ts, agent, clock, op, id, data, prev); Enter applies, ↑/↓ walk the queries applied before" />
           <QueriesMenu box="operations" current={f.filterText} onPick={(text) => { f.setFilterText(text); void f.applyFilter(); }} />
           <ExportMenu name="ops" source={opsSource} title="The ops as filtered here, with their data and what they replaced" />
-          <ResultCount testId="ops-total" text={total === null ? null : `${(total - f.eventCount).toLocaleString()} ops`} stale={Boolean(f.filterError || opsError?.code === "bad-filter")} />
+          <ResultCount testId="ops-total" text={total === null ? null : plural(total - f.eventCount, "op")} stale={Boolean(f.filterError || opsError?.code === "bad-filter")} />
           {total !== null && f.eventCount > 0 ? <span className="muted small" title="Archives and compactions, shown in their places among the ops">+ {f.eventCount.toLocaleString()} {f.eventCount === 1 ? "event" : "events"}</span> : null}
         </div>
         {f.filterError || opsError?.code === "bad-filter" ? <div className="filter-error" role="alert" data-testid="ops-query-error">{f.filterError ?? opsError?.message}</div> : null}
         <VirtualTable source={ops} columns={columns} rowKey={(r) => (isEvent(r) ? eventKey(r) : String(r.pos))} selectedKey={selectedEvent ?? (selected === null ? null : String(selected))} onSelect={onSelect} wholeRow={(r) => (isEvent(r) ? <EventRow event={r} /> : null)} rowClass={(r) => (isEvent(r) ? "event-row" : "")} testId="ops-table" rowTestId={(r) => (isEvent(r) ? "event-row" : "op-row")} errorShownAbove="bad-filter" empty="No op matches these filters." />
       </section>
-      {shownEvent ? <EventDetail event={shownEvent} /> : selected !== null ? <OpDetail pos={selected} /> : <aside className="detail-pane empty-detail">Select an op to see its data, what it replaced, and who wrote it.</aside>}
+      {shownEvent ? <EventDetail event={shownEvent} /> : selected !== null ? <OpDetail pos={selected} /> : <DetailPane className="empty-detail">Select an op to see its data, what it replaced, and who wrote it.</DetailPane>}
     </div>
   );
 }
@@ -110,11 +111,11 @@ export function OpDetail({ pos }: { pos: number }) {
   const error = useDetail((s) => s.opError);
   useQuery(loadOp, pos);
   const shown = op?.pos === pos ? op : null;
-  if (error) return <aside className="detail-pane"><PaneError error={error} /></aside>;
-  if (!shown) return <aside className="detail-pane muted">Loading…</aside>;
+  if (error) return <DetailPane><PaneError error={error} /></DetailPane>;
+  if (!shown) return <DetailPane className="muted">Loading…</DetailPane>;
   const canRevert = info?.mode === "agent" || info?.mode === "writer";
   return (
-    <aside className="detail-pane" data-testid="op-detail">
+    <DetailPane testId="op-detail">
       <div className="panel-title">
         <span className={`op-badge ${shown.op}`}>{shown.op}</span> <span className="mono">{shown.id}</span>
         <span className="spacer" />
@@ -138,7 +139,7 @@ export function OpDetail({ pos }: { pos: number }) {
       <JsonView value={shown.data} />
       <h3>prev</h3>
       <JsonView value={shown.prev} />
-    </aside>
+    </DetailPane>
   );
 }
 

@@ -8,12 +8,13 @@ import { useUi } from "../state/ui";
 import { JsonView } from "../components/JsonView";
 import { DiffView } from "../components/DiffView";
 import { replayAt, runAction, showOp } from "../commands";
-import { opLabel, positionAfter, shortTime } from "../lib/format";
+import { opLabel, positionAfter, shortTime, plural } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { ArchivedHistoryItem } from "../components/ArchivedHistoryItem";
 import { ExportMenu } from "../components/ExportMenu";
 import { BlobLinks } from "../components/BlobLinks";
 import { historySource } from "../state/exportSources";
+import { DetailPane } from "../components/DetailPane";
 
 const getRecord = (id: string, request: QueryRequest) => api.call("records.get", { id }, request.options);
 
@@ -25,7 +26,7 @@ export function RecordDetail({ id }: { id: string }) {
   const writable = info?.mode !== "read-only";
   const shown = record?.id === id ? record : null;
   return (
-    <aside className="detail-pane" data-testid="record-detail">
+    <DetailPane testId="record-detail">
       <div className="panel-title">
         <span className="mono">{id}</span>
         <span className="spacer" />
@@ -35,7 +36,7 @@ export function RecordDetail({ id }: { id: string }) {
       {error ? <PaneError error={error} /> : null}
       {editing && shown?.value ? <RecordEditor id={id} initial={shown.value} onDone={() => setEditing(false)} /> : <JsonView value={shown?.value ?? null} />}
       {shown?.value ? <BlobLinks id={id} /> : null}
-      <h3 className="history-title">History <span className="muted">({shown?.history.filter((h) => h.op !== "archive").length ?? 0} ops)</span><span className="spacer" /><ExportMenu name="history" source={() => historySource(id)} title="This record's history: every op on it, with the value before and after" /></h3>
+      <h3 className="history-title">History <span className="muted">({plural(shown?.history.filter((h) => h.op !== "archive").length ?? 0, "op")})</span><span className="spacer" /><ExportMenu name="history" source={() => historySource(id)} title="This record's history: every op on it, with the value before and after" /></h3>
       <div className="history-list">
         {shown?.history.slice().reverse().map((h) => h.op === "archive" ? <ArchivedHistoryItem key={`archive-${h.pos}`} id={id} entry={h} /> : (
           <div key={h.pos} className="history-item" data-testid="history-item">
@@ -52,7 +53,7 @@ export function RecordDetail({ id }: { id: string }) {
           </div>
         ))}
       </div>
-    </aside>
+    </DetailPane>
   );
 }
 

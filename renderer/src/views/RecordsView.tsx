@@ -23,6 +23,7 @@ async function reloadRecords(_: null, request: QueryRequest): Promise<void> {
 import { useSchema } from "../state/schema";
 import { SchemaPane } from "./SchemaPane";
 import { QueriesMenu, QueryInput } from "../components/QueryInput";
+import { DetailPane } from "../components/DetailPane";
 
 export function RecordsView() {
   const q = useRecordsQuery();
@@ -63,11 +64,11 @@ export function RecordsView() {
         {tab === "schema" ? <SchemaPane /> : <VirtualTable source={records} columns={columns} rowKey={(r) => r.id} selectedKey={selected} onSelect={(r) => { setAdding(false); selectRecord(r.id); }} sort={q.sort} onSort={q.setSort} testId="records-table" rowTestId="record-row" errorShownAbove="bad-filter" empty={q.filter || q.idContains ? "No record matches." : "This store has no records."} />}
       </section>
       {tab === "schema" ? null : adding ? (
-        <aside className="detail-pane" data-testid="record-new">
+        <DetailPane testId="record-new">
           <div className="panel-title">New record</div>
           <RecordEditor id="" initial={null} onDone={() => setAdding(false)} />
-        </aside>
-      ) : selected ? <RecordDetail id={selected} /> : <aside className="detail-pane empty-detail">Select a record to see its JSON and its history.</aside>}
+        </DetailPane>
+      ) : selected ? <RecordDetail id={selected} /> : <DetailPane className="empty-detail">Select a record to see its JSON and its history.</DetailPane>}
     </div>
   );
 }

@@ -7,14 +7,15 @@ import { useEffect, useMemo } from "react";
 import { useStore } from "zustand";
 import type { DiffPage, DiffRow, RecordRow, TimelineEvent } from "../../../electron/contract";
 import { useReplay } from "../state/replay";
-import type { Speed } from "../state/replay";
+import { OPS_PER_SECOND, TIME_FACTORS } from "../state/replay";
+import type { Pace } from "../state/replay";
 import { stateRecords, useReplayPanes } from "../state/replayPanes";
 import { useUi } from "../state/ui";
 import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
 import { useRecordsQuery } from "../state/records";
 import { DiffView } from "../components/DiffView";
-import { cellText, eventPlace, opLabel, shortTime } from "../lib/format";
+import { cellText, eventPlace, opLabel, shortTime, plural } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { ArchiveLink } from "../components/ArchiveLink";
 import { useTimelineEvents } from "../state/events";
@@ -30,6 +31,7 @@ import { QueriesMenu, QueryInput } from "../components/QueryInput";
 import { showSchemaAt } from "../state/schema";
 import { TimelineChart } from "../components/TimelineChart";
 import { CompareButtons, ComparePanel } from "../components/ComparePanel";
+import { DetailPane } from "../components/DetailPane";
 
 const ID_COLUMN: TableColumn<RecordRow> = { key: "id", label: "_id", width: 150, render: (r) => <span className="mono">{r.id}</span> };
 const RAW_COLUMN: TableColumn<RecordRow> = { key: "data", label: "record at this position", width: 640, render: (r) => <span className="mono muted">{cellText(r.data)}</span> };
@@ -58,18 +60,19 @@ export function TimelineView() {
           <CurrentOp />
           <StateTable />
         </section>
-        <aside className="detail-pane">
+        <DetailPane>
           <ComparePanel />
           <DiffList title="Changed by this op" page={diffPrev} testId="diff-prev" />
-          <DiffList title={`From here to now (${info.total - cursor} ops later)`} page={diffNow} testId="diff-now" />
-        </aside>
+          <DiffList title={`From here to now (${plural(info.total - cursor, "op")} later)`} page={diffNow} testId="diff-now" />
+        </DetailPane>
       </div>
     </div>
   );
 }
 
 function Scrubber() {
-  const { cursor, info, playing, speed, seek, step, play, pause, setSpeed, jumpToTime, error } = useReplay();
+  const { cursor, info, playing, seek, step, play, pause, jumpToTime, error, playToNextEvent, stopAt } = useReplay();
+  const hasNextEvent = useTimelineEvents((s) => s.events.some((e) => e.position > cursor));
   const total = info?.total ?? 0;
   return (
     <div className="scrubber-bar">
@@ -78,11 +81,8 @@ function Scrubber() {
       <button data-testid="play" onClick={() => (playing ? pause() : play())} title="Play / pause (space)" aria-label={playing ? "Pause" : "Play"} className="play-button">{playing ? "❚❚ Pause" : "▶ Play"}</button>
       <button data-testid="step-forward" onClick={() => step(1)} disabled={cursor >= total} title="Step forward one op (→)">Step ▸</button>
       <button data-testid="replay-now" onClick={() => seek(total)} disabled={cursor >= total} title="The current state (End)">Now ⇥</button>
-      <select value={speed} onChange={(e) => { setSpeed(Number(e.target.value) as Speed); e.target.blur(); }} aria-label="Speed" data-testid="speed" title="Ops per tick (4 ticks a second)">
-        <option value={1}>1×</option>
-        <option value={4}>4×</option>
-        <option value={16}>16×</option>
-      </select>
+      <button data-testid="play-next-event" onClick={() => (playing && stopAt !== null ? pause() : playToNextEvent())} disabled={!hasNextEvent && !(playing && stopAt !== null)} title="Play at this pace to the next archive or compaction marked on the scrubber, and stop there (n)">{playing && stopAt !== null ? "❚❚" : "▶"} to next event</button>
+      <PacePicker />
       <div className="scrubber-track">
         <input type="range" min={0} max={total} value={cursor} onChange={(e) => seek(Number(e.target.value))} data-testid="scrubber" aria-label="Replay position" />
         <EventMarkers total={total} seek={seek} />
@@ -93,6 +93,24 @@ function Scrubber() {
       <input type="datetime-local" step="1" aria-label="Jump to time" data-testid="jump-time" onChange={(e) => e.target.value && void jumpToTime(e.target.value)} title="Jump to the state at this time (UTC)" />
       {error ? <span className="bad-text small">{error.message}</span> : null}
     </div>
+  );
+}
+
+/** A pace for play: ops per second (up to thousands, for big stores), or real time × N by the ops' timestamps. */
+function PacePicker() {
+  const pace = useReplay((s) => s.pace);
+  const setPace = useReplay((s) => s.setPace);
+  const value = pace.kind === "ops" ? String(pace.perSecond) : `x${pace.factor}`;
+  const choose = (v: string): Pace => (v.startsWith("x") ? { kind: "time", factor: Number(v.slice(1)) } : { kind: "ops", perSecond: Number(v) });
+  return (
+    <select value={value} onChange={(e) => { setPace(choose(e.target.value)); e.target.blur(); }} aria-label="Pace" data-testid="speed" title="How fast play goes: ops per second, or real time × N by the ops' own timestamps">
+      <optgroup label="ops per second">
+        {OPS_PER_SECOND.map((n) => <option key={n} value={String(n)}>{n.toLocaleString()} ops/s</option>)}
+      </optgroup>
+      <optgroup label="real time, by the ops' timestamps">
+        {TIME_FACTORS.map((n) => <option key={n} value={`x${n}`}>real time ×{n.toLocaleString()}</option>)}
+      </optgroup>
+    </select>
   );
 }
 
