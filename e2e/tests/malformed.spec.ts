@@ -46,6 +46,8 @@ test("a store whose current snapshot is missing says so, and shows its states as
   await expect(page.getByTestId("warning-item").filter({ hasText: `manifest.json names ${removed} as the current snapshot, but that file is missing` })).toHaveCount(1);
   await expect(page.getByTestId("warning-item").filter({ hasText: "lost" }).filter({ hasText: "appended" })).toHaveCount(0);
   await page.screenshot({ path: join(SCREENSHOTS, "missing-snapshot.png"), fullPage: true });
+});
+
 test("on a single-writer store a bad WAL line's warning links to the Operations view, not to agents it does not have", async ({ page, workDir, explorer }) => {
   const { dir } = await malformedLines.build(join(workDir, "malformed-link"));
   const server = await explorer(dir);

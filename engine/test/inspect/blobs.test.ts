@@ -124,6 +124,9 @@ describe("links in a store's blobs (made on disk with symlink)", () => {
     await store.open(dir, { readOnly: true });
     expect(await blobRefs(dir, store.get("t1") as Record<string, unknown>)).toEqual(["attachments/alias.txt"]);
     await store.close();
+  });
+});
+
 describe("control characters in a blob", () => {
   let dir: string;
   const blobs: Record<string, Buffer> = {
