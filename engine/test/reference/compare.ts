@@ -225,6 +225,7 @@ async function laneChecks({ insp, model: m, skips, probe }: CompareContext): Pro
     records: m.states[m.timeline.length].size,
     activeOps: live ? live.endPos - live.startPos : 0,
     timelineOps: m.timeline.length,
+    walOps: A.lanes(m).reduce((n, lane) => n + lane.ops, 0),
     archivedRecords: m.files.segments.reduce((n, s) => n + s.records.size, 0),
     lostWrites: m.lost.length,
     conflicts: m.conflicts.length,
