@@ -30,7 +30,8 @@ export interface RawTimeline {
 const msOf = (path: string) => Number(/-(\d+)\.jsonl?$/.exec(path)?.[1] ?? NaN);
 
 async function snapshotTime(dir: string, path: string): Promise<number> {
-  const text = await readFile(join(dir, path), "utf-8");
+  const text = await readFile(join(dir, path), "utf-8").catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : Promise.reject(err)));
+  if (text === null) return msOf(path); // a missing snapshot: opslog names it by the ms it was written
   const first = text.slice(0, text.indexOf("\n") === -1 ? text.length : text.indexOf("\n"));
   try {
     return Date.parse((JSON.parse(first) as { timestamp: string }).timestamp);
@@ -39,7 +40,7 @@ async function snapshotTime(dir: string, path: string): Promise<number> {
   }
 }
 
-/** The timeline of a store without missing files, as its raw files tell. */
+/** The timeline of a store, as its raw files tell (a missing snapshot's time from its name). */
 export async function rawTimeline(facts: StoreFacts): Promise<RawTimeline> {
   const snaps = [...facts.snapshots].sort((a, b) => msOf(a) - msOf(b));
   const times = await Promise.all(snaps.map((s) => snapshotTime(facts.dir, s)));
