@@ -54,6 +54,17 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips, /^lostWrites|^timelineInfo|^summary\.counts/);
   });
 
+  it("an id another agent's archive had not seen, archived later into the same segment with the same value: the files say the first archive moved it", async () => {
+    // bob archives "a" without having seen alice's "__proto__"; his compaction leaves it out. An id is a key, never an object's prototype.
+    const p = program(3, [set(1, "a", "open"), set(0, "__proto__", "open"), archive(1, "open"), archive(0, "open"), set(0, "a", "done"), { kind: "delete", agent: 0, id: "a", poll: false }]);
+    await runProgram(p, skips);
+  });
+
+  it("the same with bob refreshed before his archive (he moves both): the files are the same, and so are the answers", async () => {
+    const p = program(3, [set(1, "a", "open"), set(0, "__proto__", "open"), act("refresh", 1), archive(1, "open"), archive(0, "open"), set(0, "a", "done"), { kind: "delete", agent: 0, id: "a", poll: false }]);
+    await runProgram(p, skips);
+  });
+
   /**
    * alice's first WAL is named just before bob's first compaction; her write after it lands in a WAL the manifest no longer names.
    * `slowCompaction`: bob's compaction WAL is then renamed as if it had been named 15 ms after its snapshot (a loaded machine).

@@ -144,7 +144,8 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
     // The link's end: the state becomes the next snapshot.
     const k = link.endPos;
     const compactor = firstAgent(wals, next.ms, chain[epoch + 2]?.ms ?? Infinity);
-    const archive = journal.find((j) => j.snapshot === next.path) ?? null;
+    const at = journal.findIndex((j) => j.snapshot === next.path);
+    const archive = at === -1 ? null : { ...journal[at], moved: new Map([...journal[at].moved, ...reArchived(journal, at, state, next.records)]) };
     const event = (kind: ModelEvent["kind"], segment: string | null, ids: string[]): ModelEvent => ({ kind, position: k, epoch, time: next.timestamp, snapshot: next.path, segment, ids, opsFolded: k - startPos });
     const moved = archive ? [...archive.moved.keys()].filter((id) => state.has(id)).sort() : [];
     const archiveEvent = archive && moved.length > 0 ? event("archive", archive.segment, moved) : null;
@@ -187,6 +188,26 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
     }
   }
   return model;
+}
+
+/**
+ * Ids this archive left out that a later archive into the same segment moved
+ * with the very value they had here: the files cannot tell them from ids this
+ * archive moved (opslog merges a reused segment, and writes nothing that says
+ * which call moved an id), so they count as moved here, as a reader of the files
+ * must take them. E.g. bob archives "a" without having seen alice's "x"; alice
+ * then archives "x" into the same segment: byte for byte what bob's archiving
+ * both (after a refresh) and alice's archiving "x" again would leave.
+ */
+function reArchived(journal: ArchiveJournal[], at: number, state: Map<string, Doc>, next: Map<string, Doc>): [string, Doc][] {
+  const { segment, moved } = journal[at];
+  const out: [string, Doc][] = [];
+  for (const [id, value] of state) {
+    if (moved.has(id) || next.has(id)) continue;
+    const lastLater = journal.slice(at + 1).filter((j) => j.moved.has(id)).pop();
+    if (lastLater && lastLater.segment === segment && jsonEq(lastLater.moved.get(id)!, value)) out.push([id, value]);
+  }
+  return out;
 }
 
 function pushVersion(model: Model, id: string, v: Version): void {
