@@ -65,6 +65,12 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("one record archived twice at one position (links without ops between): each history entry is its own archive's", async () => {
+    // bob archives "a"; alice's write lands in a WAL his compaction retired, her compaction brings "a" back as she holds it, her archive moves it again.
+    const p = program(3, [set(1, "a", "open"), archive(1, "open"), set(0, "a", "done"), act("compact", 0), archive(0, "done")]);
+    await runProgram(p, skips);
+  });
+
   /**
    * alice's first WAL is named just before bob's first compaction; her write after it lands in a WAL the manifest no longer names.
    * `slowCompaction`: bob's compaction WAL is then renamed as if it had been named 15 ms after its snapshot (a loaded machine).
