@@ -92,6 +92,12 @@ describe("fixed examples the fuzzer found", () => {
     }
   });
 
+  it("an archive of an older value than the replay's, the segment later rewritten with the replay's value: the files say the replay's value was archived", async () => {
+    // alice archives her "done" without having seen bob's "open"; bob later archives his "open" into A: the same files as alice archiving "open" after a refresh.
+    const p = program(2, [set(0, "a", "done"), set(1, "a", "open"), archive(0, "done"), set(0, "a", "done"), archive(1, "open")]);
+    await runProgram(p, skips);
+  });
+
   /**
    * alice's first WAL is named just before bob's first compaction; her write after it lands in a WAL the manifest no longer names.
    * `slowCompaction`: bob's compaction WAL is then renamed as if it had been named 15 ms after its snapshot (a loaded machine).
