@@ -1,7 +1,7 @@
 /** The frame's top bar: which store, in which mode, how big, what is wrong, what is new. */
 import { useEffect, useState } from "react";
 import { api } from "../api/client";
-import type { RecentStore, StoreSummary, StoreWarning } from "../../../electron/contract";
+import type { RecentStore, StoreWarning } from "../../../electron/contract";
 import type { ViewName } from "../state/ui";
 import { lostCount, opsCount, warningsCount, writersCount } from "../lib/counts";
 import { selectInfo, selectSummary, useSession } from "../state/session";
