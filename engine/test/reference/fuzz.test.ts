@@ -98,6 +98,17 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("undo of an op after a non-ASCII one cuts just the newline: opslog still reads the unterminated last line, and so does the inspector", async () => {
+    const p = program(1, [{ kind: "set", agent: 0, id: "a", value: { k: "done", t: "ü" }, poll: false }, { kind: "set", agent: 0, id: "a", value: { k: "done" }, poll: false }, act("undo", 0)]);
+    await runProgram(p, skips);
+  });
+
+  it("followed live: the op then appended onto that unterminated line makes a line opslog skips whole, and the inspector follows", async () => {
+    const setU: Cmd = { kind: "set", agent: 0, id: "a", value: { k: "done", t: "ü" }, poll: true };
+    const p: Program = { agents: 1, live: true, cmds: [setU, { ...set(0, "a", "done"), poll: true }, { ...act("undo", 0), poll: true }, { ...set(0, "b", "open"), poll: true }], probe: 0 };
+    await runProgram(p, skips);
+  });
+
   /**
    * alice's first WAL is named just before bob's first compaction; her write after it lands in a WAL the manifest no longer names.
    * `slowCompaction`: bob's compaction WAL is then renamed as if it had been named 15 ms after its snapshot (a loaded machine).
