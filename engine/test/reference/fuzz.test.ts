@@ -109,6 +109,12 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("a conflict whose sentence names the write its loser read over and then the replaced later write: the check takes the later one", async () => {
+    const p = program(3, [{ kind: "set", agent: 0, id: "a", value: { k: "done" }, poll: false }, act("refresh", 1), { kind: "set", agent: 0, id: "a", value: { k: "done", "d.e": 0.5 }, poll: false }, { kind: "set", agent: 1, id: "a", value: { k: "done" }, poll: false }]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
   /**
    * alice's first WAL is named just before bob's first compaction; her write after it lands in a WAL the manifest no longer names.
    * `slowCompaction`: bob's compaction WAL is then renamed as if it had been named 15 ms after its snapshot (a loaded machine).
