@@ -109,7 +109,7 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
-  it("a conflict whose sentence names the write its loser read over and then the replaced later write: the check takes the later one", async () => {
+  it("a conflict whose sentence names the write its winner read over and then the replaced later write: the check takes the later one", async () => {
     const p = program(3, [{ kind: "set", agent: 0, id: "a", value: { k: "done" }, poll: false }, act("refresh", 1), { kind: "set", agent: 0, id: "a", value: { k: "done", "d.e": 0.5 }, poll: false }, { kind: "set", agent: 1, id: "a", value: { k: "done" }, poll: false }]);
     p.probe = 0;
     await runProgram(p, skips);
