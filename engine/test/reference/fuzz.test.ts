@@ -115,6 +115,13 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("an id an archive had not seen, archived later into the same segment with another value: the files say the first archive moved it", async () => {
+    // alice archives "a" without having seen bob's "c"; she then writes "c" and archives it into A: the same files as her archiving both after a refresh.
+    const p = program(2, [set(0, "a", "open"), set(1, "c", "done"), archive(0, "open"), set(0, "c", "open"), archive(0, "open"), set(0, "a", "done"), set(0, "a", "done")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
   /**
    * alice's first WAL is named just before bob's first compaction; her write after it lands in a WAL the manifest no longer names.
    * `slowCompaction`: bob's compaction WAL is then renamed as if it had been named 15 ms after its snapshot (a loaded machine).

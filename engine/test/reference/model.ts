@@ -191,24 +191,23 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
 }
 
 /**
- * Ids this archive left out whose last later archive, into the same segment,
- * moved the very value they had here: the files cannot tell that from this
- * archive's moving that value (opslog merges a reused segment, keeping each
- * id's last value, and writes nothing that says which call moved an id or
- * what it moved before), so they count as moved here with that value, as a
- * reader of the files must take them. E.g. bob archives "a" without having
- * seen alice's "x"; alice then archives "x" into the same segment: byte for
- * byte what bob's archiving both (after a refresh) and alice's archiving "x"
+ * Ids this archive left out that a later archive moved into the same
+ * segment: the files cannot tell whether this archive moved them too
+ * (opslog merges a reused segment, keeping only each id's last value, and
+ * writes nothing that says which call moved an id or what it moved before),
+ * so they count as moved here, with the value they had here, as a reader of
+ * the files must take them. E.g. bob archives "a" without having seen
+ * alice's "x"; alice then archives "x" into the same segment: byte for byte
+ * what bob's archiving both (after a refresh) and alice's archiving "x"
  * again would leave. Likewise an archive of an older value of "x" than the
- * replay's, when a later archive into the segment wrote the replay's value.
+ * replay's, or of none, when a later archive into the segment wrote "x".
  */
 function reArchived(journal: ArchiveJournal[], at: number, state: Map<string, Doc>, next: Map<string, Doc>): [string, Doc][] {
   const { segment } = journal[at];
   const out: [string, Doc][] = [];
   for (const [id, value] of state) {
     if (next.has(id)) continue;
-    const lastLater = journal.slice(at + 1).filter((j) => j.moved.has(id)).pop();
-    if (lastLater && lastLater.segment === segment && jsonEq(lastLater.moved.get(id)!, value)) out.push([id, value]);
+    if (journal.slice(at + 1).some((j) => j.segment === segment && j.moved.has(id))) out.push([id, value]);
   }
   return out;
 }
