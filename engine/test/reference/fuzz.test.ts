@@ -122,6 +122,13 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("a compaction that left out a write a later archive moved into a segment: the files say it archived it there", async () => {
+    // alice compacts without having seen bob's "a"; bob then archives "a" (he holds it) into A: the same files as alice archiving it there first.
+    const p = program(2, [set(1, "a", "open"), act("compact", 0), archive(1, "open"), set(0, "a", "done")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
   /**
    * alice's first WAL is named just before bob's first compaction; her write after it lands in a WAL the manifest no longer names.
    * `slowCompaction`: bob's compaction WAL is then renamed as if it had been named 15 ms after its snapshot (a loaded machine).

@@ -145,7 +145,7 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
     const k = link.endPos;
     const compactor = firstAgent(wals, next.ms, chain[epoch + 2]?.ms ?? Infinity);
     const at = journal.findIndex((j) => j.snapshot === next.path);
-    const archive = at === -1 ? null : { ...journal[at], moved: new Map([...journal[at].moved, ...reArchived(journal, at, state, next.records)]) };
+    const archive = at === -1 ? archivedUnseen(journal, next.path, state, next.records) : { ...journal[at], moved: new Map([...journal[at].moved, ...reArchived(journal, at, journal[at].segment, state, next.records)]) };
     const event = (kind: ModelEvent["kind"], segment: string | null, ids: string[]): ModelEvent => ({ kind, position: k, epoch, time: next.timestamp, snapshot: next.path, segment, ids, opsFolded: k - startPos });
     const moved = archive ? [...archive.moved.keys()].filter((id) => state.has(id)).sort() : [];
     const archiveEvent = archive && moved.length > 0 ? event("archive", archive.segment, moved) : null;
@@ -202,14 +202,27 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
  * again would leave. Likewise an archive of an older value of "x" than the
  * replay's, or of none, when a later archive into the segment wrote "x".
  */
-function reArchived(journal: ArchiveJournal[], at: number, state: Map<string, Doc>, next: Map<string, Doc>): [string, Doc][] {
-  const { segment } = journal[at];
+function reArchived(journal: ArchiveJournal[], at: number, segment: string, state: Map<string, Doc>, next: Map<string, Doc>): [string, Doc][] {
   const out: [string, Doc][] = [];
   for (const [id, value] of state) {
     if (next.has(id)) continue;
     if (journal.slice(at + 1).some((j) => j.segment === segment && j.moved.has(id))) out.push([id, value]);
   }
   return out;
+}
+
+/**
+ * A compaction (no archive) that left out ids a later archive moved: the
+ * files are the same as if it had been an archive into that segment (which
+ * the later one rewrote), so a reader of the files takes it as one.
+ */
+function archivedUnseen(journal: ArchiveJournal[], snapshot: string, state: Map<string, Doc>, next: Map<string, Doc>): ArchiveJournal | null {
+  const later = journal.map((j) => j.snapshot).findIndex((path) => path > snapshot);
+  if (later === -1) return null;
+  const first = journal.slice(later).find((j) => [...state.keys()].some((id) => !next.has(id) && j.moved.has(id)));
+  if (!first) return null;
+  const moved = reArchived(journal, later - 1, first.segment, state, next);
+  return moved.length === 0 ? null : { snapshot, segment: first.segment, moved: new Map(moved) };
 }
 
 function pushVersion(model: Model, id: string, v: Version): void {
