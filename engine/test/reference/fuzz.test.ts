@@ -129,6 +129,13 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("an archive of an older value, the id archived later by another agent into another segment: the first archive's segment says what it moved", async () => {
+    // alice archives her "done" into A without having seen bob's "open"; bob archives his "open" into B later: bob's write at the first archive is lost.
+    const p = program(2, [set(0, "a", "done"), set(1, "a", "open"), archive(0, "done"), archive(1, "open", "B"), set(0, "a", "done"), { kind: "delete", agent: 0, id: "a", poll: false }]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
   /**
    * alice's first WAL is named just before bob's first compaction; her write after it lands in a WAL the manifest no longer names.
    * `slowCompaction`: bob's compaction WAL is then renamed as if it had been named 15 ms after its snapshot (a loaded machine).
