@@ -79,7 +79,11 @@ function lastArchiveOf(s: SegmentNow, ends: LinkEnd[], held: (s: SegmentNow, i: 
   if (Number.isNaN(s.ms)) return null;
   for (let i = ends.length - 1; i >= 0; i--) {
     const { startMs, endMs } = ends[i];
-    if (!(s.ms < startMs) && !(s.ms > endMs) && held(s, i).length > 0) return i;
+    if (!(s.ms < startMs) && !(s.ms > endMs) && held(s, i).length > 0) {
+      // Written in the very ms its link began: the archive that ended the link before wrote it, in its snapshot's ms, when it fits that archive.
+      if (s.ms === startMs && i > 0 && held(s, i - 1).length > 0) return i - 1;
+      return i;
+    }
   }
   return null;
 }

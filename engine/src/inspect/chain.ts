@@ -130,10 +130,13 @@ export class ArchiveCheck {
    * id, holding `value`, left the state at `link` (which began at `startMs`) without an op: whether an archive accounts for it (some only once
    * unaccounted() has run). A segment last written when the link began or before cannot hold what left during it.
    */
-  accounts(link: ChainLink, id: string, value: unknown, startMs: number): boolean {
+  accounts(link: ChainLink, id: string, value: unknown, startMs: number, endMs = NaN): boolean {
     // Strictly after: the archive that began the link wrote its segment in its snapshot's ms or before.
-    const held = this.values.get(id)?.filter((v) => !(v.ms <= startMs));
-    if (!held?.length) return false;
+    const after = this.values.get(id)?.filter((v) => !(v.ms <= startMs));
+    if (!after?.length) return false;
+    // A segment last written within the link is the one its archive wrote (no later archive rewrote it): its value is what that archive moved.
+    const within = after.filter((v) => v.ms <= endMs);
+    const held = within.length > 0 ? within : after;
     this.lastArchived.set(id, link.epoch);
     if (!held.some((v) => isDeepStrictEqual(v.value, value))) this.pending.push({ link, id, held: held[0].value });
     return true;
@@ -226,6 +229,7 @@ export function jumpToSnapshot(history: History, link: ChainLink, next: Map<stri
   const { head, versions } = history;
   head.materialize();
   const startMs = link.snapshot === null ? NaN : Date.parse(history.snapshotInfo.get(link.snapshot)?.timestamp ?? "");
+  const endMs = link.next === null ? NaN : Date.parse(history.snapshotInfo.get(link.next)?.timestamp ?? "");
   for (const [id, value] of next) {
     const rec = versions.recOf(id);
     if (!isDeepStrictEqual(rec === undefined ? undefined : head.get(rec), value)) differing.push(id);
@@ -235,7 +239,7 @@ export function jumpToSnapshot(history: History, link: ChainLink, next: Map<stri
     if (next.has(id)) continue;
     changed.push(id);
     // store.archive() removes records without an op: gone into an archive segment is not a mismatch.
-    if (!archive.accounts(link, id, value, startMs)) differing.push(id);
+    if (!archive.accounts(link, id, value, startMs, endMs)) differing.push(id);
   }
   for (const id of differing) if (next.has(id)) changed.push(id); // not push(...): a spread overflows the stack past ~120k ids
   const droppedBefore = history.dropped.size;

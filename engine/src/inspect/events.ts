@@ -20,6 +20,8 @@ import type { DiffPage, DiffRow, Doc, EventsRequest, HistoryEntry, TimelineEvent
 /** Where an archive removed a record: from state k on, it is in `segment`. */
 export interface ArchiveMark {
   k: number;
+  /** The link whose end it is: several links can end at one position (links without ops) */
+  epoch: number;
   segment: string;
   time: string | null;
 }
@@ -53,7 +55,7 @@ async function findEvents(dir: string, h: History): Promise<StoreEvents> {
   const ended = h.links.filter((link) => link.next !== null);
   const msOf = (snapshot: string | null) => (snapshot === null ? NaN : Date.parse(h.snapshotInfo.get(snapshot)?.timestamp ?? ""));
   const ends = ended.map((link) => ({ startMs: msOf(link.snapshot), endMs: msOf(link.next), removed: [...(removedAt.get(link.epoch) ?? [])].sort(compareIds) }));
-  const writes = archiveWrites(ends, segments, (i, id) => valueBeforeRemoval(h, h.versions.recOf(id)!, ended[i].endPos));
+  const writes = archiveWrites(ends, segments, (i, id) => valueBeforeRemoval(h, h.versions.recOf(id)!, ended[i].endPos, ended[i].epoch));
   for (const [i, link] of ended.entries()) {
     const time = h.snapshotInfo.get(link.next!)?.timestamp ?? null;
     const opsFolded = link.wals.length === 0 && link.missing.length > 0 ? null : link.endPos - link.startPos;
@@ -63,7 +65,7 @@ async function findEvents(dir: string, h: History): Promise<StoreEvents> {
       list.push({ ...base, kind: "archive", segment: write.segment, ids: write.ids, archivedCount: write.ids.length });
       for (const id of write.ids) {
         const rec = h.versions.recOf(id)!;
-        const mark = { k: link.endPos, segment: write.segment, time };
+        const mark = { k: link.endPos, epoch: link.epoch, segment: write.segment, time };
         const recMarks = marks.get(rec);
         if (recMarks) recMarks.push(mark);
         else marks.set(rec, [mark]);
@@ -90,24 +92,50 @@ async function readSegments(dir: string, h: History): Promise<SegmentNow[]> {
   return out;
 }
 
-/** The value rec had just before a snapshot at state k left it out. */
-function valueBeforeRemoval(h: History, rec: number, k: number): Doc | null {
+/** The value rec had just before the snapshot ending link `epoch` (at state k) left it out. */
+function valueBeforeRemoval(h: History, rec: number, k: number, epoch: number): Doc | null {
   const { k: ks, src } = h.versions.list(rec);
-  const i = ks.findIndex((kk, j) => kk === k && src[j] === SNAPSHOT_ABSENT);
+  const i = ks.findIndex((kk, j) => kk === k && src[j] === SNAPSHOT_ABSENT && jumpEpochOf(h, rec, j) === epoch);
   const before = i > 0 ? src[i - 1] : SNAPSHOT_ABSENT;
   if (before >= 0) return h.reader.many([before]).get(before)!.data;
   return before === SNAPSHOT_ABSENT ? null : h.versions.snapshotValue(before);
 }
 
+/**
+ * The link whose end set version i of rec (a snapshot's value; null: the
+ * first snapshot's, or an op's). A link end pushes one version per record it
+ * changed, after the ops at that position, so the versions at one position
+ * that came from snapshots match, from the last back, the link ends there
+ * that changed rec.
+ */
+export function jumpEpochOf(h: History, rec: number, i: number): number | null {
+  const { k: ks, src } = h.versions.list(rec);
+  if (src[i] >= 0) return null;
+  const k = ks[i];
+  let after = 0;
+  for (let j = i + 1; j < ks.length && ks[j] === k; j++) if (src[j] < 0) after++;
+  const atK = h.jumps.filter((jump) => jump.k === k);
+  if (atK.length === 1) return after === 0 ? atK[0].epoch : null; // the usual case: no search through its ids
+  const id = h.versions.ids[rec];
+  const jumps = atK.filter((jump) => jump.ids.includes(id));
+  return jumps[jumps.length - 1 - after]?.epoch ?? null;
+}
+
+/** The archive that moved rec at version i of it (a removal by a snapshot), or null. */
+function markOf(events: StoreEvents, h: History, rec: number, i: number): ArchiveMark | null {
+  const marks = events.marks.get(rec);
+  if (!marks) return null;
+  const epoch = jumpEpochOf(h, rec, i);
+  return marks.find((m) => m.epoch === epoch) ?? null;
+}
+
 /** The archive that put rec where it is in state `at` (absent because archived), or null. */
 export function archiveMarkAt(events: StoreEvents, h: History, rec: number, at: number): ArchiveMark | null {
-  const marks = events.marks.get(rec);
-  const mark = marks?.filter((m) => m.k <= at).pop();
-  if (!mark) return null;
+  if (!events.marks.has(rec)) return null;
   const { k: ks, src } = h.versions.list(rec);
   let i = ks.length - 1;
   while (i >= 0 && ks[i] > at) i--;
-  return i >= 0 && ks[i] === mark.k && src[i] === SNAPSHOT_ABSENT ? mark : null;
+  return i >= 0 && src[i] === SNAPSHOT_ABSENT ? markOf(events, h, rec, i) : null;
 }
 
 /** Relabel the "removed" rows an archive removed (as of state b), and count the kinds. */
@@ -124,10 +152,11 @@ export function labelArchived(events: StoreEvents, h: History, refs: { rec: numb
   return counts;
 }
 
-/** The history entry of the archive that removed rec at state k, if an archive did. */
-export function archiveEntry(events: StoreEvents, rec: number, k: number, before: Doc | null): HistoryEntry | null {
-  const mark = events.marks.get(rec)?.find((m) => m.k === k);
+/** The history entry of the archive that removed rec at its version i, if an archive did. */
+export function archiveEntry(events: StoreEvents, h: History, rec: number, i: number, before: Doc | null): HistoryEntry | null {
+  const mark = markOf(events, h, rec, i);
   if (!mark) return null;
+  const k = mark.k;
   return { pos: k, ts: mark.time ?? "", agent: null, clock: null, op: "archive", before, after: null, file: mark.segment, line: 0, segment: mark.segment };
 }
 

@@ -169,8 +169,22 @@ export class LiveTail {
     if (incomplete && now.size === lane.end) return "rebuild"; // it was cut off: a fresh open no longer names it
     if (now.size === lane.end || (incomplete && still)) return null;
     if (!lane.live) return "rebuild"; // grown between its read and its mark
+    // Its last op was read without a newline (undo cut it): what is appended now joins that line, which opslog then skips whole.
+    if (lane.end > 0 && !(await endsWithNewline(full, lane.end))) return "rebuild";
     const read = await readWalLines(this.dir, lane.entry.path, h.lanes.indexOf(lane), lane.end, lane.nextLine, false);
     return { lane, read, incomplete, size: now.size };
+  }
+}
+
+/** Whether the byte before `end` is a newline. */
+async function endsWithNewline(path: string, end: number): Promise<boolean> {
+  const fh = await open(path, "r");
+  try {
+    const byte = Buffer.alloc(1);
+    await fh.read(byte, 0, 1, end - 1);
+    return byte[0] === 0x0a;
+  } finally {
+    await fh.close();
   }
 }
 

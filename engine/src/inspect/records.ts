@@ -140,7 +140,7 @@ async function recordHistory(ctx: QueryContext, req: RecordHistoryRequest): Prom
   const out: HistoryEntry[] = [];
   list.src.forEach((src, i) => {
     // Only the version that left the record absent is the archive's (another snapshot at the same position may bring it back).
-    const archived = src === SNAPSHOT_ABSENT && i > 0 ? archiveEntry(events, rec, list.k[i], values[i - 1]) : null;
+    const archived = src === SNAPSHOT_ABSENT && i > 0 ? archiveEntry(events, ctx.h, rec, i, values[i - 1]) : null;
     if (archived) out.push(archived);
     if (src < 0) return;
     const op = ops.get(src)!;

@@ -177,7 +177,7 @@ export class LaneReader {
     // The partial line carried over goes first.
     const buffer = this.carryBytes === 0 ? raw : Buffer.concat([...this.carry, raw], this.carryBytes + raw.length);
     const ops: ScannedOp[] = [];
-    const part = parseLines(buffer, { fileIdx: this.fileIdx, base: this.end, firstLine: this.nextLine, final }, ops, this.skipped);
+    const part = parseLines(buffer, { fileIdx: this.fileIdx, base: this.end, firstLine: this.nextLine, final, eof: this.position >= this.size }, ops, this.skipped);
     const rest = buffer.subarray(part.end - this.end);
     // A copy, so that the chunk (64 KB) is not kept alive by a short leftover.
     this.carry = rest.length === 0 ? [] : [Buffer.from(rest)];
@@ -218,8 +218,8 @@ export async function readWalLines(dir: string, path: string, fileIdx: number, o
   return { ops, skipped: reader.skipped, end: reader.end, nextLine: reader.nextLine, unreadable: reader.unreadable };
 }
 
-function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLine: number; final: boolean }, ops: ScannedOp[], skipped: SkippedWalLine[]): { end: number; nextLine: number } {
-  const { fileIdx, base, firstLine, final } = at;
+function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLine: number; final: boolean; eof?: boolean }, ops: ScannedOp[], skipped: SkippedWalLine[]): { end: number; nextLine: number } {
+  const { fileIdx, base, firstLine, final, eof = final } = at;
   // All ASCII (the usual case): character offsets are byte offsets, so one decode serves every
   // line, and latin1 decodes ASCII exactly, several times faster than utf-8.
   const ascii = isAscii(buffer);
@@ -230,11 +230,10 @@ function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLi
   while (start < length) {
     let end = ascii ? text.indexOf("\n", start) : buffer.indexOf(NEWLINE, start);
     const unterminated = end === -1;
-    if (unterminated) {
-      if (!final) break;
-      end = length;
-    }
+    if (unterminated) end = length;
     const lineText = ascii ? text.slice(start, end) : buffer.toString("utf-8", start, end);
+    // An unterminated last line that is a whole op is read, as opslog's readOps reads it (undo can cut just a newline); any other waits for its newline.
+    if (unterminated && !final && !(eof && typeof parseOp(lineText) !== "string")) break;
     if (lineText.charCodeAt(0) === 0x7b /* { */ || lineText.trim() !== "") {
       const parsed = parseOp(lineText);
       const merged = typeof parsed === "string" ? explainMergedLine(lineText, parseOp) : null;

@@ -215,7 +215,8 @@ async function laneChecks({ insp, model: m, skips, probe }: CompareContext): Pro
       checkNumbers(`conflict on ${c.id}`, c.explanation, c.id, m);
       // The write it replaced, named by its op number: "bob's later write (#N)", "replaced bob's write (#N)".
       const loser = c.losers[0];
-      const named = new RegExp(`${loser.agent}'s (?:later )?write \\(#(\\d+)\\)`).exec(c.explanation);
+      // "over alice's write (#1), the last value it had read, without having seen alice's later write (#2)": the later one is the replaced one.
+      const named = new RegExp(`${loser.agent}'s later write \\(#(\\d+)\\)`).exec(c.explanation) ?? new RegExp(`${loser.agent}'s write \\(#(\\d+)\\)`).exec(c.explanation);
       if (named && loser.pos !== null && Number(named[1]) !== loser.pos + 1) differ(`conflict on ${c.id}: the replaced write's number`, `#${loser.pos + 1}`, c.explanation);
     }
   }

@@ -37,7 +37,7 @@ export interface RefWal {
   ops: RefOp[];
   /** Ops appended onto a line opslog's undo tore: the whole line is skipped by opslog */
   torn: RefOp[];
-  /** Physical lines opslog skips (torn lines and an unfinished last line included) */
+  /** Physical lines opslog skips (torn lines included; an unterminated last line only when it does not parse) */
   malformed: number;
 }
 
@@ -121,9 +121,8 @@ export function readWalText(path: string, bytes: Buffer): Pick<RefWal, "ops" | "
     const nl = bytes.indexOf(0x0a, start);
     const end = nl === -1 ? bytes.length : nl;
     const text = bytes.subarray(start, end).toString("utf-8");
-    if (nl === -1) {
-      malformed++; // an unfinished last line: not read until it ends
-    } else if (text.trim() !== "") {
+    // An unterminated last line is read like any other, as opslog's readOps does (it trims the file and splits it on newlines): undo can leave one.
+    if (text.trim() !== "") {
       const o = parseOp(text);
       if (o) ops.push(toRefOp(o, path, line, start));
       else {
@@ -187,8 +186,9 @@ export async function readFiles(dir: string): Promise<RefFiles> {
     if (!agentName && !single) continue;
     const bytes = await readFile(join(dir, "ops", name));
     const path = `ops/${name}`;
-    // A lane's size as the explorer reads it: through its last complete line (an unfinished one is not read yet).
-    const complete = bytes.lastIndexOf(0x0a) + 1;
+    // A lane's size as the explorer reads it: through its last complete line, or its unterminated last op (an unfinished line is not read yet).
+    const lastNl = bytes.lastIndexOf(0x0a) + 1;
+    const complete = lastNl < bytes.length && parseOp(bytes.subarray(lastNl).toString("utf-8")) ? bytes.length : lastNl;
     wals.push({ path, ms: Number(agentName ? agentName[2] : single![1]), agent: agentName ? agentName[1] : null, bytes: complete, ...readWalText(path, bytes) });
   }
   // Oldest first; one ms: by name

@@ -2,7 +2,7 @@
 // by the published opslog, every inspector answer against the reference
 // model), and the fixed examples: programs it once found failing, kept as
 // regular tests of the questions that differed. `npm run fuzz` runs it long.
-import { readdir, rename } from "node:fs/promises";
+import { readFile, readdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import * as A from "./answers.js";
 import { closeWriters, openWriters, runCmd, skipsFromEnv } from "./program.js";
 import type { Cmd, Journal, Program } from "./program.js";
 import { fuzzProperty, runProgram } from "./run.js";
+import { compareAll } from "./compare.js";
 
 const skips = skipsFromEnv();
 const RUNS = 50;
@@ -52,6 +53,87 @@ describe("fixed examples the fuzzer found", () => {
     // bob's write of "d" sorts after alice's, but alice archives the value she had: the segment holds hers, no reader sees bob's.
     const p = program(2, [set(0, "d", "done"), set(1, "d", "open", 2), archive(0, "done")]);
     await runProgram(p, skips, /^lostWrites|^timelineInfo|^summary\.counts/);
+  });
+
+  it("an id another agent's archive had not seen, archived later into the same segment with the same value: the files say the first archive moved it", async () => {
+    // bob archives "a" without having seen alice's "__proto__"; his compaction leaves it out. An id is a key, never an object's prototype.
+    const p = program(3, [set(1, "a", "open"), set(0, "__proto__", "open"), archive(1, "open"), archive(0, "open"), set(0, "a", "done"), { kind: "delete", agent: 0, id: "a", poll: false }]);
+    await runProgram(p, skips);
+  });
+
+  it("the same with bob refreshed before his archive (he moves both): the files are the same, and so are the answers", async () => {
+    const p = program(3, [set(1, "a", "open"), set(0, "__proto__", "open"), act("refresh", 1), archive(1, "open"), archive(0, "open"), set(0, "a", "done"), { kind: "delete", agent: 0, id: "a", poll: false }]);
+    await runProgram(p, skips);
+  });
+
+  it("one record archived twice at one position (links without ops between): each history entry is its own archive's", async () => {
+    // bob archives "a"; alice's write lands in a WAL his compaction retired, her compaction brings "a" back as she holds it, her archive moves it again.
+    const p = program(3, [set(1, "a", "open"), archive(1, "open"), set(0, "a", "done"), act("compact", 0), archive(0, "done")]);
+    await runProgram(p, skips);
+  });
+
+  it("a segment written in the very ms of its archive's snapshot: a later compaction's dropped write is not an archive into it", async () => {
+    // carol archives "a" to A and writes it again; alice, who had seen neither, compacts: carol's second write is lost, not archived.
+    const dir = await tempDir();
+    const journal: Journal = { archives: [], blobs: new Map() };
+    const writers = await openWriters(dir, 3);
+    const setA: Cmd = { kind: "set", agent: 2, id: "a", value: { k: "done" }, poll: false };
+    for (const cmd of [setA, archive(2, "done"), setA, act("compact", 0)]) await runCmd(dir, writers, cmd, journal);
+    await closeWriters(writers);
+    // As a fast machine writes it: the segment's time is the ms of the snapshot carol's archive wrote right after it.
+    const snapshot = JSON.parse((await readFile(join(dir, journal.archives[0].snapshot), "utf-8")).split("\n")[0]) as { timestamp: string };
+    const segmentPath = join(dir, journal.archives[0].segment);
+    await writeFile(segmentPath, JSON.stringify({ ...JSON.parse(await readFile(segmentPath, "utf-8")), timestamp: snapshot.timestamp }, null, 2));
+    const insp = await openInspector(dir);
+    try {
+      await compareAll({ insp, model: await readModel(dir, journal.archives), journal, skips, probe: 0 });
+    } finally {
+      await insp.close();
+    }
+  });
+
+  it("an archive of an older value than the replay's, the segment later rewritten with the replay's value: the files say the replay's value was archived", async () => {
+    // alice archives her "done" without having seen bob's "open"; bob later archives his "open" into A: the same files as alice archiving "open" after a refresh.
+    const p = program(2, [set(0, "a", "done"), set(1, "a", "open"), archive(0, "done"), set(0, "a", "done"), archive(1, "open")]);
+    await runProgram(p, skips);
+  });
+
+  it("undo of an op after a non-ASCII one cuts just the newline: opslog still reads the unterminated last line, and so does the inspector", async () => {
+    const p = program(1, [{ kind: "set", agent: 0, id: "a", value: { k: "done", t: "ü" }, poll: false }, { kind: "set", agent: 0, id: "a", value: { k: "done" }, poll: false }, act("undo", 0)]);
+    await runProgram(p, skips);
+  });
+
+  it("followed live: the op then appended onto that unterminated line makes a line opslog skips whole, and the inspector follows", async () => {
+    const setU: Cmd = { kind: "set", agent: 0, id: "a", value: { k: "done", t: "ü" }, poll: true };
+    const p: Program = { agents: 1, live: true, cmds: [setU, { ...set(0, "a", "done"), poll: true }, { ...act("undo", 0), poll: true }, { ...set(0, "b", "open"), poll: true }], probe: 0 };
+    await runProgram(p, skips);
+  });
+
+  it("a conflict whose sentence names the write its winner read over and then the replaced later write: the check takes the later one", async () => {
+    const p = program(3, [{ kind: "set", agent: 0, id: "a", value: { k: "done" }, poll: false }, act("refresh", 1), { kind: "set", agent: 0, id: "a", value: { k: "done", "d.e": 0.5 }, poll: false }, { kind: "set", agent: 1, id: "a", value: { k: "done" }, poll: false }]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
+  it("an id an archive had not seen, archived later into the same segment with another value: the files say the first archive moved it", async () => {
+    // alice archives "a" without having seen bob's "c"; she then writes "c" and archives it into A: the same files as her archiving both after a refresh.
+    const p = program(2, [set(0, "a", "open"), set(1, "c", "done"), archive(0, "open"), set(0, "c", "open"), archive(0, "open"), set(0, "a", "done"), set(0, "a", "done")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
+  it("a compaction that left out a write a later archive moved into a segment: the files say it archived it there", async () => {
+    // alice compacts without having seen bob's "a"; bob then archives "a" (he holds it) into A: the same files as alice archiving it there first.
+    const p = program(2, [set(1, "a", "open"), act("compact", 0), archive(1, "open"), set(0, "a", "done")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
+  it("an archive of an older value, the id archived later by another agent into another segment: the first archive's segment says what it moved", async () => {
+    // alice archives her "done" into A without having seen bob's "open"; bob archives his "open" into B later: bob's write at the first archive is lost.
+    const p = program(2, [set(0, "a", "done"), set(1, "a", "open"), archive(0, "done"), archive(1, "open", "B"), set(0, "a", "done"), { kind: "delete", agent: 0, id: "a", poll: false }]);
+    p.probe = 0;
+    await runProgram(p, skips);
   });
 
   /**

@@ -144,7 +144,8 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
     // The link's end: the state becomes the next snapshot.
     const k = link.endPos;
     const compactor = firstAgent(wals, next.ms, chain[epoch + 2]?.ms ?? Infinity);
-    const archive = journal.find((j) => j.snapshot === next.path) ?? null;
+    const at = journal.findIndex((j) => j.snapshot === next.path);
+    const archive = at === -1 ? archivedUnseen(journal, next.path, state, next.records) : { ...journal[at], moved: new Map([...journal[at].moved, ...reArchived(journal, at, journal[at].segment, state, next.records)]) };
     const event = (kind: ModelEvent["kind"], segment: string | null, ids: string[]): ModelEvent => ({ kind, position: k, epoch, time: next.timestamp, snapshot: next.path, segment, ids, opsFolded: k - startPos });
     const moved = archive ? [...archive.moved.keys()].filter((id) => state.has(id)).sort() : [];
     const archiveEvent = archive && moved.length > 0 ? event("archive", archive.segment, moved) : null;
@@ -187,6 +188,41 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
     }
   }
   return model;
+}
+
+/**
+ * Ids this archive left out that a later archive moved into the same
+ * segment: the files cannot tell whether this archive moved them too
+ * (opslog merges a reused segment, keeping only each id's last value, and
+ * writes nothing that says which call moved an id or what it moved before),
+ * so they count as moved here, with the value they had here, as a reader of
+ * the files must take them. E.g. bob archives "a" without having seen
+ * alice's "x"; alice then archives "x" into the same segment: byte for byte
+ * what bob's archiving both (after a refresh) and alice's archiving "x"
+ * again would leave. Likewise an archive of an older value of "x" than the
+ * replay's, or of none, when a later archive into the segment wrote "x".
+ */
+function reArchived(journal: ArchiveJournal[], at: number, segment: string, state: Map<string, Doc>, next: Map<string, Doc>): [string, Doc][] {
+  const out: [string, Doc][] = [];
+  for (const [id, value] of state) {
+    if (next.has(id)) continue;
+    if (journal.slice(at + 1).some((j) => j.segment === segment && j.moved.has(id))) out.push([id, value]);
+  }
+  return out;
+}
+
+/**
+ * A compaction (no archive) that left out ids a later archive moved: the
+ * files are the same as if it had been an archive into that segment (which
+ * the later one rewrote), so a reader of the files takes it as one.
+ */
+function archivedUnseen(journal: ArchiveJournal[], snapshot: string, state: Map<string, Doc>, next: Map<string, Doc>): ArchiveJournal | null {
+  const later = journal.map((j) => j.snapshot).findIndex((path) => path > snapshot);
+  if (later === -1) return null;
+  const first = journal.slice(later).find((j) => [...state.keys()].some((id) => !next.has(id) && j.moved.has(id)));
+  if (!first) return null;
+  const moved = reArchived(journal, later - 1, first.segment, state, next);
+  return moved.length === 0 ? null : { snapshot, segment: first.segment, moved: new Map(moved) };
 }
 
 function pushVersion(model: Model, id: string, v: Version): void {
