@@ -23,6 +23,9 @@ import { readModel } from "../reference/model.js";
 import type { ArchiveJournal } from "../reference/model.js";
 import { skipsFromEnv } from "../reference/program.js";
 
+/** One fixed set of generated programs (FUZZ_SEED picks another), so a CI run cannot fail on a program nobody saw; npm run fuzz explores. */
+const SEED = Number(process.env.FUZZ_SEED ?? 1);
+
 type Doc = { status: string; n: number };
 type Command =
   | { kind: "set"; agent: number; id: string; value: Doc; poll: boolean }
@@ -163,7 +166,7 @@ function undoExamples(agent: number): [Command[]][] {
 
 describe("after every poll, the live inspector answers what a fresh open answers", () => {
   it("for a single writer's random sets, deletes, undos, compactions and archives", async () => {
-    await fc.assert(fc.asyncProperty(commands(1), (cmds) => run(cmds, [""])), { numRuns: 25, examples: undoExamples(0) });
+    await fc.assert(fc.asyncProperty(commands(1), (cmds) => run(cmds, [""])), { seed: SEED, numRuns: 25, examples: undoExamples(0) });
   });
 
   it("for two agents' random writes, undos, compactions, archives and refreshes in multi-writer mode", async () => {
@@ -189,6 +192,6 @@ describe("after every poll, the live inspector answers what a fresh open answers
       { kind: "undo", agent: 0, poll: true },
       { kind: "set", agent: 0, id: "a", value: { status: "todo", n: 0 }, poll: false },
     ];
-    await fc.assert(fc.asyncProperty(commands(2), (cmds) => run(cmds, ["alice", "bob"])), { numRuns: 25, examples: [...undoExamples(1), [lost], [lostTurns], [bobFirst]] });
+    await fc.assert(fc.asyncProperty(commands(2), (cmds) => run(cmds, ["alice", "bob"])), { seed: SEED, numRuns: 25, examples: [...undoExamples(1), [lost], [lostTurns], [bobFirst]] });
   });
 });
