@@ -108,6 +108,7 @@ describe("npm run check on a folder", () => {
     for (const sub of ["", "ops", "snapshots"]) await chmod(join(s.dir, sub), 0o755);
     expect((await stat(join(s.dir, s.unreadable.file))).mode & 0o777).toBe(0);
     const run = await check([s.dir, "--json"], asRoot ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : []);
+    expect(run.stdout, `the doctor printed no report; stderr: ${run.stderr}`).not.toBe("");
     expect(run.code).toBe(1);
     const report = checkReport.parse(JSON.parse(run.stdout));
     expect(report.unreadableFiles.map((f) => f.file)).toEqual([s.unreadable.file]);
