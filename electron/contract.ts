@@ -36,6 +36,8 @@ export type {
   TimelineOp,
   TimeBucket,
   TimeBuckets,
+  PositionBucket,
+  PositionBuckets,
 } from "../engine/src/inspect/index.js";
 
 export type * from "./contract-export.js";

@@ -95,6 +95,8 @@ export const calls = {
   "timeline.posAtTime": own(z.strictObject({ ts: isoTime })),
   /** The charts: ops per agent per time bucket over [from, to], and the record count at each bucket's end */
   "timeline.buckets": forward("buckets", z.strictObject({ buckets: z.number().int().min(1).max(2000), from: isoTime.optional(), to: isoTime.optional() })),
+  /** The Timeline's chart: ops per agent in equal ranges of timeline positions (the scrubber's axis), their times, and the record count at each range's end */
+  "timeline.positionBuckets": forward("positionBuckets", z.strictObject({ buckets: z.number().int().min(1).max(2000) })),
 
   /** Saved and recent queries of one filter box, for the open store: the explorer's app data, never the store (allowed read-only) */
   "queries.list": own(z.strictObject({ box: queryBox })),

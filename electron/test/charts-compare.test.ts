@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AppData } from "../appdata.js";
 import { Handlers } from "../handlers.js";
-import type { DiffPage, TimeBuckets } from "../../engine/src/inspect/types.js";
+import type { DiffPage, PositionBuckets, TimeBuckets } from "../../engine/src/inspect/types.js";
 import { plannerAndWorkerOnJobs } from "../../engine/test/scenarios/index.js";
 import { errorOf, removeDir, tempDir, valueOf } from "./helpers.js";
 
@@ -56,6 +56,27 @@ describe("timeline.buckets", () => {
   it("refuses a bucket count out of range", async () => {
     expect(errorOf(await handlers.dispatch("timeline.buckets", { buckets: 0 })).code).toBe("bad-argument");
     expect(errorOf(await handlers.dispatch("timeline.buckets", { buckets: 5000 })).code).toBe("bad-argument");
+  });
+});
+
+describe("timeline.positionBuckets", () => {
+  it("counts every op once, by agent, in ranges of positions that tile the timeline, the last ending at the current state", async () => {
+    const answer = valueOf<PositionBuckets>(await handlers.dispatch("timeline.positionBuckets", { buckets: 3 }));
+    expect(answer.total).toBe(lines.length);
+    expect(answer.buckets.map((b) => [b.firstPos, b.lastPos])).toEqual(answer.buckets.map((_, i) => [i * answer.bucketOps, Math.min((i + 1) * answer.bucketOps, lines.length) - 1]));
+    for (const agent of ["planner", "worker"]) {
+      const column = answer.agents.indexOf(agent);
+      expect(answer.buckets.reduce((n, b) => n + b.byAgent[column], 0), agent).toBe(lines.filter((l) => l.agent === agent).length);
+    }
+    const last = answer.buckets[answer.buckets.length - 1];
+    expect(last.position).toBe(lines.length);
+    expect(last.records).toBe(finalIds().size);
+  });
+
+  it("refuses a bucket count out of range and a time bound (the position axis covers the whole timeline)", async () => {
+    expect(errorOf(await handlers.dispatch("timeline.positionBuckets", { buckets: 0 })).code).toBe("bad-argument");
+    expect(errorOf(await handlers.dispatch("timeline.positionBuckets", { buckets: 5000 })).code).toBe("bad-argument");
+    expect(errorOf(await handlers.dispatch("timeline.positionBuckets", { buckets: 3, from: "2026-01-01T00:00:00Z" } as never)).code).toBe("bad-argument");
   });
 });
 

@@ -1,14 +1,15 @@
 /**
- * The timeline counted in time buckets, for the charts: how many ops each
- * agent wrote in each stretch of time, and how many records the store held
- * at each bucket's end. One pass over the op index (when, who), never a
+ * The timeline counted in buckets, for the charts: how many ops each agent
+ * wrote in each stretch of time (the Agents chart) or in each range of
+ * timeline positions (the Timeline chart, on the scrubber's own axis), and
+ * how many records the store held at each bucket's end. One pass over the op index (when, who), never a
  * read of the WALs, so a million ops answer in milliseconds and the renderer
  * draws a few hundred points instead of a million.
  */
 import { OpslogError } from "../errors.js";
 import type { QueryContext } from "./context.js";
 import type { History } from "./history.js";
-import type { BucketsRequest, TimeBucket, TimeBuckets } from "./types.js";
+import type { BucketsRequest, PositionBucket, PositionBuckets, PositionBucketsRequest, TimeBucket, TimeBuckets } from "./types.js";
 
 /** The most buckets one answer may hold: more than any chart is wide. */
 export const MAX_BUCKETS = 2000;
@@ -21,6 +22,12 @@ function boundMs(iso: string | undefined, name: string): number | null {
   return ms;
 }
 
+/** A bucket count the charts may ask for; any other is a clear error. */
+function bucketCount(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_BUCKETS) throw new OpslogError("bad-argument", `"buckets" must be a whole number from 1 to ${MAX_BUCKETS}, not ${n}.`);
+  return n;
+}
+
 /**
  * Ops per agent per equal-width time bucket over [from, to] (default: the
  * first to the last op's time). A bucket is [start, end); the last one also
@@ -30,8 +37,7 @@ function boundMs(iso: string | undefined, name: string): number | null {
  */
 function timeBuckets(ctx: QueryContext, req: BucketsRequest): TimeBuckets {
   const { h } = ctx;
-  const n = req.buckets;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_BUCKETS) throw new OpslogError("bad-argument", `"buckets" must be a whole number from 1 to ${MAX_BUCKETS}, not ${n}.`);
+  const n = bucketCount(req.buckets);
   const key = JSON.stringify([n, req.from ?? null, req.to ?? null, h.timeline.length, h.alive.get(h.timeline.length)]);
   return ctx.caches.cached("buckets", key, () => count(h, timeColumns(ctx), n, boundMs(req.from, "from"), boundMs(req.to, "to")));
 }
@@ -115,5 +121,39 @@ function count(h: History, columns: TimeColumns, n: number, fromBound: number | 
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucketMs: width, agents, buckets, undated };
 }
 
-/** Ops per agent per time bucket and the record count at each bucket's end, for the charts. */
-export const bucketQueries = { buckets: async (ctx: QueryContext, req: BucketsRequest): Promise<TimeBuckets> => timeBuckets(ctx, req) };
+/**
+ * Ops per agent in each of n equal ranges of timeline positions (the last
+ * may hold fewer), with the time of each range's first and last op and the
+ * record count after its last op. Undated ops count in their range.
+ */
+function positionBuckets(ctx: QueryContext, req: PositionBucketsRequest): PositionBuckets {
+  const { h } = ctx;
+  const n = bucketCount(req.buckets);
+  const key = JSON.stringify([n, h.timeline.length, h.alive.get(h.timeline.length)]);
+  return ctx.caches.cached("positionBuckets", key, () => countByPosition(h, timeColumns(ctx), n));
+}
+
+function countByPosition(h: History, columns: TimeColumns, n: number): PositionBuckets {
+  const { total, ms: times, agent: agentAt, undated, writers } = columns;
+  const agents = writers.map((a) => h.agents.names[a]);
+  const column = new Int32Array(h.agents.names.length);
+  writers.forEach((a, i) => (column[a] = i));
+  const width = Math.ceil(total / n);
+  const buckets: PositionBucket[] = [];
+  const dated = (ms: number) => (Number.isNaN(ms) ? null : ms);
+  for (let first = 0; first < total; first += width) {
+    const last = Math.min(first + width, total) - 1;
+    const byAgent = new Array<number>(writers.length).fill(0);
+    for (let p = first; p <= last; p++) byAgent[column[agentAt[p]]]++;
+    const [firstMs, lastMs] = [dated(times[first]), dated(times[last])];
+    const position = last + 1;
+    buckets.push({ firstPos: first, lastPos: last, firstMs, lastMs, firstTime: firstMs === null ? null : new Date(firstMs).toISOString(), lastTime: lastMs === null ? null : new Date(lastMs).toISOString(), ops: last - first + 1, byAgent, position, records: h.unknownFrom && position >= h.unknownFrom.k ? null : h.alive.get(position) });
+  }
+  return { total, bucketOps: width, agents, buckets, undated };
+}
+
+/** Ops per agent per time bucket or per range of positions, and the record count at each bucket's end, for the charts. */
+export const bucketQueries = {
+  buckets: async (ctx: QueryContext, req: BucketsRequest): Promise<TimeBuckets> => timeBuckets(ctx, req),
+  positionBuckets: async (ctx: QueryContext, req: PositionBucketsRequest): Promise<PositionBuckets> => positionBuckets(ctx, req),
+};

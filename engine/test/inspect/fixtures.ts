@@ -83,6 +83,7 @@ const ASKS: { [Q in QueryName]: (insp: InspectorApi, facts: Facts) => Promise<un
   op: (insp, f) => Promise.all(f.positions.filter((pos) => pos < f.total).map((pos) => insp.op({ pos }))),
   timelineEvents: (insp) => insp.timelineEvents(),
   buckets: (insp) => Promise.all([1, 7, 100].map((buckets) => insp.buckets({ buckets }))),
+  positionBuckets: (insp) => Promise.all([1, 7, 100].map((buckets) => insp.positionBuckets({ buckets }))),
   posAtTime: (insp, f) => Promise.all(f.stamps.map((ts) => insp.posAtTime({ ts }))),
   diff: (insp, f) => Promise.all([insp.diff({ a: 0, b: f.total, ...ALL }), insp.diff({ a: Math.floor(f.total / 2), b: f.total, ...ALL })]),
   records: async (insp, f) => ({
