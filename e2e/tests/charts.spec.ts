@@ -1,9 +1,10 @@
 /**
- * The charts: above the Timeline's scrubber, ops per time bucket stacked by
- * agent and the record count; on the Agents view, ops per agent over time.
- * The numbers a hovered bucket shows are checked against the raw WAL lines
- * of a store the published opslog wrote (replayed here in (clock, agent)
- * order), and a click on a bucket replays to the state at its end.
+ * The charts: above the Timeline's slider, ops per range of positions
+ * stacked by agent and the record count, on the slider's axis; on the
+ * Agents view, ops per agent over time. The numbers a hover shows are
+ * checked against the raw WAL lines of a store the published opslog wrote
+ * (replayed here in (clock, agent) order); a click on the Timeline chart
+ * replays to the position under the pointer, on the Agents chart zooms.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -107,7 +108,29 @@ async function hoverAt(page: Page, chart: Locator, fraction: number): Promise<vo
   await page.mouse.move(box.x + box.width * fraction, box.y + box.height / 2);
 }
 
-test("the Timeline chart's hovered bucket shows the ops per agent and the records counted from the WAL lines, and a click replays there", async ({ page, workDir, explorer }) => {
+/** What the Timeline's hover line shows, as numbers: the position under the pointer and the range of ops holding the op that made it. */
+async function shownRange(hover: Locator) {
+  const byAgent: Record<string, number> = {};
+  const agents = hover.getByTestId("chart-hover-agent");
+  for (let i = 0; i < (await agents.count()); i++) byAgent[(await agents.nth(i).getAttribute("data-agent"))!] = Number(await agents.nth(i).getAttribute("data-ops"));
+  const attr = async (name: string) => (await hover.getAttribute(name))!;
+  return { firstPos: Number(await attr("data-first-pos")), lastPos: Number(await attr("data-last-pos")), firstTime: await attr("data-first-time"), lastTime: await attr("data-last-time"), ops: Number(await attr("data-ops")), records: Number(await attr("data-records")), position: Number(await attr("data-position")), byAgent };
+}
+
+/** The same range counted from the raw lines: its ops by agent, its first and last op's time, the records after its last op. */
+function expectedRange(raw: { ops: RawOp[]; records: number[] }, firstPos: number, lastPos: number) {
+  const inside = raw.ops.slice(firstPos, lastPos + 1);
+  const byAgent = Object.fromEntries(["alpha", "beta", "gamma"].map((a) => [a, inside.filter((o) => o.agent === a).length]));
+  return { firstPos, lastPos, firstTime: new Date(raw.ops[firstPos].ts).toISOString(), lastTime: new Date(raw.ops[lastPos].ts).toISOString(), ops: inside.length, records: raw.records[lastPos + 1], position: lastPos + 1, byAgent };
+}
+
+/** The x (viewport px) of a position on the Timeline chart's axis: the plot spans position 0 to the last (a pixel in from its right edge, which is outside it). */
+async function xOfPosition(chart: Locator, position: number): Promise<number> {
+  const box = (await chart.locator(".u-over").boundingBox())!;
+  return Math.min(box.x + box.width - 1, box.x + (position / Number(await chart.getAttribute("data-total"))) * box.width);
+}
+
+test("the Timeline chart counts by position: over the chart and over the slider at the same x the hover names the same position, its range's ops per agent and records match the WAL lines, and a click replays there", async ({ page, workDir, explorer }) => {
   const dir = await threeAgentStore(workDir);
   const raw = await replayRaw(dir);
   const server = await explorer(dir);
@@ -115,27 +138,33 @@ test("the Timeline chart's hovered bucket shows the ops per agent and the record
   await page.getByTestId("nav-timeline").click();
   const chart = page.getByTestId("timeline-chart");
   await expect(chart.locator(".u-over")).toBeVisible();
+  await expect(chart).toHaveAttribute("data-axis", "position");
+  await expect(chart).toHaveAttribute("data-total", String(raw.ops.length));
   const hover = chart.getByTestId("chart-hover");
-  // Over an op's time, and over the gaps between bursts: every bucket shown must be right, empty ones too.
-  for (const op of sampleOps(raw)) {
-    await hoverOp(page, chart, op);
-    const shown = await shownBucket(hover);
-    expect(shown, `hovered over ${op.ts}`).toEqual(expectedBucket(raw, shown.start, shown.end));
-  }
-  for (const fraction of [0.33, 0.66]) {
-    await hoverAt(page, chart, fraction);
-    await expect(hover).toBeVisible();
-    const shown = await shownBucket(hover);
-    expect(shown, `hovered at ${fraction}`).toEqual(expectedBucket(raw, shown.start, shown.end));
+  const plot = chart.locator(".u-over");
+  const slider = page.getByTestId("scrubber");
+  // Position 0, every seventh, the last: the hover names it and the range holding the op that made it, counted right.
+  for (const position of [0, ...raw.ops.map((_, i) => i + 1).filter((p) => p % 7 === 0), raw.ops.length]) {
+    const x = await xOfPosition(chart, position);
+    const [over, under] = [(await plot.boundingBox())!, (await slider.boundingBox())!];
+    await page.mouse.move(x, over.y + over.height / 2);
+    await expect(hover, `over the chart at position ${position}`).toHaveAttribute("data-hover-position", String(position));
+    const shown = await shownRange(hover);
+    expect(shown.firstPos <= Math.max(0, position - 1) && Math.max(0, position - 1) <= shown.lastPos, `the range ${shown.firstPos}..${shown.lastPos} holds op pos ${position - 1}`).toBe(true);
+    expect(shown, `the range holding position ${position}`).toEqual(expectedRange(raw, shown.firstPos, shown.lastPos));
+    // Straight down onto the slider, the same x: the same position.
+    await page.mouse.move(x, under.y + under.height / 2);
+    await expect(hover, `over the slider at position ${position}'s x`).toHaveAttribute("data-hover-position", String(position));
   }
 
-  const middle = raw.ops[Math.floor(raw.ops.length / 2)];
-  await hoverOp(page, chart, middle);
-  const picked = await shownBucket(hover);
+  const middle = Math.floor(raw.ops.length / 2);
+  const box = (await plot.boundingBox())!;
+  await page.mouse.move(await xOfPosition(chart, middle), box.y + box.height / 2);
+  await expect(hover).toHaveAttribute("data-hover-position", String(middle));
   await page.mouse.down();
   await page.mouse.up();
-  await expect(page.getByTestId("replay-pos")).toHaveText(`${picked.position} / ${raw.ops.length}`);
-  await expect(page.getByTestId("state-total")).toHaveText(`${raw.records[picked.position]} records at position ${picked.position}`);
+  await expect(page.getByTestId("replay-pos")).toHaveText(`${middle} / ${raw.ops.length}`);
+  await expect(page.getByTestId("state-total")).toHaveText(`${raw.records[middle]} records at position ${middle}`);
 });
 
 test("the Agents chart counts each agent's ops per bucket as the WAL lines do, and a click zooms the lanes to that bucket", async ({ page, workDir, explorer }) => {

@@ -15,8 +15,8 @@ const event = (kind: TimelineEvent["kind"], position: number, time: string | nul
 describe("where the Timeline chart puts events and the cursor", () => {
   it("puts an event at its snapshot's time, or, without one, in the middle of the bucket holding the op before it", () => {
     expect(eventMarks([event("compaction", 2, new Date(T0 + 7).toISOString()), event("archive", 4, null)], buckets())).toEqual([
-      { ms: T0 + 7, kind: "compaction" },
-      { ms: T0 + 5, kind: "archive" }, // after op pos 3, the last of the first bucket
+      { x: T0 + 7, kind: "compaction" },
+      { x: T0 + 5, kind: "archive" }, // after op pos 3, the last of the first bucket
     ]);
   });
 

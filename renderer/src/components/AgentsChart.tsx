@@ -15,7 +15,7 @@ const laneRuler = () => document.querySelector<HTMLElement>("[data-testid=lane-a
 const laneLabelPx = () => (window.innerWidth <= 1250 ? 210 : 300);
 
 /** The chart's buckets over the lanes' range, again whenever the range or the store changes. */
-const loadAgentsChart = ({ from, to }: { from?: number; to?: number }) => useCharts.getState().load("agents", bucketsFor(window.innerWidth - 480 - laneLabelPx()), from === undefined || to === undefined ? null : [from, to]);
+const loadAgentsChart = ({ from, to }: { from?: number; to?: number }) => useCharts.getState().loadAgents(bucketsFor(window.innerWidth - 480 - laneLabelPx()), from === undefined || to === undefined ? null : [from, to]);
 
 export function AgentsChart({ extent }: { extent: [number, number] | null }) {
   const kind = useAgentsAxis((s) => s.kind);

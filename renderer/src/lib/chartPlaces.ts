@@ -1,23 +1,29 @@
 /**
- * Where things go on a chart's time axis: archives and compactions (at
- * their snapshot's time, else beside the op before them) and the replay
- * cursor (beside the last op applied). Plain functions of the buckets.
+ * Where things go on a chart's x axis: archives and compactions and the
+ * replay cursor. On the position axis each sits at its own position, where
+ * the slider's thumb stands for it; on a time axis, at its snapshot's time,
+ * else beside the op before it. Plain functions of the events and buckets.
  */
 import type { TimeBuckets, TimelineEvent } from "../../../electron/contract";
 
-/** An archive or compaction drawn as a vertical mark at its time. */
+/** An archive or compaction drawn as a vertical mark at x (a position, or a time in ms). */
 export interface ChartMark {
-  ms: number;
+  x: number;
   kind: "archive" | "compaction";
+}
+
+/** Where events go on the position axis: at the position where they took effect, as the scrubber marks them. */
+export function positionMarks(events: TimelineEvent[]): ChartMark[] {
+  return events.map((e) => ({ x: e.position, kind: e.kind }));
 }
 
 /** Where an event goes on a time axis: its snapshot's time, else the middle of the bucket holding the op before it. */
 export function eventMarks(events: TimelineEvent[], data: TimeBuckets): ChartMark[] {
   return events.flatMap((e): ChartMark[] => {
     const ms = e.time ? Date.parse(e.time) : NaN;
-    if (!Number.isNaN(ms)) return [{ ms, kind: e.kind }];
+    if (!Number.isNaN(ms)) return [{ x: ms, kind: e.kind }];
     const b = data.buckets.find((x) => x.firstPos !== null && x.lastPos !== null && x.firstPos <= e.position - 1 && e.position - 1 <= x.lastPos);
-    return b ? [{ ms: (b.startMs + b.endMs) / 2, kind: e.kind }] : [];
+    return b ? [{ x: (b.startMs + b.endMs) / 2, kind: e.kind }] : [];
   });
 }
 

@@ -1,11 +1,12 @@
 /**
- * What the charts draw: the timeline counted in time buckets on the server
- * (timeline.buckets), one answer for the Timeline (the whole store) and one
- * for the Agents view (the time window in view). A million ops arrive as a
+ * What the charts draw: the timeline counted on the server, for the
+ * Timeline by ranges of positions (timeline.positionBuckets, the whole
+ * store, on the slider's axis) and for the Agents view by time
+ * (timeline.buckets, the time window in view). A million ops arrive as a
  * few hundred buckets; a stale answer never replaces a newer one.
  */
 import { create } from "zustand";
-import type { TimeBuckets } from "../../../electron/contract";
+import type { PositionBuckets, TimeBuckets } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { forgetOnOpen } from "./perStore";
@@ -18,11 +19,13 @@ export function bucketsFor(widthPx: number): number {
 export type ChartName = "timeline" | "agents";
 
 interface ChartsState {
-  timeline: TimeBuckets | null;
+  timeline: PositionBuckets | null;
   agents: TimeBuckets | null;
   error: ShownError | null;
-  /** Count `buckets` buckets over [from, to] (ms since 1970; the whole timeline when absent) for one chart */
-  load(chart: ChartName, buckets: number, window?: [number, number] | null): Promise<void>;
+  /** Count the whole timeline in `buckets` ranges of positions, for the Timeline */
+  loadTimeline(buckets: number): Promise<void>;
+  /** Count `buckets` time buckets over [from, to] (ms since 1970; the whole timeline when absent), for the Agents view */
+  loadAgents(buckets: number, window?: [number, number] | null): Promise<void>;
 }
 
 const generation: Record<ChartName, number> = { timeline: 0, agents: 0 };
@@ -31,14 +34,20 @@ export const useCharts = forgetOnOpen(create<ChartsState>()((set) => ({
   timeline: null,
   agents: null,
   error: null,
-  async load(chart, buckets, window) {
-    const gen = ++generation[chart];
+  loadTimeline: (buckets) => latest("timeline", () => api.call("timeline.positionBuckets", { buckets }), set),
+  loadAgents(buckets, window) {
     const range = window ? { from: new Date(window[0]).toISOString(), to: new Date(window[1]).toISOString() } : {};
-    try {
-      const answer = await api.call("timeline.buckets", { buckets, ...range });
-      if (gen === generation[chart]) set({ [chart]: answer, error: null });
-    } catch (err) {
-      if (gen === generation[chart]) set({ error: errorText(err) });
-    }
+    return latest("agents", () => api.call("timeline.buckets", { buckets, ...range }), set);
   },
 })));
+
+/** Ask for a chart's answer and keep it, unless a newer ask for that chart was made meanwhile. */
+async function latest<C extends ChartName>(chart: C, ask: () => Promise<ChartsState[C]>, set: (part: Partial<ChartsState>) => void): Promise<void> {
+  const gen = ++generation[chart];
+  try {
+    const answer = await ask();
+    if (gen === generation[chart]) set({ [chart]: answer, error: null });
+  } catch (err) {
+    if (gen === generation[chart]) set({ error: errorText(err) });
+  }
+}

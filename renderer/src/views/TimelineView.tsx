@@ -1,11 +1,12 @@
 /**
  * Timeline replay: scrub through every position, step, play at speed, or
  * jump to a time; the state table, the current op and both diffs follow the
- * one replay cursor. Archives and compactions are marked on the scrubber.
+ * one replay cursor. The chart and the slider under it (TimelineChart) share
+ * one position axis; archives and compactions are marked on both.
  */
 import { useEffect, useMemo } from "react";
 import { useStore } from "zustand";
-import type { DiffPage, DiffRow, RecordRow, TimelineEvent } from "../../../electron/contract";
+import type { DiffPage, DiffRow, RecordRow } from "../../../electron/contract";
 import { useReplay } from "../state/replay";
 import { OPS_PER_SECOND, TIME_FACTORS } from "../state/replay";
 import type { Pace } from "../state/replay";
@@ -15,7 +16,7 @@ import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
 import { useRecordsQuery } from "../state/records";
 import { DiffView } from "../components/DiffView";
-import { cellText, eventPlace, opLabel, shortTime, plural } from "../lib/format";
+import { cellText, opLabel, shortTime, plural } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { ArchiveLink } from "../components/ArchiveLink";
 import { useTimelineEvents } from "../state/events";
@@ -83,10 +84,6 @@ function Scrubber() {
       <button data-testid="replay-now" onClick={() => seek(total)} disabled={cursor >= total} title="The current state (End)">Now ⇥</button>
       <button data-testid="play-next-event" onClick={() => (playing && stopAt !== null ? pause() : playToNextEvent())} disabled={!hasNextEvent && !(playing && stopAt !== null)} title="Play at this pace to the next archive or compaction marked on the scrubber, and stop there (n)">{playing && stopAt !== null ? "❚❚" : "▶"} to next event</button>
       <PacePicker />
-      <div className="scrubber-track">
-        <input type="range" min={0} max={total} value={cursor} onChange={(e) => seek(Number(e.target.value))} data-testid="scrubber" aria-label="Replay position" />
-        <EventMarkers total={total} seek={seek} />
-      </div>
       <span className="muted small">position</span>
       <span className="replay-pos mono" data-testid="replay-pos" title="Position N is the state after op #N; position 0 is the oldest state on disk">{cursor.toLocaleString()} / {total.toLocaleString()}</span>
       <CompareButtons />
@@ -112,18 +109,6 @@ function PacePicker() {
       </optgroup>
     </select>
   );
-}
-
-/** One marker per position where archives or compactions took effect; hover says what, a click goes there. */
-function EventMarkers({ total, seek }: { total: number; seek(pos: number): void }) {
-  const events = useTimelineEvents((s) => s.events);
-  const byPosition = new Map<number, TimelineEvent[]>();
-  for (const e of events) byPosition.set(e.position, [...(byPosition.get(e.position) ?? []), e]);
-  return [...byPosition].map(([position, here]) => {
-    const archive = here.some((e) => e.kind === "archive");
-    const title = `at ${eventPlace(position)}: ${here.map(describeEvent).join("; ")}`;
-    return <button key={position} className={`event-marker ${archive ? "archive" : "compaction"}`} style={{ left: `${total ? (position / total) * 100 : 0}%` }} title={title} aria-label={title} data-testid="event-marker" data-position={position} onClick={() => seek(position)} />;
-  });
 }
 
 /** The events that took effect right after the cursor's op: they are in this position's state and in its diff. */
