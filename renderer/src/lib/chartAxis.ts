@@ -8,7 +8,7 @@
  */
 import { scaleLinear } from "d3-scale";
 import type { PositionBuckets, TimeBuckets } from "../../../electron/contract";
-import { timeLabel } from "./axisTicks";
+import { clockText, dayText, monthDayText } from "./timeFormat";
 
 export type ChartData = TimeBuckets | PositionBuckets;
 
@@ -55,24 +55,32 @@ const GAP_PX = 16;
  */
 export function positionTicks(data: PositionBuckets, width: number): PositionTick[] {
   if (data.total === 0 || data.buckets.length === 0 || width <= 0) return [];
-  const widest = 12 * CHAR_PX + GAP_PX; // "18:19:02.123"
+  const widest = 12 * CHAR_PX + GAP_PX; // "18:19:02.123": a rough count to ask for; the labels as written decide which stay
   const wanted = scaleLinear().domain([0, data.total]).ticks(Math.max(1, Math.floor(width / widest)));
   const ends = [...new Set(wanted.map((v) => (v === 0 ? 0 : data.buckets[bucketOf(data, v)].position)))];
   const times = ends.map((p) => (p === 0 ? null : data.buckets[bucketOf(data, p)].lastMs));
-  // As precise as the closest two labelled times need, so neighbours never read the same.
+  // To the second (ticks stand at ops, not at round times), to the ms when two labelled ops are under a second apart; the day where it changes.
   const dated = times.filter((t): t is number => t !== null);
   const gaps = dated.slice(1).map((t, i) => Math.abs(t - dated[i])).filter((g) => g > 0);
-  const step = gaps.length ? Math.min(...gaps) : 0;
-  const ticks: PositionTick[] = ends.map((value, i) => ({ value, label: times[i] === null ? value.toLocaleString() : `${value.toLocaleString()}\n${timeLabel(new Date(times[i]!), step)}` }));
-  // Keep left to right those whose box (centred on the tick) does not touch the last kept one.
-  const kept: PositionTick[] = [];
+  const precision = gaps.length && Math.min(...gaps) < 1000 ? "ms" : "second";
+  const spansDays = dated.length > 1 && dayText(Math.min(...dated)) !== dayText(Math.max(...dated));
+  // As long as the locale writes a time ("18:19:02" or "6:19:02 PM"), and the day before it where it changes.
+  const timeChars = Math.max(0, ...dated.map((ms) => clockText(ms, precision).length)) + (spansDays ? 6 : 0);
+  // Keep left to right those whose box (centred on the tick, as wide as its longer line) does not touch the last kept one.
+  const kept: { value: number; ms: number | null }[] = [];
   let lastRight = -Infinity;
-  for (const t of ticks) {
-    const half = (Math.max(...t.label.split("\n").map((l) => l.length)) * CHAR_PX) / 2;
-    const x = (t.value / data.total) * width;
-    if (x - half < lastRight + GAP_PX) continue;
-    kept.push(t);
+  ends.forEach((value, i) => {
+    const half = (Math.max(value.toLocaleString().length, times[i] === null ? 0 : timeChars) * CHAR_PX) / 2;
+    const x = (value / data.total) * width;
+    if (x - half < lastRight + GAP_PX) return;
+    kept.push({ value, ms: times[i] });
     lastRight = x + half;
-  }
-  return kept;
+  });
+  let day: string | null = null;
+  return kept.map(({ value, ms }) => {
+    if (ms === null) return { value, label: value.toLocaleString() };
+    const newDay = day !== null && dayText(ms) !== day;
+    day = dayText(ms);
+    return { value, label: `${value.toLocaleString()}\n${newDay ? `${monthDayText(ms)} ` : ""}${clockText(ms, precision)}` };
+  });
 }
