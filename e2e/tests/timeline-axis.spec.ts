@@ -137,3 +137,30 @@ test("the Timeline view, chart and slider on one axis (screenshots: both themes,
     }
   }
 });
+
+test("on a store of 1,100 ops the chart counts ranges of several ops, and the chart and the slider at one x name the same position and range (screenshot)", async ({ page, workDir, explorer }) => {
+  const { elevenHundredOpsOneWal } = await import("../../engine/test/scenarios/index.js");
+  const { dir } = await elevenHundredOpsOneWal.build(join(workDir, "big"));
+  const server = await explorer(dir);
+  await page.setViewportSize(SIZES[0]);
+  await page.goto(server.url);
+  await page.getByTestId("nav-timeline").click();
+  const chart = page.getByTestId("timeline-chart");
+  await expect(chart).toHaveAttribute("data-total", "1100");
+  const width = Number(await chart.getAttribute("data-bucket-ops"));
+  expect(width).toBeGreaterThan(1);
+  const hover = chart.getByTestId("chart-hover");
+  const [plot, slider] = [(await chart.locator(".u-over").boundingBox())!, (await page.getByTestId("scrubber").boundingBox())!];
+  for (const fraction of [0.1, 0.5, 0.9]) {
+    const x = plot.x + plot.width * fraction;
+    await page.mouse.move(x, plot.y + plot.height / 2);
+    await expect(hover).toHaveAttribute("data-hover-position", /\d/);
+    const [position, first, last] = await Promise.all(["data-hover-position", "data-first-pos", "data-last-pos"].map(async (a) => Number(await hover.getAttribute(a))));
+    // The range is the one of `width` ops holding op pos position - 1.
+    expect([first, last]).toEqual([Math.floor((position - 1) / width) * width, Math.floor((position - 1) / width) * width + width - 1]);
+    await page.mouse.move(x, slider.y + slider.height / 2);
+    await expect(hover, `the slider at the chart's x for position ${position}`).toHaveAttribute("data-hover-position", String(position));
+    await expect(hover).toHaveAttribute("data-first-pos", String(first));
+  }
+  await page.screenshot({ path: join(SCREENSHOTS, "timeline-axis-1100-ops-slider-hover.png") });
+});
