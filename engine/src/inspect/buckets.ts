@@ -2,9 +2,9 @@
  * The timeline counted in buckets, for the charts: how many ops each agent
  * wrote in each stretch of time (the Agents chart) or in each range of
  * timeline positions (the Timeline chart, on the scrubber's own axis), and
- * how many records the store held at each bucket's end. One pass over the op index (when, who), never a
- * read of the WALs, so a million ops answer in milliseconds and the renderer
- * draws a few hundred points instead of a million.
+ * how many records the store held at each bucket's end. One pass over the
+ * op index (when, who), never a read of the WALs, so a million ops answer in
+ * milliseconds and the renderer draws a few hundred points, not a million.
  */
 import { OpslogError } from "../errors.js";
 import type { QueryContext } from "./context.js";
