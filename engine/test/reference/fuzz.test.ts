@@ -149,6 +149,29 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("an op appended onto a line undo cut inside a non-ASCII character: its offset is the byte where it starts in the file, in the model and the inspector", async () => {
+    // opslog's undo truncates at a character index: the cut leaves half of "語" (1 byte of 3) before the appended op.
+    const dir = await tempDir();
+    const journal: Journal = { archives: [], blobs: new Map() };
+    const writers = await openWriters(dir, 1);
+    const setA = (t?: string): Cmd => ({ kind: "set", agent: 0, id: "a", value: t === undefined ? { k: "done" } : { k: "done", t }, poll: false });
+    for (const cmd of [setA("日本語"), setA(), act("undo", 0), setA()]) await runCmd(dir, writers, cmd, journal);
+    await closeWriters(writers);
+    const [wal] = await readdir(join(dir, "ops"));
+    const bytes = await readFile(join(dir, "ops", wal));
+    const appendedAt = bytes.indexOf('{"ts":"', 1);
+    expect(bytes.subarray(0, appendedAt).toString("utf-8")).toContain("\uFFFD"); // the byte before it is half a character
+    const model = await readModel(dir);
+    expect(A.lostWrites(model).map((l) => [l.file, l.line, l.offset])).toEqual([[`ops/${wal}`, 1, appendedAt]]);
+    const insp = await openInspector(dir);
+    try {
+      expect((await insp.lostWrites({ offset: 0, limit: 10 })).rows.map((l) => [l.file, l.line, l.offset, l.reason])).toEqual([[`ops/${wal}`, 1, appendedAt, "torn-by-undo"]]);
+      await compareAll({ insp, model, journal, skips, probe: 0 });
+    } finally {
+      await insp.close();
+    }
+  });
+
   /**
    * alice's first WAL is named just before bob's first compaction; her write after it lands in a WAL the manifest no longer names.
    * `slowCompaction`: bob's compaction WAL is then renamed as if it had been named 15 ms after its snapshot (a loaded machine).
