@@ -1,14 +1,21 @@
 /**
- * Plans the history chain: which WALs continue from which snapshot. A WAL
- * belongs to the link after the last snapshot named before it (by the ms in
- * the file names), except a WAL a compaction started a few ms before naming
- * its snapshot (this project's engine did so until it was fixed; other
- * writers may still): a WAL named just before a snapshot whose ops were all
- * written after it, by a writer with no other WAL in the next link, is that
- * snapshot's own WAL, unless a WAL named after that snapshot by the time it
- * was first written to is there: the published opslog names a compaction's
- * WAL after its snapshot, so the one before is an older one, retired. Reads
- * at most the first line of such WALs; never writes.
+ * Plans the history chain: which WALs continue from which snapshot. The
+ * live link's WALs are the ones the manifest names (a fact). The manifest
+ * names no older link's WALs, so for those the names must do: the published
+ * opslog names every WAL by the ms it creates it in, after the snapshot of
+ * the link it joins (a compaction writes its snapshot, then its WAL; an
+ * agent opening or refreshing reads the manifest, then creates its WAL), so
+ * a WAL belongs to the link after the last snapshot named at or before it.
+ * Except a WAL a compaction started a few ms before naming its snapshot
+ * (this project's engine did so until it was fixed; other writers may
+ * still): a WAL named just before a snapshot whose ops were all written
+ * after it, by a writer with an older WAL (it had opened the store before
+ * it compacted) and no other WAL in the next link, is that snapshot's own
+ * WAL, unless a WAL named after that snapshot by the time it was first
+ * written to is there (the published opslog's compaction WAL: the one
+ * before is an older one, retired). Names are by the ms: two files of one
+ * ms cannot be ordered, a known fault of opslog 0.8.1. Reads at most the
+ * first line of such WALs; never writes.
  * Then verifies each link: replaying it must give the snapshot that follows,
  * but for records archived (not damage) or dropped by a compaction that had
  * not seen them (lost writes); the timeline follows the snapshot either way.
@@ -73,6 +80,8 @@ async function moveEarlyNamedWals(dir: string, links: PlannedLink[]): Promise<vo
       if (ms === null || ms >= snapMs || ms < snapMs - WAL_BEFORE_SNAPSHOT_MS) continue;
       // A writer starts one WAL per link: a second one of its own there means this one is older.
       if (after.lanes.some((l) => l.entry.agent === lane.entry.agent)) continue;
+      // A compaction's WAL is its writer's second at least: opening the store registered one before it could compact.
+      if (!links.some((l) => l.lanes.some((o) => o !== lane && o.entry.agent === lane.entry.agent && o.entry.ms !== null && o.entry.ms < ms))) continue;
       const first = await firstOpMs(dir, lane.entry);
       if (first === null || first < snapMs) continue;
       // The published opslog names a compaction's WAL after its snapshot (however slowly that goes): a WAL named after the snapshot, by the time this one was first written to, is that compaction's, and this one is older (retired).
