@@ -149,6 +149,14 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("an id archived, re-created, left out by a compaction that had not seen it, its segment rewritten later with other ids: the files say that compaction archived it", async () => {
+    // alice archives "b" into B and writes it again; bob compacts without having seen it; alice's later archive into B moves only "a" (her writes after bob's compaction are lost).
+    // The segment still holds "b" with the value bob's compaction left out, and was written after it: byte for byte an archive of "b" there.
+    const p = program(2, [set(0, "b", "done"), archive(0, "done", "B"), set(0, "b", "done"), act("compact", 1), { kind: "delete", agent: 0, id: "b", poll: false }, set(0, "a", "done"), archive(0, "done", "B")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
   it("an op appended onto a line undo cut inside a non-ASCII character: its offset is the byte where it starts in the file, in the model and the inspector", async () => {
     // opslog's undo truncates at a character index: the cut leaves half of "語" (1 byte of 3) before the appended op.
     const dir = await tempDir();
