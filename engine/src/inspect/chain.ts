@@ -1,14 +1,21 @@
 /**
- * Plans the history chain: which WALs continue from which snapshot. A WAL
- * belongs to the link after the last snapshot named before it (by the ms in
- * the file names), except a WAL a compaction started a few ms before naming
- * its snapshot (this project's engine did so until it was fixed; other
- * writers may still): a WAL named just before a snapshot whose ops were all
- * written after it, by a writer with no other WAL in the next link, is that
- * snapshot's own WAL, unless a WAL named after that snapshot by the time it
- * was first written to is there: the published opslog names a compaction's
- * WAL after its snapshot, so the one before is an older one, retired. Reads
- * at most the first line of such WALs; never writes.
+ * Plans the history chain: which WALs continue from which snapshot. The
+ * live link's WALs are the ones the manifest names (a fact). The manifest
+ * names no older link's WALs, so for those the names must do: the published
+ * opslog names every WAL by the ms it creates it in, after the snapshot of
+ * the link it joins (a compaction writes its snapshot, then its WAL; an
+ * agent opening or refreshing reads the manifest, then creates its WAL), so
+ * a WAL belongs to the link after the last snapshot named at or before it.
+ * Except a WAL a compaction started a few ms before naming its snapshot
+ * (this project's engine did so until it was fixed; other writers may
+ * still): a WAL named just before a snapshot whose ops were all written
+ * after it, by a writer with an older WAL (it had opened the store before
+ * it compacted) and no other WAL in the next link, is that snapshot's own
+ * WAL, unless a WAL named after that snapshot by the time it was first
+ * written to is there (the published opslog's compaction WAL: the one
+ * before is an older one, retired). Names are by the ms: two files of one
+ * ms cannot be ordered, a known fault of opslog 0.8.1. Reads at most the
+ * first line of such WALs; never writes.
  * Then verifies each link: replaying it must give the snapshot that follows,
  * but for records archived (not damage) or dropped by a compaction that had
  * not seen them (lost writes); the timeline follows the snapshot either way.
@@ -73,6 +80,8 @@ async function moveEarlyNamedWals(dir: string, links: PlannedLink[]): Promise<vo
       if (ms === null || ms >= snapMs || ms < snapMs - WAL_BEFORE_SNAPSHOT_MS) continue;
       // A writer starts one WAL per link: a second one of its own there means this one is older.
       if (after.lanes.some((l) => l.entry.agent === lane.entry.agent)) continue;
+      // A compaction's WAL is its writer's second at least: opening the store registered one before it could compact.
+      if (!links.some((l) => l.lanes.some((o) => o !== lane && o.entry.agent === lane.entry.agent && o.entry.ms !== null && o.entry.ms < ms))) continue;
       const first = await firstOpMs(dir, lane.entry);
       if (first === null || first < snapMs) continue;
       // The published opslog names a compaction's WAL after its snapshot (however slowly that goes): a WAL named after the snapshot, by the time this one was first written to, is that compaction's, and this one is older (retired).
@@ -107,15 +116,23 @@ async function firstOpMs(dir: string, entry: WalEntry): Promise<number | null> {
 
 /**
  * Tells archiving from damage when a link is verified: store.archive()
- * removes records without an op, into a segment. Archiving into the same
- * segment again merges over it, so a segment holds only the value of each
- * id's last archive: an id that left the state at an earlier link with
- * another value is accounted for when it left again without an op later.
+ * removes records without an op, into a segment. Each link ends in one
+ * compaction, which writes at most one segment, so a link takes at most one
+ * segment: the one its own archive last wrote if any (its time falls within
+ * the link), else the one holding most of the link's left-out ids with their
+ * values, then most of them, then the one the manifest lists first (opslog
+ * lists each when first written). Archiving into the same segment again
+ * merges over it, so a segment holds only the value of each id's last
+ * archive: an id that left the state at an earlier link with another value
+ * is accounted for when it left again without an op later.
  */
-/** An archived record's value in one segment, and when that segment was last written (NaN: unknown). */
-export interface ArchivedValue {
-  value: unknown;
+/** A readable segment's records, and when it was last written (NaN: unknown). */
+export interface ArchivedSegment {
+  path: string;
   ms: number;
+  records: Map<string, unknown>;
+  /** Its place in the manifest's archiveSegments (Infinity: not listed) */
+  order: number;
 }
 
 export class ArchiveCheck {
@@ -123,23 +140,36 @@ export class ArchiveCheck {
   private lastArchived = new Map<string, number>();
   private pending: { link: ChainLink; id: string; held: unknown }[] = [];
 
-  /** values: each archived id's value in every readable segment, with the time that segment was last written */
-  constructor(private readonly values: Map<string, ArchivedValue[]>) {}
+  constructor(private readonly segments: ArchivedSegment[]) {}
 
   /**
-   * id, holding `value`, left the state at `link` (which began at `startMs`) without an op: whether an archive accounts for it (some only once
-   * unaccounted() has run). A segment last written when the link began or before cannot hold what left during it.
+   * The ids of `removed` (id -> the value it held) that left the state at `link` (which began at `startMs`, ended at `endMs`) without an op
+   * and that the link's one segment accounts for (some only once unaccounted() has run). A segment last written when the link began or before
+   * cannot hold what left during it.
    */
-  accounts(link: ChainLink, id: string, value: unknown, startMs: number, endMs = NaN): boolean {
+  accounts(link: ChainLink, removed: Map<string, unknown>, startMs: number, endMs = NaN): Set<string> {
+    const accounted = new Set<string>();
+    if (removed.size === 0) return accounted;
     // Strictly after: the archive that began the link wrote its segment in its snapshot's ms or before.
-    const after = this.values.get(id)?.filter((v) => !(v.ms <= startMs));
-    if (!after?.length) return false;
-    // A segment last written within the link is the one its archive wrote (no later archive rewrote it): its value is what that archive moved.
-    const within = after.filter((v) => v.ms <= endMs);
-    const held = within.length > 0 ? within : after;
-    this.lastArchived.set(id, link.epoch);
-    if (!held.some((v) => isDeepStrictEqual(v.value, value))) this.pending.push({ link, id, held: held[0].value });
-    return true;
+    let candidates = this.segments.filter((s) => !(s.ms <= startMs) && [...removed.keys()].some((id) => s.records.has(id)));
+    // A segment last written within the link is the one its archive wrote (no later archive rewrote it): its values are what that archive moved.
+    const within = candidates.filter((s) => s.ms <= endMs);
+    if (within.length > 0) candidates = within;
+    let best: { s: ArchivedSegment; score: number[] } | null = null;
+    for (const s of candidates) {
+      const held = [...removed].filter(([id]) => s.records.has(id));
+      const score = [held.filter(([id, value]) => isDeepStrictEqual(s.records.get(id), value)).length, held.length, -s.order];
+      if (!best || compareScores(score, best.score) > 0) best = { s, score };
+    }
+    if (!best) return accounted;
+    for (const [id, value] of removed) {
+      if (!best.s.records.has(id)) continue;
+      accounted.add(id);
+      this.lastArchived.set(id, link.epoch);
+      const held = best.s.records.get(id);
+      if (!isDeepStrictEqual(held, value)) this.pending.push({ link, id, held });
+    }
+    return accounted;
   }
 
   /** The ids archived at `link` with another value than the link's, and the value a segment holds for each. */
@@ -190,19 +220,25 @@ export function compactorOf(planned: PlannedLink | undefined): string | null {
   return first?.entry.agent ?? null;
 }
 
-/** Every archived record's value in each readable segment, to tell archiving from damage. */
-export async function loadArchivedRecords(dir: string, history: History): Promise<Map<string, ArchivedValue[]>> {
-  const archived = new Map<string, ArchivedValue[]>();
+/** Every readable segment's records, to tell archiving from damage. */
+export async function loadArchivedRecords(dir: string, history: History): Promise<ArchivedSegment[]> {
+  const out: ArchivedSegment[] = [];
+  const listed = history.scan.manifest.archiveSegments;
   for (const entry of history.scan.archives) {
     try {
       const segment = await readArchiveSegmentFile(join(dir, entry.path));
-      const ms = Date.parse(segment.timestamp);
-      for (const [id, value] of Object.entries(segment.records)) archived.set(id, [...(archived.get(id) ?? []), { value, ms }]);
+      const order = listed.indexOf(entry.path);
+      out.push({ path: entry.path, ms: Date.parse(segment.timestamp), records: new Map(Object.entries(segment.records)), order: order === -1 ? Infinity : order });
     } catch (err) {
       history.warnings.push({ code: "unreadable-file", severity: "warning", file: entry.path, message: (err as Error).message });
     }
   }
-  return archived;
+  return out;
+}
+
+function compareScores(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
 }
 
 export function missingLiveWals(history: History): string[] {
@@ -234,13 +270,16 @@ export function jumpToSnapshot(history: History, link: ChainLink, next: Map<stri
     const rec = versions.recOf(id);
     if (!isDeepStrictEqual(rec === undefined ? undefined : head.get(rec), value)) differing.push(id);
   }
+  const removed = new Map<string, unknown>();
   for (const [rec, value] of head.entries()) {
     const id = versions.ids[rec];
     if (next.has(id)) continue;
     changed.push(id);
-    // store.archive() removes records without an op: gone into an archive segment is not a mismatch.
-    if (!archive.accounts(link, id, value, startMs, endMs)) differing.push(id);
+    removed.set(id, value);
   }
+  // store.archive() removes records without an op: gone into the link's archive segment is not a mismatch.
+  const archived = archive.accounts(link, removed, startMs, endMs);
+  for (const id of removed.keys()) if (!archived.has(id)) differing.push(id);
   for (const id of differing) if (next.has(id)) changed.push(id); // not push(...): a spread overflows the stack past ~120k ids
   const droppedBefore = history.dropped.size;
   const unseen = unseenByCompaction(history, link, differing, next, compactor);

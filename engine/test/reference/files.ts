@@ -128,10 +128,12 @@ export function readWalText(path: string, bytes: Buffer): Pick<RefWal, "ops" | "
       else {
         malformed++;
         // A fragment of the op undo cut, then a whole op appended onto it: opslog skips the line, op and all.
-        for (let at = text.indexOf(OP_START, 1); at !== -1; at = text.indexOf(OP_START, at + 1)) {
-          const appended = parseOp(text.slice(at));
+        // Searched in the bytes: the cut can split a character, which decoding would turn into U+FFFD (3 bytes for 1).
+        const raw = bytes.subarray(start, end);
+        for (let at = raw.indexOf(OP_START, 1); at !== -1; at = raw.indexOf(OP_START, at + 1)) {
+          const appended = parseOp(raw.subarray(at).toString("utf-8"));
           if (appended) {
-            torn.push(toRefOp(appended, path, line, start + Buffer.byteLength(text.slice(0, at))));
+            torn.push(toRefOp(appended, path, line, start + at));
             break;
           }
         }

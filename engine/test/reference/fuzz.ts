@@ -1,13 +1,16 @@
 /**
- * `npm run fuzz -- --runs N [--seed S] [--path P]`: the differential fuzzer
+ * `npm run fuzz -- --runs N [--seed S] [--path P] [--jobs J]`: the differential fuzzer
  * run long, outside vitest. Each run writes a random program's store with
  * the published opslog and compares every inspector answer with the
  * reference model's. A failure prints the seed, fast-check's path, the
  * shrunk program (paste it into fuzz.test.ts's fixed examples) and the first
  * answer that differed; the exit code is then 1. FUZZ_SKIP leaves out
- * features other branches are still fixing (see README).
+ * features other branches are still fixing (see README). `--jobs J` splits
+ * the runs over J child processes (fuzz-jobs.ts).
  */
 import fc from "fast-check";
+import { fileURLToPath } from "node:url";
+import { runJobs } from "./fuzz-jobs.js";
 import { skipsFromEnv } from "./program.js";
 import { fuzzProperty, showProgram } from "./run.js";
 
@@ -19,6 +22,10 @@ function arg(name: string): string | undefined {
 const runs = Number(arg("runs") ?? 100);
 const seed = arg("seed") === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(arg("seed"));
 const path = arg("path");
+const jobs = Number(arg("jobs") ?? 1);
+if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs: a whole number from 1 up, not "${arg("jobs")}"`);
+if (jobs > 1 && path) throw new Error("--path replays one failure: give it without --jobs");
+if (jobs > 1) process.exit(await runJobs(fileURLToPath(import.meta.url), runs, Math.min(jobs, runs), seed));
 const skips = skipsFromEnv();
 if (skips.size > 0) console.log(`FUZZ_SKIP: leaving out ${[...skips].join(", ")} (features other branches are fixing)`);
 console.log(`fuzz: ${runs} run(s), seed ${seed}`);

@@ -191,38 +191,46 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
 }
 
 /**
- * Ids this archive left out that a later archive moved into the same
- * segment: the files cannot tell whether this archive moved them too
- * (opslog merges a reused segment, keeping only each id's last value, and
- * writes nothing that says which call moved an id or what it moved before),
- * so they count as moved here, with the value they had here, as a reader of
- * the files must take them. E.g. bob archives "a" without having seen
- * alice's "x"; alice then archives "x" into the same segment: byte for byte
- * what bob's archiving both (after a refresh) and alice's archiving "x"
- * again would leave. Likewise an archive of an older value of "x" than the
- * replay's, or of none, when a later archive into the segment wrote "x".
+ * Ids this archive (journal entry `at`, or, not `own`, a compaction after it) left
+ * out that the files cannot tell it did not move into `segment`: a reader
+ * of the files must take them as moved here, with the value they had here.
+ * opslog merges a reused segment, keeping only each id's last value, and
+ * writes nothing that says which call moved an id. So an id a later archive
+ * moved into the segment may have been moved here too, e.g. bob archives
+ * "a" without having seen alice's "x"; alice then archives "x" into the same
+ * segment: byte for byte what bob's archiving both (after a refresh) and
+ * alice's archiving "x" again would leave. And an id an earlier archive left
+ * there with the very value it had here may have been moved here too (with
+ * another value it was not: the segment would hold this one's).
  */
-function reArchived(journal: ArchiveJournal[], at: number, segment: string, state: Map<string, Doc>, next: Map<string, Doc>): [string, Doc][] {
+function reArchived(journal: ArchiveJournal[], at: number, segment: string, state: Map<string, Doc>, next: Map<string, Doc>, own = true): [string, Doc][] {
   const out: [string, Doc][] = [];
   for (const [id, value] of state) {
     if (next.has(id)) continue;
-    if (journal.slice(at + 1).some((j) => j.segment === segment && j.moved.has(id))) out.push([id, value]);
+    // The archive whose value of id the segment holds in the end.
+    let src = -1;
+    journal.forEach((j, k) => void (j.segment === segment && j.moved.has(id) && (src = k)));
+    // src === at: this archive's own move (already in its journal entry), unless this is a compaction after entry `at`.
+    const earlier = src !== -1 && (src < at || (src === at && !own));
+    if (src > at || (earlier && jsonEq(journal[src].moved.get(id)!, value))) out.push([id, value]);
   }
   return out;
 }
 
 /**
- * A compaction (no archive) that left out ids a later archive moved: the
- * files are the same as if it had been an archive into that segment (which
- * the later one rewrote), so a reader of the files takes it as one.
+ * A compaction (no archive) that left out ids which a later archive's
+ * segment may have taken from it (reArchived): the files are the same as if
+ * it had been an archive into that segment (which the later one rewrote),
+ * so a reader of the files takes it as one, into the first such segment.
  */
 function archivedUnseen(journal: ArchiveJournal[], snapshot: string, state: Map<string, Doc>, next: Map<string, Doc>): ArchiveJournal | null {
   const later = journal.map((j) => j.snapshot).findIndex((path) => path > snapshot);
   if (later === -1) return null;
-  const first = journal.slice(later).find((j) => [...state.keys()].some((id) => !next.has(id) && j.moved.has(id)));
-  if (!first) return null;
-  const moved = reArchived(journal, later - 1, first.segment, state, next);
-  return moved.length === 0 ? null : { snapshot, segment: first.segment, moved: new Map(moved) };
+  for (const j of journal.slice(later)) {
+    const moved = reArchived(journal, later - 1, j.segment, state, next, false);
+    if (moved.length > 0) return { snapshot, segment: j.segment, moved: new Map(moved) };
+  }
+  return null;
 }
 
 function pushVersion(model: Model, id: string, v: Version): void {
