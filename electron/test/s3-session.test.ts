@@ -53,9 +53,7 @@ describe("an S3 store, in a session", () => {
     expect(opened.summary.counts.records).toBeGreaterThan(0);
     const archive = opened.summary.archiveSegments[0]?.path ?? null;
     expect(archive).not.toBeNull();
-    for (const lane of opened.summary.lanes) {
-      for (const [name, arg] of readCalls(lane.path, archive)) expect(await handlers.dispatch(name, arg), `${name} ${JSON.stringify(arg)}`).toMatchObject({ ok: true });
-    }
+    for (const [name, arg] of readCalls({ lanes: opened.summary.lanes.map((l) => l.path), archive })) expect(await handlers.dispatch(name, arg), `${name} ${JSON.stringify(arg)}`).toMatchObject({ ok: true });
     await until("two polls", () => server.requests.slice(from).filter((r) => r.url.includes("list-type=2")).length >= 3);
     await handlers.closeSession();
     await server.flush();
