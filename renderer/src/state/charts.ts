@@ -8,7 +8,7 @@ import { create } from "zustand";
 import type { TimeBuckets } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
-import { forgetOnOpen } from "./perStore";
+import { forgetOnOpen, NewestRequest } from "./perStore";
 
 /** About one bucket per 4 pixels of chart, never more than the server allows. */
 export function bucketsFor(widthPx: number): number {
@@ -25,20 +25,20 @@ interface ChartsState {
   load(chart: ChartName, buckets: number, window?: [number, number] | null): Promise<void>;
 }
 
-const generation: Record<ChartName, number> = { timeline: 0, agents: 0 };
+const newest: Record<ChartName, NewestRequest> = { timeline: new NewestRequest(), agents: new NewestRequest() };
 
 export const useCharts = forgetOnOpen(create<ChartsState>()((set) => ({
   timeline: null,
   agents: null,
   error: null,
   async load(chart, buckets, window) {
-    const gen = ++generation[chart];
+    const wanted = newest[chart].ask();
     const range = window ? { from: new Date(window[0]).toISOString(), to: new Date(window[1]).toISOString() } : {};
     try {
       const answer = await api.call("timeline.buckets", { buckets, ...range });
-      if (gen === generation[chart]) set({ [chart]: answer, error: null });
+      if (wanted()) set({ [chart]: answer, error: null });
     } catch (err) {
-      if (gen === generation[chart]) set({ error: errorText(err) });
+      if (wanted()) set({ error: errorText(err) });
     }
   },
 })));
