@@ -10,4 +10,11 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // The main process reaches the engine's S3 side through its one entry (engine/src/s3/index.ts).
+    files: ["electron/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/engine/src/s3/*", "!**/engine/src/s3/index.js"], message: "Import the S3 side through engine/src/s3/index.js, its one public entry." }] }],
+    },
+  },
 );

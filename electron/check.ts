@@ -13,11 +13,9 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { checkStore, openInspector } from "../engine/src/inspect/index.js";
 import type { CheckedLock, InspectorApi, StoreCheck } from "../engine/src/inspect/index.js";
-import { isS3Url } from "../engine/src/s3/location.js";
 import { checkText } from "./check-text.js";
-import { checkQuickly } from "./loading-store.js";
 import { withS3Settings } from "./s3-args.js";
-import { S3Source } from "./s3-source.js";
+import { storeSource } from "./store-source.js";
 
 export const CHECK_USAGE = [
   "usage: npm run check -- <store-dir | s3://bucket/prefix> [--json] [--region R] [--endpoint URL] [--profile P]",
@@ -63,12 +61,9 @@ interface OpenedForCheck {
 }
 
 async function openForCheck(store: string): Promise<OpenedForCheck> {
-  if (!isS3Url(store)) {
-    await checkQuickly(store); // a missing folder or a folder that is not a store fails here, with what to do
-    const inspector = await openInspector(resolve(store));
-    return { inspector, locks: undefined, close: () => inspector.close() };
-  }
-  const source = await S3Source.open(store);
+  const named = storeSource(store);
+  await named.checkQuickly(); // a missing folder or a folder that is not a store fails here, with what to do
+  const source = await named.open({});
   try {
     const inspector = await openInspector(source.dir);
     const locks = await source.locks();
@@ -101,7 +96,7 @@ export async function runCheck(args: string[], out: (text: string) => void, err:
   }
   let report: StoreCheck;
   try {
-    report = await checkStore(opened.inspector, { store: isS3Url(command.store) ? command.store : resolve(command.store), locks: opened.locks });
+    report = await checkStore(opened.inspector, { store: storeSource(command.store).address, locks: opened.locks });
   } catch (e) {
     err(`opslog check: could not check ${command.store}: ${(e as Error).message}\n`);
     return 2;

@@ -126,11 +126,11 @@ export function exportCalls(session: () => ExplorerSession, dialogsNow: () => Ex
       const written = await exportStore(inspector, dir, a.at, { openStores: openStoreFolders() });
       return { dir: written.dir, records: written.records };
     },
-    "blobs.list": (a) => listBlobs(session().info.dir, a),
-    "blobs.read": (a) => readBlobChunk(session().info.dir, a.path, a.offset, a.length),
+    "blobs.list": (a) => listBlobs(session().filesDir, a),
+    "blobs.read": (a) => readBlobChunk(session().filesDir, a.path, a.offset, a.length),
     "blobs.refs": async (a) => {
       const s = session();
-      return blobRefs(s.info.dir, await s.inspector.record({ id: a.id, at: a.at }));
+      return blobRefs(s.filesDir, await s.inspector.record({ id: a.id, at: a.at }));
     },
   };
 }

@@ -3,12 +3,10 @@
  * (Electron IPC and HTTP) call dispatch(). Every argument is validated by its
  * schema; every failure leaves as a ContractError the UI can show as it is.
  */
-import { resolve } from "node:path";
 import { OpslogError } from "../engine/src/errors.js";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
 import type { z } from "zod";
 import { callNames, calls } from "./schemas.js";
-import { isS3Url } from "../engine/src/s3/location.js";
 import type { CallName, CallOptions, CallResults, ContractError, ContractErrorCode, Envelope, ForwardedCall, ForwardedQuery, OpenResult, OwnCall, PendingOpen, SessionMode, StoreChangedEvent } from "./contract.js";
 import { ExplorerSession, LOCKED_READ_ONLY } from "./session.js";
 import type { AppData } from "./appdata.js";
@@ -17,8 +15,9 @@ import type { InspectorApi } from "../engine/src/inspect/index.js";
 import { exportCalls } from "./export.js";
 import type { ExportDialogs } from "./export.js";
 import { LoadingStore, StoreLoading, checkQuickly } from "./loading-store.js";
+import { storeSource } from "./store-source.js";
 import { EndpointNotAllowed, EndpointPolicy } from "./s3-endpoints.js";
-import type { S3Limits } from "../engine/src/s3/client.js";
+import type { S3Limits } from "../engine/src/s3/index.js";
 
 export interface HandlerOptions {
   appData: AppData;
@@ -86,7 +85,7 @@ export class Handlers {
   async open(dir: string, mode?: SessionMode, agentId?: string, confirm = false, demo = false, preview = false): Promise<OpenResult> {
     const held = this.session;
     // The explorer's own lock would stop it reopening the store it writes to: let go first, and take it back if the new open fails.
-    if (held && held.info.mode !== "read-only" && resolve(dir) === held.info.dir) {
+    if (held && held.info.mode !== "read-only" && storeSource(dir).address === held.info.dir) {
       const was = held.info;
       await this.closeSession({ quietly: true });
       try {
@@ -110,7 +109,7 @@ export class Handlers {
       await this.open(dir, mode, agentId, yes, false, preview);
     } catch (err) {
       if (!(err instanceof OpslogError) || err.code !== "confirm-required") throw err;
-      this.pending = { dir: isS3Url(dir) ? dir : resolve(dir), mode: mode ?? "read-only", agentId: agentId ?? null, reason: err.message };
+      this.pending = { dir: storeSource(dir).address, mode: mode ?? "read-only", agentId: agentId ?? null, reason: err.message };
     }
   }
 
@@ -156,7 +155,7 @@ export class Handlers {
 
   private async openNewUntracked(dir: string, mode: SessionMode | undefined, agentId: string | undefined, confirm: boolean, demo: boolean, preview: boolean, beforeLock: () => void): Promise<OpenResult> {
     await this.endpoints.check(dir); // before any request: a refused endpoint receives nothing, credentials least of all
-    const loading = new LoadingStore(isS3Url(dir) ? dir : resolve(dir), preview && !isS3Url(dir));
+    const loading = new LoadingStore(storeSource(dir), preview);
     this.loading = loading;
     void loading.firstRecords(); // read now, before the build takes the CPU: the UI asks for it first
     let session: ExplorerSession;

@@ -6,7 +6,7 @@
  * at the pace so far.
  */
 import type { BuildProgress } from "../engine/src/inspect/index.js";
-import type { FetchProgress } from "../engine/src/s3/objects.js";
+import type { FetchProgress } from "../engine/src/s3/index.js";
 import type { LoadProgress } from "./contract.js";
 
 export class LoadTracker {

@@ -5,17 +5,9 @@
  * flight, which the UI polls (store.loading) while a big store comes in.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { createS3Client, limitsOf } from "../engine/src/s3/client.js";
-import type { S3Limits } from "../engine/src/s3/client.js";
-import { formatS3Url, parseS3Url } from "../engine/src/s3/location.js";
-import type { S3Location } from "../engine/src/s3/location.js";
-import { S3Mirror } from "../engine/src/s3/mirror.js";
-import type { SyncResult } from "../engine/src/s3/mirror.js";
-import type { FetchProgress } from "../engine/src/s3/objects.js";
-import { explainS3Error } from "../engine/src/s3/client.js";
+import { S3Mirror, S3Objects, createS3Client, explainS3Error, formatS3Url, limitsOf, parseS3Url, readS3Locks } from "../engine/src/s3/index.js";
+import type { FetchProgress, S3Limits, S3Location, SyncResult } from "../engine/src/s3/index.js";
 import { Store } from "../engine/src/store.js";
-import { readS3Locks } from "../engine/src/s3/locks.js";
-import { S3Objects } from "../engine/src/s3/objects.js";
 import type { CheckedLock } from "../engine/src/inspect/index.js";
 
 export interface S3SourceOptions {

@@ -5,7 +5,6 @@
  * - agent (multi-writer stores): a Store writing as its own agent id.
  * Every read goes through the inspector, in every mode: one read path.
  */
-import { resolve } from "node:path";
 import { OpslogError } from "../engine/src/errors.js";
 import { Store } from "../engine/src/store.js";
 import { EngineWorkerFailed, checkStore, compileFilter, openInspector, openInspectorThread } from "../engine/src/inspect/index.js";
@@ -15,10 +14,10 @@ import { applyRevert, previewRevert } from "./revert.js";
 import { checkCompactConfirmed, compactPreview, otherAgents } from "./compaction-risk.js";
 import { OwnWritesWatch } from "./own-writes.js";
 import { ReapplyLedger, checkSeen, previewReapply, writeReapply } from "./reapply.js";
-import { isS3Url } from "../engine/src/s3/location.js";
-import { S3Source } from "./s3-source.js";
+import { storeSource } from "./store-source.js";
+import type { OpenSource } from "./store-source.js";
 import { holdOpenStore } from "./open-stores.js";
-import type { S3Limits } from "../engine/src/s3/client.js";
+import type { S3Limits } from "../engine/src/s3/index.js";
 import type { LoadTracker } from "./load-progress.js";
 import type { RevertMode, RevertSeen } from "./revert.js";
 
@@ -46,18 +45,14 @@ export interface OpenOptions {
   beforeAppend?: () => Promise<void>;
 }
 
-/** How often an S3 store's listing is polled for other agents' writes, unless pollMs says otherwise: every poll is a LIST request. */
-const S3_POLL_MS = 2000;
 
-export const S3_READ_ONLY = "Read-only: the explorer only lists and reads this bucket (GET), never writes to it or locks it. To undo, compact or edit, reopen it in agent mode (--agent ID): it then writes through opslog-s3 as an agent of its own.";
-export const S3_NO_WRITER = "Writer mode is for single-writer stores on disk. On S3, the explorer writes as an agent, through opslog-s3: reopen in agent mode (--agent ID).";
+export { S3_NO_WRITER, S3_READ_ONLY } from "./store-source.js";
 
 export const LOCKED_READ_ONLY = "This explorer was started with --read-only: it opens stores read-only and refuses every write, whatever is asked. To write, restart it without --read-only.";
 
 type Doc = Record<string, unknown>;
 type Listener = (event: StoreChangedEvent) => void;
 
-const NEVER = Number.POSITIVE_INFINITY;
 
 /**
  * The inspector in a thread of its own, so that indexing a large store or
@@ -91,8 +86,8 @@ export class ExplorerSession {
     readonly info: SessionInfo,
     readonly inspector: InspectorApi,
     private store: Store<Doc> | null,
-    /** An S3 store's source: its mirror is synced before every look at it */
-    private s3: S3Source | null = null,
+    /** Where the store's files are (a folder, or an S3 mirror synced before every look at it) */
+    private source: OpenSource,
     /** Counts this store as open (no export may land in it) until the session closes */
     private releaseOpen: () => void = () => {},
   ) {}
@@ -101,16 +96,17 @@ export class ExplorerSession {
     const mode = options.mode ?? "read-only";
     const locked = options.lockedReadOnly === true;
     if (locked && mode !== "read-only") throw new OpslogError("read-only", LOCKED_READ_ONLY);
-    if (isS3Url(options.dir) && mode === "writer") throw new OpslogError("bad-argument", S3_NO_WRITER);
-    const s3 = isS3Url(options.dir) ? await S3Source.open(options.dir, { cacheRoot: options.s3CacheRoot, limits: options.s3Limits, onProgress: options.progress && ((p) => options.progress!.fetched(p)) }) : null;
-    const dir = s3 ? s3.dir : resolve(options.dir);
+    const named = storeSource(options.dir);
+    named.checkMode(mode);
+    const source = await named.open({ cacheRoot: options.s3CacheRoot, limits: options.s3Limits, onProgress: options.progress && ((p) => options.progress!.fetched(p)) });
+    const dir = source.dir;
     const releaseOpen = holdOpenStore(dir);
     let inspector: InspectorApi;
     try {
       inspector = await openInspectorOffThread(dir, options.thread, options.progress);
     } catch (err) {
       releaseOpen();
-      await s3?.close();
+      await source.close();
       throw err;
     }
     const kind = (await inspector.summary()).kind;
@@ -118,20 +114,25 @@ export class ExplorerSession {
       checkModeFits(mode, kind, options.confirmAgentOnSingleWriter === true);
       const agentId = mode === "agent" ? (options.agentId ?? "explorer") : null;
       if (mode !== "read-only") options.beforeLock?.();
-      const store = mode === "read-only" ? null : s3 ? await s3.openAgentStore(agentId!) : await openStore(dir, agentId);
-      const info: SessionInfo = { dir: s3 ? s3.url : dir, mode, agentId, modeReason: locked ? LOCKED_READ_ONLY : s3 && mode === "read-only" ? S3_READ_ONLY : modeReason(mode, kind, agentId), demo: options.demo === true, lockedReadOnly: locked };
-      const session = new ExplorerSession(info, inspector, store, s3, releaseOpen);
+      const store = mode === "read-only" ? null : await source.openWritable(agentId);
+      const info: SessionInfo = { dir: source.address, mode, agentId, modeReason: locked ? LOCKED_READ_ONLY : mode === "read-only" && named.readOnlyReason ? named.readOnlyReason : modeReason(mode, kind, agentId), demo: options.demo === true, lockedReadOnly: locked };
+      const session = new ExplorerSession(info, inspector, store, source, releaseOpen);
       session.beforeAppend = options.beforeAppend;
       if (store) await session.catchUp(); // agent mode registered a WAL: show it
       if (store && agentId) session.watch = await OwnWritesWatch.start(inspector, agentId);
-      session.startPolling(options.pollMs ?? (s3 ? S3_POLL_MS : 400));
+      session.startPolling(options.pollMs ?? named.pollMs);
       return session;
     } catch (err) {
       releaseOpen();
       await inspector.close();
-      await s3?.close();
+      await source.close();
       throw err;
     }
+  }
+
+  /** The local folder that holds the store's files (an S3 store's mirror): what blob calls read, never the s3:// address */
+  get filesDir(): string {
+    return this.source.dir;
   }
 
   onChange(listener: Listener): () => void {
@@ -176,7 +177,7 @@ export class ExplorerSession {
 
   /** The store doctor's report, as `npm run check` prints it (an S3 store's lock objects read now: the mirror has none). */
   async check(): Promise<StoreCheck> {
-    return checkStore(this.inspector, { store: this.info.dir, locks: this.s3 ? await this.s3.locks() : undefined });
+    return checkStore(this.inspector, { store: this.info.dir, locks: await this.source.locks() });
   }
 
   async close(): Promise<void> {
@@ -190,7 +191,7 @@ export class ExplorerSession {
     });
     await inspectorClosed;
     this.releaseOpen();
-    await this.s3?.close();
+    await this.source.close();
     this.emit({ what: "closed", newOps: 0, summary: null });
   }
 
@@ -206,7 +207,7 @@ export class ExplorerSession {
 
   /** Bring the inspector up to date: an S3 store's mirror first (list, fetch what is new), then the inspector's own tail. */
   private async catchUp(): Promise<RefreshResult> {
-    await this.s3?.sync();
+    await this.source.sync();
     return this.inspector.refresh();
   }
 
@@ -265,7 +266,7 @@ export class ExplorerSession {
   private async currentCompactPreview(): Promise<CompactPreview> {
     if (this.info.mode === "agent") await this.catchUp(); // the agents named now, not at the last poll
     const summary = await this.inspector.summary();
-    return compactPreview(this.info, this.info.mode === "agent" ? await otherAgents(summary, this.info, this.s3 ? null : this.info.dir) : []);
+    return compactPreview(this.info, this.info.mode === "agent" ? await otherAgents(summary, this.info, this.source.writeTimesDir) : []);
   }
 
   /** Agent mode: `confirmAgents` must name every other agent whose WAL the manifest names (see compaction-risk.ts). */
@@ -375,25 +376,6 @@ function checkModeFits(mode: SessionMode, kind: StoreSummary["kind"], confirmed:
   if (mode === "agent" && (kind === "single-writer" || kind === "empty") && !confirmed) {
     throw new OpslogError("confirm-required", "This is a single-writer store. In agent mode the explorer would write to a WAL of its own, which the app that owns this store never reads: your changes would be invisible to it, and its next compaction would lose them. Use writer mode instead, or confirm to go on anyway.");
   }
-}
-
-async function openStore(dir: string, agentId: string | null): Promise<Store<Doc>> {
-  const store = new Store<Doc>();
-  // Never compact behind the user's back: only the Compact action does.
-  try {
-    await store.open(dir, { checkpointOnClose: false, checkpointThreshold: NEVER, ...(agentId ? { agentId } : {}) });
-  } catch (err) {
-    throw explainLock(err);
-  }
-  return store;
-}
-
-/** A held .lock: say whose it is and what to do (a dead holder's lock is taken over, so this one is alive). */
-function explainLock(err: unknown): unknown {
-  if (!(err instanceof OpslogError) || err.code !== "locked") return err;
-  const pid = err.pid;
-  const who = pid !== undefined ? `process ${pid}, which is still running (probably the app that owns this store)` : "another process";
-  return new OpslogError("locked", `Writer mode needs this store's .lock, and it is held by ${who}. Stop that process and reopen in writer mode, or open the store read-only, which works alongside it. (${err.message})`, { file: err.file, pid, cause: err });
 }
 
 function modeReason(mode: SessionMode, kind: StoreSummary["kind"], agentId: string | null): string {

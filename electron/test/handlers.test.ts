@@ -31,8 +31,7 @@ describe("read-only mode", () => {
     const opened = await open({ dir });
     expect(opened.session.mode).toBe("read-only");
     expect(opened.summary.kind).toBe("single-writer");
-    const lane = opened.summary.lanes[0].path;
-    for (const [name, arg] of readCalls(lane, null)) {
+    for (const [name, arg] of readCalls({ lanes: opened.summary.lanes.map((l) => l.path), archive: null })) {
       const answer = await handlers.dispatch(name, arg);
       expect(answer, `${name} ${JSON.stringify(arg)}`).toMatchObject({ ok: true });
     }

@@ -2,7 +2,7 @@
 // opslog-s3): every read call answers, and the server receives nothing but
 // reads (GET, HEAD) for the whole session, polls included; other agents'
 // writes show up live; writer and agent mode are refused plainly.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppData } from "../appdata.js";
 import type { CompactPreview, OpenResult, LoadProgress, StoreChangedEvent } from "../contract.js";
@@ -53,15 +53,25 @@ describe("an S3 store, in a session", () => {
     expect(opened.summary.counts.records).toBeGreaterThan(0);
     const archive = opened.summary.archiveSegments[0]?.path ?? null;
     expect(archive).not.toBeNull();
-    for (const lane of opened.summary.lanes) {
-      for (const [name, arg] of readCalls(lane.path, archive)) expect(await handlers.dispatch(name, arg), `${name} ${JSON.stringify(arg)}`).toMatchObject({ ok: true });
-    }
+    for (const [name, arg] of readCalls({ lanes: opened.summary.lanes.map((l) => l.path), archive })) expect(await handlers.dispatch(name, arg), `${name} ${JSON.stringify(arg)}`).toMatchObject({ ok: true });
     await until("two polls", () => server.requests.slice(from).filter((r) => r.url.includes("list-type=2")).length >= 3);
     await handlers.closeSession();
     await server.flush();
     const sent = server.requests.slice(from).filter((r) => !r.url.startsWith("/__flush"));
     expect(sent.length).toBeGreaterThan(3);
     expect(sent.filter((r) => !["GET", "HEAD"].includes(r.method))).toEqual([]);
+  });
+
+  it("reads blobs from the store's mirror folder, never from a path made of its s3:// address", async () => {
+    const handlers = handlersFor("blobs");
+    valueOf<OpenResult>(await handlers.dispatch("store.open", { dir: server.url("shared/store") }));
+    const mirror = readdirSync(`${work}/blobs-cache`, { recursive: true, withFileTypes: true }).find((e) => e.name === "manifest.json")!.parentPath;
+    mkdirSync(`${mirror}/attachments`, { recursive: true });
+    writeFileSync(`${mirror}/attachments/note.txt`, "a blob in the mirror");
+    expect(valueOf<{ rows: { path: string }[] }>(await handlers.dispatch("blobs.list", { offset: 0, limit: 10 })).rows.map((b) => b.path)).toEqual(["attachments/note.txt"]);
+    const chunk = valueOf<{ base64: string }>(await handlers.dispatch("blobs.read", { path: "attachments/note.txt", offset: 0, length: 100 }));
+    expect(Buffer.from(chunk.base64, "base64").toString()).toBe("a blob in the mirror");
+    await handlers.closeSession();
   });
 
   it("refuses writer mode with a message that says to use agent mode, and writes nothing", async () => {

@@ -16,6 +16,7 @@ const { useReplayPanes } = await import("../src/state/replayPanes");
 const { useReplay } = await import("../src/state/replay");
 const { useDetail } = await import("../src/state/detail");
 const { useUi } = await import("../src/state/ui");
+const { useCompare } = await import("../src/state/compare");
 
 const opened = { session: { dir: "/stores/b", mode: "read-only", agentId: null, modeReason: "", demo: false, lockedReadOnly: false }, summary: {} };
 
@@ -48,6 +49,41 @@ describe("opening another store", () => {
     expect(useReplay.getState().cursor).toBe(0);
     expect(useDetail.getState()).toMatchObject({ op: null, opConflicts: [] });
     expect(useUi.getState()).toMatchObject({ selectedRecordId: null, selectedOpPos: null, warningsOpen: false, openMenu: null, view: "operations" }); // the view stays
+  });
+
+  it("forgets a jump asked for before the timeline loaded: the next store's cursor starts at its own end", async () => {
+    useReplay.getState().seek(3); // "Replay here" before the old store's timeline came: the jump waits for it
+    expect(await useSession.getState().openStore("/stores/b")).toBe(true);
+    call.mockImplementation(async (name: string) => (name === "timeline.info" ? { total: 10, links: [] } : { rows: [], total: 0, offset: 0, limit: 200 }));
+    await useReplay.getState().loadInfo();
+    expect(useReplay.getState().cursor).toBe(10);
+  });
+
+  it("drops an answer the last store asked for that comes after the next one opened", async () => {
+    let answer: (value: unknown) => void = () => undefined;
+    call.mockImplementation((name: string) => (name === "timeline.diff" ? new Promise((resolve) => (answer = resolve)) : Promise.resolve(opened)));
+    useCompare.getState().pick("a", 1);
+    useCompare.getState().pick("b", 2);
+    const late = useCompare.getState().load();
+    expect(await useSession.getState().openStore("/stores/b")).toBe(true);
+    answer({ rows: [{ id: "from-the-old-store" }], total: 1, offset: 0, limit: 50 });
+    await late;
+    expect(useCompare.getState().page).toBeNull();
+  });
+
+  it("stops a replay that was playing, and keeps the view and the palette (the app's, not the store's)", async () => {
+    vi.useFakeTimers();
+    try {
+      useReplay.setState({ info: { total: 100, links: [] } as never, cursor: 0 });
+      useReplay.getState().play();
+      useUi.setState({ view: "timeline", paletteOpen: true });
+      expect(await useSession.getState().openStore("/stores/b")).toBe(true);
+      expect(useReplay.getState()).toMatchObject({ playing: false, cursor: 0, info: null });
+      expect(vi.getTimerCount()).toBe(0);
+      expect(useUi.getState()).toMatchObject({ view: "timeline", paletteOpen: true });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("keeps everything when the open fails", async () => {

@@ -23,9 +23,8 @@ export interface ArchiveEntry {
 
 /** Every segment on disk, as it reads now. */
 export async function archiveEntries(ctx: QueryContext): Promise<ArchiveEntry[]> {
-  const named = new Set(ctx.h.scan.manifest.archiveSegments);
   const out: ArchiveEntry[] = [];
-  for (const entry of ctx.h.scan.archives) out.push(await loadArchive(ctx, entry.path, named.has(entry.path)));
+  for (const file of ctx.archiveFiles()) out.push(await loadArchive(ctx, file.path, file.named));
   return out;
 }
 
@@ -54,8 +53,9 @@ async function archiveSegments(ctx: QueryContext): Promise<ArchiveSegmentInfo[]>
 
 async function archivePage(ctx: QueryContext, req: ArchivePageRequest, signal?: AbortSignal): Promise<Page<RecordRow>> {
   const { path } = req;
-  if (!ctx.h.scan.archives.some((a) => a.path === path)) throw new OpslogError("not-found", `No archive segment ${path} in this store.`);
-  let rows = (await loadArchive(ctx, path, ctx.h.scan.manifest.archiveSegments.includes(path))).records;
+  const file = ctx.archiveFiles().find((a) => a.path === path);
+  if (!file) throw new OpslogError("not-found", `No archive segment ${path} in this store.`);
+  let rows = (await loadArchive(ctx, path, file.named)).records;
   const predicate = compileFilter(req.filter);
   if (predicate) rows = await filterInChunks(rows, (r) => predicate(r.data), signal);
   if (req.idContains) rows = rows.filter((r) => r.id.includes(req.idContains!));

@@ -6,6 +6,8 @@
  * so that a rebuild or new ops drop all of them at once: none can be missed.
  */
 import { OpslogError } from "../errors.js";
+import { eventsOf } from "./events.js";
+import type { StoreEvents } from "./events.js";
 import { RecordFilter } from "./filtered-records.js";
 import type { History } from "./history.js";
 import { ABSENT } from "./versions.js";
@@ -133,6 +135,99 @@ export class QueryContext {
     return this.h.agents.names[this.h.table.agent(e)];
   }
 
+  // ---- the verbs the queries read the index through (its shape may change behind them)
+
+  /** How many records are alive at position `at` */
+  aliveAt(at: number): number {
+    return this.h.alive.get(at);
+  }
+
+  /** Where record `rec`'s value at `at` comes from: an op (>= 0), a snapshot row, or absent (a version source) */
+  stateAt(rec: number, at: number): number {
+    return this.h.versions.srcAt(rec, at);
+  }
+
+  /** Every record's number, in id order */
+  recordsInIdOrder(): ReturnType<History["versions"]["sortedRecs"]> {
+    return this.h.versions.sortedRecs();
+  }
+
+  /** How many records the store has ever held (numbers run 0..recordCount-1) */
+  get recordCount(): number {
+    return this.h.versions.size;
+  }
+
+  /** The number of the record with this id, or undefined if it never existed */
+  recordOf(id: string): number | undefined {
+    return this.h.versions.recOf(id);
+  }
+
+  /** The id of record number `rec` */
+  idOfRecord(rec: number): string {
+    return this.h.versions.ids[rec];
+  }
+
+  /** Every version of one record: at which positions it changed, and the source of each value */
+  versionsOf(rec: number): ReturnType<History["versions"]["list"]> {
+    return this.h.versions.list(rec);
+  }
+
+  /** The current values of these records, from memory */
+  valuesNow(recs: ArrayLike<number>): ReturnType<History["head"]["getMany"]> {
+    return this.h.head.getMany(recs as number[]);
+  }
+
+  /** Every record alive now with its value, from memory */
+  recordsNow(): ReturnType<History["head"]["entries"]> {
+    return this.h.head.entries();
+  }
+
+  /** The timeline position of an op (-1: not on the timeline, a lost write) */
+  positionOf(e: number): number {
+    return this.h.table.pos(e);
+  }
+
+  /** One lane per WAL file, as the index found them */
+  get lanes(): History["lanes"] {
+    return this.h.lanes;
+  }
+
+  /** The lost writes' ops, in the order they are listed */
+  get lostWrites(): History["lost"] {
+    return this.h.lost;
+  }
+
+  /** Every conflict: a write that overrode one its writer had not seen */
+  get conflicts(): History["conflicts"] {
+    return this.h.conflicts;
+  }
+
+  /** The history chain: one link per snapshot, with the positions it spans */
+  get links(): History["links"] {
+    return this.h.links;
+  }
+
+  /** The store's archives and compactions, read once per index */
+  events(): Promise<StoreEvents> {
+    return eventsOf(this.dir, this.h);
+  }
+
+  /** The index's number for an agent (-1: no such agent) */
+  agentNumber(name: string): number {
+    return this.h.agents.names.indexOf(name);
+  }
+
+  /** The ops of these timeline entries, read from their WALs together */
+  readOps(entries: number[]): ReturnType<History["reader"]["many"]> {
+    return this.h.reader.many(entries);
+  }
+
+  /** The archive segments on disk, and whether the manifest names each */
+  archiveFiles(): { path: string; named: boolean }[] {
+    const named = new Set(this.h.scan.manifest.archiveSegments);
+    return this.h.scan.archives.map((a) => ({ path: a.path, named: named.has(a.path) }));
+  }
+
   /** A position in 0..total, or now when absent; anything else is a clear error, and so is a state that cannot be known (its snapshot is missing). */
   checkAt(at: number | undefined): number {
     if (at === undefined) at = this.total;
@@ -171,7 +266,7 @@ export class QueryContext {
   valueAt(rec: number | undefined, at: number): Doc | null {
     if (rec === undefined) return null;
     if (at === this.total) return this.h.head.get(rec) ?? null;
-    return this.values([this.h.versions.srcAt(rec, at)])[0];
+    return this.values([this.stateAt(rec, at)])[0];
   }
 
   /** Timeline ops at these positions, each with its data and the record's value before it. */

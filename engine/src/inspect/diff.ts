@@ -6,7 +6,7 @@
  */
 import type { QueryContext } from "./context.js";
 import { CHECK_EVERY, checkpoint } from "./context.js";
-import { eventsOf, labelArchived } from "./events.js";
+import { labelArchived } from "./events.js";
 import { jsonEqual } from "./json.js";
 import { compareIds } from "./versions.js";
 import type { RecordVersions } from "./versions.js";
@@ -32,11 +32,11 @@ async function diff(ctx: QueryContext, req: DiffRequest, signal?: AbortSignal): 
   const key = `${a}/${b}/${ctx.total}`;
   const { refs, counts } = await ctx.caches.cachedAsync("diff", key, async () => {
     const refs = await diffRefs(ctx, a, b, signal);
-    return { refs, counts: labelArchived(await eventsOf(ctx.dir, ctx.h), ctx.h, refs, b) };
+    return { refs, counts: labelArchived(await ctx.events(), ctx.h, refs, b) };
   });
   const slice = refs.slice(req.offset, req.offset + req.limit);
   const values = ctx.values(slice.flatMap((r) => [r.before, r.after]));
-  const rows = slice.map((r, i): DiffRow => ({ id: ctx.h.versions.ids[r.rec], kind: r.kind, before: values[2 * i], after: values[2 * i + 1], ...(r.segment ? { segment: r.segment } : {}) }));
+  const rows = slice.map((r, i): DiffRow => ({ id: ctx.idOfRecord(r.rec), kind: r.kind, before: values[2 * i], after: values[2 * i + 1], ...(r.segment ? { segment: r.segment } : {}) }));
   return { rows, total: refs.length, offset: req.offset, limit: req.limit, counts };
 }
 

@@ -12,7 +12,8 @@ import type { OpReader } from "./opreader.js";
 import type { ParallelScan } from "./parallel.js";
 import type { DirectoryScan, WalEntry } from "./scan.js";
 import type { SkippedWalLine, UnreadableFile } from "./walscan.js";
-import type { CurrentState, RecordVersions } from "./versions.js";
+import type { CurrentState } from "./current-state.js";
+import type { RecordVersions } from "./versions.js";
 import type { ChainLink, StoreKind, StoreWarning } from "./types.js";
 
 /** A last-writer-wins conflict, by op entries: the winner overrode the loser's write without having seen it (conflicts.ts). */

@@ -15,8 +15,8 @@ import type { AgentLane, Conflict, ConflictsRequest, Doc, LaneOp, LaneOpsRequest
 
 async function lanes(ctx: QueryContext): Promise<AgentLane[]> {
   const { table, agents } = ctx.h;
-  const lost = new Set(ctx.h.lost);
-  return ctx.h.lanes.map((lane) => {
+  const lost = new Set(ctx.lostWrites);
+  return ctx.lanes.map((lane) => {
     let clockMin = Infinity;
     let clockMax = -Infinity;
     let first = -1;
@@ -51,12 +51,12 @@ async function lanes(ctx: QueryContext): Promise<AgentLane[]> {
 
 async function laneOps(ctx: QueryContext, req: LaneOpsRequest): Promise<Page<LaneOp>> {
   const { path } = req;
-  const lane = ctx.h.lanes.find((l) => l.entry.path === path);
+  const lane = ctx.lanes.find((l) => l.entry.path === path);
   if (!lane) throw new OpslogError("not-found", `No WAL file ${path} in this store.`);
   const { table, versions } = ctx.h;
   const entries: number[] = [];
   for (let i = req.offset; i < Math.min(lane.entries.length, req.offset + req.limit); i++) entries.push(lane.entries.get(i));
-  const ops = ctx.h.reader.many(entries);
+  const ops = ctx.readOps(entries);
   // Replayed ops show the state before them; the others, what their writer thought it was.
   const prevSrcs = entries.map((e) => (table.pos(e) >= 0 ? versions.srcAt(table.rec(e), table.pos(e)) : ABSENT));
   const prevs = ctx.values(prevSrcs);
@@ -70,15 +70,15 @@ async function laneOps(ctx: QueryContext, req: LaneOpsRequest): Promise<Page<Lan
 }
 
 function ref(ctx: QueryContext, op: ScannedOp): OpRef & { data: Doc | null; op: "set" | "delete" } {
-  const pos = ctx.h.table.pos(op.entry);
+  const pos = ctx.positionOf(op.entry);
   return { pos: pos >= 0 ? pos : null, file: ctx.file(op.entry), line: op.line, agent: op.agent, clock: op.clock, ts: op.ts, data: op.data, op: op.op };
 }
 
 async function conflicts(ctx: QueryContext, req: ConflictsRequest): Promise<Page<Conflict>> {
   const { table } = ctx.h;
-  const all = req.pos === undefined ? ctx.h.conflicts : ctx.h.conflicts.filter((c) => table.pos(c.winner) === req.pos || c.losers.some((l) => table.pos(l) === req.pos));
+  const all = req.pos === undefined ? ctx.conflicts : ctx.conflicts.filter((c) => table.pos(c.winner) === req.pos || c.losers.some((l) => table.pos(l) === req.pos));
   const slice = all.slice(req.offset, req.offset + req.limit);
-  const ops = ctx.h.reader.many(slice.flatMap((c) => [c.winner, ...c.losers]));
+  const ops = ctx.readOps(slice.flatMap((c) => [c.winner, ...c.losers]));
   const rows = slice.map((c) => {
     const winner = ops.get(c.winner)!;
     const losers = c.losers.map((l) => ops.get(l)!);
@@ -90,10 +90,10 @@ async function conflicts(ctx: QueryContext, req: ConflictsRequest): Promise<Page
 }
 
 async function lostWrites(ctx: QueryContext, req: PageRequest): Promise<Page<LostWrite>> {
-  const slice = ctx.h.lost.slice(req.offset, req.offset + req.limit);
-  const ops = ctx.h.reader.many(slice);
+  const slice = ctx.lostWrites.slice(req.offset, req.offset + req.limit);
+  const ops = ctx.readOps(slice);
   const rows = slice.map((e): LostWrite => lostWriteRow(ctx.h, e, ops.get(e)!, ctx.file(e)));
-  return { rows, total: ctx.h.lost.length, offset: req.offset, limit: req.limit };
+  return { rows, total: ctx.lostWrites.length, offset: req.offset, limit: req.limit };
 }
 
 /** The WAL lanes, one lane's ops, the conflicts (all, or those one op is in) and the lost writes. */

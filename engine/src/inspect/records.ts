@@ -6,7 +6,7 @@
  */
 import type { QueryContext } from "./context.js";
 import { checkpoint, filterInChunks, page } from "./context.js";
-import { archiveEntry, eventsOf } from "./events.js";
+import { archiveEntry } from "./events.js";
 import { compareValues, compileFilter, valueAtPath } from "./query.js";
 import { SNAPSHOT_ABSENT, compareIds } from "./versions.js";
 import type { Column, ColumnsRequest, Doc, HistoryEntry, Page, PageRequest, RecordHistoryRequest, RecordRequest, RecordRow, RecordsRequest } from "./types.js";
@@ -22,26 +22,24 @@ interface KeptState {
 
 /** Records alive at `at`, in id order; one position cached (the one being scrolled). */
 function aliveRecs(ctx: QueryContext, at: number): Int32Array {
-  const { h } = ctx;
-  return ctx.caches.cached("alive", `${at}/${ctx.total}/${h.versions.size}`, () => {
-    const all = h.versions.sortedRecs();
-    const alive = new Int32Array(h.alive.get(at));
+  return ctx.caches.cached("alive", `${at}/${ctx.total}/${ctx.recordCount}`, () => {
+    const all = ctx.recordsInIdOrder();
+    const alive = new Int32Array(ctx.aliveAt(at));
     let n = 0;
-    for (let i = 0; i < all.length && n < alive.length; i++) if (ctx.holds(h.versions.srcAt(all[i], at))) alive[n++] = all[i];
+    for (let i = 0; i < all.length && n < alive.length; i++) if (ctx.holds(ctx.stateAt(all[i], at))) alive[n++] = all[i];
     return alive.subarray(0, n);
   });
 }
 
 /** A page of the records alive at `at`, in id order, reading only that page's values. */
 function alivePage(ctx: QueryContext, at: number, offset: number, limit: number): RecordRow[] {
-  const { versions } = ctx.h;
   const recs: number[] = [];
   const srcs: number[] = [];
   if (offset < DIRECT_WALK_LIMIT) {
     let seen = 0;
-    for (const rec of versions.sortedRecs()) {
+    for (const rec of ctx.recordsInIdOrder()) {
       if (recs.length >= limit) break;
-      const src = versions.srcAt(rec, at);
+      const src = ctx.stateAt(rec, at);
       if (!ctx.holds(src) || seen++ < offset) continue;
       recs.push(rec);
       srcs.push(src);
@@ -49,12 +47,12 @@ function alivePage(ctx: QueryContext, at: number, offset: number, limit: number)
   } else {
     for (const rec of aliveRecs(ctx, at).subarray(offset, offset + limit)) {
       recs.push(rec);
-      srcs.push(versions.srcAt(rec, at));
+      srcs.push(ctx.stateAt(rec, at));
     }
   }
   // Now: the current state is in memory. A past state: read the page's values back.
-  const values = at === ctx.total ? ctx.h.head.getMany(recs) : ctx.values(srcs);
-  return recs.map((rec, i) => ({ id: versions.ids[rec], data: values[i]! }));
+  const values = at === ctx.total ? ctx.valuesNow(recs) : ctx.values(srcs);
+  return recs.map((rec, i) => ({ id: ctx.idOfRecord(rec), data: values[i]! }));
 }
 
 /**
@@ -64,36 +62,34 @@ function alivePage(ctx: QueryContext, at: number, offset: number, limit: number)
  * values that differ from the kept state's (a step in the Timeline reads one).
  */
 function rowsAt(ctx: QueryContext, at: number, idContains: string | undefined): RecordRow[] {
-  const { versions } = ctx.h;
   const match = (id: string) => !idContains || id.includes(idContains);
   if (at === ctx.total) {
     const rows: RecordRow[] = [];
-    for (const [rec, data] of ctx.h.head.entries()) if (match(versions.ids[rec])) rows.push({ id: versions.ids[rec], data });
+    for (const [rec, data] of ctx.recordsNow()) if (match(ctx.idOfRecord(rec))) rows.push({ id: ctx.idOfRecord(rec), data });
     return rows.sort((x, y) => compareIds(x.id, y.id));
   }
   const key = `${at}/${ctx.total}`;
   const kept = ctx.caches.get<KeptState>("state", key);
   if (kept) return idContains ? kept.rows.filter((r) => match(r.id)) : kept.rows;
-  const recs = [...aliveRecs(ctx, at)].filter((rec) => match(versions.ids[rec]));
-  const srcs = recs.map((rec) => versions.srcAt(rec, at));
+  const recs = [...aliveRecs(ctx, at)].filter((rec) => match(ctx.idOfRecord(rec)));
+  const srcs = recs.map((rec) => ctx.stateAt(rec, at));
   const values = ctx.valuesReusing(srcs, ctx.caches.last<KeptState>("state"));
-  const rows = recs.map((rec, i) => ({ id: versions.ids[rec], data: values[i]! }));
+  const rows = recs.map((rec, i) => ({ id: ctx.idOfRecord(rec), data: values[i]! }));
   if (!idContains) ctx.caches.set<KeptState>("state", key, { rows, srcs });
   return rows;
 }
 
 /** A page of these records (numbers, in order) as they are at `at`, reading only the page's values. */
 function recordsPage(ctx: QueryContext, recs: number[], at: number, req: PageRequest): Page<RecordRow> {
-  const { h } = ctx;
   const slice = recs.slice(req.offset, req.offset + req.limit);
-  const values = at === ctx.total ? h.head.getMany(slice) : ctx.values(slice.map((rec) => h.versions.srcAt(rec, at)));
-  return { rows: slice.map((rec, i) => ({ id: h.versions.ids[rec], data: values[i]! })), total: recs.length, offset: req.offset, limit: req.limit };
+  const values = at === ctx.total ? ctx.valuesNow(slice) : ctx.values(slice.map((rec) => ctx.stateAt(rec, at)));
+  return { rows: slice.map((rec, i) => ({ id: ctx.idOfRecord(rec), data: values[i]! })), total: recs.length, offset: req.offset, limit: req.limit };
 }
 
 async function records(ctx: QueryContext, req: RecordsRequest, signal?: AbortSignal): Promise<Page<RecordRow>> {
   const at = ctx.checkAt(req.at);
   if (!req.filter && !req.sort && !req.idContains) {
-    return { rows: alivePage(ctx, at, req.offset, req.limit), total: ctx.h.alive.get(at), offset: req.offset, limit: req.limit };
+    return { rows: alivePage(ctx, at, req.offset, req.limit), total: ctx.aliveAt(at), offset: req.offset, limit: req.limit };
   }
   // A filter over the fields it names (filtered-records.ts; one chunk, so a superseded call stops before it), null when the query or the sort is beyond it.
   await checkpoint(signal);
@@ -111,7 +107,7 @@ async function records(ctx: QueryContext, req: RecordsRequest, signal?: AbortSig
 }
 
 async function record(ctx: QueryContext, req: RecordRequest): Promise<Doc | null> {
-  return ctx.valueAt(ctx.h.versions.recOf(req.id), ctx.checkAt(req.at));
+  return ctx.valueAt(ctx.recordOf(req.id), ctx.checkAt(req.at));
 }
 
 async function columns(ctx: QueryContext, req: ColumnsRequest = {}): Promise<Column[]> {
@@ -130,13 +126,12 @@ async function columns(ctx: QueryContext, req: ColumnsRequest = {}): Promise<Col
 }
 
 async function recordHistory(ctx: QueryContext, req: RecordHistoryRequest): Promise<HistoryEntry[]> {
-  const { versions, table } = ctx.h;
-  const rec = versions.recOf(req.id);
+  const rec = ctx.recordOf(req.id);
   if (rec === undefined) return [];
-  const list = versions.list(rec);
+  const list = ctx.versionsOf(rec);
   const values = ctx.values(list.src);
-  const ops = ctx.h.reader.many(list.src.filter((s) => s >= 0));
-  const events = await eventsOf(ctx.dir, ctx.h);
+  const ops = ctx.readOps(list.src.filter((s) => s >= 0));
+  const events = await ctx.events();
   const out: HistoryEntry[] = [];
   list.src.forEach((src, i) => {
     // Only the version that left the record absent is the archive's (another snapshot at the same position may bring it back).
@@ -144,7 +139,7 @@ async function recordHistory(ctx: QueryContext, req: RecordHistoryRequest): Prom
     if (archived) out.push(archived);
     if (src < 0) return;
     const op = ops.get(src)!;
-    out.push({ pos: table.pos(src), ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, before: i > 0 ? values[i - 1] : null, after: values[i], file: ctx.file(src), line: op.line });
+    out.push({ pos: ctx.positionOf(src), ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, before: i > 0 ? values[i - 1] : null, after: values[i], file: ctx.file(src), line: op.line });
   });
   return out;
 }

@@ -6,7 +6,7 @@
  */
 import type { QueryContext } from "./context.js";
 import { CHECK_EVERY, checkpoint } from "./context.js";
-import { eventsOf, placeEvents } from "./events.js";
+import { placeEvents } from "./events.js";
 import type { History } from "./history.js";
 import { compileFilter, mentionsFields } from "./query.js";
 import type { EventsRequest, OpRequest, OpsRequest, Page, PosAtTimeRequest, TimelineEvent, TimelineInfo, TimelineOp } from "./types.js";
@@ -22,7 +22,7 @@ async function timelineInfo(ctx: QueryContext): Promise<TimelineInfo> {
     if (min === -1 || ms < table.tsMs(min)) min = e;
     if (max === -1 || ms > table.tsMs(max)) max = e;
   }
-  return { total: timeline.length, links: ctx.h.links.map((l) => ({ ...l })), tsRange: min === -1 ? null : [table.ts(min), table.ts(max)] };
+  return { total: timeline.length, links: ctx.links.map((l) => ({ ...l })), tsRange: min === -1 ? null : [table.ts(min), table.ts(max)] };
 }
 
 /** Whether a request keeps every op (no condition at all). */
@@ -50,13 +50,13 @@ function matching(ctx: QueryContext, req: EventsRequest, predicate: ((doc: unkno
 
 async function timelineEvents(ctx: QueryContext, req: EventsRequest = {}, signal?: AbortSignal): Promise<TimelineEvent[]> {
   const predicate = compileFilter(req.filter);
-  return placeEvents(await eventsOf(ctx.dir, ctx.h), req, keepsAll(req, predicate) ? null : await matching(ctx, req, predicate, signal));
+  return placeEvents(await ctx.events(), req, keepsAll(req, predicate) ? null : await matching(ctx, req, predicate, signal));
 }
 
 /** Timeline positions whose op passes the request's conditions; the data is read only if the filter looks at it. Stops, between chunks, if the call is cancelled. */
 async function matchingPositions(ctx: QueryContext, req: EventsRequest, predicate: ((doc: unknown) => boolean) | null, signal: AbortSignal | undefined): Promise<number[]> {
   const { table, timeline, versions } = ctx.h;
-  const agent = req.agent === undefined ? undefined : req.agent === null ? 0 : ctx.h.agents.names.indexOf(req.agent);
+  const agent = req.agent === undefined ? undefined : req.agent === null ? 0 : ctx.agentNumber(req.agent);
   const rec = req.id ? versions.recOf(req.id) : undefined;
   if (agent === -1 || (req.id && rec === undefined)) return [];
   const after = timeBound(req.from);

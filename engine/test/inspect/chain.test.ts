@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { Store as Published } from "@backloghq/opslog";
 import { describe, expect, it } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
+import { walLinesOf } from "../scenarios/index.js";
 import { nextMs, suiteDir, task } from "./fixtures.js";
 import type { Task } from "./fixtures.js";
 
@@ -14,7 +15,7 @@ const msOf = (path: string) => Number(/-(\d+)\.jsonl?$/.exec(path)![1]);
 
 async function walLines(dir: string): Promise<number> {
   let n = 0;
-  for (const name of await readdir(join(dir, "ops"))) n += (await readFile(join(dir, "ops", name), "utf-8")).split("\n").filter((l) => l.trim() !== "").length;
+  for (const name of await readdir(join(dir, "ops"))) n += (await walLinesOf(dir, `ops/${name}`)).length;
   return n;
 }
 

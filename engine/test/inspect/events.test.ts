@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
 import type { DiffRow, Doc, InspectorApi } from "../../src/inspect/index.js";
 import { fourArchivesThenCompacted, twoAgentsArchiveAndRecreate } from "../scenarios/index.js";
+import { walLinesOf } from "../scenarios/index.js";
 import type { Written } from "../scenarios/index.js";
 import { suiteDir } from "./fixtures.js";
 
@@ -29,7 +30,7 @@ async function readSnapshot(dir: string, name: string): Promise<{ timestamp: str
 type Line = { op: "set" | "delete"; id: string; data?: Doc; agent?: string; clock?: number };
 
 async function readWal(dir: string, name: string): Promise<Line[]> {
-  return (await readFile(join(dir, "ops", name), "utf-8")).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  return (await walLinesOf(dir, `ops/${name}`)).map((l) => l.op as Line);
 }
 
 /** One link's WAL lines in opslog's replay order: by (clock, agent), stable; single-writer lines have neither. */

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
 import type { InspectorApi } from "../../src/inspect/index.js";
 import { tempDir } from "../helpers/tmp.js";
+import { walLinesOf } from "../scenarios/index.js";
 import { answers, nextMs } from "./fixtures.js";
 
 type Doc = { status: string; n: number };
@@ -28,8 +29,7 @@ async function activeWal(dir: string): Promise<string> {
 
 /** The WAL's lines, parsed by hand: the ops as they stand on disk now. */
 async function rawLines(dir: string): Promise<{ id: string; data?: Doc }[]> {
-  const text = await readFile(join(dir, await activeWal(dir)), "utf-8");
-  return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as { id: string; data?: Doc });
+  return (await walLinesOf(dir, await activeWal(dir))).map((l) => l.op as { id: string; data?: Doc });
 }
 
 function sorted<T>(entries: [string, T][]): [string, T][] {

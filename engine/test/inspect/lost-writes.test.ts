@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { Store as Published } from "@backloghq/opslog";
 import { describe, expect, it } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
-import { lostWritesPartlySeenOneHeldAnyway } from "../scenarios/index.js";
+import { lostWritesPartlySeenOneHeldAnyway, walLinesOf } from "../scenarios/index.js";
 import { nextMs, publishedState, suiteDir, task } from "./fixtures.js";
 import type { Task } from "./fixtures.js";
 
@@ -15,8 +15,7 @@ type RawOp = { ts: string; op: "set" | "delete"; id: string; data?: unknown; age
 type Line = { file: string; line: number; op: RawOp };
 
 async function walLines(dir: string, file: string): Promise<Line[]> {
-  const text = await readFile(join(dir, file), "utf-8");
-  return text.split("\n").flatMap((l, i) => (l.trim() === "" ? [] : [{ file, line: i + 1, op: JSON.parse(l) as RawOp }]));
+  return (await walLinesOf(dir, file)).map((l) => ({ file, line: l.line, op: l.op as RawOp }));
 }
 
 /** Lost, from the raw files: every op of a retired WAL written after the snapshot that retired it, and every op the compactor had not seen whose effect that snapshot lacks. */

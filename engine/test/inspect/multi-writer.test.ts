@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
 import type { Doc, InspectorApi } from "../../src/inspect/index.js";
-import { threeAgentsConflictThenLostWrites } from "../scenarios/index.js";
+import { threeAgentsConflictThenLostWrites, walLinesOf } from "../scenarios/index.js";
 import type { FactsOf } from "../scenarios/index.js";
 import { publishedState, suiteDir } from "./fixtures.js";
 
@@ -15,6 +15,11 @@ async function readJsonLines(path: string): Promise<unknown[]> {
 }
 
 /** opslog's order, written out here independently: clock, then agent by localeCompare. */
+/** A WAL's ops, from its raw lines. */
+async function walOps(dir: string, file: string): Promise<RawOp[]> {
+  return (await walLinesOf(dir, file)).map((l) => l.op as RawOp);
+}
+
 function replayOrder(ops: RawOp[]): RawOp[] {
   return [...ops].sort((a, b) => a.clock - b.clock || a.agent.localeCompare(b.agent));
 }
@@ -27,7 +32,7 @@ async function naiveStates(dir: string): Promise<Map<string, Doc>[]> {
   const retired: RawOp[] = [];
   const live: RawOp[] = [];
   for (const name of await readdir(join(dir, "ops"))) {
-    const ops = (await readJsonLines(join(dir, "ops", name))) as RawOp[];
+    const ops = await walOps(dir, `ops/${name}`);
     if (named.has(`ops/${name}`)) live.push(...ops);
     else retired.push(...ops.filter((op) => op.ts <= header.timestamp));
   }
@@ -105,8 +110,8 @@ describe("inspector on a multi-writer store written by the published opslog", ()
     const lost = await insp.lostWrites(ALL);
     expect(lost.rows.map((w) => w.id)).toEqual(store.lostWrites.ids);
     expect(store.retiredWals).toContain(lost.rows[0].file);
-    const lines = (await readFile(join(dir, lost.rows[0].file), "utf-8")).split("\n");
-    for (const w of lost.rows) expect(JSON.parse(lines[w.line - 1])).toMatchObject({ id: w.id, agent: store.lostWrites.agent });
+    const lines = await walLinesOf(dir, lost.rows[0].file);
+    for (const w of lost.rows) expect(lines[w.line - 1].op).toMatchObject({ id: w.id, agent: store.lostWrites.agent });
     const lane = (await insp.lanes()).find((l) => l.path === lost.rows[0].file)!;
     expect(lane).toMatchObject({ agent: store.lostWrites.agent, named: false, lostOps: store.lostWrites.ids.length });
   });
@@ -116,7 +121,7 @@ describe("inspector on a multi-writer store written by the published opslog", ()
     const files = await readdir(join(dir, "ops"));
     expect(lanes.map((l) => l.path).sort()).toEqual(files.map((f) => `ops/${f}`).sort());
     for (const lane of lanes) {
-      const ops = (await readJsonLines(join(dir, lane.path))) as RawOp[];
+      const ops = await walOps(dir, lane.path);
       expect(lane.ops).toBe(ops.length);
       if (ops.length > 0) expect(lane.clockRange).toEqual([Math.min(...ops.map((o) => o.clock)), Math.max(...ops.map((o) => o.clock))]);
       const page = await insp.laneOps({ path: lane.path, offset: 0, limit: 100 });

@@ -10,6 +10,7 @@ import { Store as Published } from "@backloghq/opslog";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
 import type { StoreWarning } from "../../src/inspect/types.js";
+import { walLinesOf } from "../scenarios/index.js";
 import { suiteDir } from "./fixtures.js";
 
 const denied = vi.hoisted(() => new Set<string>());
@@ -48,8 +49,7 @@ async function twoAgentStore(): Promise<{ dir: string; walOf: Record<string, str
 
 /** The ids in a WAL, read here from its raw lines. */
 async function idsIn(dir: string, wal: string): Promise<string[]> {
-  const text = await readFile(join(dir, wal), "utf-8");
-  return text.split("\n").filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
+  return (await walLinesOf(dir, wal)).map((l) => l.op!.id);
 }
 
 function expectUnreadableWal(warnings: StoreWarning[], wal: string, code: string): void {

@@ -11,19 +11,13 @@ import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { Store as Published } from "@backloghq/opslog";
 import { S3Backend } from "@backloghq/opslog-s3";
 import type { S3TestServer } from "../helpers/s3server.js";
+import { threeAgentsArchiveThenLostWrites } from "../scenarios/multi-writer.js";
+import { nextMs } from "../scenarios/published.js";
+import type { Task } from "../scenarios/published.js";
 
-// No vitest here (benchmarks and e2e use this file too): the fixture's own record shape and clock step.
-export type Task = { title: string; status: string; n: number; tags: string[]; notes?: string };
-
-export function task(i: number, status: string, extra: Partial<Task> = {}): Task {
-  return { title: `a title long enough that opslog writes small updates as deltas #${i}`, status, n: i, tags: ["infra", "agents"], ...extra };
-}
-
-/** Wait until the clock moves on, so that object names (batch-<ms>, snap-<ms>) and op timestamps differ. */
-export async function nextMs(): Promise<void> {
-  const start = Date.now();
-  while (Date.now() === start) await new Promise((r) => setImmediate(r));
-}
+// No vitest here (benchmarks and e2e use this file too); the record shape and clock step are the scenario library's.
+export { nextMs, task } from "../scenarios/published.js";
+export type { Task } from "../scenarios/published.js";
 
 /** An agent of the published opslog on the S3 store at prefix (no automatic compaction, none on close). */
 export async function openS3Agent(server: S3TestServer, prefix: string, agentId: string, options: { checkpointThreshold?: number } = {}): Promise<Published<Task>> {
@@ -43,43 +37,13 @@ export async function publishedS3State(server: S3TestServer, prefix: string): Pr
 }
 
 /**
- * Three agents on S3: a conflict on k1, an archive of done records, a
- * compaction by alice, bob appending to his retired WAL afterwards (lost
- * writes), carol writing into the new generation, and bob undoing his last op.
+ * The scenario library's threeAgentsArchiveThenLostWrites, written on S3 by
+ * the same script through opslog-s3 agents: a conflict on k1, an archive of
+ * the done records, bob's lost writes to his retired WAL and an undo.
  */
 export async function writeS3Store(server: S3TestServer, prefix: string): Promise<{ lostIds: string[] }> {
-  const alice = await openS3Agent(server, prefix, "alice");
-  const bob = await openS3Agent(server, prefix, "bob");
-  const carol = await openS3Agent(server, prefix, "carol");
-  const step = async (store: Published<Task>, id: string, value: Task) => {
-    await store.set(id, value);
-    await nextMs();
-  };
-  await step(bob, "b0", task(0, "todo"));
-  await step(bob, "b1", task(1, "done"));
-  await step(alice, "k1", task(100, "alice's version"));
-  await step(alice, "a1", task(101, "todo"));
-  await step(bob, "k1", task(200, "bob's version")); // bob has not seen alice's k1
-  await step(carol, "c1", task(300, "todo"));
-  await step(carol, "c9", task(309, "todo"));
-  await carol.delete("c9");
-  await nextMs();
-  await alice.refresh();
-  await step(alice, "a1", task(101, "doing", { notes: "an update, delta-encoded" }));
-  await alice.archive((value) => value.status === "done", "2026-Q1"); // b1: archived, then compacted
-  await nextMs();
-  await step(bob, "b0", task(0, "written after alice compacted"));
-  await step(bob, "lost-1", task(400, "never seen by anyone"));
-  await step(bob, "lost-2", task(401, "undone"));
-  await bob.undo();
-  await carol.refresh();
-  await nextMs();
-  await step(carol, "c1", task(300, "doing"));
-  await step(carol, "c2", task(301, "todo"));
-  await alice.refresh();
-  await step(alice, "c2", task(301, "reviewed"));
-  for (const store of [alice, bob, carol]) await store.close();
-  return { lostIds: ["b0", "lost-1"] };
+  const written = await threeAgentsArchiveThenLostWrites.writeWith((agentId) => openS3Agent(server, prefix, agentId));
+  return { lostIds: written.lostWrites.ids };
 }
 
 /** Every object under prefix, all pages (max-keys small enough that a store of any size pages). */

@@ -152,7 +152,8 @@ describe("an S3 store, mirrored", () => {
   });
 
   it("two sessions on one store at once never share a mirror: the second gets a private one, and the cache goes to the next once released", async () => {
-    const prefix = "teams/alpha";
+    const prefix = "teams/twin";
+    await writeS3Store(server, prefix);
     const cache = await suiteDir("opslog-s3-cache-");
     const first = mirrorOf(prefix, cache);
     await first.sync();

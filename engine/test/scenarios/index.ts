@@ -7,7 +7,7 @@
 //   const store = await twentyTasksCompactedThenEdited.build(dir);
 //   store.state, store.walLines, store.lastOp, ...
 import { archivedThenCompacted, elevenHundredOpsOneWal, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, sixTasksHalfArchived, twentyTasksCompactedThenEdited, twentyTasksDoneArchived } from "./single-writer.js";
-import { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, threeAgentsReviewTasks, twoAgentsBlindWritesToOneKey, twoAgentsBurstUnderASecond, twoAgentsOverwriteAfterRefresh } from "./multi-writer.js";
+import { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsArchiveThenLostWrites, threeAgentsConflictThenLostWrites, threeAgentsReviewTasks, twoAgentsBlindWritesToOneKey, twoAgentsBurstUnderASecond, twoAgentsOverwriteAfterRefresh } from "./multi-writer.js";
 import { archiveNameReused, archiveNameReusedOneId, fourArchivesThenCompacted, twoAgentsArchiveAndRecreate } from "./archives.js";
 import { tornByUndoManyUndos, tornByUndoShortFragment } from "./torn-by-undo.js";
 import { threeAgentsCurrentSnapshotMissing, twentyTasksCurrentSnapshotMissing } from "./missing-snapshot.js";
@@ -18,7 +18,7 @@ import { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, sp
 import { lostFixThenLaterEdits } from "./repairs.js";
 
 export { archivedThenCompacted, elevenHundredOpsOneWal, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, sixTasksHalfArchived, twentyTasksCompactedThenEdited, twentyTasksDoneArchived };
-export { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsConflictThenLostWrites, threeAgentsReviewTasks, twoAgentsBlindWritesToOneKey, twoAgentsBurstUnderASecond, twoAgentsOverwriteAfterRefresh };
+export { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsArchiveThenLostWrites, threeAgentsConflictThenLostWrites, threeAgentsReviewTasks, twoAgentsBlindWritesToOneKey, twoAgentsBurstUnderASecond, twoAgentsOverwriteAfterRefresh };
 export { archiveNameReused, archiveNameReusedOneId, fourArchivesThenCompacted, twoAgentsArchiveAndRecreate };
 export type { ArchivesWritten, Written } from "./archives.js";
 export { tornByUndoManyUndos, tornByUndoShortFragment, tornLinesOf } from "./torn-by-undo.js";
@@ -34,7 +34,7 @@ export { observe, previousValue, walLinesOf } from "./facts.js";
 export type { Manifest, RawOp, StoreFacts, WalLine } from "./facts.js";
 export { nextMs, openPublishedAgent, publishedState, publishedStateOfCopy, StateLog, task } from "./published.js";
 export type { Doc, State, Task } from "./published.js";
-export type { FactsOf, Scenario } from "./scenario.js";
+export type { AgentScenario, FactsOf, OpenAgent, Scenario } from "./scenario.js";
 
 /** Every scenario, for tests that run on each kind of store. */
 export const SCENARIOS = [
@@ -47,6 +47,7 @@ export const SCENARIOS = [
   elevenHundredOpsOneWal,
   twentyTasksDoneArchived,
   threeAgentsConflictThenLostWrites,
+  threeAgentsArchiveThenLostWrites,
   plannerAndWorkerOnJobs,
   twoAgentsOverwriteAfterRefresh,
   lostWritesUnseenThenRetired,

@@ -5,13 +5,12 @@
 import { Store as Published } from "@backloghq/opslog";
 import { nextMs, openPublishedAgent, publishedStateOfCopy, task } from "./published.js";
 import type { Doc, Task } from "./published.js";
-import { scenario } from "./scenario.js";
+import { agentScenario, scenario } from "./scenario.js";
 
-export const threeAgentsConflictThenLostWrites = scenario(
+export const threeAgentsConflictThenLostWrites = agentScenario(
   "threeAgentsConflictThenLostWrites",
   "alice, bob and carol; bob overwrites alice's k1 without having seen it; alice compacts; bob, not refreshed, appends b0 and lost-1 to his retired WAL; carol refreshes and writes c1, c2 into the new generation; alice refreshes and updates c2",
-  async (dir) => {
-    const open = (agentId: string) => openPublishedAgent(dir, agentId);
+  async (open) => {
     const alice = await open("alice");
     const bob = await open("bob");
     const carol = await open("carol");
@@ -43,6 +42,51 @@ export const threeAgentsConflictThenLostWrites = scenario(
       conflict: { id: "k1", winner: "bob", loser: "alice" },
       compactedBy: "alice",
       /** bob's writes to his retired WAL after alice compacted, in the order he wrote them */
+      lostWrites: { agent: "bob", ids: ["b0", "lost-1"] },
+    };
+  },
+);
+
+export const threeAgentsArchiveThenLostWrites = agentScenario(
+  "threeAgentsArchiveThenLostWrites",
+  "alice, bob and carol; bob writes b1 done, then overwrites alice's k1 without having seen it; carol sets and deletes c9; alice refreshes, updates a1 and archives the done records (b1) as 2026-Q1, which compacts; bob, not refreshed, appends b0, lost-1 and lost-2 to his retired WAL and undoes lost-2; carol refreshes and writes c1, c2 into the new generation; alice refreshes and updates c2",
+  async (open) => {
+    const alice = await open("alice");
+    const bob = await open("bob");
+    const carol = await open("carol");
+    const step = async (store: Published<Task>, id: string, value: Task) => {
+      await store.set(id, value);
+      await nextMs();
+    };
+    await step(bob, "b0", task(0, "todo"));
+    await step(bob, "b1", task(1, "done"));
+    await step(alice, "k1", task(100, "alice's version"));
+    await step(alice, "a1", task(101, "todo"));
+    await step(bob, "k1", task(200, "bob's version")); // bob has not seen alice's k1
+    await step(carol, "c1", task(300, "todo"));
+    await step(carol, "c9", task(309, "todo"));
+    await carol.delete("c9");
+    await nextMs();
+    await alice.refresh();
+    await step(alice, "a1", task(101, "doing", { notes: "an update, delta-encoded" }));
+    await alice.archive((value) => value.status === "done", "2026-Q1"); // b1: archived, then compacted
+    await nextMs();
+    await step(bob, "b0", task(0, "written after alice compacted"));
+    await step(bob, "lost-1", task(400, "never seen by anyone"));
+    await step(bob, "lost-2", task(401, "undone"));
+    await bob.undo();
+    await carol.refresh();
+    await nextMs();
+    await step(carol, "c1", task(300, "doing"));
+    await step(carol, "c2", task(301, "todo"));
+    await alice.refresh();
+    await step(alice, "c2", task(301, "reviewed"));
+    for (const store of [alice, bob, carol]) await store.close();
+    return {
+      conflict: { id: "k1", winner: "bob", loser: "alice" },
+      /** alice's archive: the done records, moved out by the compaction it ran */
+      archived: { segment: "2026-Q1", ids: ["b1"], by: "alice" },
+      /** bob's writes to his retired WAL after alice compacted that stand (lost-2 he undid) */
       lostWrites: { agent: "bob", ids: ["b0", "lost-1"] },
     };
   },

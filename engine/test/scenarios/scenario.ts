@@ -2,8 +2,11 @@
 // writes it with the published opslog, and the facts a test may expect of it
 // (the scenario's own, known as it wrote them, plus the store's facts read
 // off the disk afterwards).
+import type { Store as Published } from "@backloghq/opslog";
 import { observe } from "./facts.js";
 import type { StoreFacts } from "./facts.js";
+import { openPublishedAgent } from "./published.js";
+import type { Task } from "./published.js";
 
 export interface Scenario<Own extends object> {
   /** What the store holds, as a name (the export's name) */
@@ -26,4 +29,17 @@ export function scenario<Own extends object>(name: string, holds: string, write:
       return { ...(await observe(dir)), ...own };
     },
   };
+}
+
+/** Opens an agent of the published opslog on the store being written: a folder, or an S3 prefix through opslog-s3. */
+export type OpenAgent = (agentId: string) => Promise<Published<Task>>;
+
+/** A scenario written by agents alone, so that the same script can write it on any backend. */
+export interface AgentScenario<Own extends object> extends Scenario<Own> {
+  /** Write the store through agents that open elsewhere (an S3 prefix); returns the scenario's own facts */
+  writeWith(open: OpenAgent): Promise<Own>;
+}
+
+export function agentScenario<Own extends object>(name: string, holds: string, write: (open: OpenAgent) => Promise<Own>): AgentScenario<Own> {
+  return { ...scenario(name, holds, (dir) => write((agentId) => openPublishedAgent(dir, agentId))), writeWith: write };
 }

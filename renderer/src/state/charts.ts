@@ -9,7 +9,7 @@ import { create } from "zustand";
 import type { PositionBuckets, TimeBuckets } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
-import { forgetOnOpen } from "./perStore";
+import { forgetOnOpen, NewestRequest } from "./perStore";
 
 /** About one bucket per 4 pixels of chart, never more than the server allows. */
 export function bucketsFor(widthPx: number): number {
@@ -28,7 +28,7 @@ interface ChartsState {
   loadAgents(buckets: number, window?: [number, number] | null): Promise<void>;
 }
 
-const generation: Record<ChartName, number> = { timeline: 0, agents: 0 };
+const newest: Record<ChartName, NewestRequest> = { timeline: new NewestRequest(), agents: new NewestRequest() };
 
 export const useCharts = forgetOnOpen(create<ChartsState>()((set) => ({
   timeline: null,
@@ -43,11 +43,11 @@ export const useCharts = forgetOnOpen(create<ChartsState>()((set) => ({
 
 /** Ask for a chart's answer and keep it, unless a newer ask for that chart was made meanwhile. */
 async function latest<C extends ChartName>(chart: C, ask: () => Promise<ChartsState[C]>, set: (part: Partial<ChartsState>) => void): Promise<void> {
-  const gen = ++generation[chart];
+  const wanted = newest[chart].ask();
   try {
     const answer = await ask();
-    if (gen === generation[chart]) set({ [chart]: answer, error: null });
+    if (wanted()) set({ [chart]: answer, error: null });
   } catch (err) {
-    if (gen === generation[chart]) set({ error: errorText(err) });
+    if (wanted()) set({ error: errorText(err) });
   }
 }

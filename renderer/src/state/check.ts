@@ -3,7 +3,7 @@ import { create } from "zustand";
 import type { StoreCheck } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
-import { forgetOnOpen } from "./perStore";
+import { forgetOnOpen, NewestRequest } from "./perStore";
 
 interface CheckState {
   open: boolean;
@@ -14,20 +14,20 @@ interface CheckState {
   close(): void;
 }
 
-let asked = 0;
+const newest = new NewestRequest();
 
 export const useCheck = forgetOnOpen(create<CheckState>()((set) => ({
   open: false,
   report: null,
   error: null,
   async run() {
-    const ask = ++asked;
+    const wanted = newest.ask();
     set({ open: true, report: null, error: null });
     try {
       const report = await api.call("store.check", {});
-      if (ask === asked) set({ report });
+      if (wanted()) set({ report });
     } catch (err) {
-      if (ask === asked) set({ error: errorText(err) });
+      if (wanted()) set({ error: errorText(err) });
     }
   },
   close: () => set({ open: false, report: null, error: null }),

@@ -10,7 +10,7 @@ import type { DiffPage } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { parseFilter } from "../lib/filter";
-import { forgetOnOpen } from "./perStore";
+import { forgetOnOpen, NewestRequest } from "./perStore";
 
 export const COMPARE_PAGE = 100;
 
@@ -37,7 +37,7 @@ interface CompareState {
   load(): Promise<void>;
 }
 
-let generation = 0;
+const newest = new NewestRequest();
 
 export const useCompare = forgetOnOpen(create<CompareState>()((set, get) => ({
   a: null,
@@ -80,12 +80,12 @@ export const useCompare = forgetOnOpen(create<CompareState>()((set, get) => ({
   async load() {
     const { a, b, offset, filter, idContains } = get();
     if (a === null || b === null) return set({ page: null });
-    const gen = ++generation;
+    const wanted = newest.ask();
     try {
       const page = await api.call("timeline.diff", { a, b, offset, limit: COMPARE_PAGE, ...(filter ? { filter } : {}), ...(idContains ? { idContains } : {}) });
-      if (gen === generation) set({ page, error: null });
+      if (wanted()) set({ page, error: null });
     } catch (err) {
-      if (gen === generation) set({ error: errorText(err) });
+      if (wanted()) set({ error: errorText(err) });
     }
   },
 })));

@@ -9,7 +9,8 @@
  *
  * `call` gets the argument and the request. It asks the api directly (the
  * answer is the hook's `data`), or runs a zustand store's action when the
- * store owns the data (STYLE.md: side effects in store actions): the action
+ * store owns the data (IO lives in a store's actions, not in components'
+ * effects, as in Excalidraw and tldraw): the action
  * passes `request.options` to its calls and keeps an answer only while
  * `request.current()`. Everything the answer depends on, besides the
  * store, must be in `arg` (compared by value, as JSON).

@@ -29,6 +29,10 @@ interface ReplayState {
   /** Where the playing stops by itself (the next event, when asked); null: at the end */
   stopAt: number | null;
   error: ShownError | null;
+  /** A jump asked for before the timeline was loaded (e.g. "Replay here" from an op): the first load lands there */
+  requested: number | null;
+  /** The running replay: its timer and clock; null while paused */
+  run: Run | null;
   /** Load the timeline's length and history chain; the answer is kept only while `request` is the newest */
   loadInfo(request?: QueryRequest): Promise<void>;
   seek(pos: number): void;
@@ -46,16 +50,19 @@ const TICK_MS = 100;
 /** Op times fetched at once for a real-time replay */
 const TIMES_PAGE = 500;
 
-let timer: ReturnType<typeof setInterval> | null = null;
-/** A jump asked for before the timeline was loaded (e.g. "Replay here" from an op) */
-let requested: number | null = null;
-/** The running replay's clock: when the last tick ran, the fraction of an op carried, the real-time clock and the op times ahead */
-let run: { lastTick: number; carry: number; clockMs: number | null; times: OpTimes | null; fetching: boolean } | null = null;
+/** The running replay's clock: when the last tick ran, the fraction of an op carried, the real-time clock and the op times ahead (changed in place by each tick: nothing renders from it) */
+interface Run {
+  timer: ReturnType<typeof setInterval>;
+  lastTick: number;
+  carry: number;
+  clockMs: number | null;
+  times: OpTimes | null;
+  fetching: boolean;
+}
 
 /** The op times from `from` on, for a real-time replay (ops.page in replay order). */
-async function fetchTimes(from: number): Promise<void> {
-  if (!run || run.fetching) return;
-  const mine = run;
+async function fetchTimes(mine: Run, from: number): Promise<void> {
+  if (mine.fetching) return;
   mine.fetching = true;
   try {
     const page = await api.call("ops.page", { offset: from, limit: TIMES_PAGE });
@@ -72,15 +79,16 @@ export const useReplay = forgetOnOpen(create<ReplayState>()((set, get) => ({
   pace: { kind: "ops", perSecond: 4 },
   stopAt: null,
   error: null,
+  requested: null,
+  run: null,
   async loadInfo(request = ONE_OFF) {
     try {
       const info = await api.call("timeline.info", {}, request.options);
       if (!stillWanted(request)) return;
       const first = get().info === null;
       // First load starts at "now" (or where another view asked to jump); later loads keep the user's cursor.
-      const wanted = first ? (requested ?? info.total) : get().cursor;
-      requested = null;
-      set({ info, error: null, cursor: Math.max(0, Math.min(wanted, info.total)) });
+      const wanted = first ? (get().requested ?? info.total) : get().cursor;
+      set({ info, error: null, requested: null, cursor: Math.max(0, Math.min(wanted, info.total)) });
     } catch (err) {
       if (stillWanted(request, err)) set({ error: errorText(err) });
     }
@@ -88,8 +96,8 @@ export const useReplay = forgetOnOpen(create<ReplayState>()((set, get) => ({
   seek(pos) {
     const info = get().info;
     if (!info) {
-      requested = Math.max(0, Math.round(pos));
-      return set({ cursor: requested });
+      const requested = Math.max(0, Math.round(pos));
+      return set({ requested, cursor: requested });
     }
     const total = info.total;
     set({ cursor: Math.max(0, Math.min(total, Math.round(pos))) });
@@ -106,14 +114,13 @@ export const useReplay = forgetOnOpen(create<ReplayState>()((set, get) => ({
     start(get, set, next);
   },
   pause() {
-    if (timer) clearInterval(timer);
-    timer = null;
-    run = null;
-    set({ playing: false, stopAt: null });
+    const run = get().run;
+    if (run) clearInterval(run.timer);
+    set({ playing: false, stopAt: null, run: null });
   },
   setPace(pace) {
-    set({ pace });
-    if (run) run = { lastTick: performance.now(), carry: 0, clockMs: null, times: null, fetching: false }; // the new pace starts from here
+    const run = get().run;
+    set({ pace, ...(run ? { run: { ...run, lastTick: performance.now(), carry: 0, clockMs: null, times: null, fetching: false } } : {}) }); // the new pace starts from here
   },
   async jumpToTime(ts) {
     try {
@@ -123,21 +130,21 @@ export const useReplay = forgetOnOpen(create<ReplayState>()((set, get) => ({
       set({ error: errorText(err) });
     }
   },
-})));
+})), { stop: (replay) => replay.pause() }); // its timer, before its state goes
 
 type Get = () => ReplayState;
 type Set = (partial: Partial<ReplayState>) => void;
 
 /** Start the timer: each tick moves the cursor once, by what the pace makes due, never past `stopAt` or the end. */
 function start(get: Get, set: Set, stopAt: number | null): void {
-  if (timer) clearInterval(timer);
-  run = { lastTick: performance.now(), carry: 0, clockMs: null, times: null, fetching: false };
-  set({ playing: true, stopAt });
-  timer = setInterval(() => tick(get, set), TICK_MS);
+  const running = get().run;
+  if (running) clearInterval(running.timer);
+  const timer = setInterval(() => tick(get, set), TICK_MS);
+  set({ playing: true, stopAt, run: { timer, lastTick: performance.now(), carry: 0, clockMs: null, times: null, fetching: false } });
 }
 
 function tick(get: Get, set: Set): void {
-  const { cursor, info, pace, stopAt } = get();
+  const { cursor, info, pace, stopAt, run } = get();
   const end = Math.min(info?.total ?? 0, stopAt ?? Infinity);
   if (!info || !run || cursor >= end) return get().pause();
   const now = performance.now();
@@ -151,10 +158,10 @@ function tick(get: Get, set: Set): void {
   }
   // Real time × N: the clock starts at the next op's time and runs N times faster than the wall's.
   const times = run.times;
-  if (!times || cursor < times.from || cursor >= times.from + times.ms.length) return void fetchTimes(cursor).catch((err) => set({ error: errorText(err) }));
+  if (!times || cursor < times.from || cursor >= times.from + times.ms.length) return void fetchTimes(run, cursor).catch((err) => set({ error: errorText(err) }));
   if (run.clockMs === null) run.clockMs = times.ms.slice(cursor - times.from).find((t) => !Number.isNaN(t)) ?? 0;
   else run.clockMs += elapsed * pace.factor;
   const reached = reachedAt(cursor, end, run.clockMs, times);
   if (reached.pos > cursor) get().seek(reached.pos);
-  if (reached.exhausted) void fetchTimes(reached.pos).catch((err) => set({ error: errorText(err) }));
+  if (reached.exhausted) void fetchTimes(run, reached.pos).catch((err) => set({ error: errorText(err) }));
 }

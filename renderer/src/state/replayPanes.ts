@@ -11,7 +11,7 @@ import { createPaged } from "./paged";
 import { useReplay } from "./replay";
 import { filterBar } from "./filterBar";
 import type { FilterBar } from "./filterBar";
-import { forgetOnOpen } from "./perStore";
+import { forgetOnOpen, NewestRequest } from "./perStore";
 import { isCancelled, supersedeKey } from "./request";
 
 /** Its FilterBar: a query on the state, kept as the cursor moves. */
@@ -24,7 +24,7 @@ interface ReplayPanes extends FilterBar {
   load(): Promise<void>;
 }
 
-let generation = 0;
+const newest = new NewestRequest();
 /** As the cursor moves on, each pane's request stops the one it replaces (the server need not finish a diff nobody will see). */
 const paneOptions = (pane: string) => ({ supersede: supersedeKey(`replay/${pane}`) });
 
@@ -36,7 +36,7 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
   error: null,
   ...filterBar(set, get, (): Promise<ShownError | null> => stateRecords.getState().refresh(), "watch"),
   async load() {
-    const gen = ++generation;
+    const wanted = newest.ask();
     const { cursor, info } = useReplay.getState();
     if (!info) return;
     try {
@@ -46,9 +46,9 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
         api.call("timeline.diff", { a: cursor, b: info.total, offset: 0, limit: 200 }, paneOptions("diff-now")),
         stateRecords.getState().refresh(),
       ]);
-      if (gen === generation) set({ shownAt: cursor, currentOp, diffPrev, diffNow, error: null });
+      if (wanted()) set({ shownAt: cursor, currentOp, diffPrev, diffNow, error: null });
     } catch (err) {
-      if (gen === generation && !isCancelled(err)) set({ error: errorText(err) });
+      if (wanted() && !isCancelled(err)) set({ error: errorText(err) });
     }
   },
 })));

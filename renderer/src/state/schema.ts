@@ -9,7 +9,7 @@ import type { StoreSchema } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { parseFilter } from "../lib/filter";
-import { forgetOnOpen } from "./perStore";
+import { forgetOnOpen, NewestRequest } from "./perStore";
 import { useRecordsQuery } from "./records";
 import { useUi } from "./ui";
 
@@ -31,7 +31,7 @@ interface SchemaState {
   load(): Promise<void>;
 }
 
-let asked = 0;
+const newest = new NewestRequest();
 
 export const useSchema = forgetOnOpen(create<SchemaState>()((set, get) => ({
   tab: "documents",
@@ -50,15 +50,15 @@ export const useSchema = forgetOnOpen(create<SchemaState>()((set, get) => ({
     void get().load();
   },
   async load() {
-    const ticket = ++asked; // only the last question's answer is shown
+    const wanted = newest.ask(); // only the last question's answer is shown
     const { at, sample } = get();
     const filter = useRecordsQuery.getState().filter;
     set({ loading: true });
     try {
       const schema = await api.call("records.schema", { sample, ...(at === null ? {} : { at }), ...(filter ? { filter } : {}) });
-      if (ticket === asked) set({ schema, error: null, loading: false });
+      if (wanted()) set({ schema, error: null, loading: false });
     } catch (err) {
-      if (ticket === asked) set({ error: errorText(err), loading: false });
+      if (wanted()) set({ error: errorText(err), loading: false });
     }
   },
 })));

@@ -4,9 +4,7 @@ import type { OpenResult, PendingOpen, SessionMode, StoreChangedEvent } from "..
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { CallError } from "../../../electron/call-error";
-import { useUi } from "./ui";
 import { forgetEveryStore } from "./perStore";
-import { useReplay } from "./replay";
 import { useAgentsAxis } from "./agentsAxis";
 import { useStoreLoad } from "./storeLoad";
 
@@ -84,9 +82,7 @@ export const useSession = create<SessionState>()((set, get) => ({
 
 /** Another store is open: selections, queries and the replay cursor of the old one mean nothing here. */
 function forgetPreviousStore(): void {
-  useReplay.getState().pause(); // its timer, before its state goes
   forgetEveryStore();
-  useUi.setState({ selectedRecordId: null, selectedOpPos: null, selectedEventKey: null, warningsOpen: false, openMenu: null });
   useAgentsAxis.getState().fitAll();
 }
 

@@ -1,5 +1,6 @@
 /** Which view is showing, what is selected, and the messages and confirmations in front of the user. */
 import { create } from "zustand";
+import { forgetOnOpen } from "./perStore";
 
 export type ViewName = "records" | "operations" | "agents" | "archive" | "history" | "timeline" | "blobs";
 export const VIEWS: { name: ViewName; label: string }[] = [
@@ -61,7 +62,7 @@ interface UiState {
 
 let nextToast = 1;
 
-export const useUi = create<UiState>()((set, get) => ({
+export const useUi = forgetOnOpen(create<UiState>()((set, get) => ({
   view: "records",
   selectedRecordId: null,
   selectedOpPos: null,
@@ -86,4 +87,4 @@ export const useUi = create<UiState>()((set, get) => ({
   dismissToast: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
   ask: (confirmation) => set({ confirmation }),
   closeConfirmation: () => set({ confirmation: null }),
-}));
+})), { fields: ["selectedRecordId", "selectedOpPos", "selectedEventKey", "warningsOpen", "openMenu"] }); // the view, toasts and palette are the app's, not the store's
