@@ -77,6 +77,7 @@ const READ_CALLS: { [N in ReadCall]: ((at: Paths) => CallArg<N>[]) | { notTried:
   "timeline.events": () => [{}, { id: "task-1", op: "set" }],
   "timeline.posAtTime": () => [{ ts: new Date().toISOString() }],
   "timeline.buckets": () => [{ buckets: 10 }],
+  "timeline.positionBuckets": () => [{ buckets: 10 }],
   // Saved and recent queries live in the explorer's app data: allowed read-only, and never a byte in the store.
   "queries.remember": () => [{ box: "records", text: '{status: "done"}' }],
   "queries.save": () => [{ box: "records", name: "done", text: '{status: "done"}' }],
