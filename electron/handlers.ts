@@ -17,6 +17,7 @@ import type { InspectorApi } from "../engine/src/inspect/index.js";
 import { exportCalls } from "./export.js";
 import type { ExportDialogs } from "./export.js";
 import { LoadingStore, StoreLoading, checkQuickly } from "./loading-store.js";
+import { listFolders } from "./folders.js";
 import { EndpointNotAllowed, EndpointPolicy } from "./s3-endpoints.js";
 import type { S3Limits } from "../engine/src/s3/client.js";
 
@@ -236,6 +237,7 @@ export class Handlers {
     },
     "store.recent": () => this.options.appData.recent(),
     "store.pickDirectory": async () => ({ dir: this.options.pickDirectory ? await this.options.pickDirectory() : null }),
+    "store.folders": (a) => listFolders(a.path),
     "store.pending": async () => (this.session ? null : this.pending),
     "store.loading": async () => this.loading?.progress.current() ?? null,
     "store.preview": async () => (this.loading ? await this.loading.firstRecords() : null),
