@@ -236,6 +236,8 @@ export interface StoreChangedEvent {
 
 export interface Events {
   "store.changed": StoreChangedEvent;
+  /** The desktop app's menu asks the window to show its open screen (File › Open Store…, Ctrl/Cmd-O) */
+  "window.showOpen": Record<string, never>;
 }
 export type EventName = keyof Events;
 

@@ -49,8 +49,8 @@ export interface OpenOptions {
 /** How often an S3 store's listing is polled for other agents' writes, unless pollMs says otherwise: every poll is a LIST request. */
 const S3_POLL_MS = 2000;
 
-export const S3_READ_ONLY = "Read-only: the explorer only lists and reads this bucket (GET), never writes to it or locks it. To undo, compact or edit, reopen it in agent mode (--agent ID): it then writes through opslog-s3 as an agent of its own.";
-export const S3_NO_WRITER = "Writer mode is for single-writer stores on disk. On S3, the explorer writes as an agent, through opslog-s3: reopen in agent mode (--agent ID).";
+export const S3_READ_ONLY = `Read-only: the explorer only lists and reads this bucket (GET), never writes to it or locks it. To undo, compact or edit, reopen it in agent mode ("Reopen in agent mode…" beside the actions, or --agent ID on the command line): it then writes through opslog-s3 as an agent of its own.`;
+export const S3_NO_WRITER = `Writer mode is for single-writer stores on disk. On S3, the explorer writes as an agent, through opslog-s3: reopen in agent mode ("Reopen in agent mode…", or --agent ID on the command line).`;
 
 export const LOCKED_READ_ONLY = "This explorer was started with --read-only: it opens stores read-only and refuses every write, whatever is asked. To write, restart it without --read-only.";
 
@@ -399,6 +399,6 @@ function explainLock(err: unknown): unknown {
 function modeReason(mode: SessionMode, kind: StoreSummary["kind"], agentId: string | null): string {
   if (mode === "writer") return "Writer mode: the explorer holds this store's .lock, so its owning app cannot write until you close it.";
   if (mode === "agent") return `Agent mode: the explorer writes as agent "${agentId}", in a WAL of its own, alongside the store's other agents.`;
-  const write = kind === "multi-writer" || kind === "mixed" ? "agent mode (--agent ID)" : "writer mode (--writer)";
-  return `Read-only: the explorer never writes to or locks this store. To undo, compact or edit, reopen it in ${write}.`;
+  const [write, flag] = kind === "multi-writer" || kind === "mixed" ? ["agent", "--agent ID"] : ["writer", "--writer"];
+  return `Read-only: the explorer never writes to or locks this store. To undo, compact or edit, reopen it in ${write} mode ("Reopen in ${write} mode…" beside the actions, or ${flag} on the command line).`;
 }

@@ -10,7 +10,7 @@ import { AppData } from "../appdata.js";
 import type { Envelope, FolderList, OpenResult } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import { FOLDER_LIMIT, listFolders } from "../folders.js";
-import { CALL_CHANNEL_PREFIX, registerIpc } from "../ipc.js";
+import { CALL_CHANNEL_PREFIX, EVENT_CHANNEL, registerIpc, showOpenScreen } from "../ipc.js";
 import { plannerAndWorkerOnJobs, twentyTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
 import { digestTree, errorOf, removeDir, tempDir, valueOf } from "./helpers.js";
 
@@ -95,6 +95,15 @@ describe("store.folders (the path box's completion)", () => {
     expect(valueOf<FolderList>(answer).folders).toEqual([{ name: "tasks", path: join(work, "stores", "tasks"), isStore: true }]);
     const stranger = { url: "https://example.com/" };
     expect(errorOf(await channels.get(`${CALL_CHANNEL_PREFIX}store.folders`)!({ senderFrame: stranger, sender: { mainFrame: stranger } }, { path: "/" }, {})).code).toBe("unauthorized");
+  });
+});
+
+describe("the desktop menu's Open Store… (Ctrl/Cmd-O)", () => {
+  it("asks the window to show its open screen, on the channel the preload forwards, and not a closed window", () => {
+    const sent: unknown[][] = [];
+    showOpenScreen({ isDestroyed: () => false, send: (...args: unknown[]) => void sent.push(args) });
+    showOpenScreen({ isDestroyed: () => true, send: (...args: unknown[]) => void sent.push(args) });
+    expect(sent).toEqual([[EVENT_CHANNEL, "window.showOpen", {}]]);
   });
 });
 
