@@ -39,7 +39,8 @@ async function callDirectly(page: Page, name: string, arg: unknown): Promise<{ o
 test("Open… in the header opens a second folder typed in the path box; Esc first returns to the open store unchanged", async ({ page, workDir, explorer }) => {
   const { tasks, team } = await twoStores(workDir);
   await page.goto((await explorer(tasks)).url);
-  await expect(page.getByTestId("records-total")).toHaveText("6 records");
+  await expect(page.getByTestId("records-total")).toHaveText(/^\d+ records$/);
+  const records = (await page.getByTestId("records-total").textContent())!;
   await page.getByTestId("open-screen-button").click();
   const screen = page.getByTestId("open-screen");
   await expect(screen).toBeVisible();
@@ -47,7 +48,7 @@ test("Open… in the header opens a second folder typed in the path box; Esc fir
   await page.keyboard.press("Escape");
   await expect(screen).toHaveCount(0);
   await expect(page.locator(".store-path")).toHaveText(tasks);
-  await expect(page.getByTestId("records-total")).toHaveText("6 records");
+  await expect(page.getByTestId("records-total")).toHaveText(records);
 
   await page.getByTestId("open-screen-button").click();
   await page.getByTestId("open-path").fill(team);
@@ -61,7 +62,7 @@ test("Open… in the header opens a second folder typed in the path box; Esc fir
 test("Ctrl-O opens the open screen, whose completion lists the typed parent's folders, marks the stores, and opens one chosen with the keyboard", async ({ page, workDir, explorer }) => {
   const { parent, tasks, team } = await twoStores(workDir);
   await page.goto((await explorer(tasks)).url);
-  await expect(page.getByTestId("records-total")).toHaveText("6 records");
+  await expect(page.getByTestId("records-total")).toHaveText(/^\d+ records$/);
   await page.keyboard.press("Control+o");
   await expect(page.getByTestId("open-screen")).toBeVisible();
   await page.getByTestId("open-path").fill(`${parent}/`);
@@ -87,7 +88,7 @@ test("Ctrl-O opens the open screen, whose completion lists the typed parent's fo
 test("the palette's Open a store… shows the open screen; its ✕ goes back", async ({ page, workDir, explorer }) => {
   const { tasks } = await twoStores(workDir);
   await page.goto((await explorer(tasks)).url);
-  await expect(page.getByTestId("records-total")).toHaveText("6 records");
+  await expect(page.getByTestId("records-total")).toHaveText(/^\d+ records$/);
   await page.keyboard.press("Control+k");
   await page.getByTestId("palette-input").fill("open a store");
   await page.keyboard.press("Enter");
@@ -185,7 +186,7 @@ test.describe("an S3 store", () => {
 test("screenshots of the open screen, light and dark, 1400×900 and 1024×700", async ({ page, workDir, explorer }) => {
   const { parent, tasks } = await twoStores(workDir);
   await page.goto((await explorer(tasks)).url);
-  await expect(page.getByTestId("records-total")).toHaveText("6 records");
+  await expect(page.getByTestId("records-total")).toHaveText(/^\d+ records$/);
   for (const size of [{ width: 1400, height: 900 }, { width: 1024, height: 700 }]) {
     for (const scheme of ["light", "dark"] as const) {
       await page.setViewportSize(size);
@@ -197,6 +198,8 @@ test("screenshots of the open screen, light and dark, 1400×900 and 1024×700", 
       await page.keyboard.press("ArrowDown");
       await page.screenshot({ path: join(SCREENSHOTS, `open-screen-${scheme}-${size.width}x${size.height}.png`) });
       await page.keyboard.press("Escape"); // the list
+      await expect(page.getByTestId("folder-list")).toHaveCount(0);
+      await page.screenshot({ path: join(SCREENSHOTS, `open-screen-modes-${scheme}-${size.width}x${size.height}.png`) });
       await page.keyboard.press("Escape"); // the screen
       await expect(page.getByTestId("open-screen")).toHaveCount(0);
     }

@@ -35,5 +35,5 @@ function ReopenButton() {
   const mode = fittingWriteMode() ?? "writer";
   const cmd = command(`reopen-${mode}`);
   const reason = cmd.disabledReason();
-  return <button className="reopen" data-testid={`reopen-${mode}`} disabled={reason !== null} title={reason ?? `Reopen this store in ${mode} mode, to undo, compact or edit`} onClick={() => void cmd.run()}>{cmd.label}</button>;
+  return <button className="reopen" data-testid={`reopen-${mode}`} disabled={reason !== null} title={reason ?? `Reopen this store in ${mode} mode, to undo, compact or edit`} onClick={() => void cmd.run()}><span className="wide-only">Reopen in </span>{mode} mode…</button>;
 }

@@ -18,6 +18,12 @@ interface Props {
 /** The separator the listed paths use, so a folder taken into the box ends with one (and its sub-folders list next). */
 const separatorOf = (path: string) => (path.includes("\\") && !path.includes("/") ? "\\" : "/");
 
+/** "~/…" as the main process expanded it for the list (only it knows the home folder); any other text as typed. */
+function expanded(text: string, list: FolderList | null): string {
+  if (!text.startsWith("~") || !list) return text;
+  return list.partial ? `${list.parent}${separatorOf(list.parent)}${list.partial}` : list.parent;
+}
+
 export function FolderPathInput({ value, onChange, onOpen }: Props) {
   const [list, setList] = useState<FolderList | null>(null);
   const [chosen, setChosen] = useState(-1);
@@ -44,7 +50,7 @@ export function FolderPathInput({ value, onChange, onOpen }: Props) {
     else if ((e.key === "Tab" || e.key === "ArrowRight") && shown && chosen >= 0 && !e.shiftKey) take(folders[chosen].path);
     else if (e.key === "Tab" && shown && folders.length === 1 && !e.shiftKey) take(folders[0].path);
     else if (e.key === "Enter") {
-      const path = shown && chosen >= 0 ? folders[chosen].path : value.trim();
+      const path = shown && chosen >= 0 ? folders[chosen].path : expanded(value.trim(), list);
       if (!path) return;
       setListOpen(false);
       onOpen(path);
