@@ -108,7 +108,7 @@ export const COMMANDS: Command[] = [
   { name: "open-store", label: "Open a store… (a folder, a recent store, S3; Ctrl/Cmd-O)", disabledReason: always, run: () => showOpenScreen() },
   { name: "reopen-writer", label: "Reopen in writer mode…", disabledReason: () => reopenReason("writer"), run: () => reopenIn("writer") },
   { name: "reopen-agent", label: "Reopen in agent mode…", disabledReason: () => reopenReason("agent"), run: () => reopenIn("agent") },
-  { name: "reopen-read-only", label: "Reopen read-only (let go of the store's lock)", disabledReason: () => reopenReason("read-only"), run: () => reopenIn("read-only") },
+  { name: "reopen-read-only", label: "Reopen read-only (stop writing; a writer lets go of the .lock)", disabledReason: () => reopenReason("read-only"), run: () => reopenIn("read-only") },
   ...EXPORT_COMMANDS,
 ];
 

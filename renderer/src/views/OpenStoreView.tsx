@@ -8,7 +8,6 @@ import { useEffect, useState } from "react";
 import type { RecentStore, SessionMode } from "../../../electron/contract";
 import { api } from "../api/client";
 import { useSession } from "../state/session";
-import { useOpenScreen } from "../state/openScreen";
 import { checkAgentId, openAsking } from "../state/openFlow";
 import { shortTime } from "../lib/format";
 import { S3OpenForm } from "../components/S3OpenForm";
@@ -28,9 +27,8 @@ const MODES: { mode: SessionMode; label: string; hint: string }[] = [
 export function OpenStoreView({ inDialog = false }: { inDialog?: boolean }) {
   const error = useSession((s) => s.openError);
   const locked = useSession((s) => s.lockedReadOnly);
-  const preset = useOpenScreen.getState().preset;
-  const [dir, setDir] = useState(preset?.dir ?? "");
-  const [chosenMode, setMode] = useState<SessionMode>(preset?.mode ?? "read-only");
+  const [dir, setDir] = useState("");
+  const [chosenMode, setMode] = useState<SessionMode>("read-only");
   const mode = locked ? "read-only" : chosenMode;
   const [agentId, setAgentId] = useState("explorer");
   const agentProblem = mode === "agent" ? checkAgentId(agentId) : null;
