@@ -53,7 +53,8 @@ function keepsKey(target: HTMLElement, key: string): boolean {
 function onKey(e: KeyboardEvent): void {
   const target = e.target as HTMLElement;
   const ui = useUi.getState();
-  if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "o" && !ui.confirmation) {
+  const dialogOpen = ui.confirmation || ui.paletteOpen || useRevert.getState().pos !== null || useCompact.getState().action || useReapply.getState().refs || useCheck.getState().open;
+  if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "o" && !dialogOpen) {
     e.preventDefault(); // not the browser's own Open File
     return showOpenScreen();
   }
@@ -62,7 +63,7 @@ function onKey(e: KeyboardEvent): void {
     e.preventDefault();
     return ui.setPalette(!ui.paletteOpen);
   }
-  if (ui.confirmation || ui.paletteOpen || useRevert.getState().pos !== null || useCompact.getState().action || useReapply.getState().refs || useCheck.getState().open) return; // a dialog has the keys
+  if (dialogOpen) return; // a dialog has the keys
   if (e.key === "Escape" && ui.openMenu) return ui.setMenu(null);
   // Esc leaves any text box or select, so the view's keys (j/k, arrows, space) work again.
   if (e.key === "Escape" && target.closest("input, textarea, select")) return target.blur();
