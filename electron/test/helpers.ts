@@ -47,7 +47,7 @@ export function readCalls(lanePath: string, archivePath: string | null): [string
     ["store.recent", {}],
     ["store.pickDirectory", {}],
     ["store.pending", {}],
-    ["store.folders", { path: "/" }],
+    ["store.folders", { path: "./" }], // the repository's folders: local, few
     ["store.check", {}],
     ["records.page", { offset: 0, limit: 50 }],
     ["records.page", { offset: 0, limit: 50, filter: { status: "open" }, sort: { field: "estimate", dir: -1 } }],
