@@ -77,6 +77,22 @@ export interface OpenResult {
   summary: StoreSummary;
 }
 
+/** store.folders: the sub-folders of the typed path's parent whose names start with its last part (electron/folders.ts). */
+export interface FolderList {
+  /** The folder listed (absolute, "~" expanded) */
+  parent: string;
+  /** The part typed after the parent's last separator: the names listed start with it (case aside) */
+  partial: string;
+  /** By name; isStore: it holds a manifest.json */
+  folders: { name: string; path: string; isStore: boolean }[];
+  /** More folders matched than the list holds */
+  truncated: boolean;
+  /** The parent itself holds a manifest.json */
+  parentIsStore: boolean;
+  /** Why the parent could not be listed (missing, a file, unreadable), in a sentence; null when it was */
+  problem: string | null;
+}
+
 export interface RecentStore {
   dir: string;
   openedAt: string;
@@ -179,6 +195,7 @@ export interface OwnResults extends ExportCallResults, WriteCallResults {
   "store.close": { closed: true };
   "store.recent": RecentStore[];
   "store.pickDirectory": { dir: string | null };
+  "store.folders": FolderList;
   /** The store being opened, and how far its load has come; null when no open is in flight */
   "store.loading": LoadProgress | null;
   /** The first records of the current snapshot of the store being opened (WALs not applied); null when no open is in flight */
@@ -221,6 +238,8 @@ export interface StoreChangedEvent {
 
 export interface Events {
   "store.changed": StoreChangedEvent;
+  /** The desktop app's menu asks the window to show its open screen (File › Open Store…, Ctrl/Cmd-O) */
+  "window.showOpen": Record<string, never>;
 }
 export type EventName = keyof Events;
 

@@ -16,6 +16,7 @@ import { exportCalls } from "./export.js";
 import type { ExportDialogs } from "./export.js";
 import { LoadingStore, StoreLoading, checkQuickly } from "./loading-store.js";
 import { storeSource } from "./store-source.js";
+import { listFolders } from "./folders.js";
 import { EndpointNotAllowed, EndpointPolicy } from "./s3-endpoints.js";
 import type { S3Limits } from "../engine/src/s3/index.js";
 
@@ -235,6 +236,7 @@ export class Handlers {
     },
     "store.recent": () => this.options.appData.recent(),
     "store.pickDirectory": async () => ({ dir: this.options.pickDirectory ? await this.options.pickDirectory() : null }),
+    "store.folders": (a) => listFolders(a.path),
     "store.pending": async () => (this.session ? null : this.pending),
     "store.loading": async () => this.loading?.progress.current() ?? null,
     "store.preview": async () => (this.loading ? await this.loading.firstRecords() : null),

@@ -30,6 +30,11 @@ export function registerIpc(ipcMain: IpcMain, handlersFor: HandlersFor, appUrl: 
   }
 }
 
+/** The menu's Open Store… (Ctrl/Cmd-O): the window shows its open screen (folder with completion, recent, S3, mode) over its store. */
+export function showOpenScreen(contents: Pick<WebContents, "isDestroyed" | "send">): void {
+  if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, "window.showOpen", {});
+}
+
 /** Forward a window's store events to its renderer. */
 export function forwardEvents(contents: WebContents, handlers: Handlers): () => void {
   return handlers.onChange((payload) => {

@@ -15,7 +15,7 @@ import { AppData } from "./appdata.js";
 import { parseCommandLine, usage, UsageError, withoutChromiumSwitches } from "./args.js";
 import type { CommandLine } from "./args.js";
 import { Handlers, toContractError } from "./handlers.js";
-import { forwardEvents, registerIpc } from "./ipc.js";
+import { forwardEvents, registerIpc, showOpenScreen } from "./ipc.js";
 import type { ExportDialogs } from "./export.js";
 import { closeStoresBeforeQuit } from "./shutdown.js";
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, appProtocolHandler, lockDownSession } from "./window-security.js";
@@ -116,7 +116,8 @@ function buildMenu(): void {
     {
       label: "File",
       submenu: [
-        { label: "Open Store…", accelerator: "CmdOrCtrl+O", click: async () => { const dir = await pickDirectory(focused()); if (dir) await reopen(dir); } },
+        // A window shows its open screen (path completion, recent, S3, mode); with none, the folder dialog opens one.
+        { label: "Open Store…", accelerator: "CmdOrCtrl+O", click: async () => { const win = focused(); if (win && windows.has(win.webContents.id)) return showOpenScreen(win.webContents); const dir = await pickDirectory(); if (dir) await reopen(dir); } },
         { label: "Open Store in New Window…", accelerator: "CmdOrCtrl+Shift+O", click: async () => { const dir = await pickDirectory(); if (dir) await openWindow({ dir, mode: undefined, agentId: undefined }); } },
         { label: "Open Recent", role: "recentDocuments", submenu: [{ label: "Clear", role: "clearRecentDocuments" }] },
         { type: "separator" },

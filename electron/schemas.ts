@@ -49,6 +49,8 @@ export const calls = {
   "store.recent": own(z.strictObject({})),
   /** A native folder dialog (Electron); { dir: null } in browser mode */
   "store.pickDirectory": own(z.strictObject({})),
+  /** The open screen's path completion: folder names under the typed path's parent, stores marked (names only: allowed read-only) */
+  "store.folders": own(z.strictObject({ path: z.string().max(4096) })),
   /** The open the command line asked for and the user has yet to confirm (agent mode on a single-writer store), or null */
   "store.pending": own(z.strictObject({})),
   /** How far the open in flight has come (phase, bytes, ops, time left), or null */

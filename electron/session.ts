@@ -381,6 +381,6 @@ function checkModeFits(mode: SessionMode, kind: StoreSummary["kind"], confirmed:
 function modeReason(mode: SessionMode, kind: StoreSummary["kind"], agentId: string | null): string {
   if (mode === "writer") return "Writer mode: the explorer holds this store's .lock, so its owning app cannot write until you close it.";
   if (mode === "agent") return `Agent mode: the explorer writes as agent "${agentId}", in a WAL of its own, alongside the store's other agents.`;
-  const write = kind === "multi-writer" || kind === "mixed" ? "agent mode (--agent ID)" : "writer mode (--writer)";
-  return `Read-only: the explorer never writes to or locks this store. To undo, compact or edit, reopen it in ${write}.`;
+  const [write, flag] = kind === "multi-writer" || kind === "mixed" ? ["agent", "--agent ID"] : ["writer", "--writer"];
+  return `Read-only: the explorer never writes to or locks this store. To undo, compact or edit, reopen it in ${write} mode ("Reopen in ${write} mode…" beside the actions, or ${flag} on the command line).`;
 }

@@ -19,8 +19,8 @@ import type { S3SourceOptions } from "./s3-source.js";
 
 type Doc = Record<string, unknown>;
 
-export const S3_READ_ONLY = "Read-only: the explorer only lists and reads this bucket (GET), never writes to it or locks it. To undo, compact or edit, reopen it in agent mode (--agent ID): it then writes through opslog-s3 as an agent of its own.";
-export const S3_NO_WRITER = "Writer mode is for single-writer stores on disk. On S3, the explorer writes as an agent, through opslog-s3: reopen in agent mode (--agent ID).";
+export const S3_READ_ONLY = `Read-only: the explorer only lists and reads this bucket (GET), never writes to it or locks it. To undo, compact or edit, reopen it in agent mode ("Reopen in agent mode…" beside the actions, or --agent ID on the command line): it then writes through opslog-s3 as an agent of its own.`;
+export const S3_NO_WRITER = `Writer mode is for single-writer stores on disk. On S3, the explorer writes as an agent, through opslog-s3: reopen in agent mode ("Reopen in agent mode…", or --agent ID on the command line).`;
 
 /** An opened store's files: the local folder the inspector reads, how it is kept up to date, and how the store is written. */
 export interface OpenSource {

@@ -42,3 +42,25 @@ test("the desktop app opens a store and shows its records", async ({ workDir }) 
     await app.close();
   }
 });
+
+test("the desktop app: File › Open Store… (Ctrl/Cmd-O) shows the open screen over the store, whose completion (over IPC) marks stores, and opens one", async ({ workDir }) => {
+  if (!electron.path) console.log(`Skipped: Electron binary missing: ${electron.reason}`);
+  test.skip(!electron.path, `Electron binary missing: ${electron.reason}`);
+  bundleApp();
+  const dir = await demoStoreCopy(workDir);
+  const second = await demoStoreCopy(join(workDir, "second"));
+  const app = await _electron.launch({ executablePath: electron.path!, args: [mainCjs, dir], env: { ...process.env, OPSLOG_EXPLORER_HOME: join(workDir, "app-home") } });
+  try {
+    const window = await app.firstWindow();
+    await expect(window.getByTestId("mode-badge")).toHaveText("read-only");
+    await window.keyboard.press(process.platform === "darwin" ? "Meta+o" : "Control+o"); // the menu's accelerator
+    await expect(window.getByTestId("open-screen")).toBeVisible();
+    await window.getByTestId("open-path").fill(`${join(workDir, "second")}/`);
+    await expect(window.getByTestId("folder-item")).toHaveText(["demostore"]);
+    await window.keyboard.press("ArrowDown");
+    await window.keyboard.press("Enter");
+    await expect(window.locator(".store-path")).toContainText(second);
+  } finally {
+    await app.close();
+  }
+});

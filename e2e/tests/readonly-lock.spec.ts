@@ -34,7 +34,7 @@ test("without --read-only, the open screen switches a store to writer mode once 
   await page.goto(server.url);
   await expect(page.getByTestId("mode-badge")).toHaveText("read-only");
   await closeStore(page);
-  await page.getByTestId("open-mode").selectOption("writer");
+  await page.getByTestId("open-mode-writer").check();
   await page.getByTestId("open-path").fill(dir);
   await page.getByTestId("open-button").click();
   await expect(page.getByRole("dialog")).toContainText("Open in writer mode?");
@@ -56,8 +56,9 @@ test("--read-only: the actions say why they are off, the open screen offers no w
   await expect(page.getByTestId("action-undo")).toHaveAttribute("title", /started with --read-only/);
 
   await closeStore(page);
-  await expect(page.getByTestId("open-mode")).toBeDisabled();
-  await expect(page.getByTestId("open-mode")).toHaveValue("read-only");
+  await expect(page.getByTestId("open-mode-writer")).toBeDisabled();
+  await expect(page.getByTestId("open-mode-agent")).toBeDisabled();
+  await expect(page.getByTestId("open-mode-read-only")).toBeChecked();
   await expect(page.getByTestId("open-locked")).toContainText("--read-only");
   await page.screenshot({ path: join(SCREENSHOTS, "readonly-lock-open-screen.png") });
 

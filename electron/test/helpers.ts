@@ -58,6 +58,7 @@ const READ_CALLS: { [N in ReadCall]: ((at: Paths) => CallArg<N>[]) | { notTried:
   "store.recent": () => [{}],
   "store.pickDirectory": () => [{}],
   "store.pending": () => [{}],
+  "store.folders": () => [{ path: "./" }], // the repository's folders: local, few
   "store.loading": () => [{}],
   "store.preview": () => [{}],
   "records.page": () => [{ offset: 0, limit: 50 }, { offset: 0, limit: 50, filter: { status: "open" }, sort: { field: "estimate", dir: -1 } }, { offset: 0, limit: 10, at: 3, idContains: "1" }],

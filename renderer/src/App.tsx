@@ -1,7 +1,7 @@
 /** The frame: header, navigation, the current view, and the overlays. Keys run the commands of commands.ts (1–7 views, / filter, ←/→ step, space play); Ctrl/Cmd-K lists them all. */
 import { useEffect } from "react";
 import type { DragEvent } from "react";
-import { pathOfDroppedFile } from "./api/client";
+import { api, pathOfDroppedFile } from "./api/client";
 import { useSession } from "./state/session";
 import { useUi } from "./state/ui";
 import type { ViewName } from "./state/ui";
@@ -28,6 +28,8 @@ import { TimelineView } from "./views/TimelineView";
 import { OpenStoreView } from "./views/OpenStoreView";
 import { BlobsView } from "./views/BlobsView";
 import { LoadingStoreView } from "./views/LoadingStoreView";
+import { OpenScreenDialog } from "./components/OpenScreenDialog";
+import { showOpenScreen, useOpenScreen } from "./state/openScreen";
 
 const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
   records: RecordsView,
@@ -51,11 +53,17 @@ function keepsKey(target: HTMLElement, key: string): boolean {
 function onKey(e: KeyboardEvent): void {
   const target = e.target as HTMLElement;
   const ui = useUi.getState();
+  const dialogOpen = ui.confirmation || ui.paletteOpen || useRevert.getState().pos !== null || useCompact.getState().action || useReapply.getState().refs || useCheck.getState().open;
+  if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "o" && !dialogOpen) {
+    e.preventDefault(); // not the browser's own Open File
+    return showOpenScreen();
+  }
+  if (useOpenScreen.getState().shown && useSession.getState().status === "open") return; // the open screen has the keys
   if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k" && !ui.confirmation) {
     e.preventDefault();
     return ui.setPalette(!ui.paletteOpen);
   }
-  if (ui.confirmation || ui.paletteOpen || useRevert.getState().pos !== null || useCompact.getState().action || useReapply.getState().refs || useCheck.getState().open) return; // a dialog has the keys
+  if (dialogOpen) return; // a dialog has the keys
   if (e.key === "Escape" && ui.openMenu) return ui.setMenu(null);
   // Esc leaves any text box or select, so the view's keys (j/k, arrows, space) work again.
   if (e.key === "Escape" && target.closest("input, textarea, select")) return target.blur();
@@ -96,6 +104,7 @@ async function onDrop(e: DragEvent<HTMLDivElement>): Promise<void> {
 export function App() {
   const status = useSession((s) => s.status);
   const view = useUi((s) => s.view);
+  useEffect(() => api.on("window.showOpen", () => showOpenScreen()), []); // the desktop menu's Open Store… (Ctrl/Cmd-O)
   useEffect(() => {
     window.addEventListener("keydown", onKey);
     window.addEventListener("mousedown", closeMenuOutside);
@@ -124,6 +133,7 @@ export function App() {
             </main>
           </>
         ) : null}
+        <OpenScreenDialog />
         <CommandPalette />
         <ConfirmDialog />
         <RevertDialog />

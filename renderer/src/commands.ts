@@ -16,6 +16,9 @@ import { selectInfo, useSession } from "./state/session";
 import { useUi, VIEWS } from "./state/ui";
 import { EXPORT_COMMANDS } from "./exportCommands";
 import type { Command } from "./lib/command";
+import type { SessionMode } from "../../electron/contract";
+import { fittingWriteMode, reopenIn } from "./state/openFlow";
+import { showOpenScreen } from "./state/openScreen";
 
 export type { Command } from "./lib/command";
 
@@ -28,6 +31,18 @@ function writeReason(): string | null {
   if (!info) return "No store is open.";
   return info.mode === "read-only" ? info.modeReason : null;
 }
+/** Why the open store cannot be reopened in `mode` now: none open, already in it, --read-only, or a mode the store does not take. */
+function reopenReason(mode: SessionMode): string | null {
+  const info = selectInfo(useSession.getState());
+  if (!info) return "No store is open.";
+  if (info.mode === mode) return `The store is open in ${mode} mode already.`;
+  if (mode === "read-only") return null;
+  if (info.lockedReadOnly) return info.modeReason; // the --read-only promise: it says to restart without it
+  const fits = fittingWriteMode();
+  if (mode === "writer" && fits === "agent") return info.dir.startsWith("s3://") ? "S3 stores have no writer mode: the explorer writes to them as an agent. Reopen in agent mode." : "This is a multi-writer store: writer mode would write a WAL its agents never read. Reopen in agent mode.";
+  return null;
+}
+
 const onTimeline = () => (useUi.getState().view === "timeline" ? null : "Only in the Timeline view.");
 
 async function undo(): Promise<void> {
@@ -90,6 +105,10 @@ export const COMMANDS: Command[] = [
   { name: "refresh", label: "Refresh: look for other processes' writes now", disabledReason: always, run: () => runAction("Refresh", () => api.call("actions.refresh", {})) },
   { name: "check-store", label: "Check store: the store doctor's report (as npm run check)", disabledReason: () => (selectInfo(useSession.getState()) ? null : "No store is open."), run: () => useCheck.getState().run() },
   { name: "toggle-warnings", label: "Show or hide the warnings", disabledReason: always, run: () => useUi.getState().toggleWarnings() },
+  { name: "open-store", label: "Open a store… (a folder, a recent store, S3; Ctrl/Cmd-O)", disabledReason: always, run: () => showOpenScreen() },
+  { name: "reopen-writer", label: "Reopen in writer mode…", disabledReason: () => reopenReason("writer"), run: () => reopenIn("writer") },
+  { name: "reopen-agent", label: "Reopen in agent mode…", disabledReason: () => reopenReason("agent"), run: () => reopenIn("agent") },
+  { name: "reopen-read-only", label: "Reopen read-only (stop writing; a writer lets go of the .lock)", disabledReason: () => reopenReason("read-only"), run: () => reopenIn("read-only") },
   ...EXPORT_COMMANDS,
 ];
 

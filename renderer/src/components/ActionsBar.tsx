@@ -1,9 +1,11 @@
 /**
  * The write actions: Undo, Compact, Archive by filter, Refresh, as buttons
  * over the app's commands (commands.ts). Each asks first (Undo shows the op
- * it removes) and reports its result; read-only disables them and says why.
+ * it removes) and reports its result; read-only disables them and says why,
+ * and offers beside them the reopen in the write mode that fits the store.
  */
 import { command } from "../commands";
+import { fittingWriteMode } from "../state/openFlow";
 import { selectInfo, useSession } from "../state/session";
 
 const BUTTONS = [
@@ -23,6 +25,15 @@ export function ActionsBar() {
         const reason = cmd.disabledReason();
         return <button key={b.name} data-testid={b.testId} disabled={reason !== null} title={reason ?? b.title} onClick={() => void cmd.run()}>{b.label}</button>;
       })}
+      {info.mode === "read-only" ? <ReopenButton /> : null}
     </div>
   );
+}
+
+/** Read-only: reopen the store in the write mode it takes (asks first, as the command line's modes do); under --read-only, off, saying why. */
+function ReopenButton() {
+  const mode = fittingWriteMode() ?? "writer";
+  const cmd = command(`reopen-${mode}`);
+  const reason = cmd.disabledReason();
+  return <button className="reopen" data-testid={`reopen-${mode}`} disabled={reason !== null} title={reason ?? `Reopen this store in ${mode} mode, to undo, compact or edit`} onClick={() => void cmd.run()}><span className="wide-only">Reopen in </span>{mode} mode…</button>;
 }

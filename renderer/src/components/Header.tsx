@@ -6,6 +6,7 @@ import type { ViewName } from "../state/ui";
 import { lostCount, opsCount, warningsCount, writersCount } from "../lib/counts";
 import { selectInfo, selectSummary, useSession } from "../state/session";
 import { useUi, VIEWS } from "../state/ui";
+import { showOpenScreen } from "../state/openScreen";
 import { ActionsBar } from "./ActionsBar";
 import { FitOneLine } from "./FitOneLine";
 
@@ -38,6 +39,7 @@ export function Header() {
       </button>
       {newOps > 0 ? <button className="live-indicator" data-testid="live-indicator" onClick={acknowledge} title="Ops other processes wrote while you watched">+{newOps} new</button> : <span className="live-dot" data-testid="live-indicator" title="Watching for other processes' writes">live</span>}
       <span className="spacer" />
+      <button onClick={() => showOpenScreen()} title="Open another store: a folder, a recent store, S3, in the mode you choose (Ctrl/Cmd-O)" data-testid="open-screen-button">Open…</button>
       <RecentMenu />
     </header>
   );

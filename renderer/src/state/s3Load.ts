@@ -4,7 +4,8 @@
  * as for any open).
  */
 import { create } from "zustand";
-import { useSession } from "./session";
+import type { SessionMode } from "../../../electron/contract";
+import { openNow } from "./openFlow";
 
 export interface S3Fields {
   bucket: string;
@@ -25,15 +26,15 @@ export function s3Address(f: S3Fields): string {
 
 interface S3LoadState {
   opening: boolean;
-  open(fields: S3Fields): Promise<void>;
+  open(fields: S3Fields, mode?: SessionMode, agentId?: string): Promise<void>;
 }
 
 export const useS3Load = create<S3LoadState>((set) => ({
   opening: false,
-  async open(fields) {
+  async open(fields, mode = "read-only", agentId) {
     set({ opening: true });
     try {
-      await useSession.getState().openStore(s3Address(fields));
+      await openNow(s3Address(fields), mode, agentId);
     } finally {
       set({ opening: false });
     }
