@@ -10,7 +10,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdir, open, readdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
+import { endianness, homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -67,7 +67,7 @@ export async function readCacheFile<H extends { format: number; explorer: string
   if (!fh) return null;
   try {
     const size = (await fh.stat()).size;
-    const bytes = Buffer.allocUnsafe(size);
+    const bytes = Buffer.allocUnsafeSlow(size); // a buffer of its own, from offset 0: the index's typed arrays view it (8-byte aligned)
     let got = 0;
     while (got < size) {
       const { bytesRead } = await fh.read(bytes, got, size - got, got);
@@ -79,8 +79,8 @@ export async function readCacheFile<H extends { format: number; explorer: string
     const start = MAGIC.length + 4;
     if (start + headerBytes > size) return null;
     const header = JSON.parse(bytes.toString("utf-8", start, start + headerBytes)) as H;
-    if (header.format !== INDEX_CACHE_FORMAT || header.explorer !== EXPLORER_VERSION || header.v8 !== process.versions.v8) return null;
-    return { header, payload: bytes.subarray(start + headerBytes) };
+    if (header.format !== INDEX_CACHE_FORMAT || header.explorer !== EXPLORER_VERSION || header.v8 !== headerBase().v8) return null;
+    return { header, payload: bytes.subarray(align8(start + headerBytes)) };
   } catch {
     return null;
   } finally {
@@ -90,15 +90,19 @@ export async function readCacheFile<H extends { format: number; explorer: string
 
 /** The header every file starts with: what tells one version's cache from another's. */
 export function headerBase(): { format: number; explorer: string; v8: string } {
-  return { format: INDEX_CACHE_FORMAT, explorer: EXPLORER_VERSION, v8: process.versions.v8 };
+  return { format: INDEX_CACHE_FORMAT, explorer: EXPLORER_VERSION, v8: `${process.versions.v8} ${endianness()}` };
 }
 
-/** Write a cache file whole (temp + rename), then evict down to the cap; false when it alone is over the cap. */
-export async function writeCacheFile(options: IndexCacheOptions, path: string, header: object, payload: Buffer): Promise<boolean> {
+const align8 = (n: number) => (n + 7) & ~7;
+
+/** Write a cache file whole (temp + rename), then evict down to the cap; false when it alone is over the cap. The payload starts 8-byte aligned. */
+export async function writeCacheFile(options: IndexCacheOptions, path: string, header: object, payload: Buffer[]): Promise<boolean> {
   const headerBytes = Buffer.from(JSON.stringify(header), "utf-8");
   const length = Buffer.alloc(4);
   length.writeUInt32LE(headerBytes.length);
-  const total = MAGIC.length + 4 + headerBytes.length + payload.length;
+  const start = MAGIC.length + 4 + headerBytes.length;
+  const pad = Buffer.alloc(align8(start) - start);
+  const total = align8(start) + payload.reduce((sum, part) => sum + part.length, 0);
   if (total > options.maxBytes) {
     await rm(path, { force: true }); // an older, smaller one no longer describes the store
     return false;
@@ -106,7 +110,7 @@ export async function writeCacheFile(options: IndexCacheOptions, path: string, h
   await mkdir(options.dir, { recursive: true });
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    await writeFile(tmp, [MAGIC, length, headerBytes, payload]);
+    await writeFile(tmp, [MAGIC, length, headerBytes, pad, ...payload]);
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });

@@ -200,7 +200,7 @@ async function save(dir: string, h: History, options: IndexCacheOptions): Promis
   if (h.reader.stale) return { kind: "not-written", reason: "the store changed during the build" };
   // Taken together, in one turn: the index and where each lane's reading ended.
   const lanes: { path: string; end: number; last: LastOp | undefined; unreadable: boolean }[] = h.lanes.map((lane) => ({ path: lane.entry.path, end: lane.end, last: lastIndexed(h, lane), unreadable: !!lane.unreadable }));
-  let payload: Buffer;
+  let payload: Buffer[];
   try {
     payload = encodeHistory(h);
   } catch (err) {
@@ -228,5 +228,5 @@ async function save(dir: string, h: History, options: IndexCacheOptions): Promis
   }
   const header: CacheHeader = { ...headerBase(), store: real, manifest: manifest.toString("base64"), files, wals };
   const written = await writeCacheFile(options, cacheFileOf(options, real), header, payload);
-  return written ? { kind: "written", bytes: payload.length } : { kind: "not-written", reason: "larger than the cache's cap" };
+  return written ? { kind: "written", bytes: payload.reduce((sum, part) => sum + part.length, 0) } : { kind: "not-written", reason: "larger than the cache's cap" };
 }

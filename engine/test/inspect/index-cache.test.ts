@@ -72,6 +72,7 @@ async function onlySnapshot(dir: string): Promise<string> {
 /** A store opened once with a fresh cache folder: the cache is written. */
 async function cachedStore(): Promise<{ dir: string; cache: IndexCacheOptions }> {
   const dir = await makeStore();
+  await stillTimes(dir);
   const cache = { dir: await tempDir("opslog-cache-dir-"), maxBytes: 1 << 30 };
   const first = await openCached(dir, cache);
   expect(first.event?.kind).toBe("miss");
@@ -79,7 +80,7 @@ async function cachedStore(): Promise<{ dir: string; cache: IndexCacheOptions }>
   return { dir, cache };
 }
 
-/** A cache file with its header changed: magic line, header length (u32 LE), header JSON, payload. */
+/** A cache file with its header changed: magic line, header length (u32 LE), header JSON, padding, payload. */
 async function rewriteHeader(path: string, change: (header: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
   const bytes = await readFile(path);
   const magic = bytes.indexOf(0x0a) + 1;
@@ -88,22 +89,29 @@ async function rewriteHeader(path: string, change: (header: Record<string, unkno
   const json = Buffer.from(JSON.stringify(header));
   const prefix = Buffer.alloc(4);
   prefix.writeUInt32LE(json.length);
-  await writeFile(path, Buffer.concat([bytes.subarray(0, magic), prefix, json, bytes.subarray(magic + 4 + length)]));
+  const align8 = (n: number) => (n + 7) & ~7; // the payload starts 8-byte aligned
+  const start = magic + 4 + json.length;
+  await writeFile(path, Buffer.concat([bytes.subarray(0, magic), prefix, json, Buffer.alloc(align8(start) - start), bytes.subarray(align8(magic + 4 + length))]));
 }
 
-/** Times put back as they were, finer than a Date's ms: a change that stat cannot see. */
-async function keepTimes(path: string, change: () => Promise<void>): Promise<void> {
-  const before = await stat(path);
-  await change();
-  // Seconds as a double land within a few hundred ns of the old time: nudged until stat reads the very same mtimeMs.
-  let target = before.mtimeMs;
-  for (let i = 0; i < 100; i++) {
-    await utimes(path, before.atimeMs / 1000, target / 1000);
-    const got = (await stat(path)).mtimeMs;
-    if (got === before.mtimeMs) break;
-    target += before.mtimeMs - got + (i > 10 ? (Math.random() - 0.5) * 1e-3 : 0); // corrected by what stat read, shaken if that circles
+/** A whole second in the past: times set to it read back exactly (a double's seconds do not always). */
+const STILL_AT = Math.floor(Date.now() / 1000) - 60;
+
+/** Every file of the store set to STILL_AT, before the cache is written: keepTimes can then put a file's time back exactly. */
+async function stillTimes(dir: string): Promise<void> {
+  for (const sub of ["", "ops", "snapshots"]) {
+    for (const entry of await readdir(join(dir, sub), { withFileTypes: true })) if (entry.isFile()) await utimes(join(dir, sub, entry.name), STILL_AT, STILL_AT);
   }
+}
+
+/** A change that stat cannot see: size kept (unless said), and the time put back as it was (STILL_AT). */
+async function keepTimes(path: string, change: () => Promise<void>, sameSize = true): Promise<void> {
+  const before = await stat(path);
+  expect(before.mtimeMs).toBe(STILL_AT * 1000);
+  await change();
+  await utimes(path, STILL_AT, STILL_AT);
   expect((await stat(path)).mtimeMs).toBe(before.mtimeMs);
+  if (sameSize) expect((await stat(path)).size).toBe(before.size);
 }
 
 async function expectRebuilt(dir: string, cache: IndexCacheOptions, reason: RegExp): Promise<void> {
@@ -159,7 +167,7 @@ describe("index cache: each mismatch builds again", () => {
   it("the manifest's bytes", async () => {
     const { dir, cache } = await cachedStore();
     const path = join(dir, "manifest.json");
-    await keepTimes(path, async () => writeFile(path, JSON.stringify(JSON.parse(await readFile(path, "utf-8")))));
+    await keepTimes(path, async () => writeFile(path, JSON.stringify(JSON.parse(await readFile(path, "utf-8")))), false); // the same manifest, written without spaces
     await expectRebuilt(dir, cache, /manifest changed/);
   });
 
@@ -248,7 +256,7 @@ describe("index cache folder: bounded", () => {
   it("a write over the cap evicts the least recently used files first, never the one written", async () => {
     const cache = { dir: await tempDir("opslog-cache-lru-"), maxBytes: 2500 };
     await fill(cache, ["a.idx", "b.idx", "c.idx"], 1000); // a is the oldest, c the newest
-    await writeCacheFile(cache, join(cache.dir, "d.idx"), { format: 0 }, Buffer.alloc(900)); // about 940 bytes with its header: a and b must go
+    await writeCacheFile(cache, join(cache.dir, "d.idx"), { format: 0 }, [Buffer.alloc(900)]); // about 940 bytes with its header: a and b must go
     expect((await readdir(cache.dir)).sort()).toEqual(["c.idx", "d.idx"]);
   });
 
@@ -262,7 +270,7 @@ describe("index cache folder: bounded", () => {
 
   it("a file bigger than the cap alone is not written", async () => {
     const cache = { dir: await tempDir("opslog-cache-lru-"), maxBytes: 100 };
-    expect(await writeCacheFile(cache, join(cache.dir, "big.idx"), { format: 0 }, Buffer.alloc(200))).toBe(false);
+    expect(await writeCacheFile(cache, join(cache.dir, "big.idx"), { format: 0 }, [Buffer.alloc(200)])).toBe(false);
     expect(await readdir(cache.dir)).toEqual([]);
   });
 
