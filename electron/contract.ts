@@ -176,6 +176,8 @@ export interface OwnResults extends ExportCallResults, WriteCallResults {
   "store.check": StoreCheck;
   "store.close": { closed: true };
   "store.recent": RecentStore[];
+  /** What "Clear index cache" removed, in a sentence */
+  "cache.clearIndex": { message: string; files: number; bytes: number };
   "store.pickDirectory": { dir: string | null };
   /** The store being opened, and how far its load has come; null when no open is in flight */
   "store.loading": LoadProgress | null;

@@ -15,7 +15,7 @@ import { buildHistory } from "./build.js";
 import { QueryContext, cancelled } from "./context.js";
 import type { ParallelMode } from "./history.js";
 import type { History } from "./history.js";
-import { loadCachedHistory, saveHistoryLater } from "./index-cache.js";
+import { indexCacheWrites, loadCachedHistory, saveHistoryLater } from "./index-cache.js";
 import type { IndexCacheEvent } from "./index-cache.js";
 import type { IndexCacheOptions } from "./index-cache-files.js";
 import { LiveTail } from "./live.js";
@@ -114,5 +114,6 @@ class Inspector {
 
   async close(): Promise<void> {
     this.ctx.close();
+    if (this.options.indexCache) await indexCacheWrites(); // a write under way lands (a thread is ended after its close)
   }
 }
