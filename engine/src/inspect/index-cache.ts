@@ -135,7 +135,7 @@ async function walHolds(dir: string, mark: WalCacheMark): Promise<"same" | "grow
 /**
  * The cached index of the store in `dir`, if there is one and everything it
  * was built from is still on disk as it was (WALs may have grown: the caller's
- * live tail reads what is new). Null, with the reason, otherwise.
+ * live tail reads what is new); otherwise why not (`miss`).
  */
 export async function loadCachedHistory(dir: string, options: IndexCacheOptions): Promise<{ h: History; grown: boolean } | { miss: string }> {
   const real = await realpath(dir).catch(() => null);
