@@ -31,7 +31,8 @@ export interface IndexCacheOptions {
 
 /** The explorer's version, from its package.json (found up from this file): a cache written by another is ignored. */
 export const EXPLORER_VERSION: string = (() => {
-  let at = dirname(fileURLToPath(import.meta.url));
+  // The CommonJS bundle (build/bundle.mjs) has __dirname and no import.meta.url; the sources the other way round.
+  let at = typeof __dirname === "string" ? __dirname : dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++, at = dirname(at)) {
     try {
       const pkg = JSON.parse(readFileSync(join(at, "package.json"), "utf-8")) as { name?: string; version?: string };
