@@ -1,6 +1,6 @@
 // `npm run bench [-- part…]`: runs each benchmark part in its own process, in
 // order, so one part's memory never skews another's. Parts: store, inspect,
-// ten, schema, pages, s3, export, ui. Each prints its own markdown table.
+// reopen, ten, schema, pages, s3, export, ui. Each prints its own markdown table.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { buildRendererIfStale } from "./fresh.mjs";
@@ -8,6 +8,7 @@ import { buildRendererIfStale } from "./fresh.mjs";
 const parts = [
   { name: "store", cmd: ["npx", "tsx", "engine/bench/store.ts"] },
   { name: "inspect", cmd: ["npx", "tsx", "engine/bench/inspect.ts"] },
+  { name: "reopen", cmd: ["npx", "tsx", "engine/bench/reopen.ts"] },
   { name: "ten", cmd: ["npx", "tsx", "engine/bench/ten.ts"] },
   { name: "schema", cmd: ["npx", "tsx", "engine/bench/schema.ts"] },
   { name: "pages", cmd: ["npx", "tsx", "electron/bench/pages.ts"] },

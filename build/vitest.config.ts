@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Explorers the tests start (serve, cli) keep no index in the user's cache folder; the cache's own tests name a folder of their own.
+    env: { OPSLOG_EXPLORER_INDEX_CACHE: "off" },
   },
 });

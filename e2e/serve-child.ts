@@ -7,7 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
@@ -41,7 +41,7 @@ export async function startExplorer(dir: string, home: string, options: Explorer
   if (options.agent) args.push("--agent", options.agent);
   if (options.readOnly) args.push("--read-only");
   if (options.yes) args.push("--yes");
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, OPSLOG_EXPLORER_HOME: home, ...(options.holdOpenUntil ? { OPSLOG_EXPLORER_TEST_HOLD_OPEN: options.holdOpenUntil } : {}) }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, OPSLOG_EXPLORER_HOME: home, OPSLOG_EXPLORER_CACHE: process.env.OPSLOG_EXPLORER_CACHE ?? join(home, "cache"), ...(options.holdOpenUntil ? { OPSLOG_EXPLORER_TEST_HOLD_OPEN: options.holdOpenUntil } : {}) }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((ok, fail) => {

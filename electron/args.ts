@@ -20,6 +20,8 @@ export interface CommandLine {
   help: boolean;
   /** --yes: the user confirms up front what the UI would otherwise ask (agent mode on a single-writer store) */
   yes: boolean;
+  /** --no-index-cache: build every store's index on open; never read or write the index cache */
+  noIndexCache: boolean;
 }
 
 export class UsageError extends Error {}
@@ -29,7 +31,7 @@ export const USAGE = usage("opslog-explorer");
 /** The help text, for the command the user typed (`npm start --`, `npm run serve --`, `opslog-explorer`). */
 export function usage(command: string): string {
   return [
-    `usage: ${command} [store-dir] [--writer | --agent ID [--yes]] [--read-only] [--port N] [--region R] [--endpoint URL] [--profile P]`,
+    `usage: ${command} [store-dir] [--writer | --agent ID [--yes]] [--read-only] [--no-index-cache] [--port N] [--region R] [--endpoint URL] [--profile P]`,
     "",
     "  store-dir     the store folder to open (default: a demo store, read-only),",
     "                or s3://bucket/prefix: a store on S3, credentials from the AWS chain (env, ~/.aws, profiles)",
@@ -40,6 +42,7 @@ export function usage(command: string): string {
     "  --agent ID    agent mode, for multi-writer stores: writes as agent ID (default explorer)",
     "  --yes         with --agent on a single-writer store: go on without asking (the owning app never reads the explorer's WAL)",
     "  --read-only   never write, whatever is asked: the mode cannot be switched from the UI",
+    "  --no-index-cache  build the index on every open: do not read or keep it in the cache folder",
     "  --port N      browser mode only: listen on 127.0.0.1:N (default: a free port)",
     "  -h, --help    show this help",
   ].join("\n");
@@ -52,6 +55,7 @@ const OPTIONS = {
   port: { type: "string" },
   help: { type: "boolean", short: "h" },
   yes: { type: "boolean", short: "y" },
+  "no-index-cache": { type: "boolean" },
   region: { type: "string" },
   endpoint: { type: "string" },
   profile: { type: "string" },
@@ -76,7 +80,7 @@ export function parseCommandLine(argv: string[], command = "opslog-explorer"): C
     throw fail(explainParseError(err as Error & { code?: string }));
   }
   const { values, positionals } = parsed;
-  const out: CommandLine = { dir: positionals[0] ?? null, mode: undefined, agentId: undefined, port: undefined, readOnly: values["read-only"] === true, help: values.help === true, yes: values.yes === true };
+  const out: CommandLine = { dir: positionals[0] ?? null, mode: undefined, agentId: undefined, port: undefined, readOnly: values["read-only"] === true, help: values.help === true, yes: values.yes === true, noIndexCache: values["no-index-cache"] === true };
   if (out.help) return out;
   if (positionals.length > 1) throw fail(`Only one store folder can be opened per window; got "${positionals[0]}" and "${positionals[1]}".`);
   if (values.writer && values.agent !== undefined) throw fail("--writer and --agent cannot be combined.");

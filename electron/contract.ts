@@ -194,6 +194,8 @@ export interface OwnResults extends ExportCallResults, WriteCallResults {
   "store.check": StoreCheck;
   "store.close": { closed: true };
   "store.recent": RecentStore[];
+  /** What "Clear index cache" removed, in a sentence */
+  "cache.clearIndex": { message: string; files: number; bytes: number };
   "store.pickDirectory": { dir: string | null };
   "store.folders": FolderList;
   /** The store being opened, and how far its load has come; null when no open is in flight */

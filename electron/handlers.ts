@@ -11,7 +11,8 @@ import type { CallName, CallOptions, CallResults, ContractError, ContractErrorCo
 import { ExplorerSession, LOCKED_READ_ONLY } from "./session.js";
 import type { AppData } from "./appdata.js";
 import type { QueryArg, QueryOptions, ThreadOptions } from "../engine/src/inspect/index.js";
-import type { InspectorApi } from "../engine/src/inspect/index.js";
+import type { IndexCacheOptions, InspectorApi } from "../engine/src/inspect/index.js";
+import { clearIndexCacheCall } from "./index-cache-call.js";
 import { exportCalls } from "./export.js";
 import type { ExportDialogs } from "./export.js";
 import { LoadingStore, StoreLoading, checkQuickly } from "./loading-store.js";
@@ -31,6 +32,8 @@ export interface HandlerOptions {
   lockedReadOnly?: boolean;
   /** Where S3 stores' local mirrors live (default: the user's cache folder) */
   s3CacheRoot?: string;
+  /** Where built indexes are kept between opens (engine index-cache.ts); none when absent (--no-index-cache, tests) */
+  indexCache?: IndexCacheOptions | null;
   /** S3 requests' deadlines and attempts (default: DEFAULT_S3_LIMITS; tests shorten them) */
   s3Limits?: S3Limits;
   /** The desktop app: its window's opens come from the person at the machine, so they may name any S3 endpoint (s3-endpoints.ts) */
@@ -161,7 +164,7 @@ export class Handlers {
     void loading.firstRecords(); // read now, before the build takes the CPU: the UI asks for it first
     let session: ExplorerSession;
     try {
-      session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly, s3CacheRoot: this.options.s3CacheRoot, s3Limits: this.options.s3Limits, beforeLock, progress: loading.progress, beforeAppend: this.options.beforeAppend });
+      session = await ExplorerSession.open({ dir, mode, agentId, confirmAgentOnSingleWriter: confirm, demo, pollMs: this.options.pollMs, thread: this.options.inspectorThread, lockedReadOnly: this.options.lockedReadOnly, s3CacheRoot: this.options.s3CacheRoot, indexCache: this.options.indexCache, s3Limits: this.options.s3Limits, beforeLock, progress: loading.progress, beforeAppend: this.options.beforeAppend });
       await this.options.holdOpen?.().catch(async (err: unknown) => {
         await session.close();
         throw err;
@@ -235,6 +238,7 @@ export class Handlers {
       return { closed: true };
     },
     "store.recent": () => this.options.appData.recent(),
+    "cache.clearIndex": () => clearIndexCacheCall(this.options.indexCache ?? null),
     "store.pickDirectory": async () => ({ dir: this.options.pickDirectory ? await this.options.pickDirectory() : null }),
     "store.folders": (a) => listFolders(a.path),
     "store.pending": async () => (this.session ? null : this.pending),

@@ -15,6 +15,8 @@ import { AppData } from "./appdata.js";
 import { parseCommandLine, usage, UsageError, withoutChromiumSwitches } from "./args.js";
 import type { CommandLine } from "./args.js";
 import { Handlers, toContractError } from "./handlers.js";
+import { indexCacheFromEnv } from "../engine/src/inspect/index.js";
+import type { IndexCacheOptions } from "../engine/src/inspect/index.js";
 import { forwardEvents, registerIpc, showOpenScreen } from "./ipc.js";
 import type { ExportDialogs } from "./export.js";
 import { closeStoresBeforeQuit } from "./shutdown.js";
@@ -28,6 +30,8 @@ const closing = new Set<Promise<void>>();
 let appData: AppData;
 /** --read-only: every window's handlers refuse writable opens and writes */
 let lockedReadOnly = false;
+/** Where built indexes are kept between opens: the user's cache folder, unless --no-index-cache */
+let indexCache: IndexCacheOptions | null = null;
 
 function handlersFor(contents: WebContents): Handlers | undefined {
   return windows.get(contents.id)?.handlers;
@@ -70,7 +74,7 @@ async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId"> 
     },
   });
   // The window's opens come from the person at the machine (the Open S3 store form): they may name an S3 endpoint.
-  const handlers = new Handlers({ appData, pickDirectory: () => pickDirectory(window), lockedReadOnly, exportDialogs: exportDialogs(window), callersChooseEndpoints: true });
+  const handlers = new Handlers({ appData, pickDirectory: () => pickDirectory(window), lockedReadOnly, indexCache, exportDialogs: exportDialogs(window), callersChooseEndpoints: true });
   const contents = window.webContents;
   windows.set(contents.id, { window, handlers });
   const stopEvents = forwardEvents(contents, handlers);
@@ -144,6 +148,7 @@ async function start(): Promise<void> {
     return;
   }
   lockedReadOnly = args.readOnly;
+  indexCache = args.noIndexCache ? null : indexCacheFromEnv();
   await app.whenReady();
   appData = new AppData(process.env.OPSLOG_EXPLORER_HOME ?? app.getPath("userData"));
   protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir));

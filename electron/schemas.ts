@@ -47,6 +47,8 @@ export const calls = {
   "store.check": own(z.strictObject({})),
   "store.close": own(z.strictObject({})),
   "store.recent": own(z.strictObject({})),
+  /** Remove every index kept in the cache folder (the next open of each store builds it again) */
+  "cache.clearIndex": own(z.strictObject({})),
   /** A native folder dialog (Electron); { dir: null } in browser mode */
   "store.pickDirectory": own(z.strictObject({})),
   /** The open screen's path completion: folder names under the typed path's parent, stores marked (names only: allowed read-only) */

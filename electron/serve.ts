@@ -19,6 +19,8 @@ import { AppData } from "./appdata.js";
 import { parseCommandLine, usage, UsageError } from "./args.js";
 import type { SessionMode } from "./contract.js";
 import { Handlers, toContractError } from "./handlers.js";
+import { indexCacheFromEnv } from "../engine/src/inspect/index.js";
+import type { IndexCacheOptions } from "../engine/src/inspect/index.js";
 import { CONTENT_SECURITY_POLICY } from "./csp.js";
 import { serveExportDownload } from "./export.js";
 import { stopOnSignals } from "./shutdown.js";
@@ -35,6 +37,8 @@ export interface ServerOptions {
   readOnly?: boolean;
   /** --yes: agent mode on a single-writer store without asking; otherwise the UI asks */
   yes?: boolean;
+  /** Where built indexes are kept between opens (none when absent: tests) */
+  indexCache?: IndexCacheOptions | null;
   /** Tests only: each open, its index built, waits for this (see HandlerOptions.holdOpen) */
   holdOpen?: () => Promise<void>;
 }
@@ -64,7 +68,7 @@ export const DEFAULT_STATIC_DIR = fileURLToPath(new URL("../dist/renderer/", imp
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const appData = options.appData ?? new AppData();
-  const handlers = new Handlers({ appData, pollMs: options.pollMs, lockedReadOnly: options.readOnly, holdOpen: options.holdOpen });
+  const handlers = new Handlers({ appData, pollMs: options.pollMs, lockedReadOnly: options.readOnly, indexCache: options.indexCache, holdOpen: options.holdOpen });
   // A store named on the command line opens behind the server: `ready` comes as soon as it listens (handlers.settled() waits for the store).
   if (options.dir) await handlers.startFromCommandLine(options.dir, options.mode, options.agentId, options.yes);
   else await handlers.openDemo();
@@ -249,7 +253,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   try {
-    const running = await startServer({ dir: args.dir, mode: args.mode, agentId: args.agentId, port: args.port, readOnly: args.readOnly, yes: args.yes, holdOpen: holdUntilFileExists(process.env.OPSLOG_EXPLORER_TEST_HOLD_OPEN) });
+    const running = await startServer({ dir: args.dir, mode: args.mode, agentId: args.agentId, port: args.port, readOnly: args.readOnly, yes: args.yes, indexCache: args.noIndexCache ? null : indexCacheFromEnv(), holdOpen: holdUntilFileExists(process.env.OPSLOG_EXPLORER_TEST_HOLD_OPEN) });
     process.stdout.write(`ready ${running.url}\n`);
     // Any signal that ends the server (and npm start going away) closes the store first: its .lock is released, even while it is still opening.
     stopOnSignals(() => running.close(), (code) => process.exit(code));

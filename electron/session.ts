@@ -8,7 +8,7 @@
 import { OpslogError } from "../engine/src/errors.js";
 import { Store } from "../engine/src/store.js";
 import { EngineWorkerFailed, checkStore, compileFilter, openInspector, openInspectorThread } from "../engine/src/inspect/index.js";
-import type { BuildProgress, InspectorApi, Page, PageRequest, RefreshResult, StoreCheck, StoreSummary, ThreadOptions, TimelineOp } from "../engine/src/inspect/index.js";
+import type { BuildProgress, IndexCacheOptions, InspectorApi, Page, PageRequest, RefreshResult, StoreCheck, StoreSummary, ThreadOptions, TimelineOp } from "../engine/src/inspect/index.js";
 import type { ActionResult, CompactPreview, LostOwnWrites, LostWriteRef, LostWriteRow, ReapplyPreview, ReapplySeen, RevertPreview, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
 import { applyRevert, previewRevert } from "./revert.js";
 import { checkCompactConfirmed, compactPreview, otherAgents } from "./compaction-risk.js";
@@ -35,6 +35,8 @@ export interface OpenOptions {
   lockedReadOnly?: boolean;
   /** S3 stores (`s3://…`): where their local mirrors live (default: the user's cache folder) */
   s3CacheRoot?: string;
+  /** Where built indexes are kept between opens (engine index-cache.ts); none when absent */
+  indexCache?: IndexCacheOptions | null;
   /** S3 stores: each request's deadlines and attempts (tests shorten them) */
   s3Limits?: S3Limits;
   /** Called just before a writable store is opened (and locked): throws to stop the open there (the explorer is closing) */
@@ -59,15 +61,15 @@ type Listener = (event: StoreChangedEvent) => void;
  * filtering it never holds up the process that serves the UI, and a call past
  * its deadline can be stopped; in this thread if that one cannot start.
  */
-async function openInspectorOffThread(dir: string, thread: ThreadOptions = {}, progress?: LoadTracker): Promise<InspectorApi> {
+async function openInspectorOffThread(dir: string, thread: ThreadOptions = {}, progress?: LoadTracker, indexCache: IndexCacheOptions | null = null): Promise<InspectorApi> {
   const onProgress = progress && ((p: BuildProgress) => progress.indexed(p));
   try {
-    return await openInspectorThread(dir, {}, { ...thread, onProgress });
+    return await openInspectorThread(dir, { indexCache }, { ...thread, onProgress });
   } catch (err) {
     if (!(err instanceof EngineWorkerFailed)) throw err;
     // Here no deadline can pre-empt a call (nothing runs while it does); regexes still run in linear time (RE2).
     console.warn(`opslog explorer: the inspector runs on the main thread (${err.message}).`);
-    return await openInspector(dir, {}, onProgress);
+    return await openInspector(dir, { indexCache }, onProgress);
   }
 }
 
@@ -103,7 +105,7 @@ export class ExplorerSession {
     const releaseOpen = holdOpenStore(dir);
     let inspector: InspectorApi;
     try {
-      inspector = await openInspectorOffThread(dir, options.thread, options.progress);
+      inspector = await openInspectorOffThread(dir, options.thread, options.progress, options.indexCache ?? null);
     } catch (err) {
       releaseOpen();
       await source.close();

@@ -3,7 +3,7 @@ import { parseCommandLine, UsageError, withoutChromiumSwitches } from "../args.j
 
 describe("the command line", () => {
   it("opens the demo store read-only when nothing is named", () => {
-    expect(parseCommandLine([])).toEqual({ dir: null, mode: undefined, agentId: undefined, port: undefined, readOnly: false, help: false, yes: false });
+    expect(parseCommandLine([])).toEqual({ dir: null, mode: undefined, agentId: undefined, port: undefined, readOnly: false, help: false, yes: false, noIndexCache: false });
   });
 
   it("takes a store folder and --writer", () => {

@@ -59,6 +59,7 @@ const READ_CALLS: { [N in ReadCall]: ((at: Paths) => CallArg<N>[]) | { notTried:
   "store.pickDirectory": () => [{}],
   "store.pending": () => [{}],
   "store.folders": () => [{ path: "./" }], // the repository's folders: local, few
+  "cache.clearIndex": () => [{}], // the explorer's own cache folder, never the store
   "store.loading": () => [{}],
   "store.preview": () => [{}],
   "records.page": () => [{ offset: 0, limit: 50 }, { offset: 0, limit: 50, filter: { status: "open" }, sort: { field: "estimate", dir: -1 } }, { offset: 0, limit: 10, at: 3, idContains: "1" }],

@@ -45,6 +45,17 @@ function reopenReason(mode: SessionMode): string | null {
 
 const onTimeline = () => (useUi.getState().view === "timeline" ? null : "Only in the Timeline view.");
 
+/** Remove the indexes kept between opens (the main process's cache folder); the open store is not touched. */
+async function clearIndexCache(): Promise<void> {
+  const { toast } = useUi.getState();
+  try {
+    toast("ok", (await api.call("cache.clearIndex", {})).message);
+  } catch (err) {
+    const e = errorText(err);
+    toast("error", `Clear index cache failed: ${e.message}`, e.detail);
+  }
+}
+
 async function undo(): Promise<void> {
   const { toast, ask } = useUi.getState();
   try {
@@ -104,6 +115,7 @@ export const COMMANDS: Command[] = [
   { name: "archive", label: "Archive records by filter…", disabledReason: writeReason, run: archive },
   { name: "refresh", label: "Refresh: look for other processes' writes now", disabledReason: always, run: () => runAction("Refresh", () => api.call("actions.refresh", {})) },
   { name: "check-store", label: "Check store: the store doctor's report (as npm run check)", disabledReason: () => (selectInfo(useSession.getState()) ? null : "No store is open."), run: () => useCheck.getState().run() },
+  { name: "clear-index-cache", label: "Clear index cache: each store's next open builds its index again", disabledReason: always, run: clearIndexCache },
   { name: "toggle-warnings", label: "Show or hide the warnings", disabledReason: always, run: () => useUi.getState().toggleWarnings() },
   { name: "open-store", label: "Open a store… (a folder, a recent store, S3; Ctrl/Cmd-O)", disabledReason: always, run: () => showOpenScreen() },
   { name: "reopen-writer", label: "Reopen in writer mode…", disabledReason: () => reopenReason("writer"), run: () => reopenIn("writer") },

@@ -29,3 +29,6 @@ export type { BuildPhase, BuildProgress } from "./progress.js";
 export { readManifestTolerantly } from "./scan.js";
 export { CHECK_FORMAT, CHECK_SHOWN, checkStore } from "./check.js";
 export type { Checkable, CheckOptions } from "./check.js";
+export { clearIndexCache, indexCacheFromEnv } from "./index-cache-files.js";
+export type { IndexCacheOptions } from "./index-cache-files.js";
+export type { IndexCacheEvent } from "./index-cache.js";

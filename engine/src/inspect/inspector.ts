@@ -4,7 +4,9 @@
  * (timeline, lanes, history chain, replay, conflicts, lost writes), in pages.
  * It holds the index (built by build.ts), answers the registry's queries over
  * it (queries.ts), and keeps up with the disk (live.ts): new ops, or a
- * rebuild, drop every cache at once.
+ * rebuild, drop every cache at once. With an index cache (index-cache.ts),
+ * an open loads the index kept by the last one when the store still holds
+ * what it was built from, and keeps each new build for the next.
  */
 import { stat } from "node:fs/promises";
 import { OpslogError } from "../errors.js";
@@ -12,6 +14,10 @@ import type { InspectorApi, QueryOptions } from "./api.js";
 import { buildHistory } from "./build.js";
 import { QueryContext, cancelled } from "./context.js";
 import type { ParallelMode } from "./history.js";
+import type { History } from "./history.js";
+import { indexCacheWrites, loadCachedHistory, saveHistoryLater } from "./index-cache.js";
+import type { IndexCacheEvent } from "./index-cache.js";
+import type { IndexCacheOptions } from "./index-cache-files.js";
 import { LiveTail } from "./live.js";
 import { queries, queryNames } from "./queries.js";
 import type { QueryName } from "./queries.js";
@@ -24,6 +30,10 @@ export interface InspectOptions {
    * "auto" (the default) does so for WALs big enough to repay starting it.
    */
   parallel?: ParallelMode;
+  /** Where to keep the built index between opens (index-cache.ts); none by default */
+  indexCache?: IndexCacheOptions | null;
+  /** Told what the open did with the index cache (tests, the bench; not across threads) */
+  onIndexCache?: (event: IndexCacheEvent) => void;
 }
 
 /** Open the inspector of `dir`; `onProgress` hears how far the index build has come. */
@@ -31,11 +41,40 @@ export async function openInspector(dir: string, options: InspectOptions = {}, o
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) throw new OpslogError("not-a-store", `${dir} does not exist or is not a folder. Choose the folder that contains manifest.json.`, { file: dir });
   const parallel = options.parallel ?? "auto";
-  const h = await buildHistory(dir, parallel, onProgress);
-  const inspector = new Inspector(new QueryContext(dir, h), parallel, await LiveTail.start(dir, h));
+  const { h, live } = await openHistory(dir, parallel, options, onProgress);
+  const inspector = new Inspector(new QueryContext(dir, h), parallel, live, options);
   // One method per query of the registry; the cast is where the mapped type (api.ts) meets the names.
   const calls = Object.fromEntries(queryNames.map((name) => [name, (arg: unknown, options?: QueryOptions) => inspector.query(name, arg, options)]));
   return Object.assign(calls, { dir, refresh: () => inspector.refresh(), close: () => inspector.close() }) as unknown as InspectorApi;
+}
+
+/**
+ * The index of `dir` and its live tail: the cached index when it still holds
+ * (a WAL that only grew is tailed to its end), else a build (kept in the cache
+ * for the next open, in the background).
+ */
+async function openHistory(dir: string, parallel: ParallelMode, options: InspectOptions, onProgress?: OnBuildProgress): Promise<{ h: History; live: LiveTail }> {
+  const cache = options.indexCache ?? null;
+  const tell = options.onIndexCache ?? (() => {});
+  if (cache) {
+    const loaded = await loadCachedHistory(dir, cache).catch((err: Error) => ({ miss: `the cache could not be read (${err.message})` }));
+    if ("h" in loaded) {
+      const live = await LiveTail.start(dir, loaded.h);
+      const polled = await live.poll(loaded.h);
+      if (!polled.rebuild) {
+        const grown = loaded.grown || polled.newOps > 0;
+        tell({ kind: "hit", grown });
+        if (grown) saveHistoryLater(dir, loaded.h, cache, options.onIndexCache);
+        return { h: loaded.h, live };
+      }
+      loaded.h.reader.close();
+      tell({ kind: "miss", reason: "the WALs changed other than by appends" });
+    } else tell({ kind: "miss", reason: loaded.miss });
+  }
+  const h = await buildHistory(dir, parallel, onProgress);
+  const live = await LiveTail.start(dir, h);
+  if (cache) saveHistoryLater(dir, h, cache, options.onIndexCache);
+  return { h, live };
 }
 
 /** The index, its live tail, and how to refresh them. */
@@ -44,6 +83,7 @@ class Inspector {
     private readonly ctx: QueryContext,
     private readonly parallel: ParallelMode,
     private live: LiveTail,
+    private readonly options: InspectOptions,
   ) {}
 
   /** Run a query; a signal already aborted stops it before it starts, one aborted later at its next chunk. */
@@ -64,6 +104,7 @@ class Inspector {
     const before = this.ctx.total;
     const h = await buildHistory(this.ctx.dir, this.parallel);
     const live = await LiveTail.start(this.ctx.dir, h);
+    if (this.options.indexCache) saveHistoryLater(this.ctx.dir, h, this.options.indexCache, this.options.onIndexCache);
     this.ctx.h.reader.close();
     this.ctx.h = h;
     this.live = live;
@@ -73,5 +114,6 @@ class Inspector {
 
   async close(): Promise<void> {
     this.ctx.close();
+    if (this.options.indexCache) await indexCacheWrites(); // a write under way lands (a thread is ended after its close)
   }
 }

@@ -43,7 +43,7 @@ interface FileIdentity {
 }
 
 /** What a poll knows of one WAL: its identity when last looked at, and a hash of the end of what was read. */
-interface WalMark extends FileIdentity {
+export interface WalMark extends FileIdentity {
   /** Date.now() just before the stat: how recent the mtime was when seen */
   seenAt: number;
   /** The hashed region [from, end): end is the lane's end when marked */
@@ -246,7 +246,7 @@ async function readRegion(fh: FileHandle, from: number, end: number): Promise<Bu
 }
 
 /** Whether the bytes a mark hashed are still the same. */
-async function regionIntact(full: string, mark: WalMark): Promise<boolean> {
+export async function regionIntact(full: string, mark: WalMark): Promise<boolean> {
   const fh = await open(full, "r").catch(() => null);
   if (!fh) return false;
   try {
@@ -258,10 +258,10 @@ async function regionIntact(full: string, mark: WalMark): Promise<boolean> {
 }
 
 /** What a WAL's last op read was: where it stands, and what it says. */
-type LastOp = Pick<ScannedOp, "offset" | "length" | "id" | "op" | "ts" | "clock" | "agent"> & Partial<Pick<ScannedOp, "data" | "rawPrev">>;
+export type LastOp = Pick<ScannedOp, "offset" | "length" | "id" | "op" | "ts" | "clock" | "agent"> & Partial<Pick<ScannedOp, "data" | "rawPrev">>;
 
 /** The lane's last op as the index holds it (no data: the index keeps none). */
-function lastIndexed(h: History, lane: Lane): LastOp | undefined {
+export function lastIndexed(h: History, lane: Lane): LastOp | undefined {
   if (lane.entries.length === 0) return undefined;
   const { table } = h;
   const e = lane.entries.get(lane.entries.length - 1);
@@ -274,7 +274,7 @@ function lastIndexed(h: History, lane: Lane): LastOp | undefined {
  * against the bytes hashed, so that a rewrite between the read and the mark
  * cannot go unseen (suspect).
  */
-async function markLane(dir: string, path: string, end: number, last: LastOp | undefined): Promise<WalMark> {
+export async function markLane(dir: string, path: string, end: number, last: LastOp | undefined): Promise<WalMark> {
   const full = join(dir, path);
   const seenAt = Date.now();
   const fh = await open(full, "r").catch(() => null);

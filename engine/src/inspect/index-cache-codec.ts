@@ -1,0 +1,296 @@
+/**
+ * The built index (History) as bytes and back, for the index cache
+ * (index-cache.ts). The index is already made of typed arrays, arrays and
+ * maps inside a few classes (op table, timeline, entry runs, id table,
+ * versions, kept columns and their dictionaries): each class instance is
+ * written as its own fields under its class's name, and V8's serializer
+ * (node:v8) writes the rest as it is, but for the large typed arrays: those
+ * follow as raw sections, 8-byte aligned, read back as views on the file's
+ * bytes (no copy, no parse). Shared objects stay shared. A class not named below fails the encode: a cache is
+ * never written for an index this file does not know how to read back. The
+ * open file handles (OpReader) and the build's worker are not kept: the
+ * loader opens its own.
+ */
+import { deserialize, serialize } from "node:v8";
+import { EntryRuns } from "./entry-runs.js";
+import type { History } from "./history.js";
+import { IdIndex } from "./id-index.js";
+import { KeptColumns } from "./kept-columns.js";
+import { AgentTable, IntList, OpTable } from "./optable.js";
+import { FieldCodes } from "./value-codes.js";
+import { CurrentState, RecordVersions } from "./versions.js";
+
+type Ctor = { prototype: object; name: string };
+
+/** Every class the index holds, by a stable name (not the constructor's: a bundler may rename it). */
+const CLASSES: Record<string, Ctor> = { OpTable, IntList, AgentTable, RecordVersions, CurrentState, IdIndex, EntryRuns, KeptColumns, FieldCodes };
+const NAME_OF = new Map<object, string>(Object.entries(CLASSES).map(([name, c]) => [c.prototype, name]));
+
+/** Fields whose values are user data or plain primitives: written as they are, never walked (a doc's keys are the user's). */
+const OPAQUE: Record<string, Set<string>> = {
+  RecordVersions: new Set(["snapshotValues"]),
+};
+/** Fields left out and made again from the others on load (see rebuilt()). */
+const REBUILT: Record<string, Set<string>> = {
+  FieldCodes: new Set(["lookup"]),
+};
+/** Function-valued fields that are set again on load (see index-cache.ts); any other function fails the encode. */
+const REATTACHED = new Set(["CurrentState.load"]);
+
+/** The marker keys of an encoded instance: a NUL starts no key opslog or a user writes in practice, and the decode checks both keys. */
+const CLS = "\u0000cls";
+const FIELDS = "\u0000f";
+
+/** CurrentState's value that is still on disk, taken from an instance (the symbol is private to versions.ts). */
+const LAZY: unknown = (() => {
+  const probe = new CurrentState();
+  probe.setLazy(0, 0, 0);
+  return (probe as unknown as { values: unknown[] }).values[0];
+})();
+
+export class CannotEncode extends Error {}
+
+/** A typed array written as a raw section: its type, and where its bytes are (from the first section's start). */
+const SECTION = "\u0000ta";
+/** Typed arrays at least this big are raw sections; smaller ones go through V8's serializer. */
+const SECTION_MIN_BYTES = 4096;
+const TYPED: Record<string, new (buffer: ArrayBuffer, offset: number, length: number) => ArrayBufferView> = { Int32Array, Uint32Array, Uint8Array, Int8Array, Int16Array, Uint16Array, Float64Array, Float32Array };
+
+interface Sections {
+  views: ArrayBufferView[];
+  bytes: number;
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+/**
+ * The index as bytes, in parts to write one after the other, starting at an
+ * 8-byte aligned offset: the length of the serialized graph (u32), 4 bytes,
+ * the graph, then each raw section. Synchronous: the index cannot change
+ * while it is encoded.
+ */
+export function encodeHistory(h: History): Buffer[] {
+  const sections: Sections = { views: [], bytes: 0 };
+  const plain = { ...h, reader: null, parallel: null };
+  const graph = serialize(encode(plain, new Map(), "History", sections));
+  const parts: Buffer[] = [];
+  const head = Buffer.alloc(8);
+  head.writeUInt32LE(graph.length);
+  parts.push(head, graph, Buffer.alloc(align8(graph.length) - graph.length));
+  for (const view of sections.views) {
+    parts.push(Buffer.from(view.buffer, view.byteOffset, view.byteLength));
+    if (align8(view.byteLength) > view.byteLength) parts.push(Buffer.alloc(align8(view.byteLength) - view.byteLength));
+  }
+  return parts;
+}
+
+/** The index from the bytes encodeHistory wrote (kept alive by the typed arrays that view them); its reader and current state's loader are set by the caller. */
+export function decodeHistory(payload: Buffer): History {
+  const bytes = payload.byteOffset % 8 === 0 ? payload : Buffer.from(payload); // a copy lands at offset 0 of its own buffer
+  const graphBytes = bytes.readUInt32LE(0);
+  const raw = { buffer: bytes.buffer as ArrayBuffer, base: bytes.byteOffset + 8 + align8(graphBytes), end: bytes.byteOffset + bytes.length };
+  const root = deserialize(bytes.subarray(8, 8 + graphBytes)) as Record<string, unknown>;
+  return decode(root, new Map(), raw) as unknown as History;
+}
+
+function encode(value: unknown, seen: Map<object, unknown>, where: string, sections: Sections): unknown {
+  if (typeof value === "function") throw new CannotEncode(`a function in ${where}`);
+  if (typeof value === "symbol") throw new CannotEncode(`a symbol in ${where}`);
+  if (value === null || typeof value !== "object") return value;
+  if (ArrayBuffer.isView(value)) return section(value, sections);
+  const known = seen.get(value);
+  if (known !== undefined) return known;
+  const proto = Object.getPrototypeOf(value);
+  if (Array.isArray(value)) {
+    if (value.length >= STRINGS_MIN && value.every((v) => typeof v === "string")) {
+      const out = joinStrings(value as string[], sections);
+      seen.set(value, out);
+      return out;
+    }
+    let out: unknown[] | null = null;
+    seen.set(value, value); // a cycle back to it sees the original; none in the index
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (v === null || typeof v !== "object") {
+        if (typeof v === "function" || typeof v === "symbol") throw new CannotEncode(`a ${typeof v} in ${where}`);
+        if (out) out[i] = v;
+        continue;
+      }
+      const e = encode(v, seen, where, sections);
+      if (e !== v && !out) out = value.slice(0, i);
+      if (out) out[i] = e;
+    }
+    seen.set(value, out ?? value);
+    return out ?? value;
+  }
+  if (value instanceof Map) {
+    const out = new Map();
+    seen.set(value, out);
+    for (const [k, v] of value) out.set(k, encode(v, seen, where, sections));
+    return out;
+  }
+  if (value instanceof Set) {
+    for (const v of value) if (v !== null && typeof v === "object") throw new CannotEncode(`a set of objects in ${where}`);
+    return value;
+  }
+  if (proto === Object.prototype || proto === null) {
+    const out: Record<string, unknown> = {};
+    seen.set(value, out);
+    for (const [k, v] of Object.entries(value)) out[k] = encode(v, seen, `${where}.${k}`, sections);
+    return out;
+  }
+  const name = NAME_OF.get(proto);
+  if (!name) throw new CannotEncode(`an instance of ${proto?.constructor?.name ?? "?"} in ${where}`);
+  const fields: Record<string, unknown> = {};
+  const out = { [CLS]: name, [FIELDS]: fields };
+  seen.set(value, out);
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === "function") {
+      if (!REATTACHED.has(`${name}.${k}`)) throw new CannotEncode(`a function in ${name}.${k}`);
+    } else if (REBUILT[name]?.has(k)) continue;
+    else if (OPAQUE[name]?.has(k)) fields[k] = v;
+    else if (name === "CurrentState" && k === "values") fields[k] = encodeValues(v as unknown[]);
+    else fields[k] = encode(v, seen, `${name}.${k}`, sections);
+  }
+  return out;
+}
+
+/** Arrays of at least this many strings (ids, a field's values) are written as one string and the lengths: one string to read back, not one per element. */
+const STRINGS_MIN = 256;
+const STRINGS = "\u0000strs";
+
+function joinStrings(list: string[], sections: Sections): unknown {
+  const lengths = new Int32Array(list.length);
+  for (let i = 0; i < list.length; i++) lengths[i] = list[i].length;
+  return { [STRINGS]: list.join(""), lengths: section(lengths, sections) };
+}
+
+function splitStrings(joined: string, lengths: Int32Array): string[] {
+  const out: string[] = new Array(lengths.length);
+  let at = 0;
+  for (let i = 0; i < lengths.length; i++) out[i] = joined.slice(at, (at += lengths[i]));
+  return out;
+}
+
+/** A large typed array as a raw section (a marker naming it), a small one as it is. */
+function section(view: ArrayBufferView, sections: Sections): unknown {
+  const type = view.constructor.name;
+  if (view.byteLength < SECTION_MIN_BYTES || TYPED[type] !== view.constructor) return view;
+  const marker = { [SECTION]: type, at: sections.bytes, bytes: view.byteLength };
+  sections.views.push(view);
+  sections.bytes += align8(view.byteLength);
+  return marker;
+}
+
+/** The current state's values: each one absent (0), still on disk (1) or here (2, in `docs` in record order). */
+function encodeValues(values: unknown[]): { kinds: Uint8Array; docs: unknown[] } {
+  const kinds = new Uint8Array(values.length);
+  const docs: unknown[] = [];
+  for (let rec = 0; rec < values.length; rec++) {
+    const v = values[rec];
+    if (v === undefined) continue;
+    if (v === LAZY) kinds[rec] = 1;
+    else if (typeof v === "symbol") throw new CannotEncode("an unknown symbol in CurrentState.values");
+    else {
+      kinds[rec] = 2;
+      docs.push(v);
+    }
+  }
+  return { kinds, docs };
+}
+
+function decodeValues(encoded: { kinds: Uint8Array; docs: unknown[] }): unknown[] {
+  const { kinds, docs } = encoded;
+  const values: unknown[] = new Array(kinds.length);
+  let d = 0;
+  for (let rec = 0; rec < kinds.length; rec++) values[rec] = kinds[rec] === 0 ? undefined : kinds[rec] === 1 ? LAZY : docs[d++];
+  return values;
+}
+
+/** The fields left out (REBUILT), made again from the others. */
+function rebuilt(name: string, instance: Record<string, unknown>): void {
+  if (name === "FieldCodes") {
+    // Each value's code is its place in `values`, from 1 (FieldCodes.add); made when first looked up (a new value: the live tail), not on load.
+    Object.defineProperty(instance, "lookup", {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const values = instance.values as unknown[];
+        const lookup = new Map<unknown, number>();
+        for (let i = 0; i < values.length; i++) lookup.set(values[i], i + 1);
+        Object.defineProperty(instance, "lookup", { value: lookup, writable: true, configurable: true, enumerable: true });
+        return lookup;
+      },
+    });
+  }
+}
+
+/** A raw section's typed array: a view on the file's bytes. */
+function sectionView(marker: Record<string, unknown>, raw: Raw): ArrayBufferView {
+  const Type = TYPED[marker[SECTION] as string];
+  const at = raw.base + (marker.at as number);
+  const bytes = marker.bytes as number;
+  if (!Type || at + bytes > raw.end || at % 8 !== 0) throw new Error("a section outside the file");
+  return new Type(raw.buffer, at, bytes / (Type as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT);
+}
+
+function isInstance(value: Record<string, unknown>): boolean {
+  const keys = Object.keys(value);
+  return keys.length === 2 && keys[0] === CLS && keys[1] === FIELDS && typeof value[CLS] === "string";
+}
+
+interface Raw {
+  buffer: ArrayBuffer;
+  /** Where the first section starts in `buffer`, and where the payload ends */
+  base: number;
+  end: number;
+}
+
+/** Decoded in place: the deserializer's objects are this decode's own. */
+function decode(value: unknown, seen: Map<object, unknown>, raw: Raw): unknown {
+  if (value === null || typeof value !== "object" || ArrayBuffer.isView(value) || value instanceof Set) return value;
+  const known = seen.get(value);
+  if (known !== undefined) return known;
+  if (Array.isArray(value)) {
+    seen.set(value, value);
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (v !== null && typeof v === "object") value[i] = decode(v, seen, raw);
+    }
+    return value;
+  }
+  if (value instanceof Map) {
+    seen.set(value, value);
+    for (const [k, v] of value) if (v !== null && typeof v === "object") value.set(k, decode(v, seen, raw));
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record[STRINGS] === "string") {
+    const lengths = decode(record.lengths, seen, raw) as Int32Array;
+    const list = splitStrings(record[STRINGS], lengths);
+    seen.set(value, list);
+    return list;
+  }
+  if (typeof record[SECTION] === "string") {
+    const view = sectionView(record, raw);
+    seen.set(value, view);
+    return view;
+  }
+  if (!isInstance(record)) {
+    seen.set(value, value);
+    for (const k of Object.keys(record)) record[k] = decode(record[k], seen, raw);
+    return value;
+  }
+  const name = record[CLS] as string;
+  const ctor = CLASSES[name];
+  if (!ctor) throw new Error(`index cache: unknown class ${name}`);
+  const instance = Object.create(ctor.prototype) as Record<string, unknown>;
+  seen.set(value, instance);
+  for (const [k, v] of Object.entries(record[FIELDS] as Record<string, unknown>)) {
+    if (OPAQUE[name]?.has(k)) instance[k] = v;
+    else if (name === "CurrentState" && k === "values") instance[k] = decodeValues(v as { kinds: Uint8Array; docs: unknown[] });
+    else instance[k] = decode(v, seen, raw);
+  }
+  rebuilt(name, instance);
+  return instance;
+}

@@ -1,0 +1,168 @@
+/**
+ * Where the index cache lives and how its files are written: one file per
+ * store (named by a hash of the store's real path) in the cache folder, never
+ * in the store; a header (the explorer's version, the format's, V8's, and what
+ * the store looked like: index-cache.ts) then the index's bytes. Written to a
+ * temporary file and renamed, so a reader sees a whole file or none. The
+ * folder is kept under a size cap by evicting the least recently used files
+ * (a cache hit touches its file).
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdir, open, readdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { endianness, homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Bumped whenever what the file holds, or how, changes. */
+export const INDEX_CACHE_FORMAT = 1;
+const MAGIC = Buffer.from("OPSLOG-EXPLORER-INDEX\n");
+const SUFFIX = ".idx";
+/** A temporary file this old was left by a process that died while writing. */
+const STALE_TMP_MS = 60 * 60 * 1000;
+export const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
+
+export interface IndexCacheOptions {
+  /** The folder of the cache files */
+  dir: string;
+  /** The cap on the folder's size: the least recently used files go first */
+  maxBytes: number;
+}
+
+/** The explorer's version, from its package.json (found up from this file): a cache written by another is ignored. */
+export const EXPLORER_VERSION: string = (() => {
+  // The CommonJS bundle (build/bundle.mjs) has __dirname and no import.meta.url; the sources the other way round.
+  let at = typeof __dirname === "string" ? __dirname : dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++, at = dirname(at)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(at, "package.json"), "utf-8")) as { name?: string; version?: string };
+      if (pkg.name === "opslog-explorer" && pkg.version) return pkg.version;
+    } catch {
+      // not here: one folder up
+    }
+  }
+  return "unknown";
+})();
+
+/**
+ * The index cache as the environment sets it: $OPSLOG_EXPLORER_CACHE/index,
+ * else $XDG_CACHE_HOME/opslog-explorer/index, else ~/.cache/opslog-explorer/index;
+ * capped at $OPSLOG_EXPLORER_INDEX_CACHE_MB megabytes (default 2 GB);
+ * null (no cache) when $OPSLOG_EXPLORER_INDEX_CACHE is "off".
+ */
+export function indexCacheFromEnv(env: NodeJS.ProcessEnv = process.env): IndexCacheOptions | null {
+  if (env.OPSLOG_EXPLORER_INDEX_CACHE === "off") return null;
+  const root = env.OPSLOG_EXPLORER_CACHE ? resolve(env.OPSLOG_EXPLORER_CACHE) : join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "opslog-explorer");
+  const mb = Number(env.OPSLOG_EXPLORER_INDEX_CACHE_MB);
+  return { dir: join(root, "index"), maxBytes: Number.isFinite(mb) && mb > 0 ? mb * 1024 * 1024 : DEFAULT_MAX_BYTES };
+}
+
+/** The cache file of the store at `realDir` (its real path). */
+export function cacheFileOf(options: IndexCacheOptions, realDir: string): string {
+  return join(options.dir, createHash("sha256").update(realDir).digest("hex").slice(0, 40) + SUFFIX);
+}
+
+/** A cache file's header and payload, or null if it is not one this explorer wrote (another version, a torn file). */
+export async function readCacheFile<H extends { format: number; explorer: string; v8: string }>(path: string): Promise<{ header: H; payload: Buffer } | null> {
+  const fh = await open(path, "r").catch(() => null);
+  if (!fh) return null;
+  try {
+    const size = (await fh.stat()).size;
+    const bytes = Buffer.allocUnsafeSlow(size); // a buffer of its own, from offset 0: the index's typed arrays view it (8-byte aligned)
+    let got = 0;
+    while (got < size) {
+      const { bytesRead } = await fh.read(bytes, got, size - got, got);
+      if (bytesRead === 0) return null;
+      got += bytesRead;
+    }
+    if (size < MAGIC.length + 4 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return null;
+    const headerBytes = bytes.readUInt32LE(MAGIC.length);
+    const start = MAGIC.length + 4;
+    if (start + headerBytes > size) return null;
+    const header = JSON.parse(bytes.toString("utf-8", start, start + headerBytes)) as H;
+    if (header.format !== INDEX_CACHE_FORMAT || header.explorer !== EXPLORER_VERSION || header.v8 !== headerBase().v8) return null;
+    return { header, payload: bytes.subarray(align8(start + headerBytes)) };
+  } catch {
+    return null;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The header every file starts with: what tells one version's cache from another's. */
+export function headerBase(): { format: number; explorer: string; v8: string } {
+  return { format: INDEX_CACHE_FORMAT, explorer: EXPLORER_VERSION, v8: `${process.versions.v8} ${endianness()}` };
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+/** Write a cache file whole (temp + rename), then evict down to the cap; false when it alone is over the cap. The payload starts 8-byte aligned. */
+export async function writeCacheFile(options: IndexCacheOptions, path: string, header: object, payload: Buffer[]): Promise<boolean> {
+  const headerBytes = Buffer.from(JSON.stringify(header), "utf-8");
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(headerBytes.length);
+  const start = MAGIC.length + 4 + headerBytes.length;
+  const pad = Buffer.alloc(align8(start) - start);
+  const total = align8(start) + payload.reduce((sum, part) => sum + part.length, 0);
+  if (total > options.maxBytes) {
+    await rm(path, { force: true }); // an older, smaller one no longer describes the store
+    return false;
+  }
+  await mkdir(options.dir, { recursive: true });
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    await writeFile(tmp, [MAGIC, length, headerBytes, pad, ...payload]);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await evict(options, path);
+  return true;
+}
+
+/** Mark a cache file as just used (its mtime: the eviction's order). */
+export async function touchCacheFile(path: string): Promise<void> {
+  const now = new Date();
+  await utimes(path, now, now).catch(() => {});
+}
+
+/** Remove the least recently used cache files until the folder is within its cap (`keep` last of all). */
+export async function evict(options: IndexCacheOptions, keep?: string): Promise<void> {
+  const names = await readdir(options.dir).catch(() => [] as string[]);
+  const files: { path: string; bytes: number; used: number }[] = [];
+  const now = Date.now();
+  for (const name of names) {
+    const path = join(options.dir, name);
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile()) continue;
+    if (name.endsWith(".tmp")) {
+      if (now - info.mtimeMs > STALE_TMP_MS) await rm(path, { force: true });
+      continue;
+    }
+    if (name.endsWith(SUFFIX)) files.push({ path, bytes: info.size, used: path === keep ? Infinity : info.mtimeMs });
+  }
+  let total = files.reduce((sum, f) => sum + f.bytes, 0);
+  for (const file of files.sort((a, b) => a.used - b.used)) {
+    if (total <= options.maxBytes) break;
+    await rm(file.path, { force: true });
+    total -= file.bytes;
+  }
+}
+
+/** Remove every cache file (the "Clear index cache" command); how many bytes that freed. */
+export async function clearIndexCache(options: IndexCacheOptions): Promise<{ files: number; bytes: number }> {
+  const names = await readdir(options.dir).catch(() => [] as string[]);
+  let files = 0;
+  let bytes = 0;
+  for (const name of names) {
+    if (!name.endsWith(SUFFIX) && !name.endsWith(".tmp")) continue; // only what this cache wrote
+    const path = join(options.dir, name);
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile()) continue;
+    await rm(path, { force: true });
+    files++;
+    bytes += info.size;
+  }
+  return { files, bytes };
+}
