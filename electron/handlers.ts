@@ -128,7 +128,13 @@ export class Handlers {
     await checkQuickly(dir);
     this.backgroundFailure = null;
     const settled = this.openFromCommandLine(dir, mode, agentId, yes, true).then(
-      async () => this.tell({ what: this.session ? "opened" : "open-failed", newOps: 0, summary: this.session ? await this.session.inspector.summary() : null }),
+      async () => {
+        const session = this.session;
+        if (!session) return this.tell({ what: "open-failed", newOps: 0, summary: null });
+        // Closed meanwhile (a signal, a window closing): its inspector refuses, and "closed" is what listeners hear.
+        const summary = await session.inspector.summary().catch(() => null);
+        if (summary && this.session === session) this.tell({ what: "opened", newOps: 0, summary });
+      },
       (err: unknown) => {
         this.backgroundFailure = err;
         this.tell({ what: "open-failed", newOps: 0, summary: null });

@@ -21,20 +21,27 @@ export interface SignalSource {
 /**
  * On the first ending signal (or the parent's IPC channel closing: the
  * process that started this one is gone), run `stop`, then `exit(0)`
- * (`exit(1)` if it failed). Returns the shutdown, once started.
+ * (`exit(1)` if it failed, after `report` has said why). Returns the shutdown, once started.
  */
-export function stopOnSignals(stop: () => Promise<void>, exit: (code: number) => void, source: SignalSource = process): () => Promise<void> | null {
+export function stopOnSignals(stop: () => Promise<void>, exit: (code: number) => void, source: SignalSource = process, report: (err: unknown) => void = reportToStderr): () => Promise<void> | null {
   let stopping: Promise<void> | null = null;
   const begin = () => {
     if (stopping) return;
     stopping = stop().then(
       () => exit(0),
-      () => exit(1),
+      (err: unknown) => {
+        report(err);
+        exit(1);
+      },
     );
   };
   for (const signal of ENDING_SIGNALS) source.on(signal, begin);
   source.on("disconnect", begin);
   return () => stopping;
+}
+
+function reportToStderr(err: unknown): void {
+  process.stderr.write(`opslog explorer: closing on a signal failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
 }
 
 /** What this needs of Electron's `app`. */

@@ -34,15 +34,16 @@ async function until(what: string, check: () => boolean | Promise<boolean>, ms =
   }
 }
 
-interface Started { proc: ChildProcess; stdout: () => string; exited: Promise<number | null> }
+interface Started { proc: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null> }
 
 function start(args: string[], env: Record<string, string> = {}): Started {
   const proc = spawn(process.execPath, ["build/start.mjs", ...args], { cwd: root, env: { ...process.env, OPSLOG_EXPLORER_HOME: join(work, "home"), ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
+  let err = "";
   proc.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-  proc.stderr!.resume();
+  proc.stderr!.on("data", (c: Buffer) => (err += c.toString()));
   const exited = new Promise<number | null>((done) => proc.on("exit", (code) => done(code)));
-  return { proc, stdout: () => out, exited };
+  return { proc, stdout: () => out, stderr: () => err, exited };
 }
 
 /** The browser-mode server's answer to store.summary, or null while it does not answer. */
@@ -60,7 +61,7 @@ describe("npm start (build/start.mjs) in browser mode, writer mode on a store", 
     const url = /ready (\S+)/.exec(app.stdout())![1];
     await until("the store open in writer mode", async () => existsSync(join(store, ".lock")) && (await summaryOk(url)));
     app.proc.kill(signal);
-    expect(await app.exited).toBe(0);
+    expect(await app.exited, `stderr: ${app.stderr()}`).toBe(0);
     expect(existsSync(join(store, ".lock"))).toBe(false);
     expect(await summaryOk(url)).toBe(false); // nothing answers there any more
     expect((await fetch(url).catch((err: Error) => err)) instanceof Error).toBe(true);
@@ -152,5 +153,18 @@ describe("the desktop app's quit (shutdown.ts, with stand-ins for Electron's app
     source.emit("disconnect");
     await until("exit", () => exits.length > 0, 5000);
     expect([stopped, exits]).toEqual([1, [0]]);
+  });
+});
+
+describe("a close on a signal that fails", () => {
+  it("says why before it exits with 1", async () => {
+    const source = new EventEmitter();
+    const exits: number[] = [];
+    const reported: unknown[] = [];
+    stopOnSignals(() => Promise.reject(new Error("the .lock could not be removed: EBUSY")), (code) => void exits.push(code), source, (err) => void reported.push(err));
+    source.emit("SIGTERM");
+    await until("exit", () => exits.length > 0, 5000);
+    expect(exits).toEqual([1]);
+    expect(reported.map((e) => (e as Error).message)).toEqual(["the .lock could not be removed: EBUSY"]);
   });
 });

@@ -1,6 +1,7 @@
 /** Ctrl/Cmd-K: every command with its key; type to narrow, ↑/↓ to choose, Enter to run, Esc to close. */
 import { useState } from "react";
 import { COMMANDS, keyLabel } from "../commands";
+import { paletteMatches } from "../lib/paletteMatch";
 import { useUi } from "../state/ui";
 
 export function CommandPalette() {
@@ -13,8 +14,7 @@ function PaletteBody() {
   const [text, setText] = useState("");
   const [chosen, setChosen] = useState(0);
   const close = () => useUi.getState().setPalette(false);
-  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
-  const shown = COMMANDS.filter((c) => words.every((w) => c.label.toLowerCase().includes(w)));
+  const shown = paletteMatches(COMMANDS, text);
   const at = Math.min(chosen, Math.max(0, shown.length - 1));
   const run = (index: number) => {
     const cmd = shown[index];
