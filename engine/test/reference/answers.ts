@@ -195,6 +195,26 @@ export function buckets(m: Model, n: number) {
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucketMs: width, agents, buckets: out, undated: 0 };
 }
 
+/** The Timeline chart's ranges of positions as the PositionBucketsRequest doc states them: ceil(total / n) ops each, the last maybe fewer. */
+export function positionBuckets(m: Model, n: number) {
+  const total = m.timeline.length;
+  const agents = [...new Set(m.timeline.map((op) => op.agent))].sort((a, b) => cmp(a ?? "", b ?? ""));
+  const dated = (ts: string) => (Number.isNaN(Date.parse(ts)) ? null : Date.parse(ts));
+  const width = Math.ceil(total / n);
+  const out = [];
+  for (let first = 0; first < total; first += width) {
+    const ops = m.timeline.slice(first, first + width);
+    const last = first + ops.length - 1;
+    const [firstMs, lastMs] = [dated(ops[0].ts), dated(ops[ops.length - 1].ts)];
+    out.push({
+      firstPos: first, lastPos: last, firstMs, lastMs,
+      firstTime: firstMs === null ? null : new Date(firstMs).toISOString(), lastTime: lastMs === null ? null : new Date(lastMs).toISOString(),
+      ops: ops.length, byAgent: agents.map((a) => ops.filter((op) => op.agent === a).length), position: last + 1, records: m.states[last + 1].size,
+    });
+  }
+  return { total, bucketOps: width, agents, buckets: out, undated: m.timeline.filter((op) => dated(op.ts) === null).length };
+}
+
 /** The position an instant falls at: after every op dated at or before it. */
 export function posAtTime(m: Model, ts: string): number {
   const at = Date.parse(ts);

@@ -252,6 +252,7 @@ async function schemaAndChartChecks({ insp, model: m, probe, skips }: CompareCon
     same(`schema at ${at}: fields`, got.fields.map((f) => ({ segments: segmentsOf(f as unknown as Record<string, unknown>), count: f.count, types: f.types })), schemaOf(docs));
   }
   for (const n of [1, 1 + r.int(9), 50]) same(`buckets ${n}`, await insp.buckets({ buckets: n }), A.buckets(m, n));
+  for (const n of [1, 1 + r.int(9), 50]) same(`positionBuckets ${n}`, await insp.positionBuckets({ buckets: n }), A.positionBuckets(m, n));
 }
 
 function hasDottedKey(d: unknown): boolean {
