@@ -73,8 +73,9 @@ test("at 1024x700 the scrubber keeps most of the width and a wide archive table 
   await page.setViewportSize({ width: 1024, height: 700 });
   await page.goto(server.url);
   await page.getByTestId("nav-timeline").click();
-  const scrubber = await page.getByTestId("scrubber").boundingBox();
-  expect(scrubber?.width ?? 0, "the scrubber's width").toBeGreaterThan(1024 * 0.6);
+  // The scrubber is laid out once the view's first answers arrive: wait for it rather than measuring the first frame.
+  await expect(page.getByTestId("scrubber")).toBeVisible();
+  await expect.poll(async () => (await page.getByTestId("scrubber").boundingBox())?.width ?? 0, { message: "the scrubber's width" }).toBeGreaterThan(1024 * 0.6);
 
   await page.getByTestId("nav-archive").click();
   await page.getByTestId("archive-row").first().click(); // its JSON pane takes a third of the width
