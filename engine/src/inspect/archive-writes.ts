@@ -51,6 +51,14 @@ export function archiveWrites(ends: LinkEnd[], segments: SegmentNow[], valueBefo
   /** Per segment: the ids whose last archive into it is known already (a later one) */
   const settled = new Map(segments.map((s) => [s, new Set<string>()]));
   const out: (ArchiveWrite | null)[] = ends.map(() => null);
+  // s holds for id, instead of the value end i removed, exactly a value an earlier end removed: that end's archive explains s's value, and
+  // had end i moved id there (as its last archive into s), s would hold end i's value. chain.ts's ArchiveCheck follows the same rule.
+  let removedAt: Map<string, number[]> | null = null; // id -> the ends that removed it, built on first need
+  const heldSinceEarlier = (s: SegmentNow, i: number, id: string) => {
+    if (jsonEqual(s.records[id], valueBefore(i, id))) return false;
+    removedAt ??= endsByRemovedId(ends);
+    return removedAt.get(id)!.some((j) => j < i && jsonEqual(s.records[id], valueBefore(j, id)));
+  };
   for (let i = ends.length - 1; i >= 0; i--) {
     let best: { s: SegmentNow; ids: string[]; score: number[] } | null = null;
     // A segment whose last write is this archive's is the one it wrote: no value need be read.
@@ -59,7 +67,7 @@ export function archiveWrites(ends: LinkEnd[], segments: SegmentNow[], valueBefo
       const lastAt = last.get(s)!;
       if (lastAt !== null && lastAt < i) continue; // written for the last time before this archive
       if (forced && lastAt !== i) continue;
-      const ids = held(s, i);
+      const ids = held(s, i).filter((id) => !heldSinceEarlier(s, i, id));
       if (ids.length === 0) continue;
       const fresh = ids.filter((id) => !settled.get(s)!.has(id));
       // Where this would be an id's last archive into s, s holds the value the id had here.
@@ -86,6 +94,18 @@ function lastArchiveOf(s: SegmentNow, ends: LinkEnd[], held: (s: SegmentNow, i: 
     }
   }
   return null;
+}
+
+function endsByRemovedId(ends: LinkEnd[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  ends.forEach((end, j) => {
+    for (const id of end.removed) {
+      const list = out.get(id);
+      if (list) list.push(j);
+      else out.set(id, [j]);
+    }
+  });
+  return out;
 }
 
 function compareScores(a: number[], b: number[]): number {

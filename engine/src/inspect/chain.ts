@@ -139,6 +139,8 @@ export class ArchiveCheck {
   /** id -> the last link at which it left the state without an op, into an archive */
   private lastArchived = new Map<string, number>();
   private pending: { link: ChainLink; id: string; held: unknown }[] = [];
+  /** id -> the values earlier links removed it with */
+  private removedEarlier = new Map<string, unknown[]>();
 
   constructor(private readonly segments: ArchivedSegment[]) {}
 
@@ -155,21 +157,41 @@ export class ArchiveCheck {
     // A segment last written within the link is the one its archive wrote (no later archive rewrote it): its values are what that archive moved.
     const within = candidates.filter((s) => s.ms <= endMs);
     if (within.length > 0) candidates = within;
-    let best: { s: ArchivedSegment; score: number[] } | null = null;
+    let best: { s: ArchivedSegment; held: Set<string>; score: number[] } | null = null;
     for (const s of candidates) {
-      const held = [...removed].filter(([id]) => s.records.has(id));
+      const held = [...removed].filter(([id, value]) => s.records.has(id) && !this.heldSinceEarlier(s, id, value));
+      if (held.length === 0) continue;
       const score = [held.filter(([id, value]) => isDeepStrictEqual(s.records.get(id), value)).length, held.length, -s.order];
-      if (!best || compareScores(score, best.score) > 0) best = { s, score };
+      if (!best || compareScores(score, best.score) > 0) best = { s, held: new Set(held.map(([id]) => id)), score };
     }
+    this.remember(removed);
     if (!best) return accounted;
     for (const [id, value] of removed) {
-      if (!best.s.records.has(id)) continue;
+      if (!best.held.has(id)) continue;
       accounted.add(id);
       this.lastArchived.set(id, link.epoch);
       const held = best.s.records.get(id);
       if (!isDeepStrictEqual(held, value)) this.pending.push({ link, id, held });
     }
     return accounted;
+  }
+
+  /** Keep the values this link removed, for later links' heldSinceEarlier. */
+  private remember(removed: Map<string, unknown>): void {
+    for (const [id, value] of removed) {
+      const values = this.removedEarlier.get(id);
+      if (values) values.push(value);
+      else this.removedEarlier.set(id, [value]);
+    }
+  }
+
+  /**
+   * The segment holds for id, instead of the value this link removed, exactly a value an earlier link removed: that link's archive explains
+   * the segment's value, and had this link's end moved id there, the segment would hold this link's value (archive-writes.ts, the same rule).
+   */
+  private heldSinceEarlier(s: ArchivedSegment, id: string, value: unknown): boolean {
+    const held = s.records.get(id);
+    return !isDeepStrictEqual(held, value) && (this.removedEarlier.get(id) ?? []).some((earlier) => isDeepStrictEqual(earlier, held));
   }
 
   /** The ids archived at `link` with another value than the link's, and the value a segment holds for each. */

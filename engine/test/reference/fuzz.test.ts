@@ -157,6 +157,22 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("the same with the re-created value different from the archived one: the segment's value is the first archive's, so that compaction dropped the write", async () => {
+    // B holds "b" as the first archive moved it; had bob's compaction archived "b" there, B would hold the re-created value. The write is lost.
+    const again: Cmd = { kind: "set", agent: 0, id: "b", value: { k: "done", "d.e": 0.5 }, poll: false };
+    const p = program(2, [set(0, "b", "done"), archive(0, "done", "B"), again, act("compact", 1), { kind: "delete", agent: 0, id: "b", poll: false }, set(0, "a", "done"), archive(0, "done", "B")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
+  it("an id archived, re-created with another value, then another agent's archive into the same segment that had not seen it: a lost write, not an archive of it", async () => {
+    // carol archives "b" into A and writes it again; alice, who had seen neither, archives her "d" into A: A holds carol's first "b", her second is lost.
+    const again: Cmd = { kind: "set", agent: 2, id: "b", value: { k: "done", "d.e": null }, poll: false };
+    const p = program(3, [set(2, "b", "done"), archive(2, "done", "A"), again, set(0, "d", "done"), { kind: "delete", agent: 0, id: "a", poll: false }, archive(0, "done", "A")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
   it("an op appended onto a line undo cut inside a non-ASCII character: its offset is the byte where it starts in the file, in the model and the inspector", async () => {
     // opslog's undo truncates at a character index: the cut leaves half of "語" (1 byte of 3) before the appended op.
     const dir = await tempDir();

@@ -109,6 +109,8 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
   for (const [id, value] of state) model.versions.set(id, [{ k: 0, value, by: { snapshot: chain[0].path } }]);
   model.states.push(new Map(state));
   const lastWriter = new Map<string, ModelOp | null>();
+  /** id -> the values it had each time a link's end left it out */
+  const removedEarlier = new Map<string, Doc[]>();
 
   chain.forEach((snap, epoch) => {
     const next = chain[epoch + 1] ?? null;
@@ -147,7 +149,8 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
     const at = journal.findIndex((j) => j.snapshot === next.path);
     const archive = at === -1 ? archivedUnseen(journal, next.path, state, next.records) : { ...journal[at], moved: new Map([...journal[at].moved, ...reArchived(journal, at, journal[at].segment, state, next.records)]) };
     const event = (kind: ModelEvent["kind"], segment: string | null, ids: string[]): ModelEvent => ({ kind, position: k, epoch, time: next.timestamp, snapshot: next.path, segment, ids, opsFolded: k - startPos });
-    const moved = archive ? [...archive.moved.keys()].filter((id) => state.has(id)).sort() : [];
+    const segmentNow = files.segments.find((s) => s.path === archive?.segment)?.records;
+    const moved = archive ? [...archive.moved.keys()].filter((id) => state.has(id) && !heldSinceEarlier(segmentNow, id, state.get(id)!, removedEarlier)).sort() : [];
     const archiveEvent = archive && moved.length > 0 ? event("archive", archive.segment, moved) : null;
     if (archiveEvent) model.events.push(archiveEvent);
     model.events.push(event("compaction", null, []));
@@ -167,6 +170,7 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
       lastWriter.set(id, null);
       pushVersion(model, id, { k, value: kept, by: archivedValue !== undefined ? { archive: archiveEvent! } : { snapshot: next.path } });
     }
+    for (const id of state.keys()) if (!next.records.has(id)) removedEarlier.set(id, [...(removedEarlier.get(id) ?? []), state.get(id)!]);
     link.dropped = replayed.filter((op) => dropped.has(op)).length;
     state = new Map(next.records);
     model.states[k] = new Map(state);
@@ -231,6 +235,18 @@ function archivedUnseen(journal: ArchiveJournal[], snapshot: string, state: Map<
     if (moved.length > 0) return { snapshot, segment: j.segment, moved: new Map(moved) };
   }
   return null;
+}
+
+/**
+ * The files' reading of a reused segment: it holds for id, instead of the
+ * value id had here, exactly a value id had when an earlier link's end left
+ * it out. That earlier archive explains what the segment holds; had this one
+ * moved id, the segment would hold this link's value. (An archive whose agent
+ * held that older value unseen writes the same bytes: the files cannot tell.)
+ */
+function heldSinceEarlier(segment: Map<string, Doc> | undefined, id: string, value: Doc, removedEarlier: Map<string, Doc[]>): boolean {
+  if (!segment?.has(id) || jsonEq(segment.get(id)!, value)) return false;
+  return (removedEarlier.get(id) ?? []).some((earlier) => jsonEq(earlier, segment.get(id)!));
 }
 
 function pushVersion(model: Model, id: string, v: Version): void {
