@@ -88,11 +88,30 @@ export interface CompareContext {
 
 /** Every check, in order of how basic it is: the first to differ is reported. */
 export async function compareAll(c: CompareContext): Promise<void> {
+  await alignAmbiguousSegments(c);
   await timelineChecks(c);
   await recordChecks(c);
   await eventAndDiffChecks(c);
   await laneChecks(c);
   await schemaAndChartChecks(c);
+}
+
+/**
+ * Where the files cannot tell which segment an archive wrote (model.ts,
+ * possibleSegments), the inspector may name any segment they allow: the
+ * model then follows its choice, so every later answer (histories, diffs,
+ * events) is checked against that one reading. A segment the files rule out
+ * is still a difference.
+ */
+async function alignAmbiguousSegments({ insp, model: m }: CompareContext): Promise<void> {
+  const named = new Map((await insp.timelineEvents({})).filter((e) => e.kind === "archive").map((e) => [`${e.epoch}`, e.segment]));
+  for (const e of m.events) {
+    const segment = named.get(`${e.epoch}`);
+    if (e.kind === "archive" && segment && e.alsoPossible.includes(segment)) {
+      e.alsoPossible = [e.segment!, ...e.alsoPossible.filter((s) => s !== segment)];
+      e.segment = segment;
+    }
+  }
 }
 
 async function timelineChecks({ insp, model: m }: CompareContext): Promise<void> {

@@ -173,6 +173,19 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("an id archived into A, again into B, then A rewritten by an agent that moves a value nobody read: the files allow either segment for the first archive", async () => {
+    // bob's write of "a" lands in a WAL alice's archive retired; he archives it into A, and his manifest lists only A. A reader sees A {a: open}, B {a: done}.
+    const p = program(2, [set(0, "a", "done"), archive(0, "done", "A"), set(0, "a", "done"), archive(0, "done", "B"), set(1, "a", "open"), { kind: "blob", agent: 0, path: "notes.txt", text: "x", poll: false }, archive(1, "open", "A")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
+  it("an id archived into B, re-created and archived into A, then B rewritten by a stale agent with that later value: the first archive's segment is either", async () => {
+    const p = program(2, [set(0, "a", "done"), archive(0, "done", "B"), set(0, "a", "open"), act("refresh", 1), archive(0, "open", "A"), archive(1, "open", "B"), set(0, "a", "done"), set(0, "a", "done")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
   it("an op appended onto a line undo cut inside a non-ASCII character: its offset is the byte where it starts in the file, in the model and the inspector", async () => {
     // opslog's undo truncates at a character index: the cut leaves half of "語" (1 byte of 3) before the appended op.
     const dir = await tempDir();

@@ -13,7 +13,7 @@
  * conflicts.ts doc comments), written here anew.
  */
 import { readFiles } from "./files.js";
-import type { Doc, RefFiles, RefOp, RefWal } from "./files.js";
+import type { Doc, RefFiles, RefOp, RefSnapshot, RefWal } from "./files.js";
 import { jsonEq, resolvePrev } from "./json.js";
 
 /** What one archive() call did, as the program saw it through the published library. */
@@ -49,6 +49,12 @@ export interface ModelEvent {
   time: string;
   snapshot: string;
   segment: string | null;
+  /**
+   * An archive's segments the files cannot tell from `segment` (the one the
+   * program's journal says it wrote): see possibleSegments. A reader of the
+   * files may name any of them.
+   */
+  alsoPossible: string[];
   ids: string[];
   opsFolded: number;
 }
@@ -148,11 +154,14 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
     const compactor = firstAgent(wals, next.ms, chain[epoch + 2]?.ms ?? Infinity);
     const at = journal.findIndex((j) => j.snapshot === next.path);
     const archive = at === -1 ? archivedUnseen(journal, next.path, state, next.records) : { ...journal[at], moved: new Map([...journal[at].moved, ...reArchived(journal, at, journal[at].segment, state, next.records)]) };
-    const event = (kind: ModelEvent["kind"], segment: string | null, ids: string[]): ModelEvent => ({ kind, position: k, epoch, time: next.timestamp, snapshot: next.path, segment, ids, opsFolded: k - startPos });
+    const event = (kind: ModelEvent["kind"], segment: string | null, ids: string[]): ModelEvent => ({ kind, position: k, epoch, time: next.timestamp, snapshot: next.path, segment, alsoPossible: [], ids, opsFolded: k - startPos });
     const segmentNow = files.segments.find((s) => s.path === archive?.segment)?.records;
     const moved = archive ? [...archive.moved.keys()].filter((id) => state.has(id) && !heldSinceEarlier(segmentNow, id, state.get(id)!, removedEarlier)).sort() : [];
     const archiveEvent = archive && moved.length > 0 ? event("archive", archive.segment, moved) : null;
-    if (archiveEvent) model.events.push(archiveEvent);
+    if (archiveEvent) {
+      archiveEvent.alsoPossible = possibleSegments(files, archiveEvent, snap, (id) => archive!.moved.get(id)!);
+      model.events.push(archiveEvent);
+    }
     model.events.push(event("compaction", null, []));
     const ids = [...new Set([...state.keys(), ...next.records.keys()])].sort();
     for (const id of ids) {
@@ -247,6 +256,29 @@ function archivedUnseen(journal: ArchiveJournal[], snapshot: string, state: Map<
 function heldSinceEarlier(segment: Map<string, Doc> | undefined, id: string, value: Doc, removedEarlier: Map<string, Doc[]>): boolean {
   if (!segment?.has(id) || jsonEq(segment.get(id)!, value)) return false;
   return (removedEarlier.get(id) ?? []).some((earlier) => jsonEq(earlier, segment.get(id)!));
+}
+
+/**
+ * The other segments the files allow this archive to have written: opslog
+ * merges a reused segment and writes no record of each archive, and an
+ * archiving agent may move ids no reader saw (writes to a WAL a compaction
+ * retired). A segment fits when it holds every id the archive moved, was
+ * last written after the link began, each id's value is the moved one or the
+ * segment was written again after this archive. (The manifest's order of
+ * segments is no clue: each agent writes the list as it knows it, adding
+ * a segment it archives into and had not seen at the end.)
+ */
+function possibleSegments(files: RefFiles, e: ModelEvent, start: RefSnapshot, movedValue: (id: string) => Doc): string[] {
+  const startMs = Date.parse(start.timestamp);
+  const endMs = Date.parse(e.time);
+  return files.segments
+    .filter((s) => s.path !== e.segment)
+    .filter((s) => {
+      const ms = Date.parse(s.timestamp);
+      if (!(ms > startMs)) return false;
+      return e.ids.every((id) => s.records.has(id) && (ms > endMs || jsonEq(s.records.get(id)!, movedValue(id))));
+    })
+    .map((s) => s.path);
 }
 
 function pushVersion(model: Model, id: string, v: Version): void {
