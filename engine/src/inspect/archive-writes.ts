@@ -47,7 +47,7 @@ export interface ArchiveWrite {
  */
 export function archiveWrites(ends: LinkEnd[], segments: SegmentNow[], valueBefore: (i: number, id: string) => Doc | null): (ArchiveWrite | null)[] {
   const held = (s: SegmentNow, i: number) => ends[i].removed.filter((id) => Object.hasOwn(s.records, id));
-  const last = new Map(segments.map((s) => [s, lastArchiveOf(s, ends, held)]));
+  const last = new Map(segments.map((s) => [s, lastArchiveOf(s, ends)]));
   /** Per segment: the ids whose last archive into it is known already (a later one) */
   const settled = new Map(segments.map((s) => [s, new Set<string>()]));
   const out: (ArchiveWrite | null)[] = ends.map(() => null);
@@ -82,16 +82,16 @@ export function archiveWrites(ends: LinkEnd[], segments: SegmentNow[], valueBefo
   return out;
 }
 
-/** The link end of a segment's last archive: the last one whose time span holds the segment's time and whose left-out ids it holds (null: not known). */
-function lastArchiveOf(s: SegmentNow, ends: LinkEnd[], held: (s: SegmentNow, i: number) => string[]): number | null {
+/**
+ * The link end of a segment's last archive: the one whose time span holds the segment's time, strictly after the link began (the archive that
+ * ended the link before wrote its segment in its snapshot's ms or before; chain.ts's ArchiveCheck, the same rule), even when the ids it moved
+ * are none a reader saw (an agent archiving writes a compaction had retired). Null: not known.
+ */
+function lastArchiveOf(s: SegmentNow, ends: LinkEnd[]): number | null {
   if (Number.isNaN(s.ms)) return null;
   for (let i = ends.length - 1; i >= 0; i--) {
     const { startMs, endMs } = ends[i];
-    if (!(s.ms < startMs) && !(s.ms > endMs) && held(s, i).length > 0) {
-      // Written in the very ms its link began: the archive that ended the link before wrote it, in its snapshot's ms, when it fits that archive.
-      if (s.ms === startMs && i > 0 && held(s, i - 1).length > 0) return i - 1;
-      return i;
-    }
+    if (!(s.ms <= startMs) && !(s.ms > endMs)) return i;
   }
   return null;
 }

@@ -186,6 +186,13 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("a segment last written by an archive that moved only writes nobody read: a later plain compaction's dropped write is not an archive into it", async () => {
+    // bob's "b" lands in a WAL alice's archive retired; he archives it into A. alice writes "b" again; bob compacts without having seen it: lost, not archived.
+    const p = program(3, [set(0, "a", "open"), archive(0, "open", "A"), set(1, "b", "done"), archive(1, "done", "A"), act("refresh", 0), set(0, "b", "done"), act("compact", 1), set(0, "a", "done"), set(0, "a", "done")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
   it("an op appended onto a line undo cut inside a non-ASCII character: its offset is the byte where it starts in the file, in the model and the inspector", async () => {
     // opslog's undo truncates at a character index: the cut leaves half of "語" (1 byte of 3) before the appended op.
     const dir = await tempDir();
