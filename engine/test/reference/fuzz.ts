@@ -33,7 +33,7 @@ const started = Date.now();
 let done = 0;
 const property = fuzzProperty(skips).afterEach(() => {
   done++;
-  if (done % 100 === 0) console.log(`  ${done} runs, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (done % 100 === 0) console.log(`  ${done} programs run (after a failure, its shrink attempts count too), ${((Date.now() - started) / 1000).toFixed(0)} s`);
 });
 const result = await fc.check(property, { numRuns: runs, seed, ...(path ? { path } : {}), endOnFailure: false });
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
