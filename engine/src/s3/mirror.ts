@@ -7,7 +7,7 @@
  * like the WAL (`ops/<wal>`), so a second open, and every live poll,
  * transfers only the batches added since. Snapshots, archive segments and
  * single-object WALs (opslog-s3 0.1) are copied whole when their ETag
- * changes; a grown single-object WAL is fetched from where the copy ends
+ * changes, and so are blobs (any other object under the prefix); a grown single-object WAL is fetched from where the copy ends
  * (a ranged GET) when the bytes already held are unchanged. The manifest is
  * written last, so the inspector never sees a manifest naming a file the
  * mirror does not have yet. The mirror lives in a cache folder, never in
@@ -57,6 +57,18 @@ export interface SyncResult {
 
 const BATCH = /^(ops\/[^/]+)\/(batch-[^/]+\.jsonl)$/;
 const WHOLE = /^(manifest\.json|snapshots\/[^/]+|archive\/[^/]+|ops\/[^/]+)$/;
+const OWN_TOP = new Set(["snapshots", "ops", "archive", "manifest.json", ".lock", ".compact-lock"]);
+
+/**
+ * A blob: any other object under the prefix (opslog-s3's writeBlob puts them
+ * at their relative path), copied whole like a snapshot. Only keys that make
+ * a plain relative path: no empty, "." or ".." part (a key must not make the
+ * mirror write outside its folder), not a folder marker, not a *.tmp.
+ */
+export function isBlobKey(key: string): boolean {
+  const parts = key.split("/");
+  return parts.length <= 16 && !OWN_TOP.has(parts[0]) && !key.endsWith(".tmp") && parts.every((part) => part !== "" && part !== "." && part !== "..");
+}
 // Bytes of overlap checked before trusting a ranged read of a grown single-object WAL.
 const OVERLAP = 64;
 
@@ -127,7 +139,7 @@ export class S3Mirror {
   async sync(onProgress?: (progress: FetchProgress) => void): Promise<SyncResult> {
     await this.claim();
     await this.loadState();
-    // Keys that are not a plain name in a known folder ("..", deeper paths, locks) are not part of the mirror.
+    // Keys with a "." or ".." part are never part of the mirror (they would lead out of its folder); see WHOLE, BATCH and isBlobKey.
     const listed = (await this.objects.list()).filter((o) => !o.key.split("/").some((part) => part === "." || part === ".."));
     const manifest = listed.find((o) => o.key === "manifest.json");
     if (!manifest) throw new OpslogError("not-a-store", `${formatS3Url(this.location)} is not an opslog store: there is no manifest.json under it. Check the bucket and prefix (the prefix is the folder that holds manifest.json, snapshots/ and ops/).`);
@@ -178,9 +190,9 @@ export class S3Mirror {
     await rename(tmp, join(this.dir, key));
   }
 
-  /** Manifest, snapshots, archive and single-object WALs: fetch what changed; drop what vanished. Returns whether any was dropped. */
+  /** Manifest, snapshots, archive, single-object WALs and blobs: fetch what changed; drop what vanished. Returns whether any was dropped. */
   private async planWholeFiles(listed: ListedObject[], fetches: Fetch[]): Promise<boolean> {
-    const whole = listed.filter((o) => WHOLE.test(o.key) && !BATCH.test(o.key));
+    const whole = listed.filter((o) => (WHOLE.test(o.key) && !BATCH.test(o.key)) || isBlobKey(o.key));
     whole.sort((a, b) => (a.key === "manifest.json" ? -1 : b.key === "manifest.json" ? 1 : 0));
     for (const o of whole) {
       const held = this.state.files[o.key];
@@ -198,7 +210,16 @@ export class S3Mirror {
           record();
         } });
       } else {
-        fetches.push({ key: o.key, size: o.size, apply: async (body) => { await this.replaceFile(o.key, body); record(); } });
+        fetches.push({ key: o.key, size: o.size, apply: async (body) => {
+          try {
+            await this.replaceFile(o.key, body);
+          } catch (err) {
+            // A blob whose path a folder copy cannot hold (key "a" beside "a/b"): left out of the mirror, the store's own files still in.
+            if (!isBlobKey(o.key)) throw err;
+            return;
+          }
+          record();
+        } });
       }
     }
     const present = new Set(whole.map((o) => o.key));

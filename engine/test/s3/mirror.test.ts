@@ -7,10 +7,10 @@ import { join } from "node:path";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { S3Backend } from "@backloghq/opslog-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openInspector } from "../../src/inspect/index.js";
+import { listBlobs, openInspector, readBlobChunk } from "../../src/inspect/index.js";
 import { createS3Client } from "../../src/s3/client.js";
 import { parseS3Url } from "../../src/s3/location.js";
-import { S3Mirror } from "../../src/s3/mirror.js";
+import { S3Mirror, isBlobKey } from "../../src/s3/mirror.js";
 import type { FetchProgress } from "../../src/s3/objects.js";
 import { answers, publishedState, suiteDir } from "../inspect/fixtures.js";
 import { startS3Server } from "../helpers/s3server.js";
@@ -203,5 +203,39 @@ describe("an S3 store, mirrored", () => {
     expect(mirror.dir.startsWith(cache)).toBe(true);
     expect(await readdir(mirror.dir)).not.toContain(".compact-lock");
     expect(await readdir(mirror.dir)).toContain("manifest.json");
+  });
+
+  it("mirrors the store's blobs (opslog-s3 writeBlob) byte for byte, follows a changed or deleted one, and leaves out folder markers and *.tmp", async () => {
+    const prefix = "teams/blobs";
+    const hana = await openS3Agent(server, prefix, "hana");
+    await hana.set("h1", task(1, "todo"));
+    await hana.close();
+    const backend = new S3Backend({ bucket: server.bucket, prefix, client: server.client() });
+    const bytes = Buffer.from([0xff, 0x00, 0xe6, 0x97, 0xa5, 0x0a]); // not UTF-8 text: copied as bytes
+    await backend.writeBlob("files/report.bin", bytes);
+    await backend.writeBlob("notes.txt", Buffer.from("ünïcode\n"));
+    await backend.writeBlob("deep/a/b/c.json", Buffer.from('{"a":1}'));
+    const put = (key: string, body: string) => server.client().send(new PutObjectCommand({ Bucket: server.bucket, Key: `${prefix}/${key}`, Body: body }));
+    await put("folder-marker/", ""); // a console's "folder": no blob
+    await put("files/partial.tmp", "x");
+    const cache = await suiteDir("opslog-s3-cache-");
+    const mirror = mirrorOf(prefix, cache);
+    await mirror.sync();
+    const blobs = await listBlobs(mirror.dir, { offset: 0, limit: 100 });
+    expect(blobs.rows.map((b) => [b.path, b.bytes])).toEqual([["deep/a/b/c.json", 7], ["files/report.bin", 6], ["notes.txt", 10]]);
+    expect((await readBlobChunk(mirror.dir, "files/report.bin", 0, 100)).base64).toBe(bytes.toString("base64"));
+    expect(await readdir(join(mirror.dir, "files"))).toEqual(["report.bin"]);
+
+    await backend.writeBlob("notes.txt", Buffer.from("changed"));
+    await backend.deleteBlob("deep/a/b/c.json");
+    const second = await mirror.sync();
+    expect(second.fetchedObjects).toBe(1); // the changed blob only
+    expect((await listBlobs(mirror.dir, { offset: 0, limit: 100 })).rows.map((b) => [b.path, b.bytes])).toEqual([["files/report.bin", 6], ["notes.txt", 7]]);
+    await mirror.release();
+  });
+
+  it("takes as a blob only a key that makes a plain relative path: none with an empty, '.' or '..' part, and none of opslog's own", () => {
+    for (const key of ["notes.txt", "files/a.json", "deep/a/b/c.bin", "..hidden", "a..b/c"]) expect(isBlobKey(key), key).toBe(true);
+    for (const key of ["../escape.txt", "files/../../x", "files/./x", "a//b", "folder/", "/abs", "manifest.json", ".lock", ".compact-lock", "snapshots/x.jsonl", "ops/agent-a/batch-1.jsonl", "archive/archive-Q1.json", "x.tmp"]) expect(isBlobKey(key), key).toBe(false);
   });
 });
