@@ -32,7 +32,7 @@ const HASHED = 4;
 interface KeptField {
   /** Values of the ops parsed in this thread: code NUMBER - c is codes.values[c - 1] */
   codes: FieldCodes;
-  /** Codes by entry, in chunks (a missing chunk is all ABSENT_FIELD): NUMBER, NOT_KEPT, a worker's code (> 0) or this thread's (< NUMBER) */
+  /** Codes by entry, in chunks (a missing chunk is all ABSENT_FIELD): NUMBER, NOT_KEPT, a code into `scanned` (> 0: a worker parsed the op) or this thread's (< NUMBER) */
   chunks: (Int32Array | undefined)[];
   numbers: (Float64Array | undefined)[];
   /** Values of the ops the scan workers parsed: code c is scanned[c - 1] */
@@ -145,7 +145,7 @@ export class KeptColumns extends RecordKeeper<KeptField> {
   protected put(field: KeptField, code: number, value: unknown): void {
     const e = this.entry;
     if (code === NUMBER) (field.numbers[e >>> CHUNK_BITS] ??= new Float64Array(CHUNK))[e & MASK] = value as number;
-    // This thread's codes go below NUMBER, clear of the worker's.
+    // This thread's codes go below NUMBER, clear of the workers'.
     (field.chunks[e >>> CHUNK_BITS] ??= new Int32Array(CHUNK))[e & MASK] = code > 0 ? NUMBER - code : code;
   }
 }
