@@ -34,7 +34,7 @@ export class ScanThread {
         else this.deliver(reply);
       });
       const fail = (why: string) => {
-        this.failure ??= new ScanWorkerFailed(`a WAL scan worker ${why}`);
+        this.failure ??= new ScanWorkerFailed(`the WAL scan workers: one ${why}`);
         reject(this.failure);
         for (const segment of this.segments.values()) segment.fail(this.failure);
       };
@@ -48,7 +48,7 @@ export class ScanThread {
     try {
       return new ScanThread(startEngineWorker("scan-worker"));
     } catch (err) {
-      throw new ScanWorkerFailed(`a WAL scan worker cannot start: ${(err as Error).message}`);
+      throw new ScanWorkerFailed(`the WAL scan workers: one cannot start: ${(err as Error).message}`);
     }
   }
 
@@ -123,7 +123,7 @@ export class RemoteSegment {
     else if (reply.kind === "end") {
       this.ended = reply;
       this.thread.forget(this.id);
-    } else this.fail(new ScanWorkerFailed(`a WAL scan worker could not read a WAL: ${reply.message}`));
+    } else this.fail(new ScanWorkerFailed(`the WAL scan workers: one could not read a WAL: ${reply.message}`));
     this.wake?.();
   }
 
