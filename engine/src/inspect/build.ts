@@ -3,33 +3,30 @@
  * it: the chain snapshot -> WALs -> next snapshot -> ... back to creation,
  * each op indexed in opslog's replay order into per-record versions, each
  * link verified (chain.ts), conflicts and lost writes found on the way. The
- * WALs stream through once, merged as they are read; each op leaves a compact
+ * WALs stream through once (link-replay.ts), merged as they are read; each op leaves a compact
  * entry in the op index (OpTable) and the short values and hash of its data
  * (KeptColumns), and its data is dropped, except the current value of each
  * record. Reads only; never writes.
  */
 import { ArchiveCheck, compactorOf, jumpToSnapshot, loadArchivedRecords, missingLiveWals, planLinks, settleLink } from "./chain.js";
 import type { PlannedLink } from "./chain.js";
-import { detectConflict } from "./conflicts.js";
 import { EntryRuns } from "./entry-runs.js";
 import type { History, Lane, ParallelMode } from "./history.js";
+import { readWholeLane, replayLink } from "./link-replay.js";
 import { markLostWrites } from "./lost-writes.js";
 import { AgentTable, IntList, OpTable } from "./optable.js";
 import { OpReader } from "./opreader.js";
-import { OutOfOrder, compareOps, mergeInReplayOrder } from "./order.js";
-import type { MergeSource } from "./order.js";
+import { OutOfOrder } from "./order.js";
 import { KeptColumns } from "./kept-columns.js";
-import { BATCH_I32, I_REC, ParallelScan, ScanWorkerFailed } from "./parallel.js";
+import { ParallelScan } from "./parallel.js";
 import { BuildMeter } from "./progress.js";
-import { PARSE_SHARE, countChunk, indexSnapshot, readSnapshot } from "./metered-reads.js";
+import { PARSE_SHARE, indexSnapshot, readSnapshot } from "./metered-reads.js";
 import type { OnBuildProgress } from "./progress.js";
-import type { LaneSource, ScanBatch } from "./parallel.js";
 import { missingSnapshotMessage, scanDirectory } from "./scan.js";
 import type { DirectoryScan } from "./scan.js";
-import { canonicalMs } from "./time.js";
+import { ScanWorkerFailed } from "./scan-protocol.js";
 import { unreadableWalWarning } from "./unreadable.js";
-import { LaneReader } from "./walscan.js";
-import type { ScannedOp, SkippedWalLine } from "./walscan.js";
+import type { WalCuts } from "./wal-segments.js";
 import { CurrentState, RecordVersions } from "./versions.js";
 import type { ChainLink, StoreKind } from "./types.js";
 
@@ -38,11 +35,11 @@ import type { ChainLink, StoreKind } from "./types.js";
  * one turns out not to be in clock order, the build starts over and sorts
  * each link's ops in memory instead (slower, and rare: opslog never writes that).
  */
-export async function buildHistory(dir: string, parallel: ParallelMode = "auto", onProgress?: OnBuildProgress): Promise<History> {
+export async function buildHistory(dir: string, parallel: ParallelMode = "auto", onProgress?: OnBuildProgress, cuts?: WalCuts): Promise<History> {
   const meter = new BuildMeter(onProgress);
   for (let sortInMemory = false; ; ) {
     try {
-      return await build(dir, sortInMemory, parallel, meter);
+      return await build(dir, sortInMemory, parallel, meter, cuts);
     } catch (err) {
       if (err instanceof OutOfOrder && !sortInMemory) sortInMemory = true;
       else if (err instanceof ScanWorkerFailed && parallel === "auto") parallel = "never";
@@ -53,13 +50,13 @@ export async function buildHistory(dir: string, parallel: ParallelMode = "auto",
 
 const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 
-async function build(dir: string, sortInMemory: boolean, mode: ParallelMode, meter: BuildMeter): Promise<History> {
+async function build(dir: string, sortInMemory: boolean, mode: ParallelMode, meter: BuildMeter, cuts?: WalCuts): Promise<History> {
   const scan = await scanDirectory(dir);
   const walBytes = scan.wals.reduce((sum, w) => sum + w.bytes, 0);
-  const parallel = mode === "always" || (mode === "auto" && walBytes >= PARALLEL_MIN_BYTES) ? ParallelScan.start() : null;
+  const parallel = mode === "always" || (mode === "auto" && walBytes >= PARALLEL_MIN_BYTES) ? ParallelScan.start(cuts) : null;
   try {
     const history = await buildFrom(dir, scan, sortInMemory, parallel, meter);
-    history.parallel = null; // the worker is for the build: tailing reads in this thread
+    history.parallel = null; // the workers are for the build: tailing reads in this thread
     return history;
   } finally {
     await parallel?.close();
@@ -170,143 +167,6 @@ async function replayChain(dir: string, history: History, plan: PlannedLink[], s
   const unknown = history.unknownFrom;
   const said = unknown ? history.warnings.findIndex((w) => w.code === "missing-file" && w.file === unknown.snapshot) : -1;
   if (unknown && said !== -1) history.warnings[said] = { ...history.warnings[said], message: missingSnapshotMessage(unknown.snapshot, unknown.k) };
-}
-
-/**
- * Add a chunk of a lane's ops to the index, and keep their data's values
- * (from the worker's batch they came in, if they did); the ones `replayed`
- * accepts go on to be replayed.
- */
-export function addToIndex(history: History, lane: Lane, ops: ScannedOp[], replayed: (op: ScannedOp) => boolean, batch: ScanBatch | null = null): ScannedOp[] {
-  const out: ScannedOp[] = [];
-  const { versions, parallel } = history;
-  for (let j = 0; j < ops.length; j++) {
-    const op = ops[j];
-    // The worker numbered the batch's records already: no lookup by id.
-    const rec = batch ? parallel!.recOf(batch.i32[j * BATCH_I32 + I_REC], versions) : versions.intern(op.id);
-    op.id = versions.ids[rec]; // one id string per record, not one per op
-    op.agentIdx = history.agents.intern(op.agent);
-    op.entry = history.table.add(op, op.agentIdx, rec);
-    lane.entries.push(op.entry);
-    if (op.tornByUndo) history.tornByUndo.add(op.entry); // opslog skips its whole line: a lost write
-    else if (replayed(op)) out.push(op);
-  }
-  // A chunk's ops are added one after the other: their entries run on from the first's.
-  if (batch && ops.length > 0) history.columns.keepScanned(ops[0].entry, batch, parallel!.fields);
-  else history.columns.keepParsed(ops, history.table);
-  return out;
-}
-
-/** Read a lane from its start: through the worker if there is one, unless `here`. */
-async function openLane(dir: string, history: History, lane: Lane, here = false): Promise<LaneSource> {
-  const fileIdx = history.lanes.indexOf(lane);
-  return history.parallel && !here ? await history.parallel.lane(dir, lane.entry.path, fileIdx) : new LaneReader(dir, lane.entry.path, fileIdx, 0, 1, false);
-}
-
-/** The share of a link's WAL bytes this thread parses itself while the worker parses the rest (it also indexes all of them). */
-const LOCAL_SHARE = 0.3;
-
-/** The lanes this thread reads itself: the smallest, up to LOCAL_SHARE of the bytes. */
-function localLanes(lanes: Lane[]): Set<Lane> {
-  const total = lanes.reduce((sum, l) => sum + l.entry.bytes, 0);
-  const local = new Set<Lane>();
-  let bytes = 0;
-  for (const lane of [...lanes].sort((a, b) => a.entry.bytes - b.entry.bytes)) {
-    if (bytes + lane.entry.bytes > LOCAL_SHARE * total) break;
-    bytes += lane.entry.bytes;
-    local.add(lane);
-  }
-  return local;
-}
-
-/** The line a WAL ends with, still without its newline: left to be read once it is complete. */
-export function incompleteLastLine(line: number): SkippedWalLine {
-  return { line, reason: "incomplete last line: a crash mid-append, or a write in progress", torn: true };
-}
-
-/** Where a lane's reading ended, and what it skipped. */
-function finishLane(lane: Lane, reader: LaneSource): void {
-  lane.end = reader.end;
-  lane.nextLine = reader.nextLine;
-  lane.skipped = reader.skipped;
-  lane.unreadable = reader.unreadable; // said in buildFrom, once the chain's positions are known
-  if (lane.end < lane.entry.bytes && !lane.unreadable) lane.skipped.push(incompleteLastLine(lane.nextLine));
-  // Their warnings are the summary's, from lane.skipped: one source, however the lane was read.
-}
-
-async function readWholeLane(dir: string, history: History, lane: Lane, lost: (op: ScannedOp) => boolean, meter: BuildMeter): Promise<ScannedOp[]> {
-  const reader = await openLane(dir, history, lane);
-  const out: ScannedOp[] = [];
-  for (let chunk = await reader.next(); chunk; chunk = await reader.next()) {
-    countChunk(meter, chunk);
-    for (const op of addToIndex(history, lane, chunk, (o) => !lost(o), reader.batch)) out.push(op);
-  }
-  finishLane(lane, reader);
-  return out;
-}
-
-/**
- * Replay one link's ops in opslog's order. Ops appended after the next
- * snapshot was taken, and ops in a WAL of the live link that the manifest no
- * longer names, are not replayed: they are lost-write candidates.
- */
-async function replayLink(dir: string, history: History, planned: PlannedLink, epoch: number, cutoff: string | null, sortInMemory: boolean, meter: BuildMeter): Promise<void> {
-  const cutoffMs = cutoff === null ? NaN : canonicalMs(cutoff);
-  const lost = (lane: Lane) => (op: ScannedOp) => (cutoff !== null && writtenAfter(op, cutoff, cutoffMs)) || (planned.live && !lane.live);
-  if (sortInMemory) {
-    const runs: ScannedOp[] = [];
-    for (const lane of planned.lanes) for (const op of await readWholeLane(dir, history, lane, lost(lane), meter)) runs.push(op);
-    runs.sort(compareOps); // stable: equal keys keep WAL order
-    for (const op of runs) indexOp(history, op, epoch);
-    return;
-  }
-  const readers: LaneSource[] = [];
-  const local = history.parallel ? localLanes(planned.lanes) : new Set<Lane>();
-  for (const lane of planned.lanes) readers.push(await openLane(dir, history, lane, local.has(lane)));
-  const sources = planned.lanes.map((lane, i): MergeSource => {
-    const reader = readers[i];
-    const isLost = lost(lane);
-    const source: MergeSource = {
-      buf: [],
-      i: 0,
-      async fill() {
-        while (source.i >= source.buf.length) {
-          const chunk = await reader.next();
-          if (!chunk) return;
-          countChunk(meter, chunk);
-          source.buf = addToIndex(history, lane, chunk, (op) => !isLost(op), reader.batch);
-          source.i = 0;
-        }
-      },
-    };
-    return source;
-  });
-  try {
-    await mergeInReplayOrder(sources, () => history.agents.ranks, (op) => indexOp(history, op, epoch));
-  } finally {
-    for (const reader of readers) await reader.close();
-  }
-  planned.lanes.forEach((lane, i) => finishLane(lane, readers[i]));
-}
-
-/** Whether op was written after the ts `cutoff` (its ms when canonical, else compared as written, as opslog does). */
-function writtenAfter(op: ScannedOp, cutoff: string, cutoffMs: number): boolean {
-  if (!Number.isNaN(op.tsMs) && !Number.isNaN(cutoffMs)) return op.tsMs > cutoffMs;
-  return (op.ts || new Date(op.tsMs).toISOString()) > cutoff;
-}
-
-/** Index one op at build time (and as the live tail reads it): its timeline place, the record's new version, the current state, and whether it is a conflict. */
-export function indexOp(history: History, op: ScannedOp, epoch: number): void {
-  const { table, versions, head } = history;
-  const pos = history.timeline.length;
-  table.place(op.entry, pos, epoch);
-  history.timeline.push(op.entry);
-  const rec = table.rec(op.entry);
-  detectConflict(history, op, rec);
-  versions.push(rec, pos + 1, op.entry, op.agentIdx);
-  if (op.loaded || op.op === "delete") head.set(rec, op.data);
-  else head.setLazy(rec, op.dataHash0, op.dataHash1);
-  history.alive.push(head.size);
 }
 
 /** The build is over: give back the room left at the end of the index's growable lists. */

@@ -73,8 +73,8 @@ export interface History {
 }
 
 /**
- * Whether the WALs are read and parsed in a worker thread while this one
- * indexes: "auto" does so when they are big enough to repay starting it, and
- * reads in this thread if the worker fails; "always" fails with it.
+ * Whether the WALs are read and parsed in two worker threads while this one
+ * indexes: "auto" does so when they are big enough to repay starting them, and
+ * reads in this thread if a worker fails; "always" fails with it.
  */
 export type ParallelMode = "auto" | "always" | "never";

@@ -23,6 +23,7 @@ import { queries, queryNames } from "./queries.js";
 import type { QueryName } from "./queries.js";
 import type { RefreshResult } from "./types.js";
 import type { OnBuildProgress } from "./progress.js";
+import type { WalCuts } from "./wal-segments.js";
 
 export interface InspectOptions {
   /**
@@ -34,6 +35,8 @@ export interface InspectOptions {
   indexCache?: IndexCacheOptions | null;
   /** Told what the open did with the index cache (tests, the bench; not across threads) */
   onIndexCache?: (event: IndexCacheEvent) => void;
+  /** Tests only: where the parallel scan cuts each WAL between its workers (wal-segments.ts) */
+  walCuts?: WalCuts;
 }
 
 /** Open the inspector of `dir`; `onProgress` hears how far the index build has come. */
@@ -71,7 +74,7 @@ async function openHistory(dir: string, parallel: ParallelMode, options: Inspect
       tell({ kind: "miss", reason: "the WALs changed other than by appends" });
     } else tell({ kind: "miss", reason: loaded.miss });
   }
-  const h = await buildHistory(dir, parallel, onProgress);
+  const h = await buildHistory(dir, parallel, onProgress, options.walCuts);
   const live = await LiveTail.start(dir, h);
   if (cache) saveHistoryLater(dir, h, cache, options.onIndexCache);
   return { h, live };
@@ -102,7 +105,7 @@ class Inspector {
 
   private async rebuild(): Promise<RefreshResult> {
     const before = this.ctx.total;
-    const h = await buildHistory(this.ctx.dir, this.parallel);
+    const h = await buildHistory(this.ctx.dir, this.parallel, undefined, this.options.walCuts);
     const live = await LiveTail.start(this.ctx.dir, h);
     if (this.options.indexCache) saveHistoryLater(this.ctx.dir, h, this.options.indexCache, this.options.onIndexCache);
     this.ctx.h.reader.close();

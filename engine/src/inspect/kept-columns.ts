@@ -9,8 +9,8 @@
  * the WAL (columns.ts).
  */
 import { hashValue } from "./hash.js";
-import { BATCH_I32, FLAG_DATA, FLAG_KEPT, FLAG_OVERFLOW, I_DATA0, I_DATA1, I_FLAGS } from "./parallel.js";
-import type { ScanBatch, ScannedField } from "./parallel.js";
+import { BATCH_I32, FLAG_DATA, FLAG_KEPT, FLAG_OVERFLOW, I_DATA0, I_DATA1, I_FLAGS } from "./scan-protocol.js";
+import type { ScanBatch, ScannedField } from "./scan-protocol.js";
 import { ABSENT_FIELD, FieldCodes, MAX_FIELDS, NOT_KEPT, NUMBER, RecordKeeper, isRecordData } from "./value-codes.js";
 import type { OpTable } from "./optable.js";
 import type { ScannedOp } from "./walscan.js";
@@ -32,10 +32,10 @@ const HASHED = 4;
 interface KeptField {
   /** Values of the ops parsed in this thread: code NUMBER - c is codes.values[c - 1] */
   codes: FieldCodes;
-  /** Codes by entry, in chunks (a missing chunk is all ABSENT_FIELD): NUMBER, NOT_KEPT, a worker's code (> 0) or this thread's (< NUMBER) */
+  /** Codes by entry, in chunks (a missing chunk is all ABSENT_FIELD): NUMBER, NOT_KEPT, a code into `scanned` (> 0: a worker parsed the op) or this thread's (< NUMBER) */
   chunks: (Int32Array | undefined)[];
   numbers: (Float64Array | undefined)[];
-  /** Values of the ops the scan worker parsed: code c is scanned[c - 1] */
+  /** Values of the ops the scan workers parsed: code c is scanned[c - 1] */
   scanned: unknown[];
 }
 
@@ -77,18 +77,29 @@ export class KeptColumns extends RecordKeeper<KeptField> {
     }
     const { fields, codes, numbers } = batch.columns;
     fields.forEach((no, i) => {
-      const { name, values } = scanned[no];
-      const field = this.field(name);
+      const field = this.field(scanned[no].name);
       const run = codes.subarray(i * n, (i + 1) * n);
       if (!field) {
         // No room for this field here: the ops that have it keep none of it.
         for (let j = 0; j < n; j++) if (run[j] !== ABSENT_FIELD) this.state[(first + j) >>> CHUNK_BITS]![(first + j) & MASK] |= OVERFLOW;
         return;
       }
-      field.scanned = values; // one worker per build: always the same list
-      copyInto(field.chunks, first, run, () => new Int32Array(CHUNK));
+      copyInto(field.chunks, first, this.inOurCodes(field, scanned[no], run), () => new Int32Array(CHUNK));
       if (numbers && run.includes(NUMBER)) copyInto(field.numbers, first, numbers.subarray(i * n, (i + 1) * n), () => new Float64Array(CHUNK));
     });
+  }
+
+  /**
+   * A worker's codes of field's values as codes into field.scanned: each
+   * worker numbers the values it meets itself, so their values go into one
+   * list, each worker's code of each mapped to its place there.
+   */
+  private inOurCodes(field: KeptField, theirs: ScannedField, run: Int32Array): Int32Array {
+    const map = (theirs.places ??= [0]);
+    for (let c = map.length; c <= theirs.values.length; c++) map.push(field.scanned.push(theirs.values[c - 1]));
+    const out = new Int32Array(run.length);
+    for (let j = 0; j < run.length; j++) out[j] = run[j] > 0 ? map[run[j]] : run[j];
+    return out;
   }
 
   /**
@@ -134,7 +145,7 @@ export class KeptColumns extends RecordKeeper<KeptField> {
   protected put(field: KeptField, code: number, value: unknown): void {
     const e = this.entry;
     if (code === NUMBER) (field.numbers[e >>> CHUNK_BITS] ??= new Float64Array(CHUNK))[e & MASK] = value as number;
-    // This thread's codes go below NUMBER, clear of the worker's.
+    // This thread's codes go below NUMBER, clear of the workers'.
     (field.chunks[e >>> CHUNK_BITS] ??= new Int32Array(CHUNK))[e & MASK] = code > 0 ? NUMBER - code : code;
   }
 }

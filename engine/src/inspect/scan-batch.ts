@@ -1,5 +1,5 @@
 /**
- * What the scan worker sends for a chunk of a WAL's ops (parallel.ts:
+ * What a scan worker sends for a chunk of a WAL's ops (scan-protocol.ts:
  * ScanBatch): each op's place and fields in typed arrays, the hashes of its
  * data and of its full prev, its record and agent as numbers (the names go
  * once, when first seen), and the short top-level values of its data as
@@ -8,8 +8,8 @@
  */
 import { hashFullPrev, hashValue } from "./hash.js";
 import { IdIndex } from "./id-index.js";
-import { BATCH_F64, BATCH_I32, F_CLOCK, F_OFFSET, F_TS, FLAG_DATA, FLAG_DELETE, FLAG_DELTA, FLAG_KEPT, FLAG_OVERFLOW, FLAG_PREV, FLAG_TORN_BY_UNDO, I_AGENT, I_DATA0, I_DATA1, I_FLAGS, I_LENGTH, I_LINE, I_PREV0, I_PREV1, I_REC } from "./parallel.js";
-import type { ScanBatch } from "./parallel.js";
+import { BATCH_F64, BATCH_I32, F_CLOCK, F_OFFSET, F_TS, FLAG_DATA, FLAG_DELETE, FLAG_DELTA, FLAG_KEPT, FLAG_OVERFLOW, FLAG_PREV, FLAG_TORN_BY_UNDO, I_AGENT, I_DATA0, I_DATA1, I_FLAGS, I_LENGTH, I_LINE, I_PREV0, I_PREV1, I_REC } from "./scan-protocol.js";
+import type { ScanBatch } from "./scan-protocol.js";
 import { BatchColumnEncoder, isRecordData } from "./value-codes.js";
 import type { ScannedOp } from "./walscan.js";
 

@@ -1,19 +1,24 @@
 /**
- * The parallel scan's worker thread: reads and parses WALs for the
- * inspector's build, so that JSON.parse runs beside the indexing instead of
- * before it. For each chunk of a WAL it sends a batch (scan-batch.ts): every
- * op's place and fields, hashes and short values, not the records themselves,
- * which stay on disk (the index reads back what it shows). A WAL is read only as
- * far as the main thread has given it credit, so parsed chunks never pile up.
+ * A scan worker thread (two run at once): reads and parses segments of WALs
+ * (wal-segments.ts) for the inspector's build, so that JSON.parse runs on
+ * both cores beside the indexing instead of before it. For each chunk of a
+ * segment it sends a batch (scan-batch.ts): every op's place and fields,
+ * hashes and short values, not the records themselves, which stay on disk
+ * (the index reads back what it shows). A segment is read only as far as the
+ * build's thread has given it credit, so parsed chunks never pile up.
  * Reads only; never writes.
  */
 import { parentPort } from "node:worker_threads";
-import type { ScanReply, ScanRequest } from "./parallel.js";
+import { BATCH_CHUNKS } from "./scan-protocol.js";
+import type { ScanReply, ScanRequest } from "./scan-protocol.js";
 import { ScanBatchEncoder } from "./scan-batch.js";
-import { LaneReader } from "./walscan.js";
+import { segmentStart } from "./wal-segments.js";
+import { LaneReader, unreadableFrom } from "./walscan.js";
+import type { ScannedOp } from "./walscan.js";
+
 
 interface OpenLane {
-  reader: LaneReader;
+  reader: LaneReader | null;
   credit: number;
   pumping: boolean;
   closed: boolean;
@@ -31,8 +36,8 @@ async function pump(id: number, lane: OpenLane): Promise<void> {
   if (lane.pumping) return;
   lane.pumping = true;
   try {
-    while (lane.credit > 0 && !lane.closed) {
-      const ops = await lane.reader.next();
+    while (lane.credit > 0 && !lane.closed && lane.reader) {
+      const ops = await nextChunks(lane.reader);
       if (lane.closed) break;
       if (ops === null) {
         const { skipped, end, nextLine, unreadable } = lane.reader;
@@ -51,15 +56,49 @@ async function pump(id: number, lane: OpenLane): Promise<void> {
     lanes.delete(id);
   } finally {
     lane.pumping = false;
-    if (lane.closed) await lane.reader.close(); // closed while a read was in flight
+    if (lane.closed) await lane.reader?.close(); // closed while a read was in flight
   }
+}
+
+/** The ops of the reader's next few chunks (null at its end). */
+async function nextChunks(reader: LaneReader): Promise<ScannedOp[] | null> {
+  const ops = await reader.next();
+  if (ops === null) return null;
+  for (let k = 1; k < BATCH_CHUNKS; k++) {
+    const more = await reader.next();
+    if (more === null) break; // said by the next call, which returns null again
+    for (const op of more) ops.push(op);
+  }
+  return ops;
+}
+
+/** Find where the segment's first line starts, then read from there (or say that no line starts in it). */
+async function open(req: Extract<ScanRequest, { kind: "open" }>, lane: OpenLane): Promise<void> {
+  let start: number | null;
+  try {
+    start = await segmentStart(req.dir, req.path, req.from, req.to);
+  } catch (err) {
+    // Gone (a compaction elsewhere) reads as empty; anything else (EACCES, EIO...) is said as it is.
+    const unreadable = (err as NodeJS.ErrnoException).code === "ENOENT" ? null : unreadableFrom(err);
+    start = null;
+    if (unreadable) return endEmpty(req.lane, unreadable);
+  }
+  if (lane.closed) return;
+  if (start === null) return endEmpty(req.lane, null);
+  lane.reader = new LaneReader(req.dir, req.path, req.fileIdx, start, 1, false, undefined, req.to ?? Infinity);
+  await pump(req.lane, lane);
+}
+
+function endEmpty(id: number, unreadable: ReturnType<typeof unreadableFrom> | null): void {
+  post({ kind: "end", lane: id, skipped: [], end: -1, nextLine: 1, unreadable });
+  lanes.delete(id);
 }
 
 port.on("message", (req: ScanRequest) => {
   if (req.kind === "open") {
-    const lane: OpenLane = { reader: new LaneReader(req.dir, req.path, req.fileIdx, 0, 1, false), credit: req.credit, pumping: false, closed: false };
+    const lane: OpenLane = { reader: null, credit: req.credit, pumping: false, closed: false };
     lanes.set(req.lane, lane);
-    void pump(req.lane, lane);
+    void open(req, lane);
   } else if (req.kind === "credit") {
     const lane = lanes.get(req.lane);
     if (!lane) return;
@@ -70,7 +109,7 @@ port.on("message", (req: ScanRequest) => {
     if (!lane) return;
     lane.closed = true;
     lanes.delete(req.lane);
-    if (!lane.pumping) void lane.reader.close();
+    if (!lane.pumping) void lane.reader?.close();
   }
 });
 post({ kind: "ready" });

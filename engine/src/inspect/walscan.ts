@@ -94,7 +94,8 @@ const LONG_LINE_READ_BYTES = 8 * 1024 * 1024;
 /**
  * Reads one WAL from `offset` on, a chunk of lines per next() call. With
  * `final`, an unterminated last line is parsed too, and reported as torn if
- * it fails; otherwise it is left for a later read.
+ * it fails; otherwise it is left for a later read. With `stopAt`, it reads
+ * only the lines that start before it (a segment: the next one reads on).
  */
 export class LaneReader {
   readonly skipped: SkippedWalLine[] = [];
@@ -124,6 +125,7 @@ export class LaneReader {
     firstLine = 1,
     private readonly final = true,
     private readonly chunkBytes = CHUNK_BYTES,
+    private readonly stopAt = Infinity,
   ) {
     this.end = offset;
     this.position = offset;
@@ -148,7 +150,7 @@ export class LaneReader {
         return this.finish();
       }
     }
-    if (this.position >= this.size) return this.finish();
+    if (this.position >= this.size || this.end >= this.stopAt) return this.finish();
     // The next chunk was read ahead while the last one was parsed; start reading the one after.
     let raw: Buffer;
     try {
@@ -161,7 +163,7 @@ export class LaneReader {
     this.ahead = null;
     if (raw.length === 0) return this.finish(); // the file shrank under us: keep what we have
     this.position += raw.length;
-    if (this.position < this.size) {
+    if (this.position < this.size && this.position < this.stopAt) {
       this.ahead = this.readAt(this.position);
       this.ahead.catch(() => null); // a failed read-ahead is reported when awaited, not as an unhandled rejection
     }
@@ -177,7 +179,7 @@ export class LaneReader {
     // The partial line carried over goes first.
     const buffer = this.carryBytes === 0 ? raw : Buffer.concat([...this.carry, raw], this.carryBytes + raw.length);
     const ops: ScannedOp[] = [];
-    const part = parseLines(buffer, { fileIdx: this.fileIdx, base: this.end, firstLine: this.nextLine, final, eof: this.position >= this.size }, ops, this.skipped);
+    const part = parseLines(buffer, { fileIdx: this.fileIdx, base: this.end, firstLine: this.nextLine, final, eof: this.position >= this.size, stopAt: this.stopAt }, ops, this.skipped);
     const rest = buffer.subarray(part.end - this.end);
     // A copy, so that the chunk (64 KB) is not kept alive by a short leftover.
     this.carry = rest.length === 0 ? [] : [Buffer.from(rest)];
@@ -218,8 +220,8 @@ export async function readWalLines(dir: string, path: string, fileIdx: number, o
   return { ops, skipped: reader.skipped, end: reader.end, nextLine: reader.nextLine, unreadable: reader.unreadable };
 }
 
-function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLine: number; final: boolean; eof?: boolean }, ops: ScannedOp[], skipped: SkippedWalLine[]): { end: number; nextLine: number } {
-  const { fileIdx, base, firstLine, final, eof = final } = at;
+function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLine: number; final: boolean; eof?: boolean; stopAt?: number }, ops: ScannedOp[], skipped: SkippedWalLine[]): { end: number; nextLine: number } {
+  const { fileIdx, base, firstLine, final, eof = final, stopAt = Infinity } = at;
   // All ASCII (the usual case): character offsets are byte offsets, so one decode serves every
   // line, and latin1 decodes ASCII exactly, several times faster than utf-8.
   const ascii = isAscii(buffer);
@@ -227,7 +229,7 @@ function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLi
   let start = 0;
   let line = firstLine;
   const length = ascii ? text.length : buffer.length;
-  while (start < length) {
+  while (start < length && base + start < stopAt) {
     let end = ascii ? text.indexOf("\n", start) : buffer.indexOf(NEWLINE, start);
     const unterminated = end === -1;
     if (unterminated) end = length;

@@ -9,6 +9,7 @@ import { observe } from "./facts.js";
 import { openPublishedAgent, task } from "./published.js";
 import type { Scenario } from "./scenario.js";
 import { sixTasksCompactedThenEdited } from "./single-writer.js";
+import { tornByUndoManyUndos } from "./torn-by-undo.js";
 
 /** A scenario that writes and damages a store; `last` damages it further after its facts are read (a mode 000 file would stop a reader that is not root). */
 function damaged<Own extends object>(name: string, holds: string, write: (dir: string) => Promise<Own>, last?: (dir: string, own: Own) => Promise<void>): Scenario<Own> {
@@ -52,6 +53,24 @@ export const tornLastLine = damaged(
     const linesBefore = (await readFile(wal, "utf-8")).split("\n").filter((l) => l !== "").length;
     await appendFile(wal, whole.slice(0, Math.floor(whole.length / 2)));
     return { wal: manifest.activeOps, tornLine: linesBefore + 1 };
+  },
+);
+
+export const tornByUndoCrlfTornTail = damaged(
+  "tornByUndoCrlfTornTail",
+  "tornByUndoManyUndos (non-ASCII text, lines torn by undo), then its last whole line saved with a CRLF ending, as an editor on Windows leaves it, and the first half of a set with non-ASCII text appended without a newline, cut inside a character, as a crash mid-append leaves it",
+  async (dir) => {
+    const { torn } = await tornByUndoManyUndos.build(dir);
+    const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf-8")) as { activeOps: string };
+    const wal = join(dir, manifest.activeOps);
+    const text = await readFile(wal, "utf-8");
+    const lines = text.split("\n");
+    const crlfLine = lines.length - 1; // the last whole line (1-based), before the final newline
+    await writeFile(wal, lines.slice(0, -2).concat(`${lines[lines.length - 2]}\r`, "").join("\n"));
+    const whole = Buffer.from(JSON.stringify({ ts: new Date().toISOString(), op: "set", id: "r9", data: { title: "jamais écrit ☕☕☕", n: 99 }, prev: null }));
+    const cut = whole.indexOf(Buffer.from("☕")) + 1; // inside the first cup's three bytes
+    await appendFile(wal, whole.subarray(0, cut));
+    return { wal: manifest.activeOps, torn, crlfLine, tornLine: crlfLine + 1 };
   },
 );
 

@@ -11,7 +11,7 @@ import { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, planner
 import { archiveNameReused, archiveNameReusedOneId, fourArchivesThenCompacted, twoAgentsArchiveAndRecreate } from "./archives.js";
 import { tornByUndoManyUndos, tornByUndoShortFragment } from "./torn-by-undo.js";
 import { threeAgentsCurrentSnapshotMissing, twentyTasksCurrentSnapshotMissing } from "./missing-snapshot.js";
-import { snapshotEditedByHand, tornLastLine, walUnreadable } from "./damaged.js";
+import { snapshotEditedByHand, tornByUndoCrlfTornTail, tornLastLine, walUnreadable } from "./damaged.js";
 import { twoAgentsConflictOverAReadWriteThenLostSameValue } from "./sentences.js";
 import { CSV_TRAPS, csvTrapsPastTheFirstThousand, dottedKeysBesideNestedPaths } from "./exports.js";
 import { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes } from "./revisions.js";
@@ -25,7 +25,7 @@ export { tornByUndoManyUndos, tornByUndoShortFragment, tornLinesOf } from "./tor
 export type { TornLine } from "./torn-by-undo.js";
 export { threeAgentsCurrentSnapshotMissing, twentyTasksCurrentSnapshotMissing };
 export type { SnapshotRemoved } from "./missing-snapshot.js";
-export { snapshotEditedByHand, tornLastLine, walUnreadable };
+export { snapshotEditedByHand, tornByUndoCrlfTornTail, tornLastLine, walUnreadable };
 export { twoAgentsConflictOverAReadWriteThenLostSameValue };
 export { CSV_TRAPS, csvTrapsPastTheFirstThousand, dottedKeysBesideNestedPaths };
 export { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes };
@@ -69,6 +69,7 @@ export const SCENARIOS = [
   lostFixThenLaterEdits,
   snapshotEditedByHand,
   tornLastLine,
+  tornByUndoCrlfTornTail,
   walUnreadable,
   twoAgentsConflictOverAReadWriteThenLostSameValue,
   csvTrapsPastTheFirstThousand,
