@@ -124,15 +124,13 @@ function mulberry32(seed: number): () => number {
 /** records.schema: the fields of the records at a position (default now) that a filter keeps. */
 async function schema(ctx: QueryContext, req: SchemaRequest): Promise<StoreSchema> {
   const at = ctx.checkAt(req.at);
-  const { h } = ctx;
-  const now = at === ctx.total;
   return describeRecords(
     {
       at,
-      slots: h.versions.size,
-      records: h.alive.get(at),
-      present: (rec) => (now ? h.head.has(rec) : ctx.holds(h.versions.srcAt(rec, at))),
-      read: (recs) => (now ? h.head.getMany(recs) : ctx.values(recs.map((rec) => h.versions.srcAt(rec, at)))),
+      slots: ctx.recordCount,
+      records: ctx.aliveAt(at),
+      present: (rec) => ctx.isAlive(rec, at),
+      read: (recs) => ctx.valuesAt(recs, at),
     },
     req,
   );
