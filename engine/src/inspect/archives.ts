@@ -11,7 +11,7 @@ import { OpslogError } from "../errors.js";
 import type { QueryContext } from "./context.js";
 import { filterInChunks } from "./checkpoint.js";
 import { page } from "./context.js";
-import { compileFilter } from "./query.js";
+import { compileFilter } from "./filter.js";
 import { compareIds } from "./versions.js";
 import type { ArchivePageRequest, ArchiveSegmentInfo, Doc, Page, RecordRow } from "./types.js";
 

@@ -12,7 +12,7 @@ import type { ReadVersion } from "./conflicts.js";
 import { archiveEntry, eventsOf, labelArchived } from "./events.js";
 import type { StoreEvents } from "./events.js";
 import { RecordFilter } from "./filtered-records.js";
-import type { ConflictRecord, History, Lane } from "./history.js";
+import type { ConflictRecord, StoreIndex, Lane } from "./store-index.js";
 import { isLost, lostWriteRow } from "./lost-writes.js";
 import type { OpTable } from "./optable.js";
 import { QueryCaches } from "./query-caches.js";
@@ -42,7 +42,7 @@ export class QueryContext {
   constructor(
     readonly dir: string,
     /** The index; replaced by a rebuild (see Inspector.refresh). Only the inspector reads it: queries use the verbs below */
-    public h: History,
+    public h: StoreIndex,
   ) {}
 
   /** Forget everything read or derived: what is asked next is read from the history as it is now. */
@@ -157,7 +157,7 @@ export class QueryContext {
   }
 
   /** The ops of these entries, read from their WALs together */
-  readOps(entries: number[]): ReturnType<History["reader"]["many"]> {
+  readOps(entries: number[]): ReturnType<StoreIndex["reader"]["many"]> {
     return this.h.reader.many(entries);
   }
 
@@ -216,12 +216,12 @@ export class QueryContext {
   }
 
   /** The current values of these records, from memory */
-  valuesNow(recs: ArrayLike<number>): ReturnType<History["head"]["getMany"]> {
+  valuesNow(recs: ArrayLike<number>): ReturnType<StoreIndex["head"]["getMany"]> {
     return this.h.head.getMany(recs as number[]);
   }
 
   /** Every record alive now with its value, from memory */
-  recordsNow(): ReturnType<History["head"]["entries"]> {
+  recordsNow(): ReturnType<StoreIndex["head"]["entries"]> {
     return this.h.head.entries();
   }
 

@@ -7,7 +7,7 @@
 import type { QueryContext } from "./context.js";
 import { checkpoint, filterInChunks } from "./checkpoint.js";
 import { page } from "./context.js";
-import { compareValues, compileFilter, valueAtPath } from "./query.js";
+import { compareValues, compileFilter, valueAtPath } from "./filter.js";
 import { SNAPSHOT_ABSENT, compareIds } from "./versions.js";
 import type { Column, ColumnsRequest, Doc, HistoryEntry, Page, PageRequest, RecordHistoryRequest, RecordRequest, RecordRow, RecordsRequest } from "./types.js";
 

@@ -11,7 +11,7 @@
  * position costs its size, not the store's.
  */
 import { OpslogError } from "../errors.js";
-import { compileFilter } from "./query.js";
+import { compileFilter } from "./filter.js";
 import { SchemaTally } from "./schema-summary.js";
 import type { QueryContext } from "./context.js";
 import type { Doc, SchemaRequest, StoreSchema } from "./types.js";

@@ -7,7 +7,7 @@
 import type { OpView, QueryContext } from "./context.js";
 import { CHECK_EVERY, checkpoint } from "./checkpoint.js";
 import { placeEvents } from "./events.js";
-import { compileFilter, mentionsFields } from "./query.js";
+import { compileFilter, mentionsFields } from "./filter.js";
 import type { EventsRequest, OpRequest, OpsRequest, Page, PosAtTimeRequest, TimelineEvent, TimelineInfo, TimelineOp } from "./types.js";
 
 
