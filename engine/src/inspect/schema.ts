@@ -1,5 +1,5 @@
 /**
- * records.schema: which records the schema describes. Like Compass, it
+ * The schema query: which records the schema describes. Like Compass, it
  * describes a random sample (1000 by default) of the records a filter keeps,
  * so that it answers as fast on a million records as on a hundred; asked for
  * every record (sample 0), or when the store holds no more than the sample,
@@ -121,7 +121,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** records.schema: the fields of the records at a position (default now) that a filter keeps. */
+/** The schema query: the fields of the records at a position (default now) that a filter keeps. */
 async function schema(ctx: QueryContext, req: SchemaRequest): Promise<StoreSchema> {
   const at = ctx.checkAt(req.at);
   return describeRecords(
