@@ -304,6 +304,7 @@ export class QueryContext {
     return srcs.map((src) => held.get(src) ?? null);
   }
 
+  /** One record's value at `at` (null: absent, or no such record) */
   valueAt(rec: number | undefined, at: number): Doc | null {
     if (rec === undefined) return null;
     if (at === this.total) return this.h.head.get(rec) ?? null;
