@@ -1,12 +1,12 @@
 // The one contract between the renderer and the main process (VS Code's
 // IChannel is the model): each call takes one argument and returns one
 // promise; events are subscriptions. Types only: every call is declared once
-// in schemas.ts (server side: its schema, the inspector query it forwards
-// to, whether it writes), the error class the client raises is in
-// call-error.ts, so the renderer's bundle carries neither zod nor schemas.
+// in calls.ts (server side: its argument's parser, the inspector query it
+// forwards to, whether it writes), the error class the client raises is in
+// call-error.ts, so the renderer's bundle carries neither zod nor calls.ts.
 import type { z } from "zod";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
-import type { calls } from "./schemas.js";
+import type { calls } from "./calls.js";
 import type { Doc, HistoryEntry, QueryResult, SnapshotPreview, StoreCheck, StoreSummary, TimelineOp } from "../engine/src/inspect/index.js";
 import type { ExportCallResults } from "./contract-export.js";
 import type { LaterOp, LostOwnWrites, WriteCallResults } from "./contract-writes.js";
@@ -47,7 +47,7 @@ export type SessionMode = "read-only" | "writer" | "agent";
 
 // ---------------------------------------------------------------- calls
 
-/** A call's name and its argument, as its declaration (schemas.ts) gives them */
+/** A call's name and its argument, as its declaration (calls.ts) gives them */
 export type CallName = keyof typeof calls;
 export type CallArg<N extends CallName> = z.input<(typeof calls)[N]["schema"]>;
 
@@ -163,18 +163,18 @@ export interface LoadProgress {
 export type { SnapshotPreview };
 
 /** The filter boxes that keep a history: Records (and its Schema tab), Operations' op query, Archive, the Timeline's watched query */
-export type QueryBox = "records" | "operations" | "archive" | "watch";
+export type FilterBox = "records" | "operations" | "archive" | "watch";
 
-export interface SavedQuery {
+export interface SavedFilter {
   name: string;
   text: string;
   savedAt: string;
 }
 
-/** One filter box's queries for the open store: the last 20 applied (newest first) and the saved ones (newest first). */
-export interface QueryList {
+/** One filter box's filters for the open store: the last 20 applied (newest first) and the saved ones (newest first). */
+export interface FilterHistory {
   recent: string[];
-  saved: SavedQuery[];
+  saved: SavedFilter[];
 }
 
 /** An open asked for on the command line that waits for the user's confirmation in the UI. */
@@ -206,10 +206,10 @@ export interface OwnResults extends ExportCallResults, WriteCallResults {
   "records.get": RecordDetail;
   "ops.get": TimelineOp;
   "timeline.posAtTime": { pos: number };
-  "queries.list": QueryList;
-  "queries.remember": QueryList;
-  "queries.save": QueryList;
-  "queries.forget": QueryList;
+  "savedFilters.list": FilterHistory;
+  "savedFilters.remember": FilterHistory;
+  "savedFilters.save": FilterHistory;
+  "savedFilters.forget": FilterHistory;
   "actions.undoPreview": UndoPreview;
   "actions.undo": ActionResult;
   "actions.compact": ActionResult;

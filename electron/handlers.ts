@@ -6,7 +6,7 @@
 import { OpslogError } from "../engine/src/errors.js";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
 import type { z } from "zod";
-import { callNames, calls } from "./schemas.js";
+import { callNames, calls } from "./calls.js";
 import type { CallName, CallOptions, CallResults, ContractError, ContractErrorCode, Envelope, ForwardedCall, ForwardedQuery, OpenResult, OwnCall, PendingOpen, SessionMode, StoreChangedEvent } from "./contract.js";
 import { ExplorerSession, LOCKED_READ_ONLY } from "./session.js";
 import type { AppData } from "./appdata.js";
@@ -46,7 +46,7 @@ export interface HandlerOptions {
   beforeAppend?: () => Promise<void>;
 }
 
-/** The calls that write to a store (declared with write() in schemas.ts): refused outright when the explorer was started with --read-only. */
+/** The calls that write to a store (declared with write() in calls.ts): refused outright when the explorer was started with --read-only. */
 const WRITE_CALLS: ReadonlySet<string> = new Set(callNames.filter((name) => calls[name].writes));
 
 type Args = { [N in CallName]: z.output<(typeof calls)[N]["schema"]> };
@@ -260,10 +260,10 @@ export class Handlers {
       return op;
     },
     "timeline.posAtTime": async (a) => ({ pos: await this.current().inspector.posAtTime(a) }),
-    "queries.list": (a) => this.options.appData.queries.list(this.current().info.dir, a.box),
-    "queries.remember": (a) => this.options.appData.queries.remember(this.current().info.dir, a.box, a.text),
-    "queries.save": (a) => this.options.appData.queries.save(this.current().info.dir, a.box, a.name, a.text),
-    "queries.forget": (a) => this.options.appData.queries.forget(this.current().info.dir, a.box, a.name),
+    "savedFilters.list": (a) => this.options.appData.queries.list(this.current().info.dir, a.box),
+    "savedFilters.remember": (a) => this.options.appData.queries.remember(this.current().info.dir, a.box, a.text),
+    "savedFilters.save": (a) => this.options.appData.queries.save(this.current().info.dir, a.box, a.name, a.text),
+    "savedFilters.forget": (a) => this.options.appData.queries.forget(this.current().info.dir, a.box, a.name),
     "actions.undoPreview": () => this.current().undoPreview(),
     "actions.undo": () => this.current().undo(),
     "actions.compactPreview": () => this.current().compactPreview(),

@@ -4,7 +4,7 @@
  * app's own page; anything else gets "unauthorized".
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from "electron";
-import { callNames } from "./schemas.js";
+import { callNames } from "./calls.js";
 import type { CallOptions, Envelope } from "./contract.js";
 import type { Handlers } from "./handlers.js";
 

@@ -10,7 +10,7 @@
  */
 import { readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
-import type { QueryBox, QueryList } from "./contract.js";
+import type { FilterBox, FilterHistory } from "./contract.js";
 import { replaceFile, withFileLock } from "./appdata-file.js";
 
 export const MAX_RECENT_QUERIES = 20;
@@ -19,11 +19,11 @@ const MAX_SAVED_QUERIES = 200;
 interface QueriesFile {
   version: 1;
   /** store folder -> filter box -> its lists */
-  stores: Record<string, Partial<Record<QueryBox, QueryList>>>;
+  stores: Record<string, Partial<Record<FilterBox, FilterHistory>>>;
 }
 
 /** A box's lists as the file holds them, keeping only well-formed entries (the file may have been edited by hand). */
-function clean(list: Partial<QueryList> | undefined): QueryList {
+function clean(list: Partial<FilterHistory> | undefined): FilterHistory {
   const recent = Array.isArray(list?.recent) ? list.recent.filter((t): t is string => typeof t === "string") : [];
   const saved = Array.isArray(list?.saved) ? list.saved.filter((s) => typeof s?.name === "string" && typeof s?.text === "string") : [];
   return { recent, saved };
@@ -38,27 +38,27 @@ export class QueryHistory {
     return join(this.home, "queries.json");
   }
 
-  async list(store: string, box: QueryBox): Promise<QueryList> {
+  async list(store: string, box: FilterBox): Promise<FilterHistory> {
     const { data } = await this.read();
     return clean(data.stores[store]?.[box]);
   }
 
   /** A query was applied in a box: it goes first in the box's recent list (once), the 21st oldest drops off. */
-  remember(store: string, box: QueryBox, text: string): Promise<QueryList> {
+  remember(store: string, box: FilterBox, text: string): Promise<FilterHistory> {
     return this.update(store, box, (list) => ({ ...list, recent: [text, ...list.recent.filter((t) => t !== text)].slice(0, MAX_RECENT_QUERIES) }));
   }
 
   /** Save a query under a name; a query saved before under that name is replaced. */
-  save(store: string, box: QueryBox, name: string, text: string): Promise<QueryList> {
+  save(store: string, box: FilterBox, name: string, text: string): Promise<FilterHistory> {
     return this.update(store, box, (list) => ({ ...list, saved: [{ name, text, savedAt: new Date().toISOString() }, ...list.saved.filter((s) => s.name !== name)].slice(0, MAX_SAVED_QUERIES) }));
   }
 
-  forget(store: string, box: QueryBox, name: string): Promise<QueryList> {
+  forget(store: string, box: FilterBox, name: string): Promise<FilterHistory> {
     return this.update(store, box, (list) => ({ ...list, saved: list.saved.filter((s) => s.name !== name) }));
   }
 
   /** Read, change and write back, one change at a time in this process (two clicks in a row both land) and under the file's lock across processes. */
-  private update(store: string, box: QueryBox, change: (list: QueryList) => QueryList): Promise<QueryList> {
+  private update(store: string, box: FilterBox, change: (list: FilterHistory) => FilterHistory): Promise<FilterHistory> {
     const run = this.queue.then(() =>
       withFileLock(this.file, async () => {
         const { data, unreadable } = await this.read(); // read under the lock: another explorer's change is in it

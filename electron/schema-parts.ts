@@ -1,4 +1,4 @@
-// The pieces the contract's argument schemas are built from (schemas.ts,
+// The pieces the calls' argument parsers are built from (calls.ts,
 // schemas-export.ts): pages, positions, bounded filters and JSON. Server
 // side only, like them.
 import { z } from "zod";
@@ -15,15 +15,15 @@ export const boundedJson = (limits: JsonLimits, code: "bad-filter" | "bad-argume
     if (beyond) ctx.addIssue({ code: "custom", message: beyond, params: { code } });
   });
 /** A MongoDB-style filter within FILTER_LIMITS (a breach answers "bad-filter") */
-export const query = boundedJson(FILTER_LIMITS, "bad-filter");
+export const mongoFilter = boundedJson(FILTER_LIMITS, "bad-filter");
 export const isoTime = z.string().min(1).max(64);
 
-/** The Operations view's filters: ops.page pages the ops they keep, timeline.events places archives and compactions among them, an export of the list writes them. */
+/** The Operations view's filters: the ops call pages the ops they keep, timelineEvents places archives and compactions among them, an export of the list writes them. */
 export const opFilters = {
   agent: z.string().max(200).nullable().optional(),
   id: z.string().max(4096).optional(),
   op: z.enum(["set", "delete"]).optional(),
   from: isoTime.optional(),
   to: isoTime.optional(),
-  filter: query.optional(),
+  filter: mongoFilter.optional(),
 };

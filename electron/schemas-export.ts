@@ -2,7 +2,7 @@
 // (server side only, like it). An export's source takes the same arguments
 // as the page call of the view it comes from, without offset and limit.
 import { z } from "zod";
-import { limit, offset, opFilters, position, query } from "./schema-parts.js";
+import { limit, mongoFilter, offset, opFilters, position } from "./schema-parts.js";
 
 const filePath = z.string().min(1).max(4096);
 const columns = z.array(z.string().min(1).max(500)).max(1000);
@@ -11,12 +11,12 @@ export const exportSource = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("records"),
     at: position.optional(),
-    filter: query.optional(),
+    filter: mongoFilter.optional(),
     sort: z.strictObject({ field: z.string().min(1).max(500), dir: z.union([z.literal(1), z.literal(-1)]) }).optional(),
     idContains: z.string().max(4096).optional(),
     columns: columns.optional(),
   }),
-  z.strictObject({ kind: z.literal("archive"), path: filePath, filter: query.optional(), idContains: z.string().max(4096).optional(), columns: columns.optional() }),
+  z.strictObject({ kind: z.literal("archive"), path: filePath, filter: mongoFilter.optional(), idContains: z.string().max(4096).optional(), columns: columns.optional() }),
   z.strictObject({ kind: z.literal("ops"), ...opFilters }),
   z.strictObject({ kind: z.literal("history"), id: z.string().min(1).max(4096) }),
 ]);

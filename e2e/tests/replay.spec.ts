@@ -23,7 +23,7 @@ async function stateIds(page: Page): Promise<string> {
   return rows.join("\n");
 }
 
-// Opens Timeline straight from Records, before timeline.info has loaded: the path that once hit React error #310.
+// Opens Timeline straight from Records, before timelineInfo has loaded: the path that once hit React error #310.
 test("scrubbing and stepping move the replay position and the current op", async ({ page, workDir, explorer }) => {
   const server = await explorer(await demoStoreCopy(workDir));
   await page.goto(server.url);

@@ -1,4 +1,4 @@
-// `npx tsx electron/bench/pages.ts`: records.page (200 rows, with and without
+// `npx tsx electron/bench/pages.ts`: the records call (200 rows, with and without
 // a filter) on a 1,000,000-record store, through the handlers (what Electron
 // IPC calls) and through browser-mode HTTP. p50/p99 over random offsets.
 // Beside them, measured in the same run: the floor (read + JSON.parse every
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   const handlers = new Handlers({ appData: new AppData(home), pollMs: 0 });
   unwrap(await handlers.dispatch("store.open", { dir: DIR }));
   const openMs = performance.now() - t;
-  const viaHandlers: PageCall = async (arg) => unwrap(await handlers.dispatch("records.page", arg));
+  const viaHandlers: PageCall = async (arg) => unwrap(await handlers.dispatch("records", arg));
   row("handlers", "unfiltered", await measure(viaHandlers));
   row("handlers", `filter ${JSON.stringify(filter)}`, await measure(viaHandlers, filter));
   await handlers.closeSession();
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   const server = await startServer({ dir: DIR, appData: new AppData(home), pollMs: 0, staticDir: home });
   await server.handlers.settled(); // the store opens behind the server: pages are timed once it is open
   const viaHttp: PageCall = async (arg) => {
-    const res = await fetch(`http://127.0.0.1:${server.port}/api/call/records.page`, { method: "POST", headers: { "content-type": "application/json", "x-opslog-token": server.token }, body: JSON.stringify(arg) });
+    const res = await fetch(`http://127.0.0.1:${server.port}/api/call/records`, { method: "POST", headers: { "content-type": "application/json", "x-opslog-token": server.token }, body: JSON.stringify(arg) });
     return unwrap((await res.json()) as { ok: boolean });
   };
   row("HTTP (browser mode)", "unfiltered", await measure(viaHttp));
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   await published.store.close();
 
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  console.log(`\nrecords.page, ${PAGE} rows, ${SAMPLES} random offsets, ${RECORDS.toLocaleString("en")}-record store\n`);
+  console.log(`\nThe records call, ${PAGE} rows, ${SAMPLES} random offsets, ${RECORDS.toLocaleString("en")}-record store\n`);
   console.log("| measure | value | note |\n| --- | --- | --- |");
   console.log(`| Floor: read + JSON.parse every snapshot line (best of 2) | ${s(floorMs)} | |`);
   console.log(`| Open read-only through the handlers | ${s(openMs)} | ${(openMs / floorMs).toFixed(2)} x floor (target <= 1.0 x), ${(openMs / published.openMs).toFixed(2)} x published |`);

@@ -35,13 +35,13 @@ describe("superseded calls", () => {
   it("through dispatch: the older call with the key answers cancelled, the newer answers, another key is left alone", async () => {
     const handlers = new Handlers({ appData: new AppData(join(work, "home-dispatch")), pollMs: 0 });
     await handlers.open(store);
-    const older = handlers.dispatch("records.page", done, { supersede: "records" });
-    const otherKey = handlers.dispatch("records.page", done, { supersede: "elsewhere" });
-    const newer = handlers.dispatch("records.page", open, { supersede: "records" });
+    const older = handlers.dispatch("records", done, { supersede: "records" });
+    const otherKey = handlers.dispatch("records", done, { supersede: "elsewhere" });
+    const newer = handlers.dispatch("records", open, { supersede: "records" });
     expect(errorOf(await older).code).toBe("cancelled");
     expect(valueOf<Page<RecordRow>>(await newer).total).toBe(RECORDS - DONE);
     expect(valueOf<Page<RecordRow>>(await otherKey).total).toBe(DONE);
-    expect(valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", done, { supersede: "records" })).total).toBe(DONE);
+    expect(valueOf<Page<RecordRow>>(await handlers.dispatch("records", done, { supersede: "records" })).total).toBe(DONE);
     await handlers.closeSession();
   }, 120_000);
 
@@ -66,9 +66,9 @@ describe("superseded calls", () => {
         await entered;
         return dispatch(name, arg, options);
       });
-      const older = post(server, "records.page", done, "records");
+      const older = post(server, "records", done, "records");
       await entered;
-      const newer = post(server, "records.page", open, "records");
+      const newer = post(server, "records", open, "records");
       expect(errorOf(await older).code).toBe("cancelled");
       expect(valueOf<Page<RecordRow>>(await newer).total).toBe(RECORDS - DONE);
     } finally {

@@ -40,9 +40,9 @@ function finalIds(): Set<string> {
   return alive;
 }
 
-describe("timeline.buckets", () => {
+describe("buckets", () => {
   it("counts every op once, by agent, and the last bucket ends at the current state", async () => {
-    const answer = valueOf<TimeBuckets>(await handlers.dispatch("timeline.buckets", { buckets: 3 }));
+    const answer = valueOf<TimeBuckets>(await handlers.dispatch("buckets", { buckets: 3 }));
     expect([...answer.agents].sort()).toEqual(["planner", "worker"]);
     for (const agent of ["planner", "worker"]) {
       const column = answer.agents.indexOf(agent);
@@ -54,14 +54,14 @@ describe("timeline.buckets", () => {
   });
 
   it("refuses a bucket count out of range", async () => {
-    expect(errorOf(await handlers.dispatch("timeline.buckets", { buckets: 0 })).code).toBe("bad-argument");
-    expect(errorOf(await handlers.dispatch("timeline.buckets", { buckets: 5000 })).code).toBe("bad-argument");
+    expect(errorOf(await handlers.dispatch("buckets", { buckets: 0 })).code).toBe("bad-argument");
+    expect(errorOf(await handlers.dispatch("buckets", { buckets: 5000 })).code).toBe("bad-argument");
   });
 });
 
-describe("timeline.positionBuckets", () => {
+describe("positionBuckets", () => {
   it("counts every op once, by agent, in ranges of positions that tile the timeline, the last ending at the current state", async () => {
-    const answer = valueOf<PositionBuckets>(await handlers.dispatch("timeline.positionBuckets", { buckets: 3 }));
+    const answer = valueOf<PositionBuckets>(await handlers.dispatch("positionBuckets", { buckets: 3 }));
     expect(answer.total).toBe(lines.length);
     expect(answer.buckets.map((b) => [b.firstPos, b.lastPos])).toEqual(answer.buckets.map((_, i) => [i * answer.bucketOps, Math.min((i + 1) * answer.bucketOps, lines.length) - 1]));
     for (const agent of ["planner", "worker"]) {
@@ -74,23 +74,23 @@ describe("timeline.positionBuckets", () => {
   });
 
   it("refuses a bucket count out of range and a time bound (the position axis covers the whole timeline)", async () => {
-    expect(errorOf(await handlers.dispatch("timeline.positionBuckets", { buckets: 0 })).code).toBe("bad-argument");
-    expect(errorOf(await handlers.dispatch("timeline.positionBuckets", { buckets: 5000 })).code).toBe("bad-argument");
-    expect(errorOf(await handlers.dispatch("timeline.positionBuckets", { buckets: 3, from: "2026-01-01T00:00:00Z" } as never)).code).toBe("bad-argument");
+    expect(errorOf(await handlers.dispatch("positionBuckets", { buckets: 0 })).code).toBe("bad-argument");
+    expect(errorOf(await handlers.dispatch("positionBuckets", { buckets: 5000 })).code).toBe("bad-argument");
+    expect(errorOf(await handlers.dispatch("positionBuckets", { buckets: 3, from: "2026-01-01T00:00:00Z" } as never)).code).toBe("bad-argument");
   });
 });
 
-describe("timeline.diff with filters", () => {
+describe("the diff call with filters", () => {
   it("keeps the records whose id contains the text and whose value before or after matches the query", async () => {
     const total = lines.length;
-    const done = valueOf<DiffPage>(await handlers.dispatch("timeline.diff", { a: 0, b: total, offset: 0, limit: 100, filter: { state: "done" } }));
+    const done = valueOf<DiffPage>(await handlers.dispatch("diff", { a: 0, b: total, offset: 0, limit: 100, filter: { state: "done" } }));
     const expected = [...new Set(lines.filter((l) => l.data?.state === "done").map((l) => l.id))].sort();
     expect(done.rows.map((r) => r.id)).toEqual(expected);
-    const byId = valueOf<DiffPage>(await handlers.dispatch("timeline.diff", { a: 0, b: total, offset: 0, limit: 100, idContains: "job-1" }));
+    const byId = valueOf<DiffPage>(await handlers.dispatch("diff", { a: 0, b: total, offset: 0, limit: 100, idContains: "job-1" }));
     expect(byId.rows.map((r) => r.id)).toEqual(["job-1"]);
   });
 
   it("refuses a filter it cannot evaluate as a bad filter", async () => {
-    expect(errorOf(await handlers.dispatch("timeline.diff", { a: 0, b: 3, offset: 0, limit: 10, filter: { state: { $nosuch: 1 } } })).code).toBe("bad-filter");
+    expect(errorOf(await handlers.dispatch("diff", { a: 0, b: 3, offset: 0, limit: 10, filter: { state: { $nosuch: 1 } } })).code).toBe("bad-filter");
   });
 });

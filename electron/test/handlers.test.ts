@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Store } from "@backloghq/opslog";
 import { AppData } from "../appdata.js";
-import { callNames } from "../schemas.js";
+import { callNames } from "../calls.js";
 import type { CompactPreview, OpenResult, PendingOpen, RecordDetail, UndoPreview } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import type { DiffPage, Page, RecordRow, TimelineEvent, TimelineOp } from "../../engine/src/inspect/types.js";
@@ -40,13 +40,13 @@ describe("read-only mode", () => {
   it("pages records with filter, sort and id search through mingo", async () => {
     const store = await twentyTasksCompactedThenEdited.build(`${work}/single`);
     await open({ dir: store.dir });
-    const all = valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 1000 }));
+    const all = valueOf<Page<RecordRow>>(await handlers.dispatch("records", { offset: 0, limit: 1000 }));
     expect(all.total).toBe(21); // 22 tasks created, one deleted
     expect(all.rows.map((r) => [r.id, r.data])).toEqual(store.state); // as the published opslog reads it, in id order
     expect(ids(all)).not.toContain(store.deletedIds[0]);
-    const blocked = valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 10, filter: { status: "blocked" } }));
+    const blocked = valueOf<Page<RecordRow>>(await handlers.dispatch("records", { offset: 0, limit: 10, filter: { status: "blocked" } }));
     expect(ids(blocked)).toEqual(store.blockedIds);
-    const sorted = valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 3, sort: { field: "estimate", dir: -1 } }));
+    const sorted = valueOf<Page<RecordRow>>(await handlers.dispatch("records", { offset: 0, limit: 3, sort: { field: "estimate", dir: -1 } }));
     expect(sorted.rows.every((r) => r.data.estimate === 4)).toBe(true);
   });
 
@@ -59,17 +59,17 @@ describe("read-only mode", () => {
     expect(detail.history.map((h) => h.op)).toEqual(store.walLines.filter((l) => l.op?.id === store.renamed.id).map((l) => l.op!.op)); // the raw lines, across the compaction
   });
 
-  it("timeline.events gives an archive of a published store as an event; its records read archived in diffs and histories", async () => {
+  it("timelineEvents gives an archive of a published store as an event; its records read archived in diffs and histories", async () => {
     const { dir, archived } = await sixTasksHalfArchived.build(`${work}/archived`);
     await open({ dir });
-    const events = valueOf<TimelineEvent[]>(await handlers.dispatch("timeline.events", {}));
+    const events = valueOf<TimelineEvent[]>(await handlers.dispatch("timelineEvents", {}));
     expect(events.map((e) => [e.kind, e.position, e.segment, e.archivedIds])).toEqual([["archive", 6, "archive/archive-2026-Q1.json", ["task-1", "task-3", "task-5"]], ["compaction", 6, null, []]]);
     expect(events[0].archivedCount).toBe(archived);
-    const diff = valueOf<DiffPage>(await handlers.dispatch("timeline.diff", { a: 5, b: 7, offset: 0, limit: 20 }));
+    const diff = valueOf<DiffPage>(await handlers.dispatch("diff", { a: 5, b: 7, offset: 0, limit: 20 }));
     expect(diff.rows.map((r) => [r.id, r.kind, r.segment ?? null])).toEqual([["task-1", "archived", "archive/archive-2026-Q1.json"], ["task-3", "archived", "archive/archive-2026-Q1.json"], ["task-9", "added", null]]); // task-5 came and went within
     const detail = valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: "task-3" }));
     expect(detail.history.map((h) => [h.op, h.pos, h.segment ?? null])).toEqual([["set", 3, null], ["archive", 6, "archive/archive-2026-Q1.json"]]);
-    expect(errorOf(await handlers.dispatch("timeline.events", { position: 3 })).code).toBe("bad-argument");
+    expect(errorOf(await handlers.dispatch("timelineEvents", { position: 3 })).code).toBe("bad-argument");
   });
 
   it("refuses every action and says how to reopen in a write mode", async () => {
@@ -82,7 +82,7 @@ describe("read-only mode", () => {
   });
 
   it("answers no-store before a store is open", async () => {
-    expect(errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 10 })).code).toBe("no-store");
+    expect(errorOf(await handlers.dispatch("records", { offset: 0, limit: 10 })).code).toBe("no-store");
   });
 });
 
@@ -116,11 +116,11 @@ describe("writer mode", () => {
     valueOf(await handlers.dispatch("actions.delete", { id: "task-5" }));
     const archived = valueOf<{ message: string }>(await handlers.dispatch("actions.archive", { filter: { status: "done" }, segment: "done-2026" }));
     expect(archived.message).toMatch(/Archived \d+ record/);
-    const open_ = valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 1000 }));
+    const open_ = valueOf<Page<RecordRow>>(await handlers.dispatch("records", { offset: 0, limit: 1000 }));
     expect(ids(open_)).toContain("new-1");
     expect(ids(open_)).not.toContain("task-5");
     expect(open_.rows.some((r) => r.data.status === "done")).toBe(false);
-    expect(valueOf<unknown[]>(await handlers.dispatch("archive.list", {})).length).toBeGreaterThan(0);
+    expect(valueOf<unknown[]>(await handlers.dispatch("archiveSegments", {})).length).toBeGreaterThan(0);
     valueOf(await handlers.dispatch("actions.compact", {}));
     const after = valueOf<OpenResult>(await handlers.dispatch("store.summary", {}));
     expect(after.summary.counts.activeOps).toBe(0);
@@ -188,13 +188,13 @@ describe("agent mode", () => {
   it("reverts another agent's op with a compensating write that wins", async () => {
     const { dir, workerUpdate, workerDelete } = await plannerAndWorkerOnJobs.build(`${work}/multi`);
     await open({ dir, mode: "agent" });
-    const ops = valueOf<Page<TimelineOp>>(await handlers.dispatch("ops.page", { offset: 0, limit: 100, agent: "worker", id: workerUpdate.id }));
+    const ops = valueOf<Page<TimelineOp>>(await handlers.dispatch("ops", { offset: 0, limit: 100, agent: "worker", id: workerUpdate.id }));
     const op = ops.rows[0];
     expect(op.prev).toMatchObject({ state: "planned" });
     expect(op.prev).toEqual(workerUpdate.before);
     valueOf(await handlers.dispatch("actions.revert", { pos: op.pos, mode: "full" }));
     expect(valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: workerUpdate.id })).value).toEqual(workerUpdate.before);
-    const deleted = valueOf<Page<TimelineOp>>(await handlers.dispatch("ops.page", { offset: 0, limit: 10, op: "delete" })).rows[0];
+    const deleted = valueOf<Page<TimelineOp>>(await handlers.dispatch("ops", { offset: 0, limit: 10, op: "delete" })).rows[0];
     expect(deleted.id).toBe(workerDelete.id);
     valueOf(await handlers.dispatch("actions.revert", { pos: deleted.pos, mode: "full" }));
     expect(valueOf<RecordDetail>(await handlers.dispatch("records.get", { id: workerDelete.id })).value).toEqual(workerDelete.before);
@@ -205,8 +205,8 @@ describe("agent mode", () => {
     await open({ dir: store.dir, mode: "agent" });
     const confirmAgents = valueOf<CompactPreview>(await handlers.dispatch("actions.compactPreview", {})).otherAgents.map((a) => a.agent);
     expect(valueOf<{ message: string }>(await handlers.dispatch("actions.compact", { confirmAgents })).message).toMatch(/Compacted/);
-    expect(valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 100 })).total).toBe(7);
-    expect(valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 100 })).rows.map((r) => [r.id, r.data])).toEqual(store.state);
+    expect(valueOf<Page<RecordRow>>(await handlers.dispatch("records", { offset: 0, limit: 100 })).total).toBe(7);
+    expect(valueOf<Page<RecordRow>>(await handlers.dispatch("records", { offset: 0, limit: 100 })).rows.map((r) => [r.id, r.data])).toEqual(store.state);
   });
 });
 
@@ -236,13 +236,13 @@ describe("bad input", () => {
 
   it("names the bad field", async () => {
     await open({ dir: (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir });
-    expect(errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 5000 })).message).toMatch(/"limit"/);
+    expect(errorOf(await handlers.dispatch("records", { offset: 0, limit: 5000 })).message).toMatch(/"limit"/);
     expect(errorOf(await handlers.dispatch("store.open", { dir: "/x", agentId: "bad id!" })).message).toMatch(/"agentId"/);
   });
 
   it("answers a bad filter operator as a clear error, not a crash", async () => {
     await open({ dir: (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir });
-    const error = errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 5, filter: { status: { $nosuchop: 1 } } }));
+    const error = errorOf(await handlers.dispatch("records", { offset: 0, limit: 5, filter: { status: { $nosuchop: 1 } } }));
     expect(error.code).toBe("bad-filter");
     expect(error.message).toContain("$nosuchop");
   });

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import type { CallArg, CallName, Envelope } from "../contract.js";
-import type { calls } from "../schemas.js";
+import type { calls } from "../calls.js";
 
 export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `opslog-explorer-${prefix}-`));
@@ -47,7 +47,7 @@ export type Paths = { lanes: string[]; archive: string | null };
 
 /**
  * Every call that does not write, with the valid arguments to try it with,
- * or why it is not tried here: typed over the declaration (schemas.ts), so a
+ * or why it is not tried here: typed over the declaration (calls.ts), so a
  * new read call cannot be left out of the read-only tests unnoticed.
  */
 const READ_CALLS: { [N in ReadCall]: ((at: Paths) => CallArg<N>[]) | { notTried: string } } = {
@@ -62,29 +62,29 @@ const READ_CALLS: { [N in ReadCall]: ((at: Paths) => CallArg<N>[]) | { notTried:
   "cache.clearIndex": () => [{}], // the explorer's own cache folder, never the store
   "store.loading": () => [{}],
   "store.preview": () => [{}],
-  "records.page": () => [{ offset: 0, limit: 50 }, { offset: 0, limit: 50, filter: { status: "open" }, sort: { field: "estimate", dir: -1 } }, { offset: 0, limit: 10, at: 3, idContains: "1" }],
+  "records": () => [{ offset: 0, limit: 50 }, { offset: 0, limit: 50, filter: { status: "open" }, sort: { field: "estimate", dir: -1 } }, { offset: 0, limit: 10, at: 3, idContains: "1" }],
   "records.get": () => [{ id: "task-1" }],
-  "records.columns": () => [{}],
-  "records.schema": () => [{}, { at: 3, sample: 0, filter: { status: "done" } }],
-  "ops.page": () => [{ offset: 0, limit: 100 }, { offset: 0, limit: 100, op: "delete", filter: { "data.status": "done" } }],
+  "columns": () => [{}],
+  "schema": () => [{}, { at: 3, sample: 0, filter: { status: "done" } }],
+  "ops": () => [{ offset: 0, limit: 100 }, { offset: 0, limit: 100, op: "delete", filter: { "data.status": "done" } }],
   "ops.get": () => [{ pos: 0 }],
-  "agents.list": () => [{}],
-  "agents.ops": ({ lanes }) => lanes.map((path) => ({ path, offset: 0, limit: 20 })),
-  "conflicts.page": () => [{ offset: 0, limit: 20 }],
+  "lanes": () => [{}],
+  "laneOps": ({ lanes }) => lanes.map((path) => ({ path, offset: 0, limit: 20 })),
+  "conflicts": () => [{ offset: 0, limit: 20 }],
   "lostWrites.page": () => [{ offset: 0, limit: 20 }],
-  "archive.list": () => [{}],
-  "archive.page": ({ archive }) => (archive ? [{ path: archive, offset: 0, limit: 20 }] : []),
-  "timeline.info": () => [{}],
-  "timeline.diff": () => [{ a: 0, b: 5, offset: 0, limit: 20 }],
-  "timeline.events": () => [{}, { id: "task-1", op: "set" }],
+  "archiveSegments": () => [{}],
+  "archivePage": ({ archive }) => (archive ? [{ path: archive, offset: 0, limit: 20 }] : []),
+  "timelineInfo": () => [{}],
+  "diff": () => [{ a: 0, b: 5, offset: 0, limit: 20 }],
+  "timelineEvents": () => [{}, { id: "task-1", op: "set" }],
   "timeline.posAtTime": () => [{ ts: new Date().toISOString() }],
-  "timeline.buckets": () => [{ buckets: 10 }],
-  "timeline.positionBuckets": () => [{ buckets: 10 }],
+  "buckets": () => [{ buckets: 10 }],
+  "positionBuckets": () => [{ buckets: 10 }],
   // Saved and recent queries live in the explorer's app data: allowed read-only, and never a byte in the store.
-  "queries.remember": () => [{ box: "records", text: '{status: "done"}' }],
-  "queries.save": () => [{ box: "records", name: "done", text: '{status: "done"}' }],
-  "queries.list": () => [{ box: "records" }],
-  "queries.forget": () => [{ box: "records", name: "done" }],
+  "savedFilters.remember": () => [{ box: "records", text: '{status: "done"}' }],
+  "savedFilters.save": () => [{ box: "records", name: "done", text: '{status: "done"}' }],
+  "savedFilters.list": () => [{ box: "records" }],
+  "savedFilters.forget": () => [{ box: "records", name: "done" }],
   "actions.undoPreview": () => [{}],
   "actions.compactPreview": () => [{}],
   "actions.revertPreview": () => [{ pos: 0 }],

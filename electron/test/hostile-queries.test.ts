@@ -50,13 +50,13 @@ function nestedFilter(levels: number): Record<string, unknown> {
 }
 
 describe("a regex that backtracks for ever", () => {
-  it("answers at once with no match, in records.page and ops.page, and store.summary still answers", async () => {
+  it("answers at once with no match, in the records and ops calls, and store.summary still answers", async () => {
     start();
     valueOf<OpenResult>(await handlers.dispatch("store.open", { dir: await titledStore(`${work}/titled`) }));
     const expected = Object.keys(TITLES).filter((id) => /^a+$/.test(TITLES[id])); // the same language, written linearly
-    const records = valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 10, filter: { title: { $regex: "^(a+)+$" } } }));
+    const records = valueOf<Page<RecordRow>>(await handlers.dispatch("records", { offset: 0, limit: 10, filter: { title: { $regex: "^(a+)+$" } } }));
     expect(records.rows.map((r) => r.id)).toEqual(expected);
-    const ops = valueOf<Page<TimelineOp>>(await handlers.dispatch("ops.page", { offset: 0, limit: 10, filter: { "data.title": { $regex: "^(a+)+$" } } }));
+    const ops = valueOf<Page<TimelineOp>>(await handlers.dispatch("ops", { offset: 0, limit: 10, filter: { "data.title": { $regex: "^(a+)+$" } } }));
     expect(ops.rows.map((o) => o.id)).toEqual(expected);
     expect(valueOf<OpenResult>(await handlers.dispatch("store.summary", {})).summary.counts.records).toBe(3);
   });
@@ -64,7 +64,7 @@ describe("a regex that backtracks for ever", () => {
   it("refuses a backreference with bad-filter naming it", async () => {
     start();
     await handlers.dispatch("store.open", { dir: await titledStore(`${work}/titled`) });
-    const error = errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 10, filter: { title: { $regex: "^(a+)\\1$" } } }));
+    const error = errorOf(await handlers.dispatch("records", { offset: 0, limit: 10, filter: { title: { $regex: "^(a+)\\1$" } } }));
     expect(error.code).toBe("bad-filter");
     expect(error.message).toContain("a backreference");
   });
@@ -74,7 +74,7 @@ describe("a call past its deadline", () => {
   it("answers timeout, saying after how long, and store.summary answers after it", async () => {
     start({ inspectorThread: { deadlineMs: 300, spinOn: "records" } });
     await handlers.dispatch("store.open", { dir: await titledStore(`${work}/titled`) });
-    const error = errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 10 }));
+    const error = errorOf(await handlers.dispatch("records", { offset: 0, limit: 10 }));
     expect(error.code).toBe("timeout");
     expect(error.message).toContain("300 ms");
     expect(valueOf<OpenResult>(await handlers.dispatch("store.summary", {})).summary.counts.records).toBe(3);
@@ -83,7 +83,7 @@ describe("a call past its deadline", () => {
   it("does not stop another store from opening while it spins", async () => {
     start({ inspectorThread: { deadlineMs: 0, spinOn: "records" } });
     await handlers.dispatch("store.open", { dir: await titledStore(`${work}/titled`) });
-    const stuck = handlers.dispatch("records.page", { offset: 0, limit: 10 });
+    const stuck = handlers.dispatch("records", { offset: 0, limit: 10 });
     const other = (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir;
     const opened = valueOf<OpenResult>(await handlers.dispatch("store.open", { dir: other }));
     expect(opened.session.dir).toBe(other);
@@ -93,7 +93,7 @@ describe("a call past its deadline", () => {
 });
 
 describe("limits on JSON arguments", () => {
-  it.each(["records.page", "ops.page"])("%s: a filter nested 10,000 levels deep answers bad-filter naming the limit", async (name) => {
+  it.each(["records", "ops"])("%s: a filter nested 10,000 levels deep answers bad-filter naming the limit", async (name) => {
     start();
     await handlers.dispatch("store.open", { dir: await titledStore(`${work}/titled`) });
     const error = errorOf(await handlers.dispatch(name, { offset: 0, limit: 10, filter: nestedFilter(10_000) }));
@@ -104,7 +104,7 @@ describe("limits on JSON arguments", () => {
   it("a filter within the depth limit still answers", async () => {
     start();
     await handlers.dispatch("store.open", { dir: await titledStore(`${work}/titled`) });
-    const page = valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 10, filter: nestedFilter(63) }));
+    const page = valueOf<Page<RecordRow>>(await handlers.dispatch("records", { offset: 0, limit: 10, filter: nestedFilter(63) }));
     expect(page.rows.map((r) => r.id)).toEqual(["other"]);
   });
 
@@ -112,7 +112,7 @@ describe("limits on JSON arguments", () => {
     start();
     await handlers.dispatch("store.open", { dir: await titledStore(`${work}/titled`) });
     const big = { title: { $in: Array.from({ length: 2000 }, (_, i) => `title number ${i} `.padEnd(40, "x")) } };
-    const error = errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 10, filter: big }));
+    const error = errorOf(await handlers.dispatch("records", { offset: 0, limit: 10, filter: big }));
     expect(error).toMatchObject({ code: "bad-filter" });
     expect(error.message).toContain("the limit of 64 KB");
   });

@@ -60,9 +60,9 @@ describe("a store opened from the command line", () => {
     await handlers.startFromCommandLine(store.dir);
     const first = await loading();
     expect(first).toMatchObject({ url: store.dir, phase: "snapshot", bytes: 0, ops: 0 });
-    expect(errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 10 })).code).toBe("loading");
+    expect(errorOf(await handlers.dispatch("records", { offset: 0, limit: 10 })).code).toBe("loading");
     expect(errorOf(await handlers.dispatch("store.summary", {})).code).toBe("loading");
-    expect(errorOf(await handlers.dispatch("ops.page", { offset: 0, limit: 10 })).message).toContain("still loading");
+    expect(errorOf(await handlers.dispatch("ops", { offset: 0, limit: 10 })).message).toContain("still loading");
 
     const whole = (await bytesUnder(store.dir, "snapshots")) + (await bytesUnder(store.dir, "ops"));
     const walOps = store.walLines.filter((line) => line.op).length;
@@ -73,7 +73,7 @@ describe("a store opened from the command line", () => {
     const bytes = seen.map((p) => p.bytes);
     expect(bytes).toEqual([...bytes].sort((a, b) => a - b)); // never goes back
     expect(events).toEqual([]); // held: not open yet
-    expect(errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 10 })).code).toBe("loading");
+    expect(errorOf(await handlers.dispatch("records", { offset: 0, limit: 10 })).code).toBe("loading");
 
     release();
     await handlers.settled();
@@ -81,7 +81,7 @@ describe("a store opened from the command line", () => {
     expect(events[0].summary?.counts.records).toBe(store.state.length);
     expect(await loading()).toBeNull();
     expect(valueOf(await handlers.dispatch("store.preview", {}))).toBeNull();
-    const page = valueOf<Page<RecordRow>>(await handlers.dispatch("records.page", { offset: 0, limit: 1000 }));
+    const page = valueOf<Page<RecordRow>>(await handlers.dispatch("records", { offset: 0, limit: 1000 }));
     expect(page.rows.map((r) => [r.id, r.data])).toEqual(store.state);
     expect(valueOf<OpenResult>(await handlers.dispatch("store.summary", {})).session.dir).toBe(store.dir);
   });
@@ -115,7 +115,7 @@ describe("a store opened from the command line", () => {
     release();
     await handlers.settled();
     expect(events.map((e) => e.what)).toEqual(["open-failed"]);
-    expect(errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 10 })).code).toBe("no-store");
+    expect(errorOf(await handlers.dispatch("records", { offset: 0, limit: 10 })).code).toBe("no-store");
     expect(errorOf(await handlers.dispatch("store.summary", {})).message).toContain("closed while the store was opening");
   });
 
@@ -129,6 +129,6 @@ describe("a store opened from the command line", () => {
     expect(error.code).toBe("bad-argument");
     expect(error.message).toContain("multi-writer store");
     expect(await loading()).toBeNull();
-    expect(errorOf(await handlers.dispatch("records.page", { offset: 0, limit: 10 })).code).toBe("no-store");
+    expect(errorOf(await handlers.dispatch("records", { offset: 0, limit: 10 })).code).toBe("no-store");
   });
 });

@@ -1,10 +1,10 @@
-// Saved and recent queries (queries.* calls): per store and per filter box,
+// Saved and recent queries (savedFilters.* calls): per store and per filter box,
 // kept in the explorer's app data across restarts, never in the store.
 import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AppData } from "../appdata.js";
-import type { QueryList } from "../contract.js";
+import type { FilterHistory } from "../contract.js";
 import { Handlers } from "../handlers.js";
 import { twentyTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
 import { digestTree, errorOf, removeDir, tempDir, valueOf } from "./helpers.js";
@@ -29,14 +29,14 @@ async function openStore(name: string, h = handlers): Promise<string> {
   return dir;
 }
 
-const call = async (name: string, arg: unknown, h = handlers) => valueOf<QueryList>(await h.dispatch(name, arg));
+const call = async (name: string, arg: unknown, h = handlers) => valueOf<FilterHistory>(await h.dispatch(name, arg));
 
 describe("recent queries", () => {
   it("keep the last 20 applied in a box, newest first, each once", async () => {
     await openStore("a");
-    for (let i = 0; i < 25; i++) await call("queries.remember", { box: "records", text: `{n: ${i}}` });
-    await call("queries.remember", { box: "records", text: "{n: 10}" });
-    const list = await call("queries.list", { box: "records" });
+    for (let i = 0; i < 25; i++) await call("savedFilters.remember", { box: "records", text: `{n: ${i}}` });
+    await call("savedFilters.remember", { box: "records", text: "{n: 10}" });
+    const list = await call("savedFilters.list", { box: "records" });
     expect(list.recent).toHaveLength(20);
     expect(list.recent[0]).toBe("{n: 10}");
     expect(list.recent.slice(1, 4)).toEqual(["{n: 24}", "{n: 23}", "{n: 22}"]);
@@ -46,41 +46,41 @@ describe("recent queries", () => {
 
   it("are kept per store and per box", async () => {
     await openStore("a");
-    await call("queries.remember", { box: "records", text: "{a: 1}" });
-    await call("queries.remember", { box: "operations", text: "{op: 'set'}" });
+    await call("savedFilters.remember", { box: "records", text: "{a: 1}" });
+    await call("savedFilters.remember", { box: "operations", text: "{op: 'set'}" });
     await openStore("b");
-    expect(await call("queries.list", { box: "records" })).toEqual({ recent: [], saved: [] });
-    await call("queries.remember", { box: "records", text: "{b: 1}" });
+    expect(await call("savedFilters.list", { box: "records" })).toEqual({ recent: [], saved: [] });
+    await call("savedFilters.remember", { box: "records", text: "{b: 1}" });
     await openStore("a");
-    expect((await call("queries.list", { box: "records" })).recent).toEqual(["{a: 1}"]);
-    expect((await call("queries.list", { box: "operations" })).recent).toEqual(["{op: 'set'}"]);
-    expect((await call("queries.list", { box: "watch" })).recent).toEqual([]);
+    expect((await call("savedFilters.list", { box: "records" })).recent).toEqual(["{a: 1}"]);
+    expect((await call("savedFilters.list", { box: "operations" })).recent).toEqual(["{op: 'set'}"]);
+    expect((await call("savedFilters.list", { box: "watch" })).recent).toEqual([]);
   });
 });
 
 describe("saved queries", () => {
   it("are saved under a name (the same name replaces), forgotten by name, and outlive a restart", async () => {
     const dir = await openStore("a");
-    await call("queries.save", { box: "records", name: "open work", text: "{status: 'open'}" });
-    await call("queries.save", { box: "records", name: "big", text: "{estimate: {$gt: 5}}" });
-    await call("queries.save", { box: "records", name: "open work", text: "{status: 'doing'}" });
-    const saved = (await call("queries.list", { box: "records" })).saved;
+    await call("savedFilters.save", { box: "records", name: "open work", text: "{status: 'open'}" });
+    await call("savedFilters.save", { box: "records", name: "big", text: "{estimate: {$gt: 5}}" });
+    await call("savedFilters.save", { box: "records", name: "open work", text: "{status: 'doing'}" });
+    const saved = (await call("savedFilters.list", { box: "records" })).saved;
     expect(saved.map((s) => [s.name, s.text])).toEqual([["open work", "{status: 'doing'}"], ["big", "{estimate: {$gt: 5}}"]]);
-    await call("queries.forget", { box: "records", name: "big" });
+    await call("savedFilters.forget", { box: "records", name: "big" });
 
     // A new explorer process (browser mode's port differs per run): the same app data, the same lists.
     const again = new Handlers({ appData: new AppData(home), pollMs: 0 });
     valueOf(await again.dispatch("store.open", { dir }));
-    expect((await call("queries.list", { box: "records" }, again)).saved.map((s) => s.name)).toEqual(["open work"]);
+    expect((await call("savedFilters.list", { box: "records" }, again)).saved.map((s) => s.name)).toEqual(["open work"]);
     await again.closeSession();
   });
 
   it("refuse an empty query or name, an unknown box, and answer no-store with no store open", async () => {
-    expect(errorOf(await handlers.dispatch("queries.list", { box: "records" })).code).toBe("no-store");
+    expect(errorOf(await handlers.dispatch("savedFilters.list", { box: "records" })).code).toBe("no-store");
     await openStore("a");
-    expect(errorOf(await handlers.dispatch("queries.save", { box: "records", name: " ", text: "{a: 1}" })).code).toBe("bad-argument");
-    expect(errorOf(await handlers.dispatch("queries.remember", { box: "records", text: "" })).code).toBe("bad-argument");
-    expect(errorOf(await handlers.dispatch("queries.remember", { box: "elsewhere", text: "{a: 1}" })).code).toBe("bad-argument");
+    expect(errorOf(await handlers.dispatch("savedFilters.save", { box: "records", name: " ", text: "{a: 1}" })).code).toBe("bad-argument");
+    expect(errorOf(await handlers.dispatch("savedFilters.remember", { box: "records", text: "" })).code).toBe("bad-argument");
+    expect(errorOf(await handlers.dispatch("savedFilters.remember", { box: "elsewhere", text: "{a: 1}" })).code).toBe("bad-argument");
   });
 });
 
@@ -90,9 +90,9 @@ describe("where queries are kept", () => {
     const dir = (await twentyTasksCompactedThenEdited.build(join(work, "ro"))).dir;
     const before = await digestTree(dir);
     valueOf(await locked.dispatch("store.open", { dir }));
-    await call("queries.remember", { box: "records", text: "{a: 1}" }, locked);
-    await call("queries.save", { box: "archive", name: "mine", text: "{a: 1}" }, locked);
-    expect((await call("queries.list", { box: "records" }, locked)).recent).toEqual(["{a: 1}"]);
+    await call("savedFilters.remember", { box: "records", text: "{a: 1}" }, locked);
+    await call("savedFilters.save", { box: "archive", name: "mine", text: "{a: 1}" }, locked);
+    expect((await call("savedFilters.list", { box: "records" }, locked)).recent).toEqual(["{a: 1}"]);
     await locked.closeSession();
     expect(await digestTree(dir)).toEqual(before);
     expect(JSON.parse(await readFile(join(home, "queries.json"), "utf-8")).stores[dir].archive.saved[0].name).toBe("mine");
@@ -102,11 +102,11 @@ describe("where queries are kept", () => {
     await mkdir(home, { recursive: true });
     await writeFile(join(home, "queries.json"), "{ not json");
     await openStore("a");
-    expect(await call("queries.list", { box: "records" })).toEqual({ recent: [], saved: [] });
-    await call("queries.remember", { box: "records", text: "{a: 1}" });
+    expect(await call("savedFilters.list", { box: "records" })).toEqual({ recent: [], saved: [] });
+    await call("savedFilters.remember", { box: "records", text: "{a: 1}" });
     const aside = (await readdir(home)).filter((n) => n.startsWith("queries.json.unreadable-"));
     expect(aside).toHaveLength(1);
     expect(await readFile(join(home, aside[0]), "utf-8")).toBe("{ not json");
-    expect((await call("queries.list", { box: "records" })).recent).toEqual(["{a: 1}"]);
+    expect((await call("savedFilters.list", { box: "records" })).recent).toEqual(["{a: 1}"]);
   });
 });

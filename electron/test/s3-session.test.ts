@@ -91,7 +91,7 @@ describe("an S3 store, in a session", () => {
     const handlers = handlersFor("agent");
     const opened = valueOf<OpenResult>(await handlers.dispatch("store.open", { dir: server.url(prefix), mode: "agent", agentId: "explorer" }));
     expect(opened.session).toMatchObject({ mode: "agent", agentId: "explorer" });
-    const records = async () => valueOf<{ rows: { id: string; data: unknown }[] }>(await handlers.dispatch("records.page", { offset: 0, limit: 1000 })).rows.map((r) => [r.id, r.data]).sort(([a], [b]) => String(a).localeCompare(String(b)));
+    const records = async () => valueOf<{ rows: { id: string; data: unknown }[] }>(await handlers.dispatch("records", { offset: 0, limit: 1000 })).rows.map((r) => [r.id, r.data]).sort(([a], [b]) => String(a).localeCompare(String(b)));
     await server.flush();
     const from = server.requests.length;
     valueOf(await handlers.dispatch("actions.set", { id: "x1", value: task(700, "from the explorer") }));
@@ -127,7 +127,7 @@ describe("an S3 store, in a session", () => {
     await hana.set("h1", task(600, "todo"));
     await hana.close();
     await until("the new record", () => events.some((e) => e.summary?.counts.records === before! + 1));
-    const page = valueOf<{ rows: { id: string }[] }>(await handlers.dispatch("records.page", { offset: 0, limit: 1000, idContains: "h1" }));
+    const page = valueOf<{ rows: { id: string }[] }>(await handlers.dispatch("records", { offset: 0, limit: 1000, idContains: "h1" }));
     expect(page.rows.map((r) => r.id)).toEqual(["h1"]);
     await handlers.closeSession();
   });

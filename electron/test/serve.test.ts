@@ -54,7 +54,7 @@ describe("browser mode", () => {
   });
 
   it("answers a data call with the token as an Envelope", async () => {
-    const answer = await call("records.page", { offset: 0, limit: 5 });
+    const answer = await call("records", { offset: 0, limit: 5 });
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toMatchObject({ ok: true, value: { total: 21, offset: 0, limit: 5 } });
   });
@@ -64,7 +64,7 @@ describe("browser mode", () => {
     ["a wrong token", { "x-opslog-token": "x".repeat(32) }],
     ["a token of another length", { "x-opslog-token": "short" }],
   ])("refuses a data call with %s as unauthorized", async (_what, headers) => {
-    const answer = await call("records.page", { offset: 0, limit: 5 }, headers);
+    const answer = await call("records", { offset: 0, limit: 5 }, headers);
     expect(answer.status).toBe(401);
     expect(JSON.parse(answer.body)).toMatchObject({ ok: false, error: { code: "unauthorized" } });
   });
@@ -76,7 +76,7 @@ describe("browser mode", () => {
   });
 
   it.each([["evil.example:80"], ["127.0.0.1:1"], ["attacker.localhost"]])("refuses a foreign Host %s", async (host) => {
-    const answer = await call("records.page", { offset: 0, limit: 5 }, { "x-opslog-token": server.token, host });
+    const answer = await call("records", { offset: 0, limit: 5 }, { "x-opslog-token": server.token, host });
     expect(answer.status).toBe(403);
   });
 
@@ -85,19 +85,19 @@ describe("browser mode", () => {
   });
 
   it("refuses a foreign Origin even with the token", async () => {
-    const answer = await call("records.page", { offset: 0, limit: 5 }, { "x-opslog-token": server.token, origin: "http://evil.example" });
+    const answer = await call("records", { offset: 0, limit: 5 }, { "x-opslog-token": server.token, origin: "http://evil.example" });
     expect(answer.status).toBe(403);
     expect((await call("store.summary", {}, { "x-opslog-token": server.token, origin: `http://127.0.0.1:${server.port}` })).status).toBe(200);
   });
 
   it("answers a body that is not JSON with bad-argument", async () => {
-    const answer = await http("POST", "/api/call/records.page", { "x-opslog-token": server.token }, "{not json");
+    const answer = await http("POST", "/api/call/records", { "x-opslog-token": server.token }, "{not json");
     expect(JSON.parse(answer.body)).toMatchObject({ ok: false, error: { code: "bad-argument" } });
   });
 
   it("answers a filter nested 10,000 levels deep with bad-filter naming the limit, not an internal error", async () => {
     const deep = '{"$and":['.repeat(5000) + '{"status":"open"}' + "]}".repeat(5000); // JSON.stringify could not even write it
-    const answer = await http("POST", "/api/call/records.page", { "x-opslog-token": server.token, "content-type": "application/json" }, `{"offset":0,"limit":5,"filter":${deep}}`);
+    const answer = await http("POST", "/api/call/records", { "x-opslog-token": server.token, "content-type": "application/json" }, `{"offset":0,"limit":5,"filter":${deep}}`);
     const body = JSON.parse(answer.body) as { ok: boolean; error: { code: string; message: string } };
     expect(body).toMatchObject({ ok: false, error: { code: "bad-filter" } });
     expect(body.error.message).toContain("the limit of 64 levels");
@@ -157,7 +157,7 @@ function postLarge(size: number, chunked: boolean): Promise<Answer> {
   return new Promise((done, fail) => {
     const headers: Record<string, string> = { host: `127.0.0.1:${server.port}`, "x-opslog-token": server.token, "content-type": "application/json" };
     if (!chunked) headers["content-length"] = String(size);
-    const req = request({ host: "127.0.0.1", port: server.port, method: "POST", path: "/api/call/records.page", headers }, (res) => {
+    const req = request({ host: "127.0.0.1", port: server.port, method: "POST", path: "/api/call/records", headers }, (res) => {
       let text = "";
       res.setEncoding("utf-8");
       res.on("data", (chunk: string) => (text += chunk));

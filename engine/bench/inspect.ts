@@ -333,7 +333,7 @@ async function main(): Promise<void> {
     ["Random seek, records({at, limit: 200}) p50", ms(quantile(seeks, 0.5)), "200 positions"],
     ["Random seek p99", ms(quantile(seeks, 0.99)), "target <= 50 ms"],
     ["A poll that finds nothing new, refresh() p50", ms(quantile(polls, 0.5)), `20 polls; p99 ${ms(quantile(polls, 0.99))}`],
-    ["Charts: timeline.buckets, whole timeline in 400 buckets, first call", ms(buckets.firstMs), `${buckets.count} buckets (target <= 150 ms); lays out each op's time once`],
+    ["Charts: the buckets query, whole timeline in 400 buckets, first call", ms(buckets.firstMs), `${buckets.count} buckets (target <= 150 ms); lays out each op's time once`],
     ["... again in 401 buckets / zoomed to a tenth", `${ms(buckets.againMs)} / ${ms(buckets.zoomMs)}`, "target <= 150 ms"],
     ["Diff 10,000 ops apart, first page", ms(diffMs), `${diff.total} ids differ; ${x(diffMs)}; target <= 50 ms`],
     ["Compare: the same diff filtered by a query ({status: \"review\"}), first page", ms(filteredDiffMs), `${filteredDiff.total} of them match before or after`],

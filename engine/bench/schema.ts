@@ -1,5 +1,5 @@
 /**
- * Schema benchmark (part "schema" of `npm run bench`): records.schema on a
+ * Schema benchmark (part "schema" of `npm run bench`): schema on a
  * store of 1,000,000 records (JSONL snapshot, fields of every kind the
  * schema describes) plus 20,000 updates in the WAL, generated once and
  * cached under $OPSLOG_BENCH_DIR or /tmp/opslog-bench. Measures the default

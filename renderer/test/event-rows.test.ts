@@ -7,7 +7,7 @@ const event = (kind: "archive" | "compaction", position: number, opsBefore = pos
   archivedCount: kind === "archive" ? 13 : 0, archivedIds: [], opsFolded: 900, ...extra,
 });
 
-/** A list of `total` ops (pos = index) served by page, as ops.page does. */
+/** A list of `total` ops (pos = index) served by page, as the ops call does. */
 function opsList(total: number) {
   return async (offset: number, limit: number): Promise<Page<TimelineOp>> => {
     const rows = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => ({ pos: offset + i }) as TimelineOp);

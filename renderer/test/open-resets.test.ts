@@ -54,14 +54,14 @@ describe("opening another store", () => {
   it("forgets a jump asked for before the timeline loaded: the next store's cursor starts at its own end", async () => {
     useReplay.getState().seek(3); // "Replay here" before the old store's timeline came: the jump waits for it
     expect(await useSession.getState().openStore("/stores/b")).toBe(true);
-    call.mockImplementation(async (name: string) => (name === "timeline.info" ? { total: 10, links: [] } : { rows: [], total: 0, offset: 0, limit: 200 }));
+    call.mockImplementation(async (name: string) => (name === "timelineInfo" ? { total: 10, links: [] } : { rows: [], total: 0, offset: 0, limit: 200 }));
     await useReplay.getState().loadInfo();
     expect(useReplay.getState().cursor).toBe(10);
   });
 
   it("drops an answer the last store asked for that comes after the next one opened", async () => {
     let answer: (value: unknown) => void = () => undefined;
-    call.mockImplementation((name: string) => (name === "timeline.diff" ? new Promise((resolve) => (answer = resolve)) : Promise.resolve(opened)));
+    call.mockImplementation((name: string) => (name === "diff" ? new Promise((resolve) => (answer = resolve)) : Promise.resolve(opened)));
     useCompare.getState().pick("a", 1);
     useCompare.getState().pick("b", 2);
     const late = useCompare.getState().load();

@@ -63,15 +63,15 @@ describe("applying a query", () => {
   it("remembers it in its own box only, and not a query that does not parse or an empty one", async () => {
     useRecordsQuery.getState().setFilterText(" {status: 'open'} ");
     await useRecordsQuery.getState().applyFilter();
-    await vi.waitFor(() => expect(call).toHaveBeenCalledWith("queries.remember", { box: "records", text: "{status: 'open'}" }));
+    await vi.waitFor(() => expect(call).toHaveBeenCalledWith("savedFilters.remember", { box: "records", text: "{status: 'open'}" }));
     useOpsFilters.getState().setFilterText('{"op": "set"}');
     await useOpsFilters.getState().applyFilter();
-    await vi.waitFor(() => expect(call).toHaveBeenCalledWith("queries.remember", { box: "operations", text: '{"op": "set"}' }));
+    await vi.waitFor(() => expect(call).toHaveBeenCalledWith("savedFilters.remember", { box: "operations", text: '{"op": "set"}' }));
     call.mockClear();
     useRecordsQuery.getState().setFilterText("{status: ");
     await useRecordsQuery.getState().applyFilter();
     useRecordsQuery.getState().setFilterText("");
     await useRecordsQuery.getState().applyFilter();
-    expect(call.mock.calls.filter(([name]) => name === "queries.remember")).toEqual([]);
+    expect(call.mock.calls.filter(([name]) => name === "savedFilters.remember")).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ describe("the replay panes", () => {
     useReplay.setState({ info: { total: 5, links: [] } as never, cursor: 2 });
     await useReplayPanes.getState().load();
     const keys = call.mock.calls.map(([name, , options]) => `${name as string} ${(options as { supersede?: string } | undefined)?.supersede?.replace(/^[^:]*:/, "")}`);
-    expect(keys).toEqual(["ops.get replay/op", "timeline.diff replay/diff-prev", "timeline.diff replay/diff-now", "records.page replay/state/page-0"]);
+    expect(keys).toEqual(["ops.get replay/op", "diff replay/diff-prev", "diff replay/diff-now", "records replay/state/page-0"]);
     expect(useReplayPanes.getState().error).toBeNull();
   });
 });

@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { readArchiveSegmentFile } from "../archive.js";
 import { OpslogError } from "../errors.js";
 import type { QueryContext } from "./context.js";
-import { filterInChunks, page } from "./context.js";
-import { compileFilter } from "./query.js";
+import { filterInChunks } from "./checkpoint.js";
+import { page } from "./context.js";
+import { compileFilter } from "./filter.js";
 import { compareIds } from "./versions.js";
 import type { ArchivePageRequest, ArchiveSegmentInfo, Doc, Page, RecordRow } from "./types.js";
 

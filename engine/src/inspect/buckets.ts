@@ -8,7 +8,6 @@
  */
 import { OpslogError } from "../errors.js";
 import type { QueryContext } from "./context.js";
-import type { History } from "./history.js";
 import type { BucketsRequest, PositionBucket, PositionBuckets, PositionBucketsRequest, TimeBucket, TimeBuckets } from "./types.js";
 
 /** The most buckets one answer may hold: more than any chart is wide. */
@@ -36,10 +35,9 @@ function bucketCount(n: number): number {
  * record count there. Ops whose time does not parse are counted in `undated`.
  */
 function timeBuckets(ctx: QueryContext, req: BucketsRequest): TimeBuckets {
-  const { h } = ctx;
   const n = bucketCount(req.buckets);
-  const key = JSON.stringify([n, req.from ?? null, req.to ?? null, h.timeline.length, h.alive.get(h.timeline.length)]);
-  return ctx.caches.cached("buckets", key, () => count(h, timeColumns(ctx), n, boundMs(req.from, "from"), boundMs(req.to, "to")));
+  const key = JSON.stringify([n, req.from ?? null, req.to ?? null, ctx.total, ctx.aliveAt(ctx.total)]);
+  return ctx.caches.cached("buckets", key, () => count(ctx, timeColumns(ctx), n, boundMs(req.from, "from"), boundMs(req.to, "to")));
 }
 
 /** Each position's time and agent, laid out once per timeline length (10 bytes an op), so that every bucketing after the first is one tight loop. */
@@ -55,16 +53,15 @@ interface TimeColumns {
 }
 
 function timeColumns(ctx: QueryContext): TimeColumns {
-  const { h } = ctx;
-  const { table, timeline } = h;
-  const total = timeline.length;
+  const table = ctx.ops;
+  const total = ctx.total;
   return ctx.caches.cached("timeColumns", String(total), () => {
     const ms = new Float64Array(total);
     const agent = new Uint16Array(total);
-    const writes = new Uint8Array(h.agents.names.length);
+    const writes = new Uint8Array(ctx.agentCount);
     let [min, max, undated] = [Infinity, -Infinity, 0];
     for (let p = 0; p < total; p++) {
-      const e = timeline.get(p);
+      const e = ctx.entryAt(p);
       const t = (ms[p] = table.tsMs(e));
       writes[(agent[p] = table.agent(e))] = 1;
       if (Number.isNaN(t)) undated++;
@@ -74,20 +71,20 @@ function timeColumns(ctx: QueryContext): TimeColumns {
       }
     }
     // In name order (a single writer's null first), not the agent table's: a live tail and a fresh open number agents differently.
-    const name = (a: number) => h.agents.names[a] ?? "";
+    const name = (a: number) => ctx.agentName(a) ?? "";
     const writers = [...writes.keys()].filter((a) => writes[a]).sort((x, y) => (name(x) < name(y) ? -1 : name(x) > name(y) ? 1 : 0));
     return { total, ms, agent, min, max, undated, writers };
   });
 }
 
-function count(h: History, columns: TimeColumns, n: number, fromBound: number | null, toBound: number | null): TimeBuckets {
+function count(ctx: QueryContext, columns: TimeColumns, n: number, fromBound: number | null, toBound: number | null): TimeBuckets {
   const { total, ms: times, agent: agentAt, min, max, undated, writers } = columns;
   // One column per agent with ops in the timeline (a single-writer store's one column is null).
-  const agents = writers.map((a) => h.agents.names[a]);
+  const agents = writers.map((a) => ctx.agentName(a));
   const from = fromBound ?? min;
   const to = toBound ?? max;
   if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) return { from: null, to: null, bucketMs: 0, agents, buckets: [], undated };
-  const column = new Int32Array(h.agents.names.length);
+  const column = new Int32Array(ctx.agentCount);
   writers.forEach((a, i) => (column[a] = i));
   const width = Math.max(1, Math.ceil((to - from + 1) / n));
   const size = Math.ceil((to - from + 1) / width);
@@ -116,7 +113,7 @@ function count(h: History, columns: TimeColumns, n: number, fromBound: number | 
     position = Math.max(position, reach[b]);
     const start = from + b * width;
     const end = Math.min(start + width, to + 1);
-    buckets.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString(), startMs: start, endMs: end, ops: ops[b].reduce((x, y) => x + y, 0), byAgent: ops[b], firstPos: first[b] === -1 ? null : first[b], lastPos: last[b] === -1 ? null : last[b], position, records: h.unknownFrom && position >= h.unknownFrom.k ? null : h.alive.get(position) });
+    buckets.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString(), startMs: start, endMs: end, ops: ops[b].reduce((x, y) => x + y, 0), byAgent: ops[b], firstPos: first[b] === -1 ? null : first[b], lastPos: last[b] === -1 ? null : last[b], position, records: ctx.countAt(position) });
   }
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucketMs: width, agents, buckets, undated };
 }
@@ -127,16 +124,15 @@ function count(h: History, columns: TimeColumns, n: number, fromBound: number | 
  * record count after its last op. Undated ops count in their range.
  */
 function positionBuckets(ctx: QueryContext, req: PositionBucketsRequest): PositionBuckets {
-  const { h } = ctx;
   const n = bucketCount(req.buckets);
-  const key = JSON.stringify([n, h.timeline.length, h.alive.get(h.timeline.length)]);
-  return ctx.caches.cached("positionBuckets", key, () => countByPosition(h, timeColumns(ctx), n));
+  const key = JSON.stringify([n, ctx.total, ctx.aliveAt(ctx.total)]);
+  return ctx.caches.cached("positionBuckets", key, () => countByPosition(ctx, timeColumns(ctx), n));
 }
 
-function countByPosition(h: History, columns: TimeColumns, n: number): PositionBuckets {
+function countByPosition(ctx: QueryContext, columns: TimeColumns, n: number): PositionBuckets {
   const { total, ms: times, agent: agentAt, undated, writers } = columns;
-  const agents = writers.map((a) => h.agents.names[a]);
-  const column = new Int32Array(h.agents.names.length);
+  const agents = writers.map((a) => ctx.agentName(a));
+  const column = new Int32Array(ctx.agentCount);
   writers.forEach((a, i) => (column[a] = i));
   const width = Math.ceil(total / n);
   const buckets: PositionBucket[] = [];
@@ -147,7 +143,7 @@ function countByPosition(h: History, columns: TimeColumns, n: number): PositionB
     for (let p = first; p <= last; p++) byAgent[column[agentAt[p]]]++;
     const [firstMs, lastMs] = [dated(times[first]), dated(times[last])];
     const position = last + 1;
-    buckets.push({ firstPos: first, lastPos: last, firstMs, lastMs, firstTime: firstMs === null ? null : new Date(firstMs).toISOString(), lastTime: lastMs === null ? null : new Date(lastMs).toISOString(), ops: last - first + 1, byAgent, position, records: h.unknownFrom && position >= h.unknownFrom.k ? null : h.alive.get(position) });
+    buckets.push({ firstPos: first, lastPos: last, firstMs, lastMs, firstTime: firstMs === null ? null : new Date(firstMs).toISOString(), lastTime: lastMs === null ? null : new Date(lastMs).toISOString(), ops: last - first + 1, byAgent, position, records: ctx.countAt(position) });
   }
   return { total, bucketOps: width, agents, buckets, undated };
 }

@@ -11,7 +11,7 @@
 import { ArchiveCheck, compactorOf, jumpToSnapshot, loadArchivedRecords, missingLiveWals, planLinks, settleLink } from "./chain.js";
 import type { PlannedLink } from "./chain.js";
 import { EntryRuns } from "./entry-runs.js";
-import type { History, Lane, ParallelMode } from "./history.js";
+import type { StoreIndex, Lane, ParallelMode } from "./store-index.js";
 import { readWholeLane, replayLink } from "./link-replay.js";
 import { markLostWrites } from "./lost-writes.js";
 import { AgentTable, IntList, OpTable } from "./optable.js";
@@ -35,7 +35,7 @@ import type { ChainLink, StoreKind } from "./types.js";
  * one turns out not to be in clock order, the build starts over and sorts
  * each link's ops in memory instead (slower, and rare: opslog never writes that).
  */
-export async function buildHistory(dir: string, parallel: ParallelMode = "auto", onProgress?: OnBuildProgress, cuts?: WalCuts): Promise<History> {
+export async function buildHistory(dir: string, parallel: ParallelMode = "auto", onProgress?: OnBuildProgress, cuts?: WalCuts): Promise<StoreIndex> {
   const meter = new BuildMeter(onProgress);
   for (let sortInMemory = false; ; ) {
     try {
@@ -50,7 +50,7 @@ export async function buildHistory(dir: string, parallel: ParallelMode = "auto",
 
 const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 
-async function build(dir: string, sortInMemory: boolean, mode: ParallelMode, meter: BuildMeter, cuts?: WalCuts): Promise<History> {
+async function build(dir: string, sortInMemory: boolean, mode: ParallelMode, meter: BuildMeter, cuts?: WalCuts): Promise<StoreIndex> {
   const scan = await scanDirectory(dir);
   const walBytes = scan.wals.reduce((sum, w) => sum + w.bytes, 0);
   const parallel = mode === "always" || (mode === "auto" && walBytes >= PARALLEL_MIN_BYTES) ? ParallelScan.start(cuts) : null;
@@ -63,7 +63,7 @@ async function build(dir: string, sortInMemory: boolean, mode: ParallelMode, met
   }
 }
 
-async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean, parallel: ParallelScan | null, meter: BuildMeter): Promise<History> {
+async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean, parallel: ParallelScan | null, meter: BuildMeter): Promise<StoreIndex> {
   const { manifest } = scan;
   const named = new Set([manifest.activeOps, ...Object.values(manifest.activeAgentOps ?? {})]);
   const liveWals = new Set(manifest.activeAgentOps ? Object.values(manifest.activeAgentOps) : [manifest.activeOps]);
@@ -71,7 +71,7 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
   const table = new OpTable();
   const timeline = new IntList();
   const versions = new RecordVersions(table, timeline);
-  const history: History = {
+  const history: StoreIndex = {
     scan,
     lanes,
     table,
@@ -126,7 +126,7 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
   return history;
 }
 
-async function replayChain(dir: string, history: History, plan: PlannedLink[], sortInMemory: boolean, meter: BuildMeter): Promise<void> {
+async function replayChain(dir: string, history: StoreIndex, plan: PlannedLink[], sortInMemory: boolean, meter: BuildMeter): Promise<void> {
   const archive = new ArchiveCheck(await loadArchivedRecords(dir, history));
   const first = plan[0]?.snapshot ?? null;
   const base: Map<string, unknown> | null = first ? await readSnapshot(dir, history, first, meter, PARSE_SHARE) : new Map();
@@ -170,7 +170,7 @@ async function replayChain(dir: string, history: History, plan: PlannedLink[], s
 }
 
 /** The build is over: give back the room left at the end of the index's growable lists. */
-function trimIndex(history: History): void {
+function trimIndex(history: StoreIndex): void {
   history.table.trim();
   history.timeline.trim();
   history.alive.trim();
@@ -178,7 +178,7 @@ function trimIndex(history: History): void {
   for (const lane of history.lanes) lane.entries.trim();
 }
 
-export function storeKind(history: History): StoreKind {
+export function storeKind(history: StoreIndex): StoreKind {
   const total = history.timeline.length;
   if (total === 0 && history.head.size === 0 && !history.unknownFrom) return "empty";
   const live = history.links[history.links.length - 1];

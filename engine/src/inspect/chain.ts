@@ -26,7 +26,7 @@ import { join } from "node:path";
 import { readArchiveSegmentFile } from "../archive.js";
 import { readSnapshotFile } from "../snapshot.js";
 import type { OnShareParsed } from "../snapshot.js";
-import type { History, Lane } from "./history.js";
+import type { StoreIndex, Lane } from "./store-index.js";
 import { unseenByCompaction } from "./lost-writes.js";
 import type { DirectoryScan, FileEntry, WalEntry } from "./scan.js";
 import { unreadableSnapshotWarning } from "./unreadable.js";
@@ -217,7 +217,7 @@ export class ArchiveCheck {
   }
 }
 
-export async function loadSnapshot(dir: string, history: History, entry: FileEntry, onShare?: OnShareParsed): Promise<Map<string, unknown> | null> {
+export async function loadSnapshot(dir: string, history: StoreIndex, entry: FileEntry, onShare?: OnShareParsed): Promise<Map<string, unknown> | null> {
   if (entry.missing) {
     history.snapshotInfo.set(entry.path, { timestamp: null, records: null, format: null }); // warned about by the scan
     return null;
@@ -243,7 +243,7 @@ export function compactorOf(planned: PlannedLink | undefined): string | null {
 }
 
 /** Every readable segment's records, to tell archiving from damage. */
-export async function loadArchivedRecords(dir: string, history: History): Promise<ArchivedSegment[]> {
+export async function loadArchivedRecords(dir: string, history: StoreIndex): Promise<ArchivedSegment[]> {
   const out: ArchivedSegment[] = [];
   const listed = history.scan.manifest.archiveSegments;
   for (const entry of history.scan.archives) {
@@ -263,12 +263,12 @@ function compareScores(a: number[], b: number[]): number {
   return 0;
 }
 
-export function missingLiveWals(history: History): string[] {
+export function missingLiveWals(history: StoreIndex): string[] {
   return history.warnings.filter((w) => w.code === "missing-file" && w.file?.startsWith("ops/")).map((w) => w.file!);
 }
 
 /** From state k on, id has the value a snapshot gave it (null: absent). */
-export function setFromSnapshot(history: History, id: string, k: number, value: Doc | null): void {
+export function setFromSnapshot(history: StoreIndex, id: string, k: number, value: Doc | null): void {
   const rec = history.versions.intern(id);
   history.versions.push(rec, k, history.versions.snapshotSrc(value));
   history.head.set(rec, value);
@@ -280,7 +280,7 @@ export function setFromSnapshot(history: History, id: string, k: number, value: 
  * replayed value differs from it that neither an archive nor a compaction's
  * blind spot (lost writes) explains.
  */
-export function jumpToSnapshot(history: History, link: ChainLink, next: Map<string, unknown>, archive: ArchiveCheck, compactor: string | null): string[] {
+export function jumpToSnapshot(history: StoreIndex, link: ChainLink, next: Map<string, unknown>, archive: ArchiveCheck, compactor: string | null): string[] {
   const k = history.timeline.length;
   const differing: string[] = [];
   const changed: string[] = [];
@@ -315,7 +315,7 @@ export function jumpToSnapshot(history: History, link: ChainLink, next: Map<stri
 }
 
 /** A link's verdict, from the ids nothing explains, with a warning when it is not "ok". */
-export function settleLink(history: History, link: ChainLink, differing: string[], walsMissing: boolean): void {
+export function settleLink(history: StoreIndex, link: ChainLink, differing: string[], walsMissing: boolean): void {
   link.mismatchCount = differing.length;
   link.mismatchIds = differing.slice(0, 100);
   if (walsMissing) {

@@ -8,7 +8,7 @@
  * of the index: entries are renumbered by a rebuild, so the inspector drops
  * it then.
  */
-import type { History } from "./history.js";
+import type { StoreIndex } from "./store-index.js";
 import { UNKNOWN } from "./kept-columns.js";
 import type { Doc } from "./types.js";
 
@@ -23,7 +23,7 @@ export class FieldColumns {
   /** Values the build did not keep, read from the WALs, by field and op entry */
   private readonly byField = new Map<string, Cell[]>();
 
-  constructor(private readonly h: History) {}
+  constructor(private readonly h: StoreIndex) {}
 
   /**
    * The values of version sources for `fields`, field by field: out[f][i] is

@@ -7,9 +7,9 @@
  * million ops never holds every value at once; the last answer is kept for
  * paging.
  */
-import { checkpoint } from "./context.js";
+import { checkpoint } from "./checkpoint.js";
 import type { QueryContext } from "./context.js";
-import { compileFilter } from "./query.js";
+import { compileFilter } from "./filter.js";
 import type { DiffPage, DiffRequest, DiffRow, PageRequest } from "./types.js";
 
 /** Rows of the unfiltered diff read per batch. */

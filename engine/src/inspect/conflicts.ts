@@ -5,7 +5,7 @@
  * had read instead, found among the record's earlier versions, is what the
  * explanation tells.
  */
-import type { ConflictRecord, History } from "./history.js";
+import type { ConflictRecord, StoreIndex } from "./store-index.js";
 import { jsonEqual } from "./json.js";
 import { prevOf } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
@@ -16,7 +16,7 @@ import type { Doc } from "./types.js";
  * version: a conflict when a different agent wrote the key last and this
  * op's writer had not seen that write (its prev is not that write's value).
  */
-export function detectConflict(history: History, op: ScannedOp, rec: number): void {
+export function detectConflict(history: StoreIndex, op: ScannedOp, rec: number): void {
   const { versions, head } = history;
   const last = versions.lastSrc(rec);
   if (last < 0 || op.agentIdx === 0) return;
@@ -70,7 +70,7 @@ export function explainConflict(c: ConflictStory): string {
  * one before the loser's whose value is the winner's prev; null when none is.
  * `values` reads versions' values (op data or snapshot values) by source.
  */
-export function readVersion(history: History, c: ConflictRecord, winner: ScannedOp, values: (srcs: number[]) => (Doc | null)[]): ReadVersion | null {
+export function readVersion(history: StoreIndex, c: ConflictRecord, winner: ScannedOp, values: (srcs: number[]) => (Doc | null)[]): ReadVersion | null {
   const { versions, table, agents, links } = history;
   const list = versions.list(c.rec);
   const loserAt = list.src.indexOf(c.losers[0]);

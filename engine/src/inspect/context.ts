@@ -1,92 +1,37 @@
 /**
- * What every inspector query reads from: the store's history index (built by
- * build.ts, replaced whole on a rebuild), the caches the queries keep for the
- * page being scrolled, and how to read op values back from the WALs (a few
- * sequential reads per page, through OpReader). The caches live in one place
- * so that a rebuild or new ops drop all of them at once: none can be missed.
+ * What every inspector query reads from, through verbs rather than fields:
+ * the store's index (built by build.ts, replaced whole on a rebuild; its
+ * shape may change behind these verbs), the caches the queries keep for the
+ * page being scrolled (query-caches.ts), and how to read op values back from
+ * the WALs (a few sequential reads per page, through OpReader). Query files
+ * never read the index's fields themselves (lint refuses `ctx.h`).
  */
 import { OpslogError } from "../errors.js";
-import { eventsOf } from "./events.js";
+import { readVersion } from "./conflicts.js";
+import type { ReadVersion } from "./conflicts.js";
+import { archiveEntry, eventsOf, labelArchived } from "./events.js";
 import type { StoreEvents } from "./events.js";
 import { RecordFilter } from "./filtered-records.js";
-import type { History } from "./history.js";
+import type { ConflictRecord, StoreIndex, Lane } from "./store-index.js";
+import { isLost, lostWriteRow } from "./lost-writes.js";
+import type { OpTable } from "./optable.js";
+import { QueryCaches } from "./query-caches.js";
 import { ABSENT } from "./versions.js";
-import type { Doc, Page, PageRequest, RecordRow, TimelineOp } from "./types.js";
+import type { VersionList } from "./versions.js";
+import type { ScannedOp } from "./walscan.js";
+import type { Manifest } from "../types.js";
+import type { ChainLink, DiffPage, DiffRow, Doc, HistoryEntry, LostWrite, Page, PageRequest, RecordRow, StoreKind, StoreWarning, TimelineOp } from "./types.js";
 
-/** Named caches of derived answers, each valid for one key (the request and the index's size it was computed for). */
-export class QueryCaches {
-  private readonly slots = new Map<string, { key: string; value: unknown }>();
-  /** Counts clears: a value computed across one (a query that yielded while the index changed) is not kept */
-  private generation = 0;
+/** What a query may read of one op in the index, by its entry: where it is, who wrote it, when, what kind; never its data (readOps reads that from its WAL). */
+export type OpView = Pick<OpTable, "fileIdx" | "line" | "offset" | "agent" | "rec" | "isDelete" | "encoding" | "op" | "pos" | "epoch" | "clock" | "tsMs" | "ts">;
 
-  /** The value cached under `name` for `key`, or undefined. */
-  get<T>(name: string, key: string): T | undefined {
-    const slot = this.slots.get(name);
-    return slot?.key === key ? (slot.value as T) : undefined;
-  }
-
-  /** The last value cached under `name`, whatever its key (to reuse parts of it). */
-  last<T>(name: string): T | undefined {
-    return this.slots.get(name)?.value as T | undefined;
-  }
-
-  set<T>(name: string, key: string, value: T): T {
-    this.slots.set(name, { key, value });
-    return value;
-  }
-
-  /** The cached value, or compute and keep it. */
-  cached<T>(name: string, key: string, compute: () => T): T {
-    const slot = this.slots.get(name);
-    if (slot?.key === key) return slot.value as T;
-    return this.set(name, key, compute());
-  }
-
-  /** The cached value, or compute it (a query that yields between chunks) and keep it unless the caches were cleared meanwhile. */
-  async cachedAsync<T>(name: string, key: string, compute: () => Promise<T>): Promise<T> {
-    const slot = this.slots.get(name);
-    if (slot?.key === key) return slot.value as T;
-    const generation = this.generation;
-    const value = await compute();
-    if (generation === this.generation) this.set(name, key, value);
-    return value;
-  }
-
-  clear(): void {
-    this.slots.clear();
-    this.generation++;
-  }
-}
-
-/** Rows a long query handles between two looks at whether its call was cancelled. */
-export const CHECK_EVERY = 4096;
-
-/** A call's cancellation, said the same way wherever it is noticed. */
-export function cancelled(): OpslogError {
-  return new OpslogError("cancelled", "This request was superseded by a newer one, so it was stopped.");
-}
-
-/**
- * Between two chunks of a long query: give other messages a turn (a cancel
- * may be waiting behind this query), then stop if the call was cancelled.
- * Without a signal nothing can cancel the call, and nothing is awaited.
- */
-export async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return;
-  await new Promise((resolve) => setImmediate(resolve));
-  if (signal.aborted) throw cancelled();
-}
-
-/** The items `keep` accepts, a chunk at a time, stopping if the call is cancelled. */
-export async function filterInChunks<T>(items: T[], keep: (item: T) => boolean, signal: AbortSignal | undefined): Promise<T[]> {
-  if (!signal) return items.filter(keep);
-  const out: T[] = [];
-  for (let i = 0; i < items.length; i += CHECK_EVERY) {
-    if (i > 0) await checkpoint(signal);
-    const end = Math.min(items.length, i + CHECK_EVERY);
-    for (let j = i; j < end; j++) if (keep(items[j])) out.push(items[j]);
-  }
-  return out;
+/** A snapshot file, with what the index read of it (null: not read, or not said) */
+export interface SnapshotFile {
+  path: string;
+  bytes: number;
+  timestamp: string | null;
+  records: number | null;
+  format: "json" | "jsonl" | null;
 }
 
 export class QueryContext {
@@ -96,8 +41,8 @@ export class QueryContext {
 
   constructor(
     readonly dir: string,
-    /** Replaced by a rebuild (see Inspector.refresh) */
-    public h: History,
+    /** The index; replaced by a rebuild (see Inspector.refresh). Only the inspector reads it: queries use the verbs below */
+    public h: StoreIndex,
   ) {}
 
   /** Forget everything read or derived: what is asked next is read from the history as it is now. */
@@ -119,8 +64,69 @@ export class QueryContext {
     this.dropCaches();
   }
 
+  // ---- the store as the index found it
+
+  get manifest(): Manifest {
+    return this.h.scan.manifest;
+  }
+
+  get kind(): StoreKind {
+    return this.h.kind;
+  }
+
+  /** What the build found wrong or worth saying (torn lines, gaps, lost writes...) */
+  get warnings(): StoreWarning[] {
+    return this.h.warnings;
+  }
+
+  /** The snapshot files on disk, in chain order, with what the index read of each */
+  snapshotFiles(): SnapshotFile[] {
+    return this.h.scan.snapshots.map((s) => {
+      const known = this.h.snapshotInfo.get(s.path);
+      return { path: s.path, bytes: s.bytes, timestamp: known?.timestamp ?? null, records: known?.records ?? null, format: known?.format ?? null };
+    });
+  }
+
+  /** The archive segments on disk, and whether the manifest names each */
+  archiveFiles(): { path: string; named: boolean }[] {
+    const named = new Set(this.h.scan.manifest.archiveSegments);
+    return this.h.scan.archives.map((a) => ({ path: a.path, named: named.has(a.path) }));
+  }
+
+  /** One lane per WAL file, as the index found them */
+  get lanes(): Lane[] {
+    return this.h.lanes;
+  }
+
+  /** The history chain: one link per snapshot, with the positions it spans */
+  get links(): ChainLink[] {
+    return this.h.links;
+  }
+
+  /** The store's archives and compactions, read once per index */
+  events(): Promise<StoreEvents> {
+    return eventsOf(this.dir, this.h);
+  }
+
+  // ---- ops: the timeline and the op index
+
   get total(): number {
     return this.h.timeline.length;
+  }
+
+  /** The op index entry at timeline position p (0..total-1) */
+  entryAt(p: number): number {
+    return this.h.timeline.get(p);
+  }
+
+  /** The op index, read by entry (take it once, outside a loop) */
+  get ops(): OpView {
+    return this.h.table;
+  }
+
+  /** The timeline position of an op (-1: not on the timeline, a lost write) */
+  positionOf(e: number): number {
+    return this.h.table.pos(e);
   }
 
   file(e: number): string {
@@ -135,22 +141,27 @@ export class QueryContext {
     return this.h.agents.names[this.h.table.agent(e)];
   }
 
-  // ---- the verbs the queries read the index through (its shape may change behind them)
-
-  /** How many records are alive at position `at` */
-  aliveAt(at: number): number {
-    return this.h.alive.get(at);
+  /** How many agent numbers there are (0..agentCount-1; 0 is a single writer's null) */
+  get agentCount(): number {
+    return this.h.agents.names.length;
   }
 
-  /** Where record `rec`'s value at `at` comes from: an op (>= 0), a snapshot row, or absent (a version source) */
-  stateAt(rec: number, at: number): number {
-    return this.h.versions.srcAt(rec, at);
+  /** The name of agent number n (null: a single writer) */
+  agentName(n: number): string | null {
+    return this.h.agents.names[n];
   }
 
-  /** Every record's number, in id order */
-  recordsInIdOrder(): ReturnType<History["versions"]["sortedRecs"]> {
-    return this.h.versions.sortedRecs();
+  /** The index's number for an agent (-1: no such agent) */
+  agentNumber(name: string): number {
+    return this.h.agents.names.indexOf(name);
   }
+
+  /** The ops of these entries, read from their WALs together */
+  readOps(entries: number[]): ReturnType<StoreIndex["reader"]["many"]> {
+    return this.h.reader.many(entries);
+  }
+
+  // ---- records and their versions
 
   /** How many records the store has ever held (numbers run 0..recordCount-1) */
   get recordCount(): number {
@@ -167,66 +178,96 @@ export class QueryContext {
     return this.h.versions.ids[rec];
   }
 
+  /** Every record's number, in id order */
+  recordsInIdOrder(): Int32Array {
+    return this.h.versions.sortedRecs();
+  }
+
+  /** How many records are alive at position `at` */
+  aliveAt(at: number): number {
+    return this.h.alive.get(at);
+  }
+
+  /** How many records are alive at `at`, or null when that state is unknown (it depends on a missing snapshot) */
+  countAt(at: number): number | null {
+    const unknown = this.h.unknownFrom;
+    return unknown && at >= unknown.k ? null : this.h.alive.get(at);
+  }
+
+  /** Whether record `rec` is alive at `at` */
+  isAlive(rec: number, at: number): boolean {
+    return at === this.total ? this.h.head.has(rec) : this.holds(this.stateAt(rec, at));
+  }
+
+  /** Where record `rec`'s value at `at` comes from: an op (>= 0), a snapshot row, or absent (a version source) */
+  stateAt(rec: number, at: number): number {
+    return this.h.versions.srcAt(rec, at);
+  }
+
   /** Every version of one record: at which positions it changed, and the source of each value */
-  versionsOf(rec: number): ReturnType<History["versions"]["list"]> {
+  versionsOf(rec: number): VersionList {
     return this.h.versions.list(rec);
   }
 
+  /** The records a snapshot replaced between states lo (excluded) and hi (included) */
+  snapshotChanges(lo: number, hi: number): number[] {
+    const { jumps, versions } = this.h;
+    return jumps.filter((jump) => jump.k > lo && jump.k <= hi).flatMap((jump) => jump.ids.map((id) => versions.intern(id)));
+  }
+
   /** The current values of these records, from memory */
-  valuesNow(recs: ArrayLike<number>): ReturnType<History["head"]["getMany"]> {
+  valuesNow(recs: ArrayLike<number>): ReturnType<StoreIndex["head"]["getMany"]> {
     return this.h.head.getMany(recs as number[]);
   }
 
   /** Every record alive now with its value, from memory */
-  recordsNow(): ReturnType<History["head"]["entries"]> {
+  recordsNow(): ReturnType<StoreIndex["head"]["entries"]> {
     return this.h.head.entries();
   }
 
-  /** The timeline position of an op (-1: not on the timeline, a lost write) */
-  positionOf(e: number): number {
-    return this.h.table.pos(e);
+  /** The values of these records at `at` (now: from memory; before: read back together) */
+  valuesAt(recs: number[], at: number): (Doc | null | undefined)[] {
+    return at === this.total ? this.valuesNow(recs) : this.values(recs.map((rec) => this.stateAt(rec, at)));
   }
 
-  /** One lane per WAL file, as the index found them */
-  get lanes(): History["lanes"] {
-    return this.h.lanes;
-  }
-
-  /** The lost writes' ops, in the order they are listed */
-  get lostWrites(): History["lost"] {
-    return this.h.lost;
-  }
+  // ---- what the index found: conflicts, lost writes, archives
 
   /** Every conflict: a write that overrode one its writer had not seen */
-  get conflicts(): History["conflicts"] {
+  get conflicts(): ConflictRecord[] {
     return this.h.conflicts;
   }
 
-  /** The history chain: one link per snapshot, with the positions it spans */
-  get links(): History["links"] {
-    return this.h.links;
+  /** The version of the record that a conflict's winner had read (conflicts.ts) */
+  winnerRead(c: ConflictRecord, winner: ScannedOp): ReadVersion | null {
+    return readVersion(this.h, c, winner, (srcs) => this.values(srcs));
   }
 
-  /** The store's archives and compactions, read once per index */
-  events(): Promise<StoreEvents> {
-    return eventsOf(this.dir, this.h);
+  /** The lost writes' entries, in the order they are listed */
+  get lostWrites(): number[] {
+    return this.h.lost;
   }
 
-  /** The index's number for an agent (-1: no such agent) */
-  agentNumber(name: string): number {
-    return this.h.agents.names.indexOf(name);
+  /** Whether the op at entry e is lost (no reader replays it) */
+  isLost(e: number): boolean {
+    return isLost(this.h, e);
   }
 
-  /** The ops of these timeline entries, read from their WALs together */
-  readOps(entries: number[]): ReturnType<History["reader"]["many"]> {
-    return this.h.reader.many(entries);
+  /** A lost op as the views show it: why it is lost, and whether the store holds its value anyway */
+  lostWrite(e: number, op: ScannedOp): LostWrite {
+    return lostWriteRow(this.h, e, op, this.file(e));
   }
 
-  /** The archive segments on disk, and whether the manifest names each */
-  archiveFiles(): { path: string; named: boolean }[] {
-    const named = new Set(this.h.scan.manifest.archiveSegments);
-    return this.h.scan.archives.map((a) => ({ path: a.path, named: named.has(a.path) }));
+  /** Relabel as archived the removed rows an archive removed (as of state b), and count the kinds */
+  labelArchived(events: StoreEvents, refs: { rec: number; kind: DiffRow["kind"]; segment?: string }[], b: number): DiffPage["counts"] {
+    return labelArchived(events, this.h, refs, b);
   }
+
+  /** The history entry of the archive that removed rec at its version i, if an archive did */
+  archiveEntry(events: StoreEvents, rec: number, i: number, before: Doc | null): HistoryEntry | null {
+    return archiveEntry(events, this.h, rec, i, before);
+  }
+
+  // ---- values
 
   /** A position in 0..total, or now when absent; anything else is a clear error, and so is a state that cannot be known (its snapshot is missing). */
   checkAt(at: number | undefined): number {
@@ -263,6 +304,7 @@ export class QueryContext {
     return srcs.map((src) => held.get(src) ?? null);
   }
 
+  /** One record's value at `at` (null: absent, or no such record) */
   valueAt(rec: number | undefined, at: number): Doc | null {
     if (rec === undefined) return null;
     if (at === this.total) return this.h.head.get(rec) ?? null;

@@ -5,11 +5,9 @@
  * from the WALs only where both sides hold one.
  */
 import type { QueryContext } from "./context.js";
-import { CHECK_EVERY, checkpoint } from "./context.js";
-import { labelArchived } from "./events.js";
+import { CHECK_EVERY, checkpoint } from "./checkpoint.js";
 import { jsonEqual } from "./json.js";
 import { compareIds } from "./versions.js";
-import type { RecordVersions } from "./versions.js";
 import { filteredDiffPage, isFilteredDiff } from "./compare.js";
 import type { DiffPage, DiffRequest, DiffRow } from "./types.js";
 
@@ -32,7 +30,7 @@ async function diff(ctx: QueryContext, req: DiffRequest, signal?: AbortSignal): 
   const key = `${a}/${b}/${ctx.total}`;
   const { refs, counts } = await ctx.caches.cachedAsync("diff", key, async () => {
     const refs = await diffRefs(ctx, a, b, signal);
-    return { refs, counts: labelArchived(await ctx.events(), ctx.h, refs, b) };
+    return { refs, counts: ctx.labelArchived(await ctx.events(), refs, b) };
   });
   const slice = refs.slice(req.offset, req.offset + req.limit);
   const values = ctx.values(slice.flatMap((r) => [r.before, r.after]));
@@ -42,11 +40,11 @@ async function diff(ctx: QueryContext, req: DiffRequest, signal?: AbortSignal): 
 
 /** Which records differ between states a and b, and how; values are read only where both hold one. */
 async function diffRefs(ctx: QueryContext, a: number, b: number, signal: AbortSignal | undefined): Promise<DiffRef[]> {
-  const { versions, timeline, table } = ctx.h;
+  const table = ctx.ops;
   const [lo, hi] = a <= b ? [a, b] : [b, a];
-  const jumped = ctx.h.jumps.filter((jump) => jump.k > lo && jump.k <= hi).flatMap((jump) => jump.ids.map((id) => versions.intern(id)));
+  const jumped = ctx.snapshotChanges(lo, hi);
   // A flag per record, not a Set: ten million positions over a million records stay a pass over a typed array.
-  const touched = new Uint8Array(versions.size);
+  const touched = new Uint8Array(ctx.recordCount);
   let count = 0;
   const touch = (rec: number) => {
     if (touched[rec] === 0) count++;
@@ -54,14 +52,14 @@ async function diffRefs(ctx: QueryContext, a: number, b: number, signal: AbortSi
   };
   for (let p = lo; p < hi; p++) {
     if (signal && p > lo && (p - lo) % CHECK_EVERY === 0) await checkpoint(signal);
-    touch(table.rec(timeline.get(p)));
+    touch(table.rec(ctx.entryAt(p)));
   }
   for (const rec of jumped) touch(rec);
   const refs: DiffRef[] = [];
   const both: DiffRef[] = [];
-  for (const rec of inIdOrder(versions, touched, count)) {
-    const before = versions.srcAt(rec, a);
-    const after = versions.srcAt(rec, b);
+  for (const rec of inIdOrder(ctx, touched, count)) {
+    const before = ctx.stateAt(rec, a);
+    const after = ctx.stateAt(rec, b);
     if (before === after) continue;
     const had = ctx.holds(before);
     const has = ctx.holds(after);
@@ -87,13 +85,13 @@ async function diffRefs(ctx: QueryContext, a: number, b: number, signal: AbortSi
 const SORT_AT_MOST = 1 / 64;
 
 /** The flagged records in id order: few are sorted, many are picked from the index's id order. */
-function inIdOrder(versions: RecordVersions, touched: Uint8Array, count: number): Iterable<number> {
-  if (count <= versions.size * SORT_AT_MOST) {
+function inIdOrder(ctx: QueryContext, touched: Uint8Array, count: number): Iterable<number> {
+  if (count <= ctx.recordCount * SORT_AT_MOST) {
     const recs: number[] = [];
     for (let rec = 0; rec < touched.length; rec++) if (touched[rec] === 1) recs.push(rec);
-    return recs.sort((x, y) => compareIds(versions.ids[x], versions.ids[y]));
+    return recs.sort((x, y) => compareIds(ctx.idOfRecord(x), ctx.idOfRecord(y)));
   }
-  return versions.sortedRecs().filter((rec) => touched[rec] === 1);
+  return ctx.recordsInIdOrder().filter((rec) => touched[rec] === 1);
 }
 
 /** What changed between the states after a and after b ops. */

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { readArchiveSegmentFile } from "../archive.js";
 import { archiveWrites } from "./archive-writes.js";
 import type { SegmentNow } from "./archive-writes.js";
-import type { History } from "./history.js";
+import type { StoreIndex } from "./store-index.js";
 import { SNAPSHOT_ABSENT, compareIds } from "./versions.js";
 import type { DiffPage, DiffRow, Doc, EventsRequest, HistoryEntry, TimelineEvent } from "./types.js";
 
@@ -39,15 +39,15 @@ export interface StoreEvents {
 const IDS_SHOWN = 1000;
 
 /** Computed once per built history (a rebuild makes a new one; tailing adds no link ends). */
-const cache = new WeakMap<History, Promise<StoreEvents>>();
+const cache = new WeakMap<StoreIndex, Promise<StoreEvents>>();
 
-export function eventsOf(dir: string, h: History): Promise<StoreEvents> {
+export function eventsOf(dir: string, h: StoreIndex): Promise<StoreEvents> {
   let found = cache.get(h);
   if (!found) cache.set(h, (found = findEvents(dir, h)));
   return found;
 }
 
-async function findEvents(dir: string, h: History): Promise<StoreEvents> {
+async function findEvents(dir: string, h: StoreIndex): Promise<StoreEvents> {
   const segments = await readSegments(dir, h);
   const marks = new Map<number, ArchiveMark[]>();
   const list: StoreEvent[] = [];
@@ -77,7 +77,7 @@ async function findEvents(dir: string, h: History): Promise<StoreEvents> {
 }
 
 /** Every readable archive segment; an unreadable one is warned about by the Archive view, not here. */
-async function readSegments(dir: string, h: History): Promise<SegmentNow[]> {
+async function readSegments(dir: string, h: StoreIndex): Promise<SegmentNow[]> {
   const out: SegmentNow[] = [];
   const listed = h.scan.manifest.archiveSegments;
   for (const entry of h.scan.archives) {
@@ -93,7 +93,7 @@ async function readSegments(dir: string, h: History): Promise<SegmentNow[]> {
 }
 
 /** The value rec had just before the snapshot ending link `epoch` (at state k) left it out. */
-function valueBeforeRemoval(h: History, rec: number, k: number, epoch: number): Doc | null {
+function valueBeforeRemoval(h: StoreIndex, rec: number, k: number, epoch: number): Doc | null {
   const { k: ks, src } = h.versions.list(rec);
   const i = ks.findIndex((kk, j) => kk === k && src[j] === SNAPSHOT_ABSENT && jumpEpochOf(h, rec, j) === epoch);
   const before = i > 0 ? src[i - 1] : SNAPSHOT_ABSENT;
@@ -108,7 +108,7 @@ function valueBeforeRemoval(h: History, rec: number, k: number, epoch: number): 
  * that came from snapshots match, from the last back, the link ends there
  * that changed rec.
  */
-export function jumpEpochOf(h: History, rec: number, i: number): number | null {
+export function jumpEpochOf(h: StoreIndex, rec: number, i: number): number | null {
   const { k: ks, src } = h.versions.list(rec);
   if (src[i] >= 0) return null;
   const k = ks[i];
@@ -122,7 +122,7 @@ export function jumpEpochOf(h: History, rec: number, i: number): number | null {
 }
 
 /** The archive that moved rec at version i of it (a removal by a snapshot), or null. */
-function markOf(events: StoreEvents, h: History, rec: number, i: number): ArchiveMark | null {
+function markOf(events: StoreEvents, h: StoreIndex, rec: number, i: number): ArchiveMark | null {
   const marks = events.marks.get(rec);
   if (!marks) return null;
   const epoch = jumpEpochOf(h, rec, i);
@@ -130,7 +130,7 @@ function markOf(events: StoreEvents, h: History, rec: number, i: number): Archiv
 }
 
 /** The archive that put rec where it is in state `at` (absent because archived), or null. */
-export function archiveMarkAt(events: StoreEvents, h: History, rec: number, at: number): ArchiveMark | null {
+export function archiveMarkAt(events: StoreEvents, h: StoreIndex, rec: number, at: number): ArchiveMark | null {
   if (!events.marks.has(rec)) return null;
   const { k: ks, src } = h.versions.list(rec);
   let i = ks.length - 1;
@@ -139,7 +139,7 @@ export function archiveMarkAt(events: StoreEvents, h: History, rec: number, at: 
 }
 
 /** Relabel the "removed" rows an archive removed (as of state b), and count the kinds. */
-export function labelArchived(events: StoreEvents, h: History, refs: { rec: number; kind: DiffRow["kind"]; segment?: string }[], b: number): DiffPage["counts"] {
+export function labelArchived(events: StoreEvents, h: StoreIndex, refs: { rec: number; kind: DiffRow["kind"]; segment?: string }[], b: number): DiffPage["counts"] {
   const counts = { added: 0, removed: 0, changed: 0, archived: 0 };
   for (const ref of refs) {
     const mark = ref.kind === "removed" ? archiveMarkAt(events, h, ref.rec, b) : null;
@@ -153,7 +153,7 @@ export function labelArchived(events: StoreEvents, h: History, refs: { rec: numb
 }
 
 /** The history entry of the archive that removed rec at its version i, if an archive did. */
-export function archiveEntry(events: StoreEvents, h: History, rec: number, i: number, before: Doc | null): HistoryEntry | null {
+export function archiveEntry(events: StoreEvents, h: StoreIndex, rec: number, i: number, before: Doc | null): HistoryEntry | null {
   const mark = markOf(events, h, rec, i);
   if (!mark) return null;
   const k = mark.k;

@@ -13,14 +13,14 @@
 import { stringify } from "csv-stringify/sync";
 import type { InspectorApi } from "./api.js";
 import { csvCell, recordHeaders } from "./csv.js";
-import type { HistoryEntry, OpsRequest, Query, RecordRow, TimelineOp } from "./types.js";
+import type { HistoryEntry, OpsRequest, Filter, RecordRow, TimelineOp } from "./types.js";
 
 export type ExportFormat = "jsonl" | "json" | "csv";
 
 /** What to export: the same arguments the view's own page call takes, without offset and limit. */
 export type ExportSource =
-  | { kind: "records"; at?: number; filter?: Query; sort?: { field: string; dir: 1 | -1 }; idContains?: string; columns?: string[] }
-  | { kind: "archive"; path: string; filter?: Query; idContains?: string; columns?: string[] }
+  | { kind: "records"; at?: number; filter?: Filter; sort?: { field: string; dir: 1 | -1 }; idContains?: string; columns?: string[] }
+  | { kind: "archive"; path: string; filter?: Filter; idContains?: string; columns?: string[] }
   | ({ kind: "ops" } & Omit<OpsRequest, "offset" | "limit">)
   | { kind: "history"; id: string };
 

@@ -3,15 +3,15 @@
  * that looks only at some top-level fields (through dot paths, $and, $or and
  * $nor) gives the same answer on a document and on the document cut down to
  * those fields, so the fields are all that needs reading (columns.ts) and the
- * same mingo predicate (query.ts) runs on the cut-down values, or the
+ * same mingo predicate (filter.ts) runs on the cut-down values, or the
  * query compiled for scalar values (scalar-filter.ts). A query with
  * any other top-level operator may look at the whole document: no plan, and
  * the caller evaluates whole documents as before.
  */
-import { compileFilter } from "./query.js";
+import { compileFilter } from "./filter.js";
 import { compileScalarFilter } from "./scalar-filter.js";
 import type { ScalarTest } from "./scalar-filter.js";
-import type { Doc, Query } from "./types.js";
+import type { Doc, Filter } from "./types.js";
 
 /** Top-level operators that only combine queries on fields; $comment looks at nothing. */
 const COMBINERS = new Set(["$and", "$or", "$nor"]);
@@ -26,11 +26,11 @@ export interface FilterPlan {
 }
 
 /** The top-level fields `query` looks at, or null when it may look at more. */
-export function rootFields(query: Query, into = new Set<string>()): Set<string> | null {
+export function rootFields(query: Filter, into = new Set<string>()): Set<string> | null {
   for (const [key, value] of Object.entries(query)) {
     if (COMBINERS.has(key)) {
       if (!Array.isArray(value)) return null;
-      for (const inner of value) if (!inner || typeof inner !== "object" || Array.isArray(inner) || !rootFields(inner as Query, into)) return null;
+      for (const inner of value) if (!inner || typeof inner !== "object" || Array.isArray(inner) || !rootFields(inner as Filter, into)) return null;
     } else if (key === "$comment") continue;
     else if (key.startsWith("$")) return null;
     else into.add(key.split(".")[0]);
@@ -42,7 +42,7 @@ export function rootFields(query: Query, into = new Set<string>()): Set<string> 
  * A plan for a records filter and sort field, or null when the filter may
  * look at more than named fields. Throws bad-filter as compileFilter does.
  */
-export function planRecordFilter(filter: Query | undefined, sortField: string | undefined): FilterPlan | null {
+export function planRecordFilter(filter: Filter | undefined, sortField: string | undefined): FilterPlan | null {
   const test = compileFilter(filter);
   const fields = filter ? rootFields(filter) : new Set<string>();
   if (!fields) return null;

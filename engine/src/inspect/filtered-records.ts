@@ -11,8 +11,8 @@
 import { FieldColumns } from "./columns.js";
 import { planRecordFilter } from "./filter-plan.js";
 import type { FilterPlan } from "./filter-plan.js";
-import type { History } from "./history.js";
-import { compareValues, valueAtPath } from "./query.js";
+import type { StoreIndex } from "./store-index.js";
+import { compareValues, valueAtPath } from "./filter.js";
 import { ABSENT, compareIds } from "./versions.js";
 import type { Doc, RecordsRequest } from "./types.js";
 
@@ -46,7 +46,7 @@ export class RecordFilter {
   /** Each record's place in id order (versions.sortedRecs), for the steps' sorted inserts */
   private rank: { sorted: Int32Array; of: Int32Array } | null = null;
 
-  constructor(readonly h: History) {
+  constructor(readonly h: StoreIndex) {
     this.columns = new FieldColumns(h);
   }
 

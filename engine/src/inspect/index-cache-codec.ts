@@ -1,5 +1,5 @@
 /**
- * The built index (History) as bytes and back, for the index cache
+ * The built index (StoreIndex) as bytes and back, for the index cache
  * (index-cache.ts). The index is already made of typed arrays, arrays and
  * maps inside a few classes (op table, timeline, entry runs, id table,
  * versions, kept columns and their dictionaries): each class instance is
@@ -13,7 +13,7 @@
  */
 import { deserialize, serialize } from "node:v8";
 import { EntryRuns } from "./entry-runs.js";
-import type { History } from "./history.js";
+import type { StoreIndex } from "./store-index.js";
 import { IdIndex } from "./id-index.js";
 import { KeptColumns } from "./kept-columns.js";
 import { AgentTable, IntList, OpTable } from "./optable.js";
@@ -69,7 +69,7 @@ const align8 = (n: number) => (n + 7) & ~7;
  * the graph, then each raw section. Synchronous: the index cannot change
  * while it is encoded.
  */
-export function encodeHistory(h: History): Buffer[] {
+export function encodeHistory(h: StoreIndex): Buffer[] {
   const sections: Sections = { views: [], bytes: 0 };
   const plain = { ...h, reader: null, parallel: null };
   const graph = serialize(encode(plain, new Map(), "History", sections));
@@ -85,12 +85,12 @@ export function encodeHistory(h: History): Buffer[] {
 }
 
 /** The index from the bytes encodeHistory wrote (kept alive by the typed arrays that view them); its reader and current state's loader are set by the caller. */
-export function decodeHistory(payload: Buffer): History {
+export function decodeHistory(payload: Buffer): StoreIndex {
   const bytes = payload.byteOffset % 8 === 0 ? payload : Buffer.from(payload); // a copy lands at offset 0 of its own buffer
   const graphBytes = bytes.readUInt32LE(0);
   const raw = { buffer: bytes.buffer as ArrayBuffer, base: bytes.byteOffset + 8 + align8(graphBytes), end: bytes.byteOffset + bytes.length };
   const root = deserialize(bytes.subarray(8, 8 + graphBytes)) as Record<string, unknown>;
-  return decode(root, new Map(), raw) as unknown as History;
+  return decode(root, new Map(), raw) as unknown as StoreIndex;
 }
 
 function encode(value: unknown, seen: Map<object, unknown>, where: string, sections: Sections): unknown {

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { CannotEncode, decodeHistory, encodeHistory } from "./index-cache-codec.js";
 import { cacheFileOf, headerBase, readCacheFile, touchCacheFile, writeCacheFile } from "./index-cache-files.js";
 import type { IndexCacheOptions } from "./index-cache-files.js";
-import type { History } from "./history.js";
+import type { StoreIndex } from "./store-index.js";
 import { lastIndexed, markLane, regionIntact } from "./live.js";
 import type { LastOp, WalMark } from "./live.js";
 import { OpReader } from "./opreader.js";
@@ -137,7 +137,7 @@ async function walHolds(dir: string, mark: WalCacheMark): Promise<"same" | "grow
  * was built from is still on disk as it was (WALs may have grown: the caller's
  * live tail reads what is new); otherwise why not (`miss`).
  */
-export async function loadCachedHistory(dir: string, options: IndexCacheOptions): Promise<{ h: History; grown: boolean } | { miss: string }> {
+export async function loadCachedHistory(dir: string, options: IndexCacheOptions): Promise<{ h: StoreIndex; grown: boolean } | { miss: string }> {
   const real = await realpath(dir).catch(() => null);
   if (!real) return { miss: "the store's folder cannot be resolved" };
   const file = cacheFileOf(options, real);
@@ -154,7 +154,7 @@ export async function loadCachedHistory(dir: string, options: IndexCacheOptions)
     if (!holds) return { miss: `${mark.path} changed` };
     if (holds === "grown") grown = true;
   }
-  let h: History;
+  let h: StoreIndex;
   try {
     h = decodeHistory(payload);
   } catch (err) {
@@ -166,7 +166,7 @@ export async function loadCachedHistory(dir: string, options: IndexCacheOptions)
 }
 
 /** What a loaded index opens itself, as the build does: the reader of the WALs, and the current state's way to read its values back. */
-function attachReader(dir: string, h: History): void {
+function attachReader(dir: string, h: StoreIndex): void {
   const { table, versions } = h;
   h.parallel = null;
   h.reader = new OpReader(dir, table, h.scan.wals.map((w) => w.path), (e) => versions.ids[table.rec(e)]);
@@ -183,7 +183,7 @@ function attachReader(dir: string, h: History): void {
  * came from are marked. A WAL rewritten since it was read is caught by its
  * mark (suspect): nothing is written then.
  */
-export function saveHistoryLater(dir: string, h: History, options: IndexCacheOptions, onEvent?: (event: IndexCacheEvent) => void): void {
+export function saveHistoryLater(dir: string, h: StoreIndex, options: IndexCacheOptions, onEvent?: (event: IndexCacheEvent) => void): void {
   const job = new Promise<void>((done) => setImmediate(done)).then(() => save(dir, h, options)).then(
     (event) => onEvent?.(event),
     (err: Error) => {
@@ -196,7 +196,7 @@ export function saveHistoryLater(dir: string, h: History, options: IndexCacheOpt
   void job.finally(() => pending.delete(job));
 }
 
-async function save(dir: string, h: History, options: IndexCacheOptions): Promise<IndexCacheEvent> {
+async function save(dir: string, h: StoreIndex, options: IndexCacheOptions): Promise<IndexCacheEvent> {
   if (h.reader.stale) return { kind: "not-written", reason: "the store changed during the build" };
   // Taken together, in one turn: the index and where each lane's reading ended.
   const lanes: { path: string; end: number; last: LastOp | undefined; unreadable: boolean }[] = h.lanes.map((lane) => ({ path: lane.entry.path, end: lane.end, last: lastIndexed(h, lane), unreadable: !!lane.unreadable }));

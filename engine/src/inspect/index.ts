@@ -12,7 +12,7 @@ export { EngineWorkerFailed } from "./workers.js";
 export { queryNames } from "./queries.js";
 export type { QueryName } from "./queries.js";
 export type { InspectorApi, InspectorQueries, QueryArg, QueryOptions, QueryResult } from "./api.js";
-export { compileFilter } from "./query.js";
+export { compileFilter } from "./filter.js";
 export { jsonEqual } from "./json.js";
 export { changedFields, fieldsChangedLater, undoOwnChange } from "./revert.js";
 export type { LaterChange } from "./revert.js";

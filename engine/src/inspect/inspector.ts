@@ -12,9 +12,10 @@ import { stat } from "node:fs/promises";
 import { OpslogError } from "../errors.js";
 import type { InspectorApi, QueryOptions } from "./api.js";
 import { buildHistory } from "./build.js";
-import { QueryContext, cancelled } from "./context.js";
-import type { ParallelMode } from "./history.js";
-import type { History } from "./history.js";
+import { cancelled } from "./checkpoint.js";
+import { QueryContext } from "./context.js";
+import type { ParallelMode } from "./store-index.js";
+import type { StoreIndex } from "./store-index.js";
 import { indexCacheWrites, loadCachedHistory, saveHistoryLater } from "./index-cache.js";
 import type { IndexCacheEvent } from "./index-cache.js";
 import type { IndexCacheOptions } from "./index-cache-files.js";
@@ -56,7 +57,7 @@ export async function openInspector(dir: string, options: InspectOptions = {}, o
  * (a WAL that only grew is tailed to its end), else a build (kept in the cache
  * for the next open, in the background).
  */
-async function openHistory(dir: string, parallel: ParallelMode, options: InspectOptions, onProgress?: OnBuildProgress): Promise<{ h: History; live: LiveTail }> {
+async function openHistory(dir: string, parallel: ParallelMode, options: InspectOptions, onProgress?: OnBuildProgress): Promise<{ h: StoreIndex; live: LiveTail }> {
   const cache = options.indexCache ?? null;
   const tell = options.onIndexCache ?? (() => {});
   if (cache) {

@@ -6,15 +6,14 @@
  */
 import { OpslogError } from "../errors.js";
 import type { QueryContext } from "./context.js";
-import { explainConflict, readVersion } from "./conflicts.js";
-import { isLost, lostWriteRow } from "./lost-writes.js";
+import { explainConflict } from "./conflicts.js";
 import { ABSENT } from "./versions.js";
 import { prevOf } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
 import type { AgentLane, Conflict, ConflictsRequest, Doc, LaneOp, LaneOpsRequest, LostWrite, OpRef, Page, PageRequest } from "./types.js";
 
 async function lanes(ctx: QueryContext): Promise<AgentLane[]> {
-  const { table, agents } = ctx.h;
+  const table = ctx.ops;
   const lost = new Set(ctx.lostWrites);
   return ctx.lanes.map((lane) => {
     let clockMin = Infinity;
@@ -37,7 +36,7 @@ async function lanes(ctx: QueryContext): Promise<AgentLane[]> {
     }
     return {
       path: lane.entry.path,
-      agent: lane.entry.agent ?? agents.names[agent],
+      agent: lane.entry.agent ?? ctx.agentName(agent),
       named: lane.named,
       ops: lane.entries.length,
       bytes: lane.end,
@@ -53,18 +52,18 @@ async function laneOps(ctx: QueryContext, req: LaneOpsRequest): Promise<Page<Lan
   const { path } = req;
   const lane = ctx.lanes.find((l) => l.entry.path === path);
   if (!lane) throw new OpslogError("not-found", `No WAL file ${path} in this store.`);
-  const { table, versions } = ctx.h;
+  const table = ctx.ops;
   const entries: number[] = [];
   for (let i = req.offset; i < Math.min(lane.entries.length, req.offset + req.limit); i++) entries.push(lane.entries.get(i));
   const ops = ctx.readOps(entries);
   // Replayed ops show the state before them; the others, what their writer thought it was.
-  const prevSrcs = entries.map((e) => (table.pos(e) >= 0 ? versions.srcAt(table.rec(e), table.pos(e)) : ABSENT));
+  const prevSrcs = entries.map((e) => (table.pos(e) >= 0 ? ctx.stateAt(table.rec(e), table.pos(e)) : ABSENT));
   const prevs = ctx.values(prevSrcs);
   const rows = entries.map((e, i): LaneOp => {
     const op = ops.get(e)!;
     const pos = table.pos(e);
     const prev = pos >= 0 ? prevs[i] : prevOf(op);
-    return { file: path, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev, encoding: op.encoding, pos: pos >= 0 ? pos : null, epoch: pos >= 0 ? table.epoch(e) : null, lost: isLost(ctx.h, e) };
+    return { file: path, line: op.line, offset: op.offset, ts: op.ts, agent: op.agent, clock: op.clock, op: op.op, id: op.id, data: op.data, prev, encoding: op.encoding, pos: pos >= 0 ? pos : null, epoch: pos >= 0 ? table.epoch(e) : null, lost: ctx.isLost(e) };
   });
   return { rows, total: lane.entries.length, offset: req.offset, limit: req.limit };
 }
@@ -75,14 +74,13 @@ function ref(ctx: QueryContext, op: ScannedOp): OpRef & { data: Doc | null; op: 
 }
 
 async function conflicts(ctx: QueryContext, req: ConflictsRequest): Promise<Page<Conflict>> {
-  const { table } = ctx.h;
-  const all = req.pos === undefined ? ctx.conflicts : ctx.conflicts.filter((c) => table.pos(c.winner) === req.pos || c.losers.some((l) => table.pos(l) === req.pos));
+  const all = req.pos === undefined ? ctx.conflicts : ctx.conflicts.filter((c) => ctx.positionOf(c.winner) === req.pos || c.losers.some((l) => ctx.positionOf(l) === req.pos));
   const slice = all.slice(req.offset, req.offset + req.limit);
   const ops = ctx.readOps(slice.flatMap((c) => [c.winner, ...c.losers]));
   const rows = slice.map((c) => {
     const winner = ops.get(c.winner)!;
     const losers = c.losers.map((l) => ops.get(l)!);
-    const read = readVersion(ctx.h, c, winner, (srcs) => ctx.values(srcs));
+    const read = ctx.winnerRead(c, winner);
     const explanation = explainConflict({ id: winner.id, winner: { agent: winner.agent, op: winner.op }, loser: { agent: losers[0].agent, pos: ref(ctx, losers[0]).pos }, read });
     return { id: winner.id, winner: ref(ctx, winner), losers: losers.map((l) => ref(ctx, l)), explanation };
   });
@@ -92,7 +90,7 @@ async function conflicts(ctx: QueryContext, req: ConflictsRequest): Promise<Page
 async function lostWrites(ctx: QueryContext, req: PageRequest): Promise<Page<LostWrite>> {
   const slice = ctx.lostWrites.slice(req.offset, req.offset + req.limit);
   const ops = ctx.readOps(slice);
-  const rows = slice.map((e): LostWrite => lostWriteRow(ctx.h, e, ops.get(e)!, ctx.file(e)));
+  const rows = slice.map((e): LostWrite => ctx.lostWrite(e, ops.get(e)!));
   return { rows, total: ctx.lostWrites.length, offset: req.offset, limit: req.limit };
 }
 

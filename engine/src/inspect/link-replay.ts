@@ -9,7 +9,7 @@
  */
 import type { PlannedLink } from "./chain.js";
 import { detectConflict } from "./conflicts.js";
-import type { History, Lane } from "./history.js";
+import type { StoreIndex, Lane } from "./store-index.js";
 import { compareOps, mergeInReplayOrder } from "./order.js";
 import type { MergeSource } from "./order.js";
 import type { LaneSource } from "./parallel.js";
@@ -27,7 +27,7 @@ import type { ScannedOp, SkippedWalLine } from "./walscan.js";
  * (from the worker's batch they came in, if they did: `thread` sent it); the
  * ones `replayed` accepts go on to be replayed.
  */
-export function addToIndex(history: History, lane: Lane, ops: ScannedOp[], replayed: (op: ScannedOp) => boolean, batch: ScanBatch | null = null, thread?: ScanThread): ScannedOp[] {
+export function addToIndex(history: StoreIndex, lane: Lane, ops: ScannedOp[], replayed: (op: ScannedOp) => boolean, batch: ScanBatch | null = null, thread?: ScanThread): ScannedOp[] {
   const out: ScannedOp[] = [];
   const { versions } = history;
   for (let j = 0; j < ops.length; j++) {
@@ -48,7 +48,7 @@ export function addToIndex(history: History, lane: Lane, ops: ScannedOp[], repla
 }
 
 /** Read a lane from its start: through the workers if there are any. */
-function openLane(dir: string, history: History, lane: Lane): LaneSource {
+function openLane(dir: string, history: StoreIndex, lane: Lane): LaneSource {
   const fileIdx = history.lanes.indexOf(lane);
   return history.parallel ? history.parallel.lane(dir, lane.entry.path, fileIdx, lane.entry.bytes) : new LaneReader(dir, lane.entry.path, fileIdx, 0, 1, false);
 }
@@ -68,7 +68,7 @@ function finishLane(lane: Lane, reader: LaneSource): void {
   // Their warnings are the summary's, from lane.skipped: one source, however the lane was read.
 }
 
-export async function readWholeLane(dir: string, history: History, lane: Lane, lost: (op: ScannedOp) => boolean, meter: BuildMeter): Promise<ScannedOp[]> {
+export async function readWholeLane(dir: string, history: StoreIndex, lane: Lane, lost: (op: ScannedOp) => boolean, meter: BuildMeter): Promise<ScannedOp[]> {
   const reader = openLane(dir, history, lane);
   const out: ScannedOp[] = [];
   for (let chunk = await reader.next(); chunk; chunk = await reader.next()) {
@@ -84,7 +84,7 @@ export async function readWholeLane(dir: string, history: History, lane: Lane, l
  * snapshot was taken, and ops in a WAL of the live link that the manifest no
  * longer names, are not replayed: they are lost-write candidates.
  */
-export async function replayLink(dir: string, history: History, planned: PlannedLink, epoch: number, cutoff: string | null, sortInMemory: boolean, meter: BuildMeter): Promise<void> {
+export async function replayLink(dir: string, history: StoreIndex, planned: PlannedLink, epoch: number, cutoff: string | null, sortInMemory: boolean, meter: BuildMeter): Promise<void> {
   const cutoffMs = cutoff === null ? NaN : canonicalMs(cutoff);
   const lost = (lane: Lane) => (op: ScannedOp) => (cutoff !== null && writtenAfter(op, cutoff, cutoffMs)) || (planned.live && !lane.live);
   if (sortInMemory) {
@@ -128,7 +128,7 @@ function writtenAfter(op: ScannedOp, cutoff: string, cutoffMs: number): boolean 
 }
 
 /** Index one op at build time (and as the live tail reads it): its timeline place, the record's new version, the current state, and whether it is a conflict. */
-export function indexOp(history: History, op: ScannedOp, epoch: number): void {
+export function indexOp(history: StoreIndex, op: ScannedOp, epoch: number): void {
   const { table, versions, head } = history;
   const pos = history.timeline.length;
   table.place(op.entry, pos, epoch);

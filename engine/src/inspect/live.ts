@@ -18,7 +18,7 @@ import { compareOps } from "./order.js";
 import { jsonEqual } from "./json.js";
 import { storeKind } from "./build.js";
 import { addToIndex, incompleteLastLine, indexOp } from "./link-replay.js";
-import type { History, Lane } from "./history.js";
+import type { StoreIndex, Lane } from "./store-index.js";
 import { scanDirectory } from "./scan.js";
 import type { DirectoryScan } from "./scan.js";
 import { parseOp, readWalLines } from "./walscan.js";
@@ -83,7 +83,7 @@ export class LiveTail {
   ) {}
 
   /** Take note of what `h` was built from, to tell on each poll what has changed since. */
-  static async start(dir: string, h: History): Promise<LiveTail> {
+  static async start(dir: string, h: StoreIndex): Promise<LiveTail> {
     const marks = new Map<Lane, WalMark>();
     for (const lane of h.lanes) marks.set(lane, await markLane(dir, lane.entry.path, lane.end, lastIndexed(h, lane)));
     const archives = new Map<string, FileIdentity | null>();
@@ -92,7 +92,7 @@ export class LiveTail {
   }
 
   /** Bring `h` up to date with the disk by tailing its live WALs, or say that it must be built again. */
-  async poll(h: History): Promise<PollResult> {
+  async poll(h: StoreIndex): Promise<PollResult> {
     if (h.reader.stale) return REBUILD;
     const scan = await scanDirectory(this.dir);
     if (!sameLayout(h.scan, scan)) return REBUILD;
@@ -136,7 +136,7 @@ export class LiveTail {
   }
 
   /** Records that ops outside the history (lost-write candidates) write to; found once, when first needed. */
-  private outsideHistory(h: History): Set<number> {
+  private outsideHistory(h: StoreIndex): Set<number> {
     if (this.outside) return this.outside;
     this.outside = new Set();
     for (const lane of h.lanes) {
@@ -152,7 +152,7 @@ export class LiveTail {
    * Whether one WAL still holds what was read of it, and what a live WAL has
    * gained since: null when nothing, "rebuild" when the history is out of date.
    */
-  private async check(h: History, lane: Lane): Promise<LaneTail | null | "rebuild"> {
+  private async check(h: StoreIndex, lane: Lane): Promise<LaneTail | null | "rebuild"> {
     const full = join(this.dir, lane.entry.path);
     const mark = this.marks.get(lane);
     const seenAt = Date.now();
@@ -190,7 +190,7 @@ async function endsWithNewline(path: string, end: number): Promise<boolean> {
 }
 
 /** Add a live WAL's new lines to the index, and its bad lines to the lane's, as a build would. */
-function commit(h: History, tail: LaneTail): void {
+function commit(h: StoreIndex, tail: LaneTail): void {
   const { lane, read } = tail;
   if (tail.incomplete) lane.skipped.pop();
   for (const s of read.skipped) lane.skipped.push(s);
@@ -201,7 +201,7 @@ function commit(h: History, tail: LaneTail): void {
 }
 
 /** Whether the new ops all come after the last op of the timeline in opslog's replay order. */
-function inReplayOrder(h: History, fresh: ScannedOp[]): boolean {
+function inReplayOrder(h: StoreIndex, fresh: ScannedOp[]): boolean {
   const total = h.timeline.length;
   if (total === 0) return true;
   const e = h.timeline.get(total - 1);
@@ -262,7 +262,7 @@ export async function regionIntact(full: string, mark: WalMark): Promise<boolean
 export type LastOp = Pick<ScannedOp, "offset" | "length" | "id" | "op" | "ts" | "clock" | "agent"> & Partial<Pick<ScannedOp, "data" | "rawPrev">>;
 
 /** The lane's last op as the index holds it (no data: the index keeps none). */
-export function lastIndexed(h: History, lane: Lane): LastOp | undefined {
+export function lastIndexed(h: StoreIndex, lane: Lane): LastOp | undefined {
   if (lane.entries.length === 0) return undefined;
   const { table } = h;
   const e = lane.entries.get(lane.entries.length - 1);

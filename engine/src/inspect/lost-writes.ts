@@ -10,7 +10,7 @@
  * current state happens to hold the same value: that is said, not hidden.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { History } from "./history.js";
+import type { StoreIndex } from "./store-index.js";
 import { ABSENT } from "./versions.js";
 import { prevOf } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
@@ -24,7 +24,7 @@ import type { ChainLink, Doc, LostWrite } from "./types.js";
  * another agent's, one the compacting agent had not seen. Those ops go to
  * history.dropped. `compactor`: the compacting agent, when known.
  */
-export function unseenByCompaction(history: History, link: ChainLink, ids: string[], next: Map<string, unknown>, compactor: string | null): Set<string> {
+export function unseenByCompaction(history: StoreIndex, link: ChainLink, ids: string[], next: Map<string, unknown>, compactor: string | null): Set<string> {
   const explained = new Set<string>();
   if (ids.length === 0 || link.endPos === link.startPos) return explained;
   const { table, timeline, versions } = history;
@@ -58,12 +58,12 @@ function effect(op: ScannedOp): Doc | null {
 }
 
 /** Whether the op at entry e is lost: never replayed, or dropped by a compaction that had not seen it. */
-export function isLost(history: History, e: number): boolean {
+export function isLost(history: StoreIndex, e: number): boolean {
   return history.table.pos(e) === -1 || history.dropped.has(e);
 }
 
 /** Collect every lost op, in WAL order, and warn once about them all. */
-export function markLostWrites(history: History): void {
+export function markLostWrites(history: StoreIndex): void {
   history.lost = [];
   for (const lane of history.lanes) {
     for (let i = 0; i < lane.entries.length; i++) {
@@ -85,7 +85,7 @@ export function markLostWrites(history: History): void {
 }
 
 /** One lost op as the views show it: where it is, why it is lost, and whether its value is in the store anyway. */
-export function lostWriteRow(history: History, e: number, op: ScannedOp, file: string): LostWrite {
+export function lostWriteRow(history: StoreIndex, e: number, op: ScannedOp, file: string): LostWrite {
   const { table, head } = history;
   const rec = table.rec(e);
   const unseen = history.dropped.has(e);
@@ -116,7 +116,7 @@ export function lostWriteRow(history: History, e: number, op: ScannedOp, file: s
  * order: before or after the lost op, or, for an op that never had a place
  * (appended to a retired WAL), before or after the compaction that retired it.
  */
-function heldAnywayBy(history: History, e: number, op: ScannedOp, link: ChainLink | undefined): string {
+function heldAnywayBy(history: StoreIndex, e: number, op: ScannedOp, link: ChainLink | undefined): string {
   const { table, versions, agents } = history;
   const src = versions.lastSrc(table.rec(e));
   if (src === ABSENT) return op.op === "set" ? "" : ` "${op.id}" is absent anyway: the store never held it.`;

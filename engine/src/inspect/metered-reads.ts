@@ -4,7 +4,7 @@
  * lines and ops. Reads only.
  */
 import { loadSnapshot, setFromSnapshot } from "./chain.js";
-import type { History } from "./history.js";
+import type { StoreIndex } from "./store-index.js";
 import type { BuildMeter } from "./progress.js";
 import type { FileEntry } from "./scan.js";
 import type { Doc } from "./types.js";
@@ -14,7 +14,7 @@ import type { ScannedOp } from "./walscan.js";
 export const PARSE_SHARE = 0.8;
 
 /** Read a snapshot, counting its bytes as read: `parseShare` of them as it is parsed, the rest when the caller says. */
-export async function readSnapshot(dir: string, history: History, entry: FileEntry, meter: BuildMeter, parseShare = 1): Promise<Map<string, unknown> | null> {
+export async function readSnapshot(dir: string, history: StoreIndex, entry: FileEntry, meter: BuildMeter, parseShare = 1): Promise<Map<string, unknown> | null> {
   meter.phase("snapshot");
   const parsed = Math.floor(parseShare * entry.bytes);
   let counted = 0;
@@ -28,7 +28,7 @@ export async function readSnapshot(dir: string, history: History, entry: FileEnt
 }
 
 /** The first snapshot's records into the index, counting the rest of its bytes as they go. */
-export function indexSnapshot(history: History, records: Map<string, unknown>, bytes: number, meter: BuildMeter): void {
+export function indexSnapshot(history: StoreIndex, records: Map<string, unknown>, bytes: number, meter: BuildMeter): void {
   const step = Math.max(1, Math.ceil(records.size / 20));
   const perStep = (bytes * step) / Math.max(1, records.size);
   let counted = 0;

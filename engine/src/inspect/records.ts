@@ -5,9 +5,9 @@
  * time, or whole (and kept) when a filter or a sort needs every record.
  */
 import type { QueryContext } from "./context.js";
-import { checkpoint, filterInChunks, page } from "./context.js";
-import { archiveEntry } from "./events.js";
-import { compareValues, compileFilter, valueAtPath } from "./query.js";
+import { checkpoint, filterInChunks } from "./checkpoint.js";
+import { page } from "./context.js";
+import { compareValues, compileFilter, valueAtPath } from "./filter.js";
 import { SNAPSHOT_ABSENT, compareIds } from "./versions.js";
 import type { Column, ColumnsRequest, Doc, HistoryEntry, Page, PageRequest, RecordHistoryRequest, RecordRequest, RecordRow, RecordsRequest } from "./types.js";
 
@@ -82,7 +82,7 @@ function rowsAt(ctx: QueryContext, at: number, idContains: string | undefined): 
 /** A page of these records (numbers, in order) as they are at `at`, reading only the page's values. */
 function recordsPage(ctx: QueryContext, recs: number[], at: number, req: PageRequest): Page<RecordRow> {
   const slice = recs.slice(req.offset, req.offset + req.limit);
-  const values = at === ctx.total ? ctx.valuesNow(slice) : ctx.values(slice.map((rec) => ctx.stateAt(rec, at)));
+  const values = ctx.valuesAt(slice, at);
   return { rows: slice.map((rec, i) => ({ id: ctx.idOfRecord(rec), data: values[i]! })), total: recs.length, offset: req.offset, limit: req.limit };
 }
 
@@ -135,7 +135,7 @@ async function recordHistory(ctx: QueryContext, req: RecordHistoryRequest): Prom
   const out: HistoryEntry[] = [];
   list.src.forEach((src, i) => {
     // Only the version that left the record absent is the archive's (another snapshot at the same position may bring it back).
-    const archived = src === SNAPSHOT_ABSENT && i > 0 ? archiveEntry(events, ctx.h, rec, i, values[i - 1]) : null;
+    const archived = src === SNAPSHOT_ABSENT && i > 0 ? ctx.archiveEntry(events, rec, i, values[i - 1]) : null;
     if (archived) out.push(archived);
     if (src < 0) return;
     const op = ops.get(src)!;

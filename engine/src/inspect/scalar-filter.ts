@@ -8,7 +8,7 @@
  * of mingo itself (see filtered-records.ts). Any other operator: not
  * compiled, and mingo answers for every record.
  */
-import type { Query } from "./types.js";
+import type { Filter } from "./types.js";
 
 /** values[f][i]: the value of field f (by its index in the plan's fields) for record i; undefined when absent. */
 export type ScalarTest = (values: unknown[][], i: number) => boolean;
@@ -18,7 +18,7 @@ type Scalar = string | number | boolean | null;
 const isScalar = (v: unknown): v is Scalar => v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean";
 
 /** The query compiled for scalar values, or null when it uses anything else. */
-export function compileScalarFilter(query: Query, fields: readonly string[]): ScalarTest | null {
+export function compileScalarFilter(query: Filter, fields: readonly string[]): ScalarTest | null {
   const parts: ScalarTest[] = [];
   for (const [key, value] of Object.entries(query)) {
     let part: ScalarTest | null;
@@ -43,7 +43,7 @@ function combine(op: string, list: unknown, fields: readonly string[]): ScalarTe
   if (!Array.isArray(list) || list.length === 0) return null;
   const parts: ScalarTest[] = [];
   for (const q of list) {
-    const part = q && typeof q === "object" && !Array.isArray(q) ? compileScalarFilter(q as Query, fields) : null;
+    const part = q && typeof q === "object" && !Array.isArray(q) ? compileScalarFilter(q as Filter, fields) : null;
     if (!part) return null;
     parts.push(part);
   }

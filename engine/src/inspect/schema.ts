@@ -1,5 +1,5 @@
 /**
- * records.schema: which records the schema describes. Like Compass, it
+ * The schema query: which records the schema describes. Like Compass, it
  * describes a random sample (1000 by default) of the records a filter keeps,
  * so that it answers as fast on a million records as on a hundred; asked for
  * every record (sample 0), or when the store holds no more than the sample,
@@ -11,7 +11,7 @@
  * position costs its size, not the store's.
  */
 import { OpslogError } from "../errors.js";
-import { compileFilter } from "./query.js";
+import { compileFilter } from "./filter.js";
 import { SchemaTally } from "./schema-summary.js";
 import type { QueryContext } from "./context.js";
 import type { Doc, SchemaRequest, StoreSchema } from "./types.js";
@@ -121,18 +121,16 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** records.schema: the fields of the records at a position (default now) that a filter keeps. */
+/** The schema query: the fields of the records at a position (default now) that a filter keeps. */
 async function schema(ctx: QueryContext, req: SchemaRequest): Promise<StoreSchema> {
   const at = ctx.checkAt(req.at);
-  const { h } = ctx;
-  const now = at === ctx.total;
   return describeRecords(
     {
       at,
-      slots: h.versions.size,
-      records: h.alive.get(at),
-      present: (rec) => (now ? h.head.has(rec) : ctx.holds(h.versions.srcAt(rec, at))),
-      read: (recs) => (now ? h.head.getMany(recs) : ctx.values(recs.map((rec) => h.versions.srcAt(rec, at)))),
+      slots: ctx.recordCount,
+      records: ctx.aliveAt(at),
+      present: (rec) => ctx.isAlive(rec, at),
+      read: (recs) => ctx.valuesAt(recs, at),
     },
     req,
   );

@@ -11,26 +11,25 @@ import { storeWarnings } from "./warnings.js";
 import type { ArchiveSegmentInfo, SnapshotInfo, StoreSummary } from "./types.js";
 
 async function summary(ctx: QueryContext): Promise<StoreSummary> {
-  const h = ctx.h;
   const entries = await archiveEntries(ctx);
   const archives = entries.map((a) => a.info);
   const lockWarnings: StoreSummary["warnings"] = [];
   const locks = await readLocks(ctx.dir, lockWarnings); // read now: a writer may have come or gone since the last poll
-  const agents = [...new Set(h.lanes.map((l) => l.entry.agent).filter((a): a is string => a !== null))].sort();
-  const live = h.links[h.links.length - 1];
+  const agents = [...new Set(ctx.lanes.map((l) => l.entry.agent).filter((a): a is string => a !== null))].sort();
+  const live = ctx.links[ctx.links.length - 1];
   const lanes = await laneQueries.lanes(ctx);
   return {
     dir: ctx.dir,
-    manifest: h.scan.manifest,
-    kind: h.kind,
+    manifest: ctx.manifest,
+    kind: ctx.kind,
     counts: {
-      records: h.unknownFrom ? null : h.head.size, // a missing snapshot: never a count of what is not known
+      records: ctx.countAt(ctx.total), // a missing snapshot: never a count of what is not known
       activeOps: live ? live.endPos - live.startPos : 0,
       timelineOps: ctx.total,
       walOps: lanes.reduce((n, l) => n + l.ops, 0),
       archivedRecords: archives.reduce((n, a) => n + a.records, 0),
-      lostWrites: h.lost.length,
-      conflicts: h.conflicts.length,
+      lostWrites: ctx.lostWrites.length,
+      conflicts: ctx.conflicts.length,
     },
     agents,
     snapshots: snapshotInfos(ctx),
@@ -38,8 +37,8 @@ async function summary(ctx: QueryContext): Promise<StoreSummary> {
     archiveSegments: archives,
     locks,
     warnings: storeWarnings({
-      built: h.warnings,
-      lanes: h.lanes,
+      built: ctx.warnings,
+      lanes: ctx.lanes,
       locks: lockWarnings,
       archives: entries.flatMap((a) => (a.error === null ? [] : [{ code: "unreadable-file" as const, severity: "warning" as const, file: a.info.path, message: a.error }])),
       stats: statsWarnings(ctx, archives),
@@ -48,23 +47,19 @@ async function summary(ctx: QueryContext): Promise<StoreSummary> {
 }
 
 function snapshotInfos(ctx: QueryContext): SnapshotInfo[] {
-  const { scan, snapshotInfo } = ctx.h;
-  return scan.snapshots.map((s) => {
-    const known = snapshotInfo.get(s.path);
-    return {
-      path: s.path,
-      format: known?.format ?? (s.path.endsWith(".jsonl") ? "jsonl" : "json"),
-      timestamp: known?.timestamp ?? null,
-      records: known?.records ?? null,
-      bytes: s.bytes,
-      current: s.path === scan.manifest.currentSnapshot,
-    };
-  });
+  return ctx.snapshotFiles().map((s) => ({
+    path: s.path,
+    format: s.format ?? (s.path.endsWith(".jsonl") ? "jsonl" : "json"),
+    timestamp: s.timestamp,
+    records: s.records,
+    bytes: s.bytes,
+    current: s.path === ctx.manifest.currentSnapshot,
+  }));
 }
 
 function statsWarnings(ctx: QueryContext, archives: ArchiveSegmentInfo[]): StoreSummary["warnings"] {
-  const { stats, currentSnapshot } = ctx.h.scan.manifest;
-  const inSnapshot = ctx.h.snapshotInfo.get(currentSnapshot)?.records;
+  const { stats, currentSnapshot } = ctx.manifest;
+  const inSnapshot = ctx.snapshotFiles().find((s) => s.path === currentSnapshot)?.records;
   const out: StoreSummary["warnings"] = [];
   if (inSnapshot != null && inSnapshot !== stats.activeRecords) {
     out.push({ code: "stats-mismatch", severity: "info", file: "manifest.json", message: `manifest.json says the last checkpoint held ${stats.activeRecords} record(s), but ${currentSnapshot} holds ${inSnapshot}.` });

@@ -17,7 +17,7 @@ import type { InspectOptions } from "./inspector.js";
 import { queryNames } from "./queries.js";
 import type { QueryName } from "./queries.js";
 import type { RefreshResult } from "./types.js";
-import { cancelled } from "./context.js";
+import { cancelled } from "./checkpoint.js";
 import type { BuildProgress, OnBuildProgress } from "./progress.js";
 import { EngineWorkerFailed, startEngineWorker } from "./workers.js";
 

@@ -4,25 +4,24 @@
  * position an instant falls at. What a page shows is read back from the WALs
  * by offset; a filter reads the ops' data only if it looks at it.
  */
-import type { QueryContext } from "./context.js";
-import { CHECK_EVERY, checkpoint } from "./context.js";
+import type { OpView, QueryContext } from "./context.js";
+import { CHECK_EVERY, checkpoint } from "./checkpoint.js";
 import { placeEvents } from "./events.js";
-import type { History } from "./history.js";
-import { compileFilter, mentionsFields } from "./query.js";
+import { compileFilter, mentionsFields } from "./filter.js";
 import type { EventsRequest, OpRequest, OpsRequest, Page, PosAtTimeRequest, TimelineEvent, TimelineInfo, TimelineOp } from "./types.js";
 
 
 async function timelineInfo(ctx: QueryContext): Promise<TimelineInfo> {
-  const { table, timeline } = ctx.h;
+  const table = ctx.ops;
   let min = -1;
   let max = -1;
-  for (let p = 0; p < timeline.length; p++) {
-    const e = timeline.get(p);
+  for (let p = 0; p < ctx.total; p++) {
+    const e = ctx.entryAt(p);
     const ms = table.tsMs(e);
     if (min === -1 || ms < table.tsMs(min)) min = e;
     if (max === -1 || ms > table.tsMs(max)) max = e;
   }
-  return { total: timeline.length, links: ctx.links.map((l) => ({ ...l })), tsRange: min === -1 ? null : [table.ts(min), table.ts(max)] };
+  return { total: ctx.total, links: ctx.links.map((l) => ({ ...l })), tsRange: min === -1 ? null : [table.ts(min), table.ts(max)] };
 }
 
 /** Whether a request keeps every op (no condition at all). */
@@ -55,16 +54,17 @@ async function timelineEvents(ctx: QueryContext, req: EventsRequest = {}, signal
 
 /** Timeline positions whose op passes the request's conditions; the data is read only if the filter looks at it. Stops, between chunks, if the call is cancelled. */
 async function matchingPositions(ctx: QueryContext, req: EventsRequest, predicate: ((doc: unknown) => boolean) | null, signal: AbortSignal | undefined): Promise<number[]> {
-  const { table, timeline, versions } = ctx.h;
+  const table = ctx.ops;
+  const total = ctx.total;
   const agent = req.agent === undefined ? undefined : req.agent === null ? 0 : ctx.agentNumber(req.agent);
-  const rec = req.id ? versions.recOf(req.id) : undefined;
+  const rec = req.id ? ctx.recordOf(req.id) : undefined;
   if (agent === -1 || (req.id && rec === undefined)) return [];
   const after = timeBound(req.from);
   const before = timeBound(req.to);
   const candidates: number[] = [];
-  for (let p = 0; p < timeline.length; p++) {
+  for (let p = 0; p < total; p++) {
     if (signal && p > 0 && p % CHECK_EVERY === 0) await checkpoint(signal);
-    const e = timeline.get(p);
+    const e = ctx.entryAt(p);
     if (agent !== undefined && table.agent(e) !== agent) continue;
     if (rec !== undefined && table.rec(e) !== rec) continue;
     if (req.op && table.op(e) !== req.op) continue;
@@ -79,7 +79,7 @@ async function matchingPositions(ctx: QueryContext, req: EventsRequest, predicat
     for (let i = 0; i < candidates.length; i++) {
       if (signal && i > 0 && i % CHECK_EVERY === 0) await checkpoint(signal);
       const p = candidates[i];
-      const e = timeline.get(p);
+      const e = ctx.entryAt(p);
       const light = { pos: p, epoch: table.epoch(e), file: ctx.file(e), line: table.line(e), offset: table.offset(e), ts: table.ts(e), agent: ctx.agentOf(e), clock: table.clock(e), op: table.op(e), id: ctx.idOf(e), encoding: table.encoding(e) };
       if (predicate(light)) matched.push(p);
     }
@@ -102,10 +102,10 @@ async function op(ctx: QueryContext, req: OpRequest): Promise<TimelineOp | null>
 }
 
 async function posAtTime(ctx: QueryContext, req: PosAtTimeRequest): Promise<number> {
-  const { table, timeline } = ctx.h;
+  const table = ctx.ops;
   const bound = timeBound(req.ts)!;
   let pos = 0;
-  for (let p = 0; p < timeline.length; p++) if (!bound.above(table, timeline.get(p))) pos = p + 1;
+  for (let p = 0; p < ctx.total; p++) if (!bound.above(table, ctx.entryAt(p))) pos = p + 1;
   return pos;
 }
 
@@ -119,8 +119,8 @@ function timeBound(ts: string | undefined) {
   const ms = Date.parse(ts);
   const exact = !Number.isNaN(ms);
   return {
-    below: (table: History["table"], e: number) => (exact && !Number.isNaN(table.tsMs(e)) ? table.tsMs(e) < ms : table.ts(e) < ts),
-    above: (table: History["table"], e: number) => (exact && !Number.isNaN(table.tsMs(e)) ? table.tsMs(e) > ms : table.ts(e) > ts),
+    below: (table: OpView, e: number) => (exact && !Number.isNaN(table.tsMs(e)) ? table.tsMs(e) < ms : table.ts(e) < ts),
+    above: (table: OpView, e: number) => (exact && !Number.isNaN(table.tsMs(e)) ? table.tsMs(e) > ms : table.ts(e) > ts),
   };
 }
 

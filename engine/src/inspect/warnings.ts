@@ -5,7 +5,7 @@
  * warned about from the lanes' own list of them, so a lane's count of
  * malformed lines and the warnings always agree.
  */
-import type { Lane } from "./history.js";
+import type { Lane } from "./store-index.js";
 import type { SkippedWalLine } from "./walscan.js";
 import type { StoreWarning } from "./types.js";
 

@@ -1,4 +1,4 @@
-// The charts' time buckets (timeline.buckets), on stores written by the
+// The charts' time buckets (the buckets query), on stores written by the
 // published opslog. Expectations: each op's time and agent from the raw WAL
 // lines, the replay order from those lines (file order single-writer;
 // (clock, agent) multi-writer), and the record counts from the published

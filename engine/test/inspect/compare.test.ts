@@ -1,4 +1,4 @@
-// Compare any two positions, filtered (timeline.diff with idContains and a
+// Compare any two positions, filtered (the diff query with idContains and a
 // query), on a store written by the published opslog. Expectations: the
 // states the published Store held after each of its writes (fixtures'
 // StateLog), compared here field by field, and the filters evaluated here by

@@ -14,9 +14,9 @@ import { Query as Mingo } from "mingo";
 import { Store as Published } from "@backloghq/opslog";
 import { describe, expect, it } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
-import { compareValues, valueAtPath } from "../../src/inspect/query.js";
+import { compareValues, valueAtPath } from "../../src/inspect/filter.js";
 import { compileScalarFilter } from "../../src/inspect/scalar-filter.js";
-import type { Doc, InspectorApi, Query, RecordsRequest } from "../../src/inspect/index.js";
+import type { Doc, InspectorApi, Filter, RecordsRequest } from "../../src/inspect/index.js";
 import { tempDir } from "../helpers/tmp.js";
 import { nextMs } from "./fixtures.js";
 import { replayAgentWals } from "../scenarios/facts.js";
@@ -54,7 +54,7 @@ const condition = fc.oneof(
   fc.record({ $elemMatch: fc.record({ $in: fc.array(fc.constantFrom("a", "b"), { maxLength: 2 }) }) }),
 );
 const field = fc.constantFrom("status", "n", "tags", "meta", "meta.level", "gone");
-const { query } = fc.letrec<{ query: Query }>((tie) => ({
+const { query } = fc.letrec<{ query: Filter }>((tie) => ({
   query: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     fc.dictionary(field, condition, { minKeys: 1, maxKeys: 2 }),
@@ -71,7 +71,7 @@ const simpleCondition = fc.oneof(
   ...["$in", "$nin"].map((op) => fc.record({ [op]: fc.array(scalar, { maxLength: 3 }) })),
   fc.record({ $gt: scalar, $lte: scalar }),
 );
-const { simple } = fc.letrec<{ simple: Query }>((tie) => ({
+const { simple } = fc.letrec<{ simple: Filter }>((tie) => ({
   simple: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     fc.dictionary(simpleField, simpleCondition, { minKeys: 1, maxKeys: 2 }),

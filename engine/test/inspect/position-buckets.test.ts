@@ -1,4 +1,4 @@
-// The Timeline chart's buckets by position (timeline.positionBuckets): n
+// The Timeline chart's buckets by position (the positionBuckets query): n
 // equal ranges of timeline positions, on stores written by the published
 // opslog. Expectations: the timeline's ops, their times and agents from the
 // raw WAL lines in opslog's order (scenarios/timeline.ts), the record counts

@@ -4,10 +4,10 @@
 import { Store as Published } from "@backloghq/opslog";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileFilter } from "../../src/inspect/query.js";
+import { compileFilter } from "../../src/inspect/filter.js";
 import { openInspector } from "../../src/inspect/index.js";
 import { openInspectorThread } from "../../src/inspect/thread.js";
-import type { Query } from "../../src/inspect/types.js";
+import type { Filter } from "../../src/inspect/types.js";
 import { suiteDir } from "./fixtures.js";
 
 const EVIL = "a".repeat(40) + "!";
@@ -41,7 +41,7 @@ describe("regexes in filters", () => {
   });
 
   it("runs regexes in linear time wherever a filter carries one: $options, $not, $elemMatch, $in, $nin, $all and a RegExp value", () => {
-    const test = (filter: Query) => idsWhere((title) => compileFilter(filter)!({ title, tags: [title] }));
+    const test = (filter: Filter) => idsWhere((title) => compileFilter(filter)!({ title, tags: [title] }));
     const evil = /^(a+)+$/;
     expect(test({ title: { $regex: "^(A+)+$", $options: "i" } })).toEqual(idsWhere((t) => /^a+$/i.test(t)));
     expect(test({ title: { $not: { $regex: "^(a+)+$" } } })).toEqual(idsWhere((t) => !/^a+$/.test(t)));
@@ -49,8 +49,8 @@ describe("regexes in filters", () => {
     expect(test({ title: { $in: [evil, "b"] } })).toEqual(["other", "plain"]);
     expect(test({ title: { $nin: [evil] } })).toEqual(idsWhere((t) => !/^a+$/.test(t)));
     expect(test({ tags: { $all: [evil] } })).toEqual(["plain"]);
-    expect(test({ title: evil } as unknown as Query)).toEqual(["plain"]);
-    expect(test({ title: { $not: evil } } as unknown as Query)).toEqual(idsWhere((t) => !/^a+$/.test(t)));
+    expect(test({ title: evil } as unknown as Filter)).toEqual(["plain"]);
+    expect(test({ title: { $not: evil } } as unknown as Filter)).toEqual(idsWhere((t) => !/^a+$/.test(t)));
   });
 
   it.each([

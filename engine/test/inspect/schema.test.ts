@@ -1,4 +1,4 @@
-// records.schema (the inspector's schema()) against a store written by the
+// The schema query (the inspector's schema()) against a store written by the
 // published opslog: every figure is checked against the state computed by
 // replaying the raw WAL lines and counted by the test's own loops.
 import { beforeAll, afterAll, describe, expect, it } from "vitest";
@@ -73,7 +73,7 @@ function expectSummary(path: string, type: SchemaType, values: unknown[]): void 
   }
 }
 
-describe("records.schema: the fields of the records at a position, as Compass's Schema tab shows them", () => {
+describe("the schema query: the fields of the records at a position, as Compass's Schema tab shows them", () => {
   it("describes every record of the current state exactly when asked for all (sample 0): presence, types and each type's summary", async () => {
     const state = await replayRawWal(dir);
     const schema = await insp.schema({ sample: 0 });

@@ -5,12 +5,12 @@
  * under a name. The lists are the main process's (app data, per store).
  */
 import { useEffect } from "react";
-import type { QueryBox } from "../../../electron/contract";
+import type { FilterBox } from "../../../electron/contract";
 import { useQueryHistory } from "../state/queryHistory";
 import { useUi } from "../state/ui";
 
 interface QueryInputProps {
-  box: QueryBox;
+  box: FilterBox;
   value: string;
   onChange(text: string): void;
   onApply(): void;
@@ -40,7 +40,7 @@ export function QueryInput({ box, value, onChange, onApply, className, placehold
 }
 
 /** The box's saved and recent queries: a click puts one in the box and applies it; the current query can be saved under a name. */
-export function QueriesMenu({ box, current, onPick }: { box: QueryBox; current: string; onPick(text: string): void }) {
+export function QueriesMenu({ box, current, onPick }: { box: FilterBox; current: string; onPick(text: string): void }) {
   const open = useUi((s) => s.openMenu === "queries");
   const list = useQueryHistory((s) => s.lists[box]);
   const pick = (text: string) => {
@@ -68,7 +68,7 @@ export function QueriesMenu({ box, current, onPick }: { box: QueryBox; current: 
   );
 }
 
-function askName(box: QueryBox, text: string): void {
+function askName(box: FilterBox, text: string): void {
   useUi.getState().setMenu(null);
   useUi.getState().ask({
     title: "Save this query",

@@ -24,11 +24,11 @@ export interface MarkRun {
 /** The ops of a WAL between two of its op numbers [from, to): all of them, or evenly spaced runs when there are more than MARK_LIMIT. */
 async function laneMarks(path: string, from: number, to: number): Promise<MarkRun[]> {
   const count = to - from;
-  if (count <= MARK_LIMIT) return [{ offset: from, ops: (await api.call("agents.ops", { path, offset: from, limit: Math.max(1, count) })).rows }];
+  if (count <= MARK_LIMIT) return [{ offset: from, ops: (await api.call("laneOps", { path, offset: from, limit: Math.max(1, count) })).rows }];
   const run = Math.floor(MARK_LIMIT / SAMPLE_RUNS);
   const stride = Math.floor((count - run) / (SAMPLE_RUNS - 1));
   const offsets = Array.from({ length: SAMPLE_RUNS }, (_, i) => from + i * stride);
-  const pages = await Promise.all(offsets.map((offset) => api.call("agents.ops", { path, offset, limit: run })));
+  const pages = await Promise.all(offsets.map((offset) => api.call("laneOps", { path, offset, limit: run })));
   return pages.map((p, i) => ({ offset: offsets[i], ops: p.rows }));
 }
 
@@ -98,10 +98,10 @@ export const useAgents = forgetOnOpen(create<AgentsState>()((set, get) => ({
   },
   async load(request = ONE_OFF) {
     try {
-      const lanes = await api.call("agents.list", {}, part(request, "lanes").options);
+      const lanes = await api.call("lanes", {}, part(request, "lanes").options);
       if (!stillWanted(request)) return;
       const pages = await Promise.all(lanes.map((l) => laneMarks(l.path, 0, l.ops)));
-      const [conflicts, lost] = await Promise.all([api.call("conflicts.page", { offset: 0, limit: 200 }, part(request, "conflicts").options), api.call("lostWrites.page", { offset: 0, limit: 200 }, part(request, "lost").options)]);
+      const [conflicts, lost] = await Promise.all([api.call("conflicts", { offset: 0, limit: 200 }, part(request, "conflicts").options), api.call("lostWrites.page", { offset: 0, limit: 200 }, part(request, "lost").options)]);
       if (!stillWanted(request)) return;
       set({
         lanes,

@@ -43,7 +43,7 @@ export const useArchive = forgetOnOpen(create<ArchiveState>()((set, get) => ({
   error: null,
   async load(request = ONE_OFF) {
     try {
-      const segments = await api.call("archive.list", {}, request.options);
+      const segments = await api.call("archiveSegments", {}, request.options);
       if (!stillWanted(request)) return;
       set({ segments, error: null, open: get().open ?? segments[0]?.path ?? null });
       void archiveRecords.getState().refresh();
@@ -61,7 +61,7 @@ export const useArchive = forgetOnOpen(create<ArchiveState>()((set, get) => ({
     set({ open: path, fields: [], selected: null, idContains: id, filterText: "", filter: undefined, filterError: null });
     void archiveRecords.getState().refresh();
     try {
-      const page = await api.call("archive.page", { path, offset: 0, limit: 1000, idContains: id });
+      const page = await api.call("archivePage", { path, offset: 0, limit: 1000, idContains: id });
       const row = page.rows.find((r) => r.id === id) ?? null;
       set({ selected: row });
       if (!row) useUi.getState().toast("error", `"${id}" is no longer in ${path}.`);
@@ -75,7 +75,7 @@ export const archiveRecords = createPaged<RecordRow>(() => {
   const { open, filter, idContains } = useArchive.getState();
   if (!open) return null;
   return async (offset, limit, options) => {
-    const page = await api.call("archive.page", { path: open, offset, limit, ...(filter ? { filter } : {}), ...(idContains ? { idContains } : {}) }, options);
+    const page = await api.call("archivePage", { path: open, offset, limit, ...(filter ? { filter } : {}), ...(idContains ? { idContains } : {}) }, options);
     const fields = mergeFields(useArchive.getState().fields, page.rows);
     if (fields !== useArchive.getState().fields) useArchive.setState({ fields });
     return page;

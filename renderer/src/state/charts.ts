@@ -1,8 +1,8 @@
 /**
  * What the charts draw: the timeline counted on the server, for the
- * Timeline by ranges of positions (timeline.positionBuckets, the whole
+ * Timeline by ranges of positions (positionBuckets, the whole
  * store, on the slider's axis) and for the Agents view by time
- * (timeline.buckets, the time window in view). A million ops arrive as a
+ * (buckets, the time window in view). A million ops arrive as a
  * few hundred buckets; a stale answer never replaces a newer one.
  */
 import { create } from "zustand";
@@ -34,10 +34,10 @@ export const useCharts = forgetOnOpen(create<ChartsState>()((set) => ({
   timeline: null,
   agents: null,
   error: null,
-  loadTimeline: (buckets) => latest("timeline", () => api.call("timeline.positionBuckets", { buckets }), set),
+  loadTimeline: (buckets) => latest("timeline", () => api.call("positionBuckets", { buckets }), set),
   loadAgents(buckets, window) {
     const range = window ? { from: new Date(window[0]).toISOString(), to: new Date(window[1]).toISOString() } : {};
-    return latest("agents", () => api.call("timeline.buckets", { buckets, ...range }), set);
+    return latest("agents", () => api.call("buckets", { buckets, ...range }), set);
   },
 })));
 

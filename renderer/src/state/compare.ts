@@ -2,7 +2,7 @@
  * Compare any two positions: A and B picked on the Timeline (the cursor) or
  * in Operations (before / after an op), and the records added, removed and
  * changed between the states there, filtered by id and by a MongoDB-style
- * query (timeline.diff), a page at a time. A refused query never replaces
+ * query (diff), a page at a time. A refused query never replaces
  * the last good one.
  */
 import { create } from "zustand";
@@ -82,7 +82,7 @@ export const useCompare = forgetOnOpen(create<CompareState>()((set, get) => ({
     if (a === null || b === null) return set({ page: null });
     const wanted = newest.ask();
     try {
-      const page = await api.call("timeline.diff", { a, b, offset, limit: COMPARE_PAGE, ...(filter ? { filter } : {}), ...(idContains ? { idContains } : {}) });
+      const page = await api.call("diff", { a, b, offset, limit: COMPARE_PAGE, ...(filter ? { filter } : {}), ...(idContains ? { idContains } : {}) });
       if (wanted()) set({ page, error: null });
     } catch (err) {
       if (wanted()) set({ error: errorText(err) });

@@ -22,7 +22,7 @@ export const useDetail = forgetOnOpen(create<DetailState>()((set) => ({
   opError: null,
   async loadOp(pos, request) {
     try {
-      const [op, conflicts] = await Promise.all([api.call("ops.get", { pos }, part(request, "op").options), api.call("conflicts.page", { pos, offset: 0, limit: 20 }, part(request, "conflicts").options)]);
+      const [op, conflicts] = await Promise.all([api.call("ops.get", { pos }, part(request, "op").options), api.call("conflicts", { pos, offset: 0, limit: 20 }, part(request, "conflicts").options)]);
       if (stillWanted(request)) set({ op, opConflicts: conflicts.rows, opError: null });
     } catch (err) {
       if (stillWanted(request, err)) set({ op: null, opConflicts: [], opError: errorText(err) });

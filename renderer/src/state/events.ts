@@ -24,7 +24,7 @@ export const useTimelineEvents = forgetOnOpen(create<EventsState>()((set) => ({
   error: null,
   async load(request = ONE_OFF) {
     try {
-      const events = await api.call("timeline.events", {}, request.options);
+      const events = await api.call("timelineEvents", {}, request.options);
       if (stillWanted(request)) set({ events, error: null });
     } catch (err) {
       if (stillWanted(request, err)) set({ error: errorText(err) });

@@ -5,7 +5,7 @@
  */
 import { parseFilter } from "../lib/filter";
 import type { ShownError } from "../api/client";
-import type { QueryBox } from "../../../electron/contract";
+import type { FilterBox } from "../../../electron/contract";
 import { useQueryHistory } from "./queryHistory";
 
 export interface FilterBar {
@@ -18,7 +18,7 @@ export interface FilterBar {
 }
 
 /** `box`: whose history an applied query joins (saved and recent queries, per store). */
-export function filterBar(set: (change: Partial<FilterBar>) => void, get: () => FilterBar, refresh: () => Promise<ShownError | null>, box: QueryBox): FilterBar {
+export function filterBar(set: (change: Partial<FilterBar>) => void, get: () => FilterBar, refresh: () => Promise<ShownError | null>, box: FilterBox): FilterBar {
   return {
     filterText: "",
     filter: undefined,

@@ -46,7 +46,7 @@ function isoOrUndefined(local: string): string | undefined {
 /** The events placed among the ops these filters keep: fetched once per refresh of the list (and per filters). */
 let placed: { key: string; events: Promise<TimelineEvent[]> } | null = null;
 
-/** The filters as the calls take them (ops.page, timeline.events, an export of the list). */
+/** The filters as the calls take them (ops, timelineEvents, an export of the list). */
 export function opsFilters() {
   const f = useOpsFilters.getState();
   const from = isoOrUndefined(f.from);
@@ -64,9 +64,9 @@ export const ops = createPaged<OpsRow>(() => {
   const filters = opsFilters();
   const key = JSON.stringify(filters);
   if (placed?.key !== key) {
-    const mine = (placed = { key, events: api.call("timeline.events", filters, { supersede: supersedeKey("ops/events") }) });
+    const mine = (placed = { key, events: api.call("timelineEvents", filters, { supersede: supersedeKey("ops/events") }) });
     mine.events.then((events) => placed === mine && useOpsFilters.setState({ eventCount: events.length }), () => undefined); // a failure shows through the page
   }
   const events = placed.events;
-  return async (offset, limit, options) => interleave(await events, offset, limit, (o, l) => api.call("ops.page", { offset: o, limit: l, ...filters }, options));
+  return async (offset, limit, options) => interleave(await events, offset, limit, (o, l) => api.call("ops", { offset: o, limit: l, ...filters }, options));
 }, "ops");

@@ -1,11 +1,11 @@
 /**
  * Saved and recent queries of each filter box, for the open store: kept by
- * the main process in the explorer's app data (queries.* calls), here the
+ * the main process in the explorer's app data (savedFilters.* calls), here the
  * lists as last read, and where Up/Down stands in each box's history (a
  * shell's history walk: Up goes back, Down comes forward to what was typed).
  */
 import { create } from "zustand";
-import type { QueryBox, QueryList } from "../../../electron/contract";
+import type { FilterBox, FilterHistory } from "../../../electron/contract";
 import { api } from "../api/client";
 import { forgetOnOpen } from "./perStore";
 import { useUi } from "./ui";
@@ -17,21 +17,21 @@ interface Walk {
 }
 
 interface QueryHistoryState {
-  lists: Partial<Record<QueryBox, QueryList>>;
-  walks: Partial<Record<QueryBox, Walk>>;
-  load(box: QueryBox): Promise<void>;
-  remember(box: QueryBox, text: string): Promise<void>;
-  save(box: QueryBox, name: string, text: string): Promise<void>;
-  forget(box: QueryBox, name: string): Promise<void>;
+  lists: Partial<Record<FilterBox, FilterHistory>>;
+  walks: Partial<Record<FilterBox, Walk>>;
+  load(box: FilterBox): Promise<void>;
+  remember(box: FilterBox, text: string): Promise<void>;
+  save(box: FilterBox, name: string, text: string): Promise<void>;
+  forget(box: FilterBox, name: string): Promise<void>;
   /** The text Up (back: 1) or Down (forward: -1) brings into the box, or null when there is no further to go */
-  step(box: QueryBox, direction: 1 | -1, current: string): string | null;
+  step(box: FilterBox, direction: 1 | -1, current: string): string | null;
   /** The user typed: the walk starts again from the text typed */
-  resetWalk(box: QueryBox): void;
+  resetWalk(box: FilterBox): void;
 }
 
 export const useQueryHistory = forgetOnOpen(create<QueryHistoryState>()((set, get) => {
   /** A call that answers the box's lists; a failure is a toast (the filter itself still works). */
-  const update = async (box: QueryBox, ask: () => Promise<QueryList>) => {
+  const update = async (box: FilterBox, ask: () => Promise<FilterHistory>) => {
     try {
       const list = await ask();
       set({ lists: { ...get().lists, [box]: list } });
@@ -42,10 +42,10 @@ export const useQueryHistory = forgetOnOpen(create<QueryHistoryState>()((set, ge
   return {
     lists: {},
     walks: {},
-    load: (box) => update(box, () => api.call("queries.list", { box })),
-    remember: (box, text) => update(box, () => api.call("queries.remember", { box, text })),
-    save: (box, name, text) => update(box, () => api.call("queries.save", { box, name, text })),
-    forget: (box, name) => update(box, () => api.call("queries.forget", { box, name })),
+    load: (box) => update(box, () => api.call("savedFilters.list", { box })),
+    remember: (box, text) => update(box, () => api.call("savedFilters.remember", { box, text })),
+    save: (box, name, text) => update(box, () => api.call("savedFilters.save", { box, name, text })),
+    forget: (box, name) => update(box, () => api.call("savedFilters.forget", { box, name })),
     step(box, direction, current) {
       const recent = get().lists[box]?.recent ?? [];
       const walk = get().walks[box] ?? { index: -1, draft: current };

@@ -46,7 +46,7 @@ export const useRecordsQuery = forgetOnOpen(create<RecordsQuery>()((set, get) =>
   },
   async loadColumns(request = ONE_OFF) {
     try {
-      const columns = await api.call("records.columns", {}, request.options);
+      const columns = await api.call("columns", {}, request.options);
       if (stillWanted(request)) set({ columns });
     } catch (err) {
       if (stillWanted(request, err)) set({ columns: [] });
@@ -58,5 +58,5 @@ export const useRecordsQuery = forgetOnOpen(create<RecordsQuery>()((set, get) =>
 export const records = createPaged<RecordRow>(() => {
   const q = useRecordsQuery.getState();
   return (offset, limit, options) =>
-    api.call("records.page", { offset, limit, ...(q.filter ? { filter: q.filter } : {}), ...(q.sort ? { sort: q.sort } : {}), ...(q.idContains ? { idContains: q.idContains } : {}) }, options);
+    api.call("records", { offset, limit, ...(q.filter ? { filter: q.filter } : {}), ...(q.sort ? { sort: q.sort } : {}), ...(q.idContains ? { idContains: q.idContains } : {}) }, options);
 }, "records");

@@ -60,12 +60,12 @@ interface Run {
   fetching: boolean;
 }
 
-/** The op times from `from` on, for a real-time replay (ops.page in replay order). */
+/** The op times from `from` on, for a real-time replay (ops in replay order). */
 async function fetchTimes(mine: Run, from: number): Promise<void> {
   if (mine.fetching) return;
   mine.fetching = true;
   try {
-    const page = await api.call("ops.page", { offset: from, limit: TIMES_PAGE });
+    const page = await api.call("ops", { offset: from, limit: TIMES_PAGE });
     mine.times = { from, ms: page.rows.map((o) => Date.parse(o.ts)) };
   } finally {
     mine.fetching = false;
@@ -83,7 +83,7 @@ export const useReplay = forgetOnOpen(create<ReplayState>()((set, get) => ({
   run: null,
   async loadInfo(request = ONE_OFF) {
     try {
-      const info = await api.call("timeline.info", {}, request.options);
+      const info = await api.call("timelineInfo", {}, request.options);
       if (!stillWanted(request)) return;
       const first = get().info === null;
       // First load starts at "now" (or where another view asked to jump); later loads keep the user's cursor.

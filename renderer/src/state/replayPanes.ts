@@ -42,8 +42,8 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
     try {
       const [currentOp, diffPrev, diffNow] = await Promise.all([
         cursor > 0 ? api.call("ops.get", { pos: cursor - 1 }, paneOptions("op")) : Promise.resolve(null),
-        cursor > 0 ? api.call("timeline.diff", { a: cursor - 1, b: cursor, offset: 0, limit: 50 }, paneOptions("diff-prev")) : Promise.resolve(null),
-        api.call("timeline.diff", { a: cursor, b: info.total, offset: 0, limit: 200 }, paneOptions("diff-now")),
+        cursor > 0 ? api.call("diff", { a: cursor - 1, b: cursor, offset: 0, limit: 50 }, paneOptions("diff-prev")) : Promise.resolve(null),
+        api.call("diff", { a: cursor, b: info.total, offset: 0, limit: 200 }, paneOptions("diff-now")),
         stateRecords.getState().refresh(),
       ]);
       if (wanted()) set({ shownAt: cursor, currentOp, diffPrev, diffNow, error: null });
@@ -57,5 +57,5 @@ export const stateRecords = createPaged<RecordRow>(() => {
   const { cursor, info } = useReplay.getState();
   if (!info) return null;
   const { filter } = useReplayPanes.getState();
-  return (offset, limit, options) => api.call("records.page", { offset, limit, at: cursor, ...(filter ? { filter } : {}) }, options);
+  return (offset, limit, options) => api.call("records", { offset, limit, at: cursor, ...(filter ? { filter } : {}) }, options);
 }, "replay/state");

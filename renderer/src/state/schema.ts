@@ -55,7 +55,7 @@ export const useSchema = forgetOnOpen(create<SchemaState>()((set, get) => ({
     const filter = useRecordsQuery.getState().filter;
     set({ loading: true });
     try {
-      const schema = await api.call("records.schema", { sample, ...(at === null ? {} : { at }), ...(filter ? { filter } : {}) });
+      const schema = await api.call("schema", { sample, ...(at === null ? {} : { at }), ...(filter ? { filter } : {}) });
       if (wanted()) set({ schema, error: null, loading: false });
     } catch (err) {
       if (wanted()) set({ error: errorText(err), loading: false });

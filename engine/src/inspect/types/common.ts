@@ -5,8 +5,8 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 export type Doc = Record<string, unknown>;
 
-/** A MongoDB-style query object ({status: "open", n: {$gt: 3}}), evaluated by mingo. */
-export type Query = Record<string, unknown>;
+/** A MongoDB-style filter ({status: "open", n: {$gt: 3}}), evaluated by mingo. */
+export type Filter = Record<string, unknown>;
 
 export interface PageRequest {
   offset: number;

@@ -1,6 +1,6 @@
 // Records at a position of the timeline, and the columns they have.
 // Part of the inspector's answer types, re-exported by ../types.ts.
-import type { Doc, PageRequest, Query } from "./common.js";
+import type { Doc, PageRequest, Filter } from "./common.js";
 
 export interface RecordRow {
   id: string;
@@ -10,7 +10,7 @@ export interface RecordRow {
 export interface RecordsRequest extends PageRequest {
   /** State after this many timeline ops; default: now (total) */
   at?: number;
-  filter?: Query;
+  filter?: Filter;
   /** Field path to sort by ("id" sorts by record id); default: id ascending */
   sort?: { field: string; dir: 1 | -1 };
   /** Substring match on record id */
@@ -45,6 +45,6 @@ export interface ColumnsRequest {
 /** The records of one archive segment, filtered, by page. */
 export interface ArchivePageRequest extends PageRequest {
   path: string;
-  filter?: Query;
+  filter?: Filter;
   idContains?: string;
 }

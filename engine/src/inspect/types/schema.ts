@@ -1,11 +1,11 @@
-// The schema of the records at a position (records.schema, schema.ts).
+// The schema of the records at a position (the schema query, schema.ts).
 // Part of the inspector's answer types, re-exported by ../types.ts.
-import type { Query } from "./common.js";
+import type { Filter } from "./common.js";
 
-/** What records.schema describes: the records at `at` (default now) that `filter` keeps, from a sample of `sample` of them (0: every one). */
+/** What the schema query describes: the records at `at` (default now) that `filter` keeps, from a sample of `sample` of them (0: every one). */
 export interface SchemaRequest {
   at?: number;
-  filter?: Query;
+  filter?: Filter;
   /** How many records to describe (default 1000, as Compass samples); 0 reads every record */
   sample?: number;
 }

@@ -1,6 +1,6 @@
 // The merged timeline: its ops, the archives and compactions among them, and the difference between two positions.
 // Part of the inspector's answer types, re-exported by ../types.ts.
-import type { Doc, PageRequest, Page, Query } from "./common.js";
+import type { Doc, PageRequest, Page, Filter } from "./common.js";
 
 /** One op of the merged timeline. Positions count ops: pos p is the (p+1)-th op applied. */
 export interface TimelineOp {
@@ -33,7 +33,7 @@ export interface OpsRequest extends PageRequest {
   from?: string;
   to?: string;
   /** A query over TimelineOp fields, e.g. {"data.status": "done"} */
-  filter?: Query;
+  filter?: Filter;
 }
 
 /**
@@ -111,7 +111,7 @@ export interface DiffRequest extends PageRequest {
   a: number;
   b: number;
   idContains?: string;
-  filter?: Query;
+  filter?: Filter;
 }
 
 /** The position an instant falls at. */

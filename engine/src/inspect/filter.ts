@@ -11,7 +11,7 @@ import { ensureArray, flatten, resolve } from "mingo/util";
 import { OpslogError } from "../errors.js";
 import { FILTER_LIMITS, jsonBeyondLimits } from "../limits.js";
 import { LinearRegExp } from "./regex.js";
-import type { Query } from "./types.js";
+import type { Filter } from "./types.js";
 
 const CODE_OPERATORS = new Set(["$where", "$function", "$accumulator", "$expr"]);
 
@@ -63,7 +63,7 @@ const LINEAR_REGEX = Context.init({
 });
 
 /** A predicate for the filter; an empty or missing filter matches everything. */
-export function compileFilter(filter: Query | undefined): ((doc: unknown) => boolean) | null {
+export function compileFilter(filter: Filter | undefined): ((doc: unknown) => boolean) | null {
   if (!filter || Object.keys(filter).length === 0) return null;
   const beyond = jsonBeyondLimits(filter, FILTER_LIMITS);
   if (beyond) throw new OpslogError("bad-filter", `The filter ${beyond}.`);
@@ -107,11 +107,11 @@ export function compareValues(a: unknown, b: unknown): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
-/** Whether a query looks at any of these top-level fields (through $and, $or and $nor too). */
-export function mentionsFields(query: Query, fields: string[]): boolean {
-  for (const [key, value] of Object.entries(query)) {
+/** Whether a filter looks at any of these top-level fields (through $and, $or and $nor too). */
+export function mentionsFields(filter: Filter, fields: string[]): boolean {
+  for (const [key, value] of Object.entries(filter)) {
     if (key === "$and" || key === "$or" || key === "$nor") {
-      if (Array.isArray(value) && value.some((q) => q && typeof q === "object" && mentionsFields(q as Query, fields))) return true;
+      if (Array.isArray(value) && value.some((q) => q && typeof q === "object" && mentionsFields(q as Filter, fields))) return true;
     } else if (key.startsWith("$") || fields.includes(key.split(".")[0])) return true;
   }
   return false;

@@ -1,15 +1,15 @@
-// The contract's calls, each declared once: its argument's runtime schema
+// The contract's calls, each declared once: its argument's zod parser
 // (checked at the boundary by both transports, Electron IPC and HTTP), the
-// inspector query it forwards to (query: handlers.ts forwards it, and its
-// result type is the query's), and whether it writes (refused under
-// --read-only). A call without a query is the session's own, implemented in
-// handlers.ts. Loaded by the server side only: the renderer imports
+// inspector query it forwards to (a forwarded call bears the query's own
+// name; handlers.ts forwards it, and its result type is the query's), and
+// whether it writes (refused under --read-only). A call without a query is
+// the session's own, implemented in handlers.ts. Loaded by the server side only: the renderer imports
 // contract.ts (types) and call-error.ts, never this file, so zod stays out of
 // its bundle (a test reads the bundle to check).
 import { z } from "zod";
 import type { QueryName } from "../engine/src/inspect/index.js";
 import { FILTER_LIMITS, RECORD_LIMITS } from "../engine/src/limits.js";
-import { boundedJson, isoTime, limit, offset, opFilters, position, query } from "./schema-parts.js";
+import { boundedJson, isoTime, limit, mongoFilter, offset, opFilters, position } from "./schema-parts.js";
 import { exportSchemas } from "./schemas-export.js";
 
 const recordId = z.string().min(1).max(4096);
@@ -19,19 +19,19 @@ const agentList = z.array(z.string().min(1).max(200)).max(10_000);
 /** Lost writes, by their place on disk */
 const lostWriteRefs = z.array(z.strictObject({ file: z.string().min(1).max(4096), line: z.number().int().min(1) })).min(1).max(1000);
 
-const queryBox = z.enum(["records", "operations", "archive", "watch"]);
-/** A query as typed in a filter box (it may be the shorthand, not JSON): as long as a filter may be */
-const queryText = z.string().trim().min(1).max(FILTER_LIMITS.bytes);
+const filterBox = z.enum(["records", "operations", "archive", "watch"]);
+/** A filter as typed in its box (it may be the shorthand, not JSON): as long as a filter may be */
+const filterText = z.string().trim().min(1).max(FILTER_LIMITS.bytes);
 
 
 /** A call the main process answers itself (opening, the session's actions, calls that combine queries). */
 const own = <S extends z.ZodType>(schema: S) => ({ schema, writes: false as const });
 /** A call that writes to the store. */
 const write = <S extends z.ZodType>(schema: S) => ({ schema, writes: true as const });
-/** A call forwarded as it is to an inspector query (handlers.ts checks that the schema's output is the query's argument). */
 /** Calls declared elsewhere as plain schemas (schemas-export.ts), each the main process's own. */
 const ownCalls = <T extends Record<string, z.ZodType>>(schemas: T) =>
   Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, own(schema)])) as { [N in keyof T]: { schema: T[N]; writes: false } };
+/** A call forwarded as it is to the inspector query of the same name (handlers.ts checks that the schema's output is the query's argument). */
 const forward = <Q extends QueryName, S extends z.ZodType>(name: Q, schema: S) => ({ query: name, schema, writes: false as const });
 
 export const calls = {
@@ -60,53 +60,53 @@ export const calls = {
   /** The first records of the loading store's current snapshot, or null */
   "store.preview": own(z.strictObject({})),
 
-  "records.page": forward("records", z.strictObject({
+  "records": forward("records", z.strictObject({
     offset,
     limit,
     at: position.optional(),
-    filter: query.optional(),
+    filter: mongoFilter.optional(),
     sort: z.strictObject({ field: z.string().min(1).max(500), dir: z.union([z.literal(1), z.literal(-1)]) }).optional(),
     idContains: z.string().max(4096).optional(),
   })),
   "records.get": own(z.strictObject({ id: recordId, at: position.optional() })),
-  "records.columns": forward("columns", z.strictObject({ at: position.optional() })),
+  "columns": forward("columns", z.strictObject({ at: position.optional() })),
   /** The schema of the records at `at` (default now) that `filter` keeps, from a sample of `sample` records (default 1000; 0: every record) */
-  "records.schema": forward("schema", z.strictObject({ at: position.optional(), filter: query.optional(), sample: z.number().int().min(0).max(10_000_000).optional() })),
+  "schema": forward("schema", z.strictObject({ at: position.optional(), filter: mongoFilter.optional(), sample: z.number().int().min(0).max(10_000_000).optional() })),
 
-  "ops.page": forward("ops", z.strictObject({ offset, limit, ...opFilters })),
+  "ops": forward("ops", z.strictObject({ offset, limit, ...opFilters })),
   "ops.get": own(z.strictObject({ pos: position })),
 
-  "agents.list": forward("lanes", z.strictObject({})),
-  "agents.ops": forward("laneOps", z.strictObject({ path: z.string().min(1).max(4096), offset, limit })),
-  "conflicts.page": forward("conflicts", z.strictObject({ offset, limit, pos: position.optional() })),
+  "lanes": forward("lanes", z.strictObject({})),
+  "laneOps": forward("laneOps", z.strictObject({ path: z.string().min(1).max(4096), offset, limit })),
+  "conflicts": forward("conflicts", z.strictObject({ offset, limit, pos: position.optional() })),
   /** The lost writes, each with the op that re-applied it in this session (the session's own: it keeps that ledger) */
   "lostWrites.page": own(z.strictObject({ offset, limit })),
 
-  "archive.list": forward("archiveSegments", z.strictObject({})),
-  "archive.page": forward("archivePage", z.strictObject({
+  "archiveSegments": forward("archiveSegments", z.strictObject({})),
+  "archivePage": forward("archivePage", z.strictObject({
     path: z.string().min(1).max(4096),
     offset,
     limit,
-    filter: query.optional(),
+    filter: mongoFilter.optional(),
     idContains: z.string().max(4096).optional(),
   })),
 
-  "timeline.info": forward("timelineInfo", z.strictObject({})),
+  "timelineInfo": forward("timelineInfo", z.strictObject({})),
   /** Compare two positions; idContains and filter keep the records whose id contains it and whose value before or after matches it */
-  "timeline.diff": forward("diff", z.strictObject({ a: position, b: position, offset, limit, idContains: z.string().max(4096).optional(), filter: query.optional() })),
+  "diff": forward("diff", z.strictObject({ a: position, b: position, offset, limit, idContains: z.string().max(4096).optional(), filter: mongoFilter.optional() })),
   /** Archives and compactions; with the Operations view's filters, each placed among the ops they keep */
-  "timeline.events": forward("timelineEvents", z.strictObject(opFilters)),
+  "timelineEvents": forward("timelineEvents", z.strictObject(opFilters)),
   "timeline.posAtTime": own(z.strictObject({ ts: isoTime })),
   /** The charts: ops per agent per time bucket over [from, to], and the record count at each bucket's end */
-  "timeline.buckets": forward("buckets", z.strictObject({ buckets: z.number().int().min(1).max(2000), from: isoTime.optional(), to: isoTime.optional() })),
+  "buckets": forward("buckets", z.strictObject({ buckets: z.number().int().min(1).max(2000), from: isoTime.optional(), to: isoTime.optional() })),
   /** The Timeline's chart: ops per agent in equal ranges of timeline positions (the scrubber's axis), their times, and the record count at each range's end */
-  "timeline.positionBuckets": forward("positionBuckets", z.strictObject({ buckets: z.number().int().min(1).max(2000) })),
+  "positionBuckets": forward("positionBuckets", z.strictObject({ buckets: z.number().int().min(1).max(2000) })),
 
-  /** Saved and recent queries of one filter box, for the open store: the explorer's app data, never the store (allowed read-only) */
-  "queries.list": own(z.strictObject({ box: queryBox })),
-  "queries.remember": own(z.strictObject({ box: queryBox, text: queryText })),
-  "queries.save": own(z.strictObject({ box: queryBox, name: z.string().trim().min(1).max(200), text: queryText })),
-  "queries.forget": own(z.strictObject({ box: queryBox, name: z.string().min(1).max(200) })),
+  /** Saved and recent filters of one filter box, for the open store: the explorer's app data, never the store (allowed read-only) */
+  "savedFilters.list": own(z.strictObject({ box: filterBox })),
+  "savedFilters.remember": own(z.strictObject({ box: filterBox, text: filterText })),
+  "savedFilters.save": own(z.strictObject({ box: filterBox, name: z.string().trim().min(1).max(200), text: filterText })),
+  "savedFilters.forget": own(z.strictObject({ box: filterBox, name: z.string().min(1).max(200) })),
 
   "actions.undoPreview": own(z.strictObject({})),
   "actions.undo": write(z.strictObject({})),
@@ -114,7 +114,7 @@ export const calls = {
   "actions.compactPreview": own(z.strictObject({})),
   /** confirmAgents: in agent mode, required, naming every other agent the preview listed (their next writes are lost until they refresh) */
   "actions.compact": write(z.strictObject({ confirmAgents: agentList.optional() })),
-  "actions.archive": write(z.strictObject({ filter: query, segment: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/).optional(), confirmAgents: agentList.optional() })),
+  "actions.archive": write(z.strictObject({ filter: mongoFilter, segment: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/).optional(), confirmAgents: agentList.optional() })),
   "actions.set": write(z.strictObject({ id: recordId, value: boundedJson(RECORD_LIMITS, "bad-argument") })),
   "actions.delete": write(z.strictObject({ id: recordId })),
   "actions.revertPreview": own(z.strictObject({ pos: position })),

@@ -37,7 +37,7 @@ export interface Lane {
   unreadable?: UnreadableFile | null;
 }
 
-export interface History {
+export interface StoreIndex {
   scan: DirectoryScan;
   lanes: Lane[];
   table: OpTable;
