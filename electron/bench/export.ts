@@ -89,10 +89,10 @@ async function main(): Promise<void> {
   const s = await measured(async () => unwrap<{ records: number }>(await handlers.dispatch("export.store", { dir: target })));
   const snapshots = await readdir(join(target, "snapshots"));
   row("export.store (new store)", "state now, JSON snapshot", s.value.records, (await stat(join(target, "snapshots", snapshots[0]))).size, s);
-  await handlers.closeSession();
+  await handlers.store.closeSession();
 
   const server = await startServer({ dir: DIR, appData: new AppData(home), pollMs: 0, staticDir: home });
-  await server.handlers.settled(); // the store opens behind the server: the download is timed once it is open
+  await server.handlers.store.settled(); // the store opens behind the server: the download is timed once it is open
   const source = encodeURIComponent(JSON.stringify({ kind: "records" }));
   const d = await measured(async () => {
     const res = await fetch(`http://127.0.0.1:${server.port}/api/export?token=${server.token}&format=jsonl&source=${source}`);

@@ -22,7 +22,7 @@ beforeEach(async () => {
   handlers = new Handlers({ appData: new AppData(`${work}/home`), pollMs: 0 });
 });
 afterEach(async () => {
-  await handlers.closeSession();
+  await handlers.store.closeSession();
   await removeDir(work);
 });
 
@@ -135,7 +135,7 @@ describe("reopening the open store in another mode (store.open on its folder)", 
       expect(valueOf<OpenResult>(await locked.dispatch("store.summary", {})).session).toMatchObject({ dir, mode: "read-only" });
       expect(await digestTree(dir)).toEqual(before);
     } finally {
-      await locked.closeSession();
+      await locked.store.closeSession();
     }
   });
 });

@@ -6,7 +6,7 @@
  */
 import { api, errorText } from "./api/client";
 import { parseFilter } from "./lib/filter";
-import { runAction } from "./state/runAction";
+import { runAction } from "./lib/runAction";
 import { useCompact } from "./state/compact";
 import { useRecordsQuery } from "./state/records";
 import { useReplay } from "./state/replay";
@@ -14,15 +14,13 @@ import { useCompare } from "./state/compare";
 import { useCheck } from "./state/check";
 import { selectInfo, useSession } from "./state/session";
 import { useUi, VIEWS } from "./state/ui";
-import { EXPORT_COMMANDS } from "./exportCommands";
+import { EXPORT_COMMANDS } from "./state/export";
 import type { Command } from "./lib/command";
 import type { SessionMode } from "../../electron/contract";
 import { fittingWriteMode, reopenIn } from "./state/openFlow";
 import { showOpenScreen } from "./state/openScreen";
 
 export type { Command } from "./lib/command";
-
-export { runAction };
 
 const always = () => null;
 /** Writes need writer or agent mode. */
@@ -61,7 +59,7 @@ async function undo(): Promise<void> {
   try {
     const preview = await api.call("actions.undoPreview", {});
     if (!preview.op) return toast("error", preview.message);
-    ask({ title: "Undo the last op?", body: preview.message, confirmLabel: "Undo", danger: true, onConfirm: () => runAction("Undo", () => api.call("actions.undo", {})) });
+    ask({ title: "Undo the last op?", body: preview.message, confirmLabel: "Undo", danger: true, onConfirm: () => runAction("Undo", () => api.call("actions.undo", {}), useUi.getState().toast) });
   } catch (err) {
     toast("error", errorText(err).message);
   }
@@ -72,7 +70,7 @@ const agentMode = () => selectInfo(useSession.getState())?.mode === "agent";
 
 function compact(): void {
   if (agentMode()) return void useCompact.getState().open({ kind: "compact" });
-  useUi.getState().ask({ title: "Compact the store?", body: "Writes the current state as a new snapshot and starts a new WAL. The old snapshot and WAL stay on disk, so the history chain keeps them.", confirmLabel: "Compact", onConfirm: () => runAction("Compact", () => api.call("actions.compact", {})) });
+  useUi.getState().ask({ title: "Compact the store?", body: "Writes the current state as a new snapshot and starts a new WAL. The old snapshot and WAL stay on disk, so the history chain keeps them.", confirmLabel: "Compact", onConfirm: () => runAction("Compact", () => api.call("actions.compact", {}), useUi.getState().toast) });
 }
 
 function archive(): void {
@@ -87,7 +85,7 @@ function archive(): void {
       if (!parsed.ok || !parsed.value) return;
       // An archive compacts: in agent mode, the compaction dialog asks about the other agents next.
       if (agentMode()) return void useCompact.getState().open({ kind: "archive", filter: parsed.value });
-      return runAction("Archive", () => api.call("actions.archive", { filter: parsed.value! }));
+      return runAction("Archive", () => api.call("actions.archive", { filter: parsed.value! }), useUi.getState().toast);
     },
   });
 }
@@ -113,7 +111,7 @@ export const COMMANDS: Command[] = [
   { name: "undo", label: "Undo the last op…", disabledReason: writeReason, run: undo },
   { name: "compact", label: "Compact the store…", disabledReason: writeReason, run: compact },
   { name: "archive", label: "Archive records by filter…", disabledReason: writeReason, run: archive },
-  { name: "refresh", label: "Refresh: look for other processes' writes now", disabledReason: always, run: () => runAction("Refresh", () => api.call("actions.refresh", {})) },
+  { name: "refresh", label: "Refresh: look for other processes' writes now", disabledReason: always, run: () => runAction("Refresh", () => api.call("actions.refresh", {}), useUi.getState().toast) },
   { name: "check-store", label: "Check store: the store doctor's report (as npm run check)", disabledReason: () => (selectInfo(useSession.getState()) ? null : "No store is open."), run: () => useCheck.getState().run() },
   { name: "clear-index-cache", label: "Clear index cache: each store's next open builds its index again", disabledReason: always, run: clearIndexCache },
   { name: "toggle-warnings", label: "Show or hide the warnings", disabledReason: always, run: () => useUi.getState().toggleWarnings() },
