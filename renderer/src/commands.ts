@@ -10,6 +10,7 @@ import { runAction } from "./lib/runAction";
 import { useCompact } from "./state/compact";
 import { useRecordsQuery } from "./state/records";
 import { useReplay } from "./state/replay";
+import { useTimelineEvents } from "./state/events";
 import { useCompare } from "./state/compare";
 import { useCheck } from "./state/check";
 import { selectInfo, useSession } from "./state/session";
@@ -42,6 +43,13 @@ function reopenReason(mode: SessionMode): string | null {
 }
 
 const onTimeline = () => (useUi.getState().view === "timeline" ? null : "Only in the Timeline view.");
+/** The replay can go back: not at position 0 */
+const canGoBack = () => onTimeline() ?? (replay().cursor > 0 ? null : "At position 0: the oldest state on disk.");
+/** The replay can go forward: not at the current state */
+const canGoForward = () => onTimeline() ?? (replay().cursor < (replay().info?.total ?? 0) ? null : "At the current state: there is no later op.");
+/** Playing to the next event now (it pauses then), or an archive or compaction lies ahead of the cursor */
+const playingToEvent = () => replay().playing && replay().stopAt !== null;
+const canPlayToEvent = () => onTimeline() ?? (playingToEvent() || useTimelineEvents.getState().events.some((e) => e.position > replay().cursor) ? null : "No archive or compaction lies ahead of the cursor.");
 
 /** Remove the indexes kept between opens (the main process's cache folder); the open store is not touched. */
 async function clearIndexCache(): Promise<void> {
@@ -100,12 +108,12 @@ const replay = () => useReplay.getState();
 export const COMMANDS: Command[] = [
   ...VIEWS.map((v, i): Command => ({ name: `show-${v.name}`, label: `Show ${v.label}`, key: String(i + 1), disabledReason: always, run: () => useUi.getState().show(v.name) })),
   { name: "focus-filter", label: "Focus the filter", key: "/", disabledReason: always, run: focusFilter },
-  { name: "step-back", label: "Step back one op", key: "ArrowLeft", disabledReason: onTimeline, run: () => replay().step(-1) },
-  { name: "step-forward", label: "Step forward one op", key: "ArrowRight", disabledReason: onTimeline, run: () => replay().step(1) },
+  { name: "step-back", label: "Step back one op", key: "ArrowLeft", disabledReason: canGoBack, run: () => replay().step(-1) },
+  { name: "step-forward", label: "Step forward one op", key: "ArrowRight", disabledReason: canGoForward, run: () => replay().step(1) },
   { name: "play", label: "Play or pause the replay", key: " ", disabledReason: onTimeline, run: () => (replay().playing ? replay().pause() : replay().play()) },
-  { name: "play-next-event", label: "Play to the next archive or compaction", key: "n", disabledReason: onTimeline, run: () => replay().playToNextEvent() },
-  { name: "replay-start", label: "Go to the oldest state (position 0)", key: "Home", disabledReason: onTimeline, run: () => replay().seek(0) },
-  { name: "replay-now", label: "Go to the current state", key: "End", disabledReason: onTimeline, run: () => replay().seek(replay().info?.total ?? 0) },
+  { name: "play-next-event", label: "Play to the next archive or compaction (again: pause)", key: "n", disabledReason: canPlayToEvent, run: () => (playingToEvent() ? replay().pause() : replay().playToNextEvent()) },
+  { name: "replay-start", label: "Go to the oldest state (position 0)", key: "Home", disabledReason: canGoBack, run: () => replay().seek(0) },
+  { name: "replay-now", label: "Go to the current state", key: "End", disabledReason: canGoForward, run: () => replay().seek(replay().info?.total ?? 0) },
   { name: "compare-a", label: "Compare from the cursor's position (A)", key: "a", disabledReason: onTimeline, run: () => useCompare.getState().pick("a", replay().cursor) },
   { name: "compare-b", label: "Compare to the cursor's position (B)", key: "b", disabledReason: onTimeline, run: () => useCompare.getState().pick("b", replay().cursor) },
   { name: "undo", label: "Undo the last op…", disabledReason: writeReason, run: undo },
