@@ -1,5 +1,5 @@
 // A call superseded by a newer one with the same key stops and answers
-// "cancelled"; the newer one answers in full. Through Handlers.dispatch and
+// "cancelled"; the newer one answers in full. Through the dispatcher (dispatch.ts) and
 // over HTTP (the x-opslog-supersede header), on 200k records written by the
 // published opslog, with a filter that must look at every one of them.
 import { request } from "node:http";

@@ -1,5 +1,5 @@
 // The CSV rule (AGREED.md item 4) reaches both of the app's export paths: the
-// browser-mode download (GET /api/export) and export.save, on a store written
+// browser-mode download (export.download) and export.save, on a store written
 // by the published opslog whose fields appear past the 1,000th record and
 // whose strings a spreadsheet would run as formulas. Expected values come
 // from the published opslog's state (the scenario's facts).
@@ -82,7 +82,7 @@ describe("CSV through the app's export paths", () => {
     expect(answer.headers["x-export-fields-left-out"]).toBe("0");
   });
 
-  it("the download with csvFormulaGuard=false writes formulas raw; named columns say in a header how many fields are left out", async () => {
+  it("the download with csvFormulaGuard: false writes formulas raw; named columns say in a header how many fields are left out", async () => {
     expect(cellOf((await download({ kind: "records" }, { csvFormulaGuard: false })).body, "trap-formulas", "v")).toBe("=1+1");
     const named = await download({ kind: "records", columns: ["n"] });
     expect(headerOf(named.body)).toEqual(["_id", "n"]);

@@ -6,6 +6,7 @@ import { AppData } from "../appdata.js";
 import { callNames } from "../schemas.js";
 import type { CompactPreview, OpenResult, PendingOpen, RecordDetail, UndoPreview } from "../contract.js";
 import { Handlers } from "../handlers.js";
+import { isDownloadCall } from "../dispatch.js";
 import type { DiffPage, Page, RecordRow, TimelineEvent, TimelineOp } from "../../engine/src/inspect/types.js";
 import { plannerAndWorkerOnJobs, sixTasksHalfArchived, twentyTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
 import { digestTree, errorOf, readCalls, removeDir, tempDir, valueOf } from "./helpers.js";
@@ -222,7 +223,7 @@ describe("bad input", () => {
     const junk: unknown[] = [42, "text", [1, 2], { unexpected: true }, { offset: -1, limit: 0 }, { id: 7, value: "no", pos: "x", filter: 3, dir: "", path: 9, a: -1, ts: 5 }];
     for (const name of callNames) {
       for (const arg of junk) {
-        const answer = await handlers.dispatch(name, arg);
+        const answer = isDownloadCall(name) ? await handlers.calls.download(name, arg) : await handlers.dispatch(name, arg); // a download, on its own route: the same gate
         expect(answer.ok, `${name} ${JSON.stringify(arg)} was accepted`).toBe(false);
         if (answer.ok) continue;
         expect(answer.error.code, `${name} ${JSON.stringify(arg)}`).toBe("bad-argument");

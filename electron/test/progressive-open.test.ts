@@ -1,5 +1,5 @@
 // The command line's store opens behind a server that already answers
-// (Handlers.startFromCommandLine): while its index builds, store.loading
+// (WindowStore.startFromCommandLine): while its index builds, store.loading
 // reports how far it has come, store.preview the current snapshot's first
 // records, and every call needing the index answers "loading"; then the store
 // opens (or fails) and listeners hear it. The open is held by the test hook
