@@ -32,4 +32,23 @@ export default tseslint.config(
       ],
     },
   },
+  // The renderer's layers, lowest first: lib (pure helpers) <- api (the contract client) <- state (the stores) <- commands.ts <- components <- views <- App. A file imports only its own layer and those below.
+  ...rendererLayers([
+    ["renderer/src/lib/**", ["api", "state", "commands", "components", "views", "App"]],
+    ["renderer/src/api/**", ["state", "commands", "components", "views", "App"]],
+    ["renderer/src/state/**", ["commands", "components", "views", "App"]],
+    ["renderer/src/commands.ts", ["components", "views", "App"]],
+    ["renderer/src/components/**", ["views", "App"]],
+    ["renderer/src/views/**", ["App"]],
+  ]),
 );
+
+/** One rule per layer: the layers above it, refused by name (a folder, or a top-level file). */
+function rendererLayers(layers) {
+  return layers.map(([files, above]) => ({
+    files: [files.endsWith("**") ? `${files}/*.{ts,tsx}` : files],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: above.flatMap((name) => [`**/${name}/*`, `**/${name}`, `./${name}`, `../${name}`]), message: "An upward import: the renderer's layers are lib <- api <- state <- commands.ts <- components <- views <- App (build/eslint.config.js)." }] }],
+    },
+  }));
+}

@@ -31,9 +31,14 @@ export class AppData {
     this.queries = new QueryHistory(home);
   }
 
+  /** Where the demo store is (or will be, once demoStore() has built it) */
+  get demoFolder(): string {
+    return join(this.home, "demo-store");
+  }
+
   /** The demo store's folder, built on first use. */
   async demoStore(): Promise<string> {
-    const dir = join(this.home, "demo-store");
+    const dir = this.demoFolder;
     try {
       await access(join(dir, "manifest.json"));
     } catch {

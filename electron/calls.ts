@@ -1,16 +1,18 @@
 // The contract's calls, each declared once: its argument's zod parser
 // (checked at the boundary by both transports, Electron IPC and HTTP), the
 // inspector query it forwards to (a forwarded call bears the query's own
-// name; handlers.ts forwards it, and its result type is the query's), and
-// whether it writes (refused under --read-only). A call without a query is
-// the session's own, implemented in handlers.ts. Loaded by the server side only: the renderer imports
-// contract.ts (types) and call-error.ts, never this file, so zod stays out of
-// its bundle (a test reads the bundle to check).
+// name; dispatch.ts forwards it, and its result type is the query's), and
+// whether it writes (refused under --read-only). A call without a query is the main process's own,
+// implemented in own-calls.ts; the feature slices (export, blobs) declare
+// theirs in their own files, spread in here. Loaded by the server side only:
+// the renderer imports contract.ts (types) and call-error.ts, never this
+// file, so zod stays out of its bundle (a test reads the bundle to check).
 import { z } from "zod";
 import type { QueryName } from "../engine/src/inspect/index.js";
 import { FILTER_LIMITS, RECORD_LIMITS } from "../engine/src/limits.js";
-import { boundedJson, isoTime, limit, mongoFilter, offset, opFilters, position } from "./schema-parts.js";
-import { exportSchemas } from "./schemas-export.js";
+import { boundedJson, isoTime, limit, mongoFilter, offset, opFilters, own, position, write } from "./schema-parts.js";
+import { EXPORT_CALLS } from "./export-calls.js";
+import { BLOB_CALLS } from "./blob-calls.js";
 
 const recordId = z.string().min(1).max(4096);
 
@@ -24,14 +26,7 @@ const filterBox = z.enum(["records", "operations", "archive", "watch"]);
 const filterText = z.string().trim().min(1).max(FILTER_LIMITS.bytes);
 
 
-/** A call the main process answers itself (opening, the session's actions, calls that combine queries). */
-const own = <S extends z.ZodType>(schema: S) => ({ schema, writes: false as const });
-/** A call that writes to the store. */
-const write = <S extends z.ZodType>(schema: S) => ({ schema, writes: true as const });
-/** Calls declared elsewhere as plain schemas (schemas-export.ts), each the main process's own. */
-const ownCalls = <T extends Record<string, z.ZodType>>(schemas: T) =>
-  Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, own(schema)])) as { [N in keyof T]: { schema: T[N]; writes: false } };
-/** A call forwarded as it is to the inspector query of the same name (handlers.ts checks that the schema's output is the query's argument). */
+/** A call forwarded as it is to an inspector query (dispatch.ts checks that the schema's output is the query's argument). */
 const forward = <Q extends QueryName, S extends z.ZodType>(name: Q, schema: S) => ({ query: name, schema, writes: false as const });
 
 export const calls = {
@@ -133,7 +128,8 @@ export const calls = {
     seen: z.array(z.strictObject({ id: recordId, laterOps: z.number().int().min(0), now: z.string().min(1).max(64) })).min(1).max(1000),
   })),
   "actions.refresh": own(z.strictObject({})),
-  ...ownCalls(exportSchemas),
+  ...EXPORT_CALLS,
+  ...BLOB_CALLS,
 } as const;
 
 /** Every call's name, from the one declaration above */

@@ -8,7 +8,8 @@ import type { z } from "zod";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
 import type { calls } from "./calls.js";
 import type { Doc, HistoryEntry, QueryResult, SnapshotPreview, StoreCheck, StoreSummary, TimelineOp } from "../engine/src/inspect/index.js";
-import type { ExportCallResults } from "./contract-export.js";
+import type { ExportCallResults } from "./export-calls.js";
+import type { BlobCallResults } from "./blob-calls.js";
 import type { LaterOp, LostOwnWrites, WriteCallResults } from "./contract-writes.js";
 
 export type {
@@ -40,7 +41,8 @@ export type {
   PositionBuckets,
 } from "../engine/src/inspect/index.js";
 
-export type * from "./contract-export.js";
+export type { Download, ExportFormat, ExportSaved, ExportSource, StoreExported } from "./export-calls.js";
+export type { BlobChunk, BlobInfo, BlobKind } from "./blob-calls.js";
 export type * from "./contract-writes.js";
 
 export type SessionMode = "read-only" | "writer" | "agent";
@@ -54,8 +56,10 @@ export type CallArg<N extends CallName> = z.input<(typeof calls)[N]["schema"]>;
 /** The calls forwarded to an inspector query, and which query each one is */
 export type ForwardedCall = { [N in CallName]: (typeof calls)[N] extends { query: string } ? N : never }[CallName];
 export type ForwardedQuery<N extends ForwardedCall> = (typeof calls)[N]["query"];
-/** The calls the main process answers itself (handlers.ts) */
+/** The calls the main process answers itself (own-calls.ts) */
 export type OwnCall = Exclude<CallName, ForwardedCall>;
+/** The calls answered with a file to download (browser mode's GET /api/download/<call>), never over IPC */
+export type DownloadCall = { [N in CallName]: (typeof calls)[N] extends { download: true } ? N : never }[CallName];
 
 // ---------------------------------------------------------------- results
 
@@ -187,7 +191,7 @@ export interface PendingOpen {
 }
 
 /** What the main process's own calls answer */
-export interface OwnResults extends ExportCallResults, WriteCallResults {
+export interface OwnResults extends ExportCallResults, BlobCallResults, WriteCallResults {
   "store.open": OpenResult;
   "store.summary": OpenResult;
   /** The store doctor's report (npm run check's --json document) */
@@ -271,5 +275,9 @@ export interface CallOptions {
 /** What the renderer talks to, in Electron (preload) and in browser mode (fetch + SSE) alike. */
 export interface ContractClient {
   call<N extends CallName>(name: N, arg: CallArg<N>, options?: CallOptions): Promise<CallResult<N>>;
+  /** Whether this transport downloads files (browser mode); the desktop app's main process saves them itself instead */
+  readonly downloads: boolean;
+  /** Where the browser downloads a download call's file: the call's argument and the token in the URL (only where `downloads`) */
+  downloadUrl<N extends DownloadCall>(name: N, arg: CallArg<N>): string;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 }

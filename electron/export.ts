@@ -1,33 +1,29 @@
 /**
- * The export and blob calls over a session, and the browser-mode download.
+ * The export calls over the window's store (declared in export-calls.ts).
  * An export never writes to the store: a read-only session may export. It is
  * written where the user says (the save dialog in the desktop app, a `path`
  * or `dir` otherwise) through a temporary file put in place at the end, so a
  * failed export leaves no half file, and never over a file that is there
  * (unless the user chose to overwrite it in the save dialog). It never lands
  * inside an open store: paths are compared with every store open in this
- * process, links resolved. In browser mode it is streamed as a download
- * (GET /api/export, token-checked like every /api/ route). Either way, one
+ * process, links resolved. In browser mode it is a download (export.download,
+ * which serve.ts streams to the browser like any download call). Either way, one
  * page of rows at a time, with backpressure: a million records never sit in
  * memory at once.
  */
 import { once } from "node:events";
 import { lstat, open, rm } from "node:fs/promises";
-import type { ServerResponse } from "node:http";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import type { z } from "zod";
 import { OpslogError } from "../engine/src/errors.js";
-import { blobRefs, listBlobs, readBlobChunk } from "../engine/src/inspect/index.js";
 import { exportFileName, exportText } from "../engine/src/inspect/index.js";
 import type { ExportFormat, ExportSource } from "../engine/src/inspect/index.js";
 import { exportStore } from "../engine/src/inspect/index.js";
 import { placeFile, realNewFile, refuseInsideStores } from "../engine/src/inspect/export-target.js";
 import { openStoreFolders } from "./open-stores.js";
 import type { InspectorApi } from "../engine/src/inspect/index.js";
-import type { ExportCallResults } from "./contract-export.js";
-import { exportDownload } from "./schemas-export.js";
-import type { exportSchemas } from "./schemas-export.js";
+import type { Download, EXPORT_CALLS, ExportCallResults } from "./export-calls.js";
 import type { ExplorerSession } from "./session.js";
 
 /** The desktop app's dialogs for choosing where an export goes; absent in browser mode and in tests. */
@@ -38,11 +34,11 @@ export interface ExportDialogs {
   newStoreFolder(): Promise<string | null>;
 }
 
-type Args = { [N in keyof typeof exportSchemas]: z.output<(typeof exportSchemas)[N]> };
-type ExportCalls = { [N in keyof ExportCallResults]: (arg: Args[N]) => Promise<ExportCallResults[N]> };
+type Args = { [N in keyof typeof EXPORT_CALLS]: z.output<(typeof EXPORT_CALLS)[N]["schema"]> };
+type ExportHandlers = { [N in keyof ExportCallResults]: (arg: Args[N]) => Promise<ExportCallResults[N]> };
 
 /** Write the chunks to `out`, waiting whenever it is full; the byte count written. */
-async function pump(chunks: AsyncIterable<string>, out: Writable): Promise<number> {
+export async function pump(chunks: AsyncIterable<string>, out: Writable): Promise<number> {
   let bytes = 0;
   const failed = once(out, "error").then(([err]) => Promise.reject(err as Error));
   failed.catch(() => {});
@@ -98,8 +94,8 @@ async function exists(path: string): Promise<boolean> {
   return (await lstat(path).catch(() => null)) !== null;
 }
 
-/** The calls' implementations, for handlers.ts; `session` throws when no store is open. */
-export function exportCalls(session: () => ExplorerSession, dialogsNow: () => ExportDialogs | undefined): ExportCalls {
+/** The calls' implementations, for own-calls.ts; `session` throws when no store is open. */
+export function exportHandlers(session: () => ExplorerSession, dialogsNow: () => ExportDialogs | undefined): ExportHandlers {
   return {
     "export.save": async (a) => {
       const inspector = session().inspector;
@@ -126,46 +122,25 @@ export function exportCalls(session: () => ExplorerSession, dialogsNow: () => Ex
       const written = await exportStore(inspector, dir, a.at, { openStores: openStoreFolders() });
       return { dir: written.dir, records: written.records };
     },
-    "blobs.list": (a) => listBlobs(session().filesDir, a),
-    "blobs.read": (a) => readBlobChunk(session().filesDir, a.path, a.offset, a.length),
-    "blobs.refs": async (a) => {
-      const s = session();
-      return blobRefs(s.filesDir, await s.inspector.record({ id: a.id, at: a.at }));
-    },
+    "export.download": (a) => exportDownload(session().inspector, a.source, a.format, a.csvFormulaGuard ?? true),
   };
 }
 
+const CONTENT_TYPES: Record<ExportFormat, string> = { csv: "text/csv; charset=utf-8", json: "application/json; charset=utf-8", jsonl: "application/x-ndjson; charset=utf-8" };
+
 /**
- * Browser mode's download: GET /api/export?source=<JSON>&format=csv, and
- * `csvFormulaGuard=false` to turn the formula guard off (the token is
- * checked before this is reached). A CSV with named columns that leaves
- * fields out says how many in the header x-export-fields-left-out. Errors before the first byte are
- * answered as JSON; one after it can only cut the download short, which the
- * browser then reports as failed rather than complete.
+ * An export as a download: its first chunk is made here, so that what fails
+ * before a byte is sent (no store, a bad filter) is an ordinary error answer;
+ * a CSV with named columns that leaves fields out says how many in the
+ * header x-export-fields-left-out.
  */
-export async function serveExportDownload(url: URL, res: ServerResponse, inspector: () => InspectorApi): Promise<{ status: number; body: unknown } | null> {
-  let request: unknown;
-  try {
-    const guard = url.searchParams.get("csvFormulaGuard");
-    request = { source: JSON.parse(url.searchParams.get("source") ?? "null") as unknown, format: url.searchParams.get("format"), ...(guard === null ? {} : { csvFormulaGuard: guard }) };
-  } catch {
-    return { status: 400, body: { ok: false, error: { code: "bad-argument", message: "export: the source is not JSON." } } };
-  }
-  const parsed = exportDownload.safeParse(request);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { status: 400, body: { ok: false, error: { code: "bad-argument", message: `export: "${issue.path.join(".")}" ${issue.message}` } } };
-  }
-  const { source, format, csvFormulaGuard } = parsed.data;
+async function exportDownload(inspector: InspectorApi, source: ExportSource, format: ExportFormat, csvFormulaGuard: boolean): Promise<Download> {
   let fieldsLeftOut = 0;
-  const chunks = exportText(inspector(), source, format, { csvFormulaGuard, onFieldsLeftOut: (n) => (fieldsLeftOut = n) })[Symbol.asyncIterator]();
-  const first = await chunks.next(); // fails here (no store, bad filter) while a JSON answer can still be sent
-  const type = format === "csv" ? "text/csv; charset=utf-8" : format === "json" ? "application/json; charset=utf-8" : "application/x-ndjson; charset=utf-8";
-  res.writeHead(200, { "content-type": type, "content-disposition": `attachment; filename="${exportFileName(source, format)}"`, "cache-control": "no-store", "x-content-type-options": "nosniff", "x-export-fields-left-out": String(fieldsLeftOut) });
+  const chunks = exportText(inspector, source, format, { csvFormulaGuard, onFieldsLeftOut: (n) => (fieldsLeftOut = n) })[Symbol.asyncIterator]();
+  const first = await chunks.next();
   const rest = (async function* () {
     if (!first.done) yield first.value;
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
   })();
-  await pump(rest, res).catch(() => res.destroy());
-  return null;
+  return { fileName: exportFileName(source, format), contentType: CONTENT_TYPES[format], headers: { "x-export-fields-left-out": String(fieldsLeftOut) }, chunks: rest };
 }

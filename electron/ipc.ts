@@ -37,7 +37,7 @@ export function showOpenScreen(contents: Pick<WebContents, "isDestroyed" | "send
 
 /** Forward a window's store events to its renderer. */
 export function forwardEvents(contents: WebContents, handlers: Handlers): () => void {
-  return handlers.onChange((payload) => {
+  return handlers.store.onChange((payload) => {
     if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, "store.changed", payload);
   });
 }

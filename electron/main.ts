@@ -81,7 +81,7 @@ async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId"> 
   window.on("closed", () => {
     stopEvents();
     windows.delete(contents.id);
-    const disposal = handlers.dispose().catch(() => undefined);
+    const disposal = handlers.store.dispose().catch(() => undefined);
     closing.add(disposal);
     void disposal.finally(() => closing.delete(disposal));
   });
@@ -92,8 +92,8 @@ async function openWindow(target: Pick<CommandLine, "dir" | "mode" | "agentId"> 
   });
   try {
     // The window shows at once: the store opens behind it, and the UI shows how far it has come.
-    if (target.dir) await handlers.startFromCommandLine(target.dir, target.mode, target.agentId, target.yes);
-    else await handlers.openDemo();
+    if (target.dir) await handlers.store.startFromCommandLine(target.dir, target.mode, target.agentId, target.yes);
+    else await handlers.store.openDemo();
   } catch (err) {
     // The renderer shows the open-store screen; the error goes with it.
     const error = toContractError(err);
@@ -110,7 +110,7 @@ function buildMenu(): void {
     const entry = win && windows.get(win.webContents.id);
     if (!entry) return openWindow({ dir, mode: undefined, agentId: undefined });
     try {
-      await entry.handlers.open(dir);
+      await entry.handlers.store.open(dir);
       entry.window.webContents.reload();
     } catch (err) {
       void dialog.showMessageBox(entry.window, { type: "error", message: "The store could not be opened", detail: toContractError(err).message });
@@ -164,7 +164,7 @@ async function start(): Promise<void> {
 // Before the app is ready, as Electron requires: the renderer's own origin, app://explorer.
 protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES);
 closeStoresBeforeQuit(app, async () => {
-  await Promise.allSettled([...[...windows.values()].map((w) => w.handlers.dispose()), ...closing]);
+  await Promise.allSettled([...[...windows.values()].map((w) => w.handlers.store.dispose()), ...closing]);
 });
 
 app.on("window-all-closed", () => {

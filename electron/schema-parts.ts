@@ -1,9 +1,17 @@
-// The pieces the calls' argument parsers are built from (calls.ts,
-// schemas-export.ts): pages, positions, bounded filters and JSON. Server
-// side only, like them.
+// The pieces the contract's calls are declared with (calls.ts and the
+// feature slices' declarations, export-calls.ts and blob-calls.ts): the kinds
+// of call, and the argument schemas' parts (pages, positions, bounded filters
+// and JSON). Server side only, like them.
 import { z } from "zod";
 import { FILTER_LIMITS, jsonBeyondLimits } from "../engine/src/limits.js";
 import type { JsonLimits } from "../engine/src/limits.js";
+
+/** A call the main process answers itself (opening, the session's actions, calls that combine queries). */
+export const own = <S extends z.ZodType>(schema: S) => ({ schema, writes: false as const });
+/** A call that writes to the store. */
+export const write = <S extends z.ZodType>(schema: S) => ({ schema, writes: true as const });
+/** A call whose answer is a file to download (a Download: its name, type and text a chunk at a time): browser mode's GET /api/download/<call> only, never over IPC. */
+export const download = <S extends z.ZodType>(schema: S) => ({ schema, writes: false as const, download: true as const });
 
 export const offset = z.number().int().min(0);
 export const limit = z.number().int().min(1).max(1000);

@@ -4,6 +4,10 @@
  * Origin are checked so a rebinding DNS name can't reach the API.
  * Refusals get their own status: 400 for a bad URL, 413 for a body over the
  * limit; no answer names a path on this machine to a caller without the token.
+ * Calls (POST /api/call/<name>, the argument as the body) and downloads
+ * (GET /api/download/<name>?arg=<the argument as JSON>) pass the same gate
+ * (dispatch.ts) and answer an error alike: its Envelope, with one status
+ * for its code (statusOf).
  * CLI: `npm run serve -- [store-dir] [--agent ID | --writer] [--read-only] [--port N]`
  * prints exactly one line on stdout once listening: `ready <url>`, while the
  * store it names may still be indexing (the UI shows how far it has come).
@@ -17,12 +21,12 @@ import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AppData } from "./appdata.js";
 import { parseCommandLine, usage, UsageError } from "./args.js";
-import type { SessionMode } from "./contract.js";
+import type { ContractErrorCode, Download, Envelope, SessionMode } from "./contract.js";
 import { Handlers, toContractError } from "./handlers.js";
 import { indexCacheFromEnv } from "../engine/src/inspect/index.js";
 import type { IndexCacheOptions } from "../engine/src/inspect/index.js";
 import { CONTENT_SECURITY_POLICY } from "./csp.js";
-import { serveExportDownload } from "./export.js";
+import { pump } from "./export.js";
 import { stopOnSignals } from "./shutdown.js";
 
 export interface ServerOptions {
@@ -69,9 +73,9 @@ export const DEFAULT_STATIC_DIR = fileURLToPath(new URL("../dist/renderer/", imp
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const appData = options.appData ?? new AppData();
   const handlers = new Handlers({ appData, pollMs: options.pollMs, lockedReadOnly: options.readOnly, indexCache: options.indexCache, holdOpen: options.holdOpen });
-  // A store named on the command line opens behind the server: `ready` comes as soon as it listens (handlers.settled() waits for the store).
-  if (options.dir) await handlers.startFromCommandLine(options.dir, options.mode, options.agentId, options.yes);
-  else await handlers.openDemo();
+  // A store named on the command line opens behind the server: `ready` comes as soon as it listens (handlers.store.settled() waits for the store).
+  if (options.dir) await handlers.store.startFromCommandLine(options.dir, options.mode, options.agentId, options.yes);
+  else await handlers.store.openDemo();
   const token = randomBytes(24).toString("base64url");
   const staticDir = resolve(options.staticDir ?? DEFAULT_STATIC_DIR);
   let port = 0;
@@ -95,11 +99,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         return sendJson(res, 401, { ok: false, error: { code: "unauthorized", message: "Missing or wrong token: open the URL that `npm run serve` printed." } });
       }
       if (url.pathname === "/api/events" && req.method === "GET") return streamEvents(req, res, handlers);
-      if (url.pathname === "/api/export" && req.method === "GET") return serveExport(url, res, handlers);
+      const download = /^\/api\/download\/([\w.]+)$/.exec(url.pathname);
+      if (download && req.method === "GET") return sendDownload(res, await handlers.calls.download(download[1], jsonOrJunk(url.searchParams.get("arg") ?? "")));
       const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname);
       // A newer call with the same x-opslog-supersede key stops this one (it answers "cancelled").
       const supersede = req.headers["x-opslog-supersede"];
-      if (call && req.method === "POST") return sendJson(res, 200, await handlers.dispatch(call[1], await readJson(req), { supersede: typeof supersede === "string" ? supersede : undefined }));
+      if (call && req.method === "POST") return sendEnvelope(res, await handlers.dispatch(call[1], await readJson(req), { supersede: typeof supersede === "string" ? supersede : undefined }));
       return sendJson(res, 404, { ok: false, error: { code: "unknown-call", message: `No API route ${req.method} ${url.pathname}.` } });
     }
     if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { ok: false, error: { code: "bad-argument", message: "Only GET for pages." } });
@@ -112,7 +117,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       server.listen(options.port ?? 0, "127.0.0.1", () => ok());
     });
   } catch (err) {
-    await handlers.closeSession();
+    await handlers.store.closeSession();
     throw (err as NodeJS.ErrnoException).code === "EADDRINUSE" ? new PortInUse(options.port ?? 0) : err;
   }
   port = (server.address() as { port: number }).port;
@@ -124,7 +129,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     async close() {
       server.closeAllConnections();
       await new Promise((done) => server.close(done));
-      await handlers.dispose();
+      await handlers.store.dispose();
     },
   };
 }
@@ -160,12 +165,16 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     req.on("end", () => done());
     req.on("error", fail);
   });
-  const text = Buffer.concat(chunks).toString("utf-8");
+  return jsonOrJunk(Buffer.concat(chunks).toString("utf-8"));
+}
+
+/** A call's argument as sent (a body, a download's `arg`): none is {}; text that is not JSON fails every schema, a bad-argument answer, not a crash. */
+function jsonOrJunk(text: string): unknown {
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text);
   } catch {
-    return Symbol("not JSON"); // fails every schema: a bad-argument answer, not a crash
+    return Symbol("not JSON");
   }
 }
 
@@ -181,20 +190,33 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-/** A download of an export (electron/export.ts); a refusal before the first byte is a JSON answer like any call's. */
-async function serveExport(url: URL, res: ServerResponse, handlers: Handlers): Promise<void> {
-  try {
-    const refused = await serveExportDownload(url, res, () => handlers.inspector());
-    if (refused) sendJson(res, refused.status, refused.body);
-  } catch (err) {
-    sendJson(res, 400, { ok: false, error: toContractError(err) });
-  }
+/** The HTTP status of an answer, for calls and downloads alike: the argument's fault 400, refused 403, nothing of that name 404, the explorer's own fault 500, and 409 for the rest (well formed, but the store or the machine says no now). */
+export function statusOf(envelope: Envelope<unknown>): number {
+  if (envelope.ok) return 200;
+  const byCode: Partial<Record<ContractErrorCode, number>> = { "bad-argument": 400, "bad-filter": 400, unauthorized: 403, "unknown-call": 404, "not-found": 404, internal: 500 };
+  return byCode[envelope.error.code] ?? 409;
+}
+
+function sendEnvelope(res: ServerResponse, envelope: Envelope<unknown>): void {
+  sendJson(res, statusOf(envelope), envelope);
+}
+
+/**
+ * A download call's answer: its file, streamed with backpressure, or its
+ * error as any call's. An error after the first byte can only cut the
+ * download short, which the browser then reports as failed, not complete.
+ */
+async function sendDownload(res: ServerResponse, answer: Envelope<Download>): Promise<void> {
+  if (!answer.ok) return sendEnvelope(res, answer);
+  const file = answer.value;
+  res.writeHead(200, { "content-type": file.contentType, "content-disposition": `attachment; filename="${file.fileName}"`, "cache-control": "no-store", "x-content-type-options": "nosniff", ...file.headers });
+  await pump(file.chunks, res).catch(() => res.destroy());
 }
 
 function streamEvents(req: IncomingMessage, res: ServerResponse, handlers: Handlers): void {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
   res.write(": connected\n\n");
-  const off = handlers.onChange((event) => res.write(`event: store.changed\ndata: ${JSON.stringify(event)}\n\n`));
+  const off = handlers.store.onChange((event) => res.write(`event: store.changed\ndata: ${JSON.stringify(event)}\n\n`));
   const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
   req.on("close", () => {
     off();

@@ -15,6 +15,7 @@ import type { S3TestServer } from "../../engine/test/helpers/s3server";
 import { writeS3Store } from "../../engine/test/s3/fixtures";
 import { expect, SCREENSHOTS, test } from "../fixtures";
 import { plannerAndWorkerOnJobs, sixTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
+import { buildDemoStore } from "../../engine/src/demo.js";
 
 /** Two stores and a plain folder side by side in `<workDir>/stores`. */
 async function twoStores(workDir: string): Promise<{ parent: string; tasks: string; team: string }> {
@@ -130,6 +131,27 @@ test("a multi-writer store reopens in agent mode as the agent the user names", a
   await page.getByTestId("confirm-input").fill("reviewer");
   await page.getByTestId("confirm-ok").click();
   await expect(page.getByTestId("mode-badge")).toHaveText("agent: reviewer");
+});
+
+test("the demo store keeps its demo tag when reopened in agent mode and when opened again read-only from the Open screen", async ({ page, workDir, explorer }) => {
+  const demo = join(workDir, "app-home", "demo-store"); // where the explorer keeps its demo store (its app data folder)
+  await buildDemoStore(demo, { seed: 7 });
+  await page.goto((await explorer(demo)).url);
+  const tag = page.locator(".store-path .demo-tag");
+  await expect(tag).toHaveText("demo");
+  await page.getByTestId("reopen-agent").click();
+  await page.getByTestId("confirm-input").fill("reviewer");
+  await page.getByTestId("confirm-ok").click();
+  await expect(page.getByTestId("mode-badge")).toHaveText("agent: reviewer");
+  await expect(tag).toHaveText("demo");
+
+  await page.getByTestId("open-screen-button").click();
+  await page.getByTestId("open-path").fill(demo);
+  await page.getByTestId("open-mode-read-only").check();
+  await page.getByTestId("open-button").click();
+  await expect(page.getByTestId("open-screen")).toHaveCount(0);
+  await expect(page.getByTestId("mode-badge")).toHaveText("read-only");
+  await expect(tag).toHaveText("demo");
 });
 
 test("--read-only: Reopen in writer mode… is off and says why, the open screen shows writer and agent off, and the call is refused", async ({ page, workDir, explorer }) => {

@@ -1,7 +1,7 @@
 // `npx tsx electron/bench/export.ts` (`npm run bench -- export`): exporting a
 // 1,000,000-record store, as CSV and JSONL to a file (export.save, what the
 // desktop app's save dialog leads to), as a browser-mode download (GET
-// /api/export, read and dropped), and as a new store (export.store). For each:
+// /api/download/export.download, read and dropped), and as a new store (export.store). For each:
 // time, rows/s, bytes, and the growth of this process's RSS over its level
 // with the store open (sampled every 20 ms): the export is streamed a page at
 // a time, so the growth stays far below the size of what is written.
@@ -89,14 +89,14 @@ async function main(): Promise<void> {
   const s = await measured(async () => unwrap<{ records: number }>(await handlers.dispatch("export.store", { dir: target })));
   const snapshots = await readdir(join(target, "snapshots"));
   row("export.store (new store)", "state now, JSON snapshot", s.value.records, (await stat(join(target, "snapshots", snapshots[0]))).size, s);
-  await handlers.closeSession();
+  await handlers.store.closeSession();
 
   const server = await startServer({ dir: DIR, appData: new AppData(home), pollMs: 0, staticDir: home });
-  await server.handlers.settled(); // the store opens behind the server: the download is timed once it is open
-  const source = encodeURIComponent(JSON.stringify({ kind: "records" }));
+  await server.handlers.store.settled(); // the store opens behind the server: the download is timed once it is open
+  const arg = encodeURIComponent(JSON.stringify({ source: { kind: "records" }, format: "jsonl" }));
   const d = await measured(async () => {
-    const res = await fetch(`http://127.0.0.1:${server.port}/api/export?token=${server.token}&format=jsonl&source=${source}`);
-    if (res.status !== 200) throw new Error(`GET /api/export answered ${res.status}: ${await res.text()}`);
+    const res = await fetch(`http://127.0.0.1:${server.port}/api/download/export.download?token=${server.token}&arg=${arg}`);
+    if (res.status !== 200) throw new Error(`GET /api/download/export.download answered ${res.status}: ${await res.text()}`);
     let bytes = 0;
     let lines = 0;
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     }
     return { bytes, lines };
   });
-  row("GET /api/export (download)", "all records, jsonl", d.value.lines, d.value.bytes, d);
+  row("GET /api/download/export.download", "all records, jsonl", d.value.lines, d.value.bytes, d);
   await server.close();
   await rm(home, { recursive: true, force: true });
 

@@ -124,10 +124,10 @@ async function main(): Promise<void> {
   const viaHandlers: PageCall = async (arg) => unwrap(await handlers.dispatch("records", arg));
   row("handlers", "unfiltered", await measure(viaHandlers));
   row("handlers", `filter ${JSON.stringify(filter)}`, await measure(viaHandlers, filter));
-  await handlers.closeSession();
+  await handlers.store.closeSession();
 
   const server = await startServer({ dir: DIR, appData: new AppData(home), pollMs: 0, staticDir: home });
-  await server.handlers.settled(); // the store opens behind the server: pages are timed once it is open
+  await server.handlers.store.settled(); // the store opens behind the server: pages are timed once it is open
   const viaHttp: PageCall = async (arg) => {
     const res = await fetch(`http://127.0.0.1:${server.port}/api/call/records`, { method: "POST", headers: { "content-type": "application/json", "x-opslog-token": server.token }, body: JSON.stringify(arg) });
     return unwrap((await res.json()) as { ok: boolean });

@@ -1,5 +1,5 @@
 // A call superseded by a newer one with the same key stops and answers
-// "cancelled"; the newer one answers in full. Through Handlers.dispatch and
+// "cancelled"; the newer one answers in full. Through the dispatcher (dispatch.ts) and
 // over HTTP (the x-opslog-supersede header), on 200k records written by the
 // published opslog, with a filter that must look at every one of them.
 import { request } from "node:http";
@@ -34,7 +34,7 @@ afterAll(async () => {
 describe("superseded calls", () => {
   it("through dispatch: the older call with the key answers cancelled, the newer answers, another key is left alone", async () => {
     const handlers = new Handlers({ appData: new AppData(join(work, "home-dispatch")), pollMs: 0 });
-    await handlers.open(store);
+    await handlers.store.open(store);
     const older = handlers.dispatch("records", done, { supersede: "records" });
     const otherKey = handlers.dispatch("records", done, { supersede: "elsewhere" });
     const newer = handlers.dispatch("records", open, { supersede: "records" });
@@ -42,7 +42,7 @@ describe("superseded calls", () => {
     expect(valueOf<Page<RecordRow>>(await newer).total).toBe(RECORDS - DONE);
     expect(valueOf<Page<RecordRow>>(await otherKey).total).toBe(DONE);
     expect(valueOf<Page<RecordRow>>(await handlers.dispatch("records", done, { supersede: "records" })).total).toBe(DONE);
-    await handlers.closeSession();
+    await handlers.store.closeSession();
   }, 120_000);
 
   it("over HTTP: the x-opslog-supersede header supersedes the older request", async () => {
@@ -50,7 +50,7 @@ describe("superseded calls", () => {
     await mkdir(staticDir, { recursive: true });
     await writeFile(join(staticDir, "index.html"), "<!doctype html><title>explorer</title>");
     const server = await startServer({ dir: store, staticDir, appData: new AppData(join(work, "home-http")), pollMs: 0 });
-    await server.handlers.settled(); // the store opens behind the server
+    await server.handlers.store.settled(); // the store opens behind the server
     try {
       // The newer request is let into dispatch only once the older one is in it: the two arrive in that order on any machine.
       let enter = () => {};

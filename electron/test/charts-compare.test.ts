@@ -26,7 +26,7 @@ beforeEach(async () => {
   await handlers.dispatch("store.open", { dir });
 });
 afterEach(async () => {
-  await handlers.closeSession();
+  await handlers.store.closeSession();
   await removeDir(work);
 });
 

@@ -45,7 +45,7 @@ describe("a full disk in writer mode", () => {
       valueOf(await handlers.dispatch("actions.set", { id: "task-9", value: big }));
       expect(new Map(await publishedState(facts.dir)).get("task-9")).toEqual(big);
     } finally {
-      await handlers.dispose();
+      await handlers.store.dispose();
       await disk.unmount();
       await removeDir(home);
     }

@@ -42,7 +42,7 @@ beforeAll(async () => {
   await mkdir(staticDir);
   await writeFile(staticDir + "/index.html", "<!doctype html><title>explorer</title>");
   server = await startServer({ dir: store, readOnly: true, staticDir, appData: new AppData(join(work, "home")), pollMs: 0 });
-  await server.handlers.settled();
+  await server.handlers.store.settled();
 });
 afterAll(async () => {
   await server?.close();
@@ -107,7 +107,7 @@ describe("another store open in this process (another window)", () => {
       expect(answer, `${name} ${JSON.stringify(arg)}`).toMatchObject({ ok: false, error: { code: "bad-argument", message: expect.stringContaining("which is open in the explorer") } });
     }
     expect(await digestTree(other)).toEqual(before);
-    await window2.dispose();
+    await window2.store.dispose();
     const after = await call("export.save", { source: { kind: "ops" }, format: "csv", path: join(other, "ops.csv") });
     expect(after).toMatchObject({ ok: true });
   });
@@ -119,7 +119,7 @@ describe("export.save and a file that appears while it writes", () => {
     await mkdir(folder);
     const target = join(folder, "ops.jsonl");
     // Another program writes the file just as the export reads its first page.
-    const inspector = server.handlers.inspector();
+    const inspector = server.handlers.store.session().inspector;
     const racing = new Proxy(inspector, {
       get(t, prop) {
         if (prop === "ops") {

@@ -1,5 +1,5 @@
 // The CSV rule (AGREED.md item 4) reaches both of the app's export paths: the
-// browser-mode download (GET /api/export) and export.save, on a store written
+// browser-mode download (export.download) and export.save, on a store written
 // by the published opslog whose fields appear past the 1,000th record and
 // whose strings a spreadsheet would run as formulas. Expected values come
 // from the published opslog's state (the scenario's facts).
@@ -29,7 +29,7 @@ beforeAll(async () => {
   await mkdir(staticDir);
   await writeFile(join(staticDir, "index.html"), "<!doctype html><title>explorer</title>");
   server = await startServer({ dir: store.dir, readOnly: true, staticDir, appData: new AppData(join(work, "home")), pollMs: 0 });
-  await server.handlers.settled();
+  await server.handlers.store.settled();
 });
 afterAll(async () => {
   await server?.close();
@@ -49,7 +49,8 @@ function get(path: string): Promise<{ status: number; headers: Record<string, st
   });
 }
 
-const download = (source: unknown, extra = "") => get(`/api/export?token=${server.token}&format=csv&source=${encodeURIComponent(JSON.stringify(source))}${extra}`);
+/** Browser mode's download of a CSV export: its argument as JSON in `arg` (extra: more of the argument, e.g. the formula guard) */
+const download = (source: unknown, extra: Record<string, unknown> = {}) => get(`/api/download/export.download?token=${server.token}&arg=${encodeURIComponent(JSON.stringify({ source, format: "csv", ...extra }))}`);
 
 async function save(arg: Record<string, unknown>): Promise<{ ok: boolean; value?: { rows: number; fieldsLeftOut: number } }> {
   return new Promise((done, fail) => {
@@ -81,12 +82,12 @@ describe("CSV through the app's export paths", () => {
     expect(answer.headers["x-export-fields-left-out"]).toBe("0");
   });
 
-  it("the download with csvFormulaGuard=false writes formulas raw; named columns say in a header how many fields are left out", async () => {
-    expect(cellOf((await download({ kind: "records" }, "&csvFormulaGuard=false")).body, "trap-formulas", "v")).toBe("=1+1");
+  it("the download with csvFormulaGuard: false writes formulas raw; named columns say in a header how many fields are left out", async () => {
+    expect(cellOf((await download({ kind: "records" }, { csvFormulaGuard: false })).body, "trap-formulas", "v")).toBe("=1+1");
     const named = await download({ kind: "records", columns: ["n"] });
     expect(headerOf(named.body)).toEqual(["_id", "n"]);
     expect(named.headers["x-export-fields-left-out"]).toBe(String(fields.length - 1));
-    expect((await download({ kind: "records" }, "&csvFormulaGuard=maybe")).status).toBe(400);
+    expect((await download({ kind: "records" }, { csvFormulaGuard: "maybe" })).status).toBe(400);
   });
 
   it("export.save takes the same guard switch and reports the fields its named columns leave out", async () => {

@@ -38,7 +38,7 @@ beforeAll(async () => {
   await mkdir(staticDir);
   await writeFile(join(staticDir, "index.html"), "<!doctype html><title>explorer</title>");
   server = await startServer({ dir: store, readOnly: true, staticDir, appData: new AppData(join(work, "home")), pollMs: 0 });
-  await server.handlers.settled(); // the store opens behind the server
+  await server.handlers.store.settled(); // the store opens behind the server
 });
 afterAll(async () => {
   await server?.close();
@@ -61,7 +61,8 @@ function http(method: string, path: string, headers: Record<string, string> = {}
 }
 
 const call = async (name: string, arg: unknown) => JSON.parse((await http("POST", `/api/call/${name}`, { "content-type": "application/json", "x-opslog-token": server.token }, JSON.stringify(arg))).body) as { ok: boolean; value?: Record<string, unknown> & { base64?: string }; error?: { code: string; message: string } };
-const download = (source: unknown, format: string, token = server.token) => http("GET", `/api/export?token=${token}&format=${format}&source=${encodeURIComponent(JSON.stringify(source))}`);
+/** Browser mode's download of an export: GET /api/download/export.download, its argument as JSON in `arg` */
+const download = (source: unknown, format: string, token = server.token) => http("GET", `/api/download/export.download?token=${token}&arg=${encodeURIComponent(JSON.stringify({ source, format }))}`);
 
 describe("export in browser mode (a server locked read-only)", () => {
   it("refuses the download without the token", async () => {
@@ -94,6 +95,39 @@ describe("export in browser mode (a server locked read-only)", () => {
     const badFilter = await download({ kind: "records", filter: { status: { $nosuch: 1 } } }, "json");
     expect(badFilter.status).toBe(400);
     expect(JSON.parse(badFilter.body)).toMatchObject({ ok: false, error: { code: "bad-filter" } });
+  });
+
+  it.each([
+    ["a source of no kind", { source: { kind: "nothing" }, format: "csv" }],
+    ["a format it does not write", { source: { kind: "ops" }, format: "xlsx" }],
+    ["an argument it does not take", { source: { kind: "ops" }, format: "csv", sheet: 1 }],
+    ["a filter no engine runs", { source: { kind: "records", filter: { status: { $nosuch: 1 } } }, format: "json" }],
+  ])("answers a download with %s as it answers the same call: the same status, code and message", async (_what, arg) => {
+    const path = join(work, "never-written.out"); // export.save's own part of the argument: its file (never written: the argument fails first)
+    const asCall = await http("POST", "/api/call/export.save", { "content-type": "application/json", "x-opslog-token": server.token }, JSON.stringify({ ...arg, path }));
+    const asDownload = await http("GET", `/api/download/export.download?token=${server.token}&arg=${encodeURIComponent(JSON.stringify(arg))}`);
+    const call = JSON.parse(asCall.body) as { ok: boolean; error: { code: string; message: string } };
+    const download = JSON.parse(asDownload.body) as { ok: boolean; error: { code: string; message: string } };
+    expect(download.ok).toBe(false);
+    expect(asDownload.status).toBe(asCall.status);
+    expect(asDownload.status).toBe(400); // the argument's fault, on both routes
+    expect(download.error.code).toBe(call.error.code);
+    expect(download.error.message.replace(/^export\.download: /, "")).toBe(call.error.message.replace(/^export\.save: /, ""));
+    expect(asDownload.headers["content-type"]).toBe(asCall.headers["content-type"]);
+  });
+
+  it("answers a download whose argument is not JSON as it answers a call whose body is not JSON", async () => {
+    const asCall = await http("POST", "/api/call/export.save", { "content-type": "application/json", "x-opslog-token": server.token }, "{not json");
+    const asDownload = await http("GET", `/api/download/export.download?token=${server.token}&arg=${encodeURIComponent("{not json")}`);
+    expect([asDownload.status, JSON.parse(asDownload.body).error.code]).toEqual([asCall.status, JSON.parse(asCall.body).error.code]);
+    expect(asDownload.status).toBe(400);
+  });
+
+  it("refuses a call on the download route, and a download on the call route, as unknown", async () => {
+    const callAsDownload = await http("GET", `/api/download/records.page?token=${server.token}&arg=${encodeURIComponent(JSON.stringify({ offset: 0, limit: 5 }))}`);
+    expect([callAsDownload.status, JSON.parse(callAsDownload.body).error.code]).toEqual([404, "unknown-call"]);
+    const downloadAsCall = await http("POST", "/api/call/export.download", { "content-type": "application/json", "x-opslog-token": server.token }, JSON.stringify({ source: { kind: "ops" }, format: "csv" }));
+    expect([downloadAsCall.status, JSON.parse(downloadAsCall.body).error.code]).toEqual([404, "unknown-call"]);
   });
 
   it("export.save writes the ops list to a new file, and refuses to overwrite one", async () => {
@@ -158,6 +192,6 @@ describe("export in the desktop app (the save dialogs, stood in for)", () => {
     expect(saved).toMatchObject({ ok: true, value: { path: answer, rows: 2 } });
     const lines = (await readFile(answer, "utf-8")).trim().split("\n").map((l) => JSON.parse(l) as { after: unknown });
     expect(lines.map((l) => l.after)).toEqual([{ title: "Task 1", status: "open", estimate: 1 }, { title: "Task 1", status: "done", estimate: 2 }]);
-    await handlers.closeSession();
+    await handlers.store.closeSession();
   });
 });

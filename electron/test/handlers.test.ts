@@ -6,6 +6,7 @@ import { AppData } from "../appdata.js";
 import { callNames } from "../calls.js";
 import type { CompactPreview, OpenResult, PendingOpen, RecordDetail, UndoPreview } from "../contract.js";
 import { Handlers } from "../handlers.js";
+import { isDownloadCall } from "../dispatch.js";
 import type { DiffPage, Page, RecordRow, TimelineEvent, TimelineOp } from "../../engine/src/inspect/types.js";
 import { plannerAndWorkerOnJobs, sixTasksHalfArchived, twentyTasksCompactedThenEdited } from "../../engine/test/scenarios/index.js";
 import { digestTree, errorOf, readCalls, removeDir, tempDir, valueOf } from "./helpers.js";
@@ -18,7 +19,7 @@ beforeEach(async () => {
   handlers = new Handlers({ appData: new AppData(`${work}/home`), pollMs: 0 });
 });
 afterEach(async () => {
-  await handlers.closeSession();
+  await handlers.store.closeSession();
   await removeDir(work);
 });
 
@@ -150,7 +151,7 @@ describe("agent mode", () => {
   it("asked for on the command line without --yes, waits for the user instead of failing: no store open, nothing written, store.pending says what and why", async () => {
     const dir = (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir;
     const before = await digestTree(dir);
-    await handlers.openFromCommandLine(dir, "agent", "bot");
+    await handlers.store.openFromCommandLine(dir, "agent", "bot");
     expect(errorOf(await handlers.dispatch("store.summary", {})).code).toBe("no-store");
     const pending = valueOf<PendingOpen>(await handlers.dispatch("store.pending", {}));
     expect(pending).toMatchObject({ dir, mode: "agent", agentId: "bot" });
@@ -163,7 +164,7 @@ describe("agent mode", () => {
 
   it("asked for on the command line with --yes, opens at once", async () => {
     const dir = (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir;
-    await handlers.openFromCommandLine(dir, "agent", "bot", true);
+    await handlers.store.openFromCommandLine(dir, "agent", "bot", true);
     expect(valueOf<OpenResult>(await handlers.dispatch("store.summary", {})).session).toMatchObject({ mode: "agent", agentId: "bot" });
     expect(valueOf(await handlers.dispatch("store.pending", {}))).toBeNull();
   });
@@ -177,7 +178,7 @@ describe("agent mode", () => {
     valueOf(await handlers.dispatch("actions.set", { id: "job-9", value: { title: "Job 9", state: "new" } }));
     expect(valueOf<UndoPreview>(await handlers.dispatch("actions.undoPreview", {})).op).toMatchObject({ id: "job-9", agent: "fixer" });
     valueOf(await handlers.dispatch("actions.undo", {}));
-    await handlers.closeSession();
+    await handlers.store.closeSession();
     const reader = new Store<Record<string, unknown>>();
     await reader.open(dir, { agentId: "planner", checkpointOnClose: false });
     expect(reader.get("job-0")).toMatchObject({ state: "fixed" });
@@ -222,7 +223,7 @@ describe("bad input", () => {
     const junk: unknown[] = [42, "text", [1, 2], { unexpected: true }, { offset: -1, limit: 0 }, { id: 7, value: "no", pos: "x", filter: 3, dir: "", path: 9, a: -1, ts: 5 }];
     for (const name of callNames) {
       for (const arg of junk) {
-        const answer = await handlers.dispatch(name, arg);
+        const answer = isDownloadCall(name) ? await handlers.calls.download(name, arg) : await handlers.dispatch(name, arg); // a download, on its own route: the same gate
         expect(answer.ok, `${name} ${JSON.stringify(arg)} was accepted`).toBe(false);
         if (answer.ok) continue;
         expect(answer.error.code, `${name} ${JSON.stringify(arg)}`).toBe("bad-argument");
@@ -277,10 +278,10 @@ describe("an explorer started with --read-only (the handlers both transports cal
       expect(refused).toMatchObject({ code: "read-only", message: expect.stringContaining("started with --read-only") });
       for (const [name, arg] of WRITES) expect(errorOf(await locked.dispatch(name, arg)), name).toMatchObject({ code: "read-only", message: expect.stringContaining("started with --read-only") });
       expect(valueOf<OpenResult>(await locked.dispatch("store.summary", {})).session.mode).toBe("read-only");
-      await locked.closeSession();
+      await locked.store.closeSession();
       expect(await digestTree(dir)).toEqual(before);
     } finally {
-      await locked.closeSession();
+      await locked.store.closeSession();
     }
   });
 
@@ -289,7 +290,7 @@ describe("an explorer started with --read-only (the handlers both transports cal
     const dir = (await twentyTasksCompactedThenEdited.build(`${work}/store`)).dir;
     expect(errorOf(await locked.dispatch("store.open", { dir, mode: "writer" }))).toMatchObject({ code: "read-only" });
     expect(errorOf(await locked.dispatch("store.summary", {}))).toMatchObject({ code: "no-store" });
-    await expect(locked.open(dir, "writer")).rejects.toThrow(/started with --read-only/);
+    await expect(locked.store.open(dir, { mode: "writer" })).rejects.toThrow(/started with --read-only/);
   });
 
   it("leaves a writable open to the user's choice without --read-only", async () => {

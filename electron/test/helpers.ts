@@ -92,6 +92,7 @@ const READ_CALLS: { [N in ReadCall]: ((at: Paths) => CallArg<N>[]) | { notTried:
   "actions.refresh": () => [{}],
   "export.save": { notTried: "writes a file outside the store (a path chosen per test): export.test.ts" },
   "export.store": { notTried: "writes a copy outside the store (a folder chosen per test): export.test.ts" },
+  "export.download": { notTried: "a download, not a call: GET /api/download/export.download (export.test.ts)" },
   "blobs.list": () => [{ offset: 0, limit: 20 }],
   "blobs.read": { notTried: "needs a blob of the store: blobs are tested with a store that has them" },
   "blobs.refs": () => [{ id: "task-1" }],

@@ -22,7 +22,7 @@ beforeEach(async () => {
   work = await tempDir("hostile");
 });
 afterEach(async () => {
-  await handlers?.closeSession();
+  await handlers?.store.closeSession();
   await removeDir(work);
 });
 
@@ -121,7 +121,7 @@ describe("limits on JSON arguments", () => {
     start();
     const dir = (await twentyTasksCompactedThenEdited.build(`${work}/single`)).dir;
     await handlers.dispatch("store.open", { dir, mode: "writer" });
-    await handlers.closeSession(); // opening in writer mode leaves files of its own: the baseline is after one open
+    await handlers.store.closeSession(); // opening in writer mode leaves files of its own: the baseline is after one open
     const before = await digestTree(dir);
     await handlers.dispatch("store.open", { dir, mode: "writer" });
     let value: Record<string, unknown> = { leaf: true };
@@ -131,7 +131,7 @@ describe("limits on JSON arguments", () => {
     expect(error.message).toContain("the limit of 64 levels");
     const archived = errorOf(await handlers.dispatch("actions.archive", { filter: nestedFilter(10_000) }));
     expect(archived).toMatchObject({ code: "bad-filter" });
-    await handlers.closeSession();
+    await handlers.store.closeSession();
     expect(await digestTree(dir)).toEqual(before);
   });
 });

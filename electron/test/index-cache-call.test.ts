@@ -19,7 +19,7 @@ beforeEach(async () => {
   work = await tempDir("index-cache-call");
 });
 afterEach(async () => {
-  for (const h of made.splice(0)) await h.dispose();
+  for (const h of made.splice(0)) await h.store.dispose();
   await removeDir(work);
 });
 

@@ -21,7 +21,7 @@ let holder: ChildProcess | null = null;
 afterEach(async () => {
   holder?.kill();
   holder = null;
-  await handlers?.closeSession();
+  await handlers?.store.closeSession();
   if (work) await removeDir(work);
 });
 

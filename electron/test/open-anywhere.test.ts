@@ -22,7 +22,7 @@ beforeEach(async () => {
   handlers = new Handlers({ appData: new AppData(`${work}/home`), pollMs: 0 });
 });
 afterEach(async () => {
-  await handlers.closeSession();
+  await handlers.store.closeSession();
   await removeDir(work);
 });
 
@@ -125,6 +125,18 @@ describe("reopening the open store in another mode (store.open on its folder)", 
     expect(valueOf<OpenResult>(await handlers.dispatch("store.open", { dir, mode: "agent", agentId: "me", confirmAgentOnSingleWriter: true })).session).toMatchObject({ mode: "agent", agentId: "me" });
   });
 
+  it("keeps the demo store's demo tag through a reopen in agent mode and back to read-only, and tags it however it is opened", async () => {
+    const opened = await handlers.store.openDemo(); // as the explorer opens it when no store is named
+    expect(opened.session).toMatchObject({ demo: true, mode: "read-only" });
+    const dir = opened.session.dir;
+    expect(valueOf<OpenResult>(await handlers.dispatch("store.open", { dir, mode: "agent", agentId: "me" })).session).toMatchObject({ demo: true, mode: "agent" });
+    expect(valueOf<OpenResult>(await handlers.dispatch("store.summary", {})).session.demo).toBe(true);
+    expect(valueOf<OpenResult>(await handlers.dispatch("store.open", { dir })).session).toMatchObject({ demo: true, mode: "read-only" });
+    const other = (await twentyTasksCompactedThenEdited.build(`${work}/store`)).dir;
+    expect(valueOf<OpenResult>(await handlers.dispatch("store.open", { dir: other })).session.demo).toBe(false); // another store is not the demo
+    expect(valueOf<OpenResult>(await handlers.dispatch("store.open", { dir })).session.demo).toBe(true); // by its folder, as the Open screen or the recent list opens it
+  });
+
   it("is refused under --read-only even when called directly, the read-only store staying open and unchanged", async () => {
     const locked = new Handlers({ appData: new AppData(`${work}/home`), pollMs: 0, lockedReadOnly: true });
     try {
@@ -135,7 +147,7 @@ describe("reopening the open store in another mode (store.open on its folder)", 
       expect(valueOf<OpenResult>(await locked.dispatch("store.summary", {})).session).toMatchObject({ dir, mode: "read-only" });
       expect(await digestTree(dir)).toEqual(before);
     } finally {
-      await locked.closeSession();
+      await locked.store.closeSession();
     }
   });
 });

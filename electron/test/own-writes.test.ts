@@ -22,7 +22,7 @@ beforeEach(async () => {
   work = await tempDir("own-writes");
 });
 afterEach(async () => {
-  await handlers.closeSession();
+  await handlers.store.closeSession();
   await alice?.close();
   alice = null;
   await removeDir(work);
@@ -74,7 +74,7 @@ describe("the explorer's own writes beside a published agent that compacts", () 
     expect(result.lost).toBeUndefined();
     expect(await publishedIds(dir)).toContain("x-2");
     const events: StoreChangedEvent[] = [];
-    const rebuilt = new Promise<StoreChangedEvent>((done) => handlers.onChange((e) => {
+    const rebuilt = new Promise<StoreChangedEvent>((done) => handlers.store.onChange((e) => {
       events.push(e);
       if (e.what === "rebuilt") done(e);
     }));

@@ -1,5 +1,5 @@
 // The command line's store opens behind a server that already answers
-// (Handlers.startFromCommandLine): while its index builds, store.loading
+// (WindowStore.startFromCommandLine): while its index builds, store.loading
 // reports how far it has come, store.preview the current snapshot's first
 // records, and every call needing the index answers "loading"; then the store
 // opens (or fails) and listeners hear it. The open is held by the test hook
@@ -25,12 +25,12 @@ beforeEach(async () => {
   const held = new Promise<void>((done) => (release = done));
   handlers = new Handlers({ appData: new AppData(`${work}/home`), pollMs: 0, holdOpen: () => held });
   events = [];
-  handlers.onChange((event) => events.push(event));
+  handlers.store.onChange((event) => events.push(event));
 });
 afterEach(async () => {
   release();
-  await handlers.settled();
-  await handlers.closeSession();
+  await handlers.store.settled();
+  await handlers.store.closeSession();
   await removeDir(work);
 });
 
@@ -57,7 +57,7 @@ async function bytesUnder(dir: string, sub: string): Promise<number> {
 describe("a store opened from the command line", () => {
   it("answers at once: progress grows to the whole store, other calls say loading, then the store opens and listeners hear it", async () => {
     const store = await twentyTasksCompactedThenEdited.build(`${work}/single`);
-    await handlers.startFromCommandLine(store.dir);
+    await handlers.store.startFromCommandLine(store.dir);
     const first = await loading();
     expect(first).toMatchObject({ url: store.dir, phase: "snapshot", bytes: 0, ops: 0 });
     expect(errorOf(await handlers.dispatch("records", { offset: 0, limit: 10 })).code).toBe("loading");
@@ -76,7 +76,7 @@ describe("a store opened from the command line", () => {
     expect(errorOf(await handlers.dispatch("records", { offset: 0, limit: 10 })).code).toBe("loading");
 
     release();
-    await handlers.settled();
+    await handlers.store.settled();
     expect(events.map((e) => e.what)).toEqual(["opened"]);
     expect(events[0].summary?.counts.records).toBe(store.state.length);
     expect(await loading()).toBeNull();
@@ -88,7 +88,7 @@ describe("a store opened from the command line", () => {
 
   it("previews the current snapshot's first records, as its lines say, with its time and the WAL bytes not applied", async () => {
     const store = await twentyTasksCompactedThenEdited.build(`${work}/single`);
-    await handlers.startFromCommandLine(store.dir);
+    await handlers.store.startFromCommandLine(store.dir);
     const preview = valueOf<SnapshotPreview>(await handlers.dispatch("store.preview", {}));
     const lines = (await readFile(join(store.dir, store.manifest.currentSnapshot), "utf-8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(preview.snapshot).toBe(store.manifest.currentSnapshot);
@@ -102,18 +102,18 @@ describe("a store opened from the command line", () => {
   });
 
   it("fails at once, before the server is ready, for a folder without a manifest or no folder at all", async () => {
-    await expect(handlers.startFromCommandLine(work)).rejects.toMatchObject({ code: "not-a-store", message: expect.stringContaining("has no manifest.json") });
-    await expect(handlers.startFromCommandLine(join(work, "nowhere"))).rejects.toMatchObject({ code: "not-a-store", message: expect.stringContaining("does not exist") });
+    await expect(handlers.store.startFromCommandLine(work)).rejects.toMatchObject({ code: "not-a-store", message: expect.stringContaining("has no manifest.json") });
+    await expect(handlers.store.startFromCommandLine(join(work, "nowhere"))).rejects.toMatchObject({ code: "not-a-store", message: expect.stringContaining("does not exist") });
     expect(await loading()).toBeNull();
   });
 
   it("closed for good while its store still opens: the store is closed as soon as it is open, never left behind", async () => {
     const store = await twentyTasksCompactedThenEdited.build(`${work}/single`);
-    await handlers.startFromCommandLine(store.dir);
+    await handlers.store.startFromCommandLine(store.dir);
     await progressUntil((p) => p.phase === "finishing");
-    await handlers.dispose();
+    await handlers.store.dispose();
     release();
-    await handlers.settled();
+    await handlers.store.settled();
     expect(events.map((e) => e.what)).toEqual(["open-failed"]);
     expect(errorOf(await handlers.dispatch("records", { offset: 0, limit: 10 })).code).toBe("no-store");
     expect(errorOf(await handlers.dispatch("store.summary", {})).message).toContain("closed while the store was opening");
@@ -122,8 +122,8 @@ describe("a store opened from the command line", () => {
   it("an open that fails once the index is built: listeners hear open-failed, and store.summary says why", async () => {
     const store = await plannerAndWorkerOnJobs.build(`${work}/multi`);
     release();
-    await handlers.startFromCommandLine(store.dir, "writer");
-    await handlers.settled();
+    await handlers.store.startFromCommandLine(store.dir, "writer");
+    await handlers.store.settled();
     expect(events.map((e) => e.what)).toEqual(["open-failed"]);
     const error = errorOf(await handlers.dispatch("store.summary", {}));
     expect(error.code).toBe("bad-argument");

@@ -19,7 +19,7 @@ beforeEach(async () => {
   handlers = new Handlers({ appData: new AppData(home), pollMs: 0 });
 });
 afterEach(async () => {
-  await handlers.closeSession();
+  await handlers.store.closeSession();
   await removeDir(work);
 });
 
@@ -72,7 +72,7 @@ describe("saved queries", () => {
     const again = new Handlers({ appData: new AppData(home), pollMs: 0 });
     valueOf(await again.dispatch("store.open", { dir }));
     expect((await call("savedFilters.list", { box: "records" }, again)).saved.map((s) => s.name)).toEqual(["open work"]);
-    await again.closeSession();
+    await again.store.closeSession();
   });
 
   it("refuse an empty query or name, an unknown box, and answer no-store with no store open", async () => {
@@ -93,7 +93,7 @@ describe("where queries are kept", () => {
     await call("savedFilters.remember", { box: "records", text: "{a: 1}" }, locked);
     await call("savedFilters.save", { box: "archive", name: "mine", text: "{a: 1}" }, locked);
     expect((await call("savedFilters.list", { box: "records" }, locked)).recent).toEqual(["{a: 1}"]);
-    await locked.closeSession();
+    await locked.store.closeSession();
     expect(await digestTree(dir)).toEqual(before);
     expect(JSON.parse(await readFile(join(home, "queries.json"), "utf-8")).stores[dir].archive.saved[0].name).toBe("mine");
   });

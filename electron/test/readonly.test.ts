@@ -21,7 +21,7 @@ async function exerciseReadOnly(dir: string, home: string): Promise<void> {
   const archive = opened.summary.archiveSegments[0]?.path ?? null;
   // Every call must really have run (answered ok): a session whose calls all failed would write nothing too.
   for (const [name, arg] of readCalls({ lanes: opened.summary.lanes.map((l) => l.path), archive })) expect(await handlers.dispatch(name, arg), `${name} ${JSON.stringify(arg)}`).toMatchObject({ ok: true });
-  await handlers.closeSession();
+  await handlers.store.closeSession();
 }
 
 describe("a read-only session", () => {

@@ -22,7 +22,7 @@ beforeEach(async () => {
   handlers = new Handlers({ appData: new AppData(join(work, "home")), pollMs: 0 });
 });
 afterEach(async () => {
-  await handlers.closeSession();
+  await handlers.store.closeSession();
   await removeDir(work);
 });
 

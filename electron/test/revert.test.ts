@@ -21,7 +21,7 @@ beforeEach(async () => {
   handlers = new Handlers({ appData: new AppData(join(work, "home")), pollMs: 0 });
 });
 afterEach(async () => {
-  await handlers.closeSession();
+  await handlers.store.closeSession();
   await removeDir(work);
 });
 
@@ -96,7 +96,7 @@ describe("undo only this op's change", () => {
     const { op } = await preview(pos);
     const result = valueOf<ActionResult>(await handlers.dispatch("actions.revert", { pos, mode: "own-change", seen: { file: op.file, line: op.line, laterOps: laterOps.length } }));
     expect(result.message).toMatch(/kept the later value of status/);
-    await handlers.closeSession();
+    await handlers.store.closeSession();
     // owner comes back, tag goes, status keeps the later "done"; n and title keep their later values
     expect(await readBack(dir)).toEqual({ title: "Spec v2", status: "done", owner: "ann", n: 9 });
   });
@@ -106,7 +106,7 @@ describe("undo only this op's change", () => {
     const { pos } = await expectedFromRaw(dir);
     valueOf(await handlers.dispatch("store.open", { dir, mode: "agent", agentId: "fixer" }));
     valueOf(await handlers.dispatch("actions.revert", { pos, mode: "own-change" }));
-    await handlers.closeSession();
+    await handlers.store.closeSession();
     expect(await readBack(dir, "planner")).toEqual({ title: "Spec v2", status: "done", owner: "ann", n: 9 });
     const written = (await rawTimeline(dir)).filter((o) => o.agent === "fixer");
     expect(written.map((o) => [o.op, o.id])).toEqual([["set", "doc-014"]]);
@@ -118,7 +118,7 @@ describe("undo only this op's change", () => {
     valueOf(await handlers.dispatch("store.open", { dir, mode: "agent", agentId: "fixer" }));
     expect((await preview(pos)).afterOwnChange).toEqual({ title: "Job 7", state: "planned" });
     valueOf(await handlers.dispatch("actions.revert", { pos, mode: "own-change" }));
-    await handlers.closeSession();
+    await handlers.store.closeSession();
     const store = new Store<Doc>();
     await store.open(dir, { agentId: "planner", checkpointOnClose: false });
     expect(store.get("job-7")).toEqual({ title: "Job 7", state: "planned" });
@@ -145,7 +145,7 @@ describe("the full revert", () => {
     valueOf(await handlers.dispatch("store.open", { dir, mode: "writer" }));
     const result = valueOf<ActionResult>(await handlers.dispatch("actions.revert", { pos, mode: "full" }));
     expect(result.message).toMatch(/overwriting 8 later op\(s\)/);
-    await handlers.closeSession();
+    await handlers.store.closeSession();
     expect(await readBack(dir)).toEqual(V1);
   });
 

@@ -90,7 +90,7 @@ describe("browser mode: an endpoint nobody at the machine chose", () => {
     const home = join(work, `home-refused-${readOnly}`);
     const server = await startServer({ dir: store, staticDir: join(work, "static"), appData: new AppData(home), pollMs: 0, readOnly });
     running.push(server);
-    await server.handlers.settled();
+    await server.handlers.store.settled();
     const answer = await call(server, "store.open", { dir: `s3://bucket/prefix?endpoint=${target.endpoint}/internal` });
     expect(answer.ok).toBe(false);
     expect(answer.error?.code).toBe("unauthorized");
@@ -111,7 +111,7 @@ describe("browser mode: an endpoint nobody at the machine chose", () => {
     expect(error.message).toMatch(/HTTP 500/);
     expect(error.message).toMatch(/not an S3 answer/);
     expect(JSON.stringify(error)).not.toContain("hunter2");
-    await handlers.dispose();
+    await handlers.store.dispose();
   });
 
   it("refuses an endpoint the settings file does not list, and AWS itself is not refused by the policy", async () => {
@@ -120,13 +120,13 @@ describe("browser mode: an endpoint nobody at the machine chose", () => {
     const handlers = new Handlers({ appData, pollMs: 0, s3CacheRoot: join(work, "cache-other"), s3Limits: FAST });
     expect(errorOf(await handlers.dispatch("store.open", { dir: `s3://bucket/prefix?endpoint=${target.endpoint}` })).code).toBe("unauthorized");
     expect(target.received).toEqual([]);
-    await handlers.dispose();
+    await handlers.store.dispose();
   });
 
   it("is used when the command line named it: its open and a later open at the same endpoint reach it, another path there does not", async () => {
     const target = await recording(nonS3Answer);
     const handlers = new Handlers({ appData: new AppData(join(work, "home-cli")), pollMs: 0, s3CacheRoot: join(work, "cache-cli"), s3Limits: FAST });
-    await expect(handlers.openFromCommandLine(`s3://bucket/first?endpoint=${target.endpoint}`)).rejects.toThrow(/HTTP 500/);
+    await expect(handlers.store.openFromCommandLine(`s3://bucket/first?endpoint=${target.endpoint}`)).rejects.toThrow(/HTTP 500/);
     const fromCommandLine = target.received.length;
     expect(fromCommandLine).toBeGreaterThan(0);
     expect(errorOf(await handlers.dispatch("store.open", { dir: `s3://bucket/second?endpoint=${target.endpoint}/` })).message).toMatch(/HTTP 500/);
@@ -134,7 +134,7 @@ describe("browser mode: an endpoint nobody at the machine chose", () => {
     const before = target.received.length;
     expect(errorOf(await handlers.dispatch("store.open", { dir: `s3://bucket/second?endpoint=${target.endpoint}/internal` })).code).toBe("unauthorized");
     expect(target.received.length).toBe(before);
-    await handlers.dispose();
+    await handlers.store.dispose();
   });
 });
 
@@ -144,7 +144,7 @@ describe("the desktop app's window", () => {
     const handlers = new Handlers({ appData: new AppData(join(work, "home-desktop")), pollMs: 0, s3CacheRoot: join(work, "cache-desktop"), s3Limits: FAST, callersChooseEndpoints: true });
     expect(errorOf(await handlers.dispatch("store.open", { dir: `s3://bucket/prefix?endpoint=${target.endpoint}` })).message).toMatch(/HTTP 500/);
     expect(target.received.length).toBeGreaterThan(0);
-    await handlers.dispose();
+    await handlers.store.dispose();
   });
 });
 
@@ -160,7 +160,7 @@ describe("an S3 server that takes the connection and never answers", () => {
     expect(target.received.map((r) => r.method)).toEqual(["GET", "GET"]); // bounded: the listing, tried twice
     expect(Date.now() - started).toBeLessThan(15_000); // two idle deadlines of 0.3 s and the SDK's backoff, not the minutes an unbounded request waits
     expect(valueOfLoading(await handlers.dispatch("store.loading", {}))).toBeNull(); // no longer "listing"
-    await handlers.dispose();
+    await handlers.store.dispose();
   }, 30_000);
 });
 

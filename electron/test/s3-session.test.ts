@@ -55,7 +55,7 @@ describe("an S3 store, in a session", () => {
     expect(archive).not.toBeNull();
     for (const [name, arg] of readCalls({ lanes: opened.summary.lanes.map((l) => l.path), archive })) expect(await handlers.dispatch(name, arg), `${name} ${JSON.stringify(arg)}`).toMatchObject({ ok: true });
     await until("two polls", () => server.requests.slice(from).filter((r) => r.url.includes("list-type=2")).length >= 3);
-    await handlers.closeSession();
+    await handlers.store.closeSession();
     await server.flush();
     const sent = server.requests.slice(from).filter((r) => !r.url.startsWith("/__flush"));
     expect(sent.length).toBeGreaterThan(3);
@@ -71,7 +71,7 @@ describe("an S3 store, in a session", () => {
     expect(valueOf<{ rows: { path: string }[] }>(await handlers.dispatch("blobs.list", { offset: 0, limit: 10 })).rows.map((b) => b.path)).toEqual(["attachments/note.txt"]);
     const chunk = valueOf<{ base64: string }>(await handlers.dispatch("blobs.read", { path: "attachments/note.txt", offset: 0, length: 100 }));
     expect(Buffer.from(chunk.base64, "base64").toString()).toBe("a blob in the mirror");
-    await handlers.closeSession();
+    await handlers.store.closeSession();
   });
 
   it("refuses writer mode with a message that says to use agent mode, and writes nothing", async () => {
@@ -114,13 +114,13 @@ describe("an S3 store, in a session", () => {
     expect(lockAt).toBeGreaterThanOrEqual(0);
     expect(lockAt < snapshotAt && snapshotAt < releaseAt).toBe(true);
     expect(await records()).toEqual(await publishedS3State(server, prefix));
-    await handlers.closeSession();
+    await handlers.store.closeSession();
   });
 
   it("shows another agent's writes live, by polling the listing", async () => {
     const handlers = handlersFor("live", 30);
     const events: StoreChangedEvent[] = [];
-    handlers.onChange((e) => events.push(e));
+    handlers.store.onChange((e) => events.push(e));
     const opened = valueOf<OpenResult>(await handlers.dispatch("store.open", { dir: server.url("shared/store") }));
     const before = opened.summary.counts.records;
     const hana = await openS3Agent(server, "shared/store", "hana");
@@ -129,7 +129,7 @@ describe("an S3 store, in a session", () => {
     await until("the new record", () => events.some((e) => e.summary?.counts.records === before! + 1));
     const page = valueOf<{ rows: { id: string }[] }>(await handlers.dispatch("records", { offset: 0, limit: 1000, idContains: "h1" }));
     expect(page.rows.map((r) => r.id)).toEqual(["h1"]);
-    await handlers.closeSession();
+    await handlers.store.closeSession();
   });
 
   it("reports the load's progress (objects and bytes) while an S3 store opens, and nothing once it is open", async () => {
@@ -147,7 +147,7 @@ describe("an S3 store, in a session", () => {
     expect(reported.at(-1)!.url).toBe(server.url("shared/store"));
     expect(reported.every((p) => p.objects <= p.totalObjects && p.bytes <= p.totalBytes)).toBe(true);
     expect(valueOf(await handlers.dispatch("store.loading", {}))).toBeNull();
-    await handlers.closeSession();
+    await handlers.store.closeSession();
   });
 
   it("a single-writer S3 store (opslog-s3 without an agent id) opens read-only with its WAL, and agent mode on it waits for the user's confirmation, naming the S3 address", async () => {
@@ -161,8 +161,8 @@ describe("an S3 store, in a session", () => {
     const opened = valueOf<OpenResult>(await handlers.dispatch("store.open", { dir: server.url(prefix) }));
     expect(opened.summary.kind).toBe("single-writer");
     expect(opened.summary.lanes.map((l) => [l.path.replace(/\d+$/, "<ms>"), l.ops])).toEqual([["ops/wal-<ms>", 2]]);
-    await handlers.closeSession();
-    await handlers.openFromCommandLine(server.url(prefix), "agent", "explorer");
+    await handlers.store.closeSession();
+    await handlers.store.openFromCommandLine(server.url(prefix), "agent", "explorer");
     expect(valueOf(await handlers.dispatch("store.pending", {}))).toMatchObject({ dir: server.url(prefix), mode: "agent" });
   });
 

@@ -22,7 +22,7 @@ beforeAll(async () => {
   await mkdir(staticDir);
   await writeFile(join(staticDir, "index.html"), "<!doctype html><title>explorer</title>");
   server = await startServer({ dir: store, staticDir, appData: new AppData(join(work, "home")), pollMs: 0 });
-  await server.handlers.settled(); // the store opens behind the server
+  await server.handlers.store.settled(); // the store opens behind the server
 });
 afterAll(async () => {
   await server?.close();
@@ -212,7 +212,7 @@ describe("browser mode without a built renderer", () => {
     emptyStatic = join(work, "not-built");
     await mkdir(emptyStatic);
     bare = await startServer({ dir: store, staticDir: emptyStatic, appData: new AppData(join(work, "home")), pollMs: 0 });
-    await bare.handlers.settled(); // the store opens behind the server
+    await bare.handlers.store.settled(); // the store opens behind the server
   });
   afterAll(async () => {
     await bare?.close();
@@ -233,7 +233,7 @@ describe("a server started with --read-only", () => {
   beforeAll(async () => {
     dir = (await twentyTasksCompactedThenEdited.build(join(work, "locked-store"))).dir;
     locked = await startServer({ dir, readOnly: true, staticDir: join(work, "static"), appData: new AppData(join(work, "home")), pollMs: 0 });
-    await locked.handlers.settled(); // the store opens behind the server
+    await locked.handlers.store.settled(); // the store opens behind the server
   });
   afterAll(async () => {
     await locked?.close();

@@ -28,7 +28,7 @@ import { TimelineView } from "./views/TimelineView";
 import { OpenStoreView } from "./views/OpenStoreView";
 import { BlobsView } from "./views/BlobsView";
 import { LoadingStoreView } from "./views/LoadingStoreView";
-import { OpenScreenDialog } from "./components/OpenScreenDialog";
+import { OpenScreenDialog } from "./views/OpenScreenDialog";
 import { showOpenScreen, useOpenScreen } from "./state/openScreen";
 
 const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {

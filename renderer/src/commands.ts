@@ -6,23 +6,22 @@
  */
 import { api, errorText } from "./api/client";
 import { parseFilter } from "./lib/filter";
-import { runAction } from "./state/runAction";
+import { runAction } from "./lib/runAction";
 import { useCompact } from "./state/compact";
 import { useRecordsQuery } from "./state/records";
 import { useReplay } from "./state/replay";
+import { useTimelineEvents } from "./state/events";
 import { useCompare } from "./state/compare";
 import { useCheck } from "./state/check";
 import { selectInfo, useSession } from "./state/session";
 import { useUi, VIEWS } from "./state/ui";
-import { EXPORT_COMMANDS } from "./exportCommands";
+import { EXPORT_COMMANDS } from "./state/export";
 import type { Command } from "./lib/command";
 import type { SessionMode } from "../../electron/contract";
 import { fittingWriteMode, reopenIn } from "./state/openFlow";
 import { showOpenScreen } from "./state/openScreen";
 
 export type { Command } from "./lib/command";
-
-export { runAction };
 
 const always = () => null;
 /** Writes need writer or agent mode. */
@@ -44,6 +43,13 @@ function reopenReason(mode: SessionMode): string | null {
 }
 
 const onTimeline = () => (useUi.getState().view === "timeline" ? null : "Only in the Timeline view.");
+/** The replay can go back: not at position 0 */
+const canGoBack = () => onTimeline() ?? (replay().cursor > 0 ? null : "At position 0: the oldest state on disk.");
+/** The replay can go forward: not at the current state */
+const canGoForward = () => onTimeline() ?? (replay().cursor < (replay().info?.total ?? 0) ? null : "At the current state: there is no later op.");
+/** Playing to the next event now (it pauses then), or an archive or compaction lies ahead of the cursor */
+const playingToEvent = () => replay().playing && replay().stopAt !== null;
+const canPlayToEvent = () => onTimeline() ?? (playingToEvent() || useTimelineEvents.getState().events.some((e) => e.position > replay().cursor) ? null : "No archive or compaction lies ahead of the cursor.");
 
 /** Remove the indexes kept between opens (the main process's cache folder); the open store is not touched. */
 async function clearIndexCache(): Promise<void> {
@@ -61,7 +67,7 @@ async function undo(): Promise<void> {
   try {
     const preview = await api.call("actions.undoPreview", {});
     if (!preview.op) return toast("error", preview.message);
-    ask({ title: "Undo the last op?", body: preview.message, confirmLabel: "Undo", danger: true, onConfirm: () => runAction("Undo", () => api.call("actions.undo", {})) });
+    ask({ title: "Undo the last op?", body: preview.message, confirmLabel: "Undo", danger: true, onConfirm: () => runAction("Undo", () => api.call("actions.undo", {}), useUi.getState().toast) });
   } catch (err) {
     toast("error", errorText(err).message);
   }
@@ -72,7 +78,7 @@ const agentMode = () => selectInfo(useSession.getState())?.mode === "agent";
 
 function compact(): void {
   if (agentMode()) return void useCompact.getState().open({ kind: "compact" });
-  useUi.getState().ask({ title: "Compact the store?", body: "Writes the current state as a new snapshot and starts a new WAL. The old snapshot and WAL stay on disk, so the history chain keeps them.", confirmLabel: "Compact", onConfirm: () => runAction("Compact", () => api.call("actions.compact", {})) });
+  useUi.getState().ask({ title: "Compact the store?", body: "Writes the current state as a new snapshot and starts a new WAL. The old snapshot and WAL stay on disk, so the history chain keeps them.", confirmLabel: "Compact", onConfirm: () => runAction("Compact", () => api.call("actions.compact", {}), useUi.getState().toast) });
 }
 
 function archive(): void {
@@ -87,7 +93,7 @@ function archive(): void {
       if (!parsed.ok || !parsed.value) return;
       // An archive compacts: in agent mode, the compaction dialog asks about the other agents next.
       if (agentMode()) return void useCompact.getState().open({ kind: "archive", filter: parsed.value });
-      return runAction("Archive", () => api.call("actions.archive", { filter: parsed.value! }));
+      return runAction("Archive", () => api.call("actions.archive", { filter: parsed.value! }), useUi.getState().toast);
     },
   });
 }
@@ -102,18 +108,18 @@ const replay = () => useReplay.getState();
 export const COMMANDS: Command[] = [
   ...VIEWS.map((v, i): Command => ({ name: `show-${v.name}`, label: `Show ${v.label}`, key: String(i + 1), disabledReason: always, run: () => useUi.getState().show(v.name) })),
   { name: "focus-filter", label: "Focus the filter", key: "/", disabledReason: always, run: focusFilter },
-  { name: "step-back", label: "Step back one op", key: "ArrowLeft", disabledReason: onTimeline, run: () => replay().step(-1) },
-  { name: "step-forward", label: "Step forward one op", key: "ArrowRight", disabledReason: onTimeline, run: () => replay().step(1) },
+  { name: "step-back", label: "Step back one op", key: "ArrowLeft", disabledReason: canGoBack, run: () => replay().step(-1) },
+  { name: "step-forward", label: "Step forward one op", key: "ArrowRight", disabledReason: canGoForward, run: () => replay().step(1) },
   { name: "play", label: "Play or pause the replay", key: " ", disabledReason: onTimeline, run: () => (replay().playing ? replay().pause() : replay().play()) },
-  { name: "play-next-event", label: "Play to the next archive or compaction", key: "n", disabledReason: onTimeline, run: () => replay().playToNextEvent() },
-  { name: "replay-start", label: "Go to the oldest state (position 0)", key: "Home", disabledReason: onTimeline, run: () => replay().seek(0) },
-  { name: "replay-now", label: "Go to the current state", key: "End", disabledReason: onTimeline, run: () => replay().seek(replay().info?.total ?? 0) },
+  { name: "play-next-event", label: "Play to the next archive or compaction (again: pause)", key: "n", disabledReason: canPlayToEvent, run: () => (playingToEvent() ? replay().pause() : replay().playToNextEvent()) },
+  { name: "replay-start", label: "Go to the oldest state (position 0)", key: "Home", disabledReason: canGoBack, run: () => replay().seek(0) },
+  { name: "replay-now", label: "Go to the current state", key: "End", disabledReason: canGoForward, run: () => replay().seek(replay().info?.total ?? 0) },
   { name: "compare-a", label: "Compare from the cursor's position (A)", key: "a", disabledReason: onTimeline, run: () => useCompare.getState().pick("a", replay().cursor) },
   { name: "compare-b", label: "Compare to the cursor's position (B)", key: "b", disabledReason: onTimeline, run: () => useCompare.getState().pick("b", replay().cursor) },
   { name: "undo", label: "Undo the last op…", disabledReason: writeReason, run: undo },
   { name: "compact", label: "Compact the store…", disabledReason: writeReason, run: compact },
   { name: "archive", label: "Archive records by filter…", disabledReason: writeReason, run: archive },
-  { name: "refresh", label: "Refresh: look for other processes' writes now", disabledReason: always, run: () => runAction("Refresh", () => api.call("actions.refresh", {})) },
+  { name: "refresh", label: "Refresh: look for other processes' writes now", disabledReason: always, run: () => runAction("Refresh", () => api.call("actions.refresh", {}), useUi.getState().toast) },
   { name: "check-store", label: "Check store: the store doctor's report (as npm run check)", disabledReason: () => (selectInfo(useSession.getState()) ? null : "No store is open."), run: () => useCheck.getState().run() },
   { name: "clear-index-cache", label: "Clear index cache: each store's next open builds its index again", disabledReason: always, run: clearIndexCache },
   { name: "toggle-warnings", label: "Show or hide the warnings", disabledReason: always, run: () => useUi.getState().toggleWarnings() },

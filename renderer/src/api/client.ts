@@ -1,10 +1,15 @@
 /**
- * The contract client. In Electron the preload's bridge carries calls over
- * IPC; in browser mode, fetch carries them and an EventSource the events.
+ * The contract client: it owns the transport and, in browser mode, the
+ * token. In Electron the preload's bridge carries calls over IPC and the
+ * main process saves files itself; in browser mode, fetch carries calls, an
+ * EventSource the events, and the browser downloads files (downloadUrl).
  * The rest of the UI cannot tell which.
  */
 import { CallError } from "../../../electron/call-error";
-import type { CallArg, CallName, CallOptions, CallResult, ContractClient, Envelope, EventName, Events } from "../../../electron/contract";
+import type { CallArg, CallName, CallOptions, CallResult, ContractClient, DownloadCall, Envelope, EventName, Events } from "../../../electron/contract";
+
+export { errorText } from "../lib/shownError";
+export type { ShownError } from "../lib/shownError";
 
 interface Bridge {
   invoke(name: string, arg: unknown, options?: CallOptions): Promise<Envelope<unknown>>;
@@ -27,11 +32,15 @@ function bridgeClient(bridge: Bridge): ContractClient {
   return {
     call: async (name, arg, options) => unwrap(await bridge.invoke(name, arg, options)),
     on: (event, listener) => bridge.on(event, listener as (payload: unknown) => void),
+    downloads: false,
+    downloadUrl: (name) => {
+      throw new CallError({ code: "unknown-call", message: `${name} is a download: the desktop app saves the file itself.` });
+    },
   };
 }
 
 function httpClient(): ContractClient {
-  const token = new URLSearchParams(window.location.search).get("token") ?? "";
+  const token = new URLSearchParams(window.location.search).get("token") ?? ""; // read once, here: every route needs it
   let source: EventSource | null = null;
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   function ensureSource(): void {
@@ -53,6 +62,10 @@ function httpClient(): ContractClient {
       }
       return unwrap<CallResult<N>>((await response.json()) as Envelope<unknown>);
     },
+    downloads: true,
+    downloadUrl<N extends DownloadCall>(name: N, arg: CallArg<N>): string {
+      return `/api/download/${name}?${new URLSearchParams({ token, arg: JSON.stringify(arg) }).toString()}`;
+    },
     on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
       ensureSource();
       const set = listeners.get(event) ?? new Set();
@@ -68,16 +81,4 @@ export const api: ContractClient = window.opslogBridge ? bridgeClient(window.ops
 /** The folder path of a dropped item: only Electron can tell it. */
 export function pathOfDroppedFile(file: File): string | null {
   return window.opslogBridge?.pathForFile(file) ?? null;
-}
-
-/** An error as a pane shows it: the contract's message, its detail, and its code when it came from the main process. */
-export interface ShownError {
-  message: string;
-  detail?: string;
-  code?: string;
-}
-
-export function errorText(err: unknown): ShownError {
-  if (err instanceof CallError) return { message: err.message, detail: err.detail, code: err.code };
-  return { message: err instanceof Error ? err.message : String(err) };
 }

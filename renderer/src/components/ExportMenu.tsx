@@ -6,8 +6,7 @@
  */
 import type { ReactNode } from "react";
 import type { ExportSource } from "../../../electron/contract";
-import { everyField, EXPORT_FORMATS, exportIsDownload, exportTo } from "../api/export";
-import { useExportPrefs } from "../state/exportPrefs";
+import { everyField, EXPORT_FORMATS, exportIsDownload, exportTo, useExportPrefs } from "../state/export";
 import { useUi } from "../state/ui";
 
 interface Props {

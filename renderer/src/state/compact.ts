@@ -8,7 +8,8 @@ import { create } from "zustand";
 import type { CompactPreview, Doc } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
-import { runAction } from "./runAction";
+import { runAction } from "../lib/runAction";
+import { useUi } from "./ui";
 import { forgetOnOpen } from "./perStore";
 
 /** What is to run once confirmed: a compaction, or an archive by filter (which compacts). */
@@ -48,8 +49,8 @@ export const useCompact = forgetOnOpen(create<CompactState>()((set, get) => ({
     if (!action || !preview) return;
     const confirmAgents = preview.otherAgents.map((a) => a.agent);
     set({ busy: true });
-    if (action.kind === "compact") await runAction("Compact", () => api.call("actions.compact", { confirmAgents }));
-    else await runAction("Archive", () => api.call("actions.archive", { filter: action.filter, confirmAgents }));
+    if (action.kind === "compact") await runAction("Compact", () => api.call("actions.compact", { confirmAgents }), useUi.getState().toast);
+    else await runAction("Archive", () => api.call("actions.archive", { filter: action.filter, confirmAgents }), useUi.getState().toast);
     set({ action: null, preview: null, busy: false });
   },
   close: () => set({ action: null, preview: null, error: null, busy: false, acknowledged: false }),

@@ -8,7 +8,8 @@ import { create } from "zustand";
 import type { LostWriteRef, ReapplyPreview } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
-import { runAction } from "./runAction";
+import { runAction } from "../lib/runAction";
+import { useUi } from "./ui";
 import { forgetOnOpen } from "./perStore";
 
 export const refKey = (r: LostWriteRef) => `${r.file}:${r.line}`;
@@ -54,7 +55,7 @@ export const useReapply = forgetOnOpen(create<ReapplyState>()((set, get) => ({
     if (!refs || !preview) return;
     set({ busy: true });
     // `seen`: the main process refuses if any record moved on since this preview.
-    await runAction("Re-apply", () => api.call("actions.reapply", { writes: refs, seen: preview.records.map((r) => r.seen) }));
+    await runAction("Re-apply", () => api.call("actions.reapply", { writes: refs, seen: preview.records.map((r) => r.seen) }), useUi.getState().toast);
     set({ refs: null, preview: null, busy: false, selected: {} });
   },
   close: () => set({ refs: null, preview: null, error: null, busy: false }),

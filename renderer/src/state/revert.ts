@@ -3,7 +3,8 @@ import { create } from "zustand";
 import type { RevertPreview } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
-import { runAction } from "../commands";
+import { runAction } from "../lib/runAction";
+import { useUi } from "./ui";
 import { forgetOnOpen } from "./perStore";
 
 export type RevertChoice = "own-change" | "full";
@@ -43,7 +44,7 @@ export const useRevert = forgetOnOpen(create<RevertState>()((set, get) => ({
     const { op } = preview;
     set({ busy: true });
     // `seen`: the main process refuses if the op or its later ops changed since this preview.
-    await runAction("Revert", () => api.call("actions.revert", { pos: op.pos, mode: choice, seen: { file: op.file, line: op.line, laterOps: preview.laterOpsTotal } }));
+    await runAction("Revert", () => api.call("actions.revert", { pos: op.pos, mode: choice, seen: { file: op.file, line: op.line, laterOps: preview.laterOpsTotal } }), useUi.getState().toast);
     set({ pos: null, preview: null, busy: false });
   },
   close: () => set({ pos: null, preview: null, error: null, busy: false }),

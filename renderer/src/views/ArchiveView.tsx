@@ -11,7 +11,7 @@ import { cellText, formatBytes, shortTime, plural } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { ExportMenu } from "../components/ExportMenu";
 import { ResultCount } from "../components/ResultCount";
-import { archiveSource } from "../state/exportSources";
+import { archiveSource } from "../state/export";
 
 const reloadArchive = (_: null, request: QueryRequest) => useArchive.getState().load(request);
 import { QueriesMenu, QueryInput } from "../components/QueryInput";

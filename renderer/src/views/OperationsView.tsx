@@ -24,7 +24,7 @@ import { part } from "../state/request";
 import type { QueryRequest } from "../state/request";
 import { ExportMenu } from "../components/ExportMenu";
 import { ResultCount } from "../components/ResultCount";
-import { opsSource } from "../state/exportSources";
+import { opsSource } from "../state/export";
 import { QueriesMenu, QueryInput } from "../components/QueryInput";
 import { CompareOpButtons } from "../components/ComparePanel";
 import { DetailPane } from "../components/DetailPane";

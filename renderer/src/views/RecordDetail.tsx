@@ -7,13 +7,14 @@ import { selectInfo, useSession } from "../state/session";
 import { useUi } from "../state/ui";
 import { JsonView } from "../components/JsonView";
 import { DiffView } from "../components/DiffView";
-import { replayAt, runAction, showOp } from "../commands";
+import { replayAt, showOp } from "../commands";
+import { runAction } from "../lib/runAction";
 import { opLabel, positionAfter, shortTime, plural } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { ArchivedHistoryItem } from "../components/ArchivedHistoryItem";
 import { ExportMenu } from "../components/ExportMenu";
 import { BlobLinks } from "../components/BlobLinks";
-import { historySource } from "../state/exportSources";
+import { historySource } from "../state/export";
 import { DetailPane } from "../components/DetailPane";
 
 const getRecord = (id: string, request: QueryRequest) => api.call("records.get", { id }, request.options);
@@ -31,7 +32,7 @@ export function RecordDetail({ id }: { id: string }) {
         <span className="mono">{id}</span>
         <span className="spacer" />
         <button disabled={!writable || !shown?.value} title={writable ? "Edit this record as JSON" : info?.modeReason} onClick={() => setEditing(true)}>Edit</button>
-        <button className="danger" disabled={!writable || !shown?.value} title={writable ? "Delete this record" : info?.modeReason} onClick={() => ask({ title: `Delete "${id}"?`, body: "Appends a delete op. You can undo it, or revert it from the Operations view.", confirmLabel: "Delete", danger: true, onConfirm: () => runAction("Delete", () => api.call("actions.delete", { id })) })}>Delete</button>
+        <button className="danger" disabled={!writable || !shown?.value} title={writable ? "Delete this record" : info?.modeReason} onClick={() => ask({ title: `Delete "${id}"?`, body: "Appends a delete op. You can undo it, or revert it from the Operations view.", confirmLabel: "Delete", danger: true, onConfirm: () => runAction("Delete", () => api.call("actions.delete", { id }), useUi.getState().toast) })}>Delete</button>
       </div>
       {error ? <PaneError error={error} /> : null}
       {editing && shown?.value ? <RecordEditor id={id} initial={shown.value} onDone={() => setEditing(false)} /> : <JsonView value={shown?.value ?? null} />}
@@ -72,7 +73,7 @@ export function RecordEditor({ id, initial, onDone }: { id: string; initial: Rec
     if (typeof value !== "object" || value === null || Array.isArray(value)) return setProblem("A record is a JSON object, like {\"title\": \"…\"}.");
     if (!newId.trim()) return setProblem("A record needs an id.");
     setProblem(null);
-    ask({ title: initial ? `Save "${newId}"?` : `Add "${newId}"?`, body: "Appends a set op to the WAL.", confirmLabel: "Save", onConfirm: async () => { await runAction("Save", () => api.call("actions.set", { id: newId.trim(), value: value as Record<string, unknown> })); onDone(); } });
+    ask({ title: initial ? `Save "${newId}"?` : `Add "${newId}"?`, body: "Appends a set op to the WAL.", confirmLabel: "Save", onConfirm: async () => { await runAction("Save", () => api.call("actions.set", { id: newId.trim(), value: value as Record<string, unknown> }), useUi.getState().toast); onDone(); } });
   }
   return (
     <div className="editor" data-testid="record-editor">

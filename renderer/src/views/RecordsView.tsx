@@ -12,7 +12,7 @@ import { selectInfo } from "../state/session";
 import { cellText } from "../lib/format";
 import { ExportMenu } from "../components/ExportMenu";
 import { ResultCount } from "../components/ResultCount";
-import { recordsSource } from "../state/exportSources";
+import { recordsSource } from "../state/export";
 import { useQuery } from "../state/query";
 import type { QueryRequest } from "../state/request";
 

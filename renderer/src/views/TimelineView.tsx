@@ -26,13 +26,13 @@ import { useQuery } from "../state/query";
 import { part } from "../state/request";
 import type { QueryRequest } from "../state/request";
 import { ExportMenu } from "../components/ExportMenu";
-import { stateSource } from "../state/exportSources";
-import { exportStoreAt } from "../api/export";
+import { exportStoreAt, stateSource } from "../state/export";
 import { QueriesMenu, QueryInput } from "../components/QueryInput";
 import { showSchemaAt } from "../state/schema";
 import { TimelineChart } from "../components/TimelineChart";
 import { CompareButtons, ComparePanel } from "../components/ComparePanel";
 import { DetailPane } from "../components/DetailPane";
+import { CommandButton } from "../components/CommandButton";
 
 const ID_COLUMN: TableColumn<RecordRow> = { key: "id", label: "_id", width: 150, render: (r) => <span className="mono">{r.id}</span> };
 const RAW_COLUMN: TableColumn<RecordRow> = { key: "data", label: "record at this position", width: 640, render: (r) => <span className="mono muted">{cellText(r.data)}</span> };
@@ -71,18 +71,20 @@ export function TimelineView() {
   );
 }
 
+/** The scrubber's buttons run the replay commands (commands.ts), as their keys do; the cursor, the play state and the events decide which are on. */
 function Scrubber() {
-  const { cursor, info, playing, seek, step, play, pause, jumpToTime, error, playToNextEvent, stopAt } = useReplay();
-  const hasNextEvent = useTimelineEvents((s) => s.events.some((e) => e.position > cursor));
+  const { cursor, info, playing, jumpToTime, error, stopAt } = useReplay();
+  useTimelineEvents((s) => s.events); // the next-event button is on while an event lies ahead
   const total = info?.total ?? 0;
+  const toEvent = playing && stopAt !== null;
   return (
     <div className="scrubber-bar">
-      <button data-testid="replay-start" onClick={() => seek(0)} disabled={cursor <= 0} title="The oldest state on disk (Home)">⇤</button>
-      <button data-testid="step-back" onClick={() => step(-1)} disabled={cursor <= 0} title="Step back one op (←)">◂ Step</button>
-      <button data-testid="play" onClick={() => (playing ? pause() : play())} title="Play / pause (space)" aria-label={playing ? "Pause" : "Play"} className="play-button">{playing ? "❚❚ Pause" : "▶ Play"}</button>
-      <button data-testid="step-forward" onClick={() => step(1)} disabled={cursor >= total} title="Step forward one op (→)">Step ▸</button>
-      <button data-testid="replay-now" onClick={() => seek(total)} disabled={cursor >= total} title="The current state (End)">Now ⇥</button>
-      <button data-testid="play-next-event" onClick={() => (playing && stopAt !== null ? pause() : playToNextEvent())} disabled={!hasNextEvent && !(playing && stopAt !== null)} title="Play at this pace to the next archive or compaction marked on the scrubber, and stop there (n)">{playing && stopAt !== null ? "❚❚" : "▶"} to next event</button>
+      <CommandButton name="replay-start" testId="replay-start" title="The oldest state on disk">⇤</CommandButton>
+      <CommandButton name="step-back" testId="step-back">◂ Step</CommandButton>
+      <CommandButton name="play" testId="play" ariaLabel={playing ? "Pause" : "Play"} className="play-button">{playing ? "❚❚ Pause" : "▶ Play"}</CommandButton>
+      <CommandButton name="step-forward" testId="step-forward">Step ▸</CommandButton>
+      <CommandButton name="replay-now" testId="replay-now" title="The current state">Now ⇥</CommandButton>
+      <CommandButton name="play-next-event" testId="play-next-event" title={toEvent ? "Pause the play to the next event" : "Play at this pace to the next archive or compaction marked on the scrubber, and stop there"}>{toEvent ? "❚❚" : "▶"} to next event</CommandButton>
       <PacePicker />
       <span className="muted small">position</span>
       <span className="replay-pos mono" data-testid="replay-pos" title="Position N is the state after op #N; position 0 is the oldest state on disk">{cursor.toLocaleString()} / {total.toLocaleString()}</span>

@@ -2,7 +2,7 @@
 import { useOpenScreen } from "../state/openScreen";
 import { useSession } from "../state/session";
 import { useUi } from "../state/ui";
-import { OpenStoreView } from "../views/OpenStoreView";
+import { OpenStoreView } from "./OpenStoreView";
 
 export function OpenScreenDialog() {
   const shown = useOpenScreen((s) => s.shown);
