@@ -104,7 +104,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname);
       // A newer call with the same x-opslog-supersede key stops this one (it answers "cancelled").
       const supersede = req.headers["x-opslog-supersede"];
-      if (call && req.method === "POST") return sendEnvelope(res, await handlers.dispatch(call[1], await readJson(req), { supersede: typeof supersede === "string" ? supersede : undefined }));
+      if (call && req.method === "POST") {
+        const arg = await readJson(req);
+        const started = performance.now();
+        const answer = await handlers.dispatch(call[1], arg, { supersede: typeof supersede === "string" ? supersede : undefined });
+        return sendEnvelope(res, answer, performance.now() - started);
+      }
       return sendJson(res, 404, { ok: false, error: { code: "unknown-call", message: `No API route ${req.method} ${url.pathname}.` } });
     }
     if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { ok: false, error: { code: "bad-argument", message: "Only GET for pages." } });
@@ -185,9 +190,13 @@ function refuseLargeBody(req: IncomingMessage, res: ServerResponse): void {
   sendJson(res, 413, { ok: false, error: { code: "bad-argument", message: `The request body is larger than the limit of ${MAX_BODY / 1024 / 1024} MB (${MAX_BODY} bytes); send a smaller argument.` } });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" });
-  res.end(JSON.stringify(body));
+/** `callMs`: how long the call took in the explorer, sent as Server-Timing (with the serialising) so the browser's own timing tells the server's share from the rest. */
+function sendJson(res: ServerResponse, status: number, body: unknown, callMs?: number): void {
+  const started = performance.now();
+  const text = JSON.stringify(body);
+  const timing = callMs === undefined ? {} : { "server-timing": `call;dur=${callMs.toFixed(1)}, json;dur=${(performance.now() - started).toFixed(1)}` };
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff", ...timing });
+  res.end(text);
 }
 
 /** The HTTP status of an answer, for calls and downloads alike: the argument's fault 400, refused 403, nothing of that name 404, the explorer's own fault 500, and 409 for the rest (well formed, but the store or the machine says no now). */
@@ -197,8 +206,8 @@ export function statusOf(envelope: Envelope<unknown>): number {
   return byCode[envelope.error.code] ?? 409;
 }
 
-function sendEnvelope(res: ServerResponse, envelope: Envelope<unknown>): void {
-  sendJson(res, statusOf(envelope), envelope);
+function sendEnvelope(res: ServerResponse, envelope: Envelope<unknown>, callMs?: number): void {
+  sendJson(res, statusOf(envelope), envelope, callMs);
 }
 
 /**

@@ -59,6 +59,12 @@ describe("browser mode", () => {
     expect(JSON.parse(answer.body)).toMatchObject({ ok: true, value: { total: 21, offset: 0, limit: 5 } });
   });
 
+  it("says in Server-Timing how long the call took in the explorer and how long its answer took to serialise, so the browser can tell the server's share", async () => {
+    const answer = await call("records", { offset: 0, limit: 5 });
+    const timing = String(answer.headers["server-timing"]);
+    expect(timing).toMatch(/^call;dur=\d+(\.\d+)?, json;dur=\d+(\.\d+)?$/);
+  });
+
   it.each([
     ["no token", {}],
     ["a wrong token", { "x-opslog-token": "x".repeat(32) }],

@@ -21,12 +21,12 @@ const STEP_LIMIT = 5_000;
 
 export type FilteredRequest = Pick<RecordsRequest, "filter" | "sort" | "idContains"> & { at: number };
 
-/** The records alive at a position, in id order, and where each one's value is. */
+/** The records alive at a position, in id order, and where each one's value is (typed arrays: a million pushes into growing arrays cost ten times as much on a heap this size). */
 interface Alive {
   at: number;
   total: number;
-  recs: number[];
-  srcs: number[];
+  recs: Int32Array;
+  srcs: Int32Array;
   /** Each field's values for srcs, once gathered: the next filter at this position reuses them */
   values: Map<string, unknown[]>;
 }
@@ -90,15 +90,16 @@ export class RecordFilter {
     if (kept) return kept;
     const { versions } = this.h;
     const sorted = versions.sortedRecs();
-    const recs: number[] = [];
-    const srcs: number[] = [];
+    const recs = new Int32Array(sorted.length);
+    const srcs = new Int32Array(sorted.length);
+    let n = 0;
     for (let i = 0; i < sorted.length; i++) {
       const src = versions.srcAt(sorted[i], at);
       if (!this.holds(src)) continue;
-      recs.push(sorted[i]);
-      srcs.push(src);
+      recs[n] = sorted[i];
+      srcs[n++] = src;
     }
-    const alive = { at, total, recs, srcs, values: new Map<string, unknown[]>() };
+    const alive = { at, total, recs: recs.subarray(0, n), srcs: srcs.subarray(0, n), values: new Map<string, unknown[]>() };
     this.alive = [alive, ...this.alive.filter((a) => a.at === a.total && a.total === total && at !== total)];
     return alive;
   }
@@ -116,21 +117,31 @@ export class RecordFilter {
     const alive = this.aliveAt(req.at);
     let { recs, srcs } = alive;
     if (req.idContains) {
-      const match = recs.map((rec) => versions.ids[rec].includes(req.idContains!));
-      recs = recs.filter((_, i) => match[i]);
-      srcs = srcs.filter((_, i) => match[i]);
+      const [hitRecs, hitSrcs] = [new Int32Array(recs.length), new Int32Array(recs.length)];
+      let n = 0;
+      for (let i = 0; i < recs.length; i++) {
+        if (!versions.ids[recs[i]].includes(req.idContains)) continue;
+        hitRecs[n] = recs[i];
+        hitSrcs[n++] = srcs[i];
+      }
+      recs = hitRecs.subarray(0, n);
+      srcs = hitSrcs.subarray(0, n);
     }
-    if (!plan.test && !req.sort) return recs.slice(); // a copy: a step edits the answer in place
+    if (!plan.test && !req.sort) return toArray(recs, recs.length); // a copy: a step edits the answer in place
     const values = req.idContains ? this.columns.gather(srcs, plan.fields) : this.gatherKept(alive, plan.fields);
     const passes = tester(plan, values);
-    const kept: number[] = [];
-    const keptAt: number[] = [];
+    const kept = new Int32Array(recs.length);
+    const keptAt = new Int32Array(recs.length);
+    let n = 0;
     for (let i = 0; i < recs.length; i++) {
       if (!passes(i)) continue;
-      kept.push(recs[i]);
-      keptAt.push(i);
+      kept[n] = recs[i];
+      keptAt[n++] = i;
     }
-    return req.sort ? this.sorted(kept, keptAt.map((i) => rowOf(plan.fields, values, i)), req.sort) : kept;
+    if (!req.sort) return toArray(kept, n);
+    const rows = new Array<Doc>(n);
+    for (let k = 0; k < n; k++) rows[k] = rowOf(plan.fields, values, keptAt[k]);
+    return this.sorted(toArray(kept, n), rows, req.sort);
   }
 
   /** As the plain evaluator sorts: by the field's value (missing first, then by type), ties by id. */
@@ -185,6 +196,13 @@ export class RecordFilter {
     }
     return this.rank.of;
   }
+}
+
+/** The first n numbers of a typed array as a plain array (sized once: the answer is edited in place by a step's splices). */
+function toArray(typed: Int32Array, n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = typed[i];
+  return out;
 }
 
 /** The first index of recs (ascending by rank) whose rank is >= r. */

@@ -16,11 +16,13 @@ import { isCancelled, supersedeKey } from "./request";
 
 /** Its FilterBar: a query on the state, kept as the cursor moves. */
 interface ReplayPanes extends FilterBar {
+  /** The position every pane shows (each pane's answer in); behind the cursor while a step loads */
   shownAt: number | null;
   currentOp: TimelineOp | null;
   diffPrev: DiffPage | null;
   diffNow: DiffPage | null;
   error: ShownError | null;
+  /** Ask every pane for the cursor's position; each pane shows its answer as soon as it comes */
   load(): Promise<void>;
 }
 
@@ -39,19 +41,36 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
     const wanted = newest.ask();
     const { cursor, info } = useReplay.getState();
     if (!info) return;
+    // Not one answer for all: the op (the cheapest) shows at once, the diffs and the state as they come.
+    const show = async <T>(ask: Promise<T>, pane: (value: T) => Partial<ReplayPanes>) => {
+      const value = await ask;
+      if (wanted()) set(pane(value));
+    };
     try {
-      const [currentOp, diffPrev, diffNow] = await Promise.all([
-        cursor > 0 ? api.call("ops.get", { pos: cursor - 1 }, paneOptions("op")) : Promise.resolve(null),
-        cursor > 0 ? api.call("diff", { a: cursor - 1, b: cursor, offset: 0, limit: 50 }, paneOptions("diff-prev")) : Promise.resolve(null),
-        api.call("diff", { a: cursor, b: info.total, offset: 0, limit: 200 }, paneOptions("diff-now")),
+      await Promise.all([
+        show(cursor > 0 ? api.call("ops.get", { pos: cursor - 1 }, paneOptions("op")) : Promise.resolve(null), (currentOp) => ({ currentOp })),
+        show(cursor > 0 ? api.call("diff", { a: cursor - 1, b: cursor, offset: 0, limit: 50 }, paneOptions("diff-prev")) : Promise.resolve(null), (diffPrev) => ({ diffPrev })),
+        show(api.call("diff", { a: cursor, b: info.total, offset: 0, limit: 200 }, paneOptions("diff-now")), (diffNow) => ({ diffNow })),
         stateRecords.getState().refresh(),
       ]);
-      if (wanted()) set({ shownAt: cursor, currentOp, diffPrev, diffNow, error: null });
+      if (wanted()) set({ shownAt: cursor, error: null });
     } catch (err) {
       if (wanted() && !isCancelled(err)) set({ error: errorText(err) });
     }
   },
 })));
+
+/**
+ * While a view shows the panes: ask them again the moment the cursor (or the
+ * timeline) changes, in the same task as the keypress, not after React has
+ * rendered the new position. Returns the unsubscribe.
+ */
+export function followCursor(): () => void {
+  void useReplayPanes.getState().load();
+  return useReplay.subscribe((now, before) => {
+    if (now.cursor !== before.cursor || now.info !== before.info) void useReplayPanes.getState().load();
+  });
+}
 
 export const stateRecords = createPaged<RecordRow>(() => {
   const { cursor, info } = useReplay.getState();

@@ -4,13 +4,14 @@
  * one replay cursor. The chart and the slider under it (TimelineChart) share
  * one position axis; archives and compactions are marked on both.
  */
-import { useEffect, useMemo } from "react";
+import { memo, useEffect, useMemo } from "react";
+import type { ReactNode } from "react";
 import { useStore } from "zustand";
 import type { DiffPage, DiffRow, RecordRow } from "../../../electron/contract";
 import { useReplay } from "../state/replay";
 import { OPS_PER_SECOND, TIME_FACTORS } from "../state/replay";
 import type { Pace } from "../state/replay";
-import { stateRecords, useReplayPanes } from "../state/replayPanes";
+import { followCursor, stateRecords, useReplayPanes } from "../state/replayPanes";
 import { useUi } from "../state/ui";
 import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
@@ -42,16 +43,14 @@ async function reloadTimeline(_: null, request: QueryRequest): Promise<void> {
   await Promise.all([useReplay.getState().loadInfo(part(request, "info")), useTimelineEvents.getState().load(part(request, "events"))]);
 }
 
+/** Not the cursor: a step re-renders only what shows it (the scrubber, the op line, the counts), not the whole view. */
 export function TimelineView() {
-  const cursor = useReplay((s) => s.cursor);
-  const info = useReplay((s) => s.info);
+  const loaded = useReplay((s) => s.info !== null);
   const diffPrev = useReplayPanes((s) => s.diffPrev); // every hook before the early return (React #310)
   const diffNow = useReplayPanes((s) => s.diffNow);
   useQuery(reloadTimeline, null);
-  useEffect(() => {
-    void useReplayPanes.getState().load();
-  }, [cursor, info]);
-  if (!info) return <div className="muted pad">Loading the timeline…</div>;
+  useEffect(followCursor, []);
+  if (!loaded) return <div className="muted pad">Loading the timeline…</div>;
   return (
     <div className="timeline">
       <TimelineChart />
@@ -64,7 +63,7 @@ export function TimelineView() {
         <DetailPane>
           <ComparePanel />
           <DiffList title="Changed by this op" page={diffPrev} testId="diff-prev" />
-          <DiffList title={`From here to now (${plural(info.total - cursor, "op")} later)`} page={diffNow} testId="diff-now" />
+          <DiffList title={<OpsLater />} page={diffNow} testId="diff-now" />
         </DetailPane>
       </div>
     </div>
@@ -77,6 +76,7 @@ function Scrubber() {
   useTimelineEvents((s) => s.events); // the next-event button is on while an event lies ahead
   const total = info?.total ?? 0;
   const toEvent = playing && stopAt !== null;
+  const shownAt = useReplayPanes((s) => s.shownAt);
   return (
     <div className="scrubber-bar">
       <CommandButton name="replay-start" testId="replay-start" title="The oldest state on disk">⇤</CommandButton>
@@ -87,7 +87,7 @@ function Scrubber() {
       <CommandButton name="play-next-event" testId="play-next-event" title={toEvent ? "Pause the play to the next event" : "Play at this pace to the next archive or compaction marked on the scrubber, and stop there"}>{toEvent ? "❚❚" : "▶"} to next event</CommandButton>
       <PacePicker />
       <span className="muted small">position</span>
-      <span className="replay-pos mono" data-testid="replay-pos" title="Position N is the state after op #N; position 0 is the oldest state on disk">{cursor.toLocaleString()} / {total.toLocaleString()}</span>
+      <span className="replay-pos mono" data-testid="replay-pos" title="Position N is the state after op #N; position 0 is the oldest state on disk" aria-busy={shownAt !== cursor} data-panes-at={shownAt ?? ""}>{cursor.toLocaleString()} / {total.toLocaleString()}</span>
       <CompareButtons />
       <input type="datetime-local" step="1" aria-label="Jump to time" data-testid="jump-time" onChange={(e) => e.target.value && void jumpToTime(e.target.value)} title="Jump to the state at this time (UTC)" />
       {error ? <span className="bad-text small">{error.message}</span> : null}
@@ -128,7 +128,7 @@ function CurrentOp() {
   const error = useReplayPanes((s) => s.error);
   if (error) return <PaneError error={error} />;
   if (cursor === 0) return <div className="current-op muted" data-testid="current-op">Position 0 of {total.toLocaleString()}: the oldest state on disk, before op #1.<EventsAtCursor /></div>;
-  if (!op) return <div className="current-op muted">…</div>;
+  if (!op || op.pos !== cursor - 1) return <div className="current-op muted">Position {cursor.toLocaleString()} of {total.toLocaleString()}: …</div>; // the op of this position is on its way
   return (
     <div className="current-op" data-testid="current-op">
       <b data-testid="current-position">Position {cursor.toLocaleString()} of {total.toLocaleString()}: after op {opLabel(op.pos)}</b>{" "}
@@ -151,33 +151,57 @@ function StateTable() {
     () => (fields.length ? [ID_COLUMN, ...fields.slice(0, 10).map((c) => ({ key: c.field, label: c.field, width: c.types.includes("string") ? 180 : 100, render: (r: RecordRow) => cellText(r.data[c.field]) }))] : [ID_COLUMN, RAW_COLUMN]),
     [fields],
   );
-  const panes = useReplayPanes();
-  const cursor = useReplay((s) => s.cursor);
-  const total = useStore(stateRecords, (s) => s.total);
+  // Each field on its own: a pane's answer (the op, a diff) re-renders only what shows it.
+  const filterText = useReplayPanes((s) => s.filterText);
+  const filter = useReplayPanes((s) => s.filter);
+  const filterError = useReplayPanes((s) => s.filterError);
+  const panes = useReplayPanes.getState(); // its actions
   const error = useStore(stateRecords, (s) => s.error);
   const serverFilterError = error?.code === "bad-filter" ? [error.message, error.detail].filter(Boolean).join(": ") : null;
   return (
     <>
       <div className="toolbar">
-        <QueryInput box="watch" className="filter-input mono" testId="state-filter" placeholder='Watch a query as you replay: {status: "in-progress"}' value={panes.filterText} onChange={panes.setFilterText} onApply={() => void panes.applyFilter()} invalid={Boolean(panes.filterError)} />
+        <QueryInput box="watch" className="filter-input mono" testId="state-filter" placeholder='Watch a query as you replay: {status: "in-progress"}' value={filterText} onChange={panes.setFilterText} onApply={() => void panes.applyFilter()} invalid={Boolean(filterError)} />
         <button className="primary" data-testid="state-filter-apply" onClick={() => void panes.applyFilter()}>Find</button>
         <ExportMenu name="state" source={stateSource} title="The records at this position, through the watched query">
-          <button className="menu-item" data-testid="export-state-store" title="A snapshot of this state and an empty WAL in a new folder: a store of its own, to recover this state without touching the original" onClick={() => { useUi.getState().setMenu(null); void exportStoreAt(cursor); }}>As a new opslog store… (all records at this position)</button>
+          <button className="menu-item" data-testid="export-state-store" title="A snapshot of this state and an empty WAL in a new folder: a store of its own, to recover this state without touching the original" onClick={() => { useUi.getState().setMenu(null); void exportStoreAt(useReplay.getState().cursor); }}>As a new opslog store… (all records at this position)</button>
         </ExportMenu>
-        <QueriesMenu box="watch" current={panes.filterText} onPick={(text) => { panes.setFilterText(text); void panes.applyFilter(); }} />
-        <button data-testid="schema-here" title="The fields of the records at this position: the Records view's Schema tab (with the Records filter)" onClick={() => showSchemaAt(cursor)}>Schema here</button>
-        <span className="result-count" data-testid="state-total">{total === null ? "…" : `${total.toLocaleString()} ${total === 1 ? "record" : "records"}${panes.filter ? (total === 1 ? " matches" : " match") : ""} at position ${cursor.toLocaleString()}`}</span>
+        <QueriesMenu box="watch" current={filterText} onPick={(text) => { panes.setFilterText(text); void panes.applyFilter(); }} />
+        <button data-testid="schema-here" title="The fields of the records at this position: the Records view's Schema tab (with the Records filter)" onClick={() => showSchemaAt(useReplay.getState().cursor)}>Schema here</button>
+        <StateTotal filtered={Boolean(filter)} />
       </div>
-      {panes.filterError || serverFilterError ? <div className="filter-error" role="alert">{panes.filterError ?? serverFilterError}</div> : null}
-      <VirtualTable source={stateRecords} columns={columns} rowKey={(r) => r.id} selectedKey={null} highlightKey={op?.id ?? null} onSelect={(r) => useUi.getState().selectRecord(r.id)} testId="state-table" rowTestId="state-row" errorShownAbove="bad-filter" empty={panes.filter ? "No record matches at this position." : "No records at this position."} />
+      {filterError || serverFilterError ? <div className="filter-error" role="alert">{filterError ?? serverFilterError}</div> : null}
+      <VirtualTable source={stateRecords} columns={columns} rowKey={(r) => r.id} selectedKey={null} highlightKey={op?.id ?? null} onSelect={(r) => useUi.getState().selectRecord(r.id)} testId="state-table" rowTestId="state-row" errorShownAbove="bad-filter" empty={filter ? "No record matches at this position." : "No records at this position."} />
     </>
   );
 }
 
-function DiffList({ title, page, testId }: { title: string; page: DiffPage | null; testId: string }) {
+/** The diff-now pane's title: it names how far the cursor is from the end, so it follows the cursor. */
+function OpsLater() {
+  const later = useReplay((s) => (s.info?.total ?? 0) - s.cursor);
+  return <>From here to now ({plural(later, "op")} later)</>;
+}
+
+/** How many records the state at the cursor has (or match the watched query). */
+function StateTotal({ filtered }: { filtered: boolean }) {
+  const cursor = useReplay((s) => s.cursor);
+  const total = useStore(stateRecords, (s) => s.total);
+  return <span className="result-count" data-testid="state-total">{total === null ? "…" : `${total.toLocaleString()} ${total === 1 ? "record" : "records"}${filtered ? (total === 1 ? " matches" : " match") : ""} at position ${cursor.toLocaleString()}`}</span>;
+}
+
+function DiffList({ title, page, testId }: { title: ReactNode; page: DiffPage | null; testId: string }) {
   return (
     <div className="diff-list" data-testid={testId}>
       <h3>{title}</h3>
+      <DiffRows page={page} />
+    </div>
+  );
+}
+
+/** A diff page's rows: drawn again only when a new page comes (a page of 200 JSON diffs is the Timeline's largest render). */
+const DiffRows = memo(function DiffRows({ page }: { page: DiffPage | null }) {
+  return (
+    <>
       {page ? <div className="small muted">{page.counts.added} added · {page.counts.changed} changed · {page.counts.removed} removed{page.counts.archived ? ` · ${page.counts.archived} archived` : ""}</div> : null}
       {page?.rows.map((row) => (
         <div key={row.id} className="diff-item" data-testid="diff-row" data-kind={row.kind}>
@@ -186,9 +210,9 @@ function DiffList({ title, page, testId }: { title: string; page: DiffPage | nul
         </div>
       ))}
       {page && page.total > page.rows.length ? <div className="muted small">…and {page.total - page.rows.length} more</div> : null}
-    </div>
+    </>
   );
-}
+});
 
 /** "archived → segment" for a record an archive moved out (not a delete); else the kind. */
 function DiffKind({ row }: { row: DiffRow }) {
