@@ -52,7 +52,7 @@ export function archiveWrites(ends: LinkEnd[], segments: SegmentNow[], valueBefo
   const settled = new Map(segments.map((s) => [s, new Set<string>()]));
   const out: (ArchiveWrite | null)[] = ends.map(() => null);
   // s holds for id, instead of the value end i removed, exactly a value an earlier end removed: that end's archive explains s's value, and
-  // had end i moved id there (as its last archive into s), s would hold end i's value. chain.ts's ArchiveCheck follows the same rule.
+  // had end i moved id there (as its last archive into s), s would hold end i's value. archive-check.ts's ArchiveCheck follows the same rule.
   let removedAt: Map<string, number[]> | null = null; // id -> the ends that removed it, built on first need
   const heldSinceEarlier = (s: SegmentNow, i: number, id: string) => {
     if (jsonEqual(s.records[id], valueBefore(i, id))) return false;
@@ -84,7 +84,7 @@ export function archiveWrites(ends: LinkEnd[], segments: SegmentNow[], valueBefo
 
 /**
  * The link end of a segment's last archive: the one whose time span holds the segment's time, strictly after the link began (the archive that
- * ended the link before wrote its segment in its snapshot's ms or before; chain.ts's ArchiveCheck, the same rule), even when the ids it moved
+ * ended the link before wrote its segment in its snapshot's ms or before; archive-check.ts's ArchiveCheck, the same rule), even when the ids it moved
  * are none a reader saw (an agent archiving writes a compaction had retired). Null: not known.
  */
 function lastArchiveOf(s: SegmentNow, ends: LinkEnd[]): number | null {

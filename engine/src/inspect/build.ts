@@ -8,7 +8,8 @@
  * (KeptColumns), and its data is dropped, except the current value of each
  * record. Reads only; never writes.
  */
-import { ArchiveCheck, compactorOf, jumpToSnapshot, loadArchivedRecords, missingLiveWals, planLinks, settleLink } from "./chain.js";
+import { compactorOf, jumpToSnapshot, missingLiveWals, planLinks, settleLink } from "./chain.js";
+import { ArchiveCheck, loadArchivedRecords } from "./archive-check.js";
 import type { PlannedLink } from "./chain.js";
 import { EntryRuns } from "./entry-runs.js";
 import type { StoreIndex, Lane, ParallelMode } from "./store-index.js";
