@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { readArchiveSegmentFile } from "../archive.js";
+import type { SegmentNow } from "./archive-writes.js";
 import type { StoreIndex } from "./store-index.js";
 import type { ChainLink } from "./types.js";
 
@@ -115,20 +116,26 @@ export class ArchiveCheck {
   }
 }
 
-/** Every readable segment's records, to tell archiving from damage. */
-export async function loadArchivedRecords(dir: string, history: StoreIndex): Promise<ArchivedSegment[]> {
-  const out: ArchivedSegment[] = [];
-  const listed = history.scan.manifest.archiveSegments;
-  for (const entry of history.scan.archives) {
+/** Every readable segment as it is now (its records, last write time, place in the manifest); `onUnreadable` hears each one that is not. */
+export async function readSegmentsNow(dir: string, index: StoreIndex, onUnreadable?: (path: string, err: Error) => void): Promise<SegmentNow[]> {
+  const out: SegmentNow[] = [];
+  const listed = index.scan.manifest.archiveSegments;
+  for (const entry of index.scan.archives) {
     try {
       const segment = await readArchiveSegmentFile(join(dir, entry.path));
       const order = listed.indexOf(entry.path);
-      out.push({ path: entry.path, ms: Date.parse(segment.timestamp), records: new Map(Object.entries(segment.records)), order: order === -1 ? Infinity : order });
+      out.push({ path: entry.path, ms: Date.parse(segment.timestamp), records: segment.records, order: order === -1 ? Infinity : order });
     } catch (err) {
-      history.warnings.push({ code: "unreadable-file", severity: "warning", file: entry.path, message: (err as Error).message });
+      onUnreadable?.(entry.path, err as Error);
     }
   }
   return out;
+}
+
+/** Every readable segment's records, to tell archiving from damage; an unreadable one is a warning of the build. */
+export async function loadArchivedRecords(dir: string, history: StoreIndex): Promise<ArchivedSegment[]> {
+  const segments = await readSegmentsNow(dir, history, (file, err) => history.warnings.push({ code: "unreadable-file", severity: "warning", file, message: err.message }));
+  return segments.map((s) => ({ ...s, records: new Map(Object.entries(s.records)) }));
 }
 
 function compareScores(a: number[], b: number[]): number {

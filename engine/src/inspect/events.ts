@@ -9,10 +9,8 @@
  * record histories can say "archived -> segment" where a replay alone would
  * say "deleted". Reads only.
  */
-import { join } from "node:path";
-import { readArchiveSegmentFile } from "../archive.js";
+import { readSegmentsNow } from "./archive-check.js";
 import { archiveWrites } from "./archive-writes.js";
-import type { SegmentNow } from "./archive-writes.js";
 import type { StoreIndex } from "./store-index.js";
 import { SNAPSHOT_ABSENT, compareIds } from "./versions.js";
 import type { DiffPage, DiffRow, Doc, EventsRequest, HistoryEntry, TimelineEvent } from "./types.js";
@@ -48,7 +46,8 @@ export function eventsOf(dir: string, h: StoreIndex): Promise<StoreEvents> {
 }
 
 async function findEvents(dir: string, h: StoreIndex): Promise<StoreEvents> {
-  const segments = await readSegments(dir, h);
+  // An unreadable segment is warned about by the build and the Archive view, not here: its records stay "removed".
+  const segments = await readSegmentsNow(dir, h);
   const marks = new Map<number, ArchiveMark[]>();
   const list: StoreEvent[] = [];
   const removedAt = new Map(h.jumps.map((j) => [j.epoch, j.removed]));
@@ -74,22 +73,6 @@ async function findEvents(dir: string, h: StoreIndex): Promise<StoreEvents> {
     list.push({ ...base, kind: "compaction", segment: null, ids: [] });
   }
   return { list, marks };
-}
-
-/** Every readable archive segment; an unreadable one is warned about by the Archive view, not here. */
-async function readSegments(dir: string, h: StoreIndex): Promise<SegmentNow[]> {
-  const out: SegmentNow[] = [];
-  const listed = h.scan.manifest.archiveSegments;
-  for (const entry of h.scan.archives) {
-    try {
-      const segment = await readArchiveSegmentFile(join(dir, entry.path));
-      const order = listed.indexOf(entry.path);
-      out.push({ path: entry.path, ms: Date.parse(segment.timestamp), records: segment.records, order: order === -1 ? Infinity : order });
-    } catch {
-      // left out: its records stay "removed", which is all that can be said of them
-    }
-  }
-  return out;
 }
 
 /** The value rec had just before the snapshot ending link `epoch` (at state k) left it out. */
