@@ -193,6 +193,20 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("two writes to an id a compaction had not seen, then the stale agent archives its own older value: that value was archived, the later write is lost", async () => {
+    // carol's and alice's "a" (carol's sorts last); bob, who saw neither, compacts; alice archives her own value into A: carol's value is nowhere.
+    const p = program(3, [set(2, "a", "done", 1), set(0, "a", "done", 2), act("compact", 1), archive(0, "done", "A")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
+  it("an archive of an id, its segment rewritten later by an agent holding an older value of it: the answers follow the files", async () => {
+    // bob's and carol's "a"; carol refreshes and archives (moves carol's); bob, stale, archives his own value into A again.
+    const p = program(3, [set(1, "a", "done", 1), set(2, "a", "done", 2), act("refresh", 2), archive(2, "done", "A"), archive(1, "done", "A")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
   it("an op appended onto a line undo cut inside a non-ASCII character: its offset is the byte where it starts in the file, in the model and the inspector", async () => {
     // opslog's undo truncates at a character index: the cut leaves half of "語" (1 byte of 3) before the appended op.
     const dir = await tempDir();

@@ -155,7 +155,8 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
     const at = journal.findIndex((j) => j.snapshot === next.path);
     const archive = at === -1 ? archivedUnseen(journal, next.path, state, next.records) : { ...journal[at], moved: new Map([...journal[at].moved, ...reArchived(journal, at, journal[at].segment, state, next.records)]) };
     const event = (kind: ModelEvent["kind"], segment: string | null, ids: string[]): ModelEvent => ({ kind, position: k, epoch, time: next.timestamp, snapshot: next.path, segment, alsoPossible: [], ids, opsFolded: k - startPos });
-    const segmentNow = files.segments.find((s) => s.path === archive?.segment)?.records;
+    const segmentFile = files.segments.find((s) => s.path === archive?.segment);
+    const segmentNow = segmentFile?.records;
     const moved = archive ? [...archive.moved.keys()].filter((id) => state.has(id) && !heldSinceEarlier(segmentNow, id, state.get(id)!, removedEarlier)).sort() : [];
     const archiveEvent = archive && moved.length > 0 ? event("archive", archive.segment, moved) : null;
     if (archiveEvent) {
@@ -163,12 +164,27 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
       model.events.push(archiveEvent);
     }
     model.events.push(event("compaction", null, []));
+    /**
+     * The value the files say this archive moved. A segment written again
+     * after this link's end holds the later archive's value; when that is a
+     * value one of this link's ops wrote (its start value included), an
+     * archiving agent that had not seen the link's later writes writes the
+     * same bytes, so the files read it as moved here, the writes after it
+     * unseen. (E.g. carol's and alice's writes to "a"; bob, who saw neither,
+     * compacts; alice archives her own value: carol's write is nowhere.)
+     */
+    const archivedAs = (id: string, had: Doc | null, journalled: Doc): Doc => {
+      const held = segmentNow?.get(id);
+      const rewritten = segmentFile !== undefined && Date.parse(segmentFile.timestamp) > Date.parse(next.timestamp);
+      if (held === undefined || !rewritten || jsonEq(held, had) || jsonEq(held, journalled)) return journalled;
+      return unseenOps(replayed, id, held, compactor) !== null ? held : journalled;
+    };
     const ids = [...new Set([...state.keys(), ...next.records.keys()])].sort();
     for (const id of ids) {
       const had = state.get(id) ?? null;
       const kept = next.records.get(id) ?? null;
       if (jsonEq(had, kept)) continue;
-      const archivedValue = archiveEvent && moved.includes(id) ? archive!.moved.get(id)! : undefined;
+      const archivedValue = archiveEvent && moved.includes(id) ? archivedAs(id, had, archive!.moved.get(id)!) : undefined;
       // What the compaction (or the archive) wrote for this id; the link's ops it did not see are lost.
       const written = archivedValue ?? kept;
       if (!jsonEq(had, written)) {
