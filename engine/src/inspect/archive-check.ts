@@ -53,9 +53,9 @@ export class ArchiveCheck {
     if (removed.size === 0) return accounted;
     // Strictly after: the archive that began the link wrote its segment in its snapshot's ms or before.
     let candidates = this.segments.filter((s) => !(s.ms <= startMs) && [...removed.keys()].some((id) => s.records.has(id)));
-    // A segment last written within the link is the one its archive wrote (no later archive rewrote it): its values are what that archive moved.
-    const within = candidates.filter((s) => s.ms <= endMs);
-    if (within.length > 0) candidates = within;
+    // A segment last written within the link is the one its archive wrote (no later archive rewrote it): its values are what that archive
+    // moved, and that archive wrote no other segment, so an id it does not hold was not archived here (archive-writes.ts, the same rule).
+    if (this.segments.some((s) => s.ms > startMs && s.ms <= endMs)) candidates = candidates.filter((s) => s.ms <= endMs);
     let best: { s: ArchivedSegment; held: Set<string>; score: number[] } | null = null;
     for (const s of candidates) {
       const held = [...removed].filter(([id, value]) => s.records.has(id) && !this.heldSinceEarlier(s, id, value));

@@ -207,6 +207,20 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("a compaction that had not seen two writes, their ids later archived into two segments, one holding both: the files say it archived both there", async () => {
+    // alice's "a" and "c"; bob compacts having seen neither; alice (stale) archives "c" into B, her snapshot keeping "a"; she writes "c" again and archives both into A.
+    const p = program(2, [set(0, "a", "open"), set(0, "c", "done"), act("compact", 1), archive(0, "done", "B"), set(0, "c", "open"), archive(0, "open", "A"), act("undo", 0), set(0, "a", "done")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
+  it("an archive that did not see a write, the id archived later into another segment by a stale agent: the first archive wrote its own segment only, so the write was dropped", async () => {
+    // bob writes "a" after his compaction; alice's archive (into A, of her "d" in a retired WAL) had not seen it; bob, stale, archives "a" into B.
+    const p = program(3, [act("compact", 1), set(1, "a", "done"), set(0, "d", "done"), archive(0, "done", "A"), archive(1, "done", "B"), set(0, "a", "done"), act("undo", 0)]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
   it("an op appended onto a line undo cut inside a non-ASCII character: its offset is the byte where it starts in the file, in the model and the inspector", async () => {
     // opslog's undo truncates at a character index: the cut leaves half of "語" (1 byte of 3) before the appended op.
     const dir = await tempDir();

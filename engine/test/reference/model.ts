@@ -153,7 +153,7 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
     const k = link.endPos;
     const compactor = firstAgent(wals, next.ms, chain[epoch + 2]?.ms ?? Infinity);
     const at = journal.findIndex((j) => j.snapshot === next.path);
-    const archive = at === -1 ? archivedUnseen(journal, next.path, state, next.records) : { ...journal[at], moved: new Map([...journal[at].moved, ...reArchived(journal, at, journal[at].segment, state, next.records)]) };
+    const archive = at === -1 ? archivedUnseen(journal, next.path, state, next.records, files.segments) : { ...journal[at], moved: new Map([...journal[at].moved, ...reArchived(journal, at, journal[at].segment, state, next.records)]) };
     const event = (kind: ModelEvent["kind"], segment: string | null, ids: string[]): ModelEvent => ({ kind, position: k, epoch, time: next.timestamp, snapshot: next.path, segment, alsoPossible: [], ids, opsFolded: k - startPos });
     const segmentFile = files.segments.find((s) => s.path === archive?.segment);
     const segmentNow = segmentFile?.records;
@@ -250,16 +250,21 @@ function reArchived(journal: ArchiveJournal[], at: number, segment: string, stat
  * A compaction (no archive) that left out ids which a later archive's
  * segment may have taken from it (reArchived): the files are the same as if
  * it had been an archive into that segment (which the later one rewrote),
- * so a reader of the files takes it as one, into the first such segment.
+ * so a reader of the files takes it as one, into the segment that holds
+ * most of those ids with the values they had here, then most of them.
  */
-function archivedUnseen(journal: ArchiveJournal[], snapshot: string, state: Map<string, Doc>, next: Map<string, Doc>): ArchiveJournal | null {
+function archivedUnseen(journal: ArchiveJournal[], snapshot: string, state: Map<string, Doc>, next: Map<string, Doc>, segments: RefFiles["segments"]): ArchiveJournal | null {
   const later = journal.map((j) => j.snapshot).findIndex((path) => path > snapshot);
   if (later === -1) return null;
+  // Of the segments that may have taken some: the one holding most of them with this link's values, then most of them (first archived, on a tie).
+  let best: { j: ArchiveJournal; moved: [string, Doc][]; score: [number, number] } | null = null;
   for (const j of journal.slice(later)) {
     const moved = reArchived(journal, later - 1, j.segment, state, next, false);
-    if (moved.length > 0) return { snapshot, segment: j.segment, moved: new Map(moved) };
+    const held = segments.find((s) => s.path === j.segment)?.records;
+    const score: [number, number] = [moved.filter(([id, value]) => held?.has(id) && jsonEq(held.get(id)!, value)).length, moved.length];
+    if (moved.length > 0 && (!best || score[0] > best.score[0] || (score[0] === best.score[0] && score[1] > best.score[1]))) best = { j, moved, score };
   }
-  return null;
+  return best ? { snapshot, segment: best.j.segment, moved: new Map(best.moved) } : null;
 }
 
 /**
