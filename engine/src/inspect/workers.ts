@@ -2,7 +2,10 @@
  * Starting the engine's worker threads, wherever the engine runs: bundled
  * (the Electron main process, dist/electron/*.cjs, each worker bundled beside
  * it) or from its TypeScript sources (tsx, vitest), where the worker first
- * registers tsx's loader and then imports its source.
+ * registers tsx's loader and then imports its source. OPSLOG_ENGINE_WORKERS
+ * names a folder of bundled workers to use from the sources too: the
+ * fuzzer's long run bundles them once (bundleEngineWorkers), so that each
+ * of its thousands of threads does not compile the sources again.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +18,8 @@ export class EngineWorkerFailed extends Error {}
 
 export function startEngineWorker(name: EngineWorker): Worker {
   try {
+    const given = process.env.OPSLOG_ENGINE_WORKERS;
+    if (given && existsSync(join(given, `${name}.cjs`))) return new Worker(join(given, `${name}.cjs`), { execArgv: [] }); // a bundle needs none of tsx's loaders
     if (typeof __dirname === "string") {
       const bundled = join(__dirname, `${name}.cjs`);
       if (existsSync(bundled)) return new Worker(bundled);

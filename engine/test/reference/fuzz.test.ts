@@ -5,7 +5,7 @@
 import { readFile, readdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/tmp.js";
 import { nextMs } from "../scenarios/published.js";
 import { openInspector } from "../../src/inspect/index.js";
@@ -15,8 +15,16 @@ import { closeWriters, openWriters, runCmd, skipsFromEnv } from "./program.js";
 import type { Cmd, Journal, Program } from "./program.js";
 import { fuzzProperty, runProgram } from "./run.js";
 import { compareAll } from "./compare.js";
+import { useBundledWorkers } from "./worker-bundles.js";
 
 const skips = skipsFromEnv();
+// The inspector's threads run the engine bundled once, as the app does, not compiled again in each thread (worker-bundles.ts).
+let removeBundles: () => Promise<void> = async () => undefined;
+beforeAll(async () => void (removeBundles = await useBundledWorkers()));
+afterAll(async () => {
+  delete process.env.OPSLOG_ENGINE_WORKERS;
+  await removeBundles();
+});
 /**
  * npm test runs one fixed set of generated programs (a seed of its own, so a
  * CI run cannot fail on a program nobody saw before); `npm run fuzz` explores

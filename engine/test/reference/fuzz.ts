@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { runJobs } from "./fuzz-jobs.js";
 import { skipsFromEnv } from "./program.js";
 import { fuzzProperty, showProgram } from "./run.js";
+import { useBundledWorkers } from "./worker-bundles.js";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,7 +26,13 @@ const path = arg("path");
 const jobs = Number(arg("jobs") ?? 1);
 if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs: a whole number from 1 up, not "${arg("jobs")}"`);
 if (jobs > 1 && path) throw new Error("--path replays one failure: give it without --jobs");
-if (jobs > 1) process.exit(await runJobs(fileURLToPath(import.meta.url), runs, Math.min(jobs, runs), seed));
+// Bundled once here, for this process and the jobs it starts (unless a parent bundled them already).
+const removeBundles = process.env.OPSLOG_ENGINE_WORKERS ? async () => undefined : await useBundledWorkers();
+if (jobs > 1) {
+  const code = await runJobs(fileURLToPath(import.meta.url), runs, Math.min(jobs, runs), seed);
+  await removeBundles();
+  process.exit(code);
+}
 const skips = skipsFromEnv();
 if (skips.size > 0) console.log(`FUZZ_SKIP: leaving out ${[...skips].join(", ")} (features other branches are fixing)`);
 console.log(`fuzz: ${runs} run(s), seed ${seed}`);
@@ -37,6 +44,7 @@ const property = fuzzProperty(skips).afterEach(() => {
 });
 const result = await fc.check(property, { numRuns: runs, seed, ...(path ? { path } : {}), endOnFailure: false });
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
+await removeBundles();
 if (!result.failed) {
   console.log(`fuzz: ${result.numRuns} run(s) passed in ${seconds} s`);
   process.exit(0);
