@@ -38,6 +38,7 @@ export function addToIndex(history: StoreIndex, lane: Lane, ops: ScannedOp[], re
     op.agentIdx = history.agents.intern(op.agent);
     op.entry = history.table.add(op, op.agentIdx, rec);
     lane.entries.push(op.entry);
+    if (op.lineHash) lane.lastLong = { entry: op.entry, hash: op.lineHash };
     if (op.tornByUndo) history.tornByUndo.add(op.entry); // opslog skips its whole line: a lost write
     else if (replayed(op)) out.push(op);
   }

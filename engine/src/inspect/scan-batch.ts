@@ -28,6 +28,7 @@ export class ScanBatchEncoder {
     const i32 = new Int32Array(n * BATCH_I32);
     const newIds: string[] = [];
     const oddTs: [number, string][] = [];
+    const lineHashes: [number, string][] = [];
     const newAgents: string[] = [];
     this.columns.begin(n);
     for (let j = 0; j < n; j++) {
@@ -38,6 +39,7 @@ export class ScanBatchEncoder {
       f64[f + F_CLOCK] = op.clock ?? NaN;
       f64[f + F_TS] = op.tsMs;
       if (Number.isNaN(op.tsMs)) oddTs.push([j, op.ts]);
+      if (op.lineHash) lineHashes.push([j, op.lineHash]);
       let agent = 0;
       if (op.agent !== null) {
         agent = this.agents.get(op.agent) ?? 0;
@@ -72,6 +74,6 @@ export class ScanBatchEncoder {
         i32[i + I_PREV1] = this.hash[1];
       }
     }
-    return { kind: "batch", lane, n, f64, i32, newIds, oddTs, newAgents, ...this.columns.end() };
+    return { kind: "batch", lane, n, f64, i32, newIds, oddTs, lineHashes, newAgents, ...this.columns.end() };
   }
 }

@@ -64,6 +64,8 @@ export interface ScanBatch {
   newIds: string[];
   /** Ops whose ts is not canonical: [index in the batch, ts as written] */
   oddTs: [number, string][];
+  /** Long lines' fingerprints (ScannedOp.lineHash): [index in the batch, hash] */
+  lineHashes: [number, string][];
   /** Agents first seen in this batch, numbered on from the last one seen (1, 2, ...) */
   newAgents: string[];
   /** The top-level values of the ops' data, by field */

@@ -181,6 +181,7 @@ export class RemoteSegment {
       if (flags & FLAG_TORN_BY_UNDO) ops[j].tornByUndo = true;
     }
     for (const [j, ts] of batch.oddTs) ops[j].ts = ts;
+    for (const [j, hash] of batch.lineHashes) ops[j].lineHash = hash;
     return ops;
   }
 

@@ -35,6 +35,8 @@ export interface Lane {
   nextLine: number;
   /** The WAL exists but could not be read (from `end` on) */
   unreadable?: UnreadableFile | null;
+  /** The last long line read (walscan.ts lineHash): its entry and fingerprint */
+  lastLong?: { entry: number; hash: string };
 }
 
 export interface StoreIndex {
