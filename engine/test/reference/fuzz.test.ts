@@ -229,6 +229,13 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("an archive that moved only writes nobody read into a segment written again later, its link leaving out an id a later archive moves elsewhere: the files read it as archived there", async () => {
+    // bob's "__proto__" survives his compaction; alice, who never saw it, archives "d" (in a retired WAL) into A, then A again; later she archives "__proto__" into B.
+    const p = program(2, [set(1, "__proto__", "done"), act("compact", 1), set(0, "a", "open"), set(0, "d", "done"), archive(0, "done", "A"), archive(0, "open", "A"), set(0, "__proto__", "done"), act("refresh", 0), archive(0, "done", "B")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
   it("an op appended onto a line undo cut inside a non-ASCII character: its offset is the byte where it starts in the file, in the model and the inspector", async () => {
     // opslog's undo truncates at a character index: the cut leaves half of "語" (1 byte of 3) before the appended op.
     const dir = await tempDir();
