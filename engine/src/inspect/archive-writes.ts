@@ -59,6 +59,10 @@ export function archiveWrites(ends: LinkEnd[], segments: SegmentNow[], valueBefo
     removedAt ??= endsByRemovedId(ends);
     return removedAt.get(id)!.some((j) => j < i && jsonEqual(s.records[id], valueBefore(j, id)));
   };
+  const heldSinceLater = (s: SegmentNow, i: number, id: string) => {
+    removedAt ??= endsByRemovedId(ends);
+    return removedAt.get(id)!.some((j) => j > i && jsonEqual(s.records[id], valueBefore(j, id)));
+  };
   for (let i = ends.length - 1; i >= 0; i--) {
     let best: { s: SegmentNow; ids: string[]; score: number[] } | null = null;
     // A segment whose last write is this archive's is the one it wrote: no value need be read.
@@ -70,8 +74,8 @@ export function archiveWrites(ends: LinkEnd[], segments: SegmentNow[], valueBefo
       const ids = held(s, i).filter((id) => !heldSinceEarlier(s, i, id));
       if (ids.length === 0) continue;
       const fresh = ids.filter((id) => !settled.get(s)!.has(id));
-      // Where this would be an id's last archive into s, s holds the value the id had here.
-      const fits = forced || fresh.every((id) => jsonEqual(s.records[id], valueBefore(i, id)));
+      // Where this would be an id's last archive into s, s holds the value the id had here, or one a later end removed (a later archive's: ArchiveCheck too).
+      const fits = forced || fresh.every((id) => jsonEqual(s.records[id], valueBefore(i, id)) || heldSinceLater(s, i, id));
       const score = [fits ? 1 : 0, ids.length, fresh.length, -s.order];
       if (!best || compareScores(score, best.score) > 0) best = { s, ids, score };
     }

@@ -236,6 +236,13 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("an id left out by an archive that had not seen it, its segment later given another value of it by a stale agent: the files read it as archived there, as the model does", async () => {
+    // alice's "a"; bob, who never saw it, archives his "__proto__" into B; he writes "a"; alice archives her "a" into A; bob, stale, archives his "a" into B.
+    const p = program(3, [set(1, "__proto__", "open"), set(0, "a", "open"), archive(1, "open", "B"), { kind: "set", agent: 1, id: "a", value: { k: "open", "d.e": "null" }, poll: false }, archive(0, "open", "A"), archive(1, "open", "B"), set(0, "a", "done"), set(0, "a", "done")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
   it("an op appended onto a line undo cut inside a non-ASCII character: its offset is the byte where it starts in the file, in the model and the inspector", async () => {
     // opslog's undo truncates at a character index: the cut leaves half of "語" (1 byte of 3) before the appended op.
     const dir = await tempDir();
