@@ -243,6 +243,13 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("one writer: an archive of two ids into B, then an archive into B of a value opslog's undo left unreadable, then one into A: the first archive wrote B, with both ids", async () => {
+    // The undo after a non-ASCII value cuts the WAL mid-line, so the second archive moves a value no reader saw; A then holds "a" with its first value again.
+    const p = program(1, [set(0, "c", "open"), set(0, "a", "open"), archive(0, "open", "B"), { kind: "set", agent: 0, id: "a", value: { k: "done", t: "naïve café" }, poll: false }, set(0, "a", "done"), act("undo", 0), archive(0, "done", "B"), set(0, "a", "open"), archive(0, "open", "A"), set(0, "a", "done")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
   it("an op appended onto a line undo cut inside a non-ASCII character: its offset is the byte where it starts in the file, in the model and the inspector", async () => {
     // opslog's undo truncates at a character index: the cut leaves half of "語" (1 byte of 3) before the appended op.
     const dir = await tempDir();
