@@ -38,8 +38,8 @@ export class ArchiveCheck {
   /** id -> the last link at which it left the state without an op, into an archive */
   private lastArchived = new Map<string, number>();
   private pending: { link: ChainLink; id: string; held: unknown }[] = [];
-  /** id -> the values earlier links removed it with */
-  private removedEarlier = new Map<string, unknown[]>();
+  /** id -> the links that removed it so far, with the value each removed */
+  private removals = new Map<string, { epoch: number; value: unknown }[]>();
 
   constructor(private readonly segments: ArchivedSegment[]) {}
 
@@ -63,7 +63,7 @@ export class ArchiveCheck {
       const score = [held.filter(([id, value]) => isDeepStrictEqual(s.records.get(id), value)).length, held.length, -s.order];
       if (!best || compareScores(score, best.score) > 0) best = { s, held: new Set(held.map(([id]) => id)), score };
     }
-    this.remember(removed);
+    this.remember(link, removed);
     if (!best) return accounted;
     for (const [id, value] of removed) {
       if (!best.held.has(id)) continue;
@@ -75,12 +75,12 @@ export class ArchiveCheck {
     return accounted;
   }
 
-  /** Keep the values this link removed, for later links' heldSinceEarlier. */
-  private remember(removed: Map<string, unknown>): void {
+  /** Keep the values this link removed, for later links' heldSinceEarlier and for unaccounted(). */
+  private remember(link: ChainLink, removed: Map<string, unknown>): void {
     for (const [id, value] of removed) {
-      const values = this.removedEarlier.get(id);
-      if (values) values.push(value);
-      else this.removedEarlier.set(id, [value]);
+      const list = this.removals.get(id);
+      if (list) list.push({ epoch: link.epoch, value });
+      else this.removals.set(id, [{ epoch: link.epoch, value }]);
     }
   }
 
@@ -90,7 +90,7 @@ export class ArchiveCheck {
    */
   private heldSinceEarlier(s: ArchivedSegment, id: string, value: unknown): boolean {
     const held = s.records.get(id);
-    return !isDeepStrictEqual(held, value) && (this.removedEarlier.get(id) ?? []).some((earlier) => isDeepStrictEqual(earlier, held));
+    return !isDeepStrictEqual(held, value) && (this.removals.get(id) ?? []).some((earlier) => isDeepStrictEqual(earlier.value, held));
   }
 
   /** The ids archived at `link` with another value than the link's, and the value a segment holds for each. */
@@ -106,8 +106,10 @@ export class ArchiveCheck {
   /** Per link, the ids no segment holds with the link's value and that were not archived again later. */
   unaccounted(): Map<ChainLink, string[]> {
     const out = new Map<ChainLink, string[]>();
-    for (const { link, id } of this.pending) {
+    for (const { link, id, held } of this.pending) {
       if (this.lastArchived.get(id)! > link.epoch) continue; // re-archived later: the segment holds that value now
+      // The segment holds the value a later link removed: a later archive (of an agent that held it unseen) explains it, as heldSinceEarlier the other way.
+      if ((this.removals.get(id) ?? []).some((r) => r.epoch > link.epoch && isDeepStrictEqual(r.value, held))) continue;
       let ids = out.get(link);
       if (!ids) out.set(link, (ids = []));
       ids.push(id);

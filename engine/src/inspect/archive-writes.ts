@@ -7,9 +7,11 @@
  * each id's last value and the last write's time. So the archives are worked
  * out from the newest back: a segment's time falls in the link of its last
  * archive; an earlier archive can only have written a segment written again
- * later that holds its ids, and where it is the last archive of an id into
- * that segment, with the value the id had; among segments that fit equally,
- * the one the manifest lists first (opslog lists each when first written).
+ * later that holds its ids: the one holding most of them with the values
+ * they had there (a differing value may be a later archive's), then most of
+ * them, then most whose last archive into it is not known already, then the
+ * one the manifest lists first (opslog lists each when first written): the
+ * order archive-check.ts's ArchiveCheck follows.
  * Reads only.
  */
 import { jsonEqual } from "./json.js";
@@ -70,9 +72,9 @@ export function archiveWrites(ends: LinkEnd[], segments: SegmentNow[], valueBefo
       const ids = held(s, i).filter((id) => !heldSinceEarlier(s, i, id));
       if (ids.length === 0) continue;
       const fresh = ids.filter((id) => !settled.get(s)!.has(id));
-      // Where this would be an id's last archive into s, s holds the value the id had here.
-      const fits = forced || fresh.every((id) => jsonEqual(s.records[id], valueBefore(i, id)));
-      const score = [fits ? 1 : 0, ids.length, fresh.length, -s.order];
+      // Most ids with the very values they had here, then most ids: ArchiveCheck's order (a value that differs may be a later archive's).
+      const same = forced ? ids.length : ids.filter((id) => jsonEqual(s.records[id], valueBefore(i, id))).length;
+      const score = [same, ids.length, fresh.length, -s.order];
       if (!best || compareScores(score, best.score) > 0) best = { s, ids, score };
     }
     if (!best) continue; // left out without an archive: lost writes or damage, said elsewhere

@@ -229,6 +229,27 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("an archive that moved only writes nobody read into a segment written again later, its link leaving out an id a later archive moves elsewhere: the files read it as archived there", async () => {
+    // bob's "__proto__" survives his compaction; alice, who never saw it, archives "d" (in a retired WAL) into A, then A again; later she archives "__proto__" into B.
+    const p = program(2, [set(1, "__proto__", "done"), act("compact", 1), set(0, "a", "open"), set(0, "d", "done"), archive(0, "done", "A"), archive(0, "open", "A"), set(0, "__proto__", "done"), act("refresh", 0), archive(0, "done", "B")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
+  it("an id left out by an archive that had not seen it, its segment later given another value of it by a stale agent: the files read it as archived there, as the model does", async () => {
+    // alice's "a"; bob, who never saw it, archives his "__proto__" into B; he writes "a"; alice archives her "a" into A; bob, stale, archives his "a" into B.
+    const p = program(3, [set(1, "__proto__", "open"), set(0, "a", "open"), archive(1, "open", "B"), { kind: "set", agent: 1, id: "a", value: { k: "open", "d.e": "null" }, poll: false }, archive(0, "open", "A"), archive(1, "open", "B"), set(0, "a", "done"), set(0, "a", "done")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
+  it("one writer: an archive of two ids into B, then an archive into B of a value opslog's undo left unreadable, then one into A: the first archive wrote B, with both ids", async () => {
+    // The undo after a non-ASCII value cuts the WAL mid-line, so the second archive moves a value no reader saw; A then holds "a" with its first value again.
+    const p = program(1, [set(0, "c", "open"), set(0, "a", "open"), archive(0, "open", "B"), { kind: "set", agent: 0, id: "a", value: { k: "done", t: "naïve café" }, poll: false }, set(0, "a", "done"), act("undo", 0), archive(0, "done", "B"), set(0, "a", "open"), archive(0, "open", "A"), set(0, "a", "done")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
   it("an op appended onto a line undo cut inside a non-ASCII character: its offset is the byte where it starts in the file, in the model and the inspector", async () => {
     // opslog's undo truncates at a character index: the cut leaves half of "語" (1 byte of 3) before the appended op.
     const dir = await tempDir();

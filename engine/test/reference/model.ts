@@ -153,7 +153,11 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
     const k = link.endPos;
     const compactor = firstAgent(wals, next.ms, chain[epoch + 2]?.ms ?? Infinity);
     const at = journal.findIndex((j) => j.snapshot === next.path);
-    const archive = at === -1 ? archivedUnseen(journal, next.path, state, next.records, files.segments) : { ...journal[at], moved: new Map([...journal[at].moved, ...reArchived(journal, at, journal[at].segment, state, next.records)]) };
+    const own = at === -1 ? null : { ...journal[at], moved: new Map([...journal[at].moved, ...reArchived(journal, at, journal[at].segment, state, next.records)]) };
+    // An archive that moved none of what the link held into a segment written again later leaves the files of a plain compaction: read as one.
+    const ownSegment = files.segments.find((s) => s.path === own?.segment);
+    const unseenOnly = own !== null && ![...own.moved.keys()].some((id) => state.has(id) && !next.records.has(id)) && ownSegment !== undefined && Date.parse(ownSegment.timestamp) > Date.parse(next.timestamp);
+    const archive = own === null || unseenOnly ? archivedUnseen(journal, next.path, state, next.records, files.segments) : own;
     const event = (kind: ModelEvent["kind"], segment: string | null, ids: string[]): ModelEvent => ({ kind, position: k, epoch, time: next.timestamp, snapshot: next.path, segment, alsoPossible: [], ids, opsFolded: k - startPos });
     const segmentFile = files.segments.find((s) => s.path === archive?.segment);
     const segmentNow = segmentFile?.records;
