@@ -2,7 +2,9 @@
 // order, so one part's memory never skews another's. Parts: store, inspect,
 // reopen, ten, schema, pages, s3, export, ui. Each prints its own markdown table.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { buildRendererIfStale } from "./fresh.mjs";
 
 const parts = [
@@ -19,6 +21,13 @@ const parts = [
 
 const wanted = process.argv.slice(2);
 let failed = 0;
+// The engine's worker threads run from the bundles the app ships (bundle.mjs), not from the TypeScript sources
+// compiled again in every thread under tsx, which the app never does (engine/src/inspect/workers.ts).
+const workers = mkdtempSync(join(tmpdir(), "opslog-bench-workers-"));
+const bundled = spawnSync("node", [new URL("./bundle.mjs", import.meta.url).pathname, workers], { stdio: "inherit" });
+if (bundled.status !== 0) process.exit(bundled.status ?? 1);
+process.env.OPSLOG_ENGINE_WORKERS = workers;
+console.log(`engine workers: bundled into ${workers} (as the app runs them)`);
 for (const part of parts) {
   if (wanted.length > 0 && !wanted.includes(part.name)) continue;
   const file = part.cmd[part.cmd.length - 1];
@@ -34,4 +43,5 @@ for (const part of parts) {
     console.log(`## ${part.name}: failed with exit code ${run.status}`);
   }
 }
+rmSync(workers, { recursive: true, force: true });
 process.exit(failed === 0 ? 0 : 1);
