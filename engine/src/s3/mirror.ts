@@ -20,6 +20,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { OpslogError } from "../errors.js";
+import { currentPeriodOf, inCurrentPeriod } from "./current-period.js";
 import { formatS3Url } from "./location.js";
 import type { S3Location } from "./location.js";
 import { S3Objects } from "./objects.js";
@@ -53,7 +54,12 @@ export interface SyncResult {
   fetchedBytes: number;
   /** Anything in the mirror changed */
   changed: boolean;
+  /** New objects left for a later sync: a current-period sync leaves the history behind (0 for a whole sync) */
+  deferredObjects: number;
 }
+
+/** What a sync fetches: everything new ("all"), or only the current period ("current", see current-period.ts) with the history left for the next sync. */
+export type SyncScope = "all" | "current";
 
 const BATCH = /^(ops\/[^/]+)\/(batch-[^/]+\.jsonl)$/;
 const WHOLE = /^(manifest\.json|snapshots\/[^/]+|archive\/[^/]+|ops\/[^/]+)$/;
@@ -96,7 +102,6 @@ export class S3Mirror {
     this.objects = new S3Objects(client, location);
   }
 
-  /** Bring the mirror up to date with the bucket: list once, fetch what is new, in parallel. */
   /** The local store folder the inspector opens */
   get dir(): string {
     return join(this.home, "store");
@@ -136,35 +141,47 @@ export class S3Mirror {
     else await rm(this.home, { recursive: true, force: true });
   }
 
-  async sync(onProgress?: (progress: FetchProgress) => void): Promise<SyncResult> {
+  /**
+   * Bring the mirror up to date with the bucket: list once, fetch what is
+   * new, in parallel; with scope "current", only the current period (the
+   * manifest and what it names), the rest counted in deferredObjects.
+   */
+  async sync(onProgress?: (progress: FetchProgress) => void, scope: SyncScope = "all"): Promise<SyncResult> {
     await this.claim();
     await this.loadState();
     // Keys with a "." or ".." part are never part of the mirror (they would lead out of its folder); see WHOLE, BATCH and isBlobKey.
     const listed = (await this.objects.list()).filter((o) => !o.key.split("/").some((part) => part === "." || part === ".."));
     const manifest = listed.find((o) => o.key === "manifest.json");
     if (!manifest) throw new OpslogError("not-a-store", `${formatS3Url(this.location)} is not an opslog store: there is no manifest.json under it. Check the bucket and prefix (the prefix is the folder that holds manifest.json, snapshots/ and ops/).`);
+    // Read after the listing: a manifest newer than the listing names at worst a file the next sync brings.
+    const period = scope === "current" ? currentPeriodOf(await this.objects.get("manifest.json")) : null;
+    const wanted = (key: string) => !period || inCurrentPeriod(period, key);
     await mkdir(join(this.dir, "ops"), { recursive: true });
     await mkdir(this.tmpDir, { recursive: true });
     const fetches: Fetch[] = [];
-    const removed = await this.planWholeFiles(listed, fetches);
+    const deferred = { objects: 0 };
+    const removed = await this.planWholeFiles(listed, fetches, wanted, deferred);
     const appends: (() => Promise<void>)[] = [];
-    const walsChanged = await this.planWals(listed, fetches, appends);
-    const progress: FetchProgress = { objects: 0, totalObjects: fetches.length, bytes: 0, totalBytes: fetches.reduce((n, f) => n + f.size - (f.from ?? 0), 0) };
-    if (fetches.length) onProgress?.({ ...progress });
-    const bodies = await this.objects.getAll(fetches, (bytes) => {
+    const walsChanged = await this.planWals(listed, fetches, appends, wanted, deferred);
+    // The manifest is applied last, once all it names is here; a current-period sync holds its bytes already.
+    const manifestAt = fetches.findIndex((f) => f.key === "manifest.json");
+    const manifestFetch = manifestAt === -1 ? null : fetches.splice(manifestAt, 1)[0];
+    const requests = manifestFetch && !period ? [...fetches, manifestFetch] : fetches;
+    const progress: FetchProgress = { objects: 0, totalObjects: requests.length, bytes: 0, totalBytes: requests.reduce((n, f) => n + f.size - (f.from ?? 0), 0) };
+    if (requests.length) onProgress?.({ ...progress });
+    const bodies = await this.objects.getAll(requests, (bytes) => {
       progress.objects++;
       progress.bytes += bytes;
       onProgress?.({ ...progress });
     });
-    // Applied in order, so each WAL's batches append in key order; the manifest last, once all it names is here.
-    const manifestAt = fetches.findIndex((f) => f.key === "manifest.json");
-    for (let i = 0; i < fetches.length; i++) if (i !== manifestAt) await fetches[i].apply(bodies[i]);
+    // Applied in order, so each WAL's batches append in key order.
+    for (let i = 0; i < fetches.length; i++) await fetches[i].apply(bodies[i]);
     for (const append of appends) await append();
-    if (manifestAt !== -1) await fetches[manifestAt].apply(bodies[manifestAt]);
+    if (manifestFetch) await manifestFetch.apply(period ? period.manifest : bodies[fetches.length]);
     const settled = await this.settleEmptyWals(listed);
-    const changed = fetches.length > 0 || removed || walsChanged || settled;
+    const changed = requests.length > 0 || manifestFetch !== null || removed || walsChanged || settled;
     if (changed) await this.saveState();
-    return { listed: listed.length, fetchedObjects: progress.objects, fetchedBytes: progress.bytes, changed };
+    return { listed: listed.length, fetchedObjects: progress.objects, fetchedBytes: progress.bytes, changed, deferredObjects: deferred.objects };
   }
 
   private async loadState(): Promise<void> {
@@ -191,12 +208,16 @@ export class S3Mirror {
   }
 
   /** Manifest, snapshots, archive, single-object WALs and blobs: fetch what changed; drop what vanished. Returns whether any was dropped. */
-  private async planWholeFiles(listed: ListedObject[], fetches: Fetch[]): Promise<boolean> {
+  private async planWholeFiles(listed: ListedObject[], fetches: Fetch[], wanted: (key: string) => boolean, deferred: { objects: number }): Promise<boolean> {
     const whole = listed.filter((o) => (WHOLE.test(o.key) && !BATCH.test(o.key)) || isBlobKey(o.key));
     whole.sort((a, b) => (a.key === "manifest.json" ? -1 : b.key === "manifest.json" ? 1 : 0));
     for (const o of whole) {
       const held = this.state.files[o.key];
       if (held?.etag === o.etag && held.size === o.size) continue;
+      if (!wanted(o.key)) {
+        deferred.objects++;
+        continue;
+      }
       const record = () => void (this.state.files[o.key] = { etag: o.etag, size: o.size });
       const grown = o.key.startsWith("ops/") && held && o.size > held.size && held.size >= OVERLAP;
       if (grown) {
@@ -234,7 +255,7 @@ export class S3Mirror {
   }
 
   /** Batch WALs: keep the batches already mirrored, cut back where the list differs (an undo), append the rest. */
-  private async planWals(listed: ListedObject[], fetches: Fetch[], appends: (() => Promise<void>)[]): Promise<boolean> {
+  private async planWals(listed: ListedObject[], fetches: Fetch[], appends: (() => Promise<void>)[], wanted: (key: string) => boolean, deferred: { objects: number }): Promise<boolean> {
     const byWal = new Map<string, ListedObject[]>();
     for (const o of listed) {
       const match = BATCH.exec(o.key);
@@ -249,6 +270,11 @@ export class S3Mirror {
       const held = await this.heldBatches(wal);
       let same = 0;
       while (same < held.length && same < batches.length && held[same].name === batches[same].key && held[same].etag === batches[same].etag) same++;
+      if (!wanted(wal)) {
+        // A WAL of the history (retired): left as held until a whole sync.
+        deferred.objects += batches.length - same;
+        continue;
+      }
       if (same < held.length) {
         held.length = same;
         await truncateTo(join(this.dir, wal), held.reduce((n, b) => n + b.bytes, 0));
