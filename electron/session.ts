@@ -9,10 +9,11 @@ import { OpslogError } from "../engine/src/errors.js";
 import { Store } from "../engine/src/store.js";
 import { EngineWorkerFailed, checkStore, compileFilter, openInspector, openInspectorThread } from "../engine/src/inspect/index.js";
 import type { BuildProgress, IndexCacheOptions, InspectorApi, Page, PageRequest, RefreshResult, StoreCheck, StoreSummary, ThreadOptions, TimelineOp } from "../engine/src/inspect/index.js";
-import type { ActionResult, CompactPreview, LostOwnWrites, LostWriteRef, LostWriteRow, ReapplyPreview, ReapplySeen, RevertPreview, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
+import type { ActionResult, CompactPreview, HistoryProgress, LostOwnWrites, LostWriteRef, LostWriteRow, ReapplyPreview, ReapplySeen, RevertPreview, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
 import { applyRevert, previewRevert } from "./revert.js";
 import { checkCompactConfirmed, compactPreview, otherAgents } from "./compaction-risk.js";
 import { OwnWritesWatch } from "./own-writes.js";
+import { HistoryLoad } from "./session-history.js";
 import { ReapplyLedger, checkSeen, previewReapply, writeReapply } from "./reapply.js";
 import { storeSource } from "./store-source.js";
 import type { OpenSource } from "./store-source.js";
@@ -45,6 +46,8 @@ export interface OpenOptions {
   progress?: LoadTracker;
   /** Tests only: runs inside each write, after the Store refreshed and before it appends (another agent compacts there, as a race would) */
   beforeAppend?: () => Promise<void>;
+  /** Tests only: the history behind a current-period open waits for this before it is fetched */
+  beforeHistory?: () => Promise<void>;
 }
 
 
@@ -83,6 +86,8 @@ export class ExplorerSession {
   /** Which op re-applied which lost write, in this session */
   private ledger = new ReapplyLedger();
   private beforeAppend: (() => Promise<void>) | undefined;
+  /** The history still being fetched behind a current-period open (session-history.ts); null once the store is whole */
+  private history: HistoryLoad | null = null;
 
   private constructor(
     readonly info: SessionInfo,
@@ -122,6 +127,7 @@ export class ExplorerSession {
       session.beforeAppend = options.beforeAppend;
       if (store) await session.catchUp(); // agent mode registered a WAL: show it
       if (store && agentId) session.watch = await OwnWritesWatch.start(inspector, agentId);
+      if (source.historyLeft() > 0) session.loadHistory(options.beforeHistory);
       session.startPolling(options.pollMs ?? named.pollMs);
       return session;
     } catch (err) {
@@ -159,11 +165,39 @@ export class ExplorerSession {
   poll(): Promise<void> {
     return this.exclusive(async () => {
       if (this.closed) return;
-      const result = await this.catchUp(); // an S3 store's new batches are appended to its mirror: the inspector tails them as a local WAL
-      if (result.newOps === 0 && !result.rebuilt && !result.summaryChanged) return;
-      const summary = await this.inspector.summary();
-      this.emit({ what: changeOf(result), newOps: result.newOps, summary, ...(await this.lostOwnWrites(summary)) });
+      await this.announce(await this.catchUp()); // an S3 store's new batches are appended to its mirror: the inspector tails them as a local WAL
     });
+  }
+
+  /** The history still being fetched behind a current-period open; null once the store is whole. */
+  historyProgress(): HistoryProgress | null {
+    return this.history?.current() ?? null;
+  }
+
+  /** Fetch the history behind the current period, queued as a poll is; once it is in, the index takes it and every view hears "rebuilt". */
+  private loadHistory(hold?: () => Promise<void>): void {
+    const history = new HistoryLoad(this.source.historyLeft());
+    this.history = history;
+    void this.exclusive(async () => {
+      await hold?.();
+      if (this.closed) return;
+      try {
+        await this.source.sync(history.fetched);
+      } catch (err) {
+        if (!this.closed) history.failed(err); // the next poll's whole sync tries again
+        return;
+      }
+      await this.announce(await this.inspector.refresh());
+    }).catch(() => undefined);
+  }
+
+  /** Tell listeners what a look at the store changed; the history's arrival (this look's sync brought the rest of the store) is a rebuild. */
+  private async announce(result: RefreshResult): Promise<void> {
+    const whole = this.history !== null && this.source.historyLeft() === 0;
+    if (whole) this.history = null;
+    if (!whole && result.newOps === 0 && !result.rebuilt && !result.summaryChanged) return;
+    const summary = await this.inspector.summary();
+    this.emit({ what: whole ? "rebuilt" : changeOf(result), newOps: result.newOps, summary, ...(await this.lostOwnWrites(summary)) });
   }
 
   /** Agent mode: the explorer's own writes this change shows lost, told once each (as an event's or a result's field). */
@@ -188,6 +222,7 @@ export class ExplorerSession {
     if (this.timer) clearInterval(this.timer);
     // Not queued: a poll waiting on a spinning inspector call would hold the close; closing stops its thread.
     const inspectorClosed = this.inspector.close();
+    this.source.stop(); // a history or poll still fetching ends at its next object, so the queue drains at once
     await this.exclusive(async () => {
       if (this.store) await this.store.close();
     });

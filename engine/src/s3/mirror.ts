@@ -90,6 +90,8 @@ export class S3Mirror {
   private claimed = false;
   private readonly objects: S3Objects;
   private state: MirrorState = { version: 1, files: {}, wals: {} };
+  /** stop() was called: every fetch from now on fails, so a sync in flight ends without applying anything more */
+  private stopped = false;
 
   constructor(
     readonly location: S3Location,
@@ -132,6 +134,11 @@ export class S3Mirror {
     }
   }
 
+  /** Stop fetching for good (the session closes): a sync in flight fails at its next object, before it applies any. */
+  stop(): void {
+    this.stopped = true;
+  }
+
   /** Let the cache folder go (a private one is deleted: the shared one keeps the cache). */
   async release(): Promise<void> {
     if (!this.claimed) return;
@@ -170,6 +177,7 @@ export class S3Mirror {
     const progress: FetchProgress = { objects: 0, totalObjects: requests.length, bytes: 0, totalBytes: requests.reduce((n, f) => n + f.size - (f.from ?? 0), 0) };
     if (requests.length) onProgress?.({ ...progress });
     const bodies = await this.objects.getAll(requests, (bytes) => {
+      if (this.stopped) throw new OpslogError("not-open", `The fetch from ${formatS3Url(this.location)} was stopped: the store was closed.`);
       progress.objects++;
       progress.bytes += bytes;
       onProgress?.({ ...progress });
