@@ -174,6 +174,11 @@ export class ExplorerSession {
     return this.history?.current() ?? null;
   }
 
+  /** Resolves once the history behind a current-period open is in (at once when there is none): what speaks for the whole store (the doctor, exports) waits for it. */
+  async whole(): Promise<void> {
+    if (this.history) await this.exclusive(async () => undefined);
+  }
+
   /** Fetch the history behind the current period, queued as a poll is; once it is in, the index takes it and every view hears "rebuilt". */
   private loadHistory(hold?: () => Promise<void>): void {
     const history = new HistoryLoad(this.source.historyLeft());
@@ -213,6 +218,7 @@ export class ExplorerSession {
 
   /** The store doctor's report, as `npm run check` prints it (an S3 store's lock objects read now: the mirror has none). */
   async check(): Promise<StoreCheck> {
+    await this.whole();
     return checkStore(this.inspector, { store: this.info.dir, locks: await this.source.locks() });
   }
 
