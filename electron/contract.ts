@@ -166,6 +166,8 @@ export interface LoadProgress {
 
 /** An S3 store opened on its current period, while the history behind it (retired WALs, older snapshots, blobs) is fetched. */
 export interface HistoryProgress {
+  /** The bucket has been listed, so the objects to fetch are known (until then, 0 of 0) */
+  listed: boolean;
   /** Objects of the history fetched, of those to fetch */
   objects: number;
   totalObjects: number;

@@ -28,8 +28,8 @@ export interface LoadProgress extends FetchProgress {
 }
 
 export class S3Source {
-  /** Objects of the history the mirror does not hold yet (left by the open's current-period sync); 0 once a whole sync is in */
-  historyLeft = 0;
+  /** The mirror may lack the history behind the current period (the open synced that alone); false once a whole sync is in */
+  historyPending = false;
 
   private constructor(
     readonly location: S3Location,
@@ -45,7 +45,7 @@ export class S3Source {
     const client = createS3Client(location, options.limits);
     const source = new S3Source(location, formatS3Url(location), new S3Mirror(location, client, options.cacheRoot), client, options.onProgress);
     try {
-      source.historyLeft = (await source.mirror.sync(source.tell, "current")).deferredObjects;
+      source.historyPending = !(await source.mirror.sync(source.tell, "current")).whole;
     } catch (err) {
       await source.close();
       throw err;
@@ -63,7 +63,7 @@ export class S3Source {
   /** List the bucket prefix and fetch what is new since the last sync, the history included; each object told to `onFetched` (else to the open's progress). */
   async sync(onFetched?: (progress: FetchProgress) => void): Promise<SyncResult> {
     const result = await this.mirror.sync(onFetched ?? this.tell);
-    this.historyLeft = result.deferredObjects;
+    this.historyPending = !result.whole;
     return result;
   }
 

@@ -15,14 +15,17 @@ export class HistoryLoad {
   private progress: FetchProgress;
   private failure: string | null = null;
 
-  /** `left`: the objects the open left behind (the sync's own count replaces it once it has listed) */
-  constructor(left: number) {
-    this.progress = { objects: 0, totalObjects: left, bytes: 0, totalBytes: 0 };
+  /** Nothing known of the history until its sync has listed the bucket */
+  private listed = false;
+
+  constructor() {
+    this.progress = { objects: 0, totalObjects: 0, bytes: 0, totalBytes: 0 };
   }
 
   /** An object of the history fetched (or the listing done: the first report). */
   readonly fetched = (progress: FetchProgress): void => {
     this.progress = { ...progress };
+    this.listed = true;
     this.failure = null;
   };
 
@@ -32,6 +35,6 @@ export class HistoryLoad {
   }
 
   current(): HistoryProgress {
-    return { ...this.progress, elapsedMs: Date.now() - this.started, failed: this.failure };
+    return { ...this.progress, listed: this.listed, elapsedMs: Date.now() - this.started, failed: this.failure };
   }
 }

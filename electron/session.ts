@@ -18,7 +18,7 @@ import { ReapplyLedger, checkSeen, previewReapply, writeReapply } from "./reappl
 import { storeSource } from "./store-source.js";
 import type { OpenSource } from "./store-source.js";
 import { holdOpenStore } from "./open-stores.js";
-import type { S3Limits } from "../engine/src/s3/index.js";
+import type { FetchProgress, S3Limits } from "../engine/src/s3/index.js";
 import type { LoadTracker } from "./load-progress.js";
 import type { RevertMode, RevertSeen } from "./revert.js";
 
@@ -127,7 +127,7 @@ export class ExplorerSession {
       session.beforeAppend = options.beforeAppend;
       if (store) await session.catchUp(); // agent mode registered a WAL: show it
       if (store && agentId) session.watch = await OwnWritesWatch.start(inspector, agentId);
-      if (source.historyLeft() > 0) session.loadHistory(options.beforeHistory);
+      if (source.historyPending()) session.loadHistory(options.beforeHistory);
       session.startPolling(options.pollMs ?? named.pollMs);
       return session;
     } catch (err) {
@@ -169,6 +169,13 @@ export class ExplorerSession {
     });
   }
 
+  /** Tell listeners what a look at the store changed. */
+  private async announce(result: RefreshResult): Promise<void> {
+    if (result.newOps === 0 && !result.rebuilt && !result.summaryChanged) return;
+    const summary = await this.inspector.summary();
+    this.emit({ what: changeOf(result), newOps: result.newOps, summary, ...(await this.lostOwnWrites(summary)) });
+  }
+
   /** The history still being fetched behind a current-period open; null once the store is whole. */
   historyProgress(): HistoryProgress | null {
     return this.history?.current() ?? null;
@@ -181,28 +188,17 @@ export class ExplorerSession {
 
   /** Fetch the history behind the current period, queued as a poll is; once it is in, the index takes it and every view hears "rebuilt". */
   private loadHistory(hold?: () => Promise<void>): void {
-    const history = new HistoryLoad(this.source.historyLeft());
+    const history = new HistoryLoad();
     this.history = history;
     void this.exclusive(async () => {
       await hold?.();
       if (this.closed) return;
       try {
-        await this.source.sync(history.fetched);
+        await this.announce(await this.catchUp(history.fetched));
       } catch (err) {
         if (!this.closed) history.failed(err); // the next poll's whole sync tries again
-        return;
       }
-      await this.announce(await this.inspector.refresh());
     }).catch(() => undefined);
-  }
-
-  /** Tell listeners what a look at the store changed; the history's arrival (this look's sync brought the rest of the store) is a rebuild. */
-  private async announce(result: RefreshResult): Promise<void> {
-    const whole = this.history !== null && this.source.historyLeft() === 0;
-    if (whole) this.history = null;
-    if (!whole && result.newOps === 0 && !result.rebuilt && !result.summaryChanged) return;
-    const summary = await this.inspector.summary();
-    this.emit({ what: whole ? "rebuilt" : changeOf(result), newOps: result.newOps, summary, ...(await this.lostOwnWrites(summary)) });
   }
 
   /** Agent mode: the explorer's own writes this change shows lost, told once each (as an event's or a result's field). */
@@ -249,9 +245,12 @@ export class ExplorerSession {
   }
 
   /** Bring the inspector up to date: an S3 store's mirror first (list, fetch what is new), then the inspector's own tail. */
-  private async catchUp(): Promise<RefreshResult> {
-    await this.source.sync();
-    return this.inspector.refresh();
+  private async catchUp(onFetched?: (progress: FetchProgress) => void): Promise<RefreshResult> {
+    await this.source.sync(onFetched);
+    const result = await this.inspector.refresh();
+    if (!this.history || this.source.historyPending()) return result;
+    this.history = null; // the whole store is in (the history's own load, or a poll after it failed): every view hears "rebuilt"
+    return { ...result, rebuilt: true };
   }
 
   /**
@@ -399,9 +398,11 @@ export class ExplorerSession {
   refresh(): Promise<ActionResult> {
     return this.exclusive(async () => {
       if (this.store) await this.store.refresh();
+      const historyWasLoading = this.history !== null;
       const result = await this.catchUp();
       const summary: StoreSummary = await this.inspector.summary();
       if (result.newOps > 0 || result.rebuilt || result.summaryChanged) this.emit({ what: changeOf(result), newOps: result.newOps, summary, ...(await this.lostOwnWrites(summary)) });
+      if (historyWasLoading && !this.history) return { message: "Reloaded: the store's history is in.", summary };
       return { message: result.rebuilt ? "Reloaded: the store was compacted, reorganised or rewritten (an undo) elsewhere." : `Up to date (${result.newOps} new op(s)).`, summary };
     });
   }

@@ -33,8 +33,8 @@ export interface OpenSource {
   readonly writeTimesDir: string | null;
   /** Bring the local folder up to date, history included (an S3 prefix: list it, fetch what is new, each object told to onFetched; a folder is always current) */
   sync(onFetched?: (progress: FetchProgress) => void): Promise<void>;
-  /** Objects of the store's history the local folder does not hold yet (an S3 store opens on its current period); 0 when it holds the whole store */
-  historyLeft(): number;
+  /** The local folder may lack the store's history (an S3 store opens on its current period; the next whole sync brings the rest) */
+  historyPending(): boolean;
   /** Lock objects the local folder does not hold (S3), read now; undefined: the folder's own lock files tell */
   locks(): Promise<CheckedLock[] | undefined>;
   /** The session is closing: a sync in flight stops at its next object (with an error), so nothing waits for the rest */
@@ -76,7 +76,7 @@ function folderSource(dir: string): StoreSource {
     dir,
     writeTimesDir: dir,
     sync: async () => undefined,
-    historyLeft: () => 0,
+    historyPending: () => false,
     stop: () => undefined,
     locks: async () => undefined,
     openWritable: (agentId) => openFolderStore(dir, agentId),
@@ -118,7 +118,7 @@ function s3Source(address: string): StoreSource {
         dir: s3.dir,
         writeTimesDir: null,
         sync: async (onFetched) => void (await s3.sync(onFetched)),
-        historyLeft: () => s3.historyLeft,
+        historyPending: () => s3.historyPending,
         stop: () => s3.mirror.stop(),
         locks: () => s3.locks(),
         openWritable: (agentId) => s3.openAgentStore(agentId ?? "explorer"),

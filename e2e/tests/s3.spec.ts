@@ -85,7 +85,7 @@ test("shows the current state at once, says plainly the history is loading (n of
   const running = await explorer(server.url("teams/first"), { holdHistoryUntil: release });
   await page.goto(running.url);
   await expect(page.getByTestId("records-total")).toHaveText(`${want.records} records`);
-  await expect(page.getByTestId("history-loading-title")).toHaveText(/^History loading \(0 of [1-9]\d* objects\)$/);
+  await expect(page.getByTestId("history-loading-title")).toHaveText("History loading (listing the bucket…)");
   await expect(page.getByTestId("header-partial")).toHaveText("current period only");
   await page.getByTestId("nav-agents").click();
   await expect(page.getByTestId("lane")).not.toHaveCount(want.wals); // the retired WAL is history

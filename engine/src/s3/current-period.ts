@@ -27,7 +27,7 @@ export function currentPeriodOf(manifest: Buffer): CurrentPeriod | null {
   const agentWals = parsed.activeAgentOps && typeof parsed.activeAgentOps === "object" ? Object.values(parsed.activeAgentOps) : [];
   const archives = Array.isArray(parsed.archiveSegments) ? parsed.archiveSegments : [];
   const named = [parsed.currentSnapshot, parsed.activeOps, ...agentWals, ...archives];
-  return { manifest, names: new Set(["manifest.json", ...named.filter((n): n is string => typeof n === "string")]) };
+  return { manifest, names: new Set(["manifest.json", ...named.filter((n): n is string => typeof n === "string" && n.length > 0)]) };
 }
 
 /** Whether a listed key (a whole file, or one batch of a WAL: `ops/<wal>/batch-…`) belongs to the current period. */

@@ -13,7 +13,7 @@ export function HistoryLoadingBanner() {
   return (
     <div className="history-banner" role="status" data-testid="history-loading">
       <div>
-        <b data-testid="history-loading-title">History loading ({progress.objects.toLocaleString()} of {progress.totalObjects.toLocaleString()} objects)</b>
+        <b data-testid="history-loading-title">History loading ({progress.listed ? `${progress.objects.toLocaleString()} of ${progress.totalObjects.toLocaleString()} objects` : "listing the bucket…"})</b>
         {" · "}
         <span>The current state is shown: the manifest, its current snapshot and active WALs, as opslog-s3 reads them. Counts, the timeline, lost writes and events cover only this period until the history is in; the views then update by themselves.</span>
       </div>
