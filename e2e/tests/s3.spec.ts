@@ -89,11 +89,15 @@ test("shows the current state at once, says plainly the history is loading (n of
   await expect(page.getByTestId("header-partial")).toHaveText("current period only");
   await page.getByTestId("nav-agents").click();
   await expect(page.getByTestId("lane")).not.toHaveCount(want.wals); // the retired WAL is history
+  await expect(page.getByText("None in the current period; the history behind it is still loading.").first()).toBeVisible(); // lost writes: bob's are in his retired WAL
+  await expect(page.getByTestId("partial-tag").first()).toBeVisible();
   await page.screenshot({ path: join(SCREENSHOTS, "s3-history-loading.png"), fullPage: true });
   writeFileSync(release, "");
   await expect(page.getByTestId("history-loading")).toHaveCount(0);
   await expect(page.getByTestId("header-partial")).toHaveCount(0);
   await expect(page.getByTestId("lane")).toHaveCount(want.wals);
+  await expect(page.getByTestId("partial-tag")).toHaveCount(0);
+  await expect(page.getByText("None in the current period; the history behind it is still loading.")).toHaveCount(0);
   await page.getByTestId("nav-records").click();
   await checkViews(page, want);
 });

@@ -40,3 +40,6 @@ export function historyShare(p: HistoryProgress): number {
   if (p.totalBytes > 0) return Math.min(1, p.bytes / p.totalBytes);
   return p.totalObjects > 0 ? Math.min(1, p.objects / p.totalObjects) : 0;
 }
+
+/** Whether what the views show covers only the current period (the history still loading). */
+export const useHistoryLoading = () => useHistoryLoad((s) => s.progress !== null);
