@@ -24,7 +24,7 @@ import { currentPeriodOf, inCurrentPeriod } from "./current-period.js";
 import { appendAt, readTail, takeOwnership, truncateTo } from "./mirror-files.js";
 import { formatS3Url } from "./location.js";
 import type { S3Location } from "./location.js";
-import { S3Objects } from "./objects.js";
+import { S3Objects, isNotFound } from "./objects.js";
 import type { FetchProgress, ListedObject } from "./objects.js";
 
 /** The cache root: $OPSLOG_EXPLORER_CACHE, else $XDG_CACHE_HOME/opslog-explorer/s3, else ~/.cache/opslog-explorer/s3. */
@@ -158,8 +158,8 @@ export class S3Mirror {
   async sync(onProgress?: (progress: FetchProgress) => void, scope: SyncScope = "all"): Promise<SyncResult> {
     await this.claim();
     await this.loadState();
-    // No manifest (or an unreadable one): the whole listing below says what is wrong.
-    const period = scope === "current" ? currentPeriodOf(await this.objects.get("manifest.json").catch(() => Buffer.from(""))) : null;
+    // No manifest: the whole listing below says what is wrong; any other failure is the open's.
+    const period = scope === "current" ? currentPeriodOf(await this.objects.get("manifest.json").catch((err: unknown) => (isNotFound(err) ? Buffer.from("") : Promise.reject(err)))) : null;
     const wanted = (key: string) => !period || inCurrentPeriod(period, key);
     // Only the named files' own prefixes for the current period (a manifest newer than these lists names at worst a file the next sync brings).
     const found = period ? (await Promise.all([...period.names].map((name) => this.objects.list(name)))).flat() : await this.objects.list();

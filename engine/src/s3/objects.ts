@@ -28,6 +28,12 @@ export interface FetchProgress {
 // Below the SDK's 50 sockets, so the listing of a live poll never queues behind a load.
 export const DEFAULT_CONCURRENCY = 32;
 
+/** A get that failed because the object is not there (S3's NoSuchKey, HTTP 404), whatever explained it since. */
+export function isNotFound(err: unknown): boolean {
+  const cause = (err instanceof Error && err.cause ? err.cause : err) as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return cause?.name === "NoSuchKey" || cause?.$metadata?.httpStatusCode === 404;
+}
+
 export class S3Objects {
   constructor(
     readonly client: S3Client,
