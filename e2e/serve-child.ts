@@ -22,6 +22,8 @@ export interface ExplorerOptions {
   yes?: boolean;
   /** Hold each open, its index built, until this file exists (the server's test hook OPSLOG_EXPLORER_TEST_HOLD_OPEN) */
   holdOpenUntil?: string;
+  /** Hold an S3 store's history (its current period shown) until this file exists (OPSLOG_EXPLORER_TEST_HOLD_HISTORY) */
+  holdHistoryUntil?: string;
 }
 
 export interface RunningExplorer {
@@ -41,7 +43,7 @@ export async function startExplorer(dir: string, home: string, options: Explorer
   if (options.agent) args.push("--agent", options.agent);
   if (options.readOnly) args.push("--read-only");
   if (options.yes) args.push("--yes");
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, OPSLOG_EXPLORER_HOME: home, OPSLOG_EXPLORER_CACHE: process.env.OPSLOG_EXPLORER_CACHE ?? join(home, "cache"), ...(options.holdOpenUntil ? { OPSLOG_EXPLORER_TEST_HOLD_OPEN: options.holdOpenUntil } : {}) }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, OPSLOG_EXPLORER_HOME: home, OPSLOG_EXPLORER_CACHE: process.env.OPSLOG_EXPLORER_CACHE ?? join(home, "cache"), ...(options.holdOpenUntil ? { OPSLOG_EXPLORER_TEST_HOLD_OPEN: options.holdOpenUntil } : {}), ...(options.holdHistoryUntil ? { OPSLOG_EXPLORER_TEST_HOLD_HISTORY: options.holdHistoryUntil } : {}) }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((ok, fail) => {

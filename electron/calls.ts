@@ -54,6 +54,8 @@ export const calls = {
   "store.loading": own(z.strictObject({})),
   /** The first records of the loading store's current snapshot, or null */
   "store.preview": own(z.strictObject({})),
+  /** The open store's history still being fetched (S3, current period first), or null */
+  "store.history": own(z.strictObject({})),
 
   "records": forward("records", z.strictObject({
     offset,

@@ -65,6 +65,7 @@ async function openForCheck(store: string): Promise<OpenedForCheck> {
   await named.checkQuickly(); // a missing folder or a folder that is not a store fails here, with what to do
   const source = await named.open({});
   try {
+    if (source.historyPending()) await source.sync(); // the doctor speaks for the whole store: an S3 store's history too, not its current period alone
     const inspector = await openInspector(source.dir);
     const locks = await source.locks();
     return { inspector, locks, close: async () => { await inspector.close(); await source.close(); } };

@@ -164,6 +164,21 @@ export interface LoadProgress {
   etaMs: number | null;
 }
 
+/** An S3 store opened on its current period, while the history behind it (retired WALs, older snapshots, blobs) is fetched. */
+export interface HistoryProgress {
+  /** The bucket has been listed, so the objects to fetch are known (until then, 0 of 0) */
+  listed: boolean;
+  /** Objects of the history fetched, of those to fetch */
+  objects: number;
+  totalObjects: number;
+  bytes: number;
+  totalBytes: number;
+  /** Since the history's fetch began */
+  elapsedMs: number;
+  /** Why the last attempt failed, in a sentence (the next poll tries again); null while it goes on */
+  failed: string | null;
+}
+
 export type { SnapshotPreview };
 
 /** The filter boxes that keep a history: Records (and its Schema tab), Operations' op query, Archive, the Timeline's watched query */
@@ -206,6 +221,8 @@ export interface OwnResults extends ExportCallResults, BlobCallResults, WriteCal
   "store.loading": LoadProgress | null;
   /** The first records of the current snapshot of the store being opened (WALs not applied); null when no open is in flight */
   "store.preview": SnapshotPreview | null;
+  /** The open store's history still being fetched (S3: the current period is shown first); null once the store is whole */
+  "store.history": HistoryProgress | null;
   "store.pending": PendingOpen | null;
   "records.get": RecordDetail;
   "ops.get": TimelineOp;
@@ -234,7 +251,7 @@ export type CallResult<N extends CallName> = CallResults[N];
 // ---------------------------------------------------------------- events
 
 export interface StoreChangedEvent {
-  /** "ops": new ops were tailed; "rebuilt": the manifest changed (compaction) or an undo rewrote a WAL; "summary": something else the summary shows changed (a lock taken or left, bad lines appended); "action": this session wrote; "closed"; "opened": the store that was loading is open (its index complete); "open-failed": it could not be opened (store.summary says why) */
+  /** "ops": new ops were tailed; "rebuilt": the manifest changed (compaction), an undo rewrote a WAL, or the history behind a current-period open (S3) came in; "summary": something else the summary shows changed (a lock taken or left, bad lines appended); "action": this session wrote; "closed"; "opened": the store that was loading is open (its index complete); "open-failed": it could not be opened (store.summary says why) */
   what: "ops" | "rebuilt" | "summary" | "action" | "closed" | "opened" | "open-failed";
   newOps: number;
   summary: StoreSummary | null;

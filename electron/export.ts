@@ -98,7 +98,7 @@ async function exists(path: string): Promise<boolean> {
 export function exportHandlers(session: () => ExplorerSession, dialogsNow: () => ExportDialogs | undefined): ExportHandlers {
   return {
     "export.save": async (a) => {
-      const inspector = session().inspector;
+      const inspector = await wholeStore(session());
       const dialogs = dialogsNow();
       let path = a.path ? resolve(a.path) : null;
       let overwrite = false;
@@ -112,7 +112,7 @@ export function exportHandlers(session: () => ExplorerSession, dialogsNow: () =>
       return { path, ...(await writeExportFile(inspector, a.source, a.format, path, { overwrite, openStores: openStoreFolders(), csvFormulaGuard: a.csvFormulaGuard })) };
     },
     "export.store": async (a) => {
-      const inspector = session().inspector;
+      const inspector = await wholeStore(session());
       const dialogs = dialogsNow();
       const dir = a.dir ?? (dialogs ? await dialogs.newStoreFolder() : null);
       if (!dir) {
@@ -122,8 +122,14 @@ export function exportHandlers(session: () => ExplorerSession, dialogsNow: () =>
       const written = await exportStore(inspector, dir, a.at, { openStores: openStoreFolders() });
       return { dir: written.dir, records: written.records };
     },
-    "export.download": (a) => exportDownload(session().inspector, a.source, a.format, a.csvFormulaGuard ?? true),
+    "export.download": async (a) => exportDownload(await wholeStore(session()), a.source, a.format, a.csvFormulaGuard ?? true),
   };
+}
+
+/** The session's inspector once its history is in: an export speaks for the whole store, never for the current period alone. */
+async function wholeStore(session: ExplorerSession): Promise<ExplorerSession["inspector"]> {
+  await session.whole();
+  return session.inspector;
 }
 
 const CONTENT_TYPES: Record<ExportFormat, string> = { csv: "text/csv; charset=utf-8", json: "application/json; charset=utf-8", jsonl: "application/x-ndjson; charset=utf-8" };

@@ -50,6 +50,7 @@ export function ownCalls(store: WindowStore, options: OwnCallOptions): OwnImplem
     "store.pending": async () => store.pendingOpen(),
     "store.loading": async () => store.loadingProgress(),
     "store.preview": () => store.loadingPreview(),
+    "store.history": async () => store.historyProgress(),
     "records.get": async (a) => {
       const inspector = session().inspector;
       return { id: a.id, value: await inspector.record(a), history: await inspector.recordHistory(a) };

@@ -3,6 +3,9 @@
  * the local mirror the inspector reads, the S3 client (credentials from the
  * AWS SDK's default chain, never seen here), and the progress of the load in
  * flight, which the UI polls (store.loading) while a big store comes in.
+ * The open fetches the current period alone (the manifest and what it names,
+ * as opslog-s3's own open reads it); the history behind it comes with the
+ * next whole sync, which the session starts at once (session-history.ts).
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { S3Mirror, S3Objects, createS3Client, explainS3Error, formatS3Url, limitsOf, parseS3Url, readS3Locks } from "../engine/src/s3/index.js";
@@ -25,6 +28,9 @@ export interface LoadProgress extends FetchProgress {
 }
 
 export class S3Source {
+  /** The mirror may lack the history behind the current period (the open synced that alone); false once a whole sync is in */
+  historyPending = false;
+
   private constructor(
     readonly location: S3Location,
     readonly url: string,
@@ -33,13 +39,13 @@ export class S3Source {
     private onProgress?: (progress: LoadProgress) => void,
   ) {}
 
-  /** Parse the address and bring the mirror up to date (the first sync fetches everything not already cached). */
+  /** Parse the address and bring the mirror's current period up to date (the first open fetches all of it not already cached; the history follows). */
   static async open(address: string, options: S3SourceOptions = {}): Promise<S3Source> {
     const location = parseS3Url(address);
     const client = createS3Client(location, options.limits);
     const source = new S3Source(location, formatS3Url(location), new S3Mirror(location, client, options.cacheRoot), client, options.onProgress);
     try {
-      await source.sync();
+      source.historyPending = !(await source.mirror.sync(source.tell, "current")).whole;
     } catch (err) {
       await source.close();
       throw err;
@@ -52,9 +58,13 @@ export class S3Source {
     return this.mirror.dir;
   }
 
-  /** List the bucket prefix and fetch what is new since the last sync. */
-  sync(): Promise<SyncResult> {
-    return this.mirror.sync((p) => this.onProgress?.({ url: this.url, ...p }));
+  private readonly tell = (p: FetchProgress) => this.onProgress?.({ url: this.url, ...p });
+
+  /** List the bucket prefix and fetch what is new since the last sync, the history included; each object told to `onFetched` (else to the open's progress). */
+  async sync(onFetched?: (progress: FetchProgress) => void): Promise<SyncResult> {
+    const result = await this.mirror.sync(onFetched ?? this.tell);
+    this.historyPending = !result.whole;
+    return result;
   }
 
   /** The store's lock objects and their holders, read now (two GETs; the mirror does not copy locks). */

@@ -45,6 +45,8 @@ export interface ServerOptions {
   indexCache?: IndexCacheOptions | null;
   /** Tests only: each open, its index built, waits for this (see HandlerOptions.holdOpen) */
   holdOpen?: () => Promise<void>;
+  /** Tests only: the history behind an S3 store's current-period open waits for this (see HandlerOptions.holdHistory) */
+  holdHistory?: () => Promise<void>;
 }
 
 export interface RunningServer {
@@ -72,7 +74,7 @@ export const DEFAULT_STATIC_DIR = fileURLToPath(new URL("../dist/renderer/", imp
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const appData = options.appData ?? new AppData();
-  const handlers = new Handlers({ appData, pollMs: options.pollMs, lockedReadOnly: options.readOnly, indexCache: options.indexCache, holdOpen: options.holdOpen });
+  const handlers = new Handlers({ appData, pollMs: options.pollMs, lockedReadOnly: options.readOnly, indexCache: options.indexCache, holdOpen: options.holdOpen, holdHistory: options.holdHistory });
   // A store named on the command line opens behind the server: `ready` comes as soon as it listens (handlers.store.settled() waits for the store).
   if (options.dir) await handlers.store.startFromCommandLine(options.dir, options.mode, options.agentId, options.yes);
   else await handlers.store.openDemo();
@@ -259,7 +261,8 @@ async function serveStatic(res: ServerResponse, root: string, pathname: string):
 /**
  * Tests only (e2e): with OPSLOG_EXPLORER_TEST_HOLD_OPEN naming a file, each
  * open, its index built, waits until that file exists, so a test sees the
- * loading state for as long as it needs and then lets the store open.
+ * loading state for as long as it needs and then lets the store open; with
+ * OPSLOG_EXPLORER_TEST_HOLD_HISTORY, the same for an S3 store's history.
  */
 function holdUntilFileExists(path: string | undefined): (() => Promise<void>) | undefined {
   if (!path) return undefined;
@@ -284,7 +287,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   try {
-    const running = await startServer({ dir: args.dir, mode: args.mode, agentId: args.agentId, port: args.port, readOnly: args.readOnly, yes: args.yes, indexCache: args.noIndexCache ? null : indexCacheFromEnv(), holdOpen: holdUntilFileExists(process.env.OPSLOG_EXPLORER_TEST_HOLD_OPEN) });
+    const running = await startServer({ dir: args.dir, mode: args.mode, agentId: args.agentId, port: args.port, readOnly: args.readOnly, yes: args.yes, indexCache: args.noIndexCache ? null : indexCacheFromEnv(), holdOpen: holdUntilFileExists(process.env.OPSLOG_EXPLORER_TEST_HOLD_OPEN), holdHistory: holdUntilFileExists(process.env.OPSLOG_EXPLORER_TEST_HOLD_HISTORY) });
     process.stdout.write(`ready ${running.url}\n`);
     // Any signal that ends the server (and npm start going away) closes the store first: its .lock is released, even while it is still opening.
     stopOnSignals(() => running.close(), (code) => process.exit(code));

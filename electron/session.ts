@@ -9,15 +9,16 @@ import { OpslogError } from "../engine/src/errors.js";
 import { Store } from "../engine/src/store.js";
 import { EngineWorkerFailed, checkStore, compileFilter, openInspector, openInspectorThread } from "../engine/src/inspect/index.js";
 import type { BuildProgress, IndexCacheOptions, InspectorApi, Page, PageRequest, RefreshResult, StoreCheck, StoreSummary, ThreadOptions, TimelineOp } from "../engine/src/inspect/index.js";
-import type { ActionResult, CompactPreview, LostOwnWrites, LostWriteRef, LostWriteRow, ReapplyPreview, ReapplySeen, RevertPreview, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
+import type { ActionResult, CompactPreview, HistoryProgress, LostOwnWrites, LostWriteRef, LostWriteRow, ReapplyPreview, ReapplySeen, RevertPreview, SessionInfo, SessionMode, StoreChangedEvent, UndoPreview } from "./contract.js";
 import { applyRevert, previewRevert } from "./revert.js";
 import { checkCompactConfirmed, compactPreview, otherAgents } from "./compaction-risk.js";
 import { OwnWritesWatch } from "./own-writes.js";
+import { HistoryLoad } from "./session-history.js";
 import { ReapplyLedger, checkSeen, previewReapply, writeReapply } from "./reapply.js";
 import { storeSource } from "./store-source.js";
 import type { OpenSource } from "./store-source.js";
 import { holdOpenStore } from "./open-stores.js";
-import type { S3Limits } from "../engine/src/s3/index.js";
+import type { FetchProgress, S3Limits } from "../engine/src/s3/index.js";
 import type { LoadTracker } from "./load-progress.js";
 import type { RevertMode, RevertSeen } from "./revert.js";
 
@@ -45,6 +46,8 @@ export interface OpenOptions {
   progress?: LoadTracker;
   /** Tests only: runs inside each write, after the Store refreshed and before it appends (another agent compacts there, as a race would) */
   beforeAppend?: () => Promise<void>;
+  /** Tests only: the history behind a current-period open waits for this before it is fetched */
+  beforeHistory?: () => Promise<void>;
 }
 
 
@@ -83,6 +86,8 @@ export class ExplorerSession {
   /** Which op re-applied which lost write, in this session */
   private ledger = new ReapplyLedger();
   private beforeAppend: (() => Promise<void>) | undefined;
+  /** The history still being fetched behind a current-period open (session-history.ts); null once the store is whole */
+  private history: HistoryLoad | null = null;
 
   private constructor(
     readonly info: SessionInfo,
@@ -122,6 +127,7 @@ export class ExplorerSession {
       session.beforeAppend = options.beforeAppend;
       if (store) await session.catchUp(); // agent mode registered a WAL: show it
       if (store && agentId) session.watch = await OwnWritesWatch.start(inspector, agentId);
+      if (source.historyPending()) session.loadHistory(options.beforeHistory);
       session.startPolling(options.pollMs ?? named.pollMs);
       return session;
     } catch (err) {
@@ -159,11 +165,40 @@ export class ExplorerSession {
   poll(): Promise<void> {
     return this.exclusive(async () => {
       if (this.closed) return;
-      const result = await this.catchUp(); // an S3 store's new batches are appended to its mirror: the inspector tails them as a local WAL
-      if (result.newOps === 0 && !result.rebuilt && !result.summaryChanged) return;
-      const summary = await this.inspector.summary();
-      this.emit({ what: changeOf(result), newOps: result.newOps, summary, ...(await this.lostOwnWrites(summary)) });
+      await this.announce(await this.catchUp()); // an S3 store's new batches are appended to its mirror: the inspector tails them as a local WAL
     });
+  }
+
+  /** Tell listeners what a look at the store changed. */
+  private async announce(result: RefreshResult): Promise<void> {
+    if (result.newOps === 0 && !result.rebuilt && !result.summaryChanged) return;
+    const summary = await this.inspector.summary();
+    this.emit({ what: changeOf(result), newOps: result.newOps, summary, ...(await this.lostOwnWrites(summary)) });
+  }
+
+  /** The history still being fetched behind a current-period open; null once the store is whole. */
+  historyProgress(): HistoryProgress | null {
+    return this.history?.current() ?? null;
+  }
+
+  /** Resolves once the history behind a current-period open is in (at once when there is none): what speaks for the whole store (the doctor, exports) waits for it. */
+  async whole(): Promise<void> {
+    if (this.history) await this.exclusive(async () => undefined);
+  }
+
+  /** Fetch the history behind the current period, queued as a poll is; once it is in, the index takes it and every view hears "rebuilt". */
+  private loadHistory(hold?: () => Promise<void>): void {
+    const history = new HistoryLoad();
+    this.history = history;
+    void this.exclusive(async () => {
+      await hold?.();
+      if (this.closed) return;
+      try {
+        await this.announce(await this.catchUp(history.fetched));
+      } catch (err) {
+        if (!this.closed) history.failed(err); // the next poll's whole sync tries again
+      }
+    }).catch(() => undefined);
   }
 
   /** Agent mode: the explorer's own writes this change shows lost, told once each (as an event's or a result's field). */
@@ -179,6 +214,7 @@ export class ExplorerSession {
 
   /** The store doctor's report, as `npm run check` prints it (an S3 store's lock objects read now: the mirror has none). */
   async check(): Promise<StoreCheck> {
+    await this.whole();
     return checkStore(this.inspector, { store: this.info.dir, locks: await this.source.locks() });
   }
 
@@ -188,6 +224,7 @@ export class ExplorerSession {
     if (this.timer) clearInterval(this.timer);
     // Not queued: a poll waiting on a spinning inspector call would hold the close; closing stops its thread.
     const inspectorClosed = this.inspector.close();
+    this.source.stop(); // a history or poll still fetching ends at its next object, so the queue drains at once
     await this.exclusive(async () => {
       if (this.store) await this.store.close();
     });
@@ -208,9 +245,12 @@ export class ExplorerSession {
   }
 
   /** Bring the inspector up to date: an S3 store's mirror first (list, fetch what is new), then the inspector's own tail. */
-  private async catchUp(): Promise<RefreshResult> {
-    await this.source.sync();
-    return this.inspector.refresh();
+  private async catchUp(onFetched?: (progress: FetchProgress) => void): Promise<RefreshResult> {
+    await this.source.sync(onFetched);
+    const result = await this.inspector.refresh();
+    if (!this.history || this.source.historyPending()) return result;
+    this.history = null; // the whole store is in (the history's own load, or a poll after it failed): every view hears "rebuilt"
+    return { ...result, rebuilt: true };
   }
 
   /**
@@ -358,9 +398,11 @@ export class ExplorerSession {
   refresh(): Promise<ActionResult> {
     return this.exclusive(async () => {
       if (this.store) await this.store.refresh();
+      const historyWasLoading = this.history !== null;
       const result = await this.catchUp();
       const summary: StoreSummary = await this.inspector.summary();
       if (result.newOps > 0 || result.rebuilt || result.summaryChanged) this.emit({ what: changeOf(result), newOps: result.newOps, summary, ...(await this.lostOwnWrites(summary)) });
+      if (historyWasLoading && !this.history) return { message: "Reloaded: the store's history is in.", summary };
       return { message: result.rebuilt ? "Reloaded: the store was compacted, reorganised or rewritten (an undo) elsewhere." : `Up to date (${result.newOps} new op(s)).`, summary };
     });
   }

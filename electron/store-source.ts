@@ -12,6 +12,7 @@ import { readManifestTolerantly } from "../engine/src/inspect/index.js";
 import type { CheckedLock } from "../engine/src/inspect/index.js";
 import { OpslogError } from "../engine/src/errors.js";
 import { isS3Url, parseS3Url } from "../engine/src/s3/index.js";
+import type { FetchProgress } from "../engine/src/s3/index.js";
 import { Store } from "../engine/src/store.js";
 import type { SessionMode } from "./contract.js";
 import { S3Source } from "./s3-source.js";
@@ -30,10 +31,14 @@ export interface OpenSource {
   readonly dir: string;
   /** The folder whose WAL file times tell when other agents last wrote (null: a mirror's times are its fetches') */
   readonly writeTimesDir: string | null;
-  /** Bring the local folder up to date (an S3 prefix: list it, fetch what is new; a folder is always current) */
-  sync(): Promise<void>;
+  /** Bring the local folder up to date, history included (an S3 prefix: list it, fetch what is new, each object told to onFetched; a folder is always current) */
+  sync(onFetched?: (progress: FetchProgress) => void): Promise<void>;
+  /** The local folder may lack the store's history (an S3 store opens on its current period; the next whole sync brings the rest) */
+  historyPending(): boolean;
   /** Lock objects the local folder does not hold (S3), read now; undefined: the folder's own lock files tell */
   locks(): Promise<CheckedLock[] | undefined>;
+  /** The session is closing: a sync in flight stops at its next object (with an error), so nothing waits for the rest */
+  stop(): void;
   /** The store opened for writing, as this agent (null: writer mode, under the .lock) */
   openWritable(agentId: string | null): Promise<Store<Doc>>;
   close(): Promise<void>;
@@ -71,6 +76,8 @@ function folderSource(dir: string): StoreSource {
     dir,
     writeTimesDir: dir,
     sync: async () => undefined,
+    historyPending: () => false,
+    stop: () => undefined,
     locks: async () => undefined,
     openWritable: (agentId) => openFolderStore(dir, agentId),
     close: async () => undefined,
@@ -110,7 +117,9 @@ function s3Source(address: string): StoreSource {
         address: s3.url,
         dir: s3.dir,
         writeTimesDir: null,
-        sync: async () => void (await s3.sync()),
+        sync: async (onFetched) => void (await s3.sync(onFetched)),
+        historyPending: () => s3.historyPending,
+        stop: () => s3.mirror.stop(),
         locks: () => s3.locks(),
         openWritable: (agentId) => s3.openAgentStore(agentId ?? "explorer"),
         close: () => s3.close(),

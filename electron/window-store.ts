@@ -11,7 +11,7 @@ import { OpslogError } from "../engine/src/errors.js";
 import type { IndexCacheOptions, ThreadOptions } from "../engine/src/inspect/index.js";
 import type { S3Limits } from "../engine/src/s3/index.js";
 import type { AppData } from "./appdata.js";
-import type { LoadProgress, OpenResult, PendingOpen, SessionMode, SnapshotPreview, StoreChangedEvent } from "./contract.js";
+import type { HistoryProgress, LoadProgress, OpenResult, PendingOpen, SessionMode, SnapshotPreview, StoreChangedEvent } from "./contract.js";
 import { LoadingStore, StoreLoading, checkQuickly } from "./loading-store.js";
 import { EndpointPolicy } from "./s3-endpoints.js";
 import { ExplorerSession } from "./session.js";
@@ -36,6 +36,8 @@ export interface WindowStoreOptions {
   holdOpen?: () => Promise<void>;
   /** Tests only: runs inside each write between the Store's refresh and its append (see OpenOptions.beforeAppend) */
   beforeAppend?: () => Promise<void>;
+  /** Tests only: the history behind an S3 store's current-period open waits for this before it is fetched */
+  holdHistory?: () => Promise<void>;
 }
 
 /** How an open is asked for: the mode, the agent id, and the confirmation of agent mode on a single-writer store. */
@@ -169,7 +171,7 @@ export class WindowStore {
     let session: ExplorerSession;
     try {
       const o = this.options;
-      session = await ExplorerSession.open({ dir, mode: request.mode, agentId: request.agentId, confirmAgentOnSingleWriter: request.confirm === true, demo, pollMs: o.pollMs, thread: o.inspectorThread, lockedReadOnly: o.lockedReadOnly, s3CacheRoot: o.s3CacheRoot, indexCache: o.indexCache, s3Limits: o.s3Limits, beforeLock, progress: loading.progress, beforeAppend: o.beforeAppend });
+      session = await ExplorerSession.open({ dir, mode: request.mode, agentId: request.agentId, confirmAgentOnSingleWriter: request.confirm === true, demo, pollMs: o.pollMs, thread: o.inspectorThread, lockedReadOnly: o.lockedReadOnly, s3CacheRoot: o.s3CacheRoot, indexCache: o.indexCache, s3Limits: o.s3Limits, beforeLock, progress: loading.progress, beforeAppend: o.beforeAppend, beforeHistory: o.holdHistory });
       await o.holdOpen?.().catch(async (err: unknown) => {
         await session.close();
         throw err;
@@ -233,6 +235,11 @@ export class WindowStore {
   /** How far the open in flight has come; null when none is. */
   loadingProgress(): LoadProgress | null {
     return this.loading?.progress.current() ?? null;
+  }
+
+  /** The open store's history still being fetched (an S3 store opened on its current period); null when it is whole or none is open. */
+  historyProgress(): HistoryProgress | null {
+    return this.opened?.historyProgress() ?? null;
   }
 
   /** The first records of the loading store's current snapshot; null when none is loading. */

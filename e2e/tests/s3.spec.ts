@@ -3,8 +3,11 @@
  * opslog-s3): opened from the command line (`serve s3://bucket/prefix
  * --endpoint …`) and from the "Open S3 store" form, it shows the records,
  * lanes, archive and history the store holds, counted independently: the
- * published opslog's own state, and the objects listed in the bucket.
+ * published opslog's own state, and the objects listed in the bucket. It
+ * shows the current state first (what opslog-s3's own open reads) and says
+ * the history is loading until it is in, then every view has it.
  */
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import type { Page } from "@playwright/test";
@@ -71,5 +74,30 @@ test("the Open S3 store form opens a store from bucket, prefix, region and endpo
   await page.screenshot({ path: join(SCREENSHOTS, "s3-open-form.png"), fullPage: true });
   await page.getByTestId("s3-open-button").click();
   await expect(page.locator(".store-path")).toContainText("s3://opslog-test/teams/form");
+  await checkViews(page, want);
+});
+
+test("shows the current state at once, says plainly the history is loading (n of m objects), and the views take the history when it is in", async ({ page, workDir, explorer }) => {
+  process.env.OPSLOG_EXPLORER_CACHE = join(workDir, "s3-cache");
+  await writeS3Store(server, "teams/first");
+  const want = await expected("teams/first");
+  const release = join(workDir, "history-go");
+  const running = await explorer(server.url("teams/first"), { holdHistoryUntil: release });
+  await page.goto(running.url);
+  await expect(page.getByTestId("records-total")).toHaveText(`${want.records} records`);
+  await expect(page.getByTestId("history-loading-title")).toHaveText("History loading (listing the bucket…)");
+  await expect(page.getByTestId("header-partial")).toHaveText("current period only");
+  await page.getByTestId("nav-agents").click();
+  await expect(page.getByTestId("lane")).not.toHaveCount(want.wals); // the retired WAL is history
+  await expect(page.getByText("None in the current period; the history behind it is still loading.").first()).toBeVisible(); // lost writes: bob's are in his retired WAL
+  await expect(page.getByTestId("partial-tag").first()).toBeVisible();
+  await page.screenshot({ path: join(SCREENSHOTS, "s3-history-loading.png"), fullPage: true });
+  writeFileSync(release, "");
+  await expect(page.getByTestId("history-loading")).toHaveCount(0);
+  await expect(page.getByTestId("header-partial")).toHaveCount(0);
+  await expect(page.getByTestId("lane")).toHaveCount(want.wals);
+  await expect(page.getByTestId("partial-tag")).toHaveCount(0);
+  await expect(page.getByText("None in the current period; the history behind it is still loading.")).toHaveCount(0);
+  await page.getByTestId("nav-records").click();
   await checkViews(page, want);
 });

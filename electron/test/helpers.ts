@@ -62,6 +62,7 @@ const READ_CALLS: { [N in ReadCall]: ((at: Paths) => CallArg<N>[]) | { notTried:
   "cache.clearIndex": () => [{}], // the explorer's own cache folder, never the store
   "store.loading": () => [{}],
   "store.preview": () => [{}],
+  "store.history": () => [{}],
   "records": () => [{ offset: 0, limit: 50 }, { offset: 0, limit: 50, filter: { status: "open" }, sort: { field: "estimate", dir: -1 } }, { offset: 0, limit: 10, at: 3, idContains: "1" }],
   "records.get": () => [{ id: "task-1" }],
   "columns": () => [{}],

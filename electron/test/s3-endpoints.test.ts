@@ -157,7 +157,7 @@ describe("an S3 server that takes the connection and never answers", () => {
     expect(error.code).toBe("io");
     expect(error.message).toContain(`The S3 server at ${target.endpoint} did not answer`);
     expect(error.message).toContain("2 attempt(s)");
-    expect(target.received.map((r) => r.method)).toEqual(["GET", "GET"]); // bounded: the listing, tried twice
+    expect(target.received.map((r) => r.method)).toEqual(["GET", "GET"]); // bounded: the first request (the manifest's GET), tried twice
     expect(Date.now() - started).toBeLessThan(15_000); // two idle deadlines of 0.3 s and the SDK's backoff, not the minutes an unbounded request waits
     expect(valueOfLoading(await handlers.dispatch("store.loading", {}))).toBeNull(); // no longer "listing"
     await handlers.store.dispose();

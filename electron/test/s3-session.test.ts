@@ -53,6 +53,8 @@ describe("an S3 store, in a session", () => {
     expect(opened.summary.counts.records).toBeGreaterThan(0);
     const archive = opened.summary.archiveSegments[0]?.path ?? null;
     expect(archive).not.toBeNull();
+    // The open shows the current period; the history (its fetch reads too) follows: the calls below ask for positions in it.
+    await until("the history", () => handlers.store.historyProgress() === null);
     for (const [name, arg] of readCalls({ lanes: opened.summary.lanes.map((l) => l.path), archive })) expect(await handlers.dispatch(name, arg), `${name} ${JSON.stringify(arg)}`).toMatchObject({ ok: true });
     await until("two polls", () => server.requests.slice(from).filter((r) => r.url.includes("list-type=2")).length >= 3);
     await handlers.store.closeSession();

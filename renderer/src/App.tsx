@@ -28,6 +28,7 @@ import { TimelineView } from "./views/TimelineView";
 import { OpenStoreView } from "./views/OpenStoreView";
 import { BlobsView } from "./views/BlobsView";
 import { LoadingStoreView } from "./views/LoadingStoreView";
+import { HistoryLoadingBanner } from "./components/HistoryLoadingBanner";
 import { OpenScreenDialog } from "./views/OpenScreenDialog";
 import { showOpenScreen, useOpenScreen } from "./state/openScreen";
 
@@ -124,6 +125,7 @@ export function App() {
           <>
             <Header />
             <Nav />
+            <HistoryLoadingBanner />
             <LostOwnWritesBanner />
             <main className="content">
               <ErrorBoundary where={`${view} view`} key={view}>

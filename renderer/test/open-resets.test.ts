@@ -24,6 +24,7 @@ beforeEach(() => {
   call.mockReset();
   call.mockImplementation(async (name: string) => {
     if (name === "store.open") return opened;
+    if (name === "store.history") return null; // a folder store has no history to fetch
     return { rows: [], total: 0, offset: 0, limit: 200 };
   });
 });

@@ -11,6 +11,6 @@ export { formatS3Url, isS3Url, parseS3Url } from "./location.js";
 export type { S3Location } from "./location.js";
 export { readS3Locks } from "./locks.js";
 export { S3Mirror } from "./mirror.js";
-export type { SyncResult } from "./mirror.js";
+export type { SyncResult, SyncScope } from "./mirror.js";
 export { S3Objects } from "./objects.js";
 export type { FetchProgress } from "./objects.js";

@@ -15,14 +15,16 @@
  * local process id).
  */
 import { createHash } from "node:crypto";
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { OpslogError } from "../errors.js";
+import { currentPeriodOf, inCurrentPeriod } from "./current-period.js";
+import { appendAt, readTail, takeOwnership, truncateTo } from "./mirror-files.js";
 import { formatS3Url } from "./location.js";
 import type { S3Location } from "./location.js";
-import { S3Objects } from "./objects.js";
+import { S3Objects, isNotFound } from "./objects.js";
 import type { FetchProgress, ListedObject } from "./objects.js";
 
 /** The cache root: $OPSLOG_EXPLORER_CACHE, else $XDG_CACHE_HOME/opslog-explorer/s3, else ~/.cache/opslog-explorer/s3. */
@@ -53,7 +55,12 @@ export interface SyncResult {
   fetchedBytes: number;
   /** Anything in the mirror changed */
   changed: boolean;
+  /** The mirror holds the whole store as listed; false after a current-period sync (the history behind it was not even listed) */
+  whole: boolean;
 }
+
+/** What a sync fetches: everything new ("all"), or only the current period ("current", see current-period.ts) with the history left for the next sync. */
+export type SyncScope = "all" | "current";
 
 const BATCH = /^(ops\/[^/]+)\/(batch-[^/]+\.jsonl)$/;
 const WHOLE = /^(manifest\.json|snapshots\/[^/]+|archive\/[^/]+|ops\/[^/]+)$/;
@@ -84,6 +91,8 @@ export class S3Mirror {
   private claimed = false;
   private readonly objects: S3Objects;
   private state: MirrorState = { version: 1, files: {}, wals: {} };
+  /** stop() was called: every fetch from now on fails, so a sync in flight ends without applying anything more */
+  private stopped = false;
 
   constructor(
     readonly location: S3Location,
@@ -96,7 +105,6 @@ export class S3Mirror {
     this.objects = new S3Objects(client, location);
   }
 
-  /** Bring the mirror up to date with the bucket: list once, fetch what is new, in parallel. */
   /** The local store folder the inspector opens */
   get dir(): string {
     return join(this.home, "store");
@@ -127,6 +135,11 @@ export class S3Mirror {
     }
   }
 
+  /** Stop fetching for good (the session closes): a sync in flight fails at its next object, before it applies any. */
+  stop(): void {
+    this.stopped = true;
+  }
+
   /** Let the cache folder go (a private one is deleted: the shared one keeps the cache). */
   async release(): Promise<void> {
     if (!this.claimed) return;
@@ -136,35 +149,50 @@ export class S3Mirror {
     else await rm(this.home, { recursive: true, force: true });
   }
 
-  async sync(onProgress?: (progress: FetchProgress) => void): Promise<SyncResult> {
+  /**
+   * Bring the mirror up to date with the bucket: list once, fetch what is
+   * new, in parallel; with scope "current", only the current period (the
+   * manifest and what it names, listed by their own prefixes as opslog-s3
+   * lists them), the history behind it neither listed nor fetched.
+   */
+  async sync(onProgress?: (progress: FetchProgress) => void, scope: SyncScope = "all"): Promise<SyncResult> {
     await this.claim();
     await this.loadState();
+    // No manifest: the whole listing below says what is wrong; any other failure is the open's.
+    const period = scope === "current" ? currentPeriodOf(await this.objects.get("manifest.json").catch((err: unknown) => (isNotFound(err) ? Buffer.from("") : Promise.reject(err)))) : null;
+    const wanted = (key: string) => !period || inCurrentPeriod(period, key);
+    // Only the named files' own prefixes for the current period (a manifest newer than these lists names at worst a file the next sync brings).
+    const found = period ? (await Promise.all([...period.names].map((name) => this.objects.list(name)))).flat() : await this.objects.list();
     // Keys with a "." or ".." part are never part of the mirror (they would lead out of its folder); see WHOLE, BATCH and isBlobKey.
-    const listed = (await this.objects.list()).filter((o) => !o.key.split("/").some((part) => part === "." || part === ".."));
+    const listed = found.filter((o) => !o.key.split("/").some((part) => part === "." || part === ".."));
     const manifest = listed.find((o) => o.key === "manifest.json");
     if (!manifest) throw new OpslogError("not-a-store", `${formatS3Url(this.location)} is not an opslog store: there is no manifest.json under it. Check the bucket and prefix (the prefix is the folder that holds manifest.json, snapshots/ and ops/).`);
     await mkdir(join(this.dir, "ops"), { recursive: true });
     await mkdir(this.tmpDir, { recursive: true });
     const fetches: Fetch[] = [];
-    const removed = await this.planWholeFiles(listed, fetches);
+    const removed = await this.planWholeFiles(listed, fetches, wanted, period !== null);
     const appends: (() => Promise<void>)[] = [];
-    const walsChanged = await this.planWals(listed, fetches, appends);
-    const progress: FetchProgress = { objects: 0, totalObjects: fetches.length, bytes: 0, totalBytes: fetches.reduce((n, f) => n + f.size - (f.from ?? 0), 0) };
-    if (fetches.length) onProgress?.({ ...progress });
-    const bodies = await this.objects.getAll(fetches, (bytes) => {
+    const walsChanged = await this.planWals(listed, fetches, appends, wanted, period !== null);
+    // The manifest is applied last, once all it names is here; a current-period sync holds its bytes already.
+    const manifestAt = fetches.findIndex((f) => f.key === "manifest.json");
+    const manifestFetch = manifestAt === -1 ? null : fetches.splice(manifestAt, 1)[0];
+    const requests = manifestFetch && !period ? [...fetches, manifestFetch] : fetches;
+    const progress: FetchProgress = { objects: 0, totalObjects: requests.length, bytes: 0, totalBytes: requests.reduce((n, f) => n + f.size - (f.from ?? 0), 0) };
+    if (requests.length) onProgress?.({ ...progress });
+    const bodies = await this.objects.getAll(requests, (bytes) => {
+      if (this.stopped) throw new OpslogError("not-open", `The fetch from ${formatS3Url(this.location)} was stopped: the store was closed.`);
       progress.objects++;
       progress.bytes += bytes;
       onProgress?.({ ...progress });
     });
-    // Applied in order, so each WAL's batches append in key order; the manifest last, once all it names is here.
-    const manifestAt = fetches.findIndex((f) => f.key === "manifest.json");
-    for (let i = 0; i < fetches.length; i++) if (i !== manifestAt) await fetches[i].apply(bodies[i]);
+    // Applied in order, so each WAL's batches append in key order.
+    for (let i = 0; i < fetches.length; i++) await fetches[i].apply(bodies[i]);
     for (const append of appends) await append();
-    if (manifestAt !== -1) await fetches[manifestAt].apply(bodies[manifestAt]);
+    if (manifestFetch) await manifestFetch.apply(period ? period.manifest : bodies[fetches.length]);
     const settled = await this.settleEmptyWals(listed);
-    const changed = fetches.length > 0 || removed || walsChanged || settled;
+    const changed = requests.length > 0 || manifestFetch !== null || removed || walsChanged || settled;
     if (changed) await this.saveState();
-    return { listed: listed.length, fetchedObjects: progress.objects, fetchedBytes: progress.bytes, changed };
+    return { listed: listed.length, fetchedObjects: progress.objects, fetchedBytes: progress.bytes, changed, whole: period === null };
   }
 
   private async loadState(): Promise<void> {
@@ -191,12 +219,13 @@ export class S3Mirror {
   }
 
   /** Manifest, snapshots, archive, single-object WALs and blobs: fetch what changed; drop what vanished. Returns whether any was dropped. */
-  private async planWholeFiles(listed: ListedObject[], fetches: Fetch[]): Promise<boolean> {
+  private async planWholeFiles(listed: ListedObject[], fetches: Fetch[], wanted: (key: string) => boolean, partial: boolean): Promise<boolean> {
     const whole = listed.filter((o) => (WHOLE.test(o.key) && !BATCH.test(o.key)) || isBlobKey(o.key));
     whole.sort((a, b) => (a.key === "manifest.json" ? -1 : b.key === "manifest.json" ? 1 : 0));
     for (const o of whole) {
       const held = this.state.files[o.key];
       if (held?.etag === o.etag && held.size === o.size) continue;
+      if (!wanted(o.key)) continue; // listed beside a named file (a name that begins another's), not of the current period
       const record = () => void (this.state.files[o.key] = { etag: o.etag, size: o.size });
       const grown = o.key.startsWith("ops/") && held && o.size > held.size && held.size >= OVERLAP;
       if (grown) {
@@ -222,6 +251,7 @@ export class S3Mirror {
         } });
       }
     }
+    if (partial) return false; // a partial listing does not say what vanished
     const present = new Set(whole.map((o) => o.key));
     let removed = false;
     for (const key of Object.keys(this.state.files)) {
@@ -234,7 +264,7 @@ export class S3Mirror {
   }
 
   /** Batch WALs: keep the batches already mirrored, cut back where the list differs (an undo), append the rest. */
-  private async planWals(listed: ListedObject[], fetches: Fetch[], appends: (() => Promise<void>)[]): Promise<boolean> {
+  private async planWals(listed: ListedObject[], fetches: Fetch[], appends: (() => Promise<void>)[], wanted: (key: string) => boolean, partial: boolean): Promise<boolean> {
     const byWal = new Map<string, ListedObject[]>();
     for (const o of listed) {
       const match = BATCH.exec(o.key);
@@ -249,6 +279,7 @@ export class S3Mirror {
       const held = await this.heldBatches(wal);
       let same = 0;
       while (same < held.length && same < batches.length && held[same].name === batches[same].key && held[same].etag === batches[same].etag) same++;
+      if (!wanted(wal)) continue; // listed beside a named WAL (a name that begins another's), not of the current period
       if (same < held.length) {
         held.length = same;
         await truncateTo(join(this.dir, wal), held.reduce((n, b) => n + b.bytes, 0));
@@ -268,7 +299,7 @@ export class S3Mirror {
       }
       appends.push(() => appendAt(join(this.dir, wal), offset, Buffer.concat(pending)));
     }
-    for (const wal of Object.keys(this.state.wals)) {
+    for (const wal of partial ? [] : Object.keys(this.state.wals)) {
       if (byWal.has(wal) || this.state.wals[wal].length === 0) continue; // empty WALs are settled once the manifest is in
       await rm(join(this.dir, wal), { force: true });
       delete this.state.wals[wal];
@@ -317,65 +348,5 @@ export class S3Mirror {
     const held = this.state.wals[wal] ?? [];
     const size = await stat(join(this.dir, wal)).then((s) => s.size, () => -1);
     return size === held.reduce((n, b) => n + b.bytes, 0) ? [...held] : [];
-  }
-}
-
-/** Create `home/owner` with our pid; take it over when its process is gone. False when a live process holds it. */
-async function takeOwnership(home: string): Promise<boolean> {
-  await mkdir(home, { recursive: true });
-  const owner = join(home, "owner");
-  try {
-    await writeFile(owner, String(process.pid), { flag: "wx" });
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-  }
-  const pid = Number(await readFile(owner, "utf-8").catch(() => ""));
-  if (pid > 0 && pid !== process.pid && isAlive(pid)) return false;
-  await writeFile(owner, String(process.pid)); // a crashed explorer's, or this process's from a mirror never released
-  return true;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-async function readTail(path: string, bytes: number): Promise<Buffer | null> {
-  const file = await open(path, "r").catch(() => null);
-  if (!file) return null;
-  try {
-    const size = (await file.stat()).size;
-    if (size < bytes) return null;
-    const buf = Buffer.alloc(bytes);
-    await file.read(buf, 0, bytes, size - bytes);
-    return buf;
-  } finally {
-    await file.close();
-  }
-}
-
-/** Write `body` at `offset`, cutting the file there first: appending in place lets the inspector's live tail pick it up. */
-async function appendAt(path: string, offset: number, body: Buffer): Promise<void> {
-  const file = await open(path, "a+").then(async (f) => { await f.close(); return open(path, "r+"); });
-  try {
-    await file.truncate(offset);
-    await file.write(body, 0, body.length, offset);
-  } finally {
-    await file.close();
-  }
-}
-
-async function truncateTo(path: string, size: number): Promise<void> {
-  const file = await open(path, "r+").catch(() => null);
-  if (!file) return;
-  try {
-    await file.truncate(size);
-  } finally {
-    await file.close();
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The three S3 reads the explorer makes, and no other request: list a
- * prefix (every page of ListObjectsV2), get an object, get a byte range of
+ * prefix or a part of it (every page of ListObjectsV2), get an object, get a byte range of
  * one. Gets run in parallel with a bound, so a store of thousands of batch
  * objects loads in a few round trips without opening thousands of sockets.
  * Read-only by construction: this file sends no PUT, POST or DELETE.
@@ -28,6 +28,12 @@ export interface FetchProgress {
 // Below the SDK's 50 sockets, so the listing of a live poll never queues behind a load.
 export const DEFAULT_CONCURRENCY = 32;
 
+/** A get that failed because the object is not there (S3's NoSuchKey, HTTP 404), whatever explained it since. */
+export function isNotFound(err: unknown): boolean {
+  const cause = (err instanceof Error && err.cause ? err.cause : err) as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return cause?.name === "NoSuchKey" || cause?.$metadata?.httpStatusCode === 404;
+}
+
 export class S3Objects {
   constructor(
     readonly client: S3Client,
@@ -38,15 +44,15 @@ export class S3Objects {
     return this.location.prefix ? `${this.location.prefix}/${key}` : key;
   }
 
-  /** Every object under the store's prefix, all pages. */
-  async list(): Promise<ListedObject[]> {
+  /** Every object under the store's prefix, all pages; with `under`, only those whose key (relative to the store) begins with it. */
+  async list(under = ""): Promise<ListedObject[]> {
     const base = this.location.prefix ? `${this.location.prefix}/` : "";
     const out: ListedObject[] = [];
     let token: string | undefined;
     do {
       let page;
       try {
-        page = await this.client.send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: base, ContinuationToken: token }));
+        page = await this.client.send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: base + under, ContinuationToken: token }));
       } catch (err) {
         throw explainS3Error(err, this.location, undefined, limitsOf(this.client));
       }

@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { api } from "../api/client";
 import type { RecentStore, StoreWarning } from "../../../electron/contract";
 import type { ViewName } from "../state/ui";
+import { useHistoryLoad } from "../state/historyLoad";
 import { lostCount, opsCount, warningsCount, writersCount } from "../lib/counts";
 import { selectInfo, selectSummary, useSession } from "../state/session";
 import { useUi, VIEWS } from "../state/ui";
@@ -16,6 +17,7 @@ export function Header() {
   const newOps = useSession((s) => s.newOps);
   const acknowledge = useSession((s) => s.acknowledge);
   const toggleWarnings = useUi((s) => s.toggleWarnings);
+  const historyLoading = useHistoryLoad((s) => s.progress !== null);
   if (!info || !summary) return null;
   const problems = summary.warnings.filter((w) => w.severity !== "info").length;
   const modeLabel = info.mode === "agent" ? `agent: ${info.agentId}` : info.lockedReadOnly ? "read-only (locked)" : info.mode;
@@ -29,6 +31,7 @@ export function Header() {
       <span className={`mode-badge ${info.mode}`} data-testid="mode-badge" title={info.modeReason}>{modeLabel}</span>
       <span className="kind-badge" title="What kind of store this is">{summary.kind}</span>
       <FitOneLine className="counts">
+        {historyLoading ? <span className="partial-tag" data-testid="header-partial" title="The history behind the current state is still being fetched: these counts cover the current period only">current period only</span> : null}
         {summary.counts.records === null ? <span title="The current snapshot is missing: see the warnings" data-testid="records-unknown"><b>unknown</b> records</span> : <span title="Records in the current state"><b>{summary.counts.records.toLocaleString()}</b> records</span>}
         <span><span title={ops.title} data-testid="header-ops">{ops.text}</span>{lost ? <> · <span title={lost.title} data-testid="header-lost" className="lost-count">{lost.text}</span></> : null}</span>
         <span title={writers.title} data-testid="header-writers">{writers.text}</span>

@@ -7,6 +7,7 @@ import { CallError } from "../../../electron/call-error";
 import { forgetEveryStore } from "./perStore";
 import { useAgentsAxis } from "./agentsAxis";
 import { useStoreLoad } from "./storeLoad";
+import { useHistoryLoad } from "./historyLoad";
 
 export interface SessionState {
   /** "loading": asking the main process; "indexing": the store is still being opened there (state/storeLoad.ts has how far) */
@@ -44,6 +45,7 @@ export const useSession = create<SessionState>()((set, get) => ({
       const current = await api.call("store.summary", {});
       useStoreLoad.getState().stop();
       set({ status: "open", current, openError: null, lockedReadOnly: current.session.lockedReadOnly });
+      useHistoryLoad.getState().check();
     } catch (err) {
       if (err instanceof CallError && err.code === "loading") {
         set({ status: "indexing", current: null, openError: null });
@@ -60,6 +62,7 @@ export const useSession = create<SessionState>()((set, get) => ({
       const current = await useStoreLoad.getState().track(() => api.call("store.open", { dir, ...(mode ? { mode } : {}), ...(agentId ? { agentId } : {}), ...(confirm ? { confirmAgentOnSingleWriter: true } : {}) }));
       forgetPreviousStore();
       set({ status: "open", current, openError: null, revision: get().revision + 1, newOps: 0, lockedReadOnly: current.session.lockedReadOnly, pendingOpen: null });
+      useHistoryLoad.getState().check();
       return true;
     } catch (err) {
       set({ openError: errorText(err) });
@@ -70,6 +73,7 @@ export const useSession = create<SessionState>()((set, get) => ({
     const { current, revision, newOps } = get();
     if (event.what === "closed") return set({ status: "no-store", current: null });
     if (event.what === "opened" || event.what === "open-failed") return void get().load();
+    if (event.what === "rebuilt") useHistoryLoad.getState().check(); // the history may be what came in
     set({
       current: current && event.summary ? { ...current, summary: event.summary } : current,
       revision: revision + 1,

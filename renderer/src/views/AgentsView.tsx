@@ -22,6 +22,8 @@ import type { QueryRequest } from "../state/request";
 const reloadAgents = (_: null, request: QueryRequest) => useAgents.getState().load(request);
 import { AgentsChart } from "../components/AgentsChart";
 import { LostWriteList } from "../components/LostWriteList";
+import { PartialTag } from "../components/PartialTag";
+import { useHistoryLoading } from "../state/historyLoad";
 import { DetailPane } from "../components/DetailPane";
 
 /** An op in the Operations view; a lost write has no position to show. */
@@ -74,11 +76,12 @@ function ConflictList() {
   const conflicts = useAgents((s) => s.conflicts);
   const total = useAgents((s) => s.conflictTotal);
   const focusId = useAgents((s) => s.focusId);
+  const partial = useHistoryLoading();
   return (
     <section className="explain">
-      <h2>Conflicts <span className="muted">({total})</span></h2>
+      <h2>Conflicts <span className="muted">({total})</span> <PartialTag /></h2>
       <p className="muted small">Two agents wrote the same record without one having seen the other's write. opslog keeps the write with the higher (Lamport clock, agent id) and the other silently disappears from the current state. Both are still in the WALs.</p>
-      {conflicts.length === 0 ? <div className="muted">No conflicts: every overriding write had seen the one it replaced.</div> : null}
+      {conflicts.length === 0 ? <div className="muted">{partial ? "None in the current period; the history behind it is still loading." : "No conflicts: every overriding write had seen the one it replaced."}</div> : null}
       {conflicts.map((c, i) => <ConflictItem key={i} conflict={c} focused={focusId === c.id} />)}
       {total > conflicts.length ? <div className="muted small">…and {total - conflicts.length} more</div> : null}
     </section>

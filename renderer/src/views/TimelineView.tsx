@@ -34,6 +34,7 @@ import { TimelineChart } from "../components/TimelineChart";
 import { CompareButtons, ComparePanel } from "../components/ComparePanel";
 import { DetailPane } from "../components/DetailPane";
 import { CommandButton } from "../components/CommandButton";
+import { PartialTag } from "../components/PartialTag";
 
 const ID_COLUMN: TableColumn<RecordRow> = { key: "id", label: "_id", width: 150, render: (r) => <span className="mono">{r.id}</span> };
 const RAW_COLUMN: TableColumn<RecordRow> = { key: "data", label: "record at this position", width: 640, render: (r) => <span className="mono muted">{cellText(r.data)}</span> };
@@ -88,6 +89,7 @@ function Scrubber() {
       <PacePicker />
       <span className="muted small">position</span>
       <span className="replay-pos mono" data-testid="replay-pos" title="Position N is the state after op #N; position 0 is the oldest state on disk" aria-busy={shownAt !== cursor} data-panes-at={shownAt ?? ""}>{cursor.toLocaleString()} / {total.toLocaleString()}</span>
+      <PartialTag />
       <CompareButtons />
       <input type="datetime-local" step="1" aria-label="Jump to time" data-testid="jump-time" onChange={(e) => e.target.value && void jumpToTime(e.target.value)} title="Jump to the state at this time (UTC)" />
       {error ? <span className="bad-text small">{error.message}</span> : null}
