@@ -165,14 +165,18 @@ export async function loadCachedHistory(dir: string, options: IndexCacheOptions)
   return { h, grown };
 }
 
-/** What a loaded index opens itself, as the build does: the reader of the WALs, and the current state's way to read its values back. */
+/** What a loaded index opens itself, as the build does: the reader of the WALs, and the current state's way to read its values back (from the WALs, or the snapshots' values). */
 function attachReader(dir: string, h: StoreIndex): void {
   const { table, versions } = h;
   h.parallel = null;
   h.reader = new OpReader(dir, table, h.scan.wals.map((w) => w.path), (e) => versions.ids[table.rec(e)]);
   h.head.load = (recs) => {
-    const ops = h.reader.many(recs.map((rec) => versions.lastSrc(rec)));
-    return recs.map((rec) => ops.get(versions.lastSrc(rec))!.data!);
+    // A snapshot's value (source < 0) is in the cache's bytes; an op's is read from its WAL.
+    const ops = h.reader.many(recs.map((rec) => versions.lastSrc(rec)).filter((src) => src >= 0));
+    return recs.map((rec) => {
+      const src = versions.lastSrc(rec);
+      return src >= 0 ? ops.get(src)!.data! : versions.snapshotValue(src)!;
+    });
   };
 }
 
