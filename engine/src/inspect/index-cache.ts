@@ -202,6 +202,11 @@ export function saveHistoryLater(dir: string, h: StoreIndex, options: IndexCache
 
 async function save(dir: string, h: StoreIndex, options: IndexCacheOptions): Promise<IndexCacheEvent> {
   if (h.reader.stale) return { kind: "not-written", reason: "the store changed during the build" };
+  await h.versions.snapshots.prepare(); // the bulk of a large snapshot's encoding, a few chunks a turn: queries answer meanwhile
+  if (h.reader.stale) {
+    h.versions.snapshots.unprepare();
+    return { kind: "not-written", reason: "the store changed during the build" };
+  }
   // Taken together, in one turn: the index and where each lane's reading ended.
   const lanes: { path: string; end: number; last: LastOp | undefined; unreadable: boolean }[] = h.lanes.map((lane) => ({ path: lane.entry.path, end: lane.end, last: lastIndexed(h, lane), unreadable: !!lane.unreadable }));
   let payload: Buffer[];

@@ -15,6 +15,8 @@ import type { Doc } from "./types.js";
 export const CHUNK_DOCS = 256;
 /** Fields whose columns the index cache keeps (the first seen in the documents) */
 const MAX_CACHED_FIELDS = 32;
+/** Chunks encoded per turn of the event loop when the cache's write is prepared */
+const PREPARE_CHUNKS = 64;
 /** Strings longer than this are not kept in a column (read from the document) */
 const MAX_STRING = 256;
 
@@ -31,14 +33,24 @@ export interface SnapshotColumn {
   codes: Int32Array;
   /** By value number, or empty when the field holds no number */
   numbers: Float64Array;
-  strings: string[];
+  /** null while still packed (a loaded cache): made from `packed` when first read */
+  strings: string[] | null;
+  packed?: PackedStrings;
 }
 
-/** How the index cache holds them: each chunk V8-serialised on its own, and the columns. */
+/** A column's strings as the cache keeps them: one UTF-8 text (a raw section, no parse on load) and each string's length in UTF-16 units. */
+interface PackedStrings {
+  text: Uint8Array;
+  lengths: Int32Array;
+  /** UTF-16 when some string holds a lone surrogate (UTF-8 cannot carry it) */
+  encoding: "utf-8" | "utf16le";
+}
+
+/** How the index cache holds them: each chunk V8-serialised on its own, and the columns, their strings packed. */
 export interface EncodedSnapshotValues {
   count: number;
   chunks: Uint8Array[];
-  columns: Map<string, SnapshotColumn>;
+  columns: Map<string, { codes: Int32Array; numbers: Float64Array; packed: PackedStrings }>;
 }
 
 export class SnapshotValues {
@@ -48,6 +60,8 @@ export class SnapshotValues {
   private encoded: (Uint8Array | null)[] | null = null;
   private count = 1;
   private readonly columns = new Map<string, SnapshotColumn>();
+  /** encode()'s answer made ahead by prepare(), a few chunks a turn (taken by the next encode) */
+  private prepared: EncodedSnapshotValues | null = null;
 
   /** Keep a snapshot's value; its number (>= 1). */
   push(doc: Doc): number {
@@ -89,7 +103,8 @@ export class SnapshotValues {
    */
   read(field: string, js: ArrayLike<number>, at: ArrayLike<number>, out: unknown[]): void {
     const column = this.column(field);
-    const { codes, numbers, strings } = column;
+    const { codes, numbers } = column;
+    const strings = (column.strings ??= unpack(column.packed!));
     for (let k = 0; k < js.length; k++) {
       const j = js[k];
       const code = codes[j];
@@ -142,28 +157,58 @@ export class SnapshotValues {
     return { codes, numbers, strings };
   }
 
-  /** For the index cache: the documents in chunks, and the columns of the first fields they have. */
-  encode(): EncodedSnapshotValues {
+  /**
+   * Make encode()'s answer ahead, yielding to the event loop every few
+   * chunks: the index cache's write (after a build, in the background) then
+   * does not hold up the first answers for the seconds a million documents
+   * take. The values no longer change once the index is built.
+   */
+  async prepare(): Promise<void> {
+    const turn = () => new Promise<void>((done) => setImmediate(done));
     const chunks: Uint8Array[] = [];
     const fields = new Set<string>(this.columns.keys());
-    for (let from = 0, c = 0; from < this.count; from += CHUNK_DOCS, c++) {
-      const kept = this.encoded?.[c];
-      if (kept) {
-        chunks.push(kept); // still the bytes the cache held: written back as they are
-        continue;
-      }
-      const docs: Doc[] = [];
-      for (let j = from; j < Math.min(this.count, from + CHUNK_DOCS); j++) {
-        const doc = j === 0 ? {} : this.get(j);
-        docs.push(doc);
-        if (fields.size < MAX_CACHED_FIELDS) for (const key in doc) if (Object.hasOwn(doc, key) && fields.size < MAX_CACHED_FIELDS) fields.add(key);
-      }
-      const bytes = serialize(docs);
-      chunks.push(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)); // a plain view: the codec writes it as a raw section
+    for (let c = 0; c * CHUNK_DOCS < this.count; c++) {
+      chunks.push(this.encodeChunk(c, fields));
+      if (c % PREPARE_CHUNKS === PREPARE_CHUNKS - 1) await turn();
     }
-    const columns = new Map<string, SnapshotColumn>();
-    for (const field of fields) columns.set(field, this.column(field));
+    const columns: EncodedSnapshotValues["columns"] = new Map();
+    for (const field of fields) {
+      columns.set(field, packed(this.column(field)));
+      await turn();
+    }
+    this.prepared = { count: this.count, chunks, columns };
+  }
+
+  /** Drop what prepare() made (the write was given up). */
+  unprepare(): void {
+    this.prepared = null;
+  }
+
+  /** For the index cache: the documents in chunks, and the columns of the first fields they have. */
+  encode(): EncodedSnapshotValues {
+    const prepared = this.prepared;
+    this.prepared = null; // written once: its bytes are not kept beside the documents
+    if (prepared?.count === this.count) return prepared;
+    const chunks: Uint8Array[] = [];
+    const fields = new Set<string>(this.columns.keys());
+    for (let c = 0; c * CHUNK_DOCS < this.count; c++) chunks.push(this.encodeChunk(c, fields));
+    const columns: EncodedSnapshotValues["columns"] = new Map();
+    for (const field of fields) columns.set(field, packed(this.column(field)));
     return { count: this.count, chunks, columns };
+  }
+
+  /** Chunk c's documents V8-serialised (the names of their fields into `fields`, up to the cap). */
+  private encodeChunk(c: number, fields: Set<string>): Uint8Array {
+    const kept = this.encoded?.[c];
+    if (kept) return kept; // still the bytes the cache held: written back as they are
+    const docs: Doc[] = [];
+    for (let j = c * CHUNK_DOCS; j < Math.min(this.count, (c + 1) * CHUNK_DOCS); j++) {
+      const doc = j === 0 ? {} : this.get(j);
+      docs.push(doc);
+      if (fields.size < MAX_CACHED_FIELDS) for (const key in doc) if (Object.hasOwn(doc, key) && fields.size < MAX_CACHED_FIELDS) fields.add(key);
+    }
+    const bytes = serialize(docs);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length); // a plain view: the codec writes it as a raw section
   }
 
   /** The values the index cache kept (encode()): the documents stay bytes until asked for. */
@@ -175,8 +220,34 @@ export class SnapshotValues {
     if (values.encoded.length !== Math.ceil(encoded.count / CHUNK_DOCS)) throw new Error("snapshot values in another number of chunks");
     for (const [field, column] of encoded.columns) {
       if (column.codes.length !== encoded.count || (column.numbers.length !== encoded.count && column.numbers.length !== 0)) throw new Error(`a snapshot column of another length (${field})`);
-      values.columns.set(field, column);
+      values.columns.set(field, { codes: column.codes, numbers: column.numbers, strings: null, packed: column.packed });
     }
     return values;
   }
+}
+
+/** A column as the cache keeps it: its strings packed (a million short strings read back as one section, split when first read). */
+function packed(column: SnapshotColumn): EncodedSnapshotValues["columns"] extends Map<string, infer C> ? C : never {
+  if (column.packed) return { codes: column.codes, numbers: column.numbers, packed: column.packed };
+  const strings = column.strings!;
+  const lengths = new Int32Array(strings.length);
+  for (let i = 0; i < strings.length; i++) lengths[i] = strings[i].length;
+  const joined = strings.join("");
+  const encoding = wellFormed(joined) ? "utf-8" : "utf16le";
+  const text = Buffer.from(joined, encoding);
+  return { codes: column.codes, numbers: column.numbers, packed: { text: new Uint8Array(text.buffer, text.byteOffset, text.length), lengths, encoding } };
+}
+
+function unpack(packed: PackedStrings): string[] {
+  const joined = Buffer.from(packed.text.buffer, packed.text.byteOffset, packed.text.length).toString(packed.encoding);
+  const out: string[] = new Array(packed.lengths.length);
+  let at = 0;
+  for (let i = 0; i < out.length; i++) out[i] = joined.slice(at, (at += packed.lengths[i]));
+  return out;
+}
+
+/** No lone surrogate in text (String.prototype.isWellFormed: Node 20; the lib the sources compile against predates it). */
+function wellFormed(text: string): boolean {
+  const own = (text as unknown as { isWellFormed?: () => boolean }).isWellFormed;
+  return own ? own.call(text) : !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }

@@ -42,6 +42,9 @@ const FILTERS: Filter[] = [
   { "deep.marker": "deep-marker-42" },
   { v: "done", n: { $gte: 100 } },
   { title: "Mixed 300" },
+  { v: "naïve ü" },
+  { v: "lone \ud800 surrogate" },
+  { v: { $gt: "n" } },
 ];
 
 /** The raw snapshot file's records (JSONL: a header line, then {id, data} a line). */

@@ -13,8 +13,8 @@ import type { Doc } from "./published.js";
 import { scenario } from "./scenario.js";
 
 export const MIXED_RECORDS = 700;
-/** The values `v` cycles through; undefined: the field is left out. */
-const MIXED: unknown[] = ["done", 7, true, null, undefined, { x: 1 }, [1, "done"], "L".repeat(300), 0, false, "7", -3.5, "", "open"];
+/** The values `v` cycles through (a lone surrogate among them: JSON carries it, UTF-8 does not); undefined: the field is left out. */
+const MIXED: unknown[] = ["done", 7, true, null, undefined, { x: 1 }, [1, "done"], "L".repeat(300), 0, false, "7", -3.5, "", "open", "naïve ü", "lone \ud800 surrogate"];
 
 export const mixedId = (i: number) => `m-${String(i).padStart(4, "0")}`;
 
