@@ -93,8 +93,9 @@ export class RecordFilter {
     const recs = new Int32Array(sorted.length);
     const srcs = new Int32Array(sorted.length);
     let n = 0;
+    const now = at === total; // every version holds from a position <= total: a record's latest is its value now, no search
     for (let i = 0; i < sorted.length; i++) {
-      const src = versions.srcAt(sorted[i], at);
+      const src = now ? versions.lastSrc(sorted[i]) : versions.srcAt(sorted[i], at);
       if (!this.holds(src)) continue;
       recs[n] = sorted[i];
       srcs[n++] = src;
