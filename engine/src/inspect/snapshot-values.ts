@@ -17,6 +17,8 @@ export const CHUNK_DOCS = 256;
 const MAX_CACHED_FIELDS = 32;
 /** Chunks encoded per turn of the event loop when the cache's write is prepared */
 const PREPARE_CHUNKS = 64;
+/** A column with more distinct strings than this is not kept in the cache (its strings would be most of the graph's read) */
+const MAX_CACHED_STRINGS = 65_536;
 /** Strings longer than this are not kept in a column (read from the document) */
 const MAX_STRING = 256;
 
@@ -129,7 +131,18 @@ export class SnapshotValues {
     return column;
   }
 
-  private makeColumn(field: string): SnapshotColumn {
+  /** field's column for the cache: null when it has more distinct strings than are worth keeping (titles, say: a filter on it after a reopen reads the documents). */
+  private cachedColumn(field: string): SnapshotColumn | null {
+    const column = this.columns.get(field);
+    if (column?.codes.length === this.count) return column.strings === null || column.strings.length <= MAX_CACHED_STRINGS ? column : null;
+    const made = this.makeColumn(field, MAX_CACHED_STRINGS);
+    if (made) this.columns.set(field, made);
+    return made;
+  }
+
+  private makeColumn(field: string): SnapshotColumn;
+  private makeColumn(field: string, maxStrings: number): SnapshotColumn | null;
+  private makeColumn(field: string, maxStrings = Infinity): SnapshotColumn | null {
     const codes = new Int32Array(this.count);
     let numbers = new Float64Array(0);
     const strings: string[] = [];
@@ -142,7 +155,10 @@ export class SnapshotValues {
         if (v.length > MAX_STRING) codes[j] = OTHER;
         else {
           let code = lookup.get(v);
-          if (code === undefined) lookup.set(v, (code = strings.push(v)));
+          if (code === undefined) {
+            lookup.set(v, (code = strings.push(v)));
+            if (code > maxStrings) return null;
+          }
           codes[j] = code;
         }
       } else if (typeof v === "number") {
@@ -173,7 +189,8 @@ export class SnapshotValues {
     }
     const columns: EncodedSnapshotValues["columns"] = new Map();
     for (const field of fields) {
-      columns.set(field, packed(this.column(field)));
+      const column = this.cachedColumn(field);
+      if (column) columns.set(field, packed(column));
       await turn();
     }
     this.prepared = { count: this.count, chunks, columns };
@@ -193,7 +210,10 @@ export class SnapshotValues {
     const fields = new Set<string>(this.columns.keys());
     for (let c = 0; c * CHUNK_DOCS < this.count; c++) chunks.push(this.encodeChunk(c, fields));
     const columns: EncodedSnapshotValues["columns"] = new Map();
-    for (const field of fields) columns.set(field, packed(this.column(field)));
+    for (const field of fields) {
+      const column = this.cachedColumn(field);
+      if (column) columns.set(field, packed(column));
+    }
     return { count: this.count, chunks, columns };
   }
 
