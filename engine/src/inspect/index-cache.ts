@@ -75,6 +75,23 @@ interface CacheHeader {
 
 const pending = new Set<Promise<void>>();
 
+/** A cache write works only once no query has come for this long: the user's answers first, the write in the pauses. */
+const QUIET_MS = 300;
+/** Ops and snapshot values from which an index's write waits for the pauses */
+const QUIET_FROM = 100_000;
+let lastQueryAt = -Infinity;
+
+/** A query came (inspector.ts): a cache write under way pauses for a while. */
+export function noteQuery(): void {
+  lastQueryAt = performance.now();
+}
+
+/** The next turn of the event loop once queries have paused for QUIET_MS. */
+async function quietTurn(): Promise<void> {
+  for (let wait = lastQueryAt + QUIET_MS - performance.now(); wait > 0; wait = lastQueryAt + QUIET_MS - performance.now()) await new Promise((done) => setTimeout(done, wait));
+  await new Promise<void>((done) => setImmediate(done));
+}
+
 /** Settles once every cache write started so far has (tests, and a clean exit). */
 export async function indexCacheWrites(): Promise<void> {
   while (pending.size > 0) await Promise.all([...pending]);
@@ -202,7 +219,10 @@ export function saveHistoryLater(dir: string, h: StoreIndex, options: IndexCache
 
 async function save(dir: string, h: StoreIndex, options: IndexCacheOptions): Promise<IndexCacheEvent> {
   if (h.reader.stale) return { kind: "not-written", reason: "the store changed during the build" };
-  await h.versions.snapshots.prepare(); // the bulk of a large snapshot's encoding, a few chunks a turn: queries answer meanwhile
+  // A large index's encoding takes seconds: a few chunks a turn, while no query runs. A small one's is done at once.
+  const turn = h.table.length + h.versions.snapshots.size >= QUIET_FROM ? quietTurn : () => new Promise<void>((done) => setImmediate(done));
+  await h.versions.snapshots.prepare(turn);
+  await turn();
   if (h.reader.stale) {
     h.versions.snapshots.unprepare();
     return { kind: "not-written", reason: "the store changed during the build" };

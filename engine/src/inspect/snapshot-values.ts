@@ -174,13 +174,12 @@ export class SnapshotValues {
   }
 
   /**
-   * Make encode()'s answer ahead, yielding to the event loop every few
-   * chunks: the index cache's write (after a build, in the background) then
-   * does not hold up the first answers for the seconds a million documents
-   * take. The values no longer change once the index is built.
+   * Make encode()'s answer ahead, yielding to the event loop (`turn`) every
+   * few chunks: the index cache's write (after a build, in the background)
+   * then does not hold up the first answers for the seconds a million
+   * documents take. The values no longer change once the index is built.
    */
-  async prepare(): Promise<void> {
-    const turn = () => new Promise<void>((done) => setImmediate(done));
+  async prepare(turn: () => Promise<void> = () => new Promise<void>((done) => setImmediate(done))): Promise<void> {
     const chunks: Uint8Array[] = [];
     const fields = new Set<string>(this.columns.keys());
     for (let c = 0; c * CHUNK_DOCS < this.count; c++) {
