@@ -23,7 +23,7 @@ const MAX_CACHED_STRINGS = 65_536;
 const MAX_STRING = 256;
 
 /** A column's codes: absent, not kept (read the document), a number (in `numbers`), true, false, null; > 0: strings[code - 1]. */
-export const ABSENT = 0;
+const ABSENT = 0;
 const OTHER = -1;
 const NUMBER = -2;
 const TRUE = -3;
@@ -135,9 +135,7 @@ export class SnapshotValues {
   private cachedColumn(field: string): SnapshotColumn | null {
     const column = this.columns.get(field);
     if (column?.codes.length === this.count) return column.strings === null || column.strings.length <= MAX_CACHED_STRINGS ? column : null;
-    const made = this.makeColumn(field, MAX_CACHED_STRINGS);
-    if (made) this.columns.set(field, made);
-    return made;
+    return this.makeColumn(field, MAX_CACHED_STRINGS); // not kept here: only a filter's fields stay in memory
   }
 
   private makeColumn(field: string): SnapshotColumn;
