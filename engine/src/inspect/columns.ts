@@ -1,7 +1,7 @@
 /**
  * The values of the fields a filter names, for any version sources: from
  * the columns the build kept (kept-columns.ts) where it kept them, from the
- * snapshot values in memory, and otherwise (objects, arrays, long strings,
+ * snapshot values' columns (snapshot-values.ts), and otherwise (objects, arrays, long strings,
  * fields past the ones kept) read from the WALs the first time a filter
  * needs them and kept for every later filter, position and step. Only the
  * named fields are kept, not whole documents. The cache belongs to one build
@@ -10,6 +10,7 @@
  */
 import type { StoreIndex } from "./store-index.js";
 import { UNKNOWN } from "./kept-columns.js";
+import { ABSENT, SNAPSHOT_ABSENT } from "./versions.js";
 import type { Doc } from "./types.js";
 
 /** Not read yet; `undefined` in a column means the op's data has no such field. */
@@ -38,13 +39,21 @@ export class FieldColumns {
       return out;
     });
     const unknown = new Set<number>();
+    // Snapshot values: value numbers (and where they go in out), read from the snapshots' columns.
+    const js = new Int32Array(srcs.length);
+    const at = new Int32Array(srcs.length);
+    let n = 0;
     for (let i = 0; i < srcs.length; i++) {
       const src = srcs[i];
       if (src < 0) {
-        const doc = versions.snapshotValue(src);
-        for (let f = 0; f < fields.length; f++) outs[f][i] = doc && Object.hasOwn(doc, fields[f]) ? doc[fields[f]] : undefined;
+        if (src === SNAPSHOT_ABSENT || src === ABSENT) for (let f = 0; f < fields.length; f++) outs[f][i] = undefined;
+        else {
+          js[n] = -1 - src;
+          at[n++] = i;
+        }
       } else for (let f = 0; f < fields.length; f++) if (outs[f][i] === UNKNOWN) unknown.add(src);
     }
+    if (n > 0) fields.forEach((field, f) => versions.snapshots.read(field, js.subarray(0, n), at.subarray(0, n), outs[f]));
     if (unknown.size === 0) return outs;
     this.fill([...unknown], fields);
     fields.forEach((field, f) => {

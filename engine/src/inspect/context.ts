@@ -16,7 +16,7 @@ import type { ConflictRecord, StoreIndex, Lane } from "./store-index.js";
 import { isLost, lostWriteRow } from "./lost-writes.js";
 import type { OpTable } from "./optable.js";
 import { QueryCaches } from "./query-caches.js";
-import { ABSENT } from "./versions.js";
+import { ABSENT, SNAPSHOT_ABSENT } from "./versions.js";
 import type { VersionList } from "./versions.js";
 import type { ScannedOp } from "./walscan.js";
 import type { Manifest } from "../types.js";
@@ -284,7 +284,7 @@ export class QueryContext {
   /** Whether a version source holds a record (not absent, not a delete). */
   holds(src: number): boolean {
     if (src >= 0) return !this.h.table.isDelete(src);
-    return src !== ABSENT && this.h.versions.snapshotValue(src) !== null;
+    return src !== ABSENT && src !== SNAPSHOT_ABSENT; // every other snapshot source is a value (versions.snapshotSrc): not read to tell
   }
 
   /** The values of version sources, the ops among them read from disk together. */

@@ -27,6 +27,8 @@ export class CurrentState {
   /** The hash of each LAZY value: [2 * rec, 2 * rec + 1] */
   private hashes = new Int32Array(1024);
   private lazy = 0;
+  /** LAZY records with no hash here (a snapshot's values, left in the index cache's bytes): prevMatches reads them (index-cache-codec.ts sets it) */
+  private unhashed: Uint8Array | null = null;
   size = 0;
   private readonly scratch: Hash = new Int32Array(2);
   private readonly scratch2: Hash = new Int32Array(2);
@@ -92,6 +94,7 @@ export class CurrentState {
     else if (before !== undefined && value === undefined) this.size--;
     if (before === LAZY) this.lazy--;
     if (value === LAZY) this.lazy++;
+    if (this.unhashed && rec < this.unhashed.length) this.unhashed[rec] = 0;
     this.values[rec] = value;
   }
 
@@ -101,7 +104,7 @@ export class CurrentState {
    * hash otherwise.
    */
   prevMatches(rec: number, op: ScannedOp): boolean {
-    const value = this.values[rec];
+    const value = this.unhashed?.[rec] === 1 ? this.get(rec) : this.values[rec];
     if (!op.hasPrev || value === undefined) return !op.hasPrev && value === undefined;
     if (op.loaded && value !== LAZY) return prevIs(op, value);
     prevHash(op, this.scratch);

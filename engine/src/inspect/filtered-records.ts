@@ -13,7 +13,7 @@ import { planRecordFilter } from "./filter-plan.js";
 import type { FilterPlan } from "./filter-plan.js";
 import type { StoreIndex } from "./store-index.js";
 import { compareValues, valueAtPath } from "./filter.js";
-import { ABSENT, compareIds } from "./versions.js";
+import { ABSENT, SNAPSHOT_ABSENT, compareIds } from "./versions.js";
 import type { Doc, RecordsRequest } from "./types.js";
 
 /** Positions apart within which a step re-checks the touched records instead of the whole state. */
@@ -80,7 +80,7 @@ export class RecordFilter {
   /** Whether a version source holds a record (not absent, not a delete). */
   private holds(src: number): boolean {
     if (src >= 0) return !this.h.table.isDelete(src);
-    return src !== ABSENT && this.h.versions.snapshotValue(src) !== null;
+    return src !== ABSENT && src !== SNAPSHOT_ABSENT; // every other snapshot source is a value (versions.snapshotSrc): not read to tell
   }
 
   /** The records alive at `at` in id order, with their version sources: kept for now and for the last other position. */
@@ -93,8 +93,9 @@ export class RecordFilter {
     const recs = new Int32Array(sorted.length);
     const srcs = new Int32Array(sorted.length);
     let n = 0;
+    const now = at === total; // every version holds from a position <= total: a record's latest is its value now, no search
     for (let i = 0; i < sorted.length; i++) {
-      const src = versions.srcAt(sorted[i], at);
+      const src = now ? versions.lastSrc(sorted[i]) : versions.srcAt(sorted[i], at);
       if (!this.holds(src)) continue;
       recs[n] = sorted[i];
       srcs[n++] = src;

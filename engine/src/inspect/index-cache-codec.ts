@@ -6,7 +6,10 @@
  * written as its own fields under its class's name, and V8's serializer
  * (node:v8) writes the rest as it is, but for the large typed arrays: those
  * follow as raw sections, 8-byte aligned, read back as views on the file's
- * bytes (no copy, no parse). Shared objects stay shared. A class not named below fails the encode: a cache is
+ * bytes (no copy, no parse). Shared objects stay shared. The snapshots'
+ * values are not in that graph (reading a million documents back was most of
+ * a reopen): they are chunks of their own, read back when asked for
+ * (snapshot-values.ts), and the current state names them by its versions. A class not named below fails the encode: a cache is
  * never written for an index this file does not know how to read back. The
  * open file handles (OpReader) and the build's worker are not kept: the
  * loader opens its own.
@@ -18,6 +21,8 @@ import { IdIndex } from "./id-index.js";
 import { KeptColumns } from "./kept-columns.js";
 import { AgentTable, IntList, OpTable } from "./optable.js";
 import { FieldCodes } from "./value-codes.js";
+import { SnapshotValues } from "./snapshot-values.js";
+import type { EncodedSnapshotValues } from "./snapshot-values.js";
 import { CurrentState, RecordVersions } from "./versions.js";
 
 type Ctor = { prototype: object; name: string };
@@ -27,12 +32,11 @@ const CLASSES: Record<string, Ctor> = { OpTable, IntList, AgentTable, RecordVers
 const NAME_OF = new Map<object, string>(Object.entries(CLASSES).map(([name, c]) => [c.prototype, name]));
 
 /** Fields whose values are user data or plain primitives: written as they are, never walked (a doc's keys are the user's). */
-const OPAQUE: Record<string, Set<string>> = {
-  RecordVersions: new Set(["snapshotValues"]),
-};
-/** Fields left out and made again from the others on load (see rebuilt()). */
+const OPAQUE: Record<string, Set<string>> = {};
+/** Fields left out and made again from the others on load (see rebuilt(), and decodeValues for CurrentState's). */
 const REBUILT: Record<string, Set<string>> = {
   FieldCodes: new Set(["lookup"]),
+  CurrentState: new Set(["unhashed"]),
 };
 /** Function-valued fields that are set again on load (see index-cache.ts); any other function fails the encode. */
 const REATTACHED = new Set(["CurrentState.load"]);
@@ -59,6 +63,8 @@ const TYPED: Record<string, new (buffer: ArrayBuffer, offset: number, length: nu
 interface Sections {
   views: ArrayBufferView[];
   bytes: number;
+  /** The index being encoded (the current state's values are told apart by their versions) */
+  h: StoreIndex;
 }
 
 const align8 = (n: number) => (n + 7) & ~7;
@@ -70,7 +76,7 @@ const align8 = (n: number) => (n + 7) & ~7;
  * while it is encoded.
  */
 export function encodeHistory(h: StoreIndex): Buffer[] {
-  const sections: Sections = { views: [], bytes: 0 };
+  const sections: Sections = { views: [], bytes: 0, h };
   const plain = { ...h, reader: null, parallel: null };
   const graph = serialize(encode(plain, new Map(), "History", sections));
   const parts: Buffer[] = [];
@@ -149,7 +155,8 @@ function encode(value: unknown, seen: Map<object, unknown>, where: string, secti
       if (!REATTACHED.has(`${name}.${k}`)) throw new CannotEncode(`a function in ${name}.${k}`);
     } else if (REBUILT[name]?.has(k)) continue;
     else if (OPAQUE[name]?.has(k)) fields[k] = v;
-    else if (name === "CurrentState" && k === "values") fields[k] = encodeValues(v as unknown[]);
+    else if (name === "CurrentState" && k === "values") fields[k] = encodeValues(value as unknown as CurrentStateFields, sections.h.versions); // user data: not walked
+    else if (name === "RecordVersions" && k === "snapshotValues") fields[k] = encode((v as SnapshotValues).encode(), seen, `${name}.${k}`, sections);
     else fields[k] = encode(v, seen, `${name}.${k}`, sections);
   }
   return out;
@@ -182,15 +189,28 @@ function section(view: ArrayBufferView, sections: Sections): unknown {
   return marker;
 }
 
-/** The current state's values: each one absent (0), still on disk (1) or here (2, in `docs` in record order). */
-function encodeValues(values: unknown[]): { kinds: Uint8Array; docs: unknown[] } {
+/** CurrentState's private fields the codec reads and sets. */
+interface CurrentStateFields {
+  values: unknown[];
+  unhashed: Uint8Array | null;
+  lazy: number;
+}
+
+/**
+ * The current state's values: each one absent (0), still on disk (1), here
+ * (2, in `docs` in record order), or the snapshot's value its latest version
+ * names (3: written with the snapshots' values, not again here).
+ */
+function encodeValues(state: CurrentStateFields, versions: RecordVersions): { kinds: Uint8Array; docs: unknown[] } {
+  const { values, unhashed } = state;
   const kinds = new Uint8Array(values.length);
   const docs: unknown[] = [];
   for (let rec = 0; rec < values.length; rec++) {
     const v = values[rec];
     if (v === undefined) continue;
-    if (v === LAZY) kinds[rec] = 1;
+    if (v === LAZY) kinds[rec] = unhashed?.[rec] === 1 ? 3 : 1;
     else if (typeof v === "symbol") throw new CannotEncode("an unknown symbol in CurrentState.values");
+    else if (versions.lastSrc(rec) < 0 && versions.snapshotPeek(versions.lastSrc(rec)) === v) kinds[rec] = 3;
     else {
       kinds[rec] = 2;
       docs.push(v);
@@ -199,12 +219,22 @@ function encodeValues(values: unknown[]): { kinds: Uint8Array; docs: unknown[] }
   return { kinds, docs };
 }
 
-function decodeValues(encoded: { kinds: Uint8Array; docs: unknown[] }): unknown[] {
+/** The current state's values back (a snapshot's value: left on disk, with no hash), into `state`. */
+function decodeValues(encoded: { kinds: Uint8Array; docs: unknown[] }, state: CurrentStateFields): void {
   const { kinds, docs } = encoded;
   const values: unknown[] = new Array(kinds.length);
   let d = 0;
-  for (let rec = 0; rec < kinds.length; rec++) values[rec] = kinds[rec] === 0 ? undefined : kinds[rec] === 1 ? LAZY : docs[d++];
-  return values;
+  let unhashed: Uint8Array | null = null;
+  for (let rec = 0; rec < kinds.length; rec++) {
+    const kind = kinds[rec];
+    values[rec] = kind === 0 ? undefined : kind === 2 ? docs[d++] : LAZY;
+    if (kind === 3) {
+      (unhashed ??= new Uint8Array(kinds.length))[rec] = 1;
+      state.lazy++;
+    }
+  }
+  state.values = values;
+  state.unhashed = unhashed;
 }
 
 /** The fields left out (REBUILT), made again from the others. */
@@ -286,11 +316,14 @@ function decode(value: unknown, seen: Map<object, unknown>, raw: Raw): unknown {
   if (!ctor) throw new Error(`index cache: unknown class ${name}`);
   const instance = Object.create(ctor.prototype) as Record<string, unknown>;
   seen.set(value, instance);
+  let values: { kinds: Uint8Array; docs: unknown[] } | null = null;
   for (const [k, v] of Object.entries(record[FIELDS] as Record<string, unknown>)) {
     if (OPAQUE[name]?.has(k)) instance[k] = v;
-    else if (name === "CurrentState" && k === "values") instance[k] = decodeValues(v as { kinds: Uint8Array; docs: unknown[] });
+    else if (name === "CurrentState" && k === "values") values = v as typeof values;
+    else if (name === "RecordVersions" && k === "snapshotValues") instance[k] = SnapshotValues.decode(decode(v, seen, raw) as EncodedSnapshotValues);
     else instance[k] = decode(v, seen, raw);
   }
+  if (values) decodeValues(values, instance as unknown as CurrentStateFields); // after `lazy`, which it counts on from
   rebuilt(name, instance);
   return instance;
 }

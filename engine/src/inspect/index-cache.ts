@@ -75,6 +75,23 @@ interface CacheHeader {
 
 const pending = new Set<Promise<void>>();
 
+/** A cache write works only once no query has come for this long: the user's answers first, the write in the pauses. */
+const QUIET_MS = 300;
+/** Ops and snapshot values from which an index's write waits for the pauses */
+const QUIET_FROM = 100_000;
+let lastQueryAt = -Infinity;
+
+/** A query came (inspector.ts): a cache write under way pauses for a while. */
+export function noteQuery(): void {
+  lastQueryAt = performance.now();
+}
+
+/** The next turn of the event loop once queries have paused for QUIET_MS. */
+async function quietTurn(): Promise<void> {
+  for (let wait = lastQueryAt + QUIET_MS - performance.now(); wait > 0; wait = lastQueryAt + QUIET_MS - performance.now()) await new Promise((done) => setTimeout(done, wait));
+  await new Promise<void>((done) => setImmediate(done));
+}
+
 /** Settles once every cache write started so far has (tests, and a clean exit). */
 export async function indexCacheWrites(): Promise<void> {
   while (pending.size > 0) await Promise.all([...pending]);
@@ -165,14 +182,18 @@ export async function loadCachedHistory(dir: string, options: IndexCacheOptions)
   return { h, grown };
 }
 
-/** What a loaded index opens itself, as the build does: the reader of the WALs, and the current state's way to read its values back. */
+/** What a loaded index opens itself, as the build does: the reader of the WALs, and the current state's way to read its values back (from the WALs, or the snapshots' values). */
 function attachReader(dir: string, h: StoreIndex): void {
   const { table, versions } = h;
   h.parallel = null;
   h.reader = new OpReader(dir, table, h.scan.wals.map((w) => w.path), (e) => versions.ids[table.rec(e)]);
   h.head.load = (recs) => {
-    const ops = h.reader.many(recs.map((rec) => versions.lastSrc(rec)));
-    return recs.map((rec) => ops.get(versions.lastSrc(rec))!.data!);
+    // A snapshot's value (source < 0) is in the cache's bytes; an op's is read from its WAL.
+    const ops = h.reader.many(recs.map((rec) => versions.lastSrc(rec)).filter((src) => src >= 0));
+    return recs.map((rec) => {
+      const src = versions.lastSrc(rec);
+      return src >= 0 ? ops.get(src)!.data! : versions.snapshotValue(src)!;
+    });
   };
 }
 
@@ -198,6 +219,14 @@ export function saveHistoryLater(dir: string, h: StoreIndex, options: IndexCache
 
 async function save(dir: string, h: StoreIndex, options: IndexCacheOptions): Promise<IndexCacheEvent> {
   if (h.reader.stale) return { kind: "not-written", reason: "the store changed during the build" };
+  // A large index's encoding takes seconds: a few chunks a turn, while no query runs. A small one's is done at once.
+  const turn = h.table.length + h.versions.snapshots.size >= QUIET_FROM ? quietTurn : () => new Promise<void>((done) => setImmediate(done));
+  await h.versions.snapshots.prepare(turn);
+  await turn();
+  if (h.reader.stale) {
+    h.versions.snapshots.unprepare();
+    return { kind: "not-written", reason: "the store changed during the build" };
+  }
   // Taken together, in one turn: the index and where each lane's reading ended.
   const lanes: { path: string; end: number; last: LastOp | undefined; unreadable: boolean }[] = h.lanes.map((lane) => ({ path: lane.entry.path, end: lane.end, last: lastIndexed(h, lane), unreadable: !!lane.unreadable }));
   let payload: Buffer[];

@@ -16,7 +16,7 @@ import { cancelled } from "./checkpoint.js";
 import { QueryContext } from "./context.js";
 import type { ParallelMode } from "./store-index.js";
 import type { StoreIndex } from "./store-index.js";
-import { indexCacheWrites, loadCachedHistory, saveHistoryLater } from "./index-cache.js";
+import { indexCacheWrites, loadCachedHistory, noteQuery, saveHistoryLater } from "./index-cache.js";
 import type { IndexCacheEvent } from "./index-cache.js";
 import type { IndexCacheOptions } from "./index-cache-files.js";
 import { LiveTail } from "./live.js";
@@ -93,6 +93,7 @@ class Inspector {
   /** Run a query; a signal already aborted stops it before it starts, one aborted later at its next chunk. */
   async query(name: QueryName, arg: unknown, options?: QueryOptions): Promise<unknown> {
     if (options?.signal?.aborted) throw cancelled();
+    noteQuery();
     return (queries[name] as (ctx: QueryContext, arg: unknown, signal?: AbortSignal) => Promise<unknown>)(this.ctx, arg, options?.signal);
   }
 

@@ -7,6 +7,7 @@
  */
 import { IdIndex } from "./id-index.js";
 import { IntList } from "./optable.js";
+import { SnapshotValues } from "./snapshot-values.js";
 import type { OpTable } from "./optable.js";
 import type { Doc } from "./types.js";
 
@@ -29,7 +30,8 @@ export class RecordVersions {
   /** Record number -> id; one string shared by every op on the record */
   readonly ids: string[] = [];
   private index = new IdIndex(this.ids);
-  private snapshotValues: (Doc | null)[] = [null];
+  /** The values snapshots set: source -1 - j is value j (-1 itself: absent) */
+  private snapshotValues = new SnapshotValues();
   private sorted: Int32Array | null = null;
   /** Per record, side by side: its latest source and the agent of that op (what replay asks for each op) */
   private latest = new IntList();
@@ -139,12 +141,21 @@ export class RecordVersions {
   /** A source for a value a snapshot set. */
   snapshotSrc(value: Doc | null): number {
     if (value === null) return SNAPSHOT_ABSENT;
-    this.snapshotValues.push(value);
-    return -this.snapshotValues.length;
+    return -1 - this.snapshotValues.push(value);
   }
 
   snapshotValue(src: number): Doc | null {
-    return this.snapshotValues[-src - 1];
+    return src === SNAPSHOT_ABSENT ? null : this.snapshotValues.get(-1 - src);
+  }
+
+  /** A snapshot's value if it is in memory (not still in the index cache's bytes). */
+  snapshotPeek(src: number): Doc | undefined {
+    return src === SNAPSHOT_ABSENT ? undefined : this.snapshotValues.peek(-1 - src);
+  }
+
+  /** The values snapshots set, with their fields' columns (source src is value -1 - src). */
+  get snapshots(): SnapshotValues {
+    return this.snapshotValues;
   }
 
   /** Every version of rec, oldest first. */

@@ -16,6 +16,7 @@ import { twoAgentsConflictOverAReadWriteThenLostSameValue } from "./sentences.js
 import { CSV_TRAPS, csvTrapsPastTheFirstThousand, dottedKeysBesideNestedPaths } from "./exports.js";
 import { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes } from "./revisions.js";
 import { lostFixThenLaterEdits } from "./repairs.js";
+import { mixedValuesCompactedThenEdited } from "./mixed-values.js";
 
 export { archivedThenCompacted, elevenHundredOpsOneWal, malformedLines, singleWriterCompactedThenArchived, sixTasksCompactedThenEdited, sixTasksHalfArchived, twentyTasksCompactedThenEdited, twentyTasksDoneArchived };
 export { lostWritesPartlySeenOneHeldAnyway, lostWritesUnseenThenRetired, plannerAndWorkerOnJobs, threeAgentsArchiveThenLostWrites, threeAgentsConflictThenLostWrites, threeAgentsReviewTasks, twoAgentsBlindWritesToOneKey, twoAgentsBurstUnderASecond, twoAgentsOverwriteAfterRefresh };
@@ -30,6 +31,7 @@ export { twoAgentsConflictOverAReadWriteThenLostSameValue };
 export { CSV_TRAPS, csvTrapsPastTheFirstThousand, dottedKeysBesideNestedPaths };
 export { SPEC_REVISIONS, specRevisedAcrossCompaction, specRevisedByTwoAgents, specRevisedEightTimes };
 export { lostFixThenLaterEdits };
+export { MIXED_RECORDS, mixedId, mixedRecord, mixedValuesCompactedThenEdited } from "./mixed-values.js";
 export { observe, previousValue, walLinesOf } from "./facts.js";
 export type { Manifest, RawOp, StoreFacts, WalLine } from "./facts.js";
 export { nextMs, openPublishedAgent, publishedState, publishedStateOfCopy, StateLog, task } from "./published.js";
@@ -74,4 +76,5 @@ export const SCENARIOS = [
   twoAgentsConflictOverAReadWriteThenLostSameValue,
   csvTrapsPastTheFirstThousand,
   dottedKeysBesideNestedPaths,
+  mixedValuesCompactedThenEdited,
 ] as const;
