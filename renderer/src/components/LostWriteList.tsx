@@ -22,6 +22,7 @@ const LOST_REASON: Record<LostWrite["reason"], string> = {
 export function LostWriteList() {
   const lost = useAgents((s) => s.lost);
   const total = useAgents((s) => s.lostTotal);
+  const loaded = useAgents((s) => s.loaded);
   const focusId = useAgents((s) => s.focusId);
   const writable = useSession((s) => (selectInfo(s)?.mode ?? "read-only") !== "read-only");
   const selected = useReapply((s) => s.selected);
@@ -29,14 +30,14 @@ export function LostWriteList() {
   const partial = useHistoryLoading();
   return (
     <section className="explain">
-      <h2>Lost writes <span className="muted">({total})</span> <PartialTag /></h2>
+      <h2>Lost writes <span className="muted" data-testid="lost-writes-count">({loaded ? total : "…"})</span> <PartialTag /></h2>
       <p className="muted small">Writes that are on disk but not in the store, though the agent that wrote them believes they were saved: appended to a WAL after a compaction had read the store (the manifest no longer names that file, so no reader replays it), written before a compaction whose agent had not seen them (its snapshot lacks them), or appended onto a line torn by opslog's undo (opslog skips that whole line). Each is listed, even when the store holds the same value anyway.</p>
       {writable && lost.length > 0 ? (
         <div className="lost-write-tools">
           <button data-testid="reapply-selected" disabled={chosen.length === 0} onClick={() => void useReapply.getState().open(chosen)} title="Write the ticked lost writes' values again, as new ops (a preview first)">Re-apply selected ({chosen.length})…</button>
         </div>
       ) : null}
-      {lost.length === 0 ? <div className="muted">{partial ? "None in the current period; the history behind it is still loading." : "No lost writes."}</div> : null}
+      {!loaded ? <div className="muted">Reading the lost writes…</div> : lost.length === 0 ? <div className="muted">{partial ? "None in the current period; the history behind it is still loading." : "No lost writes."}</div> : null}
       {lost.map((l) => <LostWriteItem key={refKey(l)} lost={l} focused={focusId === l.id} writable={writable} ticked={refKey(l) in selected} />)}
       {total > lost.length ? <div className="muted small">…and {total - lost.length} more</div> : null}
     </section>

@@ -48,6 +48,8 @@ function undrawnStretch(runs: MarkRun[], total: number, window: [number, number]
 }
 
 interface AgentsState {
+  /** Whether the lanes, conflicts and lost writes have been read once: before, an empty list says nothing */
+  loaded: boolean;
   lanes: AgentLane[];
   /** Each lane's drawn ops: the sampled runs across the whole file */
   laneRuns: Record<string, MarkRun[]>;
@@ -72,6 +74,7 @@ let windowTimer: ReturnType<typeof setTimeout> | null = null;
 const WINDOW_REST_MS = 150;
 
 export const useAgents = forgetOnOpen(create<AgentsState>()((set, get) => ({
+  loaded: false,
   lanes: [],
   laneRuns: {},
   windowRuns: {},
@@ -104,6 +107,7 @@ export const useAgents = forgetOnOpen(create<AgentsState>()((set, get) => ({
       const [conflicts, lost] = await Promise.all([api.call("conflicts", { offset: 0, limit: 200 }, part(request, "conflicts").options), api.call("lostWrites.page", { offset: 0, limit: 200 }, part(request, "lost").options)]);
       if (!stillWanted(request)) return;
       set({
+        loaded: true,
         lanes,
         laneRuns: Object.fromEntries(lanes.map((l, i) => [l.path, pages[i]])),
         windowRuns: {},

@@ -33,6 +33,7 @@ function showKnownOp(pos: number | null): void {
 
 export function AgentsView() {
   const lanes = useAgents((s) => s.lanes);
+  const loaded = useAgents((s) => s.loaded);
   const laneRuns = useAgents((s) => s.laneRuns);
   const windowRuns = useAgents((s) => s.windowRuns);
   const conflicts = useAgents((s) => s.conflicts);
@@ -57,7 +58,7 @@ export function AgentsView() {
           <LaneArea extent={extent}>
             {lanes.map((lane) => <Lane key={lane.path} lane={lane} ops={laneOps[lane.path] ?? []} extent={extent} place={place} conflictPos={conflictPos} focusId={focusId} />)}
           </LaneArea>
-          {lanes.length === 0 ? <div className="empty">This store has no WAL files.</div> : null}
+          {lanes.length === 0 ? <div className="empty" data-testid="lanes-empty">{loaded ? "This store has no WAL files." : "Reading the WALs…"}</div> : null}
           <div className="legend">
             <span className="mark set" /> set <span className="mark delete" /> delete <span className="mark conflict" /> in a conflict <span className="mark lost" /> lost write
             <span className="flag quiet">retired</span> a WAL an earlier compaction replaced: its ops are history
@@ -75,13 +76,14 @@ export function AgentsView() {
 function ConflictList() {
   const conflicts = useAgents((s) => s.conflicts);
   const total = useAgents((s) => s.conflictTotal);
+  const loaded = useAgents((s) => s.loaded);
   const focusId = useAgents((s) => s.focusId);
   const partial = useHistoryLoading();
   return (
     <section className="explain">
-      <h2>Conflicts <span className="muted">({total})</span> <PartialTag /></h2>
+      <h2>Conflicts <span className="muted" data-testid="conflicts-count">({loaded ? total : "…"})</span> <PartialTag /></h2>
       <p className="muted small">Two agents wrote the same record without one having seen the other's write. opslog keeps the write with the higher (Lamport clock, agent id) and the other silently disappears from the current state. Both are still in the WALs.</p>
-      {conflicts.length === 0 ? <div className="muted">{partial ? "None in the current period; the history behind it is still loading." : "No conflicts: every overriding write had seen the one it replaced."}</div> : null}
+      {!loaded ? <div className="muted">Reading the conflicts…</div> : conflicts.length === 0 ? <div className="muted">{partial ? "None in the current period; the history behind it is still loading." : "No conflicts: every overriding write had seen the one it replaced."}</div> : null}
       {conflicts.map((c, i) => <ConflictItem key={i} conflict={c} focused={focusId === c.id} />)}
       {total > conflicts.length ? <div className="muted small">…and {total - conflicts.length} more</div> : null}
     </section>
