@@ -9,8 +9,9 @@
  * record. Reads only; never writes.
  */
 import { compactorOf, jumpToSnapshot, missingLiveWals, planLinks, settleLink } from "./chain.js";
-import { ArchiveCheck, loadArchivedRecords } from "./archive-check.js";
-import type { PlannedLink } from "./chain.js";
+import { settleArchives } from "./archive-ends.js";
+import { readSegmentsNow } from "./archive-reading.js";
+import type { LeftOut, PlannedLink } from "./chain.js";
 import { EntryRuns } from "./entry-runs.js";
 import type { StoreIndex, Lane, ParallelMode } from "./store-index.js";
 import { readWholeLane, replayLink } from "./link-replay.js";
@@ -128,7 +129,8 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
 }
 
 async function replayChain(dir: string, history: StoreIndex, plan: PlannedLink[], sortInMemory: boolean, meter: BuildMeter): Promise<void> {
-  const archive = new ArchiveCheck(await loadArchivedRecords(dir, history));
+  const segments = await readSegmentsNow(dir, history, (file, err) => history.warnings.push({ code: "unreadable-file", severity: "warning", file, message: err.message }));
+  const ends: LeftOut[] = [];
   const first = plan[0]?.snapshot ?? null;
   const base: Map<string, unknown> | null = first ? await readSnapshot(dir, history, first, meter, PARSE_SHARE) : new Map();
   if (base) indexSnapshot(history, base, first ? first.bytes - Math.floor(PARSE_SHARE * first.bytes) : 0, meter);
@@ -158,11 +160,15 @@ async function replayChain(dir: string, history: StoreIndex, plan: PlannedLink[]
     };
     // A missing snapshot ends what can be known: every later state starts from it.
     if (planned.next?.missing && !history.unknownFrom) history.unknownFrom = { k: link.endPos, snapshot: planned.next.path };
-    if (!planned.live && nextSnap) verified.push({ link, differing: jumpToSnapshot(history, link, nextSnap, archive, compactorOf(plan[epoch + 1])), walsMissing: planned.lanes.length === 0 });
+    if (!planned.live && nextSnap) {
+      const { differing, leftOut } = jumpToSnapshot(history, link, nextSnap, segments, compactorOf(plan[epoch + 1]));
+      verified.push({ link, differing, walsMissing: planned.lanes.length === 0 });
+      ends.push(leftOut);
+    }
     history.links.push(link);
   }
-  // Whether an archived id's value was the link's can be told only once every later archive is known.
-  const unaccounted = archive.unaccounted();
+  // Which records an archive moved can be told only once every later archive is known: a reused segment holds the last one's values.
+  const unaccounted = settleArchives(history, ends, segments);
   for (const { link, differing, walsMissing } of verified) settleLink(history, link, [...differing, ...(unaccounted.get(link) ?? [])], walsMissing);
   // The scan named the missing snapshot; now the positions that depend on it are known too.
   const unknown = history.unknownFrom;

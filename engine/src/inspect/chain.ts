@@ -17,8 +17,9 @@
  * ms cannot be ordered, a known fault of opslog 0.8.1. Reads at most the
  * first line of such WALs; never writes.
  * Then verifies each link: replaying it must give the snapshot that follows,
- * but for records archived (not damage) or dropped by a compaction that had
- * not seen them (lost writes); the timeline follows the snapshot either way.
+ * but for records dropped by a compaction that had not seen them (lost
+ * writes) or archived (archive-ends.ts, once the whole chain is read); the
+ * timeline follows the snapshot either way.
  */
 import { open } from "node:fs/promises";
 import { isDeepStrictEqual } from "node:util";
@@ -26,7 +27,7 @@ import { join } from "node:path";
 import { readSnapshotFile } from "../snapshot.js";
 import type { OnShareParsed } from "../snapshot.js";
 import type { StoreIndex, Lane } from "./store-index.js";
-import type { ArchiveCheck } from "./archive-check.js";
+import type { SegmentNow } from "./archive-reading.js";
 import { unseenByCompaction } from "./lost-writes.js";
 import type { DirectoryScan, FileEntry, WalEntry } from "./scan.js";
 import { unreadableSnapshotWarning } from "./unreadable.js";
@@ -151,12 +152,26 @@ export function setFromSnapshot(history: StoreIndex, id: string, k: number, valu
   history.alive.set(k, history.head.size);
 }
 
+/** A link's end whose snapshot left out records: what reading the archives (archive-reading.ts) needs of it, kept until the chain is read. */
+export interface LeftOut {
+  link: ChainLink;
+  compactor: string | null;
+  startMs: number;
+  endMs: number;
+  /** The ids the snapshot left out */
+  removed: string[];
+  /** id -> the segments (by index) that hold the very value it had here */
+  sameIn: Map<string, Set<number>>;
+}
+
 /**
  * Continue from the snapshot that follows a link; returns the ids whose
- * replayed value differs from it that neither an archive nor a compaction's
- * blind spot (lost writes) explains.
+ * replayed value differs from the snapshot's (which it holds) that a
+ * compaction's blind spot (lost writes) does not explain, and the ids it
+ * left out: whether an archive moved them is read once the whole chain is
+ * (archive-ends.ts).
  */
-export function jumpToSnapshot(history: StoreIndex, link: ChainLink, next: Map<string, unknown>, archive: ArchiveCheck, compactor: string | null): string[] {
+export function jumpToSnapshot(history: StoreIndex, link: ChainLink, next: Map<string, unknown>, segments: SegmentNow[], compactor: string | null): { differing: string[]; leftOut: LeftOut } {
   const k = history.timeline.length;
   const differing: string[] = [];
   const changed: string[] = [];
@@ -168,26 +183,27 @@ export function jumpToSnapshot(history: StoreIndex, link: ChainLink, next: Map<s
     const rec = versions.recOf(id);
     if (!isDeepStrictEqual(rec === undefined ? undefined : head.get(rec), value)) differing.push(id);
   }
-  const removed = new Map<string, unknown>();
+  const leftOut: LeftOut = { link, compactor, startMs, endMs, removed: [], sameIn: new Map() };
   for (const [rec, value] of head.entries()) {
     const id = versions.ids[rec];
     if (next.has(id)) continue;
-    changed.push(id);
-    removed.set(id, value);
+    leftOut.removed.push(id);
+    // Kept now, as the value it had is gone from the state once the snapshot is followed.
+    segments.forEach((s, i) => {
+      if (!Object.hasOwn(s.records, id) || !isDeepStrictEqual(s.records[id], value)) return;
+      const same = leftOut.sameIn.get(id);
+      if (same) same.add(i);
+      else leftOut.sameIn.set(id, new Set([i]));
+    });
   }
-  // store.archive() removes records without an op: gone into the link's archive segment is not a mismatch.
-  const archived = archive.accounts(link, removed, startMs, endMs);
-  for (const id of removed.keys()) if (!archived.has(id)) differing.push(id);
-  for (const id of differing) if (next.has(id)) changed.push(id); // not push(...): a spread overflows the stack past ~120k ids
+  for (const id of differing) changed.push(id);
+  for (const id of leftOut.removed) changed.push(id); // not push(...): a spread overflows the stack past ~120k ids
   const droppedBefore = history.dropped.size;
   const unseen = unseenByCompaction(history, link, differing, next, compactor);
-  // Archived with an older value than the replay's: the archiving agent had not seen the later writes, which are lost (the segment holds what it had).
-  const archivedOtherwise = archive.archivedOtherwise(link);
-  if (archivedOtherwise.size > 0) archive.settle(link, unseenByCompaction(history, link, [...archivedOtherwise.keys()], archivedOtherwise, compactor));
   link.droppedWrites = history.dropped.size - droppedBefore;
   for (const id of changed) setFromSnapshot(history, id, k, (next.get(id) as Doc | undefined) ?? null);
-  if (changed.length > 0) history.jumps.push({ k, ids: changed, epoch: link.epoch, removed: changed.filter((id) => !next.has(id)) });
-  return differing.filter((id) => !unseen.has(id));
+  if (changed.length > 0) history.jumps.push({ k, ids: changed, epoch: link.epoch, removed: leftOut.removed, archive: null });
+  return { differing: differing.filter((id) => !unseen.has(id)), leftOut };
 }
 
 /** A link's verdict, from the ids nothing explains, with a warning when it is not "ok". */

@@ -4,15 +4,13 @@
  * writes the records into a segment and then compacts, so archived records
  * leave the state at the end of a chain link with no delete in any WAL.
  * This file finds, at each link's end, the compaction and the archive, if
- * one ran there: the segment it wrote and the records it moved (told from
- * what happened at that position: archive-writes.ts), so that diffs and
+ * one ran there: the segment it wrote and the records it moved (as the
+ * build read the archives: archive-reading.ts), so that diffs and
  * record histories can say "archived -> segment" where a replay alone would
  * say "deleted". Reads only.
  */
-import { readSegmentsNow } from "./archive-check.js";
-import { archiveWrites } from "./archive-writes.js";
 import type { StoreIndex } from "./store-index.js";
-import { SNAPSHOT_ABSENT, compareIds } from "./versions.js";
+import { SNAPSHOT_ABSENT } from "./versions.js";
 import type { DiffPage, DiffRow, Doc, EventsRequest, HistoryEntry, TimelineEvent } from "./types.js";
 
 /** Where an archive removed a record: from state k on, it is in `segment`. */
@@ -45,21 +43,16 @@ export function eventsOf(dir: string, h: StoreIndex): Promise<StoreEvents> {
   return found;
 }
 
-async function findEvents(dir: string, h: StoreIndex): Promise<StoreEvents> {
-  // An unreadable segment is warned about by the build and the Archive view, not here: its records stay "removed".
-  const segments = await readSegmentsNow(dir, h);
+async function findEvents(_dir: string, h: StoreIndex): Promise<StoreEvents> {
   const marks = new Map<number, ArchiveMark[]>();
   const list: StoreEvent[] = [];
-  const removedAt = new Map(h.jumps.map((j) => [j.epoch, j.removed]));
+  const readAt = new Map(h.jumps.map((j) => [j.epoch, j.archive]));
   const ended = h.links.filter((link) => link.next !== null);
-  const msOf = (snapshot: string | null) => (snapshot === null ? NaN : Date.parse(h.snapshotInfo.get(snapshot)?.timestamp ?? ""));
-  const ends = ended.map((link) => ({ startMs: msOf(link.snapshot), endMs: msOf(link.next), removed: [...(removedAt.get(link.epoch) ?? [])].sort(compareIds) }));
-  const writes = archiveWrites(ends, segments, (i, id) => valueBeforeRemoval(h, h.versions.recOf(id)!, ended[i].endPos, ended[i].epoch));
-  for (const [i, link] of ended.entries()) {
+  for (const link of ended) {
     const time = h.snapshotInfo.get(link.next!)?.timestamp ?? null;
     const opsFolded = link.wals.length === 0 && link.missing.length > 0 ? null : link.endPos - link.startPos;
     const base = { position: link.endPos, epoch: link.epoch, time, snapshot: link.next!, opsFolded, archivedCount: 0 };
-    const write = writes[i];
+    const write = readAt.get(link.epoch) ?? null;
     if (write) {
       list.push({ ...base, kind: "archive", segment: write.segment, ids: write.ids, archivedCount: write.ids.length });
       for (const id of write.ids) {
@@ -73,15 +66,6 @@ async function findEvents(dir: string, h: StoreIndex): Promise<StoreEvents> {
     list.push({ ...base, kind: "compaction", segment: null, ids: [] });
   }
   return { list, marks };
-}
-
-/** The value rec had just before the snapshot ending link `epoch` (at state k) left it out. */
-function valueBeforeRemoval(h: StoreIndex, rec: number, k: number, epoch: number): Doc | null {
-  const { k: ks, src } = h.versions.list(rec);
-  const i = ks.findIndex((kk, j) => kk === k && src[j] === SNAPSHOT_ABSENT && jumpEpochOf(h, rec, j) === epoch);
-  const before = i > 0 ? src[i - 1] : SNAPSHOT_ABSENT;
-  if (before >= 0) return h.reader.many([before]).get(before)!.data;
-  return before === SNAPSHOT_ABSENT ? null : h.versions.snapshotValue(before);
 }
 
 /**

@@ -27,30 +27,46 @@ import type { ChainLink, Doc, LostWrite } from "./types.js";
 export function unseenByCompaction(history: StoreIndex, link: ChainLink, ids: string[], next: Map<string, unknown>, compactor: string | null): Set<string> {
   const explained = new Set<string>();
   if (ids.length === 0 || link.endPos === link.startPos) return explained;
+  const byId = linkEntriesOn(history, link, ids);
+  const ops = history.reader.many([...byId.values()].flat());
+  for (const [id, entries] of byId) {
+    const from = unseenFrom(entries.map((e) => ops.get(e)!), next.has(id) ? (next.get(id) as Doc) : null, compactor);
+    if (from === null) continue;
+    for (const e of entries.slice(from)) history.dropped.add(e);
+    explained.add(id);
+  }
+  return explained;
+}
+
+/** Per id (of those with a record), the link's entries on it in timeline order; one pass over the link's positions. */
+export function linkEntriesOn(history: StoreIndex, link: ChainLink, ids: Iterable<string>): Map<string, number[]> {
   const { table, timeline, versions } = history;
   const byRec = new Map<number, number[]>();
   for (const id of ids) {
     const rec = versions.recOf(id);
     if (rec !== undefined) byRec.set(rec, []);
   }
-  // Rare (a mismatch), so a pass over the link's positions is cheaper than indexing every link by record.
-  for (let p = link.startPos; p < link.endPos; p++) byRec.get(table.rec(timeline.get(p)))?.push(timeline.get(p));
-  const ops = history.reader.many([...byRec.values()].flat());
-  for (const [rec, entries] of byRec) {
-    if (entries.length === 0) continue;
-    const id = versions.ids[rec];
-    const kept = next.has(id) ? next.get(id) : null;
-    let seen = entries.length - 1;
-    while (seen >= 0 && !isDeepStrictEqual(effect(ops.get(entries[seen])!), kept)) seen--;
-    // Nothing the link wrote, nor what it started from: not a compaction's blind spot, damage.
-    if (seen === -1 && !isDeepStrictEqual(prevOf(ops.get(entries[0])!), kept)) continue;
-    const unseen = entries.slice(seen + 1);
-    // Only another agent's write can be unseen: a single writer, or the compacting agent, sees its own.
-    if (!unseen.every((e) => ops.get(e)!.agent !== null && ops.get(e)!.agent !== compactor)) continue;
-    for (const e of unseen) history.dropped.add(e);
-    explained.add(id);
-  }
-  return explained;
+  // Rare (a mismatch, or an archive's value that was not the link's), so a pass over the link's positions is cheaper than indexing every link by record.
+  if (byRec.size > 0) for (let p = link.startPos; p < link.endPos; p++) byRec.get(table.rec(timeline.get(p)))?.push(timeline.get(p));
+  return new Map([...byRec].map(([rec, entries]) => [versions.ids[rec], entries]));
+}
+
+/**
+ * Where a compaction's blind spot begins, when one explains that the
+ * snapshot (or an archive) wrote `value` for an id whose link ops are `ops`
+ * (in timeline order): the index of the first op its agent had not seen, or
+ * null when nothing the link wrote, nor what it started from, is `value`
+ * (damage), or when an op after it is the compacting agent's own.
+ */
+export function unseenFrom(ops: ScannedOp[], value: Doc | null, compactor: string | null): number | null {
+  if (ops.length === 0) return null;
+  let seen = ops.length - 1;
+  while (seen >= 0 && !isDeepStrictEqual(effect(ops[seen]), value)) seen--;
+  // Nothing the link wrote, nor what it started from: not a compaction's blind spot, damage.
+  if (seen === -1 && !isDeepStrictEqual(prevOf(ops[0]), value)) return null;
+  // Only another agent's write can be unseen: a single writer, or the compacting agent, sees its own.
+  const unseen = ops.slice(seen + 1);
+  return unseen.every((op) => op.agent !== null && op.agent !== compactor) ? seen + 1 : null;
 }
 
 function effect(op: ScannedOp): Doc | null {

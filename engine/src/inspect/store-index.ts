@@ -59,8 +59,8 @@ export interface StoreIndex {
   dropped: Set<number>;
   /** Entries of ops appended onto a line torn by opslog's undo: indexed, never replayed (opslog skips the line) */
   tornByUndo: Set<number>;
-  /** State indexes where a snapshot replaced the replayed state, the ids it changed, and which of them it left out (events.ts) */
-  jumps: { k: number; ids: string[]; epoch: number; removed: string[] }[];
+  /** State indexes where a snapshot replaced the replayed state, the ids it changed, which of them it left out, and the archive that moved some (archive-ends.ts; events.ts) */
+  jumps: { k: number; ids: string[]; epoch: number; removed: string[]; archive: { segment: string; ids: string[] } | null }[];
   warnings: StoreWarning[];
   /** From this state on, every state depends on a snapshot that is missing (its path): unknown, never shown (null: all known) */
   unknownFrom: { k: number; snapshot: string } | null;

@@ -10,7 +10,8 @@ import type { InspectorApi } from "../../src/inspect/index.js";
 import * as A from "./answers.js";
 import type { Doc } from "./files.js";
 import { jsonEq } from "./json.js";
-import type { Model } from "./model.js";
+import { buildModel } from "./model.js";
+import type { Model, Reading } from "./model.js";
 import type { Journal, Skip } from "./program.js";
 import { schemaOf } from "./schema.js";
 
@@ -88,7 +89,7 @@ export interface CompareContext {
 
 /** Every check, in order of how basic it is: the first to differ is reported. */
 export async function compareAll(c: CompareContext): Promise<void> {
-  await alignAmbiguousSegments(c);
+  await alignReading(c);
   await timelineChecks(c);
   await recordChecks(c);
   await eventAndDiffChecks(c);
@@ -97,21 +98,27 @@ export async function compareAll(c: CompareContext): Promise<void> {
 }
 
 /**
- * Where the files cannot tell which segment an archive wrote (model.ts,
- * possibleSegments), the inspector may name any segment they allow: the
- * model then follows its choice, so every later answer (histories, diffs,
- * events) is checked against that one reading. A segment the files rule out
- * is still a difference.
+ * Where the files allow more than one reading of the archives (model.ts,
+ * buildModel), the inspector may take any of them that explains the files
+ * no less fully than what happened: the model then follows its reading, so
+ * every later answer (histories, diffs, lost writes) is checked against that
+ * one. A reading the files rule out, or one that leaves more unexplained, is
+ * a difference.
  */
-async function alignAmbiguousSegments({ insp, model: m }: CompareContext): Promise<void> {
-  const named = new Map((await insp.timelineEvents({})).filter((e) => e.kind === "archive").map((e) => [`${e.epoch}`, e.segment]));
-  for (const e of m.events) {
-    const segment = named.get(`${e.epoch}`);
-    if (e.kind === "archive" && segment && e.alsoPossible.includes(segment)) {
-      e.alsoPossible = [e.segment!, ...e.alsoPossible.filter((s) => s !== segment)];
-      e.segment = segment;
-    }
-  }
+async function alignReading(c: CompareContext): Promise<void> {
+  const events = (await c.insp.timelineEvents({})).filter((e) => e.kind === "archive");
+  const theirs: Reading = new Map(events.map((e) => [e.epoch, { segment: e.segment ?? "", ids: [...e.archivedIds].sort() }]));
+  const ours = c.model.reading;
+  if (theirs.size === ours.size && [...ours].every(([epoch, a]) => jsonEq(theirs.get(epoch), { segment: a.segment, ids: [...a.ids].sort() }))) return;
+  const alt = buildModel(c.model.dir, c.model.files, () => theirs);
+  const show = (r: Reading, m: Model) => ({
+    archives: Object.fromEntries([...r].map(([epoch, a]) => [`link ${epoch}`, `${a.segment}: ${a.ids.join(", ")}`])),
+    unexplained: Object.fromEntries(m.links.filter((l) => l.unexplained.length > 0).map((l) => [`link ${l.epoch}`, l.unexplained.join(", ")])),
+  });
+  if (alt.readingFaults.length > 0) return differ(`archive events: a reading the files rule out (${alt.readingFaults.join("; ")})`, show(ours, c.model), show(theirs, alt));
+  const [u, s] = [alt.score, c.model.score];
+  if (u[0] > s[0] || (u[0] === s[0] && u[1] > s[1])) return differ(`archive events: a reading that leaves more of the files unexplained ([unexplained ids, unmoved segment entries] ${JSON.stringify(u)} against ${JSON.stringify(s)})`, show(ours, c.model), show(theirs, alt));
+  c.model = alt;
 }
 
 async function timelineChecks({ insp, model: m }: CompareContext): Promise<void> {

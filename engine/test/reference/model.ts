@@ -6,14 +6,19 @@
  * ties; an op written after the next snapshot was taken is not replayed, nor
  * is an op in a WAL the manifest no longer names. The state after every
  * position is kept whole (slow, and obviously right); at a link's end the
- * state becomes the next snapshot, and what changed there is told apart:
- * records an archive moved (as its journal, from the library's own calls,
- * says), and writes the compaction had not seen. Lost writes and conflicts
- * follow the explorer's stated definitions (README, lost-writes.ts and
+ * state becomes the next snapshot, and what changed there is told apart by
+ * a reading of the archives: which segment each link's end moved which of
+ * the left-out ids into. The files do not always tell (a reused segment keeps
+ * only each id's last value, and an agent archives from its own view), so
+ * the model follows a given reading: what happened, from the program's
+ * journal of the library's own calls, or the inspector's, which the
+ * comparison accepts when the files allow it and it explains them no less
+ * fully (readingFaults, score). The rest is the writes the compaction had not
+ * seen. Lost writes and conflicts follow the explorer's stated definitions (README, lost-writes.ts and
  * conflicts.ts doc comments), written here anew.
  */
 import { readFiles } from "./files.js";
-import type { Doc, RefFiles, RefOp, RefSnapshot, RefWal } from "./files.js";
+import type { Doc, RefFiles, RefOp, RefSegment, RefSnapshot, RefWal } from "./files.js";
 import { jsonEq, resolvePrev } from "./json.js";
 
 /** What one archive() call did, as the program saw it through the published library. */
@@ -49,12 +54,6 @@ export interface ModelEvent {
   time: string;
   snapshot: string;
   segment: string | null;
-  /**
-   * An archive's segments the files cannot tell from `segment` (the one the
-   * program's journal says it wrote): see possibleSegments. A reader of the
-   * files may name any of them.
-   */
-  alsoPossible: string[];
   ids: string[];
   opsFolded: number;
 }
@@ -94,44 +93,108 @@ export interface Model {
   /** Each WAL's ops in file order, torn-recovered ones in their line's place */
   laneOps: Map<string, RefOp[]>;
   multiWriter: boolean;
+  /** The reading of the archives this model follows (the files may allow more than one: see buildModel) */
+  reading: Reading;
+  /** Why the files rule that reading out (none for a reading they allow) */
+  readingFaults: string[];
+  /** How much of the files the reading leaves unexplained: [ids whose change at a link's end nothing explains, segment entries whose value no archive of it moved]; lower is fuller */
+  score: [number, number];
+}
+
+/** One archive as a reading of the files takes it: the segment it wrote, and the ids it moved of those its link's end left out. */
+export interface ArchiveRead {
+  segment: string;
+  ids: string[];
+}
+
+/** Per link (by epoch), the archive at its end; a link not in it ends in a plain compaction. */
+export type Reading = Map<number, ArchiveRead>;
+
+/** A link's end as the files give it, before any reading. */
+export interface LinkEnd {
+  epoch: number;
+  /** The snapshot that ends it */
+  snapshot: string;
+  startMs: number;
+  endMs: number;
+  /** The ids in the replayed state that the snapshot left out, sorted */
+  removed: string[];
 }
 
 const ms = (ts: string) => Date.parse(ts);
 const byName = (a: string | null, b: string | null) => ((a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0);
 
 export async function readModel(dir: string, journal: ArchiveJournal[] = []): Promise<Model> {
-  return buildModel(dir, await readFiles(dir), journal);
+  return buildModel(dir, await readFiles(dir), (ends) => journalReading(journal, ends));
 }
 
-export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal[]): Model {
+/** What happened, as far as the files can show it: each archive of the journal, with the ids it moved that a reader saw leave the state. */
+export function journalReading(journal: ArchiveJournal[], ends: LinkEnd[]): Reading {
+  const out: Reading = new Map();
+  for (const end of ends) {
+    const j = journal.find((x) => x.snapshot === end.snapshot);
+    const ids = j ? end.removed.filter((id) => j.moved.has(id)) : [];
+    if (j && ids.length > 0) out.set(end.epoch, { segment: j.segment, ids });
+  }
+  return out;
+}
+
+/** One link's ops: those replayed (merged by clock, agent; file order on ties) and those its WALs hold but no reader replays. */
+function linkOps(wals: RefWal[], liveNames: Set<string>, snap: RefSnapshot, next: RefSnapshot | null) {
+  const live = next === null;
+  const linkWals = wals.filter((w) => (live ? w.ms >= snap.ms || liveNames.has(w.path) : !liveNames.has(w.path) && w.ms >= snap.ms && w.ms < next.ms));
+  const replayed: RefOp[] = [];
+  const notReplayed: RefOp[] = [];
+  for (const wal of linkWals) {
+    for (const op of wal.ops) {
+      const after = next !== null && ms(op.ts) > ms(next.timestamp);
+      if (after || (live && !liveNames.has(wal.path))) notReplayed.push(op);
+      else replayed.push(op);
+    }
+  }
+  // Stable: equal (clock, agent) keep file order.
+  replayed.sort((a, b) => (a.clock ?? 0) - (b.clock ?? 0) || byName(a.agent, b.agent));
+  return { wals: linkWals, replayed, notReplayed };
+}
+
+export function buildModel(dir: string, files: RefFiles, read: (ends: LinkEnd[]) => Reading): Model {
   const { manifest, snapshots, wals } = files;
   const multiWriter = manifest.activeAgentOps !== undefined;
   const liveNames = new Set(multiWriter ? Object.values(manifest.activeAgentOps!) : [manifest.activeOps]);
   const chain = snapshots.slice(0, snapshots.findIndex((s) => s.path === manifest.currentSnapshot) + 1);
-  const model: Model = { dir, files, timeline: [], states: [], links: [], events: [], versions: new Map(), lost: [], conflicts: [], laneOps: new Map(), multiWriter };
-  const notReplayed = new Set<RefOp>();
+  const links = chain.map((snap, epoch) => linkOps(wals, liveNames, snap, chain[epoch + 1] ?? null));
+  // Each link's end as the files give it: what the next snapshot left out of the replayed state.
+  const ends: LinkEnd[] = chain.slice(1).map((next, i) => {
+    const state = new Map(chain[i].records);
+    for (const op of links[i].replayed) {
+      if (op.op === "set") state.set(op.id, op.data!);
+      else state.delete(op.id);
+    }
+    return { epoch: i, snapshot: next.path, startMs: ms(chain[i].timestamp), endMs: ms(next.timestamp), removed: [...state.keys()].filter((id) => !next.records.has(id)).sort() };
+  });
+  const reading = read(ends);
+  const model: Model = {
+    dir, files, timeline: [], states: [], links: [], events: [], versions: new Map(), lost: [], conflicts: [], laneOps: new Map(), multiWriter,
+    reading, readingFaults: readingFaults(reading, ends, files.segments), score: [0, files.segments.reduce((n, seg) => n + seg.records.size, 0)],
+  };
+  const notReplayed = new Set<RefOp>(links.flatMap((l) => l.notReplayed));
   const dropped = new Set<RefOp>();
   let state = new Map<string, Doc>(chain[0]?.records ?? []);
   for (const [id, value] of state) model.versions.set(id, [{ k: 0, value, by: { snapshot: chain[0].path } }]);
   model.states.push(new Map(state));
   const lastWriter = new Map<string, ModelOp | null>();
-  /** id -> the values it had each time a link's end left it out */
-  const removedEarlier = new Map<string, Doc[]>();
+  const inLinks = new Set(links.flatMap((l) => [...l.replayed, ...l.notReplayed]));
+  const offTimeline = [...notReplayed, ...wals.flatMap((w) => [...w.ops.filter((op) => !inLinks.has(op)), ...w.torn])];
+  /** Whether id held value in a state up to k (Infinity: in any snapshot of the chain, or any op), or an op no reader replays wrote it. */
+  const everHeld = (id: string, value: Doc, k: number): boolean => {
+    const setsIt = (op: RefOp) => op.id === id && op.op === "set" && jsonEq(op.data!, value);
+    if (k === Infinity) return chain.some((snap) => jsonEq(snap.records.get(id) ?? null, value)) || wals.some((w) => w.ops.some(setsIt) || w.torn.some(setsIt));
+    return (model.versions.get(id) ?? []).some((v) => v.k <= k && jsonEq(v.value, value)) || offTimeline.some(setsIt);
+  };
 
   chain.forEach((snap, epoch) => {
     const next = chain[epoch + 1] ?? null;
-    const live = next === null;
-    const linkWals = wals.filter((w) => (live ? w.ms >= snap.ms || liveNames.has(w.path) : !liveNames.has(w.path) && w.ms >= snap.ms && w.ms < next.ms));
-    const replayed: RefOp[] = [];
-    for (const wal of linkWals) {
-      for (const op of wal.ops) {
-        const after = next !== null && ms(op.ts) > ms(next.timestamp);
-        if (after || (live && !liveNames.has(wal.path))) notReplayed.add(op);
-        else replayed.push(op);
-      }
-    }
-    // Stable: equal (clock, agent) keep file order.
-    replayed.sort((a, b) => (a.clock ?? 0) - (b.clock ?? 0) || byName(a.agent, b.agent));
+    const { replayed } = links[epoch];
     const startPos = model.timeline.length;
     for (const raw of replayed) {
       const op: ModelOp = { ...raw, pos: model.timeline.length, epoch };
@@ -146,60 +209,57 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
       pushVersion(model, op.id, { k: op.pos + 1, value: op.op === "set" ? op.data : null, by: { op } });
       model.states.push(new Map(state));
     }
-    const link: ModelLink = { epoch, snapshot: snap.path, next: next?.path ?? null, wals: linkWals.map((w) => w.path), startPos, endPos: model.timeline.length, unexplained: [], dropped: 0 };
+    const link: ModelLink = { epoch, snapshot: snap.path, next: next?.path ?? null, wals: links[epoch].wals.map((w) => w.path), startPos, endPos: model.timeline.length, unexplained: [], dropped: 0 };
     model.links.push(link);
     if (next === null) return;
-    // The link's end: the state becomes the next snapshot.
+    // The link's end: the state becomes the next snapshot; the reading says which of the records it left out an archive moved, and where.
     const k = link.endPos;
     const compactor = firstAgent(wals, next.ms, chain[epoch + 2]?.ms ?? Infinity);
-    const at = journal.findIndex((j) => j.snapshot === next.path);
-    const own = at === -1 ? null : { ...journal[at], moved: new Map([...journal[at].moved, ...reArchived(journal, at, journal[at].segment, state, next.records)]) };
-    // An archive that moved none of what the link held into a segment written again later leaves the files of a plain compaction: read as one.
-    const ownSegment = files.segments.find((s) => s.path === own?.segment);
-    const unseenOnly = own !== null && ![...own.moved.keys()].some((id) => state.has(id) && !next.records.has(id)) && ownSegment !== undefined && Date.parse(ownSegment.timestamp) > Date.parse(next.timestamp);
-    const archive = own === null || unseenOnly ? archivedUnseen(journal, next.path, state, next.records, files.segments) : own;
-    const event = (kind: ModelEvent["kind"], segment: string | null, ids: string[]): ModelEvent => ({ kind, position: k, epoch, time: next.timestamp, snapshot: next.path, segment, alsoPossible: [], ids, opsFolded: k - startPos });
-    const segmentFile = files.segments.find((s) => s.path === archive?.segment);
-    const segmentNow = segmentFile?.records;
-    const moved = archive ? [...archive.moved.keys()].filter((id) => state.has(id) && !heldSinceEarlier(segmentNow, id, state.get(id)!, removedEarlier)).sort() : [];
-    const archiveEvent = archive && moved.length > 0 ? event("archive", archive.segment, moved) : null;
-    if (archiveEvent) {
-      archiveEvent.alsoPossible = possibleSegments(files, archiveEvent, snap, (id) => archive!.moved.get(id)!);
-      model.events.push(archiveEvent);
-    }
+    const archive = reading.get(epoch) ?? null;
+    const segment = files.segments.find((s) => s.path === archive?.segment);
+    const event = (kind: ModelEvent["kind"], segmentPath: string | null, ids: string[]): ModelEvent => ({ kind, position: k, epoch, time: next.timestamp, snapshot: next.path, segment: segmentPath, ids, opsFolded: k - startPos });
+    const archiveEvent = archive ? event("archive", archive.segment, [...archive.ids].sort()) : null;
+    if (archiveEvent) model.events.push(archiveEvent);
     model.events.push(event("compaction", null, []));
     /**
-     * The value the files say this archive moved. A segment written again
-     * after this link's end holds the later archive's value; when that is a
-     * value one of this link's ops wrote (its start value included), an
-     * archiving agent that had not seen the link's later writes writes the
-     * same bytes, so the files read it as moved here, the writes after it
-     * unseen. (E.g. carol's and alice's writes to "a"; bob, who saw neither,
-     * compacts; alice archives her own value: carol's write is nowhere.)
+     * The link's ops on id that an archiving agent moving value had not seen: those after the last that wrote it (unseenOps), or all of
+     * them, when each is another agent's and id held value before the link (an agent that had not refreshed since). Null: none explains it.
      */
-    const archivedAs = (id: string, had: Doc | null, journalled: Doc): Doc => {
-      const held = segmentNow?.get(id);
-      const rewritten = segmentFile !== undefined && Date.parse(segmentFile.timestamp) > Date.parse(next.timestamp);
-      if (held === undefined || !rewritten || jsonEq(held, had) || jsonEq(held, journalled)) return journalled;
-      return unseenOps(replayed, id, held, compactor) !== null ? held : journalled;
+    const archivedUnseen = (id: string, value: Doc): RefOp[] | null => {
+      const unseen = unseenOps(replayed, id, value, compactor);
+      if (unseen !== null) return unseen;
+      const onId = replayed.filter((op) => op.id === id);
+      return onId.every((op) => op.agent !== null && op.agent !== compactor) && everHeld(id, value, startPos) ? onId : null;
     };
     const ids = [...new Set([...state.keys(), ...next.records.keys()])].sort();
     for (const id of ids) {
       const had = state.get(id) ?? null;
       const kept = next.records.get(id) ?? null;
       if (jsonEq(had, kept)) continue;
-      const archivedValue = archiveEvent && moved.includes(id) ? archivedAs(id, had, archive!.moved.get(id)!) : undefined;
-      // What the compaction (or the archive) wrote for this id; the link's ops it did not see are lost.
-      const written = archivedValue ?? kept;
+      const moved = archive !== null && archive.ids.includes(id);
+      // What the compaction (or the archive) wrote for this id; the link's ops its agent had not seen are lost.
+      let written = kept;
+      if (moved) {
+        // The value it moved: the segment's, when no later archive of the reading moved id there (a reused segment keeps each id's last
+        // value) and the link explains it (what id had, or one of its writes, its later writes unseen by the archiving agent); else the one
+        // id had here, and the segment's value is a later archive's: one of the reading, or one that moved it no reader saw leave the state.
+        const held = segment?.records.get(id);
+        const later = [...reading].some(([e, a]) => e > epoch && a.segment === archive.segment && a.ids.includes(id));
+        const fits = held !== undefined && (jsonEq(held, had) || archivedUnseen(id, held) !== null);
+        written = !later && fits ? held : had;
+        if (!later && fits) model.score[1]--; // the segment's entry is this archive's
+        // Else a later archive (maybe of records no reader saw leave) wrote the segment's value, one some file gives id; or nothing explains it.
+        else if (!later && segment && (ms(segment.timestamp) <= ms(next.timestamp) || !everHeld(id, held!, Infinity))) link.unexplained.push(id);
+      }
       if (!jsonEq(had, written)) {
-        const unseen = unseenOps(replayed, id, written, compactor);
+        const unseen = moved ? archivedUnseen(id, written!) : unseenOps(replayed, id, written, compactor);
         if (unseen === null) link.unexplained.push(id);
         else for (const op of unseen) dropped.add(op);
       }
       lastWriter.set(id, null);
-      pushVersion(model, id, { k, value: kept, by: archivedValue !== undefined ? { archive: archiveEvent! } : { snapshot: next.path } });
+      pushVersion(model, id, { k, value: kept, by: moved ? { archive: archiveEvent! } : { snapshot: next.path } });
     }
-    for (const id of state.keys()) if (!next.records.has(id)) removedEarlier.set(id, [...(removedEarlier.get(id) ?? []), state.get(id)!]);
+    model.score[0] += link.unexplained.length;
     link.dropped = replayed.filter((op) => dropped.has(op)).length;
     state = new Map(next.records);
     model.states[k] = new Map(state);
@@ -224,86 +284,33 @@ export function buildModel(dir: string, files: RefFiles, journal: ArchiveJournal
 }
 
 /**
- * Ids this archive (journal entry `at`, or, not `own`, a compaction after it) left
- * out that the files cannot tell it did not move into `segment`: a reader
- * of the files must take them as moved here, with the value they had here.
- * opslog merges a reused segment, keeping only each id's last value, and
- * writes nothing that says which call moved an id. So an id a later archive
- * moved into the segment may have been moved here too, e.g. bob archives
- * "a" without having seen alice's "x"; alice then archives "x" into the same
- * segment: byte for byte what bob's archiving both (after a refresh) and
- * alice's archiving "x" again would leave. And an id an earlier archive left
- * there with the very value it had here may have been moved here too (with
- * another value it was not: the segment would hold this one's).
+ * Why the files rule a reading out (none: they allow it). Each archive moved
+ * some of the ids its link's end left out, all into one segment that holds
+ * them; that segment was written after the link began. A segment's time is
+ * its last archive's: the link whose span holds it ended in an archive into
+ * that segment, or in one that moved nothing a reader saw leave the state.
  */
-function reArchived(journal: ArchiveJournal[], at: number, segment: string, state: Map<string, Doc>, next: Map<string, Doc>, own = true): [string, Doc][] {
-  const out: [string, Doc][] = [];
-  for (const [id, value] of state) {
-    if (next.has(id)) continue;
-    // The archive whose value of id the segment holds in the end.
-    let src = -1;
-    journal.forEach((j, k) => void (j.segment === segment && j.moved.has(id) && (src = k)));
-    // src === at: this archive's own move (already in its journal entry), unless this is a compaction after entry `at`.
-    const earlier = src !== -1 && (src < at || (src === at && !own));
-    if (src > at || (earlier && jsonEq(journal[src].moved.get(id)!, value))) out.push([id, value]);
+function readingFaults(reading: Reading, ends: LinkEnd[], segments: RefSegment[]): string[] {
+  const faults: string[] = [];
+  for (const [epoch, a] of reading) {
+    const end = ends.find((e) => e.epoch === epoch);
+    const segment = segments.find((s) => s.path === a.segment);
+    if (!end) faults.push(`an archive at link ${epoch}, which ends in no snapshot`);
+    else if (!segment) faults.push(`link ${epoch}'s archive into ${a.segment}, which is no readable segment`);
+    else {
+      if (a.ids.length === 0) faults.push(`link ${epoch}'s archive moves no id`);
+      for (const id of a.ids) if (!end.removed.includes(id)) faults.push(`link ${epoch}'s archive moves ${JSON.stringify(id)}, which its end did not leave out`);
+      for (const id of a.ids) if (!segment.records.has(id)) faults.push(`link ${epoch}'s archive moves ${JSON.stringify(id)} into ${a.segment}, which does not hold it`);
+      if (ms(segment.timestamp) <= end.startMs) faults.push(`link ${epoch}'s archive into ${a.segment}, last written before the link began`);
+    }
   }
-  return out;
-}
-
-/**
- * A compaction (no archive) that left out ids which a later archive's
- * segment may have taken from it (reArchived): the files are the same as if
- * it had been an archive into that segment (which the later one rewrote),
- * so a reader of the files takes it as one, into the segment that holds
- * most of those ids with the values they had here, then most of them.
- */
-function archivedUnseen(journal: ArchiveJournal[], snapshot: string, state: Map<string, Doc>, next: Map<string, Doc>, segments: RefFiles["segments"]): ArchiveJournal | null {
-  const later = journal.map((j) => j.snapshot).findIndex((path) => path > snapshot);
-  if (later === -1) return null;
-  // Of the segments that may have taken some: the one holding most of them with this link's values, then most of them (first archived, on a tie).
-  let best: { j: ArchiveJournal; moved: [string, Doc][]; score: [number, number] } | null = null;
-  for (const j of journal.slice(later)) {
-    const moved = reArchived(journal, later - 1, j.segment, state, next, false);
-    const held = segments.find((s) => s.path === j.segment)?.records;
-    const score: [number, number] = [moved.filter(([id, value]) => held?.has(id) && jsonEq(held.get(id)!, value)).length, moved.length];
-    if (moved.length > 0 && (!best || score[0] > best.score[0] || (score[0] === best.score[0] && score[1] > best.score[1]))) best = { j, moved, score };
+  for (const s of segments) {
+    const t = ms(s.timestamp);
+    const end = ends.find((e) => t > e.startMs && t <= e.endMs);
+    const there = end ? reading.get(end.epoch) : undefined;
+    if (there && there.segment !== s.path) faults.push(`${s.path} was last written within link ${end!.epoch}, whose archive the reading puts into ${there.segment}`);
   }
-  return best ? { snapshot, segment: best.j.segment, moved: new Map(best.moved) } : null;
-}
-
-/**
- * The files' reading of a reused segment: it holds for id, instead of the
- * value id had here, exactly a value id had when an earlier link's end left
- * it out. That earlier archive explains what the segment holds; had this one
- * moved id, the segment would hold this link's value. (An archive whose agent
- * held that older value unseen writes the same bytes: the files cannot tell.)
- */
-function heldSinceEarlier(segment: Map<string, Doc> | undefined, id: string, value: Doc, removedEarlier: Map<string, Doc[]>): boolean {
-  if (!segment?.has(id) || jsonEq(segment.get(id)!, value)) return false;
-  return (removedEarlier.get(id) ?? []).some((earlier) => jsonEq(earlier, segment.get(id)!));
-}
-
-/**
- * The other segments the files allow this archive to have written: opslog
- * merges a reused segment and writes no record of each archive, and an
- * archiving agent may move ids no reader saw (writes to a WAL a compaction
- * retired). A segment fits when it holds every id the archive moved, was
- * last written after the link began, each id's value is the moved one or the
- * segment was written again after this archive. (The manifest's order of
- * segments is no clue: each agent writes the list as it knows it, adding
- * a segment it archives into and had not seen at the end.)
- */
-function possibleSegments(files: RefFiles, e: ModelEvent, start: RefSnapshot, movedValue: (id: string) => Doc): string[] {
-  const startMs = Date.parse(start.timestamp);
-  const endMs = Date.parse(e.time);
-  return files.segments
-    .filter((s) => s.path !== e.segment)
-    .filter((s) => {
-      const ms = Date.parse(s.timestamp);
-      if (!(ms > startMs)) return false;
-      return e.ids.every((id) => s.records.has(id) && (ms > endMs || jsonEq(s.records.get(id)!, movedValue(id))));
-    })
-    .map((s) => s.path);
+  return faults;
 }
 
 function pushVersion(model: Model, id: string, v: Version): void {

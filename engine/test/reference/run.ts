@@ -43,6 +43,7 @@ export async function runProgram(program: Program, skips: Set<Skip>, only: RegEx
     // The model itself, checked against the library: its current state is what the published opslog reads.
     const library = await publishedStateOfCopy(dir, program.agents > 1);
     const modelNow = [...model.states[model.timeline.length]].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    same("what happened is a reading of the archives the files allow (a fault of the MODEL)", model.readingFaults, []);
     same("reference model's current state vs the published opslog's own reading (a fault of the MODEL)", modelNow, library);
     if (process.env.FUZZ_KEEP) await writeFile(join(tmpdir(), `${dir.split("/").pop()}.journal.json`), JSON.stringify(journal.archives.map((a) => ({ ...a, moved: [...a.moved] }))));
     const c = { insp, model, journal, skips, probe: program.probe };
