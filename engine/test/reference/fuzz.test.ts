@@ -250,6 +250,27 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("a stale archive into B, the id brought back by a compaction that had not seen it, then another archive into B: the first archive moved it, the later write it had not seen is lost", async () => {
+    // alice archives her "a" into B without bob's later write; bob, who never saw the archive, compacts ("a" is back); alice archives "b" into B.
+    const p = program(2, [{ kind: "set", agent: 0, id: "a", value: { k: "done" }, poll: false }, { kind: "set", agent: 1, id: "a", value: { k: "done", t: "ü" }, poll: false }, archive(0, "done", "B"), { kind: "set", agent: 0, id: "b", value: { k: "open" }, poll: false }, act("compact", 1), archive(0, "open", "B"), { kind: "delete", agent: 0, id: "a", poll: false }]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
+  it("an id archived into A, re-created, and archived into A again by an agent that had not seen the other's later write: the second archive moved it, the unseen write is lost", async () => {
+    // The segment's value is bob's, which is also the one alice archived first: the files still say the second archive moved it.
+    const p = program(2, [{ kind: "set", agent: 0, id: "a", value: { k: "done" }, poll: false }, archive(0, "done", "A"), act("refresh", 1), { kind: "set", agent: 0, id: "a", value: { k: "done", t: "ü" }, poll: false }, { kind: "set", agent: 1, id: "a", value: { k: "done" }, poll: false }, archive(1, "done", "A")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
+  it("a segment holding an id's value from an archive no reader saw move it, the id left out later by another agent's archive into it: that archive did not move it, the write it had not seen is lost", async () => {
+    // bob archives his "__proto__" that carol had deleted; he writes it again; carol, who never saw that, archives her "a" (in a retired WAL) into B.
+    const p = program(3, [{ kind: "set", agent: 1, id: "__proto__", value: { k: "done" }, poll: false }, act("refresh", 2), { kind: "delete", agent: 2, id: "__proto__", poll: false }, archive(1, "done", "B"), { kind: "set", agent: 1, id: "__proto__", value: { k: "done", "d.e": false }, poll: false }, { kind: "set", agent: 2, id: "a", value: { k: "done" }, poll: false }, archive(2, "done", "B")]);
+    p.probe = 0;
+    await runProgram(p, skips);
+  });
+
   it("an op appended onto a line undo cut inside a non-ASCII character: its offset is the byte where it starts in the file, in the model and the inspector", async () => {
     // opslog's undo truncates at a character index: the cut leaves half of "語" (1 byte of 3) before the appended op.
     const dir = await tempDir();
