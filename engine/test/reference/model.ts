@@ -261,7 +261,8 @@ export function buildModel(dir: string, files: RefFiles, read: (ends: LinkEnd[])
     }
     model.score[0] += link.unexplained.length;
     link.dropped = replayed.filter((op) => dropped.has(op)).length;
-    state = new Map(next.records);
+    // A record the snapshot holds unchanged keeps its version (its value as the op wrote it, keys in that order).
+    state = new Map([...next.records].map(([id, value]) => [id, state.has(id) && jsonEq(state.get(id)!, value) ? state.get(id)! : value]));
     model.states[k] = new Map(state);
   });
 
