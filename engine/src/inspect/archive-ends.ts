@@ -6,8 +6,8 @@
  * link's mismatch). The reading is kept with the link's jump, where the
  * timeline's events (events.ts) find it. Reads only.
  */
-import { isDeepStrictEqual } from "node:util";
 import { readArchives } from "./archive-reading.js";
+import { jsonEqual } from "./json.js";
 import type { EndValues, SegmentNow } from "./archive-reading.js";
 import type { LeftOut } from "./chain.js";
 import { linkEntriesOn, unseenByCompaction, unseenFrom } from "./lost-writes.js";
@@ -88,7 +88,7 @@ function everHeld(history: StoreIndex, id: string, value: unknown, k: number): b
   for (let j = 0; j < list.k.length && list.k[j] <= k; j++) {
     const src = list.src[j];
     if (src >= 0) entries.push(src);
-    else if (src !== SNAPSHOT_ABSENT && isDeepStrictEqual(versions.snapshotValue(src), value)) return true;
+    else if (src !== SNAPSHOT_ABSENT && jsonEqual(versions.snapshotValue(src), value)) return true;
   }
   for (const lane of history.lanes) {
     for (let i = 0; i < lane.entries.length; i++) {
@@ -97,5 +97,5 @@ function everHeld(history: StoreIndex, id: string, value: unknown, k: number): b
     }
   }
   const ops = history.reader.many(entries);
-  return entries.some((e) => ops.get(e)!.op === "set" && isDeepStrictEqual(ops.get(e)!.data, value));
+  return entries.some((e) => ops.get(e)!.op === "set" && jsonEqual(ops.get(e)!.data, value));
 }

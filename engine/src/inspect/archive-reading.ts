@@ -90,7 +90,7 @@ export function readArchives(ends: EndToRead[], segments: SegmentNow[], values: 
     const v = values(i);
     const forced = segments.filter((s) => lastWrittenIn.get(s) === i);
     // Written within this link's span: this archive wrote it. Else any segment written after the link began, and not last written in an earlier link.
-    const candidates = forced.length > 0 ? forced : segments.filter((s) => !(s.ms <= startMs) && !(lastWrittenIn.get(s)! < i));
+    const candidates = forced.length > 0 ? forced : segments.filter((s) => !(s.ms <= startMs) && !((lastWrittenIn.get(s) ?? Infinity) < i));
     const unexplainedLeftOut = new Map<string, boolean>();
     /** Whether nothing explains id leaving the state at this end without an archive (a compaction's blind spot) */
     const leftOutUnexplained = (id: string) => {

@@ -28,6 +28,7 @@ import { readSnapshotFile } from "../snapshot.js";
 import type { OnShareParsed } from "../snapshot.js";
 import type { StoreIndex, Lane } from "./store-index.js";
 import type { SegmentNow } from "./archive-reading.js";
+import { jsonEqual } from "./json.js";
 import { unseenByCompaction } from "./lost-writes.js";
 import type { DirectoryScan, FileEntry, WalEntry } from "./scan.js";
 import { unreadableSnapshotWarning } from "./unreadable.js";
@@ -190,7 +191,7 @@ export function jumpToSnapshot(history: StoreIndex, link: ChainLink, next: Map<s
     leftOut.removed.push(id);
     // Kept now, as the value it had is gone from the state once the snapshot is followed.
     segments.forEach((s, i) => {
-      if (!Object.hasOwn(s.records, id) || !isDeepStrictEqual(s.records[id], value)) return;
+      if (!Object.hasOwn(s.records, id) || !jsonEqual(s.records[id], value)) return;
       const same = leftOut.sameIn.get(id);
       if (same) same.add(i);
       else leftOut.sameIn.set(id, new Set([i]));
