@@ -17,7 +17,8 @@ import { SNAPSHOT_ABSENT, compareIds } from "./versions.js";
 
 /** Read the archives at every end; returns, per link, the left-out ids nothing explains. */
 export function settleArchives(history: StoreIndex, ends: LeftOut[], segments: SegmentNow[]): Map<ChainLink, string[]> {
-  const values = ends.map((end) => new EndExplainer(history, end));
+  const held = new EverHeld(history);
+  const values = ends.map((end) => new EndExplainer(history, end, held));
   const reads = readArchives(ends, segments, (i) => values[i]);
   const jumps = new Map(history.jumps.map((j) => [j.epoch, j]));
   const unexplained = new Map<ChainLink, string[]>();
@@ -42,7 +43,11 @@ export function settleArchives(history: StoreIndex, ends: LeftOut[], segments: S
 class EndExplainer implements EndValues {
   private entries: Map<string, number[]> | null = null;
 
-  constructor(private readonly history: StoreIndex, private readonly end: LeftOut) {}
+  constructor(
+    private readonly history: StoreIndex,
+    private readonly end: LeftOut,
+    private readonly held: EverHeld,
+  ) {}
 
   had(id: string, i: number): boolean {
     return this.end.sameIn.get(id)?.has(i) ?? false;
@@ -66,36 +71,53 @@ class EndExplainer implements EndValues {
     const from = unseenFrom(list, value, end.compactor);
     if (from !== null) return mine.slice(from);
     if (value === null || !list.every((op) => op.agent !== null && op.agent !== end.compactor)) return null;
-    return everHeld(history, id, value, end.link.startPos) ? mine : null;
+    return this.held.had(id, value, end.link.startPos) ? mine : null;
   }
 
   plausible(id: string, value: unknown): boolean {
-    return everHeld(this.history, id, value, Infinity);
+    return this.held.had(id, value, Infinity);
   }
 }
 
 /**
- * Whether id held value in some state up to k (an op's or a snapshot's value), or an op no reader replays wrote it (a retired WAL's, a
- * torn line's, one after its link's snapshot): a value an agent may hold without a reader having seen it. A rare question (a segment's value
- * nothing else explains), so a pass over the WALs' entries is fine.
+ * Whether id held a value in some state up to k (an op's or a snapshot's value), or an op no reader replays wrote it (a retired WAL's, a
+ * torn line's, one after its link's snapshot): a value an agent may hold without a reader having seen it. A rare question (a segment's
+ * value nothing else explains); the ops no reader replays are gathered once, on the first.
  */
-function everHeld(history: StoreIndex, id: string, value: unknown, k: number): boolean {
-  const { versions, table } = history;
-  const rec = versions.recOf(id);
-  if (rec === undefined) return false;
-  const list = versions.list(rec);
-  const entries: number[] = [];
-  for (let j = 0; j < list.k.length && list.k[j] <= k; j++) {
-    const src = list.src[j];
-    if (src >= 0) entries.push(src);
-    else if (src !== SNAPSHOT_ABSENT && jsonEqual(versions.snapshotValue(src), value)) return true;
-  }
-  for (const lane of history.lanes) {
-    for (let i = 0; i < lane.entries.length; i++) {
-      const e = lane.entries.get(i);
-      if (table.pos(e) === -1 && table.rec(e) === rec) entries.push(e);
+class EverHeld {
+  private offTimeline: Map<number, number[]> | null = null;
+
+  constructor(private readonly history: StoreIndex) {}
+
+  had(id: string, value: unknown, k: number): boolean {
+    const { versions } = this.history;
+    const rec = versions.recOf(id);
+    if (rec === undefined) return false;
+    const list = versions.list(rec);
+    const entries: number[] = [];
+    for (let j = 0; j < list.k.length && list.k[j] <= k; j++) {
+      const src = list.src[j];
+      if (src >= 0) entries.push(src);
+      else if (src !== SNAPSHOT_ABSENT && jsonEqual(versions.snapshotValue(src), value)) return true;
     }
+    for (const e of this.offTimelineOf().get(rec) ?? []) entries.push(e); // not push(...): a spread overflows the stack on a long list
+    const ops = this.history.reader.many(entries);
+    return entries.some((e) => ops.get(e)!.op === "set" && jsonEqual(ops.get(e)!.data, value));
   }
-  const ops = history.reader.many(entries);
-  return entries.some((e) => ops.get(e)!.op === "set" && jsonEqual(ops.get(e)!.data, value));
+
+  private offTimelineOf(): Map<number, number[]> {
+    if (this.offTimeline) return this.offTimeline;
+    const { table, lanes } = this.history;
+    const out = new Map<number, number[]>();
+    for (const lane of lanes) {
+      for (let i = 0; i < lane.entries.length; i++) {
+        const e = lane.entries.get(i);
+        if (table.pos(e) !== -1) continue;
+        const list = out.get(table.rec(e));
+        if (list) list.push(e);
+        else out.set(table.rec(e), [e]);
+      }
+    }
+    return (this.offTimeline = out);
+  }
 }
