@@ -374,3 +374,48 @@ describe("fixed examples the fuzzer found", () => {
 
   it("the same when that compaction named its own WAL more than 10 ms after its snapshot (a loaded machine)", () => retiredWalCase(true));
 });
+
+describe("the comparison's reading of the archives", () => {
+  /** alice archives "a" and "b" into A, then "c" into B; the inspector's events are replaced by `edit`'s. */
+  async function compareWithEvents(edit: (events: { kind: string; segment: string | null; archivedIds: string[]; archivedCount: number }[]) => void): Promise<void> {
+    const dir = await tempDir();
+    const journal: Journal = { archives: [], blobs: new Map() };
+    const writers = await openWriters(dir, 2);
+    for (const cmd of [set(0, "a", "done"), set(0, "b", "done"), set(0, "c", "open"), archive(0, "done", "A"), archive(0, "open", "B")]) await runCmd(dir, writers, cmd, journal);
+    await closeWriters(writers);
+    const real = await openInspector(dir);
+    const insp = new Proxy(real, {
+      get: (target, key, receiver) => {
+        if (key !== "timelineEvents") return Reflect.get(target, key, receiver);
+        return async (req: Parameters<typeof real.timelineEvents>[0]) => {
+          const events = await real.timelineEvents(req);
+          edit(events as never);
+          return events;
+        };
+      },
+    });
+    try {
+      await compareAll({ insp, model: await readModel(dir, journal.archives), journal, skips, probe: 0 });
+    } finally {
+      await real.close();
+    }
+  }
+
+  it("follows the inspector's own reading when it is the journal's", async () => {
+    await compareWithEvents(() => undefined);
+  });
+
+  it("refuses an archive into a segment that does not hold its ids", async () => {
+    const edit = (events: { kind: string; segment: string | null }[]) => void (events.find((e) => e.kind === "archive")!.segment = "archive/archive-B.json");
+    await expect(compareWithEvents(edit)).rejects.toThrow(/archive events: a reading the files rule out/);
+  });
+
+  it("refuses a reading that leaves an archived id unexplained", async () => {
+    const edit = (events: { kind: string; archivedIds: string[]; archivedCount: number }[]) => {
+      const first = events.find((e) => e.kind === "archive")!;
+      first.archivedIds = first.archivedIds.filter((id) => id !== "b");
+      first.archivedCount--;
+    };
+    await expect(compareWithEvents(edit)).rejects.toThrow(/archive events: a reading that leaves more of the files unexplained/);
+  });
+});
