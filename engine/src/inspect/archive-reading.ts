@@ -25,9 +25,10 @@
  *   mismatch of this link (the archives before it moved the id freely);
  * - of the segments an archive may have written, it is the one that leaves
  *   fewest left-out records unexplained, then moves most records no later
- *   archive moved there, then most records, most with the values they had
- *   here, then the one the manifest lists first (opslog lists each when
- *   first written).
+ *   archive moved there, then fewest whose value there it says was replaced
+ *   (an earlier archive may have written that value), then most records,
+ *   most with the values they had here, then the one the manifest lists
+ *   first (opslog lists each when first written).
  * Reads only.
  */
 import { join } from "node:path";
@@ -106,6 +107,8 @@ export function readArchives(ends: EndToRead[], segments: SegmentNow[], values: 
       const read: ArchiveRead = { segment: s.path, ids: [], otherValues: new Map(), unexplained: [] };
       let same = 0;
       let fresh = 0;
+      /** Moved with a value since replaced: the segment's entry is then no earlier archive's either */
+      let replaced = 0;
       for (const id of removed) {
         if (!Object.hasOwn(s.records, id)) continue;
         const held = s.records[id];
@@ -121,12 +124,13 @@ export function readArchives(ends: EndToRead[], segments: SegmentNow[], values: 
           // its value either, a mismatch here, while the archives before this one moved it freely.
           read.ids.push(id);
           if (!rewrittenLater || !v.plausible(id, held)) read.unexplained.push(id);
+          else replaced++;
         }
       }
       if (read.ids.length === 0) continue;
       const moved = new Set(read.ids);
       const unexplained = removed.filter((id) => !moved.has(id) && leftOutUnexplained(id)).length + read.unexplained.length;
-      const score = [-unexplained, fresh, read.ids.length, same, -s.order];
+      const score = [-unexplained, fresh, -replaced, read.ids.length, same, -s.order];
       if (!best || compareScores(score, best.score) > 0) best = { s, read, score };
     }
     if (!best) continue; // a plain compaction, or an archive that moved nothing a reader saw leave the state

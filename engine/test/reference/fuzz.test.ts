@@ -277,6 +277,12 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips, /^columns/);
   });
 
+  it("one writer: an id archived into A, then into B, then into B again, A reused for another id: the second archive wrote B, not A (whose value is the first archive's)", async () => {
+    // Both segments were written again later; only B's later archive moved the id again, so A's value for it is still the first archive's.
+    const p: Program = JSON.parse('{"agents":1,"live":false,"cmds":[{"kind":"set","agent":0,"id":"d","value":{"k":"open"},"poll":false},{"kind":"archive","agent":0,"k":"open","segment":"A","poll":false},{"kind":"set","agent":0,"id":"d","value":{"k":"open","d.e":0.5},"poll":false},{"kind":"archive","agent":0,"k":"open","segment":"B","poll":false},{"kind":"set","agent":0,"id":"a","value":{"k":"done"},"poll":false},{"kind":"archive","agent":0,"k":"done","segment":"A","poll":false},{"kind":"set","agent":0,"id":"d","value":{"k":"done"},"poll":false},{"kind":"archive","agent":0,"k":"done","segment":"B","poll":false},{"kind":"compact","agent":0,"poll":false},{"kind":"delete","agent":0,"id":"a","poll":false}],"probe":0}');
+    await runProgram(p, skips);
+  });
+
   it("an op appended onto a line undo cut inside a non-ASCII character: its offset is the byte where it starts in the file, in the model and the inspector", async () => {
     // opslog's undo truncates at a character index: the cut leaves half of "語" (1 byte of 3) before the appended op.
     const dir = await tempDir();
