@@ -16,9 +16,10 @@
 import { createHash } from "node:crypto";
 import { open, readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { CannotEncode, decodeHistory, encodeHistory } from "./index-cache-codec.js";
-import { cacheFileOf, headerBase, readCacheFile, touchCacheFile, writeCacheFile } from "./index-cache-files.js";
-import type { IndexCacheOptions } from "./index-cache-files.js";
+import { CannotEncode, decodeHistory, encodeHistory, PART_HEAD_BYTES, partBytes } from "./index-cache-codec.js";
+import { closeDeferredColumns, deferColumns, prefetchColumns } from "./index-cache-columns.js";
+import { cacheFileOf, headerBase, openCacheFile, readBytes, touchCacheFile, writeCacheFile } from "./index-cache-files.js";
+import type { IndexCacheOptions, OpenCacheFile } from "./index-cache-files.js";
 import type { StoreIndex } from "./store-index.js";
 import { lastIndexed, markLane, regionIntact } from "./live.js";
 import type { LastOp, WalMark } from "./live.js";
@@ -86,9 +87,14 @@ export function noteQuery(): void {
   lastQueryAt = performance.now();
 }
 
-/** The next turn of the event loop once queries have paused for QUIET_MS. */
-async function quietTurn(): Promise<void> {
-  for (let wait = lastQueryAt + QUIET_MS - performance.now(); wait > 0; wait = lastQueryAt + QUIET_MS - performance.now()) await new Promise((done) => setTimeout(done, wait));
+/** The next turn of the event loop once queries have paused for QUIET_MS (`unref`: a wait that does not keep the process alive). */
+async function quietTurn(unref = false): Promise<void> {
+  for (let wait = lastQueryAt + QUIET_MS - performance.now(); wait > 0; wait = lastQueryAt + QUIET_MS - performance.now()) {
+    await new Promise<void>((done) => {
+      const timer = setTimeout(done, wait);
+      if (unref) timer.unref();
+    });
+  }
   await new Promise<void>((done) => setImmediate(done));
 }
 
@@ -158,9 +164,22 @@ export async function loadCachedHistory(dir: string, options: IndexCacheOptions)
   const real = await realpath(dir).catch(() => null);
   if (!real) return { miss: "the store's folder cannot be resolved" };
   const file = cacheFileOf(options, real);
-  const cached = await readCacheFile<CacheHeader>(file);
+  const cached = await openCacheFile<CacheHeader>(file);
   if (!cached) return { miss: "no cache of this store from this version of the explorer" };
-  const { header, payload } = cached;
+  let kept = false;
+  try {
+    const loaded = await loadOpened(dir, real, cached);
+    if ("miss" in loaded) return loaded;
+    kept = true; // the kept columns' part is read from it later (index-cache-columns.ts)
+    await touchCacheFile(file);
+    return loaded;
+  } finally {
+    if (!kept) await cached.fh.close();
+  }
+}
+
+async function loadOpened(dir: string, real: string, cached: OpenCacheFile<CacheHeader>): Promise<{ h: StoreIndex; grown: boolean } | { miss: string }> {
+  const { header, fh, payloadAt, size } = cached;
   if (header.store !== real) return { miss: "the cache names another store" };
   const manifest = await readFile(join(dir, "manifest.json")).catch(() => null);
   if (!manifest || manifest.toString("base64") !== header.manifest) return { miss: "the manifest changed" };
@@ -173,13 +192,30 @@ export async function loadCachedHistory(dir: string, options: IndexCacheOptions)
   }
   let h: StoreIndex;
   try {
-    h = decodeHistory(payload);
+    // The index but its kept columns: the first part of the payload; the columns are the rest of the file.
+    if (payloadAt + PART_HEAD_BYTES > size) throw new Error("the file ends before its index");
+    const mainBytes = partBytes(await readBytes(fh, payloadAt, PART_HEAD_BYTES));
+    if (!(mainBytes >= PART_HEAD_BYTES && payloadAt + mainBytes <= size)) throw new Error("the index's part does not fit the file");
+    // The columns' part is read later; its head, now: a file cut short is a miss, never a hit without its columns.
+    const columnsAt = payloadAt + mainBytes;
+    if (columnsAt + PART_HEAD_BYTES > size || partBytes(await readBytes(fh, columnsAt, PART_HEAD_BYTES)) !== size - columnsAt) throw new Error("the kept columns' part does not fit the file");
+    h = decodeHistory(await readBytes(fh, payloadAt, mainBytes));
+    deferColumns(h, fh, columnsAt, size - columnsAt);
   } catch (err) {
     return { miss: `the cache does not read back (${(err as Error).message})` };
   }
   attachReader(dir, h);
-  await touchCacheFile(file);
   return { h, grown };
+}
+
+/** The index is done with (its inspector closed, or rebuilt): what it still holds of the cache file is let go. */
+export function releaseCachedHistory(h: StoreIndex): void {
+  closeDeferredColumns(h);
+}
+
+/** Read a loaded index's kept columns in the background, once queries pause (until then, the first query that needs them reads them). */
+export function prefetchCachedColumns(h: StoreIndex): void {
+  void prefetchColumns(h, () => quietTurn(true));
 }
 
 /** What a loaded index opens itself, as the build does: the reader of the WALs, and the current state's way to read its values back (from the WALs, or the snapshots' values). */

@@ -1,0 +1,104 @@
+/**
+ * The kept columns of an index loaded from the cache, read when first asked
+ * for. They are 40% of a 1M-op index's bytes and only a filter, a diff or the
+ * live tail needs them, so a reopen leaves them in the cache file (its
+ * second part: index-cache-codec.ts), held open: a later write of the cache
+ * renames a new file in, and this one still reads the bytes it validated.
+ * They are read in the background once queries pause, or at once, in this
+ * thread, by the first query that asks. If that read fails, the index goes
+ * on with empty columns: every value then reads as not kept, and is read
+ * from its WAL (columns.ts), so answers stay right, only slower.
+ */
+import type { FileHandle } from "node:fs/promises";
+import { decodeColumns } from "./index-cache-codec.js";
+import { readBytes, readBytesSync } from "./index-cache-files.js";
+import { KeptColumns } from "./kept-columns.js";
+import type { StoreIndex } from "./store-index.js";
+
+interface Deferred {
+  fh: FileHandle;
+  /** Where the columns' part is in the file, and its length */
+  at: number;
+  bytes: number;
+  /** The columns are in (or given up): the file is closed */
+  done: boolean;
+}
+
+const deferred = new WeakMap<StoreIndex, Deferred>();
+/** The indexes whose columns are still in their files (tests settle them: settleDeferredColumns) */
+const waiting = new Map<Deferred, StoreIndex>();
+
+/** Leave `h`'s kept columns in the open cache file `fh` (`bytes` bytes at `at`) until they are first asked for; `fh` is closed once they are read. */
+export function deferColumns(h: StoreIndex, fh: FileHandle, at: number, bytes: number): void {
+  const d: Deferred = { fh, at, bytes, done: false };
+  deferred.set(h, d);
+  waiting.set(d, h);
+  Object.defineProperty(h, "columns", {
+    configurable: true,
+    enumerable: true,
+    get: () => settle(h, d, readNow(d)),
+    set: (columns: KeptColumns) => settle(h, d, columns),
+  });
+}
+
+/** How many loaded indexes still have their columns in the cache file (tests). */
+export function deferredColumns(): number {
+  return waiting.size;
+}
+
+/** Tests: bring in every index's deferred columns now, as the background read does ("read"), or as a failed read leaves them ("lost": empty). */
+export async function settleDeferredColumns(how: "read" | "lost"): Promise<void> {
+  for (const h of [...waiting.values()]) {
+    if (how === "read") await prefetchColumns(h, async () => {});
+    else settle(h, deferred.get(h)!, new KeptColumns());
+  }
+}
+
+/** Read `h`'s columns in the background (if still deferred), each step once `quiet` says queries have paused. */
+export async function prefetchColumns(h: StoreIndex, quiet: () => Promise<void>): Promise<void> {
+  const d = deferred.get(h);
+  if (!d || d.done) return;
+  await quiet();
+  if (d.done) return;
+  let columns: KeptColumns;
+  try {
+    const bytes = await readBytes(d.fh, d.at, d.bytes);
+    if (d.done) return; // a query read them meanwhile
+    await quiet();
+    if (d.done) return;
+    columns = decodeColumns(bytes);
+  } catch (err) {
+    if (d.done) return;
+    columns = givenUp(err as Error);
+  }
+  settle(h, d, columns);
+}
+
+/** The index is done with (its inspector closed, or rebuilt): the file is closed; columns never read are empty (each value then comes from its WAL). */
+export function closeDeferredColumns(h: StoreIndex): void {
+  const d = deferred.get(h);
+  if (d && !d.done) settle(h, d, new KeptColumns());
+}
+
+function readNow(d: Deferred): KeptColumns {
+  try {
+    return decodeColumns(readBytesSync(d.fh.fd, d.at, d.bytes));
+  } catch (err) {
+    return givenUp(err as Error);
+  }
+}
+
+function givenUp(err: Error): KeptColumns {
+  console.warn(`opslog explorer: the index cache's columns could not be read (${err.message}); values are read from the WALs instead.`);
+  return new KeptColumns();
+}
+
+function settle(h: StoreIndex, d: Deferred, columns: KeptColumns): KeptColumns {
+  Object.defineProperty(h, "columns", { value: columns, writable: true, configurable: true, enumerable: true });
+  if (!d.done) {
+    d.done = true;
+    waiting.delete(d);
+    d.fh.close().catch(() => {}); // read-only: nothing to lose
+  }
+  return columns;
+}
