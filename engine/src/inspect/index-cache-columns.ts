@@ -5,7 +5,8 @@
  * second part: index-cache-codec.ts), held open: a later write of the cache
  * renames a new file in, and this one still reads the bytes it validated.
  * They are read in the background once queries pause, or at once, in this
- * thread, by the first query that asks. If that read fails, the index goes
+ * thread, by the first query that asks; the live tail's new ops wait for
+ * them (keepParsed). If that read fails, the index goes
  * on with empty columns: every value then reads as not kept, and is read
  * from its WAL (columns.ts), so answers stay right, only slower.
  */
@@ -14,6 +15,7 @@ import { decodeColumns } from "./index-cache-codec.js";
 import { readBytes, readBytesSync } from "./index-cache-files.js";
 import { KeptColumns } from "./kept-columns.js";
 import type { StoreIndex } from "./store-index.js";
+import type { ScannedOp } from "./walscan.js";
 
 interface Deferred {
   fh: FileHandle;
@@ -22,6 +24,8 @@ interface Deferred {
   bytes: number;
   /** The columns are in (or given up): the file is closed */
   done: boolean;
+  /** Ops the live tail added meanwhile, kept into the columns once they are in */
+  parsed: ScannedOp[][];
 }
 
 const deferred = new WeakMap<StoreIndex, Deferred>();
@@ -30,7 +34,7 @@ const waiting = new Map<Deferred, StoreIndex>();
 
 /** Leave `h`'s kept columns in the open cache file `fh` (`bytes` bytes at `at`) until they are first asked for; `fh` is closed once they are read. */
 export function deferColumns(h: StoreIndex, fh: FileHandle, at: number, bytes: number): void {
-  const d: Deferred = { fh, at, bytes, done: false };
+  const d: Deferred = { fh, at, bytes, done: false, parsed: [] };
   deferred.set(h, d);
   waiting.set(d, h);
   Object.defineProperty(h, "columns", {
@@ -80,6 +84,13 @@ export function closeDeferredColumns(h: StoreIndex): void {
   if (d && !d.done) settle(h, d, new KeptColumns());
 }
 
+/** Keep the values of ops parsed in this thread (the live tail's) in `h`'s columns: at once, or, while they are still in the cache file, once they are in. */
+export function keepParsed(h: StoreIndex, ops: ScannedOp[]): void {
+  const d = deferred.get(h);
+  if (d && !d.done) d.parsed.push(ops);
+  else h.columns.keepParsed(ops, h.table);
+}
+
 function readNow(d: Deferred): KeptColumns {
   try {
     return decodeColumns(readBytesSync(d.fh.fd, d.at, d.bytes));
@@ -98,6 +109,8 @@ function settle(h: StoreIndex, d: Deferred, columns: KeptColumns): KeptColumns {
   if (!d.done) {
     d.done = true;
     waiting.delete(d);
+    for (const ops of d.parsed) columns.keepParsed(ops, h.table);
+    d.parsed = [];
     d.fh.close().catch(() => {}); // read-only: nothing to lose
   }
   return columns;

@@ -1,9 +1,9 @@
 // A reopen from the index cache leaves the kept columns (a filter's and a
 // diff's values, 40% of a large index's bytes) in the cache file until a
-// query needs them (index-cache-columns.ts). These tests hold it to that, and
-// to its answers: read late, from a cache file replaced or cut short since
-// the open, or not at all (closed first), a cached open answers as a fresh
-// build of the same store.
+// query needs them (index-cache-columns.ts), also when the live tail read new
+// ops. These tests hold it to that, and to its answers: read late, after
+// appends, from a cache file replaced or cut short since the open, or not at
+// all (closed first), a cached open answers as a fresh build of the same store.
 import { readdir, rename, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Store as Published } from "@backloghq/opslog";
@@ -109,6 +109,29 @@ describe("index cache: the kept columns, read when first asked for", () => {
       expect(await columnAnswers(insp)).toEqual(await fresh(dir));
       expect(warn).toHaveBeenCalledTimes(1);
       expect(String(warn.mock.calls[0][0])).toMatch(/columns could not be read.*read from the WALs/);
+      expect(deferredColumns()).toBe(0);
+    } finally {
+      await insp.close();
+    }
+  });
+
+  it("a reopen after appends keeps them in the file too: the new ops join them once they are in, and filters answer as a fresh build", async () => {
+    const dir = await makeStore();
+    const cache = { dir: await tempDir("opslog-cache-columns-dir-"), maxBytes: 1 << 30 };
+    const first = await openInspector(dir, { parallel: "never", indexCache: cache });
+    await first.close();
+    await indexCacheWrites();
+    const store = new Published();
+    await store.open(dir, { checkpointOnClose: false });
+    for (let i = 0; i < 10; i++) await store.set(`n${i}`, task(200 + i, i % 2 === 0 ? "done" : "doing"));
+    await store.set("t3", task(3, "doing"));
+    await store.close();
+    const events: IndexCacheEvent[] = [];
+    const insp = await openInspector(dir, { parallel: "never", indexCache: cache, onIndexCache: (e) => events.push(e) });
+    try {
+      expect(events.find((e) => e.kind === "hit" || e.kind === "miss")).toEqual({ kind: "hit", grown: true });
+      expect(deferredColumns()).toBe(1);
+      expect(await columnAnswers(insp)).toEqual(await fresh(dir));
       expect(deferredColumns()).toBe(0);
     } finally {
       await insp.close();
