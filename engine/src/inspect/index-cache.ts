@@ -258,6 +258,7 @@ async function save(dir: string, h: StoreIndex, options: IndexCacheOptions): Pro
   // A large index's encoding takes seconds: a few chunks a turn, while no query runs. A small one's is done at once.
   const turn = h.table.length + h.versions.snapshots.size >= QUIET_FROM ? quietTurn : () => new Promise<void>((done) => setImmediate(done));
   await h.versions.snapshots.prepare(turn);
+  await prefetchColumns(h, turn); // a reopened index's columns, read in the thread pool, not by the encode below in this thread
   await turn();
   if (h.reader.stale) {
     h.versions.snapshots.unprepare();
