@@ -17,8 +17,53 @@ import { KeptColumns } from "./kept-columns.js";
 import type { StoreIndex } from "./store-index.js";
 import type { ScannedOp } from "./walscan.js";
 
+/**
+ * The cache file, held open while an index may still read from it: its
+ * columns (until they are in) and its snapshot documents' chunks (until the
+ * index is let go: releaseCacheFile). Closed when neither needs it.
+ */
+export class CacheFileHold {
+  private users = 0;
+  private closed = false;
+
+  constructor(readonly fh: FileHandle) {}
+
+  take(): void {
+    this.users++;
+  }
+
+  letGo(): void {
+    if (--this.users > 0 || this.closed) return;
+    this.closed = true;
+    this.fh.close().catch(() => {}); // read-only: nothing to lose
+  }
+
+  /** `bytes` bytes at `at`, in this thread. */
+  readSync(at: number, bytes: number): Buffer {
+    if (this.closed) throw new Error("the index cache's file was closed with its index");
+    return readBytesSync(this.fh.fd, at, bytes);
+  }
+}
+
+/** The snapshot documents' readers' hold on their file, by index (let go with the index). */
+const documents = new WeakMap<StoreIndex, CacheFileHold>();
+
+/** `h` reads its snapshot documents' chunks through `hold` until it is let go (releaseCacheFile). */
+export function holdForDocuments(h: StoreIndex, hold: CacheFileHold): void {
+  hold.take();
+  documents.set(h, hold);
+}
+
+/** The index is done with (its inspector closed, or rebuilt): the file is let go; columns never read are empty (each value then comes from its WAL). */
+export function releaseCacheFile(h: StoreIndex): void {
+  const d = deferred.get(h);
+  if (d && !d.done) settle(h, d, new KeptColumns());
+  documents.get(h)?.letGo();
+  documents.delete(h);
+}
+
 interface Deferred {
-  fh: FileHandle;
+  hold: CacheFileHold;
   /** Where the columns' part is in the file, and its length */
   at: number;
   bytes: number;
@@ -32,9 +77,10 @@ const deferred = new WeakMap<StoreIndex, Deferred>();
 /** The indexes whose columns are still in their files (tests settle them: settleDeferredColumns) */
 const waiting = new Map<Deferred, StoreIndex>();
 
-/** Leave `h`'s kept columns in the open cache file `fh` (`bytes` bytes at `at`) until they are first asked for; `fh` is closed once they are read. */
-export function deferColumns(h: StoreIndex, fh: FileHandle, at: number, bytes: number): void {
-  const d: Deferred = { fh, at, bytes, done: false, parsed: [] };
+/** Leave `h`'s kept columns in the open cache file (`bytes` bytes at `at`) until they are first asked for; let go of the file once they are read. */
+export function deferColumns(h: StoreIndex, hold: CacheFileHold, at: number, bytes: number): void {
+  hold.take();
+  const d: Deferred = { hold, at, bytes, done: false, parsed: [] };
   deferred.set(h, d);
   waiting.set(d, h);
   Object.defineProperty(h, "columns", {
@@ -66,7 +112,7 @@ export async function prefetchColumns(h: StoreIndex, quiet: () => Promise<void>)
   if (d.done) return;
   let columns: KeptColumns;
   try {
-    const bytes = await readBytes(d.fh, d.at, d.bytes);
+    const bytes = await readBytes(d.hold.fh, d.at, d.bytes);
     if (d.done) return; // a query read them meanwhile
     await quiet();
     if (d.done) return;
@@ -78,12 +124,6 @@ export async function prefetchColumns(h: StoreIndex, quiet: () => Promise<void>)
   settle(h, d, columns);
 }
 
-/** The index is done with (its inspector closed, or rebuilt): the file is closed; columns never read are empty (each value then comes from its WAL). */
-export function closeDeferredColumns(h: StoreIndex): void {
-  const d = deferred.get(h);
-  if (d && !d.done) settle(h, d, new KeptColumns());
-}
-
 /** Keep the values of ops parsed in this thread (the live tail's) in `h`'s columns: at once, or, while they are still in the cache file, once they are in. */
 export function keepParsed(h: StoreIndex, ops: ScannedOp[]): void {
   const d = deferred.get(h);
@@ -93,7 +133,7 @@ export function keepParsed(h: StoreIndex, ops: ScannedOp[]): void {
 
 function readNow(d: Deferred): KeptColumns {
   try {
-    return decodeColumns(readBytesSync(d.fh.fd, d.at, d.bytes));
+    return decodeColumns(d.hold.readSync(d.at, d.bytes));
   } catch (err) {
     return givenUp(err as Error);
   }
@@ -111,7 +151,7 @@ function settle(h: StoreIndex, d: Deferred, columns: KeptColumns): KeptColumns {
     waiting.delete(d);
     for (const ops of d.parsed) columns.keepParsed(ops, h.table);
     d.parsed = [];
-    d.fh.close().catch(() => {}); // read-only: nothing to lose
+    d.hold.letGo();
   }
   return columns;
 }

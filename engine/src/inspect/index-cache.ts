@@ -17,7 +17,7 @@ import { createHash } from "node:crypto";
 import { open, readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { CannotEncode, decodeHistory, encodeHistory, PART_HEAD_BYTES, partBytes } from "./index-cache-codec.js";
-import { closeDeferredColumns, deferColumns, prefetchColumns } from "./index-cache-columns.js";
+import { CacheFileHold, deferColumns, holdForDocuments, prefetchColumns, releaseCacheFile } from "./index-cache-columns.js";
 import { cacheFileOf, headerBase, openCacheFile, readBytes, touchCacheFile, writeCacheFile } from "./index-cache-files.js";
 import type { IndexCacheOptions, OpenCacheFile } from "./index-cache-files.js";
 import type { StoreIndex } from "./store-index.js";
@@ -192,15 +192,25 @@ async function loadOpened(dir: string, real: string, cached: OpenCacheFile<Cache
   }
   let h: StoreIndex;
   try {
-    // The index but its kept columns: the first part of the payload; the columns are the rest of the file.
-    if (payloadAt + PART_HEAD_BYTES > size) throw new Error("the file ends before its index");
-    const mainBytes = partBytes(await readBytes(fh, payloadAt, PART_HEAD_BYTES));
-    if (!(mainBytes >= PART_HEAD_BYTES && payloadAt + mainBytes <= size)) throw new Error("the index's part does not fit the file");
-    // The columns' part is read later; its head, now: a file cut short is a miss, never a hit without its columns.
+    // Three parts (index-cache-codec.ts): the index but its kept columns and snapshot documents, read now; the columns; the documents.
+    // The heads of all three, now: a file cut short is a miss, never a hit without its columns or documents.
+    const partAt = async (at: number, last: boolean) => {
+      const bytes = at + PART_HEAD_BYTES <= size ? partBytes(await readBytes(fh, at, PART_HEAD_BYTES)) : NaN;
+      if (!(bytes >= PART_HEAD_BYTES && (last ? at + bytes === size : at + bytes <= size))) throw new Error("a part that does not fit the file");
+      return bytes;
+    };
+    const mainBytes = await partAt(payloadAt, false);
     const columnsAt = payloadAt + mainBytes;
-    if (columnsAt + PART_HEAD_BYTES > size || partBytes(await readBytes(fh, columnsAt, PART_HEAD_BYTES)) !== size - columnsAt) throw new Error("the kept columns' part does not fit the file");
-    h = decodeHistory(await readBytes(fh, payloadAt, mainBytes));
-    deferColumns(h, fh, columnsAt, size - columnsAt);
+    const columnsBytes = await partAt(columnsAt, false);
+    const docsAt = columnsAt + columnsBytes + PART_HEAD_BYTES;
+    const docsEnd = docsAt - PART_HEAD_BYTES + (await partAt(docsAt - PART_HEAD_BYTES, true));
+    const hold = new CacheFileHold(fh);
+    h = decodeHistory(await readBytes(fh, payloadAt, mainBytes), (at, bytes) => {
+      if (docsAt + at + bytes > docsEnd) throw new Error("a chunk of documents outside the file");
+      return hold.readSync(docsAt + at, bytes);
+    });
+    holdForDocuments(h, hold);
+    deferColumns(h, hold, columnsAt, columnsBytes);
   } catch (err) {
     return { miss: `the cache does not read back (${(err as Error).message})` };
   }
@@ -210,7 +220,7 @@ async function loadOpened(dir: string, real: string, cached: OpenCacheFile<Cache
 
 /** The index is done with (its inspector closed, or rebuilt): what it still holds of the cache file is let go. */
 export function releaseCachedHistory(h: StoreIndex): void {
-  closeDeferredColumns(h);
+  releaseCacheFile(h);
 }
 
 /** Read a loaded index's kept columns in the background, once queries pause (until then, the first query that needs them reads them). */
