@@ -58,7 +58,14 @@ export function buildRendererIfStale() {
   });
 }
 
+/** Whether dist/electron's bundles are up to date with their sources (and every one of them is there). */
+export function mainBundleFresh() {
+  return !isStale(join(root, "dist/electron.built"), MAIN_INPUTS) && existsSync(join(root, "dist/electron/start-cli.cjs")) && existsSync(join(root, "dist/electron/serve.cjs"));
+}
+
 /** Bundle the Electron main process into dist/electron unless it is up to date. Returns whether it bundled. */
 export function bundleMainIfStale() {
+  // A stamp from before the bundle had all its files (serve.cjs, start-cli.cjs) counts as stale.
+  if (!mainBundleFresh()) rmSync(join(root, "dist/electron.built"), { force: true });
   return buildIfStale(join(root, "dist/electron.built"), MAIN_INPUTS, () => run("node", ["build/bundle.mjs"]));
 }

@@ -1,6 +1,8 @@
 /**
- * Browser mode as a child process, exactly as a user starts it:
+ * Browser mode as a child process, as a user starts it:
  * `node --import tsx electron/serve.ts <dir> [--writer | --agent ID | --read-only] --port 0`,
+ * or, with OPSLOG_EXPLORER_SERVE_BUNDLE naming the server's bundle (the UI
+ * benchmark), that bundle as `npm start` runs it (dist/electron/serve.cjs),
  * with its app data (demo store, recent list) in a folder of the caller's
  * choosing. Resolves once the server prints `ready <url>`. Used by the e2e
  * fixtures and the UI benchmark; free of Playwright so plain tsx can run it.
@@ -38,7 +40,8 @@ const READY_TIMEOUT_MS = Number(process.env.OPSLOG_READY_TIMEOUT_MS ?? 30_000);
 
 /** Start `electron/serve.ts <dir>` on a free port; resolves once it prints `ready <url>`. */
 export async function startExplorer(dir: string, home: string, options: ExplorerOptions = {}, readyTimeoutMs = READY_TIMEOUT_MS): Promise<RunningExplorer> {
-  const args = ["--import", "tsx", "electron/serve.ts", dir, "--port", "0"];
+  const bundle = process.env.OPSLOG_EXPLORER_SERVE_BUNDLE;
+  const args = [...(bundle ? [bundle] : ["--import", "tsx", "electron/serve.ts"]), dir, "--port", "0"];
   if (options.writer) args.push("--writer");
   if (options.agent) args.push("--agent", options.agent);
   if (options.readOnly) args.push("--read-only");

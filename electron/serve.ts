@@ -9,6 +9,7 @@
  * (dispatch.ts) and answer an error alike: its Envelope, with one status
  * for its code (statusOf).
  * CLI: `npm run serve -- [store-dir] [--agent ID | --writer] [--read-only] [--port N]`
+ * (`npm start` without the Electron binary runs its bundle, dist/electron/serve.cjs)
  * prints exactly one line on stdout once listening: `ready <url>`, while the
  * store it names may still be indexing (the UI shows how far it has come).
  */
@@ -70,7 +71,10 @@ export class PortInUse extends Error {
 }
 const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json", ".ico": "image/x-icon", ".woff2": "font/woff2" };
 
-export const DEFAULT_STATIC_DIR = fileURLToPath(new URL("../dist/renderer/", import.meta.url));
+/** The CommonJS bundle `npm start` runs (dist/electron/serve.cjs, build/bundle.mjs) has __filename and no import.meta.url; the sources the other way round. */
+const THIS_FILE = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
+/** dist/renderer: beside the bundle's folder (dist/electron), or up from electron/ in the sources. */
+export const DEFAULT_STATIC_DIR = typeof __dirname === "string" ? join(__dirname, "..", "renderer") : fileURLToPath(new URL("../dist/renderer/", import.meta.url));
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const appData = options.appData ?? new AppData();
@@ -302,4 +306,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void main();
+if (process.argv[1] && resolve(process.argv[1]) === THIS_FILE) void main();

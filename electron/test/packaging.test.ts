@@ -102,13 +102,13 @@ async function bigStore(): Promise<string> {
 }
 
 describe("the Electron bundles", () => {
-  it("bundle main, preload and the two engine workers to CommonJS; the sandboxed preload needs only electron", async () => {
+  it("bundle main, preload, the two engine workers, browser mode's server and npm start's command-line parser to CommonJS; the sandboxed preload needs only electron", async () => {
     const out = await mkdtemp(join(tmpdir(), "opslog-explorer-bundle-"));
     try {
       const run = spawnSync(process.execPath, [join(root, "build/bundle.mjs"), out], { cwd: root, encoding: "utf-8" });
       expect(run.status, run.stderr).toBe(0);
       expect(run.stderr).toBe(""); // no esbuild warnings
-      expect(await readdir(out)).toEqual(["inspect-worker.cjs", "main.cjs", "preload.cjs", "scan-worker.cjs"]);
+      expect(await readdir(out)).toEqual(["inspect-worker.cjs", "main.cjs", "preload.cjs", "scan-worker.cjs", "serve.cjs", "start-cli.cjs"]);
       const preload = await readFile(join(out, "preload.cjs"), "utf-8");
       expect([...new Set(preload.match(/require\("[^"]+"\)/g))]).toEqual(['require("electron")']);
       expect(preload).toContain('exposeInMainWorld("opslogBridge"');

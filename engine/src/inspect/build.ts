@@ -185,13 +185,22 @@ function trimIndex(history: StoreIndex): void {
   for (const lane of history.lanes) lane.entries.trim();
 }
 
-export function storeKind(history: StoreIndex): StoreKind {
+/**
+ * What kind of store the history shows, from its live link's ops. `known`:
+ * the kind of the same history up to timeline position `until` (the live
+ * tail's ops came after it), so only the ops after it are looked at.
+ */
+export function storeKind(history: StoreIndex, known?: { kind: StoreKind; until: number }): StoreKind {
   const total = history.timeline.length;
   if (total === 0 && history.head.size === 0 && !history.unknownFrom) return "empty";
   const live = history.links[history.links.length - 1];
   let withAgent = 0;
-  const start = live ? live.startPos : total;
+  let start = live ? live.startPos : total;
+  // The live link's ops so far all had an agent ("multi-writer") or none had ("single-writer"); "mixed" stays mixed.
+  const resumable = known && known.kind !== "empty" && known.until >= start && known.until <= total;
+  if (resumable && known.kind === "mixed") return "mixed";
+  if (resumable) start = known.until;
   for (let p = start; p < total; p++) if (history.table.agent(history.timeline.get(p)) !== 0) withAgent++;
-  if (history.multiWriter) return withAgent < total - start ? "mixed" : "multi-writer";
-  return withAgent > 0 ? "mixed" : "single-writer";
+  if (history.multiWriter) return withAgent < total - start || (resumable && known.kind !== "multi-writer") ? "mixed" : "multi-writer";
+  return withAgent > 0 || (resumable && known.kind !== "single-writer") ? "mixed" : "single-writer";
 }

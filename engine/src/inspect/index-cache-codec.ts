@@ -12,7 +12,10 @@
  * (snapshot-values.ts), and the current state names them by its versions. A class not named below fails the encode: a cache is
  * never written for an index this file does not know how to read back. The
  * open file handles (OpReader) and the build's worker are not kept: the
- * loader opens its own.
+ * loader opens its own. The kept columns (a filter's and a diff's, 40% of a
+ * 1M-op index's bytes) are a part of their own after the rest, and so are
+ * the snapshot documents' chunks (most of a 1M-record snapshot's), so that a
+ * reopen reads them only when they are first asked for (index-cache.ts).
  */
 import { deserialize, serialize } from "node:v8";
 import { EntryRuns } from "./entry-runs.js";
@@ -22,7 +25,7 @@ import { KeptColumns } from "./kept-columns.js";
 import { AgentTable, IntList, OpTable } from "./optable.js";
 import { FieldCodes } from "./value-codes.js";
 import { SnapshotValues } from "./snapshot-values.js";
-import type { EncodedSnapshotValues } from "./snapshot-values.js";
+import type { ChunkOnDisk, EncodedSnapshotValues } from "./snapshot-values.js";
 import { CurrentState, RecordVersions } from "./versions.js";
 
 type Ctor = { prototype: object; name: string };
@@ -65,44 +68,108 @@ interface Sections {
   bytes: number;
   /** The index being encoded (the current state's values are told apart by their versions) */
   h: StoreIndex;
+  /** What another part holds: met again here, it fails the encode (the parts are read back apart) */
+  other?: Map<object, unknown>;
+  /** The snapshot documents' chunks, written as a part of their own (the main part's only) */
+  docs?: { views: Uint8Array[]; bytes: number };
 }
+
+/** A chunk of snapshot documents in the documents' part: where, from the part's first chunk, and how long. */
+const DOC = "\u0000doc";
 
 const align8 = (n: number) => (n + 7) & ~7;
 
+/** Where the kept columns stood in the index's graph: they follow as a part of their own. */
+const DEFERRED = "\u0000deferred";
+/** A part's head: the graph's length (u32), 4 bytes, and the part's whole length (f64: a 10M-op index passes 4 GB) */
+const PART_HEAD = 16;
+
 /**
- * The index as bytes, in parts to write one after the other, starting at an
- * 8-byte aligned offset: the length of the serialized graph (u32), 4 bytes,
- * the graph, then each raw section. Synchronous: the index cannot change
- * while it is encoded.
+ * The index as bytes, in buffers to write one after the other, starting at
+ * an 8-byte aligned offset: two parts, the index without its kept columns,
+ * then the kept columns. Each part: its head (PART_HEAD), the serialized
+ * graph, then each raw section. Synchronous: the index cannot change while
+ * it is encoded.
  */
 export function encodeHistory(h: StoreIndex): Buffer[] {
-  const sections: Sections = { views: [], bytes: 0, h };
-  const plain = { ...h, reader: null, parallel: null };
-  const graph = serialize(encode(plain, new Map(), "History", sections));
+  const seen = new Map<object, unknown>();
+  const docs = { views: [] as Uint8Array[], bytes: 0 };
+  const main = encodePart({ ...h, reader: null, parallel: null, columns: { [DEFERRED]: 1 } }, seen, h, undefined, docs);
+  // The columns are read back on their own: anything they share with the rest would come back twice, so none may.
+  const columns = encodePart(h.columns, new Map(), h, seen);
+  // Then the snapshot documents' chunks, each read back from the file when one of its documents is asked for.
+  const head = Buffer.alloc(PART_HEAD);
+  const docParts: Buffer[] = [head];
+  for (const view of docs.views) {
+    docParts.push(Buffer.from(view.buffer, view.byteOffset, view.byteLength));
+    if (align8(view.byteLength) > view.byteLength) docParts.push(Buffer.alloc(align8(view.byteLength) - view.byteLength));
+  }
+  head.writeDoubleLE(PART_HEAD + docs.bytes, 8);
+  return [...main, ...columns, ...docParts];
+}
+
+function docMarker(chunk: Uint8Array, docs: NonNullable<Sections["docs"]>): unknown {
+  const marker = { [DOC]: docs.bytes, bytes: chunk.byteLength };
+  docs.views.push(chunk);
+  docs.bytes += align8(chunk.byteLength);
+  return marker;
+}
+
+function encodePart(value: unknown, seen: Map<object, unknown>, h: StoreIndex, other?: Map<object, unknown>, docs?: Sections["docs"]): Buffer[] {
+  const sections: Sections = { views: [], bytes: 0, h, other, docs };
+  const graph = serialize(encode(value, seen, "History", sections));
   const parts: Buffer[] = [];
-  const head = Buffer.alloc(8);
+  const head = Buffer.alloc(PART_HEAD);
   head.writeUInt32LE(graph.length);
   parts.push(head, graph, Buffer.alloc(align8(graph.length) - graph.length));
   for (const view of sections.views) {
     parts.push(Buffer.from(view.buffer, view.byteOffset, view.byteLength));
     if (align8(view.byteLength) > view.byteLength) parts.push(Buffer.alloc(align8(view.byteLength) - view.byteLength));
   }
+  head.writeDoubleLE(parts.reduce((sum, part) => sum + part.length, 0), 8);
   return parts;
 }
 
-/** The index from the bytes encodeHistory wrote (kept alive by the typed arrays that view them); its reader and current state's loader are set by the caller. */
-export function decodeHistory(payload: Buffer): StoreIndex {
-  const bytes = payload.byteOffset % 8 === 0 ? payload : Buffer.from(payload); // a copy lands at offset 0 of its own buffer
+/** A part's whole length, from its first PART_HEAD bytes (where the next part starts). */
+export function partBytes(head: Buffer): number {
+  return head.readDoubleLE(8);
+}
+
+export const PART_HEAD_BYTES = PART_HEAD;
+
+/**
+ * The index from the first part encodeHistory wrote (kept alive by the typed
+ * arrays that view it); its reader and current state's loader are set by the
+ * caller, and its kept columns (decodeColumns, from the second part).
+ */
+export function decodeHistory(part: Buffer, docs: (at: number, bytes: number) => Uint8Array): StoreIndex {
+  const h = decodePart(part, docs) as Record<string, unknown>;
+  const columns = h.columns as Record<string, unknown> | undefined;
+  if (!columns || columns[DEFERRED] !== 1) throw new Error("the index has no place for its kept columns");
+  return h as unknown as StoreIndex;
+}
+
+/** The kept columns from the second part encodeHistory wrote. */
+export function decodeColumns(part: Buffer): KeptColumns {
+  const columns = decodePart(part);
+  if (!(columns instanceof KeptColumns)) throw new Error("the second part is not the kept columns");
+  return columns;
+}
+
+function decodePart(part: Buffer, docs?: Raw["docs"]): unknown {
+  const bytes = part.byteOffset % 8 === 0 ? part : Buffer.from(part); // a copy lands at offset 0 of its own buffer
   const graphBytes = bytes.readUInt32LE(0);
-  const raw = { buffer: bytes.buffer as ArrayBuffer, base: bytes.byteOffset + 8 + align8(graphBytes), end: bytes.byteOffset + bytes.length };
-  const root = deserialize(bytes.subarray(8, 8 + graphBytes)) as Record<string, unknown>;
-  return decode(root, new Map(), raw) as unknown as StoreIndex;
+  if (PART_HEAD + graphBytes > bytes.length || partBytes(bytes) !== bytes.length) throw new Error("a part of the wrong length");
+  const raw = { buffer: bytes.buffer as ArrayBuffer, base: bytes.byteOffset + PART_HEAD + align8(graphBytes), end: bytes.byteOffset + bytes.length, docs };
+  const root = deserialize(bytes.subarray(PART_HEAD, PART_HEAD + graphBytes)) as unknown;
+  return decode(root, new Map(), raw);
 }
 
 function encode(value: unknown, seen: Map<object, unknown>, where: string, sections: Sections): unknown {
   if (typeof value === "function") throw new CannotEncode(`a function in ${where}`);
   if (typeof value === "symbol") throw new CannotEncode(`a symbol in ${where}`);
   if (value === null || typeof value !== "object") return value;
+  if (sections.other?.has(value)) throw new CannotEncode(`${where}, which the kept columns share with the rest of the index`);
   if (ArrayBuffer.isView(value)) return section(value, sections);
   const known = seen.get(value);
   if (known !== undefined) return known;
@@ -156,7 +223,12 @@ function encode(value: unknown, seen: Map<object, unknown>, where: string, secti
     } else if (REBUILT[name]?.has(k)) continue;
     else if (OPAQUE[name]?.has(k)) fields[k] = v;
     else if (name === "CurrentState" && k === "values") fields[k] = encodeValues(value as unknown as CurrentStateFields, sections.h.versions); // user data: not walked
-    else if (name === "RecordVersions" && k === "snapshotValues") fields[k] = encode((v as SnapshotValues).encode(), seen, `${name}.${k}`, sections);
+    else if (name === "RecordVersions" && k === "snapshotValues") {
+      const values = (v as SnapshotValues).encode();
+      if (!sections.docs) throw new CannotEncode(`${name}.${k} outside the index's main part`);
+      const docs = sections.docs;
+      fields[k] = encode({ ...values, chunks: values.chunks.map((chunk) => (chunk instanceof Uint8Array ? docMarker(chunk, docs) : chunk)) }, seen, `${name}.${k}`, sections);
+    }
     else fields[k] = encode(v, seen, `${name}.${k}`, sections);
   }
   return out;
@@ -274,6 +346,8 @@ interface Raw {
   /** Where the first section starts in `buffer`, and where the payload ends */
   base: number;
   end: number;
+  /** Reads a chunk of the documents' part (`at` from its first chunk) */
+  docs?: (at: number, bytes: number) => Uint8Array;
 }
 
 /** Decoded in place: the deserializer's objects are this decode's own. */
@@ -300,6 +374,15 @@ function decode(value: unknown, seen: Map<object, unknown>, raw: Raw): unknown {
     const list = splitStrings(record[STRINGS], lengths);
     seen.set(value, list);
     return list;
+  }
+  if (typeof record[DOC] === "number") {
+    const { docs } = raw;
+    const at = record[DOC];
+    const bytes = record.bytes as number;
+    if (!docs || at % 8 !== 0 || !(bytes >= 0)) throw new Error("a chunk of documents outside the file");
+    const onDisk: ChunkOnDisk = { read: () => docs(at, bytes) };
+    seen.set(value, onDisk);
+    return onDisk;
   }
   if (typeof record[SECTION] === "string") {
     const view = sectionView(record, raw);

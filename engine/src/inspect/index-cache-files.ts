@@ -8,8 +8,9 @@
  * (a cache hit touches its file).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, readSync } from "node:fs";
 import { mkdir, open, readdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { endianness, homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -62,31 +63,74 @@ export function cacheFileOf(options: IndexCacheOptions, realDir: string): string
   return join(options.dir, createHash("sha256").update(realDir).digest("hex").slice(0, 40) + SUFFIX);
 }
 
-/** A cache file's header and payload, or null if it is not one this explorer wrote (another version, a torn file). */
-export async function readCacheFile<H extends { format: number; explorer: string; v8: string }>(path: string): Promise<{ header: H; payload: Buffer } | null> {
+/** An open cache file whose header this explorer wrote: the payload (index-cache-codec.ts's parts) starts at `payloadAt`. The caller closes `fh`. */
+export interface OpenCacheFile<H> {
+  header: H;
+  fh: FileHandle;
+  payloadAt: number;
+  size: number;
+}
+
+/** A cache file's header, the file left open for its payload; null if it is not one this explorer wrote (another version, a torn file). */
+export async function openCacheFile<H extends { format: number; explorer: string; v8: string }>(path: string): Promise<OpenCacheFile<H> | null> {
   const fh = await open(path, "r").catch(() => null);
   if (!fh) return null;
+  let kept = false;
   try {
     const size = (await fh.stat()).size;
-    const bytes = Buffer.allocUnsafeSlow(size); // a buffer of its own, from offset 0: the index's typed arrays view it (8-byte aligned)
-    let got = 0;
-    while (got < size) {
-      const { bytesRead } = await fh.read(bytes, got, size - got, got);
-      if (bytesRead === 0) return null;
-      got += bytesRead;
-    }
-    if (size < MAGIC.length + 4 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return null;
-    const headerBytes = bytes.readUInt32LE(MAGIC.length);
     const start = MAGIC.length + 4;
+    if (size < start) return null;
+    const lead = await readBytes(fh, 0, start);
+    if (!lead.subarray(0, MAGIC.length).equals(MAGIC)) return null;
+    const headerBytes = lead.readUInt32LE(MAGIC.length);
     if (start + headerBytes > size) return null;
-    const header = JSON.parse(bytes.toString("utf-8", start, start + headerBytes)) as H;
+    const header = JSON.parse((await readBytes(fh, start, headerBytes)).toString("utf-8")) as H;
     if (header.format !== INDEX_CACHE_FORMAT || header.explorer !== EXPLORER_VERSION || header.v8 !== headerBase().v8) return null;
-    return { header, payload: bytes.subarray(align8(start + headerBytes)) };
+    kept = true;
+    return { header, fh, payloadAt: align8(start + headerBytes), size };
   } catch {
     return null;
   } finally {
-    await fh.close();
+    if (!kept) await fh.close();
   }
+}
+
+/** Reads of a large range run as this many reads at once: faulting in the new pages is most of their cost, and the thread pool spreads it over the cores. */
+const READS_AT_ONCE = 2;
+
+/**
+ * `bytes` bytes at `at`, in a buffer of their own from offset 0 (8-byte
+ * aligned, for typed arrays that view it); an error if the file is shorter.
+ */
+export async function readBytes(fh: FileHandle, at: number, bytes: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafeSlow(bytes);
+  const share = bytes < 1 << 22 ? bytes : Math.ceil(bytes / READS_AT_ONCE / 4096) * 4096;
+  const reads: Promise<void>[] = [];
+  for (let from = 0; from < bytes; from += share) {
+    const end = Math.min(bytes, from + share);
+    reads.push(
+      (async () => {
+        for (let got = from; got < end; ) {
+          const { bytesRead } = await fh.read(buffer, got, end - got, at + got);
+          if (bytesRead === 0) throw new Error("the cache file is shorter than its parts say");
+          got += bytesRead;
+        }
+      })(),
+    );
+  }
+  await Promise.all(reads);
+  return buffer;
+}
+
+/** readBytes in this thread, for a part first asked for by a query that cannot wait. */
+export function readBytesSync(fd: number, at: number, bytes: number): Buffer {
+  const buffer = Buffer.allocUnsafeSlow(bytes);
+  for (let got = 0; got < bytes; ) {
+    const bytesRead = readSync(fd, buffer, got, bytes - got, at + got);
+    if (bytesRead === 0) throw new Error("the cache file is shorter than its parts say");
+    got += bytesRead;
+  }
+  return buffer;
 }
 
 /** The header every file starts with: what tells one version's cache from another's. */

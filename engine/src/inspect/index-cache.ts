@@ -16,9 +16,10 @@
 import { createHash } from "node:crypto";
 import { open, readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { CannotEncode, decodeHistory, encodeHistory } from "./index-cache-codec.js";
-import { cacheFileOf, headerBase, readCacheFile, touchCacheFile, writeCacheFile } from "./index-cache-files.js";
-import type { IndexCacheOptions } from "./index-cache-files.js";
+import { CannotEncode, decodeHistory, encodeHistory, PART_HEAD_BYTES, partBytes } from "./index-cache-codec.js";
+import { CacheFileHold, deferColumns, holdForDocuments, prefetchColumns, releaseCacheFile } from "./index-cache-columns.js";
+import { cacheFileOf, headerBase, openCacheFile, readBytes, touchCacheFile, writeCacheFile } from "./index-cache-files.js";
+import type { IndexCacheOptions, OpenCacheFile } from "./index-cache-files.js";
 import type { StoreIndex } from "./store-index.js";
 import { lastIndexed, markLane, regionIntact } from "./live.js";
 import type { LastOp, WalMark } from "./live.js";
@@ -86,9 +87,14 @@ export function noteQuery(): void {
   lastQueryAt = performance.now();
 }
 
-/** The next turn of the event loop once queries have paused for QUIET_MS. */
-async function quietTurn(): Promise<void> {
-  for (let wait = lastQueryAt + QUIET_MS - performance.now(); wait > 0; wait = lastQueryAt + QUIET_MS - performance.now()) await new Promise((done) => setTimeout(done, wait));
+/** The next turn of the event loop once queries have paused for QUIET_MS (`unref`: a wait that does not keep the process alive). */
+async function quietTurn(unref = false): Promise<void> {
+  for (let wait = lastQueryAt + QUIET_MS - performance.now(); wait > 0; wait = lastQueryAt + QUIET_MS - performance.now()) {
+    await new Promise<void>((done) => {
+      const timer = setTimeout(done, wait);
+      if (unref) timer.unref();
+    });
+  }
   await new Promise<void>((done) => setImmediate(done));
 }
 
@@ -158,9 +164,22 @@ export async function loadCachedHistory(dir: string, options: IndexCacheOptions)
   const real = await realpath(dir).catch(() => null);
   if (!real) return { miss: "the store's folder cannot be resolved" };
   const file = cacheFileOf(options, real);
-  const cached = await readCacheFile<CacheHeader>(file);
+  const cached = await openCacheFile<CacheHeader>(file);
   if (!cached) return { miss: "no cache of this store from this version of the explorer" };
-  const { header, payload } = cached;
+  let kept = false;
+  try {
+    const loaded = await loadOpened(dir, real, cached);
+    if ("miss" in loaded) return loaded;
+    kept = true; // the kept columns' part is read from it later (index-cache-columns.ts)
+    await touchCacheFile(file);
+    return loaded;
+  } finally {
+    if (!kept) await cached.fh.close();
+  }
+}
+
+async function loadOpened(dir: string, real: string, cached: OpenCacheFile<CacheHeader>): Promise<{ h: StoreIndex; grown: boolean } | { miss: string }> {
+  const { header, fh, payloadAt, size } = cached;
   if (header.store !== real) return { miss: "the cache names another store" };
   const manifest = await readFile(join(dir, "manifest.json")).catch(() => null);
   if (!manifest || manifest.toString("base64") !== header.manifest) return { miss: "the manifest changed" };
@@ -173,13 +192,40 @@ export async function loadCachedHistory(dir: string, options: IndexCacheOptions)
   }
   let h: StoreIndex;
   try {
-    h = decodeHistory(payload);
+    // Three parts (index-cache-codec.ts): the index but its kept columns and snapshot documents, read now; the columns; the documents.
+    // The heads of all three, now: a file cut short is a miss, never a hit without its columns or documents.
+    const partAt = async (at: number, last: boolean) => {
+      const bytes = at + PART_HEAD_BYTES <= size ? partBytes(await readBytes(fh, at, PART_HEAD_BYTES)) : NaN;
+      if (!(bytes >= PART_HEAD_BYTES && (last ? at + bytes === size : at + bytes <= size))) throw new Error("a part that does not fit the file");
+      return bytes;
+    };
+    const mainBytes = await partAt(payloadAt, false);
+    const columnsAt = payloadAt + mainBytes;
+    const columnsBytes = await partAt(columnsAt, false);
+    const docsAt = columnsAt + columnsBytes + PART_HEAD_BYTES;
+    const docsEnd = docsAt - PART_HEAD_BYTES + (await partAt(docsAt - PART_HEAD_BYTES, true));
+    const hold = new CacheFileHold(fh);
+    h = decodeHistory(await readBytes(fh, payloadAt, mainBytes), (at, bytes) => {
+      if (docsAt + at + bytes > docsEnd) throw new Error("a chunk of documents outside the file");
+      return hold.readSync(docsAt + at, bytes);
+    });
+    holdForDocuments(h, hold);
+    deferColumns(h, hold, columnsAt, columnsBytes);
   } catch (err) {
     return { miss: `the cache does not read back (${(err as Error).message})` };
   }
   attachReader(dir, h);
-  await touchCacheFile(file);
   return { h, grown };
+}
+
+/** The index is done with (its inspector closed, or rebuilt): what it still holds of the cache file is let go. */
+export function releaseCachedHistory(h: StoreIndex): void {
+  releaseCacheFile(h);
+}
+
+/** Read a loaded index's kept columns in the background, once queries pause (until then, the first query that needs them reads them). */
+export function prefetchCachedColumns(h: StoreIndex): void {
+  void prefetchColumns(h, () => quietTurn(true));
 }
 
 /** What a loaded index opens itself, as the build does: the reader of the WALs, and the current state's way to read its values back (from the WALs, or the snapshots' values). */
@@ -222,6 +268,7 @@ async function save(dir: string, h: StoreIndex, options: IndexCacheOptions): Pro
   // A large index's encoding takes seconds: a few chunks a turn, while no query runs. A small one's is done at once.
   const turn = h.table.length + h.versions.snapshots.size >= QUIET_FROM ? quietTurn : () => new Promise<void>((done) => setImmediate(done));
   await h.versions.snapshots.prepare(turn);
+  await prefetchColumns(h, turn); // a reopened index's columns, read in the thread pool, not by the encode below in this thread
   await turn();
   if (h.reader.stale) {
     h.versions.snapshots.unprepare();

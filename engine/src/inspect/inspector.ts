@@ -16,7 +16,7 @@ import { cancelled } from "./checkpoint.js";
 import { QueryContext } from "./context.js";
 import type { ParallelMode } from "./store-index.js";
 import type { StoreIndex } from "./store-index.js";
-import { indexCacheWrites, loadCachedHistory, noteQuery, saveHistoryLater } from "./index-cache.js";
+import { indexCacheWrites, loadCachedHistory, noteQuery, prefetchCachedColumns, releaseCachedHistory, saveHistoryLater } from "./index-cache.js";
 import type { IndexCacheEvent } from "./index-cache.js";
 import type { IndexCacheOptions } from "./index-cache-files.js";
 import { LiveTail } from "./live.js";
@@ -69,9 +69,11 @@ async function openHistory(dir: string, parallel: ParallelMode, options: Inspect
         const grown = loaded.grown || polled.newOps > 0;
         tell({ kind: "hit", grown });
         if (grown) saveHistoryLater(dir, loaded.h, cache, options.onIndexCache);
+        prefetchCachedColumns(loaded.h);
         return { h: loaded.h, live };
       }
       loaded.h.reader.close();
+      releaseCachedHistory(loaded.h);
       tell({ kind: "miss", reason: "the WALs changed other than by appends" });
     } else tell({ kind: "miss", reason: loaded.miss });
   }
@@ -111,6 +113,7 @@ class Inspector {
     const live = await LiveTail.start(this.ctx.dir, h);
     if (this.options.indexCache) saveHistoryLater(this.ctx.dir, h, this.options.indexCache, this.options.onIndexCache);
     this.ctx.h.reader.close();
+    releaseCachedHistory(this.ctx.h);
     this.ctx.h = h;
     this.live = live;
     this.ctx.dropCaches();
@@ -120,5 +123,6 @@ class Inspector {
   async close(): Promise<void> {
     this.ctx.close();
     if (this.options.indexCache) await indexCacheWrites(); // a write under way lands (a thread is ended after its close)
+    releaseCachedHistory(this.ctx.h); // after the writes: one of them may still read the index's columns
   }
 }

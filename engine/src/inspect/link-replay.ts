@@ -21,6 +21,7 @@ import type { ScanThread } from "./scan-thread.js";
 import { canonicalMs } from "./time.js";
 import { LaneReader } from "./walscan.js";
 import type { ScannedOp, SkippedWalLine } from "./walscan.js";
+import { keepParsed } from "./index-cache-columns.js";
 
 /**
  * Add a chunk of a lane's ops to the index, and keep their data's values
@@ -44,7 +45,7 @@ export function addToIndex(history: StoreIndex, lane: Lane, ops: ScannedOp[], re
   }
   // A chunk's ops are added one after the other: their entries run on from the first's.
   if (batch && ops.length > 0) history.columns.keepScanned(ops[0].entry, batch, thread!.fields);
-  else history.columns.keepParsed(ops, history.table);
+  else keepParsed(history, ops); // while a cached index's columns are still in the cache file (index-cache-columns.ts), once they are in
   return out;
 }
 

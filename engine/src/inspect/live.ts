@@ -129,9 +129,10 @@ export class LiveTail {
     if (fresh.length === 0) return { rebuild: false, newOps: 0, summaryChanged };
     if (fresh.some((op) => op.clock !== null)) fresh.sort(compareOps);
     const live = h.links[h.links.length - 1];
+    const from = h.timeline.length;
     for (const op of fresh) indexOp(h, op, live.epoch);
     live.endPos = h.timeline.length;
-    h.kind = storeKind(h);
+    h.kind = storeKind(h, { kind: h.kind, until: from });
     return { rebuild: false, newOps: fresh.length, summaryChanged };
   }
 
@@ -139,6 +140,8 @@ export class LiveTail {
   private outsideHistory(h: StoreIndex): Set<number> {
     if (this.outside) return this.outside;
     this.outside = new Set();
+    // Each op on the timeline is placed once (indexOp): when every op is on it, none is outside (no walk of a million entries).
+    if (h.table.length === h.timeline.length) return this.outside;
     for (const lane of h.lanes) {
       for (let i = 0; i < lane.entries.length; i++) {
         const e = lane.entries.get(i);

@@ -48,10 +48,15 @@ interface PackedStrings {
   encoding: "utf-8" | "utf16le";
 }
 
+/** A chunk's bytes not read yet: still in the index cache's file (index-cache-codec.ts), read when asked for. */
+export interface ChunkOnDisk {
+  read(): Uint8Array;
+}
+
 /** How the index cache holds them: each chunk V8-serialised on its own, and the columns, their strings packed. */
 export interface EncodedSnapshotValues {
   count: number;
-  chunks: Uint8Array[];
+  chunks: (Uint8Array | ChunkOnDisk)[];
   columns: Map<string, { codes: Int32Array; numbers: Float64Array; packed: PackedStrings }>;
 }
 
@@ -59,7 +64,7 @@ export class SnapshotValues {
   /** The documents by number, those in memory (a reopen reads a chunk back when one of its documents is asked for) */
   private docs: (Doc | undefined)[] = [undefined];
   /** The chunks still as bytes (a loaded cache), by chunk number; null once all are read or when built here */
-  private encoded: (Uint8Array | null)[] | null = null;
+  private encoded: (Uint8Array | ChunkOnDisk | null)[] | null = null;
   private count = 1;
   private readonly columns = new Map<string, SnapshotColumn>();
   /** encode()'s answer made ahead by prepare(), a few chunks a turn (taken by the next encode) */
@@ -91,9 +96,9 @@ export class SnapshotValues {
   }
 
   private readChunk(c: number): void {
-    const bytes = this.encoded![c];
-    if (!bytes) return;
-    const docs = deserialize(bytes) as Doc[];
+    const kept = this.encoded![c];
+    if (!kept) return;
+    const docs = deserialize(kept instanceof Uint8Array ? kept : kept.read()) as Doc[];
     for (let i = 0; i < docs.length; i++) this.docs[c * CHUNK_DOCS + i] = docs[i];
     this.encoded![c] = null;
   }
@@ -217,7 +222,7 @@ export class SnapshotValues {
   /** Chunk c's documents V8-serialised (the names of their fields into `fields`, up to the cap). */
   private encodeChunk(c: number, fields: Set<string>): Uint8Array {
     const kept = this.encoded?.[c];
-    if (kept) return kept; // still the bytes the cache held: written back as they are
+    if (kept) return kept instanceof Uint8Array ? kept : kept.read(); // still the bytes the cache held: written back as they are
     const docs: Doc[] = [];
     for (let j = c * CHUNK_DOCS; j < Math.min(this.count, (c + 1) * CHUNK_DOCS); j++) {
       const doc = j === 0 ? {} : this.get(j);
