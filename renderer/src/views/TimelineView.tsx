@@ -97,8 +97,8 @@ function Scrubber() {
   );
 }
 
-/** A pace for play: ops per second (up to thousands, for big stores), or real time × N by the ops' timestamps. */
-function PacePicker() {
+/** A pace for play: ops per second (up to thousands, for big stores), or real time × N by the ops' timestamps (memo: not drawn again at each step with the Scrubber). */
+const PacePicker = memo(function PacePicker() {
   const pace = useReplay((s) => s.pace);
   const setPace = useReplay((s) => s.setPace);
   const value = pace.kind === "ops" ? String(pace.perSecond) : `x${pace.factor}`;
@@ -113,7 +113,7 @@ function PacePicker() {
       </optgroup>
     </select>
   );
-}
+});
 
 /** The events that took effect right after the cursor's op: they are in this position's state and in its diff. */
 function EventsAtCursor() {
