@@ -20,17 +20,20 @@ describe("rowsInView", () => {
 });
 
 describe("scrollToShow", () => {
-  it("leaves the offset when the row is in view below the header", () => {
-    expect(scrollToShow(5, 1000, 28, 0, 280, 30)).toBe(0);
+  // A view of 310 px with a 30 px sticky header: 280 px of rows, 10 rows of 28 px.
+  it("leaves the offset when the row is whole in view below the header", () => {
+    expect(scrollToShow(9, 1000, 28, 0, 310, 30)).toBe(0);
+    expect(scrollToShow(50, 1000, 28, 50 * 28, 310, 30)).toBe(50 * 28);
   });
 
-  it("scrolls a row below the view to the bottom, and one under the header to the top below it", () => {
-    expect(scrollToShow(10, 1000, 28, 0, 280, 30)).toBe(11 * 28 - 280);
-    expect(scrollToShow(49, 1000, 28, 28 * 50, 280, 30)).toBe(49 * 28 - 30);
+  it("scrolls a row below the view up to the bottom, and a row above it (or under the header) down to just below the header", () => {
+    expect(scrollToShow(10, 1000, 28, 0, 310, 30)).toBe(11 * 28 - 280);
+    expect(scrollToShow(49, 1000, 28, 50 * 28, 310, 30)).toBe(49 * 28);
+    expect(scrollToShow(49, 1000, 28, 49 * 28 + 1, 310, 30)).toBe(49 * 28);
   });
 
   it("stays within the table", () => {
-    expect(scrollToShow(0, 1000, 28, 28 * 3, 280, 30)).toBe(0);
-    expect(scrollToShow(5_000, 1000, 28, 0, 280, 30)).toBe(1000 * 28 - 280);
+    expect(scrollToShow(0, 1000, 28, 28 * 3, 310, 30)).toBe(0);
+    expect(scrollToShow(5_000, 1000, 28, 0, 310, 30)).toBe(1000 * 28 + 30 - 310);
   });
 });

@@ -43,16 +43,16 @@ interface Props<T> {
 const ROW_HEIGHT = 28;
 /** Rows drawn beyond each edge of the view */
 const OVERSCAN = 20;
-/** The sticky header's height: a row brought into view from above stops below it */
-const HEAD_HEIGHT = ROW_HEIGHT + 2;
 
 /**
  * The rows of `total` in view of the scroll element: drawn again when the
  * scroll or the element's size brings other rows into view (not on every
  * pixel), and when total changes.
  */
-function useRowWindow(scrollRef: RefObject<HTMLDivElement | null>, total: number): RowWindow & { scrollToIndex(index: number): void } {
+function useRowWindow(scrollRef: RefObject<HTMLDivElement | null>, rowsRef: RefObject<HTMLDivElement | null>, total: number): RowWindow & { scrollToIndex(index: number): void } {
   const view = useRef({ top: 0, height: 0 });
+  /** The sticky header above the rows: the rows begin this far down the scroll, and it hides as much of the view */
+  const headHeight = () => rowsRef.current?.offsetTop ?? 0;
   const totalNow = useRef(total);
   totalNow.current = total;
   const drawn = rowsInView(total, ROW_HEIGHT, view.current.top, view.current.height, OVERSCAN);
@@ -63,8 +63,8 @@ function useRowWindow(scrollRef: RefObject<HTMLDivElement | null>, total: number
     const el = scrollRef.current;
     if (!el) return;
     const update = () => {
-      view.current = { top: el.scrollTop, height: el.clientHeight };
-      const next = rowsInView(totalNow.current, ROW_HEIGHT, el.scrollTop, el.clientHeight, OVERSCAN);
+      view.current = { top: el.scrollTop, height: el.clientHeight - headHeight() };
+      const next = rowsInView(totalNow.current, ROW_HEIGHT, view.current.top, view.current.height, OVERSCAN);
       if (next.first !== drawnNow.current.first || next.last !== drawnNow.current.last) redraw();
     };
     update();
@@ -75,12 +75,12 @@ function useRowWindow(scrollRef: RefObject<HTMLDivElement | null>, total: number
       el.removeEventListener("scroll", update);
       resized.disconnect();
     };
-  }, [scrollRef]);
+  }, [scrollRef, rowsRef]);
   return {
     ...drawn,
     scrollToIndex(index) {
       const el = scrollRef.current;
-      if (el) el.scrollTop = scrollToShow(index, totalNow.current, ROW_HEIGHT, el.scrollTop, el.clientHeight, HEAD_HEIGHT);
+      if (el) el.scrollTop = scrollToShow(index, totalNow.current, ROW_HEIGHT, el.scrollTop, el.clientHeight, headHeight());
     },
   };
 }
@@ -95,7 +95,8 @@ export function VirtualTable<T>(props: Props<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
   /** The row the keys move from; -1 before any is chosen, so the first j or ↓ picks the first row */
   const [focusIndex, setFocusIndex] = useState(-1);
-  const rows = useRowWindow(scrollRef, total ?? 0);
+  const rowsRef = useRef<HTMLDivElement>(null);
+  const rows = useRowWindow(scrollRef, rowsRef, total ?? 0);
   const first = rows.last >= rows.first ? rows.first : 0;
   const last = rows.last >= rows.first ? rows.last : 0;
   const indexes: number[] = [];
@@ -144,7 +145,7 @@ export function VirtualTable<T>(props: Props<T>) {
           ))}
         </div>
         {loaded && total === 0 && !error ? <div className="empty">{props.empty}</div> : null}
-        <div style={{ height: (total ?? 0) * ROW_HEIGHT, minWidth: width, position: "relative" }}>
+        <div ref={rowsRef} style={{ height: (total ?? 0) * ROW_HEIGHT, minWidth: width, position: "relative" }}>
           {indexes.map((index) => {
             const row = rowAt(index);
             const key = row ? props.rowKey(row) : null;

@@ -12,7 +12,7 @@ export interface RowWindow {
   last: number;
 }
 
-/** The rows at least partly in a view of `height` px scrolled to `top`, with `overscan` more on each side. */
+/** The rows at least partly in `height` px of rows (the view less its sticky header) scrolled to `top`, with `overscan` more on each side. */
 export function rowsInView(total: number, rowHeight: number, top: number, height: number, overscan: number): RowWindow {
   if (total <= 0) return { first: 0, last: -1 };
   const firstSeen = Math.min(total - 1, Math.max(0, Math.floor(top / rowHeight)));
@@ -21,19 +21,20 @@ export function rowsInView(total: number, rowHeight: number, top: number, height
 }
 
 /**
- * The scroll offset that shows row `index`: unchanged when it is in view
- * (below a header of `paddingStart` px), else the row at the top (under the
- * header) or at the bottom, whichever is the shorter move.
+ * The scroll offset that shows row `index` whole: unchanged when it is, else
+ * the row just below the sticky header (`headHeight` px, above the rows) or
+ * at the bottom of the view, whichever is the shorter move.
  */
-export function scrollToShow(index: number, total: number, rowHeight: number, top: number, height: number, paddingStart: number): number {
+export function scrollToShow(index: number, total: number, rowHeight: number, top: number, height: number, headHeight: number): number {
   if (total <= 0) return top;
   const row = Math.max(0, Math.min(index, total - 1));
-  const start = row * rowHeight;
+  const start = row * rowHeight; // from the first row's top; the rows begin headHeight below the scroll's top
   const end = start + rowHeight;
-  const maxTop = Math.max(0, total * rowHeight - height);
+  const rowsShown = Math.max(rowHeight, height - headHeight);
+  const maxTop = Math.max(0, total * rowHeight + headHeight - height);
   let to: number;
-  if (end >= top + height) to = end - height;
-  else if (start <= top + paddingStart) to = start - paddingStart;
+  if (end > top + rowsShown) to = end - rowsShown;
+  else if (start < top) to = start;
   else return top;
   return Math.max(0, Math.min(maxTop, to));
 }
