@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, plural, shortTime } from "../src/lib/format";
+import { formatBytes, numberText, plural, shortTime } from "../src/lib/format";
 import { setTimeLocale } from "../src/lib/timeFormat";
 
 describe("formatting for lists", () => {
@@ -20,5 +20,11 @@ describe("formatting for lists", () => {
     expect([0, 1, 2, 1500].map((n) => plural(n, "op"))).toEqual(["0 ops", "1 op", "2 ops", "1,500 ops"]);
     expect(plural(1, "entry", "entries")).toBe("1 entry");
     expect(plural(3, "entry", "entries")).toBe("3 entries");
+  });
+});
+
+describe("numberText", () => {
+  it("writes a number as toLocaleString does, with the one formatter it keeps", () => {
+    for (const n of [0, 1, 7, 1941, 1_000_000, -3.5, 12345.678]) expect(numberText(n)).toBe(n.toLocaleString());
   });
 });

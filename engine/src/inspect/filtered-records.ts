@@ -66,6 +66,26 @@ export class RecordFilter {
     return recs;
   }
 
+  /**
+   * Ahead of any filter, in the turns of the event loop no query takes
+   * (`turn`): the columns of the snapshots' short top-level fields, the
+   * records alive now, and those fields' values for them, one field a turn.
+   * The first filter on these fields then only tests. Stops when the
+   * history moves on (a later filter gathers what it needs itself).
+   */
+  async prepare(turn: () => Promise<void>): Promise<void> {
+    const fields = await this.h.versions.snapshots.makeColumnsAhead(turn);
+    const total = this.h.timeline.length;
+    await turn();
+    if (fields.length === 0 || this.h.timeline.length !== total) return;
+    const alive = this.aliveAt(total);
+    for (const field of fields) {
+      await turn();
+      if (!this.alive.includes(alive) || this.h.timeline.length !== total) return;
+      this.gatherKept(alive, [field]);
+    }
+  }
+
   /** Forget the last answer (the columns stay: ops already read keep their values). */
   forgetAnswer(): void {
     this.last = null;

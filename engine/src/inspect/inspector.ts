@@ -47,6 +47,7 @@ export async function openInspector(dir: string, options: InspectOptions = {}, o
   const parallel = options.parallel ?? "auto";
   const { h, live } = await openHistory(dir, parallel, options, onProgress);
   const inspector = new Inspector(new QueryContext(dir, h), parallel, live, options);
+  inspector.prepareFilters();
   // One method per query of the registry; the cast is where the mapped type (api.ts) meets the names.
   const calls = Object.fromEntries(queryNames.map((name) => [name, (arg: unknown, options?: QueryOptions) => inspector.query(name, arg, options)]));
   return Object.assign(calls, { dir, refresh: () => inspector.refresh(), close: () => inspector.close() }) as unknown as InspectorApi;
@@ -85,6 +86,8 @@ async function openHistory(dir: string, parallel: ParallelMode, options: Inspect
 
 /** The index, its live tail, and how to refresh them. */
 class Inspector {
+  private closed = false;
+
   constructor(
     private readonly ctx: QueryContext,
     private readonly parallel: ParallelMode,
@@ -107,6 +110,16 @@ class Inspector {
     return { newOps: polled.newOps, rebuilt: false, ...(polled.summaryChanged ? { summaryChanged: true } : {}) };
   }
 
+  /** Make ahead what the first filters read (RecordFilter.prepare), in turns of the event loop between queries; given up when the index is replaced or the inspector closes. */
+  prepareFilters(): void {
+    const filter = this.ctx.recordFilter();
+    const turn = async (): Promise<void> => {
+      await new Promise<void>((done) => setImmediate(done));
+      if (this.closed || this.ctx.h !== filter.h) throw cancelled();
+    };
+    filter.prepare(turn).catch(() => {}); // given up, or failed: a filter then gathers what it needs itself
+  }
+
   private async rebuild(): Promise<RefreshResult> {
     const before = this.ctx.total;
     const h = await buildHistory(this.ctx.dir, this.parallel, undefined, this.options.walCuts);
@@ -117,10 +130,12 @@ class Inspector {
     this.ctx.h = h;
     this.live = live;
     this.ctx.dropCaches();
+    this.prepareFilters();
     return { newOps: Math.max(0, this.ctx.total - before), rebuilt: true };
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.ctx.close();
     if (this.options.indexCache) await indexCacheWrites(); // a write under way lands (a thread is ended after its close)
     releaseCachedHistory(this.ctx.h); // after the writes: one of them may still read the index's columns

@@ -19,6 +19,8 @@ const MAX_CACHED_FIELDS = 32;
 const PREPARE_CHUNKS = 64;
 /** A column with more distinct strings than this is not kept in the cache (its strings would be most of the graph's read) */
 const MAX_CACHED_STRINGS = 65_536;
+/** Documents coded per turn when columns are made ahead (makeColumnsAhead): a query waits for one slice at most */
+const AHEAD_SLICE = 16_384;
 /** Strings longer than this are not kept in a column (read from the document) */
 const MAX_STRING = 256;
 
@@ -146,34 +148,46 @@ export class SnapshotValues {
   private makeColumn(field: string): SnapshotColumn;
   private makeColumn(field: string, maxStrings: number): SnapshotColumn | null;
   private makeColumn(field: string, maxStrings = Infinity): SnapshotColumn | null {
-    const codes = new Int32Array(this.count);
-    let numbers = new Float64Array(0);
-    const strings: string[] = [];
-    const lookup = new Map<string, number>();
-    for (let j = 1; j < this.count; j++) {
-      const doc = this.get(j);
-      if (!Object.hasOwn(doc, field)) continue;
-      const v = doc[field];
-      if (typeof v === "string") {
-        if (v.length > MAX_STRING) codes[j] = OTHER;
-        else {
-          let code = lookup.get(v);
-          if (code === undefined) {
-            lookup.set(v, (code = strings.push(v)));
-            if (code > maxStrings) return null;
-          }
-          codes[j] = code;
-        }
-      } else if (typeof v === "number") {
-        codes[j] = NUMBER;
-        if (numbers.length === 0) numbers = new Float64Array(this.count);
-        numbers[j] = v;
-      } else if (v === true) codes[j] = TRUE;
-      else if (v === false) codes[j] = FALSE;
-      else if (v === null) codes[j] = NULL;
-      else codes[j] = OTHER;
+    const maker = new ColumnMaker(field, this.count, maxStrings);
+    for (let j = 1; j < this.count; j++) if (!maker.add(j, this.get(j))) return null;
+    return maker.column();
+  }
+
+  /**
+   * Make the columns of the top-level fields of the first documents ahead of
+   * any filter, a slice of documents per turn of the event loop (`turn`), in
+   * one pass for all of them: the first filter on one of these fields then
+   * finds its column made. Fields with too many distinct strings (titles),
+   * or no value a column holds (arrays, objects), get none. Nothing is made
+   * for values a loaded index cache holds (their columns came with it).
+   * Resolves with the fields whose columns hold every value they have (a
+   * read of them never reads a document).
+   */
+  async makeColumnsAhead(turn: () => Promise<void>): Promise<string[]> {
+    const count = this.count;
+    if (this.encoded || count <= 1) return this.wholeColumns([...this.columns.keys()]);
+    const names = new Set<string>();
+    for (let j = 1; j < Math.min(count, 1 + CHUNK_DOCS) && names.size < MAX_CACHED_FIELDS; j++) for (const key in this.get(j)) if (Object.hasOwn(this.get(j), key) && names.size < MAX_CACHED_FIELDS) names.add(key);
+    let makers = [...names].filter((name) => this.columns.get(name)?.codes.length !== count).map((name) => new ColumnMaker(name, count, MAX_CACHED_STRINGS));
+    for (let from = 1; from < count && makers.length > 0; from += AHEAD_SLICE) {
+      await turn();
+      if (this.count !== count) return [];
+      const to = Math.min(count, from + AHEAD_SLICE);
+      makers = makers.filter((maker) => {
+        for (let j = from; j < to; j++) if (!maker.add(j, this.docs[j]!)) return false;
+        return true;
+      });
     }
-    return { codes, numbers, strings };
+    for (const maker of makers) if (maker.holdsValues && this.columns.get(maker.field)?.codes.length !== count) this.columns.set(maker.field, maker.column());
+    return this.wholeColumns([...names]);
+  }
+
+  /** Those of `fields` whose columns hold all their values (no OTHER: no document read). */
+  private wholeColumns(fields: string[]): string[] {
+    return fields.filter((field) => {
+      const codes = this.columns.get(field)?.codes;
+      return codes?.length === this.count && !codes.includes(OTHER);
+    });
   }
 
   /**
@@ -245,6 +259,61 @@ export class SnapshotValues {
       values.columns.set(field, { codes: column.codes, numbers: column.numbers, strings: null, packed: column.packed });
     }
     return values;
+  }
+}
+
+/** One field's column, made document by document (snapshot values in number order). */
+class ColumnMaker {
+  private readonly codes: Int32Array;
+  private numbers = new Float64Array(0);
+  private readonly strings: string[] = [];
+  private readonly lookup = new Map<string, number>();
+  /** Whether some value is held by the column itself (not only OTHER) */
+  holdsValues = false;
+
+  constructor(
+    readonly field: string,
+    private readonly count: number,
+    private readonly maxStrings: number,
+  ) {
+    this.codes = new Int32Array(count);
+  }
+
+  /** Code document j's value; false once the field has more distinct strings than maxStrings. */
+  add(j: number, doc: Doc): boolean {
+    if (!Object.hasOwn(doc, this.field)) return true;
+    const v = doc[this.field];
+    const codes = this.codes;
+    if (typeof v === "string") {
+      if (v.length > MAX_STRING) codes[j] = OTHER;
+      else {
+        let code = this.lookup.get(v);
+        if (code === undefined) {
+          this.lookup.set(v, (code = this.strings.push(v)));
+          if (code > this.maxStrings) return false;
+        }
+        codes[j] = code;
+        this.holdsValues = true;
+      }
+      return true;
+    }
+    if (typeof v === "number") {
+      codes[j] = NUMBER;
+      if (this.numbers.length === 0) this.numbers = new Float64Array(this.count);
+      this.numbers[j] = v;
+    } else if (v === true) codes[j] = TRUE;
+    else if (v === false) codes[j] = FALSE;
+    else if (v === null) codes[j] = NULL;
+    else {
+      codes[j] = OTHER;
+      return true;
+    }
+    this.holdsValues = true;
+    return true;
+  }
+
+  column(): SnapshotColumn {
+    return { codes: this.codes, numbers: this.numbers, strings: this.strings };
   }
 }
 

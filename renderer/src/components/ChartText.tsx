@@ -5,6 +5,7 @@
  * slider, and the range of ops holding it). In text, so a screen reader and
  * a test read what the bars draw.
  */
+import { memo } from "react";
 import type { PositionBucket, PositionBuckets, TimeBucket, TimeBuckets } from "../../../electron/contract";
 import type { ChartMark } from "../lib/chartPlaces";
 import { plural, opLabel } from "../lib/format";
@@ -69,14 +70,14 @@ export function PositionDetail({ data, position, bucket }: { data: PositionBucke
   );
 }
 
-/** What a chart says before anything is hovered: what it counts and what a click does. */
-export function ChartHint({ data, pickLabel }: { data: TimeBuckets | PositionBuckets; pickLabel: string }) {
+/** What a chart says before anything is hovered: what it counts and what a click does (memo: the Timeline's chart is drawn again at each step, its buckets are not). */
+export const ChartHint = memo(function ChartHint({ data, pickLabel }: { data: TimeBuckets | PositionBuckets; pickLabel: string }) {
   const ops = data.buckets.reduce((n, b) => n + b.ops, 0);
   const text = !data.buckets.length ? ("bucketOps" in data ? "No ops to chart." : "No dated ops to chart.")
     : "bucketOps" in data ? `${plural(ops, "op")} by position, in ${plural(data.buckets.length, "range")} of ${plural(data.bucketOps, "op")}: hover for the numbers (the time of the op at each tick is under it), click to ${pickLabel}.`
     : `${plural(ops, "op")} in ${plural(data.buckets.length, "bucket")} of ${span(data.bucketMs)}: hover a bar for its numbers, click to ${pickLabel}.`;
   return <div className="chart-hover muted small">{text}</div>;
-}
+});
 
 /** A bucket's width in the largest unit that keeps it readable. */
 function span(ms: number): string {

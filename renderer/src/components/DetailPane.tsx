@@ -4,7 +4,7 @@
  * resize, Enter or its button to fold the pane away; a folded pane leaves a
  * strip that brings it back. Width and folding are the user's (detailPane.ts).
  */
-import { useRef } from "react";
+import { memo, useRef } from "react";
 import type { KeyboardEvent, PointerEvent, ReactNode } from "react";
 import { MIN_PANE_PX, useDetailPane } from "../state/detailPane";
 import type { PaneKind } from "../state/detailPane";
@@ -41,7 +41,8 @@ export function DetailPane({ className = "", testId, kind = "detail", children }
 /** The room the pane and the main pane share: their split's width. */
 const roomOf = (el: HTMLElement | null) => el?.parentElement?.clientWidth ?? window.innerWidth;
 
-function PaneHandle({ kind, pane, className }: { kind: PaneKind; pane: React.RefObject<HTMLElement | null>; className: string }) {
+/** Memo: drawn again only when its own props or width change, not with the pane's content (its offsetWidth, read while drawing, forces a layout: a Timeline step paid it each time). */
+const PaneHandle = memo(function PaneHandle({ kind, pane, className }: { kind: PaneKind; pane: React.RefObject<HTMLElement | null>; className: string }) {
   const width = useDetailPane((s) => s.widths[kind]);
   const shown = width ?? pane.current?.offsetWidth ?? 0;
   const resize = (px: number) => useDetailPane.getState().setWidth(kind, px, roomOf(pane.current));
@@ -74,4 +75,4 @@ function PaneHandle({ kind, pane, className }: { kind: PaneKind; pane: React.Ref
       <button className="pane-collapse" tabIndex={-1} onClick={() => useDetailPane.getState().setCollapsed(true)} aria-label="Hide the detail pane" title="Hide the detail pane" data-testid="pane-collapse">›</button>
     </div>
   );
-}
+});

@@ -149,8 +149,13 @@ export function OpsChart<D extends ChartData>(props: OpsChartProps<D>) {
       setHover(i);
       latest.current.onHoverX?.(x);
     };
-    // The plot area's place in the plot's box (what sits under it spans the same box), measured each time it is drawn: axis widths follow the labels.
+    // The plot area's place in the plot's box (what sits under it spans the same box), measured when a draw moved it: axis widths follow the labels.
+    // Not on a draw that only moved the cursor line (a Timeline step): the measure forces a layout of the page React just changed.
+    let measuredFor = "";
     const drawn = (u: uPlot) => {
+      const box = `${u.width} ${u.height} ${u.bbox.left} ${u.bbox.width}`;
+      if (box === measuredFor) return;
+      measuredFor = box;
       const [outer, over] = [el.getBoundingClientRect(), u.over.getBoundingClientRect()];
       latest.current.onPlotArea?.({ left: over.left - outer.left, right: outer.right - over.right });
     };

@@ -3,13 +3,14 @@
  * asks the source for their pages, and stays smooth at a million rows.
  * Arrow keys / j / k move the selection.
  */
-import { useEffect, useRef, useState } from "react";
-import type { KeyboardEvent, ReactNode } from "react";
-import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useLayoutEffect, useReducer, useRef, useState } from "react";
+import type { KeyboardEvent, ReactNode, RefObject } from "react";
 import { useStore } from "zustand";
 import type { StoreApi } from "zustand/vanilla";
 import type { PagedState } from "../state/paged";
 import { PaneError } from "./PaneError";
+import { rowsInView, scrollToShow } from "../lib/rowWindow";
+import type { RowWindow } from "../lib/rowWindow";
 
 export interface TableColumn<T> {
   key: string;
@@ -40,6 +41,49 @@ interface Props<T> {
 }
 
 const ROW_HEIGHT = 28;
+/** Rows drawn beyond each edge of the view */
+const OVERSCAN = 20;
+
+/**
+ * The rows of `total` in view of the scroll element: drawn again when the
+ * scroll or the element's size brings other rows into view (not on every
+ * pixel), and when total changes.
+ */
+function useRowWindow(scrollRef: RefObject<HTMLDivElement | null>, rowsRef: RefObject<HTMLDivElement | null>, total: number): RowWindow & { scrollToIndex(index: number): void } {
+  const view = useRef({ top: 0, height: 0 });
+  /** The sticky header above the rows: the rows begin this far down the scroll, and it hides as much of the view */
+  const headHeight = () => rowsRef.current?.offsetTop ?? 0;
+  const totalNow = useRef(total);
+  totalNow.current = total;
+  const drawn = rowsInView(total, ROW_HEIGHT, view.current.top, view.current.height, OVERSCAN);
+  const drawnNow = useRef(drawn);
+  drawnNow.current = drawn;
+  const [, redraw] = useReducer((n: number) => n + 1, 0);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const update = () => {
+      view.current = { top: el.scrollTop, height: el.clientHeight - headHeight() };
+      const next = rowsInView(totalNow.current, ROW_HEIGHT, view.current.top, view.current.height, OVERSCAN);
+      if (next.first !== drawnNow.current.first || next.last !== drawnNow.current.last) redraw();
+    };
+    update();
+    el.addEventListener("scroll", update, { passive: true });
+    const resized = new ResizeObserver(update);
+    resized.observe(el);
+    return () => {
+      el.removeEventListener("scroll", update);
+      resized.disconnect();
+    };
+  }, [scrollRef, rowsRef]);
+  return {
+    ...drawn,
+    scrollToIndex(index) {
+      const el = scrollRef.current;
+      if (el) el.scrollTop = scrollToShow(index, totalNow.current, ROW_HEIGHT, el.scrollTop, el.clientHeight, headHeight());
+    },
+  };
+}
 
 export function VirtualTable<T>(props: Props<T>) {
   const { source, columns } = props;
@@ -51,10 +95,12 @@ export function VirtualTable<T>(props: Props<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
   /** The row the keys move from; -1 before any is chosen, so the first j or ↓ picks the first row */
   const [focusIndex, setFocusIndex] = useState(-1);
-  const virtualizer = useVirtualizer({ count: total ?? 0, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20, scrollPaddingStart: ROW_HEIGHT + 2 });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
+  const rowsRef = useRef<HTMLDivElement>(null);
+  const rows = useRowWindow(scrollRef, rowsRef, total ?? 0);
+  const first = rows.last >= rows.first ? rows.first : 0;
+  const last = rows.last >= rows.first ? rows.last : 0;
+  const indexes: number[] = [];
+  for (let i = rows.first; i <= rows.last; i++) indexes.push(i);
 
   // A short wait so a fast fling through a million rows fetches only where it stops.
   useEffect(() => {
@@ -69,7 +115,7 @@ export function VirtualTable<T>(props: Props<T>) {
     const from = focusIndex >= 0 ? focusIndex : selectedIndex();
     const next = from < 0 ? 0 : Math.max(0, Math.min(total - 1, from + delta));
     setFocusIndex(next);
-    virtualizer.scrollToIndex(next);
+    rows.scrollToIndex(next);
     const row = rowAt(next);
     if (row) props.onSelect(row);
   }
@@ -99,15 +145,15 @@ export function VirtualTable<T>(props: Props<T>) {
           ))}
         </div>
         {loaded && total === 0 && !error ? <div className="empty">{props.empty}</div> : null}
-        <div style={{ height: virtualizer.getTotalSize(), minWidth: width, position: "relative" }}>
-          {items.map((item) => {
-            const row = rowAt(item.index);
+        <div ref={rowsRef} style={{ height: (total ?? 0) * ROW_HEIGHT, minWidth: width, position: "relative" }}>
+          {indexes.map((index) => {
+            const row = rowAt(index);
             const key = row ? props.rowKey(row) : null;
             const whole = row && props.wholeRow ? props.wholeRow(row) : null;
             const testId = row ? (typeof props.rowTestId === "string" ? props.rowTestId : props.rowTestId(row)) : undefined;
-            const cls = ["vtable-row", item.index % 2 ? "odd" : "", key !== null && key === props.selectedKey ? "selected" : "", key !== null && key === props.highlightKey ? "highlight" : "", row && props.rowClass ? props.rowClass(row) : ""].join(" ");
+            const cls = ["vtable-row", index % 2 ? "odd" : "", key !== null && key === props.selectedKey ? "selected" : "", key !== null && key === props.highlightKey ? "highlight" : "", row && props.rowClass ? props.rowClass(row) : ""].join(" ");
             return (
-              <div key={item.key} role="row" aria-selected={key !== null && key === props.selectedKey} className={cls} data-testid={testId} data-key={key ?? undefined} style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, minWidth: width }} onClick={() => { if (row) { setFocusIndex(item.index); props.onSelect(row); } }}>
+              <div key={index} role="row" aria-selected={key !== null && key === props.selectedKey} className={cls} data-testid={testId} data-key={key ?? undefined} style={{ transform: `translateY(${index * ROW_HEIGHT}px)`, height: ROW_HEIGHT, minWidth: width }} onClick={() => { if (row) { setFocusIndex(index); props.onSelect(row); } }}>
                 {whole ? <div className="vtable-cell whole" style={{ width }}>{whole}</div> : row ? columns.map((c) => <div key={c.key} className="vtable-cell" style={{ width: c.width }}>{c.render(row)}</div>) : <div className="vtable-cell loading">…</div>}
               </div>
             );

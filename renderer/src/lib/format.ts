@@ -14,9 +14,17 @@ export function shortTime(ts: string): string {
   return Number.isNaN(ms) ? ts : dateTimeText(ms, "second");
 }
 
+/** The user's number format, made once: n.toLocaleString() makes one each call, and a Timeline step formats dozens of counts. */
+const NUMBER_FORMAT = new Intl.NumberFormat();
+
+/** A number as n.toLocaleString() writes it ("1,941"). */
+export function numberText(n: number): string {
+  return NUMBER_FORMAT.format(n);
+}
+
 /** A count and its noun, singular for one: "1 op", "2 ops", "1 entry" ("entries" given). */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
+  return `${numberText(n)} ${n === 1 ? one : many}`;
 }
 
 /** A file size as people read it: 812 B, 4.2 KB, 27.1 MB, 1.3 GB. */
@@ -44,7 +52,7 @@ export function opNumber(pos: number): number {
 }
 
 export function opLabel(pos: number): string {
-  return `#${opNumber(pos).toLocaleString()}`;
+  return `#${numberText(opNumber(pos))}`;
 }
 
 /** The position just after an op: where "replay here" takes the Timeline. */
@@ -54,7 +62,7 @@ export function positionAfter(pos: number): number {
 
 /** Where an event between ops (an archive, a compaction) takes effect: "position 6, after op #6". */
 export function eventPlace(position: number): string {
-  return `position ${position.toLocaleString()}, ${position === 0 ? "before op #1" : `after op #${position.toLocaleString()}`}`;
+  return `position ${numberText(position)}, ${position === 0 ? "before op #1" : `after op #${numberText(position)}`}`;
 }
 
 /** A history-chain link named by the snapshot it starts from and that snapshot's time. */

@@ -17,7 +17,7 @@ import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
 import { useRecordsQuery } from "../state/records";
 import { DiffView } from "../components/DiffView";
-import { cellText, opLabel, shortTime, plural } from "../lib/format";
+import { cellText, numberText, opLabel, shortTime, plural } from "../lib/format";
 import { PaneError } from "../components/PaneError";
 import { ArchiveLink } from "../components/ArchiveLink";
 import { useTimelineEvents } from "../state/events";
@@ -88,7 +88,7 @@ function Scrubber() {
       <CommandButton name="play-next-event" testId="play-next-event" title={toEvent ? "Pause the play to the next event" : "Play at this pace to the next archive or compaction marked on the scrubber, and stop there"}>{toEvent ? "❚❚" : "▶"} to next event</CommandButton>
       <PacePicker />
       <span className="muted small">position</span>
-      <span className="replay-pos mono" data-testid="replay-pos" title="Position N is the state after op #N; position 0 is the oldest state on disk" aria-busy={shownAt !== cursor} data-panes-at={shownAt ?? ""}>{cursor.toLocaleString()} / {total.toLocaleString()}</span>
+      <span className="replay-pos mono" data-testid="replay-pos" title="Position N is the state after op #N; position 0 is the oldest state on disk" aria-busy={shownAt !== cursor} data-panes-at={shownAt ?? ""}>{numberText(cursor)} / {numberText(total)}</span>
       <PartialTag />
       <CompareButtons />
       <input type="datetime-local" step="1" aria-label="Jump to time" data-testid="jump-time" onChange={(e) => e.target.value && void jumpToTime(e.target.value)} title="Jump to the state at this time (UTC)" />
@@ -97,8 +97,8 @@ function Scrubber() {
   );
 }
 
-/** A pace for play: ops per second (up to thousands, for big stores), or real time × N by the ops' timestamps. */
-function PacePicker() {
+/** A pace for play: ops per second (up to thousands, for big stores), or real time × N by the ops' timestamps (memo: not drawn again at each step with the Scrubber). */
+const PacePicker = memo(function PacePicker() {
   const pace = useReplay((s) => s.pace);
   const setPace = useReplay((s) => s.setPace);
   const value = pace.kind === "ops" ? String(pace.perSecond) : `x${pace.factor}`;
@@ -113,7 +113,7 @@ function PacePicker() {
       </optgroup>
     </select>
   );
-}
+});
 
 /** The events that took effect right after the cursor's op: they are in this position's state and in its diff. */
 function EventsAtCursor() {
@@ -129,11 +129,11 @@ function CurrentOp() {
   const op = useReplayPanes((s) => s.currentOp);
   const error = useReplayPanes((s) => s.error);
   if (error) return <PaneError error={error} />;
-  if (cursor === 0) return <div className="current-op muted" data-testid="current-op">Position 0 of {total.toLocaleString()}: the oldest state on disk, before op #1.<EventsAtCursor /></div>;
-  if (!op || op.pos !== cursor - 1) return <div className="current-op muted">Position {cursor.toLocaleString()} of {total.toLocaleString()}: …</div>; // the op of this position is on its way
+  if (cursor === 0) return <div className="current-op muted" data-testid="current-op">Position 0 of {numberText(total)}: the oldest state on disk, before op #1.<EventsAtCursor /></div>;
+  if (!op || op.pos !== cursor - 1) return <div className="current-op muted">Position {numberText(cursor)} of {numberText(total)}: …</div>; // the op of this position is on its way
   return (
     <div className="current-op" data-testid="current-op">
-      <b data-testid="current-position">Position {cursor.toLocaleString()} of {total.toLocaleString()}: after op {opLabel(op.pos)}</b>{" "}
+      <b data-testid="current-position">Position {numberText(cursor)} of {numberText(total)}: after op {opLabel(op.pos)}</b>{" "}
       <span className={`op-badge ${op.op}`}>{op.op}</span> <b className="mono">{op.id}</b> by {op.agent ?? "the writer"}
       {op.clock !== null ? <span className="muted"> (clock {op.clock})</span> : null} <span className="muted">at {shortTime(op.ts)} · {op.file}:{op.line}</span>
       <button className="link" onClick={() => showOp(op.pos)}>details</button>
@@ -188,7 +188,7 @@ function OpsLater() {
 function StateTotal({ filtered }: { filtered: boolean }) {
   const cursor = useReplay((s) => s.cursor);
   const total = useStore(stateRecords, (s) => s.total);
-  return <span className="result-count" data-testid="state-total">{total === null ? "…" : `${total.toLocaleString()} ${total === 1 ? "record" : "records"}${filtered ? (total === 1 ? " matches" : " match") : ""} at position ${cursor.toLocaleString()}`}</span>;
+  return <span className="result-count" data-testid="state-total">{total === null ? "…" : `${numberText(total)} ${total === 1 ? "record" : "records"}${filtered ? (total === 1 ? " matches" : " match") : ""} at position ${numberText(cursor)}`}</span>;
 }
 
 function DiffList({ title, page, testId }: { title: ReactNode; page: DiffPage | null; testId: string }) {
