@@ -8,6 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Page } from "@playwright/test";
 import { expect, readWithPublished, SCREENSHOTS, test } from "../fixtures";
 import { openPublishedAgent, plannerAndWorkerOnJobs } from "../../engine/test/scenarios/index.js";
 
@@ -17,9 +18,12 @@ interface AgentManifest {
 }
 const manifestOf = async (dir: string) => JSON.parse(await readFile(join(dir, "manifest.json"), "utf-8")) as AgentManifest;
 /** The last line's ts of a WAL, as the dialog shows times (YYYY-MM-DD HH:MM:SS). */
-async function lastOpShown(dir: string, wal: string): Promise<string> {
+/** The time of the WAL's last op as the app writes times: UTC, the day year first, the time of day as the page's locale writes it (12-hour in en-US). */
+async function lastOpShown(page: Page, dir: string, wal: string): Promise<string> {
   const lines = (await readFile(join(dir, wal), "utf-8")).trim().split("\n");
-  return (JSON.parse(lines[lines.length - 1]) as { ts: string }).ts.replace("T", " ").slice(0, 19);
+  const ts = new Date((JSON.parse(lines[lines.length - 1]) as { ts: string }).ts);
+  const clock = new Intl.DateTimeFormat(await page.evaluate(() => navigator.language), { timeZone: "UTC", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return `${ts.toISOString().slice(0, 10)} ${clock.format(ts)}`;
 }
 
 test("compacting in agent mode names the other agents, warns their next writes are lost, and waits for a tick", async ({ page, workDir, explorer }) => {
@@ -35,7 +39,7 @@ test("compacting in agent mode names the other agents, warns their next writes a
     await expect(dialog.getByTestId("compact-agent")).toHaveCount(2);
     for (const agent of ["planner", "worker"]) {
       const row = dialog.locator(`[data-testid=compact-agent][data-agent=${agent}]`);
-      await expect(row).toContainText(await lastOpShown(dir, named[agent]));
+      await expect(row).toContainText(await lastOpShown(page, dir, named[agent]));
       await expect(row).toContainText("recent");
     }
     await expect(dialog.getByTestId("compact-warning")).toContainText("Their next writes will be lost until they refresh");
