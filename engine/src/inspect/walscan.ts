@@ -245,8 +245,9 @@ function parseLines(buffer: Buffer, at: { fileIdx: number; base: number; firstLi
     const unterminated = end === -1;
     if (unterminated) end = length;
     const lineText = ascii ? text.slice(start, end) : buffer.toString("utf-8", start, end);
-    // An unterminated last line that is a whole op is read, as opslog's readOps reads it (undo can cut just a newline); any other waits for its newline.
-    if (unterminated && !final && !(eof && typeof parseOp(lineText) !== "string")) break;
+    // An unterminated last line that is a whole op is read, as opslog's readOps reads it (undo can cut just a newline), and so is one that undo
+    // tore with a whole op appended (undo cut the appended op's newline too: nothing more is coming); any other waits for its newline.
+    if (unterminated && !final && !(eof && (typeof parseOp(lineText) !== "string" || explainMergedLine(lineText, parseOp) !== null))) break;
     if (lineText.charCodeAt(0) === 0x7b /* { */ || lineText.trim() !== "") {
       const parsed = parseOp(lineText);
       const merged = typeof parsed === "string" ? explainMergedLine(lineText, parseOp) : null;

@@ -129,19 +129,22 @@ export function readWalText(path: string, bytes: Buffer): Pick<RefWal, "ops" | "
         malformed++;
         // A fragment of the op undo cut, then a whole op appended onto it: opslog skips the line, op and all.
         // Searched in the bytes: the cut can split a character, which decoding would turn into U+FFFD (3 bytes for 1).
-        const raw = bytes.subarray(start, end);
-        for (let at = raw.indexOf(OP_START, 1); at !== -1; at = raw.indexOf(OP_START, at + 1)) {
-          const appended = parseOp(raw.subarray(at).toString("utf-8"));
-          if (appended) {
-            torn.push(toRefOp(appended, path, line, start + at));
-            break;
-          }
-        }
+        const appended = appendedOp(bytes.subarray(start, end));
+        if (appended) torn.push(toRefOp(appended.op, path, line, start + appended.at));
       }
     }
     start = end + 1;
   }
   return { ops, torn, malformed };
+}
+
+/** The whole op appended onto a line undo tore (after the fragment it left), and where it starts in the line's bytes; null if none. */
+function appendedOp(raw: Buffer): { op: NonNullable<ReturnType<typeof parseOp>>; at: number } | null {
+  for (let at = raw.indexOf(OP_START, 1); at !== -1; at = raw.indexOf(OP_START, at + 1)) {
+    const op = parseOp(raw.subarray(at).toString("utf-8"));
+    if (op) return { op, at };
+  }
+  return null;
 }
 
 async function list(dir: string): Promise<string[]> {
@@ -188,9 +191,11 @@ export async function readFiles(dir: string): Promise<RefFiles> {
     if (!agentName && !single) continue;
     const bytes = await readFile(join(dir, "ops", name));
     const path = `ops/${name}`;
-    // A lane's size as the explorer reads it: through its last complete line, or its unterminated last op (an unfinished line is not read yet).
+    // A lane's size as the explorer reads it: through its last complete line, or its unterminated last line when that is an op, or a line
+    // undo tore with a whole op appended (undo cut that op's newline too); an unfinished line is not read yet.
     const lastNl = bytes.lastIndexOf(0x0a) + 1;
-    const complete = lastNl < bytes.length && parseOp(bytes.subarray(lastNl).toString("utf-8")) ? bytes.length : lastNl;
+    const tail = bytes.subarray(lastNl);
+    const complete = lastNl < bytes.length && (parseOp(tail.toString("utf-8")) || appendedOp(tail)) ? bytes.length : lastNl;
     wals.push({ path, ms: Number(agentName ? agentName[2] : single![1]), agent: agentName ? agentName[1] : null, bytes: complete, ...readWalText(path, bytes) });
   }
   // Oldest first; one ms: by name

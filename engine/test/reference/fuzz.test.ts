@@ -283,6 +283,12 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("one writer: two undos after non-ASCII text leave a retired WAL ending in a torn line without a newline: its appended op is a torn-by-undo lost write, read at once", async () => {
+    // The first undo cuts just a newline ("c" joins the "ü" line); the second cuts the newline after "c" too: nothing more comes to that line.
+    const p: Program = JSON.parse('{"agents":1,"live":false,"cmds":[{"kind":"set","agent":0,"id":"a","value":{"k":"done","t":"ü"},"poll":false},{"kind":"set","agent":0,"id":"a","value":{"k":"done"},"poll":false},{"kind":"undo","agent":0,"poll":false},{"kind":"set","agent":0,"id":"c","value":{"k":"done"},"poll":false},{"kind":"set","agent":0,"id":"a","value":{"k":"done"},"poll":false},{"kind":"undo","agent":0,"poll":false},{"kind":"compact","agent":0,"poll":false},{"kind":"set","agent":0,"id":"a","value":{"k":"done"},"poll":false},{"kind":"delete","agent":0,"id":"a","poll":false}],"probe":0}');
+    await runProgram(p, skips);
+  });
+
   it("an op appended onto a line undo cut inside a non-ASCII character: its offset is the byte where it starts in the file, in the model and the inspector", async () => {
     // opslog's undo truncates at a character index: the cut leaves half of "語" (1 byte of 3) before the appended op.
     const dir = await tempDir();
