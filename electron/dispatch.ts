@@ -15,7 +15,7 @@ import { StoreLoading } from "./loading-store.js";
 import type { Args, OwnImplementations } from "./own-calls.js";
 import { EndpointNotAllowed } from "./s3-endpoints.js";
 import { callNames, calls } from "./calls.js";
-import { LOCKED_READ_ONLY } from "./session.js";
+import { LOCKED_READ_ONLY } from "./session-open.js";
 
 /** The calls that write to a store (declared with write()): refused outright when the explorer was started with --read-only. */
 const WRITE_CALLS: ReadonlySet<string> = new Set(callNames.filter((name) => calls[name].writes));
