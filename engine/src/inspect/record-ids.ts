@@ -46,6 +46,19 @@ export class RecordIds {
     return this.length - 1;
   }
 
+  /**
+   * Join the ids added so far in with the rest (the build is over): one
+   * string and an Int32Array in place of a string per id and an array of
+   * them, for as long as the index is open.
+   */
+  compact(): void {
+    if (this.added.length === 0) return;
+    const { joined, ends } = this.stored();
+    this.joined = joined;
+    this.ends = ends;
+    this.added = [];
+  }
+
   /** Every id, by record number, to read and let go (a sort by id over all records): made anew from the joined ones. */
   toArray(): readonly string[] {
     if (this.ends.length === 0) return this.added;

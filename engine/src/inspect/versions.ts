@@ -133,9 +133,10 @@ export class RecordVersions {
     this.srcs = srcs;
   }
 
-  /** Give back the room left at the end of the growable lists (the build is over). */
+  /** Give back the room left at the end of the growable lists, and join the ids (the build is over). */
   trim(): void {
     this.latest.trim();
+    this.ids.compact();
   }
 
   /** A source for a value a snapshot set. */

@@ -33,6 +33,20 @@ describe("record ids", () => {
     expect(twice.toArray()).toEqual(all);
   });
 
+  it("answer the same once compacted (joined in place at the end of a build), and take more ids after", () => {
+    const ids = new RecordIds();
+    AWKWARD.forEach((id) => ids.push(id));
+    ids.compact();
+    expect((ids as unknown as { added: string[] }).added).toEqual([]);
+    ids.push("later");
+    ids.compact();
+    ids.push("😀later");
+    const all = [...AWKWARD, "later", "😀later"];
+    expect(all.map((_, rec) => ids.at(rec))).toEqual(all);
+    all.forEach((id, rec) => expect(ids.is(rec, id), JSON.stringify(id)).toBe(true));
+    expect(RecordIds.fromStored(ids.stored()).toArray()).toEqual(all);
+  });
+
   it("tell a record's own id from a prefix of it, a longer one and another record's", () => {
     const ids = RecordIds.fromStored((() => {
       const b = new RecordIds();
@@ -63,6 +77,25 @@ describe("record ids", () => {
     for (let i = 0; i < 60_000; i++) if (index.get(make(i)) !== i) wrong.push(`${make(i)} gives ${index.get(make(i))}`);
     expect(wrong).toEqual([]);
     for (const absent of ["task-", "task-60001", "ключ/0/", "", "task-1 "]) expect(index.get(absent), absent).toBe(-1);
+  });
+});
+
+describe("a built index's ids", () => {
+  it("are joined once the build is over, and answer every id and lookup", async () => {
+    const dir = await tempDir("opslog-record-ids-built-");
+    const store = new Published();
+    await store.open(dir, { checkpointOnClose: false });
+    const ids = ["😀", "ключ/1/☕", "t1", "t10", "t1 "];
+    for (const [i, id] of ids.entries()) await store.set(id, task(i, "todo"));
+    await store.close();
+    const h = await buildHistory(dir, "never");
+    try {
+      expect((h.versions.ids as unknown as { added: string[] }).added).toEqual([]);
+      expect(ids.map((id) => h.versions.ids.at(h.versions.recOf(id)!))).toEqual(ids);
+      expect(h.versions.recOf("t")).toBeUndefined();
+    } finally {
+      h.reader.close();
+    }
   });
 });
 
