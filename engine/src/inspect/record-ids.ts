@@ -69,6 +69,7 @@ export class RecordIds {
 
   /** Every id as one string and where each ends: what the index cache writes. */
   stored(): StoredIds {
+    if (this.added.length === 0) return { joined: this.joined, ends: this.ends };
     const joinedCount = this.ends.length;
     const ends = new Int32Array(this.length);
     ends.set(this.ends);
