@@ -93,7 +93,7 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
     kind: "single-writer",
     multiWriter: manifest.activeAgentOps !== undefined,
     snapshotInfo: new Map(),
-    reader: new OpReader(dir, table, scan.wals.map((w) => w.path), (e) => versions.ids[table.rec(e)]),
+    reader: new OpReader(dir, table, scan.wals.map((w) => w.path), (e) => versions.ids.at(table.rec(e))),
     parallel,
     columns: new KeptColumns(),
   };

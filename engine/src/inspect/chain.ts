@@ -186,7 +186,7 @@ export function jumpToSnapshot(history: StoreIndex, link: ChainLink, next: Map<s
   }
   const leftOut: LeftOut = { link, compactor, startMs, endMs, removed: [], sameIn: new Map() };
   for (const [rec, value] of head.entries()) {
-    const id = versions.ids[rec];
+    const id = versions.ids.at(rec);
     if (next.has(id)) continue;
     leftOut.removed.push(id);
     // Kept now, as the value it had is gone from the state once the snapshot is followed.

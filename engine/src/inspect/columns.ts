@@ -92,7 +92,7 @@ export class FieldColumns {
       } catch {
         throw reader.lineChanged(e);
       }
-      if (op?.id !== versions.ids[table.rec(e)] || op.op !== table.op(e) || !op.data || typeof op.data !== "object") throw reader.lineChanged(e);
+      if (op?.id !== versions.ids.at(table.rec(e)) || op.op !== table.op(e) || !op.data || typeof op.data !== "object") throw reader.lineChanged(e);
       this.put(e, op.data as Doc, fields);
     });
   }

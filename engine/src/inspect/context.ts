@@ -134,7 +134,7 @@ export class QueryContext {
   }
 
   idOf(e: number): string {
-    return this.h.versions.ids[this.h.table.rec(e)];
+    return this.h.versions.ids.at(this.h.table.rec(e));
   }
 
   agentOf(e: number): string | null {
@@ -175,7 +175,7 @@ export class QueryContext {
 
   /** The id of record number `rec` */
   idOfRecord(rec: number): string {
-    return this.h.versions.ids[rec];
+    return this.h.versions.ids.at(rec);
   }
 
   /** Every record's number, in id order */

@@ -83,7 +83,7 @@ export function jumpEpochOf(h: StoreIndex, rec: number, i: number): number | nul
   for (let j = i + 1; j < ks.length && ks[j] === k; j++) if (src[j] < 0) after++;
   const atK = h.jumps.filter((jump) => jump.k === k);
   if (atK.length === 1) return after === 0 ? atK[0].epoch : null; // the usual case: no search through its ids
-  const id = h.versions.ids[rec];
+  const id = h.versions.ids.at(rec);
   const jumps = atK.filter((jump) => jump.ids.includes(id));
   return jumps[jumps.length - 1 - after]?.epoch ?? null;
 }

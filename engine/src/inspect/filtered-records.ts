@@ -141,7 +141,7 @@ export class RecordFilter {
       const [hitRecs, hitSrcs] = [new Int32Array(recs.length), new Int32Array(recs.length)];
       let n = 0;
       for (let i = 0; i < recs.length; i++) {
-        if (!versions.ids[recs[i]].includes(req.idContains)) continue;
+        if (!versions.ids.at(recs[i]).includes(req.idContains)) continue;
         hitRecs[n] = recs[i];
         hitSrcs[n++] = srcs[i];
       }
@@ -167,10 +167,11 @@ export class RecordFilter {
 
   /** As the plain evaluator sorts: by the field's value (missing first, then by type), ties by id. */
   private sorted(recs: number[], rows: Doc[], sort: NonNullable<RecordsRequest["sort"]>): number[] {
-    const ids = this.h.versions.ids;
-    const keys = rows.map((row, i) => (sort.field === "id" ? ids[recs[i]] : valueAtPath(row, sort.field)));
+    const { versions } = this.h;
+    const ids = recs.map((rec) => versions.ids.at(rec)); // once each, not once per comparison
+    const keys = rows.map((row, i) => (sort.field === "id" ? ids[i] : valueAtPath(row, sort.field)));
     const order = recs.map((_, i) => i);
-    order.sort((a, b) => sort.dir * compareValues(keys[a], keys[b]) || compareIds(ids[recs[a]], ids[recs[b]]));
+    order.sort((a, b) => sort.dir * compareValues(keys[a], keys[b]) || compareIds(ids[a], ids[b]));
     return order.map((i) => recs[i]);
   }
 
@@ -191,7 +192,7 @@ export class RecordFilter {
     const srcs: number[] = [];
     for (const rec of touched) {
       const src = versions.srcAt(rec, req.at);
-      if (!this.holds(src) || (req.idContains && !versions.ids[rec].includes(req.idContains))) continue;
+      if (!this.holds(src) || (req.idContains && !versions.ids.at(rec).includes(req.idContains))) continue;
       candidates.push(rec);
       srcs.push(src);
     }

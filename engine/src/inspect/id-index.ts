@@ -7,6 +7,8 @@
  * is what counts (see the profile in issue 13).
  */
 
+import type { RecordIds } from "./record-ids.js";
+
 /** 32-bit FNV-1a over the id's UTF-16 code units. */
 function hashId(id: string): number {
   let h = 0x811c9dc5 | 0;
@@ -19,8 +21,8 @@ export class IdIndex {
   private slots = new Int32Array(2 * 1024);
   private size = 0;
 
-  /** `ids[rec]` is the id of record rec: the table keeps numbers, not strings. */
-  constructor(private readonly ids: readonly string[]) {}
+  /** `ids` names each record (a build worker's plain list, or the index's RecordIds): the table keeps numbers, not strings. */
+  constructor(private readonly ids: readonly string[] | RecordIds) {}
 
   /** The record number of id, or -1. */
   get(id: string): number {
@@ -30,8 +32,13 @@ export class IdIndex {
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const rec = slots[2 * i + 1] - 1;
       if (rec < 0) return -1;
-      if (slots[2 * i] === h && this.ids[rec] === id) return rec;
+      if (slots[2 * i] === h && this.holds(rec, id)) return rec;
     }
+  }
+
+  private holds(rec: number, id: string): boolean {
+    const ids = this.ids;
+    return Array.isArray(ids) ? ids[rec] === id : (ids as RecordIds).is(rec, id);
   }
 
   /** Add id (not in the table yet) as record rec. */

@@ -24,6 +24,8 @@ import { IdIndex } from "./id-index.js";
 import { KeptColumns } from "./kept-columns.js";
 import { AgentTable, IntList, OpTable } from "./optable.js";
 import { FieldCodes } from "./value-codes.js";
+import { RecordIds } from "./record-ids.js";
+import type { StoredIds } from "./record-ids.js";
 import { SnapshotValues } from "./snapshot-values.js";
 import type { ChunkOnDisk, EncodedSnapshotValues } from "./snapshot-values.js";
 import { CurrentState, RecordVersions } from "./versions.js";
@@ -31,7 +33,7 @@ import { CurrentState, RecordVersions } from "./versions.js";
 type Ctor = { prototype: object; name: string };
 
 /** Every class the index holds, by a stable name (not the constructor's: a bundler may rename it). */
-const CLASSES: Record<string, Ctor> = { OpTable, IntList, AgentTable, RecordVersions, CurrentState, IdIndex, EntryRuns, KeptColumns, FieldCodes };
+const CLASSES: Record<string, Ctor> = { OpTable, IntList, AgentTable, RecordVersions, RecordIds, CurrentState, IdIndex, EntryRuns, KeptColumns, FieldCodes };
 const NAME_OF = new Map<object, string>(Object.entries(CLASSES).map(([name, c]) => [c.prototype, name]));
 
 /** Fields whose values are user data or plain primitives: written as they are, never walked (a doc's keys are the user's). */
@@ -217,6 +219,13 @@ function encode(value: unknown, seen: Map<object, unknown>, where: string, secti
   const fields: Record<string, unknown> = {};
   const out = { [CLS]: name, [FIELDS]: fields };
   seen.set(value, out);
+  if (name === "RecordIds") {
+    // The ids as one string and their ends (not joinStrings, which a load splits back into a string each).
+    const stored = (value as RecordIds).stored();
+    fields.joined = stored.joined;
+    fields.ends = section(stored.ends, sections);
+    return out;
+  }
   for (const [k, v] of Object.entries(value)) {
     if (typeof v === "function") {
       if (!REATTACHED.has(`${name}.${k}`)) throw new CannotEncode(`a function in ${name}.${k}`);
@@ -294,16 +303,17 @@ function encodeValues(state: CurrentStateFields, versions: RecordVersions): { ki
 /** The current state's values back (a snapshot's value: left on disk, with no hash), into `state`. */
 function decodeValues(encoded: { kinds: Uint8Array; docs: unknown[] }, state: CurrentStateFields): void {
   const { kinds, docs } = encoded;
-  const values: unknown[] = new Array(kinds.length);
+  // Most values are still on disk: filled at once (a builtin), then the few others set one by one (a million stores one by one were a tenth of a reopen).
+  const values: unknown[] = new Array(kinds.length).fill(LAZY);
   let d = 0;
   let unhashed: Uint8Array | null = null;
   for (let rec = 0; rec < kinds.length; rec++) {
     const kind = kinds[rec];
-    values[rec] = kind === 0 ? undefined : kind === 2 ? docs[d++] : LAZY;
+    if (kind === 1) continue;
     if (kind === 3) {
       (unhashed ??= new Uint8Array(kinds.length))[rec] = 1;
       state.lazy++;
-    }
+    } else values[rec] = kind === 0 ? undefined : docs[d++];
   }
   state.values = values;
   state.unhashed = unhashed;
@@ -397,6 +407,12 @@ function decode(value: unknown, seen: Map<object, unknown>, raw: Raw): unknown {
   const name = record[CLS] as string;
   const ctor = CLASSES[name];
   if (!ctor) throw new Error(`index cache: unknown class ${name}`);
+  if (name === "RecordIds") {
+    const fields = record[FIELDS] as Record<string, unknown>;
+    const ids = RecordIds.fromStored({ joined: fields.joined, ends: decode(fields.ends, seen, raw) } as StoredIds);
+    seen.set(value, ids);
+    return ids;
+  }
   const instance = Object.create(ctor.prototype) as Record<string, unknown>;
   seen.set(value, instance);
   let values: { kinds: Uint8Array; docs: unknown[] } | null = null;

@@ -232,7 +232,7 @@ export function prefetchCachedColumns(h: StoreIndex): void {
 function attachReader(dir: string, h: StoreIndex): void {
   const { table, versions } = h;
   h.parallel = null;
-  h.reader = new OpReader(dir, table, h.scan.wals.map((w) => w.path), (e) => versions.ids[table.rec(e)]);
+  h.reader = new OpReader(dir, table, h.scan.wals.map((w) => w.path), (e) => versions.ids.at(table.rec(e)));
   h.head.load = (recs) => {
     // A snapshot's value (source < 0) is in the cache's bytes; an op's is read from its WAL.
     const ops = h.reader.many(recs.map((rec) => versions.lastSrc(rec)).filter((src) => src >= 0));

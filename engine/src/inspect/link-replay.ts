@@ -35,7 +35,7 @@ export function addToIndex(history: StoreIndex, lane: Lane, ops: ScannedOp[], re
     const op = ops[j];
     // The worker numbered the batch's records already: no lookup by id.
     const rec = batch ? thread!.recOf(batch.i32[j * BATCH_I32 + I_REC], versions) : versions.intern(op.id);
-    op.id = versions.ids[rec]; // one id string per record, not one per op
+    op.id = versions.ids.at(rec); // one id string per record, not one per op
     op.agentIdx = history.agents.intern(op.agent);
     op.entry = history.table.add(op, op.agentIdx, rec);
     lane.entries.push(op.entry);

@@ -270,7 +270,7 @@ export function lastIndexed(h: StoreIndex, lane: Lane): LastOp | undefined {
   const { table } = h;
   const e = lane.entries.get(lane.entries.length - 1);
   const lineHash = lane.lastLong?.entry === e ? lane.lastLong.hash : undefined;
-  return { offset: table.offset(e), length: table.length_(e), id: h.versions.ids[table.rec(e)], op: table.op(e), ts: table.ts(e), clock: table.clock(e), agent: h.agents.names[table.agent(e)], lineHash };
+  return { offset: table.offset(e), length: table.length_(e), id: h.versions.ids.at(table.rec(e)), op: table.op(e), ts: table.ts(e), clock: table.clock(e), agent: h.agents.names[table.agent(e)], lineHash };
 }
 
 /**

@@ -48,7 +48,7 @@ export function linkEntriesOn(history: StoreIndex, link: ChainLink, ids: Iterabl
   }
   // Rare (a mismatch, or an archive's value that was not the link's), so a pass over the link's positions is cheaper than indexing every link by record.
   if (byRec.size > 0) for (let p = link.startPos; p < link.endPos; p++) byRec.get(table.rec(timeline.get(p)))?.push(timeline.get(p));
-  return new Map([...byRec].map(([rec, entries]) => [versions.ids[rec], entries]));
+  return new Map([...byRec].map(([rec, entries]) => [versions.ids.at(rec), entries]));
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { IdIndex } from "./id-index.js";
 import { IntList } from "./optable.js";
+import { RecordIds } from "./record-ids.js";
 import { SnapshotValues } from "./snapshot-values.js";
 import type { OpTable } from "./optable.js";
 import type { Doc } from "./types.js";
@@ -27,8 +28,8 @@ export interface VersionList {
 }
 
 export class RecordVersions {
-  /** Record number -> id; one string shared by every op on the record */
-  readonly ids: string[] = [];
+  /** Record number -> id (ids.at(rec)); one string shared by every op on the record while the index is built */
+  readonly ids = new RecordIds();
   private index = new IdIndex(this.ids);
   /** The values snapshots set: source -1 - j is value j (-1 itself: absent) */
   private snapshotValues = new SnapshotValues();
@@ -58,8 +59,7 @@ export class RecordVersions {
   intern(id: string): number {
     let rec = this.index.get(id);
     if (rec === -1) {
-      rec = this.ids.length;
-      this.ids.push(id);
+      rec = this.ids.push(id);
       this.index.add(id, rec);
       this.latest.push(ABSENT);
       this.latest.push(0);
@@ -133,9 +133,10 @@ export class RecordVersions {
     this.srcs = srcs;
   }
 
-  /** Give back the room left at the end of the growable lists (the build is over). */
+  /** Give back the room left at the end of the growable lists, and join the ids (the build is over). */
   trim(): void {
     this.latest.trim();
+    this.ids.compact();
   }
 
   /** A source for a value a snapshot set. */
@@ -192,7 +193,7 @@ export class RecordVersions {
   /** Every record number, in id order (cached until a new id appears). */
   sortedRecs(): Int32Array {
     if (!this.sorted) {
-      const ids = this.ids;
+      const ids = this.ids.toArray();
       this.sorted = Int32Array.from(ids.keys()).sort((a, b) => compareIds(ids[a], ids[b]));
     }
     return this.sorted;

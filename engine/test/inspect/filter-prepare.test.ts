@@ -56,7 +56,7 @@ function mingoIds(records: [string, unknown][], filter: Filter): string[] {
 }
 
 function idsOf(h: StoreIndex, filter: RecordFilter, at: number, query: Filter): string[] {
-  return filter.matching({ at, filter: query })!.map((rec) => h.versions.ids[rec]);
+  return filter.matching({ at, filter: query })!.map((rec) => h.versions.ids.at(rec));
 }
 
 describe("filters prepared ahead", () => {

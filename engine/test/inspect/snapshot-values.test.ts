@@ -128,7 +128,7 @@ describe("filters on a snapshot's values", () => {
     const filter = { n: { $gte: 5 }, title: { $ne: "Mixed 10" } };
     const matching = new RecordFilter(h).matching({ at: h.timeline.length, filter });
     const now = await publishedState(dir);
-    expect(matching!.map((rec) => h.versions.ids[rec])).toEqual(mingoIds(now, filter));
+    expect(matching!.map((rec) => h.versions.ids.at(rec))).toEqual(mingoIds(now, filter));
     const inMemory = [];
     for (let j = 1; j < snapshots.size; j++) if (snapshots.peek(j) !== undefined) inMemory.push(j);
     expect(inMemory).toEqual([]);
