@@ -10,7 +10,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, readSync } from "node:fs";
-import { mkdir, open, readdir, rename, rm, stat, utimes } from "node:fs/promises";
+import { mkdir, open, readdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { endianness, homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -175,7 +175,7 @@ export async function writeCacheFile(options: IndexCacheOptions, path: string, h
 async function writeDurably(path: string, parts: Buffer[]): Promise<void> {
   const fh = await open(path, "w");
   try {
-    await fh.writeFile(parts);
+    await writeFile(fh, parts);
     await fh.sync();
   } finally {
     await fh.close();
