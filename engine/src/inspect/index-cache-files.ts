@@ -3,7 +3,8 @@
  * store (named by a hash of the store's real path) in the cache folder, never
  * in the store; a header (the explorer's version, the format's, V8's, and what
  * the store looked like: index-cache.ts) then the index's bytes. Written to a
- * temporary file and renamed, so a reader sees a whole file or none. The
+ * temporary file, flushed to the disk, and renamed, so a reader sees a whole
+ * file or none, after a crash or a power cut too. The
  * folder is kept under a size cap by evicting the least recently used files
  * (a cache hit touches its file).
  */
@@ -155,7 +156,7 @@ export async function writeCacheFile(options: IndexCacheOptions, path: string, h
   await mkdir(options.dir, { recursive: true });
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    await writeFile(tmp, [MAGIC, length, headerBytes, pad, ...payload]);
+    await writeDurably(tmp, [MAGIC, length, headerBytes, pad, ...payload]);
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
@@ -163,6 +164,22 @@ export async function writeCacheFile(options: IndexCacheOptions, path: string, h
   }
   await evict(options, path);
   return true;
+}
+
+/**
+ * Write a file and flush it to the disk before it is renamed into place: a
+ * rename that reaches the disk before the bytes do (a power cut, on file
+ * systems that allocate late) would leave a file of the right size with
+ * holes, whose parts could still look whole.
+ */
+async function writeDurably(path: string, parts: Buffer[]): Promise<void> {
+  const fh = await open(path, "w");
+  try {
+    await writeFile(fh, parts);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Mark a cache file as just used (its mtime: the eviction's order). */

@@ -290,7 +290,8 @@ export async function markLane(dir: string, path: string, end: number, last: Las
     return { ...base, from: end, hash: "", readable: false, suspect: false };
   }
   try {
-    let from = Math.max(0, end - TAIL_BYTES);
+    // From the newline before the last op read, if that is further back: a long last line is read once, not by doublings back from its end.
+    let from = Math.max(0, Math.min(end - TAIL_BYTES, last ? last.offset - 1 : Infinity));
     for (;;) {
       const region = await readRegion(fh, from, end);
       if (region.length < end - from) return { ...base, from, hash: "", readable: true, suspect: true };

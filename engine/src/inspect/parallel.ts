@@ -93,6 +93,8 @@ class SplitLane implements LaneSource {
   private askMore(): void {
     for (; this.asked.length < WINDOW && this.k < this.cuts.length; this.k++) {
       const to = this.k + 1 < this.cuts.length ? this.cuts[this.k + 1] : null;
+      // Inside a line read already (a long line runs through it): no line starts there, and its bytes were read.
+      if (to !== null && to <= this.end) continue;
       const thread = this.threads[(this.first + this.k) % this.threads.length];
       const segment = thread.segment(this.dir, this.path, this.fileIdx, this.cuts[this.k], to, CREDIT);
       segment.catch(() => undefined); // a worker's failure is thrown when its segment is read

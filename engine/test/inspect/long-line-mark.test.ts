@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Store as Published } from "@backloghq/opslog";
 import { describe, expect, it } from "vitest";
 import { buildHistory } from "../../src/inspect/build.js";
-import { lastIndexed, markLane } from "../../src/inspect/live.js";
+import { lastIndexed, markLane, regionIntact } from "../../src/inspect/live.js";
 import { LINE_HASH_MIN_BYTES, readWalLines } from "../../src/inspect/walscan.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -69,5 +69,20 @@ describe("the fingerprint of a WAL's long last line", () => {
     const reread = await readWalLines(dir, wal, 0);
     expect(reread.ops.at(-1)).toMatchObject({ id: last.id, op: last.op, ts: last.ts, length: last.length });
     expect((await markLane(dir, wal, lane.end, last)).suspect).toBe(true);
+  });
+
+  it("is marked from the newline before it (the line read once, and once per poll), not from a point found by reading back from the WAL's end", async () => {
+    const { dir, wal, raw } = await storeWithLongLastLine(LINE_HASH_MIN_BYTES + 10);
+    const [shortLine, longLine] = rawLines(raw);
+    const h = await buildHistory(dir, "never");
+    const lane = h.lanes.find((l) => l.entry.path === wal)!;
+    const mark = await markLane(dir, wal, lane.end, lastIndexed(h, lane));
+    // The newline that ends the short line, from the raw bytes.
+    expect(mark.from).toBe(shortLine.length);
+    expect(raw[mark.from]).toBe(0x0a);
+    expect(mark.end - mark.from).toBe(longLine.length + 2);
+    expect(mark.suspect).toBe(false);
+    expect(mark.hash).toBe(sha1(raw.subarray(mark.from, mark.end)));
+    expect(await regionIntact(join(dir, wal), mark)).toBe(true);
   });
 });

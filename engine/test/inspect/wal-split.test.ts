@@ -7,10 +7,11 @@
 // build in one thread.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { Store as Published } from "@backloghq/opslog";
+import { describe, expect, it, vi } from "vitest";
 import { openInspector } from "../../src/inspect/index.js";
 import { ParallelScan } from "../../src/inspect/parallel.js";
-import type { ScanThread } from "../../src/inspect/scan-thread.js";
+import { ScanThread } from "../../src/inspect/scan-thread.js";
 import { LaneReader } from "../../src/inspect/walscan.js";
 import type { ScannedOp } from "../../src/inspect/walscan.js";
 import { threeAgentsConflictThenLostWrites, tornByUndoCrlfTornTail } from "../scenarios/index.js";
@@ -90,6 +91,44 @@ describe("a WAL cut between the two scan workers", () => {
           await parallel.close();
         }
       }
+    }
+  });
+
+  it("does not ask the workers for the segments a long line runs through once the line is read, and reads every line as one reader does", async () => {
+    const dir = await suiteDir();
+    const store = new Published<Record<string, unknown>>();
+    await store.open(dir, { checkpointOnClose: false });
+    await store.set("before", { n: 1 });
+    await store.set("long", { body: "x".repeat(300_000) + " café ☕", n: 2 });
+    await store.set("after", { n: 3 });
+    await store.close();
+    const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf-8")) as { activeOps: string };
+    const bytes = await readFile(join(dir, manifest.activeOps));
+    // Where the long line starts and ends, from the raw bytes.
+    const longFrom = bytes.indexOf(0x0a) + 1;
+    const longEnd = bytes.indexOf(0x0a, longFrom) + 1;
+    const cuts = Array.from({ length: Math.floor(bytes.length / 1000) }, (_, i) => (i + 1) * 1000);
+    const inside = cuts.filter((c) => c > longFrom && c + 1000 <= longEnd).length; // segments that lie wholly inside the long line
+    expect(inside).toBeGreaterThan(250);
+
+    const one = new LaneReader(dir, manifest.activeOps, 0, 0, 1, false);
+    const expected: ReturnType<typeof placeOf>[] = [];
+    for (let chunk = await one.next(); chunk; chunk = await one.next()) for (const op of chunk) expected.push(placeOf(op));
+    expect(expected.map((o) => o.id)).toEqual(["before", "long", "after"]);
+
+    const asked = vi.spyOn(ScanThread.prototype, "segment");
+    const scan = ParallelScan.start({ [manifest.activeOps]: cuts });
+    try {
+      const split = scan.lane(dir, manifest.activeOps, 0, bytes.length);
+      const got: ReturnType<typeof placeOf>[] = [];
+      for (let chunk = await split.next(); chunk; chunk = await split.next()) for (const op of chunk) got.push(placeOf(op));
+      expect(got).toEqual(expected);
+      expect({ skipped: split.skipped, end: split.end, nextLine: split.nextLine }).toEqual({ skipped: one.skipped, end: one.end, nextLine: one.nextLine });
+      // The window (two segments) may have asked one past the line's start; the rest inside it are never asked.
+      expect(asked.mock.calls.length).toBeLessThan(cuts.length + 1 - inside + 4);
+    } finally {
+      asked.mockRestore();
+      await scan.close();
     }
   });
 });
