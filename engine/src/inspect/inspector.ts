@@ -84,9 +84,14 @@ async function openHistory(dir: string, parallel: ParallelMode, options: Inspect
   return { h, live };
 }
 
+/** How long the filters' preparation waits for a first query before it begins anyway (ms). */
+const PREPARE_WAIT_MS = 1_000;
+
 /** The index, its live tail, and how to refresh them. */
 class Inspector {
   private closed = false;
+  /** Lets the filters' preparation begin: called when the first records page after an open or rebuild has been answered */
+  private answered: (() => void) | null = null;
 
   constructor(
     private readonly ctx: QueryContext,
@@ -99,7 +104,11 @@ class Inspector {
   async query(name: QueryName, arg: unknown, options?: QueryOptions): Promise<unknown> {
     if (options?.signal?.aborted) throw cancelled();
     noteQuery();
-    return (queries[name] as (ctx: QueryContext, arg: unknown, signal?: AbortSignal) => Promise<unknown>)(this.ctx, arg, options?.signal);
+    try {
+      return await (queries[name] as (ctx: QueryContext, arg: unknown, signal?: AbortSignal) => Promise<unknown>)(this.ctx, arg, options?.signal);
+    } finally {
+      if (name === "records") this.answered?.();
+    }
   }
 
   /** Catch up with the disk (see live.ts): tail the live WALs, or build again; either way, every cache of what changed goes. */
@@ -110,14 +119,29 @@ class Inspector {
     return { newOps: polled.newOps, rebuilt: false, ...(polled.summaryChanged ? { summaryChanged: true } : {}) };
   }
 
-  /** Make ahead what the first filters read (RecordFilter.prepare), in turns of the event loop between queries; given up when the index is replaced or the inspector closes. */
+  /**
+   * Make ahead what the first filters read (RecordFilter.prepare), in turns
+   * of the event loop between queries; given up when the index is replaced
+   * or the inspector closes. It begins once the first records page (the
+   * UI's first rows) has been answered, or after PREPARE_WAIT_MS without
+   * one: the first rows never wait behind it.
+   */
   prepareFilters(): void {
     const filter = this.ctx.recordFilter();
+    let timer: NodeJS.Timeout | undefined;
+    const begin = new Promise<void>((done) => {
+      this.answered = done;
+      timer = setTimeout(done, PREPARE_WAIT_MS);
+      timer.unref();
+    }).finally(() => {
+      clearTimeout(timer);
+      this.answered = null;
+    });
     const turn = async (): Promise<void> => {
       await new Promise<void>((done) => setImmediate(done));
       if (this.closed || this.ctx.h !== filter.h) throw cancelled();
     };
-    filter.prepare(turn).catch(() => {}); // given up, or failed: a filter then gathers what it needs itself
+    begin.then(() => filter.prepare(turn)).catch(() => {}); // given up, or failed: a filter then gathers what it needs itself
   }
 
   private async rebuild(): Promise<RefreshResult> {

@@ -13,6 +13,7 @@ import type { Doc, FactsOf } from "../scenarios/index.js";
 import { buildHistory } from "../../src/inspect/build.js";
 import { FieldColumns } from "../../src/inspect/columns.js";
 import { RecordFilter } from "../../src/inspect/filtered-records.js";
+import { openInspector } from "../../src/inspect/index.js";
 import type { StoreIndex } from "../../src/inspect/store-index.js";
 import type { Filter } from "../../src/inspect/types.js";
 
@@ -104,5 +105,35 @@ describe("filters prepared ahead", () => {
     const query = { n: { $gte: 5 } };
     expect(idsOf(h, filter, h.timeline.length, query)).toEqual(mingoIds(await publishedState(dir), query));
     h.reader.close();
+  });
+});
+
+describe("when the preparation begins after an open", () => {
+  it("waits for the first records page to be answered, so the first rows never wait behind it", async () => {
+    const prepare = vi.spyOn(RecordFilter.prototype, "prepare");
+    try {
+      const insp = await openInspector(dir, { parallel: "never" });
+      await insp.summary();
+      for (let i = 0; i < 20; i++) await nextTurn();
+      expect(prepare, "begun before any records page was asked").not.toHaveBeenCalled();
+      await insp.records({ offset: 0, limit: 50 });
+      await vi.waitFor(() => expect(prepare).toHaveBeenCalledTimes(1), { timeout: 5_000, interval: 5 });
+      await insp.close();
+    } finally {
+      prepare.mockRestore();
+    }
+  });
+
+  it("begins anyway about a second after the open when no records page is asked", async () => {
+    const prepare = vi.spyOn(RecordFilter.prototype, "prepare");
+    try {
+      const opened = performance.now();
+      const insp = await openInspector(dir, { parallel: "never" });
+      await vi.waitFor(() => expect(prepare).toHaveBeenCalledTimes(1), { timeout: 10_000, interval: 20 });
+      expect(performance.now() - opened).toBeGreaterThanOrEqual(900);
+      await insp.close();
+    } finally {
+      prepare.mockRestore();
+    }
   });
 });
