@@ -97,7 +97,7 @@ export const calls = {
     end: position,
     opDiffLimit: limit,
     laterDiffLimit: limit,
-    statePages: z.array(z.strictObject({ offset, limit })).max(8),
+    statePages: z.array(z.strictObject({ offset, limit })).max(40), // a paged table keeps 40 pages at most (paged.ts)
     filter: mongoFilter.optional(),
   })),
   /** Archives and compactions; with the Operations view's filters, each placed among the ops they keep */

@@ -27,8 +27,11 @@ interface ReplayPanes extends FilterBar {
 }
 
 const newest = new NewestRequest();
-/** As the cursor moves on, each pane's request stops the one it replaces (the server need not finish a diff nobody will see). */
-const paneOptions = (pane: string) => ({ supersede: supersedeKey(`replay/${pane}`) });
+/** As the cursor moves on, each step's request stops the one it replaces (in the renderer before it is answered, and on the server). */
+const STEP_OPTIONS = { supersede: supersedeKey("replay/step") };
+/** Rows of the diff panes: the op's own, and from the cursor to the end */
+const OP_DIFF_ROWS = 50;
+const LATER_DIFF_ROWS = 200;
 
 export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => ({
   shownAt: null,
@@ -41,20 +44,16 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
     const wanted = newest.ask();
     const { cursor, info } = useReplay.getState();
     if (!info) return;
-    // Not one answer for all: the op (the cheapest) shows at once, the diffs and the state as they come.
-    const show = async <T>(ask: Promise<T>, pane: (value: T) => Partial<ReplayPanes>) => {
-      const value = await ask;
-      if (wanted()) set(pane(value));
-    };
+    // One call for every pane, and one render when it lands: the op, both diffs and the state table show the same position at once.
+    const state = stateRecords.getState().beginRefresh();
+    const { filter } = get();
     try {
-      await Promise.all([
-        show(cursor > 0 ? api.call("ops.get", { pos: cursor - 1 }, paneOptions("op")) : Promise.resolve(null), (currentOp) => ({ currentOp })),
-        show(cursor > 0 ? api.call("diff", { a: cursor - 1, b: cursor, offset: 0, limit: 50 }, paneOptions("diff-prev")) : Promise.resolve(null), (diffPrev) => ({ diffPrev })),
-        show(api.call("diff", { a: cursor, b: info.total, offset: 0, limit: 200 }, paneOptions("diff-now")), (diffNow) => ({ diffNow })),
-        stateRecords.getState().refresh(),
-      ]);
-      if (wanted()) set({ shownAt: cursor, error: null });
+      const step = await api.call("replayStep", { pos: cursor, end: info.total, opDiffLimit: OP_DIFF_ROWS, laterDiffLimit: LATER_DIFF_ROWS, statePages: state.pages, ...(filter ? { filter } : {}) }, STEP_OPTIONS);
+      if (!wanted()) return;
+      set({ currentOp: step.op, diffPrev: step.opDiff, diffNow: step.laterDiff, shownAt: cursor, error: null });
+      state.done(step.state);
     } catch (err) {
+      state.fail(err);
       if (wanted() && !isCancelled(err)) set({ error: errorText(err) });
     }
   },
