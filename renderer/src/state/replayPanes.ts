@@ -50,7 +50,7 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
     try {
       const step = await api.call("replayStep", { pos: cursor, end: info.total, opDiffLimit: OP_DIFF_ROWS, laterDiffLimit: LATER_DIFF_ROWS, statePages: state.pages, ...(filter ? { filter } : {}) }, STEP_OPTIONS);
       if (!wanted()) return;
-      set({ currentOp: step.op, diffPrev: step.opDiff, diffNow: step.laterDiff, shownAt: cursor, error: null });
+      set({ currentOp: step.op, diffPrev: keepUnchanged(get().diffPrev, step.opDiff), diffNow: keepUnchanged(get().diffNow, step.laterDiff), shownAt: cursor, error: null });
       state.done(step.state);
     } catch (err) {
       state.fail(err);
@@ -58,6 +58,24 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
     }
   },
 })));
+
+/**
+ * The new diff page, with each row that reads as before kept as the same
+ * object (and the page itself, when nothing changed), so a step draws again
+ * only the diffs it changed: the page "from here to now" loses a row or two a step.
+ */
+function keepUnchanged(before: DiffPage | null, after: DiffPage | null): DiffPage | null {
+  if (!before || !after) return after;
+  const kept = new Map(before.rows.map((row) => [row.id, row]));
+  let same = before.rows.length === after.rows.length;
+  const rows = after.rows.map((row, i) => {
+    const old = kept.get(row.id);
+    const keep = old !== undefined && JSON.stringify(old) === JSON.stringify(row);
+    same &&= keep && before.rows[i] === old;
+    return keep ? old : row;
+  });
+  return same && JSON.stringify([before.counts, before.total, before.offset]) === JSON.stringify([after.counts, after.total, after.offset]) ? before : { ...after, rows };
+}
 
 /**
  * While a view shows the panes: ask them again the moment the cursor (or the
