@@ -98,15 +98,15 @@ test("a step whose answer has not come when the next step is made is dropped: it
   const { dir } = await elevenHundredOpsOneWal.build(join(workDir, "big"));
   const server = await explorer(dir);
   await timelineAt(page, server.url, 700);
-  // Hold the first step's request (as a busy server would); let every later one through.
+  // Hold the request for position 701 (as a busy server would); let every other one through.
   let held: { route: Route; request: Request } | null = null;
-  const holding = new Promise<void>((caught) => {
-    void page.route("**/api/call/replayStep", async (route, request) => {
-      if (held === null) {
-        held = { route, request };
-        caught();
-      } else await route.continue();
-    });
+  let caught = () => {};
+  const holding = new Promise<void>((resolve) => (caught = resolve));
+  await page.route("**/api/call/replayStep", async (route, request) => {
+    if ((request.postDataJSON() as { pos: number }).pos === 701) {
+      held = { route, request };
+      caught();
+    } else await route.continue();
   });
   await page.keyboard.press("ArrowRight");
   await holding;
