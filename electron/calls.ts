@@ -91,6 +91,15 @@ export const calls = {
   "timelineInfo": forward("timelineInfo", z.strictObject({})),
   /** Compare two positions; idContains and filter keep the records whose id contains it and whose value before or after matches it */
   "diff": forward("diff", z.strictObject({ a: position, b: position, offset, limit, idContains: z.string().max(4096).optional(), filter: mongoFilter.optional() })),
+  /** Every Timeline pane at one position in one answer: the op that led there, its diff, the diff to `end`, and the state table's pages (through the watched query) */
+  "replayStep": forward("replayStep", z.strictObject({
+    pos: position,
+    end: position,
+    opDiffLimit: limit,
+    laterDiffLimit: limit,
+    statePages: z.array(z.strictObject({ offset, limit })).max(40), // a paged table keeps 40 pages at most (paged.ts)
+    filter: mongoFilter.optional(),
+  })),
   /** Archives and compactions; with the Operations view's filters, each placed among the ops they keep */
   "timelineEvents": forward("timelineEvents", z.strictObject(opFilters)),
   "timeline.posAtTime": own(z.strictObject({ ts: isoTime })),

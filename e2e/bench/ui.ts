@@ -91,6 +91,9 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const ms = (n: number) => `${Math.round(n).toLocaleString("en-US")} ms`;
+/** A step's time to the page clock's resolution (0.1 ms without cross-origin isolation): shown and compared with its target as the same figure. */
+const tenth = (n: number) => Math.round(n * 10) / 10;
+const msTenth = (n: number) => `${tenth(n).toFixed(1)} ms`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /**
@@ -390,12 +393,12 @@ async function main(): Promise<void> {
       row(`reopen from the index cache (spawn to the real first page of records; ${reopen.hit ? "the cache was used" : "the cache was NOT used: rebuilt"})`, reopen.ms, { text: "<= 2,000 ms", met: reopen.ms <= 2000 }),
       row(`filter round trip, median of ${filters.length} (Playwright's click to the new total; min ${ms(filterMs[0])}, max ${ms(filterMs[2])})`, medianFilter, { text: "<= 150 ms", met: medianFilter <= 150 }),
       row(`... the same from the click event in the page (without Playwright's checks before it clicks; median; server's part ${ms(filterServerMs)})`, filterInPageMs, { text: "<= 150 ms", met: filterInPageMs <= 150 }),
-      row(`scrub step p50 (${steps.length} ArrowRight steps, keydown to the position and its op on screen; server's part p50 ${ms(step.server.p50)})`, step.op.p50),
-      row(`scrub step p99 (server's part p99 ${ms(step.server.p99)})`, step.op.p99, { text: "<= 50 ms", met: step.op.p99 <= 50 }),
-      row("... to every pane (both diffs and the state table) showing the new position, p50 / p99", `${ms(step.panes.p50)} / ${ms(step.panes.p99)}`),
-      row(`step with a watched query p50 (${watchSteps.length} steps; ${watched}; server's part p50 ${ms(watchStep.server.p50)})`, watchStep.op.p50),
-      row(`step with a watched query p99 (server's part p99 ${ms(watchStep.server.p99)})`, watchStep.op.p99, { text: "<= 50 ms", met: watchStep.op.p99 <= 50 }),
-      row("... to every pane (the watched query's matches included) showing the new position, p50 / p99", `${ms(watchStep.panes.p50)} / ${ms(watchStep.panes.p99)}`),
+      row(`scrub step p50 (${steps.length} ArrowRight steps, keydown to the position and its op on screen; server's part p50 ${ms(step.server.p50)})`, msTenth(step.op.p50)),
+      row(`scrub step p99 (server's part p99 ${ms(step.server.p99)})`, msTenth(step.op.p99), { text: "<= 50 ms", met: tenth(step.op.p99) <= 50 }),
+      row("... to every pane (both diffs and the state table) showing the new position, p50 / p99", `${msTenth(step.panes.p50)} / ${msTenth(step.panes.p99)}`),
+      row(`step with a watched query p50 (${watchSteps.length} steps; ${watched}; server's part p50 ${ms(watchStep.server.p50)})`, msTenth(watchStep.op.p50)),
+      row(`step with a watched query p99 (server's part p99 ${ms(watchStep.server.p99)})`, msTenth(watchStep.op.p99), { text: "<= 50 ms", met: tenth(watchStep.op.p99) <= 50 }),
+      row("... to every pane (the watched query's matches included) showing the new position, p50 / p99", `${msTenth(watchStep.panes.p50)} / ${msTenth(watchStep.panes.p99)}`),
       row(`renderer JS heap after scrolling ${scrolled.toLocaleString("en-US")} rows (after GC; before GC ${mb(heapBeforeGc)})`, mb(heap), { text: "<= 150 MB", met: heap <= 150 * 1024 * 1024 }),
       row("server RSS at the end", rss === null ? "n/a" : mb(rss)),
     ];

@@ -77,6 +77,7 @@ const READ_CALLS: { [N in ReadCall]: ((at: Paths) => CallArg<N>[]) | { notTried:
   "archivePage": ({ archive }) => (archive ? [{ path: archive, offset: 0, limit: 20 }] : []),
   "timelineInfo": () => [{}],
   "diff": () => [{ a: 0, b: 5, offset: 0, limit: 20 }],
+  "replayStep": () => [{ pos: 0, end: 5, opDiffLimit: 50, laterDiffLimit: 200, statePages: [{ offset: 0, limit: 200 }] }, { pos: 3, end: 5, opDiffLimit: 50, laterDiffLimit: 200, statePages: [{ offset: 0, limit: 200 }], filter: { status: "done" } }],
   "timelineEvents": () => [{}, { id: "task-1", op: "set" }],
   "timeline.posAtTime": () => [{ ts: new Date().toISOString() }],
   "buckets": () => [{ buckets: 10 }],

@@ -1,4 +1,4 @@
-/** The Timeline's panes as the cursor moves: each pane's request names itself, so the next step's request can stop it; a stopped one is no error. */
+/** The Timeline's panes as the cursor moves: one named request a step for every pane, shown together; a stopped one is no error, and a step the cursor has left is never shown. */
 import { describe, expect, it, vi } from "vitest";
 import { CallError } from "../../electron/call-error";
 
@@ -10,15 +10,20 @@ vi.mock("../src/api/client", () => ({
 }));
 
 const { useReplay } = await import("../src/state/replay");
-const { useReplayPanes } = await import("../src/state/replayPanes");
+const { stateRecords, useReplayPanes } = await import("../src/state/replayPanes");
+
+/** What replayStep answers at `pos`: the op before it, empty diffs, and one state row naming the position. */
+const stepAt = (pos: number) => ({ pos, op: pos > 0 ? { pos: pos - 1, id: `r${pos}` } : null, opDiff: pos > 0 ? { rows: [], total: 0, offset: 0, limit: 50, counts: {} } : null, laterDiff: { rows: [], total: 0, offset: 0, limit: 200, counts: {} }, state: [{ rows: [{ id: `at-${pos}`, data: {} }], total: 1, offset: 0, limit: 200 }] });
 
 describe("the replay panes", () => {
-  it("name each request by its pane, and show no error when the server stopped them for the next step's", async () => {
+  it("ask one request a step, replayStep, named for the step, and show no error when the server stopped it for the next step's", async () => {
     call.mockImplementation(async () => { throw new CallError({ code: "cancelled" as never, message: "Superseded by a newer request." }); });
     useReplay.setState({ info: { total: 5, links: [] } as never, cursor: 2 });
+    call.mockClear();
     await useReplayPanes.getState().load();
     const keys = call.mock.calls.map(([name, , options]) => `${name as string} ${(options as { supersede?: string } | undefined)?.supersede?.replace(/^[^:]*:/, "")}`);
-    expect(keys).toEqual(["ops.get replay/op", "diff replay/diff-prev", "diff replay/diff-now", "records replay/state/page-0"]);
+    expect(keys).toEqual(["replayStep replay/step"]);
+    expect(call.mock.calls[0][1]).toEqual({ pos: 2, end: 5, opDiffLimit: 50, laterDiffLimit: 200, statePages: [{ offset: 0, limit: 200 }] });
     expect(useReplayPanes.getState().error).toBeNull();
   });
 });
@@ -31,31 +36,23 @@ function deferred(): { promise: Promise<unknown>; answer(value: unknown): void }
 }
 
 describe("a step of the replay cursor", () => {
-  it("shows the op at the new position as soon as it comes, before the diffs and the state have answered", async () => {
-    const pending = new Map<string, ReturnType<typeof deferred>>();
-    call.mockImplementation((name: string, arg: { a?: number; b?: number }) => {
-      const key = name === "diff" ? `diff ${arg.a}-${arg.b}` : name;
-      const wait = deferred();
-      pending.set(key, wait);
-      return wait.promise;
-    });
+  it("shows every pane of the new position together, when its one answer comes", async () => {
+    const wait = deferred();
+    call.mockImplementation(() => wait.promise);
     useReplay.setState({ info: { total: 5, links: [] } as never, cursor: 3 });
     const load = useReplayPanes.getState().load();
-    pending.get("ops.get")!.answer({ pos: 2, id: "r1" });
-    await vi.waitFor(() => expect(useReplayPanes.getState().currentOp).toMatchObject({ pos: 2 }));
-    expect(useReplayPanes.getState().shownAt).not.toBe(3); // the diffs and the state are still on their way
-    pending.get("diff 2-3")!.answer({ rows: [], total: 0, counts: {} });
-    pending.get("diff 3-5")!.answer({ rows: [], total: 0, counts: {} });
-    pending.get("records")!.answer({ rows: [], total: 0 });
+    expect(useReplayPanes.getState().shownAt).not.toBe(3);
+    wait.answer(stepAt(3));
     await load;
-    expect(useReplayPanes.getState().shownAt).toBe(3);
+    expect(useReplayPanes.getState()).toMatchObject({ shownAt: 3, currentOp: { pos: 2 }, diffPrev: { total: 0 }, diffNow: { total: 0 }, error: null });
+    expect(stateRecords.getState().rowAt(0)).toEqual({ id: "at-3", data: {} });
   });
 
-  it("keeps no answer of a step the cursor has already left", async () => {
-    const pending: { name: string; arg: { pos?: number }; wait: ReturnType<typeof deferred> }[] = [];
-    call.mockImplementation((name: string, arg: { pos?: number }) => {
+  it("keeps no answer of a step the cursor has already left, even one that comes last", async () => {
+    const pending: { pos: number; wait: ReturnType<typeof deferred> }[] = [];
+    call.mockImplementation((_name: string, arg: { pos: number }) => {
       const wait = deferred();
-      pending.push({ name, arg, wait });
+      pending.push({ pos: arg.pos, wait });
       return wait.promise;
     });
     useReplay.setState({ info: { total: 5, links: [] } as never, cursor: 1 });
@@ -63,26 +60,43 @@ describe("a step of the replay cursor", () => {
     const first = useReplayPanes.getState().load();
     useReplay.setState({ cursor: 2 });
     const second = useReplayPanes.getState().load();
-    const [older, newer] = pending.filter((p) => p.name === "ops.get");
-    newer.wait.answer({ pos: 1, id: "r2" });
-    older.wait.answer({ pos: 0, id: "r1" });
-    for (const p of pending) if (p.name !== "ops.get") p.wait.answer(p.name === "records" ? { rows: [], total: 0 } : { rows: [], total: 0, counts: {} });
+    const [older, newer] = pending;
+    expect([older.pos, newer.pos]).toEqual([1, 2]);
+    newer.wait.answer(stepAt(2));
+    older.wait.answer(stepAt(1));
     await Promise.all([first, second]);
-    expect(useReplayPanes.getState().currentOp).toMatchObject({ pos: 1 });
-    expect(useReplayPanes.getState().shownAt).toBe(2);
+    expect(useReplayPanes.getState()).toMatchObject({ currentOp: { pos: 1 }, shownAt: 2 });
+    expect(stateRecords.getState().rowAt(0)).toEqual({ id: "at-2", data: {} });
   });
 
   it("asks for the panes of the new position in the same task as the cursor moves, before any render", async () => {
-    call.mockImplementation(async (name: string) => (name === "records" ? { rows: [], total: 0 } : name === "ops.get" ? { pos: 0 } : { rows: [], total: 0, counts: {} }));
+    call.mockImplementation(async (_name: string, arg: { pos: number }) => stepAt(arg.pos));
     const { followCursor } = await import("../src/state/replayPanes");
     useReplay.setState({ info: { total: 5, links: [] } as never, cursor: 1 });
     const stop = followCursor();
     call.mockClear();
     useReplay.getState().step(1);
-    expect(call.mock.calls.find(([name]) => name === "ops.get")?.[1]).toEqual({ pos: 1 });
+    expect(call.mock.calls.map(([name, arg]) => [name, (arg as { pos: number }).pos])).toEqual([["replayStep", 2]]);
     stop();
     call.mockClear();
     useReplay.getState().step(1);
     expect(call).not.toHaveBeenCalled();
+  });
+
+  it("keeps each diff row that reads as before as the same object, so a step draws again only the rows it changed", async () => {
+    const row = (id: string, n: number) => ({ id, kind: "changed", before: { n }, after: { n: n + 1 } });
+    const page = (rows: ReturnType<typeof row>[]) => ({ rows, total: rows.length, offset: 0, limit: 200, counts: { added: 0, removed: 0, changed: rows.length, archived: 0 } });
+    const answers = [page([row("a", 1), row("b", 2), row("c", 3)]), page([row("a", 1), row("c", 9)])];
+    call.mockImplementation(async (_name: string, arg: { pos: number }) => ({ ...stepAt(arg.pos), laterDiff: answers[arg.pos - 1] }));
+    useReplay.setState({ info: { total: 5, links: [] } as never, cursor: 1 });
+    await useReplayPanes.getState().load();
+    const before = useReplayPanes.getState().diffNow!;
+    useReplay.setState({ cursor: 2 });
+    await useReplayPanes.getState().load();
+    const after = useReplayPanes.getState().diffNow!;
+    expect(after.rows.map((r) => r.id)).toEqual(["a", "c"]);
+    expect(after.rows[0]).toBe(before.rows[0]); // a: the same
+    expect(after.rows[1]).not.toBe(before.rows[2]); // c: changed
+    expect(after.rows[1].after).toEqual({ n: 10 });
   });
 });

@@ -12,6 +12,7 @@ import type { QueryContext } from "./context.js";
 import { diffQueries } from "./diff.js";
 import { laneQueries } from "./lanes.js";
 import { recordQueries } from "./records.js";
+import { replayStepQueries } from "./replay-step.js";
 import { schemaQueries } from "./schema.js";
 import { summaryQueries } from "./summary.js";
 import { timelineQueries } from "./timeline.js";
@@ -21,6 +22,7 @@ export const queries = {
   ...timelineQueries,
   ...bucketQueries,
   ...diffQueries,
+  ...replayStepQueries,
   ...recordQueries,
   ...schemaQueries,
   ...laneQueries,

@@ -181,7 +181,15 @@ export function OpsChart<D extends ChartData>(props: OpsChartProps<D>) {
       latest.current.onHoverX?.(null);
     };
   }, [data, showRecords, marks, height]);
-  useEffect(() => plotRef.current?.redraw(false, false), [props.cursorX]); // the cursor line moves; the bars stay
+  const cursorPx = useRef<number | null>(null);
+  useEffect(() => {
+    const plot = plotRef.current;
+    const at = props.cursorX;
+    const px = plot && at !== null && at !== undefined ? Math.round(plot.valToPos(at, "x", true)) : null;
+    if (px !== null && px === cursorPx.current) return; // a step less than a pixel wide: the line would not move (any other draw draws it where it is)
+    cursorPx.current = px;
+    plot?.redraw(false, false); // the cursor line moves; the bars stay
+  }, [props.cursorX]);
   const bucket = hover === null || byPosition(data) ? null : (data.buckets[hover] ?? null);
   const attributes = byPosition(data) ? { "data-axis": "position", "data-total": data.total, "data-bucket-ops": data.bucketOps } : { "data-axis": "time", "data-from": data.from ?? "", "data-to": data.buckets.length ? new Date(data.buckets[data.buckets.length - 1].endMs).toISOString() : "", "data-bucket-ms": data.bucketMs };
   return (

@@ -5,6 +5,12 @@
  */
 import { createStore } from "zustand/vanilla";
 import type { CallOptions, Page } from "../../../electron/contract";
+
+/** Which rows a page is */
+export interface PageRequest {
+  offset: number;
+  limit: number;
+}
 import { errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { forgetOnOpen } from "./perStore";
@@ -24,6 +30,20 @@ export interface PagedState<T> {
   ensure(first: number, last: number): void;
   /** Refetch what is loaded (live update or new query), keeping it until then; resolves to the error, if any */
   refresh(): Promise<ShownError | null>;
+  /** A refresh whose pages someone else fetches (with other answers, in one call): what to fetch, and where its answer goes */
+  beginRefresh(): PagedRefresh<T>;
+}
+
+/**
+ * A refresh under way: the pages it wants, and how its answer lands. Only the
+ * newest refresh lands; an older one's answer (or error) is dropped.
+ */
+export interface PagedRefresh<T> {
+  pages: PageRequest[];
+  /** The pages' answers, in the order of `pages`, shown at once */
+  done(answers: Page<T>[]): void;
+  /** The fetch failed: shown as refresh() shows it; resolves to the error (null when cancelled) */
+  fail(err: unknown): ShownError | null;
 }
 
 /** Fetch one page; pass `options` to the call, so a newer request for the same page stops this one. */
@@ -66,32 +86,44 @@ export function createPaged<T>(fetcher: () => Fetcher<T> | null, name?: string) 
         }
       },
       async refresh() {
-        generation++;
-        inflight.clear();
-        const wanted = [...get().pages.keys()];
-        const gen = generation;
         const fetch = fetcher();
+        const ticket = get().beginRefresh();
         if (!fetch) return null;
         try {
-          const results = await Promise.all((wanted.length ? wanted : [0]).map(async (p) => [p, await fetch(p * PAGE_SIZE, PAGE_SIZE, pageOptions(p))] as const));
-          if (gen !== generation) return null;
-          const pages = new Map<number, T[]>();
-          let total = 0;
-          for (const [p, page] of results) {
-            pages.set(p, page.rows);
-            total = page.total;
-          }
-          set({ pages, total, error: null, version: get().version + 1, loaded: true });
+          ticket.done(await Promise.all(ticket.pages.map((page) => fetch(page.offset, page.limit, pageOptions(page.offset / PAGE_SIZE)))));
           return null;
         } catch (err) {
-          const error = errorText(err);
-          if (gen !== generation) return error;
-          if (isCancelled(err)) return null; // a newer request for one of these pages answers in its place
-          // A query the server refused is not "0 rows": the rows of the last good query stay.
-          if (error.code === "bad-filter" && get().loaded && get().total !== null) set({ error, version: get().version + 1 });
-          else set({ error, loaded: true, total: 0, pages: new Map(), version: get().version + 1 });
-          return error;
+          return ticket.fail(err);
         }
+      },
+      beginRefresh() {
+        generation++;
+        inflight.clear();
+        const gen = generation;
+        const wanted = [...get().pages.keys()];
+        const indexes = wanted.length ? wanted : [0];
+        return {
+          pages: indexes.map((p) => ({ offset: p * PAGE_SIZE, limit: PAGE_SIZE })),
+          done(answers) {
+            if (gen !== generation) return;
+            const pages = new Map<number, T[]>();
+            let total = 0;
+            answers.forEach((page, i) => {
+              pages.set(indexes[i], page.rows);
+              total = page.total;
+            });
+            set({ pages, total, error: null, version: get().version + 1, loaded: true });
+          },
+          fail(err) {
+            const error = errorText(err);
+            if (gen !== generation) return error;
+            if (isCancelled(err)) return null; // a newer request for one of these pages answers in its place
+            // A query the server refused is not "0 rows": the rows of the last good query stay.
+            if (error.code === "bad-filter" && get().loaded && get().total !== null) set({ error, version: get().version + 1 });
+            else set({ error, loaded: true, total: 0, pages: new Map(), version: get().version + 1 });
+            return error;
+          },
+        };
       },
     };
   }));

@@ -27,8 +27,11 @@ interface ReplayPanes extends FilterBar {
 }
 
 const newest = new NewestRequest();
-/** As the cursor moves on, each pane's request stops the one it replaces (the server need not finish a diff nobody will see). */
-const paneOptions = (pane: string) => ({ supersede: supersedeKey(`replay/${pane}`) });
+/** As the cursor moves on, each step's request stops the one it replaces (in the renderer before it is answered, and on the server). */
+const STEP_OPTIONS = { supersede: supersedeKey("replay/step") };
+/** Rows of the diff panes: the op's own, and from the cursor to the end */
+const OP_DIFF_ROWS = 50;
+const LATER_DIFF_ROWS = 200;
 
 export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => ({
   shownAt: null,
@@ -41,24 +44,38 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
     const wanted = newest.ask();
     const { cursor, info } = useReplay.getState();
     if (!info) return;
-    // Not one answer for all: the op (the cheapest) shows at once, the diffs and the state as they come.
-    const show = async <T>(ask: Promise<T>, pane: (value: T) => Partial<ReplayPanes>) => {
-      const value = await ask;
-      if (wanted()) set(pane(value));
-    };
+    // One call for every pane, and one render when it lands: the op, both diffs and the state table show the same position at once.
+    const state = stateRecords.getState().beginRefresh();
+    const { filter } = get();
     try {
-      await Promise.all([
-        show(cursor > 0 ? api.call("ops.get", { pos: cursor - 1 }, paneOptions("op")) : Promise.resolve(null), (currentOp) => ({ currentOp })),
-        show(cursor > 0 ? api.call("diff", { a: cursor - 1, b: cursor, offset: 0, limit: 50 }, paneOptions("diff-prev")) : Promise.resolve(null), (diffPrev) => ({ diffPrev })),
-        show(api.call("diff", { a: cursor, b: info.total, offset: 0, limit: 200 }, paneOptions("diff-now")), (diffNow) => ({ diffNow })),
-        stateRecords.getState().refresh(),
-      ]);
-      if (wanted()) set({ shownAt: cursor, error: null });
+      const step = await api.call("replayStep", { pos: cursor, end: info.total, opDiffLimit: OP_DIFF_ROWS, laterDiffLimit: LATER_DIFF_ROWS, statePages: state.pages, ...(filter ? { filter } : {}) }, STEP_OPTIONS);
+      if (!wanted()) return;
+      set({ currentOp: step.op, diffPrev: keepUnchanged(get().diffPrev, step.opDiff), diffNow: keepUnchanged(get().diffNow, step.laterDiff), shownAt: cursor, error: null });
+      state.done(step.state);
     } catch (err) {
+      state.fail(err);
       if (wanted() && !isCancelled(err)) set({ error: errorText(err) });
     }
   },
 })));
+
+/**
+ * The new diff page, with each row that reads as before kept as the same
+ * object (and the page itself, when nothing changed), so a step draws again
+ * only the diffs it changed: the page "from here to now" loses a row or two a step.
+ */
+function keepUnchanged(before: DiffPage | null, after: DiffPage | null): DiffPage | null {
+  if (!before || !after) return after;
+  const kept = new Map(before.rows.map((row) => [row.id, row]));
+  let same = before.rows.length === after.rows.length;
+  const rows = after.rows.map((row, i) => {
+    const old = kept.get(row.id);
+    const keep = old !== undefined && JSON.stringify(old) === JSON.stringify(row);
+    same &&= keep && before.rows[i] === old;
+    return keep ? old : row;
+  });
+  return same && JSON.stringify([before.counts, before.total, before.offset]) === JSON.stringify([after.counts, after.total, after.offset]) ? before : { ...after, rows };
+}
 
 /**
  * While a view shows the panes: ask them again the moment the cursor (or the

@@ -47,8 +47,6 @@ async function reloadTimeline(_: null, request: QueryRequest): Promise<void> {
 /** Not the cursor: a step re-renders only what shows it (the scrubber, the op line, the counts), not the whole view. */
 export function TimelineView() {
   const loaded = useReplay((s) => s.info !== null);
-  const diffPrev = useReplayPanes((s) => s.diffPrev); // every hook before the early return (React #310)
-  const diffNow = useReplayPanes((s) => s.diffNow);
   useQuery(reloadTimeline, null);
   useEffect(followCursor, []);
   if (!loaded) return <div className="muted pad">Loading the timeline…</div>;
@@ -63,8 +61,8 @@ export function TimelineView() {
         </section>
         <DetailPane>
           <ComparePanel />
-          <DiffList title="Changed by this op" page={diffPrev} testId="diff-prev" />
-          <DiffList title={<OpsLater />} page={diffNow} testId="diff-now" />
+          <DiffList title="Changed by this op" pane="diffPrev" testId="diff-prev" />
+          <DiffList title={<OpsLater />} pane="diffNow" testId="diff-now" />
         </DetailPane>
       </div>
     </div>
@@ -191,7 +189,9 @@ function StateTotal({ filtered }: { filtered: boolean }) {
   return <span className="result-count" data-testid="state-total">{total === null ? "…" : `${numberText(total)} ${total === 1 ? "record" : "records"}${filtered ? (total === 1 ? " matches" : " match") : ""} at position ${numberText(cursor)}`}</span>;
 }
 
-function DiffList({ title, page, testId }: { title: ReactNode; page: DiffPage | null; testId: string }) {
+/** A diff pane: it alone reads its page, so a step's new diffs draw only the panes, not the view around them. */
+function DiffList({ title, pane, testId }: { title: ReactNode; pane: "diffPrev" | "diffNow"; testId: string }) {
+  const page = useReplayPanes((s) => s[pane]);
   return (
     <div className="diff-list" data-testid={testId}>
       <h3>{title}</h3>
@@ -205,14 +205,19 @@ const DiffRows = memo(function DiffRows({ page }: { page: DiffPage | null }) {
   return (
     <>
       {page ? <div className="small muted">{page.counts.added} added · {page.counts.changed} changed · {page.counts.removed} removed{page.counts.archived ? ` · ${page.counts.archived} archived` : ""}</div> : null}
-      {page?.rows.map((row) => (
-        <div key={row.id} className="diff-item" data-testid="diff-row" data-kind={row.kind}>
-          <div className="mono"><DiffKind row={row} /> {row.id}{row.kind === "archived" && row.segment ? <ArchiveLink segment={row.segment} id={row.id} label="open in Archive" /> : null}</div>
-          <DiffView before={row.before} after={row.after} archivedTo={row.segment} />
-        </div>
-      ))}
+      {page?.rows.map((row) => <DiffItem key={row.id} row={row} />)}
       {page && page.total > page.rows.length ? <div className="muted small">…and {page.total - page.rows.length} more</div> : null}
     </>
+  );
+});
+
+/** One record's diff: drawn again only when its row changed (a step keeps the rows that did not: replayPanes.ts). */
+const DiffItem = memo(function DiffItem({ row }: { row: DiffRow }) {
+  return (
+    <div className="diff-item" data-testid="diff-row" data-kind={row.kind}>
+      <div className="mono"><DiffKind row={row} /> {row.id}{row.kind === "archived" && row.segment ? <ArchiveLink segment={row.segment} id={row.id} label="open in Archive" /> : null}</div>
+      <DiffView before={row.before} after={row.after} archivedTo={row.segment} />
+    </div>
   );
 });
 

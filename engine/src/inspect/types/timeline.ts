@@ -1,6 +1,7 @@
 // The merged timeline: its ops, the archives and compactions among them, and the difference between two positions.
 // Part of the inspector's answer types, re-exported by ../types.ts.
 import type { Doc, PageRequest, Page, Filter } from "./common.js";
+import type { RecordRow } from "./records.js";
 
 /** One op of the merged timeline. Positions count ops: pos p is the (p+1)-th op applied. */
 export interface TimelineOp {
@@ -122,4 +123,36 @@ export interface PosAtTimeRequest {
 /** The ops of one WAL file, in file order, by page. */
 export interface LaneOpsRequest extends PageRequest {
   path: string;
+}
+
+/**
+ * Everything the Timeline's panes show at one position, asked in one call: the
+ * op that led there (pos - 1), the diff it made (pos - 1 to pos), the diff from
+ * there to `end` (the timeline's end as the UI knows it), and pages of the state
+ * at `pos` through the watched query, if any.
+ */
+export interface ReplayStepRequest {
+  pos: number;
+  end: number;
+  /** Rows of the "changed by this op" diff (from its first) */
+  opDiffLimit: number;
+  /** Rows of the "from here to now" diff (from its first) */
+  laterDiffLimit: number;
+  /** The state table's pages to send (those it shows) */
+  statePages: PageRequest[];
+  /** The watched query: the state's pages hold only the records that match it */
+  filter?: Filter;
+}
+
+/** The answer to a ReplayStepRequest: each part is what its own query (op, diff, records) answers. */
+export interface ReplayStep {
+  pos: number;
+  /** The op at pos - 1; null at position 0 */
+  op: TimelineOp | null;
+  /** diff(pos - 1, pos); null at position 0 */
+  opDiff: DiffPage | null;
+  /** diff(pos, end) */
+  laterDiff: DiffPage;
+  /** records(at pos, filter), one per asked page, in the order asked */
+  state: Page<RecordRow>[];
 }

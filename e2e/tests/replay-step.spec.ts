@@ -1,0 +1,119 @@
+/**
+ * A Timeline step is one call (replayStep) for every pane, and a fast scrub
+ * ends showing the last position it reached: the op, its diff and the state
+ * of that position, never a slower answer for a position passed on the way.
+ * A step superseded before its answer came is dropped by the page (its
+ * request aborted). On 1,100 sets over k-0..k-49 ({n: i}) written by the
+ * published opslog, so the state at position p is, for each k, {n: the last
+ * i < p with i % 50 = k}: computed here, not by the explorer.
+ */
+import type { Page, Request, Route } from "@playwright/test";
+import { join } from "node:path";
+import { expect, test } from "../fixtures";
+import { elevenHundredOpsOneWal } from "../../engine/test/scenarios/index.js";
+
+const TOTAL = 1100;
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/** The records at position p, by id: k-(i % 50) = {n: i} for the last such i before p. */
+function stateAt(p: number): Map<string, string> {
+  const state = new Map<string, string>();
+  for (let i = 0; i < p; i++) state.set(`k-${i % 50}`, String(i));
+  return state;
+}
+
+/** Every pane at `pos`: the position, its op, and the rows of the state table on screen, each as the model has it. */
+async function expectEveryPaneAt(page: Page, pos: number): Promise<void> {
+  await expect(page.getByTestId("replay-pos")).toHaveAttribute("data-panes-at", String(pos));
+  await expect(page.getByTestId("replay-pos")).toHaveAttribute("aria-busy", "false");
+  await expect(page.getByTestId("current-position")).toHaveText(`Position ${fmt(pos)} of ${fmt(TOTAL)}: after op #${fmt(pos)}`);
+  const opId = `k-${(pos - 1) % 50}`;
+  await expect(page.getByTestId("current-op")).toContainText(opId);
+  await expect(page.getByTestId("diff-prev").getByTestId("diff-row")).toHaveCount(1);
+  await expect(page.getByTestId("diff-prev").getByTestId("diff-row")).toContainText(opId);
+  await expect(page.getByTestId("state-total")).toHaveText(`50 records at position ${fmt(pos)}`);
+  const state = stateAt(pos);
+  const rows = await page.getByTestId("state-row").evaluateAll((els) => els.map((r) => [...r.querySelectorAll(".vtable-cell")].map((c) => c.textContent)));
+  expect(rows.length).toBeGreaterThan(5);
+  for (const [id, n] of rows) expect([id, n], `row ${id} at position ${pos}`).toEqual([id, state.get(id!)]);
+}
+
+/** The Timeline of the 1,100-op store, settled at position `pos`, with the keys going to the page (not a box). */
+async function timelineAt(page: Page, url: string, pos: number): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId("nav-timeline").click();
+  await expect(page.getByTestId("replay-pos")).toHaveText(`${fmt(TOTAL)} / ${fmt(TOTAL)}`);
+  await page.getByTestId("scrubber").fill(String(pos));
+  await expectEveryPaneAt(page, pos);
+  await page.getByTestId("replay-pos").click();
+}
+
+/** The names of the calls the page asks from now on. */
+function callsAsked(page: Page): string[] {
+  const names: string[] = [];
+  page.on("request", (r) => {
+    const call = /\/api\/call\/([^/?]+)$/.exec(new URL(r.url()).pathname);
+    if (call) names.push(call[1]);
+  });
+  return names;
+}
+
+test("a step asks one call for every pane, with or without a watched query", async ({ page, workDir, explorer }) => {
+  const { dir } = await elevenHundredOpsOneWal.build(join(workDir, "big"));
+  const server = await explorer(dir);
+  await timelineAt(page, server.url, 600);
+  const asked = callsAsked(page);
+  await page.keyboard.press("ArrowRight");
+  await expectEveryPaneAt(page, 601);
+  expect(asked).toEqual(["replayStep"]);
+
+  await page.getByTestId("state-filter").fill("{n: {$gte: 580}}");
+  await page.getByTestId("state-filter-apply").click();
+  await expect(page.getByTestId("state-total")).toHaveText(`21 records match at position ${fmt(601)}`); // n = 580..600
+  await page.getByTestId("replay-pos").click();
+  asked.length = 0;
+  await page.keyboard.press("ArrowLeft");
+  await expect(page.getByTestId("replay-pos")).toHaveAttribute("data-panes-at", "600");
+  await expect(page.getByTestId("state-total")).toHaveText(`20 records match at position ${fmt(600)}`);
+  expect(asked).toEqual(["replayStep"]);
+});
+
+test("a fast scrub ends showing the last position in every pane, one call asked a step at most", async ({ page, workDir, explorer }) => {
+  const { dir } = await elevenHundredOpsOneWal.build(join(workDir, "big"));
+  const server = await explorer(dir);
+  await timelineAt(page, server.url, 500);
+  const asked = callsAsked(page);
+  // Faster than any answer: 20 steps in one task of the page, then 20 more by key presses, answers coming between them.
+  await page.evaluate(() => {
+    for (let i = 0; i < 20; i++) document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
+  });
+  for (let i = 0; i < 20; i++) await page.keyboard.press("ArrowRight");
+  await expectEveryPaneAt(page, 540);
+  expect(asked.length).toBeGreaterThan(0);
+  expect(asked.length).toBeLessThanOrEqual(40);
+  expect(new Set(asked)).toEqual(new Set(["replayStep"]));
+});
+
+test("a step whose answer has not come when the next step is made is dropped: its request is aborted, and the newer position shows", async ({ page, workDir, explorer }) => {
+  const { dir } = await elevenHundredOpsOneWal.build(join(workDir, "big"));
+  const server = await explorer(dir);
+  await timelineAt(page, server.url, 700);
+  // Hold the request for position 701 (as a busy server would); let every other one through.
+  let held: { route: Route; request: Request } | null = null;
+  let caught = () => {};
+  const holding = new Promise<void>((resolve) => (caught = resolve));
+  await page.route("**/api/call/replayStep", async (route, request) => {
+    if ((request.postDataJSON() as { pos: number }).pos === 701) {
+      held = { route, request };
+      caught();
+    } else await route.continue();
+  });
+  await page.keyboard.press("ArrowRight");
+  await holding;
+  const dropped = page.waitForEvent("requestfailed", (r) => r === held!.request);
+  await page.keyboard.press("ArrowRight");
+  expect((await dropped).failure()?.errorText).toMatch(/abort/i);
+  await expectEveryPaneAt(page, 702);
+  await held!.route.continue().catch(() => {}); // the page no longer waits for it
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+});
