@@ -22,7 +22,10 @@
  *   the id leaving the state, when the segment was written again after the
  *   link, with a value some file gives the id (a later archive, maybe of
  *   records no reader saw leave, holds it now), or, failing that, as a
- *   mismatch of this link (the archives before it moved the id freely);
+ *   mismatch of this link (the archives before it moved the id freely),
+ *   unless an earlier link left the id out with the very value the
+ *   segment holds: its archive wrote that value, and this link leaves the
+ *   id out unexplained;
  * - of the segments an archive may have written, it is the one that leaves
  *   fewest left-out records unexplained, then moves most records no later
  *   archive moved there, then fewest whose value there it says was replaced
@@ -85,6 +88,13 @@ export function readArchives(ends: EndToRead[], segments: SegmentNow[], values: 
   /** Per segment: the ids a later archive moved there (their value there is that one's) */
   const settled = new Map(segments.map((s) => [s, new Set<string>()]));
   const lastWrittenIn = new Map(segments.map((s) => [s, endWhoseSpanHolds(s.ms, ends)]));
+  let leftOutBy: Set<string>[] | null = null;
+  /** Whether an end before i left id out holding the value segment `index` has for it: that end's archive may have written it */
+  const earlierArchiveHad = (id: string, index: number, i: number): boolean => {
+    leftOutBy ??= ends.map((end) => new Set(end.removed));
+    for (let j = i - 1; j >= 0; j--) if (leftOutBy[j].has(id) && values(j).had(id, index)) return true;
+    return false;
+  };
   for (let i = ends.length - 1; i >= 0; i--) {
     const { startMs, removed } = ends[i];
     if (removed.length === 0) continue;
@@ -121,9 +131,12 @@ export function readArchives(ends: EndToRead[], segments: SegmentNow[], values: 
           else read.otherValues.set(id, held);
         } else if (leftOutUnexplained(id)) {
           // Nothing else explains it leaving: moved, its value since replaced by a later archive's that some file gives it; or nothing explains
-          // its value either, a mismatch here, while the archives before this one moved it freely.
+          // its value either, a mismatch here, while the archives before this one moved it freely. Unless an earlier link left the id out with
+          // the segment's very value: that archive wrote it, and this link leaves the id out unexplained without moving it.
+          const mismatch = !rewrittenLater || !v.plausible(id, held);
+          if (mismatch && earlierArchiveHad(id, index, i)) continue;
           read.ids.push(id);
-          if (!rewrittenLater || !v.plausible(id, held)) read.unexplained.push(id);
+          if (mismatch) read.unexplained.push(id);
           else replaced++;
         }
       }

@@ -17,7 +17,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Bumped whenever what the file holds, or how, changes. */
-export const INDEX_CACHE_FORMAT = 4;
+export const INDEX_CACHE_FORMAT = 5;
 const MAGIC = Buffer.from("OPSLOG-EXPLORER-INDEX\n");
 const SUFFIX = ".idx";
 /** A temporary file this old was left by a process that died while writing. */

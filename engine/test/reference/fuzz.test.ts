@@ -289,6 +289,12 @@ describe("fixed examples the fuzzer found", () => {
     await runProgram(p, skips);
   });
 
+  it("one writer: an id archived into B, its delete later torn by undo (readers keep it, the archive's snapshot does not), B written again with an id JSON drops: the second archive does not take the id's value in B, the first archive's", async () => {
+    // Seed 20261231: nothing explains "a" leaving at the second link; B's value for it is what "a" had when the first archive moved it.
+    const p: Program = JSON.parse('{"agents":1,"live":false,"cmds":[{"kind":"set","agent":0,"id":"a","value":{"k":"open"},"poll":false},{"kind":"archive","agent":0,"k":"open","segment":"B","poll":false},{"kind":"set","agent":0,"id":"a","value":{"k":"done","t":"ü"},"poll":false},{"kind":"delete","agent":0,"id":"a","poll":false},{"kind":"set","agent":0,"id":"a","value":{"k":"done"},"poll":false},{"kind":"undo","agent":0,"poll":false},{"kind":"set","agent":0,"id":"__proto__","value":{"k":"done"},"poll":false},{"kind":"archive","agent":0,"k":"done","segment":"B","poll":false}],"probe":0}');
+    await runProgram(p, skips);
+  });
+
   it("an op appended onto a line undo cut inside a non-ASCII character: its offset is the byte where it starts in the file, in the model and the inspector", async () => {
     // opslog's undo truncates at a character index: the cut leaves half of "語" (1 byte of 3) before the appended op.
     const dir = await tempDir();
