@@ -27,10 +27,20 @@ describe("electronegativity", () => {
     const out = await mkdtemp(join(tmpdir(), "opslog-explorer-eneg-"));
     try {
       const csv = join(out, "findings.csv");
-      const run = spawnSync(cli, ["-i", join(root, "electron"), "-o", csv, "-e", "41.7.1"], { encoding: "utf-8", timeout: 120_000, env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${OFFLINE}`.trim() } });
-      expect(existsSync(csv), `electronegativity wrote no report: ${run.stderr}`).toBe(true);
-      const findings = parseCsv(readFileSync(csv, "utf-8"));
-      expect(findings.some((f) => f.file.endsWith("main.ts")), "the scan must reach main.ts").toBe(true);
+      const scan = (): { findings: Finding[]; output: string } => {
+        const run = spawnSync(cli, ["-i", join(root, "electron"), "-o", csv, "-e", "41.7.1"], { encoding: "utf-8", timeout: 120_000, env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${OFFLINE}`.trim() } });
+        const output = `exit ${run.status}, signal ${run.signal}; stdout: ${run.stdout}; stderr: ${run.stderr}`;
+        expect(existsSync(csv), `electronegativity wrote no report: ${output}`).toBe(true);
+        return { findings: parseCsv(readFileSync(csv, "utf-8")), output };
+      };
+      const reached = (findings: Finding[]) => findings.some((f) => f.file.endsWith("main.ts"));
+      let { findings, output } = scan();
+      if (!reached(findings)) {
+        // Seen once in CI under Node 26 at full load: a report of a scan cut short (1.7 s). The scan is run again, and the next must reach main.ts.
+        console.warn(`electronegativity: the report does not reach main.ts (${findings.length} findings; ${output}); scanning once more`);
+        ({ findings, output } = scan());
+      }
+      expect(reached(findings), `the scan must reach main.ts: ${output}`).toBe(true);
       const high = findings.filter((f) => /HIGH|CRITICAL/i.test(f.severity));
       expect(high, JSON.stringify(high, null, 2)).toEqual([]);
     } finally {
