@@ -24,7 +24,8 @@ let failed = 0;
 // The engine's worker threads run from the bundles the app ships (bundle.mjs), not from the TypeScript sources
 // compiled again in every thread under tsx, which the app never does (engine/src/inspect/workers.ts).
 const workers = mkdtempSync(join(tmpdir(), "opslog-bench-workers-"));
-const bundled = spawnSync("node", [new URL("./bundle.mjs", import.meta.url).pathname, workers], { stdio: "inherit" });
+// rss-child: the inspector bench's memory rows, measured as the app runs the engine (engine/bench/rss-child.ts).
+const bundled = spawnSync("node", [new URL("./bundle.mjs", import.meta.url).pathname, workers, "engine/bench/rss-child.ts"], { stdio: "inherit" });
 if (bundled.status !== 0) process.exit(bundled.status ?? 1);
 process.env.OPSLOG_ENGINE_WORKERS = workers;
 console.log(`engine workers: bundled into ${workers} (as the app runs them)`);

@@ -11,7 +11,8 @@
  *   npx tsx engine/bench/inspect.ts        (add --expose-gc via NODE_OPTIONS for steadier memory figures)
  *   npx tsx engine/bench/inspect.ts long-line    (the long-line table only)
  */
-import { createWriteStream } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { createWriteStream, existsSync } from "node:fs";
 import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Store as Published } from "@backloghq/opslog";
@@ -21,6 +22,7 @@ import type { InspectorApi } from "../src/inspect/index.js";
 import { openInspectorThread } from "../src/inspect/thread.js";
 import { prng } from "../src/demo.js";
 import { agentNames, bytesOnDisk, cachedAgentStore } from "./agent-store.js";
+import type { MemoryFigures } from "./rss-child.js";
 
 const OPS = 1_000_000;
 const KEYS = 100_000;
@@ -295,6 +297,20 @@ async function longLineRows(): Promise<string[][]> {
   ];
 }
 
+/**
+ * The memory rows as the app runs the engine: rss-child in a process of its own, bundled by
+ * build/bench.mjs beside the workers (or, run outside it, from the sources under tsx, which says so).
+ */
+function appMemory(): { figures: MemoryFigures; how: string } {
+  const bundle = process.env.OPSLOG_ENGINE_WORKERS ? join(process.env.OPSLOG_ENGINE_WORKERS, "rss-child.cjs") : "";
+  const bundled = bundle !== "" && existsSync(bundle);
+  const args = bundled ? ["--expose-gc", bundle, DIR] : ["--expose-gc", "--import", "tsx", new URL("./rss-child.ts", import.meta.url).pathname, DIR];
+  const run = spawnSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (run.status !== 0) throw new Error(`rss-child failed with exit code ${run.status}`);
+  const figures = JSON.parse(run.stdout.trim().split("\n").pop()!) as MemoryFigures;
+  return { figures, how: bundled ? "bundled, inspector in its thread, as the app runs it" : "from the sources under tsx (run through `npm run bench` for the bundled figure)" };
+}
+
 function printTable(rows: string[][]): void {
   console.log("| Measure | Value | Note |\n|---|---|---|");
   for (const [m, v, n] of rows) console.log(`| ${m} | ${v} | ${n} |`);
@@ -314,6 +330,8 @@ async function main(): Promise<void> {
   }));
   const serialMs = await timeBuild("never");
   const stall = await mainThreadStall();
+  const app = appMemory();
+  const ofDisk = (bytes: number) => `${(bytes / disk).toFixed(2)} x disk`;
   const early = await filterRightAfterOpen();
   const published = await timePublishedOpen(DIR);
   const { mem, seeks, polls, buckets, diff, diffMs, filteredDiff, filteredDiffMs, filtered, filterMs, filterNextMs, headFiltered, headFilterMs, headFilterAgainMs, memAfterHead, total, otherFilterMs, otherHeadMs, otherDiffMs, memOther } = inspected;
@@ -326,7 +344,8 @@ async function main(): Promise<void> {
     ["Inspector index build (best of 2)", ms(buildMs), `${(buildMs / floorMs).toFixed(2)} x floor (target <= 1.0 x); CPU time ${ms(cpuMs.build)} = ${(cpuMs.build / cpuMs.floor).toFixed(2)} x the floor's`],
     ["Inspector index build, all in one thread (parallel: \"never\")", ms(serialMs), `${(serialMs / floorMs).toFixed(2)} x floor`],
     ...published,
-    ["RSS after build", mb(mem.rss), `${(mem.rss / disk).toFixed(2)} x disk (target <= 2 x); grew ${mb(mem.rss - rssBefore)} from ${mb(rssBefore)}`],
+    ["RSS after build, this process (sources under tsx, inspector in this thread)", mb(mem.rss), `${ofDisk(mem.rss)} (target <= 2 x); grew ${mb(mem.rss - rssBefore)} from ${mb(rssBefore)}`],
+    [`RSS after build and a first page, engine ${app.how}`, mb(app.figures.afterOpen), `${ofDisk(app.figures.afterOpen)} (target <= 2 x); grew ${mb(app.figures.afterOpen - app.figures.before)} from ${mb(app.figures.before)}`],
     ["Heap used after build", mb(mem.heapUsed), `${(mem.heapUsed / disk).toFixed(2)} x disk; heap total ${mb(mem.heapTotal)}, external ${mb(mem.external)}`],
     ["Longest stall of the calling thread, open + first filter on the current state: inspector in that thread", ms(stall.here[0]), `both took ${ms(stall.here[1])}`],
     ["... inspector in its own thread (as the app opens it)", ms(stall.thread[0]), `both took ${ms(stall.thread[1])}`],
@@ -342,11 +361,13 @@ async function main(): Promise<void> {
     ["The same filter one position on (a Timeline step)", ms(filterNextMs), `re-checks only the records the op touched; target <= 30 ms`],
     ["Filtered page of 200 on the current state, first", ms(headFilterMs), `${headFiltered.total} match; ${x(headFilterMs)}; target <= 150 ms`],
     ["Another filter on the current state", ms(headFilterAgainMs), "target <= 50 ms"],
-    ["RSS after the current state is filtered", mb(memAfterHead.rss), `${(memAfterHead.rss / disk).toFixed(2)} x disk (target <= 1.0 x)`],
+    ["RSS after the current state is filtered, this process", mb(memAfterHead.rss), `${ofDisk(memAfterHead.rss)} (reported: the app runs no tsx)`],
+    ["RSS after the current state is filtered, engine as the app runs it", mb(app.figures.afterHead), `${ofDisk(app.figures.afterHead)} (target <= 1.0 x); grew ${mb(app.figures.afterHead - app.figures.before)}`],
     ["Filtered page of 200 at another position, first filter there", ms(otherFilterMs), `${x(otherFilterMs)}; target <= 150 ms`],
     ["First filter on the current state on fields not asked yet", ms(otherHeadMs), `${x(otherHeadMs)}; target <= 150 ms`],
     ["Diff 10,000 ops apart elsewhere, first page", ms(otherDiffMs), `${x(otherDiffMs)}; target <= 50 ms`],
-    ["RSS after those", mb(memOther.rss), `${(memOther.rss / disk).toFixed(2)} x disk (target <= 1.0 x)`],
+    ["RSS after those, this process", mb(memOther.rss), `${ofDisk(memOther.rss)} (reported)`],
+    ["RSS after those, engine as the app runs it", mb(app.figures.afterOthers), `${ofDisk(app.figures.afterOthers)} (target <= 1.0 x)`],
   ];
   console.log(`\n${OPS.toLocaleString("en")} ops, ${KEYS.toLocaleString("en")} keys, ${AGENTS.length} agent WALs; ${total} timeline ops\n`);
   printTable(rows);
