@@ -122,6 +122,44 @@ export class KeptColumns extends RecordKeeper<KeptField> {
   }
 
   /**
+   * Of the candidates idx[0..n) (indices into srcs, entries ascending), those
+   * whose value of field `name` passes `test`, written to pass (may be idx
+   * itself), and those whose value is not kept here (or a snapshot's), to
+   * unsure from its place u on: the caller reads them. Values are tested by
+   * their codes, each distinct value once, each number as it is read
+   * (nothing boxed into an array). Returns how many passed, and unsure's new count.
+   */
+  sift(name: string, srcs: Int32Array, idx: Int32Array, n: number, test: (value: unknown) => boolean, pass: Int32Array, unsure: Int32Array, u: number): [passed: number, unsure: number] {
+    const field = this.fields.get(name);
+    const run: SiftRun = {
+      test,
+      absent: test(undefined) ? 1 : 2,
+      scanned: field?.scanned ?? [],
+      own: field?.codes.values ?? [],
+      scannedVerdicts: new Int8Array((field?.scanned.length ?? 0) + 1),
+      ownVerdicts: new Int8Array((field?.codes.values.length ?? 0) + 1),
+      pass,
+      unsure,
+      p: 0,
+      u,
+    };
+    // The candidates a chunk at a time (their entries ascend): its arrays are looked up once.
+    for (let j = 0; j < n; ) {
+      const e = srcs[idx[j]];
+      if (e < 0) {
+        unsure[run.u++] = idx[j++];
+        continue;
+      }
+      const c = e >>> CHUNK_BITS;
+      let end = j + 1;
+      while (end < n && srcs[idx[end]] >>> CHUNK_BITS === c && srcs[idx[end]] >= 0) end++;
+      siftChunk(run, srcs, idx, j, end, this.state[c], field?.chunks[c], field?.numbers[c]);
+      j = end;
+    }
+    return [run.p, run.u];
+  }
+
+  /**
    * Whether the data of two ops is known to differ: their hashes, which are
    * equal for equal values, differ. False when not known: the caller
    * compares the values themselves.
@@ -148,6 +186,49 @@ export class KeptColumns extends RecordKeeper<KeptField> {
     // This thread's codes go below NUMBER, clear of the workers'.
     (field.chunks[e >>> CHUNK_BITS] ??= new Int32Array(CHUNK))[e & MASK] = code > 0 ? NUMBER - code : code;
   }
+}
+
+/** One sift's test, what it has told of each code, and where it puts the candidates (KeptColumns.sift). */
+interface SiftRun {
+  test: (value: unknown) => boolean;
+  /** The verdict on an absent value: 1 passes, 2 fails (0 in the verdicts: not asked yet) */
+  absent: number;
+  scanned: unknown[];
+  own: unknown[];
+  scannedVerdicts: Int8Array;
+  ownVerdicts: Int8Array;
+  pass: Int32Array;
+  unsure: Int32Array;
+  p: number;
+  u: number;
+}
+
+/** The candidates idx[from, to), all with entries in the chunk whose arrays are given. */
+function siftChunk(run: SiftRun, srcs: Int32Array, idx: Int32Array, from: number, to: number, states: Uint8Array | undefined, codes: Int32Array | undefined, numbers: Float64Array | undefined): void {
+  const { pass, unsure, scannedVerdicts, ownVerdicts } = run;
+  let { p, u } = run;
+  for (let j = from; j < to; j++) {
+    const i = idx[j];
+    const o = srcs[i] & MASK;
+    const state = states === undefined ? 0 : states[o];
+    const code = state & KEPT ? (codes === undefined ? ABSENT_FIELD : codes[o]) : NOT_KEPT;
+    let verdict: number;
+    if (code > 0) {
+      verdict = scannedVerdicts[code];
+      if (verdict === 0) scannedVerdicts[code] = verdict = run.test(run.scanned[code - 1]) ? 1 : 2;
+    } else if (code === ABSENT_FIELD) verdict = state & OVERFLOW ? 0 : run.absent;
+    else if (code === NUMBER) verdict = run.test(numbers![o]) ? 1 : 2;
+    else if (code === NOT_KEPT) verdict = 0;
+    else {
+      const k = NUMBER - code;
+      verdict = ownVerdicts[k];
+      if (verdict === 0) ownVerdicts[k] = verdict = run.test(run.own[k - 1]) ? 1 : 2;
+    }
+    if (verdict === 1) pass[p++] = i;
+    else if (verdict === 0) unsure[u++] = i;
+  }
+  run.p = p;
+  run.u = u;
 }
 
 /** src into chunks from entry `first` on. */
