@@ -125,7 +125,7 @@ export class RecordFilter {
   }
 
   /**
-   * Of the candidates idx[0..n) (indices into srcs, ascending), those that
+   * Of the candidates idx[0..n) (indices into srcs, grouped), those that
    * pass the plan's test, in the same order: each field's conditions tested
    * by the columns' codes on the records the last let through; a record
    * whose value a column does not hold (an object, a long string, a field

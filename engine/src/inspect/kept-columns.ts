@@ -122,7 +122,7 @@ export class KeptColumns extends RecordKeeper<KeptField> {
   }
 
   /**
-   * Of the candidates idx[0..n) (indices into srcs, entries ascending), those
+   * Of the candidates idx[0..n) (indices into srcs, grouped by chunk), those
    * whose value of field `name` passes `test`, written to pass (may be idx
    * itself), and those whose value is not kept here (or a snapshot's), to
    * unsure from its place u on: the caller reads them. Values are tested by
@@ -143,7 +143,7 @@ export class KeptColumns extends RecordKeeper<KeptField> {
       p: 0,
       u,
     };
-    // The candidates a chunk at a time (their entries ascend): its arrays are looked up once.
+    // The candidates a chunk at a time (they come grouped by chunk): its arrays are looked up once.
     for (let j = 0; j < n; ) {
       const e = srcs[idx[j]];
       if (e < 0) {
@@ -151,10 +151,7 @@ export class KeptColumns extends RecordKeeper<KeptField> {
         continue;
       }
       const c = e >>> CHUNK_BITS;
-      let end = j + 1;
-      while (end < n && srcs[idx[end]] >>> CHUNK_BITS === c && srcs[idx[end]] >= 0) end++;
-      siftChunk(run, srcs, idx, j, end, this.state[c], field?.chunks[c], field?.numbers[c]);
-      j = end;
+      j = siftChunk(run, srcs, idx, j, n, c, this.state[c], field?.chunks[c], field?.numbers[c]);
     }
     return [run.p, run.u];
   }
@@ -203,13 +200,16 @@ interface SiftRun {
   u: number;
 }
 
-/** The candidates idx[from, to), all with entries in the chunk whose arrays are given. */
-function siftChunk(run: SiftRun, srcs: Int32Array, idx: Int32Array, from: number, to: number, states: Uint8Array | undefined, codes: Int32Array | undefined, numbers: Float64Array | undefined): void {
+/** The candidates from idx[from] on whose entries are in chunk c (whose arrays are given); where the next chunk's begin. */
+function siftChunk(run: SiftRun, srcs: Int32Array, idx: Int32Array, from: number, n: number, c: number, states: Uint8Array | undefined, codes: Int32Array | undefined, numbers: Float64Array | undefined): number {
   const { pass, unsure, scannedVerdicts, ownVerdicts } = run;
   let { p, u } = run;
-  for (let j = from; j < to; j++) {
+  let j = from;
+  for (; j < n; j++) {
     const i = idx[j];
-    const o = srcs[i] & MASK;
+    const e = srcs[i];
+    if (e >>> CHUNK_BITS !== c || e < 0) break;
+    const o = e & MASK;
     const state = states === undefined ? 0 : states[o];
     const code = state & KEPT ? (codes === undefined ? ABSENT_FIELD : codes[o]) : NOT_KEPT;
     let verdict: number;
@@ -229,6 +229,7 @@ function siftChunk(run: SiftRun, srcs: Int32Array, idx: Int32Array, from: number
   }
   run.p = p;
   run.u = u;
+  return j;
 }
 
 /** src into chunks from entry `first` on. */

@@ -206,6 +206,12 @@ export class RecordVersions {
     for (const [rec, extra] of this.extra) if (rec < out.length && extra.k[0] <= at) out[rec] = extra.src[lastIndexAtOrBefore(extra.k, 0, extra.k.length, at)];
   }
 
+  /** Every record's latest source (lastSrc) into out[rec]. */
+  lastSrcs(out: Int32Array): void {
+    const n = Math.min(out.length, this.ids.length);
+    for (let rec = 0; rec < n; rec++) out[rec] = this.latest.get(2 * rec);
+  }
+
   /** The source of rec's latest value (as of the last push), or ABSENT. */
   lastSrc(rec: number): number {
     return this.latest.get(2 * rec);
