@@ -3,33 +3,29 @@
  * id order (or the requested sort): the current state and any past position
  * alike, from per-record versions (versions.ts) and the columns of the fields
  * the filter names (columns.ts, mostly kept by the build: kept-columns.ts),
- * never from whole documents. The last answer
+ * never from whole documents. The records alive are walked in the order
+ * their values lie in the columns (alive-set.ts), one field at a time, each
+ * on the records the last let through, by the values' codes; the set of the
+ * records alive now is kept across queries and brought up to date by the
+ * live tail's appends. The last answer
  * is kept; a nearby position of the same filter (a Timeline step) re-checks
  * only the records the ops in between touched. Filters that may look at more
  * than named fields get null: the caller evaluates whole documents.
  */
+import { advanced, aliveSet, holds } from "./alive-set.js";
+import type { AliveSet } from "./alive-set.js";
 import { FieldColumns } from "./columns.js";
 import { planRecordFilter } from "./filter-plan.js";
 import type { FilterPlan } from "./filter-plan.js";
 import type { StoreIndex } from "./store-index.js";
 import { compareValues, valueAtPath } from "./filter.js";
-import { ABSENT, SNAPSHOT_ABSENT, compareIds } from "./versions.js";
+import { compareIds } from "./versions.js";
 import type { Doc, RecordsRequest } from "./types.js";
 
 /** Positions apart within which a step re-checks the touched records instead of the whole state. */
 const STEP_LIMIT = 5_000;
 
 export type FilteredRequest = Pick<RecordsRequest, "filter" | "sort" | "idContains"> & { at: number };
-
-/** The records alive at a position, in id order, and where each one's value is (typed arrays: a million pushes into growing arrays cost ten times as much on a heap this size). */
-interface Alive {
-  at: number;
-  total: number;
-  recs: Int32Array;
-  srcs: Int32Array;
-  /** Each field's values for srcs, once gathered: the next filter at this position reuses them */
-  values: Map<string, unknown[]>;
-}
 
 interface Answer {
   key: string;
@@ -42,7 +38,10 @@ interface Answer {
 export class RecordFilter {
   private readonly columns: FieldColumns;
   private last: Answer | null = null;
-  private alive: Alive[] = [];
+  /** The records alive now, kept across queries (and moved on by the live tail's appends) */
+  private now: AliveSet | null = null;
+  /** Those alive at the last other position asked */
+  private past: AliveSet | null = null;
   /** Each record's place in id order (versions.sortedRecs), for the steps' sorted inserts */
   private rank: { sorted: Int32Array; of: Int32Array } | null = null;
 
@@ -68,28 +67,21 @@ export class RecordFilter {
 
   /**
    * Ahead of any filter, in the turns of the event loop no query takes
-   * (`turn`): the columns of the snapshots' short top-level fields, the
-   * records alive now, and those fields' values for them, one field a turn.
-   * The first filter on these fields then only tests. Stops when the
-   * history moves on (a later filter gathers what it needs itself).
+   * (`turn`): the columns of the snapshots' short top-level fields, and the
+   * records alive now. Stops when the history moves on (a later filter
+   * makes what it needs itself).
    */
   async prepare(turn: () => Promise<void>): Promise<void> {
-    const fields = await this.h.versions.snapshots.makeColumnsAhead(turn);
+    await this.h.versions.snapshots.makeColumnsAhead(turn);
     const total = this.h.timeline.length;
     await turn();
-    if (fields.length === 0 || this.h.timeline.length !== total) return;
-    const alive = this.aliveAt(total);
-    for (const field of fields) {
-      await turn();
-      if (!this.alive.includes(alive) || this.h.timeline.length !== total) return;
-      this.gatherKept(alive, [field]);
-    }
+    if (this.h.timeline.length === total) this.aliveAt(total);
   }
 
-  /** Forget the last answer (the columns stay: ops already read keep their values). */
+  /** Forget the last answer (the columns stay: ops already read keep their values; the set alive now is moved on when next asked). */
   forgetAnswer(): void {
     this.last = null;
-    this.alive = [];
+    this.past = null;
   }
 
   /** Whether two version sources' values are known to differ without reading them (see KeptColumns.knownDifferent). */
@@ -97,72 +89,89 @@ export class RecordFilter {
     return this.h.columns.knownDifferent(a, b);
   }
 
-  /** Whether a version source holds a record (not absent, not a delete). */
-  private holds(src: number): boolean {
-    if (src >= 0) return !this.h.table.isDelete(src);
-    return src !== ABSENT && src !== SNAPSHOT_ABSENT; // every other snapshot source is a value (versions.snapshotSrc): not read to tell
-  }
-
-  /** The records alive at `at` in id order, with their version sources: kept for now and for the last other position. */
-  private aliveAt(at: number): Alive {
+  /** The records alive at `at`, by source: the set alive now is kept, and moved on after appends; one other position is kept. */
+  private aliveAt(at: number): AliveSet {
     const total = this.h.timeline.length;
-    const kept = this.alive.find((a) => a.at === at && a.total === total);
-    if (kept) return kept;
-    const { versions } = this.h;
-    const sorted = versions.sortedRecs();
-    const recs = new Int32Array(sorted.length);
-    const srcs = new Int32Array(sorted.length);
-    let n = 0;
-    const now = at === total; // every version holds from a position <= total: a record's latest is its value now, no search
-    for (let i = 0; i < sorted.length; i++) {
-      const src = now ? versions.lastSrc(sorted[i]) : versions.srcAt(sorted[i], at);
-      if (!this.holds(src)) continue;
-      recs[n] = sorted[i];
-      srcs[n++] = src;
+    if (at !== total) {
+      if (this.past?.at !== at || this.past.total !== total) this.past = aliveSet(this.h, at);
+      return this.past;
     }
-    const alive = { at, total, recs: recs.subarray(0, n), srcs: srcs.subarray(0, n), values: new Map<string, unknown[]>() };
-    this.alive = [alive, ...this.alive.filter((a) => a.at === a.total && a.total === total && at !== total)];
-    return alive;
+    if (this.now?.total !== total) this.now = (this.now && advanced(this.h, this.now)) ?? aliveSet(this.h, total);
+    return this.now;
   }
 
-  /** The values of `fields` for every record alive at a position, each field gathered once per position. */
-  private gatherKept(alive: Alive, fields: readonly string[]): unknown[][] {
-    const missing = fields.filter((f) => !alive.values.has(f));
-    if (missing.length > 0) this.columns.gather(alive.srcs, missing).forEach((values, i) => alive.values.set(missing[i], values));
-    return fields.map((f) => alive.values.get(f)!);
-  }
-
-  /** Every record alive at req.at, checked. */
+  /** Every record alive at req.at, checked one field at a time; the passing ones in id order (or sorted). */
   private scan(req: FilteredRequest, plan: FilterPlan): number[] {
     const { versions } = this.h;
-    const alive = this.aliveAt(req.at);
-    let { recs, srcs } = alive;
+    const { recs, srcs } = this.aliveAt(req.at);
+    let n = recs.length;
+    let idx: Int32Array = new Int32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
     if (req.idContains) {
-      const [hitRecs, hitSrcs] = [new Int32Array(recs.length), new Int32Array(recs.length)];
-      let n = 0;
-      for (let i = 0; i < recs.length; i++) {
-        if (!versions.ids.at(recs[i]).includes(req.idContains)) continue;
-        hitRecs[n] = recs[i];
-        hitSrcs[n++] = srcs[i];
-      }
-      recs = hitRecs.subarray(0, n);
-      srcs = hitSrcs.subarray(0, n);
+      let m = 0;
+      for (let j = 0; j < n; j++) if (versions.ids.at(recs[idx[j]]).includes(req.idContains)) idx[m++] = idx[j];
+      n = m;
     }
-    if (!plan.test && !req.sort) return toArray(recs, recs.length); // a copy: a step edits the answer in place
-    const values = req.idContains ? this.columns.gather(srcs, plan.fields) : this.gatherKept(alive, plan.fields);
-    const passes = tester(plan, values);
-    const kept = new Int32Array(recs.length);
-    const keptAt = new Int32Array(recs.length);
-    let n = 0;
-    for (let i = 0; i < recs.length; i++) {
-      if (!passes(i)) continue;
-      kept[n] = recs[i];
-      keptAt[n++] = i;
-    }
-    if (!req.sort) return toArray(kept, n);
+    if (plan.test) [idx, n] = this.passing(plan, srcs, idx, n);
+    const kept = new Int32Array(n);
+    for (let j = 0; j < n; j++) kept[j] = recs[idx[j]];
+    if (!req.sort) return this.inIdOrder(kept);
+    const keptSrcs = new Int32Array(n);
+    for (let j = 0; j < n; j++) keptSrcs[j] = srcs[idx[j]];
+    const values = this.columns.gather(keptSrcs, plan.fields);
     const rows = new Array<Doc>(n);
-    for (let k = 0; k < n; k++) rows[k] = rowOf(plan.fields, values, keptAt[k]);
-    return this.sorted(toArray(kept, n), rows, req.sort);
+    for (let k = 0; k < n; k++) rows[k] = rowOf(plan.fields, values, k);
+    return this.sorted([...kept], rows, req.sort); // ties go by id: the order they come in does not matter
+  }
+
+  /**
+   * Of the candidates idx[0..n) (indices into srcs, grouped), those that
+   * pass the plan's test, in the same order: each field's conditions tested
+   * by the columns' codes on the records the last let through; a record
+   * whose value a column does not hold (an object, a long string, a field
+   * not kept), or when a condition looks at two fields, is tested whole on
+   * its values read (columns.ts).
+   */
+  private passing(plan: FilterPlan, srcs: Int32Array, idx: Int32Array, n: number): [Int32Array, number] {
+    const { columns, versions } = this.h;
+    const unsure = new Int32Array(n);
+    let u = 0;
+    // Snapshot sources (< 0) come first in srcs: the candidates before `entries` read the snapshots' columns.
+    let entries = 0;
+    while (entries < n && srcs[idx[entries]] < 0) entries++;
+    const js = entries > 0 ? snapshotNumbers(srcs) : null;
+    let snap = entries;
+    let ops = n - entries;
+    const opIdx = idx.subarray(entries, n);
+    for (const { field, test } of plan.byField) {
+      if (snap > 0) [snap, u] = versions.snapshots.sift(field, js!, idx, snap, test, idx, unsure, u);
+      if (ops > 0) [ops, u] = columns.sift(field, srcs, opIdx, ops, test, opIdx, unsure, u);
+    }
+    // The survivors, in source order: the snapshots' then the ops'.
+    const through = new Int32Array(snap + ops);
+    through.set(idx.subarray(0, snap));
+    through.set(opIdx.subarray(0, ops), snap);
+    const whole = plan.whole ? unsure.subarray(0, u) : concat(unsure.subarray(0, u), through);
+    if (whole.length === 0) return [through, through.length];
+    const wholeSrcs = new Int32Array(whole.length);
+    for (let k = 0; k < whole.length; k++) wholeSrcs[k] = srcs[whole[k]];
+    const passes = tester(plan, this.columns.gather(wholeSrcs, plan.fields));
+    const out = new Int32Array(whole.length + (plan.whole ? through.length : 0));
+    let m = 0;
+    if (plan.whole) for (let k = 0; k < through.length; k++) out[m++] = through[k];
+    for (let k = 0; k < whole.length; k++) if (passes(k)) out[m++] = whole[k];
+    return [out, m];
+  }
+
+  /** These records (each once) in id order: marked, then met in the walk of every record by id. */
+  private inIdOrder(recs: Int32Array): number[] {
+    const sorted = this.h.versions.sortedRecs();
+    const marked = new Uint8Array(this.h.versions.size);
+    for (let k = 0; k < recs.length; k++) marked[recs[k]] = 1;
+    const out = new Array<number>(recs.length); // sized once: the answer is edited in place by a step's splices
+    let n = 0;
+    for (let i = 0; i < sorted.length && n < recs.length; i++) if (marked[sorted[i]]) out[n++] = sorted[i];
+    return out;
   }
 
   /** As the plain evaluator sorts: by the field's value (missing first, then by type), ties by id. */
@@ -192,7 +201,7 @@ export class RecordFilter {
     const srcs: number[] = [];
     for (const rec of touched) {
       const src = versions.srcAt(rec, req.at);
-      if (!this.holds(src) || (req.idContains && !versions.ids.at(rec).includes(req.idContains))) continue;
+      if (!holds(this.h, src) || (req.idContains && !versions.ids.at(rec).includes(req.idContains))) continue;
       candidates.push(rec);
       srcs.push(src);
     }
@@ -220,13 +229,6 @@ export class RecordFilter {
   }
 }
 
-/** The first n numbers of a typed array as a plain array (sized once: the answer is edited in place by a step's splices). */
-function toArray(typed: Int32Array, n: number): number[] {
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) out[i] = typed[i];
-  return out;
-}
-
 /** The first index of recs (ascending by rank) whose rank is >= r. */
 function lowerBound(recs: number[], r: number, rank: Int32Array): number {
   let lo = 0;
@@ -237,6 +239,21 @@ function lowerBound(recs: number[], r: number, rank: Int32Array): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** a then b, as one array. */
+function concat(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Each snapshot source's value number (-1 - src); entries' places are left 0 (never read). */
+function snapshotNumbers(srcs: Int32Array): Int32Array {
+  const js = new Int32Array(srcs.length);
+  for (let i = 0; i < srcs.length && srcs[i] < 0; i++) js[i] = -1 - srcs[i];
+  return js;
 }
 
 /** Record i's values as a document cut down to `fields`. */

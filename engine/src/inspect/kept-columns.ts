@@ -122,6 +122,41 @@ export class KeptColumns extends RecordKeeper<KeptField> {
   }
 
   /**
+   * Of the candidates idx[0..n) (indices into srcs, grouped by chunk), those
+   * whose value of field `name` passes `test`, written to pass (may be idx
+   * itself), and those whose value is not kept here (or a snapshot's), to
+   * unsure from its place u on: the caller reads them. Values are tested by
+   * their codes, each distinct value once, each number as it is read
+   * (nothing boxed into an array). Returns how many passed, and unsure's new count.
+   */
+  sift(name: string, srcs: Int32Array, idx: Int32Array, n: number, test: (value: unknown) => boolean, pass: Int32Array, unsure: Int32Array, u: number): [passed: number, unsure: number] {
+    const field = this.fields.get(name);
+    const run: SiftRun = {
+      test,
+      absent: test(undefined) ? 1 : 2,
+      scanned: field?.scanned ?? [],
+      own: field?.codes.values ?? [],
+      scannedVerdicts: new Int8Array((field?.scanned.length ?? 0) + 1),
+      ownVerdicts: new Int8Array((field?.codes.values.length ?? 0) + 1),
+      pass,
+      unsure,
+      p: 0,
+      u,
+    };
+    // The candidates a chunk at a time (they come grouped by chunk): its arrays are looked up once.
+    for (let j = 0; j < n; ) {
+      const e = srcs[idx[j]];
+      if (e < 0) {
+        unsure[run.u++] = idx[j++];
+        continue;
+      }
+      const c = e >>> CHUNK_BITS;
+      j = siftChunk(run, srcs, idx, j, n, c, this.state[c], field?.chunks[c], field?.numbers[c]);
+    }
+    return [run.p, run.u];
+  }
+
+  /**
    * Whether the data of two ops is known to differ: their hashes, which are
    * equal for equal values, differ. False when not known: the caller
    * compares the values themselves.
@@ -148,6 +183,53 @@ export class KeptColumns extends RecordKeeper<KeptField> {
     // This thread's codes go below NUMBER, clear of the workers'.
     (field.chunks[e >>> CHUNK_BITS] ??= new Int32Array(CHUNK))[e & MASK] = code > 0 ? NUMBER - code : code;
   }
+}
+
+/** One sift's test, what it has told of each code, and where it puts the candidates (KeptColumns.sift). */
+interface SiftRun {
+  test: (value: unknown) => boolean;
+  /** The verdict on an absent value: 1 passes, 2 fails (0 in the verdicts: not asked yet) */
+  absent: number;
+  scanned: unknown[];
+  own: unknown[];
+  scannedVerdicts: Int8Array;
+  ownVerdicts: Int8Array;
+  pass: Int32Array;
+  unsure: Int32Array;
+  p: number;
+  u: number;
+}
+
+/** The candidates from idx[from] on whose entries are in chunk c (whose arrays are given); where the next chunk's begin. */
+function siftChunk(run: SiftRun, srcs: Int32Array, idx: Int32Array, from: number, n: number, c: number, states: Uint8Array | undefined, codes: Int32Array | undefined, numbers: Float64Array | undefined): number {
+  const { pass, unsure, scannedVerdicts, ownVerdicts } = run;
+  let { p, u } = run;
+  let j = from;
+  for (; j < n; j++) {
+    const i = idx[j];
+    const e = srcs[i];
+    if (e >>> CHUNK_BITS !== c || e < 0) break;
+    const o = e & MASK;
+    const state = states === undefined ? 0 : states[o];
+    const code = state & KEPT ? (codes === undefined ? ABSENT_FIELD : codes[o]) : NOT_KEPT;
+    let verdict: number;
+    if (code > 0) {
+      verdict = scannedVerdicts[code];
+      if (verdict === 0) scannedVerdicts[code] = verdict = run.test(run.scanned[code - 1]) ? 1 : 2;
+    } else if (code === ABSENT_FIELD) verdict = state & OVERFLOW ? 0 : run.absent;
+    else if (code === NUMBER) verdict = run.test(numbers![o]) ? 1 : 2;
+    else if (code === NOT_KEPT) verdict = 0;
+    else {
+      const k = NUMBER - code;
+      verdict = ownVerdicts[k];
+      if (verdict === 0) ownVerdicts[k] = verdict = run.test(run.own[k - 1]) ? 1 : 2;
+    }
+    if (verdict === 1) pass[p++] = i;
+    else if (verdict === 0) unsure[u++] = i;
+  }
+  run.p = p;
+  run.u = u;
+  return j;
 }
 
 /** src into chunks from entry `first` on. */

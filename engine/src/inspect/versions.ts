@@ -180,6 +180,38 @@ export class RecordVersions {
     return i === -1 ? ABSENT : this.srcs[i];
   }
 
+  /**
+   * Every record's source in state `at` into out[rec] (ABSENT when it had
+   * none yet), in one forward walk of the version lists: srcAt for each
+   * record, without a call and a look at the live tail's versions per record.
+   */
+  srcsAt(at: number, out: Int32Array): void {
+    if (this.log) this.seal();
+    const { start, ks, srcs } = this;
+    const sealed = Math.min(out.length, start.length - 1);
+    for (let rec = 0; rec < sealed; rec++) {
+      let lo = start[rec];
+      let hi = start[rec + 1] - 1;
+      let found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (ks[mid] <= at) {
+          found = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      out[rec] = found === -1 ? ABSENT : srcs[found];
+    }
+    out.fill(ABSENT, Math.max(0, sealed));
+    for (const [rec, extra] of this.extra) if (rec < out.length && extra.k[0] <= at) out[rec] = extra.src[lastIndexAtOrBefore(extra.k, 0, extra.k.length, at)];
+  }
+
+  /** Every record's latest source (lastSrc) into out[rec]. */
+  lastSrcs(out: Int32Array): void {
+    const n = Math.min(out.length, this.ids.length);
+    for (let rec = 0; rec < n; rec++) out[rec] = this.latest.get(2 * rec);
+  }
+
   /** The source of rec's latest value (as of the last push), or ABSENT. */
   lastSrc(rec: number): number {
     return this.latest.get(2 * rec);
