@@ -49,10 +49,10 @@ export function addToIndex(history: StoreIndex, lane: Lane, ops: ScannedOp[], re
   return out;
 }
 
-/** Read a lane from its start: through the workers if there are any (`reused`: see ParallelScan.lane). */
-function openLane(dir: string, history: StoreIndex, lane: Lane, reused = false): LaneSource {
+/** Read a lane from its start: through the workers if there are any. */
+function openLane(dir: string, history: StoreIndex, lane: Lane): LaneSource {
   const fileIdx = history.lanes.indexOf(lane);
-  return history.parallel ? history.parallel.lane(dir, lane.entry.path, fileIdx, lane.entry.bytes, reused) : new LaneReader(dir, lane.entry.path, fileIdx, 0, 1, false);
+  return history.parallel ? history.parallel.lane(dir, lane.entry.path, fileIdx, lane.entry.bytes) : new LaneReader(dir, lane.entry.path, fileIdx, 0, 1, false);
 }
 
 /** The line a WAL ends with, still without its newline: left to be read once it is complete. */
@@ -96,8 +96,7 @@ export async function replayLink(dir: string, history: StoreIndex, planned: Plan
     for (const op of runs) indexOp(history, op, epoch);
     return;
   }
-  // The merge holds a chunk's ops only until it asks for the next chunk: their objects are reused.
-  const readers = planned.lanes.map((lane) => openLane(dir, history, lane, true));
+  const readers = planned.lanes.map((lane) => openLane(dir, history, lane));
   const sources = planned.lanes.map((lane, i): MergeSource => {
     const reader = readers[i];
     const isLost = lost(lane);

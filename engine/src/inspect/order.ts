@@ -26,11 +26,8 @@ export class OutOfOrder extends Error {}
  */
 export async function mergeInReplayOrder(sources: MergeSource[], ranks: () => Int32Array, emit: (op: ScannedOp) => void): Promise<void> {
   for (const source of sources) await source.fill();
+  const last: (ScannedOp | null)[] = sources.map(() => null);
   const n = sources.length;
-  // Each source's last op's key and line, as numbers: its op object may be filled anew with the next chunk (ParallelScan.lane).
-  const lastClock = new Float64Array(n);
-  const lastAgent = new Int32Array(n);
-  const lastLine = new Float64Array(n).fill(-1);
   for (;;) {
     const rank = ranks();
     let best = -1;
@@ -48,13 +45,11 @@ export async function mergeInReplayOrder(sources: MergeSource[], ranks: () => In
     if (bestOp === null) return;
     const source = sources[best];
     source.i++;
-    const clock = bestOp.clock ?? 0;
-    if (lastLine[best] !== -1 && (clock - lastClock[best] || rank[bestOp.agentIdx] - rank[lastAgent[best]]) < 0) {
-      throw new OutOfOrder(`line ${bestOp.line} sorts before line ${lastLine[best]} of the same WAL`);
+    const before = last[best];
+    if (before !== null && compareKeys(bestOp, before, rank) < 0) {
+      throw new OutOfOrder(`line ${bestOp.line} sorts before line ${before.line} of the same WAL`);
     }
-    lastClock[best] = clock;
-    lastAgent[best] = bestOp.agentIdx;
-    lastLine[best] = bestOp.line;
+    last[best] = bestOp;
     emit(bestOp);
     if (source.i >= source.buf.length) await source.fill();
   }

@@ -56,15 +56,15 @@ export class ParallelScan {
     return new ParallelScan(threads, cuts);
   }
 
-  /**
-   * Read one WAL (`bytes` long when the store was scanned) through the
-   * workers. `reused`: each next() fills the same op objects again (no op
-   * made per line), for a caller that holds none of a chunk's ops once it
-   * asks for the next.
-   */
-  lane(dir: string, path: string, fileIdx: number, bytes: number, reused = false): LaneSource {
+  /** Read one WAL (`bytes` long when the store was scanned) through the workers. */
+  lane(dir: string, path: string, fileIdx: number, bytes: number): LaneSource {
     // Each WAL deals its first segment to the next worker: the workers share the first segments of many WALs too.
-    return new SplitLane(this.threads, this.lanes++, dir, path, fileIdx, segmentCuts(bytes, this.cuts?.[path]), reused ? [] : undefined);
+    return new SplitLane(this.threads, this.lanes++, dir, path, fileIdx, segmentCuts(bytes, this.cuts?.[path]));
+  }
+
+  /** Record numbers in id order (ids: every id by record number), sorted by a worker while this thread does the build's last steps. */
+  sortIds(ids: readonly string[]): Promise<Int32Array> {
+    return this.threads[0].sortIds(ids);
   }
 
   async close(): Promise<void> {
@@ -91,8 +91,6 @@ class SplitLane implements LaneSource {
     private readonly path: string,
     private readonly fileIdx: number,
     private readonly cuts: number[],
-    /** The op objects each chunk is filled into, when they are reused */
-    private readonly pool?: ScannedOp[],
   ) {
     this.askMore();
   }
@@ -113,7 +111,7 @@ class SplitLane implements LaneSource {
     while (this.asked.length > 0) {
       const segment = await this.asked[0];
       segment.lineBase = this.nextLine;
-      const ops = await segment.next(this.pool);
+      const ops = await segment.next();
       if (ops) {
         this.batch = segment.batch;
         this.thread = segment.thread;

@@ -26,6 +26,8 @@ export class ScanThread {
   private nextId = 0;
   private failure: ScanWorkerFailed | null = null;
   private readonly ready: Promise<void>;
+  /** The sort asked of this worker, waiting for its answer */
+  private sorting: { resolve: (order: Int32Array) => void; reject: (err: Error) => void } | null = null;
 
   constructor(private readonly worker: Worker) {
     this.ready = new Promise((resolve, reject) => {
@@ -37,6 +39,7 @@ export class ScanThread {
         this.failure ??= new ScanWorkerFailed(`the WAL scan workers: one ${why}`);
         reject(this.failure);
         for (const segment of this.segments.values()) segment.fail(this.failure);
+        this.sorting?.reject(this.failure);
       };
       worker.on("error", (err) => fail(`failed: ${err.message}`));
       worker.on("exit", (code) => fail(`exited (code ${code})`));
@@ -71,7 +74,25 @@ export class ScanThread {
     this.segments.delete(id);
   }
 
+  /** Record numbers in the order of `ids` (every id by record number), sorted by this worker; one sort at a time. */
+  async sortIds(ids: readonly string[]): Promise<Int32Array> {
+    await this.ready;
+    if (this.failure) throw this.failure;
+    if (this.sorting) throw new Error("a sort is under way already");
+    const sorted = new Promise<Int32Array>((resolve, reject) => (this.sorting = { resolve, reject }));
+    this.send({ kind: "sort", ids });
+    try {
+      return await sorted;
+    } finally {
+      this.sorting = null;
+    }
+  }
+
   private deliver(reply: Exclude<ScanReply, { kind: "ready" }>): void {
+    if (reply.kind === "sorted") {
+      this.sorting?.resolve(reply.order);
+      return;
+    }
     if (reply.kind === "batch") {
       for (const name of reply.newAgents) this.agentNames.push(name);
       for (const id of reply.newIds) this.ids.push(id);
@@ -118,7 +139,7 @@ export class RemoteSegment {
     private readonly fileIdx: number,
   ) {}
 
-  deliver(reply: Exclude<ScanReply, { kind: "ready" }>): void {
+  deliver(reply: Exclude<ScanReply, { kind: "ready" | "sorted" }>): void {
     if (reply.kind === "batch") this.queue.push(reply);
     else if (reply.kind === "end") {
       this.ended = reply;
@@ -132,12 +153,8 @@ export class RemoteSegment {
     this.wake?.();
   }
 
-  /**
-   * The next chunk's ops, or null once the segment is read (see `ended`).
-   * With `pool`, the ops are its objects, filled anew (made once, then
-   * reused): the caller holds none of the last chunk's ops when it asks.
-   */
-  async next(pool?: ScannedOp[]): Promise<ScannedOp[] | null> {
+  /** The next chunk's ops, or null once the segment is read (see `ended`). */
+  async next(): Promise<ScannedOp[] | null> {
     while (this.queue.length === 0 && !this.ended && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
     this.wake = null;
     if (this.failure) throw this.failure;
@@ -145,10 +162,10 @@ export class RemoteSegment {
     this.batch = batch ?? null;
     if (!batch) return null;
     this.thread.send({ kind: "credit", lane: this.id, n: 1 });
-    return this.decode(batch, pool);
+    return this.decode(batch);
   }
 
-  private decode(batch: ScanBatch, pool?: ScannedOp[]): ScannedOp[] {
+  private decode(batch: ScanBatch): ScannedOp[] {
     const { n, f64, i32 } = batch;
     const ids = this.thread.ids;
     const names = this.thread.agentNames;
@@ -159,32 +176,30 @@ export class RemoteSegment {
       const i = j * BATCH_I32;
       const flags = i32[i + I_FLAGS];
       const clock = f64[f + F_CLOCK];
-      let op = pool?.[j];
-      if (op === undefined) {
-        op = blankOp();
-        pool?.push(op);
-      }
-      op.fileIdx = this.fileIdx;
-      op.line = lines + i32[i + I_LINE];
-      op.offset = f64[f + F_OFFSET];
-      op.length = i32[i + I_LENGTH];
-      op.ts = "";
-      op.tsMs = f64[f + F_TS];
-      op.agent = names[i32[i + I_AGENT]];
-      op.clock = Number.isNaN(clock) ? null : clock;
-      op.op = flags & FLAG_DELETE ? "delete" : "set";
-      op.id = ids[i32[i + I_REC]];
-      op.hasPrev = (flags & FLAG_PREV) !== 0;
-      op.dataHash0 = i32[i + I_DATA0];
-      op.dataHash1 = i32[i + I_DATA1];
-      op.prevHash0 = i32[i + I_PREV0];
-      op.prevHash1 = i32[i + I_PREV1];
-      op.encoding = flags & FLAG_DELTA ? "delta" : "full";
-      op.entry = -1;
-      op.agentIdx = 0;
-      op.tornByUndo = flags & FLAG_TORN_BY_UNDO ? true : undefined;
-      op.lineHash = undefined;
-      ops[j] = op;
+      ops[j] = {
+        fileIdx: this.fileIdx,
+        line: lines + i32[i + I_LINE],
+        offset: f64[f + F_OFFSET],
+        length: i32[i + I_LENGTH],
+        ts: "",
+        tsMs: f64[f + F_TS],
+        agent: names[i32[i + I_AGENT]],
+        clock: Number.isNaN(clock) ? null : clock,
+        op: flags & FLAG_DELETE ? "delete" : "set",
+        id: ids[i32[i + I_REC]],
+        data: null,
+        rawPrev: null,
+        hasPrev: (flags & FLAG_PREV) !== 0,
+        loaded: false,
+        dataHash0: i32[i + I_DATA0],
+        dataHash1: i32[i + I_DATA1],
+        prevHash0: i32[i + I_PREV0],
+        prevHash1: i32[i + I_PREV1],
+        encoding: flags & FLAG_DELTA ? "delta" : "full",
+        entry: -1,
+        agentIdx: 0,
+      };
+      if (flags & FLAG_TORN_BY_UNDO) ops[j].tornByUndo = true;
     }
     for (const [j, ts] of batch.oddTs) ops[j].ts = ts;
     for (const [j, hash] of batch.lineHashes) ops[j].lineHash = hash;
@@ -198,9 +213,4 @@ export class RemoteSegment {
     this.thread.send({ kind: "close", lane: this.id });
     this.thread.forget(this.id);
   }
-}
-
-/** An op of the parallel scan, to be filled from a batch: its data and prev stay on disk. */
-function blankOp(): ScannedOp {
-  return { fileIdx: 0, line: 0, offset: 0, length: 0, ts: "", tsMs: 0, agent: null, clock: null, op: "set", id: "", data: null, rawPrev: null, hasPrev: false, loaded: false, dataHash0: 0, dataHash1: 0, prevHash0: 0, prevHash1: 0, encoding: "full", entry: -1, agentIdx: 0, tornByUndo: undefined, lineHash: undefined };
 }
