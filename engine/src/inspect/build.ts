@@ -29,7 +29,6 @@ import type { DirectoryScan } from "./scan.js";
 import { ScanWorkerFailed } from "./scan-protocol.js";
 import { unreadableWalWarning } from "./unreadable.js";
 import type { WalCuts } from "./wal-segments.js";
-import { groupSizes } from "./version-groups.js";
 import { CurrentState, RecordVersions } from "./versions.js";
 import type { ChainLink, StoreKind } from "./types.js";
 
@@ -117,17 +116,14 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
       if (lane.unreadable) history.warnings.push(unreadableWalWarning(lane.entry, lane.unreadable, lane.end, lane.nextLine, history.links.find((l) => l.wals.includes(lane.entry.path)), lane.live));
     }
     history.kind = storeKind(history);
-    // Sort the ids and group the versions by record once now, not on the first seek: in the scan workers (idle now) while this thread marks the lost writes.
-    const sorting = parallel?.sortIds(versions.ids.toArray()).catch(() => null);
-    const toGroup = parallel ? versions.toGroup() : null;
-    const sizes = toGroup && groupSizes(toGroup);
-    const grouping = toGroup && parallel?.groupVersions(toGroup).catch(() => null);
+    // The ids are sorted once now, not on the first seek: by a scan worker (idle now) while this thread does the rest.
+    const sorting = history.parallel?.sortIds(versions.ids.toArray()).catch(() => null);
     markLostWrites(history);
-    const [sorted, grouped] = await Promise.all([sorting, grouping]);
-    if (sizes && grouped) versions.adoptGrouped(sizes, grouped);
-    versions.seal(); // here, if no worker did (or versions were added since)
+    // Group the versions by record once now, not on the first seek.
+    versions.seal();
+    const sorted = await sorting;
     if (sorted) versions.adoptSorted(sorted);
-    versions.sortedRecs(); // likewise
+    versions.sortedRecs(); // here, if no worker sorted them (or ids were added since)
     trimIndex(history);
   } catch (err) {
     history.reader.close();

@@ -13,7 +13,6 @@ import { BATCH_BYTES } from "./scan-protocol.js";
 import type { ScanBatch } from "./scan-protocol.js";
 import { SEGMENT_BYTES, segmentCuts } from "./wal-segments.js";
 import type { WalCuts } from "./wal-segments.js";
-import type { GroupedVersions, VersionsToGroup } from "./version-groups.js";
 import type { ScannedOp, SkippedWalLine, UnreadableFile } from "./walscan.js";
 
 /** Scan workers: with this thread merging, the two keep both cores of a small machine parsing. */
@@ -66,11 +65,6 @@ export class ParallelScan {
   /** Record numbers in id order (ids: every id by record number), sorted by a worker while this thread does the build's last steps. */
   sortIds(ids: readonly string[]): Promise<Int32Array> {
     return this.threads[0].sortIds(ids);
-  }
-
-  /** The versions grouped by record, by the other worker (input's arrays are handed over). */
-  groupVersions(input: VersionsToGroup): Promise<GroupedVersions> {
-    return this.threads[1 % this.threads.length].groupVersions(input);
   }
 
   async close(): Promise<void> {

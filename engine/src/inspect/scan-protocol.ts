@@ -7,7 +7,6 @@
  * message is a structured clone, its typed arrays transferred.
  */
 import type { BatchColumns } from "./value-codes.js";
-import type { GroupedVersions, VersionsToGroup } from "./version-groups.js";
 import type { SkippedWalLine, UnreadableFile } from "./walscan.js";
 
 /** A batch holds the ops of this many chunks of a WAL (64 KB each: a larger string is slower to make and to slice): fewer, larger messages */
@@ -54,10 +53,8 @@ export type ScanRequest =
   | { kind: "open"; lane: number; dir: string; path: string; fileIdx: number; from: number; to: number | null; credit: number }
   | { kind: "credit"; lane: number; n: number }
   | { kind: "close"; lane: number }
-  /** The build's last steps, off its thread (answered by a "done" with the same job): record numbers sorted by these ids (every id by record number) ... */
-  | { kind: "sort"; job: number; ids: readonly string[] }
-  /** ... and the versions grouped by record (version-groups.ts) */
-  | { kind: "group"; job: number; input: VersionsToGroup };
+  /** Sort record numbers by these ids (every id by record number), off the build's thread */
+  | { kind: "sort"; ids: readonly string[] };
 
 export interface ScanBatch {
   kind: "batch";
@@ -101,7 +98,7 @@ export interface SegmentEnd {
   unreadable: UnreadableFile | null;
 }
 
-export type ScanReply = { kind: "ready" } | ScanBatch | SegmentEnd | { kind: "error"; lane: number; message: string } | { kind: "done"; job: number; result: Int32Array | GroupedVersions };
+export type ScanReply = { kind: "ready" } | ScanBatch | SegmentEnd | { kind: "error"; lane: number; message: string } | { kind: "sorted"; order: Int32Array };
 
 /** Add the fields a batch names, and the values it codes first, to those known from the batches before it. */
 export function learnFields(fields: ScannedField[], batch: Pick<ScanBatch, "newFields" | "columns">): void {

@@ -10,7 +10,6 @@
 import type { Worker } from "node:worker_threads";
 import { BATCH_F64, BATCH_I32, F_CLOCK, F_OFFSET, F_TS, FLAG_DELETE, FLAG_DELTA, FLAG_PREV, FLAG_TORN_BY_UNDO, I_AGENT, I_DATA0, I_DATA1, I_FLAGS, I_LENGTH, I_LINE, I_PREV0, I_PREV1, I_REC, ScanWorkerFailed, learnFields } from "./scan-protocol.js";
 import type { ScanBatch, ScanReply, ScanRequest, ScannedField, SegmentEnd } from "./scan-protocol.js";
-import type { GroupedVersions, VersionsToGroup } from "./version-groups.js";
 import { startEngineWorker } from "./workers.js";
 import type { ScannedOp } from "./walscan.js";
 
@@ -27,9 +26,8 @@ export class ScanThread {
   private nextId = 0;
   private failure: ScanWorkerFailed | null = null;
   private readonly ready: Promise<void>;
-  /** The jobs asked of this worker (the build's last steps), waiting for their answers */
-  private readonly jobs = new Map<number, { resolve: (result: Int32Array | GroupedVersions) => void; reject: (err: Error) => void }>();
-  private nextJob = 0;
+  /** The sort asked of this worker, waiting for its answer */
+  private sorting: { resolve: (order: Int32Array) => void; reject: (err: Error) => void } | null = null;
 
   constructor(private readonly worker: Worker) {
     this.ready = new Promise((resolve, reject) => {
@@ -41,7 +39,7 @@ export class ScanThread {
         this.failure ??= new ScanWorkerFailed(`the WAL scan workers: one ${why}`);
         reject(this.failure);
         for (const segment of this.segments.values()) segment.fail(this.failure);
-        for (const job of this.jobs.values()) job.reject(this.failure);
+        this.sorting?.reject(this.failure);
       };
       worker.on("error", (err) => fail(`failed: ${err.message}`));
       worker.on("exit", (code) => fail(`exited (code ${code})`));
@@ -76,34 +74,23 @@ export class ScanThread {
     this.segments.delete(id);
   }
 
-  /** Record numbers in the order of `ids` (every id by record number), sorted by this worker. */
+  /** Record numbers in the order of `ids` (every id by record number), sorted by this worker; one sort at a time. */
   async sortIds(ids: readonly string[]): Promise<Int32Array> {
-    return (await this.job((job) => ({ kind: "sort", job, ids }))) as Int32Array;
-  }
-
-  /** The versions grouped by record (version-groups.ts) by this worker; input's arrays are handed over (unusable here after). */
-  async groupVersions(input: VersionsToGroup): Promise<GroupedVersions> {
-    const { recs, entries, logRec, logK, logSrc } = input;
-    const transfer = [recs.buffer, entries.buffer, logRec.buffer, logK.buffer, logSrc.buffer] as ArrayBuffer[];
-    return (await this.job((job) => ({ kind: "group", job, input }), transfer)) as GroupedVersions;
-  }
-
-  private async job(request: (job: number) => ScanRequest, transfer: ArrayBuffer[] = []): Promise<Int32Array | GroupedVersions> {
     await this.ready;
     if (this.failure) throw this.failure;
-    const job = this.nextJob++;
-    const done = new Promise<Int32Array | GroupedVersions>((resolve, reject) => this.jobs.set(job, { resolve, reject }));
-    this.worker.postMessage(request(job), transfer);
+    if (this.sorting) throw new Error("a sort is under way already");
+    const sorted = new Promise<Int32Array>((resolve, reject) => (this.sorting = { resolve, reject }));
+    this.send({ kind: "sort", ids });
     try {
-      return await done;
+      return await sorted;
     } finally {
-      this.jobs.delete(job);
+      this.sorting = null;
     }
   }
 
   private deliver(reply: Exclude<ScanReply, { kind: "ready" }>): void {
-    if (reply.kind === "done") {
-      this.jobs.get(reply.job)?.resolve(reply.result);
+    if (reply.kind === "sorted") {
+      this.sorting?.resolve(reply.order);
       return;
     }
     if (reply.kind === "batch") {
@@ -152,7 +139,7 @@ export class RemoteSegment {
     private readonly fileIdx: number,
   ) {}
 
-  deliver(reply: Exclude<ScanReply, { kind: "ready" | "done" }>): void {
+  deliver(reply: Exclude<ScanReply, { kind: "ready" | "sorted" }>): void {
     if (reply.kind === "batch") this.queue.push(reply);
     else if (reply.kind === "end") {
       this.ended = reply;

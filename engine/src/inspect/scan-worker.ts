@@ -13,7 +13,6 @@ import { BATCH_CHUNKS } from "./scan-protocol.js";
 import type { ScanReply, ScanRequest } from "./scan-protocol.js";
 import { ScanBatchEncoder } from "./scan-batch.js";
 import { idOrder } from "./record-ids.js";
-import { groupVersions } from "./version-groups.js";
 import { segmentStart } from "./wal-segments.js";
 import { LaneReader, unreadableFrom } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
@@ -103,10 +102,7 @@ port.on("message", (req: ScanRequest) => {
     void open(req, lane);
   } else if (req.kind === "sort") {
     const order = idOrder(req.ids);
-    post({ kind: "done", job: req.job, result: order }, [order.buffer as ArrayBuffer]);
-  } else if (req.kind === "group") {
-    const grouped = groupVersions(req.input);
-    post({ kind: "done", job: req.job, result: grouped }, [grouped.start.buffer, grouped.ks.buffer, grouped.srcs.buffer] as ArrayBuffer[]);
+    post({ kind: "sorted", order }, [order.buffer as ArrayBuffer]);
   } else if (req.kind === "credit") {
     const lane = lanes.get(req.lane);
     if (!lane) return;

@@ -9,8 +9,6 @@ import { IdIndex } from "./id-index.js";
 import { IntList } from "./optable.js";
 import { RecordIds, idOrder } from "./record-ids.js";
 import { SnapshotValues } from "./snapshot-values.js";
-import { groupSizes, groupVersions } from "./version-groups.js";
-import type { GroupSizes, GroupedVersions, VersionsToGroup } from "./version-groups.js";
 import type { OpTable } from "./optable.js";
 import type { Doc } from "./types.js";
 
@@ -105,32 +103,43 @@ export class RecordVersions {
    * go to `extra`.
    */
   seal(): void {
-    const input = this.toGroup();
-    if (input) this.adoptGrouped(groupSizes(input), groupVersions(input));
-  }
-
-  /** What seal() groups (fresh arrays, free to hand to a worker), or null once sealed. */
-  toGroup(): VersionsToGroup | null {
     const log = this.log;
-    if (!log) return null;
+    if (!log) return;
+    this.log = null;
     const { table, timeline } = this;
     const ops = timeline.length;
+    const logged = log.rec.length;
+    const records = this.ids.length;
+    // Each position's record, looked up once for both passes.
     const recs = new Int32Array(ops);
-    const entries = new Int32Array(ops);
-    for (let p = 0; p < ops; p++) recs[p] = table.rec((entries[p] = timeline.get(p)));
-    const list = (l: IntList) => Int32Array.from({ length: l.length }, (_, i) => l.get(i));
-    return { records: this.ids.length, recs, entries, logRec: list(log.rec), logK: list(log.k), logSrc: list(log.src) };
-  }
-
-  /** Take `grouped` (groupVersions of what toGroup() gave, of these `sizes`) as the sealed versions, if no version or record was added since; whether it was taken. */
-  adoptGrouped(sizes: GroupSizes, grouped: GroupedVersions): boolean {
-    const log = this.log;
-    if (!log || sizes.records !== this.ids.length || sizes.ops !== this.timeline.length || sizes.logged !== log.rec.length) return false;
-    this.log = null;
-    this.start = grouped.start;
-    this.ks = grouped.ks;
-    this.srcs = grouped.srcs;
-    return true;
+    for (let p = 0; p < ops; p++) recs[p] = table.rec(timeline.get(p));
+    const start = new Int32Array(records + 1);
+    for (let p = 0; p < ops; p++) start[recs[p] + 1]++;
+    for (let i = 0; i < logged; i++) start[log.rec.get(i) + 1]++;
+    for (let r = 0; r < records; r++) start[r + 1] += start[r];
+    const next = start.slice(0, records);
+    const ks = new Int32Array(ops + logged);
+    const srcs = new Int32Array(ops + logged);
+    let i = 0;
+    for (let p = 0; p < ops; p++) {
+      for (; i < logged && log.k.get(i) <= p; i++) {
+        const j = next[log.rec.get(i)]++;
+        ks[j] = log.k.get(i);
+        srcs[j] = log.src.get(i);
+      }
+      const j = next[recs[p]]++;
+      ks[j] = p + 1;
+      srcs[j] = timeline.get(p);
+    }
+    // The last snapshot's, at the timeline's end.
+    for (; i < logged; i++) {
+      const j = next[log.rec.get(i)]++;
+      ks[j] = log.k.get(i);
+      srcs[j] = log.src.get(i);
+    }
+    this.start = start;
+    this.ks = ks;
+    this.srcs = srcs;
   }
 
   /** Give back the room left at the end of the growable lists, and join the ids (the build is over). */

@@ -77,44 +77,6 @@ describe("the parallel scan", () => {
     }
   });
 
-  it("groups the versions by record in a scan worker exactly as sealing them in the build's thread, and the build takes them only while no version was added", async () => {
-    // Two identical indexes: 7 records, 40 ops over them, and snapshot versions logged between the ops and at the end.
-    const make = () => {
-      const table = new OpTable();
-      const timeline = new IntList();
-      const versions = new RecordVersions(table, timeline);
-      for (let p = 0; p < 40; p++) {
-        const rec = versions.intern(`r${(p * 5) % 7}`);
-        const e = table.add({ fileIdx: 0, line: p + 1, offset: p * 10, length: 9, ts: "", tsMs: Date.UTC(2026, 0, 1) + p, clock: p, op: "set", encoding: "full" }, 0, rec);
-        if (p % 9 === 4) versions.push(versions.intern(`r${p % 7}`), timeline.length, versions.snapshotSrc({ p }));
-        table.place(e, timeline.length, 0);
-        timeline.push(e);
-        versions.push(rec, timeline.length, e);
-      }
-      versions.push(versions.intern("r3"), timeline.length, versions.snapshotSrc(null));
-      return versions;
-    };
-    const here = make();
-    here.seal();
-    const there = make();
-    const input = there.toGroup()!;
-    const sizes = { records: input.records, ops: input.recs.length, logged: input.logRec.length };
-    const scan = ParallelScan.start();
-    try {
-      const grouped = await scan.groupVersions(input);
-      const late = make();
-      late.push(late.intern("r1"), 40, late.snapshotSrc({ late: true })); // a version added after the arrays were taken
-      expect(late.adoptGrouped(sizes, grouped)).toBe(false);
-      expect(there.adoptGrouped(sizes, grouped)).toBe(true);
-      for (let rec = 0; rec < here.size; rec++) {
-        expect(there.list(rec)).toEqual(here.list(rec));
-        for (let at = 0; at <= 40; at++) expect(there.srcAt(rec, at)).toBe(here.srcAt(rec, at));
-      }
-    } finally {
-      await scan.close();
-    }
-  });
-
   it("answers exactly as the in-thread scan on the demo store (compactions, archive, undo, conflicts, a lost write)", async () => {
     const dir = await suiteDir();
     await buildDemoStore(dir, { seed: 7 });
