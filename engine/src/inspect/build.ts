@@ -116,14 +116,10 @@ async function buildFrom(dir: string, scan: DirectoryScan, sortInMemory: boolean
       if (lane.unreadable) history.warnings.push(unreadableWalWarning(lane.entry, lane.unreadable, lane.end, lane.nextLine, history.links.find((l) => l.wals.includes(lane.entry.path)), lane.live));
     }
     history.kind = storeKind(history);
-    // The ids are sorted once now, not on the first seek: by a scan worker (idle now) while this thread does the rest.
-    const sorting = history.parallel?.sortIds(versions.ids.toArray()).catch(() => null);
     markLostWrites(history);
-    // Group the versions by record once now, not on the first seek.
+    // Group the versions by record and sort the ids once now, not on the first seek.
     versions.seal();
-    const sorted = await sorting;
-    if (sorted) versions.adoptSorted(sorted);
-    versions.sortedRecs(); // here, if no worker sorted them (or ids were added since)
+    versions.sortedRecs();
     trimIndex(history);
   } catch (err) {
     history.reader.close();

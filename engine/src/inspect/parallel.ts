@@ -62,11 +62,6 @@ export class ParallelScan {
     return new SplitLane(this.threads, this.lanes++, dir, path, fileIdx, segmentCuts(bytes, this.cuts?.[path]));
   }
 
-  /** Record numbers in id order (ids: every id by record number), sorted by a worker while this thread does the build's last steps. */
-  sortIds(ids: readonly string[]): Promise<Int32Array> {
-    return this.threads[0].sortIds(ids);
-  }
-
   async close(): Promise<void> {
     await Promise.all(this.threads.map((thread) => thread.close()));
   }

@@ -89,8 +89,3 @@ export class RecordIds {
     return ids;
   }
 }
-
-/** Record numbers in id order, given every id by record number (code unit order, as compareIds). */
-export function idOrder(ids: readonly string[]): Int32Array {
-  return Int32Array.from(ids.keys()).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
-}

@@ -52,9 +52,7 @@ export const FLAG_TORN_BY_UNDO = 64;
 export type ScanRequest =
   | { kind: "open"; lane: number; dir: string; path: string; fileIdx: number; from: number; to: number | null; credit: number }
   | { kind: "credit"; lane: number; n: number }
-  | { kind: "close"; lane: number }
-  /** Sort record numbers by these ids (every id by record number), off the build's thread */
-  | { kind: "sort"; ids: readonly string[] };
+  | { kind: "close"; lane: number };
 
 export interface ScanBatch {
   kind: "batch";
@@ -98,7 +96,7 @@ export interface SegmentEnd {
   unreadable: UnreadableFile | null;
 }
 
-export type ScanReply = { kind: "ready" } | ScanBatch | SegmentEnd | { kind: "error"; lane: number; message: string } | { kind: "sorted"; order: Int32Array };
+export type ScanReply = { kind: "ready" } | ScanBatch | SegmentEnd | { kind: "error"; lane: number; message: string };
 
 /** Add the fields a batch names, and the values it codes first, to those known from the batches before it. */
 export function learnFields(fields: ScannedField[], batch: Pick<ScanBatch, "newFields" | "columns">): void {

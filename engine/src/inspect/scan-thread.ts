@@ -26,8 +26,6 @@ export class ScanThread {
   private nextId = 0;
   private failure: ScanWorkerFailed | null = null;
   private readonly ready: Promise<void>;
-  /** The sort asked of this worker, waiting for its answer */
-  private sorting: { resolve: (order: Int32Array) => void; reject: (err: Error) => void } | null = null;
 
   constructor(private readonly worker: Worker) {
     this.ready = new Promise((resolve, reject) => {
@@ -39,7 +37,6 @@ export class ScanThread {
         this.failure ??= new ScanWorkerFailed(`the WAL scan workers: one ${why}`);
         reject(this.failure);
         for (const segment of this.segments.values()) segment.fail(this.failure);
-        this.sorting?.reject(this.failure);
       };
       worker.on("error", (err) => fail(`failed: ${err.message}`));
       worker.on("exit", (code) => fail(`exited (code ${code})`));
@@ -74,25 +71,7 @@ export class ScanThread {
     this.segments.delete(id);
   }
 
-  /** Record numbers in the order of `ids` (every id by record number), sorted by this worker; one sort at a time. */
-  async sortIds(ids: readonly string[]): Promise<Int32Array> {
-    await this.ready;
-    if (this.failure) throw this.failure;
-    if (this.sorting) throw new Error("a sort is under way already");
-    const sorted = new Promise<Int32Array>((resolve, reject) => (this.sorting = { resolve, reject }));
-    this.send({ kind: "sort", ids });
-    try {
-      return await sorted;
-    } finally {
-      this.sorting = null;
-    }
-  }
-
   private deliver(reply: Exclude<ScanReply, { kind: "ready" }>): void {
-    if (reply.kind === "sorted") {
-      this.sorting?.resolve(reply.order);
-      return;
-    }
     if (reply.kind === "batch") {
       for (const name of reply.newAgents) this.agentNames.push(name);
       for (const id of reply.newIds) this.ids.push(id);
@@ -139,7 +118,7 @@ export class RemoteSegment {
     private readonly fileIdx: number,
   ) {}
 
-  deliver(reply: Exclude<ScanReply, { kind: "ready" | "sorted" }>): void {
+  deliver(reply: Exclude<ScanReply, { kind: "ready" }>): void {
     if (reply.kind === "batch") this.queue.push(reply);
     else if (reply.kind === "end") {
       this.ended = reply;

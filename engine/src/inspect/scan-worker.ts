@@ -12,7 +12,6 @@ import { parentPort } from "node:worker_threads";
 import { BATCH_CHUNKS } from "./scan-protocol.js";
 import type { ScanReply, ScanRequest } from "./scan-protocol.js";
 import { ScanBatchEncoder } from "./scan-batch.js";
-import { idOrder } from "./record-ids.js";
 import { segmentStart } from "./wal-segments.js";
 import { LaneReader, unreadableFrom } from "./walscan.js";
 import type { ScannedOp } from "./walscan.js";
@@ -100,9 +99,6 @@ port.on("message", (req: ScanRequest) => {
     const lane: OpenLane = { reader: null, credit: req.credit, pumping: false, closed: false };
     lanes.set(req.lane, lane);
     void open(req, lane);
-  } else if (req.kind === "sort") {
-    const order = idOrder(req.ids);
-    post({ kind: "sorted", order }, [order.buffer as ArrayBuffer]);
   } else if (req.kind === "credit") {
     const lane = lanes.get(req.lane);
     if (!lane) return;

@@ -7,7 +7,7 @@
  */
 import { IdIndex } from "./id-index.js";
 import { IntList } from "./optable.js";
-import { RecordIds, idOrder } from "./record-ids.js";
+import { RecordIds } from "./record-ids.js";
 import { SnapshotValues } from "./snapshot-values.js";
 import type { OpTable } from "./optable.js";
 import type { Doc } from "./types.js";
@@ -201,15 +201,11 @@ export class RecordVersions {
 
   /** Every record number, in id order (cached until a new id appears). */
   sortedRecs(): Int32Array {
-    this.sorted ??= idOrder(this.ids.toArray());
+    if (!this.sorted) {
+      const ids = this.ids.toArray();
+      this.sorted = Int32Array.from(ids.keys()).sort((a, b) => compareIds(ids[a], ids[b]));
+    }
     return this.sorted;
-  }
-
-  /** Take `order` as sortedRecs() (sorted elsewhere: a scan worker) if it is of every id as they are now; whether it was taken. */
-  adoptSorted(order: Int32Array): boolean {
-    if (order.length !== this.ids.length) return false; // ids were added since: sortedRecs() sorts them all here
-    this.sorted = order;
-    return true;
   }
 
   get size(): number {

@@ -5,9 +5,6 @@ import { Store as Published } from "@backloghq/opslog";
 import { describe, expect, it } from "vitest";
 import { buildDemoStore } from "../../src/demo.js";
 import { openInspector } from "../../src/inspect/index.js";
-import { OpTable, IntList } from "../../src/inspect/optable.js";
-import { ParallelScan } from "../../src/inspect/parallel.js";
-import { RecordVersions, compareIds } from "../../src/inspect/versions.js";
 import type { InspectorApi } from "../../src/inspect/index.js";
 import { singleWriterCompactedThenArchived, threeAgentsConflictThenLostWrites } from "../scenarios/index.js";
 import { answers, handWritten, nextMs, suiteDir, task } from "./fixtures.js";
@@ -58,25 +55,6 @@ function racingAgents(): Record<string, object[]> {
 }
 
 describe("the parallel scan", () => {
-  it("sorts the record ids in a scan worker exactly as the build's thread sorts them, and the build takes that order only while no id was added", async () => {
-    const ids = ["b", "a", "ä", "A", "a0", "a-", "😀", "\uffff", "é", "e\u0301", "", "task-10", "task-9", "Z"].map((id) => `r${id}`);
-    const versions = new RecordVersions(new OpTable(), new IntList());
-    for (const id of ids) versions.intern(id);
-    const expected = [...ids].sort(compareIds);
-    const scan = ParallelScan.start();
-    try {
-      const order = await scan.sortIds(versions.ids.toArray());
-      expect([...order].map((rec) => ids[rec])).toEqual(expected);
-      expect(versions.adoptSorted(order)).toBe(true);
-      expect([...versions.sortedRecs()]).toEqual([...order]);
-      versions.intern("rnew"); // an id added after the sort: the order no longer covers every record
-      expect(versions.adoptSorted(order)).toBe(false);
-      expect([...versions.sortedRecs()].map((rec) => versions.ids.at(rec))).toEqual([...expected, "rnew"].sort(compareIds));
-    } finally {
-      await scan.close();
-    }
-  });
-
   it("answers exactly as the in-thread scan on the demo store (compactions, archive, undo, conflicts, a lost write)", async () => {
     const dir = await suiteDir();
     await buildDemoStore(dir, { seed: 7 });
