@@ -109,34 +109,25 @@ export class RecordVersions {
     const { table, timeline } = this;
     const ops = timeline.length;
     const logged = log.rec.length;
-    const records = this.ids.length;
-    // Each position's record, looked up once for both passes.
-    const recs = new Int32Array(ops);
-    for (let p = 0; p < ops; p++) recs[p] = table.rec(timeline.get(p));
-    const start = new Int32Array(records + 1);
-    for (let p = 0; p < ops; p++) start[recs[p] + 1]++;
+    const start = new Int32Array(this.ids.length + 1);
+    for (let p = 0; p < ops; p++) start[table.rec(timeline.get(p)) + 1]++;
     for (let i = 0; i < logged; i++) start[log.rec.get(i) + 1]++;
-    for (let r = 0; r < records; r++) start[r + 1] += start[r];
-    const next = start.slice(0, records);
+    for (let r = 0; r < this.ids.length; r++) start[r + 1] += start[r];
+    const next = start.slice(0, this.ids.length);
     const ks = new Int32Array(ops + logged);
     const srcs = new Int32Array(ops + logged);
+    const put = (rec: number, k: number, src: number) => {
+      const j = next[rec]++;
+      ks[j] = k;
+      srcs[j] = src;
+    };
     let i = 0;
     for (let p = 0; p < ops; p++) {
-      for (; i < logged && log.k.get(i) <= p; i++) {
-        const j = next[log.rec.get(i)]++;
-        ks[j] = log.k.get(i);
-        srcs[j] = log.src.get(i);
-      }
-      const j = next[recs[p]]++;
-      ks[j] = p + 1;
-      srcs[j] = timeline.get(p);
+      for (; i < logged && log.k.get(i) <= p; i++) put(log.rec.get(i), log.k.get(i), log.src.get(i));
+      const e = timeline.get(p);
+      put(table.rec(e), p + 1, e);
     }
-    // The last snapshot's, at the timeline's end.
-    for (; i < logged; i++) {
-      const j = next[log.rec.get(i)]++;
-      ks[j] = log.k.get(i);
-      srcs[j] = log.src.get(i);
-    }
+    for (; i < logged; i++) put(log.rec.get(i), log.k.get(i), log.src.get(i)); // the last snapshot's, at the timeline's end
     this.start = start;
     this.ks = ks;
     this.srcs = srcs;
