@@ -16,6 +16,8 @@
  * 1M-op index's bytes) are a part of their own after the rest, and so are
  * the snapshot documents' chunks (most of a 1M-record snapshot's), so that a
  * reopen reads them only when they are first asked for (index-cache.ts).
+ * The raw sections are index-cache-sections.ts's; the current state's values,
+ * index-cache-state.ts's.
  */
 import { deserialize, serialize } from "node:v8";
 import { EntryRuns } from "./entry-runs.js";
@@ -29,6 +31,12 @@ import type { StoredIds } from "./record-ids.js";
 import { SnapshotValues } from "./snapshot-values.js";
 import type { ChunkOnDisk, EncodedSnapshotValues } from "./snapshot-values.js";
 import { CurrentState, RecordVersions } from "./versions.js";
+import { CannotEncode, DOC, SECTION, STRINGS, STRINGS_MIN, align8, docMarker, joinStrings, section, sectionView, splitStrings } from "./index-cache-sections.js";
+import type { Raw, Sections } from "./index-cache-sections.js";
+import { decodeValues, encodeValues } from "./index-cache-state.js";
+import type { CurrentStateFields } from "./index-cache-state.js";
+
+export { CannotEncode } from "./index-cache-sections.js";
 
 type Ctor = { prototype: object; name: string };
 
@@ -49,37 +57,6 @@ const REATTACHED = new Set(["CurrentState.load"]);
 /** The marker keys of an encoded instance: a NUL starts no key opslog or a user writes in practice, and the decode checks both keys. */
 const CLS = "\u0000cls";
 const FIELDS = "\u0000f";
-
-/** CurrentState's value that is still on disk, taken from an instance (the symbol is private to versions.ts). */
-const LAZY: unknown = (() => {
-  const probe = new CurrentState();
-  probe.setLazy(0, 0, 0);
-  return (probe as unknown as { values: unknown[] }).values[0];
-})();
-
-export class CannotEncode extends Error {}
-
-/** A typed array written as a raw section: its type, and where its bytes are (from the first section's start). */
-const SECTION = "\u0000ta";
-/** Typed arrays at least this big are raw sections; smaller ones go through V8's serializer. */
-const SECTION_MIN_BYTES = 4096;
-const TYPED: Record<string, new (buffer: ArrayBuffer, offset: number, length: number) => ArrayBufferView> = { Int32Array, Uint32Array, Uint8Array, Int8Array, Int16Array, Uint16Array, Float64Array, Float32Array };
-
-interface Sections {
-  views: ArrayBufferView[];
-  bytes: number;
-  /** The index being encoded (the current state's values are told apart by their versions) */
-  h: StoreIndex;
-  /** What another part holds: met again here, it fails the encode (the parts are read back apart) */
-  other?: Map<object, unknown>;
-  /** The snapshot documents' chunks, written as a part of their own (the main part's only) */
-  docs?: { views: Uint8Array[]; bytes: number };
-}
-
-/** A chunk of snapshot documents in the documents' part: where, from the part's first chunk, and how long. */
-const DOC = "\u0000doc";
-
-const align8 = (n: number) => (n + 7) & ~7;
 
 /** Where the kept columns stood in the index's graph: they follow as a part of their own. */
 const DEFERRED = "\u0000deferred";
@@ -108,13 +85,6 @@ export function encodeHistory(h: StoreIndex): Buffer[] {
   }
   head.writeDoubleLE(PART_HEAD + docs.bytes, 8);
   return [...main, ...columns, ...docParts];
-}
-
-function docMarker(chunk: Uint8Array, docs: NonNullable<Sections["docs"]>): unknown {
-  const marker = { [DOC]: docs.bytes, bytes: chunk.byteLength };
-  docs.views.push(chunk);
-  docs.bytes += align8(chunk.byteLength);
-  return marker;
 }
 
 function encodePart(value: unknown, seen: Map<object, unknown>, h: StoreIndex, other?: Map<object, unknown>, docs?: Sections["docs"]): Buffer[] {
@@ -243,82 +213,6 @@ function encode(value: unknown, seen: Map<object, unknown>, where: string, secti
   return out;
 }
 
-/** Arrays of at least this many strings (ids, a field's values) are written as one string and the lengths: one string to read back, not one per element. */
-const STRINGS_MIN = 256;
-const STRINGS = "\u0000strs";
-
-function joinStrings(list: string[], sections: Sections): unknown {
-  const lengths = new Int32Array(list.length);
-  for (let i = 0; i < list.length; i++) lengths[i] = list[i].length;
-  return { [STRINGS]: list.join(""), lengths: section(lengths, sections) };
-}
-
-function splitStrings(joined: string, lengths: Int32Array): string[] {
-  const out: string[] = new Array(lengths.length);
-  let at = 0;
-  for (let i = 0; i < lengths.length; i++) out[i] = joined.slice(at, (at += lengths[i]));
-  return out;
-}
-
-/** A large typed array as a raw section (a marker naming it), a small one as it is. */
-function section(view: ArrayBufferView, sections: Sections): unknown {
-  const type = view.constructor.name;
-  if (view.byteLength < SECTION_MIN_BYTES || TYPED[type] !== view.constructor) return view;
-  const marker = { [SECTION]: type, at: sections.bytes, bytes: view.byteLength };
-  sections.views.push(view);
-  sections.bytes += align8(view.byteLength);
-  return marker;
-}
-
-/** CurrentState's private fields the codec reads and sets. */
-interface CurrentStateFields {
-  values: unknown[];
-  unhashed: Uint8Array | null;
-  lazy: number;
-}
-
-/**
- * The current state's values: each one absent (0), still on disk (1), here
- * (2, in `docs` in record order), or the snapshot's value its latest version
- * names (3: written with the snapshots' values, not again here).
- */
-function encodeValues(state: CurrentStateFields, versions: RecordVersions): { kinds: Uint8Array; docs: unknown[] } {
-  const { values, unhashed } = state;
-  const kinds = new Uint8Array(values.length);
-  const docs: unknown[] = [];
-  for (let rec = 0; rec < values.length; rec++) {
-    const v = values[rec];
-    if (v === undefined) continue;
-    if (v === LAZY) kinds[rec] = unhashed?.[rec] === 1 ? 3 : 1;
-    else if (typeof v === "symbol") throw new CannotEncode("an unknown symbol in CurrentState.values");
-    else if (versions.lastSrc(rec) < 0 && versions.snapshotPeek(versions.lastSrc(rec)) === v) kinds[rec] = 3;
-    else {
-      kinds[rec] = 2;
-      docs.push(v);
-    }
-  }
-  return { kinds, docs };
-}
-
-/** The current state's values back (a snapshot's value: left on disk, with no hash), into `state`. */
-function decodeValues(encoded: { kinds: Uint8Array; docs: unknown[] }, state: CurrentStateFields): void {
-  const { kinds, docs } = encoded;
-  // Most values are still on disk: filled at once (a builtin), then the few others set one by one (a million stores one by one were a tenth of a reopen).
-  const values: unknown[] = new Array(kinds.length).fill(LAZY);
-  let d = 0;
-  let unhashed: Uint8Array | null = null;
-  for (let rec = 0; rec < kinds.length; rec++) {
-    const kind = kinds[rec];
-    if (kind === 1) continue;
-    if (kind === 3) {
-      (unhashed ??= new Uint8Array(kinds.length))[rec] = 1;
-      state.lazy++;
-    } else values[rec] = kind === 0 ? undefined : docs[d++];
-  }
-  state.values = values;
-  state.unhashed = unhashed;
-}
-
 /** The fields left out (REBUILT), made again from the others. */
 function rebuilt(name: string, instance: Record<string, unknown>): void {
   if (name === "FieldCodes") {
@@ -337,27 +231,9 @@ function rebuilt(name: string, instance: Record<string, unknown>): void {
   }
 }
 
-/** A raw section's typed array: a view on the file's bytes. */
-function sectionView(marker: Record<string, unknown>, raw: Raw): ArrayBufferView {
-  const Type = TYPED[marker[SECTION] as string];
-  const at = raw.base + (marker.at as number);
-  const bytes = marker.bytes as number;
-  if (!Type || at + bytes > raw.end || at % 8 !== 0) throw new Error("a section outside the file");
-  return new Type(raw.buffer, at, bytes / (Type as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT);
-}
-
 function isInstance(value: Record<string, unknown>): boolean {
   const keys = Object.keys(value);
   return keys.length === 2 && keys[0] === CLS && keys[1] === FIELDS && typeof value[CLS] === "string";
-}
-
-interface Raw {
-  buffer: ArrayBuffer;
-  /** Where the first section starts in `buffer`, and where the payload ends */
-  base: number;
-  end: number;
-  /** Reads a chunk of the documents' part (`at` from its first chunk) */
-  docs?: (at: number, bytes: number) => Uint8Array;
 }
 
 /** Decoded in place: the deserializer's objects are this decode's own. */
