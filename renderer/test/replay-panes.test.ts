@@ -1,4 +1,4 @@
-/** The Timeline's panes as the cursor moves: one named request a step for every pane, shown together; a stopped one is no error, and a step the cursor has left is never shown. */
+/** The Timeline's panes as the cursor moves: one named request a step for every pane, shown together; a stopped one is no error, a step the cursor has left is never shown, and a watched query failing at a position fails the state pane alone. */
 import { describe, expect, it, vi } from "vitest";
 import { CallError } from "../../electron/call-error";
 
@@ -98,5 +98,21 @@ describe("a step of the replay cursor", () => {
     expect(after.rows[0]).toBe(before.rows[0]); // a: the same
     expect(after.rows[1]).not.toBe(before.rows[2]); // c: changed
     expect(after.rows[1].after).toEqual({ n: 10 });
+  });
+
+  it("shows the op and both diffs when the watched query failed at this position, and the state pane alone says why", async () => {
+    const stateError = { code: "timeout", message: "The watched query failed at position 3 (the op and its diffs are shown above): the inspector took longer than 30 s to answer (records)." };
+    call.mockImplementation(async (_name: string, arg: { pos: number }) => ({ ...stepAt(arg.pos), state: [], stateError }));
+    useReplay.setState({ info: { total: 5, links: [] } as never, cursor: 3 });
+    await useReplayPanes.getState().load();
+    expect(useReplayPanes.getState()).toMatchObject({ shownAt: 3, currentOp: { pos: 2 }, diffPrev: { total: 0 }, diffNow: { total: 0 }, error: null });
+    expect(stateRecords.getState().error).toMatchObject({ code: "timeout", message: stateError.message });
+    expect(stateRecords.getState().rowAt(0)).toBeUndefined();
+    // The next position answers in full: the state pane shows its rows again.
+    call.mockImplementation(async (_name: string, arg: { pos: number }) => ({ ...stepAt(arg.pos), stateError: null }));
+    useReplay.setState({ cursor: 4 });
+    await useReplayPanes.getState().load();
+    expect(stateRecords.getState().error).toBeNull();
+    expect(stateRecords.getState().rowAt(0)).toEqual({ id: "at-4", data: {} });
   });
 });

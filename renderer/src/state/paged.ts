@@ -81,6 +81,8 @@ export function createPaged<T>(fetcher: () => Fetcher<T> | null, name?: string) 
       loaded: false,
       rowAt: (index) => get().pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE],
       ensure(first, last) {
+        // A list whose refresh failed shows why until its next refresh; the query that failed (too slow, say) is not sent again behind the user's back.
+        if (get().error && get().pages.size === 0) return;
         for (let p = Math.floor(Math.max(0, first) / PAGE_SIZE); p <= Math.floor(Math.max(0, last) / PAGE_SIZE); p++) {
           if (!get().pages.has(p)) void load(p, generation);
         }

@@ -126,10 +126,11 @@ export interface LaneOpsRequest extends PageRequest {
 }
 
 /**
- * Everything the Timeline's panes show at one position, asked in one call: the
- * op that led there (pos - 1), the diff it made (pos - 1 to pos), the diff from
- * there to `end` (the timeline's end as the UI knows it), and pages of the state
- * at `pos` through the watched query, if any.
+ * What the Timeline's panes show at one position besides its state, asked in
+ * one call: the op that led there (pos - 1), the diff it made (pos - 1 to pos),
+ * and the diff from there to `end` (the timeline's end as the UI knows it).
+ * The state's pages are their own call (records), so a watched query that
+ * fails at a position fails only the state pane.
  */
 export interface ReplayStepRequest {
   pos: number;
@@ -138,13 +139,9 @@ export interface ReplayStepRequest {
   opDiffLimit: number;
   /** Rows of the "from here to now" diff (from its first) */
   laterDiffLimit: number;
-  /** The state table's pages to send (those it shows) */
-  statePages: PageRequest[];
-  /** The watched query: the state's pages hold only the records that match it */
-  filter?: Filter;
 }
 
-/** The answer to a ReplayStepRequest: each part is what its own query (op, diff, records) answers. */
+/** The answer to a ReplayStepRequest: each part is what its own query (op, diff) answers. */
 export interface ReplayStep {
   pos: number;
   /** The op at pos - 1; null at position 0 */
@@ -153,6 +150,4 @@ export interface ReplayStep {
   opDiff: DiffPage | null;
   /** diff(pos, end) */
   laterDiff: DiffPage;
-  /** records(at pos, filter), one per asked page, in the order asked */
-  state: Page<RecordRow>[];
 }
