@@ -1,7 +1,6 @@
 // The merged timeline: its ops, the archives and compactions among them, and the difference between two positions.
 // Part of the inspector's answer types, re-exported by ../types.ts.
 import type { Doc, PageRequest, Page, Filter } from "./common.js";
-import type { RecordRow } from "./records.js";
 
 /** One op of the merged timeline. Positions count ops: pos p is the (p+1)-th op applied. */
 export interface TimelineOp {
