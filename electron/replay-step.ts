@@ -42,5 +42,5 @@ function stateFailure(error: ContractError, pos: number, watched: boolean): Cont
   if (error.code === "bad-filter") return error;
   const what = watched ? "The watched query failed" : "The state could not be read";
   const why = error.message.charAt(0).toLowerCase() + error.message.slice(1);
-  return { ...error, message: `${what} at position ${pos.toLocaleString("en-US")} (the op and its diffs are shown above): ${why}` };
+  return { ...error, message: `${what} at position ${pos.toLocaleString("en-US")} (the op and its diffs still show): ${why}` };
 }
