@@ -7,7 +7,7 @@
 import type { z } from "zod";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
 import type { calls } from "./calls.js";
-import type { Doc, HistoryEntry, Page, QueryResult, RecordRow, ReplayStep, SnapshotPreview, StoreCheck, StoreSummary, TimelineOp } from "../engine/src/inspect/index.js";
+import type { Doc, HistoryEntry, QueryResult, ReplayStep, SnapshotPreview, StoreCheck, StoreSummary, TimelineOp } from "../engine/src/inspect/index.js";
 import type { ExportCallResults } from "./export-calls.js";
 import type { BlobCallResults } from "./blob-calls.js";
 import type { LaterOp, LostOwnWrites, WriteCallResults } from "./contract-writes.js";
@@ -206,14 +206,12 @@ export interface PendingOpen {
 }
 
 /**
- * Every Timeline pane at one position: the op, its diff and the diff to the
- * end (the engine's replayStep), and the state table's pages through the
- * watched query; when those fail at this position (too slow there, say),
- * `stateError` says so and `state` is empty, while the rest still shows.
+ * Every Timeline pane at one position: the op, its diff, the diff to the end
+ * and the state table's pages through the watched query; when those fail at
+ * this position (too slow there, say), `stateError` says so and `state` is
+ * empty, while the rest still shows.
  */
-export interface ReplayStepAnswer extends ReplayStep {
-  /** records(at pos, filter), one per asked page, in the order asked */
-  state: Page<RecordRow>[];
+export interface ReplayStepAnswer extends Omit<ReplayStep, "stateError"> {
   stateError: ContractError | null;
 }
 

@@ -1,40 +1,40 @@
 /**
- * The Timeline's step: every pane at one position in one answer. The op, its
- * diff and the diff to the end are the engine's replayStep; the state table's
- * pages (through the watched query) are records calls asked once it has
- * answered, so a query that fails at this position, or runs past the
- * inspector's deadline there (the thread is then restarted), fails the state
- * pane alone: the answer says why in `stateError`, and the op and the diffs
- * still show.
+ * The Timeline's step: every pane at one position in one answer (the
+ * engine's replayStep: the op, its diff, the diff to the end and the state's
+ * pages through the watched query, in one message to the inspector's thread).
+ * A state query that fails at this position fails the state pane alone: the
+ * engine says why (stateError). One that runs past the thread's deadline
+ * takes the whole call down with the thread, which is restarted: then the
+ * step is asked again without its state, so the op and the diffs still
+ * show, and the state pane says the watched query ran too long there.
  */
-import type { InspectorApi, Page, RecordRow } from "../engine/src/inspect/index.js";
+import type { z } from "zod";
+import { OpslogError } from "../engine/src/errors.js";
+import type { InspectorApi, StepStateError } from "../engine/src/inspect/index.js";
+import type { calls } from "./calls.js";
 import { toContractError } from "./contract-error.js";
 import type { ContractError, ReplayStepAnswer } from "./contract.js";
-import type { z } from "zod";
-import type { calls } from "./calls.js";
 
 /** The call's argument as its schema parses it */
 type ReplayStepArg = z.output<(typeof calls)["replayStep"]["schema"]>;
 
 export async function replayStepCall(inspector: InspectorApi, arg: ReplayStepArg, signal?: AbortSignal): Promise<ReplayStepAnswer> {
-  const { pos, end, opDiffLimit, laterDiffLimit, statePages, filter } = arg;
-  // The op and the diffs first: a state query that holds the thread till its deadline must not take them down with it.
-  const step = await inspector.replayStep({ pos, end, opDiffLimit, laterDiffLimit }, { signal });
-  // One page failing stops the others: none is left holding the thread for an answer no one reads.
-  const pages = new AbortController();
-  const stop = () => pages.abort();
-  signal?.addEventListener("abort", stop, { once: true });
+  const watched = arg.filter !== undefined;
   try {
-    const state = await Promise.all(statePages.map((page) => inspector.records({ at: pos, ...page, ...(filter ? { filter } : {}) }, { signal: pages.signal })));
-    return { ...step, state, stateError: null };
+    const step = await inspector.replayStep(arg, { signal });
+    return { ...step, stateError: step.stateError ? stateFailure(fromEngine(step.stateError), arg.pos, watched) : null };
   } catch (err) {
-    pages.abort();
     const error = toContractError(err);
-    if (error.code === "cancelled") throw err; // the cursor moved on: the whole step is stopped
-    return { ...step, state: [] as Page<RecordRow>[], stateError: stateFailure(error, pos, filter !== undefined) };
-  } finally {
-    signal?.removeEventListener("abort", stop);
+    if (error.code !== "timeout" || arg.statePages.length === 0) throw err;
+    // Past the deadline (the thread restarted): the step again without its state; if that fails too, the step fails whole.
+    const step = await inspector.replayStep({ ...arg, statePages: [], filter: undefined }, { signal });
+    return { ...step, state: [], stateError: stateFailure(error, arg.pos, watched) };
   }
+}
+
+function fromEngine(error: StepStateError): ContractError {
+  if (error.code === "internal") return toContractError(new Error(error.message));
+  return toContractError(new OpslogError(error.code, error.message, { file: error.file, line: error.line }));
 }
 
 /** The state pane's sentence: where and what failed; a refused filter says so as it is (it fails at every position). */

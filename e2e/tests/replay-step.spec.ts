@@ -128,7 +128,7 @@ test("a watched query that fails at one position (past the deadline there) leave
   await expect(page.getByTestId("state-total")).toHaveText(`50 records match at position ${fmt(700)}`);
   await page.getByTestId("replay-pos").click();
   // At 701 the server's answer is the one a state query past the inspector's deadline gives (electron/replay-step.ts, tested there with a query that never ends).
-  const why = "The watched query failed at position 701 (the op and its diffs still show): the inspector took longer than 30 s to answer (records), so that call was stopped and the store reopened. Try a narrower filter or a smaller page.";
+  const why = "The watched query failed at position 701 (the op and its diffs still show): the inspector took longer than 30 s to answer (replayStep), so that call was stopped and the store reopened. Try a narrower filter or a smaller page.";
   await page.route("**/api/call/replayStep", async (route, request) => {
     if ((request.postDataJSON() as { pos: number }).pos !== 701) return route.continue();
     const answer = await (await route.fetch()).json();

@@ -100,7 +100,7 @@ describe("replayStep", () => {
 
   it("a watched query that runs past the inspector's deadline at a position fails the state alone: the op, its diff and the diff to the end show, and the state says why", async () => {
     const store = await twentyTasksCompactedThenEdited.build(join(work, "deadline"));
-    const slow = await openHandlers(store.dir, "deadline", { deadlineMs: 300, spinOn: "records" }); // every records call spins: past its deadline, the thread restarts
+    const slow = await openHandlers(store.dir, "deadline", { deadlineMs: 300, spinOn: "records" }); // every records query spins, a step's state too: past its deadline, the thread restarts
     const fast = await openHandlers(store.dir, "deadline-fast");
     try {
       const { total } = valueOf<TimelineInfo>(await slow.dispatch("timelineInfo", {}));
@@ -114,7 +114,7 @@ describe("replayStep", () => {
       expect([(atEnd.op as TimelineOp).id, atEnd.opDiff?.rows[0]?.after, atEnd.stateError?.code]).toEqual([store.lastOp.id, store.lastOp.after, "timeout"]);
       expect(step.state).toEqual([]);
       expect(step.stateError?.code).toBe("timeout");
-      expect(step.stateError?.message).toMatch(new RegExp(`^The watched query failed at position ${pos} \\(the op and its diffs still show\\): the inspector took longer than 300 ms to answer \\(records\\)`));
+      expect(step.stateError?.message).toMatch(new RegExp(`^The watched query failed at position ${pos} \\(the op and its diffs still show\\): the inspector took longer than 300 ms to answer \\(replayStep\\)`));
     } finally {
       await slow.store.closeSession();
       await fast.store.closeSession();

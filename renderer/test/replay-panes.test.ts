@@ -101,7 +101,7 @@ describe("a step of the replay cursor", () => {
   });
 
   it("shows the op and both diffs when the watched query failed at this position, and the state pane alone says why", async () => {
-    const stateError = { code: "timeout", message: "The watched query failed at position 3 (the op and its diffs still show): the inspector took longer than 30 s to answer (records)." };
+    const stateError = { code: "timeout", message: "The watched query failed at position 3 (the op and its diffs still show): the inspector took longer than 30 s to answer (replayStep)." };
     call.mockImplementation(async (_name: string, arg: { pos: number }) => ({ ...stepAt(arg.pos), state: [], stateError }));
     useReplay.setState({ info: { total: 5, links: [] } as never, cursor: 3 });
     await useReplayPanes.getState().load();

@@ -86,7 +86,7 @@ const ASKS: { [Q in QueryName]: (insp: InspectorApi, facts: Facts) => Promise<un
   positionBuckets: (insp) => Promise.all([1, 7, 100].map((buckets) => insp.positionBuckets({ buckets }))),
   posAtTime: (insp, f) => Promise.all(f.stamps.map((ts) => insp.posAtTime({ ts }))),
   diff: (insp, f) => Promise.all([insp.diff({ a: 0, b: f.total, ...ALL }), insp.diff({ a: Math.floor(f.total / 2), b: f.total, ...ALL })]),
-  replayStep: (insp, f) => Promise.all(f.positions.map((pos) => insp.replayStep({ pos, end: f.total, opDiffLimit: 50, laterDiffLimit: 200 }))),
+  replayStep: (insp, f) => Promise.all(f.positions.map((pos) => insp.replayStep({ pos, end: f.total, opDiffLimit: 50, laterDiffLimit: 200, statePages: [{ offset: 0, limit: 200 }], filter: { status: { $ne: "todo" } } }))),
   records: async (insp, f) => ({
     now: await insp.records(ALL),
     states: await Promise.all(f.positions.map((at) => insp.records({ ...ALL, at }))),

@@ -1,6 +1,8 @@
 // The merged timeline: its ops, the archives and compactions among them, and the difference between two positions.
 // Part of the inspector's answer types, re-exported by ../types.ts.
+import type { OpslogErrorCode } from "../../errors.js";
 import type { Doc, PageRequest, Page, Filter } from "./common.js";
+import type { RecordRow } from "./records.js";
 
 /** One op of the merged timeline. Positions count ops: pos p is the (p+1)-th op applied. */
 export interface TimelineOp {
@@ -125,11 +127,10 @@ export interface LaneOpsRequest extends PageRequest {
 }
 
 /**
- * What the Timeline's panes show at one position besides its state, asked in
- * one call: the op that led there (pos - 1), the diff it made (pos - 1 to pos),
- * and the diff from there to `end` (the timeline's end as the UI knows it).
- * The state's pages are their own call (records), so a watched query that
- * fails at a position fails only the state pane.
+ * Everything the Timeline's panes show at one position, asked in one call: the
+ * op that led there (pos - 1), the diff it made (pos - 1 to pos), the diff from
+ * there to `end` (the timeline's end as the UI knows it), and pages of the state
+ * at `pos` through the watched query, if any.
  */
 export interface ReplayStepRequest {
   pos: number;
@@ -138,9 +139,21 @@ export interface ReplayStepRequest {
   opDiffLimit: number;
   /** Rows of the "from here to now" diff (from its first) */
   laterDiffLimit: number;
+  /** The state table's pages to send (those it shows) */
+  statePages: PageRequest[];
+  /** The watched query: the state's pages hold only the records that match it */
+  filter?: Filter;
 }
 
-/** The answer to a ReplayStepRequest: each part is what its own query (op, diff) answers. */
+/** Why the state's pages are missing from a step: the error its records query threw, as plain data (it crosses the thread). */
+export interface StepStateError {
+  code: OpslogErrorCode | "internal";
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+/** The answer to a ReplayStepRequest: each part is what its own query (op, diff, records) answers. */
 export interface ReplayStep {
   pos: number;
   /** The op at pos - 1; null at position 0 */
@@ -149,4 +162,8 @@ export interface ReplayStep {
   opDiff: DiffPage | null;
   /** diff(pos, end) */
   laterDiff: DiffPage;
+  /** records(at pos, filter), one per asked page, in the order asked; none when the state failed */
+  state: Page<RecordRow>[];
+  /** The state's query failed at this position (the op and the diffs did not): why */
+  stateError: StepStateError | null;
 }
