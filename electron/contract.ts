@@ -236,7 +236,7 @@ export interface OwnResults extends ExportCallResults, BlobCallResults, WriteCal
   "store.pending": PendingOpen | null;
   "records.get": RecordDetail;
   "ops.get": TimelineOp;
-  "replayStep": ReplayStepAnswer;
+  "timeline.step": ReplayStepAnswer;
   "timeline.posAtTime": { pos: number };
   "savedFilters.list": FilterHistory;
   "savedFilters.remember": FilterHistory;

@@ -61,7 +61,7 @@ export function ownCalls(store: WindowStore, options: OwnCallOptions): OwnImplem
       if (!op) throw new OpslogError("not-found", `There is no op at position ${a.pos}.`);
       return op;
     },
-    "replayStep": (a, signal) => replayStepCall(session().inspector, a, signal),
+    "timeline.step": (a, signal) => replayStepCall(session().inspector, a, signal),
     "timeline.posAtTime": async (a) => ({ pos: await session().inspector.posAtTime(a) }),
     "savedFilters.list": (a) => queries.list(session().info.dir, a.box),
     "savedFilters.remember": (a) => queries.remember(session().info.dir, a.box, a.text),

@@ -16,7 +16,7 @@ import { toContractError } from "./contract-error.js";
 import type { ContractError, ReplayStepAnswer } from "./contract.js";
 
 /** The call's argument as its schema parses it */
-type ReplayStepArg = z.output<(typeof calls)["replayStep"]["schema"]>;
+type ReplayStepArg = z.output<(typeof calls)["timeline.step"]["schema"]>;
 
 export async function replayStepCall(inspector: InspectorApi, arg: ReplayStepArg, signal?: AbortSignal): Promise<ReplayStepAnswer> {
   const watched = arg.filter !== undefined;

@@ -1,4 +1,4 @@
-// The Timeline's one call per step (replayStep): at every position it
+// The Timeline's one call per step (timeline.step, answered by the engine's replayStep): at every position it
 // answers what the op, diff and records calls answer one by one, on stores
 // written by the published opslog; at the end it shows what that library
 // reads; a newer step with the same supersede key stops an older one; and a
@@ -30,7 +30,7 @@ async function openHandlers(dir: string, name: string, inspectorThread?: ThreadO
   return handlers;
 }
 
-/** What the Timeline asked before replayStep: one call per pane (ops.get answers not-found at position 0, where no op led). */
+/** What the Timeline asked before timeline.step: one call per pane (ops.get answers not-found at position 0, where no op led). */
 async function oneByOne(handlers: Handlers, pos: number, end: number, filter: Filter | undefined): Promise<ReplayStepAnswer> {
   const call = async (name: string, arg: unknown) => valueOf<never>(await handlers.dispatch(name, arg));
   return {
@@ -45,7 +45,7 @@ async function oneByOne(handlers: Handlers, pos: number, end: number, filter: Fi
 
 const stepArg = (pos: number, end: number, filter: Filter | undefined) => ({ pos, end, opDiffLimit: 2, laterDiffLimit: 4, statePages: PAGES, ...(filter ? { filter } : {}) });
 
-describe("replayStep", () => {
+describe("timeline.step", () => {
   for (const scenario of [twentyTasksCompactedThenEdited, threeAgentsArchiveThenLostWrites]) {
     it(`answers every position of ${scenario.name} as the op, diff and records calls do one by one, with and without a watched query`, async () => {
       const store = await scenario.build(join(work, scenario.name));
@@ -56,7 +56,7 @@ describe("replayStep", () => {
         for (const filter of [undefined, { status: { $in: ["done", "doing"] } }]) {
           for (let pos = 0; pos <= total; pos++) {
             const end = pos + Math.floor((total - pos) / 2); // not only the end: the UI's end is where its timeline stops
-            expect(valueOf<ReplayStepAnswer>(await handlers.dispatch("replayStep", stepArg(pos, end, filter))), `position ${pos}`).toEqual(await oneByOne(handlers, pos, end, filter));
+            expect(valueOf<ReplayStepAnswer>(await handlers.dispatch("timeline.step", stepArg(pos, end, filter))), `position ${pos}`).toEqual(await oneByOne(handlers, pos, end, filter));
           }
         }
       } finally {
@@ -70,7 +70,7 @@ describe("replayStep", () => {
     const handlers = await openHandlers(store.dir, "end");
     try {
       const { total } = valueOf<TimelineInfo>(await handlers.dispatch("timelineInfo", {}));
-      const step = valueOf<ReplayStepAnswer>(await handlers.dispatch("replayStep", { pos: total, end: total, opDiffLimit: 50, laterDiffLimit: 50, statePages: [{ offset: 0, limit: 1000 }] }));
+      const step = valueOf<ReplayStepAnswer>(await handlers.dispatch("timeline.step", { pos: total, end: total, opDiffLimit: 50, laterDiffLimit: 50, statePages: [{ offset: 0, limit: 1000 }] }));
       expect(step.state[0].rows.map((r) => [r.id, r.data])).toEqual(store.state);
       expect(step.state[0].total).toBe(store.state.length);
       const { lastOp } = store;
@@ -87,11 +87,11 @@ describe("replayStep", () => {
     const handlers = await openHandlers(store.dir, "supersede");
     try {
       const { total } = valueOf<TimelineInfo>(await handlers.dispatch("timelineInfo", {}));
-      const older = handlers.dispatch("replayStep", stepArg(1, total, undefined), { supersede: "replay/step" });
-      const newer = handlers.dispatch("replayStep", stepArg(2, total, undefined), { supersede: "replay/step" });
+      const older = handlers.dispatch("timeline.step", stepArg(1, total, undefined), { supersede: "replay/step" });
+      const newer = handlers.dispatch("timeline.step", stepArg(2, total, undefined), { supersede: "replay/step" });
       expect(errorOf(await older).code).toBe("cancelled");
       expect(valueOf<ReplayStepAnswer>(await newer).pos).toBe(2);
-      const past = errorOf(await handlers.dispatch("replayStep", stepArg(total + 1, total, undefined)));
+      const past = errorOf(await handlers.dispatch("timeline.step", stepArg(total + 1, total, undefined)));
       expect([past.code, past.message]).toEqual(["bad-argument", `Position ${total + 1} is outside the timeline (0..${total}).`]);
     } finally {
       await handlers.store.closeSession();
@@ -106,11 +106,11 @@ describe("replayStep", () => {
       const { total } = valueOf<TimelineInfo>(await slow.dispatch("timelineInfo", {}));
       const pos = total - 2;
       const filter = { status: { $in: ["done", "doing"] } };
-      const step = valueOf<ReplayStepAnswer>(await slow.dispatch("replayStep", stepArg(pos, total, filter)));
+      const step = valueOf<ReplayStepAnswer>(await slow.dispatch("timeline.step", stepArg(pos, total, filter)));
       const expected = await oneByOne(fast, pos, total, filter);
       expect([step.pos, step.op, step.opDiff, step.laterDiff]).toEqual([pos, expected.op, expected.opDiff, expected.laterDiff]);
       expect(step.laterDiff.total).toBeGreaterThan(0);
-      const atEnd = valueOf<ReplayStepAnswer>(await slow.dispatch("replayStep", stepArg(total, total, filter)));
+      const atEnd = valueOf<ReplayStepAnswer>(await slow.dispatch("timeline.step", stepArg(total, total, filter)));
       expect([(atEnd.op as TimelineOp).id, atEnd.opDiff?.rows[0]?.after, atEnd.stateError?.code]).toEqual([store.lastOp.id, store.lastOp.after, "timeout"]);
       expect(step.state).toEqual([]);
       expect(step.stateError?.code).toBe("timeout");
@@ -126,7 +126,7 @@ describe("replayStep", () => {
     const handlers = await openHandlers(store.dir, "refused");
     try {
       const { total } = valueOf<TimelineInfo>(await handlers.dispatch("timelineInfo", {}));
-      const step = valueOf<ReplayStepAnswer>(await handlers.dispatch("replayStep", stepArg(3, total, { title: { $regex: "^(a+)\\1$" } })));
+      const step = valueOf<ReplayStepAnswer>(await handlers.dispatch("timeline.step", stepArg(3, total, { title: { $regex: "^(a+)\\1$" } })));
       expect(step.op?.pos).toBe(2);
       expect(step.laterDiff.total).toBeGreaterThan(0);
       expect(step.stateError?.code).toBe("bad-filter");

@@ -12,17 +12,17 @@ vi.mock("../src/api/client", () => ({
 const { useReplay } = await import("../src/state/replay");
 const { stateRecords, useReplayPanes } = await import("../src/state/replayPanes");
 
-/** What replayStep answers at `pos`: the op before it, empty diffs, and one state row naming the position. */
+/** What timeline.step answers at `pos`: the op before it, empty diffs, and one state row naming the position. */
 const stepAt = (pos: number) => ({ pos, op: pos > 0 ? { pos: pos - 1, id: `r${pos}` } : null, opDiff: pos > 0 ? { rows: [], total: 0, offset: 0, limit: 50, counts: {} } : null, laterDiff: { rows: [], total: 0, offset: 0, limit: 200, counts: {} }, state: [{ rows: [{ id: `at-${pos}`, data: {} }], total: 1, offset: 0, limit: 200 }] });
 
 describe("the replay panes", () => {
-  it("ask one request a step, replayStep, named for the step, and show no error when the server stopped it for the next step's", async () => {
+  it("ask one request a step, timeline.step, named for the step, and show no error when the server stopped it for the next step's", async () => {
     call.mockImplementation(async () => { throw new CallError({ code: "cancelled" as never, message: "Superseded by a newer request." }); });
     useReplay.setState({ info: { total: 5, links: [] } as never, cursor: 2 });
     call.mockClear();
     await useReplayPanes.getState().load();
     const keys = call.mock.calls.map(([name, , options]) => `${name as string} ${(options as { supersede?: string } | undefined)?.supersede?.replace(/^[^:]*:/, "")}`);
-    expect(keys).toEqual(["replayStep replay/step"]);
+    expect(keys).toEqual(["timeline.step replay/step"]);
     expect(call.mock.calls[0][1]).toEqual({ pos: 2, end: 5, opDiffLimit: 50, laterDiffLimit: 200, statePages: [{ offset: 0, limit: 200 }] });
     expect(useReplayPanes.getState().error).toBeNull();
   });
@@ -76,7 +76,7 @@ describe("a step of the replay cursor", () => {
     const stop = followCursor();
     call.mockClear();
     useReplay.getState().step(1);
-    expect(call.mock.calls.map(([name, arg]) => [name, (arg as { pos: number }).pos])).toEqual([["replayStep", 2]]);
+    expect(call.mock.calls.map(([name, arg]) => [name, (arg as { pos: number }).pos])).toEqual([["timeline.step", 2]]);
     stop();
     call.mockClear();
     useReplay.getState().step(1);

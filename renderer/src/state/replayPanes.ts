@@ -49,7 +49,7 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
     const state = stateRecords.getState().beginRefresh();
     const { filter } = get();
     try {
-      const step = await api.call("replayStep", { pos: cursor, end: info.total, opDiffLimit: OP_DIFF_ROWS, laterDiffLimit: LATER_DIFF_ROWS, statePages: state.pages, ...(filter ? { filter } : {}) }, STEP_OPTIONS);
+      const step = await api.call("timeline.step", { pos: cursor, end: info.total, opDiffLimit: OP_DIFF_ROWS, laterDiffLimit: LATER_DIFF_ROWS, statePages: state.pages, ...(filter ? { filter } : {}) }, STEP_OPTIONS);
       if (!wanted()) return;
       set({ currentOp: step.op, diffPrev: keepUnchanged(get().diffPrev, step.opDiff), diffNow: keepUnchanged(get().diffNow, step.laterDiff), shownAt: cursor, error: null });
       // The watched query failed at this position (too slow there, say): the state pane alone says so.
