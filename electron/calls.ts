@@ -91,8 +91,8 @@ export const calls = {
   "timelineInfo": forward("timelineInfo", z.strictObject({})),
   /** Compare two positions; idContains and filter keep the records whose id contains it and whose value before or after matches it */
   "diff": forward("diff", z.strictObject({ a: position, b: position, offset, limit, idContains: z.string().max(4096).optional(), filter: mongoFilter.optional() })),
-  /** Every Timeline pane at one position in one answer: the op that led there, its diff, the diff to `end`, and the state table's pages (through the watched query) */
-  "replayStep": forward("replayStep", z.strictObject({
+  /** Every Timeline pane at one position in one answer: the op that led there, its diff, the diff to `end`, and the state table's pages (through the watched query), whose failure fails the state alone (replay-step.ts) */
+  "timeline.step": own(z.strictObject({
     pos: position,
     end: position,
     opDiffLimit: limit,

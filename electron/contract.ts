@@ -7,7 +7,7 @@
 import type { z } from "zod";
 import type { OpslogErrorCode } from "../engine/src/errors.js";
 import type { calls } from "./calls.js";
-import type { Doc, HistoryEntry, QueryResult, SnapshotPreview, StoreCheck, StoreSummary, TimelineOp } from "../engine/src/inspect/index.js";
+import type { Doc, HistoryEntry, QueryResult, ReplayStep, SnapshotPreview, StoreCheck, StoreSummary, TimelineOp } from "../engine/src/inspect/index.js";
 import type { ExportCallResults } from "./export-calls.js";
 import type { BlobCallResults } from "./blob-calls.js";
 import type { LaterOp, LostOwnWrites, WriteCallResults } from "./contract-writes.js";
@@ -205,6 +205,16 @@ export interface PendingOpen {
   reason: string;
 }
 
+/**
+ * Every Timeline pane at one position: the op, its diff, the diff to the end
+ * and the state table's pages through the watched query; when those fail at
+ * this position (too slow there, say), `stateError` says so and `state` is
+ * empty, while the rest still shows.
+ */
+export interface ReplayStepAnswer extends Omit<ReplayStep, "stateError"> {
+  stateError: ContractError | null;
+}
+
 /** What the main process's own calls answer */
 export interface OwnResults extends ExportCallResults, BlobCallResults, WriteCallResults {
   "store.open": OpenResult;
@@ -226,6 +236,7 @@ export interface OwnResults extends ExportCallResults, BlobCallResults, WriteCal
   "store.pending": PendingOpen | null;
   "records.get": RecordDetail;
   "ops.get": TimelineOp;
+  "timeline.step": ReplayStepAnswer;
   "timeline.posAtTime": { pos: number };
   "savedFilters.list": FilterHistory;
   "savedFilters.remember": FilterHistory;

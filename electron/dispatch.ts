@@ -7,13 +7,10 @@
  * (own-calls.ts), and any failure leaves as a ContractError the UI shows as
  * it is. A download call (browser mode's files) passes the same gate.
  */
-import { OpslogError } from "../engine/src/errors.js";
-import type { OpslogErrorCode } from "../engine/src/errors.js";
 import type { InspectorApi, QueryArg, QueryOptions } from "../engine/src/inspect/index.js";
-import type { CallName, CallOptions, ContractError, ContractErrorCode, Download, DownloadCall, Envelope, ForwardedCall, ForwardedQuery, OwnCall } from "./contract.js";
-import { StoreLoading } from "./loading-store.js";
+import type { CallName, CallOptions, ContractErrorCode, Download, DownloadCall, Envelope, ForwardedCall, ForwardedQuery, OwnCall } from "./contract.js";
 import type { Args, OwnImplementations } from "./own-calls.js";
-import { EndpointNotAllowed } from "./s3-endpoints.js";
+import { toContractError } from "./contract-error.js";
 import { callNames, calls } from "./calls.js";
 import { LOCKED_READ_ONLY } from "./session-open.js";
 
@@ -84,7 +81,7 @@ export class CallDispatcher {
   private async run({ name, arg }: Parsed, signal?: AbortSignal): Promise<Envelope<unknown>> {
     const declared = calls[name];
     try {
-      const value = "query" in declared ? await this.forward(declared.query, arg, { signal }) : await (this.own[name as OwnCall] as (a: unknown) => Promise<unknown>)(arg);
+      const value = "query" in declared ? await this.forward(declared.query, arg, { signal }) : await (this.own[name as OwnCall] as (a: unknown, signal?: AbortSignal) => Promise<unknown>)(arg, signal);
       return { ok: true, value };
     } catch (err) {
       return { ok: false, error: toContractError(err) };
@@ -115,29 +112,6 @@ export function isDownloadCall(name: string): name is DownloadCall {
 function supersedeKey(options: unknown): string | null {
   const key = (options as CallOptions | null)?.supersede;
   return typeof key === "string" && key.length > 0 && key.length <= 200 ? key : null;
-}
-
-/** The engine's codes cross as they are, but "not-open", which the UI calls "no-store" (checked by the compiler, no cast). */
-function contractCode(code: OpslogErrorCode): ContractErrorCode {
-  return code === "not-open" ? "no-store" : code;
-}
-
-export function toContractError(err: unknown): ContractError {
-  if (err instanceof StoreLoading) return { code: "loading", message: err.message };
-  if (err instanceof EndpointNotAllowed) return { code: "unauthorized", message: err.message };
-  if (err instanceof OpslogError) {
-    const code = contractCode(err.code);
-    return { code, message: err.message, ...(err.file ? { detail: err.line ? `${err.file}:${err.line}` : err.file } : {}) };
-  }
-  const e = err as NodeJS.ErrnoException;
-  if (e?.code === "ENOENT" || e?.code === "EACCES" || e?.code === "EPERM") {
-    return { code: "io", message: `${e.code === "ENOENT" ? "Not found" : "Permission denied"}: ${e.path ?? "a file"}.`, detail: e.message };
-  }
-  if (e?.code === "ENOSPC" || e?.code === "EDQUOT") {
-    // Not "nothing changed": a write other than a WAL append (a snapshot, an export) may have left a part behind.
-    return { code: "disk-full", message: `The disk is full (${e.code}): ${e.path ?? "a file"} could not be written. Free some space on that disk, then try again.`, detail: e.message };
-  }
-  return { code: "internal", message: "Something went wrong inside the explorer. The store was not changed by this error.", detail: e?.message ?? String(err) };
 }
 
 function failure(code: ContractErrorCode, message: string): Envelope<never> {

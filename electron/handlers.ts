@@ -11,7 +11,7 @@ import { ownCalls } from "./own-calls.js";
 import { WindowStore } from "./window-store.js";
 import type { WindowStoreOptions } from "./window-store.js";
 
-export { toContractError } from "./dispatch.js";
+export { toContractError } from "./contract-error.js";
 
 export interface HandlerOptions extends WindowStoreOptions {
   /** A native folder picker (Electron); absent in browser mode */

@@ -12,6 +12,7 @@ import type { CallName, CallResults, OwnCall } from "./contract.js";
 import { exportHandlers } from "./export.js";
 import type { ExportDialogs } from "./export.js";
 import { listFolders } from "./folders.js";
+import { replayStepCall } from "./replay-step.js";
 import { clearIndexCacheCall } from "./index-cache-call.js";
 import type { IndexCacheOptions } from "../engine/src/inspect/index.js";
 import type { calls } from "./calls.js";
@@ -20,7 +21,7 @@ import type { WindowStore } from "./window-store.js";
 /** A call's argument as its schema parses it */
 export type Args = { [N in CallName]: z.output<(typeof calls)[N]["schema"]> };
 /** The main process's own calls: every call not forwarded to a query has exactly one here. */
-export type OwnImplementations = { [N in OwnCall]: (arg: Args[N]) => Promise<CallResults[N]> };
+export type OwnImplementations = { [N in OwnCall]: (arg: Args[N], signal?: AbortSignal) => Promise<CallResults[N]> };
 
 export interface OwnCallOptions {
   appData: AppData;
@@ -60,6 +61,7 @@ export function ownCalls(store: WindowStore, options: OwnCallOptions): OwnImplem
       if (!op) throw new OpslogError("not-found", `There is no op at position ${a.pos}.`);
       return op;
     },
+    "timeline.step": (a, signal) => replayStepCall(session().inspector, a, signal),
     "timeline.posAtTime": async (a) => ({ pos: await session().inspector.posAtTime(a) }),
     "savedFilters.list": (a) => queries.list(session().info.dir, a.box),
     "savedFilters.remember": (a) => queries.remember(session().info.dir, a.box, a.text),

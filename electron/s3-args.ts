@@ -3,7 +3,7 @@
  * the store's address, so that one string names an S3 store everywhere a
  * folder path goes (the open call, the recent list).
  */
-import { formatS3Url, parseS3Url } from "../engine/src/s3/index.js";
+import { formatS3Url, parseS3Url } from "../engine/src/s3/location.js";
 import { storeSource } from "./store-source.js";
 
 export function withS3Settings(dir: string | null, settings: { region?: string; endpoint?: string; profile?: string }): string {

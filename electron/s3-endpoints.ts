@@ -11,7 +11,7 @@
  * or an endpoint so allowed; any other open is refused before a request is
  * sent, with a message that says how to allow it.
  */
-import { isS3Url, parseS3Url } from "../engine/src/s3/index.js";
+import { isS3Url, parseS3Url } from "../engine/src/s3/location.js";
 
 /** An open refused because its endpoint was not chosen by the person at the machine (answered "unauthorized"). */
 export class EndpointNotAllowed extends Error {}

@@ -11,11 +11,10 @@ import { resolve } from "node:path";
 import { readManifestTolerantly } from "../engine/src/inspect/index.js";
 import type { CheckedLock } from "../engine/src/inspect/index.js";
 import { OpslogError } from "../engine/src/errors.js";
-import { isS3Url, parseS3Url } from "../engine/src/s3/index.js";
+import { isS3Url, parseS3Url } from "../engine/src/s3/location.js";
 import type { FetchProgress } from "../engine/src/s3/index.js";
 import { Store } from "../engine/src/store.js";
 import type { SessionMode } from "./contract.js";
-import { S3Source } from "./s3-source.js";
 import type { S3SourceOptions } from "./s3-source.js";
 
 type Doc = Record<string, unknown>;
@@ -112,6 +111,8 @@ function s3Source(address: string): StoreSource {
     },
     checkQuickly: async () => void parseS3Url(address), // a bad address fails here; the bucket is reached in the background
     async open(options) {
+      // Loaded here, not at start: the S3 client is most of the main process's code, and a folder store never needs it.
+      const { S3Source } = await import("./s3-source.js");
       const s3 = await S3Source.open(address, options);
       return {
         address: s3.url,

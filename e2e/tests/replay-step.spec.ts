@@ -1,9 +1,10 @@
 /**
- * A Timeline step is one call (replayStep) for every pane, and a fast scrub
+ * A Timeline step is one call (timeline.step) for every pane, and a fast scrub
  * ends showing the last position it reached: the op, its diff and the state
  * of that position, never a slower answer for a position passed on the way.
  * A step superseded before its answer came is dropped by the page (its
- * request aborted). On 1,100 sets over k-0..k-49 ({n: i}) written by the
+ * request aborted). A watched query that fails at one position fails the
+ * state pane alone: the op and its diffs still show. On 1,100 sets over k-0..k-49 ({n: i}) written by the
  * published opslog, so the state at position p is, for each k, {n: the last
  * i < p with i % 50 = k}: computed here, not by the explorer.
  */
@@ -65,7 +66,7 @@ test("a step asks one call for every pane, with or without a watched query", asy
   const asked = callsAsked(page);
   await page.keyboard.press("ArrowRight");
   await expectEveryPaneAt(page, 601);
-  expect(asked).toEqual(["replayStep"]);
+  expect(asked).toEqual(["timeline.step"]);
 
   await page.getByTestId("state-filter").fill("{n: {$gte: 580}}");
   await page.getByTestId("state-filter-apply").click();
@@ -75,7 +76,7 @@ test("a step asks one call for every pane, with or without a watched query", asy
   await page.keyboard.press("ArrowLeft");
   await expect(page.getByTestId("replay-pos")).toHaveAttribute("data-panes-at", "600");
   await expect(page.getByTestId("state-total")).toHaveText(`20 records match at position ${fmt(600)}`);
-  expect(asked).toEqual(["replayStep"]);
+  expect(asked).toEqual(["timeline.step"]);
 });
 
 test("a fast scrub ends showing the last position in every pane, one call asked a step at most", async ({ page, workDir, explorer }) => {
@@ -91,7 +92,7 @@ test("a fast scrub ends showing the last position in every pane, one call asked 
   await expectEveryPaneAt(page, 540);
   expect(asked.length).toBeGreaterThan(0);
   expect(asked.length).toBeLessThanOrEqual(40);
-  expect(new Set(asked)).toEqual(new Set(["replayStep"]));
+  expect(new Set(asked)).toEqual(new Set(["timeline.step"]));
 });
 
 test("a step whose answer has not come when the next step is made is dropped: its request is aborted, and the newer position shows", async ({ page, workDir, explorer }) => {
@@ -102,7 +103,7 @@ test("a step whose answer has not come when the next step is made is dropped: it
   let held: { route: Route; request: Request } | null = null;
   let caught = () => {};
   const holding = new Promise<void>((resolve) => (caught = resolve));
-  await page.route("**/api/call/replayStep", async (route, request) => {
+  await page.route("**/api/call/timeline.step", async (route, request) => {
     if ((request.postDataJSON() as { pos: number }).pos === 701) {
       held = { route, request };
       caught();
@@ -115,5 +116,38 @@ test("a step whose answer has not come when the next step is made is dropped: it
   expect((await dropped).failure()?.errorText).toMatch(/abort/i);
   await expectEveryPaneAt(page, 702);
   await held!.route.continue().catch(() => {}); // the page no longer waits for it
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+});
+
+test("a watched query that fails at one position (past the deadline there) leaves the op and its diffs on screen; the state pane alone says why", async ({ page, workDir, explorer }) => {
+  const { dir } = await elevenHundredOpsOneWal.build(join(workDir, "big"));
+  const server = await explorer(dir);
+  await timelineAt(page, server.url, 700);
+  await page.getByTestId("state-filter").fill("{n: {$gte: 0}}");
+  await page.getByTestId("state-filter-apply").click();
+  await expect(page.getByTestId("state-total")).toHaveText(`50 records match at position ${fmt(700)}`);
+  await page.getByTestId("replay-pos").click();
+  // At 701 the server's answer is the one a state query past the inspector's deadline gives (electron/replay-step.ts, tested there with a query that never ends).
+  const why = "The watched query failed at position 701 (the op and its diffs still show): the inspector took longer than 30 s to answer (replayStep), so that call was stopped and the store reopened. Try a narrower filter or a smaller page.";
+  await page.route("**/api/call/timeline.step", async (route, request) => {
+    if ((request.postDataJSON() as { pos: number }).pos !== 701) return route.continue();
+    const answer = await (await route.fetch()).json();
+    answer.value = { ...answer.value, state: [], stateError: { code: "timeout", message: why } };
+    await route.fulfill({ json: answer });
+  });
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByTestId("replay-pos")).toHaveAttribute("data-panes-at", "701");
+  await expect(page.getByTestId("current-position")).toHaveText(`Position ${fmt(701)} of ${fmt(TOTAL)}: after op #${fmt(701)}`);
+  await expect(page.getByTestId("current-op")).toContainText(`k-${700 % 50}`);
+  await expect(page.getByTestId("diff-prev").getByTestId("diff-row")).toHaveCount(1);
+  await expect(page.getByTestId("diff-now").getByTestId("diff-row")).toHaveCount(50);
+  await expect(page.getByTestId("state-table").getByTestId("pane-error")).toHaveText(why);
+  await expect(page.getByTestId("state-total")).toHaveText(`no state shown at position ${fmt(701)}`);
+  await expect(page.getByTestId("pane-error")).toHaveCount(1); // the op pane shows its op, not the error
+  await page.keyboard.press("ArrowRight"); // the next position answers in full: its state shows again
+  await expect(page.getByTestId("replay-pos")).toHaveAttribute("data-panes-at", "702");
+  await expect(page.getByTestId("state-total")).toHaveText(`50 records match at position ${fmt(702)}`);
+  await expect(page.getByTestId("pane-error")).toHaveCount(0);
+  await expect(page.getByTestId("state-row").first()).toHaveText(/k-0\s*700/);
   await page.unrouteAll({ behavior: "ignoreErrors" });
 });

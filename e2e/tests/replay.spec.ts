@@ -120,9 +120,9 @@ test("a big store replays 1,100 ops at 4,000 ops a second, with one seek a tick,
   await page.getByTestId("replay-start").click();
   await expect(page.getByTestId("replay-pos")).toHaveText("0 / 1,100");
 
-  // Count the seeks the panes make (one replayStep per position shown) while 1,100 ops play at 4,000 ops/s.
+  // Count the seeks the panes make (one timeline.step per position shown) while 1,100 ops play at 4,000 ops/s.
   let opGets = 0;
-  page.on("request", (r) => { if (r.url().endsWith("/api/call/replayStep")) opGets++; });
+  page.on("request", (r) => { if (r.url().endsWith("/api/call/timeline.step")) opGets++; });
   await page.getByTestId("speed").selectOption("4000");
   await page.getByTestId("play").click();
   await expect(page.getByTestId("replay-pos")).toHaveText("1,100 / 1,100", { timeout: 15_000 });

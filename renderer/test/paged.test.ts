@@ -1,4 +1,4 @@
-/** A paged list's requests: each page carries its list's supersede key, and a page the server cancelled (a newer request replaced it) is no error. */
+/** A paged list's requests: each page carries its list's supersede key, a page the server cancelled (a newer request replaced it) is no error, a page a refresh is fetching is not asked again by the table, and a refresh that failed is not sent again behind the user's back. */
 import { describe, expect, it, vi } from "vitest";
 import { CallError } from "../../electron/call-error";
 import type { CallOptions, Page } from "../../electron/contract";
@@ -41,5 +41,34 @@ describe("a paged list's requests", () => {
     list.getState().ensure(0, 10);
     await settle();
     expect(list.getState().error).toBeNull();
+  });
+
+  it("do not ask again, as the table shows, the pages a refresh is fetching (the second request would stop the first, under the same key)", async () => {
+    const asked: number[] = [];
+    const answers: (() => void)[] = [];
+    const list = createPaged<number>(() => (offset, limit) => (asked.push(offset), new Promise((done) => answers.push(() => done(rows(offset, limit, 1000))))), "records");
+    const refreshed = list.getState().refresh();
+    list.getState().ensure(0, 20); // the table, shown while the first page is on its way
+    answers.forEach((answer) => answer());
+    expect(await refreshed).toBeNull();
+    expect(asked).toEqual([0]);
+    expect(list.getState().rowAt(20)).toBe(20);
+    list.getState().ensure(PAGE_SIZE, PAGE_SIZE + 1); // a page no refresh is fetching is asked as before
+    await settle();
+    expect(asked).toEqual([0, PAGE_SIZE]);
+  });
+
+  it("do not send a failed refresh's query again as the table shows the error; the next refresh asks again", async () => {
+    const asked: number[] = [];
+    let fail = true;
+    const list = createPaged<number>(() => async (offset, limit) => { asked.push(offset); if (fail) throw new CallError({ code: "timeout", message: "Too slow here." }); return rows(offset, limit, 5); }, "records");
+    expect(await list.getState().refresh()).toMatchObject({ code: "timeout" });
+    list.getState().ensure(0, 0); // the table, empty, showing the error
+    await settle();
+    expect(asked).toEqual([0]);
+    expect(list.getState().error).toMatchObject({ message: "Too slow here." });
+    fail = false;
+    expect(await list.getState().refresh()).toBeNull();
+    expect(list.getState()).toMatchObject({ error: null, total: 5 });
   });
 });

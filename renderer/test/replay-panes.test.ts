@@ -1,4 +1,4 @@
-/** The Timeline's panes as the cursor moves: one named request a step for every pane, shown together; a stopped one is no error, and a step the cursor has left is never shown. */
+/** The Timeline's panes as the cursor moves: one named request a step for every pane, shown together; a stopped one is no error, a step the cursor has left is never shown, and a watched query failing at a position fails the state pane alone. */
 import { describe, expect, it, vi } from "vitest";
 import { CallError } from "../../electron/call-error";
 
@@ -12,17 +12,17 @@ vi.mock("../src/api/client", () => ({
 const { useReplay } = await import("../src/state/replay");
 const { stateRecords, useReplayPanes } = await import("../src/state/replayPanes");
 
-/** What replayStep answers at `pos`: the op before it, empty diffs, and one state row naming the position. */
+/** What timeline.step answers at `pos`: the op before it, empty diffs, and one state row naming the position. */
 const stepAt = (pos: number) => ({ pos, op: pos > 0 ? { pos: pos - 1, id: `r${pos}` } : null, opDiff: pos > 0 ? { rows: [], total: 0, offset: 0, limit: 50, counts: {} } : null, laterDiff: { rows: [], total: 0, offset: 0, limit: 200, counts: {} }, state: [{ rows: [{ id: `at-${pos}`, data: {} }], total: 1, offset: 0, limit: 200 }] });
 
 describe("the replay panes", () => {
-  it("ask one request a step, replayStep, named for the step, and show no error when the server stopped it for the next step's", async () => {
+  it("ask one request a step, timeline.step, named for the step, and show no error when the server stopped it for the next step's", async () => {
     call.mockImplementation(async () => { throw new CallError({ code: "cancelled" as never, message: "Superseded by a newer request." }); });
     useReplay.setState({ info: { total: 5, links: [] } as never, cursor: 2 });
     call.mockClear();
     await useReplayPanes.getState().load();
     const keys = call.mock.calls.map(([name, , options]) => `${name as string} ${(options as { supersede?: string } | undefined)?.supersede?.replace(/^[^:]*:/, "")}`);
-    expect(keys).toEqual(["replayStep replay/step"]);
+    expect(keys).toEqual(["timeline.step replay/step"]);
     expect(call.mock.calls[0][1]).toEqual({ pos: 2, end: 5, opDiffLimit: 50, laterDiffLimit: 200, statePages: [{ offset: 0, limit: 200 }] });
     expect(useReplayPanes.getState().error).toBeNull();
   });
@@ -76,7 +76,7 @@ describe("a step of the replay cursor", () => {
     const stop = followCursor();
     call.mockClear();
     useReplay.getState().step(1);
-    expect(call.mock.calls.map(([name, arg]) => [name, (arg as { pos: number }).pos])).toEqual([["replayStep", 2]]);
+    expect(call.mock.calls.map(([name, arg]) => [name, (arg as { pos: number }).pos])).toEqual([["timeline.step", 2]]);
     stop();
     call.mockClear();
     useReplay.getState().step(1);
@@ -98,5 +98,21 @@ describe("a step of the replay cursor", () => {
     expect(after.rows[0]).toBe(before.rows[0]); // a: the same
     expect(after.rows[1]).not.toBe(before.rows[2]); // c: changed
     expect(after.rows[1].after).toEqual({ n: 10 });
+  });
+
+  it("shows the op and both diffs when the watched query failed at this position, and the state pane alone says why", async () => {
+    const stateError = { code: "timeout", message: "The watched query failed at position 3 (the op and its diffs still show): the inspector took longer than 30 s to answer (replayStep)." };
+    call.mockImplementation(async (_name: string, arg: { pos: number }) => ({ ...stepAt(arg.pos), state: [], stateError }));
+    useReplay.setState({ info: { total: 5, links: [] } as never, cursor: 3 });
+    await useReplayPanes.getState().load();
+    expect(useReplayPanes.getState()).toMatchObject({ shownAt: 3, currentOp: { pos: 2 }, diffPrev: { total: 0 }, diffNow: { total: 0 }, error: null });
+    expect(stateRecords.getState().error).toMatchObject({ code: "timeout", message: stateError.message });
+    expect(stateRecords.getState().rowAt(0)).toBeUndefined();
+    // The next position answers in full: the state pane shows its rows again.
+    call.mockImplementation(async (_name: string, arg: { pos: number }) => ({ ...stepAt(arg.pos), stateError: null }));
+    useReplay.setState({ cursor: 4 });
+    await useReplayPanes.getState().load();
+    expect(stateRecords.getState().error).toBeNull();
+    expect(stateRecords.getState().rowAt(0)).toEqual({ id: "at-4", data: {} });
   });
 });

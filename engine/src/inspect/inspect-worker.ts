@@ -36,7 +36,8 @@ port.on("message", (req: ThreadRequest) => {
       }
       if (!inspector) throw new Error("the inspector thread has no store open");
       if (!INSPECTOR_METHODS.has(req.method)) throw new Error(`not an inspector method: ${req.method}`);
-      if (req.method === spinOn) for (;;); // tests: a call that never ends, until the thread is terminated
+      // Tests: a call that never ends, until the thread is terminated (a records query never ends in a step's state either).
+      if (req.method === spinOn || (spinOn === "records" && req.method === "replayStep" && (req.arg as { statePages?: unknown[] }).statePages?.length)) for (;;);
       const method = inspector[req.method] as (arg: unknown, options: QueryOptions) => Promise<unknown>;
       const controller = new AbortController();
       running.set(req.id, controller);

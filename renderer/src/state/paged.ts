@@ -81,6 +81,8 @@ export function createPaged<T>(fetcher: () => Fetcher<T> | null, name?: string) 
       loaded: false,
       rowAt: (index) => get().pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE],
       ensure(first, last) {
+        // A list whose refresh failed shows why until its next refresh; the query that failed (too slow, say) is not sent again behind the user's back.
+        if (get().error && get().pages.size === 0) return;
         for (let p = Math.floor(Math.max(0, first) / PAGE_SIZE); p <= Math.floor(Math.max(0, last) / PAGE_SIZE); p++) {
           if (!get().pages.has(p)) void load(p, generation);
         }
@@ -102,10 +104,14 @@ export function createPaged<T>(fetcher: () => Fetcher<T> | null, name?: string) 
         const gen = generation;
         const wanted = [...get().pages.keys()];
         const indexes = wanted.length ? wanted : [0];
+        // Its pages are on their way: the table asks none of them again (a second request for a page would stop this one, under the same key).
+        for (const p of indexes) inflight.add(p);
+        const landed = () => indexes.forEach((p) => inflight.delete(p));
         return {
           pages: indexes.map((p) => ({ offset: p * PAGE_SIZE, limit: PAGE_SIZE })),
           done(answers) {
             if (gen !== generation) return;
+            landed();
             const pages = new Map<number, T[]>();
             let total = 0;
             answers.forEach((page, i) => {
@@ -117,6 +123,7 @@ export function createPaged<T>(fetcher: () => Fetcher<T> | null, name?: string) 
           fail(err) {
             const error = errorText(err);
             if (gen !== generation) return error;
+            landed();
             if (isCancelled(err)) return null; // a newer request for one of these pages answers in its place
             // A query the server refused is not "0 rows": the rows of the last good query stay.
             if (error.code === "bad-filter" && get().loaded && get().total !== null) set({ error, version: get().version + 1 });

@@ -5,6 +5,7 @@
  */
 import { create } from "zustand";
 import type { DiffPage, RecordRow, TimelineOp } from "../../../electron/contract";
+import { CallError } from "../../../electron/call-error";
 import { api, errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { createPaged } from "./paged";
@@ -48,10 +49,12 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
     const state = stateRecords.getState().beginRefresh();
     const { filter } = get();
     try {
-      const step = await api.call("replayStep", { pos: cursor, end: info.total, opDiffLimit: OP_DIFF_ROWS, laterDiffLimit: LATER_DIFF_ROWS, statePages: state.pages, ...(filter ? { filter } : {}) }, STEP_OPTIONS);
+      const step = await api.call("timeline.step", { pos: cursor, end: info.total, opDiffLimit: OP_DIFF_ROWS, laterDiffLimit: LATER_DIFF_ROWS, statePages: state.pages, ...(filter ? { filter } : {}) }, STEP_OPTIONS);
       if (!wanted()) return;
       set({ currentOp: step.op, diffPrev: keepUnchanged(get().diffPrev, step.opDiff), diffNow: keepUnchanged(get().diffNow, step.laterDiff), shownAt: cursor, error: null });
-      state.done(step.state);
+      // The watched query failed at this position (too slow there, say): the state pane alone says so.
+      if (step.stateError) state.fail(new CallError(step.stateError));
+      else state.done(step.state);
     } catch (err) {
       state.fail(err);
       if (wanted() && !isCancelled(err)) set({ error: errorText(err) });

@@ -186,6 +186,8 @@ function OpsLater() {
 function StateTotal({ filtered }: { filtered: boolean }) {
   const cursor = useReplay((s) => s.cursor);
   const total = useStore(stateRecords, (s) => s.total);
+  const failed = useStore(stateRecords, (s) => s.error !== null && s.error.code !== "bad-filter"); // a refused filter keeps the last good rows
+  if (failed) return <span className="result-count" data-testid="state-total">no state shown at position {numberText(cursor)}</span>;
   return <span className="result-count" data-testid="state-total">{total === null ? "…" : `${numberText(total)} ${total === 1 ? "record" : "records"}${filtered ? (total === 1 ? " matches" : " match") : ""} at position ${numberText(cursor)}`}</span>;
 }
 

@@ -1,5 +1,6 @@
 // The merged timeline: its ops, the archives and compactions among them, and the difference between two positions.
 // Part of the inspector's answer types, re-exported by ../types.ts.
+import type { OpslogErrorCode } from "../../errors.js";
 import type { Doc, PageRequest, Page, Filter } from "./common.js";
 import type { RecordRow } from "./records.js";
 
@@ -144,6 +145,14 @@ export interface ReplayStepRequest {
   filter?: Filter;
 }
 
+/** Why the state's pages are missing from a step: the error its records query threw, as plain data (it crosses the thread). */
+export interface StepStateError {
+  code: OpslogErrorCode | "internal";
+  message: string;
+  file?: string;
+  line?: number;
+}
+
 /** The answer to a ReplayStepRequest: each part is what its own query (op, diff, records) answers. */
 export interface ReplayStep {
   pos: number;
@@ -153,6 +162,8 @@ export interface ReplayStep {
   opDiff: DiffPage | null;
   /** diff(pos, end) */
   laterDiff: DiffPage;
-  /** records(at pos, filter), one per asked page, in the order asked */
+  /** records(at pos, filter), one per asked page, in the order asked; none when the state failed */
   state: Page<RecordRow>[];
+  /** The state's query failed at this position (the op and the diffs did not): why */
+  stateError: StepStateError | null;
 }
