@@ -190,16 +190,7 @@ export class RecordVersions {
     const { start, ks, srcs } = this;
     const sealed = Math.min(out.length, start.length - 1);
     for (let rec = 0; rec < sealed; rec++) {
-      let lo = start[rec];
-      let hi = start[rec + 1] - 1;
-      let found = -1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (ks[mid] <= at) {
-          found = mid;
-          lo = mid + 1;
-        } else hi = mid - 1;
-      }
+      const found = lastIndexAtOrBefore(ks, start[rec], start[rec + 1], at);
       out[rec] = found === -1 ? ABSENT : srcs[found];
     }
     out.fill(ABSENT, Math.max(0, sealed));
