@@ -122,18 +122,27 @@ test("a step whose answer has not come when the next step is made is dropped: it
 test("a watched query that fails at one position (past the deadline there) leaves the op and its diffs on screen; the state pane alone says why", async ({ page, workDir, explorer }) => {
   const { dir } = await elevenHundredOpsOneWal.build(join(workDir, "big"));
   const server = await explorer(dir);
-  await timelineAt(page, server.url, 700);
+  // The server's own answer at 701 first (its op and diffs), kept to answer the failing step at once: no request to the server is in flight while the failure lands.
+  const isStep = (r: Request, pos: number) => r.url().endsWith("/api/call/timeline.step") && (r.postDataJSON() as { pos: number }).pos === pos;
+  const asked701 = page.waitForResponse((r) => isStep(r.request(), 701));
+  await timelineAt(page, server.url, 701);
+  const answer701 = (await (await asked701).json()) as { ok: true; value: Record<string, unknown> };
+  await page.getByTestId("scrubber").fill("700");
+  await expectEveryPaneAt(page, 700);
+  const filtered = page.waitForResponse((r) => r.url().endsWith("/api/call/records"));
   await page.getByTestId("state-filter").fill("{n: {$gte: 0}}");
   await page.getByTestId("state-filter-apply").click();
+  await filtered; // the watched query's rows at 700 have come: no refresh of them is in flight when the cursor moves
   await expect(page.getByTestId("state-total")).toHaveText(`50 records match at position ${fmt(700)}`);
+  await expect(page.getByTestId("state-row").first()).toHaveText(/k-0\s*650/);
   await page.getByTestId("replay-pos").click();
   // At 701 the server's answer is the one a state query past the inspector's deadline gives (electron/replay-step.ts, tested there with a query that never ends).
   const why = "The watched query failed at position 701 (the op and its diffs still show): the inspector took longer than 30 s to answer (replayStep), so that call was stopped and the store reopened. Try a narrower filter or a smaller page.";
+  const failedAt701: string[] = [];
   await page.route("**/api/call/timeline.step", async (route, request) => {
-    if ((request.postDataJSON() as { pos: number }).pos !== 701) return route.continue();
-    const answer = await (await route.fetch()).json();
-    answer.value = { ...answer.value, state: [], stateError: { code: "timeout", message: why } };
-    await route.fulfill({ json: answer });
+    if (!isStep(request, 701)) return route.continue();
+    failedAt701.push(request.postData() ?? "");
+    await route.fulfill({ json: { ...answer701, value: { ...answer701.value, state: [], stateError: { code: "timeout", message: why } } } });
   });
   await page.keyboard.press("ArrowRight");
   await expect(page.getByTestId("replay-pos")).toHaveAttribute("data-panes-at", "701");
@@ -141,9 +150,10 @@ test("a watched query that fails at one position (past the deadline there) leave
   await expect(page.getByTestId("current-op")).toContainText(`k-${700 % 50}`);
   await expect(page.getByTestId("diff-prev").getByTestId("diff-row")).toHaveCount(1);
   await expect(page.getByTestId("diff-now").getByTestId("diff-row")).toHaveCount(50);
-  await expect(page.getByTestId("state-table").getByTestId("pane-error")).toHaveText(why);
+  await expect(page.getByTestId("state-table").getByTestId("pane-error"), `the steps to 701 answered with the failure: ${failedAt701.length}`).toHaveText(why);
   await expect(page.getByTestId("state-total")).toHaveText(`no state shown at position ${fmt(701)}`);
   await expect(page.getByTestId("pane-error")).toHaveCount(1); // the op pane shows its op, not the error
+  expect(failedAt701.every((body) => JSON.parse(body).filter !== undefined), "each step to 701 carried the watched query").toBe(true);
   await page.keyboard.press("ArrowRight"); // the next position answers in full: its state shows again
   await expect(page.getByTestId("replay-pos")).toHaveAttribute("data-panes-at", "702");
   await expect(page.getByTestId("state-total")).toHaveText(`50 records match at position ${fmt(702)}`);
