@@ -20,8 +20,9 @@ function electronBinary(): { path: string | null; reason: string } {
 const electron = electronBinary();
 const mainCjs = join(ROOT, "dist", "electron", "main.cjs");
 
-/** Bundle the main process as `npm start` does (dist/electron/*.cjs, next to dist/renderer). */
+/** Bundle the main process as `npm start` does (dist/electron/*.cjs, next to dist/renderer), unless `npm run test:e2e` did before the tests (the other tests' servers run from that bundle: it is not rewritten under them). */
 function bundleApp(): void {
+  if (process.env.OPSLOG_EXPLORER_SERVE_BUNDLE) return;
   const run = spawnSync(process.execPath, [join(ROOT, "build/bundle.mjs")], { cwd: ROOT, encoding: "utf-8" });
   if (run.status !== 0) throw new Error(`build/bundle.mjs failed: ${run.stderr}`);
 }
