@@ -1,6 +1,7 @@
 /**
  * What every end-to-end spec stands on: browser mode started as a child
- * process (exactly as a user runs it: `serve.ts <dir> [--writer|--agent ID]`),
+ * process (exactly as a user runs it: `serve <dir> [--writer|--agent ID]`, from
+ * the bundle `npm start` runs when `npm run test:e2e` made it, else the sources under tsx),
  * with its app data in a temp folder, stopped after each test; a copy of the
  * demo store; and reading a store back with the published opslog. The other
  * stores the specs open are the named scenarios of engine/test/scenarios.
