@@ -40,7 +40,7 @@ const OP_DIFF_ROWS = 50;
 /** The diff "from here to now" at first (its pane shows about ten at once), and how many more each ask adds, up to the call's limit */
 export const LATER_DIFF_ROWS = 50;
 export const MORE_LATER_ROWS = 150;
-const MAX_LATER_ROWS = 1000;
+export const MAX_LATER_ROWS = 1000;
 /** Rows of a page of the state table: what the table shows with its overscan (about 40), not the 200 of a page elsewhere; each step asks for every page the table holds again, so each row costs every step. */
 export const STATE_PAGE_ROWS = 50;
 

@@ -11,7 +11,7 @@ import type { DiffPage, DiffRow, RecordRow } from "../../../electron/contract";
 import { useReplay } from "../state/replay";
 import { OPS_PER_SECOND, TIME_FACTORS } from "../state/replay";
 import type { Pace } from "../state/replay";
-import { followCursor, MORE_LATER_ROWS, stateRecords, useReplayPanes } from "../state/replayPanes";
+import { followCursor, MAX_LATER_ROWS, MORE_LATER_ROWS, stateRecords, useReplayPanes } from "../state/replayPanes";
 import { useUi } from "../state/ui";
 import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
@@ -194,10 +194,11 @@ function StateTotal({ filtered }: { filtered: boolean }) {
 /** A diff pane: it alone reads its page, so a step's new diffs draw only the panes, not the view around them. */
 function DiffList({ title, pane, testId }: { title: ReactNode; pane: "diffPrev" | "diffNow"; testId: string }) {
   const page = useReplayPanes((s) => s[pane]);
+  const canShowMore = useReplayPanes((s) => pane === "diffNow" && s.laterRows < MAX_LATER_ROWS);
   return (
     <div className="diff-list" data-testid={testId}>
       <h3>{title}</h3>
-      <DiffRows page={page} more={pane === "diffNow" ? showMoreLater : undefined} />
+      <DiffRows page={page} more={canShowMore ? showMoreLater : undefined} />
     </div>
   );
 }
