@@ -194,11 +194,11 @@ function StateTotal({ filtered }: { filtered: boolean }) {
 /** A diff pane: it alone reads its page, so a step's new diffs draw only the panes, not the view around them. */
 function DiffList({ title, pane, testId }: { title: ReactNode; pane: "diffPrev" | "diffNow"; testId: string }) {
   const page = useReplayPanes((s) => s[pane]);
-  const canShowMore = useReplayPanes((s) => pane === "diffNow" && s.laterRows < MAX_LATER_ROWS);
+  const moreRows = useReplayPanes((s) => (pane === "diffNow" ? Math.min(MORE_LATER_ROWS, MAX_LATER_ROWS - s.laterRows) : 0));
   return (
     <div className="diff-list" data-testid={testId}>
       <h3>{title}</h3>
-      <DiffRows page={page} more={canShowMore ? showMoreLater : undefined} />
+      <DiffRows page={page} more={moreRows > 0 ? showMoreLater : undefined} moreRows={moreRows} />
     </div>
   );
 }
@@ -206,13 +206,13 @@ function DiffList({ title, pane, testId }: { title: ReactNode; pane: "diffPrev" 
 const showMoreLater = () => void useReplayPanes.getState().showMoreLater();
 
 /** A diff page's rows: drawn again only when a new page comes (a page of JSON diffs is the Timeline's largest render); `more` asks for more rows of it, kept at the next steps. */
-const DiffRows = memo(function DiffRows({ page, more }: { page: DiffPage | null; more?: () => void }) {
+const DiffRows = memo(function DiffRows({ page, more, moreRows }: { page: DiffPage | null; more?: () => void; moreRows: number }) {
   const left = page ? page.total - page.rows.length : 0;
   return (
     <>
       {page ? <div className="small muted">{page.counts.added} added · {page.counts.changed} changed · {page.counts.removed} removed{page.counts.archived ? ` · ${page.counts.archived} archived` : ""}</div> : null}
       {page?.rows.map((row) => <DiffItem key={row.id} row={row} />)}
-      {left > 0 && more ? <button className="link small" data-testid="diff-more" onClick={more}>…and {numberText(left)} more: show {numberText(Math.min(left, MORE_LATER_ROWS))} more</button> : null}
+      {left > 0 && more ? <button className="link small" data-testid="diff-more" onClick={more}>…and {numberText(left)} more: show {numberText(Math.min(left, moreRows))} more</button> : null}
       {left > 0 && !more ? <div className="muted small">…and {numberText(left)} more</div> : null}
     </>
   );
