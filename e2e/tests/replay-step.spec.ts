@@ -6,12 +6,14 @@
  * request aborted). A watched query that fails at one position fails the
  * state pane alone: the op and its diffs still show. On 1,100 sets over k-0..k-49 ({n: i}) written by the
  * published opslog, so the state at position p is, for each k, {n: the last
- * i < p with i % 50 = k}: computed here, not by the explorer.
+ * i < p with i % 50 = k}: computed here, not by the explorer. The diff "from
+ * here to now" shows its first 50 rows and more when asked, kept as the
+ * cursor moves (on 1,100 new records and CSV_TRAPS' after them).
  */
 import type { Page, Request, Route } from "@playwright/test";
 import { join } from "node:path";
 import { expect, test } from "../fixtures";
-import { elevenHundredOpsOneWal } from "../../engine/test/scenarios/index.js";
+import { CSV_TRAPS, csvTrapsPastTheFirstThousand, elevenHundredOpsOneWal } from "../../engine/test/scenarios/index.js";
 
 const TOTAL = 1100;
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -160,4 +162,26 @@ test("a watched query that fails at one position (past the deadline there) leave
   await expect(page.getByTestId("pane-error")).toHaveCount(0);
   await expect(page.getByTestId("state-row").first()).toHaveText(/k-0\s*700/);
   await page.unrouteAll({ behavior: "ignoreErrors" });
+});
+
+test("the diff from here to now shows its first 50 rows, and 150 more each time the user asks, kept as the cursor moves on", async ({ page, workDir, explorer }) => {
+  const { dir } = await csvTrapsPastTheFirstThousand.build(join(workDir, "many"));
+  const server = await explorer(dir);
+  const total = 1100 + Object.keys(CSV_TRAPS).length;
+  // The records the ops after position p write: r(p)..r1099, then CSV_TRAPS' (one op each, in that order).
+  const laterIds = (p: number) => new Set([...Array.from({ length: 1100 - p }, (_, i) => `r${String(p + i).padStart(4, "0")}`), ...Object.keys(CSV_TRAPS)]).size;
+  await page.goto(server.url);
+  await page.getByTestId("nav-timeline").click();
+  await expect(page.getByTestId("replay-pos")).toHaveText(`${fmt(total)} / ${fmt(total)}`);
+  await page.getByTestId("scrubber").fill("1000");
+  await expect(page.getByTestId("replay-pos")).toHaveAttribute("data-panes-at", "1000");
+  const later = page.getByTestId("diff-now").getByTestId("diff-row");
+  await expect(later).toHaveCount(50);
+  await expect(page.getByTestId("diff-more")).toHaveText(`…and ${fmt(laterIds(1000) - 50)} more: show ${fmt(Math.min(150, laterIds(1000) - 50))} more`);
+  await page.getByTestId("diff-more").click();
+  await expect(later).toHaveCount(Math.min(200, laterIds(1000)));
+  await page.getByTestId("replay-pos").click();
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByTestId("replay-pos")).toHaveAttribute("data-panes-at", "1001");
+  await expect(later).toHaveCount(Math.min(200, laterIds(1001)));
 });

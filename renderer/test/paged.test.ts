@@ -71,4 +71,27 @@ describe("a paged list's requests", () => {
     expect(await list.getState().refresh()).toBeNull();
     expect(list.getState()).toMatchObject({ error: null, total: 5 });
   });
+
+  it("keep, at a refresh, each row that reads as a row shown before as that same object (a table draws again only the rows that changed)", async () => {
+    let n = 1;
+    const list = createPaged<{ id: string; n: number }>(() => async () => ({ rows: [{ id: "a", n: 0 }, { id: "b", n }, { id: "c", n: 0 }], total: 3, offset: 0, limit: PAGE_SIZE }), "records");
+    await list.getState().refresh();
+    const [a, b, c] = [0, 1, 2].map((i) => list.getState().rowAt(i));
+    n = 2;
+    await list.getState().refresh();
+    expect(list.getState().rowAt(0)).toBe(a);
+    expect(list.getState().rowAt(1)).not.toBe(b);
+    expect(list.getState().rowAt(1)).toEqual({ id: "b", n: 2 });
+    expect(list.getState().rowAt(2)).toBe(c);
+  });
+
+  it("ask for pages of the list's own size, when it names one", async () => {
+    const asked: [number, number][] = [];
+    const list = createPaged<number>(() => async (offset, limit) => (asked.push([offset, limit]), rows(offset, limit, 1000)), "records", 50);
+    list.getState().ensure(0, 60);
+    await settle();
+    expect(asked).toEqual([[0, 50], [50, 50]]);
+    expect(list.getState().rowAt(60)).toBe(60);
+    expect(list.getState().beginRefresh().pages).toEqual([{ offset: 0, limit: 50 }, { offset: 50, limit: 50 }]);
+  });
 });

@@ -23,7 +23,7 @@ describe("the replay panes", () => {
     await useReplayPanes.getState().load();
     const keys = call.mock.calls.map(([name, , options]) => `${name as string} ${(options as { supersede?: string } | undefined)?.supersede?.replace(/^[^:]*:/, "")}`);
     expect(keys).toEqual(["timeline.step replay/step"]);
-    expect(call.mock.calls[0][1]).toEqual({ pos: 2, end: 5, opDiffLimit: 50, laterDiffLimit: 200, statePages: [{ offset: 0, limit: 200 }] });
+    expect(call.mock.calls[0][1]).toEqual({ pos: 2, end: 5, opDiffLimit: 50, laterDiffLimit: 50, statePages: [{ offset: 0, limit: 50 }] });
     expect(useReplayPanes.getState().error).toBeNull();
   });
 });
@@ -114,5 +114,19 @@ describe("a step of the replay cursor", () => {
     await useReplayPanes.getState().load();
     expect(stateRecords.getState().error).toBeNull();
     expect(stateRecords.getState().rowAt(0)).toEqual({ id: "at-4", data: {} });
+  });
+
+  it("asks at each step for what the panes show: the state table's rows in pages of 50, the diff to now's first 50 rows, and 150 more of it each time the user asks, at this step and the next", async () => {
+    call.mockImplementation(async (_name: string, arg: { pos: number }) => stepAt(arg.pos));
+    useReplay.setState({ info: { total: 5, links: [] } as never, cursor: 1 });
+    useReplayPanes.setState({ laterRows: 50 });
+    call.mockClear();
+    await useReplayPanes.getState().load();
+    expect(call.mock.calls[0][1]).toMatchObject({ pos: 1, laterDiffLimit: 50, statePages: [{ offset: 0, limit: 50 }] });
+    await useReplayPanes.getState().showMoreLater();
+    expect(call.mock.calls[1][1]).toMatchObject({ pos: 1, laterDiffLimit: 200 });
+    useReplay.setState({ cursor: 2 });
+    await useReplayPanes.getState().load();
+    expect(call.mock.calls[2][1]).toMatchObject({ pos: 2, laterDiffLimit: 200 });
   });
 });

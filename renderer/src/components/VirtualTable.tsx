@@ -3,7 +3,7 @@
  * asks the source for their pages, and stays smooth at a million rows.
  * Arrow keys / j / k move the selection.
  */
-import { useEffect, useLayoutEffect, useReducer, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState } from "react";
 import type { KeyboardEvent, ReactNode, RefObject } from "react";
 import { useStore } from "zustand";
 import type { StoreApi } from "zustand/vanilla";
@@ -131,6 +131,13 @@ export function VirtualTable<T>(props: Props<T>) {
   }
 
   const width = columns.reduce((w, c) => w + c.width, 0);
+  // One click handler for every row, so a row's props stay the same while its row does (TableRow's memo).
+  const onSelect = useRef(props.onSelect);
+  onSelect.current = props.onSelect;
+  const pick = useCallback((index: number, row: T) => {
+    setFocusIndex(index);
+    onSelect.current(row);
+  }, []);
   const shownError = error && error.code !== props.errorShownAbove ? error : null;
   return (
     <div className="vtable" data-testid={props.testId}>
@@ -149,17 +156,35 @@ export function VirtualTable<T>(props: Props<T>) {
           {indexes.map((index) => {
             const row = rowAt(index);
             const key = row ? props.rowKey(row) : null;
-            const whole = row && props.wholeRow ? props.wholeRow(row) : null;
             const testId = row ? (typeof props.rowTestId === "string" ? props.rowTestId : props.rowTestId(row)) : undefined;
             const cls = ["vtable-row", index % 2 ? "odd" : "", key !== null && key === props.selectedKey ? "selected" : "", key !== null && key === props.highlightKey ? "highlight" : "", row && props.rowClass ? props.rowClass(row) : ""].join(" ");
-            return (
-              <div key={index} role="row" aria-selected={key !== null && key === props.selectedKey} className={cls} data-testid={testId} data-key={key ?? undefined} style={{ transform: `translateY(${index * ROW_HEIGHT}px)`, height: ROW_HEIGHT, minWidth: width }} onClick={() => { if (row) { setFocusIndex(index); props.onSelect(row); } }}>
-                {whole ? <div className="vtable-cell whole" style={{ width }}>{whole}</div> : row ? columns.map((c) => <div key={c.key} className="vtable-cell" style={{ width: c.width }}>{c.render(row)}</div>) : <div className="vtable-cell loading">…</div>}
-              </div>
-            );
+            return <TableRow<T> key={index} index={index} row={row} rowKey={key} className={cls} selected={key !== null && key === props.selectedKey} testId={testId} columns={columns} width={width} wholeRow={props.wholeRow} pick={pick} />;
           })}
         </div>
       </div>
     </div>
   );
 }
+
+interface RowProps<T> {
+  index: number;
+  row: T | undefined;
+  rowKey: string | null;
+  className: string;
+  selected: boolean;
+  testId: string | undefined;
+  columns: TableColumn<T>[];
+  width: number;
+  wholeRow?(row: T): ReactNode | null;
+  pick(index: number, row: T): void;
+}
+
+/** One row, drawn again only when what it shows changed: a refresh keeps the rows that read as before as the same objects (paged.ts), so a replay step draws only the rows it changed. */
+const TableRow = memo(function TableRow<T>({ index, row, rowKey, className, selected, testId, columns, width, wholeRow, pick }: RowProps<T>) {
+  const whole = row && wholeRow ? wholeRow(row) : null;
+  return (
+    <div role="row" aria-selected={selected} className={className} data-testid={testId} data-key={rowKey ?? undefined} style={{ transform: `translateY(${index * ROW_HEIGHT}px)`, height: ROW_HEIGHT, minWidth: width }} onClick={() => { if (row) pick(index, row); }}>
+      {whole ? <div className="vtable-cell whole" style={{ width }}>{whole}</div> : row ? columns.map((c) => <div key={c.key} className="vtable-cell" style={{ width: c.width }}>{c.render(row)}</div>) : <div className="vtable-cell loading">…</div>}
+    </div>
+  );
+}) as <T>(props: RowProps<T> & { key?: number }) => ReactNode;

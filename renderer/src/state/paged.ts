@@ -1,7 +1,9 @@
 /**
  * A list fetched by page as the user scrolls: the table asks for the rows it
  * shows; missing pages are fetched once; a refresh keeps the rows shown until
- * the new ones arrive, so scroll and selection survive live updates.
+ * the new ones arrive, so scroll and selection survive live updates, and
+ * keeps each row that reads as before as the same object, so a table draws
+ * again only the rows that changed.
  */
 import { createStore } from "zustand/vanilla";
 import type { CallOptions, Page } from "../../../electron/contract";
@@ -15,6 +17,7 @@ import { errorText } from "../api/client";
 import type { ShownError } from "../api/client";
 import { forgetOnOpen } from "./perStore";
 import { isCancelled, supersedeKey } from "./request";
+import { keepSameRows } from "../lib/sameRows";
 
 export const PAGE_SIZE = 200;
 const MAX_PAGES = 40;
@@ -49,8 +52,11 @@ export interface PagedRefresh<T> {
 /** Fetch one page; pass `options` to the call, so a newer request for the same page stops this one. */
 export type Fetcher<T> = (offset: number, limit: number, options: CallOptions) => Promise<Page<T>>;
 
-/** `name`: the list's name in the supersede keys of its pages (none: its requests are never stopped). */
-export function createPaged<T>(fetcher: () => Fetcher<T> | null, name?: string) {
+/**
+ * `name`: the list's name in the supersede keys of its pages (none: its requests are never stopped).
+ * `pageSize`: rows a page holds; a list refreshed often (the Timeline's state, at each step) asks for what a table shows, not more.
+ */
+export function createPaged<T>(fetcher: () => Fetcher<T> | null, name?: string, pageSize = PAGE_SIZE) {
   const inflight = new Set<number>();
   let generation = 0;
   const pageOptions = (p: number): CallOptions => (name ? { supersede: supersedeKey(`${name}/page-${p}`) } : {});
@@ -61,7 +67,7 @@ export function createPaged<T>(fetcher: () => Fetcher<T> | null, name?: string) 
       if (!fetch || inflight.has(pageIndex)) return;
       inflight.add(pageIndex);
       try {
-        const page = await fetch(pageIndex * PAGE_SIZE, PAGE_SIZE, pageOptions(pageIndex));
+        const page = await fetch(pageIndex * pageSize, pageSize, pageOptions(pageIndex));
         if (gen !== generation) return;
         const pages = new Map(get().pages);
         pages.set(pageIndex, page.rows);
@@ -79,11 +85,11 @@ export function createPaged<T>(fetcher: () => Fetcher<T> | null, name?: string) 
       error: null,
       version: 0,
       loaded: false,
-      rowAt: (index) => get().pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE],
+      rowAt: (index) => get().pages.get(Math.floor(index / pageSize))?.[index % pageSize],
       ensure(first, last) {
         // A list whose refresh failed shows why until its next refresh; the query that failed (too slow, say) is not sent again behind the user's back.
         if (get().error && get().pages.size === 0) return;
-        for (let p = Math.floor(Math.max(0, first) / PAGE_SIZE); p <= Math.floor(Math.max(0, last) / PAGE_SIZE); p++) {
+        for (let p = Math.floor(Math.max(0, first) / pageSize); p <= Math.floor(Math.max(0, last) / pageSize); p++) {
           if (!get().pages.has(p)) void load(p, generation);
         }
       },
@@ -92,7 +98,7 @@ export function createPaged<T>(fetcher: () => Fetcher<T> | null, name?: string) 
         const ticket = get().beginRefresh();
         if (!fetch) return null;
         try {
-          ticket.done(await Promise.all(ticket.pages.map((page) => fetch(page.offset, page.limit, pageOptions(page.offset / PAGE_SIZE)))));
+          ticket.done(await Promise.all(ticket.pages.map((page) => fetch(page.offset, page.limit, pageOptions(page.offset / pageSize)))));
           return null;
         } catch (err) {
           return ticket.fail(err);
@@ -108,14 +114,15 @@ export function createPaged<T>(fetcher: () => Fetcher<T> | null, name?: string) 
         for (const p of indexes) inflight.add(p);
         const landed = () => indexes.forEach((p) => inflight.delete(p));
         return {
-          pages: indexes.map((p) => ({ offset: p * PAGE_SIZE, limit: PAGE_SIZE })),
+          pages: indexes.map((p) => ({ offset: p * pageSize, limit: pageSize })),
           done(answers) {
             if (gen !== generation) return;
             landed();
+            const before = get().pages;
             const pages = new Map<number, T[]>();
             let total = 0;
             answers.forEach((page, i) => {
-              pages.set(indexes[i], page.rows);
+              pages.set(indexes[i], keepSameRows(before.get(indexes[i]), page.rows));
               total = page.total;
             });
             set({ pages, total, error: null, version: get().version + 1, loaded: true });

@@ -14,6 +14,7 @@ import { filterBar } from "./filterBar";
 import type { FilterBar } from "./filterBar";
 import { forgetOnOpen, NewestRequest } from "./perStore";
 import { isCancelled, supersedeKey } from "./request";
+import { keepSameRows } from "../lib/sameRows";
 
 /** Its FilterBar: a query on the state, kept as the cursor moves. */
 interface ReplayPanes extends FilterBar {
@@ -23,8 +24,12 @@ interface ReplayPanes extends FilterBar {
   diffPrev: DiffPage | null;
   diffNow: DiffPage | null;
   error: ShownError | null;
+  /** Rows of the diff "from here to now" a step asks for: a first screenful and more, as the user asks for more */
+  laterRows: number;
   /** Ask every pane for the cursor's position; each pane shows its answer as soon as it comes */
   load(): Promise<void>;
+  /** Show more rows of the diff "from here to now", at this position and the next ones */
+  showMoreLater(): Promise<void>;
 }
 
 const newest = new NewestRequest();
@@ -32,7 +37,12 @@ const newest = new NewestRequest();
 const STEP_OPTIONS = { supersede: supersedeKey("replay/step") };
 /** Rows of the diff panes: the op's own, and from the cursor to the end */
 const OP_DIFF_ROWS = 50;
-const LATER_DIFF_ROWS = 200;
+/** The diff "from here to now" at first (its pane shows about ten at once), and how many more each ask adds, up to the call's limit */
+export const LATER_DIFF_ROWS = 50;
+export const MORE_LATER_ROWS = 150;
+export const MAX_LATER_ROWS = 1000;
+/** Rows of a page of the state table: what the table shows with its overscan (about 40), not the 200 of a page elsewhere; each step asks for every page the table holds again, so each row costs every step. */
+export const STATE_PAGE_ROWS = 50;
 
 export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => ({
   shownAt: null,
@@ -40,6 +50,7 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
   diffPrev: null,
   diffNow: null,
   error: null,
+  laterRows: LATER_DIFF_ROWS,
   ...filterBar(set, get, (): Promise<ShownError | null> => stateRecords.getState().refresh(), "watch"),
   async load() {
     const wanted = newest.ask();
@@ -49,7 +60,7 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
     const state = stateRecords.getState().beginRefresh();
     const { filter } = get();
     try {
-      const step = await api.call("timeline.step", { pos: cursor, end: info.total, opDiffLimit: OP_DIFF_ROWS, laterDiffLimit: LATER_DIFF_ROWS, statePages: state.pages, ...(filter ? { filter } : {}) }, STEP_OPTIONS);
+      const step = await api.call("timeline.step", { pos: cursor, end: info.total, opDiffLimit: OP_DIFF_ROWS, laterDiffLimit: get().laterRows, statePages: state.pages, ...(filter ? { filter } : {}) }, STEP_OPTIONS);
       if (!wanted()) return;
       set({ currentOp: step.op, diffPrev: keepUnchanged(get().diffPrev, step.opDiff), diffNow: keepUnchanged(get().diffNow, step.laterDiff), shownAt: cursor, error: null });
       // The watched query failed at this position (too slow there, say): the state pane alone says so.
@@ -60,6 +71,10 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
       if (wanted() && !isCancelled(err)) set({ error: errorText(err) });
     }
   },
+  async showMoreLater() {
+    set({ laterRows: Math.min(MAX_LATER_ROWS, get().laterRows + MORE_LATER_ROWS) });
+    await get().load();
+  },
 })));
 
 /**
@@ -69,14 +84,8 @@ export const useReplayPanes = forgetOnOpen(create<ReplayPanes>()((set, get) => (
  */
 function keepUnchanged(before: DiffPage | null, after: DiffPage | null): DiffPage | null {
   if (!before || !after) return after;
-  const kept = new Map(before.rows.map((row) => [row.id, row]));
-  let same = before.rows.length === after.rows.length;
-  const rows = after.rows.map((row, i) => {
-    const old = kept.get(row.id);
-    const keep = old !== undefined && JSON.stringify(old) === JSON.stringify(row);
-    same &&= keep && before.rows[i] === old;
-    return keep ? old : row;
-  });
+  const rows = keepSameRows(before.rows, after.rows);
+  const same = before.rows.length === rows.length && rows.every((row, i) => row === before.rows[i]);
   return same && JSON.stringify([before.counts, before.total, before.offset]) === JSON.stringify([after.counts, after.total, after.offset]) ? before : { ...after, rows };
 }
 
@@ -97,4 +106,4 @@ export const stateRecords = createPaged<RecordRow>(() => {
   if (!info) return null;
   const { filter } = useReplayPanes.getState();
   return (offset, limit, options) => api.call("records", { offset, limit, at: cursor, ...(filter ? { filter } : {}) }, options);
-}, "replay/state");
+}, "replay/state", STATE_PAGE_ROWS);

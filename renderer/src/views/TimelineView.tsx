@@ -11,7 +11,7 @@ import type { DiffPage, DiffRow, RecordRow } from "../../../electron/contract";
 import { useReplay } from "../state/replay";
 import { OPS_PER_SECOND, TIME_FACTORS } from "../state/replay";
 import type { Pace } from "../state/replay";
-import { followCursor, stateRecords, useReplayPanes } from "../state/replayPanes";
+import { followCursor, MAX_LATER_ROWS, MORE_LATER_ROWS, stateRecords, useReplayPanes } from "../state/replayPanes";
 import { useUi } from "../state/ui";
 import { VirtualTable } from "../components/VirtualTable";
 import type { TableColumn } from "../components/VirtualTable";
@@ -194,21 +194,26 @@ function StateTotal({ filtered }: { filtered: boolean }) {
 /** A diff pane: it alone reads its page, so a step's new diffs draw only the panes, not the view around them. */
 function DiffList({ title, pane, testId }: { title: ReactNode; pane: "diffPrev" | "diffNow"; testId: string }) {
   const page = useReplayPanes((s) => s[pane]);
+  const moreRows = useReplayPanes((s) => (pane === "diffNow" ? Math.min(MORE_LATER_ROWS, MAX_LATER_ROWS - s.laterRows) : 0));
   return (
     <div className="diff-list" data-testid={testId}>
       <h3>{title}</h3>
-      <DiffRows page={page} />
+      <DiffRows page={page} more={moreRows > 0 ? showMoreLater : undefined} moreRows={moreRows} />
     </div>
   );
 }
 
-/** A diff page's rows: drawn again only when a new page comes (a page of 200 JSON diffs is the Timeline's largest render). */
-const DiffRows = memo(function DiffRows({ page }: { page: DiffPage | null }) {
+const showMoreLater = () => void useReplayPanes.getState().showMoreLater();
+
+/** A diff page's rows: drawn again only when a new page comes (a page of JSON diffs is the Timeline's largest render); `more` asks for more rows of it, kept at the next steps. */
+const DiffRows = memo(function DiffRows({ page, more, moreRows }: { page: DiffPage | null; more?: () => void; moreRows: number }) {
+  const left = page ? page.total - page.rows.length : 0;
   return (
     <>
       {page ? <div className="small muted">{page.counts.added} added · {page.counts.changed} changed · {page.counts.removed} removed{page.counts.archived ? ` · ${page.counts.archived} archived` : ""}</div> : null}
       {page?.rows.map((row) => <DiffItem key={row.id} row={row} />)}
-      {page && page.total > page.rows.length ? <div className="muted small">…and {page.total - page.rows.length} more</div> : null}
+      {left > 0 && more ? <button className="link small" data-testid="diff-more" onClick={more}>…and {numberText(left)} more: show {numberText(Math.min(left, moreRows))} more</button> : null}
+      {left > 0 && !more ? <div className="muted small">…and {numberText(left)} more</div> : null}
     </>
   );
 });
