@@ -1,9 +1,9 @@
 /** The frame: header, navigation, the current view, and the overlays. Keys run the commands of commands.ts (1–7 views, / filter, ←/→ step, space play); Ctrl/Cmd-K lists them all. */
-import { useEffect } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import type { DragEvent } from "react";
 import { api, pathOfDroppedFile } from "./api/client";
 import { useSession } from "./state/session";
-import { useUi } from "./state/ui";
+import { useUi, VIEWS } from "./state/ui";
 import type { ViewName } from "./state/ui";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { Header, Nav, WarningsPanel } from "./components/Header";
@@ -19,28 +19,25 @@ import { CommandPalette } from "./components/CommandPalette";
 import { commandForKey } from "./commands";
 import { useRevert } from "./state/revert";
 import { useCheck } from "./state/check";
-import { RecordsView } from "./views/RecordsView";
-import { OperationsView } from "./views/OperationsView";
-import { AgentsView } from "./views/AgentsView";
-import { ArchiveView } from "./views/ArchiveView";
-import { HistoryView } from "./views/HistoryView";
-import { TimelineView } from "./views/TimelineView";
 import { OpenStoreView } from "./views/OpenStoreView";
-import { BlobsView } from "./views/BlobsView";
 import { LoadingStoreView } from "./views/LoadingStoreView";
 import { HistoryLoadingBanner } from "./components/HistoryLoadingBanner";
 import { OpenScreenDialog } from "./views/OpenScreenDialog";
 import { showOpenScreen, useOpenScreen } from "./state/openScreen";
 
-const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
-  records: RecordsView,
-  operations: OperationsView,
-  agents: AgentsView,
-  archive: ArchiveView,
-  history: HistoryView,
-  timeline: TimelineView,
-  blobs: BlobsView,
-};
+/** The open store's views: a chunk of their own, fetched while the store indexes (or at once when it is open), so the first screen parses none of it. */
+const storeViews = () => import("./views/storeViews");
+const VIEW_COMPONENTS = Object.fromEntries(
+  VIEWS.map(({ name }) => [name, lazy(() => storeViews().then((views) => ({ default: views.VIEW_COMPONENTS[name] })))]),
+) as Record<ViewName, React.LazyExoticComponent<() => React.JSX.Element>>;
+
+/** Fetch the views' chunk once the page has nothing else to do (the loading store shown), so they are ready when its index is. */
+function prefetchViews(): () => void {
+  const idle = window.requestIdleCallback?.(() => void storeViews(), { timeout: 2000 });
+  return () => {
+    if (idle !== undefined) window.cancelIdleCallback(idle);
+  };
+}
 
 /** Text boxes keep their keys; a select or button keeps only the keys it needs (a select's up/down). */
 function keepsKey(target: HTMLElement, key: string): boolean {
@@ -106,6 +103,7 @@ export function App() {
   const status = useSession((s) => s.status);
   const view = useUi((s) => s.view);
   useEffect(() => api.on("window.showOpen", () => showOpenScreen()), []); // the desktop menu's Open Store… (Ctrl/Cmd-O)
+  useEffect(() => (status === "loading" ? undefined : prefetchViews()), [status]);
   useEffect(() => {
     window.addEventListener("keydown", onKey);
     window.addEventListener("mousedown", closeMenuOutside);
@@ -129,7 +127,9 @@ export function App() {
             <LostOwnWritesBanner />
             <main className="content">
               <ErrorBoundary where={`${view} view`} key={view}>
-                <View />
+                <Suspense fallback={<div className="muted pad">Loading the view…</div>}>
+                  <View />
+                </Suspense>
               </ErrorBoundary>
               <WarningsPanel />
             </main>
