@@ -3,7 +3,7 @@ import { lazy, Suspense, useEffect } from "react";
 import type { DragEvent } from "react";
 import { api, pathOfDroppedFile } from "./api/client";
 import { useSession } from "./state/session";
-import { useUi, VIEWS } from "./state/ui";
+import { useUi } from "./state/ui";
 import type { ViewName } from "./state/ui";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { Header, Nav, WarningsPanel } from "./components/Header";
@@ -27,9 +27,8 @@ import { showOpenScreen, useOpenScreen } from "./state/openScreen";
 
 /** The open store's views: a chunk of their own, fetched while the store indexes (or at once when it is open), so the first screen parses none of it. */
 const storeViews = () => import("./views/storeViews");
-const VIEW_COMPONENTS = Object.fromEntries(
-  VIEWS.map(({ name }) => [name, lazy(() => storeViews().then((views) => ({ default: views.VIEW_COMPONENTS[name] })))]),
-) as Record<ViewName, React.LazyExoticComponent<() => React.JSX.Element>>;
+/** One lazy component for them all: once its chunk is in, switching views never suspends again. */
+const StoreView = lazy(() => storeViews().then(({ VIEW_COMPONENTS }) => ({ default: ({ view }: { view: ViewName }) => { const View = VIEW_COMPONENTS[view]; return <View />; } })));
 
 /** Fetch the views' chunk once the page has nothing else to do (the loading store shown), so they are ready when its index is. */
 function prefetchViews(): () => void {
@@ -112,7 +111,6 @@ export function App() {
       window.removeEventListener("mousedown", closeMenuOutside);
     };
   }, []);
-  const View = VIEW_COMPONENTS[view];
   return (
     <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={(e) => void onDrop(e)}>
       <ErrorBoundary where="app">
@@ -128,7 +126,7 @@ export function App() {
             <main className="content">
               <ErrorBoundary where={`${view} view`} key={view}>
                 <Suspense fallback={<div className="muted pad">Loading the view…</div>}>
-                  <View />
+                  <StoreView view={view} />
                 </Suspense>
               </ErrorBoundary>
               <WarningsPanel />
