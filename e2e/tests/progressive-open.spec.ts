@@ -51,24 +51,6 @@ test("while the index is held: progress, the snapshot's first records labelled, 
   await expect(page.getByTestId("load-progress")).toHaveCount(0);
 });
 
-test("the loading store is drawn from the page's first script alone: the open store's views come in a chunk of their own, fetched while it indexes", async ({ page, workDir, explorer }) => {
-  const store = await twentyTasksCompactedThenEdited.build(join(workDir, "store"));
-  const release = join(workDir, "release-open");
-  const server = await explorer(store.dir, { holdOpenUntil: release });
-  await page.goto(server.url);
-  await expect(page.getByTestId("load-progress")).toBeVisible();
-  const scripts = () => page.evaluate(() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname).filter((p) => p.endsWith(".js")));
-  const first = await page.evaluate(() => new URL(document.querySelector<HTMLScriptElement>("script[type=module]")!.src).pathname);
-  // The views' chunk is fetched once the page is idle, before the index is complete (the open is still held here).
-  await expect.poll(async () => (await scripts()).filter((p) => /\/storeViews-[\w-]+\.js$/.test(p)).length).toBe(1);
-  expect(first).not.toMatch(/storeViews/);
-  await expect(page.getByTestId("store-loading-badge")).toHaveText("loading");
-  await writeFile(release, "");
-  await expect(page.getByTestId("record-row")).toHaveCount(store.state.length);
-  await page.getByTestId("nav-timeline").click();
-  await expect(page.getByTestId("scrubber")).toBeVisible();
-});
-
 test("an open that fails once indexed (writer mode on a multi-writer store) shows its error on the open screen", async ({ page, workDir, explorer }) => {
   const store = await plannerAndWorkerOnJobs.build(join(workDir, "multi"));
   const server = await explorer(store.dir, { writer: true });

@@ -1,5 +1,5 @@
 /** The frame: header, navigation, the current view, and the overlays. Keys run the commands of commands.ts (1–7 views, / filter, ←/→ step, space play); Ctrl/Cmd-K lists them all. */
-import { lazy, Suspense, useEffect } from "react";
+import { useEffect } from "react";
 import type { DragEvent } from "react";
 import { api, pathOfDroppedFile } from "./api/client";
 import { useSession } from "./state/session";
@@ -19,24 +19,28 @@ import { CommandPalette } from "./components/CommandPalette";
 import { commandForKey } from "./commands";
 import { useRevert } from "./state/revert";
 import { useCheck } from "./state/check";
+import { RecordsView } from "./views/RecordsView";
+import { OperationsView } from "./views/OperationsView";
+import { AgentsView } from "./views/AgentsView";
+import { ArchiveView } from "./views/ArchiveView";
+import { HistoryView } from "./views/HistoryView";
+import { TimelineView } from "./views/TimelineView";
 import { OpenStoreView } from "./views/OpenStoreView";
+import { BlobsView } from "./views/BlobsView";
 import { LoadingStoreView } from "./views/LoadingStoreView";
 import { HistoryLoadingBanner } from "./components/HistoryLoadingBanner";
 import { OpenScreenDialog } from "./views/OpenScreenDialog";
 import { showOpenScreen, useOpenScreen } from "./state/openScreen";
 
-/** The open store's views: a chunk of their own, fetched while the store indexes (or at once when it is open), so the first screen parses none of it. */
-const storeViews = () => import("./views/storeViews");
-/** One lazy component for them all: once its chunk is in, switching views never suspends again. */
-const StoreView = lazy(() => storeViews().then(({ VIEW_COMPONENTS }) => ({ default: ({ view }: { view: ViewName }) => { const View = VIEW_COMPONENTS[view]; return <View />; } })));
-
-/** Fetch the views' chunk once the page has nothing else to do (the loading store shown), so they are ready when its index is. */
-function prefetchViews(): () => void {
-  const idle = window.requestIdleCallback?.(() => void storeViews(), { timeout: 2000 });
-  return () => {
-    if (idle !== undefined) window.cancelIdleCallback(idle);
-  };
-}
+const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
+  records: RecordsView,
+  operations: OperationsView,
+  agents: AgentsView,
+  archive: ArchiveView,
+  history: HistoryView,
+  timeline: TimelineView,
+  blobs: BlobsView,
+};
 
 /** Text boxes keep their keys; a select or button keeps only the keys it needs (a select's up/down). */
 function keepsKey(target: HTMLElement, key: string): boolean {
@@ -102,7 +106,6 @@ export function App() {
   const status = useSession((s) => s.status);
   const view = useUi((s) => s.view);
   useEffect(() => api.on("window.showOpen", () => showOpenScreen()), []); // the desktop menu's Open Store… (Ctrl/Cmd-O)
-  useEffect(() => (status === "loading" ? undefined : prefetchViews()), [status]);
   useEffect(() => {
     window.addEventListener("keydown", onKey);
     window.addEventListener("mousedown", closeMenuOutside);
@@ -111,6 +114,7 @@ export function App() {
       window.removeEventListener("mousedown", closeMenuOutside);
     };
   }, []);
+  const View = VIEW_COMPONENTS[view];
   return (
     <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={(e) => void onDrop(e)}>
       <ErrorBoundary where="app">
@@ -125,9 +129,7 @@ export function App() {
             <LostOwnWritesBanner />
             <main className="content">
               <ErrorBoundary where={`${view} view`} key={view}>
-                <Suspense fallback={<div className="muted pad">Loading the view…</div>}>
-                  <StoreView view={view} />
-                </Suspense>
+                <View />
               </ErrorBoundary>
               <WarningsPanel />
             </main>

@@ -1,9 +1,8 @@
 /**
  * What the page does before anything else evaluates (main.tsx imports it
  * first): send its first calls (api/firstCalls.ts), so their answers travel
- * while React loads; a store already open (a reload) fetches the views'
- * chunk as soon as the summary says so, not after the first render asks.
+ * while React and the views evaluate.
  */
 import { sendFirstCalls } from "./api/firstCalls";
 
-sendFirstCalls(() => void import("./views/storeViews"));
+sendFirstCalls();

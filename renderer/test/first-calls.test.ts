@@ -30,13 +30,11 @@ describe("the page's first calls", () => {
       if (name === "store.loading") return progress;
       throw new Error(`unexpected call ${name}`);
     });
-    const whenOpen = vi.fn();
-    sendFirstCalls(whenOpen);
+    sendFirstCalls();
     expect(call.mock.calls.map((c) => c[0])).toEqual(["store.summary", "store.preview"]);
 
     await useSession.getState().load();
     expect(useSession.getState().status).toBe("indexing");
-    expect(whenOpen).not.toHaveBeenCalled(); // no store open yet: the views' chunk waits for an idle page (App.tsx)
     expect(asked("store.summary")).toBe(1);
     expect(asked("store.preview")).toBe(1);
     await vi.waitFor(() => expect(useStoreLoad.getState().preview).toEqual(preview));
@@ -48,14 +46,12 @@ describe("the page's first calls", () => {
     expect(asked("store.preview")).toBe(2);
   });
 
-  it("are taken once: an open store's summary (which says so at once, for the views' chunk), then nothing left to take", async () => {
+  it("are taken once: an open store's summary, then nothing left to take", async () => {
     const opened = { session: { dir: "/stores/a", mode: "read-only", agentId: null, modeReason: "", demo: false, lockedReadOnly: false }, summary: {} };
     call.mockImplementation(async (name: string) => (name === "store.summary" ? opened : null));
-    const whenOpen = vi.fn();
-    sendFirstCalls(whenOpen);
+    sendFirstCalls();
     const first = takeFirstCalls();
     expect(await first?.summary).toEqual(opened);
-    expect(whenOpen).toHaveBeenCalledTimes(1); // boot.ts fetches the views' chunk then
     expect(await first?.preview).toBeNull();
     expect(takeFirstCalls()).toBeNull();
   });

@@ -18,13 +18,10 @@ export interface FirstCalls {
 
 let first: { summary: Promise<Outcome<OpenResult>>; preview: Promise<SnapshotPreview | null> } | null = null;
 
-/** Send the first calls now (boot.ts, before React loads); `whenOpen` runs as soon as the summary says a store is open. */
-export function sendFirstCalls(whenOpen?: () => void): void {
+/** Send the first calls now (boot.ts, before React loads). */
+export function sendFirstCalls(): void {
   first ??= {
-    summary: api.call("store.summary", {}).then((value) => {
-      whenOpen?.();
-      return { ok: true as const, value };
-    }, (error: unknown) => ({ ok: false as const, error })),
+    summary: api.call("store.summary", {}).then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error })),
     preview: api.call("store.preview", {}).catch(() => null),
   };
 }
