@@ -1,3 +1,5 @@
+// First of all (imports run in order): the store's summary and preview are asked before React and the views evaluate.
+import "./boot";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { api } from "./api/client";

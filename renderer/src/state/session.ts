@@ -2,6 +2,7 @@
 import { create } from "zustand";
 import type { OpenResult, PendingOpen, SessionMode, StoreChangedEvent } from "../../../electron/contract";
 import { api, errorText } from "../api/client";
+import { takeFirstCalls } from "../api/firstCalls";
 import type { ShownError } from "../api/client";
 import { CallError } from "../../../electron/call-error";
 import { forgetEveryStore } from "./perStore";
@@ -39,10 +40,12 @@ export const useSession = create<SessionState>()((set, get) => ({
   lockedReadOnly: false,
   pendingOpen: null,
   async load() {
+    // The page's first load takes the calls main.tsx sent before React loaded; later loads ask again.
+    const first = takeFirstCalls();
     // Asked at once beside the summary: a store still indexing shows these first records without another round trip.
-    const preview = api.call("store.preview", {}).catch(() => null);
+    const preview = first?.preview ?? api.call("store.preview", {}).catch(() => null);
     try {
-      const current = await api.call("store.summary", {});
+      const current = await (first?.summary ?? api.call("store.summary", {}));
       useStoreLoad.getState().stop();
       set({ status: "open", current, openError: null, lockedReadOnly: current.session.lockedReadOnly });
       useHistoryLoad.getState().check();
