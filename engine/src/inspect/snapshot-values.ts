@@ -129,12 +129,13 @@ export class SnapshotValues {
   }
 
   /**
-   * Of the candidates idx[0..n) (indices into js, value numbers), those
-   * whose value of `field` passes `test`, to pass (may be idx itself), and
-   * those whose value the column does not hold, to unsure from u on, as
-   * KeptColumns.sift does. Returns how many passed, and unsure's new count.
+   * Of the candidates idx[0..n) (indices into srcs, version sources < 0:
+   * value -1 - src), those whose value of `field` passes `test`, to pass
+   * (may be idx itself), and those whose value the column does not hold, to
+   * unsure from u on, as KeptColumns.sift does. Returns how many passed,
+   * and unsure's new count.
    */
-  sift(field: string, js: Int32Array, idx: Int32Array, n: number, test: (value: unknown) => boolean, pass: Int32Array, unsure: Int32Array, u: number): [passed: number, unsure: number] {
+  sift(field: string, srcs: Int32Array, idx: Int32Array, n: number, test: (value: unknown) => boolean, pass: Int32Array, unsure: Int32Array, u: number): [passed: number, unsure: number] {
     const column = this.column(field);
     const { codes, numbers } = column;
     const strings = (column.strings ??= unpack(column.packed!));
@@ -144,7 +145,7 @@ export class SnapshotValues {
     let p = 0;
     for (let k = 0; k < n; k++) {
       const i = idx[k];
-      const j = js[i];
+      const j = -1 - srcs[i];
       const code = codes[j];
       let verdict: number;
       if (code > 0) {
