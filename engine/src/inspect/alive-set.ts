@@ -19,11 +19,11 @@ export interface AliveSet {
   /** The position, and the timeline's length it was made for */
   at: number;
   total: number;
-  /** Record numbers, ascending when not bySource */
+  /** Record numbers, in the order of srcs */
   recs: Int32Array;
-  /** Each record's version source at `at` (every one holds a value), ascending when bySource */
+  /** Each record's version source at `at` (every one holds a value): snapshot sources (< 0) first, then entries */
   srcs: Int32Array;
-  /** Sorted by source; else in record-number order (the sources were nearly in place already) */
+  /** Sorted by source (ascending); else each part (snapshot sources, entries) by record number, the sources nearly in place already */
   bySource: boolean;
 }
 
@@ -48,25 +48,44 @@ export function holds(h: StoreIndex, src: number): boolean {
   return src !== ABSENT && src !== SNAPSHOT_ABSENT; // every other snapshot source is a value (versions.snapshotSrc): not read to tell
 }
 
-/** The records alive at `at` (<= the timeline's length), in record order when their sources nearly lie in it, else by ascending source. */
+/**
+ * The records alive at `at` (<= the timeline's length): those of snapshot
+ * values, then those of ops, each part in record order when the sources
+ * met in record order nearly lie in order already; else by ascending source.
+ */
 export function aliveSet(h: StoreIndex, at: number): AliveSet {
   const total = h.timeline.length;
   const { versions } = h;
   const size = versions.size;
   const recs = new Int32Array(size);
   const srcs = new Int32Array(size);
-  let n = 0;
   const all = new Int32Array(size);
   // Every version holds from a position <= total: a record's latest is its value now, no search.
   if (at === total) versions.lastSrcs(all);
   else versions.srcsAt(at, all);
+  let n = 0;
+  let snapshots = 0;
+  let back = 0;
+  let last = -Infinity;
   for (let rec = 0; rec < size; rec++) {
     const src = all[rec];
     if (src === ABSENT || src === SNAPSHOT_ABSENT) continue;
-    recs[n] = rec;
-    srcs[n++] = src;
+    n++;
+    if (src < 0) snapshots++;
+    const p = place(src);
+    if (p < last) back++;
+    last = p;
   }
-  const bySource = stepsBack(srcs, n) * NEARLY > n;
+  const bySource = back * NEARLY > n;
+  let a = 0;
+  let b = bySource ? 0 : snapshots; // in place order, the entries go after the snapshot values
+  for (let rec = 0; rec < size; rec++) {
+    const src = all[rec];
+    if (src === ABSENT || src === SNAPSHOT_ABSENT) continue;
+    const i = bySource || src < 0 ? a++ : b++;
+    recs[i] = rec;
+    srcs[i] = src;
+  }
   if (bySource) sortBySource(srcs, recs, n);
   // The deletes are told apart in the set's order: the op table is read forward.
   let kept = 0;
@@ -105,20 +124,20 @@ export function advanced(h: StoreIndex, was: AliveSet): AliveSet | null {
     }
   }
   const added = fresh.map((rec) => ({ rec, src: versions.lastSrc(rec) })).filter((a) => holds(h, a.src));
-  // Merged in the set's own order: by source, or by record.
-  const key = was.bySource ? (a: { src: number }) => a.src : (a: { rec: number }) => a.rec;
+  // Merged in the set's own order: by source, or by record within each part.
+  const key = was.bySource ? (a: { src: number }) => a.src : (a: { rec: number; src: number }) => (a.src < 0 ? 0 : 0x80000000) + a.rec;
   added.sort((a, b) => key(a) - key(b));
   const size = was.recs.length + added.length;
   const recs = new Int32Array(size);
   const srcs = new Int32Array(size);
   let n = 0;
   let k = 0;
-  // A merge of the untouched records (in source order already) with the touched ones alive now.
+  // A merge of the untouched records (in the set's order already) with the touched ones alive now.
   for (let i = 0; i < was.recs.length; i++) {
     const rec = was.recs[i];
     if (touched[rec]) continue;
     const src = was.srcs[i];
-    const at = was.bySource ? src : rec;
+    const at = was.bySource ? src : (src < 0 ? 0 : 0x80000000) + rec;
     for (; k < added.length && key(added[k]) < at; k++, n++) {
       recs[n] = added[k].rec;
       srcs[n] = added[k].src;

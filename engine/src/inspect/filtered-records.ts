@@ -71,15 +71,26 @@ export class RecordFilter {
 
   /**
    * Ahead of any filter, in the turns of the event loop no query takes
-   * (`turn`): the columns of the snapshots' short top-level fields, and the
-   * records alive now. Stops when the history moves on (a later filter
-   * makes what it needs itself).
+   * (`turn`): the columns of the snapshots' short top-level fields, the
+   * records alive now, and those fields' values for them read once, one
+   * field a turn, by the walk a filter makes (a filter on whether the field
+   * is there, its answer dropped): the first filter on these fields then
+   * finds the scan's buffers made, the columns read in and the walk's code
+   * compiled (that first walk cost 2 to 3 times the next ones). Stops when
+   * the history moves on (a later filter makes what it needs itself).
    */
   async prepare(turn: () => Promise<void>): Promise<void> {
-    await this.h.versions.snapshots.makeColumnsAhead(turn);
+    const fields = await this.h.versions.snapshots.makeColumnsAhead(turn);
     const total = this.h.timeline.length;
     await turn();
-    if (this.h.timeline.length === total) this.aliveAt(total);
+    if (this.h.timeline.length !== total) return;
+    this.aliveAt(total);
+    for (const field of fields) {
+      await turn();
+      if (this.h.timeline.length !== total) return;
+      const plan = planRecordFilter({ [field]: { $exists: true } }, undefined);
+      if (plan) this.scan({ at: total }, plan);
+    }
   }
 
   /** Forget the last answer (the columns stay: ops already read keep their values; the set alive now is moved on when next asked). */
@@ -142,10 +153,9 @@ export class RecordFilter {
     const { srcs } = alive;
     const unsure = this.buffer(1, n);
     let u = 0;
-    // The candidates before `entries` read the snapshots' columns: in a set by source they come first already, else they are put first.
+    // Snapshot sources (< 0) come first in srcs: the candidates before `entries` read the snapshots' columns.
     let entries = 0;
-    if (alive.bySource) while (entries < n && srcs[idx[entries]] < 0) entries++;
-    else entries = snapshotsFirst(srcs, idx, n, this.buffer(2, n));
+    while (entries < n && srcs[idx[entries]] < 0) entries++;
     let snap = entries;
     let ops = n - entries;
     const opIdx = idx.subarray(entries, n);
@@ -170,30 +180,21 @@ export class RecordFilter {
 
   /**
    * The records at places idx[0..n) of the alive set (each once), in id
-   * order: marked, then met in a walk of every record by id; or, when the
-   * set is in record order and record numbers are in id order, met in a
-   * walk of the set itself.
+   * order: marked, then met in the walk of every record by id (when the set
+   * keeps record order and record numbers are in id order, as a snapshot
+   * lists them, both walk memory forward).
    */
   private inIdOrder(alive: AliveSet, idx: Int32Array, n: number): number[] {
     const { versions } = this.h;
     const { recs } = alive;
     const out = new Array<number>(n); // sized once: the answer is edited in place by a step's splices
-    const marked = this.marked(Math.max(recs.length, versions.size));
+    const marked = this.marked(versions.size);
     let m = 0;
-    if (!alive.bySource && versions.recsInIdOrder()) {
-      for (let k = 0; k < n; k++) marked[idx[k]] = 1;
-      for (let i = 0; m < n; i++) {
-        if (!marked[i]) continue;
-        marked[i] = 0;
-        out[m++] = recs[i];
-      }
-      return out;
-    }
     const sorted = versions.sortedRecs();
     for (let k = 0; k < n; k++) marked[recs[idx[k]]] = 1;
     for (let i = 0; m < n; i++) {
       const rec = sorted[i];
-      if (!marked[rec]) continue;
+      if (!marked[rec]) continue; // cleared as met: all zero again when the walk ends
       marked[rec] = 0;
       out[m++] = rec;
     }
@@ -286,21 +287,6 @@ function concat(a: Int32Array, b: Int32Array): Int32Array {
   out.set(a);
   out.set(b, a.length);
   return out;
-}
-
-/** The candidates idx[0..n) reordered: those of snapshot sources (< 0) first, then the rest, each part in its order (through `spare`); how many are first. */
-function snapshotsFirst(srcs: Int32Array, idx: Int32Array, n: number, spare: Int32Array): number {
-  let first = 0;
-  for (let k = 0; k < n; k++) if (srcs[idx[k]] < 0) first++;
-  let a = 0;
-  let b = first;
-  for (let k = 0; k < n; k++) {
-    const i = idx[k];
-    if (srcs[i] < 0) spare[a++] = i;
-    else spare[b++] = i;
-  }
-  idx.set(spare.subarray(0, n));
-  return first;
 }
 
 /** Record i's values as a document cut down to `fields`. */

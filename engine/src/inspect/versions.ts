@@ -34,8 +34,6 @@ export class RecordVersions {
   /** The values snapshots set: source -1 - j is value j (-1 itself: absent) */
   private snapshotValues = new SnapshotValues();
   private sorted: Int32Array | null = null;
-  /** Whether `sorted` is 0, 1, 2, ... (record numbers in id order), for the sorted it was told of */
-  private inOrder: { sorted: Int32Array; yes: boolean } | null = null;
   /** Per record, side by side: its latest source and the agent of that op (what replay asks for each op) */
   private latest = new IntList();
   /**
@@ -222,17 +220,6 @@ export class RecordVersions {
       this.sorted = Int32Array.from(ids.keys()).sort((a, b) => compareIds(ids[a], ids[b]));
     }
     return this.sorted;
-  }
-
-  /** Whether record numbers are in id order (sortedRecs is 0, 1, 2, ...: ids first seen in id order, as a snapshot lists them). */
-  recsInIdOrder(): boolean {
-    const sorted = this.sortedRecs();
-    if (this.inOrder?.sorted !== sorted) {
-      let yes = true;
-      for (let i = 0; i < sorted.length && yes; i++) yes = sorted[i] === i;
-      this.inOrder = { sorted, yes };
-    }
-    return this.inOrder.yes;
   }
 
   get size(): number {
