@@ -44,6 +44,10 @@ export class RecordFilter {
   private past: AliveSet | null = null;
   /** Each record's place in id order (versions.sortedRecs), for the steps' sorted inserts */
   private rank: { sorted: Int32Array; of: Int32Array } | null = null;
+  /** Buffers the scans reuse: large typed arrays made anew per scan set off full collections of the heap (their memory is outside it) */
+  private readonly buffers: Int32Array[] = [];
+  /** All zero between scans */
+  private marks = new Uint8Array(0);
 
   constructor(readonly h: StoreIndex) {
     this.columns = new FieldColumns(h);
@@ -67,15 +71,26 @@ export class RecordFilter {
 
   /**
    * Ahead of any filter, in the turns of the event loop no query takes
-   * (`turn`): the columns of the snapshots' short top-level fields, and the
-   * records alive now. Stops when the history moves on (a later filter
-   * makes what it needs itself).
+   * (`turn`): the columns of the snapshots' short top-level fields, the
+   * records alive now, and those fields' values for them read once, one
+   * field a turn, by the walk a filter makes (a filter on whether the field
+   * is there, its answer dropped): the first filter on these fields then
+   * finds the scan's buffers made, the columns read in and the walk's code
+   * compiled (that first walk cost 2 to 3 times the next ones). Stops when
+   * the history moves on (a later filter makes what it needs itself).
    */
   async prepare(turn: () => Promise<void>): Promise<void> {
-    await this.h.versions.snapshots.makeColumnsAhead(turn);
+    const fields = await this.h.versions.snapshots.makeColumnsAhead(turn);
     const total = this.h.timeline.length;
     await turn();
-    if (this.h.timeline.length === total) this.aliveAt(total);
+    if (this.h.timeline.length !== total) return;
+    this.aliveAt(total);
+    for (const field of fields) {
+      await turn();
+      if (this.h.timeline.length !== total) return;
+      const plan = planRecordFilter({ [field]: { $exists: true } }, undefined);
+      if (plan) this.scan({ at: total }, plan);
+    }
   }
 
   /** Forget the last answer (the columns stay: ops already read keep their values; the set alive now is moved on when next asked). */
@@ -103,19 +118,20 @@ export class RecordFilter {
   /** Every record alive at req.at, checked one field at a time; the passing ones in id order (or sorted). */
   private scan(req: FilteredRequest, plan: FilterPlan): number[] {
     const { versions } = this.h;
-    const { recs, srcs } = this.aliveAt(req.at);
+    const alive = this.aliveAt(req.at);
+    const { recs, srcs } = alive;
     let n = recs.length;
-    let idx: Int32Array = new Int32Array(n);
+    let idx = this.buffer(0, n);
     for (let i = 0; i < n; i++) idx[i] = i;
     if (req.idContains) {
       let m = 0;
       for (let j = 0; j < n; j++) if (versions.ids.at(recs[idx[j]]).includes(req.idContains)) idx[m++] = idx[j];
       n = m;
     }
-    if (plan.test) [idx, n] = this.passing(plan, srcs, idx, n);
+    if (plan.test) [idx, n] = this.passing(plan, alive, idx, n);
+    if (!req.sort) return this.inIdOrder(alive, idx, n);
     const kept = new Int32Array(n);
     for (let j = 0; j < n; j++) kept[j] = recs[idx[j]];
-    if (!req.sort) return this.inIdOrder(kept);
     const keptSrcs = new Int32Array(n);
     for (let j = 0; j < n; j++) keptSrcs[j] = srcs[idx[j]];
     const values = this.columns.gather(keptSrcs, plan.fields);
@@ -132,46 +148,70 @@ export class RecordFilter {
    * not kept), or when a condition looks at two fields, is tested whole on
    * its values read (columns.ts).
    */
-  private passing(plan: FilterPlan, srcs: Int32Array, idx: Int32Array, n: number): [Int32Array, number] {
+  private passing(plan: FilterPlan, alive: AliveSet, idx: Int32Array, n: number): [Int32Array, number] {
     const { columns, versions } = this.h;
-    const unsure = new Int32Array(n);
+    const { srcs } = alive;
+    const unsure = this.buffer(1, n);
     let u = 0;
     // Snapshot sources (< 0) come first in srcs: the candidates before `entries` read the snapshots' columns.
     let entries = 0;
     while (entries < n && srcs[idx[entries]] < 0) entries++;
-    const js = entries > 0 ? snapshotNumbers(srcs) : null;
     let snap = entries;
     let ops = n - entries;
     const opIdx = idx.subarray(entries, n);
     for (const { field, test } of plan.byField) {
-      if (snap > 0) [snap, u] = versions.snapshots.sift(field, js!, idx, snap, test, idx, unsure, u);
+      if (snap > 0) [snap, u] = versions.snapshots.sift(field, srcs, idx, snap, test, idx, unsure, u);
       if (ops > 0) [ops, u] = columns.sift(field, srcs, opIdx, ops, test, opIdx, unsure, u);
     }
-    // The survivors, in source order: the snapshots' then the ops'.
-    const through = new Int32Array(snap + ops);
-    through.set(idx.subarray(0, snap));
-    through.set(opIdx.subarray(0, ops), snap);
+    // The survivors: the snapshots' then the ops'.
+    idx.copyWithin(snap, entries, entries + ops);
+    const through = idx.subarray(0, snap + ops);
     const whole = plan.whole ? unsure.subarray(0, u) : concat(unsure.subarray(0, u), through);
     if (whole.length === 0) return [through, through.length];
     const wholeSrcs = new Int32Array(whole.length);
     for (let k = 0; k < whole.length; k++) wholeSrcs[k] = srcs[whole[k]];
     const passes = tester(plan, this.columns.gather(wholeSrcs, plan.fields));
-    const out = new Int32Array(whole.length + (plan.whole ? through.length : 0));
+    const out = this.buffer(2, whole.length + (plan.whole ? through.length : 0));
     let m = 0;
     if (plan.whole) for (let k = 0; k < through.length; k++) out[m++] = through[k];
     for (let k = 0; k < whole.length; k++) if (passes(k)) out[m++] = whole[k];
     return [out, m];
   }
 
-  /** These records (each once) in id order: marked, then met in the walk of every record by id. */
-  private inIdOrder(recs: Int32Array): number[] {
-    const sorted = this.h.versions.sortedRecs();
-    const marked = new Uint8Array(this.h.versions.size);
-    for (let k = 0; k < recs.length; k++) marked[recs[k]] = 1;
-    const out = new Array<number>(recs.length); // sized once: the answer is edited in place by a step's splices
-    let n = 0;
-    for (let i = 0; i < sorted.length && n < recs.length; i++) if (marked[sorted[i]]) out[n++] = sorted[i];
+  /**
+   * The records at places idx[0..n) of the alive set (each once), in id
+   * order: marked, then met in the walk of every record by id (when the set
+   * keeps record order and record numbers are in id order, as a snapshot
+   * lists them, both walk memory forward).
+   */
+  private inIdOrder(alive: AliveSet, idx: Int32Array, n: number): number[] {
+    const { versions } = this.h;
+    const { recs } = alive;
+    const out = new Array<number>(n); // sized once: the answer is edited in place by a step's splices
+    const marked = this.marked(versions.size);
+    let m = 0;
+    const sorted = versions.sortedRecs();
+    for (let k = 0; k < n; k++) marked[recs[idx[k]]] = 1;
+    for (let i = 0; m < n; i++) {
+      const rec = sorted[i];
+      if (!marked[rec]) continue; // cleared as met: all zero again when the walk ends
+      marked[rec] = 0;
+      out[m++] = rec;
+    }
     return out;
+  }
+
+  /** Reused buffer k, of at least n numbers (what it held is garbage). */
+  private buffer(k: number, n: number): Int32Array {
+    let buffer = this.buffers[k];
+    if (!buffer || buffer.length < n) this.buffers[k] = buffer = new Int32Array(n);
+    return buffer;
+  }
+
+  /** The reused marks, at least n, all zero (the caller leaves them so). */
+  private marked(n: number): Uint8Array {
+    if (this.marks.length < n) this.marks = new Uint8Array(n);
+    return this.marks;
   }
 
   /** As the plain evaluator sorts: by the field's value (missing first, then by type), ties by id. */
@@ -247,13 +287,6 @@ function concat(a: Int32Array, b: Int32Array): Int32Array {
   out.set(a);
   out.set(b, a.length);
   return out;
-}
-
-/** Each snapshot source's value number (-1 - src); entries' places are left 0 (never read). */
-function snapshotNumbers(srcs: Int32Array): Int32Array {
-  const js = new Int32Array(srcs.length);
-  for (let i = 0; i < srcs.length && srcs[i] < 0; i++) js[i] = -1 - srcs[i];
-  return js;
 }
 
 /** Record i's values as a document cut down to `fields`. */

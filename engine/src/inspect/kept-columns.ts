@@ -11,7 +11,7 @@
 import { hashValue } from "./hash.js";
 import { BATCH_I32, FLAG_DATA, FLAG_KEPT, FLAG_OVERFLOW, I_DATA0, I_DATA1, I_FLAGS } from "./scan-protocol.js";
 import type { ScanBatch, ScannedField } from "./scan-protocol.js";
-import { ABSENT_FIELD, FieldCodes, MAX_FIELDS, NOT_KEPT, NUMBER, RecordKeeper, isRecordData } from "./value-codes.js";
+import { ABSENT_FIELD, FieldCodes, MAX_FIELDS, NOT_KEPT, NUMBER, RecordKeeper, SMALL_INTS, isRecordData } from "./value-codes.js";
 import type { OpTable } from "./optable.js";
 import type { ScannedOp } from "./walscan.js";
 
@@ -138,6 +138,7 @@ export class KeptColumns extends RecordKeeper<KeptField> {
       own: field?.codes.values ?? [],
       scannedVerdicts: new Int8Array((field?.scanned.length ?? 0) + 1),
       ownVerdicts: new Int8Array((field?.codes.values.length ?? 0) + 1),
+      small: new Int8Array(SMALL_INTS),
       pass,
       unsure,
       p: 0,
@@ -194,6 +195,8 @@ interface SiftRun {
   own: unknown[];
   scannedVerdicts: Int8Array;
   ownVerdicts: Int8Array;
+  /** Verdicts on whole numbers 1 .. SMALL_INTS - 1 */
+  small: Int8Array;
   pass: Int32Array;
   unsure: Int32Array;
   p: number;
@@ -217,7 +220,13 @@ function siftChunk(run: SiftRun, srcs: Int32Array, idx: Int32Array, from: number
       verdict = scannedVerdicts[code];
       if (verdict === 0) scannedVerdicts[code] = verdict = run.test(run.scanned[code - 1]) ? 1 : 2;
     } else if (code === ABSENT_FIELD) verdict = state & OVERFLOW ? 0 : run.absent;
-    else if (code === NUMBER) verdict = run.test(numbers![o]) ? 1 : 2;
+    else if (code === NUMBER) {
+      const v = numbers![o];
+      if (v >= 1 && v < SMALL_INTS && (v | 0) === v) {
+        verdict = run.small[v];
+        if (verdict === 0) run.small[v] = verdict = run.test(v) ? 1 : 2;
+      } else verdict = run.test(v) ? 1 : 2;
+    }
     else if (code === NOT_KEPT) verdict = 0;
     else {
       const k = NUMBER - code;

@@ -10,6 +10,7 @@
  */
 import { deserialize, serialize } from "node:v8";
 import type { Doc } from "./types.js";
+import { SMALL_INTS } from "./value-codes.js";
 
 /** Documents per chunk in the index cache: a page of records reads back a few chunks, not all. */
 export const CHUNK_DOCS = 256;
@@ -129,28 +130,36 @@ export class SnapshotValues {
   }
 
   /**
-   * Of the candidates idx[0..n) (indices into js, value numbers), those
-   * whose value of `field` passes `test`, to pass (may be idx itself), and
-   * those whose value the column does not hold, to unsure from u on, as
-   * KeptColumns.sift does. Returns how many passed, and unsure's new count.
+   * Of the candidates idx[0..n) (indices into srcs, version sources < 0:
+   * value -1 - src), those whose value of `field` passes `test`, to pass
+   * (may be idx itself), and those whose value the column does not hold, to
+   * unsure from u on, as KeptColumns.sift does. Returns how many passed,
+   * and unsure's new count.
    */
-  sift(field: string, js: Int32Array, idx: Int32Array, n: number, test: (value: unknown) => boolean, pass: Int32Array, unsure: Int32Array, u: number): [passed: number, unsure: number] {
+  sift(field: string, srcs: Int32Array, idx: Int32Array, n: number, test: (value: unknown) => boolean, pass: Int32Array, unsure: Int32Array, u: number): [passed: number, unsure: number] {
     const column = this.column(field);
     const { codes, numbers } = column;
     const strings = (column.strings ??= unpack(column.packed!));
     const verdicts = new Int8Array(strings.length + 1);
+    const small = new Int8Array(SMALL_INTS);
     // The codes of absent, true, false and null, tested once each.
     const special = new Map<number, boolean>([[ABSENT, test(undefined)], [TRUE, test(true)], [FALSE, test(false)], [NULL, test(null)]]);
     let p = 0;
     for (let k = 0; k < n; k++) {
       const i = idx[k];
-      const j = js[i];
+      const j = -1 - srcs[i];
       const code = codes[j];
       let verdict: number;
       if (code > 0) {
         verdict = verdicts[code];
         if (verdict === 0) verdicts[code] = verdict = test(strings[code - 1]) ? 1 : 2;
-      } else if (code === NUMBER) verdict = test(numbers[j]) ? 1 : 2;
+      } else if (code === NUMBER) {
+        const v = numbers[j];
+        if (v >= 1 && v < SMALL_INTS && (v | 0) === v) {
+          verdict = small[v];
+          if (verdict === 0) small[v] = verdict = test(v) ? 1 : 2;
+        } else verdict = test(v) ? 1 : 2;
+      }
       else if (code === OTHER) verdict = 0;
       else verdict = special.get(code) ? 1 : 2;
       if (verdict === 1) pass[p++] = i;

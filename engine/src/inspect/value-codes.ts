@@ -18,6 +18,8 @@ export const NOT_KEPT = -1;
 export const NUMBER = -2;
 
 /** Fields kept per store (per worker, and in the build's thread) */
+/** A sift keeps its verdict on each whole number 1 .. SMALL_INTS - 1 (counts, estimates, levels: few distinct values, each tested once) */
+export const SMALL_INTS = 1024;
 export const MAX_FIELDS = 32;
 const MAX_STRING = 256;
 /** Up to this many values, a field's values are compared rather than looked up */
