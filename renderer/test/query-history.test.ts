@@ -74,4 +74,27 @@ describe("applying a query", () => {
     await useRecordsQuery.getState().applyFilter();
     expect(call.mock.calls.filter(([name]) => name === "savedFilters.remember")).toEqual([]);
   });
+
+  it("puts it first in its box's history at once, so Up right after the apply brings it back before the main process answers", async () => {
+    let answer: (list: { recent: string[]; saved: never[] }) => void = () => undefined;
+    call.mockImplementation((name: string) => (name === "savedFilters.remember" ? new Promise((ok) => (answer = ok)) : Promise.resolve({ rows: [], total: 0, offset: 0, limit: 200 })));
+    useRecordsQuery.getState().setFilterText("{d: 4}");
+    await useRecordsQuery.getState().applyFilter();
+    expect(useQueryHistory.getState().step("records", 1, "{typed")).toBe("{d: 4}");
+    answer({ recent: ["{d: 4}", ...recent], saved: [] });
+    await vi.waitFor(() => expect(useQueryHistory.getState().lists.records?.recent).toEqual(["{d: 4}", ...recent]));
+  });
+
+  it("keeps the newest list when an older call's answer lands after a newer one was asked", async () => {
+    const answers: ((list: { recent: string[]; saved: never[] }) => void)[] = [];
+    call.mockImplementation((name: string) => (name === "savedFilters.remember" ? new Promise((ok) => answers.push(ok)) : Promise.resolve({ rows: [], total: 0, offset: 0, limit: 200 })));
+    const h = useQueryHistory.getState();
+    void h.remember("records", "{e: 5}");
+    void h.remember("records", "{f: 6}");
+    answers[0]({ recent: ["{e: 5}", ...recent], saved: [] }); // the first call's answer, late: it knows nothing of {f: 6}
+    await Promise.resolve();
+    expect(useQueryHistory.getState().lists.records?.recent.slice(0, 2)).toEqual(["{f: 6}", "{e: 5}"]);
+    answers[1]({ recent: ["{f: 6}", "{e: 5}", ...recent], saved: [] });
+    await vi.waitFor(() => expect(useQueryHistory.getState().lists.records?.recent).toEqual(["{f: 6}", "{e: 5}", ...recent]));
+  });
 });

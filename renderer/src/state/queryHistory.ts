@@ -30,11 +30,14 @@ interface QueryHistoryState {
 }
 
 export const useQueryHistory = forgetOnOpen(create<QueryHistoryState>()((set, get) => {
+  /** Per box, the number of the newest call that answers its lists: an older answer landing late never replaces a newer list. */
+  const asked: Partial<Record<FilterBox, number>> = {};
   /** A call that answers the box's lists; a failure is a toast (the filter itself still works). */
   const update = async (box: FilterBox, ask: () => Promise<FilterHistory>) => {
+    const mine = (asked[box] = (asked[box] ?? 0) + 1);
     try {
       const list = await ask();
-      set({ lists: { ...get().lists, [box]: list } });
+      if (mine === asked[box]) set({ lists: { ...get().lists, [box]: list } });
     } catch (err) {
       useUi.getState().toast("error", `The query history could not be kept: ${(err as Error).message}`);
     }
@@ -43,7 +46,12 @@ export const useQueryHistory = forgetOnOpen(create<QueryHistoryState>()((set, ge
     lists: {},
     walks: {},
     load: (box) => update(box, () => api.call("savedFilters.list", { box })),
-    remember: (box, text) => update(box, () => api.call("savedFilters.remember", { box, text })),
+    remember(box, text) {
+      // First in the box's list at once, as the main process will keep it: Up right after an apply brings it back, before the call answers.
+      const list = get().lists[box] ?? { recent: [], saved: [] };
+      set({ lists: { ...get().lists, [box]: { ...list, recent: [text, ...list.recent.filter((t) => t !== text)] } } });
+      return update(box, () => api.call("savedFilters.remember", { box, text }));
+    },
     save: (box, name, text) => update(box, () => api.call("savedFilters.save", { box, name, text })),
     forget: (box, name) => update(box, () => api.call("savedFilters.forget", { box, name })),
     step(box, direction, current) {
